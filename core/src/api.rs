@@ -1,0 +1,99 @@
+//! The identity of an API and the one trait every generated request implements.
+
+use crate::Params;
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+/// Whether an API takes the user's `access_token`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenMode {
+    /// The call fails before sending when no token is available.
+    Required,
+    /// Sent when the client has one.
+    Optional,
+    /// Never sent: some APIs reject a signature that covers a token they do not expect.
+    None,
+}
+
+/// Everything the runtime needs to know about an API besides its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ApiInfo<'a> {
+    /// e.g. `com.alibaba.product`.
+    pub namespace: &'a str,
+    /// e.g. `alibaba.product.get`.
+    pub name: &'a str,
+    /// Almost always 1.
+    pub version: u32,
+    /// URL protocol segment: `param2`, or `http` for the token endpoint.
+    pub protocol: &'a str,
+    /// Whether `_aop_timestamp` and `_aop_signature` are sent.
+    pub signed: bool,
+    /// Whether the user's access token is sent.
+    pub access_token: TokenMode,
+    /// Safe to send twice: retried after timeouts, 5xx and connection failures.
+    pub idempotent: bool,
+}
+
+impl<'a> ApiInfo<'a> {
+    /// A signed `param2` API that sends the token when there is one, not retried on ambiguous
+    /// failures: the defaults for an API without a spec.
+    pub const fn raw(namespace: &'a str, name: &'a str, version: u32) -> Self {
+        ApiInfo { namespace, name, version, protocol: "param2", signed: true, access_token: TokenMode::Optional, idempotent: false }
+    }
+
+    /// The signed URL path: `param2/1/<namespace>/<name>/<appKey>` (no leading slash).
+    pub fn url_path(&self, app_key: &str) -> String {
+        format!("{}/{}/{}/{}/{}", self.protocol, self.version, self.namespace, self.name, app_key)
+    }
+}
+
+impl fmt::Display for ApiInfo<'_> {
+    /// The API id as the docs write it: `namespace:name-version`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}-{}", self.namespace, self.name, self.version)
+    }
+}
+
+/// A typed request: generated for every spec in `api-specs/`.
+///
+/// Per-API code is only data: the API's identity and how its fields become parameters.
+/// Signing, transport, retries and errors live once, in [`crate::Client`].
+pub trait Request {
+    /// The decoded response.
+    type Response: DeserializeOwned;
+    /// The API this request calls.
+    const API: ApiInfo<'static>;
+    /// Adds this request's parameters.
+    fn write_params(&self, params: &mut Params);
+}
+
+/// One parameter of an API, as its spec describes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamDoc {
+    /// The wire name, e.g. `productID`.
+    pub name: &'static str,
+    /// The spec type, e.g. `long`, `array<CargoParam>`, `file`.
+    pub ty: &'static str,
+    /// Whether the API requires it.
+    pub required: bool,
+    /// The spec's description.
+    pub doc: &'static str,
+}
+
+/// Everything the generated SDK knows about an API, as data: for tools (the CLI, the mock
+/// gateway) that work with APIs by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ApiDoc {
+    /// Identity and wire behaviour.
+    pub api: ApiInfo<'static>,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// The open.1688.com documentation page.
+    pub doc_url: &'static str,
+    /// The typed method, e.g. `client.product().product_get(..)`.
+    pub method: &'static str,
+    /// The parameters, in spec order.
+    pub params: &'static [ParamDoc],
+    /// A response in the real shape, as JSON text.
+    pub example_response: Option<&'static str>,
+}

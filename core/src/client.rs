@@ -1,0 +1,322 @@
+//! The client: request → params → signature → wire → response, with tokens and retries.
+
+use crate::api::{ApiInfo, Request, TokenMode};
+use crate::oauth::OAuth;
+use crate::response;
+use crate::transport::RawResponse;
+use crate::token::{StaticToken, TokenProvider};
+use crate::transport::{Transport, DEFAULT_BASE_URL};
+use crate::{sign, Credentials, Error, FileParam, Params, RetryPolicy, Secret};
+use base64::Engine as _;
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tracing::Instrument;
+
+/// How `file` parameters travel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UploadMode {
+    /// A `multipart/form-data` part, excluded from the signature (the gateway docs' form).
+    #[default]
+    Multipart,
+    /// Base64 text in an ordinary, signed form field (the official PHP SDK's form).
+    Base64Field,
+}
+
+/// Per-call settings.
+///
+/// ```
+/// use open1688_core::{CallOptions, Secret};
+/// let opts = CallOptions::new().access_token(Secret::new("user-42-token")).retry_ambiguous(true);
+/// assert!(!format!("{opts:?}").contains("user-42-token"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    access_token: Option<Secret>,
+    retry_ambiguous: bool,
+    timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// Default options.
+    pub fn new() -> Self {
+        CallOptions::default()
+    }
+
+    /// Uses this user's token for this call instead of the client's provider (apps that serve
+    /// many 1688 users from one client). It is never refreshed automatically.
+    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// Retries timeouts, 5xx and connection failures even for an API not marked idempotent;
+    /// only for calls you know are safe to repeat, e.g. an order carrying `outOrderId`.
+    pub fn retry_ambiguous(mut self, yes: bool) -> Self {
+        self.retry_ambiguous = yes;
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    base_url: String,
+    auth_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    upload: UploadMode,
+    tokens: Option<Arc<dyn TokenProvider>>,
+}
+
+impl ClientBuilder {
+    /// The gateway base URL (default `https://gw.open.1688.com`); tests point it at a local mock.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The base of the browser authorization page (default `https://auth.1688.com`).
+    pub fn auth_url(mut self, url: impl Into<String>) -> Self {
+        self.auth_url = url.into();
+        self
+    }
+
+    /// Timeout of a whole call attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retry policy (default: 3 attempts, 200 ms doubling, capped at 5 s).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How `file` parameters are sent (default multipart).
+    pub fn upload_mode(mut self, mode: UploadMode) -> Self {
+        self.upload = mode;
+        self
+    }
+
+    /// A fixed user access token.
+    pub fn access_token(self, token: impl Into<Secret>) -> Self {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Where access tokens come from, e.g. a [`crate::RefreshingTokens`].
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.tokens = Some(Arc::new(provider));
+        self
+    }
+
+    /// Builds the client; fails on an unusable base URL.
+    pub fn build(self) -> Result<Client, Error> {
+        let transport = Transport::new(&self.base_url, self.timeout, self.connect_timeout)?;
+        Ok(Client {
+            inner: Arc::new(Inner { transport, credentials: self.credentials, auth_url: self.auth_url, retry: self.retry, upload: self.upload }),
+            tokens: self.tokens,
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    transport: Transport,
+    credentials: Credentials,
+    auth_url: String,
+    retry: RetryPolicy,
+    upload: UploadMode,
+}
+
+/// An async client for the 1688 Open Platform. Cheap to clone; clones share connections.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), open1688_core::Error> {
+/// use open1688_core::{Client, Credentials};
+/// let client = Client::builder(Credentials::new("1000000", "app-secret"))
+///     .access_token("user-access-token")
+///     .build()?;
+/// let now = client.call_raw("system", "currentTime", 1, [("a", "1")]).await?;
+/// println!("{now}");
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+    tokens: Option<Arc<dyn TokenProvider>>,
+}
+
+impl Client {
+    /// Starts building a client for an app.
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            auth_url: crate::oauth::DEFAULT_AUTH_URL.to_owned(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            retry: RetryPolicy::default(),
+            upload: UploadMode::default(),
+            tokens: None,
+        }
+    }
+
+    /// The same client (sharing connections) with another token provider.
+    pub fn with_token_provider(&self, provider: impl TokenProvider + 'static) -> Client {
+        Client { inner: self.inner.clone(), tokens: Some(Arc::new(provider)) }
+    }
+
+    /// The OAuth endpoints of this client's app and gateway.
+    pub fn oauth(&self) -> OAuth {
+        OAuth::new(self.inner.transport.clone(), self.inner.credentials.clone(), self.inner.auth_url.clone())
+    }
+
+    /// The app's credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    /// The gateway base URL.
+    pub fn base_url(&self) -> &str {
+        self.inner.transport.base_url()
+    }
+
+    /// Calls a typed API.
+    pub async fn call<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
+        self.call_with(request, &CallOptions::default()).await
+    }
+
+    /// Calls a typed API with per-call options.
+    pub async fn call_with<R: Request>(&self, request: &R, options: &CallOptions) -> Result<R::Response, Error> {
+        let mut params = Params::new();
+        request.write_params(&mut params);
+        let raw = self.execute(&R::API, params, options).await?;
+        response::decode(raw.status, &raw.body)
+    }
+
+    /// Calls any API by name, for APIs without a spec yet: signed, `param2`, the token sent
+    /// when there is one, not retried after ambiguous failures. Returns the JSON body.
+    pub async fn call_raw<K, V>(&self, namespace: &str, name: &str, version: u32, params: impl IntoIterator<Item = (K, V)>) -> Result<serde_json::Value, Error>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.call_raw_with(&ApiInfo::raw(namespace, name, version), params, &CallOptions::default()).await
+    }
+
+    /// [`Client::call_raw`] with an explicit API description and options.
+    pub async fn call_raw_with<K, V>(&self, api: &ApiInfo<'_>, params: impl IntoIterator<Item = (K, V)>, options: &CallOptions) -> Result<serde_json::Value, Error>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let mut p = Params::new();
+        for (k, v) in params {
+            p.put(k.into(), &v.into());
+        }
+        let raw = self.execute(api, p, options).await?;
+        response::decode(raw.status, &raw.body)
+    }
+
+    /// The one non-generic pipeline every call goes through: tokens, signing, sending, status
+    /// checks, one refresh on 401, and retries. Returns the body of a successful answer.
+    pub async fn execute(&self, api: &ApiInfo<'_>, params: Params, options: &CallOptions) -> Result<RawResponse, Error> {
+        let (mut text, mut files) = params.into_parts()?;
+        if self.inner.upload == UploadMode::Base64Field {
+            for (name, file) in files.drain(..) {
+                text.push((name, base64::engine::general_purpose::STANDARD.encode(&file.bytes)));
+            }
+        }
+        let url_path = api.url_path(&self.inner.credentials.app_key);
+        let retry_ambiguous = api.idempotent || options.retry_ambiguous;
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!("open1688.call", api = %api, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
+            let token = self.token_for(api, options).await?;
+            let result = self.send(api, &url_path, &text, &files, token.as_ref(), options.timeout).instrument(span.clone()).await;
+            let error = match result {
+                Ok(raw) => {
+                    span.record("status", raw.status);
+                    match response::check(raw.status, &raw.body) {
+                        Ok(()) => return Ok(raw),
+                        Err(e) => e,
+                    }
+                }
+                Err(e) => e,
+            };
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false) = (&error, &token, &self.tokens, refreshed) {
+                if options.access_token.is_none() && provider.refresh(stale).await? {
+                    tracing::debug!(parent: &span, "access token rejected; refreshed it, trying once more");
+                    refreshed = true;
+                    attempt -= 1;
+                    continue;
+                }
+            }
+            match self.inner.retry.backoff(attempt, &error, retry_ambiguous, rand::random::<f64>()) {
+                Some(delay) => {
+                    tracing::debug!(parent: &span, error = %error, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    async fn token_for(&self, api: &ApiInfo<'_>, options: &CallOptions) -> Result<Option<Secret>, Error> {
+        if api.access_token == TokenMode::None {
+            return Ok(None);
+        }
+        let token = match (&options.access_token, &self.tokens) {
+            (Some(t), _) => Some(t.clone()),
+            (None, Some(provider)) => provider.access_token().await?,
+            (None, None) => None,
+        };
+        if token.is_none() && api.access_token == TokenMode::Required {
+            return Err(Error::InvalidInput {
+                param: "access_token".into(),
+                message: format!("{api} needs a user access token; give the client a token provider or the call an access token"),
+            });
+        }
+        Ok(token)
+    }
+
+    /// One attempt: adds the system parameters, signs (fresh timestamp each time) and posts.
+    async fn send(&self, api: &ApiInfo<'_>, url_path: &str, text: &[(Cow<'static, str>, String)], files: &[(Cow<'static, str>, FileParam)], token: Option<&Secret>, timeout: Option<Duration>) -> Result<RawResponse, Error> {
+        let timestamp;
+        let mut wire: Vec<(&str, &str)> = Vec::with_capacity(text.len() + 3);
+        wire.extend(text.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
+        if let Some(token) = token {
+            wire.push(("access_token", token.expose()));
+        }
+        let signature;
+        if api.signed {
+            let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+            timestamp = millis.to_string();
+            wire.push(("_aop_timestamp", &timestamp));
+            signature = sign::sign(self.inner.credentials.app_secret.expose(), url_path, &wire);
+            wire.push(("_aop_signature", &signature));
+        }
+        self.inner.transport.post(url_path, &wire, files, timeout).await
+    }
+}

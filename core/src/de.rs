@@ -1,0 +1,313 @@
+//! Lenient decoding of 1688 responses.
+//!
+//! The gateway sends numbers and booleans as strings in places (`"success":"true"`,
+//! `"expires_in":"36000"`), `null` for empty lists, and numbers where a string is declared.
+//! Generated response fields use `#[serde(deserialize_with = "open1688_core::de::lenient")]`,
+//! which accepts all of these for the scalar leaves and recurses through `Option`, `Vec` and maps.
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A type that decodes leniently. Named types in generated code implement it with the default
+/// method (their own `Deserialize`); scalars, `Option`, `Vec` and maps override it.
+pub trait Lenient: Sized + DeserializeOwned {
+    /// Decodes `Self`, accepting the loose forms the gateway sends.
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d).map_err(de::Error::custom)
+    }
+}
+
+/// `deserialize_with` entry point for generated fields.
+pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    T::lenient(d)
+}
+
+struct Seed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::lenient(d)
+    }
+}
+
+macro_rules! int_visitor {
+    ($ty:ty, $name:ident, $what:literal) => {
+        struct $name;
+        impl<'de> Visitor<'de> for $name {
+            type Value = $ty;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str($what)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
+                <$ty>::try_from(v).map_err(|_| E::custom(format_args!("{v} is out of range")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
+                <$ty>::try_from(v).map_err(|_| E::custom(format_args!("{v} is out of range")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
+                if v.fract() == 0.0 && v >= <$ty>::MIN as f64 && v <= <$ty>::MAX as f64 {
+                    Ok(v as $ty)
+                } else {
+                    Err(E::custom(format_args!("{v} is not an integer")))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                v.trim().parse().map_err(|_| E::custom(format_args!("{v:?} is not an integer")))
+            }
+        }
+        impl Lenient for $ty {
+            fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any($name)
+            }
+        }
+    };
+}
+int_visitor!(i32, I32Visitor, "an integer or a numeric string");
+int_visitor!(i64, I64Visitor, "an integer or a numeric string");
+
+struct F64Visitor;
+impl<'de> Visitor<'de> for F64Visitor {
+    type Value = f64;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or a numeric string")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        v.trim().parse().map_err(|_| E::custom(format_args!("{v:?} is not a number")))
+    }
+}
+impl Lenient for f64 {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(F64Visitor)
+    }
+}
+
+struct BoolVisitor;
+impl<'de> Visitor<'de> for BoolVisitor {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a boolean, \"true\"/\"false\" or 0/1")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        Ok(v != 0)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        Ok(v != 0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        match v.trim() {
+            "true" | "TRUE" | "True" | "1" | "y" | "Y" => Ok(true),
+            "false" | "FALSE" | "False" | "0" | "n" | "N" | "" => Ok(false),
+            _ => Err(E::custom(format_args!("{v:?} is not a boolean"))),
+        }
+    }
+}
+impl Lenient for bool {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BoolVisitor)
+    }
+}
+
+struct StringVisitor;
+impl<'de> Visitor<'de> for StringVisitor {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+impl Lenient for String {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StringVisitor)
+    }
+}
+
+struct DecimalVisitor;
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = rust_decimal::Decimal;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a decimal number or numeric string")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    // JSON numbers reach us as f64; its shortest round-trip text is the text the server wrote
+    // for any amount of up to 15 significant digits, so parsing that text is exact.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let t = v.trim();
+        t.parse().or_else(|_| rust_decimal::Decimal::from_scientific(t)).map_err(|_| E::custom(format_args!("{v:?} is not a decimal")))
+    }
+}
+impl Lenient for rust_decimal::Decimal {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+impl Lenient for serde_json::Value {}
+impl Lenient for crate::Date {}
+
+struct OptionVisitor<T>(PhantomData<T>);
+impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an optional value")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        T::lenient(d).map(Some)
+    }
+}
+impl<T: Lenient> Lenient for Option<T> {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+struct VecVisitor<T>(PhantomData<T>);
+impl<'de, T: Lenient> Visitor<'de> for VecVisitor<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list or null")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(Seed::<T>(PhantomData))? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+}
+impl<T: Lenient> Lenient for Vec<T> {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(VecVisitor(PhantomData))
+    }
+}
+
+struct MapVisitor<T>(PhantomData<T>);
+impl<'de, T: Lenient> Visitor<'de> for MapVisitor<T> {
+    type Value = BTreeMap<String, T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or null")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(BTreeMap::new())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            out.insert(key, map.next_value_seed(Seed::<T>(PhantomData))?);
+        }
+        Ok(out)
+    }
+}
+impl<T: Lenient> Lenient for BTreeMap<String, T> {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MapVisitor(PhantomData))
+    }
+}
+
+impl<T: Lenient> Lenient for Box<T> {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::lenient(d).map(Box::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    struct Probe {
+        #[serde(default, deserialize_with = "lenient")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "lenient")]
+        flag: Option<bool>,
+        #[serde(default, deserialize_with = "lenient")]
+        list: Vec<i64>,
+        #[serde(default, deserialize_with = "lenient")]
+        money: Option<rust_decimal::Decimal>,
+        #[serde(default, deserialize_with = "lenient")]
+        text: Option<String>,
+    }
+
+    fn probe(json: &str) -> Probe {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn numbers_and_flags_arrive_as_strings() {
+        let p = probe(r#"{"n":"3535260697417660107","flag":"false","list":["1",2],"money":"12.30","text":42}"#);
+        assert_eq!(p.n, Some(3535260697417660107));
+        assert_eq!(p.flag, Some(false));
+        assert_eq!(p.list, [1, 2]);
+        assert_eq!(p.money.unwrap().to_string(), "12.30");
+        assert_eq!(p.text.as_deref(), Some("42"));
+    }
+
+    #[test]
+    fn nulls_and_absence_are_empty() {
+        let p = probe(r#"{"n":null,"list":null}"#);
+        assert_eq!(p.n, None);
+        assert!(p.list.is_empty());
+        assert_eq!(probe("{}").flag, None);
+    }
+
+    #[test]
+    fn decimal_from_json_number_is_exact() {
+        assert_eq!(probe(r#"{"money":0.1}"#).money.unwrap().to_string(), "0.1");
+        assert_eq!(probe(r#"{"money":12345678.99}"#).money.unwrap().to_string(), "12345678.99");
+    }
+
+    #[test]
+    fn big_ids_never_pass_through_f64() {
+        assert_eq!(probe(r#"{"n":9223372036854775807}"#).n, Some(i64::MAX));
+        assert!(serde_json::from_str::<Probe>(r#"{"n":"12x"}"#).unwrap_err().to_string().contains("not an integer"));
+    }
+}

@@ -1,0 +1,41 @@
+//! The runtime of the open1688 SDK: signing, wire encoding, transport, tokens, errors, retries
+//! and push verification for the Alibaba 1688 Open Platform.
+//!
+//! Every generated API hands its parameters to one non-generic pipeline,
+//! [`Client::execute`]: request → params → signature → wire → response.
+//!
+//! ```
+//! use open1688_core::sign::sign;
+//! // Test vector 1 of the gateway protocol notes.
+//! let sig = sign("test123", "param2/1/system/currentTime/1000000", &[("b", "2"), ("a", "1")]);
+//! assert_eq!(sig, "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88");
+//! ```
+
+pub mod api;
+mod client;
+mod date;
+pub mod de;
+mod error;
+mod oauth;
+mod params;
+pub mod push;
+mod response;
+mod retry;
+mod secret;
+pub mod sign;
+mod token;
+mod transport;
+
+pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
+pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
+pub use date::{Date, DateParseError};
+pub use error::{Error, Result};
+pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
+pub use params::{FileParam, Params, ToParam};
+pub use push::PushMessage;
+pub use response::redact;
+pub use retry::RetryPolicy;
+pub use rust_decimal::Decimal;
+pub use secret::{Credentials, Secret};
+pub use token::{BoxFuture, RefreshingTokens, StaticToken, TokenProvider, TokenSet};
+pub use transport::{RawResponse, DEFAULT_BASE_URL};

@@ -1,0 +1,120 @@
+//! Verifying and decoding messages that 1688 pushes to the app.
+//!
+//! 1688 POSTs a form with `message` (JSON text) and `_aop_signature`. The signature is the
+//! request signature with an empty URL path over every received parameter except itself, so
+//! verifying over all fields also covers senders that put the envelope fields in separate
+//! form fields.
+
+use crate::de::lenient;
+use crate::{sign, Error};
+use serde::Deserialize;
+
+/// A pushed message's envelope.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PushMessage {
+    /// Unique id; delivery is at-least-once, so deduplicate by it.
+    #[serde(rename = "msgId", deserialize_with = "lenient")]
+    pub msg_id: i64,
+    /// When the message was created, epoch milliseconds.
+    #[serde(rename = "gmtBorn", default, deserialize_with = "lenient")]
+    pub gmt_born: Option<i64>,
+    /// The topic, e.g. `ORDER_BUYER_VIEW_ORDER_PAY`.
+    #[serde(rename = "type", default, deserialize_with = "lenient")]
+    pub topic: String,
+    /// The member id of the affected user.
+    #[serde(rename = "userInfo", default, deserialize_with = "lenient")]
+    pub user_info: Option<String>,
+    /// The topic's payload, e.g. `{orderId, currentStatus, msgSendTime, ...}`.
+    #[serde(default)]
+    pub data: serde_json::Value,
+    /// Business key, when present.
+    #[serde(rename = "bizKey", default, deserialize_with = "lenient")]
+    pub biz_key: Option<String>,
+    /// Extra information, when present.
+    #[serde(rename = "extraInfo", default)]
+    pub extra_info: Option<serde_json::Value>,
+}
+
+/// Checks a push's signature in constant time and decodes its envelope.
+///
+/// `fields` are all received form and query parameters, `_aop_signature` included.
+///
+/// ```
+/// use open1688_core::push::verify;
+/// let fields = [("message", r#"{"msgId":1}"#), ("_aop_signature", "7D08922D49D4C72384EDD35DAC3DAD398109936B")];
+/// assert_eq!(verify("test123", &fields).unwrap().msg_id, 1);
+/// let tampered = [("message", r#"{"msgId":2}"#), ("_aop_signature", "7D08922D49D4C72384EDD35DAC3DAD398109936B")];
+/// assert!(verify("test123", &tampered).is_err());
+/// ```
+pub fn verify<K: AsRef<str>, V: AsRef<str>>(secret: &str, fields: &[(K, V)]) -> Result<PushMessage, Error> {
+    let mut signature = None;
+    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(fields.len());
+    for (k, v) in fields {
+        match k.as_ref() {
+            "_aop_signature" if signature.is_some() => return Err(Error::Push("more than one _aop_signature field".into())),
+            "_aop_signature" => signature = Some(v.as_ref()),
+            key => signed.push((key, v.as_ref())),
+        }
+    }
+    let Some(received) = signature else {
+        return Err(Error::Push("unsigned: the message has no _aop_signature field".into()));
+    };
+    if !sign::signatures_match(&sign::sign(secret, "", &signed), received) {
+        return Err(Error::Push("signature mismatch: the message was altered or signed with another app secret".into()));
+    }
+    decode(&signed)
+}
+
+/// [`verify`] over a raw `application/x-www-form-urlencoded` body.
+pub fn verify_form(secret: &str, body: &[u8]) -> Result<PushMessage, Error> {
+    let fields: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    verify(secret, &fields)
+}
+
+/// Decodes the envelope from `message`, or from separate fields when there is no `message`.
+fn decode(fields: &[(&str, &str)]) -> Result<PushMessage, Error> {
+    let bad = |e: serde_json::Error| Error::Push(format!("signature valid but the envelope does not decode: {e}"));
+    if let Some((_, message)) = fields.iter().find(|(k, _)| *k == "message") {
+        return serde_json::from_str(message).map_err(bad);
+    }
+    let mut envelope = serde_json::Map::new();
+    for (k, v) in fields {
+        let value = if *k == "data" || *k == "extraInfo" { serde_json::from_str(v).unwrap_or_else(|_| (*v).into()) } else { (*v).into() };
+        envelope.insert((*k).to_owned(), value);
+    }
+    PushMessage::deserialize(serde_json::Value::Object(envelope)).map_err(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separate_field_layout_verifies_with_vector_3() {
+        let fields = [
+            ("msgId", "1001"),
+            ("gmtBorn", "1700000000000"),
+            ("type", "ORDER_CHANGED"),
+            ("userInfo", "m1"),
+            ("data", r#"{"k":"v"}"#),
+            ("_aop_signature", "4b20205134ea09c4c8d29ccac26f6c179eb72c8e"),
+        ];
+        let m = verify("secretXYZ", &fields).unwrap();
+        assert_eq!((m.msg_id, m.gmt_born, m.topic.as_str()), (1001, Some(1700000000000), "ORDER_CHANGED"));
+        assert_eq!(m.data["k"], "v");
+    }
+
+    #[test]
+    fn unsigned_and_tampered_messages_are_rejected() {
+        let err = verify("test123", &[("message", r#"{"msgId":1}"#)]).unwrap_err().to_string();
+        assert!(err.contains("no _aop_signature"), "{err}");
+        let err = verify("other", &[("message", r#"{"msgId":1}"#), ("_aop_signature", "7D08922D49D4C72384EDD35DAC3DAD398109936B")]).unwrap_err().to_string();
+        assert!(err.contains("signature mismatch"), "{err}");
+    }
+
+    #[test]
+    fn form_bodies_are_percent_decoded_before_verifying() {
+        let body = b"message=%7B%22msgId%22%3A1%7D&_aop_signature=7D08922D49D4C72384EDD35DAC3DAD398109936B";
+        assert_eq!(verify_form("test123", body).unwrap().msg_id, 1);
+    }
+}

@@ -1,0 +1,80 @@
+//! Secrets that must never reach logs, `Debug` output, errors or panics.
+
+use std::fmt;
+
+/// A secret string (app secret, access token, refresh token).
+///
+/// `Debug` and `Display` print `***`; read the value with [`Secret::expose`].
+///
+/// ```
+/// use open1688_core::Secret;
+/// let s = Secret::new("hunter2");
+/// assert_eq!(format!("{s:?}"), "Secret(***)");
+/// assert_eq!(s.expose(), "hunter2");
+/// ```
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret value itself. Call it only where the value goes on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::lenient::<D, String>(d).map(Secret)
+    }
+}
+
+/// An app's identity: the app key (public) and the app secret (private).
+///
+/// ```
+/// use open1688_core::Credentials;
+/// let c = Credentials::new("1000000", "test123");
+/// assert!(!format!("{c:?}").contains("test123"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// The app key, sent in every URL.
+    pub app_key: String,
+    /// The app secret, used only as the HMAC key.
+    pub app_secret: Secret,
+}
+
+impl Credentials {
+    /// Builds credentials from an app key and secret.
+    pub fn new(app_key: impl Into<String>, app_secret: impl Into<Secret>) -> Self {
+        Credentials { app_key: app_key.into(), app_secret: app_secret.into() }
+    }
+}
