@@ -38,12 +38,23 @@ impl<'a> ApiInfo<'a> {
     /// A signed `param2` API that sends the token when there is one, not retried on ambiguous
     /// failures: the defaults for an API without a spec.
     pub const fn raw(namespace: &'a str, name: &'a str, version: u32) -> Self {
-        ApiInfo { namespace, name, version, protocol: "param2", signed: true, access_token: TokenMode::Optional, idempotent: false }
+        ApiInfo {
+            namespace,
+            name,
+            version,
+            protocol: "param2",
+            signed: true,
+            access_token: TokenMode::Optional,
+            idempotent: false,
+        }
     }
 
     /// The signed URL path: `param2/1/<namespace>/<name>/<appKey>` (no leading slash).
     pub fn url_path(&self, app_key: &str) -> String {
-        format!("{}/{}/{}/{}/{}", self.protocol, self.version, self.namespace, self.name, app_key)
+        format!(
+            "{}/{}/{}/{}/{}",
+            self.protocol, self.version, self.namespace, self.name, app_key
+        )
     }
 }
 

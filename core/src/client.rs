@@ -3,8 +3,8 @@
 use crate::api::{ApiInfo, Request, TokenMode};
 use crate::oauth::OAuth;
 use crate::response;
-use crate::transport::RawResponse;
 use crate::token::{StaticToken, TokenProvider};
+use crate::transport::RawResponse;
 use crate::transport::{Transport, DEFAULT_BASE_URL};
 use crate::{sign, Credentials, Error, FileParam, Params, RetryPolicy, Secret};
 use base64::Engine as _;
@@ -129,7 +129,13 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let transport = Transport::new(&self.base_url, self.timeout, self.connect_timeout)?;
         Ok(Client {
-            inner: Arc::new(Inner { transport, credentials: self.credentials, auth_url: self.auth_url, retry: self.retry, upload: self.upload }),
+            inner: Arc::new(Inner {
+                transport,
+                credentials: self.credentials,
+                auth_url: self.auth_url,
+                retry: self.retry,
+                upload: self.upload,
+            }),
             tokens: self.tokens,
         })
     }
@@ -179,12 +185,19 @@ impl Client {
 
     /// The same client (sharing connections) with another token provider.
     pub fn with_token_provider(&self, provider: impl TokenProvider + 'static) -> Client {
-        Client { inner: self.inner.clone(), tokens: Some(Arc::new(provider)) }
+        Client {
+            inner: self.inner.clone(),
+            tokens: Some(Arc::new(provider)),
+        }
     }
 
     /// The OAuth endpoints of this client's app and gateway.
     pub fn oauth(&self) -> OAuth {
-        OAuth::new(self.inner.transport.clone(), self.inner.credentials.clone(), self.inner.auth_url.clone())
+        OAuth::new(
+            self.inner.transport.clone(),
+            self.inner.credentials.clone(),
+            self.inner.auth_url.clone(),
+        )
     }
 
     /// The app's credentials.
@@ -203,7 +216,11 @@ impl Client {
     }
 
     /// Calls a typed API with per-call options.
-    pub async fn call_with<R: Request>(&self, request: &R, options: &CallOptions) -> Result<R::Response, Error> {
+    pub async fn call_with<R: Request>(
+        &self,
+        request: &R,
+        options: &CallOptions,
+    ) -> Result<R::Response, Error> {
         let mut params = Params::new();
         request.write_params(&mut params);
         let raw = self.execute(&R::API, params, options).await?;
@@ -212,16 +229,32 @@ impl Client {
 
     /// Calls any API by name, for APIs without a spec yet: signed, `param2`, the token sent
     /// when there is one, not retried after ambiguous failures. Returns the JSON body.
-    pub async fn call_raw<K, V>(&self, namespace: &str, name: &str, version: u32, params: impl IntoIterator<Item = (K, V)>) -> Result<serde_json::Value, Error>
+    pub async fn call_raw<K, V>(
+        &self,
+        namespace: &str,
+        name: &str,
+        version: u32,
+        params: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<serde_json::Value, Error>
     where
         K: Into<String>,
         V: Into<String>,
     {
-        self.call_raw_with(&ApiInfo::raw(namespace, name, version), params, &CallOptions::default()).await
+        self.call_raw_with(
+            &ApiInfo::raw(namespace, name, version),
+            params,
+            &CallOptions::default(),
+        )
+        .await
     }
 
     /// [`Client::call_raw`] with an explicit API description and options.
-    pub async fn call_raw_with<K, V>(&self, api: &ApiInfo<'_>, params: impl IntoIterator<Item = (K, V)>, options: &CallOptions) -> Result<serde_json::Value, Error>
+    pub async fn call_raw_with<K, V>(
+        &self,
+        api: &ApiInfo<'_>,
+        params: impl IntoIterator<Item = (K, V)>,
+        options: &CallOptions,
+    ) -> Result<serde_json::Value, Error>
     where
         K: Into<String>,
         V: Into<String>,
@@ -236,11 +269,19 @@ impl Client {
 
     /// The one non-generic pipeline every call goes through: tokens, signing, sending, status
     /// checks, one refresh on 401, and retries. Returns the body of a successful answer.
-    pub async fn execute(&self, api: &ApiInfo<'_>, params: Params, options: &CallOptions) -> Result<RawResponse, Error> {
+    pub async fn execute(
+        &self,
+        api: &ApiInfo<'_>,
+        params: Params,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
         let (mut text, mut files) = params.into_parts()?;
         if self.inner.upload == UploadMode::Base64Field {
             for (name, file) in files.drain(..) {
-                text.push((name, base64::engine::general_purpose::STANDARD.encode(&file.bytes)));
+                text.push((
+                    name,
+                    base64::engine::general_purpose::STANDARD.encode(&file.bytes),
+                ));
             }
         }
         let url_path = api.url_path(&self.inner.credentials.app_key);
@@ -251,7 +292,17 @@ impl Client {
             attempt += 1;
             let span = tracing::info_span!("open1688.call", api = %api, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
             let token = self.token_for(api, options).await?;
-            let result = self.send(api, &url_path, &text, &files, token.as_ref(), options.timeout).instrument(span.clone()).await;
+            let result = self
+                .send(
+                    api,
+                    &url_path,
+                    &text,
+                    &files,
+                    token.as_ref(),
+                    options.timeout,
+                )
+                .instrument(span.clone())
+                .await;
             let error = match result {
                 Ok(raw) => {
                     span.record("status", raw.status);
@@ -265,7 +316,9 @@ impl Client {
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false) = (&error, &token, &self.tokens, refreshed) {
+            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false) =
+                (&error, &token, &self.tokens, refreshed)
+            {
                 if options.access_token.is_none() && provider.refresh(stale).await? {
                     tracing::debug!(parent: &span, "access token rejected; refreshed it, trying once more");
                     refreshed = true;
@@ -273,7 +326,11 @@ impl Client {
                     continue;
                 }
             }
-            match self.inner.retry.backoff(attempt, &error, retry_ambiguous, rand::random::<f64>()) {
+            match self
+                .inner
+                .retry
+                .backoff(attempt, &error, retry_ambiguous, rand::random::<f64>())
+            {
                 Some(delay) => {
                     tracing::debug!(parent: &span, error = %error, ?delay, "retrying");
                     tokio::time::sleep(delay).await;
@@ -283,7 +340,11 @@ impl Client {
         }
     }
 
-    async fn token_for(&self, api: &ApiInfo<'_>, options: &CallOptions) -> Result<Option<Secret>, Error> {
+    async fn token_for(
+        &self,
+        api: &ApiInfo<'_>,
+        options: &CallOptions,
+    ) -> Result<Option<Secret>, Error> {
         if api.access_token == TokenMode::None {
             return Ok(None);
         }
@@ -302,7 +363,15 @@ impl Client {
     }
 
     /// One attempt: adds the system parameters, signs (fresh timestamp each time) and posts.
-    async fn send(&self, api: &ApiInfo<'_>, url_path: &str, text: &[(Cow<'static, str>, String)], files: &[(Cow<'static, str>, FileParam)], token: Option<&Secret>, timeout: Option<Duration>) -> Result<RawResponse, Error> {
+    async fn send(
+        &self,
+        api: &ApiInfo<'_>,
+        url_path: &str,
+        text: &[(Cow<'static, str>, String)],
+        files: &[(Cow<'static, str>, FileParam)],
+        token: Option<&Secret>,
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse, Error> {
         let timestamp;
         let mut wire: Vec<(&str, &str)> = Vec::with_capacity(text.len() + 3);
         wire.extend(text.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
@@ -311,12 +380,18 @@ impl Client {
         }
         let signature;
         if api.signed {
-            let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+            let millis = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default();
             timestamp = millis.to_string();
             wire.push(("_aop_timestamp", &timestamp));
             signature = sign::sign(self.inner.credentials.app_secret.expose(), url_path, &wire);
             wire.push(("_aop_signature", &signature));
         }
-        self.inner.transport.post(url_path, &wire, files, timeout).await
+        self.inner
+            .transport
+            .post(url_path, &wire, files, timeout)
+            .await
     }
 }

@@ -69,7 +69,12 @@ impl std::str::FromStr for Date {
     fn from_str(s: &str) -> Result<Date, DateParseError> {
         let t = s.trim();
         let zoned = |fmt: &str| DateTime::parse_from_str(t, fmt).ok().map(Date);
-        let local = |fmt: &str| NaiveDateTime::parse_from_str(t, fmt).ok().and_then(|n| cst().from_local_datetime(&n).single()).map(Date);
+        let local = |fmt: &str| {
+            NaiveDateTime::parse_from_str(t, fmt)
+                .ok()
+                .and_then(|n| cst().from_local_datetime(&n).single())
+                .map(Date)
+        };
         let parsed = match t.len() {
             22 => zoned("%Y%m%d%H%M%S%3f%z"),
             19 if t.as_bytes()[4] == b'-' => local("%Y-%m-%d %H:%M:%S"),
@@ -77,9 +82,19 @@ impl std::str::FromStr for Date {
             23 => local("%Y-%m-%d %H:%M:%S%.3f"),
             17 => local("%Y%m%d%H%M%S%3f"),
             14 => local("%Y%m%d%H%M%S"),
-            13 if t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok().and_then(Date::from_millis),
-            10 => NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(|n| cst().from_local_datetime(&n).single()).map(Date),
-            8 => NaiveDate::parse_from_str(t, "%Y%m%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(|n| cst().from_local_datetime(&n).single()).map(Date),
+            13 if t.bytes().all(|b| b.is_ascii_digit()) => {
+                t.parse().ok().and_then(Date::from_millis)
+            }
+            10 => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|n| cst().from_local_datetime(&n).single())
+                .map(Date),
+            8 => NaiveDate::parse_from_str(t, "%Y%m%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|n| cst().from_local_datetime(&n).single())
+                .map(Date),
             _ => None,
         };
         parsed.ok_or_else(|| DateParseError(s.to_owned()))
@@ -102,7 +117,9 @@ impl<'de> Visitor<'de> for DateVisitor {
         Date::from_millis(v).ok_or_else(|| E::custom(format_args!("{v} is out of the date range")))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Date, E> {
-        i64::try_from(v).map_err(E::custom).and_then(|v| self.visit_i64(v))
+        i64::try_from(v)
+            .map_err(E::custom)
+            .and_then(|v| self.visit_i64(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
         v.parse().map_err(E::custom)
@@ -122,7 +139,13 @@ mod tests {
     #[test]
     fn every_form_1688_sends_decodes() {
         let want = Date::from_millis(1556088545000).unwrap(); // 2019-04-24 14:49:05 +08:00
-        for form in ["20190424144905000+0800", "20190424144905+0800", "2019-04-24 14:49:05", "1556088545000", "2019-04-24 14:49:05.000"] {
+        for form in [
+            "20190424144905000+0800",
+            "20190424144905+0800",
+            "2019-04-24 14:49:05",
+            "1556088545000",
+            "2019-04-24 14:49:05.000",
+        ] {
             assert_eq!(form.parse::<Date>().unwrap(), want, "{form}");
         }
         assert_eq!(serde_json::from_str::<Date>("1556088545000").unwrap(), want);
@@ -132,7 +155,10 @@ mod tests {
     fn wire_form_keeps_milliseconds_and_zone() {
         let d: Date = "20240102030405006+0800".parse().unwrap();
         assert_eq!(d.to_wire(), "20240102030405006+0800");
-        assert_eq!(serde_json::to_string(&d).unwrap(), "\"20240102030405006+0800\"");
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            "\"20240102030405006+0800\""
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! Generated response fields use `#[serde(deserialize_with = "open1688_core::de::lenient")]`,
 //! which accepts all of these for the scalar leaves and recurses through `Option`, `Vec` and maps.
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -55,7 +57,9 @@ macro_rules! int_visitor {
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
-                v.trim().parse().map_err(|_| E::custom(format_args!("{v:?} is not an integer")))
+                v.trim()
+                    .parse()
+                    .map_err(|_| E::custom(format_args!("{v:?} is not an integer")))
             }
         }
         impl Lenient for $ty {
@@ -84,7 +88,9 @@ impl<'de> Visitor<'de> for F64Visitor {
         Ok(v)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-        v.trim().parse().map_err(|_| E::custom(format_args!("{v:?} is not a number")))
+        v.trim()
+            .parse()
+            .map_err(|_| E::custom(format_args!("{v:?} is not a number")))
     }
 }
 impl Lenient for f64 {
@@ -172,7 +178,9 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let t = v.trim();
-        t.parse().or_else(|_| rust_decimal::Decimal::from_scientific(t)).map_err(|_| E::custom(format_args!("{v:?} is not a decimal")))
+        t.parse()
+            .or_else(|_| rust_decimal::Decimal::from_scientific(t))
+            .map_err(|_| E::custom(format_args!("{v:?} is not a decimal")))
     }
 }
 impl Lenient for rust_decimal::Decimal {
@@ -283,7 +291,9 @@ mod tests {
 
     #[test]
     fn numbers_and_flags_arrive_as_strings() {
-        let p = probe(r#"{"n":"3535260697417660107","flag":"false","list":["1",2],"money":"12.30","text":42}"#);
+        let p = probe(
+            r#"{"n":"3535260697417660107","flag":"false","list":["1",2],"money":"12.30","text":42}"#,
+        );
         assert_eq!(p.n, Some(3535260697417660107));
         assert_eq!(p.flag, Some(false));
         assert_eq!(p.list, [1, 2]);
@@ -302,12 +312,18 @@ mod tests {
     #[test]
     fn decimal_from_json_number_is_exact() {
         assert_eq!(probe(r#"{"money":0.1}"#).money.unwrap().to_string(), "0.1");
-        assert_eq!(probe(r#"{"money":12345678.99}"#).money.unwrap().to_string(), "12345678.99");
+        assert_eq!(
+            probe(r#"{"money":12345678.99}"#).money.unwrap().to_string(),
+            "12345678.99"
+        );
     }
 
     #[test]
     fn big_ids_never_pass_through_f64() {
         assert_eq!(probe(r#"{"n":9223372036854775807}"#).n, Some(i64::MAX));
-        assert!(serde_json::from_str::<Probe>(r#"{"n":"12x"}"#).unwrap_err().to_string().contains("not an integer"));
+        assert!(serde_json::from_str::<Probe>(r#"{"n":"12x"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("not an integer"));
     }
 }

@@ -15,7 +15,10 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum Error {
     /// The gateway refused the call (HTTP 4xx/5xx with a `gw.*` code, or a bare 5xx).
-    #[error("gateway error {code} (HTTP {status}): {message}{}", request_suffix(request_id))]
+    #[error(
+        "gateway error {code} (HTTP {status}): {message}{}",
+        request_suffix(request_id)
+    )]
     Gateway {
         /// HTTP status.
         status: u16,
@@ -27,7 +30,10 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// The access token is missing, unknown or expired (HTTP 401).
-    #[error("not authorised (HTTP {status}): {message}{}", request_suffix(request_id))]
+    #[error(
+        "not authorised (HTTP {status}): {message}{}",
+        request_suffix(request_id)
+    )]
     Unauthorized {
         /// HTTP status.
         status: u16,
@@ -66,7 +72,9 @@ pub enum Error {
     #[error("timed out after {0:?}")]
     Timeout(Duration),
     /// The response body was not what the API's spec describes.
-    #[error("could not decode response (HTTP {status}): {message}; body starts with: {body_prefix}")]
+    #[error(
+        "could not decode response (HTTP {status}): {message}; body starts with: {body_prefix}"
+    )]
     Decode {
         /// HTTP status.
         status: u16,
@@ -89,7 +97,10 @@ pub enum Error {
 }
 
 fn request_suffix(request_id: &Option<String>) -> String {
-    request_id.as_deref().map(|id| format!(" [request {id}]")).unwrap_or_default()
+    request_id
+        .as_deref()
+        .map(|id| format!(" [request {id}]"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -122,7 +133,10 @@ impl Error {
     /// The HTTP status, where the gateway answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Gateway { status, .. } | Error::Unauthorized { status, .. } | Error::OAuth { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Gateway { status, .. }
+            | Error::Unauthorized { status, .. }
+            | Error::OAuth { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -130,7 +144,9 @@ impl Error {
     /// The gateway's request id, where it gave one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Gateway { request_id, .. } | Error::Unauthorized { request_id, .. } => request_id.as_deref(),
+            Error::Gateway { request_id, .. } | Error::Unauthorized { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -138,7 +154,16 @@ impl Error {
     /// A configuration problem rather than a fault: the app lacks permission for the API
     /// (`gw.APIACLDecline`), the quota is exhausted, or the app key is unknown.
     pub fn is_configuration(&self) -> bool {
-        matches!(self.code(), Some("gw.APIACLDecline" | "gw.NoUsageLeftError" | "gw.AppKeyNotFound" | "gw.AppKeyMissing" | "gw.APIUnsupported"))
+        matches!(
+            self.code(),
+            Some(
+                "gw.APIACLDecline"
+                    | "gw.NoUsageLeftError"
+                    | "gw.AppKeyNotFound"
+                    | "gw.AppKeyMissing"
+                    | "gw.APIUnsupported"
+            )
+        )
     }
 }
 

@@ -23,6 +23,7 @@ mod response;
 mod retry;
 mod secret;
 pub mod sign;
+mod string_enum;
 mod token;
 mod transport;
 
@@ -39,3 +40,6 @@ pub use rust_decimal::Decimal;
 pub use secret::{Credentials, Secret};
 pub use token::{BoxFuture, RefreshingTokens, StaticToken, TokenProvider, TokenSet};
 pub use transport::{RawResponse, DEFAULT_BASE_URL};
+
+#[doc(hidden)]
+pub use serde;

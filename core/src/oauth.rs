@@ -63,7 +63,11 @@ pub struct OAuth {
 
 impl OAuth {
     pub(crate) fn new(transport: Transport, credentials: Credentials, auth_url: String) -> Self {
-        OAuth { transport, credentials, auth_url: auth_url.trim_end_matches('/').to_owned() }
+        OAuth {
+            transport,
+            credentials,
+            auth_url: auth_url.trim_end_matches('/').to_owned(),
+        }
     }
 
     /// The page to send the user to: `auth.1688.com/oauth/authorize?client_id=…&site=1688&
@@ -79,17 +83,33 @@ impl OAuth {
         format!("{}/oauth/authorize?{query}", self.auth_url)
     }
 
-    async fn token_call(&self, protocol: &str, name: &str, params: &[(&str, &str)]) -> Result<TokenResponse, Error> {
-        let url_path = format!("{protocol}/1/system.oauth2/{name}/{}", self.credentials.app_key);
+    async fn token_call(
+        &self,
+        protocol: &str,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<TokenResponse, Error> {
+        let url_path = format!(
+            "{protocol}/1/system.oauth2/{name}/{}",
+            self.credentials.app_key
+        );
         let span = tracing::info_span!("open1688.oauth", api = %format_args!("system.oauth2:{name}-1"), status = tracing::field::Empty);
-        let raw = self.transport.post(&url_path, params, &[], None).instrument(span.clone()).await?;
+        let raw = self
+            .transport
+            .post(&url_path, params, &[], None)
+            .instrument(span.clone())
+            .await?;
         span.record("status", raw.status);
         response::check(raw.status, &raw.body)?;
         response::decode(raw.status, &raw.body)
     }
 
     /// Exchanges an authorization code for tokens (`grant_type=authorization_code`).
-    pub async fn exchange_code(&self, code: &str, redirect_uri: &str) -> Result<TokenResponse, Error> {
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+    ) -> Result<TokenResponse, Error> {
         let params = [
             ("grant_type", "authorization_code"),
             ("need_refresh_token", "true"),
@@ -113,7 +133,11 @@ impl OAuth {
     }
 
     /// Renews the refresh token in its last 30 days (`postponeToken`); the old one stops working.
-    pub async fn postpone(&self, refresh_token: &Secret, access_token: &Secret) -> Result<TokenResponse, Error> {
+    pub async fn postpone(
+        &self,
+        refresh_token: &Secret,
+        access_token: &Secret,
+    ) -> Result<TokenResponse, Error> {
         let params = [
             ("client_id", self.credentials.app_key.as_str()),
             ("client_secret", self.credentials.app_secret.expose()),

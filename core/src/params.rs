@@ -91,14 +91,23 @@ pub struct FileParam {
 impl FileParam {
     /// A file from a name and its bytes.
     pub fn new(filename: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
-        FileParam { filename: filename.into(), bytes: bytes.into() }
+        FileParam {
+            filename: filename.into(),
+            bytes: bytes.into(),
+        }
     }
 
     /// Reads a file from disk; the part is named after the file.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::InvalidInput { param: path.display().to_string(), message: e.to_string() })?;
-        let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+        let bytes = std::fs::read(path).map_err(|e| Error::InvalidInput {
+            param: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let filename = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
         Ok(FileParam::new(filename, bytes))
     }
 
@@ -115,7 +124,12 @@ impl FileParam {
 
 impl fmt::Debug for FileParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FileParam({:?}, {} bytes)", self.filename, self.bytes.len())
+        write!(
+            f,
+            "FileParam({:?}, {} bytes)",
+            self.filename,
+            self.bytes.len()
+        )
     }
 }
 
@@ -149,7 +163,10 @@ impl Params {
 
     fn fail(&mut self, name: &str, message: String) {
         if self.error.is_none() {
-            self.error = Some(Error::InvalidInput { param: name.to_owned(), message });
+            self.error = Some(Error::InvalidInput {
+                param: name.to_owned(),
+                message,
+            });
         }
     }
 
@@ -164,7 +181,11 @@ impl Params {
     }
 
     /// Adds an object, list or map parameter as compact JSON; `None` (JSON `null`) is skipped.
-    pub fn put_json<T: Serialize + ?Sized>(&mut self, name: impl Into<Cow<'static, str>>, value: &T) {
+    pub fn put_json<T: Serialize + ?Sized>(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: &T,
+    ) {
         let name = name.into();
         match serde_json::to_string(value) {
             Ok(text) if text == "null" => {}
@@ -196,7 +217,15 @@ impl Params {
     }
 
     /// Splits into text parameters and files, or the first encoding error.
-    pub fn into_parts(self) -> Result<(Vec<(Cow<'static, str>, String)>, Vec<(Cow<'static, str>, FileParam)>), Error> {
+    pub fn into_parts(
+        self,
+    ) -> Result<
+        (
+            Vec<(Cow<'static, str>, String)>,
+            Vec<(Cow<'static, str>, FileParam)>,
+        ),
+        Error,
+    > {
         match self.error {
             Some(e) => Err(e),
             None => Ok((self.text, self.files)),
@@ -227,7 +256,13 @@ mod tests {
             mobile: Option<&'a str>,
         }
         let mut p = Params::new();
-        p.put_json("addressParam", &Address { full_name: "张三", mobile: None });
+        p.put_json(
+            "addressParam",
+            &Address {
+                full_name: "张三",
+                mobile: None,
+            },
+        );
         assert_eq!(p.text()[0].1, r#"{"fullName":"张三"}"#);
     }
 
@@ -242,7 +277,10 @@ mod tests {
     #[test]
     fn dates_use_the_1688_form() {
         let mut p = Params::new();
-        p.put("createStartTime", &Date::from_millis(1700000000000).unwrap());
+        p.put(
+            "createStartTime",
+            &Date::from_millis(1700000000000).unwrap(),
+        );
         assert_eq!(p.text()[0].1, "20231115061320000+0800");
     }
 }

@@ -46,21 +46,30 @@ pub struct PushMessage {
 /// let tampered = [("message", r#"{"msgId":2}"#), ("_aop_signature", "7D08922D49D4C72384EDD35DAC3DAD398109936B")];
 /// assert!(verify("test123", &tampered).is_err());
 /// ```
-pub fn verify<K: AsRef<str>, V: AsRef<str>>(secret: &str, fields: &[(K, V)]) -> Result<PushMessage, Error> {
+pub fn verify<K: AsRef<str>, V: AsRef<str>>(
+    secret: &str,
+    fields: &[(K, V)],
+) -> Result<PushMessage, Error> {
     let mut signature = None;
     let mut signed: Vec<(&str, &str)> = Vec::with_capacity(fields.len());
     for (k, v) in fields {
         match k.as_ref() {
-            "_aop_signature" if signature.is_some() => return Err(Error::Push("more than one _aop_signature field".into())),
+            "_aop_signature" if signature.is_some() => {
+                return Err(Error::Push("more than one _aop_signature field".into()))
+            }
             "_aop_signature" => signature = Some(v.as_ref()),
             key => signed.push((key, v.as_ref())),
         }
     }
     let Some(received) = signature else {
-        return Err(Error::Push("unsigned: the message has no _aop_signature field".into()));
+        return Err(Error::Push(
+            "unsigned: the message has no _aop_signature field".into(),
+        ));
     };
     if !sign::signatures_match(&sign::sign(secret, "", &signed), received) {
-        return Err(Error::Push("signature mismatch: the message was altered or signed with another app secret".into()));
+        return Err(Error::Push(
+            "signature mismatch: the message was altered or signed with another app secret".into(),
+        ));
     }
     decode(&signed)
 }
@@ -73,13 +82,21 @@ pub fn verify_form(secret: &str, body: &[u8]) -> Result<PushMessage, Error> {
 
 /// Decodes the envelope from `message`, or from separate fields when there is no `message`.
 fn decode(fields: &[(&str, &str)]) -> Result<PushMessage, Error> {
-    let bad = |e: serde_json::Error| Error::Push(format!("signature valid but the envelope does not decode: {e}"));
+    let bad = |e: serde_json::Error| {
+        Error::Push(format!(
+            "signature valid but the envelope does not decode: {e}"
+        ))
+    };
     if let Some((_, message)) = fields.iter().find(|(k, _)| *k == "message") {
         return serde_json::from_str(message).map_err(bad);
     }
     let mut envelope = serde_json::Map::new();
     for (k, v) in fields {
-        let value = if *k == "data" || *k == "extraInfo" { serde_json::from_str(v).unwrap_or_else(|_| (*v).into()) } else { (*v).into() };
+        let value = if *k == "data" || *k == "extraInfo" {
+            serde_json::from_str(v).unwrap_or_else(|_| (*v).into())
+        } else {
+            (*v).into()
+        };
         envelope.insert((*k).to_owned(), value);
     }
     PushMessage::deserialize(serde_json::Value::Object(envelope)).map_err(bad)
@@ -100,15 +117,28 @@ mod tests {
             ("_aop_signature", "4b20205134ea09c4c8d29ccac26f6c179eb72c8e"),
         ];
         let m = verify("secretXYZ", &fields).unwrap();
-        assert_eq!((m.msg_id, m.gmt_born, m.topic.as_str()), (1001, Some(1700000000000), "ORDER_CHANGED"));
+        assert_eq!(
+            (m.msg_id, m.gmt_born, m.topic.as_str()),
+            (1001, Some(1700000000000), "ORDER_CHANGED")
+        );
         assert_eq!(m.data["k"], "v");
     }
 
     #[test]
     fn unsigned_and_tampered_messages_are_rejected() {
-        let err = verify("test123", &[("message", r#"{"msgId":1}"#)]).unwrap_err().to_string();
+        let err = verify("test123", &[("message", r#"{"msgId":1}"#)])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no _aop_signature"), "{err}");
-        let err = verify("other", &[("message", r#"{"msgId":1}"#), ("_aop_signature", "7D08922D49D4C72384EDD35DAC3DAD398109936B")]).unwrap_err().to_string();
+        let err = verify(
+            "other",
+            &[
+                ("message", r#"{"msgId":1}"#),
+                ("_aop_signature", "7D08922D49D4C72384EDD35DAC3DAD398109936B"),
+            ],
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("signature mismatch"), "{err}");
     }
 

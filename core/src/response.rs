@@ -66,7 +66,10 @@ enum Code {
 /// Deserializes a status field leniently, treating an unexpected shape as absent: a body is
 /// judged by the fields it does have, never rejected for one it shapes differently.
 fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(serde_json::Value::deserialize(d).ok().and_then(|v| Option::<T>::lenient(v).ok()).flatten())
+    Ok(serde_json::Value::deserialize(d)
+        .ok()
+        .and_then(|v| Option::<T>::lenient(v).ok())
+        .flatten())
 }
 
 fn code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Code>, D::Error> {
@@ -90,7 +93,8 @@ impl<'de> Deserialize<'de> for Nested {
                 f.write_str("anything")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Nested, A::Error> {
-                Status::deserialize(de::value::MapAccessDeserializer::new(map)).map(|s| Nested(Some(Box::new(s))))
+                Status::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|s| Nested(Some(Box::new(s))))
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -138,12 +142,20 @@ impl Status {
     }
 
     fn message_text(&self) -> String {
-        [&self.error_message, &self.error_msg, &self.erro_msg, &self.error_info, &self.ret_msg, &self.message, &self.ext_error_message]
-            .into_iter()
-            .flatten()
-            .find(|m| !m.is_empty())
-            .cloned()
-            .unwrap_or_else(|| "the API reported failure without a message".to_owned())
+        [
+            &self.error_message,
+            &self.error_msg,
+            &self.erro_msg,
+            &self.error_info,
+            &self.ret_msg,
+            &self.message,
+            &self.ext_error_message,
+        ]
+        .into_iter()
+        .flatten()
+        .find(|m| !m.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "the API reported failure without a message".to_owned())
     }
 
     /// The business failure this status describes, if any.
@@ -154,9 +166,18 @@ impl Status {
             None => matches!(self.code, Some(Code::Number(n)) if n != 0) && self.message.is_some(),
         };
         if failed {
-            return Some(Error::Business { code: self.code_text(), message: self.message_text() });
+            return Some(Error::Business {
+                code: self.code_text(),
+                message: self.message_text(),
+            });
         }
-        self.result.0.as_ref().and_then(|r| if r.flag() == Some(false) { r.business_error() } else { None })
+        self.result.0.as_ref().and_then(|r| {
+            if r.flag() == Some(false) {
+                r.business_error()
+            } else {
+                None
+            }
+        })
     }
 }
 
@@ -164,13 +185,22 @@ impl Status {
 pub fn redact(body: &[u8]) -> String {
     let end = body.len().min(PREFIX_LEN);
     let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
-    for key in ["access_token", "refresh_token", "client_secret", "refreshToken"] {
+    for key in [
+        "access_token",
+        "refresh_token",
+        "client_secret",
+        "refreshToken",
+    ] {
         let mut from = 0;
         while let Some(pos) = text[from..].find(key) {
             let start = from + pos + key.len();
             let rest = &text[start..];
-            let value_start = rest.find(|c: char| c != '"' && c != ':' && c != '=' && c != ' ').map_or(rest.len(), |i| i);
-            let value_len = rest[value_start..].find(['"', '&', ',', '}']).unwrap_or(rest.len() - value_start);
+            let value_start = rest
+                .find(|c: char| c != '"' && c != ':' && c != '=' && c != ' ')
+                .map_or(rest.len(), |i| i);
+            let value_len = rest[value_start..]
+                .find(['"', '&', ',', '}'])
+                .unwrap_or(rest.len() - value_start);
             text.replace_range(start + value_start..start + value_start + value_len, "***");
             from = start + value_start + 3;
         }
@@ -183,24 +213,57 @@ pub(crate) fn check(status: u16, body: &[u8]) -> Result<(), Error> {
     let parsed = Status::parse(body);
     if status >= 400 {
         let parsed = parsed.unwrap_or_default();
-        let plain = || String::from_utf8_lossy(&body[..body.len().min(PREFIX_LEN)]).trim().to_owned();
+        let plain = || {
+            String::from_utf8_lossy(&body[..body.len().min(PREFIX_LEN)])
+                .trim()
+                .to_owned()
+        };
         if let Some(error) = parsed.error.clone().filter(|_| parsed.gw_code.is_none()) {
-            return Err(Error::OAuth { status, error, description: parsed.error_description.unwrap_or_default() });
+            return Err(Error::OAuth {
+                status,
+                error,
+                description: parsed.error_description.unwrap_or_default(),
+            });
         }
-        let message = parsed.gw_message.clone().or(parsed.error_message.clone()).unwrap_or_else(plain);
+        let message = parsed
+            .gw_message
+            .clone()
+            .or(parsed.error_message.clone())
+            .unwrap_or_else(plain);
         if status == 401 {
-            return Err(Error::Unauthorized { status, message, request_id: parsed.request_id });
+            return Err(Error::Unauthorized {
+                status,
+                message,
+                request_id: parsed.request_id,
+            });
         }
-        let code = parsed.gw_code.or(parsed.error_code).unwrap_or_else(|| format!("HTTP {status}"));
-        return Err(Error::Gateway { status, code, message, request_id: parsed.request_id });
+        let code = parsed
+            .gw_code
+            .or(parsed.error_code)
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        return Err(Error::Gateway {
+            status,
+            code,
+            message,
+            request_id: parsed.request_id,
+        });
     }
     let Some(parsed) = parsed else { return Ok(()) };
     if let Some(code) = parsed.gw_code.clone().filter(|c| c.starts_with("gw.")) {
         let message = parsed.gw_message.clone().unwrap_or_default();
-        return Err(Error::Gateway { status, code, message, request_id: parsed.request_id });
+        return Err(Error::Gateway {
+            status,
+            code,
+            message,
+            request_id: parsed.request_id,
+        });
     }
     if let (Some(error), None) = (&parsed.error, &parsed.flag()) {
-        return Err(Error::OAuth { status, error: error.clone(), description: parsed.error_description.clone().unwrap_or_default() });
+        return Err(Error::OAuth {
+            status,
+            error: error.clone(),
+            description: parsed.error_description.clone().unwrap_or_default(),
+        });
     }
     match parsed.business_error() {
         Some(e) => Err(e),
@@ -210,7 +273,11 @@ pub(crate) fn check(status: u16, body: &[u8]) -> Result<(), Error> {
 
 /// Decodes a success body into `T`, keeping the status and the body's first bytes on failure.
 pub(crate) fn decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| Error::Decode { status, message: e.to_string(), body_prefix: redact(body) })
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        status,
+        message: e.to_string(),
+        body_prefix: redact(body),
+    })
 }
 
 #[cfg(test)]
@@ -226,16 +293,46 @@ mod tests {
 
     #[test]
     fn every_business_shape_is_a_business_error() {
-        assert_eq!(business(r#"{"success":false,"errorCode":"400_1","errorMessage":"bad"}"#), (Some("400_1".into()), "bad".into()));
-        assert_eq!(business(r#"{"success":"false","errorMsg":"preview failed"}"#).1, "preview failed");
-        assert_eq!(business(r#"{"result":{"success":false,"code":"E1","message":"nested"}}"#), (Some("E1".into()), "nested".into()));
-        assert_eq!(business(r#"{"result":{"success":"false","retCode":"R","retMsg":"ret"}}"#), (Some("R".into()), "ret".into()));
-        assert_eq!(business(r#"{"result":{"success":false,"errorCode":"X","errorInfo":"info"}}"#).1, "info");
-        assert_eq!(business(r#"{"code":1001,"message":"already followed"}"#), (Some("1001".into()), "already followed".into()));
-        assert_eq!(business(r#"{"isSuccess":false,"message":"confirm failed"}"#).1, "confirm failed");
-        assert_eq!(business(r#"{"succes":"false","errorMsg":"typo"}"#).1, "typo");
-        assert_eq!(business(r#"{"success":false,"code":"500","message":"不是自己的订单"}"#).1, "不是自己的订单");
-        assert_eq!(business(r#"{"success":false,"erroMsg":"alipay"}"#).1, "alipay");
+        assert_eq!(
+            business(r#"{"success":false,"errorCode":"400_1","errorMessage":"bad"}"#),
+            (Some("400_1".into()), "bad".into())
+        );
+        assert_eq!(
+            business(r#"{"success":"false","errorMsg":"preview failed"}"#).1,
+            "preview failed"
+        );
+        assert_eq!(
+            business(r#"{"result":{"success":false,"code":"E1","message":"nested"}}"#),
+            (Some("E1".into()), "nested".into())
+        );
+        assert_eq!(
+            business(r#"{"result":{"success":"false","retCode":"R","retMsg":"ret"}}"#),
+            (Some("R".into()), "ret".into())
+        );
+        assert_eq!(
+            business(r#"{"result":{"success":false,"errorCode":"X","errorInfo":"info"}}"#).1,
+            "info"
+        );
+        assert_eq!(
+            business(r#"{"code":1001,"message":"already followed"}"#),
+            (Some("1001".into()), "already followed".into())
+        );
+        assert_eq!(
+            business(r#"{"isSuccess":false,"message":"confirm failed"}"#).1,
+            "confirm failed"
+        );
+        assert_eq!(
+            business(r#"{"succes":"false","errorMsg":"typo"}"#).1,
+            "typo"
+        );
+        assert_eq!(
+            business(r#"{"success":false,"code":"500","message":"不是自己的订单"}"#).1,
+            "不是自己的订单"
+        );
+        assert_eq!(
+            business(r#"{"success":false,"erroMsg":"alipay"}"#).1,
+            "alipay"
+        );
     }
 
     #[test]
@@ -256,21 +353,32 @@ mod tests {
     #[test]
     fn gateway_errors_keep_code_message_and_request_id() {
         let e = check(400, br#"{"error_code":"gw.APIACLDecline","error_message":"AppKey is not allowed(acl)","request_id":"abc"}"#).unwrap_err();
-        assert!(matches!(&e, Error::Gateway { status: 400, code, request_id: Some(r), .. } if code == "gw.APIACLDecline" && r == "abc"));
+        assert!(
+            matches!(&e, Error::Gateway { status: 400, code, request_id: Some(r), .. } if code == "gw.APIACLDecline" && r == "abc")
+        );
         assert!(e.is_configuration() && !e.is_retryable());
         let e = check(503, b"<html>bad gateway</html>").unwrap_err();
         assert!(matches!(&e, Error::Gateway { code, .. } if code == "HTTP 503"));
         assert!(e.is_retryable());
         let e = check(401, b"Request need user authenticated").unwrap_err();
-        assert!(matches!(&e, Error::Unauthorized { message, .. } if message == "Request need user authenticated"));
-        let e = check(400, br#"{"error":"invalid_grant","error_description":"code expired"}"#).unwrap_err();
+        assert!(
+            matches!(&e, Error::Unauthorized { message, .. } if message == "Request need user authenticated")
+        );
+        let e = check(
+            400,
+            br#"{"error":"invalid_grant","error_description":"code expired"}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), Some("invalid_grant"));
     }
 
     #[test]
     fn redaction_masks_token_values() {
         let text = redact(br#"{"access_token":"abc-123","refresh_token":"r-9","aliId":"1"}"#);
-        assert_eq!(text, r#"{"access_token":"***","refresh_token":"***","aliId":"1"}"#);
+        assert_eq!(
+            text,
+            r#"{"access_token":"***","refresh_token":"***","aliId":"1"}"#
+        );
         assert_eq!(redact(b"access_token=tok&x=1"), "access_token=***&x=1");
     }
 }

@@ -31,27 +31,43 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
 impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// The wait before another try after attempt number `attempt` (1-based) failed with
     /// `error`, or `None` to give up. `jitter` in `[0, 1]` picks a point in the upper half of
     /// the backoff window ("equal jitter"), so concurrent clients spread out yet never retry at once.
-    pub fn backoff(&self, attempt: u32, error: &Error, idempotent: bool, jitter: f64) -> Option<Duration> {
+    pub fn backoff(
+        &self,
+        attempt: u32,
+        error: &Error,
+        idempotent: bool,
+        jitter: f64,
+    ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
         if !(error.is_throttled() || (idempotent && error.is_retryable())) {
             return None;
         }
-        let window = self.base_delay.saturating_mul(1u32 << (attempt - 1).min(20)).min(self.max_delay);
+        let window = self
+            .base_delay
+            .saturating_mul(1u32 << (attempt - 1).min(20))
+            .min(self.max_delay);
         Some(window / 2 + window.mul_f64(jitter.clamp(0.0, 1.0) / 2.0))
     }
 }
@@ -61,33 +77,84 @@ mod tests {
     use super::*;
 
     fn gateway(status: u16, code: &str) -> Error {
-        Error::Gateway { status, code: code.into(), message: String::new(), request_id: None }
+        Error::Gateway {
+            status,
+            code: code.into(),
+            message: String::new(),
+            request_id: None,
+        }
     }
 
     #[test]
     fn throttling_is_retried_even_for_orders() {
         let p = RetryPolicy::default();
-        assert!(p.backoff(1, &gateway(429, "gw.QosAppFrequencyLimit"), false, 0.3).is_some());
-        assert!(p.backoff(1, &gateway(503, "HTTP 503"), false, 0.3).is_none());
+        assert!(p
+            .backoff(1, &gateway(429, "gw.QosAppFrequencyLimit"), false, 0.3)
+            .is_some());
+        assert!(p
+            .backoff(1, &gateway(503, "HTTP 503"), false, 0.3)
+            .is_none());
         assert!(p.backoff(1, &gateway(503, "HTTP 503"), true, 0.3).is_some());
     }
 
     #[test]
     fn configuration_and_business_errors_are_final() {
-        let p = RetryPolicy { max_attempts: 10, ..RetryPolicy::default() };
-        for code in ["gw.SignatureInvalid", "gw.APIACLDecline", "gw.APIUnsupported", "gw.ParamMissing", "gw.NoUsageLeftError", "gw.AppKeyNotFound"] {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            ..RetryPolicy::default()
+        };
+        for code in [
+            "gw.SignatureInvalid",
+            "gw.APIACLDecline",
+            "gw.APIUnsupported",
+            "gw.ParamMissing",
+            "gw.NoUsageLeftError",
+            "gw.AppKeyNotFound",
+        ] {
             assert_eq!(p.backoff(1, &gateway(400, code), true, 0.5), None, "{code}");
         }
-        assert_eq!(p.backoff(1, &Error::Business { code: None, message: String::new() }, true, 0.5), None);
-        assert_eq!(p.backoff(1, &Error::Unauthorized { status: 401, message: String::new(), request_id: None }, true, 0.5), None);
+        assert_eq!(
+            p.backoff(
+                1,
+                &Error::Business {
+                    code: None,
+                    message: String::new()
+                },
+                true,
+                0.5
+            ),
+            None
+        );
+        assert_eq!(
+            p.backoff(
+                1,
+                &Error::Unauthorized {
+                    status: 401,
+                    message: String::new(),
+                    request_id: None
+                },
+                true,
+                0.5
+            ),
+            None
+        );
     }
 
     #[test]
     fn delays_double_and_stop_at_the_cap() {
-        let p = RetryPolicy { max_attempts: 20, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) };
+        let p = RetryPolicy {
+            max_attempts: 20,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        };
         let t = Error::Timeout(Duration::ZERO);
-        let top: Vec<_> = (1..8).map(|n| p.backoff(n, &t, true, 1.0).unwrap().as_millis()).collect();
+        let top: Vec<_> = (1..8)
+            .map(|n| p.backoff(n, &t, true, 1.0).unwrap().as_millis())
+            .collect();
         assert_eq!(top, [200, 400, 800, 1600, 3200, 5000, 5000]);
-        assert_eq!(p.backoff(19, &t, true, 0.0), Some(Duration::from_millis(2500)));
+        assert_eq!(
+            p.backoff(19, &t, true, 0.0),
+            Some(Duration::from_millis(2500))
+        );
     }
 }

@@ -75,6 +75,9 @@ pub struct Credentials {
 impl Credentials {
     /// Builds credentials from an app key and secret.
     pub fn new(app_key: impl Into<String>, app_secret: impl Into<Secret>) -> Self {
-        Credentials { app_key: app_key.into(), app_secret: app_secret.into() }
+        Credentials {
+            app_key: app_key.into(),
+            app_secret: app_secret.into(),
+        }
     }
 }

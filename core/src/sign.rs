@@ -49,7 +49,8 @@ pub fn signature_base(url_path: &str, params: &[(&str, &str)]) -> String {
 /// assert_eq!(sig, "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88");
 /// ```
 pub fn sign(secret: &str, url_path: &str, params: &[(&str, &str)]) -> String {
-    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(url_path.as_bytes());
     for (key, value) in sorted(params) {
         mac.update(key.as_bytes());
@@ -64,11 +65,18 @@ pub fn signatures_match(expected: &str, received: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x.to_ascii_uppercase() ^ y.to_ascii_uppercase())) == 0
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| {
+        acc | (x.to_ascii_uppercase() ^ y.to_ascii_uppercase())
+    }) == 0
 }
 
 /// Parameter names whose values are secrets and are masked in explanations.
-const SECRET_PARAMS: &[&str] = &["access_token", "refresh_token", "client_secret", "refreshToken"];
+const SECRET_PARAMS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "refreshToken",
+];
 
 /// Why a signature is what it is: the URL path, the sorted factors and the result, with secret
 /// values masked. The app secret itself never appears.
@@ -95,7 +103,13 @@ pub struct SignatureExplanation {
 pub fn explain(secret: &str, url_path: &str, params: &[(&str, &str)]) -> SignatureExplanation {
     let factors: Vec<String> = sorted(params)
         .into_iter()
-        .map(|(k, v)| if SECRET_PARAMS.contains(&k) { format!("{k}***") } else { format!("{k}{v}") })
+        .map(|(k, v)| {
+            if SECRET_PARAMS.contains(&k) {
+                format!("{k}***")
+            } else {
+                format!("{k}{v}")
+            }
+        })
         .collect();
     SignatureExplanation {
         url_path: url_path.to_owned(),

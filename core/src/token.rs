@@ -56,7 +56,11 @@ impl TokenSet {
     /// A missing `expires_in` is taken as the documented 10 hours.
     pub fn from_response(response: &TokenResponse) -> Option<TokenSet> {
         let lifetime = Duration::from_secs(response.expires_in.unwrap_or(36_000).max(0) as u64);
-        Some(TokenSet { access_token: response.access_token.clone(), refresh_token: response.refresh_token.clone()?, expires_at: Instant::now() + lifetime })
+        Some(TokenSet {
+            access_token: response.access_token.clone(),
+            refresh_token: response.refresh_token.clone()?,
+            expires_at: Instant::now() + lifetime,
+        })
     }
 }
 
@@ -83,14 +87,22 @@ pub struct RefreshingTokens {
 
 impl fmt::Debug for RefreshingTokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefreshingTokens").field("margin", &self.margin).field("refreshes", &self.refresh_count()).finish_non_exhaustive()
+        f.debug_struct("RefreshingTokens")
+            .field("margin", &self.margin)
+            .field("refreshes", &self.refresh_count())
+            .finish_non_exhaustive()
     }
 }
 
 impl RefreshingTokens {
     /// Starts from `tokens`, renewing five minutes before expiry.
     pub fn new(oauth: OAuth, tokens: TokenSet) -> Self {
-        RefreshingTokens { oauth, state: tokio::sync::Mutex::new(tokens), margin: Duration::from_secs(300), refreshes: AtomicU64::new(0) }
+        RefreshingTokens {
+            oauth,
+            state: tokio::sync::Mutex::new(tokens),
+            margin: Duration::from_secs(300),
+            refreshes: AtomicU64::new(0),
+        }
     }
 
     /// How long before expiry to renew.

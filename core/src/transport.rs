@@ -36,22 +36,42 @@ fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    Error::Transport { message, connect: e.is_connect() }
+    Error::Transport {
+        message,
+        connect: e.is_connect(),
+    }
 }
 
 impl Transport {
-    pub(crate) fn new(base_url: &str, timeout: Duration, connect_timeout: Duration) -> Result<Self, Error> {
-        let parsed = url::Url::parse(base_url).map_err(|e| Error::InvalidInput { param: "base_url".into(), message: format!("{base_url:?}: {e}") })?;
+    pub(crate) fn new(
+        base_url: &str,
+        timeout: Duration,
+        connect_timeout: Duration,
+    ) -> Result<Self, Error> {
+        let parsed = url::Url::parse(base_url).map_err(|e| Error::InvalidInput {
+            param: "base_url".into(),
+            message: format!("{base_url:?}: {e}"),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::InvalidInput { param: "base_url".into(), message: format!("{base_url:?} is not an http(s) URL") });
+            return Err(Error::InvalidInput {
+                param: "base_url".into(),
+                message: format!("{base_url:?} is not an http(s) URL"),
+            });
         }
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .user_agent(concat!("open1688-rust/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::InvalidInput { param: "http client".into(), message: e.to_string() })?;
-        Ok(Transport { http, base_url: base_url.trim_end_matches('/').to_owned(), timeout })
+            .map_err(|e| Error::InvalidInput {
+                param: "http client".into(),
+                message: e.to_string(),
+            })?;
+        Ok(Transport {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            timeout,
+        })
     }
 
     pub(crate) fn base_url(&self) -> &str {
@@ -59,28 +79,47 @@ impl Transport {
     }
 
     /// POSTs `params` (and `files`, as multipart) to `<base>/openapi/<url_path>`.
-    pub(crate) async fn post(&self, url_path: &str, params: &[(&str, &str)], files: &[(Cow<'static, str>, FileParam)], timeout: Option<Duration>) -> Result<RawResponse, Error> {
+    pub(crate) async fn post(
+        &self,
+        url_path: &str,
+        params: &[(&str, &str)],
+        files: &[(Cow<'static, str>, FileParam)],
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse, Error> {
         let timeout = timeout.unwrap_or(self.timeout);
         let url = format!("{}/openapi/{url_path}", self.base_url);
         let request = self.http.post(url).timeout(timeout);
         let request = if files.is_empty() {
             let mut form = form_urlencoded::Serializer::new(String::with_capacity(256));
             form.extend_pairs(params);
-            request.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8").body(form.finish())
+            request
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                )
+                .body(form.finish())
         } else {
             let mut form = reqwest::multipart::Form::new();
             for (k, v) in params {
                 form = form.text(k.to_string(), v.to_string());
             }
             for (name, file) in files {
-                let part = reqwest::multipart::Part::stream(reqwest::Body::from(file.bytes.clone())).file_name(file.filename.clone());
+                let part =
+                    reqwest::multipart::Part::stream(reqwest::Body::from(file.bytes.clone()))
+                        .file_name(file.filename.clone());
                 form = form.part(name.to_string(), part);
             }
             request.multipart(form)
         };
-        let response = request.send().await.map_err(|e| transport_error(e, timeout))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(e, timeout))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| transport_error(e, timeout))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(e, timeout))?;
         Ok(RawResponse { status, body })
     }
 }

@@ -6,44 +6,88 @@ use proptest::prelude::*;
 
 #[test]
 fn vector_1_doc_copy() {
-    assert_eq!(sign("test123", "param2/1/system/currentTime/1000000", &[("b", "2"), ("a", "1")]), "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88");
+    assert_eq!(
+        sign(
+            "test123",
+            "param2/1/system/currentTime/1000000",
+            &[("b", "2"), ("a", "1")]
+        ),
+        "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88"
+    );
 }
 
 #[test]
 fn vector_2_system_params_are_signed_and_underscore_sorts_first() {
-    let params = [("productId", "694567890123"), ("access_token", "UNIT-TEST-TOKEN-abc123"), ("_aop_timestamp", "1700000000000")];
+    let params = [
+        ("productId", "694567890123"),
+        ("access_token", "UNIT-TEST-TOKEN-abc123"),
+        ("_aop_timestamp", "1700000000000"),
+    ];
     let path = "param2/1/system/currentTime/TEST_APPKEY_0001";
     assert_eq!(signature_base(path, &params), format!("{path}_aop_timestamp1700000000000access_tokenUNIT-TEST-TOKEN-abc123productId694567890123"));
-    assert_eq!(sign("UNIT-TEST-SECRET", path, &params), "75CD0EB77C5DCB393BD2C2E4DB4CE09849780EC9");
+    assert_eq!(
+        sign("UNIT-TEST-SECRET", path, &params),
+        "75CD0EB77C5DCB393BD2C2E4DB4CE09849780EC9"
+    );
 }
 
 #[test]
 fn vector_3_push_style_empty_path() {
-    let params = [("msgId", "1001"), ("gmtBorn", "1700000000000"), ("type", "ORDER_CHANGED"), ("userInfo", "m1"), ("data", r#"{"k":"v"}"#)];
-    assert_eq!(signature_base("", &params), r#"data{"k":"v"}gmtBorn1700000000000msgId1001typeORDER_CHANGEDuserInfom1"#);
-    assert_eq!(sign("secretXYZ", "", &params), "4B20205134EA09C4C8D29CCAC26F6C179EB72C8E");
+    let params = [
+        ("msgId", "1001"),
+        ("gmtBorn", "1700000000000"),
+        ("type", "ORDER_CHANGED"),
+        ("userInfo", "m1"),
+        ("data", r#"{"k":"v"}"#),
+    ];
+    assert_eq!(
+        signature_base("", &params),
+        r#"data{"k":"v"}gmtBorn1700000000000msgId1001typeORDER_CHANGEDuserInfom1"#
+    );
+    assert_eq!(
+        sign("secretXYZ", "", &params),
+        "4B20205134EA09C4C8D29CCAC26F6C179EB72C8E"
+    );
 }
 
 #[test]
 fn vector_4a_sorts_joined_key_value_strings_not_keys() {
     let path = "param2/1/system/currentTime/1000000";
     let params = [("sort", "price"), ("sortType", "ASC")];
-    assert_eq!(signature_base(path, &params), format!("{path}sortTypeASCsortprice"));
-    assert_eq!(sign("test123", path, &params), "6FDFE167C22204C53F674B86FC85F8261178A49B");
+    assert_eq!(
+        signature_base(path, &params),
+        format!("{path}sortTypeASCsortprice")
+    );
+    assert_eq!(
+        sign("test123", path, &params),
+        "6FDFE167C22204C53F674B86FC85F8261178A49B"
+    );
     // 4b is the key-sorted variant some unofficial SDKs compute; we must not produce it.
-    assert_ne!(sign("test123", path, &params), "E1C27EEA351B7D26E25915BCD03B4D071D9DE70E");
+    assert_ne!(
+        sign("test123", path, &params),
+        "E1C27EEA351B7D26E25915BCD03B4D071D9DE70E"
+    );
 }
 
 #[test]
 fn vector_4c_non_ascii_is_signed_as_raw_utf8() {
-    assert_eq!(sign("test123", "param2/1/system/currentTime/1000000", &[("a", "1"), ("keyword", "连衣裙")]), "6B18A2E7FCAD5A5C8B233E05465E97A4AFA5F3FD");
+    assert_eq!(
+        sign(
+            "test123",
+            "param2/1/system/currentTime/1000000",
+            &[("a", "1"), ("keyword", "连衣裙")]
+        ),
+        "6B18A2E7FCAD5A5C8B233E05465E97A4AFA5F3FD"
+    );
 }
 
 fn form_round_trip(params: &Params) -> Vec<(String, String)> {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.extend_pairs(params.text().iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     let body = form.finish();
-    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 proptest! {

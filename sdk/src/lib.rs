@@ -1,0 +1,44 @@
+//! Typed async Rust SDK for the Alibaba 1688 Open Platform (open.1688.com).
+//!
+//! Every API in `api-specs/` has a request type, a response type and a method on its
+//! namespace's accessor:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), open1688::Error> {
+//! use open1688::{Client, Credentials};
+//! let client = Client::builder(Credentials::new("1000000", "app-secret")).access_token("user-token").build()?;
+//! # #[cfg(feature = "product")] {
+//! use open1688::product::{CategoryGetRequest, ProductGetRequest, product_get::WebSite};
+//! let product = client.product().product_get(ProductGetRequest::new(694567890123, WebSite::V1688)).await?;
+//! let roots = client.call(&CategoryGetRequest::new(0)).await?; // the generic form
+//! # }
+//! # Ok(()) }
+//! ```
+//!
+//! # Naming
+//! - Namespace → module, cargo feature and accessor: the `com.alibaba.` / `cn.alibaba.` /
+//!   `com.` / `cn.` prefix is dropped and dots become underscores
+//!   (`com.alibaba.trade` → `trade`, `com.alibaba.fenxiao.crossborder` → `fenxiao_crossborder`,
+//!   `system.oauth2` → `system_oauth2`).
+//! - API → method and module: a leading `alibaba.` is dropped, the rest is snake_case
+//!   (`alibaba.trade.get.buyerView` → `trade_get_buyer_view`); types are UpperCamelCase with
+//!   `Request`/`Response` (`TradeGetBuyerViewRequest`). Versions above 1 add `_v2` / `V2`.
+//! - Fields: snake_case with acronyms as one word (`productID` → `product_id`, `offerIDs` →
+//!   `offer_ids`); Rust keywords become raw identifiers (`r#type`) or take a trailing `_`
+//!   (`self_`). The wire name is always kept.
+//! - Request and response types are re-exported from the namespace module; named types live in
+//!   the API's module (`open1688::trade::trade_fast_create_order::AddressParam`).
+//!
+//! APIs without a spec yet: [`Client::call_raw`](open1688_core::Client::call_raw).
+
+mod client;
+#[rustfmt::skip]
+mod generated;
+
+pub use client::{Client, ClientBuilder};
+pub use generated::*;
+pub use open1688_core::{
+    push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam, OAuth,
+    ParamDoc, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken,
+    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode,
+};

@@ -1,0 +1,310 @@
+//! One file per API: request, response, named types, catalogue entry, example test.
+
+use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident};
+use crate::ir::{Api, FieldIr, Ty, TypeIr, TypeIrKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The tokens of `<namespace>/<method>.rs`.
+pub fn api_file(api: &Api, module: &str) -> TokenStream {
+    let id = api.id();
+    let summary = api
+        .summary
+        .as_deref()
+        .map(doc_text)
+        .unwrap_or_else(|| format!("Calls `{id}`."));
+    let token_note = match api.token {
+        "Required" => "Needs a user access token.",
+        "Optional" => "Sends the user access token when the client has one.",
+        _ => "Never sends an access token.",
+    };
+    let link = api
+        .doc_url
+        .as_deref()
+        .map(|u| format!("[Documentation]({u})"))
+        .unwrap_or_default();
+    let identity = format!("API `{id}`. {token_note} {link}");
+    let long = api.doc.as_deref().map(doc_text);
+    let mut header = vec![format!(" `{id}`: {summary}")];
+    if let Some(long) = &long {
+        header.push(String::new());
+        header.extend(long.lines().map(|l| format!(" {}", l.trim_end())));
+    }
+    header.push(String::new());
+    header.push(format!(" {}", identity.trim_end()));
+    let header = header
+        .iter()
+        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+
+    let request = request(api, &summary, &identity);
+    let response = response(api, &id);
+    let types = api.types.iter().map(|(name, t)| named_type(name, t));
+    let catalogue = catalogue(api, &summary, module);
+    let response_name = ident(&api.response);
+    let example_test = api.example.as_ref().map(|_| {
+        let message = format!(
+            "the example_response of {} does not decode into {}",
+            api.source, api.response
+        );
+        quote! {
+            #[cfg(test)]
+            mod tests {
+                #[test]
+                fn example_response_decodes() {
+                    let example = super::DOC.example_response.unwrap_or_default();
+                    if let Err(e) = ::serde_json::from_str::<super::#response_name>(example) {
+                        panic!("{}: {e}", #message);
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #(#![doc = #header])*
+        #request
+        #response
+        #(#types)*
+        #catalogue
+        #example_test
+    }
+}
+
+fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
+    let name = ident(&api.request);
+    let response = ident(&api.response);
+    let doc = docs([summary, identity]);
+    let fields = api.params.iter().map(|f| {
+        let ident = ident(&f.ident);
+        let ty = field_ty(f, false);
+        let doc = field_docs(f);
+        quote! { #doc pub #ident: #ty, }
+    });
+    let (new_fn, setters) = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.");
+    let namespace = &api.namespace;
+    let wire_name = &api.name;
+    let version = api.version;
+    let protocol = &api.protocol;
+    let signed = api.signed;
+    let token = ident(api.token);
+    let idempotent = api.idempotent;
+    let puts = api.params.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.ident);
+        match (&f.ty, f.required) {
+            (Ty::File, true) => {
+                quote! { params.put_file(#wire, ::std::option::Option::Some(&self.#field)); }
+            }
+            (Ty::File, false) => quote! { params.put_file(#wire, self.#field.as_ref()); },
+            (ty, _) if ty.is_text() => quote! { params.put(#wire, &self.#field); },
+            _ => quote! { params.put_json(#wire, &self.#field); },
+        }
+    });
+    let params_arg = if api.params.is_empty() {
+        quote!(_params)
+    } else {
+        quote!(params)
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            #new_fn
+            #(#setters)*
+        }
+
+        impl ::open1688_core::Request for #name {
+            type Response = #response;
+            const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+                namespace: #namespace,
+                name: #wire_name,
+                version: #version,
+                protocol: #protocol,
+                signed: #signed,
+                access_token: ::open1688_core::TokenMode::#token,
+                idempotent: #idempotent,
+            };
+            fn write_params(&self, #params_arg: &mut ::open1688_core::Params) {
+                #(#puts)*
+            }
+        }
+    }
+}
+
+/// `new(required..)` and one setter per optional field.
+fn constructor(
+    fields: &[FieldIr],
+    lists_default: bool,
+    doc: &str,
+) -> (TokenStream, Vec<TokenStream>) {
+    let required: Vec<&FieldIr> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(&f.ident);
+        let (ty, _) = arg_ty(f);
+        let ty = if f.boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            ty
+        };
+        quote! { #name: #ty }
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        match (f.required, arg_ty(f).1) {
+            (true, true) => quote! { #name: #name.into() },
+            (true, false) => quote! { #name },
+            (false, _) => quote! { #name: ::std::default::Default::default() },
+        }
+    });
+    let doc = format!(" {doc}");
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new_fn = quote! {
+        #[doc = #doc]
+        #allow
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
+        }
+    };
+    let setters = fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let name = ident(&f.ident);
+            let (ty, into) = arg_ty(f);
+            let doc = field_docs(f);
+            let value = if into {
+                quote!(value.into())
+            } else {
+                quote!(value)
+            };
+            let value = if f.boxed {
+                quote!(::std::boxed::Box::new(#value))
+            } else {
+                value
+            };
+            let stored = if lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
+                value
+            } else {
+                quote!(::std::option::Option::Some(#value))
+            };
+            quote! {
+                #doc
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = #stored;
+                    self
+                }
+            }
+        })
+        .collect();
+    (new_fn, setters)
+}
+
+/// A field of a decoded (and possibly re-encoded) structure.
+fn serde_field(f: &FieldIr) -> TokenStream {
+    let name = ident(&f.ident);
+    let ty = field_ty(f, true);
+    let doc = field_docs(f);
+    let bare = f.ident.trim_start_matches("r#");
+    let rename = (bare != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(rename = #wire,)
+    });
+    let optional = (!f.required).then(|| {
+        let skip = match f.ty {
+            Ty::Array(_) => "::std::vec::Vec::is_empty",
+            Ty::Map(_) => "::std::collections::BTreeMap::is_empty",
+            _ => "::std::option::Option::is_none",
+        };
+        quote!(default, skip_serializing_if = #skip,)
+    });
+    quote! {
+        #doc
+        #[serde(#rename #optional deserialize_with = "::open1688_core::de::lenient")]
+        pub #name: #ty,
+    }
+}
+
+fn response(api: &Api, id: &str) -> TokenStream {
+    let name = ident(&api.response);
+    let doc = format!(" The response of `{id}`.");
+    let fields = api.response_fields.iter().map(serde_field);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn named_type(name: &str, t: &TypeIr) -> TokenStream {
+    let rust = ident(name);
+    let doc = docs(
+        t.doc
+            .as_deref()
+            .map(doc_text)
+            .as_deref()
+            .into_iter()
+            .chain([format!("Wire type `{}`.", t.wire).as_str()]),
+    );
+    match &t.kind {
+        TypeIrKind::Enum(variants) => {
+            let variants = variants.iter().map(|(v, value)| {
+                let v = ident(v);
+                let doc = format!(" `{value}`");
+                quote! { #[doc = #doc] #v = #value }
+            });
+            quote! {
+                ::open1688_core::string_enum! {
+                    #doc
+                    pub enum #rust { #(#variants),* }
+                }
+            }
+        }
+        TypeIrKind::Struct(fields) => {
+            let serde_fields = fields.iter().map(serde_field);
+            let (new_fn, setters) = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.");
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
+                pub struct #rust { #(#serde_fields)* }
+
+                impl #rust {
+                    #new_fn
+                    #(#setters)*
+                }
+
+                impl ::open1688_core::de::Lenient for #rust {}
+            }
+        }
+    }
+}
+
+fn catalogue(api: &Api, summary: &str, module: &str) -> TokenStream {
+    let request = ident(&api.request);
+    let doc_url = api.doc_url.clone().unwrap_or_default();
+    let method = format!("client.{module}().{}(..)", api.method);
+    let params = api.params.iter().map(|f| {
+        let (name, ty, required) = (&f.wire, &f.spec_ty, f.required);
+        let doc = f.doc.clone().unwrap_or_default();
+        quote! { ::open1688_core::ParamDoc { name: #name, ty: #ty, required: #required, doc: #doc } }
+    });
+    let example = match &api.example {
+        Some(e) => quote!(::std::option::Option::Some(#e)),
+        None => quote!(::std::option::Option::None),
+    };
+    let summary = api.summary.clone().unwrap_or_else(|| summary.to_owned());
+    quote! {
+        /// This API as data, for tools that work with APIs by name.
+        pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+            api: <#request as ::open1688_core::Request>::API,
+            summary: #summary,
+            doc_url: #doc_url,
+            method: #method,
+            params: &[#(#params),*],
+            example_response: #example,
+        };
+    }
+}

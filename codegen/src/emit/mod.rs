@@ -1,0 +1,10 @@
+//! Emit: the model → token streams. Prints only what lowering decided.
+
+mod api;
+mod common;
+mod namespace;
+mod root;
+
+pub use api::api_file;
+pub use namespace::namespace_file;
+pub use root::{features_region, root_file};

@@ -1,0 +1,86 @@
+//! One `mod.rs` per namespace: the API modules, re-exports, the accessor and the catalogue.
+
+use super::common::{doc_text, ident};
+use crate::ir::Namespace;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The tokens of `<namespace>/mod.rs`.
+pub fn namespace_file(ns: &Namespace) -> TokenStream {
+    let header = format!(
+        " `{}`: {} API{}. Cargo feature `{}`.",
+        ns.wire,
+        ns.apis.len(),
+        if ns.apis.len() == 1 { "" } else { "s" },
+        ns.module.trim_start_matches("r#")
+    );
+    let accessor = ident(&ns.accessor);
+    let mods = ns.apis.keys().map(|m| ident(m));
+    let reexports = ns.apis.values().map(|api| {
+        let (m, req, resp) = (
+            ident(&api.method),
+            ident(&api.request),
+            ident(&api.response),
+        );
+        quote! { pub use #m::{#req, #resp}; }
+    });
+    let methods = ns.apis.values().map(|api| {
+        let (m, req, resp) = (
+            ident(&api.method),
+            ident(&api.request),
+            ident(&api.response),
+        );
+        let summary = api
+            .summary
+            .as_deref()
+            .map(doc_text)
+            .unwrap_or_else(|| format!("Calls `{}`.", api.id()));
+        let id = format!(
+            " API `{}`{}",
+            api.id(),
+            api.doc_url
+                .as_deref()
+                .map(|u| format!(" ([documentation]({u}))"))
+                .unwrap_or_default()
+        );
+        let summary = format!(" {summary}");
+        quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #id]
+            pub async fn #m(&self, request: #req) -> ::open1688_core::Result<#resp> {
+                self.client.call(&request).await
+            }
+        }
+    });
+    let docs = ns.apis.keys().map(|m| {
+        let m = ident(m);
+        quote!(&#m::DOC)
+    });
+    let accessor_doc = format!(
+        " The `{}` APIs, from [`crate::Client::{}`].",
+        ns.wire,
+        ns.module.trim_start_matches("r#")
+    );
+    quote! {
+        #![doc = #header]
+        #(pub mod #mods;)*
+        #(#reexports)*
+
+        #[doc = #accessor_doc]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #accessor<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #accessor<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+            #(#methods)*
+        }
+
+        /// Every API of this namespace, as data.
+        pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#docs),*];
+    }
+}

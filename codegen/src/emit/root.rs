@@ -1,0 +1,67 @@
+//! The root module (namespaces behind features, client accessors, the catalogue) and the
+//! `[features]` table of the SDK's Cargo.toml.
+
+use super::common::ident;
+use crate::ir::Model;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The tokens of `generated/mod.rs`.
+pub fn root_file(model: &Model) -> TokenStream {
+    let namespaces: Vec<_> = model.namespaces.values().collect();
+    let mods = namespaces.iter().map(|ns| {
+        let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
+        let doc = format!(" `{}` (feature `{feature}`).", ns.wire);
+        quote! { #[doc = #doc] #[cfg(feature = #feature)] pub mod #m; }
+    });
+    let accessors = namespaces.iter().map(|ns| {
+        let (m, feature, accessor) = (
+            ident(&ns.module),
+            ns.module.trim_start_matches("r#"),
+            ident(&ns.accessor),
+        );
+        let doc = format!(" The `{}` APIs ({} in all).", ns.wire, ns.apis.len());
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = #feature)]
+            pub fn #m(&self) -> #m::#accessor<'_> {
+                #m::#accessor::new(self)
+            }
+        }
+    });
+    let extends = namespaces.iter().map(|ns| {
+        let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
+        quote! { #[cfg(feature = #feature)] all.extend_from_slice(#m::APIS); }
+    });
+    quote! {
+        #![doc = " Every API in `api-specs/`, one module per namespace."]
+        #(#mods)*
+
+        impl crate::Client {
+            #(#accessors)*
+        }
+
+        /// Every API compiled into this build (per the enabled namespace features), as data.
+        pub fn apis() -> ::std::vec::Vec<&'static ::open1688_core::ApiDoc> {
+            #[allow(unused_mut)]
+            let mut all = ::std::vec::Vec::new();
+            #(#extends)*
+            all
+        }
+    }
+}
+
+/// The `[features]` entries: one per namespace, all on by default.
+pub fn features_region(model: &Model) -> String {
+    let names: Vec<&str> = model
+        .namespaces
+        .keys()
+        .map(|m| m.trim_start_matches("r#"))
+        .collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let mut out = format!("default = [{}]\n", quoted.join(", "));
+    for n in names {
+        out.push_str(&format!("{n} = []\n"));
+    }
+    out
+}

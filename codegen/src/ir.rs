@@ -1,0 +1,158 @@
+//! The lowered model: every name decided, ready to print.
+
+use std::collections::BTreeMap;
+
+/// All APIs, by namespace module.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Namespaces keyed by module name (sorted, so output order never depends on input order).
+    pub namespaces: BTreeMap<String, Namespace>,
+}
+
+impl Model {
+    /// Number of APIs.
+    pub fn api_count(&self) -> usize {
+        self.namespaces.values().map(|n| n.apis.len()).sum()
+    }
+}
+
+/// One namespace: a module, a cargo feature and a client accessor.
+#[derive(Debug)]
+pub struct Namespace {
+    /// The wire namespace, e.g. `com.alibaba.product`.
+    pub wire: String,
+    /// Module, feature and accessor name, e.g. `product`.
+    pub module: String,
+    /// The accessor struct, e.g. `ProductApi`.
+    pub accessor: String,
+    /// APIs keyed by method name.
+    pub apis: BTreeMap<String, Api>,
+}
+
+/// One API.
+#[derive(Debug)]
+pub struct Api {
+    /// Spec file path under the workspace, for the header.
+    pub source: String,
+    /// Wire namespace.
+    pub namespace: String,
+    /// Wire name.
+    pub name: String,
+    /// Version.
+    pub version: u32,
+    /// `param2` / `http`.
+    pub protocol: String,
+    /// Signed.
+    pub signed: bool,
+    /// `Required` / `Optional` / `None`.
+    pub token: &'static str,
+    /// Idempotent.
+    pub idempotent: bool,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer doc.
+    pub doc: Option<String>,
+    /// Doc link.
+    pub doc_url: Option<String>,
+    /// Method and module name, e.g. `product_get`.
+    pub method: String,
+    /// Request type, e.g. `ProductGetRequest`.
+    pub request: String,
+    /// Response type, e.g. `ProductGetResponse`.
+    pub response: String,
+    /// Parameters, in spec order.
+    pub params: Vec<FieldIr>,
+    /// Response fields, in spec order.
+    pub response_fields: Vec<FieldIr>,
+    /// Named types keyed by Rust name.
+    pub types: BTreeMap<String, TypeIr>,
+    /// Example response as compact JSON.
+    pub example: Option<String>,
+}
+
+impl Api {
+    /// `namespace:name-version`.
+    pub fn id(&self) -> String {
+        format!("{}:{}-{}", self.namespace, self.name, self.version)
+    }
+}
+
+/// A parameter or field with its Rust name and resolved type.
+#[derive(Debug, Clone)]
+pub struct FieldIr {
+    /// Wire name.
+    pub wire: String,
+    /// Rust identifier (maybe `r#`-prefixed).
+    pub ident: String,
+    /// Resolved type.
+    pub ty: Ty,
+    /// The spec's type text, for docs and the catalogue.
+    pub spec_ty: String,
+    /// Required.
+    pub required: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// Boxed to break a cycle of directly nested types.
+    pub boxed: bool,
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `String`
+    String,
+    /// `bool`
+    Bool,
+    /// `i32`
+    Int,
+    /// `i64`
+    Long,
+    /// `f64`
+    Double,
+    /// `Decimal`
+    Decimal,
+    /// `Date`
+    Date,
+    /// `serde_json::Value`
+    Json,
+    /// `FileParam`
+    File,
+    /// `Vec<T>`
+    Array(Box<Ty>),
+    /// `BTreeMap<String, T>`
+    Map(Box<Ty>),
+    /// A generated struct.
+    Struct(String),
+    /// A generated enum.
+    Enum(String),
+}
+
+impl Ty {
+    /// Whether the wire form is plain text (otherwise compact JSON, or a file).
+    pub fn is_text(&self) -> bool {
+        !matches!(
+            self,
+            Ty::Json | Ty::File | Ty::Array(_) | Ty::Map(_) | Ty::Struct(_)
+        )
+    }
+}
+
+/// A named type.
+#[derive(Debug)]
+pub struct TypeIr {
+    /// Wire name from the spec.
+    pub wire: String,
+    /// Description.
+    pub doc: Option<String>,
+    /// Fields or values.
+    pub kind: TypeIrKind,
+}
+
+/// Struct or enum.
+#[derive(Debug)]
+pub enum TypeIrKind {
+    /// Fields.
+    Struct(Vec<FieldIr>),
+    /// `(variant, value)` pairs.
+    Enum(Vec<(String, String)>),
+}

@@ -1,0 +1,324 @@
+//! Load: JSON text → [`Spec`], reporting every missing, unknown or mistyped key.
+//!
+//! Walks the parsed JSON by hand rather than through `#[serde(deny_unknown_fields)]`, which
+//! stops at the first problem and reports line numbers rather than JSON pointers.
+
+use crate::diag::{child, did_you_mean, Diagnostics};
+use crate::spec::{Field, Spec, TokenMode, TypeDef, TypeKind};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+const SPEC_KEYS: &[&str] = &[
+    "$schema",
+    "namespace",
+    "name",
+    "version",
+    "access_token",
+    "signed",
+    "idempotent",
+    "protocol",
+    "summary",
+    "doc",
+    "doc_url",
+    "params",
+    "response",
+    "types",
+    "example_response",
+];
+const FIELD_KEYS: &[&str] = &["name", "type", "required", "doc", "rust_name"];
+const TYPE_KEYS: &[&str] = &["fields", "enum", "doc"];
+
+/// Reads the keys of one JSON object, remembering problems.
+struct Object<'a> {
+    map: &'a Map<String, Value>,
+    pointer: String,
+    file: &'a str,
+}
+
+impl<'a> Object<'a> {
+    fn new(
+        value: &'a Value,
+        pointer: String,
+        file: &'a str,
+        allowed: &[&str],
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Self> {
+        let Some(map) = value.as_object() else {
+            diags.push(
+                file,
+                pointer,
+                format!("expected {what} (a JSON object), found {}", kind(value)),
+            );
+            return None;
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let hint = did_you_mean(key, allowed.iter().copied())
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                diags.push(
+                    file,
+                    child(&pointer, key),
+                    format!(
+                        "unknown key \"{key}\" in {what} ({hint}expected one of: {})",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+        Some(Object { map, pointer, file })
+    }
+
+    fn get(&self, key: &str) -> Option<(&'a Value, String)> {
+        self.map.get(key).map(|v| (v, child(&self.pointer, key)))
+    }
+
+    fn string(&self, key: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {
+        match self.get(key) {
+            None if required => {
+                diags.push(self.file, &self.pointer, format!("missing key \"{key}\""));
+                None
+            }
+            None => None,
+            Some((Value::String(s), _)) => Some(s.clone()),
+            Some((v, p)) => {
+                diags.push(
+                    self.file,
+                    p,
+                    format!("\"{key}\" must be a string, found {}", kind(v)),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&self, key: &str, default: bool, diags: &mut Diagnostics) -> bool {
+        match self.get(key) {
+            None => default,
+            Some((Value::Bool(b), _)) => *b,
+            Some((v, p)) => {
+                diags.push(
+                    self.file,
+                    p,
+                    format!("\"{key}\" must be true or false, found {}", kind(v)),
+                );
+                default
+            }
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses one spec file. `file` names it in diagnostics.
+pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(
+                file,
+                "",
+                format!(
+                    "invalid JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            );
+            return None;
+        }
+    };
+    let before = diags.0.len();
+    let obj = Object::new(&value, String::new(), file, SPEC_KEYS, "an API spec", diags)?;
+    let namespace = obj.string("namespace", true, diags);
+    let name = obj.string("name", true, diags);
+    let version = match obj.get("version") {
+        None => {
+            diags.push(file, "", "missing key \"version\"");
+            None
+        }
+        Some((v, p)) => match v.as_u64().filter(|n| (1..=u32::MAX as u64).contains(n)) {
+            Some(n) => Some(n as u32),
+            None => {
+                diags.push(
+                    file,
+                    p,
+                    format!("\"version\" must be a positive integer, found {v}"),
+                );
+                None
+            }
+        },
+    };
+    let access_token = match obj.string("access_token", true, diags).as_deref() {
+        Some("required") => Some(TokenMode::Required),
+        Some("optional") => Some(TokenMode::Optional),
+        Some("none") => Some(TokenMode::None),
+        Some(other) => {
+            diags.push(file, "/access_token", format!("\"access_token\" must be \"required\", \"optional\" or \"none\", found \"{other}\""));
+            None
+        }
+        None => None,
+    };
+    let protocol = obj
+        .string("protocol", false, diags)
+        .unwrap_or_else(|| "param2".into());
+    if !["param2", "http", "param"].contains(&protocol.as_str()) {
+        diags.push(
+            file,
+            "/protocol",
+            format!("\"protocol\" must be \"param2\", \"http\" or \"param\", found \"{protocol}\""),
+        );
+    }
+    let spec = Spec {
+        file: file.to_owned(),
+        signed: obj.boolean("signed", true, diags),
+        idempotent: obj.boolean("idempotent", false, diags),
+        protocol,
+        summary: obj.string("summary", false, diags),
+        doc: obj.string("doc", false, diags),
+        doc_url: obj.string("doc_url", false, diags),
+        params: fields(&obj, "params", "a param", diags),
+        response: fields(&obj, "response", "a response field", diags),
+        types: types(&obj, diags),
+        example_response: obj.get("example_response").map(|(v, _)| v.clone()),
+        namespace: namespace.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        version: version.unwrap_or_default(),
+        access_token: access_token.unwrap_or(TokenMode::Required),
+    };
+    let _ = obj.string("$schema", false, diags);
+    (diags.0.len() == before).then_some(spec)
+}
+
+fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {
+    let Some((value, pointer)) = obj.get(key) else {
+        return Vec::new();
+    };
+    let Some(items) = value.as_array() else {
+        diags.push(
+            obj.file,
+            pointer,
+            format!(
+                "\"{key}\" must be an array of fields, found {}",
+                kind(value)
+            ),
+        );
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| field(item, child(&pointer, i), obj.file, what, diags))
+        .collect()
+}
+
+fn field(
+    value: &Value,
+    pointer: String,
+    file: &str,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Field> {
+    let obj = Object::new(value, pointer.clone(), file, FIELD_KEYS, what, diags)?;
+    let name = obj.string("name", true, diags);
+    let ty = obj.string("type", true, diags);
+    let required = obj.boolean("required", false, diags);
+    let doc = obj.string("doc", false, diags);
+    let rust_name = obj.string("rust_name", false, diags);
+    Some(Field {
+        name: name?,
+        ty: ty?,
+        required,
+        doc,
+        rust_name,
+        pointer,
+    })
+}
+
+fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
+    let Some((value, pointer)) = obj.get("types") else {
+        return BTreeMap::new();
+    };
+    let Some(map) = value.as_object() else {
+        diags.push(
+            obj.file,
+            pointer,
+            format!(
+                "\"types\" must be an object of named types, found {}",
+                kind(value)
+            ),
+        );
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    for (name, def) in map {
+        let p = child(&pointer, name);
+        let Some(t) = Object::new(
+            def,
+            p.clone(),
+            obj.file,
+            TYPE_KEYS,
+            "a type definition",
+            diags,
+        ) else {
+            continue;
+        };
+        let doc = t.string("doc", false, diags);
+        let kind = match (t.get("fields"), t.get("enum")) {
+            (Some(_), Some(_)) => {
+                diags.push(obj.file, &p, format!("type \"{name}\" has both \"fields\" and \"enum\"; a type is one or the other"));
+                continue;
+            }
+            (None, None) => {
+                diags.push(obj.file, &p, format!("type \"{name}\" needs \"fields\" (a structure) or \"enum\" (a list of values)"));
+                continue;
+            }
+            (Some(_), None) => TypeKind::Struct(fields(&t, "fields", "a field", diags)),
+            (None, Some((values, ep))) => TypeKind::Enum(enum_values(values, &ep, obj.file, diags)),
+        };
+        out.insert(
+            name.clone(),
+            TypeDef {
+                doc,
+                kind,
+                pointer: p,
+            },
+        );
+    }
+    out
+}
+
+fn enum_values(value: &Value, pointer: &str, file: &str, diags: &mut Diagnostics) -> Vec<String> {
+    let Some(items) = value.as_array() else {
+        diags.push(
+            file,
+            pointer,
+            format!(
+                "\"enum\" must be an array of strings, found {}",
+                kind(value)
+            ),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Value::String(s) => out.push(s.clone()),
+            other => diags.push(
+                file,
+                child(pointer, i),
+                format!("enum values must be strings, found {}", kind(other)),
+            ),
+        }
+    }
+    out
+}

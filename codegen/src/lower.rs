@@ -1,0 +1,286 @@
+//! Lower: specs → [`Model`], deciding every Rust name and rejecting any two that collide.
+
+use crate::diag::{child, Diagnostics};
+use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
+use crate::naming;
+use crate::spec::{Field, Spec, TokenMode, TypeKind};
+use crate::types::TypeExpr;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Remembers which wire name took each Rust name, to report collisions with both.
+struct Names<'a> {
+    taken: BTreeMap<String, (String, String)>,
+    file: &'a str,
+    what: &'a str,
+}
+
+impl<'a> Names<'a> {
+    fn new(file: &'a str, what: &'a str) -> Self {
+        Names {
+            taken: BTreeMap::new(),
+            file,
+            what,
+        }
+    }
+
+    fn claim(&mut self, rust: &str, wire: &str, pointer: &str, diags: &mut Diagnostics) {
+        let key = rust.trim_start_matches("r#").to_owned();
+        match self.taken.get(&key) {
+            Some((other, other_pointer)) => diags.push(
+                self.file,
+                pointer,
+                format!("{} \"{wire}\" and \"{other}\" ({other_pointer}) both map to the Rust name `{rust}`; set \"rust_name\" on one of them", self.what),
+            ),
+            None => {
+                self.taken.insert(key, (wire.to_owned(), pointer.to_owned()));
+            }
+        }
+    }
+}
+
+/// Builds the model; `specs` must already be valid.
+pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
+    let mut model = Model::default();
+    let mut modules: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    for spec in specs {
+        let id = format!("{}:{}-{}", spec.namespace, spec.name, spec.version);
+        if let Some(other) = ids.insert(id.clone(), spec.file.clone()) {
+            diags.push(
+                &spec.file,
+                "",
+                format!("duplicate API {id} (also defined in {other})"),
+            );
+            continue;
+        }
+        let module = naming::namespace_module(&spec.namespace);
+        match modules.get(&module) {
+            Some((wire, file)) if *wire != spec.namespace => {
+                diags.push(&spec.file, "/namespace", format!("namespaces \"{}\" and \"{wire}\" ({file}) both map to the module `{module}`", spec.namespace));
+                continue;
+            }
+            _ => {
+                modules.insert(module.clone(), (spec.namespace.clone(), spec.file.clone()));
+            }
+        }
+        let Some(api) = lower_api(spec, diags) else {
+            continue;
+        };
+        let ns = model
+            .namespaces
+            .entry(module.clone())
+            .or_insert_with(|| Namespace {
+                wire: spec.namespace.clone(),
+                accessor: format!("{}Api", naming::camel(module.trim_start_matches("r#"))),
+                module,
+                apis: BTreeMap::new(),
+            });
+        if let Some(other) = ns.apis.get(&api.method) {
+            diags.push(
+                &spec.file,
+                "/name",
+                format!(
+                    "APIs {id} and {} both map to the method `{}`",
+                    other.id(),
+                    api.method
+                ),
+            );
+            continue;
+        }
+        ns.apis.insert(api.method.clone(), api);
+    }
+    model
+}
+
+fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
+    let before = diags.0.len();
+    let (method, prefix) = naming::api(&spec.name, spec.version);
+    let request = format!("{prefix}Request");
+    let response = format!("{prefix}Response");
+    let mut type_names = Names::new(&spec.file, "type");
+    type_names.claim(&request, "(the request type)", "/name", diags);
+    type_names.claim(&response, "(the response type)", "/name", diags);
+    let rust_types: BTreeMap<&str, String> = spec
+        .types
+        .keys()
+        .map(|k| (k.as_str(), naming::camel(k)))
+        .collect();
+    for (wire, def) in &spec.types {
+        type_names.claim(&rust_types[wire.as_str()], wire, &def.pointer, diags);
+    }
+    let cycles = direct_cycles(spec);
+    let resolve =
+        |f: &Field, owner: Option<&str>, diags: &mut Diagnostics, names: &mut Names| -> FieldIr {
+            let ident = match &f.rust_name {
+                Some(r) => {
+                    if !naming::is_identifier(r) {
+                        diags.push(
+                            &spec.file,
+                            child(&f.pointer, "rust_name"),
+                            format!("\"{r}\" is not a valid Rust identifier"),
+                        );
+                    }
+                    r.clone()
+                }
+                None => naming::field(&f.name),
+            };
+            names.claim(&ident, &f.name, &f.pointer, diags);
+            let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Json);
+            let boxed = match (&expr, owner) {
+                (TypeExpr::Named(target), Some(owner)) => {
+                    cycles.contains(&(owner.to_owned(), target.clone()))
+                }
+                _ => false,
+            };
+            FieldIr {
+                wire: f.name.clone(),
+                ident,
+                ty: resolve_ty(spec, &rust_types, &expr),
+                spec_ty: f.ty.clone(),
+                required: f.required,
+                doc: f.doc.clone(),
+                boxed,
+            }
+        };
+    let mut names = Names::new(&spec.file, "param");
+    let params = spec
+        .params
+        .iter()
+        .map(|f| resolve(f, None, diags, &mut names))
+        .collect();
+    let mut names = Names::new(&spec.file, "response field");
+    let response_fields = spec
+        .response
+        .iter()
+        .map(|f| resolve(f, None, diags, &mut names))
+        .collect();
+    let mut types = BTreeMap::new();
+    for (wire, def) in &spec.types {
+        let kind = match &def.kind {
+            TypeKind::Struct(fields) => {
+                let mut names = Names::new(&spec.file, "field");
+                TypeIrKind::Struct(
+                    fields
+                        .iter()
+                        .map(|f| resolve(f, Some(wire), diags, &mut names))
+                        .collect(),
+                )
+            }
+            TypeKind::Enum(values) => {
+                let mut names = Names::new(&spec.file, "enum value");
+                names.claim(
+                    "Unknown",
+                    "(the fallback for values not in the spec)",
+                    &def.pointer,
+                    diags,
+                );
+                let mut variants = Vec::new();
+                for (i, v) in values.iter().enumerate() {
+                    let variant = naming::variant(v);
+                    names.claim(&variant, v, &child(&child(&def.pointer, "enum"), i), diags);
+                    variants.push((variant, v.clone()));
+                }
+                TypeIrKind::Enum(variants)
+            }
+        };
+        types.insert(
+            rust_types[wire.as_str()].clone(),
+            TypeIr {
+                wire: wire.clone(),
+                doc: def.doc.clone(),
+                kind,
+            },
+        );
+    }
+    let api = Api {
+        source: spec.file.clone(),
+        namespace: spec.namespace.clone(),
+        name: spec.name.clone(),
+        version: spec.version,
+        protocol: spec.protocol.clone(),
+        signed: spec.signed,
+        token: match spec.access_token {
+            TokenMode::Required => "Required",
+            TokenMode::Optional => "Optional",
+            TokenMode::None => "None",
+        },
+        idempotent: spec.idempotent,
+        summary: spec.summary.clone(),
+        doc: spec.doc.clone(),
+        doc_url: spec.doc_url.clone(),
+        method,
+        request,
+        response,
+        params,
+        response_fields,
+        types,
+        example: spec.example_response.as_ref().map(|v| v.to_string()),
+    };
+    (diags.0.len() == before).then_some(api)
+}
+
+fn resolve_ty(spec: &Spec, rust: &BTreeMap<&str, String>, expr: &TypeExpr) -> Ty {
+    match expr {
+        TypeExpr::String => Ty::String,
+        TypeExpr::Boolean => Ty::Bool,
+        TypeExpr::Int => Ty::Int,
+        TypeExpr::Long => Ty::Long,
+        TypeExpr::Double => Ty::Double,
+        TypeExpr::Decimal => Ty::Decimal,
+        TypeExpr::Date => Ty::Date,
+        TypeExpr::Json => Ty::Json,
+        TypeExpr::File => Ty::File,
+        TypeExpr::Array(i) => Ty::Array(Box::new(resolve_ty(spec, rust, i))),
+        TypeExpr::Map(i) => Ty::Map(Box::new(resolve_ty(spec, rust, i))),
+        TypeExpr::Named(n) => match spec.types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => Ty::Enum(rust[n.as_str()].clone()),
+            _ => Ty::Struct(rust[n.as_str()].clone()),
+        },
+    }
+}
+
+/// Pairs (owner, target) where a struct holds `target` directly (not in a list or map) and
+/// `target` leads back to `owner` the same way: such fields need a `Box`.
+fn direct_cycles(spec: &Spec) -> BTreeSet<(String, String)> {
+    let edges: BTreeMap<&str, Vec<&str>> = spec
+        .types
+        .iter()
+        .map(|(name, def)| {
+            let targets = match &def.kind {
+                TypeKind::Struct(fields) => fields
+                    .iter()
+                    .filter_map(|f| match TypeExpr::parse(&f.ty) {
+                        Ok(TypeExpr::Named(n)) if spec.types.contains_key(&n) => {
+                            spec.types.get_key_value(&n).map(|(k, _)| k.as_str())
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            };
+            (name.as_str(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n) {
+                stack.extend(edges.get(n).into_iter().flatten().copied());
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for (owner, targets) in &edges {
+        for target in targets {
+            if reaches(target, owner) {
+                out.insert((owner.to_string(), target.to_string()));
+            }
+        }
+    }
+    out
+}

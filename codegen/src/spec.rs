@@ -1,0 +1,86 @@
+//! The spec format as loaded: a faithful mirror of one `api-specs/**.json` file.
+
+use std::collections::BTreeMap;
+
+/// One API description.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    /// Path of the file it came from, for diagnostics.
+    pub file: String,
+    /// e.g. `com.alibaba.product`.
+    pub namespace: String,
+    /// e.g. `alibaba.product.get`.
+    pub name: String,
+    /// API version, almost always 1.
+    pub version: u32,
+    /// `required`, `optional` or `none`.
+    pub access_token: TokenMode,
+    /// Whether calls are signed (default true).
+    pub signed: bool,
+    /// Whether calls are safe to repeat (default false).
+    pub idempotent: bool,
+    /// URL protocol segment (default `param2`).
+    pub protocol: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub doc: Option<String>,
+    /// Documentation link.
+    pub doc_url: Option<String>,
+    /// Request parameters.
+    pub params: Vec<Field>,
+    /// Top-level response fields.
+    pub response: Vec<Field>,
+    /// Named types, sorted by name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// An example response, as JSON.
+    pub example_response: Option<serde_json::Value>,
+}
+
+/// The spec's `access_token` mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenMode {
+    /// Must have a token.
+    Required,
+    /// Sent when there is one.
+    Optional,
+    /// Never sent.
+    None,
+}
+
+/// A parameter or a field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The wire name.
+    pub name: String,
+    /// The type expression, as written.
+    pub ty: String,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// Override of the generated identifier.
+    pub rust_name: Option<String>,
+    /// JSON pointer of the field object, for diagnostics.
+    pub pointer: String,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Description.
+    pub doc: Option<String>,
+    /// A structure or an enumeration.
+    pub kind: TypeKind,
+    /// JSON pointer of the definition.
+    pub pointer: String,
+}
+
+/// What a named type is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with fields.
+    Struct(Vec<Field>),
+    /// A string enumeration.
+    Enum(Vec<String>),
+}

@@ -1,0 +1,195 @@
+//! Validate: everything about a spec that does not depend on naming.
+
+use crate::diag::{child, did_you_mean, Diagnostics};
+use crate::spec::{Field, Spec, TypeKind};
+use crate::types::{TypeExpr, BUILTINS};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Checks one loaded spec. `rel_path` is its path under `api-specs/`, with `/` separators.
+pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
+    let file = spec.file.as_str();
+    let expected = format!("{}/{}-{}.json", spec.namespace, spec.name, spec.version);
+    if rel_path != expected {
+        diags.push(file, "", format!("the file's path must be api-specs/{expected} to match its namespace, name and version (it is api-specs/{rel_path})"));
+    }
+    for (key, value) in [("namespace", &spec.namespace), ("name", &spec.name)] {
+        if value.is_empty()
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+            || value.starts_with('.')
+            || value.ends_with('.')
+        {
+            diags.push(file, format!("/{key}"), format!("\"{key}\" must be dot-separated words of letters, digits and '_', found \"{value}\""));
+        }
+    }
+    if let Some(url) = &spec.doc_url {
+        if !url.starts_with("https://") && !url.starts_with("http://") {
+            diags.push(
+                file,
+                "/doc_url",
+                format!("\"doc_url\" must be an http(s) URL, found \"{url}\""),
+            );
+        }
+    }
+    fields(spec, &spec.params, "param", true, diags);
+    fields(spec, &spec.response, "response field", false, diags);
+    for (name, def) in &spec.types {
+        if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.clone())) {
+            diags.push(file, &def.pointer, format!("type name \"{name}\" must be a name like \"SkuInfo\", not a built-in type or expression"));
+        }
+        match &def.kind {
+            TypeKind::Struct(fs) => fields(spec, fs, "field", false, diags),
+            TypeKind::Enum(values) if values.is_empty() => diags.push(
+                file,
+                child(&def.pointer, "enum"),
+                format!("enum \"{name}\" has no values"),
+            ),
+            TypeKind::Enum(values) => {
+                let mut seen = BTreeMap::new();
+                for (i, v) in values.iter().enumerate() {
+                    if let Some(first) = seen.insert(v.as_str(), i) {
+                        diags.push(
+                            file,
+                            child(&child(&def.pointer, "enum"), i),
+                            format!("duplicate enum value \"{v}\" (also at index {first})"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(example) = &spec.example_response {
+        if example.is_object() {
+            example_fields(spec, &spec.response, example, "/example_response", diags);
+        } else {
+            diags.push(
+                file,
+                "/example_response",
+                "\"example_response\" must be a JSON object, like the API's response",
+            );
+        }
+    }
+}
+
+fn fields(spec: &Spec, fields: &[Field], what: &str, allow_file: bool, diags: &mut Diagnostics) {
+    let file = spec.file.as_str();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for f in fields {
+        if let Some(first) = seen.insert(f.name.as_str(), f.pointer.as_str()) {
+            diags.push(
+                file,
+                child(&f.pointer, "name"),
+                format!("duplicate {what} \"{}\" (also at {first})", f.name),
+            );
+        }
+        if f.name.is_empty() {
+            diags.push(
+                file,
+                child(&f.pointer, "name"),
+                format!("{what} name must not be empty"),
+            );
+        }
+        let ty_pointer = child(&f.pointer, "type");
+        match TypeExpr::parse(&f.ty) {
+            Err(e) => diags.push(file, ty_pointer, e),
+            Ok(ty) => {
+                if let Some(name) = ty.named() {
+                    if !spec.types.contains_key(name) {
+                        let candidates = BUILTINS
+                            .iter()
+                            .copied()
+                            .chain(spec.types.keys().map(String::as_str));
+                        let hint = did_you_mean(name, candidates)
+                            .map(|s| format!(" (did you mean \"{s}\"?)"))
+                            .unwrap_or_default();
+                        diags.push(
+                            file,
+                            ty_pointer.clone(),
+                            format!("unknown type \"{name}\"{hint}"),
+                        );
+                    }
+                }
+                if ty.has_file() && !(allow_file && ty == TypeExpr::File) {
+                    diags.push(file, ty_pointer, format!("\"file\" is only allowed as the type of a top-level param, not in a {what}{}", if allow_file { " container" } else { "" }));
+                }
+            }
+        }
+    }
+}
+
+/// Checks that an example has every required field with a plausible JSON type, so a wrong
+/// example is reported here, at its pointer, rather than by a failing generated test.
+fn example_fields(
+    spec: &Spec,
+    fields: &[Field],
+    value: &Value,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) {
+    let Some(map) = value.as_object() else { return };
+    for f in fields {
+        match map.get(&f.name) {
+            None | Some(Value::Null) if f.required => diags.push(
+                &spec.file,
+                pointer,
+                format!("example is missing required field \"{}\"", f.name),
+            ),
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                if let Ok(ty) = TypeExpr::parse(&f.ty) {
+                    example_value(spec, &ty, v, &child(pointer, &f.name), diags);
+                }
+            }
+        }
+    }
+}
+
+fn example_value(spec: &Spec, ty: &TypeExpr, v: &Value, pointer: &str, diags: &mut Diagnostics) {
+    let numeric_text = |v: &Value| v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok());
+    let ok = match ty {
+        TypeExpr::String => !v.is_object() && !v.is_array(),
+        TypeExpr::Boolean => v.is_boolean() || matches!(v.as_str(), Some("true" | "false")),
+        TypeExpr::Int | TypeExpr::Long => {
+            v.is_i64() || v.is_u64() || v.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok())
+        }
+        TypeExpr::Double | TypeExpr::Decimal => v.is_number() || numeric_text(v),
+        TypeExpr::Date => v.is_string() || v.is_i64(),
+        TypeExpr::Json | TypeExpr::File => true,
+        TypeExpr::Array(inner) => match v.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    example_value(spec, inner, item, &child(pointer, i), diags);
+                }
+                true
+            }
+            None => false,
+        },
+        TypeExpr::Map(inner) => match v.as_object() {
+            Some(items) => {
+                for (k, item) in items {
+                    example_value(spec, inner, item, &child(pointer, k), diags);
+                }
+                true
+            }
+            None => false,
+        },
+        TypeExpr::Named(name) => match spec.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(fields)) if v.is_object() => {
+                example_fields(spec, fields, v, pointer, diags);
+                true
+            }
+            Some(TypeKind::Struct(_)) => false,
+            Some(TypeKind::Enum(_)) => v.is_string(),
+            None => true,
+        },
+    };
+    if !ok {
+        diags.push(
+            &spec.file,
+            pointer,
+            format!("example value {v} does not fit type \"{ty}\""),
+        );
+    }
+}
