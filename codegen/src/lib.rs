@@ -3,7 +3,7 @@
 //! load → validate → lower → emit → format → write, each a module of its own:
 //! [`load`] mirrors the JSON (reporting every missing, unknown or mistyped key with its JSON
 //! pointer), [`validate`] checks types and paths, [`lower`] decides every Rust name and
-//! rejects collisions, `emit` prints token streams, [`format`](mod@format) runs prettyplease, and [`sync`]
+//! rejects collisions, `emit` prints token streams, [`format`](mod@format) runs prettyplease, and [`sync`](mod@sync)
 //! writes only files whose contents changed (or, in check mode, lists what is stale).
 
 pub mod diag;

@@ -27,12 +27,30 @@ pub fn docs<'a>(parts: impl IntoIterator<Item = &'a str>) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// Escapes text for a doc comment: brackets would be read as intra-doc links.
+/// Escapes text for a doc comment: brackets would be read as intra-doc links, and bare URLs
+/// are wrapped in `<...>` so rustdoc renders them as links.
 pub fn doc_text(s: &str) -> String {
-    s.replace('[', "\\[")
+    let escaped = s
+        .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('<', "&lt;")
-        .replace('>', "&gt;")
+        .replace('>', "&gt;");
+    let mut out = String::with_capacity(escaped.len() + 8);
+    let mut rest = escaped.as_str();
+    while let Some(start) = ["http://", "https://"].iter().filter_map(|p| rest.find(p)).min() {
+        let (before, tail) = rest.split_at(start);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | '"' | '\'' | '`' | '\\' | '&'))
+            .unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';', ':']);
+        out.push_str(before);
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = &tail[url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The Rust type of a resolved type; std paths fully qualified so a spec type named

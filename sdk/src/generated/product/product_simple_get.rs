@@ -373,7 +373,7 @@ impl ::open1688_core::de::Lenient for ProductExtendInfo {}
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductImageInfo {
-    /// 主图列表，相对路径，需加域名 https://cbu01.alicdn.com/
+    /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
     ///
     /// Wire name `images`, type `array<string>`.
     #[serde(
@@ -424,7 +424,7 @@ impl ProductImageInfo {
             watermark_position: ::std::default::Default::default(),
         }
     }
-    /// 主图列表，相对路径，需加域名 https://cbu01.alicdn.com/
+    /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
     ///
     /// Wire name `images`, type `array<string>`.
     pub fn images(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
