@@ -1,0 +1,206 @@
+//! Building a gateway: apps, the API catalogue, lifetimes, canned replies, the seed.
+
+use crate::server::MockGateway;
+use crate::state::Gateway;
+use crate::tokens::Lifetimes;
+use open1688_core::{ApiDoc, ApiInfo, Secret};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// The app key of the app a gateway knows when none is configured (protocol notes, vector 1).
+pub const DEFAULT_APP_KEY: &str = "1000000";
+/// The secret of that app.
+pub const DEFAULT_APP_SECRET: &str = "test123";
+
+/// What a successful call answers, instead of the API's `example_response`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// HTTP 200 with this JSON body.
+    Json(serde_json::Value),
+    /// Any status, content type and body.
+    Raw {
+        /// HTTP status.
+        status: u16,
+        /// `Content-Type`.
+        content_type: String,
+        /// The body.
+        body: String,
+    },
+}
+
+impl Reply {
+    /// A JSON body with any status.
+    pub fn status(status: u16, body: impl Into<String>) -> Reply {
+        Reply::Raw {
+            status,
+            content_type: "application/json;charset=UTF-8".into(),
+            body: body.into(),
+        }
+    }
+
+    /// HTTP 200 `{"success":false,"errorCode":…,"errorMessage":…}`, the commonest business error shape.
+    pub fn business_error(code: &str, message: &str) -> Reply {
+        Reply::Json(
+            serde_json::json!({ "success": false, "errorCode": code, "errorMessage": message }),
+        )
+    }
+}
+
+/// The API id a reply or fault rule names: `namespace:name-version` or `namespace:name`.
+pub trait ApiRef {
+    /// The id.
+    fn api_id(&self) -> String;
+}
+
+impl ApiRef for &str {
+    fn api_id(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+impl ApiRef for String {
+    fn api_id(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ApiRef for &ApiInfo<'_> {
+    fn api_id(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ApiRef for &ApiDoc {
+    fn api_id(&self) -> String {
+        self.api.to_string()
+    }
+}
+
+/// Builds and starts a [`MockGateway`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+/// use open1688_mock::MockGateway;
+/// let gateway = MockGateway::builder().app("1000000", "test123").start().await?;
+/// assert!(gateway.url().starts_with("http://127.0.0.1:"));
+/// gateway.stop().await;
+/// # Ok(()) }
+/// ```
+pub struct MockGatewayBuilder {
+    pub(crate) apps: Vec<(String, Secret)>,
+    pub(crate) apis: Vec<&'static ApiDoc>,
+    pub(crate) replies: Vec<(String, Reply)>,
+    pub(crate) seed: u64,
+    pub(crate) lifetimes: Lifetimes,
+    pub(crate) postpone_window: Duration,
+    pub(crate) addr: SocketAddr,
+}
+
+impl fmt::Debug for MockGatewayBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockGatewayBuilder")
+            .field(
+                "apps",
+                &self.apps.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("apis", &self.apis.len())
+            .field("seed", &self.seed)
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MockGatewayBuilder {
+    fn default() -> Self {
+        MockGatewayBuilder {
+            apps: Vec::new(),
+            apis: Vec::new(),
+            replies: Vec::new(),
+            seed: 1688,
+            lifetimes: Lifetimes {
+                access: Duration::from_secs(36_000),
+                refresh: Duration::from_secs(180 * 86_400),
+                code: Duration::from_secs(120),
+            },
+            postpone_window: Duration::from_secs(30 * 86_400),
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+}
+
+impl MockGatewayBuilder {
+    /// Adds an app the gateway knows. Without any, it knows [`DEFAULT_APP_KEY`] /
+    /// [`DEFAULT_APP_SECRET`]. The first app is the default for helpers such as
+    /// [`MockGateway::issue_tokens`].
+    pub fn app(mut self, app_key: impl Into<String>, app_secret: impl Into<Secret>) -> Self {
+        self.apps.push((app_key.into(), app_secret.into()));
+        self
+    }
+
+    /// Adds APIs to the catalogue, e.g. `open1688::apis()`. The OAuth endpoints
+    /// (`system.oauth2:getToken`, `postponeToken`) are built in.
+    pub fn apis(mut self, apis: impl IntoIterator<Item = &'static ApiDoc>) -> Self {
+        self.apis.extend(apis);
+        self
+    }
+
+    /// Adds one API to the catalogue.
+    pub fn api(mut self, api: &'static ApiDoc) -> Self {
+        self.apis.push(api);
+        self
+    }
+
+    /// What successful calls of `api` answer instead of its `example_response`.
+    pub fn reply(mut self, api: impl ApiRef, reply: Reply) -> Self {
+        self.replies.push((api.api_id(), reply));
+        self
+    }
+
+    /// Seeds the random generators of faults and tokens (default 1688).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Lifetime of access tokens (default 10 hours). `expires_in` reports it rounded up to
+    /// whole seconds, so a sub-second lifetime expires before the client expects it.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetimes.access = lifetime;
+        self
+    }
+
+    /// Lifetime of refresh tokens (default 180 days).
+    pub fn refresh_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetimes.refresh = lifetime;
+        self
+    }
+
+    /// Lifetime of authorization codes (default 2 minutes).
+    pub fn code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetimes.code = lifetime;
+        self
+    }
+
+    /// How close to its expiry a refresh token must be for `postponeToken` (default 30 days).
+    pub fn postpone_window(mut self, window: Duration) -> Self {
+        self.postpone_window = window;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(mut self) -> std::io::Result<MockGateway> {
+        if self.apps.is_empty() {
+            self.apps
+                .push((DEFAULT_APP_KEY.to_owned(), Secret::new(DEFAULT_APP_SECRET)));
+        }
+        let addr = self.addr;
+        MockGateway::start(Gateway::new(self), addr).await
+    }
+}

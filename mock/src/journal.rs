@@ -1,0 +1,257 @@
+//! Every request the gateway received, for tests to inspect.
+
+use crate::signature::SignatureStatus;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+/// Parameter names whose values are secrets: masked in `Debug` output.
+const SECRET_PARAMS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "refreshToken",
+    "client_secret",
+    "code",
+];
+
+/// A file part of a multipart body: recorded by name and size, never by content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilePart {
+    /// The form field name, e.g. `imageBytes`.
+    pub name: String,
+    /// The part's file name, when it gave one.
+    pub filename: Option<String>,
+    /// Size in bytes.
+    pub size: usize,
+}
+
+/// One received request. `Debug` masks token, secret and code values.
+#[derive(Clone)]
+pub struct JournalEntry {
+    /// Arrival order, from 0.
+    pub seq: u64,
+    /// When it arrived.
+    pub at: Instant,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The URL path, without the query.
+    pub path: String,
+    /// The API id as the docs write it (`namespace:name-version`), when the path named one.
+    pub api: Option<String>,
+    /// The app key from the path.
+    pub app_key: Option<String>,
+    /// Every text parameter received, query and body merged, in arrival order.
+    pub params: Vec<(String, String)>,
+    /// File parts of a multipart body (unsigned).
+    pub files: Vec<FilePart>,
+    /// The gateway's verdict on the signature.
+    pub signature: SignatureStatus,
+    /// The HTTP status answered; `None` while in progress, or when no answer was given (a
+    /// dropped connection, or a client that gave up during an injected delay).
+    pub status: Option<u16>,
+    /// The `gw.*` or OAuth error code answered (`401` for the token rejection, `HTTP 503` for
+    /// an injected bare 5xx), if any.
+    pub error_code: Option<String>,
+    /// Why the gateway answered as it did, e.g. `access token is expired` (never a secret).
+    pub note: Option<String>,
+    /// The injected fault, if any (e.g. `Status(503)`).
+    pub fault: Option<String>,
+}
+
+impl JournalEntry {
+    /// The first value of a text parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the request carried `access_token`.
+    pub fn sent_token(&self) -> bool {
+        self.param("access_token").is_some()
+    }
+
+    /// Whether this entry is a call of `api`: an id `namespace:name-version`, or
+    /// `namespace:name` for any version.
+    pub fn is_api(&self, api: &str) -> bool {
+        self.api.as_deref().is_some_and(|id| api_matches(id, api))
+    }
+}
+
+/// Whether the full id `namespace:name-version` is the API `query` names (full id, or
+/// `namespace:name` for any version).
+pub(crate) fn api_matches(id: &str, query: &str) -> bool {
+    id == query
+        || id
+            .rsplit_once('-')
+            .is_some_and(|(without_version, _)| without_version == query)
+}
+
+impl fmt::Debug for JournalEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                if SECRET_PARAMS.contains(&k.as_str()) {
+                    format!("{k}=***")
+                } else {
+                    format!("{k}={v}")
+                }
+            })
+            .collect();
+        f.debug_struct("JournalEntry")
+            .field("seq", &self.seq)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("api", &self.api)
+            .field("params", &params)
+            .field("files", &self.files)
+            .field("signature", &self.signature)
+            .field("status", &self.status)
+            .field("error_code", &self.error_code)
+            .field("note", &self.note)
+            .field("fault", &self.fault)
+            .finish()
+    }
+}
+
+/// The request journal. Read it through [`crate::MockGateway::journal`].
+#[derive(Debug, Default)]
+pub struct Journal {
+    entries: Mutex<Vec<JournalEntry>>,
+    next_seq: Mutex<u64>,
+}
+
+impl Journal {
+    fn lock(&self) -> MutexGuard<'_, Vec<JournalEntry>> {
+        // A panicking test thread must not hide the journal from the others.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every entry so far, in arrival order.
+    pub fn entries(&self) -> Vec<JournalEntry> {
+        self.lock().clone()
+    }
+
+    /// The calls of `api` (`namespace:name-version`, or `namespace:name`).
+    pub fn hits(&self, api: &str) -> Vec<JournalEntry> {
+        self.lock()
+            .iter()
+            .filter(|e| e.is_api(api))
+            .cloned()
+            .collect()
+    }
+
+    /// How many calls of `api` arrived.
+    pub fn count(&self, api: &str) -> usize {
+        self.lock().iter().filter(|e| e.is_api(api)).count()
+    }
+
+    /// The last call of `api`.
+    pub fn last(&self, api: &str) -> Option<JournalEntry> {
+        self.lock().iter().rev().find(|e| e.is_api(api)).cloned()
+    }
+
+    /// How many requests arrived in all.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no request arrived.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// Forgets every entry.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// Records an arriving request and returns its sequence number.
+    pub(crate) fn record(&self, mut entry: JournalEntry) -> u64 {
+        let mut next = self.next_seq.lock().unwrap_or_else(|e| e.into_inner());
+        entry.seq = *next;
+        *next += 1;
+        let seq = entry.seq;
+        self.lock().push(entry);
+        seq
+    }
+
+    /// Updates the entry `seq`, if it is still there.
+    pub(crate) fn update(&self, seq: u64, f: impl FnOnce(&mut JournalEntry)) {
+        if let Some(entry) = self.lock().iter_mut().rev().find(|e| e.seq == seq) {
+            f(entry);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(api: &str, params: &[(&str, &str)]) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            at: Instant::now(),
+            method: "POST".into(),
+            path: "/openapi/x".into(),
+            api: Some(api.into()),
+            app_key: None,
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            files: vec![],
+            signature: SignatureStatus::Valid,
+            status: Some(200),
+            error_code: None,
+            note: None,
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn api_ids_match_with_or_without_version() {
+        let j = Journal::default();
+        j.record(entry(
+            "com.alibaba.trade:alibaba.trade.get.buyerView-1",
+            &[],
+        ));
+        j.record(entry("com.alibaba.trade:alibaba.trade.get-1", &[]));
+        assert_eq!(
+            j.count("com.alibaba.trade:alibaba.trade.get.buyerView-1"),
+            1
+        );
+        assert_eq!(j.count("com.alibaba.trade:alibaba.trade.get.buyerView"), 1);
+        assert_eq!(j.count("com.alibaba.trade:alibaba.trade.get"), 1);
+        assert_eq!(
+            j.count("com.alibaba.trade:alibaba.trade.get.buyerView-2"),
+            0
+        );
+        assert_eq!(
+            j.entries().iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [0, 1]
+        );
+    }
+
+    #[test]
+    fn debug_masks_secrets() {
+        let e = entry(
+            "a:b-1",
+            &[
+                ("access_token", "TOKEN-XYZ"),
+                ("client_secret", "S3CRET"),
+                ("productId", "42"),
+            ],
+        );
+        let text = format!("{e:?}");
+        assert!(
+            !text.contains("TOKEN-XYZ") && !text.contains("S3CRET"),
+            "{text}"
+        );
+        assert!(text.contains("productId=42"), "{text}");
+        assert_eq!(e.param("access_token"), Some("TOKEN-XYZ"));
+    }
+}

@@ -1,0 +1,49 @@
+//! A faithful local 1688 Open Platform gateway for tests and development.
+//!
+//! It serves `/openapi/<protocol>/<version>/<namespace>/<name>/<appKey>` for a catalogue of
+//! [`open1688_core::ApiDoc`]s and answers as the real gateway does (protocol notes §3–§8):
+//! `gw.*` errors for an unknown app key or API, a missing or invalid signature (checked by its
+//! own signer over the raw parameters received) or a missing parameter; HTTP 401
+//! `Request need user authenticated` for a missing, unknown or expired token; the API's example
+//! response (or a configured [`Reply`]) on success. It runs the OAuth flow (an auto-approving
+//! authorize page, `getToken`, `postponeToken`), injects seeded [`Fault`]s, journals every
+//! request, and sends signed or tampered pushes.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! use open1688_core::{ApiDoc, ApiInfo, TokenMode};
+//! use open1688_mock::MockGateway;
+//!
+//! static TIME: ApiDoc = ApiDoc {
+//!     api: ApiInfo { namespace: "system", name: "currentTimeMillis", version: 1, protocol: "param2", signed: false, access_token: TokenMode::None, idempotent: true },
+//!     summary: "server time", doc_url: "", method: "", params: &[], example_response: Some(r#"{"result":1700000000000}"#),
+//! };
+//! let gateway = MockGateway::builder().app("1000000", "test123").apis([&TIME]).start().await?;
+//! let body = reqwest::get(format!("{}/openapi/param2/1/system/currentTimeMillis/1000000", gateway.url())).await.unwrap().text().await.unwrap();
+//! assert_eq!(body, r#"{"result":1700000000000}"#);
+//! assert_eq!(gateway.journal().count("system:currentTimeMillis"), 1);
+//! gateway.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod answer;
+mod calls;
+mod config;
+pub mod faults;
+pub mod journal;
+mod oauth;
+pub mod push;
+mod request;
+mod routes;
+mod server;
+pub mod signature;
+mod state;
+mod tokens;
+
+pub use config::{ApiRef, MockGatewayBuilder, Reply, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
+pub use faults::{Fault, Faults, Scope};
+pub use journal::{FilePart, Journal, JournalEntry};
+pub use push::{send_push, PushReceipt, PushSignature};
+pub use server::MockGateway;
+pub use signature::SignatureStatus;
+pub use tokens::{IssuedTokens, User};
