@@ -29,8 +29,10 @@ fn space_items(code: &str) -> String {
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let closes_item =
-            line == "}" || line == "};" || (line.starts_with("pub mod ") && line.ends_with(';'));
+        let closes_item = line == "}"
+            || line == "};"
+            || (line.starts_with("impl ") && line.ends_with(" {}"))
+            || (line.starts_with("pub mod ") && line.ends_with(';'));
         let same_group = |next: &str| {
             (line.starts_with("pub mod ") && next.starts_with("pub mod "))
                 || (line == "};" && next.starts_with("pub use "))

@@ -11,7 +11,9 @@ pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
     let file = spec.file.as_str();
     let expected = format!("{}/{}-{}.json", spec.namespace, spec.name, spec.version);
     if rel_path != expected {
-        diags.push(file, "", format!("the file's path must be api-specs/{expected} to match its namespace, name and version (it is api-specs/{rel_path})"));
+        // `file` is `<specs dir>/<rel_path>`: name the specs dir actually in use.
+        let dir = file.strip_suffix(rel_path).unwrap_or("");
+        diags.push(file, "", format!("the file's path must be {dir}{expected} to match its namespace, name and version"));
     }
     for (key, value) in [("namespace", &spec.namespace), ("name", &spec.name)] {
         if value.is_empty()

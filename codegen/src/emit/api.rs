@@ -99,6 +99,7 @@ fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
             _ => quote! { params.put_json(#wire, &self.#field); },
         }
     });
+    let default = derive_default(&api.params);
     let params_arg = if api.params.is_empty() {
         quote!(_params)
     } else {
@@ -106,7 +107,7 @@ fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, #default PartialEq)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
@@ -131,6 +132,12 @@ fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
             }
         }
     }
+}
+
+/// `Default` for the derive list of a struct whose `new()` takes no arguments: every field is
+/// optional (an `Option`, or an empty list or map), and clippy's `new_without_default` wants it.
+fn derive_default(fields: &[FieldIr]) -> Option<TokenStream> {
+    fields.iter().all(|f| !f.required).then(|| quote!(Default,))
 }
 
 /// `new(required..)` and one setter per optional field.
@@ -265,9 +272,10 @@ fn named_type(name: &str, t: &TypeIr) -> TokenStream {
         TypeIrKind::Struct(fields) => {
             let serde_fields = fields.iter().map(serde_field);
             let (new_fn, setters) = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.");
+            let default = derive_default(fields);
             quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[non_exhaustive]
                 pub struct #rust { #(#serde_fields)* }
 

@@ -7,7 +7,7 @@
 /// Get basic info of the authorized user
 ///
 /// API `com.alibaba.account:alibaba.account.basic-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.account.basic-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountBasicRequest {}
 impl AccountBasicRequest {
@@ -78,7 +78,7 @@ pub struct AccountBasicResponse {
 /// 会员信息 (alibaba.account.simpleAccountInfo)
 ///
 /// Wire type `AccountInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountInfo {
     /// 登录名
@@ -967,6 +967,7 @@ impl AccountInfo {
 }
 
 impl ::open1688_core::de::Lenient for AccountInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <AccountBasicRequest as ::open1688_core::Request>::API,

@@ -7,7 +7,7 @@
 /// List the main account and its sub-accounts
 ///
 /// API `com.alibaba.account:alibaba.subAccount.list-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.subAccount.list-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubAccountListRequest {}
 impl SubAccountListRequest {
@@ -100,7 +100,7 @@ pub struct SubAccountListResponse {
 /// 子账号 (simpleAccountInfo 子集)
 ///
 /// Wire type `SubAccount`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubAccount {
     /// 子账号登录名，如 alitestforisv01:01
@@ -194,6 +194,7 @@ impl SubAccount {
 }
 
 impl ::open1688_core::de::Lenient for SubAccount {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <SubAccountListRequest as ::open1688_core::Request>::API,

@@ -68,7 +68,7 @@ pub struct NewtoncloudFileUploadResponse {
 /// 牛顿云文件上传结果 (NewtonCloudUploadResult)
 ///
 /// Wire type `NewtonUploadResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewtonUploadResult {
     /// 稳定下载地址，长期有效，需登录对应 1688 账号访问
@@ -184,6 +184,7 @@ impl NewtonUploadResult {
 }
 
 impl ::open1688_core::de::Lenient for NewtonUploadResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <NewtoncloudFileUploadRequest as ::open1688_core::Request>::API,

@@ -276,7 +276,7 @@ pub struct NewtoncloudTaskGetResponse {
 /// AI 返回消息
 ///
 /// Wire type `TaskMessage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TaskMessage {
     /// 消息类型，如 text
@@ -330,6 +330,7 @@ impl TaskMessage {
 }
 
 impl ::open1688_core::de::Lenient for TaskMessage {}
+
 ::open1688_core::string_enum! {
     #[doc =
     " 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR"]

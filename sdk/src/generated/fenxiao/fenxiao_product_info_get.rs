@@ -7,7 +7,7 @@
 /// Get a distribution (fenxiao) product by offerId or openOfferId
 ///
 /// API `com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FenxiaoProductInfoGetRequest {
     /// 1688 商品ID（与 openOfferId 二选一）
@@ -128,7 +128,7 @@ pub struct FenxiaoProductInfoGetResponse {
 /// 商品业务支持信息
 ///
 /// Wire type `BizGroupInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BizGroupInfo {
     /// 是否支持
@@ -199,10 +199,11 @@ impl BizGroupInfo {
 }
 
 impl ::open1688_core::de::Lenient for BizGroupInfo {}
+
 /// 分销商品信息（go1688 fenxiao ProductInfo 模型；字段名带 product 前缀，与 alibaba.product.get 不同）
 ///
 /// Wire type `FenxiaoProductInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FenxiaoProductInfo {
     /// 商品ID
@@ -645,10 +646,11 @@ impl FenxiaoProductInfo {
 }
 
 impl ::open1688_core::de::Lenient for FenxiaoProductInfo {}
+
 /// 区间价格
 ///
 /// Wire type `PriceRange`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PriceRange {
     /// 起批量
@@ -697,10 +699,11 @@ impl PriceRange {
 }
 
 impl ::open1688_core::de::Lenient for PriceRange {}
+
 /// 商品属性
 ///
 /// Wire type `ProductAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductAttribute {
     /// 属性ID
@@ -809,10 +812,11 @@ impl ProductAttribute {
 }
 
 impl ::open1688_core::de::Lenient for ProductAttribute {}
+
 /// 扩展信息键值对
 ///
 /// Wire type `ProductExtendInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductExtendInfo {
     /// Wire name `key`, type `string`.
@@ -858,10 +862,11 @@ impl ProductExtendInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductExtendInfo {}
+
 /// 商品图片
 ///
 /// Wire type `ProductImageInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductImageInfo {
     /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
@@ -949,10 +954,11 @@ impl ProductImageInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductImageInfo {}
+
 /// 商品销售信息
 ///
 /// Wire type `ProductSaleInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSaleInfo {
     /// 是否支持网上交易
@@ -1391,10 +1397,11 @@ impl ProductSaleInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductSaleInfo {}
+
 /// 商品物流信息
 ///
 /// Wire type `ProductShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductShippingInfo {
     /// 运费模板ID：0 运费说明，1 卖家承担运费，其他为运费模板
@@ -1626,10 +1633,11 @@ impl ProductShippingInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductShippingInfo {}
+
 /// 商品 SKU
 ///
 /// Wire type `ProductSkuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSkuInfo {
     /// skuId，该规格在所有商品中的唯一标记
@@ -1938,10 +1946,11 @@ impl ProductSkuInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductSkuInfo {}
+
 /// SKU 属性
 ///
 /// Wire type `SkuAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuAttribute {
     /// SKU 属性ID
@@ -2117,6 +2126,7 @@ impl SkuAttribute {
 }
 
 impl ::open1688_core::de::Lenient for SkuAttribute {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <FenxiaoProductInfoGetRequest as ::open1688_core::Request>::API,

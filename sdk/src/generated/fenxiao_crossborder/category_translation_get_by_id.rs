@@ -97,7 +97,7 @@ pub struct CategoryTranslationGetByIdResponse {
 /// 结果 (category.translation.getById.ResultModel)
 ///
 /// Wire type `CategoryTranslationResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CategoryTranslationResult {
     /// 是否成功
@@ -185,10 +185,11 @@ impl CategoryTranslationResult {
 }
 
 impl ::open1688_core::de::Lenient for CategoryTranslationResult {}
+
 /// 多语言类目
 ///
 /// Wire type `TranslatedCategory`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranslatedCategory {
     /// 类目ID
@@ -372,6 +373,7 @@ impl TranslatedCategory {
 }
 
 impl ::open1688_core::de::Lenient for TranslatedCategory {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <CategoryTranslationGetByIdRequest as ::open1688_core::Request>::API,

@@ -98,10 +98,11 @@ impl UploadImageParam {
 }
 
 impl ::open1688_core::de::Lenient for UploadImageParam {}
+
 /// 上传结果 (ResultModel)
 ///
 /// Wire type `UploadImageResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadImageResult {
     /// 是否成功（字符串）
@@ -192,6 +193,7 @@ impl UploadImageResult {
 }
 
 impl ::open1688_core::de::Lenient for UploadImageResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <ProductImageUploadRequest as ::open1688_core::Request>::API,

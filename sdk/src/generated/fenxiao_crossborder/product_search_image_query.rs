@@ -377,10 +377,11 @@ impl ImageQueryParam {
 }
 
 impl ::open1688_core::de::Lenient for ImageQueryParam {}
+
 /// 返回值 (ResultModelV5)
 ///
 /// Wire type `ImageQueryResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageQueryResult {
     /// 是否成功（图搜文档中为字符串）
@@ -468,10 +469,11 @@ impl ImageQueryResult {
 }
 
 impl ::open1688_core::de::Lenient for ImageQueryResult {}
+
 /// 发票信息
 ///
 /// Wire type `InvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceInfo {
     /// 是否支持在线开票
@@ -563,10 +565,11 @@ impl InvoiceInfo {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceInfo {}
+
 /// 商品维度数据 (OfferDataInfoV1)
 ///
 /// Wire type `OfferDataInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfferDataInfo {
     /// 商品好评率
@@ -685,10 +688,11 @@ impl OfferDataInfo {
 }
 
 impl ::open1688_core::de::Lenient for OfferDataInfo {}
+
 /// 图片主体信息
 ///
 /// Wire type `PicRegionInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PicRegionInfo {
     /// 当前主体区域，如 265,597,326,764
@@ -744,10 +748,11 @@ impl PicRegionInfo {
 }
 
 impl ::open1688_core::de::Lenient for PicRegionInfo {}
+
 /// 商品交易数据
 ///
 /// Wire type `ProductTradeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductTradeInfo {
     /// 最近7天加购次数
@@ -845,10 +850,11 @@ impl ProductTradeInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductTradeInfo {}
+
 /// 营销信息
 ///
 /// Wire type `PromotionModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PromotionModel {
     /// 是否有营销
@@ -901,10 +907,11 @@ impl PromotionModel {
 }
 
 impl ::open1688_core::de::Lenient for PromotionModel {}
+
 /// 搜索结果商品 (ProductInfoModelV2 / V3)
 ///
 /// Wire type `SearchOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchOffer {
     /// 商品id
@@ -1572,10 +1579,11 @@ impl SearchOffer {
 }
 
 impl ::open1688_core::de::Lenient for SearchOffer {}
+
 /// 分页结果 (PageInfoV3 / PageInfoV4)
 ///
 /// Wire type `SearchPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPage {
     /// 总条数
@@ -1696,10 +1704,11 @@ impl SearchPage {
 }
 
 impl ::open1688_core::de::Lenient for SearchPage {}
+
 /// 价格信息
 ///
 /// Wire type `SearchPriceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPriceInfo {
     /// 批发价（元；以字符串返回）
@@ -1802,10 +1811,11 @@ impl SearchPriceInfo {
 }
 
 impl ::open1688_core::de::Lenient for SearchPriceInfo {}
+
 /// 卖家数据 (SellerDataInfoV1)
 ///
 /// Wire type `SellerDataInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SellerDataInfo {
     /// 卖家交易勋章等级
@@ -2005,10 +2015,11 @@ impl SellerDataInfo {
 }
 
 impl ::open1688_core::de::Lenient for SellerDataInfo {}
+
 /// 简略发货信息
 ///
 /// Wire type `SimpleShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleShippingInfo {
     /// shipIn24Hours 24小时发货, shipIn48Hours 48小时发货
@@ -2169,6 +2180,7 @@ impl SimpleShippingInfo {
 }
 
 impl ::open1688_core::de::Lenient for SimpleShippingInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <ProductSearchImageQueryRequest as ::open1688_core::Request>::API,

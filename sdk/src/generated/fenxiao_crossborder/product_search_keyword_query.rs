@@ -57,7 +57,7 @@ pub struct ProductSearchKeywordQueryResponse {
 /// 发票信息
 ///
 /// Wire type `InvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceInfo {
     /// 是否支持在线开票
@@ -149,6 +149,7 @@ impl InvoiceInfo {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceInfo {}
+
 /// 关键词搜索参数 (product.search.keywordQuery.param.OfferQueryParam)
 ///
 /// Wire type `KeywordQueryParam`.
@@ -436,10 +437,11 @@ impl KeywordQueryParam {
 }
 
 impl ::open1688_core::de::Lenient for KeywordQueryParam {}
+
 /// 返回信息 (ResultModelV3)
 ///
 /// Wire type `KeywordQueryResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeywordQueryResult {
     /// 是否成功（图搜文档中为字符串）
@@ -527,10 +529,11 @@ impl KeywordQueryResult {
 }
 
 impl ::open1688_core::de::Lenient for KeywordQueryResult {}
+
 /// 商品维度数据 (OfferDataInfoV1)
 ///
 /// Wire type `OfferDataInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfferDataInfo {
     /// 商品好评率
@@ -649,10 +652,11 @@ impl OfferDataInfo {
 }
 
 impl ::open1688_core::de::Lenient for OfferDataInfo {}
+
 /// 图片主体信息
 ///
 /// Wire type `PicRegionInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PicRegionInfo {
     /// 当前主体区域，如 265,597,326,764
@@ -708,10 +712,11 @@ impl PicRegionInfo {
 }
 
 impl ::open1688_core::de::Lenient for PicRegionInfo {}
+
 /// 商品交易数据
 ///
 /// Wire type `ProductTradeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductTradeInfo {
     /// 最近7天加购次数
@@ -809,10 +814,11 @@ impl ProductTradeInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductTradeInfo {}
+
 /// 营销信息
 ///
 /// Wire type `PromotionModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PromotionModel {
     /// 是否有营销
@@ -865,10 +871,11 @@ impl PromotionModel {
 }
 
 impl ::open1688_core::de::Lenient for PromotionModel {}
+
 /// 销量筛选参数
 ///
 /// Wire type `SaleFilterParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SaleFilterParam {
     /// 销量类型：sales7 近7天, sales14 近14天, sales30 近30天, totalSales 总销量；多个取交集
@@ -945,10 +952,11 @@ impl SaleFilterParam {
 }
 
 impl ::open1688_core::de::Lenient for SaleFilterParam {}
+
 /// 搜索结果商品 (ProductInfoModelV2 / V3)
 ///
 /// Wire type `SearchOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchOffer {
     /// 商品id
@@ -1616,10 +1624,11 @@ impl SearchOffer {
 }
 
 impl ::open1688_core::de::Lenient for SearchOffer {}
+
 /// 分页结果 (PageInfoV3 / PageInfoV4)
 ///
 /// Wire type `SearchPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPage {
     /// 总条数
@@ -1740,10 +1749,11 @@ impl SearchPage {
 }
 
 impl ::open1688_core::de::Lenient for SearchPage {}
+
 /// 价格信息
 ///
 /// Wire type `SearchPriceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPriceInfo {
     /// 批发价（元；以字符串返回）
@@ -1846,10 +1856,11 @@ impl SearchPriceInfo {
 }
 
 impl ::open1688_core::de::Lenient for SearchPriceInfo {}
+
 /// 卖家数据 (SellerDataInfoV1)
 ///
 /// Wire type `SellerDataInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SellerDataInfo {
     /// 卖家交易勋章等级
@@ -2049,10 +2060,11 @@ impl SellerDataInfo {
 }
 
 impl ::open1688_core::de::Lenient for SellerDataInfo {}
+
 /// 简略发货信息
 ///
 /// Wire type `SimpleShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleShippingInfo {
     /// shipIn24Hours 24小时发货, shipIn48Hours 48小时发货
@@ -2213,6 +2225,7 @@ impl SimpleShippingInfo {
 }
 
 impl ::open1688_core::de::Lenient for SimpleShippingInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <ProductSearchKeywordQueryRequest as ::open1688_core::Request>::API,

@@ -57,7 +57,7 @@ pub struct ProductSearchQueryProductDetailResponse {
 /// 渠道价格
 ///
 /// Wire type `ChannelPrice`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChannelPrice {
     /// 渠道 sku 价格列表
@@ -92,10 +92,11 @@ impl ChannelPrice {
 }
 
 impl ::open1688_core::de::Lenient for ChannelPrice {}
+
 /// 渠道 sku 价格
 ///
 /// Wire type `ChannelSkuPrice`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChannelSkuPrice {
     /// Wire name `skuId`, type `long`.
@@ -141,10 +142,11 @@ impl ChannelSkuPrice {
 }
 
 impl ::open1688_core::de::Lenient for ChannelSkuPrice {}
+
 /// 商品属性
 ///
 /// Wire type `DetailAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailAttribute {
     /// 属性id
@@ -262,10 +264,11 @@ impl DetailAttribute {
 }
 
 impl ::open1688_core::de::Lenient for DetailAttribute {}
+
 /// 价格区间 (PriceRangeV2)
 ///
 /// Wire type `DetailPriceRange`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailPriceRange {
     /// 起批量
@@ -373,10 +376,11 @@ impl DetailPriceRange {
 }
 
 impl ::open1688_core::de::Lenient for DetailPriceRange {}
+
 /// 商品图片
 ///
 /// Wire type `DetailProductImage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailProductImage {
     /// 图片（完整 URL）
@@ -428,10 +432,11 @@ impl DetailProductImage {
 }
 
 impl ::open1688_core::de::Lenient for DetailProductImage {}
+
 /// 销售信息
 ///
 /// Wire type `DetailSaleInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSaleInfo {
     /// 商品库存
@@ -628,10 +633,11 @@ impl DetailSaleInfo {
 }
 
 impl ::open1688_core::de::Lenient for DetailSaleInfo {}
+
 /// 商家属性数据
 ///
 /// Wire type `DetailSellerDataInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSellerDataInfo {
     /// Wire name `tradeMedalLevel`, type `string`.
@@ -829,10 +835,11 @@ impl DetailSellerDataInfo {
 }
 
 impl ::open1688_core::de::Lenient for DetailSellerDataInfo {}
+
 /// 包裹配送数据
 ///
 /// Wire type `DetailShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailShippingInfo {
     /// 发货地
@@ -1075,10 +1082,11 @@ impl DetailShippingInfo {
 }
 
 impl ::open1688_core::de::Lenient for DetailShippingInfo {}
+
 /// SKU 属性
 ///
 /// Wire type `DetailSkuAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSkuAttribute {
     /// 属性id
@@ -1235,10 +1243,11 @@ impl DetailSkuAttribute {
 }
 
 impl ::open1688_core::de::Lenient for DetailSkuAttribute {}
+
 /// SKU
 ///
 /// Wire type `DetailSkuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSkuInfo {
     /// skuId
@@ -1535,10 +1544,11 @@ impl DetailSkuInfo {
 }
 
 impl ::open1688_core::de::Lenient for DetailSkuInfo {}
+
 /// 分销价格
 ///
 /// Wire type `FenxiaoPriceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FenxiaoPriceInfo {
     /// 一件代发包邮价格
@@ -1588,10 +1598,11 @@ impl FenxiaoPriceInfo {
 }
 
 impl ::open1688_core::de::Lenient for FenxiaoPriceInfo {}
+
 /// 分销销售信息
 ///
 /// Wire type `FenxiaoSaleInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FenxiaoSaleInfo {
     /// 是否一件代发包邮
@@ -1677,10 +1688,11 @@ impl FenxiaoSaleInfo {
 }
 
 impl ::open1688_core::de::Lenient for FenxiaoSaleInfo {}
+
 /// 发票信息
 ///
 /// Wire type `InvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceInfo {
     /// 是否支持在线开票
@@ -1772,10 +1784,11 @@ impl InvoiceInfo {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceInfo {}
+
 /// 商品证书
 ///
 /// Wire type `OfferCertificate`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfferCertificate {
     /// Wire name `certificateName`, type `string`.
@@ -1840,6 +1853,7 @@ impl OfferCertificate {
 }
 
 impl ::open1688_core::de::Lenient for OfferCertificate {}
+
 /// 商详参数 (product.search.queryProductDetail.param.OfferDetailParam)
 ///
 /// Wire type `OfferDetailParam`.
@@ -1913,10 +1927,11 @@ impl OfferDetailParam {
 }
 
 impl ::open1688_core::de::Lenient for OfferDetailParam {}
+
 /// 多语言商品详情 (ProductDetailModel)
 ///
 /// Wire type `ProductDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductDetail {
     /// 商品id
@@ -2686,10 +2701,11 @@ impl ProductDetail {
 }
 
 impl ::open1688_core::de::Lenient for ProductDetail {}
+
 /// 结果 (ResultModel)
 ///
 /// Wire type `ProductDetailResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductDetailResult {
     /// 是否成功
@@ -2777,10 +2793,11 @@ impl ProductDetailResult {
 }
 
 impl ::open1688_core::de::Lenient for ProductDetailResult {}
+
 /// 商品服务标签
 ///
 /// Wire type `ProductTagInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductTagInfo {
     /// 服务名：isOnePsale 一件代发, select 跨境 select 货盘
@@ -2831,10 +2848,11 @@ impl ProductTagInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductTagInfo {}
+
 /// 营销信息
 ///
 /// Wire type `PromotionModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PromotionModel {
     /// 是否有营销
@@ -2887,10 +2905,11 @@ impl PromotionModel {
 }
 
 impl ::open1688_core::de::Lenient for PromotionModel {}
+
 /// 卖家混批配置
 ///
 /// Wire type `SellerMixSetting`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SellerMixSetting {
     /// 是否普通混批
@@ -2958,10 +2977,11 @@ impl SellerMixSetting {
 }
 
 impl ::open1688_core::de::Lenient for SellerMixSetting {}
+
 /// sku 件重尺
 ///
 /// Wire type `SkuShippingDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuShippingDetail {
     /// Wire name `skuId`, type `long`.
@@ -3173,10 +3193,11 @@ impl SkuShippingDetail {
 }
 
 impl ::open1688_core::de::Lenient for SkuShippingDetail {}
+
 /// sku 物流规格
 ///
 /// Wire type `SkuShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuShippingInfo {
     /// Wire name `specId`, type `string`.
@@ -3289,10 +3310,11 @@ impl SkuShippingInfo {
 }
 
 impl ::open1688_core::de::Lenient for SkuShippingInfo {}
+
 /// 单位
 ///
 /// Wire type `UnitInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnitInfo {
     /// 中文单位
@@ -3347,6 +3369,7 @@ impl UnitInfo {
 }
 
 impl ::open1688_core::de::Lenient for UnitInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <ProductSearchQueryProductDetailRequest as ::open1688_core::Request>::API,

@@ -108,7 +108,7 @@ pub struct CrossSimilarOfferSearchResponse {
 /// 相似商品（observed 字段，unverified）
 ///
 /// Wire type `SimilarOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimilarOffer {
     /// 商品 id
@@ -276,10 +276,11 @@ impl SimilarOffer {
 }
 
 impl ::open1688_core::de::Lenient for SimilarOffer {}
+
 /// 分页结果（observed）
 ///
 /// Wire type `SimilarOfferPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimilarOfferPage {
     /// 结果总数
@@ -327,6 +328,7 @@ impl SimilarOfferPage {
 }
 
 impl ::open1688_core::de::Lenient for SimilarOfferPage {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <CrossSimilarOfferSearchRequest as ::open1688_core::Request>::API,

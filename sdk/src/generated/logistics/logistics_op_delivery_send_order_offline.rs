@@ -248,6 +248,7 @@ impl ExtBody {
 }
 
 impl ::open1688_core::de::Lenient for ExtBody {}
+
 /// 多包裹中的一个包裹
 ///
 /// Wire type `PackageExtBody`.
@@ -308,10 +309,11 @@ impl PackageExtBody {
 }
 
 impl ::open1688_core::de::Lenient for PackageExtBody {}
+
 /// 多包裹发货结果 (OpSendOrderResult)
 ///
 /// Wire type `PackageSendResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PackageSendResult {
     /// 主单id
@@ -439,10 +441,11 @@ impl PackageSendResult {
 }
 
 impl ::open1688_core::de::Lenient for PackageSendResult {}
+
 /// 收货地址 (OpReceiveContacter)，优先级高于订单收货地址
 ///
 /// Wire type `ReceiveContacter`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveContacter {
     /// Wire name `provinceCode`, type `string`.
@@ -755,6 +758,7 @@ impl ReceiveContacter {
 }
 
 impl ::open1688_core::de::Lenient for ReceiveContacter {}
+
 /// 发货对象 (alibaba.logistics.OpSendGood)
 ///
 /// Wire type `SendGood`.
@@ -790,6 +794,7 @@ impl SendGood {
 }
 
 impl ::open1688_core::de::Lenient for SendGood {}
+
 /// 发货明细 (OpSendGoodEntry)
 ///
 /// Wire type `SendGoodEntry`.
@@ -847,10 +852,11 @@ impl SendGoodEntry {
 }
 
 impl ::open1688_core::de::Lenient for SendGoodEntry {}
+
 /// 发货结果 (OpSendOrderModelResult)
 ///
 /// Wire type `SendResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendResult {
     /// 物流编号
@@ -942,10 +948,11 @@ impl SendResult {
 }
 
 impl ::open1688_core::de::Lenient for SendResult {}
+
 /// 已发货对象
 ///
 /// Wire type `SentGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SentGood {
     /// 订单id（文档为 String，示例为数字）
@@ -995,10 +1002,11 @@ impl SentGood {
 }
 
 impl ::open1688_core::de::Lenient for SentGood {}
+
 /// 已发货明细
 ///
 /// Wire type `SentGoodEntry`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SentGoodEntry {
     /// 子订单id
@@ -1085,6 +1093,7 @@ impl SentGoodEntry {
 }
 
 impl ::open1688_core::de::Lenient for SentGoodEntry {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <LogisticsOpDeliverySendOrderOfflineRequest as ::open1688_core::Request>::API,

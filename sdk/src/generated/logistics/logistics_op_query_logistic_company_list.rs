@@ -7,7 +7,7 @@
 /// List all logistics companies
 ///
 /// API `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogisticsOpQueryLogisticCompanyListRequest {}
 impl LogisticsOpQueryLogisticCompanyListRequest {
@@ -88,7 +88,7 @@ pub struct LogisticsOpQueryLogisticCompanyListResponse {
 /// 物流公司 (alibaba.logistics.OpLogisticsCompanyModel)
 ///
 /// Wire type `LogisticsCompany`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsCompany {
     /// 物流公司ID
@@ -220,6 +220,7 @@ impl LogisticsCompany {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsCompany {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <LogisticsOpQueryLogisticCompanyListRequest as ::open1688_core::Request>::API,

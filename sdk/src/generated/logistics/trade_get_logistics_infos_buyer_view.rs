@@ -110,7 +110,7 @@ pub struct TradeGetLogisticsInfosBuyerViewResponse {
 /// 物流单 (alibaba.logistics.OpenPlatformLogisticsOrder)
 ///
 /// Wire type `LogisticsOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsOrder {
     /// 物流信息ID，如 BX111841674232006
@@ -419,10 +419,11 @@ impl LogisticsOrder {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsOrder {}
+
 /// 物流单与订单商品的关联
 ///
 /// Wire type `LogisticsOrderSendGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsOrderSendGood {
     /// 物流编号
@@ -571,10 +572,11 @@ impl LogisticsOrderSendGood {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsOrderSendGood {}
+
 /// 收件人
 ///
 /// Wire type `LogisticsReceiver`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsReceiver {
     /// Wire name `receiverName`, type `string`.
@@ -786,10 +788,11 @@ impl LogisticsReceiver {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsReceiver {}
+
 /// 所发货物
 ///
 /// Wire type `LogisticsSendGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsSendGood {
     /// 商品名
@@ -861,10 +864,11 @@ impl LogisticsSendGood {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsSendGood {}
+
 /// 发件人
 ///
 /// Wire type `LogisticsSender`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsSender {
     /// Wire name `senderName`, type `string`.
@@ -1064,6 +1068,7 @@ impl LogisticsSender {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsSender {}
+
 ::open1688_core::string_enum! {
     #[doc =
     " 物流状态：WAITACCEPT 未受理, CANCEL 已撤销, ACCEPT 已受理, TRANSPORT 运输中, NOGET 揽件失败, SIGN 已签收, UNSIGN 签收异常"]

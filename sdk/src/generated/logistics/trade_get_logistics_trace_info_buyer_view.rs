@@ -121,7 +121,7 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
 /// 跨境海外轨迹 (CrossPackageFulfillmentDTO)
 ///
 /// Wire type `CrossPackageFulfillment`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossPackageFulfillment {
     /// 跨境运单号
@@ -198,10 +198,11 @@ impl CrossPackageFulfillment {
 }
 
 impl ::open1688_core::de::Lenient for CrossPackageFulfillment {}
+
 /// 跨境轨迹节点 (CrossPackageTraceDTO)
 ///
 /// Wire type `CrossPackageTrace`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossPackageTrace {
     /// Wire name `buyerUserId`, type `string`.
@@ -374,10 +375,11 @@ impl CrossPackageTrace {
 }
 
 impl ::open1688_core::de::Lenient for CrossPackageTrace {}
+
 /// 物流跟踪步骤
 ///
 /// Wire type `LogisticsStep`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsStep {
     /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
@@ -432,10 +434,11 @@ impl LogisticsStep {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsStep {}
+
 /// 物流跟踪信息
 ///
 /// Wire type `LogisticsTrace`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsTrace {
     /// 物流信息ID
@@ -527,10 +530,11 @@ impl LogisticsTrace {
 }
 
 impl ::open1688_core::de::Lenient for LogisticsTrace {}
+
 /// 异常节点
 ///
 /// Wire type `TraceException`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TraceException {
     /// 异常编码
@@ -607,10 +611,11 @@ impl TraceException {
 }
 
 impl ::open1688_core::de::Lenient for TraceException {}
+
 /// 轨迹节点
 ///
 /// Wire type `TraceNode`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TraceNode {
     /// 节点名称
@@ -666,6 +671,7 @@ impl TraceNode {
 }
 
 impl ::open1688_core::de::Lenient for TraceNode {}
+
 ::open1688_core::string_enum! {
     #[doc = " 站点：1688 或 alibaba（国际站）"] #[doc = ""] #[doc =
     " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc

@@ -7,7 +7,7 @@
 /// Pull failed push messages (cursor style, auto-confirmed)
 ///
 /// API `cn.alibaba.open:push.cursor.messageList-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.cursor.messageList-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PushCursorMessageListRequest {
     /// 消息创建时间范围开始
@@ -125,7 +125,7 @@ pub struct PushCursorMessageListResponse {
 /// 推送消息 (PushMessage)
 ///
 /// Wire type `PushMessage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushMessage {
     /// 消息唯一id（用于去重与确认）
@@ -317,6 +317,7 @@ impl PushMessage {
 }
 
 impl ::open1688_core::de::Lenient for PushMessage {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <PushCursorMessageListRequest as ::open1688_core::Request>::API,

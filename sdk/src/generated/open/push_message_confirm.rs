@@ -7,7 +7,7 @@
 /// Confirm (acknowledge) failed push messages by id
 ///
 /// API `cn.alibaba.open:push.message.confirm-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.message.confirm-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PushMessageConfirmRequest {
     /// 待确认的消息 id 列表，如 \[123,456\]

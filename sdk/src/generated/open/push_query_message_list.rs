@@ -7,7 +7,7 @@
 /// Query failed push messages (paged; confirm them explicitly)
 ///
 /// API `cn.alibaba.open:push.query.messageList-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.query.messageList-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PushQueryMessageListRequest {
     /// 消息创建时间开始
@@ -138,7 +138,7 @@ pub struct PushQueryMessageListResponse {
 /// 推送消息 (PushMessage)
 ///
 /// Wire type `PushMessage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushMessage {
     /// 消息唯一id（用于去重与确认）
@@ -330,10 +330,11 @@ impl PushMessage {
 }
 
 impl ::open1688_core::de::Lenient for PushMessage {}
+
 /// 消息分页
 ///
 /// Wire type `PushMessagePage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushMessagePage {
     /// 本页消息
@@ -382,6 +383,7 @@ impl PushMessagePage {
 }
 
 impl ::open1688_core::de::Lenient for PushMessagePage {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <PushQueryMessageListRequest as ::open1688_core::Request>::API,

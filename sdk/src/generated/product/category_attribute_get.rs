@@ -130,7 +130,7 @@ pub struct CategoryAttributeGetResponse {
 /// 类目属性 (alibaba.category.AttributeInfo)
 ///
 /// Wire type `AttributeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttributeInfo {
     /// 属性id
@@ -505,10 +505,11 @@ impl AttributeInfo {
 }
 
 impl ::open1688_core::de::Lenient for AttributeInfo {}
+
 /// 属性值
 ///
 /// Wire type `AttributeValueInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttributeValueInfo {
     /// 属性值id
@@ -617,10 +618,11 @@ impl AttributeValueInfo {
 }
 
 impl ::open1688_core::de::Lenient for AttributeValueInfo {}
+
 /// （废弃）属性级联关系
 ///
 /// Wire type `PostLevelAttrRel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostLevelAttrRel {
     /// 属性id
@@ -687,6 +689,7 @@ impl PostLevelAttrRel {
 }
 
 impl ::open1688_core::de::Lenient for PostLevelAttrRel {}
+
 ::open1688_core::string_enum! {
     #[doc = " 站点"] #[doc = ""] #[doc = " Wire type `WebSite`."] pub enum WebSite {
     #[doc = " `1688`"] V1688 = "1688", #[doc = " `alibaba`"] Alibaba = "alibaba" }

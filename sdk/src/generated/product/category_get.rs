@@ -88,7 +88,7 @@ pub struct CategoryGetResponse {
 /// 类目信息 (AlibabaCategoryCategoryInfo)
 ///
 /// Wire type `CategoryInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CategoryInfo {
     /// 类目ID
@@ -229,10 +229,11 @@ impl CategoryInfo {
 }
 
 impl ::open1688_core::de::Lenient for CategoryInfo {}
+
 /// 子类目
 ///
 /// Wire type `ChildCategoryInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChildCategoryInfo {
     /// 子类目ID
@@ -304,6 +305,7 @@ impl ChildCategoryInfo {
 }
 
 impl ::open1688_core::de::Lenient for ChildCategoryInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <CategoryGetRequest as ::open1688_core::Request>::API,

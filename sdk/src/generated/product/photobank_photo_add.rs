@@ -131,7 +131,7 @@ pub struct PhotobankPhotoAddResponse {
 /// 图片信息 (AlibabaPhotobankPhotoResponseDomain)
 ///
 /// Wire type `PhotoInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PhotoInfo {
     /// 图片ID
@@ -220,6 +220,7 @@ impl PhotoInfo {
 }
 
 impl ::open1688_core::de::Lenient for PhotoInfo {}
+
 ::open1688_core::string_enum! {
     #[doc = " 站点"] #[doc = ""] #[doc = " Wire type `WebSite`."] pub enum WebSite {
     #[doc = " `1688`"] V1688 = "1688", #[doc = " `alibaba`"] Alibaba = "alibaba" }

@@ -152,7 +152,7 @@ pub struct ProductGetResponse {
 /// 商品业务支持信息
 ///
 /// Wire type `BizGroupInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BizGroupInfo {
     /// 是否支持
@@ -223,10 +223,11 @@ impl BizGroupInfo {
 }
 
 impl ::open1688_core::de::Lenient for BizGroupInfo {}
+
 /// 区间价格
 ///
 /// Wire type `PriceRange`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PriceRange {
     /// 起批量
@@ -275,10 +276,11 @@ impl PriceRange {
 }
 
 impl ::open1688_core::de::Lenient for PriceRange {}
+
 /// 商品属性
 ///
 /// Wire type `ProductAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductAttribute {
     /// 属性ID
@@ -387,10 +389,11 @@ impl ProductAttribute {
 }
 
 impl ::open1688_core::de::Lenient for ProductAttribute {}
+
 /// 扩展信息键值对
 ///
 /// Wire type `ProductExtendInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductExtendInfo {
     /// Wire name `key`, type `string`.
@@ -436,10 +439,11 @@ impl ProductExtendInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductExtendInfo {}
+
 /// 商品图片
 ///
 /// Wire type `ProductImageInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductImageInfo {
     /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
@@ -527,10 +531,11 @@ impl ProductImageInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductImageInfo {}
+
 /// 商品详细信息 (AlibabaProductProductInfo)
 ///
 /// Wire type `ProductInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductInfo {
     /// 商品ID (offer id)
@@ -1279,10 +1284,11 @@ impl ProductInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductInfo {}
+
 /// 商品智能改写信息 (ProductIntelligentInfo)
 ///
 /// Wire type `ProductIntelligentInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductIntelligentInfo {
     /// 算法优化后的商品标题
@@ -1372,10 +1378,11 @@ impl ProductIntelligentInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductIntelligentInfo {}
+
 /// 商品销售信息
 ///
 /// Wire type `ProductSaleInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSaleInfo {
     /// 是否支持网上交易
@@ -1814,10 +1821,11 @@ impl ProductSaleInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductSaleInfo {}
+
 /// 商品物流信息
 ///
 /// Wire type `ProductShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductShippingInfo {
     /// 运费模板ID：0 运费说明，1 卖家承担运费，其他为运费模板
@@ -2049,10 +2057,11 @@ impl ProductShippingInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductShippingInfo {}
+
 /// 商品 SKU
 ///
 /// Wire type `ProductSkuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSkuInfo {
     /// skuId，该规格在所有商品中的唯一标记
@@ -2361,10 +2370,11 @@ impl ProductSkuInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductSkuInfo {}
+
 /// SKU 属性
 ///
 /// Wire type `SkuAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuAttribute {
     /// SKU 属性ID
@@ -2540,10 +2550,11 @@ impl SkuAttribute {
 }
 
 impl ::open1688_core::de::Lenient for SkuAttribute {}
+
 /// 规格图片改写信息
 ///
 /// Wire type `SkuIntelligentInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuIntelligentInfo {
     /// skuId
@@ -2596,6 +2607,7 @@ impl SkuIntelligentInfo {
 }
 
 impl ::open1688_core::de::Lenient for SkuIntelligentInfo {}
+
 ::open1688_core::string_enum! {
     #[doc = " 站点：1688 为中国站，alibaba 为国际站"] #[doc = ""] #[doc =
     " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc

@@ -112,7 +112,7 @@ pub struct ProductRepostResponse {
 /// 单个商品操作结果 (AlibabaProductProductOperateResult)
 ///
 /// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductOperateResult {
     /// 商品ID
@@ -201,6 +201,7 @@ impl ProductOperateResult {
 }
 
 impl ::open1688_core::de::Lenient for ProductOperateResult {}
+
 ::open1688_core::string_enum! {
     #[doc = " 站点"] #[doc = ""] #[doc = " Wire type `WebSite`."] pub enum WebSite {
     #[doc = " `1688`"] V1688 = "1688", #[doc = " `alibaba`"] Alibaba = "alibaba" }

@@ -105,7 +105,7 @@ pub struct ProductSuggestCrossBorderResponse {
 /// 搜索结果 (alibaba.search.ProductSearchResultInfo)
 ///
 /// Wire type `ProductSearchResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSearchResult {
     /// 商品ID
@@ -363,10 +363,11 @@ impl ProductSearchResult {
 }
 
 impl ::open1688_core::de::Lenient for ProductSearchResult {}
+
 /// 简单 SKU (alibaba.simple.sku)
 ///
 /// Wire type `SimpleSku`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleSku {
     /// skuID，全局唯一
@@ -457,6 +458,7 @@ impl SimpleSku {
 }
 
 impl ::open1688_core::de::Lenient for SimpleSku {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <ProductSuggestCrossBorderRequest as ::open1688_core::Request>::API,

@@ -57,7 +57,7 @@ pub struct CrossSyncProductListPushedResponse {
 /// 通用结果 (alibaba.panama.commonResult)
 ///
 /// Wire type `CommonResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommonResult {
     /// 是否成功
@@ -130,6 +130,7 @@ impl CommonResult {
 }
 
 impl ::open1688_core::de::Lenient for CommonResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <CrossSyncProductListPushedRequest as ::open1688_core::Request>::API,

@@ -7,7 +7,7 @@
 /// Get the gateway server time (epoch milliseconds)
 ///
 /// API `system:currentTimeMillis-1`. Never sends an access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=system:currentTimeMillis-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentTimeMillisRequest {}
 impl CurrentTimeMillisRequest {

@@ -325,7 +325,7 @@ pub struct CreateOrderPreviewResponse {
 /// 收货地址 (alibaba.trade.fast.address)，以 JSON 文本传输。文档把所有字段标为必填，实际上传省市区文本即可。
 ///
 /// Wire type `AddressParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddressParam {
     /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
@@ -564,6 +564,7 @@ impl AddressParam {
 }
 
 impl ::open1688_core::de::Lenient for AddressParam {}
+
 /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
 ///
 /// Wire type `EncryptOutOrderInfo`.
@@ -856,10 +857,11 @@ impl EncryptOutOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
+
 /// 扩展键值对 (ExtrPair)
 ///
 /// Wire type `ExtPair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtPair {
     /// Wire name `key`, type `string`.
@@ -921,6 +923,7 @@ impl ExtPair {
 }
 
 impl ::open1688_core::de::Lenient for ExtPair {}
+
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
 /// Wire type `InvoiceParam`.
@@ -1214,10 +1217,11 @@ impl InvoiceParam {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceParam {}
+
 /// 官方物流上门揽方案
 ///
 /// Wire type `OfficialSolution`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfficialSolution {
     /// 物流方案编码
@@ -1291,10 +1295,11 @@ impl OfficialSolution {
 }
 
 impl ::open1688_core::de::Lenient for OfficialSolution {}
+
 /// 外部原始地址
 ///
 /// Wire type `OutAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutAddress {
     /// 省
@@ -1417,10 +1422,11 @@ impl OutAddress {
 }
 
 impl ::open1688_core::de::Lenient for OutAddress {}
+
 /// 下游子订单信息 (BizFenXiaoOutSubOrderInfo)
 ///
 /// Wire type `OutSubOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutSubOrderInfo {
     /// 外部子订单id
@@ -1610,10 +1616,11 @@ impl OutSubOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for OutSubOrderInfo {}
+
 /// 支付渠道
 ///
 /// Wire type `PayChannelInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PayChannelInfo {
     /// 支付渠道，如 alipay
@@ -1665,10 +1672,11 @@ impl PayChannelInfo {
 }
 
 impl ::open1688_core::de::Lenient for PayChannelInfo {}
+
 /// 地址节点
 ///
 /// Wire type `Place`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Place {
     /// 地址编码
@@ -1722,10 +1730,11 @@ impl Place {
 }
 
 impl ::open1688_core::de::Lenient for Place {}
+
 /// 预览商品
 ///
 /// Wire type `PreviewCargo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreviewCargo {
     /// 商品ID
@@ -1986,6 +1995,7 @@ impl PreviewCargo {
 }
 
 impl ::open1688_core::de::Lenient for PreviewCargo {}
+
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
 ///
 /// Wire type `PreviewCargoParam`.
@@ -2099,10 +2109,11 @@ impl PreviewCargoParam {
 }
 
 impl ::open1688_core::de::Lenient for PreviewCargoParam {}
+
 /// 订单预览结果 (alibaba.createOrder.preview.result.model)
 ///
 /// Wire type `PreviewResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreviewResult {
     /// 状态
@@ -2531,10 +2542,11 @@ impl PreviewResult {
 }
 
 impl ::open1688_core::de::Lenient for PreviewResult {}
+
 /// 优惠 (alibaba.trade.promotion.model)
 ///
 /// Wire type `Promotion`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Promotion {
     /// 优惠券ID（下单 shopPromotionId 用它）
@@ -2662,10 +2674,11 @@ impl Promotion {
 }
 
 impl ::open1688_core::de::Lenient for Promotion {}
+
 /// 交易方式
 ///
 /// Wire type `TradeModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeModel {
     /// 下单接口 tradeType 入参值
@@ -2758,10 +2771,11 @@ impl TradeModel {
 }
 
 impl ::open1688_core::de::Lenient for TradeModel {}
+
 /// 服务 (TradeService)
 ///
 /// Wire type `TradeService`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeService {
     /// Wire name `sourceType`, type `string`.
@@ -2991,10 +3005,11 @@ impl TradeService {
 }
 
 impl ::open1688_core::de::Lenient for TradeService {}
+
 /// 服务分组 (TradeServiceGroup)
 ///
 /// Wire type `TradeServiceGroup`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeServiceGroup {
     /// Wire name `outId`, type `string`.
@@ -3166,6 +3181,7 @@ impl TradeServiceGroup {
 }
 
 impl ::open1688_core::de::Lenient for TradeServiceGroup {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <CreateOrderPreviewRequest as ::open1688_core::Request>::API,

@@ -79,7 +79,7 @@ pub struct TradeAddresscodeParseResponse {
 /// 收货地址 (alibaba.trade.ReceiveAddress)
 ///
 /// Wire type `ReceiveAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveAddress {
     /// 街道地址，不包括省市编码
@@ -311,6 +311,7 @@ impl ReceiveAddress {
 }
 
 impl ::open1688_core::de::Lenient for ReceiveAddress {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeAddresscodeParseRequest as ::open1688_core::Request>::API,

@@ -59,7 +59,7 @@ pub struct TradeCancelRefundResponse {
 /// 取消结果 (RefundCancelResult)
 ///
 /// Wire type `RefundCancelResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundCancelResult {
     /// 是否成功
@@ -132,6 +132,7 @@ impl RefundCancelResult {
 }
 
 impl ::open1688_core::de::Lenient for RefundCancelResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeCancelRefundRequest as ::open1688_core::Request>::API,

@@ -457,7 +457,7 @@ pub struct TradeCreateCrossOrderResponse {
 /// 账期信息
 ///
 /// Wire type `AccountPeriod`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountPeriod {
     /// 账期类型：1 每月指定日结算, 3 两月, 6 三月, 5 按收货时间和账期日期结算
@@ -525,6 +525,7 @@ impl AccountPeriod {
 }
 
 impl ::open1688_core::de::Lenient for AccountPeriod {}
+
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
 ///
 /// Wire type `CargoParam`.
@@ -617,10 +618,11 @@ impl CargoParam {
 }
 
 impl ::open1688_core::de::Lenient for CargoParam {}
+
 /// 收货地址 (alibaba.trade.fast.address)。三种传法按优先级：1) 只传 addressId（来自 alibaba.trade.receiveAddress.get）；2) 传 districtCode（来自 alibaba.trade.addresscode.parse）+ address/fullName/mobile；3) 传省市区文本。phone 只能填电话号码。
 ///
 /// Wire type `CrossAddressParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossAddressParam {
     /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
@@ -880,10 +882,11 @@ impl CrossAddressParam {
 }
 
 impl ::open1688_core::de::Lenient for CrossAddressParam {}
+
 /// 创建订单结果 (alibaba.trade.cross.result)
 ///
 /// Wire type `CrossOrderResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossOrderResult {
     /// 订单ID（文档为 String）；一次创建多个订单时为空
@@ -1062,10 +1065,11 @@ impl CrossOrderResult {
 }
 
 impl ::open1688_core::de::Lenient for CrossOrderResult {}
+
 /// 键值对
 ///
 /// Wire type `ExtKeyValue`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtKeyValue {
     /// Wire name `key`, type `string`.
@@ -1111,10 +1115,11 @@ impl ExtKeyValue {
 }
 
 impl ::open1688_core::de::Lenient for ExtKeyValue {}
+
 /// 扩展键值对
 ///
 /// Wire type `ExtPair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtPair {
     /// Wire name `key`, type `string`.
@@ -1176,10 +1181,11 @@ impl ExtPair {
 }
 
 impl ::open1688_core::de::Lenient for ExtPair {}
+
 /// 下单扩展信息 (ExtendParam)
 ///
 /// Wire type `ExtendParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendParam {
     /// 跨境集运仓自提点地址和联系人
@@ -1278,10 +1284,11 @@ impl ExtendParam {
 }
 
 impl ::open1688_core::de::Lenient for ExtendParam {}
+
 /// 下单失败商品
 ///
 /// Wire type `FailedOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FailedOffer {
     /// 下单失败的商品（文档为 String）
@@ -1376,6 +1383,7 @@ impl FailedOffer {
 }
 
 impl ::open1688_core::de::Lenient for FailedOffer {}
+
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
 /// Wire type `InvoiceParam`.
@@ -1669,10 +1677,11 @@ impl InvoiceParam {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceParam {}
+
 /// 交易服务
 ///
 /// Wire type `SelectedTradeService`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectedTradeService {
     /// 交易服务 code，如 vas
@@ -1727,10 +1736,11 @@ impl SelectedTradeService {
 }
 
 impl ::open1688_core::de::Lenient for SelectedTradeService {}
+
 /// 集运仓自提点
 ///
 /// Wire type `SelfPickupAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelfPickupAddress {
     /// 集运仓自提地址（不含省市区）
@@ -1806,10 +1816,11 @@ impl SelfPickupAddress {
 }
 
 impl ::open1688_core::de::Lenient for SelfPickupAddress {}
+
 /// 拆单后的订单 (alibaba.tradeResult.BizSimpleOrder)
 ///
 /// Wire type `SimpleOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleOrder {
     /// 订单号（文档为 String）
@@ -2011,10 +2022,11 @@ impl SimpleOrder {
 }
 
 impl ::open1688_core::de::Lenient for SimpleOrder {}
+
 /// 官方物流提货方案选择
 ///
 /// Wire type `UseOfficialSolution`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UseOfficialSolution {
     /// 订单分组（来自预览 orderGroup）
@@ -2070,6 +2082,7 @@ impl UseOfficialSolution {
 }
 
 impl ::open1688_core::de::Lenient for UseOfficialSolution {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeCreateCrossOrderRequest as ::open1688_core::Request>::API,

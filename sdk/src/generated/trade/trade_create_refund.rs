@@ -210,10 +210,11 @@ impl OrderEntryCount {
 }
 
 impl ::open1688_core::de::Lenient for OrderEntryCount {}
+
 /// 返回结果 (OrderRefundCreateResult)
 ///
 /// Wire type `RefundCreateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundCreateResult {
     /// 是否成功
@@ -301,10 +302,11 @@ impl RefundCreateResult {
 }
 
 impl ::open1688_core::de::Lenient for RefundCreateResult {}
+
 /// 创建结果
 ///
 /// Wire type `RefundCreated`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundCreated {
     /// 退款单id，如 TQ34931008034741532
@@ -435,6 +437,7 @@ impl RefundCreated {
 }
 
 impl ::open1688_core::de::Lenient for RefundCreated {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeCreateRefundRequest as ::open1688_core::Request>::API,

@@ -384,7 +384,7 @@ pub struct TradeFastCreateOrderResponse {
 /// 收货地址 (alibaba.trade.fast.address)，以 JSON 文本传输。文档把所有字段标为必填，实际上传省市区文本即可。
 ///
 /// Wire type `AddressParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddressParam {
     /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
@@ -623,6 +623,7 @@ impl AddressParam {
 }
 
 impl ::open1688_core::de::Lenient for AddressParam {}
+
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
 ///
 /// Wire type `CargoParam`.
@@ -715,6 +716,7 @@ impl CargoParam {
 }
 
 impl ::open1688_core::de::Lenient for CargoParam {}
+
 /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
 ///
 /// Wire type `EncryptOutOrderInfo`.
@@ -1007,10 +1009,11 @@ impl EncryptOutOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
+
 /// 下单失败的商品 (AlibabaTradeFastOffer)
 ///
 /// Wire type `FailedOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FailedOffer {
     /// 下单失败的商品（SDK 声明为 String）
@@ -1105,10 +1108,11 @@ impl FailedOffer {
 }
 
 impl ::open1688_core::de::Lenient for FailedOffer {}
+
 /// 下单结果 (AlibabaTradeFastResult)
 ///
 /// Wire type `FastCreateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FastCreateResult {
     /// 下单成功后的订单 id（SDK 声明为 String，值为 18–19 位数字）；生成多笔订单时为空，读 multiOrders
@@ -1212,6 +1216,7 @@ impl FastCreateResult {
 }
 
 impl ::open1688_core::de::Lenient for FastCreateResult {}
+
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
 /// Wire type `InvoiceParam`.
@@ -1505,10 +1510,11 @@ impl InvoiceParam {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceParam {}
+
 /// 外部原始地址
 ///
 /// Wire type `OutAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutAddress {
     /// 省
@@ -1631,10 +1637,11 @@ impl OutAddress {
 }
 
 impl ::open1688_core::de::Lenient for OutAddress {}
+
 /// 外部订单信息（go1688 的结构；官方文档未收录，unverified）
 ///
 /// Wire type `OuterOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OuterOrderInfo {
     /// 外部（媒体）订单号
@@ -1706,10 +1713,11 @@ impl OuterOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for OuterOrderInfo {}
+
 /// 外部订单商品
 ///
 /// Wire type `OuterOrderOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OuterOrderOffer {
     /// offer id
@@ -1795,10 +1803,11 @@ impl OuterOrderOffer {
 }
 
 impl ::open1688_core::de::Lenient for OuterOrderOffer {}
+
 /// 地址节点
 ///
 /// Wire type `Place`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Place {
     /// 地址编码
@@ -1852,6 +1861,7 @@ impl Place {
 }
 
 impl ::open1688_core::de::Lenient for Place {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeFastCreateOrderRequest as ::open1688_core::Request>::API,

@@ -365,7 +365,7 @@ pub struct TradeFenxiaoOrderCreateResponse {
 /// 收货地址 (alibaba.trade.fast.address)，以 JSON 文本传输。文档把所有字段标为必填，实际上传省市区文本即可。
 ///
 /// Wire type `AddressParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddressParam {
     /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
@@ -604,10 +604,11 @@ impl AddressParam {
 }
 
 impl ::open1688_core::de::Lenient for AddressParam {}
+
 /// 下单结果
 ///
 /// Wire type `CreateOrderResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOrderResult {
     /// 订单号（go1688 以字符串解码，值为 18–19 位数字）
@@ -675,6 +676,7 @@ impl CreateOrderResult {
 }
 
 impl ::open1688_core::de::Lenient for CreateOrderResult {}
+
 /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
 ///
 /// Wire type `EncryptOutOrderInfo`.
@@ -967,6 +969,7 @@ impl EncryptOutOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
+
 /// 分销下单商品（官方 cargo 模型 + go1688 附加的铺货关系字段）
 ///
 /// Wire type `FenxiaoCargoParam`.
@@ -1133,6 +1136,7 @@ impl FenxiaoCargoParam {
 }
 
 impl ::open1688_core::de::Lenient for FenxiaoCargoParam {}
+
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
 /// Wire type `InvoiceParam`.
@@ -1426,10 +1430,11 @@ impl InvoiceParam {
 }
 
 impl ::open1688_core::de::Lenient for InvoiceParam {}
+
 /// 外部原始地址
 ///
 /// Wire type `OutAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutAddress {
     /// 省
@@ -1552,10 +1557,11 @@ impl OutAddress {
 }
 
 impl ::open1688_core::de::Lenient for OutAddress {}
+
 /// 外部订单信息（go1688 的结构；官方文档未收录，unverified）
 ///
 /// Wire type `OuterOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OuterOrderInfo {
     /// 外部（媒体）订单号
@@ -1627,10 +1633,11 @@ impl OuterOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for OuterOrderInfo {}
+
 /// 外部订单商品
 ///
 /// Wire type `OuterOrderOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OuterOrderOffer {
     /// offer id
@@ -1716,10 +1723,11 @@ impl OuterOrderOffer {
 }
 
 impl ::open1688_core::de::Lenient for OuterOrderOffer {}
+
 /// 地址节点
 ///
 /// Wire type `Place`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Place {
     /// 地址编码
@@ -1773,6 +1781,7 @@ impl Place {
 }
 
 impl ::open1688_core::de::Lenient for Place {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeFenxiaoOrderCreateRequest as ::open1688_core::Request>::API,

@@ -7,7 +7,7 @@
 /// List the authorized buyer's orders (paged, filterable)
 ///
 /// API `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getBuyerOrderList-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeGetBuyerOrderListRequest {
     /// 业务类型，如 \["cn","ws"\]
@@ -376,7 +376,7 @@ pub struct TradeGetBuyerOrderListResponse {
 /// 采购单详情
 ///
 /// Wire type `CaigouQuoteInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CaigouQuoteInfo {
     /// Wire name `productQuoteName`, type `string`.
@@ -437,10 +437,11 @@ impl CaigouQuoteInfo {
 }
 
 impl ::open1688_core::de::Lenient for CaigouQuoteInfo {}
+
 /// 诚e赊支付详情
 ///
 /// Wire type `CreditOrderDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreditOrderDetail {
     /// 订单金额（分）
@@ -594,10 +595,11 @@ impl CreditOrderDetail {
 }
 
 impl ::open1688_core::de::Lenient for CreditOrderDetail {}
+
 /// 跨境报关信息
 ///
 /// Wire type `Customs`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Customs {
     /// Wire name `id`, type `long`.
@@ -714,10 +716,11 @@ impl Customs {
 }
 
 impl ::open1688_core::de::Lenient for Customs {}
+
 /// 报关信息
 ///
 /// Wire type `CustomsAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomsAttribute {
     /// Wire name `sku`, type `string`.
@@ -856,10 +859,11 @@ impl CustomsAttribute {
 }
 
 impl ::open1688_core::de::Lenient for CustomsAttribute {}
+
 /// 保障条款
 ///
 /// Wire type `GuaranteeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuaranteeTermsInfo {
     /// 保障条款
@@ -956,10 +960,11 @@ impl GuaranteeTermsInfo {
 }
 
 impl ::open1688_core::de::Lenient for GuaranteeTermsInfo {}
+
 /// 键值对
 ///
 /// Wire type `KeyValuePair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// Wire name `key`, type `string`.
@@ -1021,10 +1026,11 @@ impl KeyValuePair {
 }
 
 impl ::open1688_core::de::Lenient for KeyValuePair {}
+
 /// 零售通订单信息
 ///
 /// Wire type `LstOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LstOrderInfo {
     /// 零售通仓库类型：customer 虚仓，cainiao 实仓
@@ -1059,10 +1065,11 @@ impl LstOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for LstOrderInfo {}
+
 /// 国内物流信息 (NativeLogisticsInfo)
 ///
 /// Wire type `NativeLogisticsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NativeLogisticsInfo {
     /// 联系人姓名
@@ -1340,10 +1347,11 @@ impl NativeLogisticsInfo {
 }
 
 impl ::open1688_core::de::Lenient for NativeLogisticsInfo {}
+
 /// 运单明细 (NativeLogisticsItemsInfo)
 ///
 /// Wire type `NativeLogisticsItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NativeLogisticsItem {
     /// 主键id
@@ -1910,10 +1918,11 @@ impl NativeLogisticsItem {
 }
 
 impl ::open1688_core::de::Lenient for NativeLogisticsItem {}
+
 /// \[交易4.0\] 分阶段订单 (alibaba.trade.BizNewStepOrderModel)
 ///
 /// Wire type `NewStepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewStepOrder {
     /// 阶段顺序编号
@@ -2206,10 +2215,11 @@ impl NewStepOrder {
 }
 
 impl ::open1688_core::de::Lenient for NewStepOrder {}
+
 /// 订单基础信息 (alibaba.openplatform.trade.model.OrderBaseInfo)
 ///
 /// Wire type `OrderBaseInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderBaseInfo {
     /// 交易id（订单号，18–19 位）
@@ -3551,10 +3561,11 @@ impl OrderBaseInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderBaseInfo {}
+
 /// 订单业务信息 (alibaba.order.bizInfo)
 ///
 /// Wire type `OrderBizInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderBizInfo {
     /// 是否采源宝订单
@@ -3822,10 +3833,11 @@ impl OrderBizInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderBizInfo {}
+
 /// 发票信息 (alibaba.invoice.OrderInvoiceModel)
 ///
 /// Wire type `OrderInvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderInvoiceInfo {
     /// 发票抬头
@@ -4193,10 +4205,11 @@ impl OrderInvoiceInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderInvoiceInfo {}
+
 /// 订单评价信息
 ///
 /// Wire type `OrderRateInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRateInfo {
     /// 买家评价状态：4 已评论, 5 未评论, 6 不需要评论
@@ -4282,10 +4295,11 @@ impl OrderRateInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderRateInfo {}
+
 /// 收件人信息
 ///
 /// Wire type `OrderReceiverInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderReceiverInfo {
     /// 收件人
@@ -4446,6 +4460,7 @@ impl OrderReceiverInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
+
 ::open1688_core::string_enum! {
     #[doc =
     " 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose"]
@@ -4474,7 +4489,7 @@ impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
 /// 跨境地址扩展信息
 ///
 /// Wire type `OverseasExtraAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OverseasExtraAddress {
     /// Wire name `channelName`, type `string`.
@@ -4605,10 +4620,11 @@ impl OverseasExtraAddress {
 }
 
 impl ::open1688_core::de::Lenient for OverseasExtraAddress {}
+
 /// 预订单信息
 ///
 /// Wire type `PreOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreOrderInfo {
     /// 创建预订单时传入的市场名
@@ -4661,10 +4677,11 @@ impl PreOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for PreOrderInfo {}
+
 /// 商品条目（子订单）信息 (ProductItemInfo)
 ///
 /// Wire type `ProductItemInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductItemInfo {
     /// 子订单号（商品明细条目ID）
@@ -5299,10 +5316,11 @@ impl ProductItemInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductItemInfo {}
+
 /// 评价
 ///
 /// Wire type `RateDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RateDetail {
     /// Wire name `starLevel`, type `int`.
@@ -5394,10 +5412,11 @@ impl RateDetail {
 }
 
 impl ::open1688_core::de::Lenient for RateDetail {}
+
 /// SKU 属性
 ///
 /// Wire type `SkuItemDesc`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuItemDesc {
     /// 属性名
@@ -5451,10 +5470,11 @@ impl SkuItemDesc {
 }
 
 impl ::open1688_core::de::Lenient for SkuItemDesc {}
+
 /// \[交易3.0\] 分阶段订单 (alibaba.trade.StepOrderModel)
 ///
 /// Wire type `StepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StepOrder {
     /// 阶段id
@@ -5973,10 +5993,11 @@ impl StepOrder {
 }
 
 impl ::open1688_core::de::Lenient for StepOrder {}
+
 /// 联系人 (alibaba.trade.tradeContact / tradeSellerContact)
 ///
 /// Wire type `TradeContact`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeContact {
     /// 联系人名称
@@ -6195,10 +6216,11 @@ impl TradeContact {
 }
 
 impl ::open1688_core::de::Lenient for TradeContact {}
+
 /// 外部订单信息（订单详情中返回）
 ///
 /// Wire type `TradeEncryptOutOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeEncryptOutOrderInfo {
     /// Wire name `outPlatformOrderNo`, type `string`.
@@ -6432,10 +6454,11 @@ impl TradeEncryptOutOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeEncryptOutOrderInfo {}
+
 /// 订单详情 (alibaba.openplatform.trade.model.TradeInfo)
 ///
 /// Wire type `TradeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeInfo {
     /// 订单基础信息
@@ -6775,10 +6798,11 @@ impl TradeInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeInfo {}
+
 /// 交易条款 (TradeTermsInfo)
 ///
 /// Wire type `TradeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeTermsInfo {
     /// 支付状态。1688：1 未付款, 2 已付款, 4 全额退款, 6 回款完成, 7 未创建外部支付单, 8 付款前取消, 9 正在支付中, 12 账期支付待到账
@@ -6978,6 +7002,7 @@ impl TradeTermsInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeTermsInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeGetBuyerOrderListRequest as ::open1688_core::Request>::API,

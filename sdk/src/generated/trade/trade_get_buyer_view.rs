@@ -142,7 +142,7 @@ pub struct TradeGetBuyerViewResponse {
 /// 采购单详情
 ///
 /// Wire type `CaigouQuoteInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CaigouQuoteInfo {
     /// Wire name `productQuoteName`, type `string`.
@@ -203,10 +203,11 @@ impl CaigouQuoteInfo {
 }
 
 impl ::open1688_core::de::Lenient for CaigouQuoteInfo {}
+
 /// 诚e赊支付详情
 ///
 /// Wire type `CreditOrderDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreditOrderDetail {
     /// 订单金额（分）
@@ -360,10 +361,11 @@ impl CreditOrderDetail {
 }
 
 impl ::open1688_core::de::Lenient for CreditOrderDetail {}
+
 /// 跨境报关信息
 ///
 /// Wire type `Customs`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Customs {
     /// Wire name `id`, type `long`.
@@ -480,10 +482,11 @@ impl Customs {
 }
 
 impl ::open1688_core::de::Lenient for Customs {}
+
 /// 报关信息
 ///
 /// Wire type `CustomsAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomsAttribute {
     /// Wire name `sku`, type `string`.
@@ -622,10 +625,11 @@ impl CustomsAttribute {
 }
 
 impl ::open1688_core::de::Lenient for CustomsAttribute {}
+
 /// 保障条款
 ///
 /// Wire type `GuaranteeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuaranteeTermsInfo {
     /// 保障条款
@@ -722,10 +726,11 @@ impl GuaranteeTermsInfo {
 }
 
 impl ::open1688_core::de::Lenient for GuaranteeTermsInfo {}
+
 /// 键值对
 ///
 /// Wire type `KeyValuePair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// Wire name `key`, type `string`.
@@ -787,10 +792,11 @@ impl KeyValuePair {
 }
 
 impl ::open1688_core::de::Lenient for KeyValuePair {}
+
 /// 零售通订单信息
 ///
 /// Wire type `LstOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LstOrderInfo {
     /// 零售通仓库类型：customer 虚仓，cainiao 实仓
@@ -825,10 +831,11 @@ impl LstOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for LstOrderInfo {}
+
 /// 国内物流信息 (NativeLogisticsInfo)
 ///
 /// Wire type `NativeLogisticsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NativeLogisticsInfo {
     /// 联系人姓名
@@ -1106,10 +1113,11 @@ impl NativeLogisticsInfo {
 }
 
 impl ::open1688_core::de::Lenient for NativeLogisticsInfo {}
+
 /// 运单明细 (NativeLogisticsItemsInfo)
 ///
 /// Wire type `NativeLogisticsItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NativeLogisticsItem {
     /// 主键id
@@ -1676,10 +1684,11 @@ impl NativeLogisticsItem {
 }
 
 impl ::open1688_core::de::Lenient for NativeLogisticsItem {}
+
 /// \[交易4.0\] 分阶段订单 (alibaba.trade.BizNewStepOrderModel)
 ///
 /// Wire type `NewStepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewStepOrder {
     /// 阶段顺序编号
@@ -1972,10 +1981,11 @@ impl NewStepOrder {
 }
 
 impl ::open1688_core::de::Lenient for NewStepOrder {}
+
 /// 订单基础信息 (alibaba.openplatform.trade.model.OrderBaseInfo)
 ///
 /// Wire type `OrderBaseInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderBaseInfo {
     /// 交易id（订单号，18–19 位）
@@ -3317,10 +3327,11 @@ impl OrderBaseInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderBaseInfo {}
+
 /// 订单业务信息 (alibaba.order.bizInfo)
 ///
 /// Wire type `OrderBizInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderBizInfo {
     /// 是否采源宝订单
@@ -3588,10 +3599,11 @@ impl OrderBizInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderBizInfo {}
+
 /// 发票信息 (alibaba.invoice.OrderInvoiceModel)
 ///
 /// Wire type `OrderInvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderInvoiceInfo {
     /// 发票抬头
@@ -3959,10 +3971,11 @@ impl OrderInvoiceInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderInvoiceInfo {}
+
 /// 订单评价信息
 ///
 /// Wire type `OrderRateInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRateInfo {
     /// 买家评价状态：4 已评论, 5 未评论, 6 不需要评论
@@ -4048,10 +4061,11 @@ impl OrderRateInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderRateInfo {}
+
 /// 收件人信息
 ///
 /// Wire type `OrderReceiverInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderReceiverInfo {
     /// 收件人
@@ -4212,6 +4226,7 @@ impl OrderReceiverInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
+
 ::open1688_core::string_enum! {
     #[doc =
     " 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose"]
@@ -4240,7 +4255,7 @@ impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
 /// 跨境地址扩展信息
 ///
 /// Wire type `OverseasExtraAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OverseasExtraAddress {
     /// Wire name `channelName`, type `string`.
@@ -4371,10 +4386,11 @@ impl OverseasExtraAddress {
 }
 
 impl ::open1688_core::de::Lenient for OverseasExtraAddress {}
+
 /// 预订单信息
 ///
 /// Wire type `PreOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreOrderInfo {
     /// 创建预订单时传入的市场名
@@ -4427,10 +4443,11 @@ impl PreOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for PreOrderInfo {}
+
 /// 商品条目（子订单）信息 (ProductItemInfo)
 ///
 /// Wire type `ProductItemInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductItemInfo {
     /// 子订单号（商品明细条目ID）
@@ -5065,10 +5082,11 @@ impl ProductItemInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductItemInfo {}
+
 /// 评价
 ///
 /// Wire type `RateDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RateDetail {
     /// Wire name `starLevel`, type `int`.
@@ -5160,10 +5178,11 @@ impl RateDetail {
 }
 
 impl ::open1688_core::de::Lenient for RateDetail {}
+
 /// SKU 属性
 ///
 /// Wire type `SkuItemDesc`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuItemDesc {
     /// 属性名
@@ -5217,10 +5236,11 @@ impl SkuItemDesc {
 }
 
 impl ::open1688_core::de::Lenient for SkuItemDesc {}
+
 /// \[交易3.0\] 分阶段订单 (alibaba.trade.StepOrderModel)
 ///
 /// Wire type `StepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StepOrder {
     /// 阶段id
@@ -5739,10 +5759,11 @@ impl StepOrder {
 }
 
 impl ::open1688_core::de::Lenient for StepOrder {}
+
 /// 联系人 (alibaba.trade.tradeContact / tradeSellerContact)
 ///
 /// Wire type `TradeContact`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeContact {
     /// 联系人名称
@@ -5961,10 +5982,11 @@ impl TradeContact {
 }
 
 impl ::open1688_core::de::Lenient for TradeContact {}
+
 /// 外部订单信息（订单详情中返回）
 ///
 /// Wire type `TradeEncryptOutOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeEncryptOutOrderInfo {
     /// Wire name `outPlatformOrderNo`, type `string`.
@@ -6198,10 +6220,11 @@ impl TradeEncryptOutOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeEncryptOutOrderInfo {}
+
 /// 订单详情 (alibaba.openplatform.trade.model.TradeInfo)
 ///
 /// Wire type `TradeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeInfo {
     /// 订单基础信息
@@ -6541,10 +6564,11 @@ impl TradeInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeInfo {}
+
 /// 交易条款 (TradeTermsInfo)
 ///
 /// Wire type `TradeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeTermsInfo {
     /// 支付状态。1688：1 未付款, 2 已付款, 4 全额退款, 6 回款完成, 7 未创建外部支付单, 8 付款前取消, 9 正在支付中, 12 账期支付待到账
@@ -6744,6 +6768,7 @@ impl TradeTermsInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeTermsInfo {}
+
 ::open1688_core::string_enum! {
     #[doc = " 站点：1688 或 alibaba（国际站）"] #[doc = ""] #[doc =
     " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc

@@ -69,7 +69,7 @@ pub struct TradeGetMaxRefundFeeResponse {
 /// 最大可退金额 (OpMaxRefundFeeModel)
 ///
 /// Wire type `MaxRefundFee`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaxRefundFee {
     /// 最大可退商品金额（分）
@@ -155,6 +155,7 @@ impl MaxRefundFee {
 }
 
 impl ::open1688_core::de::Lenient for MaxRefundFee {}
+
 /// 查询参数 (OpMaxRefundFeeGetParam)
 ///
 /// Wire type `MaxRefundFeeParam`.
@@ -218,10 +219,11 @@ impl MaxRefundFeeParam {
 }
 
 impl ::open1688_core::de::Lenient for MaxRefundFeeParam {}
+
 /// 结果 (OpMaxRefundFeeResultModel)
 ///
 /// Wire type `MaxRefundFeeResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaxRefundFeeResult {
     /// Wire name `success`, type `boolean`.
@@ -345,6 +347,7 @@ impl MaxRefundFeeResult {
 }
 
 impl ::open1688_core::de::Lenient for MaxRefundFeeResult {}
+
 /// 子订单数量
 ///
 /// Wire type `OrderEntryCount`.
@@ -371,6 +374,7 @@ impl OrderEntryCount {
 }
 
 impl ::open1688_core::de::Lenient for OrderEntryCount {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeGetMaxRefundFeeRequest as ::open1688_core::Request>::API,

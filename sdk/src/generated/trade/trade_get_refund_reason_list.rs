@@ -87,7 +87,7 @@ pub struct TradeGetRefundReasonListResponse {
 /// 退款原因 (OrderRefundReasonModel)
 ///
 /// Wire type `RefundReason`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundReason {
     /// 原因id
@@ -194,10 +194,11 @@ impl RefundReason {
 }
 
 impl ::open1688_core::de::Lenient for RefundReason {}
+
 /// 返回结果 (OrderRefundReasonListResult)
 ///
 /// Wire type `RefundReasonListResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundReasonListResult {
     /// 是否成功
@@ -285,10 +286,11 @@ impl RefundReasonListResult {
 }
 
 impl ::open1688_core::de::Lenient for RefundReasonListResult {}
+
 /// 原因列表
 ///
 /// Wire type `RefundReasons`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundReasons {
     /// 原因列表
@@ -319,6 +321,7 @@ impl RefundReasons {
 }
 
 impl ::open1688_core::de::Lenient for RefundReasons {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeGetRefundReasonListRequest as ::open1688_core::Request>::API,

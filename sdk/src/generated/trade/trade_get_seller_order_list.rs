@@ -7,7 +7,7 @@
 /// List the authorized seller's orders (paged, filterable)
 ///
 /// API `com.alibaba.trade:alibaba.trade.getSellerOrderList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getSellerOrderList-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeGetSellerOrderListRequest {
     /// 下单开始时间
@@ -430,7 +430,7 @@ pub struct TradeGetSellerOrderListResponse {
 /// 采购单详情
 ///
 /// Wire type `CaigouQuoteInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CaigouQuoteInfo {
     /// Wire name `productQuoteName`, type `string`.
@@ -491,10 +491,11 @@ impl CaigouQuoteInfo {
 }
 
 impl ::open1688_core::de::Lenient for CaigouQuoteInfo {}
+
 /// 诚e赊支付详情
 ///
 /// Wire type `CreditOrderDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreditOrderDetail {
     /// 订单金额（分）
@@ -648,10 +649,11 @@ impl CreditOrderDetail {
 }
 
 impl ::open1688_core::de::Lenient for CreditOrderDetail {}
+
 /// 跨境报关信息
 ///
 /// Wire type `Customs`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Customs {
     /// Wire name `id`, type `long`.
@@ -768,10 +770,11 @@ impl Customs {
 }
 
 impl ::open1688_core::de::Lenient for Customs {}
+
 /// 报关信息
 ///
 /// Wire type `CustomsAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomsAttribute {
     /// Wire name `sku`, type `string`.
@@ -910,10 +913,11 @@ impl CustomsAttribute {
 }
 
 impl ::open1688_core::de::Lenient for CustomsAttribute {}
+
 /// 保障条款
 ///
 /// Wire type `GuaranteeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuaranteeTermsInfo {
     /// 保障条款
@@ -1010,10 +1014,11 @@ impl GuaranteeTermsInfo {
 }
 
 impl ::open1688_core::de::Lenient for GuaranteeTermsInfo {}
+
 /// 键值对
 ///
 /// Wire type `KeyValuePair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// Wire name `key`, type `string`.
@@ -1075,10 +1080,11 @@ impl KeyValuePair {
 }
 
 impl ::open1688_core::de::Lenient for KeyValuePair {}
+
 /// 零售通订单信息
 ///
 /// Wire type `LstOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LstOrderInfo {
     /// 零售通仓库类型：customer 虚仓，cainiao 实仓
@@ -1113,10 +1119,11 @@ impl LstOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for LstOrderInfo {}
+
 /// 国内物流信息 (NativeLogisticsInfo)
 ///
 /// Wire type `NativeLogisticsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NativeLogisticsInfo {
     /// 联系人姓名
@@ -1394,10 +1401,11 @@ impl NativeLogisticsInfo {
 }
 
 impl ::open1688_core::de::Lenient for NativeLogisticsInfo {}
+
 /// 运单明细 (NativeLogisticsItemsInfo)
 ///
 /// Wire type `NativeLogisticsItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NativeLogisticsItem {
     /// 主键id
@@ -1964,10 +1972,11 @@ impl NativeLogisticsItem {
 }
 
 impl ::open1688_core::de::Lenient for NativeLogisticsItem {}
+
 /// \[交易4.0\] 分阶段订单 (alibaba.trade.BizNewStepOrderModel)
 ///
 /// Wire type `NewStepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewStepOrder {
     /// 阶段顺序编号
@@ -2260,10 +2269,11 @@ impl NewStepOrder {
 }
 
 impl ::open1688_core::de::Lenient for NewStepOrder {}
+
 /// 订单基础信息 (alibaba.openplatform.trade.model.OrderBaseInfo)
 ///
 /// Wire type `OrderBaseInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderBaseInfo {
     /// 交易id（订单号，18–19 位）
@@ -3605,10 +3615,11 @@ impl OrderBaseInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderBaseInfo {}
+
 /// 订单业务信息 (alibaba.order.bizInfo)
 ///
 /// Wire type `OrderBizInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderBizInfo {
     /// 是否采源宝订单
@@ -3876,10 +3887,11 @@ impl OrderBizInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderBizInfo {}
+
 /// 发票信息 (alibaba.invoice.OrderInvoiceModel)
 ///
 /// Wire type `OrderInvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderInvoiceInfo {
     /// 发票抬头
@@ -4247,10 +4259,11 @@ impl OrderInvoiceInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderInvoiceInfo {}
+
 /// 订单评价信息
 ///
 /// Wire type `OrderRateInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRateInfo {
     /// 买家评价状态：4 已评论, 5 未评论, 6 不需要评论
@@ -4336,10 +4349,11 @@ impl OrderRateInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderRateInfo {}
+
 /// 收件人信息
 ///
 /// Wire type `OrderReceiverInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderReceiverInfo {
     /// 收件人
@@ -4500,6 +4514,7 @@ impl OrderReceiverInfo {
 }
 
 impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
+
 ::open1688_core::string_enum! {
     #[doc =
     " 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose"]
@@ -4528,7 +4543,7 @@ impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
 /// 跨境地址扩展信息
 ///
 /// Wire type `OverseasExtraAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OverseasExtraAddress {
     /// Wire name `channelName`, type `string`.
@@ -4659,10 +4674,11 @@ impl OverseasExtraAddress {
 }
 
 impl ::open1688_core::de::Lenient for OverseasExtraAddress {}
+
 /// 预订单信息
 ///
 /// Wire type `PreOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreOrderInfo {
     /// 创建预订单时传入的市场名
@@ -4715,10 +4731,11 @@ impl PreOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for PreOrderInfo {}
+
 /// 商品条目（子订单）信息 (ProductItemInfo)
 ///
 /// Wire type `ProductItemInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductItemInfo {
     /// 子订单号（商品明细条目ID）
@@ -5353,10 +5370,11 @@ impl ProductItemInfo {
 }
 
 impl ::open1688_core::de::Lenient for ProductItemInfo {}
+
 /// 评价
 ///
 /// Wire type `RateDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RateDetail {
     /// Wire name `starLevel`, type `int`.
@@ -5448,10 +5466,11 @@ impl RateDetail {
 }
 
 impl ::open1688_core::de::Lenient for RateDetail {}
+
 /// SKU 属性
 ///
 /// Wire type `SkuItemDesc`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuItemDesc {
     /// 属性名
@@ -5505,10 +5524,11 @@ impl SkuItemDesc {
 }
 
 impl ::open1688_core::de::Lenient for SkuItemDesc {}
+
 /// \[交易3.0\] 分阶段订单 (alibaba.trade.StepOrderModel)
 ///
 /// Wire type `StepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StepOrder {
     /// 阶段id
@@ -6027,10 +6047,11 @@ impl StepOrder {
 }
 
 impl ::open1688_core::de::Lenient for StepOrder {}
+
 /// 联系人 (alibaba.trade.tradeContact / tradeSellerContact)
 ///
 /// Wire type `TradeContact`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeContact {
     /// 联系人名称
@@ -6249,10 +6270,11 @@ impl TradeContact {
 }
 
 impl ::open1688_core::de::Lenient for TradeContact {}
+
 /// 外部订单信息（订单详情中返回）
 ///
 /// Wire type `TradeEncryptOutOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeEncryptOutOrderInfo {
     /// Wire name `outPlatformOrderNo`, type `string`.
@@ -6486,10 +6508,11 @@ impl TradeEncryptOutOrderInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeEncryptOutOrderInfo {}
+
 /// 订单详情 (alibaba.openplatform.trade.model.TradeInfo)
 ///
 /// Wire type `TradeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeInfo {
     /// 订单基础信息
@@ -6829,10 +6852,11 @@ impl TradeInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeInfo {}
+
 /// 交易条款 (TradeTermsInfo)
 ///
 /// Wire type `TradeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeTermsInfo {
     /// 支付状态。1688：1 未付款, 2 已付款, 4 全额退款, 6 回款完成, 7 未创建外部支付单, 8 付款前取消, 9 正在支付中, 12 账期支付待到账
@@ -7032,6 +7056,7 @@ impl TradeTermsInfo {
 }
 
 impl ::open1688_core::de::Lenient for TradeTermsInfo {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeGetSellerOrderListRequest as ::open1688_core::Request>::API,

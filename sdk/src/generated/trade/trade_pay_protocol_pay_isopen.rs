@@ -7,7 +7,7 @@
 /// Check whether password-free (withholding) payment is signed
 ///
 /// API `com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradePayProtocolPayIsopenRequest {}
 impl TradePayProtocolPayIsopenRequest {
@@ -49,7 +49,7 @@ pub struct TradePayProtocolPayIsopenResponse {
 /// 代扣协议 (TradePaymentAgreement)
 ///
 /// Wire type `PaymentAgreement`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAgreement {
     /// 渠道：ALIPAY 或 SHEGOU
@@ -162,10 +162,11 @@ impl PaymentAgreement {
 }
 
 impl ::open1688_core::de::Lenient for PaymentAgreement {}
+
 /// 签约状态
 ///
 /// Wire type `WithholdStatus`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WithholdStatus {
     /// 各渠道签约情况
@@ -200,10 +201,11 @@ impl WithholdStatus {
 }
 
 impl ::open1688_core::de::Lenient for WithholdStatus {}
+
 /// 签约情况返回值 (TradeWithholdStatusResultModel)
 ///
 /// Wire type `WithholdStatusResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WithholdStatusResult {
     /// 是否成功
@@ -291,6 +293,7 @@ impl WithholdStatusResult {
 }
 
 impl ::open1688_core::de::Lenient for WithholdStatusResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradePayProtocolPayIsopenRequest as ::open1688_core::Request>::API,

@@ -90,7 +90,7 @@ pub struct TradePayProtocolPayPreparePayResponse {
 /// 扣款返回值
 ///
 /// Wire type `PreparePayOutcome`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreparePayOutcome {
     /// 支付成功渠道，如 Alipay
@@ -143,6 +143,7 @@ impl PreparePayOutcome {
 }
 
 impl ::open1688_core::de::Lenient for PreparePayOutcome {}
+
 /// 免密支付参数 (TradeWithholdPreparePayParam)
 ///
 /// Wire type `PreparePayParam`.
@@ -226,10 +227,11 @@ impl PreparePayParam {
 }
 
 impl ::open1688_core::de::Lenient for PreparePayParam {}
+
 /// 免密支付结果
 ///
 /// Wire type `PreparePayResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreparePayResult {
     /// 是否成功
@@ -317,6 +319,7 @@ impl PreparePayResult {
 }
 
 impl ::open1688_core::de::Lenient for PreparePayResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradePayProtocolPayPreparePayRequest as ::open1688_core::Request>::API,

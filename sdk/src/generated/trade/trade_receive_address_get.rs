@@ -7,7 +7,7 @@
 /// List the buyer's saved shipping addresses
 ///
 /// API `com.alibaba.trade:alibaba.trade.receiveAddress.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.receiveAddress.get-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeReceiveAddressGetRequest {}
 impl TradeReceiveAddressGetRequest {
@@ -76,7 +76,7 @@ pub struct TradeReceiveAddressGetResponse {
 /// 收货地址 (alibaba.trade.ReceiveAddressItem)
 ///
 /// Wire type `ReceiveAddressItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveAddressItem {
     /// addressId
@@ -311,10 +311,11 @@ impl ReceiveAddressItem {
 }
 
 impl ::open1688_core::de::Lenient for ReceiveAddressItem {}
+
 /// 收货地址列表
 ///
 /// Wire type `ReceiveAddressResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveAddressResult {
     /// 收货地址列表
@@ -349,6 +350,7 @@ impl ReceiveAddressResult {
 }
 
 impl ::open1688_core::de::Lenient for ReceiveAddressResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeReceiveAddressGetRequest as ::open1688_core::Request>::API,

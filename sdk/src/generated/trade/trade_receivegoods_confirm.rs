@@ -62,7 +62,7 @@ pub struct TradeReceivegoodsConfirmResponse {
 /// 确认收货结果 (TradeConfirmReceiptResult)
 ///
 /// Wire type `ConfirmReceiptResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConfirmReceiptResult {
     /// 是否成功
@@ -135,6 +135,7 @@ impl ConfirmReceiptResult {
 }
 
 impl ::open1688_core::de::Lenient for ConfirmReceiptResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeReceivegoodsConfirmRequest as ::open1688_core::Request>::API,

@@ -7,7 +7,7 @@
 /// List refunds (buyer view; main account only)
 ///
 /// API `com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeRefundBuyerQueryOrderRefundListRequest {
     /// 订单Id
@@ -231,7 +231,7 @@ pub struct TradeRefundBuyerQueryOrderRefundListResponse {
 /// 退款单 (alibaba.trade.refund.OpOrderRefundModel)
 ///
 /// Wire type `OrderRefund`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRefund {
     /// 退款单逻辑主键，如 TQ8651493722961198
@@ -1465,10 +1465,11 @@ impl OrderRefund {
 }
 
 impl ::open1688_core::de::Lenient for OrderRefund {}
+
 /// 查询结果 (OpQueryOrderRefundListResult)
 ///
 /// Wire type `OrderRefundPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRefundPage {
     /// 退款单列表
@@ -1539,10 +1540,11 @@ impl OrderRefundPage {
 }
 
 impl ::open1688_core::de::Lenient for OrderRefundPage {}
+
 /// 物流公司
 ///
 /// Wire type `RefundLogisticsCompany`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundLogisticsCompany {
     /// Wire name `id`, type `long`.
@@ -1678,10 +1680,11 @@ impl RefundLogisticsCompany {
 }
 
 impl ::open1688_core::de::Lenient for RefundLogisticsCompany {}
+
 /// 退款操作记录 (OpOrderRefundOperationModel)
 ///
 /// Wire type `RefundOperation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundOperation {
     /// 操作记录流水号
@@ -2138,6 +2141,7 @@ impl RefundOperation {
 }
 
 impl ::open1688_core::de::Lenient for RefundOperation {}
+
 ::open1688_core::string_enum! {
     #[doc =
     " 退款状态：等待卖家同意, 退款成功, 退款关闭, 待买家修改, 等待买家退货, 等待卖家确认收货"]

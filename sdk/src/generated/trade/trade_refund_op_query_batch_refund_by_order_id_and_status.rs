@@ -99,7 +99,7 @@ pub struct TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse {
 /// 退款单 (OpOrderRefundModel)。此接口的布尔字段带 is 前缀（isGoodsReceived、isOnlyRefund…），与 OpQueryOrderRefund 不同；两种拼写都列出。
 ///
 /// Wire type `BatchOrderRefund`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchOrderRefund {
     /// 退款单逻辑主键，如 TQ8651493722961198
@@ -1584,10 +1584,11 @@ impl BatchOrderRefund {
 }
 
 impl ::open1688_core::de::Lenient for BatchOrderRefund {}
+
 /// 查询结果
 ///
 /// Wire type `BatchRefundResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRefundResult {
     /// 退款单信息
@@ -1622,10 +1623,11 @@ impl BatchRefundResult {
 }
 
 impl ::open1688_core::de::Lenient for BatchRefundResult {}
+
 /// 物流公司
 ///
 /// Wire type `RefundLogisticsCompany`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundLogisticsCompany {
     /// Wire name `id`, type `long`.
@@ -1761,10 +1763,11 @@ impl RefundLogisticsCompany {
 }
 
 impl ::open1688_core::de::Lenient for RefundLogisticsCompany {}
+
 /// 退款操作记录 (OpOrderRefundOperationModel)
 ///
 /// Wire type `RefundOperation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundOperation {
     /// 操作记录流水号
@@ -2221,6 +2224,7 @@ impl RefundOperation {
 }
 
 impl ::open1688_core::de::Lenient for RefundOperation {}
+
 ::open1688_core::string_enum! {
     #[doc = " 1 活动（退款中）, 3 退款成功"] #[doc = ""] #[doc =
     " Wire type `RefundQueryType`."] pub enum RefundQueryType { #[doc = " `1`"] V1 = "1",

@@ -115,7 +115,7 @@ pub struct TradeRefundOpQueryOrderRefundResponse {
 /// 退款单 (alibaba.trade.refund.OpOrderRefundModel)
 ///
 /// Wire type `OrderRefund`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRefund {
     /// 退款单逻辑主键，如 TQ8651493722961198
@@ -1349,10 +1349,11 @@ impl OrderRefund {
 }
 
 impl ::open1688_core::de::Lenient for OrderRefund {}
+
 /// 查询结果 (alibaba.trade.refund.result.OpQueryOrderRefund)
 ///
 /// Wire type `OrderRefundDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderRefundDetail {
     /// 退款单详情
@@ -1384,10 +1385,11 @@ impl OrderRefundDetail {
 }
 
 impl ::open1688_core::de::Lenient for OrderRefundDetail {}
+
 /// 物流公司
 ///
 /// Wire type `RefundLogisticsCompany`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundLogisticsCompany {
     /// Wire name `id`, type `long`.
@@ -1523,10 +1525,11 @@ impl RefundLogisticsCompany {
 }
 
 impl ::open1688_core::de::Lenient for RefundLogisticsCompany {}
+
 /// 退款操作记录 (OpOrderRefundOperationModel)
 ///
 /// Wire type `RefundOperation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundOperation {
     /// 操作记录流水号
@@ -1983,6 +1986,7 @@ impl RefundOperation {
 }
 
 impl ::open1688_core::de::Lenient for RefundOperation {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeRefundOpQueryOrderRefundRequest as ::open1688_core::Request>::API,

@@ -104,7 +104,7 @@ pub struct TradeRefundReturnGoodsResponse {
 /// 提交结果 (RefundReturnGoodsResult)
 ///
 /// Wire type `ReturnGoodsResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReturnGoodsResult {
     /// 是否成功
@@ -177,6 +177,7 @@ impl ReturnGoodsResult {
 }
 
 impl ::open1688_core::de::Lenient for ReturnGoodsResult {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeRefundReturnGoodsRequest as ::open1688_core::Request>::API,

@@ -57,7 +57,7 @@ pub struct TradeUploadRefundVoucherResponse {
 /// 返回结果 (OrderRefundUploadVoucherResult)
 ///
 /// Wire type `UploadVoucherResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadVoucherResult {
     /// 是否成功
@@ -145,10 +145,11 @@ impl UploadVoucherResult {
 }
 
 impl ::open1688_core::de::Lenient for UploadVoucherResult {}
+
 /// 上传结果
 ///
 /// Wire type `UploadedVoucher`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadedVoucher {
     /// 图片域名
@@ -204,6 +205,7 @@ impl UploadedVoucher {
 }
 
 impl ::open1688_core::de::Lenient for UploadedVoucher {}
+
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
     api: <TradeUploadRefundVoucherRequest as ::open1688_core::Request>::API,
