@@ -32,7 +32,7 @@ pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
 pub use date::{Date, DateParseError};
 pub use error::{Error, Result};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
-pub use params::{FileParam, Params, ToParam};
+pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
 pub use push::PushMessage;
 pub use response::redact;
 pub use retry::RetryPolicy;

@@ -73,6 +73,12 @@ impl<T: ToParam> ToParam for Option<T> {
     }
 }
 
+/// A named plain-text parameter, as signed and sent.
+pub type TextParam = (Cow<'static, str>, String);
+
+/// A named file parameter (a multipart part, unsigned).
+pub type FilePart = (Cow<'static, str>, FileParam);
+
 /// A binary upload (`file` parameter): sent as a multipart part, never signed.
 ///
 /// ```
@@ -150,8 +156,8 @@ impl fmt::Debug for FileParam {
 /// ```
 #[derive(Default, Debug, Clone)]
 pub struct Params {
-    text: Vec<(Cow<'static, str>, String)>,
-    files: Vec<(Cow<'static, str>, FileParam)>,
+    text: Vec<TextParam>,
+    files: Vec<FilePart>,
     error: Option<Error>,
 }
 
@@ -202,12 +208,12 @@ impl Params {
     }
 
     /// The plain-text parameters, as they are signed and sent.
-    pub fn text(&self) -> &[(Cow<'static, str>, String)] {
+    pub fn text(&self) -> &[TextParam] {
         &self.text
     }
 
     /// The file parameters (multipart parts, unsigned).
-    pub fn files(&self) -> &[(Cow<'static, str>, FileParam)] {
+    pub fn files(&self) -> &[FilePart] {
         &self.files
     }
 
@@ -217,15 +223,7 @@ impl Params {
     }
 
     /// Splits into text parameters and files, or the first encoding error.
-    pub fn into_parts(
-        self,
-    ) -> Result<
-        (
-            Vec<(Cow<'static, str>, String)>,
-            Vec<(Cow<'static, str>, FileParam)>,
-        ),
-        Error,
-    > {
+    pub fn into_parts(self) -> Result<(Vec<TextParam>, Vec<FilePart>), Error> {
         match self.error {
             Some(e) => Err(e),
             None => Ok((self.text, self.files)),
