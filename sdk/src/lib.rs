@@ -40,5 +40,5 @@ pub use generated::*;
 pub use open1688_core::{
     push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam, OAuth,
     ParamDoc, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken,
-    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode,
+    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
