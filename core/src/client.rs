@@ -35,6 +35,7 @@ pub struct CallOptions {
     access_token: Option<Secret>,
     retry_ambiguous: bool,
     timeout: Option<Duration>,
+    timestamp: Option<u64>,
 }
 
 impl CallOptions {
@@ -60,6 +61,14 @@ impl CallOptions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Pins `_aop_timestamp` (epoch milliseconds) instead of taking the clock at each attempt,
+    /// so a signature explained beforehand (see [`crate::sign::explain`]) is exactly the one
+    /// sent: for debugging tools such as the CLI's `call --explain`.
+    pub fn timestamp(mut self, millis: u64) -> Self {
+        self.timestamp = Some(millis);
         self
     }
 }
@@ -293,14 +302,7 @@ impl Client {
             let span = tracing::info_span!("open1688.call", api = %api, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
             let token = self.token_for(api, options).await?;
             let result = self
-                .send(
-                    api,
-                    &url_path,
-                    &text,
-                    &files,
-                    token.as_ref(),
-                    options.timeout,
-                )
+                .send(api, &url_path, &text, &files, token.as_ref(), options)
                 .instrument(span.clone())
                 .await;
             let error = match result {
@@ -370,7 +372,7 @@ impl Client {
         text: &[(Cow<'static, str>, String)],
         files: &[(Cow<'static, str>, FileParam)],
         token: Option<&Secret>,
-        timeout: Option<Duration>,
+        options: &CallOptions,
     ) -> Result<RawResponse, Error> {
         let timestamp;
         let mut wire: Vec<(&str, &str)> = Vec::with_capacity(text.len() + 3);
@@ -380,10 +382,12 @@ impl Client {
         }
         let signature;
         if api.signed {
-            let millis = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_millis())
-                .unwrap_or_default();
+            let millis = options.timestamp.map(u128::from).unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_millis())
+                    .unwrap_or_default()
+            });
             timestamp = millis.to_string();
             wire.push(("_aop_timestamp", &timestamp));
             signature = sign::sign(self.inner.credentials.app_secret.expose(), url_path, &wire);
@@ -391,7 +395,7 @@ impl Client {
         }
         self.inner
             .transport
-            .post(url_path, &wire, files, timeout)
+            .post(url_path, &wire, files, options.timeout)
             .await
     }
 }

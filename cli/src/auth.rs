@@ -1,0 +1,234 @@
+//! `open1688 auth`: the OAuth steps (protocol notes §5).
+
+use crate::config::Settings;
+use crate::exit::{CliError, CliResult};
+use clap::{Args, Subcommand};
+use open1688_core::{Secret, TokenResponse};
+use serde_json::{Map, Value};
+use std::hash::{BuildHasher, Hasher};
+
+/// Arguments of `open1688 auth`.
+#[derive(Args, Debug)]
+pub struct AuthArgs {
+    /// The OAuth step.
+    #[command(subcommand)]
+    pub step: Step,
+}
+
+/// The OAuth steps.
+#[derive(Subcommand, Debug)]
+pub enum Step {
+    /// Print the authorization page URL to send the user to (no secret needed).
+    Url {
+        /// Where 1688 redirects with `?code=…&state=…`; its domain must match the app's
+        /// registered callback.
+        #[arg(long, value_name = "URL")]
+        redirect_uri: String,
+        /// Opaque value echoed back to the redirect URI [default: random].
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Exchange an authorization code (single use, valid 2 minutes) for tokens.
+    Exchange {
+        /// The `code` from the redirect.
+        code: String,
+        /// The redirect URI the authorization used.
+        #[arg(long, value_name = "URL")]
+        redirect_uri: String,
+        /// Print the tokens instead of masking them.
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Get a new access token with the refresh token.
+    Refresh {
+        /// The refresh token.
+        #[arg(
+            long,
+            env = "OPEN1688_REFRESH_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        refresh_token: Option<String>,
+        /// Print the tokens instead of masking them.
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Renew the refresh token in its last 30 days (`postponeToken`); needs the access token too.
+    Postpone {
+        /// The refresh token.
+        #[arg(
+            long,
+            env = "OPEN1688_REFRESH_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        refresh_token: Option<String>,
+        /// Print the tokens instead of masking them.
+        #[arg(long)]
+        show_secrets: bool,
+    },
+}
+
+impl Step {
+    /// The refresh token given on the command line or in the environment, to scrub from errors.
+    pub fn refresh_token(&self) -> Option<&str> {
+        match self {
+            Step::Refresh { refresh_token, .. } | Step::Postpone { refresh_token, .. } => {
+                refresh_token.as_deref()
+            }
+            _ => None,
+        }
+    }
+}
+
+fn random_state() -> String {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(crate::sign::now_millis() as u128);
+    format!("{:016x}", hasher.finish())
+}
+
+fn refresh_token(given: Option<String>, settings: &Settings) -> CliResult<Secret> {
+    given
+        .filter(|t| !t.is_empty())
+        .map(Secret::new)
+        .or_else(|| settings.refresh_token.clone())
+        .ok_or_else(|| {
+            CliError::usage(
+                "no refresh token: pass --refresh-token, set OPEN1688_REFRESH_TOKEN, or add `refresh_token` to the config file",
+            )
+        })
+}
+
+fn secret_value(secret: &Secret, show: bool) -> Value {
+    if show {
+        secret.expose().into()
+    } else {
+        "***".into()
+    }
+}
+
+/// The token response as JSON, tokens masked unless `show`.
+pub fn token_json(t: &TokenResponse, show: bool) -> Value {
+    let mut out = Map::new();
+    out.insert("access_token".into(), secret_value(&t.access_token, show));
+    if let Some(refresh) = &t.refresh_token {
+        out.insert("refresh_token".into(), secret_value(refresh, show));
+    }
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            out.insert(key.into(), v);
+        }
+    };
+    put("expires_in", t.expires_in.map(Value::from));
+    put(
+        "refresh_token_timeout",
+        t.refresh_token_timeout.map(|d| d.0.to_rfc3339().into()),
+    );
+    put("resource_owner", t.resource_owner.clone().map(Value::from));
+    put("memberId", t.member_id.clone().map(Value::from));
+    put("aliId", t.ali_id.clone().map(Value::from));
+    put("uid", t.uid.clone().map(Value::from));
+    Value::Object(out)
+}
+
+fn print_tokens(t: &TokenResponse, show: bool) -> CliResult {
+    let text = serde_json::to_string_pretty(&token_json(t, show)).unwrap_or_default();
+    println!("{text}");
+    if !show {
+        eprintln!("tokens masked: pass --show-secrets to print them");
+    }
+    Ok(())
+}
+
+/// Runs `open1688 auth`.
+pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
+    match args.step {
+        Step::Url {
+            redirect_uri,
+            state,
+        } => {
+            let app_key = settings.app_key()?;
+            // The URL needs no secret: build the client with a placeholder one.
+            let client = open1688_core::Client::builder(open1688_core::Credentials::new(
+                app_key,
+                Secret::default(),
+            ))
+            .auth_url(
+                settings
+                    .auth_url
+                    .as_deref()
+                    .unwrap_or(open1688_core::DEFAULT_AUTH_URL),
+            )
+            .build()?;
+            let state = state.unwrap_or_else(random_state);
+            println!("{}", client.oauth().authorize_url(&redirect_uri, &state));
+            eprintln!(
+                "open it in a browser; 1688 redirects to {redirect_uri}?code=…&state={state}"
+            );
+            eprintln!("then within 2 minutes: open1688 auth exchange <code> --redirect-uri {redirect_uri}");
+            Ok(())
+        }
+        Step::Exchange {
+            code,
+            redirect_uri,
+            show_secrets,
+        } => {
+            let oauth = settings.client()?.oauth();
+            let tokens = oauth
+                .exchange_code(&code, &redirect_uri)
+                .await
+                .map_err(|e| {
+                    CliError::from(e).hint("a code is single-use and valid 2 minutes, and --redirect-uri must be the one the authorization used; get a new code with `open1688 auth url`")
+                })?;
+            print_tokens(&tokens, show_secrets)
+        }
+        Step::Refresh {
+            refresh_token: given,
+            show_secrets,
+        } => {
+            let refresh = refresh_token(given, settings)?;
+            let oauth = settings.client()?.oauth();
+            let tokens = oauth.refresh(&refresh).await.map_err(|e| {
+                CliError::from(e).hint("a refresh token lives about 6 months and stops working once postponed; authorise again with `open1688 auth url`")
+            })?;
+            print_tokens(&tokens, show_secrets)
+        }
+        Step::Postpone {
+            refresh_token: given,
+            show_secrets,
+        } => {
+            let refresh = refresh_token(given, settings)?;
+            let access = settings.access_token.clone().ok_or_else(|| {
+                CliError::usage(
+                    "postponeToken needs the access token too: pass --access-token or set OPEN1688_ACCESS_TOKEN",
+                )
+            })?;
+            let oauth = settings.client()?.oauth();
+            let tokens = oauth.postpone(&refresh, &access).await?;
+            print_tokens(&tokens, show_secrets)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tokens_are_masked_unless_shown() {
+        let t: TokenResponse = serde_json::from_value(json!({
+            "access_token": "AT-1", "refresh_token": "RT-1", "expires_in": "36000",
+            "refresh_token_timeout": "20121222222222+0800", "memberId": "m"
+        }))
+        .unwrap();
+        let masked = token_json(&t, false).to_string();
+        assert!(
+            !masked.contains("AT-1") && !masked.contains("RT-1"),
+            "{masked}"
+        );
+        assert!(masked.contains("2012-12-22T22:22:22+08:00"), "{masked}");
+        let shown = token_json(&t, true).to_string();
+        assert!(shown.contains("AT-1") && shown.contains("RT-1"));
+    }
+}

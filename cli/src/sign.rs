@@ -1,0 +1,275 @@
+//! `open1688 sign`: explain a request signature and diagnose a wrong one.
+
+use crate::config::Settings;
+use crate::exit::{CliError, CliResult, MISMATCH};
+use crate::mistakes::{self, Case};
+use crate::params::split_pairs;
+use crate::resolve::{resolve, Target};
+use clap::Args;
+use open1688_core::{sign, ApiInfo, Secret, TokenMode};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Arguments of `open1688 sign`.
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// The API: `namespace:name-version`, a bare name the SDK knows, or the URL or path your
+    /// code requested (a query string in it is read as parameters).
+    #[arg(value_name = "API|URL")]
+    pub api: String,
+    /// Parameters as your code signs them: key=value, raw (before URL-encoding). System
+    /// parameters may be given too (access_token=…, _aop_timestamp=…, _aop_signature=…).
+    #[arg(value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// The `_aop_timestamp` to sign, epoch milliseconds [default: now].
+    #[arg(long, value_name = "MILLIS", conflicts_with = "no_timestamp")]
+    pub timestamp: Option<u64>,
+    /// Sign without `_aop_timestamp`.
+    #[arg(long)]
+    pub no_timestamp: bool,
+    /// A signature to check: says whether it matches and, if not, which common mistake
+    /// produces it.
+    #[arg(long, value_name = "SIGNATURE")]
+    pub check: Option<String>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+/// Every parameter a call signs, in the client's order: business parameters, then
+/// `access_token` (per the API's token mode), then `_aop_timestamp`.
+pub fn signed_params(
+    text: &[(String, String)],
+    api: &ApiInfo<'_>,
+    token: Option<&Secret>,
+    timestamp: Option<u64>,
+) -> Vec<(String, String)> {
+    let mut wire = text.to_vec();
+    if let (Some(token), false) = (token, api.access_token == TokenMode::None) {
+        wire.push(("access_token".into(), token.expose().to_owned()));
+    }
+    if let Some(ts) = timestamp {
+        wire.push(("_aop_timestamp".into(), ts.to_string()));
+    }
+    wire
+}
+
+/// Core's explanation of a signature over owned pairs.
+pub fn explain(
+    secret: &Secret,
+    url_path: &str,
+    wire: &[(String, String)],
+) -> sign::SignatureExplanation {
+    let borrowed: Vec<(&str, &str)> = wire.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    sign::explain(secret.expose(), url_path, &borrowed)
+}
+
+/// The API and app key named by a URL or path, plus its query parameters.
+struct FromUrl {
+    target: Target,
+    protocol: String,
+    app_key: Option<String>,
+    query: Vec<(String, String)>,
+}
+
+fn parse_url(arg: &str) -> CliResult<FromUrl> {
+    let (path, query) = arg.split_once('?').unwrap_or((arg, ""));
+    let path = match path.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => path,
+    };
+    let mut trimmed = path.trim_start_matches('/');
+    let mut corrected = trimmed.len() != path.len();
+    for prefix in ["openapi/", "api/"] {
+        if let Some(rest) = trimmed.strip_prefix(prefix) {
+            trimmed = rest;
+            corrected = true;
+        }
+    }
+    if corrected {
+        eprintln!("note: the signed URL path is the part after `/openapi/`, with no leading slash: signing `{trimmed}`");
+    }
+    let segments: Vec<&str> = trimmed.split('/').collect();
+    let (protocol, version, namespace, name, app_key) = match segments.as_slice() {
+        [p, v, ns, n] => (*p, *v, *ns, *n, None),
+        [p, v, ns, n, key] => (*p, *v, *ns, *n, Some(*key).filter(|k| !k.is_empty())),
+        _ => {
+            return Err(CliError::usage(format!(
+                "`{arg}` is not an API path: expected <protocol>/<version>/<namespace>/<name>/<appKey>, e.g. param2/1/system/currentTime/1000000"
+            )))
+        }
+    };
+    let version: u32 = version.parse().map_err(|_| {
+        CliError::usage(format!(
+            "`{version}` in `{arg}` is not an API version number"
+        ))
+    })?;
+    let apis = open1688::apis();
+    let target = resolve(&format!("{namespace}:{name}-{version}"), &apis)?;
+    let query = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    Ok(FromUrl {
+        target,
+        protocol: protocol.to_owned(),
+        app_key: app_key.map(str::to_owned),
+        query,
+    })
+}
+
+/// Runs `open1688 sign`.
+pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
+    let is_url = args.api.contains('/');
+    let (target, protocol, path_key, mut pairs) = if is_url {
+        let u = parse_url(&args.api)?;
+        (u.target, Some(u.protocol), u.app_key, u.query)
+    } else {
+        (
+            resolve(&args.api, &open1688::apis())?,
+            None,
+            None,
+            Vec::new(),
+        )
+    };
+    for (k, v) in split_pairs(&args.params)? {
+        if pairs.iter().any(|(key, _)| *key == k) {
+            return Err(CliError::usage(format!("parameter `{k}` is given twice")));
+        }
+        pairs.push((k, v));
+    }
+    let secret = settings.app_secret()?;
+    let app_key = match &path_key {
+        Some(key) => key.as_str(),
+        None => settings.app_key()?,
+    };
+    let mut api = target.info();
+    if let Some(protocol) = &protocol {
+        // Sign the protocol segment the user's code sent.
+        api.protocol = protocol;
+    }
+    let url_path = api.url_path(app_key);
+
+    // System parameters given literally override the flags.
+    let take = |pairs: &mut Vec<(String, String)>, key: &str| {
+        let i = pairs.iter().position(|(k, _)| k == key)?;
+        Some(pairs.remove(i).1)
+    };
+    let literal_signature = take(&mut pairs, "_aop_signature");
+    let literal_token = take(&mut pairs, "access_token").map(Secret::new);
+    let literal_timestamp = take(&mut pairs, "_aop_timestamp");
+    let check = match (args.check, literal_signature) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(&b) => {
+            return Err(CliError::usage(
+                "--check and the _aop_signature parameter disagree; give one",
+            ))
+        }
+        (a, b) => a.or(b),
+    };
+    let timestamp = match (args.timestamp, args.no_timestamp, literal_timestamp) {
+        (Some(ts), _, None) => Some(ts),
+        (None, true, None) => None,
+        (None, false, Some(ts)) => Some(ts.parse().map_err(|_| {
+            CliError::usage(format!("_aop_timestamp `{ts}` is not epoch milliseconds"))
+        })?),
+        (None, false, None) => {
+            if check.is_some() {
+                return Err(CliError::usage("checking a signature needs the _aop_timestamp your code signed: pass --timestamp MILLIS (or _aop_timestamp=…), or --no-timestamp if it sent none"));
+            }
+            Some(now_millis())
+        }
+        _ => {
+            return Err(CliError::usage(
+                "give the timestamp once: --timestamp, --no-timestamp or _aop_timestamp=…",
+            ))
+        }
+    };
+    let token = literal_token.or_else(|| settings.access_token.clone());
+    let doc = target.doc();
+    // Files travel as multipart parts and are not signed.
+    if let Some(doc) = doc {
+        let files: Vec<&str> = doc
+            .params
+            .iter()
+            .filter(|p| p.ty == "file")
+            .map(|p| p.name)
+            .collect();
+        pairs.retain(|(k, _)| {
+            let file = files.contains(&k.as_str());
+            if file {
+                eprintln!("note: `{k}` is a file (a multipart part): not signed");
+            }
+            !file
+        });
+    }
+    let wire = signed_params(&pairs, &api, token.as_ref(), timestamp);
+
+    let known = match doc {
+        Some(_) => format!("token {}", token_mode(api.access_token)),
+        None => {
+            "not in the SDK's catalogue: signed as a raw param2 call, token sent when given".into()
+        }
+    };
+    println!("api:       {api} ({known})");
+    if !api.signed {
+        println!("note:      this API is unsigned: the gateway does not check _aop_signature");
+    }
+    match (api.access_token, &token) {
+        (TokenMode::None, Some(_)) => {
+            println!("note:      this API takes no access_token: it is not sent and not signed")
+        }
+        (TokenMode::Required, None) => println!(
+            "note:      this API needs an access token (--access-token); signed without one"
+        ),
+        _ => {}
+    }
+    let explanation = explain(secret, &url_path, &wire);
+    println!("{explanation}");
+
+    let Some(received) = check else {
+        return Ok(());
+    };
+    let received = received.trim();
+    if received == explanation.signature {
+        println!("check:     {received} matches");
+        return Ok(());
+    }
+    println!(
+        "check:     {received} does NOT match; the right signature is {}",
+        explanation.signature
+    );
+    let case = Case {
+        secret: secret.expose(),
+        url_path: &url_path,
+        params: &wire,
+        token: token.as_ref().map(Secret::expose),
+    };
+    let found = mistakes::diagnose(&case, received);
+    if found.is_empty() {
+        println!("cause:     none of the common mistakes reproduces it.");
+        println!("           tried: {}", mistakes::TRIED);
+        println!("           check the app secret, the app key in the path, the timestamp and that each value is signed exactly as sent");
+    }
+    for (i, e) in found.iter().enumerate() {
+        if i > 0 {
+            println!("or:");
+        }
+        for m in &e.mistakes {
+            println!("cause:     {m}");
+        }
+        println!("           message signed that way: {}", e.message_masked);
+    }
+    Err(CliError::new(MISMATCH, "the signature does not match"))
+}
+
+/// `required`, `optional` or `none`.
+pub fn token_mode(mode: TokenMode) -> &'static str {
+    match mode {
+        TokenMode::Required => "required",
+        TokenMode::Optional => "optional",
+        TokenMode::None => "none",
+    }
+}
