@@ -39,6 +39,6 @@ pub use client::{Client, ClientBuilder};
 pub use generated::*;
 pub use open1688_core::{
     push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam, OAuth,
-    ParamDoc, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken,
-    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
+    ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
+    StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
