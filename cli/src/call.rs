@@ -8,7 +8,7 @@ use crate::resolve::{one_of, resolve, suggest, Target};
 use crate::sign::{explain, now_millis, signed_params};
 use clap::Args;
 use open1688_core::{CallOptions, Error, TokenMode};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Arguments of `open1688 call`.
 #[derive(Args, Debug)]
@@ -103,7 +103,12 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
         Err(e) => return Err(explain_error(e, &target, &apis)),
     };
     if args.raw {
-        return write_stdout(&raw.body);
+        write_stdout(&raw.body)?;
+        // Keep a terminal's prompt on its own line; pipes get the body byte for byte.
+        if std::io::stdout().is_terminal() && !raw.body.ends_with(b"\n") {
+            write_stdout(b"\n")?;
+        }
+        return Ok(());
     }
     let text = std::str::from_utf8(&raw.body).map_err(|_| {
         CliError::new(DECODE, "the answer is not UTF-8 text").hint("print it with --raw")

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 /// Options every command accepts.
 #[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Credentials and endpoints (flags > environment > config file)")]
 pub struct Global {
     /// Config file (TOML or JSON) [default: $XDG_CONFIG_HOME/open1688/config.toml or
     /// ~/.config/open1688/config.toml, when it exists].

@@ -2,7 +2,9 @@
 
 use crate::exit::{CliError, CliResult, FAILURE};
 use clap::Args;
-use open1688_mock::{JournalEntry, MockGateway, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
+use open1688_mock::{
+    JournalEntry, MockGateway, SignatureStatus, DEFAULT_APP_KEY, DEFAULT_APP_SECRET,
+};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
@@ -21,10 +23,12 @@ fn log_line(e: &JournalEntry) -> String {
     let status = e.status.map_or("-".to_owned(), |s| s.to_string());
     let api = e.api.as_deref().unwrap_or(&e.path);
     let mut line = format!("{} {api} -> {status}", e.method);
-    if let Some(code) = &e.error_code {
+    if let Some(code) = e.error_code.as_ref().filter(|c| **c != status) {
         line.push_str(&format!(" {code}"));
     }
-    line.push_str(&format!(" (signature {:?})", e.signature));
+    if e.signature != SignatureStatus::NotChecked {
+        line.push_str(&format!(" (signature {:?})", e.signature));
+    }
     if let Some(note) = &e.note {
         line.push_str(&format!(": {note}"));
     }

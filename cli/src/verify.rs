@@ -102,13 +102,13 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> CliResult {
         }
     };
     if !sign::signatures_match(&sign::sign(secret.expose(), "", &signed), received) {
-        let names: Vec<&str> = signed.iter().map(|(k, _)| *k).collect();
+        let names: Vec<String> = signed.iter().map(|(k, _)| format!("`{k}`")).collect();
         return Err(CliError::new(
             MISMATCH,
             "signature mismatch: the message was altered or signed with another app secret",
         )
         .hint(format!(
-            "signed over the fields {} with an empty URL path; values must be exactly as received (percent-decoded)",
+            "the signature covers {} (every field but _aop_signature, values as received after percent-decoding) with an empty URL path",
             names.join(", ")
         )));
     }
