@@ -79,8 +79,7 @@ pub fn run(args: ApisArgs) -> CliResult {
         });
         if exact {
             if let Target::Known(doc) = resolve(filter, &apis)? {
-                print!("{}", detail(doc, args.example));
-                return Ok(());
+                return crate::out::write(detail(doc, args.example).as_bytes());
             }
         }
     }
@@ -102,18 +101,20 @@ pub fn run(args: ApisArgs) -> CliResult {
         ))
         .hint("`open1688 apis` lists them all"));
     }
+    let mut listing = String::new();
     for doc in &shown {
-        println!(
-            "{}  [token: {}]  {}",
+        listing.push_str(&format!(
+            "{}  [token: {}]  {}\n    {}\n",
             doc.api,
             token_mode(doc.api.access_token),
-            doc.summary
-        );
-        println!("    {}", doc.doc_url);
+            doc.summary,
+            doc.doc_url
+        ));
         if args.params {
-            print!("{}", params_table(doc));
+            listing.push_str(&params_table(doc));
         }
     }
+    crate::out::write(listing.as_bytes())?;
     eprintln!(
         "{} of {} APIs; `open1688 apis <id>` shows one with its parameters",
         shown.len(),

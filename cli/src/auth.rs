@@ -48,7 +48,7 @@ pub enum Step {
             hide_env_values = true,
             value_name = "TOKEN"
         )]
-        refresh_token: Option<String>,
+        refresh_token: Option<Secret>,
         /// Print the tokens instead of masking them.
         #[arg(long)]
         show_secrets: bool,
@@ -62,7 +62,7 @@ pub enum Step {
             hide_env_values = true,
             value_name = "TOKEN"
         )]
-        refresh_token: Option<String>,
+        refresh_token: Option<Secret>,
         /// Print the tokens instead of masking them.
         #[arg(long)]
         show_secrets: bool,
@@ -74,7 +74,7 @@ impl Step {
     pub fn refresh_token(&self) -> Option<&str> {
         match self {
             Step::Refresh { refresh_token, .. } | Step::Postpone { refresh_token, .. } => {
-                refresh_token.as_deref()
+                refresh_token.as_ref().map(Secret::expose)
             }
             _ => None,
         }
@@ -87,10 +87,9 @@ fn random_state() -> String {
     format!("{:016x}", hasher.finish())
 }
 
-fn refresh_token(given: Option<String>, settings: &Settings) -> CliResult<Secret> {
+fn refresh_token(given: Option<Secret>, settings: &Settings) -> CliResult<Secret> {
     given
-        .filter(|t| !t.is_empty())
-        .map(Secret::new)
+        .filter(|t| !t.expose().is_empty())
         .or_else(|| settings.refresh_token.clone())
         .ok_or_else(|| {
             CliError::usage(
@@ -133,15 +132,28 @@ pub fn token_json(t: &TokenResponse, show: bool) -> Value {
 
 fn print_tokens(t: &TokenResponse, show: bool) -> CliResult {
     let text = serde_json::to_string_pretty(&token_json(t, show)).unwrap_or_default();
-    println!("{text}");
+    crate::out::line(text)?;
     if !show {
         eprintln!("tokens masked: pass --show-secrets to print them");
     }
     Ok(())
 }
 
+fn check_redirect(uri: &str) -> CliResult {
+    if uri.starts_with("https://") || uri.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "--redirect-uri must be an absolute http(s) URL, got `{uri}`"
+        )))
+    }
+}
+
 /// Runs `open1688 auth`.
 pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
+    if let Step::Url { redirect_uri, .. } | Step::Exchange { redirect_uri, .. } = &args.step {
+        check_redirect(redirect_uri)?;
+    }
     match args.step {
         Step::Url {
             redirect_uri,
@@ -161,7 +173,7 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
             )
             .build()?;
             let state = state.unwrap_or_else(random_state);
-            println!("{}", client.oauth().authorize_url(&redirect_uri, &state));
+            crate::out::line(client.oauth().authorize_url(&redirect_uri, &state))?;
             eprintln!(
                 "open it in a browser; 1688 redirects to {redirect_uri}?code=…&state={state}"
             );

@@ -8,7 +8,7 @@ use crate::resolve::{one_of, resolve, suggest, Target};
 use crate::sign::{explain, now_millis, signed_params};
 use clap::Args;
 use open1688_core::{CallOptions, Error, TokenMode};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 /// Arguments of `open1688 call`.
 #[derive(Args, Debug)]
@@ -37,18 +37,6 @@ pub struct CallArgs {
     /// Send the parameters as given, without checking them against the API's spec.
     #[arg(long)]
     pub no_validate: bool,
-}
-
-fn write_stdout(bytes: &[u8]) -> CliResult {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| {
-            CliError::new(
-                crate::exit::FAILURE,
-                format!("cannot write the output: {e}"),
-            )
-        })
 }
 
 /// Runs `open1688 call`.
@@ -103,10 +91,10 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
         Err(e) => return Err(explain_error(e, &target, &apis)),
     };
     if args.raw {
-        write_stdout(&raw.body)?;
+        crate::out::write(&raw.body)?;
         // Keep a terminal's prompt on its own line; pipes get the body byte for byte.
         if std::io::stdout().is_terminal() && !raw.body.ends_with(b"\n") {
-            write_stdout(b"\n")?;
+            crate::out::write(b"\n")?;
         }
         return Ok(());
     }
@@ -123,7 +111,7 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
         )
         .hint("print it as received with --raw")
     })?;
-    write_stdout(format!("{pretty}\n").as_bytes())
+    crate::out::write(format!("{pretty}\n").as_bytes())
 }
 
 fn explain_error(

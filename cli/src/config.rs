@@ -38,7 +38,7 @@ pub struct Global {
         hide_env_values = true,
         value_name = "SECRET"
     )]
-    pub app_secret: Option<String>,
+    pub app_secret: Option<Secret>,
     /// The user's access token.
     #[arg(
         long,
@@ -47,7 +47,7 @@ pub struct Global {
         hide_env_values = true,
         value_name = "TOKEN"
     )]
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     /// The gateway [default: https://gw.open.1688.com].
     #[arg(long, global = true, env = "OPEN1688_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
@@ -141,6 +141,10 @@ fn nonempty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty())
 }
 
+fn nonempty_secret(value: &Option<Secret>) -> Option<Secret> {
+    value.clone().filter(|v| !v.expose().is_empty())
+}
+
 impl Settings {
     /// Merges flags and environment (already merged by clap) with the config file.
     pub fn resolve(global: &Global) -> CliResult<Settings> {
@@ -151,24 +155,23 @@ impl Settings {
                 None => (File::default(), None),
             },
         };
-        if !(global.timeout.is_finite() && global.timeout > 0.0) {
-            return Err(CliError::usage(format!(
-                "--timeout must be a positive number of seconds, got {}",
-                global.timeout
-            )));
-        }
+        let timeout = Duration::try_from_secs_f64(global.timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "--timeout must be a positive number of seconds, got {:?}",
+                    global.timeout
+                ))
+            })?;
         Ok(Settings {
             app_key: nonempty(global.app_key.clone()).or(file.app_key),
-            app_secret: nonempty(global.app_secret.clone())
-                .map(Secret::new)
-                .or(file.app_secret),
-            access_token: nonempty(global.access_token.clone())
-                .map(Secret::new)
-                .or(file.access_token),
+            app_secret: nonempty_secret(&global.app_secret).or(file.app_secret),
+            access_token: nonempty_secret(&global.access_token).or(file.access_token),
             refresh_token: file.refresh_token,
             base_url: nonempty(global.base_url.clone()).or(file.base_url),
             auth_url: nonempty(global.auth_url.clone()).or(file.auth_url),
-            timeout: Duration::from_secs_f64(global.timeout),
+            timeout,
             file: path,
         })
     }

@@ -9,6 +9,7 @@ mod exit;
 mod json;
 mod mistakes;
 mod mock;
+mod out;
 mod params;
 mod resolve;
 mod sign;
@@ -88,7 +89,7 @@ fn main() -> ExitCode {
     let mut secrets: Vec<String> = [&cli.global.app_secret, &cli.global.access_token]
         .into_iter()
         .flatten()
-        .cloned()
+        .map(|s| s.expose().to_owned())
         .collect();
     if let Command::Auth(auth::AuthArgs { step }) = &cli.command {
         secrets.extend(step.refresh_token().map(str::to_owned));

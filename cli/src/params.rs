@@ -110,7 +110,10 @@ fn encode(p: &ParamDoc, value: &str) -> CliResult<String> {
                 return json_value(name, ty, value);
             }
             // A comma-separated list, for convenience: `1,2,3` or `cn,ws`.
-            let element = &ty["array<".len()..ty.len() - 1];
+            let element = ty
+                .strip_prefix("array<")
+                .and_then(|t| t.strip_suffix('>'))
+                .unwrap_or("string");
             let items: Vec<&str> = value.split(',').map(str::trim).collect();
             let encoded: CliResult<Vec<String>> = items
                 .iter()

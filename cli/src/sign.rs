@@ -9,6 +9,14 @@ use clap::Args;
 use open1688_core::{sign, ApiInfo, Secret, TokenMode};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Appends a formatted line to a `String` report.
+macro_rules! outln {
+    ($report:expr, $($arg:tt)*) => {{
+        $report.push_str(&format!($($arg)*));
+        $report.push('\n');
+    }};
+}
+
 /// Arguments of `open1688 sign`.
 #[derive(Args, Debug)]
 pub struct SignArgs {
@@ -90,9 +98,6 @@ fn parse_url(arg: &str) -> CliResult<FromUrl> {
             corrected = true;
         }
     }
-    if corrected {
-        eprintln!("note: the signed URL path is the part after `/openapi/`, with no leading slash: signing `{trimmed}`");
-    }
     let segments: Vec<&str> = trimmed.split('/').collect();
     let (protocol, version, namespace, name, app_key) = match segments.as_slice() {
         [p, v, ns, n] => (*p, *v, *ns, *n, None),
@@ -108,6 +113,9 @@ fn parse_url(arg: &str) -> CliResult<FromUrl> {
             "`{version}` in `{arg}` is not an API version number"
         ))
     })?;
+    if corrected {
+        eprintln!("note: the signed URL path is the part after `/openapi/`, with no leading slash: signing `{trimmed}`");
+    }
     let apis = open1688::apis();
     let target = resolve(&format!("{namespace}:{name}-{version}"), &apis)?;
     let query = form_urlencoded::parse(query.as_bytes())
@@ -207,37 +215,46 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
     }
     let wire = signed_params(&pairs, &api, token.as_ref(), timestamp);
 
+    let mut report = String::new();
     let known = match doc {
         Some(_) => format!("token {}", token_mode(api.access_token)),
         None => {
             "not in the SDK's catalogue: signed as a raw param2 call, token sent when given".into()
         }
     };
-    println!("api:       {api} ({known})");
+    outln!(report, "api:       {api} ({known})");
     if !api.signed {
-        println!("note:      this API is unsigned: the gateway does not check _aop_signature");
+        outln!(
+            report,
+            "note:      this API is unsigned: the gateway does not check _aop_signature"
+        );
     }
     match (api.access_token, &token) {
         (TokenMode::None, Some(_)) => {
-            println!("note:      this API takes no access_token: it is not sent and not signed")
+            outln!(
+                report,
+                "note:      this API takes no access_token: it is not sent and not signed"
+            )
         }
-        (TokenMode::Required, None) => println!(
+        (TokenMode::Required, None) => outln!(
+            report,
             "note:      this API needs an access token (--access-token); signed without one"
         ),
         _ => {}
     }
     let explanation = explain(secret, &url_path, &wire);
-    println!("{explanation}");
+    outln!(report, "{explanation}");
 
     let Some(received) = check else {
-        return Ok(());
+        return crate::out::write(report.as_bytes());
     };
     let received = received.trim();
     if received == explanation.signature {
-        println!("check:     {received} matches");
-        return Ok(());
+        outln!(report, "check:     {received} matches");
+        return crate::out::write(report.as_bytes());
     }
-    println!(
+    outln!(
+        report,
         "check:     {received} does NOT match; the right signature is {}",
         explanation.signature
     );
@@ -249,19 +266,27 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
     };
     let found = mistakes::diagnose(&case, received);
     if found.is_empty() {
-        println!("cause:     none of the common mistakes reproduces it.");
-        println!("           tried: {}", mistakes::TRIED);
-        println!("           check the app secret, the app key in the path, the timestamp and that each value is signed exactly as sent");
+        outln!(
+            report,
+            "cause:     none of the common mistakes reproduces it."
+        );
+        outln!(report, "           tried: {}", mistakes::TRIED);
+        outln!(report, "           check the app secret, the app key in the path, the timestamp and that each value is signed exactly as sent");
     }
     for (i, e) in found.iter().enumerate() {
         if i > 0 {
-            println!("or:");
+            outln!(report, "or:");
         }
         for m in &e.mistakes {
-            println!("cause:     {m}");
+            outln!(report, "cause:     {m}");
         }
-        println!("           message signed that way: {}", e.message_masked);
+        outln!(
+            report,
+            "           message signed that way: {}",
+            e.message_masked
+        );
     }
+    crate::out::write(report.as_bytes())?;
     Err(CliError::new(MISMATCH, "the signature does not match"))
 }
 

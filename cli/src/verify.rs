@@ -137,8 +137,7 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> CliResult {
             serde_json::to_string_pretty(&map).unwrap_or_default()
         }
     };
-    println!("{envelope}");
-    Ok(())
+    crate::out::line(envelope)
 }
 
 #[cfg(test)]
