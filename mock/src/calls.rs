@@ -2,12 +2,13 @@
 //! parameters → answer.
 
 use crate::answer::Answer;
+use crate::faults::Fault;
 use crate::oauth::{self, TokenEndpoint};
 use crate::request::Received;
 use crate::signature::{self, SignatureStatus};
 use crate::state::Gateway;
 use axum::http::Method;
-use open1688_core::{ApiDoc, TokenMode};
+use open1688_core::{ApiDoc, Secret, TokenMode};
 
 /// Protocols the mock answers; all of them answer bare JSON here. The legacy `json` envelope
 /// and the XML protocols are not implemented.
@@ -50,9 +51,83 @@ impl<'a> ApiPath<'a> {
 }
 
 /// What the path resolved to.
+#[derive(Clone, Copy)]
 enum Target {
     Token(TokenEndpoint),
     Api(&'static ApiDoc),
+}
+
+/// A `gw.*` refusal: status, code, message.
+type Refusal = (u16, &'static str, String);
+
+/// What a request's path resolved to.
+struct Resolved<'g, 'p> {
+    app_key: &'p str,
+    secret: &'g Secret,
+    target: Target,
+    api_id: String,
+}
+
+/// The app and the API a request's method and path name, or why there is none.
+fn resolve<'g, 'p>(
+    gw: &'g Gateway,
+    method: &Method,
+    url_path: &'p str,
+) -> Result<Resolved<'g, 'p>, Refusal> {
+    if method != Method::GET && method != Method::POST {
+        return Err((
+            405,
+            "gw.MethodNotAllowed",
+            format!("{method} is not supported; use GET or POST"),
+        ));
+    }
+    let Some(path) = ApiPath::parse(url_path) else {
+        return Err((400, "gw.APIUnsupported", format!("`{url_path}` does not name an API: expected <protocol>/<version>/<namespace>/<name>/<appKey>")));
+    };
+    let Some(app_key) = path.app_key else {
+        return Err((
+            400,
+            "gw.AppKeyMissing",
+            "the URL has no appKey segment".into(),
+        ));
+    };
+    let Some(secret) = gw.secret(app_key) else {
+        return Err((
+            400,
+            "gw.AppKeyNotFound",
+            format!("AppKey `{app_key}` is not found"),
+        ));
+    };
+    let target = match (
+        oauth::token_endpoint(path.namespace, path.name, path.version),
+        gw.api(path.namespace, path.name, path.version),
+    ) {
+        (Some(endpoint), _) => Target::Token(endpoint),
+        (None, Some(doc)) => Target::Api(doc),
+        (None, None) => {
+            return Err((
+                400,
+                "gw.APIUnsupported",
+                format!("API {} is not supported", path.api_id()),
+            ))
+        }
+    };
+    if !PROTOCOLS.contains(&path.protocol) {
+        return Err((
+            400,
+            "gw.APIUnsupported",
+            format!(
+                "protocol `{}` is not supported by the mock; use one of {PROTOCOLS:?}",
+                path.protocol
+            ),
+        ));
+    }
+    Ok(Resolved {
+        app_key,
+        secret,
+        target,
+        api_id: path.api_id(),
+    })
 }
 
 /// Answers one `/openapi/<url_path>` request, updating journal entry `seq` along the way.
@@ -64,58 +139,15 @@ pub(crate) async fn handle(
     received: &Received,
 ) -> Answer {
     let request_id = gw.request_id();
-    if method != Method::GET && method != Method::POST {
-        return Answer::gateway(
-            405,
-            "gw.MethodNotAllowed",
-            format!("{method} is not supported; use GET or POST"),
-            request_id,
-        );
-    }
-    let Some(path) = ApiPath::parse(url_path) else {
-        return Answer::gateway(400, "gw.APIUnsupported", format!("`{url_path}` does not name an API: expected <protocol>/<version>/<namespace>/<name>/<appKey>"), request_id);
+    let Resolved {
+        app_key,
+        secret,
+        target,
+        api_id,
+    } = match resolve(gw, method, url_path) {
+        Ok(resolved) => resolved,
+        Err((status, code, message)) => return Answer::gateway(status, code, message, request_id),
     };
-    let Some(app_key) = path.app_key else {
-        return Answer::gateway(
-            400,
-            "gw.AppKeyMissing",
-            "the URL has no appKey segment",
-            request_id,
-        );
-    };
-    let Some(secret) = gw.secret(app_key) else {
-        return Answer::gateway(
-            400,
-            "gw.AppKeyNotFound",
-            format!("AppKey `{app_key}` is not found"),
-            request_id,
-        );
-    };
-    let target = match oauth::token_endpoint(path.namespace, path.name, path.version) {
-        Some(endpoint) => Target::Token(endpoint),
-        None => match gw.api(path.namespace, path.name, path.version) {
-            Some(doc) => Target::Api(doc),
-            None => {
-                return Answer::gateway(
-                    400,
-                    "gw.APIUnsupported",
-                    format!("API {} is not supported", path.api_id()),
-                    request_id,
-                )
-            }
-        },
-    };
-    if !PROTOCOLS.contains(&path.protocol) {
-        return Answer::gateway(
-            400,
-            "gw.APIUnsupported",
-            format!(
-                "protocol `{}` is not supported by the mock; use one of {PROTOCOLS:?}",
-                path.protocol
-            ),
-            request_id,
-        );
-    }
 
     let signature = match target {
         Target::Api(doc) if doc.api.signed => {
@@ -125,31 +157,39 @@ pub(crate) async fn handle(
     };
     gw.journal.update(seq, |e| e.signature = signature);
 
-    let api_id = path.api_id();
-    if let Some(fault) = gw.faults.pick(&api_id, std::time::Instant::now()) {
-        tracing::debug!(api = %api_id, ?fault, "injecting fault");
-        gw.journal
-            .update(seq, |e| e.fault = Some(format!("{fault:?}")));
-        if let crate::faults::Fault::Delay(delay) = fault {
-            tokio::time::sleep(delay).await;
-        } else {
-            let success = || match target {
-                Target::Api(doc) => success(gw, &api_id, doc).body,
-                Target::Token(_) => {
-                    r#"{"aliId":"8888888888","resource_owner":"mockbuyer","expires_in":"36000"}"#
-                        .to_owned()
-                }
-            };
-            if let Some(answer) = Answer::fault(&fault, success, request_id.clone()) {
-                return answer;
-            }
-        }
+    if let Some(answer) = inject_fault(gw, seq, &api_id, target, &request_id).await {
+        return answer;
     }
-
     match target {
         Target::Token(endpoint) => oauth::token_call(gw, endpoint, method, app_key, received),
         Target::Api(doc) => checked_call(gw, doc, app_key, signature, received, request_id),
     }
+}
+
+/// Applies the fault the rules pick for this call: `Some` answer replaces the call's,
+/// `None` lets it proceed (after sleeping, for [`Fault::Delay`]).
+async fn inject_fault(
+    gw: &Gateway,
+    seq: u64,
+    api_id: &str,
+    target: Target,
+    request_id: &str,
+) -> Option<Answer> {
+    let fault = gw.faults.pick(api_id, std::time::Instant::now())?;
+    tracing::debug!(api = %api_id, ?fault, "injecting fault");
+    gw.journal
+        .update(seq, |e| e.fault = Some(format!("{fault:?}")));
+    if let Fault::Delay(delay) = fault {
+        tokio::time::sleep(delay).await;
+        return None;
+    }
+    let success = || match target {
+        Target::Api(doc) => success(gw, api_id, doc).body,
+        Target::Token(_) => {
+            r#"{"aliId":"8888888888","resource_owner":"mockbuyer","expires_in":"36000"}"#.to_owned()
+        }
+    };
+    Answer::fault(&fault, success, request_id.to_owned())
 }
 
 /// The checks a known, signed-or-not API goes through once faults have passed.

@@ -94,6 +94,7 @@ pub struct MockGatewayBuilder {
     pub(crate) seed: u64,
     pub(crate) lifetimes: Lifetimes,
     pub(crate) postpone_window: Duration,
+    pub(crate) journal_capacity: usize,
     pub(crate) addr: SocketAddr,
 }
 
@@ -124,6 +125,7 @@ impl Default for MockGatewayBuilder {
                 code: Duration::from_secs(120),
             },
             postpone_window: Duration::from_secs(30 * 86_400),
+            journal_capacity: crate::journal::DEFAULT_JOURNAL_CAPACITY,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
@@ -185,6 +187,12 @@ impl MockGatewayBuilder {
     /// How close to its expiry a refresh token must be for `postponeToken` (default 30 days).
     pub fn postpone_window(mut self, window: Duration) -> Self {
         self.postpone_window = window;
+        self
+    }
+
+    /// How many requests the journal keeps (default 100 000); the oldest go first.
+    pub fn journal_capacity(mut self, entries: usize) -> Self {
+        self.journal_capacity = entries;
         self
     }
 

@@ -1,6 +1,7 @@
 //! Every request the gateway received, for tests to inspect.
 
 use crate::signature::SignatureStatus;
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -117,27 +118,56 @@ impl fmt::Debug for JournalEntry {
     }
 }
 
+/// How many entries a journal keeps by default; older ones are forgotten first.
+pub const DEFAULT_JOURNAL_CAPACITY: usize = 100_000;
+
+#[derive(Debug)]
+struct Entries {
+    list: VecDeque<JournalEntry>,
+    next_seq: u64,
+    capacity: usize,
+}
+
 /// The request journal. Read it through [`crate::MockGateway::journal`].
-#[derive(Debug, Default)]
+///
+/// It keeps the latest [`DEFAULT_JOURNAL_CAPACITY`] entries (see
+/// [`crate::MockGatewayBuilder::journal_capacity`]), so a long-running gateway stays bounded.
+#[derive(Debug)]
 pub struct Journal {
-    entries: Mutex<Vec<JournalEntry>>,
-    next_seq: Mutex<u64>,
+    entries: Mutex<Entries>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal::with_capacity(DEFAULT_JOURNAL_CAPACITY)
+    }
 }
 
 impl Journal {
-    fn lock(&self) -> MutexGuard<'_, Vec<JournalEntry>> {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Journal {
+            entries: Mutex::new(Entries {
+                list: VecDeque::new(),
+                next_seq: 0,
+                capacity: capacity.max(1),
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Entries> {
         // A panicking test thread must not hide the journal from the others.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Every entry so far, in arrival order.
+    /// Every entry kept, in arrival order.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        self.lock().clone()
+        self.lock().list.iter().cloned().collect()
     }
 
     /// The calls of `api` (`namespace:name-version`, or `namespace:name`).
     pub fn hits(&self, api: &str) -> Vec<JournalEntry> {
         self.lock()
+            .list
             .iter()
             .filter(|e| e.is_api(api))
             .cloned()
@@ -146,42 +176,49 @@ impl Journal {
 
     /// How many calls of `api` arrived.
     pub fn count(&self, api: &str) -> usize {
-        self.lock().iter().filter(|e| e.is_api(api)).count()
+        self.lock().list.iter().filter(|e| e.is_api(api)).count()
     }
 
     /// The last call of `api`.
     pub fn last(&self, api: &str) -> Option<JournalEntry> {
-        self.lock().iter().rev().find(|e| e.is_api(api)).cloned()
+        self.lock()
+            .list
+            .iter()
+            .rev()
+            .find(|e| e.is_api(api))
+            .cloned()
     }
 
-    /// How many requests arrived in all.
+    /// How many entries it holds.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().list.len()
     }
 
-    /// Whether no request arrived.
+    /// Whether it holds no entry.
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.lock().list.is_empty()
     }
 
-    /// Forgets every entry.
+    /// Forgets every entry (sequence numbers keep counting).
     pub fn clear(&self) {
-        self.lock().clear();
+        self.lock().list.clear();
     }
 
     /// Records an arriving request and returns its sequence number.
     pub(crate) fn record(&self, mut entry: JournalEntry) -> u64 {
-        let mut next = self.next_seq.lock().unwrap_or_else(|e| e.into_inner());
-        entry.seq = *next;
-        *next += 1;
-        let seq = entry.seq;
-        self.lock().push(entry);
-        seq
+        let mut entries = self.lock();
+        entry.seq = entries.next_seq;
+        entries.next_seq += 1;
+        if entries.list.len() >= entries.capacity {
+            entries.list.pop_front();
+        }
+        entries.list.push_back(entry);
+        entries.next_seq - 1
     }
 
     /// Updates the entry `seq`, if it is still there.
     pub(crate) fn update(&self, seq: u64, f: impl FnOnce(&mut JournalEntry)) {
-        if let Some(entry) = self.lock().iter_mut().rev().find(|e| e.seq == seq) {
+        if let Some(entry) = self.lock().list.iter_mut().rev().find(|e| e.seq == seq) {
             f(entry);
         }
     }
@@ -234,6 +271,24 @@ mod tests {
             j.entries().iter().map(|e| e.seq).collect::<Vec<_>>(),
             [0, 1]
         );
+    }
+
+    #[test]
+    fn the_oldest_entries_go_first_when_full() {
+        let j = Journal::with_capacity(2);
+        for api in ["a:x-1", "a:y-1", "a:z-1"] {
+            j.record(entry(api, &[]));
+        }
+        assert_eq!(
+            j.entries()
+                .iter()
+                .map(|e| (e.seq, e.api.clone().unwrap()))
+                .collect::<Vec<_>>(),
+            [(1, "a:y-1".to_owned()), (2, "a:z-1".to_owned())]
+        );
+        j.update(0, |e| e.status = Some(500));
+        j.update(2, |e| e.status = Some(201));
+        assert_eq!(j.last("a:z").unwrap().status, Some(201));
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl Gateway {
             apis,
             replies: Mutex::new(config.replies),
             tokens: Tokens::new(config.seed, config.lifetimes),
-            journal: Journal::default(),
+            journal: Journal::with_capacity(config.journal_capacity),
             faults: Faults::new(config.seed),
             postpone_window: config.postpone_window,
             request_ids: AtomicU64::new(0),
