@@ -9,6 +9,25 @@
 //! authorize page, `getToken`, `postponeToken`), injects seeded [`Fault`]s, journals every
 //! request, and sends signed or tampered pushes.
 //!
+//! # Answers
+//! The protocol notes record codes, not statuses, for most refusals; the mock answers:
+//!
+//! | Situation | Status | Body |
+//! |---|---|---|
+//! | unknown app key / no app key | 400 | `gw.AppKeyNotFound` / `gw.AppKeyMissing` |
+//! | unknown API, version or protocol | 400 | `gw.APIUnsupported` |
+//! | no / wrong `_aop_signature` (signed APIs) | 400 | `gw.SignatureMissing` / `gw.SignatureInvalid` |
+//! | `access_token` sent to an API that takes none | 400 | `gw.SignatureInvalid`, saying so |
+//! | token missing (required), unknown, expired or revoked | 401 | `Request need user authenticated` (text) |
+//! | required parameter missing | 400 | `gw.ParamMissing`, naming it |
+//! | unreadable body | 400 | `gw.ParamInvalid` |
+//! | method other than GET/POST | 405 | `gw.MethodNotAllowed` |
+//! | OAuth endpoint refusal | 400 | `{"error":…,"error_description":…}` |
+//! | [`Fault::Throttle`] | 429 | `gw.QosAppFrequencyLimit` |
+//!
+//! A request is checked in this order: body, method, app key, API, injected faults (see
+//! [`faults`]), signature, token, required parameters.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
 //! use open1688_core::{ApiDoc, ApiInfo, TokenMode};

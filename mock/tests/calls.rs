@@ -340,3 +340,27 @@ async fn acl_and_quota_replies_are_configuration_errors() {
     );
     assert_eq!(gw.journal().count(&id(&PRODUCT_GET)), 1);
 }
+
+#[tokio::test]
+async fn awkward_values_arrive_exactly_as_signed() {
+    let gw = gateway().await;
+    let client = client(&gw)
+        .access_token(gw.issue_tokens().access_token)
+        .build()
+        .unwrap();
+    let scene = "a b+c&d=e%25f\n连衣裙 😀 \"q\" <x>";
+    let params = [("productID", "0"), ("webSite", ""), ("scene", scene)];
+    client
+        .call_raw_with(&PRODUCT_GET.api, params, &CallOptions::new())
+        .await
+        .unwrap();
+    let hit = gw.journal().last(&id(&PRODUCT_GET)).unwrap();
+    assert_eq!(hit.signature, SignatureStatus::Valid);
+    for (k, v) in params {
+        assert_eq!(
+            hit.param(k),
+            Some(v),
+            "{k}: `0` and empty strings are real values"
+        );
+    }
+}
