@@ -110,6 +110,12 @@ impl Error {
         matches!(self, Error::Gateway { code, .. } if code.starts_with("gw.Qos"))
     }
 
+    /// Certainly not run: throttled by the gateway, or the connection was never established.
+    /// Safe to retry for any API, orders included.
+    pub fn was_not_sent(&self) -> bool {
+        self.is_throttled() || matches!(self, Error::Transport { connect: true, .. })
+    }
+
     /// Worth retrying at all: throttling, 5xx, connection failures and timeouts. The client
     /// retries the last three only for idempotent APIs, since the call may have run.
     pub fn is_retryable(&self) -> bool {

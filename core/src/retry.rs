@@ -5,9 +5,9 @@ use std::time::Duration;
 
 /// Exponential backoff with jitter.
 ///
-/// Throttling (`gw.Qos*`) is retried for every API: the gateway refused the call before running
-/// it. 5xx, connection failures and timeouts are retried only for idempotent APIs (or when the
-/// caller opts in), since the call may have run. Nothing else is ever retried.
+/// Throttling (`gw.Qos*`) and failures to connect are retried for every API: the call certainly
+/// did not run. 5xx, connections lost mid-call and timeouts are retried only for idempotent APIs
+/// (or when the caller opts in), since the call may have run. Nothing else is ever retried.
 ///
 /// ```
 /// use open1688_core::{Error, RetryPolicy};
@@ -61,7 +61,7 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        if !(error.is_throttled() || (idempotent && error.is_retryable())) {
+        if !(error.was_not_sent() || (idempotent && error.is_retryable())) {
             return None;
         }
         let window = self
@@ -95,6 +95,22 @@ mod tests {
             .backoff(1, &gateway(503, "HTTP 503"), false, 0.3)
             .is_none());
         assert!(p.backoff(1, &gateway(503, "HTTP 503"), true, 0.3).is_some());
+    }
+
+    #[test]
+    fn a_connection_never_made_is_retried_even_for_orders() {
+        let p = RetryPolicy::default();
+        let refused = Error::Transport {
+            message: "connection refused".into(),
+            connect: true,
+        };
+        let lost = Error::Transport {
+            message: "connection reset".into(),
+            connect: false,
+        };
+        assert!(p.backoff(1, &refused, false, 0.3).is_some());
+        assert!(p.backoff(1, &lost, false, 0.3).is_none());
+        assert!(p.backoff(1, &lost, true, 0.3).is_some());
     }
 
     #[test]

@@ -23,6 +23,18 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     }
 }
 
+/// A shared provider: keep an `Arc` to read e.g. [`RefreshingTokens::tokens`] after handing
+/// the provider to a client.
+impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
+    fn access_token(&self) -> BoxFuture<'_, Result<Option<Secret>, Error>> {
+        (**self).access_token()
+    }
+
+    fn refresh<'a>(&'a self, rejected: &'a Secret) -> BoxFuture<'a, Result<bool, Error>> {
+        (**self).refresh(rejected)
+    }
+}
+
 /// A fixed token, never refreshed.
 #[derive(Clone, Debug)]
 pub struct StaticToken(Secret);
@@ -74,8 +86,10 @@ impl TokenSet {
 /// use open1688_core::{RefreshingTokens, TokenSet};
 /// let oauth = client.oauth();
 /// let tokens = oauth.exchange_code(code, "https://example.com/callback").await?;
-/// let provider = RefreshingTokens::new(oauth, TokenSet::from_response(&tokens).expect("asked for a refresh token"));
-/// let client = client.with_token_provider(provider);
+/// let provider = std::sync::Arc::new(RefreshingTokens::new(oauth, TokenSet::from_response(&tokens).expect("asked for a refresh token")));
+/// let client = client.with_token_provider(provider.clone());
+/// // ... later, persist the (possibly rotated) refresh token:
+/// let saved = provider.tokens().await.refresh_token;
 /// # Ok(()) }
 /// ```
 pub struct RefreshingTokens {
