@@ -34,6 +34,28 @@ pub struct Target {
     pub crate_dir: PathBuf,
 }
 
+/// Every generation target of this workspace, with a label: the SDK from `api-specs/`, and
+/// the generator's golden-output crate from its test fixtures. Paths are relative to the
+/// workspace root. `cargo xtask gen`/`check` and the staleness test both use this list.
+pub fn targets() -> [(&'static str, Target); 2] {
+    [
+        (
+            "sdk",
+            Target {
+                specs: "api-specs".into(),
+                crate_dir: "sdk".into(),
+            },
+        ),
+        (
+            "golden",
+            Target {
+                specs: "codegen/tests/fixtures/specs".into(),
+                crate_dir: "codegen/golden".into(),
+            },
+        ),
+    ]
+}
+
 /// A region of a hand-written file that the generator owns, between two marker lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Region {
@@ -142,25 +164,30 @@ pub fn generate_from(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut files = BTreeMap::new();
     let dir = Path::new(GENERATED_DIR);
-    files.insert(
-        dir.join("mod.rs"),
-        format::file(emit::root_file(&model), None)?,
-    );
+    let mut jobs = vec![(dir.join("mod.rs"), Job::Root)];
     for ns in model.namespaces.values() {
         let ns_dir = dir.join(ns.module.trim_start_matches("r#"));
-        files.insert(
-            ns_dir.join("mod.rs"),
-            format::file(emit::namespace_file(ns), None)?,
-        );
+        jobs.push((ns_dir.join("mod.rs"), Job::Namespace(ns)));
         for api in ns.apis.values() {
-            let tokens = emit::api_file(api, ns.module.trim_start_matches("r#"));
-            files.insert(
-                ns_dir.join(format!("{}.rs", api.method.trim_start_matches("r#"))),
-                format::file(tokens, Some(&api.source))?,
-            );
+            let file = format!("{}.rs", api.method.trim_start_matches("r#"));
+            jobs.push((ns_dir.join(file), Job::Api(ns, api)));
         }
+    }
+    // Files are independent: emit and format them on every core. Token streams are not `Send`,
+    // so each job emits its own; results come back in job order, so the output (and the first
+    // error reported) is the same as a sequential run's.
+    let formatted = parallel_map(&jobs, |(_, job)| match job {
+        Job::Root => format::file(emit::root_file(&model), None),
+        Job::Namespace(ns) => format::file(emit::namespace_file(ns), None),
+        Job::Api(ns, api) => format::file(
+            emit::api_file(api, ns.module.trim_start_matches("r#")),
+            Some(&api.source),
+        ),
+    });
+    let mut files = BTreeMap::new();
+    for ((path, _), text) in jobs.into_iter().zip(formatted) {
+        files.insert(path, text?);
     }
     let regions = vec![Region {
         file: PathBuf::from("Cargo.toml"),
@@ -174,6 +201,50 @@ pub fn generate_from(
         apis: model.api_count(),
         namespaces: model.namespaces.len(),
     })
+}
+
+/// One generated file to emit and format.
+enum Job<'a> {
+    Root,
+    Namespace(&'a ir::Namespace),
+    Api(&'a ir::Namespace, &'a ir::Api),
+}
+
+/// `items.iter().map(f).collect()`, spread over the available cores.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => done.into_iter().for_each(|(i, r)| results[i] = Some(r)),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every item was mapped"))
+        .collect()
 }
 
 /// Generates a target from the files on disk. `root` is where paths in messages start.

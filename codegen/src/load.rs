@@ -121,6 +121,12 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Parses one spec file. `file` names it in diagnostics.
+///
+/// Returns the spec as far as it could be read, so that validation can report the file's
+/// other problems in the same run; `None` only when the text is not a JSON object. A spec
+/// read with problems (any pushed to `diags`) must not be generated from: a missing
+/// `namespace` or `name` reads as `""`, a missing or invalid `version` as `0`, and fields that
+/// could not be read are left out.
 pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
@@ -128,19 +134,20 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
             diags.push(
                 file,
                 "",
-                format!(
-                    "invalid JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
+                // serde_json's message ends with the line and column.
+                format!("invalid JSON: {e}"),
             );
             return None;
         }
     };
-    let before = diags.0.len();
     let obj = Object::new(&value, String::new(), file, SPEC_KEYS, "an API spec", diags)?;
     let namespace = obj.string("namespace", true, diags);
     let name = obj.string("name", true, diags);
+    for (key, value) in [("namespace", &namespace), ("name", &name)] {
+        if value.as_deref() == Some("") {
+            diags.push(file, child("", key), format!("\"{key}\" must not be empty"));
+        }
+    }
     let version = match obj.get("version") {
         None => {
             diags.push(file, "", "missing key \"version\"");
@@ -196,7 +203,7 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
         access_token: access_token.unwrap_or(TokenMode::Required),
     };
     let _ = obj.string("$schema", false, diags);
-    (diags.0.len() == before).then_some(spec)
+    Some(spec)
 }
 
 fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {
@@ -273,17 +280,22 @@ fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
             continue;
         };
         let doc = t.string("doc", false, diags);
+        // A broken definition still defines its name, so that fields of this type are not
+        // also reported as being of an unknown type.
         let kind = match (t.get("fields"), t.get("enum")) {
             (Some(_), Some(_)) => {
                 diags.push(obj.file, &p, format!("type \"{name}\" has both \"fields\" and \"enum\"; a type is one or the other"));
-                continue;
+                TypeKind::Struct(fields(&t, "fields", "a field", diags))
             }
             (None, None) => {
                 diags.push(obj.file, &p, format!("type \"{name}\" needs \"fields\" (a structure) or \"enum\" (a list of values)"));
-                continue;
+                TypeKind::Struct(Vec::new())
             }
             (Some(_), None) => TypeKind::Struct(fields(&t, "fields", "a field", diags)),
-            (None, Some((values, ep))) => TypeKind::Enum(enum_values(values, &ep, obj.file, diags)),
+            (None, Some((values, ep))) => match enum_values(values, &ep, obj.file, diags) {
+                Some(values) => TypeKind::Enum(values),
+                None => TypeKind::Struct(Vec::new()),
+            },
         };
         out.insert(
             name.clone(),
@@ -297,7 +309,13 @@ fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
     out
 }
 
-fn enum_values(value: &Value, pointer: &str, file: &str, diags: &mut Diagnostics) -> Vec<String> {
+/// The values of an enum; `None` (reported) when `enum` is not an array.
+fn enum_values(
+    value: &Value,
+    pointer: &str,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
     let Some(items) = value.as_array() else {
         diags.push(
             file,
@@ -307,18 +325,22 @@ fn enum_values(value: &Value, pointer: &str, file: &str, diags: &mut Diagnostics
                 kind(value)
             ),
         );
-        return Vec::new();
+        return None;
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match item {
             Value::String(s) => out.push(s.clone()),
-            other => diags.push(
-                file,
-                child(pointer, i),
-                format!("enum values must be strings, found {}", kind(other)),
-            ),
+            other => {
+                diags.push(
+                    file,
+                    child(pointer, i),
+                    format!("enum values must be strings, found {}", kind(other)),
+                );
+                // Kept as text, so that the enum is not also reported as having no values.
+                out.push(other.to_string());
+            }
         }
     }
-    out
+    Some(out)
 }

@@ -7,36 +7,72 @@ use crate::spec::{Field, Spec, TokenMode, TypeKind};
 use crate::types::TypeExpr;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Remembers which wire name took each Rust name, to report collisions with both.
+/// Remembers which spec name took each Rust name, to report a collision naming both.
 struct Names<'a> {
-    taken: BTreeMap<String, (String, String)>,
+    /// Rust name (without `r#`) → who took it, phrased for a message, and whether the
+    /// generator reserved it.
+    taken: BTreeMap<String, (String, bool)>,
     file: &'a str,
+    /// `param`, `type`, ...
     what: &'a str,
+    /// What the spec's author can do about a collision of two spec names...
+    fix: &'a str,
+    /// ...and of a spec name with one the generator reserved.
+    fix_reserved: &'a str,
 }
 
 impl<'a> Names<'a> {
-    fn new(file: &'a str, what: &'a str) -> Self {
+    fn new(file: &'a str, what: &'a str, fix: &'a str, fix_reserved: &'a str) -> Self {
         Names {
             taken: BTreeMap::new(),
             file,
             what,
+            fix,
+            fix_reserved,
         }
+    }
+
+    /// Reserves a name the generator itself uses; `by` says for what.
+    fn reserve(&mut self, rust: &str, by: &str) {
+        self.taken.insert(rust.to_owned(), (by.to_owned(), true));
     }
 
     fn claim(&mut self, rust: &str, wire: &str, pointer: &str, diags: &mut Diagnostics) {
         let key = rust.trim_start_matches("r#").to_owned();
         match self.taken.get(&key) {
-            Some((other, other_pointer)) => diags.push(
+            Some((other, reserved)) => diags.push(
                 self.file,
                 pointer,
-                format!("{} \"{wire}\" and \"{other}\" ({other_pointer}) both map to the Rust name `{rust}`; set \"rust_name\" on one of them", self.what),
+                format!(
+                    "{} \"{wire}\" and {other} both map to the Rust name `{rust}`; {}",
+                    self.what,
+                    if *reserved {
+                        self.fix_reserved
+                    } else {
+                        self.fix
+                    }
+                ),
             ),
             None => {
-                self.taken.insert(key, (wire.to_owned(), pointer.to_owned()));
+                self.taken
+                    .insert(key, (format!("\"{wire}\" ({pointer})"), false));
             }
         }
     }
 }
+
+/// Fixes for a collision of two fields or params.
+const FIELD_FIX: &str = "set \"rust_name\" on one of them";
+/// Fixes for a collision of two named types, or of one with a generated type.
+const TYPE_FIX: (&str, &str) = (
+    "rename one of the types (type names are local to this file)",
+    "rename the type (type names are local to this file)",
+);
+/// Fixes for a collision of two enum values, or of one with the fallback variant.
+const ENUM_FIX: (&str, &str) = (
+    "remove one of them (a value not listed still decodes, as `Unknown(..)`)",
+    "remove the value (it still decodes, as `Unknown(..)`)",
+);
 
 /// Builds the model; `specs` must already be valid.
 pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
@@ -54,6 +90,17 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
             continue;
         }
         let module = naming::namespace_module(&spec.namespace);
+        if module.trim_start_matches("r#").is_empty() {
+            diags.push(
+                &spec.file,
+                "/namespace",
+                format!(
+                    "namespace \"{}\" has no letters or digits to make a module name from",
+                    spec.namespace
+                ),
+            );
+            continue;
+        }
         match modules.get(&module) {
             Some((wire, file)) if *wire != spec.namespace => {
                 diags.push(&spec.file, "/namespace", format!("namespaces \"{}\" and \"{wire}\" ({file}) both map to the module `{module}`", spec.namespace));
@@ -97,83 +144,122 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
     let (method, prefix) = naming::api(&spec.name, spec.version);
     let request = format!("{prefix}Request");
     let response = format!("{prefix}Response");
-    let mut type_names = Names::new(&spec.file, "type");
-    type_names.claim(&request, "(the request type)", "/name", diags);
-    type_names.claim(&response, "(the response type)", "/name", diags);
+    if method.trim_start_matches("r#").is_empty() {
+        diags.push(
+            &spec.file,
+            "/name",
+            format!(
+                "API name \"{}\" has no letters or digits to make a method name from",
+                spec.name
+            ),
+        );
+        return None;
+    }
+    let mut type_names = Names::new(&spec.file, "type", TYPE_FIX.0, TYPE_FIX.1);
+    type_names.reserve(&request, "the generated request type");
+    type_names.reserve(&response, "the generated response type");
     let rust_types: BTreeMap<&str, String> = spec
         .types
         .keys()
         .map(|k| (k.as_str(), naming::camel(k)))
         .collect();
     for (wire, def) in &spec.types {
-        type_names.claim(&rust_types[wire.as_str()], wire, &def.pointer, diags);
+        let rust = &rust_types[wire.as_str()];
+        if rust == "Self" {
+            diags.push(
+                &spec.file,
+                &def.pointer,
+                format!("type \"{wire}\" maps to `Self`, a Rust keyword; rename the type (type names are local to this file)"),
+            );
+        }
+        type_names.claim(rust, wire, &def.pointer, diags);
     }
     let cycles = direct_cycles(spec);
-    let resolve =
-        |f: &Field, owner: Option<&str>, diags: &mut Diagnostics, names: &mut Names| -> FieldIr {
-            let ident = match &f.rust_name {
-                Some(r) => {
-                    if !naming::is_identifier(r) {
-                        diags.push(
-                            &spec.file,
-                            child(&f.pointer, "rust_name"),
-                            format!("\"{r}\" is not a valid Rust identifier"),
-                        );
-                    }
-                    r.clone()
+    // `setters`: whether optional fields get a setter method (params and named types do).
+    let resolve = |f: &Field,
+                   owner: Option<&str>,
+                   setters: bool,
+                   diags: &mut Diagnostics,
+                   names: &mut Names|
+     -> FieldIr {
+        let ident = match &f.rust_name {
+            Some(r) => {
+                if !naming::is_snake_identifier(r) {
+                    diags.push(
+                        &spec.file,
+                        child(&f.pointer, "rust_name"),
+                        format!("\"rust_name\" must be a snake_case Rust identifier (like \"order_flow\" or \"r#type\"), found \"{r}\""),
+                    );
                 }
-                None => naming::field(&f.name),
-            };
-            names.claim(&ident, &f.name, &f.pointer, diags);
-            let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Json);
-            let boxed = match (&expr, owner) {
-                (TypeExpr::Named(target), Some(owner)) => {
-                    cycles.contains(&(owner.to_owned(), target.clone()))
-                }
-                _ => false,
-            };
-            FieldIr {
-                wire: f.name.clone(),
-                ident,
-                ty: resolve_ty(spec, &rust_types, &expr),
-                spec_ty: f.ty.clone(),
-                required: f.required,
-                doc: f.doc.clone(),
-                boxed,
+                r.clone()
             }
+            None => naming::field(&f.name),
         };
-    let mut names = Names::new(&spec.file, "param");
+        if ident.is_empty() {
+            diags.push(
+                &spec.file,
+                child(&f.pointer, "name"),
+                format!(
+                    "{} \"{}\" has no letters or digits to make a Rust name from; set \"rust_name\"",
+                    names.what, f.name
+                ),
+            );
+        } else if setters && !f.required && ident == "new" {
+            diags.push(
+                &spec.file,
+                &f.pointer,
+                format!(
+                    "optional {} \"{}\" would get a setter `new`, which is the constructor; set \"rust_name\"",
+                    names.what, f.name
+                ),
+            );
+        } else {
+            names.claim(&ident, &f.name, &f.pointer, diags);
+        }
+        let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Json);
+        let boxed = match (&expr, owner) {
+            (TypeExpr::Named(target), Some(owner)) => {
+                cycles.contains(&(owner.to_owned(), target.clone()))
+            }
+            _ => false,
+        };
+        FieldIr {
+            wire: f.name.clone(),
+            ident,
+            ty: resolve_ty(spec, &rust_types, &expr),
+            spec_ty: f.ty.clone(),
+            required: f.required,
+            doc: f.doc.clone(),
+            boxed,
+        }
+    };
+    let mut names = Names::new(&spec.file, "param", FIELD_FIX, FIELD_FIX);
     let params = spec
         .params
         .iter()
-        .map(|f| resolve(f, None, diags, &mut names))
+        .map(|f| resolve(f, None, true, diags, &mut names))
         .collect();
-    let mut names = Names::new(&spec.file, "response field");
+    let mut names = Names::new(&spec.file, "response field", FIELD_FIX, FIELD_FIX);
     let response_fields = spec
         .response
         .iter()
-        .map(|f| resolve(f, None, diags, &mut names))
+        .map(|f| resolve(f, None, false, diags, &mut names))
         .collect();
     let mut types = BTreeMap::new();
     for (wire, def) in &spec.types {
         let kind = match &def.kind {
             TypeKind::Struct(fields) => {
-                let mut names = Names::new(&spec.file, "field");
+                let mut names = Names::new(&spec.file, "field", FIELD_FIX, FIELD_FIX);
                 TypeIrKind::Struct(
                     fields
                         .iter()
-                        .map(|f| resolve(f, Some(wire), diags, &mut names))
+                        .map(|f| resolve(f, Some(wire), true, diags, &mut names))
                         .collect(),
                 )
             }
             TypeKind::Enum(values) => {
-                let mut names = Names::new(&spec.file, "enum value");
-                names.claim(
-                    "Unknown",
-                    "(the fallback for values not in the spec)",
-                    &def.pointer,
-                    diags,
-                );
+                let mut names = Names::new(&spec.file, "enum value", ENUM_FIX.0, ENUM_FIX.1);
+                names.reserve("Unknown", "the fallback for values not in the spec");
                 let mut variants = Vec::new();
                 for (i, v) in values.iter().enumerate() {
                     let variant = naming::variant(v);

@@ -34,7 +34,7 @@ fn normalize_acronyms(s: &str) -> String {
         let run = i - start;
         let plural = run >= 2
             && chars.get(i) == Some(&'s')
-            && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
+            && !matches!(chars.get(i + 1), Some(c) if c.is_ascii_lowercase());
         if plural {
             out.push(chars[start]);
             out.extend(chars[start + 1..i].iter().map(|c| c.to_ascii_lowercase()));
@@ -112,13 +112,14 @@ pub fn api(name: &str, version: u32) -> (String, String) {
     )
 }
 
-/// An enum variant for a value: `1688` → `V1688`, `alibaba` → `Alibaba`, `""` → `Empty`.
+/// An enum variant for a value: `1688` → `V1688`, `alibaba` → `Alibaba`, `""` → `Empty`,
+/// `self` → `SelfValue` (`Self` is a keyword, and `Self_` is not UpperCamelCase).
 pub fn variant(value: &str) -> String {
     let v = camel(value);
-    if v.is_empty() {
-        "Empty".into()
-    } else {
-        v
+    match v.as_str() {
+        "" => "Empty".into(),
+        "Self" => "SelfValue".into(),
+        _ => v,
     }
 }
 
@@ -130,6 +131,15 @@ pub fn is_identifier(s: &str) -> bool {
         && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !NOT_RAW.contains(&bare)
         && (s.starts_with("r#") || !KEYWORDS.contains(&bare))
+}
+
+/// Whether `s` is an identifier rustc's `non_snake_case` lint accepts: [`is_identifier`],
+/// no upper-case letters, no `__` inside.
+pub fn is_snake_identifier(s: &str) -> bool {
+    let bare = s.strip_prefix("r#").unwrap_or(s);
+    is_identifier(s)
+        && !bare.chars().any(|c| c.is_ascii_uppercase())
+        && !bare.trim_matches('_').contains("__")
 }
 
 #[cfg(test)]

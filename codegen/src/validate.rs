@@ -10,19 +10,27 @@ use std::collections::BTreeMap;
 pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
     let file = spec.file.as_str();
     let expected = format!("{}/{}-{}.json", spec.namespace, spec.name, spec.version);
-    if rel_path != expected {
+    // An empty namespace or name, or a zero version, was reported when loading.
+    let identity_loaded = !spec.namespace.is_empty() && !spec.name.is_empty() && spec.version > 0;
+    if identity_loaded && rel_path != expected {
         // `file` is `<specs dir>/<rel_path>`: name the specs dir actually in use.
         let dir = file.strip_suffix(rel_path).unwrap_or("");
-        diags.push(file, "", format!("the file's path must be {dir}{expected} to match its namespace, name and version"));
+        diags.push(
+            file,
+            "",
+            format!(
+                "the file's path must be {dir}{expected} to match its namespace, name and version"
+            ),
+        );
     }
     for (key, value) in [("namespace", &spec.namespace), ("name", &spec.name)] {
-        if value.is_empty()
-            || !value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
-            || value.starts_with('.')
-            || value.ends_with('.')
-        {
+        let words = value.split('.');
+        let malformed = words.clone().any(str::is_empty)
+            || !words
+                .flat_map(str::chars)
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        // Empty was reported when loading.
+        if !value.is_empty() && malformed {
             diags.push(file, format!("/{key}"), format!("\"{key}\" must be dot-separated words of letters, digits and '_', found \"{value}\""));
         }
     }

@@ -1,29 +1,9 @@
 //! `cargo xtask gen` regenerates the SDK (and the generator's golden fixtures) from their
 //! specs; `cargo xtask check` fails when anything committed is stale.
 
-use open1688_codegen::{generate, sync, Mode, Target};
+use open1688_codegen::{generate, sync, targets, Mode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// Every generation target: the SDK, and the golden-output crate of the generator's tests.
-fn targets() -> [(&'static str, Target); 2] {
-    [
-        (
-            "sdk",
-            Target {
-                specs: "api-specs".into(),
-                crate_dir: "sdk".into(),
-            },
-        ),
-        (
-            "golden",
-            Target {
-                specs: "codegen/tests/fixtures/specs".into(),
-                crate_dir: "codegen/golden".into(),
-            },
-        ),
-    ]
-}
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

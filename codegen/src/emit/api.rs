@@ -262,11 +262,13 @@ fn named_type(name: &str, t: &TypeIr) -> TokenStream {
                 let doc = format!(" `{value}`");
                 quote! { #[doc = #doc] #v = #value }
             });
+            // Printed as an item, so that prettyplease lays it out one variant per line (it
+            // prints a macro's body as a run of tokens), then wrapped in `string_enum!`.
+            let marker = ident(crate::format::STRING_ENUM_MARKER);
             quote! {
-                ::open1688_core::string_enum! {
-                    #doc
-                    pub enum #rust { #(#variants),* }
-                }
+                #[#marker]
+                #doc
+                pub enum #rust { #(#variants),* }
             }
         }
         TypeIrKind::Struct(fields) => {

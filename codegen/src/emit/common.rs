@@ -37,10 +37,18 @@ pub fn doc_text(s: &str) -> String {
         .replace('>', "&gt;");
     let mut out = String::with_capacity(escaped.len() + 8);
     let mut rest = escaped.as_str();
-    while let Some(start) = ["http://", "https://"].iter().filter_map(|p| rest.find(p)).min() {
+    while let Some(start) = ["http://", "https://"]
+        .iter()
+        .filter_map(|p| rest.find(p))
+        .min()
+    {
         let (before, tail) = rest.split_at(start);
         let end = tail
-            .find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | '"' | '\'' | '`' | '\\' | '&'))
+            .find(|c: char| {
+                c.is_whitespace()
+                    || !c.is_ascii()
+                    || matches!(c, ')' | '"' | '\'' | '`' | '\\' | '&')
+            })
             .unwrap_or(tail.len());
         let url = tail[..end].trim_end_matches(['.', ',', ';', ':']);
         out.push_str(before);

@@ -70,13 +70,12 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
         #[doc = #accessor_doc]
         #[derive(Clone, Copy, Debug)]
         pub struct #accessor<'a> {
-            client: &'a crate::Client,
+            // Built by the accessor method on the client; no constructor, so that an API may
+            // map to any method name, `new` included.
+            pub(crate) client: &'a crate::Client,
         }
 
-        impl<'a> #accessor<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
+        impl #accessor<'_> {
             #(#methods)*
         }
 

@@ -25,7 +25,7 @@ pub fn root_file(model: &Model) -> TokenStream {
             #[doc = #doc]
             #[cfg(feature = #feature)]
             pub fn #m(&self) -> #m::#accessor<'_> {
-                #m::#accessor::new(self)
+                #m::#accessor { client: self }
             }
         }
     });

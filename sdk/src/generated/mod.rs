@@ -52,62 +52,78 @@ impl crate::Client {
     /// The `com.alibaba.account` APIs (4 in all).
     #[cfg(feature = "account")]
     pub fn account(&self) -> account::AccountApi<'_> {
-        account::AccountApi::new(self)
+        account::AccountApi {
+            client: self,
+        }
     }
     /// The `com.alibaba.agent` APIs (3 in all).
     #[cfg(feature = "agent")]
     pub fn agent(&self) -> agent::AgentApi<'_> {
-        agent::AgentApi::new(self)
+        agent::AgentApi { client: self }
     }
     /// The `com.alibaba.fenxiao` APIs (3 in all).
     #[cfg(feature = "fenxiao")]
     pub fn fenxiao(&self) -> fenxiao::FenxiaoApi<'_> {
-        fenxiao::FenxiaoApi::new(self)
+        fenxiao::FenxiaoApi {
+            client: self,
+        }
     }
     /// The `com.alibaba.fenxiao.crossborder` APIs (5 in all).
     #[cfg(feature = "fenxiao_crossborder")]
     pub fn fenxiao_crossborder(&self) -> fenxiao_crossborder::FenxiaoCrossborderApi<'_> {
-        fenxiao_crossborder::FenxiaoCrossborderApi::new(self)
+        fenxiao_crossborder::FenxiaoCrossborderApi {
+            client: self,
+        }
     }
     /// The `com.alibaba.linkplus` APIs (1 in all).
     #[cfg(feature = "linkplus")]
     pub fn linkplus(&self) -> linkplus::LinkplusApi<'_> {
-        linkplus::LinkplusApi::new(self)
+        linkplus::LinkplusApi {
+            client: self,
+        }
     }
     /// The `com.alibaba.logistics` APIs (5 in all).
     #[cfg(feature = "logistics")]
     pub fn logistics(&self) -> logistics::LogisticsApi<'_> {
-        logistics::LogisticsApi::new(self)
+        logistics::LogisticsApi {
+            client: self,
+        }
     }
     /// The `cn.alibaba.open` APIs (3 in all).
     #[cfg(feature = "open")]
     pub fn open(&self) -> open::OpenApi<'_> {
-        open::OpenApi::new(self)
+        open::OpenApi { client: self }
     }
     /// The `com.alibaba.product` APIs (12 in all).
     #[cfg(feature = "product")]
     pub fn product(&self) -> product::ProductApi<'_> {
-        product::ProductApi::new(self)
+        product::ProductApi {
+            client: self,
+        }
     }
     /// The `com.alibaba.product.push` APIs (1 in all).
     #[cfg(feature = "product_push")]
     pub fn product_push(&self) -> product_push::ProductPushApi<'_> {
-        product_push::ProductPushApi::new(self)
+        product_push::ProductPushApi {
+            client: self,
+        }
     }
     /// The `system` APIs (1 in all).
     #[cfg(feature = "system")]
     pub fn system(&self) -> system::SystemApi<'_> {
-        system::SystemApi::new(self)
+        system::SystemApi { client: self }
     }
     /// The `system.oauth2` APIs (2 in all).
     #[cfg(feature = "system_oauth2")]
     pub fn system_oauth2(&self) -> system_oauth2::SystemOauth2Api<'_> {
-        system_oauth2::SystemOauth2Api::new(self)
+        system_oauth2::SystemOauth2Api {
+            client: self,
+        }
     }
     /// The `com.alibaba.trade` APIs (25 in all).
     #[cfg(feature = "trade")]
     pub fn trade(&self) -> trade::TradeApi<'_> {
-        trade::TradeApi::new(self)
+        trade::TradeApi { client: self }
     }
 }
 

@@ -17,13 +17,10 @@ pub use wangwangnick_openuid_decrypt::{
 /// The `com.alibaba.account` APIs, from [`crate::Client::account`].
 #[derive(Clone, Copy, Debug)]
 pub struct AccountApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> AccountApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl AccountApi<'_> {
     /// Get basic info of the authorized user
     ///
     /// API `com.alibaba.account:alibaba.account.basic-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.account.basic-1))

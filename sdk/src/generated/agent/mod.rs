@@ -11,16 +11,14 @@ pub use newtoncloud_task_create::{
     NewtoncloudTaskCreateRequest, NewtoncloudTaskCreateResponse,
 };
 pub use newtoncloud_task_get::{NewtoncloudTaskGetRequest, NewtoncloudTaskGetResponse};
+
 /// The `com.alibaba.agent` APIs, from [`crate::Client::agent`].
 #[derive(Clone, Copy, Debug)]
 pub struct AgentApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> AgentApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl AgentApi<'_> {
     /// Newton Cloud: upload a file (base64) for use in tasks
     ///
     /// API `com.alibaba.agent:newtoncloud.file.upload-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.file.upload-1))

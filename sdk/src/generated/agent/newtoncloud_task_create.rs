@@ -218,24 +218,45 @@ pub struct NewtoncloudTaskCreateResponse {
 }
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 失败错误码（success=false 时）：并发已满 / 排队总量超限 / 队列已满 / 小时配额用尽 / 日配额用尽"]
-    #[doc = ""] #[doc = " Wire type `RateLimitCode`."] pub enum RateLimitCode { #[doc =
-    " `RATE_LIMIT_CONCURRENT`"] RateLimitConcurrent = "RATE_LIMIT_CONCURRENT", #[doc =
-    " `RATE_LIMIT_PENDING_TOTAL`"] RateLimitPendingTotal = "RATE_LIMIT_PENDING_TOTAL",
-    #[doc = " `RATE_LIMIT_QUEUE_FULL`"] RateLimitQueueFull = "RATE_LIMIT_QUEUE_FULL",
-    #[doc = " `RATE_LIMIT_HOURLY`"] RateLimitHourly = "RATE_LIMIT_HOURLY", #[doc =
-    " `RATE_LIMIT_DAILY`"] RateLimitDaily = "RATE_LIMIT_DAILY" }
+    /// 失败错误码（success=false 时）：并发已满 / 排队总量超限 / 队列已满 / 小时配额用尽 / 日配额用尽
+    ///
+    /// Wire type `RateLimitCode`.
+    pub enum RateLimitCode {
+        /// `RATE_LIMIT_CONCURRENT`
+        RateLimitConcurrent = "RATE_LIMIT_CONCURRENT",
+        /// `RATE_LIMIT_PENDING_TOTAL`
+        RateLimitPendingTotal = "RATE_LIMIT_PENDING_TOTAL",
+        /// `RATE_LIMIT_QUEUE_FULL`
+        RateLimitQueueFull = "RATE_LIMIT_QUEUE_FULL",
+        /// `RATE_LIMIT_HOURLY`
+        RateLimitHourly = "RATE_LIMIT_HOURLY",
+        /// `RATE_LIMIT_DAILY`
+        RateLimitDaily = "RATE_LIMIT_DAILY",
+    }
 }
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR"]
-    #[doc = ""] #[doc = " Wire type `TaskStatus`."] pub enum TaskStatus { #[doc =
-    " `QUEUED`"] Queued = "QUEUED", #[doc = " `INIT`"] Init = "INIT", #[doc =
-    " `RUNNING`"] Running = "RUNNING", #[doc = " `WAIT_SKILL`"] WaitSkill = "WAIT_SKILL",
-    #[doc = " `WAIT_USER`"] WaitUser = "WAIT_USER", #[doc = " `END`"] End = "END", #[doc
-    = " `KILL`"] Kill = "KILL", #[doc = " `ERROR`"] Error = "ERROR" }
+    /// 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR
+    ///
+    /// Wire type `TaskStatus`.
+    pub enum TaskStatus {
+        /// `QUEUED`
+        Queued = "QUEUED",
+        /// `INIT`
+        Init = "INIT",
+        /// `RUNNING`
+        Running = "RUNNING",
+        /// `WAIT_SKILL`
+        WaitSkill = "WAIT_SKILL",
+        /// `WAIT_USER`
+        WaitUser = "WAIT_USER",
+        /// `END`
+        End = "END",
+        /// `KILL`
+        Kill = "KILL",
+        /// `ERROR`
+        Error = "ERROR",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -332,13 +332,27 @@ impl TaskMessage {
 impl ::open1688_core::de::Lenient for TaskMessage {}
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR"]
-    #[doc = ""] #[doc = " Wire type `TaskStatus`."] pub enum TaskStatus { #[doc =
-    " `QUEUED`"] Queued = "QUEUED", #[doc = " `INIT`"] Init = "INIT", #[doc =
-    " `RUNNING`"] Running = "RUNNING", #[doc = " `WAIT_SKILL`"] WaitSkill = "WAIT_SKILL",
-    #[doc = " `WAIT_USER`"] WaitUser = "WAIT_USER", #[doc = " `END`"] End = "END", #[doc
-    = " `KILL`"] Kill = "KILL", #[doc = " `ERROR`"] Error = "ERROR" }
+    /// 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR
+    ///
+    /// Wire type `TaskStatus`.
+    pub enum TaskStatus {
+        /// `QUEUED`
+        Queued = "QUEUED",
+        /// `INIT`
+        Init = "INIT",
+        /// `RUNNING`
+        Running = "RUNNING",
+        /// `WAIT_SKILL`
+        WaitSkill = "WAIT_SKILL",
+        /// `WAIT_USER`
+        WaitUser = "WAIT_USER",
+        /// `END`
+        End = "END",
+        /// `KILL`
+        Kill = "KILL",
+        /// `ERROR`
+        Error = "ERROR",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -17,13 +17,10 @@ pub use fenxiao_product_info_get::{
 /// The `com.alibaba.fenxiao` APIs, from [`crate::Client::fenxiao`].
 #[derive(Clone, Copy, Debug)]
 pub struct FenxiaoApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> FenxiaoApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl FenxiaoApi<'_> {
     /// Link a 1688 offer to a downstream (external) item (listing relation)
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.add-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.add-1))

@@ -23,13 +23,10 @@ pub use product_search_query_product_detail::{
 /// The `com.alibaba.fenxiao.crossborder` APIs, from [`crate::Client::fenxiao_crossborder`].
 #[derive(Clone, Copy, Debug)]
 pub struct FenxiaoCrossborderApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> FenxiaoCrossborderApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl FenxiaoCrossborderApi<'_> {
     /// Get a category in a given language, with its children
     ///
     /// API `com.alibaba.fenxiao.crossborder:category.translation.getById-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:category.translation.getById-1))

@@ -9,13 +9,10 @@ pub use cross_similar_offer_search::{
 /// The `com.alibaba.linkplus` APIs, from [`crate::Client::linkplus`].
 #[derive(Clone, Copy, Debug)]
 pub struct LinkplusApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> LinkplusApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl LinkplusApi<'_> {
     /// Search similar 1688 offers by picture URL (cross-border LinkPlus)
     ///
     /// API `com.alibaba.linkplus:alibaba.cross.similar.offer.search-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.linkplus:alibaba.cross.similar.offer.search-1))

@@ -28,13 +28,10 @@ pub use trade_get_logistics_trace_info_buyer_view::{
 /// The `com.alibaba.logistics` APIs, from [`crate::Client::logistics`].
 #[derive(Clone, Copy, Debug)]
 pub struct LogisticsApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> LogisticsApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl LogisticsApi<'_> {
     /// Ship orders that need no logistics (seller side)
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1))

@@ -1070,19 +1070,37 @@ impl LogisticsSender {
 impl ::open1688_core::de::Lenient for LogisticsSender {}
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 物流状态：WAITACCEPT 未受理, CANCEL 已撤销, ACCEPT 已受理, TRANSPORT 运输中, NOGET 揽件失败, SIGN 已签收, UNSIGN 签收异常"]
-    #[doc = ""] #[doc = " Wire type `LogisticsStatus`."] pub enum LogisticsStatus { #[doc
-    = " `WAITACCEPT`"] Waitaccept = "WAITACCEPT", #[doc = " `CANCEL`"] Cancel = "CANCEL",
-    #[doc = " `ACCEPT`"] Accept = "ACCEPT", #[doc = " `TRANSPORT`"] Transport =
-    "TRANSPORT", #[doc = " `NOGET`"] Noget = "NOGET", #[doc = " `SIGN`"] Sign = "SIGN",
-    #[doc = " `UNSIGN`"] Unsign = "UNSIGN" }
+    /// 物流状态：WAITACCEPT 未受理, CANCEL 已撤销, ACCEPT 已受理, TRANSPORT 运输中, NOGET 揽件失败, SIGN 已签收, UNSIGN 签收异常
+    ///
+    /// Wire type `LogisticsStatus`.
+    pub enum LogisticsStatus {
+        /// `WAITACCEPT`
+        Waitaccept = "WAITACCEPT",
+        /// `CANCEL`
+        Cancel = "CANCEL",
+        /// `ACCEPT`
+        Accept = "ACCEPT",
+        /// `TRANSPORT`
+        Transport = "TRANSPORT",
+        /// `NOGET`
+        Noget = "NOGET",
+        /// `SIGN`
+        Sign = "SIGN",
+        /// `UNSIGN`
+        Unsign = "UNSIGN",
+    }
 }
 
 ::open1688_core::string_enum! {
-    #[doc = " 站点：1688 或 alibaba（国际站）"] #[doc = ""] #[doc =
-    " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc
-    = " `alibaba`"] Alibaba = "alibaba" }
+    /// 站点：1688 或 alibaba（国际站）
+    ///
+    /// Wire type `WebSite`.
+    pub enum WebSite {
+        /// `1688`
+        V1688 = "1688",
+        /// `alibaba`
+        Alibaba = "alibaba",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -15,13 +15,10 @@ pub use push_query_message_list::{
 /// The `cn.alibaba.open` APIs, from [`crate::Client::open`].
 #[derive(Clone, Copy, Debug)]
 pub struct OpenApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> OpenApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl OpenApi<'_> {
     /// Pull failed push messages (cursor style, auto-confirmed)
     ///
     /// API `cn.alibaba.open:push.cursor.messageList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.cursor.messageList-1))

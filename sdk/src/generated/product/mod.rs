@@ -37,13 +37,10 @@ pub use product_unfollow_crossborder::{
 /// The `com.alibaba.product` APIs, from [`crate::Client::product`].
 #[derive(Clone, Copy, Debug)]
 pub struct ProductApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> ProductApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl ProductApi<'_> {
     /// Get the attributes of a leaf category
     ///
     /// API `com.alibaba.product:alibaba.category.attribute.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.attribute.get-1))

@@ -203,8 +203,15 @@ impl ProductOperateResult {
 impl ::open1688_core::de::Lenient for ProductOperateResult {}
 
 ::open1688_core::string_enum! {
-    #[doc = " 站点"] #[doc = ""] #[doc = " Wire type `WebSite`."] pub enum WebSite {
-    #[doc = " `1688`"] V1688 = "1688", #[doc = " `alibaba`"] Alibaba = "alibaba" }
+    /// 站点
+    ///
+    /// Wire type `WebSite`.
+    pub enum WebSite {
+        /// `1688`
+        V1688 = "1688",
+        /// `alibaba`
+        Alibaba = "alibaba",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

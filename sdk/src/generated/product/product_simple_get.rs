@@ -2540,9 +2540,15 @@ impl SkuIntelligentInfo {
 impl ::open1688_core::de::Lenient for SkuIntelligentInfo {}
 
 ::open1688_core::string_enum! {
-    #[doc = " 站点：1688 为中国站，alibaba 为国际站"] #[doc = ""] #[doc =
-    " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc
-    = " `alibaba`"] Alibaba = "alibaba" }
+    /// 站点：1688 为中国站，alibaba 为国际站
+    ///
+    /// Wire type `WebSite`.
+    pub enum WebSite {
+        /// `1688`
+        V1688 = "1688",
+        /// `alibaba`
+        Alibaba = "alibaba",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -9,13 +9,10 @@ pub use cross_sync_product_list_pushed::{
 /// The `com.alibaba.product.push` APIs, from [`crate::Client::product_push`].
 #[derive(Clone, Copy, Debug)]
 pub struct ProductPushApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> ProductPushApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl ProductPushApi<'_> {
     /// Add products to the cross-border listing list (create listing relations)
     ///
     /// API `com.alibaba.product.push:alibaba.cross.syncProductListPushed-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product.push:alibaba.cross.syncProductListPushed-1))

@@ -3,16 +3,14 @@
 pub mod current_time_millis;
 
 pub use current_time_millis::{CurrentTimeMillisRequest, CurrentTimeMillisResponse};
+
 /// The `system` APIs, from [`crate::Client::system`].
 #[derive(Clone, Copy, Debug)]
 pub struct SystemApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> SystemApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl SystemApi<'_> {
     /// Get the gateway server time (epoch milliseconds)
     ///
     /// API `system:currentTimeMillis-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system:currentTimeMillis-1))

@@ -217,9 +217,15 @@ pub struct GetTokenResponse {
 }
 
 ::open1688_core::string_enum! {
-    #[doc = " OAuth2 授权类型"] #[doc = ""] #[doc = " Wire type `GrantType`."] pub
-    enum GrantType { #[doc = " `authorization_code`"] AuthorizationCode =
-    "authorization_code", #[doc = " `refresh_token`"] RefreshToken = "refresh_token" }
+    /// OAuth2 授权类型
+    ///
+    /// Wire type `GrantType`.
+    pub enum GrantType {
+        /// `authorization_code`
+        AuthorizationCode = "authorization_code",
+        /// `refresh_token`
+        RefreshToken = "refresh_token",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

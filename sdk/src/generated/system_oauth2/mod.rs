@@ -5,16 +5,14 @@ pub mod postpone_token;
 
 pub use get_token::{GetTokenRequest, GetTokenResponse};
 pub use postpone_token::{PostponeTokenRequest, PostponeTokenResponse};
+
 /// The `system.oauth2` APIs, from [`crate::Client::system_oauth2`].
 #[derive(Clone, Copy, Debug)]
 pub struct SystemOauth2Api<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> SystemOauth2Api<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl SystemOauth2Api<'_> {
     /// Exchange an authorization code (or a refresh token) for an access token
     ///
     /// API `system.oauth2:getToken-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:getToken-1))

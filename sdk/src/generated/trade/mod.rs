@@ -93,13 +93,10 @@ pub use trade_upload_refund_voucher::{
 /// The `com.alibaba.trade` APIs, from [`crate::Client::trade`].
 #[derive(Clone, Copy, Debug)]
 pub struct TradeApi<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
-impl<'a> TradeApi<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
+impl TradeApi<'_> {
     /// Get a cashier (payment) URL for one or more orders
     ///
     /// API `com.alibaba.trade:alibaba.alipay.url.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.alipay.url.get-1))

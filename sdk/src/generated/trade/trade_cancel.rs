@@ -105,16 +105,29 @@ pub struct TradeCancelResponse {
 }
 
 ::open1688_core::string_enum! {
-    #[doc = " 取消原因"] #[doc = ""] #[doc = " Wire type `CancelReason`."] pub enum
-    CancelReason { #[doc = " `buyerCancel`"] BuyerCancel = "buyerCancel", #[doc =
-    " `sellerGoodsLack`"] SellerGoodsLack = "sellerGoodsLack", #[doc = " `other`"] Other
-    = "other" }
+    /// 取消原因
+    ///
+    /// Wire type `CancelReason`.
+    pub enum CancelReason {
+        /// `buyerCancel`
+        BuyerCancel = "buyerCancel",
+        /// `sellerGoodsLack`
+        SellerGoodsLack = "sellerGoodsLack",
+        /// `other`
+        Other = "other",
+    }
 }
 
 ::open1688_core::string_enum! {
-    #[doc = " 站点：1688 或 alibaba（国际站）"] #[doc = ""] #[doc =
-    " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc
-    = " `alibaba`"] Alibaba = "alibaba" }
+    /// 站点：1688 或 alibaba（国际站）
+    ///
+    /// Wire type `WebSite`.
+    pub enum WebSite {
+        /// `1688`
+        V1688 = "1688",
+        /// `alibaba`
+        Alibaba = "alibaba",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

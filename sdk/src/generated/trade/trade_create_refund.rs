@@ -167,21 +167,33 @@ pub struct TradeCreateRefundResponse {
 }
 
 ::open1688_core::string_enum! {
-    #[doc = " 退款 / 退款退货"] #[doc = ""] #[doc = " Wire type `DisputeRequest`."]
-    pub enum DisputeRequest { #[doc = " `refund`"] Refund = "refund", #[doc =
-    " `returnRefund`"] ReturnRefund = "returnRefund" }
+    /// 退款 / 退款退货
+    ///
+    /// Wire type `DisputeRequest`.
+    pub enum DisputeRequest {
+        /// `refund`
+        Refund = "refund",
+        /// `returnRefund`
+        ReturnRefund = "returnRefund",
+    }
 }
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货（未确认完成交易）, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货。交易完成前为售中，完成后为售后。"]
-    #[doc = ""] #[doc = " Wire type `GoodsStatus`."] pub enum GoodsStatus { #[doc =
-    " `refundWaitSellerSend`"] RefundWaitSellerSend = "refundWaitSellerSend", #[doc =
-    " `refundWaitBuyerReceive`"] RefundWaitBuyerReceive = "refundWaitBuyerReceive", #[doc
-    = " `refundBuyerReceived`"] RefundBuyerReceived = "refundBuyerReceived", #[doc =
-    " `aftersaleBuyerNotReceived`"] AftersaleBuyerNotReceived =
-    "aftersaleBuyerNotReceived", #[doc = " `aftersaleBuyerReceived`"]
-    AftersaleBuyerReceived = "aftersaleBuyerReceived" }
+    /// 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货（未确认完成交易）, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货。交易完成前为售中，完成后为售后。
+    ///
+    /// Wire type `GoodsStatus`.
+    pub enum GoodsStatus {
+        /// `refundWaitSellerSend`
+        RefundWaitSellerSend = "refundWaitSellerSend",
+        /// `refundWaitBuyerReceive`
+        RefundWaitBuyerReceive = "refundWaitBuyerReceive",
+        /// `refundBuyerReceived`
+        RefundBuyerReceived = "refundBuyerReceived",
+        /// `aftersaleBuyerNotReceived`
+        AftersaleBuyerNotReceived = "aftersaleBuyerNotReceived",
+        /// `aftersaleBuyerReceived`
+        AftersaleBuyerReceived = "aftersaleBuyerReceived",
+    }
 }
 
 /// 子订单退货数量

@@ -4228,28 +4228,51 @@ impl OrderReceiverInfo {
 impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose"]
-    #[doc = ""] #[doc = " Wire type `OrderRefundStatus`."] pub enum OrderRefundStatus {
-    #[doc = " `waitselleragree`"] Waitselleragree = "waitselleragree", #[doc =
-    " `waitbuyermodify`"] Waitbuyermodify = "waitbuyermodify", #[doc =
-    " `waitbuyersend`"] Waitbuyersend = "waitbuyersend", #[doc = " `waitsellerreceive`"]
-    Waitsellerreceive = "waitsellerreceive", #[doc = " `refundsuccess`"] Refundsuccess =
-    "refundsuccess", #[doc = " `refundclose`"] Refundclose = "refundclose" }
+    /// 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose
+    ///
+    /// Wire type `OrderRefundStatus`.
+    pub enum OrderRefundStatus {
+        /// `waitselleragree`
+        Waitselleragree = "waitselleragree",
+        /// `waitbuyermodify`
+        Waitbuyermodify = "waitbuyermodify",
+        /// `waitbuyersend`
+        Waitbuyersend = "waitbuyersend",
+        /// `waitsellerreceive`
+        Waitsellerreceive = "waitsellerreceive",
+        /// `refundsuccess`
+        Refundsuccess = "refundsuccess",
+        /// `refundclose`
+        Refundclose = "refundclose",
+    }
 }
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 交易状态：waitbuyerpay 等待买家付款, waitsellersend 等待卖家发货, waitlogisticstakein 等待物流公司揽件, waitbuyerreceive 等待买家收货, waitbuyersign 等待买家签收, signinsuccess 买家已签收, confirm_goods 已收货, success 交易成功, cancel 交易取消, terminated 交易终止；可能出现其他未枚举状态"]
-    #[doc = ""] #[doc = " Wire type `OrderStatus`."] pub enum OrderStatus { #[doc =
-    " `waitbuyerpay`"] Waitbuyerpay = "waitbuyerpay", #[doc = " `waitsellersend`"]
-    Waitsellersend = "waitsellersend", #[doc = " `waitlogisticstakein`"]
-    Waitlogisticstakein = "waitlogisticstakein", #[doc = " `waitbuyerreceive`"]
-    Waitbuyerreceive = "waitbuyerreceive", #[doc = " `waitbuyersign`"] Waitbuyersign =
-    "waitbuyersign", #[doc = " `signinsuccess`"] Signinsuccess = "signinsuccess", #[doc =
-    " `confirm_goods`"] ConfirmGoods = "confirm_goods", #[doc = " `success`"] Success =
-    "success", #[doc = " `cancel`"] Cancel = "cancel", #[doc = " `terminated`"]
-    Terminated = "terminated" }
+    /// 交易状态：waitbuyerpay 等待买家付款, waitsellersend 等待卖家发货, waitlogisticstakein 等待物流公司揽件, waitbuyerreceive 等待买家收货, waitbuyersign 等待买家签收, signinsuccess 买家已签收, confirm_goods 已收货, success 交易成功, cancel 交易取消, terminated 交易终止；可能出现其他未枚举状态
+    ///
+    /// Wire type `OrderStatus`.
+    pub enum OrderStatus {
+        /// `waitbuyerpay`
+        Waitbuyerpay = "waitbuyerpay",
+        /// `waitsellersend`
+        Waitsellersend = "waitsellersend",
+        /// `waitlogisticstakein`
+        Waitlogisticstakein = "waitlogisticstakein",
+        /// `waitbuyerreceive`
+        Waitbuyerreceive = "waitbuyerreceive",
+        /// `waitbuyersign`
+        Waitbuyersign = "waitbuyersign",
+        /// `signinsuccess`
+        Signinsuccess = "signinsuccess",
+        /// `confirm_goods`
+        ConfirmGoods = "confirm_goods",
+        /// `success`
+        Success = "success",
+        /// `cancel`
+        Cancel = "cancel",
+        /// `terminated`
+        Terminated = "terminated",
+    }
 }
 
 /// 跨境地址扩展信息
@@ -6770,9 +6793,15 @@ impl TradeTermsInfo {
 impl ::open1688_core::de::Lenient for TradeTermsInfo {}
 
 ::open1688_core::string_enum! {
-    #[doc = " 站点：1688 或 alibaba（国际站）"] #[doc = ""] #[doc =
-    " Wire type `WebSite`."] pub enum WebSite { #[doc = " `1688`"] V1688 = "1688", #[doc
-    = " `alibaba`"] Alibaba = "alibaba" }
+    /// 站点：1688 或 alibaba（国际站）
+    ///
+    /// Wire type `WebSite`.
+    pub enum WebSite {
+        /// `1688`
+        V1688 = "1688",
+        /// `alibaba`
+        Alibaba = "alibaba",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -55,15 +55,21 @@ pub struct TradeGetMaxRefundFeeResponse {
 }
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货"]
-    #[doc = ""] #[doc = " Wire type `GoodsStatus`."] pub enum GoodsStatus { #[doc =
-    " `refundWaitSellerSend`"] RefundWaitSellerSend = "refundWaitSellerSend", #[doc =
-    " `refundWaitBuyerReceive`"] RefundWaitBuyerReceive = "refundWaitBuyerReceive", #[doc
-    = " `refundBuyerReceived`"] RefundBuyerReceived = "refundBuyerReceived", #[doc =
-    " `aftersaleBuyerNotReceived`"] AftersaleBuyerNotReceived =
-    "aftersaleBuyerNotReceived", #[doc = " `aftersaleBuyerReceived`"]
-    AftersaleBuyerReceived = "aftersaleBuyerReceived" }
+    /// 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货
+    ///
+    /// Wire type `GoodsStatus`.
+    pub enum GoodsStatus {
+        /// `refundWaitSellerSend`
+        RefundWaitSellerSend = "refundWaitSellerSend",
+        /// `refundWaitBuyerReceive`
+        RefundWaitBuyerReceive = "refundWaitBuyerReceive",
+        /// `refundBuyerReceived`
+        RefundBuyerReceived = "refundBuyerReceived",
+        /// `aftersaleBuyerNotReceived`
+        AftersaleBuyerNotReceived = "aftersaleBuyerNotReceived",
+        /// `aftersaleBuyerReceived`
+        AftersaleBuyerReceived = "aftersaleBuyerReceived",
+    }
 }
 
 /// 最大可退金额 (OpMaxRefundFeeModel)

@@ -414,17 +414,53 @@ pub struct TradeGetSellerOrderListResponse {
 }
 
 ::open1688_core::string_enum! {
-    #[doc = " 订单业务类型（同 getBuyerOrderList）"] #[doc = ""] #[doc =
-    " Wire type `BizType`."] pub enum BizType { #[doc = " `cn`"] Cn = "cn", #[doc =
-    " `ws`"] Ws = "ws", #[doc = " `yp`"] Yp = "yp", #[doc = " `yf`"] Yf = "yf", #[doc =
-    " `fs`"] Fs = "fs", #[doc = " `cz`"] Cz = "cz", #[doc = " `ag`"] Ag = "ag", #[doc =
-    " `hp`"] Hp = "hp", #[doc = " `gc`"] Gc = "gc", #[doc = " `supply`"] Supply =
-    "supply", #[doc = " `nyg`"] Nyg = "nyg", #[doc = " `factory`"] Factory = "factory",
-    #[doc = " `quick`"] Quick = "quick", #[doc = " `xiangpin`"] Xiangpin = "xiangpin",
-    #[doc = " `nest`"] Nest = "nest", #[doc = " `f2f`"] F2f = "f2f", #[doc = " `cyfw`"]
-    Cyfw = "cyfw", #[doc = " `sp`"] Sp = "sp", #[doc = " `wg`"] Wg = "wg", #[doc =
-    " `factorysamp`"] Factorysamp = "factorysamp", #[doc = " `factorybig`"] Factorybig =
-    "factorybig" }
+    /// 订单业务类型（同 getBuyerOrderList）
+    ///
+    /// Wire type `BizType`.
+    pub enum BizType {
+        /// `cn`
+        Cn = "cn",
+        /// `ws`
+        Ws = "ws",
+        /// `yp`
+        Yp = "yp",
+        /// `yf`
+        Yf = "yf",
+        /// `fs`
+        Fs = "fs",
+        /// `cz`
+        Cz = "cz",
+        /// `ag`
+        Ag = "ag",
+        /// `hp`
+        Hp = "hp",
+        /// `gc`
+        Gc = "gc",
+        /// `supply`
+        Supply = "supply",
+        /// `nyg`
+        Nyg = "nyg",
+        /// `factory`
+        Factory = "factory",
+        /// `quick`
+        Quick = "quick",
+        /// `xiangpin`
+        Xiangpin = "xiangpin",
+        /// `nest`
+        Nest = "nest",
+        /// `f2f`
+        F2f = "f2f",
+        /// `cyfw`
+        Cyfw = "cyfw",
+        /// `sp`
+        Sp = "sp",
+        /// `wg`
+        Wg = "wg",
+        /// `factorysamp`
+        Factorysamp = "factorysamp",
+        /// `factorybig`
+        Factorybig = "factorybig",
+    }
 }
 
 /// 采购单详情
@@ -4516,28 +4552,51 @@ impl OrderReceiverInfo {
 impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose"]
-    #[doc = ""] #[doc = " Wire type `OrderRefundStatus`."] pub enum OrderRefundStatus {
-    #[doc = " `waitselleragree`"] Waitselleragree = "waitselleragree", #[doc =
-    " `waitbuyermodify`"] Waitbuyermodify = "waitbuyermodify", #[doc =
-    " `waitbuyersend`"] Waitbuyersend = "waitbuyersend", #[doc = " `waitsellerreceive`"]
-    Waitsellerreceive = "waitsellerreceive", #[doc = " `refundsuccess`"] Refundsuccess =
-    "refundsuccess", #[doc = " `refundclose`"] Refundclose = "refundclose" }
+    /// 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose
+    ///
+    /// Wire type `OrderRefundStatus`.
+    pub enum OrderRefundStatus {
+        /// `waitselleragree`
+        Waitselleragree = "waitselleragree",
+        /// `waitbuyermodify`
+        Waitbuyermodify = "waitbuyermodify",
+        /// `waitbuyersend`
+        Waitbuyersend = "waitbuyersend",
+        /// `waitsellerreceive`
+        Waitsellerreceive = "waitsellerreceive",
+        /// `refundsuccess`
+        Refundsuccess = "refundsuccess",
+        /// `refundclose`
+        Refundclose = "refundclose",
+    }
 }
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 交易状态：waitbuyerpay 等待买家付款, waitsellersend 等待卖家发货, waitlogisticstakein 等待物流公司揽件, waitbuyerreceive 等待买家收货, waitbuyersign 等待买家签收, signinsuccess 买家已签收, confirm_goods 已收货, success 交易成功, cancel 交易取消, terminated 交易终止；可能出现其他未枚举状态"]
-    #[doc = ""] #[doc = " Wire type `OrderStatus`."] pub enum OrderStatus { #[doc =
-    " `waitbuyerpay`"] Waitbuyerpay = "waitbuyerpay", #[doc = " `waitsellersend`"]
-    Waitsellersend = "waitsellersend", #[doc = " `waitlogisticstakein`"]
-    Waitlogisticstakein = "waitlogisticstakein", #[doc = " `waitbuyerreceive`"]
-    Waitbuyerreceive = "waitbuyerreceive", #[doc = " `waitbuyersign`"] Waitbuyersign =
-    "waitbuyersign", #[doc = " `signinsuccess`"] Signinsuccess = "signinsuccess", #[doc =
-    " `confirm_goods`"] ConfirmGoods = "confirm_goods", #[doc = " `success`"] Success =
-    "success", #[doc = " `cancel`"] Cancel = "cancel", #[doc = " `terminated`"]
-    Terminated = "terminated" }
+    /// 交易状态：waitbuyerpay 等待买家付款, waitsellersend 等待卖家发货, waitlogisticstakein 等待物流公司揽件, waitbuyerreceive 等待买家收货, waitbuyersign 等待买家签收, signinsuccess 买家已签收, confirm_goods 已收货, success 交易成功, cancel 交易取消, terminated 交易终止；可能出现其他未枚举状态
+    ///
+    /// Wire type `OrderStatus`.
+    pub enum OrderStatus {
+        /// `waitbuyerpay`
+        Waitbuyerpay = "waitbuyerpay",
+        /// `waitsellersend`
+        Waitsellersend = "waitsellersend",
+        /// `waitlogisticstakein`
+        Waitlogisticstakein = "waitlogisticstakein",
+        /// `waitbuyerreceive`
+        Waitbuyerreceive = "waitbuyerreceive",
+        /// `waitbuyersign`
+        Waitbuyersign = "waitbuyersign",
+        /// `signinsuccess`
+        Signinsuccess = "signinsuccess",
+        /// `confirm_goods`
+        ConfirmGoods = "confirm_goods",
+        /// `success`
+        Success = "success",
+        /// `cancel`
+        Cancel = "cancel",
+        /// `terminated`
+        Terminated = "terminated",
+    }
 }
 
 /// 跨境地址扩展信息

@@ -2143,14 +2143,23 @@ impl RefundOperation {
 impl ::open1688_core::de::Lenient for RefundOperation {}
 
 ::open1688_core::string_enum! {
-    #[doc =
-    " 退款状态：等待卖家同意, 退款成功, 退款关闭, 待买家修改, 等待买家退货, 等待卖家确认收货"]
-    #[doc = ""] #[doc = " Wire type `RefundStatus`."] pub enum RefundStatus { #[doc =
-    " `waitselleragree`"] Waitselleragree = "waitselleragree", #[doc =
-    " `refundsuccess`"] Refundsuccess = "refundsuccess", #[doc = " `refundclose`"]
-    Refundclose = "refundclose", #[doc = " `waitbuyermodify`"] Waitbuyermodify =
-    "waitbuyermodify", #[doc = " `waitbuyersend`"] Waitbuyersend = "waitbuyersend", #[doc
-    = " `waitsellerreceive`"] Waitsellerreceive = "waitsellerreceive" }
+    /// 退款状态：等待卖家同意, 退款成功, 退款关闭, 待买家修改, 等待买家退货, 等待卖家确认收货
+    ///
+    /// Wire type `RefundStatus`.
+    pub enum RefundStatus {
+        /// `waitselleragree`
+        Waitselleragree = "waitselleragree",
+        /// `refundsuccess`
+        Refundsuccess = "refundsuccess",
+        /// `refundclose`
+        Refundclose = "refundclose",
+        /// `waitbuyermodify`
+        Waitbuyermodify = "waitbuyermodify",
+        /// `waitbuyersend`
+        Waitbuyersend = "waitbuyersend",
+        /// `waitsellerreceive`
+        Waitsellerreceive = "waitsellerreceive",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.

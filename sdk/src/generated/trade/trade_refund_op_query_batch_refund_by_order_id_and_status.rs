@@ -2226,9 +2226,15 @@ impl RefundOperation {
 impl ::open1688_core::de::Lenient for RefundOperation {}
 
 ::open1688_core::string_enum! {
-    #[doc = " 1 活动（退款中）, 3 退款成功"] #[doc = ""] #[doc =
-    " Wire type `RefundQueryType`."] pub enum RefundQueryType { #[doc = " `1`"] V1 = "1",
-    #[doc = " `3`"] V3 = "3" }
+    /// 1 活动（退款中）, 3 退款成功
+    ///
+    /// Wire type `RefundQueryType`.
+    pub enum RefundQueryType {
+        /// `1`
+        V1 = "1",
+        /// `3`
+        V3 = "3",
+    }
 }
 
 /// This API as data, for tools that work with APIs by name.
