@@ -197,5 +197,50 @@ mod tests {
         assert_eq!(variant("alibaba"), "Alibaba");
         assert_eq!(variant("WAIT_BUYER_PAY"), "WaitBuyerPay");
         assert_eq!(variant(""), "Empty");
+        assert_eq!(variant("self"), "SelfValue");
+        assert_eq!(variant("SELF"), "SelfValue");
+        assert_eq!(variant("member expired"), "MemberExpired");
+        assert_eq!(
+            variant("unknown"),
+            "Unknown",
+            "lower reports this collision"
+        );
+    }
+
+    #[test]
+    fn names_without_letters_are_empty() {
+        // lower reports these rather than emitting an empty identifier
+        assert_eq!(field("_"), "");
+        assert_eq!(field("$"), "");
+        assert_eq!(namespace_module("com.alibaba._"), "");
+        assert_eq!(field("_id"), "id");
+        assert_eq!(field("2ndPrice"), "n2nd_price");
+        assert_eq!(camel("2ndPrice"), "V2ndPrice");
+    }
+
+    #[test]
+    fn rust_names() {
+        for ok in ["order_flow", "r#type", "r#match", "x2", "_private", "a_b_c"] {
+            assert!(is_snake_identifier(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "type",
+            "self",
+            "r#self",
+            "r#crate",
+            "_",
+            "2fast",
+            "OrderFlow",
+            "a__b",
+            "a-b",
+            "r#",
+        ] {
+            assert!(!is_snake_identifier(bad), "{bad}");
+        }
+        assert!(
+            is_identifier("OrderFlow"),
+            "an identifier, if not snake_case"
+        );
     }
 }

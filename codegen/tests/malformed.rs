@@ -192,6 +192,8 @@ malformed! {
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /example_response/total: example value "many" does not fit type "long""#;
     example_list_item_of_the_wrong_type: spec(r#""response": [{"name": "skus", "type": "array<map<decimal>>"}], "example_response": {"skus": [{"S": 9.9}, {"M": true}]}"#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /example_response/skus/1/M: example value true does not fit type "decimal""#;
+    example_pointer_is_escaped: spec(r#""response": [{"name": "prices", "type": "map<long>"}], "example_response": {"prices": {"S/M~L": "cheap"}}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /example_response/prices/S~1M~0L: example value "cheap" does not fit type "long""#;
     example_enum_not_a_string: spec(r#""response": [{"name": "site", "type": "WebSite"}], "types": {"WebSite": {"enum": ["1688"]}}, "example_response": {"site": 1688}"#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /example_response/site: example value 1688 does not fit type "WebSite""#;
     example_not_an_object: spec(r#""response": [{"name": "total", "type": "long"}], "example_response": [{"total": 1}]"#) =>
