@@ -1,4 +1,5 @@
-//! Staleness: the committed generated code (the SDK's and the golden crate's) must be exactly
+//! Staleness: the committed generated code (the SDK's, the mock's catalogue and the golden
+//! crate's) must be exactly
 //! what the generator makes of the committed specs, so that plain `cargo test` catches a spec
 //! or generator change whose output was not regenerated. `cargo xtask check` does the same.
 
@@ -34,13 +35,14 @@ fn generated_code_is_fresh() {
     );
 }
 
-/// The two targets are where `cargo xtask` and this test look: the SDK and the golden crate.
+/// The targets are where `cargo xtask` and this test look: the SDK, the mock gateway's
+/// catalogue and the golden crate.
 #[test]
-fn targets_are_the_sdk_and_the_golden_crate() {
+fn targets_are_the_sdk_the_mock_and_the_golden_crate() {
     let root = common::workspace_root();
     let targets = targets();
     let labels: Vec<&str> = targets.iter().map(|(l, _)| *l).collect();
-    assert_eq!(labels, ["sdk", "golden"]);
+    assert_eq!(labels, ["sdk", "mock", "golden"]);
     for (label, target) in &targets {
         assert!(
             root.join(&target.specs).is_dir(),
@@ -53,5 +55,9 @@ fn targets_are_the_sdk_and_the_golden_crate() {
             target.crate_dir.display()
         );
     }
-    assert_eq!(targets[1].1.specs, std::path::Path::new(common::FIXTURES));
+    assert_eq!(
+        targets[1].1.specs, targets[0].1.specs,
+        "the mock knows exactly the SDK's APIs"
+    );
+    assert_eq!(targets[2].1.specs, std::path::Path::new(common::FIXTURES));
 }

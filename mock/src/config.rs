@@ -140,8 +140,10 @@ impl MockGatewayBuilder {
         self
     }
 
-    /// Adds APIs to the catalogue, e.g. `open1688::apis()`. The OAuth endpoints
-    /// (`system.oauth2:getToken`, `postponeToken`) are built in.
+    /// Serves these APIs instead of the built-in catalogue ([`crate::CATALOGUE`], every API in
+    /// `api-specs/`), e.g. a hand-written test catalogue or `open1688::apis()` of a build with
+    /// fewer namespaces. The OAuth endpoints (`system.oauth2:getToken`, `postponeToken`) are
+    /// always served.
     pub fn apis(mut self, apis: impl IntoIterator<Item = &'static ApiDoc>) -> Self {
         self.apis.extend(apis);
         self
@@ -207,6 +209,9 @@ impl MockGatewayBuilder {
         if self.apps.is_empty() {
             self.apps
                 .push((DEFAULT_APP_KEY.to_owned(), Secret::new(DEFAULT_APP_SECRET)));
+        }
+        if self.apis.is_empty() {
+            self.apis.extend(crate::CATALOGUE);
         }
         let addr = self.addr;
         MockGateway::start(Gateway::new(self), addr).await

@@ -47,6 +47,8 @@
 
 mod answer;
 mod calls;
+#[rustfmt::skip]
+mod generated;
 mod config;
 pub mod faults;
 pub mod journal;
@@ -61,6 +63,8 @@ mod tokens;
 
 pub use config::{ApiRef, MockGatewayBuilder, Reply, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
 pub use faults::{Fault, Faults, Scope};
+/// Every API in `api-specs/`, embedded at build time: what the gateway serves by default.
+pub use generated::APIS as CATALOGUE;
 pub use journal::{FilePart, Journal, JournalEntry};
 pub use push::{send_push, PushReceipt, PushSignature};
 pub use server::MockGateway;

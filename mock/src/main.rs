@@ -35,10 +35,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    // TODO(lead): serve the SDK catalogue here with `.apis(open1688::apis())`, or retire this
-    // binary in favour of `open1688 mock` (cli/), which already does. Depending on `open1688`
-    // here would compile it twice in its own tests, as it dev-depends on this crate. Until then
-    // only the built-in OAuth endpoints are served; every other API is `gw.APIUnsupported`.
+    // Serves every API in api-specs/ (the built-in catalogue), plus the OAuth endpoints.
     let gateway = MockGateway::builder()
         .app(args.app_key.clone(), args.app_secret)
         .seed(args.seed)

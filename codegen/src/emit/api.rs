@@ -1,5 +1,6 @@
 //! One file per API: request, response, named types, catalogue entry, example test.
 
+use super::catalogue::{api_doc, api_info};
 use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident};
 use crate::ir::{Api, FieldIr, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
@@ -39,7 +40,16 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
     let request = request(api, &summary, &identity);
     let response = response(api, &id);
     let types = api.types.iter().map(|(name, t)| named_type(name, t));
-    let catalogue = catalogue(api, &summary, module);
+    let request_name = ident(&api.request);
+    let doc_value = api_doc(
+        api,
+        module,
+        quote!(<#request_name as ::open1688_core::Request>::API),
+    );
+    let catalogue = quote! {
+        /// This API as data, for tools that work with APIs by name.
+        pub static DOC: ::open1688_core::ApiDoc = #doc_value;
+    };
     let response_name = ident(&api.response);
     let example_test = api.example.as_ref().map(|_| {
         let message = format!(
@@ -80,13 +90,7 @@ fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
         quote! { #doc pub #ident: #ty, }
     });
     let (new_fn, setters) = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.");
-    let namespace = &api.namespace;
-    let wire_name = &api.name;
-    let version = api.version;
-    let protocol = &api.protocol;
-    let signed = api.signed;
-    let token = ident(api.token);
-    let idempotent = api.idempotent;
+    let info = api_info(api);
     let puts = api.params.iter().map(|f| {
         let wire = &f.wire;
         let field = ident(&f.ident);
@@ -118,15 +122,7 @@ fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
 
         impl ::open1688_core::Request for #name {
             type Response = #response;
-            const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-                namespace: #namespace,
-                name: #wire_name,
-                version: #version,
-                protocol: #protocol,
-                signed: #signed,
-                access_token: ::open1688_core::TokenMode::#token,
-                idempotent: #idempotent,
-            };
+            const API: ::open1688_core::ApiInfo<'static> = #info;
             fn write_params(&self, #params_arg: &mut ::open1688_core::Params) {
                 #(#puts)*
             }
@@ -289,32 +285,5 @@ fn named_type(name: &str, t: &TypeIr) -> TokenStream {
                 impl ::open1688_core::de::Lenient for #rust {}
             }
         }
-    }
-}
-
-fn catalogue(api: &Api, summary: &str, module: &str) -> TokenStream {
-    let request = ident(&api.request);
-    let doc_url = api.doc_url.clone().unwrap_or_default();
-    let method = format!("client.{module}().{}(..)", api.method);
-    let params = api.params.iter().map(|f| {
-        let (name, ty, required) = (&f.wire, &f.spec_ty, f.required);
-        let doc = f.doc.clone().unwrap_or_default();
-        quote! { ::open1688_core::ParamDoc { name: #name, ty: #ty, required: #required, doc: #doc } }
-    });
-    let example = match &api.example {
-        Some(e) => quote!(::std::option::Option::Some(#e)),
-        None => quote!(::std::option::Option::None),
-    };
-    let summary = api.summary.clone().unwrap_or_else(|| summary.to_owned());
-    quote! {
-        /// This API as data, for tools that work with APIs by name.
-        pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-            api: <#request as ::open1688_core::Request>::API,
-            summary: #summary,
-            doc_url: #doc_url,
-            method: #method,
-            params: &[#(#params),*],
-            example_response: #example,
-        };
     }
 }

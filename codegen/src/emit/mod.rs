@@ -1,10 +1,12 @@
 //! Emit: the model → token streams. Prints only what lowering decided.
 
 mod api;
+mod catalogue;
 mod common;
 mod namespace;
 mod root;
 
 pub use api::api_file;
+pub use catalogue::catalogue_file;
 pub use namespace::namespace_file;
-pub use root::{features_region, root_file};
+pub use root::{api_table, features_region, root_file};

@@ -65,3 +65,34 @@ pub fn features_region(model: &Model) -> String {
     }
     out
 }
+
+/// The Markdown table of every API, for the README.
+pub fn api_table(model: &Model) -> String {
+    let mut out = String::from("| API | method | user token | docs |\n|---|---|---|---|\n");
+    for ns in model.namespaces.values() {
+        let module = ns.module.trim_start_matches("r#");
+        for api in ns.apis.values() {
+            let summary = api
+                .summary
+                .as_deref()
+                .map(|s| format!(" — {}", s.replace('|', "\\|")))
+                .unwrap_or_default();
+            let token = match api.token {
+                "Required" => "required",
+                "Optional" => "optional",
+                _ => "none",
+            };
+            let docs = api
+                .doc_url
+                .as_deref()
+                .map(|u| format!("[docs]({u})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "| `{}`{summary} | `{module}().{}` | {token} | {docs} |\n",
+                api.id(),
+                api.method.trim_start_matches("r#")
+            ));
+        }
+    }
+    out
+}
