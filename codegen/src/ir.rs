@@ -101,6 +101,8 @@ pub struct FieldIr {
 pub enum Ty {
     /// `String`
     String,
+    /// `Secret`: a string that is a credential (`access_token`, `client_secret`, ...).
+    Secret,
     /// `bool`
     Bool,
     /// `i32`

@@ -226,7 +226,7 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
         FieldIr {
             wire: f.name.clone(),
             ident,
-            ty: resolve_ty(spec, &rust_types, &expr),
+            ty: secret_or(resolve_ty(spec, &rust_types, &expr), &f.name),
             spec_ty: f.ty.clone(),
             required: f.required,
             doc: f.doc.clone(),
@@ -303,6 +303,23 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
         example: spec.example_response.as_ref().map(|v| v.to_string()),
     };
     (diags.0.len() == before).then_some(api)
+}
+
+/// Wire names whose string values are credentials: typed `Secret`, so `Debug` never shows them.
+const SECRET_FIELDS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "refreshToken",
+    "client_secret",
+    "app_secret",
+];
+
+fn secret_or(ty: Ty, wire: &str) -> Ty {
+    if ty == Ty::String && SECRET_FIELDS.contains(&wire) {
+        Ty::Secret
+    } else {
+        ty
+    }
 }
 
 fn resolve_ty(spec: &Spec, rust: &BTreeMap<&str, String>, expr: &TypeExpr) -> Ty {

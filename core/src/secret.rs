@@ -51,6 +51,21 @@ impl From<&str> for Secret {
     }
 }
 
+/// Serializes the real value: serializing is an explicit act, e.g. to store a token response.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl crate::de::Lenient for Secret {}
+
+impl crate::ToParam for Secret {
+    fn to_param(&self) -> Result<Option<String>, String> {
+        Ok(Some(self.0.clone()))
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::de::lenient::<D, String>(d).map(Secret)

@@ -145,7 +145,11 @@ async fn one_typed_call_per_namespace() {
     )
     .refresh_token(refresh.expose());
     let tokens = client.system_oauth2().get_token(request).await.unwrap();
-    assert!(tokens.access_token.is_some());
+    let access = tokens.access_token.clone().expect("a new access token");
+    assert!(
+        !format!("{tokens:?}").contains(access.expose()),
+        "token responses never show tokens in Debug"
+    );
 
     // Sent with the typed request's JSON-encoded object param, and every call signed correctly.
     let search = mock

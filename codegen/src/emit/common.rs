@@ -66,6 +66,7 @@ pub fn doc_text(s: &str) -> String {
 pub fn rust_ty(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(::std::string::String),
+        Ty::Secret => quote!(::open1688_core::Secret),
         Ty::Bool => quote!(bool),
         Ty::Int => quote!(i32),
         Ty::Long => quote!(i64),
@@ -108,6 +109,10 @@ pub fn arg_ty(f: &FieldIr) -> (TokenStream, bool) {
     match (&f.ty, f.boxed) {
         (Ty::String, _) => (
             quote!(impl ::std::convert::Into<::std::string::String>),
+            true,
+        ),
+        (Ty::Secret, _) => (
+            quote!(impl ::std::convert::Into<::open1688_core::Secret>),
             true,
         ),
         _ => (rust_ty(&f.ty), false),

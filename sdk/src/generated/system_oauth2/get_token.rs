@@ -21,7 +21,7 @@ pub struct GetTokenRequest {
     /// app secret
     ///
     /// Wire name `client_secret`, type `string`, required.
-    pub client_secret: ::std::string::String,
+    pub client_secret: ::open1688_core::Secret,
     /// 临时授权码（grant_type=authorization_code 时必填）
     ///
     /// Wire name `code`, type `string`.
@@ -37,7 +37,7 @@ pub struct GetTokenRequest {
     /// 刷新令牌（grant_type=refresh_token 时必填）
     ///
     /// Wire name `refresh_token`, type `string`.
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
 }
 
 impl GetTokenRequest {
@@ -45,7 +45,7 @@ impl GetTokenRequest {
     pub fn new(
         grant_type: GrantType,
         client_id: impl ::std::convert::Into<::std::string::String>,
-        client_secret: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::open1688_core::Secret>,
     ) -> Self {
         Self {
             grant_type,
@@ -89,7 +89,7 @@ impl GetTokenRequest {
     /// Wire name `refresh_token`, type `string`.
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::open1688_core::Secret>,
     ) -> Self {
         self.refresh_token = ::std::option::Option::Some(value.into());
         self
@@ -130,7 +130,7 @@ pub struct GetTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::open1688_core::de::lenient"
     )]
-    pub access_token: ::std::option::Option<::std::string::String>,
+    pub access_token: ::std::option::Option<::open1688_core::Secret>,
     /// 刷新令牌，有效期约半年（need_refresh_token=true 时返回）
     ///
     /// Wire name `refresh_token`, type `string`.
@@ -139,7 +139,7 @@ pub struct GetTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::open1688_core::de::lenient"
     )]
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
     /// access_token 有效秒数；样例中为字符串 "36000"
     ///
     /// Wire name `expires_in`, type `long`.

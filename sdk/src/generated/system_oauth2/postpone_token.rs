@@ -17,24 +17,24 @@ pub struct PostponeTokenRequest {
     /// app secret
     ///
     /// Wire name `client_secret`, type `string`, required.
-    pub client_secret: ::std::string::String,
+    pub client_secret: ::open1688_core::Secret,
     /// 当前 refresh_token
     ///
     /// Wire name `refresh_token`, type `string`, required.
-    pub refresh_token: ::std::string::String,
+    pub refresh_token: ::open1688_core::Secret,
     /// 当前 access_token
     ///
     /// Wire name `access_token`, type `string`, required.
-    pub access_token: ::std::string::String,
+    pub access_token: ::open1688_core::Secret,
 }
 
 impl PostponeTokenRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
-        client_secret: impl ::std::convert::Into<::std::string::String>,
-        refresh_token: impl ::std::convert::Into<::std::string::String>,
-        access_token: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::open1688_core::Secret>,
+        refresh_token: impl ::std::convert::Into<::open1688_core::Secret>,
+        access_token: impl ::std::convert::Into<::open1688_core::Secret>,
     ) -> Self {
         Self {
             client_id: client_id.into(),
@@ -76,7 +76,7 @@ pub struct PostponeTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::open1688_core::de::lenient"
     )]
-    pub access_token: ::std::option::Option<::std::string::String>,
+    pub access_token: ::std::option::Option<::open1688_core::Secret>,
     /// 新的刷新令牌（旧的随即失效）
     ///
     /// Wire name `refresh_token`, type `string`.
@@ -85,7 +85,7 @@ pub struct PostponeTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::open1688_core::de::lenient"
     )]
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
     /// access_token 有效秒数（样例中为字符串）
     ///
     /// Wire name `expires_in`, type `long`.

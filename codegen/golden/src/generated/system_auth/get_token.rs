@@ -15,7 +15,7 @@ pub struct GetTokenRequest {
     /// Wire name `code`, type `string`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `refresh_token`, type `string`.
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
 }
 
 impl GetTokenRequest {
@@ -44,7 +44,7 @@ impl GetTokenRequest {
     /// Wire name `refresh_token`, type `string`.
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::open1688_core::Secret>,
     ) -> Self {
         self.refresh_token = ::std::option::Option::Some(value.into());
         self
@@ -76,7 +76,7 @@ impl ::open1688_core::Request for GetTokenRequest {
 pub struct GetTokenResponse {
     /// Wire name `access_token`, type `string`, required.
     #[serde(deserialize_with = "::open1688_core::de::lenient")]
-    pub access_token: ::std::string::String,
+    pub access_token: ::open1688_core::Secret,
     /// Wire name `expires_in`, type `long`.
     #[serde(
         default,
@@ -90,7 +90,7 @@ pub struct GetTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::open1688_core::de::lenient"
     )]
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
     /// Wire name `aliId`, type `long`.
     #[serde(
         rename = "aliId",
