@@ -64,6 +64,8 @@ pub struct Api {
     pub params: Vec<FieldIr>,
     /// Response fields, in spec order.
     pub response_fields: Vec<FieldIr>,
+    /// The type of a bare-value response (`"response": "long"`), instead of fields.
+    pub response_value: Option<Ty>,
     /// Named types keyed by Rust name.
     pub types: BTreeMap<String, TypeIr>,
     /// Example response as compact JSON.

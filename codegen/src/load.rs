@@ -185,6 +185,18 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
             format!("\"protocol\" must be \"param2\", \"http\" or \"param\", found \"{protocol}\""),
         );
     }
+    // `"response": "long"`: the API answers a bare value rather than an object.
+    let response_value = match obj.get("response") {
+        Some((Value::String(ty), pointer)) => Some(Field {
+            name: "response".into(),
+            ty: ty.clone(),
+            required: true,
+            doc: None,
+            rust_name: None,
+            pointer,
+        }),
+        _ => None,
+    };
     let spec = Spec {
         file: file.to_owned(),
         signed: obj.boolean("signed", true, diags),
@@ -194,7 +206,11 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
         doc: obj.string("doc", false, diags),
         doc_url: obj.string("doc_url", false, diags),
         params: fields(&obj, "params", "a param", diags),
-        response: fields(&obj, "response", "a response field", diags),
+        response: match &response_value {
+            Some(_) => Vec::new(),
+            None => fields(&obj, "response", "a response field", diags),
+        },
+        response_value,
         types: types(&obj, diags),
         example_response: obj.get("example_response").map(|(v, _)| v.clone()),
         namespace: namespace.unwrap_or_default(),

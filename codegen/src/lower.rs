@@ -299,6 +299,11 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
         response,
         params,
         response_fields,
+        response_value: spec
+            .response_value
+            .as_ref()
+            .and_then(|v| TypeExpr::parse(&v.ty).ok())
+            .map(|expr| resolve_ty(spec, &rust_types, &expr)),
         types,
         example: spec.example_response.as_ref().map(|v| v.to_string()),
     };

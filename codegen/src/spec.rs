@@ -31,6 +31,9 @@ pub struct Spec {
     pub params: Vec<Field>,
     /// Top-level response fields.
     pub response: Vec<Field>,
+    /// When `response` is a type rather than fields, the API answers a bare value (e.g.
+    /// `system:currentTimeMillis` answers a number): that type, as a field named `response`.
+    pub response_value: Option<Field>,
     /// Named types, sorted by name.
     pub types: BTreeMap<String, TypeDef>,
     /// An example response, as JSON.

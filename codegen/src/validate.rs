@@ -45,6 +45,9 @@ pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
     }
     fields(spec, &spec.params, "param", true, diags);
     fields(spec, &spec.response, "response field", false, diags);
+    if let Some(value) = &spec.response_value {
+        value_type(spec, value, diags);
+    }
     for (name, def) in &spec.types {
         if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.clone())) {
             diags.push(file, &def.pointer, format!("type name \"{name}\" must be a name like \"SkuInfo\", not a built-in type or expression"));
@@ -70,7 +73,11 @@ pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
             }
         }
     }
-    if let Some(example) = &spec.example_response {
+    if let (Some(example), Some(value)) = (&spec.example_response, &spec.response_value) {
+        if let Ok(ty) = TypeExpr::parse(&value.ty) {
+            example_value(spec, &ty, example, "/example_response", diags);
+        }
+    } else if let Some(example) = &spec.example_response {
         if example.is_object() {
             example_fields(spec, &spec.response, example, "/example_response", diags);
         } else {
@@ -79,6 +86,27 @@ pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
                 "/example_response",
                 "\"example_response\" must be a JSON object, like the API's response",
             );
+        }
+    }
+}
+
+/// `"response": "<type>"`: the type must exist and cannot be a file.
+fn value_type(spec: &Spec, value: &Field, diags: &mut Diagnostics) {
+    match TypeExpr::parse(&value.ty) {
+        Err(e) => diags.push(&spec.file, &value.pointer, e),
+        Ok(ty) if ty.has_file() => diags.push(
+            &spec.file,
+            &value.pointer,
+            "\"file\" is only allowed as the type of a top-level param, not a response",
+        ),
+        Ok(ty) => {
+            if let Some(name) = ty.named().filter(|n| !spec.types.contains_key(*n)) {
+                diags.push(
+                    &spec.file,
+                    &value.pointer,
+                    format!("unknown type \"{name}\""),
+                );
+            }
         }
     }
 }

@@ -250,6 +250,7 @@ fn golden_output_shows_each_decision() {
         // no params, empty response
         (time, "#[derive(Clone, Debug, Default, PartialEq)]", "new() without arguments has Default"),
         (time, "fn write_params(&self, _params: &mut ::open1688_core::Params) {}", "no params"),
+        (time, "pub type CurrentTimeMillisResponse = i64;", "a bare-value response is its type"),
         (cancel, "pub struct OrderCancelResponse {}", "empty response"),
         // docs
         (catalog_item, "Get an item \\[with every response type\\]", "brackets escaped in docs"),

@@ -55,6 +55,14 @@ malformed! {
     not_an_object: r#"["com.alibaba.test", "alibaba.test.get"]"# =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /: expected an API spec (a JSON object), found an array"#;
 
+    // --- a bare-value response ---
+    response_value_of_unknown_type: spec(r#""response": "lnog""#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response: unknown type "lnog""#;
+    response_value_file: spec(r#""response": "file""#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response: "file" is only allowed as the type of a top-level param, not a response"#;
+    response_value_example_of_wrong_type: spec(r#""response": "long", "example_response": "soon""#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /example_response: example value "soon" does not fit type "long""#;
+
     // --- required keys ---
     missing_namespace: r#"{"name": "alibaba.test.get", "version": 1, "access_token": "required"}"# =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /: missing key "namespace""#;

@@ -112,16 +112,17 @@ async fn a_signed_call_per_token_mode() {
     assert_eq!(mock.journal().len(), before);
 
     // None: never sent, even though the client has one.
-    client
+    let now: i64 = client
         .system()
         .current_time_millis(open1688::system::CurrentTimeMillisRequest::new())
         .await
         .unwrap();
-    assert!(!mock
-        .journal()
-        .last("system:currentTimeMillis-1")
-        .unwrap()
-        .sent_token());
+    assert_eq!(
+        now, 1715740467123,
+        "a bare-number response decodes as its type"
+    );
+    let hit = mock.journal().last("system:currentTimeMillis-1").unwrap();
+    assert!(!hit.sent_token() && hit.param("_aop_signature").is_none());
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! One file per API: request, response, named types, catalogue entry, example test.
 
 use super::catalogue::{api_doc, api_info};
-use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident};
+use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident, rust_ty};
 use crate::ir::{Api, FieldIr, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -232,6 +232,13 @@ fn serde_field(f: &FieldIr) -> TokenStream {
 fn response(api: &Api, id: &str) -> TokenStream {
     let name = ident(&api.response);
     let doc = format!(" The response of `{id}`.");
+    if let Some(value) = &api.response_value {
+        let ty = rust_ty(value);
+        return quote! {
+            #[doc = #doc]
+            pub type #name = #ty;
+        };
+    }
     let fields = api.response_fields.iter().map(serde_field);
     quote! {
         #[doc = #doc]

@@ -1288,7 +1288,7 @@ pub static APIS: &[::open1688_core::ApiDoc] = &[
         doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system:currentTimeMillis-1",
         method: "client.system().current_time_millis(..)",
         params: &[],
-        example_response: ::std::option::Option::Some("{}"),
+        example_response: ::std::option::Option::Some("1715740467123"),
     },
     ::open1688_core::ApiDoc {
         api: ::open1688_core::ApiInfo {

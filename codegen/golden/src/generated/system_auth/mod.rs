@@ -13,7 +13,7 @@ pub struct SystemAuthApi<'a> {
 }
 
 impl SystemAuthApi<'_> {
-    /// The gateway's clock: no parameters
+    /// The gateway's clock: no parameters, and a bare number for an answer
     ///
     /// API `system.auth:currentTimeMillis-1`
     pub async fn current_time_millis(
