@@ -74,6 +74,24 @@ const ENUM_FIX: (&str, &str) = (
     "remove the value (it still decodes, as `Unknown(..)`)",
 );
 
+/// Methods of the SDK's client (its own and, through `Deref`, the core client's): a namespace
+/// accessor of the same name would shadow or clash with them.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "core",
+    "with_token_provider",
+    "call",
+    "call_with",
+    "call_raw",
+    "call_raw_with",
+    "execute",
+    "oauth",
+    "credentials",
+    "base_url",
+    "clone",
+    "deref",
+];
+
 /// Builds the model; `specs` must already be valid.
 pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
     let mut model = Model::default();
@@ -99,6 +117,10 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
                     spec.namespace
                 ),
             );
+            continue;
+        }
+        if CLIENT_METHODS.contains(&module.as_str()) {
+            diags.push(&spec.file, "/namespace", format!("namespace \"{}\" maps to the accessor `client.{module}()`, which the client already has for itself", spec.namespace));
             continue;
         }
         match modules.get(&module) {

@@ -276,6 +276,17 @@ fn api_name_without_letters() {
 // --- problems between files ---
 
 #[test]
+fn namespace_that_shadows_a_client_method() {
+    let text = r#"{"namespace": "com.alibaba.call", "name": "alibaba.x.get", "version": 1, "access_token": "required"}"#;
+    assert_errors(
+        &[("com.alibaba.call/alibaba.x.get-1.json", text)],
+        &[
+            r#"api-specs/com.alibaba.call/alibaba.x.get-1.json: /namespace: namespace "com.alibaba.call" maps to the accessor `client.call()`, which the client already has for itself"#,
+        ],
+    );
+}
+
+#[test]
 fn duplicate_api_across_two_files() {
     let first = spec(r#""summary": "first""#);
     let second = spec(r#""summary": "second""#);
