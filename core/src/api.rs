@@ -71,7 +71,7 @@ impl fmt::Display for ApiInfo<'_> {
 /// Signing, transport, retries and errors live once, in [`crate::Client`].
 pub trait Request {
     /// The decoded response.
-    type Response: DeserializeOwned;
+    type Response: DeserializeOwned + Send;
     /// The API this request calls.
     const API: ApiInfo<'static>;
     /// Adds this request's parameters.

@@ -232,8 +232,13 @@ impl Client {
     ) -> Result<R::Response, Error> {
         let mut params = Params::new();
         request.write_params(&mut params);
-        let raw = self.execute(&R::API, params, options).await?;
-        response::decode(raw.status, &raw.body)
+        let mut decoded = None;
+        self.run(&R::API, params, options, &mut |raw| {
+            decoded = Some(response::check_and_decode(raw.status, &raw.body)?);
+            Ok(())
+        })
+        .await?;
+        Ok(decoded.expect("an accepted answer has been decoded"))
     }
 
     /// Calls any API by name, for APIs without a spec yet: signed, `param2`, the token sent
@@ -272,8 +277,13 @@ impl Client {
         for (k, v) in params {
             p.put(k.into(), &v.into());
         }
-        let raw = self.execute(api, p, options).await?;
-        response::decode(raw.status, &raw.body)
+        let mut decoded = None;
+        self.run(api, p, options, &mut |raw| {
+            decoded = Some(response::check_and_decode(raw.status, &raw.body)?);
+            Ok(())
+        })
+        .await?;
+        Ok(decoded.expect("an accepted answer has been decoded"))
     }
 
     /// The one non-generic pipeline every call goes through: tokens, signing, sending, status
@@ -283,6 +293,21 @@ impl Client {
         api: &ApiInfo<'_>,
         params: Params,
         options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        self.run(api, params, options, &mut |raw| {
+            response::check(raw.status, &raw.body)
+        })
+        .await
+    }
+
+    /// [`Client::execute`], with `accept` judging each answer in place of
+    /// [`response::check`]: typed calls decode there, reading the body once.
+    async fn run(
+        &self,
+        api: &ApiInfo<'_>,
+        params: Params,
+        options: &CallOptions,
+        accept: &mut (dyn FnMut(&RawResponse) -> Result<(), Error> + Send),
     ) -> Result<RawResponse, Error> {
         let (mut text, mut files) = params.into_parts()?;
         if self.inner.upload == UploadMode::Base64Field {
@@ -308,7 +333,7 @@ impl Client {
             let error = match result {
                 Ok(raw) => {
                     span.record("status", raw.status);
-                    match response::check(raw.status, &raw.body) {
+                    match accept(&raw) {
                         Ok(()) => return Ok(raw),
                         Err(e) => e,
                     }

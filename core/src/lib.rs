@@ -12,6 +12,7 @@
 //! ```
 
 pub mod api;
+mod capture;
 mod client;
 mod date;
 pub mod de;
@@ -19,7 +20,7 @@ mod error;
 mod oauth;
 mod params;
 pub mod push;
-mod response;
+pub mod response;
 mod retry;
 mod secret;
 pub mod sign;

@@ -5,6 +5,7 @@
 //! the top level or under `result`, with the code and message under one of several names, or an
 //! integer `code` other than 0. One small pass over the body finds them without building a tree.
 
+use crate::capture;
 use crate::de::Lenient;
 use crate::Error;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -209,70 +210,132 @@ pub fn redact(body: &[u8]) -> String {
 }
 
 /// Classifies a raw answer: `Ok(())` when the body is a success to decode, or the error.
-pub(crate) fn check(status: u16, body: &[u8]) -> Result<(), Error> {
+///
+/// [`crate::Client::execute`] runs it on every answer; it is public for tools that get bodies
+/// some other way (recordings, the mock gateway) and for benchmarks.
+///
+/// ```
+/// use open1688_core::{response::check, Error};
+/// assert!(check(200, br#"{"success":true,"result":1}"#).is_ok());
+/// let e = check(200, br#"{"success":false,"errorCode":"E1","errorMessage":"bad"}"#).unwrap_err();
+/// assert!(matches!(e, Error::Business { .. }));
+/// ```
+pub fn check(status: u16, body: &[u8]) -> Result<(), Error> {
     let parsed = Status::parse(body);
     if status >= 400 {
-        let parsed = parsed.unwrap_or_default();
-        let plain = || {
-            String::from_utf8_lossy(&body[..body.len().min(PREFIX_LEN)])
-                .trim()
-                .to_owned()
-        };
-        if let Some(error) = parsed.error.clone().filter(|_| parsed.gw_code.is_none()) {
-            return Err(Error::OAuth {
-                status,
-                error,
-                description: parsed.error_description.unwrap_or_default(),
-            });
-        }
-        let message = parsed
-            .gw_message
-            .clone()
-            .or(parsed.error_message.clone())
-            .unwrap_or_else(plain);
-        if status == 401 {
-            return Err(Error::Unauthorized {
-                status,
-                message,
-                request_id: parsed.request_id,
-            });
-        }
-        let code = parsed
-            .gw_code
-            .or(parsed.error_code)
-            .unwrap_or_else(|| format!("HTTP {status}"));
-        return Err(Error::Gateway {
-            status,
-            code,
-            message,
-            request_id: parsed.request_id,
-        });
+        return Err(failure(status, body, parsed.unwrap_or_default()));
     }
-    let Some(parsed) = parsed else { return Ok(()) };
-    if let Some(code) = parsed.gw_code.clone().filter(|c| c.starts_with("gw.")) {
-        let message = parsed.gw_message.clone().unwrap_or_default();
-        return Err(Error::Gateway {
-            status,
-            code,
-            message,
-            request_id: parsed.request_id,
-        });
-    }
-    if let (Some(error), None) = (&parsed.error, &parsed.flag()) {
-        return Err(Error::OAuth {
-            status,
-            error: error.clone(),
-            description: parsed.error_description.clone().unwrap_or_default(),
-        });
-    }
-    match parsed.business_error() {
-        Some(e) => Err(e),
+    match parsed {
+        Some(parsed) => parsed.judge(status),
         None => Ok(()),
     }
 }
 
-/// Decodes a success body into `T`, keeping the status and the body's first bytes on failure.
-pub(crate) fn decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+/// The error of an HTTP 4xx/5xx answer.
+fn failure(status: u16, body: &[u8], parsed: Status) -> Error {
+    let plain = || {
+        String::from_utf8_lossy(&body[..body.len().min(PREFIX_LEN)])
+            .trim()
+            .to_owned()
+    };
+    if let Some(error) = parsed.error.clone().filter(|_| parsed.gw_code.is_none()) {
+        return Error::OAuth {
+            status,
+            error,
+            description: parsed.error_description.unwrap_or_default(),
+        };
+    }
+    let message = parsed
+        .gw_message
+        .clone()
+        .or(parsed.error_message.clone())
+        .unwrap_or_else(plain);
+    if status == 401 {
+        return Error::Unauthorized {
+            status,
+            message,
+            request_id: parsed.request_id,
+        };
+    }
+    let code = parsed
+        .gw_code
+        .or(parsed.error_code)
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    Error::Gateway {
+        status,
+        code,
+        message,
+        request_id: parsed.request_id,
+    }
+}
+
+impl Status {
+    /// The verdict on a 1xx–3xx answer with these status fields.
+    fn judge(self, status: u16) -> Result<(), Error> {
+        if let Some(code) = self.gw_code.clone().filter(|c| c.starts_with("gw.")) {
+            let message = self.gw_message.clone().unwrap_or_default();
+            return Err(Error::Gateway {
+                status,
+                code,
+                message,
+                request_id: self.request_id,
+            });
+        }
+        if let (Some(error), None) = (&self.error, &self.flag()) {
+            return Err(Error::OAuth {
+                status,
+                error: error.clone(),
+                description: self.error_description.clone().unwrap_or_default(),
+            });
+        }
+        match self.business_error() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// [`check`] and [`decode`] in one pass: the status fields are noted while `T` is decoded.
+/// The same verdict as `check` then `decode`; a body that does not decode as `T` is checked
+/// the slow way, so a business error in a shape `T` rejects is still reported as one.
+///
+/// ```
+/// use open1688_core::{response::check_and_decode, Error};
+/// let v: serde_json::Value = check_and_decode(200, br#"{"success":true,"result":{"id":1}}"#).unwrap();
+/// assert_eq!(v["result"]["id"], 1);
+/// let e = check_and_decode::<serde_json::Value>(200, br#"{"result":{"success":"false","code":"E1","message":"nested"}}"#);
+/// assert!(matches!(e, Err(Error::Business { .. })));
+/// ```
+pub fn check_and_decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    if status >= 400 {
+        return Err(failure(
+            status,
+            body,
+            Status::parse(body).unwrap_or_default(),
+        ));
+    }
+    let mut fields = capture::Fields::default();
+    match capture::decode::<T>(body, &mut fields) {
+        Ok(value) => {
+            if let Ok(parsed) = Status::deserialize(fields.into_object()) {
+                parsed.judge(status)?;
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            check(status, body)?;
+            Err(Error::Decode {
+                status,
+                message: e.to_string(),
+                body_prefix: redact(body),
+            })
+        }
+    }
+}
+
+/// Decodes a success body into `T`, keeping the status and the body's first bytes on failure:
+/// what [`crate::Client::call`] does with the body [`crate::Client::execute`] returns.
+pub fn decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| Error::Decode {
         status,
         message: e.to_string(),
@@ -370,6 +433,93 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), Some("invalid_grant"));
+    }
+
+    /// `check` then `decode`, the two-pass reference of `check_and_decode`.
+    fn two_pass<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+        check(status, body)?;
+        decode(status, body)
+    }
+
+    fn same_verdict<T: de::DeserializeOwned + PartialEq + fmt::Debug>(status: u16, body: &str) {
+        let one = check_and_decode::<T>(status, body.as_bytes());
+        let two = two_pass::<T>(status, body.as_bytes());
+        match (&one, &two) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{body}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{body}"),
+            _ => panic!("{body}: one pass {one:?}, two passes {two:?}"),
+        }
+    }
+
+    /// A typed response that knows `result` but none of the status fields.
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Typed {
+        #[serde(default, deserialize_with = "crate::de::lenient")]
+        result: Option<Inner>,
+        #[serde(rename = "productInfo", default)]
+        product_info: Option<serde_json::Value>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Inner {
+        #[serde(default, deserialize_with = "crate::de::lenient")]
+        success: Option<bool>,
+        #[serde(rename = "orderId", default, deserialize_with = "crate::de::lenient")]
+        order_id: Option<i64>,
+    }
+
+    impl Lenient for Inner {}
+
+    /// Knows nothing of the body: every field is ignored.
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Empty {}
+
+    /// `result` as a list.
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Listed {
+        #[serde(default)]
+        result: Vec<i64>,
+    }
+
+    #[test]
+    fn one_pass_gives_the_two_pass_verdict() {
+        let bodies = [
+            r#"{"success":false,"errorCode":"400_1","errorMessage":"bad"}"#,
+            r#"{"success":"false","errorMsg":"preview failed"}"#,
+            r#"{"result":{"success":false,"code":"E1","message":"nested"}}"#,
+            r#"{"result":{"success":"false","retCode":"R","retMsg":"ret"}}"#,
+            r#"{"result":{"success":false,"errorCode":"X","errorInfo":"info"}}"#,
+            r#"{"code":1001,"message":"already followed"}"#,
+            r#"{"isSuccess":false,"message":"confirm failed"}"#,
+            r#"{"succes":"false","errorMsg":"typo"}"#,
+            r#"{"success":false,"erroMsg":"alipay"}"#,
+            r#"{"success":true,"result":{"orderId":1}}"#,
+            r#"{"result":{"orderId":"7","success":true}}"#,
+            r#"{"code":0,"message":"ok"}"#,
+            r#"{"result":[1,2,3],"success":"true"}"#,
+            r#"{"productInfo":{"productID":1,"success":false}}"#,
+            r#"{"result":{"success":true,"result":{"code":5}}}"#,
+            r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"slow down","request_id":"r1"}"#,
+            r#"{"error":"invalid_grant","error_description":"expired"}"#,
+            r#"{"error":"x","success":true}"#,
+            r#"{"result":"text","success":false,"message":"m"}"#,
+            r#"{"result":null,"code":"12","message":"m"}"#,
+            r#"{"re\u0073ult":{"success":false},"message":"escaped key"}"#,
+            r#"[]"#,
+            r#"1"#,
+            r#"{"success":false"#,
+            r#"not json"#,
+        ];
+        for body in bodies {
+            same_verdict::<serde_json::Value>(200, body);
+            same_verdict::<Typed>(200, body);
+            same_verdict::<Empty>(200, body);
+            same_verdict::<Listed>(200, body);
+        }
+        for status in [400, 401, 429, 503] {
+            same_verdict::<serde_json::Value>(status, bodies[15]);
+            same_verdict::<Typed>(status, "<html>busy</html>");
+        }
     }
 
     #[test]
