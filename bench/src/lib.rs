@@ -1,0 +1,77 @@
+//! Benchmarks of the open1688 SDK that criterion cannot express: loopback throughput against
+//! the mock gateway (in a separate process), generator speed, and peak memory. Results and
+//! the exact commands: `BENCHMARKS.md` at the workspace root.
+//!
+//! ```text
+//! cargo run --release -p open1688-bench -- loopback [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_decode,sdk,python] [--pin]
+//! cargo run --release -p open1688-bench --bin codegen-bench -- [--apis 2000] [--runs 3]
+//! ```
+
+pub mod codegen;
+pub mod loopback;
+mod proc;
+pub mod serve;
+
+#[path = "../../sdk/benches/common/product_get.rs"]
+mod fixture;
+
+use std::path::{Path, PathBuf};
+
+/// The app the gateway knows and the clients sign for.
+pub(crate) const APP_KEY: &str = open1688_mock::DEFAULT_APP_KEY;
+/// Its secret.
+pub(crate) const APP_SECRET: &str = open1688_mock::DEFAULT_APP_SECRET;
+
+/// The workspace root (for `api-specs/`, `target/`, `bench/python/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The ~20 KB `alibaba.product.get` answer every loopback call gets.
+pub(crate) fn product_get_body() -> String {
+    let example = open1688::apis()
+        .into_iter()
+        .find(|d| d.api.to_string() == fixture::PRODUCT_GET)
+        .and_then(|d| d.example_response)
+        .expect("alibaba.product.get has an example response");
+    fixture::product_get_body(example, 20 * 1024)
+}
+
+/// Command-line options: `--name value` pairs and `--flag`s.
+pub struct Options(pub Vec<String>);
+
+impl Options {
+    /// The value after `name`.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .position(|a| a == name)
+            .and_then(|i| self.0.get(i + 1))
+            .map(String::as_str)
+    }
+
+    /// Whether `name` was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.0.iter().any(|a| a == name)
+    }
+
+    /// The number after `name`, or `default`.
+    pub fn number(&self, name: &str, default: u64) -> Result<u64, String> {
+        self.value(name).map_or(Ok(default), |v| {
+            v.parse()
+                .map_err(|_| format!("{name} takes a number, not {v:?}"))
+        })
+    }
+
+    /// The comma-separated list after `name`, or `default`.
+    pub fn list(&self, name: &str, default: &str) -> Vec<String> {
+        self.value(name)
+            .unwrap_or(default)
+            .split(',')
+            .map(str::to_owned)
+            .collect()
+    }
+}
