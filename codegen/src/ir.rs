@@ -150,6 +150,8 @@ pub struct TypeIr {
     pub doc: Option<String>,
     /// Fields or values.
     pub kind: TypeIrKind,
+    /// Reachable from the params: callers build it, so it gets a constructor and setters.
+    pub in_params: bool,
 }
 
 /// Struct or enum.

@@ -267,6 +267,7 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
         .iter()
         .map(|f| resolve(f, None, false, diags, &mut names))
         .collect();
+    let in_params = param_types(spec);
     let mut types = BTreeMap::new();
     for (wire, def) in &spec.types {
         let kind = match &def.kind {
@@ -297,6 +298,7 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
                 wire: wire.clone(),
                 doc: def.doc.clone(),
                 kind,
+                in_params: in_params.contains(wire.as_str()),
             },
         );
     }
@@ -367,6 +369,33 @@ fn resolve_ty(spec: &Spec, rust: &BTreeMap<&str, String>, expr: &TypeExpr) -> Ty
             _ => Ty::Struct(rust[n.as_str()].clone()),
         },
     }
+}
+
+/// The named types a caller builds: those reachable from the params. Only these get a
+/// constructor and setters; response-only types are decoded, never built by hand.
+fn param_types(spec: &Spec) -> BTreeSet<&str> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = spec
+        .params
+        .iter()
+        .filter_map(|f| named_in(spec, &f.ty))
+        .collect();
+    while let Some(name) = stack.pop() {
+        if seen.insert(name) {
+            if let Some(TypeKind::Struct(fields)) = spec.types.get(name).map(|d| &d.kind) {
+                stack.extend(fields.iter().filter_map(|f| named_in(spec, &f.ty)));
+            }
+        }
+    }
+    seen
+}
+
+/// The named type a type expression mentions, as a key of `spec.types`.
+fn named_in<'a>(spec: &'a Spec, ty: &str) -> Option<&'a str> {
+    let expr = TypeExpr::parse(ty).ok()?;
+    spec.types
+        .get_key_value(expr.named()?)
+        .map(|(k, _)| k.as_str())
 }
 
 /// Pairs (owner, target) where a struct holds `target` directly (not in a list or map) and

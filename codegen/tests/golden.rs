@@ -281,3 +281,18 @@ fn golden_features() {
         "default = [\"catalog\", \"order\", \"system_auth\"]\ncatalog = []\norder = []\nsystem_auth = []\n"
     );
 }
+
+/// Only types a caller builds (reachable from the params) get a constructor and setters;
+/// response-only types are decoded, so they carry no code to build them.
+#[test]
+fn response_only_types_have_no_constructor() {
+    let generated = generate_fixtures();
+    let file = |path: &str| generated.files[Path::new(path)].clone();
+    let item = file("src/generated/catalog/catalog_item_get.rs");
+    assert!(item.contains("pub struct ItemInfo {") && !item.contains("impl ItemInfo {"));
+    let category = file("src/generated/catalog/catalog_category_get.rs");
+    assert!(
+        category.contains("impl Category {"),
+        "a param type keeps its constructor"
+    );
+}

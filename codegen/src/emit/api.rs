@@ -276,18 +276,23 @@ fn named_type(name: &str, t: &TypeIr) -> TokenStream {
         }
         TypeIrKind::Struct(fields) => {
             let serde_fields = fields.iter().map(serde_field);
-            let (new_fn, setters) = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.");
-            let default = derive_default(fields);
+            // Response-only types are decoded, never built: no constructor to compile.
+            let (default, build) = if t.in_params {
+                let (new_fn, setters) = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.");
+                (
+                    derive_default(fields),
+                    quote! { impl #rust { #new_fn #(#setters)* } },
+                )
+            } else {
+                (None, TokenStream::new())
+            };
             quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[non_exhaustive]
                 pub struct #rust { #(#serde_fields)* }
 
-                impl #rust {
-                    #new_fn
-                    #(#setters)*
-                }
+                #build
 
                 impl ::open1688_core::de::Lenient for #rust {}
             }

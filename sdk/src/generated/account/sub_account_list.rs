@@ -100,7 +100,7 @@ pub struct SubAccountListResponse {
 /// 子账号 (simpleAccountInfo 子集)
 ///
 /// Wire type `SubAccount`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubAccount {
     /// 子账号登录名，如 alitestforisv01:01
@@ -142,55 +142,6 @@ pub struct SubAccount {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub status: ::std::option::Option<::std::string::String>,
-}
-
-impl SubAccount {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            login_id: ::std::default::Default::default(),
-            user_id: ::std::default::Default::default(),
-            member_id: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
-        }
-    }
-    /// 子账号登录名，如 alitestforisv01:01
-    ///
-    /// Wire name `loginId`, type `string`.
-    pub fn login_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.login_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 子账号用户ID
-    ///
-    /// Wire name `userId`, type `long`.
-    pub fn user_id(mut self, value: i64) -> Self {
-        self.user_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 子账号 memberId
-    ///
-    /// Wire name `memberId`, type `string`.
-    pub fn member_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.member_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 子账号状态，如 enabled
-    ///
-    /// Wire name `status`, type `string`.
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SubAccount {}

@@ -68,7 +68,7 @@ pub struct NewtoncloudFileUploadResponse {
 /// 牛顿云文件上传结果 (NewtonCloudUploadResult)
 ///
 /// Wire type `NewtonUploadResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewtonUploadResult {
     /// 稳定下载地址，长期有效，需登录对应 1688 账号访问
@@ -121,66 +121,6 @@ pub struct NewtonUploadResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub eagle_trace_id: ::std::option::Option<::std::string::String>,
-}
-
-impl NewtonUploadResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            download_url: ::std::default::Default::default(),
-            agent_download_url: ::std::default::Default::default(),
-            relative_path: ::std::default::Default::default(),
-            file_size: ::std::default::Default::default(),
-            eagle_trace_id: ::std::default::Default::default(),
-        }
-    }
-    /// 稳定下载地址，长期有效，需登录对应 1688 账号访问
-    ///
-    /// Wire name `downloadUrl`, type `string`.
-    pub fn download_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.download_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 免登录公网下载地址，可用于 task.create 的 fileUrls
-    ///
-    /// Wire name `agentDownloadUrl`, type `string`.
-    pub fn agent_download_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.agent_download_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 文件在牛顿云工作区的相对路径
-    ///
-    /// Wire name `relativePath`, type `string`.
-    pub fn relative_path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.relative_path = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 文件大小（字节）
-    ///
-    /// Wire name `fileSize`, type `long`.
-    pub fn file_size(mut self, value: i64) -> Self {
-        self.file_size = ::std::option::Option::Some(value);
-        self
-    }
-    /// 链路追踪 ID
-    ///
-    /// Wire name `eagleTraceId`, type `string`.
-    pub fn eagle_trace_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.eagle_trace_id = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for NewtonUploadResult {}

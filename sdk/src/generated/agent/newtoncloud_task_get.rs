@@ -276,7 +276,7 @@ pub struct NewtoncloudTaskGetResponse {
 /// AI 返回消息
 ///
 /// Wire type `TaskMessage`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TaskMessage {
     /// 消息类型，如 text
@@ -297,36 +297,6 @@ pub struct TaskMessage {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub content: ::std::option::Option<::std::string::String>,
-}
-
-impl TaskMessage {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            r#type: ::std::default::Default::default(),
-            content: ::std::default::Default::default(),
-        }
-    }
-    /// 消息类型，如 text
-    ///
-    /// Wire name `type`, type `string`.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 消息内容
-    ///
-    /// Wire name `content`, type `string`.
-    pub fn content(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.content = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for TaskMessage {}

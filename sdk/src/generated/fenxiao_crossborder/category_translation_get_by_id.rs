@@ -97,7 +97,7 @@ pub struct CategoryTranslationGetByIdResponse {
 /// 结果 (category.translation.getById.ResultModel)
 ///
 /// Wire type `CategoryTranslationResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CategoryTranslationResult {
     /// 是否成功
@@ -138,58 +138,12 @@ pub struct CategoryTranslationResult {
     pub result: ::std::option::Option<TranslatedCategory>,
 }
 
-impl CategoryTranslationResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码，成功为 S0000
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误描述
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 类目
-    ///
-    /// Wire name `result`, type `TranslatedCategory`.
-    pub fn result(mut self, value: TranslatedCategory) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for CategoryTranslationResult {}
 
 /// 多语言类目
 ///
 /// Wire type `TranslatedCategory`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranslatedCategory {
     /// 类目ID
@@ -278,98 +232,6 @@ pub struct TranslatedCategory {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub children: ::std::vec::Vec<TranslatedCategory>,
-}
-
-impl TranslatedCategory {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            category_id: ::std::default::Default::default(),
-            chinese_name: ::std::default::Default::default(),
-            translated_name: ::std::default::Default::default(),
-            language: ::std::default::Default::default(),
-            leaf: ::std::default::Default::default(),
-            level: ::std::default::Default::default(),
-            parent_cate_id: ::std::default::Default::default(),
-            from_cache: ::std::default::Default::default(),
-            children: ::std::default::Default::default(),
-        }
-    }
-    /// 类目ID
-    ///
-    /// Wire name `categoryId`, type `long`.
-    pub fn category_id(mut self, value: i64) -> Self {
-        self.category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 中文名称
-    ///
-    /// Wire name `chineseName`, type `string`.
-    pub fn chinese_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.chinese_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 翻译名称
-    ///
-    /// Wire name `translatedName`, type `string`.
-    pub fn translated_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.translated_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 语种
-    ///
-    /// Wire name `language`, type `string`.
-    pub fn language(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.language = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否叶子类目（可能为字符串）
-    ///
-    /// Wire name `leaf`, type `boolean`.
-    pub fn leaf(mut self, value: bool) -> Self {
-        self.leaf = ::std::option::Option::Some(value);
-        self
-    }
-    /// 类目层级
-    ///
-    /// Wire name `level`, type `string`.
-    pub fn level(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.level = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 上层类目ID
-    ///
-    /// Wire name `parentCateId`, type `long`.
-    pub fn parent_cate_id(mut self, value: i64) -> Self {
-        self.parent_cate_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 数据是否来自缓存
-    ///
-    /// Wire name `fromCache`, type `boolean`.
-    pub fn from_cache(mut self, value: bool) -> Self {
-        self.from_cache = ::std::option::Option::Some(value);
-        self
-    }
-    /// 子类目（可能为 null）
-    ///
-    /// Wire name `children`, type `array<TranslatedCategory>`.
-    pub fn children(mut self, value: ::std::vec::Vec<TranslatedCategory>) -> Self {
-        self.children = value;
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for TranslatedCategory {}

@@ -102,7 +102,7 @@ impl ::open1688_core::de::Lenient for UploadImageParam {}
 /// 上传结果 (ResultModel)
 ///
 /// Wire type `UploadImageResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadImageResult {
     /// 是否成功（字符串）
@@ -141,55 +141,6 @@ pub struct UploadImageResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub result: ::std::option::Option<::std::string::String>,
-}
-
-impl UploadImageResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功（字符串）
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 返回码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// imageId
-    ///
-    /// Wire name `result`, type `string`.
-    pub fn result(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for UploadImageResult {}

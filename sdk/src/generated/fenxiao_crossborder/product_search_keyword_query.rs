@@ -57,7 +57,7 @@ pub struct ProductSearchKeywordQueryResponse {
 /// 发票信息
 ///
 /// Wire type `InvoiceInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceInfo {
     /// 是否支持在线开票
@@ -100,52 +100,6 @@ pub struct InvoiceInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub taxpayer_type: ::std::option::Option<::std::string::String>,
-}
-
-impl InvoiceInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            support_online_invoice: ::std::default::Default::default(),
-            support_fast_invoice: ::std::default::Default::default(),
-            invoice_types: ::std::default::Default::default(),
-            taxpayer_type: ::std::default::Default::default(),
-        }
-    }
-    /// 是否支持在线开票
-    ///
-    /// Wire name `supportOnlineInvoice`, type `boolean`.
-    pub fn support_online_invoice(mut self, value: bool) -> Self {
-        self.support_online_invoice = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否支持极速开票
-    ///
-    /// Wire name `supportFastInvoice`, type `boolean`.
-    pub fn support_fast_invoice(mut self, value: bool) -> Self {
-        self.support_fast_invoice = ::std::option::Option::Some(value);
-        self
-    }
-    /// 支持的开票类型，如 普票、专票
-    ///
-    /// Wire name `invoiceTypes`, type `array<string>`.
-    pub fn invoice_types(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.invoice_types = value;
-        self
-    }
-    /// 纳税人类型：一般纳税人 / 小规模纳税人
-    ///
-    /// Wire name `taxpayerType`, type `string`.
-    pub fn taxpayer_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.taxpayer_type = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for InvoiceInfo {}
@@ -441,7 +395,7 @@ impl ::open1688_core::de::Lenient for KeywordQueryParam {}
 /// 返回信息 (ResultModelV3)
 ///
 /// Wire type `KeywordQueryResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeywordQueryResult {
     /// 是否成功（图搜文档中为字符串）
@@ -482,58 +436,12 @@ pub struct KeywordQueryResult {
     pub result: ::std::option::Option<SearchPage>,
 }
 
-impl KeywordQueryResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功（图搜文档中为字符串）
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 状态码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 分页内容
-    ///
-    /// Wire name `result`, type `SearchPage`.
-    pub fn result(mut self, value: SearchPage) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for KeywordQueryResult {}
 
 /// 商品维度数据 (OfferDataInfoV1)
 ///
 /// Wire type `OfferDataInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfferDataInfo {
     /// 商品好评率
@@ -588,75 +496,12 @@ pub struct OfferDataInfo {
     pub pickup_rate24h30d: ::std::option::Option<::std::string::String>,
 }
 
-impl OfferDataInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_applause_rate: ::std::default::Default::default(),
-            kj_featured_services: ::std::default::Default::default(),
-            quality_rfd_rate30d: ::std::default::Default::default(),
-            repurchase_rate30d: ::std::default::Default::default(),
-            pickup_rate24h30d: ::std::default::Default::default(),
-        }
-    }
-    /// 商品好评率
-    ///
-    /// Wire name `offerApplauseRate`, type `string`.
-    pub fn offer_applause_rate(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.offer_applause_rate = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 跨境特色服务，多个以英文分号分隔
-    ///
-    /// Wire name `kjFeaturedServices`, type `string`.
-    pub fn kj_featured_services(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.kj_featured_services = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近30天品质退款率
-    ///
-    /// Wire name `qualityRfdRate30d`, type `string`.
-    pub fn quality_rfd_rate30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.quality_rfd_rate30d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 30天复购率
-    ///
-    /// Wire name `repurchaseRate30d`, type `string`.
-    pub fn repurchase_rate30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repurchase_rate30d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 24小时揽收率
-    ///
-    /// Wire name `pickupRate24h30d`, type `string`.
-    pub fn pickup_rate24h30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pickup_rate24h30d = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for OfferDataInfo {}
 
 /// 图片主体信息
 ///
 /// Wire type `PicRegionInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PicRegionInfo {
     /// 当前主体区域，如 265,597,326,764
@@ -681,42 +526,12 @@ pub struct PicRegionInfo {
     pub yolo_crop_region: ::std::option::Option<::std::string::String>,
 }
 
-impl PicRegionInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            current_region: ::std::default::Default::default(),
-            yolo_crop_region: ::std::default::Default::default(),
-        }
-    }
-    /// 当前主体区域，如 265,597,326,764
-    ///
-    /// Wire name `currentRegion`, type `string`.
-    pub fn current_region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.current_region = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 识别出的全部主体区域，分号分隔
-    ///
-    /// Wire name `yoloCropRegion`, type `string`.
-    pub fn yolo_crop_region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.yolo_crop_region = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PicRegionInfo {}
 
 /// 商品交易数据
 ///
 /// Wire type `ProductTradeInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductTradeInfo {
     /// 最近7天加购次数
@@ -761,64 +576,12 @@ pub struct ProductTradeInfo {
     pub pay_buyer_count30d: ::std::option::Option<::std::string::String>,
 }
 
-impl ProductTradeInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            add_cart_count7d: ::std::default::Default::default(),
-            pay_buyer_count7d: ::std::default::Default::default(),
-            add_cart_count30d: ::std::default::Default::default(),
-            pay_buyer_count30d: ::std::default::Default::default(),
-        }
-    }
-    /// 最近7天加购次数
-    ///
-    /// Wire name `addCartCount7d`, type `string`.
-    pub fn add_cart_count7d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.add_cart_count7d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最近7天支付买家数
-    ///
-    /// Wire name `payBuyerCount7d`, type `string`.
-    pub fn pay_buyer_count7d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pay_buyer_count7d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最近30天加购次数
-    ///
-    /// Wire name `addCartCount30d`, type `string`.
-    pub fn add_cart_count30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.add_cart_count30d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最近30天支付买家数
-    ///
-    /// Wire name `payBuyerCount30d`, type `string`.
-    pub fn pay_buyer_count30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pay_buyer_count30d = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductTradeInfo {}
 
 /// 营销信息
 ///
 /// Wire type `PromotionModel`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PromotionModel {
     /// 是否有营销
@@ -841,33 +604,6 @@ pub struct PromotionModel {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub promotion_type: ::std::option::Option<::std::string::String>,
-}
-
-impl PromotionModel {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            has_promotion: ::std::default::Default::default(),
-            promotion_type: ::std::default::Default::default(),
-        }
-    }
-    /// 是否有营销
-    ///
-    /// Wire name `hasPromotion`, type `boolean`.
-    pub fn has_promotion(mut self, value: bool) -> Self {
-        self.has_promotion = ::std::option::Option::Some(value);
-        self
-    }
-    /// 营销类型，如 plus
-    ///
-    /// Wire name `promotionType`, type `string`.
-    pub fn promotion_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.promotion_type = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PromotionModel {}
@@ -956,7 +692,7 @@ impl ::open1688_core::de::Lenient for SaleFilterParam {}
 /// 搜索结果商品 (ProductInfoModelV2 / V3)
 ///
 /// Wire type `SearchOffer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchOffer {
     /// 商品id
@@ -1298,337 +1034,12 @@ pub struct SearchOffer {
     pub promotion_url: ::std::option::Option<::std::string::String>,
 }
 
-impl SearchOffer {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_id: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            subject_trans: ::std::default::Default::default(),
-            image_url: ::std::default::Default::default(),
-            aigc_image_url: ::std::default::Default::default(),
-            white_image: ::std::default::Default::default(),
-            price_info: ::std::default::Default::default(),
-            is_jxhy: ::std::default::Default::default(),
-            is_one_psale: ::std::default::Default::default(),
-            is_select: ::std::default::Default::default(),
-            is_patent_product: ::std::default::Default::default(),
-            repurchase_rate: ::std::default::Default::default(),
-            month_sold: ::std::default::Default::default(),
-            sales7d: ::std::default::Default::default(),
-            min_order_quantity: ::std::default::Default::default(),
-            trade_score: ::std::default::Default::default(),
-            trace_info: ::std::default::Default::default(),
-            seller_identities: ::std::default::Default::default(),
-            offer_identities: ::std::default::Default::default(),
-            promotion_model: ::std::default::Default::default(),
-            top_category_id: ::std::default::Default::default(),
-            second_category_id: ::std::default::Default::default(),
-            third_category_id: ::std::default::Default::default(),
-            create_date: ::std::default::Default::default(),
-            modify_date: ::std::default::Default::default(),
-            seller_data_info: ::std::default::Default::default(),
-            product_simple_shipping_info: ::std::default::Default::default(),
-            offer_data_info: ::std::default::Default::default(),
-            product_trade_info: ::std::default::Default::default(),
-            invoice_info: ::std::default::Default::default(),
-            company_name: ::std::default::Default::default(),
-            company_address: ::std::default::Default::default(),
-            token: ::std::default::Default::default(),
-            promotion_url: ::std::default::Default::default(),
-        }
-    }
-    /// 商品id
-    ///
-    /// Wire name `offerId`, type `long`.
-    pub fn offer_id(mut self, value: i64) -> Self {
-        self.offer_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 中文标题
-    ///
-    /// Wire name `subject`, type `string`.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 外文（翻译后）标题
-    ///
-    /// Wire name `subjectTrans`, type `string`.
-    pub fn subject_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 图片地址
-    ///
-    /// Wire name `imageUrl`, type `string`.
-    pub fn image_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.image_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// AIGC 处理翻译后的图片地址（关键词搜索）
-    ///
-    /// Wire name `aigcImageUrl`, type `string`.
-    pub fn aigc_image_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.aigc_image_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品白底图
-    ///
-    /// Wire name `whiteImage`, type `string`.
-    pub fn white_image(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.white_image = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 价格
-    ///
-    /// Wire name `priceInfo`, type `SearchPriceInfo`.
-    pub fn price_info(mut self, value: SearchPriceInfo) -> Self {
-        self.price_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否精选货源
-    ///
-    /// Wire name `isJxhy`, type `boolean`.
-    pub fn is_jxhy(mut self, value: bool) -> Self {
-        self.is_jxhy = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否一件代发
-    ///
-    /// Wire name `isOnePsale`, type `boolean`.
-    pub fn is_one_psale(mut self, value: bool) -> Self {
-        self.is_one_psale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 跨境 select 货盘
-    ///
-    /// Wire name `isSelect`, type `boolean`.
-    pub fn is_select(mut self, value: bool) -> Self {
-        self.is_select = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否专利商品
-    ///
-    /// Wire name `isPatentProduct`, type `boolean`.
-    pub fn is_patent_product(mut self, value: bool) -> Self {
-        self.is_patent_product = ::std::option::Option::Some(value);
-        self
-    }
-    /// 复购率，如 10%
-    ///
-    /// Wire name `repurchaseRate`, type `string`.
-    pub fn repurchase_rate(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repurchase_rate = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 30天销量
-    ///
-    /// Wire name `monthSold`, type `long`.
-    pub fn month_sold(mut self, value: i64) -> Self {
-        self.month_sold = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最近7天销量
-    ///
-    /// Wire name `sales7d`, type `string`.
-    pub fn sales7d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sales7d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最小起批量
-    ///
-    /// Wire name `minOrderQuantity`, type `long`.
-    pub fn min_order_quantity(mut self, value: i64) -> Self {
-        self.min_order_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品交易评分
-    ///
-    /// Wire name `tradeScore`, type `string`.
-    pub fn trade_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trade_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 向 1688 上报打点数据
-    ///
-    /// Wire name `traceInfo`, type `string`.
-    pub fn trace_info(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_info = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商家身份：super_factory 超级工厂, powerful_merchants 实力商家, tp_member 诚信通会员
-    ///
-    /// Wire name `sellerIdentities`, type `array<string>`.
-    pub fn seller_identities(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.seller_identities = value;
-        self
-    }
-    /// 商品标：yx 严选, select 跨境select
-    ///
-    /// Wire name `offerIdentities`, type `array<string>`.
-    pub fn offer_identities(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.offer_identities = value;
-        self
-    }
-    /// 营销信息
-    ///
-    /// Wire name `promotionModel`, type `PromotionModel`.
-    pub fn promotion_model(mut self, value: PromotionModel) -> Self {
-        self.promotion_model = ::std::option::Option::Some(value);
-        self
-    }
-    /// 一级类目
-    ///
-    /// Wire name `topCategoryId`, type `long`.
-    pub fn top_category_id(mut self, value: i64) -> Self {
-        self.top_category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 二级类目
-    ///
-    /// Wire name `secondCategoryId`, type `long`.
-    pub fn second_category_id(mut self, value: i64) -> Self {
-        self.second_category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 三级类目
-    ///
-    /// Wire name `thirdCategoryId`, type `long`.
-    pub fn third_category_id(mut self, value: i64) -> Self {
-        self.third_category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品上架时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `createDate`, type `date`.
-    pub fn create_date(mut self, value: ::open1688_core::Date) -> Self {
-        self.create_date = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品修改时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `modifyDate`, type `date`.
-    pub fn modify_date(mut self, value: ::open1688_core::Date) -> Self {
-        self.modify_date = ::std::option::Option::Some(value);
-        self
-    }
-    /// 卖家数据
-    ///
-    /// Wire name `sellerDataInfo`, type `SellerDataInfo`.
-    pub fn seller_data_info(mut self, value: SellerDataInfo) -> Self {
-        self.seller_data_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 简略发货信息
-    ///
-    /// Wire name `productSimpleShippingInfo`, type `SimpleShippingInfo`.
-    pub fn product_simple_shipping_info(mut self, value: SimpleShippingInfo) -> Self {
-        self.product_simple_shipping_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品维度数据（图搜）
-    ///
-    /// Wire name `offerDataInfo`, type `OfferDataInfo`.
-    pub fn offer_data_info(mut self, value: OfferDataInfo) -> Self {
-        self.offer_data_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品交易数据
-    ///
-    /// Wire name `productTradeInfo`, type `ProductTradeInfo`.
-    pub fn product_trade_info(mut self, value: ProductTradeInfo) -> Self {
-        self.product_trade_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 发票信息
-    ///
-    /// Wire name `invoiceInfo`, type `InvoiceInfo`.
-    pub fn invoice_info(mut self, value: InvoiceInfo) -> Self {
-        self.invoice_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 店铺名称（图搜）
-    ///
-    /// Wire name `companyName`, type `string`.
-    pub fn company_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 店铺所在地区（图搜）
-    ///
-    /// Wire name `companyAddress`, type `string`.
-    pub fn company_address(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_address = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 插件返佣 token
-    ///
-    /// Wire name `token`, type `string`.
-    pub fn token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.token = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 带【AI跨境运营助手】模块的商品详情页链接
-    ///
-    /// Wire name `promotionURL`, type `string`.
-    pub fn promotion_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.promotion_url = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SearchOffer {}
 
 /// 分页结果 (PageInfoV3 / PageInfoV4)
 ///
 /// Wire type `SearchPage`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPage {
     /// 总条数
@@ -1692,68 +1103,12 @@ pub struct SearchPage {
     pub pic_region_info: ::std::option::Option<PicRegionInfo>,
 }
 
-impl SearchPage {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            total_records: ::std::default::Default::default(),
-            total_page: ::std::default::Default::default(),
-            page_size: ::std::default::Default::default(),
-            current_page: ::std::default::Default::default(),
-            data: ::std::default::Default::default(),
-            pic_region_info: ::std::default::Default::default(),
-        }
-    }
-    /// 总条数
-    ///
-    /// Wire name `totalRecords`, type `long`.
-    pub fn total_records(mut self, value: i64) -> Self {
-        self.total_records = ::std::option::Option::Some(value);
-        self
-    }
-    /// 总页数
-    ///
-    /// Wire name `totalPage`, type `int`.
-    pub fn total_page(mut self, value: i32) -> Self {
-        self.total_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// 每页条数
-    ///
-    /// Wire name `pageSize`, type `int`.
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-    /// 当前页
-    ///
-    /// Wire name `currentPage`, type `int`.
-    pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品列表
-    ///
-    /// Wire name `data`, type `array<SearchOffer>`.
-    pub fn data(mut self, value: ::std::vec::Vec<SearchOffer>) -> Self {
-        self.data = value;
-        self
-    }
-    /// 图片主体信息（仅图搜返回）
-    ///
-    /// Wire name `picRegionInfo`, type `PicRegionInfo`.
-    pub fn pic_region_info(mut self, value: PicRegionInfo) -> Self {
-        self.pic_region_info = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SearchPage {}
 
 /// 价格信息
 ///
 /// Wire type `SearchPriceInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPriceInfo {
     /// 批发价（元；以字符串返回）
@@ -1807,60 +1162,12 @@ pub struct SearchPriceInfo {
     pub promotion_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl SearchPriceInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            price: ::std::default::Default::default(),
-            jxhy_price: ::std::default::Default::default(),
-            pf_jxhy_price: ::std::default::Default::default(),
-            consign_price: ::std::default::Default::default(),
-            promotion_price: ::std::default::Default::default(),
-        }
-    }
-    /// 批发价（元；以字符串返回）
-    ///
-    /// Wire name `price`, type `decimal`.
-    pub fn price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 代发精选货源价
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    pub fn jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 批发精选货源价
-    ///
-    /// Wire name `pfJxhyPrice`, type `decimal`.
-    pub fn pf_jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.pf_jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 一件代发价（isOnePsale=true 时）
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    pub fn consign_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.consign_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 营销价
-    ///
-    /// Wire name `promotionPrice`, type `decimal`.
-    pub fn promotion_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.promotion_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SearchPriceInfo {}
 
 /// 卖家数据 (SellerDataInfoV1)
 ///
 /// Wire type `SellerDataInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SellerDataInfo {
     /// 卖家交易勋章等级
@@ -1955,116 +1262,12 @@ pub struct SellerDataInfo {
     pub tp_year: ::std::option::Option<i32>,
 }
 
-impl SellerDataInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            trade_medal_level: ::std::default::Default::default(),
-            composite_service_score: ::std::default::Default::default(),
-            logistics_experience_score: ::std::default::Default::default(),
-            dispute_complaint_score: ::std::default::Default::default(),
-            offer_experience_score: ::std::default::Default::default(),
-            after_sales_experience_score: ::std::default::Default::default(),
-            consulting_experience_score: ::std::default::Default::default(),
-            repeat_purchase_percent: ::std::default::Default::default(),
-            tp_year: ::std::default::Default::default(),
-        }
-    }
-    /// 卖家交易勋章等级
-    ///
-    /// Wire name `tradeMedalLevel`, type `string`.
-    pub fn trade_medal_level(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trade_medal_level = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 综合服务体验分
-    ///
-    /// Wire name `compositeServiceScore`, type `string`.
-    pub fn composite_service_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.composite_service_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流体验分
-    ///
-    /// Wire name `logisticsExperienceScore`, type `string`.
-    pub fn logistics_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 纠纷投诉处理分
-    ///
-    /// Wire name `disputeComplaintScore`, type `string`.
-    pub fn dispute_complaint_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.dispute_complaint_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品体验分
-    ///
-    /// Wire name `offerExperienceScore`, type `string`.
-    pub fn offer_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.offer_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 售后体验分
-    ///
-    /// Wire name `afterSalesExperienceScore`, type `string`.
-    pub fn after_sales_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_sales_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 咨询体验分
-    ///
-    /// Wire name `consultingExperienceScore`, type `string`.
-    pub fn consulting_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.consulting_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 重复购买率
-    ///
-    /// Wire name `repeatPurchasePercent`, type `string`.
-    pub fn repeat_purchase_percent(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repeat_purchase_percent = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 诚信通年限
-    ///
-    /// Wire name `tpYear`, type `int`.
-    pub fn tp_year(mut self, value: i32) -> Self {
-        self.tp_year = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SellerDataInfo {}
 
 /// 简略发货信息
 ///
 /// Wire type `SimpleShippingInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleShippingInfo {
     /// shipIn24Hours 24小时发货, shipIn48Hours 48小时发货
@@ -2137,91 +1340,6 @@ pub struct SimpleShippingInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub delayed_shipping_rate7d: ::std::option::Option<::std::string::String>,
-}
-
-impl SimpleShippingInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            shipping_time_guarantee: ::std::default::Default::default(),
-            perfect_fulfillment_rate30d: ::std::default::Default::default(),
-            pickup_within24h_rate30d: ::std::default::Default::default(),
-            quality_return_rate30d: ::std::default::Default::default(),
-            perfect_fulfillment_rate7d: ::std::default::Default::default(),
-            pickup_within24h_rate7d: ::std::default::Default::default(),
-            delayed_shipping_rate7d: ::std::default::Default::default(),
-        }
-    }
-    /// shipIn24Hours 24小时发货, shipIn48Hours 48小时发货
-    ///
-    /// Wire name `shippingTimeGuarantee`, type `string`.
-    pub fn shipping_time_guarantee(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.shipping_time_guarantee = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近30天完美履约率
-    ///
-    /// Wire name `perfectFulfillmentRate30d`, type `string`.
-    pub fn perfect_fulfillment_rate30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.perfect_fulfillment_rate30d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近30天24h揽收率
-    ///
-    /// Wire name `pickupWithin24hRate30d`, type `string`.
-    pub fn pickup_within24h_rate30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pickup_within24h_rate30d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近30天品质退货率
-    ///
-    /// Wire name `qualityReturnRate30d`, type `string`.
-    pub fn quality_return_rate30d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.quality_return_rate30d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近7天完美履约率
-    ///
-    /// Wire name `perfectFulfillmentRate7d`, type `string`.
-    pub fn perfect_fulfillment_rate7d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.perfect_fulfillment_rate7d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近7天24h揽收率
-    ///
-    /// Wire name `pickupWithin24hRate7d`, type `string`.
-    pub fn pickup_within24h_rate7d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pickup_within24h_rate7d = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 近7天延迟发货率
-    ///
-    /// Wire name `delayedShippingRate7d`, type `string`.
-    pub fn delayed_shipping_rate7d(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.delayed_shipping_rate7d = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SimpleShippingInfo {}

@@ -57,7 +57,7 @@ pub struct ProductSearchQueryProductDetailResponse {
 /// 渠道价格
 ///
 /// Wire type `ChannelPrice`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChannelPrice {
     /// 渠道 sku 价格列表
@@ -72,31 +72,12 @@ pub struct ChannelPrice {
     pub channel_sku_price_list: ::std::vec::Vec<ChannelSkuPrice>,
 }
 
-impl ChannelPrice {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            channel_sku_price_list: ::std::default::Default::default(),
-        }
-    }
-    /// 渠道 sku 价格列表
-    ///
-    /// Wire name `channelSkuPriceList`, type `array<ChannelSkuPrice>`.
-    pub fn channel_sku_price_list(
-        mut self,
-        value: ::std::vec::Vec<ChannelSkuPrice>,
-    ) -> Self {
-        self.channel_sku_price_list = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ChannelPrice {}
 
 /// 渠道 sku 价格
 ///
 /// Wire type `ChannelSkuPrice`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChannelSkuPrice {
     /// Wire name `skuId`, type `long`.
@@ -119,34 +100,12 @@ pub struct ChannelSkuPrice {
     pub current_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ChannelSkuPrice {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sku_id: ::std::default::Default::default(),
-            current_price: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 渠道价格
-    ///
-    /// Wire name `currentPrice`, type `decimal`.
-    pub fn current_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.current_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ChannelSkuPrice {}
 
 /// 商品属性
 ///
 /// Wire type `DetailAttribute`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailAttribute {
     /// 属性id
@@ -200,75 +159,12 @@ pub struct DetailAttribute {
     pub value_trans: ::std::option::Option<::std::string::String>,
 }
 
-impl DetailAttribute {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            attribute_id: ::std::default::Default::default(),
-            attribute_name: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-            attribute_name_trans: ::std::default::Default::default(),
-            value_trans: ::std::default::Default::default(),
-        }
-    }
-    /// 属性id
-    ///
-    /// Wire name `attributeId`, type `string`.
-    pub fn attribute_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性名称
-    ///
-    /// Wire name `attributeName`, type `string`.
-    pub fn attribute_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性值
-    ///
-    /// Wire name `value`, type `string`.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性名称翻译
-    ///
-    /// Wire name `attributeNameTrans`, type `string`.
-    pub fn attribute_name_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_name_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性值翻译
-    ///
-    /// Wire name `valueTrans`, type `string`.
-    pub fn value_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailAttribute {}
 
 /// 价格区间 (PriceRangeV2)
 ///
 /// Wire type `DetailPriceRange`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailPriceRange {
     /// 起批量
@@ -324,63 +220,12 @@ pub struct DetailPriceRange {
     >,
 }
 
-impl DetailPriceRange {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            start_quantity: ::std::default::Default::default(),
-            price: ::std::default::Default::default(),
-            promotion_price: ::std::default::Default::default(),
-            foreign_currency_price: ::std::default::Default::default(),
-            foreign_currency_promotion_price: ::std::default::Default::default(),
-        }
-    }
-    /// 起批量
-    ///
-    /// Wire name `startQuantity`, type `long`.
-    pub fn start_quantity(mut self, value: i64) -> Self {
-        self.start_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 批发价
-    ///
-    /// Wire name `price`, type `decimal`.
-    pub fn price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 营销价
-    ///
-    /// Wire name `promotionPrice`, type `decimal`.
-    pub fn promotion_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.promotion_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 外币价格
-    ///
-    /// Wire name `foreignCurrencyPrice`, type `decimal`.
-    pub fn foreign_currency_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.foreign_currency_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 外币营销价格
-    ///
-    /// Wire name `foreignCurrencyPromotionPrice`, type `decimal`.
-    pub fn foreign_currency_promotion_price(
-        mut self,
-        value: ::open1688_core::Decimal,
-    ) -> Self {
-        self.foreign_currency_promotion_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailPriceRange {}
 
 /// 商品图片
 ///
 /// Wire type `DetailProductImage`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailProductImage {
     /// 图片（完整 URL）
@@ -404,39 +249,12 @@ pub struct DetailProductImage {
     pub white_image: ::std::option::Option<::std::string::String>,
 }
 
-impl DetailProductImage {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            images: ::std::default::Default::default(),
-            white_image: ::std::default::Default::default(),
-        }
-    }
-    /// 图片（完整 URL）
-    ///
-    /// Wire name `images`, type `array<string>`.
-    pub fn images(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.images = value;
-        self
-    }
-    /// 白底图
-    ///
-    /// Wire name `whiteImage`, type `string`.
-    pub fn white_image(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.white_image = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailProductImage {}
 
 /// 销售信息
 ///
 /// Wire type `DetailSaleInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSaleInfo {
     /// 商品库存
@@ -541,103 +359,12 @@ pub struct DetailSaleInfo {
     pub fenxiao_sale_info: ::std::option::Option<FenxiaoSaleInfo>,
 }
 
-impl DetailSaleInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            amount_on_sale: ::std::default::Default::default(),
-            price_range_list: ::std::default::Default::default(),
-            quote_type: ::std::default::Default::default(),
-            retail_price: ::std::default::Default::default(),
-            foreign_currency_price: ::std::default::Default::default(),
-            foreign_currency_retail_price: ::std::default::Default::default(),
-            consign_price: ::std::default::Default::default(),
-            jxhy_price: ::std::default::Default::default(),
-            unit_info: ::std::default::Default::default(),
-            fenxiao_sale_info: ::std::default::Default::default(),
-        }
-    }
-    /// 商品库存
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    pub fn amount_on_sale(mut self, value: i64) -> Self {
-        self.amount_on_sale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 价格区间
-    ///
-    /// Wire name `priceRangeList`, type `array<DetailPriceRange>`.
-    pub fn price_range_list(mut self, value: ::std::vec::Vec<DetailPriceRange>) -> Self {
-        self.price_range_list = value;
-        self
-    }
-    /// 0 无 sku 按数量报价，1 按 sku 规格报价，2 有 sku 按数量报价
-    ///
-    /// Wire name `quoteType`, type `int`.
-    pub fn quote_type(mut self, value: i32) -> Self {
-        self.quote_type = ::std::option::Option::Some(value);
-        self
-    }
-    /// 零售价
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    pub fn retail_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.retail_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 外币金额
-    ///
-    /// Wire name `foreignCurrencyPrice`, type `decimal`.
-    pub fn foreign_currency_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.foreign_currency_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 零售价外币金额
-    ///
-    /// Wire name `foreignCurrencyRetailPrice`, type `decimal`.
-    pub fn foreign_currency_retail_price(
-        mut self,
-        value: ::open1688_core::Decimal,
-    ) -> Self {
-        self.foreign_currency_retail_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// （废弃）
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    pub fn consign_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.consign_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// （废弃）
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    pub fn jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 单位信息
-    ///
-    /// Wire name `unitInfo`, type `UnitInfo`.
-    pub fn unit_info(mut self, value: UnitInfo) -> Self {
-        self.unit_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 分销销售信息
-    ///
-    /// Wire name `fenxiaoSaleInfo`, type `FenxiaoSaleInfo`.
-    pub fn fenxiao_sale_info(mut self, value: FenxiaoSaleInfo) -> Self {
-        self.fenxiao_sale_info = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailSaleInfo {}
 
 /// 商家属性数据
 ///
 /// Wire type `DetailSellerDataInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSellerDataInfo {
     /// Wire name `tradeMedalLevel`, type `string`.
@@ -728,118 +455,12 @@ pub struct DetailSellerDataInfo {
     pub quality_refund_within30_day: ::std::option::Option<::std::string::String>,
 }
 
-impl DetailSellerDataInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            trade_medal_level: ::std::default::Default::default(),
-            composite_service_score: ::std::default::Default::default(),
-            logistics_experience_score: ::std::default::Default::default(),
-            dispute_complaint_score: ::std::default::Default::default(),
-            offer_experience_score: ::std::default::Default::default(),
-            consulting_experience_score: ::std::default::Default::default(),
-            repeat_purchase_percent: ::std::default::Default::default(),
-            after_sales_experience_score: ::std::default::Default::default(),
-            collect30_day_within48_h_percent: ::std::default::Default::default(),
-            quality_refund_within30_day: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `tradeMedalLevel`, type `string`.
-    pub fn trade_medal_level(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trade_medal_level = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `compositeServiceScore`, type `string`.
-    pub fn composite_service_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.composite_service_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `logisticsExperienceScore`, type `string`.
-    pub fn logistics_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `disputeComplaintScore`, type `string`.
-    pub fn dispute_complaint_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.dispute_complaint_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `offerExperienceScore`, type `string`.
-    pub fn offer_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.offer_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `consultingExperienceScore`, type `string`.
-    pub fn consulting_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.consulting_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 卖家回头率
-    ///
-    /// Wire name `repeatPurchasePercent`, type `string`.
-    pub fn repeat_purchase_percent(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repeat_purchase_percent = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `afterSalesExperienceScore`, type `string`.
-    pub fn after_sales_experience_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_sales_experience_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最近30天48H揽收率
-    ///
-    /// Wire name `collect30DayWithin48HPercent`, type `string`.
-    pub fn collect30_day_within48_h_percent(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.collect30_day_within48_h_percent = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// 最近30天品质退款率
-    ///
-    /// Wire name `qualityRefundWithin30Day`, type `string`.
-    pub fn quality_refund_within30_day(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.quality_refund_within30_day = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailSellerDataInfo {}
 
 /// 包裹配送数据
 ///
 /// Wire type `DetailShippingInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailShippingInfo {
     /// 发货地
@@ -962,131 +583,12 @@ pub struct DetailShippingInfo {
     pub sku_shipping_details: ::std::vec::Vec<SkuShippingDetail>,
 }
 
-impl DetailShippingInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            send_goods_address_text: ::std::default::Default::default(),
-            weight: ::std::default::Default::default(),
-            width: ::std::default::Default::default(),
-            height: ::std::default::Default::default(),
-            length: ::std::default::Default::default(),
-            shipping_time_guarantee: ::std::default::Default::default(),
-            pkg_size_source: ::std::default::Default::default(),
-            official_length: ::std::default::Default::default(),
-            official_width: ::std::default::Default::default(),
-            official_height: ::std::default::Default::default(),
-            official_weight: ::std::default::Default::default(),
-            sku_shipping_info_list: ::std::default::Default::default(),
-            sku_shipping_details: ::std::default::Default::default(),
-        }
-    }
-    /// 发货地
-    ///
-    /// Wire name `sendGoodsAddressText`, type `string`.
-    pub fn send_goods_address_text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.send_goods_address_text = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 重（kg）
-    ///
-    /// Wire name `weight`, type `double`.
-    pub fn weight(mut self, value: f64) -> Self {
-        self.weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// 宽（cm）
-    ///
-    /// Wire name `width`, type `double`.
-    pub fn width(mut self, value: f64) -> Self {
-        self.width = ::std::option::Option::Some(value);
-        self
-    }
-    /// 高（cm）
-    ///
-    /// Wire name `height`, type `double`.
-    pub fn height(mut self, value: f64) -> Self {
-        self.height = ::std::option::Option::Some(value);
-        self
-    }
-    /// 长（cm）
-    ///
-    /// Wire name `length`, type `double`.
-    pub fn length(mut self, value: f64) -> Self {
-        self.length = ::std::option::Option::Some(value);
-        self
-    }
-    /// shipIn24Hours / shipIn48Hours
-    ///
-    /// Wire name `shippingTimeGuarantee`, type `string`.
-    pub fn shipping_time_guarantee(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.shipping_time_guarantee = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 件重尺数据来源
-    ///
-    /// Wire name `pkgSizeSource`, type `string`.
-    pub fn pkg_size_source(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pkg_size_source = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `officialLength`, type `double`.
-    pub fn official_length(mut self, value: f64) -> Self {
-        self.official_length = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `officialWidth`, type `double`.
-    pub fn official_width(mut self, value: f64) -> Self {
-        self.official_width = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `officialHeight`, type `double`.
-    pub fn official_height(mut self, value: f64) -> Self {
-        self.official_height = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `officialWeight`, type `double`.
-    pub fn official_weight(mut self, value: f64) -> Self {
-        self.official_weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// sku 物流规格信息
-    ///
-    /// Wire name `skuShippingInfoList`, type `array<SkuShippingInfo>`.
-    pub fn sku_shipping_info_list(
-        mut self,
-        value: ::std::vec::Vec<SkuShippingInfo>,
-    ) -> Self {
-        self.sku_shipping_info_list = value;
-        self
-    }
-    /// sku 件重尺集合
-    ///
-    /// Wire name `skuShippingDetails`, type `array<SkuShippingDetail>`.
-    pub fn sku_shipping_details(
-        mut self,
-        value: ::std::vec::Vec<SkuShippingDetail>,
-    ) -> Self {
-        self.sku_shipping_details = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailShippingInfo {}
 
 /// SKU 属性
 ///
 /// Wire type `DetailSkuAttribute`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSkuAttribute {
     /// 属性id
@@ -1160,94 +662,12 @@ pub struct DetailSkuAttribute {
     pub sku_image_url_trans: ::std::option::Option<::std::string::String>,
 }
 
-impl DetailSkuAttribute {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            attribute_id: ::std::default::Default::default(),
-            attribute_name: ::std::default::Default::default(),
-            attribute_name_trans: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-            value_trans: ::std::default::Default::default(),
-            sku_image_url: ::std::default::Default::default(),
-            sku_image_url_trans: ::std::default::Default::default(),
-        }
-    }
-    /// 属性id
-    ///
-    /// Wire name `attributeId`, type `long`.
-    pub fn attribute_id(mut self, value: i64) -> Self {
-        self.attribute_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 属性名
-    ///
-    /// Wire name `attributeName`, type `string`.
-    pub fn attribute_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性名翻译
-    ///
-    /// Wire name `attributeNameTrans`, type `string`.
-    pub fn attribute_name_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_name_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 值
-    ///
-    /// Wire name `value`, type `string`.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 值翻译
-    ///
-    /// Wire name `valueTrans`, type `string`.
-    pub fn value_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// sku 图片
-    ///
-    /// Wire name `skuImageUrl`, type `string`.
-    pub fn sku_image_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sku_image_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// sku 图片（AIGC 处理翻译后）
-    ///
-    /// Wire name `skuImageUrlTrans`, type `string`.
-    pub fn sku_image_url_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sku_image_url_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailSkuAttribute {}
 
 /// SKU
 ///
 /// Wire type `DetailSkuInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailSkuInfo {
     /// skuId
@@ -1403,152 +823,12 @@ pub struct DetailSkuInfo {
     pub foreign_currency_retail_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl DetailSkuInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sku_id: ::std::default::Default::default(),
-            spec_id: ::std::default::Default::default(),
-            amount_on_sale: ::std::default::Default::default(),
-            price: ::std::default::Default::default(),
-            promotion_price: ::std::default::Default::default(),
-            retail_price: ::std::default::Default::default(),
-            consign_price: ::std::default::Default::default(),
-            jxhy_price: ::std::default::Default::default(),
-            pf_jxhy_price: ::std::default::Default::default(),
-            cargo_number: ::std::default::Default::default(),
-            sku_attributes: ::std::default::Default::default(),
-            fenxiao_price_info: ::std::default::Default::default(),
-            foreign_currency_price: ::std::default::Default::default(),
-            foreign_currency_promotion_price: ::std::default::Default::default(),
-            foreign_currency_retail_price: ::std::default::Default::default(),
-        }
-    }
-    /// skuId
-    ///
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// specId（下单用）
-    ///
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 库存
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    pub fn amount_on_sale(mut self, value: i64) -> Self {
-        self.amount_on_sale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 价格（元，字符串）
-    ///
-    /// Wire name `price`, type `decimal`.
-    pub fn price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 营销价
-    ///
-    /// Wire name `promotionPrice`, type `decimal`.
-    pub fn promotion_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.promotion_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 零售价
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    pub fn retail_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.retail_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// （废弃）
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    pub fn consign_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.consign_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// （废弃）精选货源价格
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    pub fn jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// （废弃）
-    ///
-    /// Wire name `pfJxhyPrice`, type `decimal`.
-    pub fn pf_jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.pf_jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// sku 级货号
-    ///
-    /// Wire name `cargoNumber`, type `string`.
-    pub fn cargo_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cargo_number = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// SKU 属性
-    ///
-    /// Wire name `skuAttributes`, type `array<DetailSkuAttribute>`.
-    pub fn sku_attributes(mut self, value: ::std::vec::Vec<DetailSkuAttribute>) -> Self {
-        self.sku_attributes = value;
-        self
-    }
-    /// 分销价格
-    ///
-    /// Wire name `fenxiaoPriceInfo`, type `FenxiaoPriceInfo`.
-    pub fn fenxiao_price_info(mut self, value: FenxiaoPriceInfo) -> Self {
-        self.fenxiao_price_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 外币价格
-    ///
-    /// Wire name `foreignCurrencyPrice`, type `decimal`.
-    pub fn foreign_currency_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.foreign_currency_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 外币营销价格
-    ///
-    /// Wire name `foreignCurrencyPromotionPrice`, type `decimal`.
-    pub fn foreign_currency_promotion_price(
-        mut self,
-        value: ::open1688_core::Decimal,
-    ) -> Self {
-        self.foreign_currency_promotion_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 零售价外币金额
-    ///
-    /// Wire name `foreignCurrencyRetailPrice`, type `decimal`.
-    pub fn foreign_currency_retail_price(
-        mut self,
-        value: ::open1688_core::Decimal,
-    ) -> Self {
-        self.foreign_currency_retail_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for DetailSkuInfo {}
 
 /// 分销价格
 ///
 /// Wire type `FenxiaoPriceInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FenxiaoPriceInfo {
     /// 一件代发包邮价格
@@ -1573,36 +853,12 @@ pub struct FenxiaoPriceInfo {
     pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl FenxiaoPriceInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            one_piece_price: ::std::default::Default::default(),
-            offer_price: ::std::default::Default::default(),
-        }
-    }
-    /// 一件代发包邮价格
-    ///
-    /// Wire name `onePiecePrice`, type `decimal`.
-    pub fn one_piece_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.one_piece_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 分销价
-    ///
-    /// Wire name `offerPrice`, type `decimal`.
-    pub fn offer_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.offer_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for FenxiaoPriceInfo {}
 
 /// 分销销售信息
 ///
 /// Wire type `FenxiaoSaleInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FenxiaoSaleInfo {
     /// 是否一件代发包邮
@@ -1647,52 +903,12 @@ pub struct FenxiaoSaleInfo {
     pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl FenxiaoSaleInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            one_piece_free_postage: ::std::default::Default::default(),
-            start_quantity: ::std::default::Default::default(),
-            one_piece_price: ::std::default::Default::default(),
-            offer_price: ::std::default::Default::default(),
-        }
-    }
-    /// 是否一件代发包邮
-    ///
-    /// Wire name `onePieceFreePostage`, type `boolean`.
-    pub fn one_piece_free_postage(mut self, value: bool) -> Self {
-        self.one_piece_free_postage = ::std::option::Option::Some(value);
-        self
-    }
-    /// 分销起批量
-    ///
-    /// Wire name `startQuantity`, type `long`.
-    pub fn start_quantity(mut self, value: i64) -> Self {
-        self.start_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 一件代发包邮价
-    ///
-    /// Wire name `onePiecePrice`, type `decimal`.
-    pub fn one_piece_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.one_piece_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 分销价
-    ///
-    /// Wire name `offerPrice`, type `decimal`.
-    pub fn offer_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.offer_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for FenxiaoSaleInfo {}
 
 /// 发票信息
 ///
 /// Wire type `InvoiceInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceInfo {
     /// 是否支持在线开票
@@ -1737,58 +953,12 @@ pub struct InvoiceInfo {
     pub taxpayer_type: ::std::option::Option<::std::string::String>,
 }
 
-impl InvoiceInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            support_online_invoice: ::std::default::Default::default(),
-            support_fast_invoice: ::std::default::Default::default(),
-            invoice_types: ::std::default::Default::default(),
-            taxpayer_type: ::std::default::Default::default(),
-        }
-    }
-    /// 是否支持在线开票
-    ///
-    /// Wire name `supportOnlineInvoice`, type `boolean`.
-    pub fn support_online_invoice(mut self, value: bool) -> Self {
-        self.support_online_invoice = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否支持极速开票
-    ///
-    /// Wire name `supportFastInvoice`, type `boolean`.
-    pub fn support_fast_invoice(mut self, value: bool) -> Self {
-        self.support_fast_invoice = ::std::option::Option::Some(value);
-        self
-    }
-    /// 支持的开票类型，如 普票、专票
-    ///
-    /// Wire name `invoiceTypes`, type `array<string>`.
-    pub fn invoice_types(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.invoice_types = value;
-        self
-    }
-    /// 纳税人类型：一般纳税人 / 小规模纳税人
-    ///
-    /// Wire name `taxpayerType`, type `string`.
-    pub fn taxpayer_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.taxpayer_type = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for InvoiceInfo {}
 
 /// 商品证书
 ///
 /// Wire type `OfferCertificate`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfferCertificate {
     /// Wire name `certificateName`, type `string`.
@@ -1815,41 +985,6 @@ pub struct OfferCertificate {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub certificate_photo_list: ::std::vec::Vec<::std::string::String>,
-}
-
-impl OfferCertificate {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            certificate_name: ::std::default::Default::default(),
-            certificate_code: ::std::default::Default::default(),
-            certificate_photo_list: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `certificateName`, type `string`.
-    pub fn certificate_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.certificate_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `certificateCode`, type `string`.
-    pub fn certificate_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.certificate_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `certificatePhotoList`, type `array<string>`.
-    pub fn certificate_photo_list(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.certificate_photo_list = value;
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for OfferCertificate {}
@@ -1931,7 +1066,7 @@ impl ::open1688_core::de::Lenient for OfferDetailParam {}
 /// 多语言商品详情 (ProductDetailModel)
 ///
 /// Wire type `ProductDetail`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductDetail {
     /// 商品id
@@ -2327,385 +1462,12 @@ pub struct ProductDetail {
     pub invoice_info: ::std::option::Option<InvoiceInfo>,
 }
 
-impl ProductDetail {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_id: ::std::default::Default::default(),
-            category_id: ::std::default::Default::default(),
-            category_name: ::std::default::Default::default(),
-            top_category_id: ::std::default::Default::default(),
-            second_category_id: ::std::default::Default::default(),
-            third_category_id: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            subject_trans: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            description_trans: ::std::default::Default::default(),
-            main_video: ::std::default::Default::default(),
-            detail_video: ::std::default::Default::default(),
-            product_image: ::std::default::Default::default(),
-            product_image_trans: ::std::default::Default::default(),
-            product_attribute: ::std::default::Default::default(),
-            product_sku_infos: ::std::default::Default::default(),
-            product_sale_info: ::std::default::Default::default(),
-            product_shipping_info: ::std::default::Default::default(),
-            is_jxhy: ::std::default::Default::default(),
-            is_select: ::std::default::Default::default(),
-            seller_open_id: ::std::default::Default::default(),
-            company_name: ::std::default::Default::default(),
-            min_order_quantity: ::std::default::Default::default(),
-            batch_number: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
-            tag_info_list: ::std::default::Default::default(),
-            trace_info: ::std::default::Default::default(),
-            seller_mix_setting: ::std::default::Default::default(),
-            product_cargo_number: ::std::default::Default::default(),
-            seller_data_info: ::std::default::Default::default(),
-            sold_out: ::std::default::Default::default(),
-            channel_price: ::std::default::Default::default(),
-            promotion_model: ::std::default::Default::default(),
-            trade_score: ::std::default::Default::default(),
-            selling_point: ::std::default::Default::default(),
-            offer_identities: ::std::default::Default::default(),
-            create_date: ::std::default::Default::default(),
-            certificate_list: ::std::default::Default::default(),
-            promotion_url: ::std::default::Default::default(),
-            invoice_info: ::std::default::Default::default(),
-        }
-    }
-    /// 商品id
-    ///
-    /// Wire name `offerId`, type `long`.
-    pub fn offer_id(mut self, value: i64) -> Self {
-        self.offer_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 类目id
-    ///
-    /// Wire name `categoryId`, type `long`.
-    pub fn category_id(mut self, value: i64) -> Self {
-        self.category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 类目名称
-    ///
-    /// Wire name `categoryName`, type `string`.
-    pub fn category_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `topCategoryId`, type `long`.
-    pub fn top_category_id(mut self, value: i64) -> Self {
-        self.top_category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `secondCategoryId`, type `long`.
-    pub fn second_category_id(mut self, value: i64) -> Self {
-        self.second_category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `thirdCategoryId`, type `long`.
-    pub fn third_category_id(mut self, value: i64) -> Self {
-        self.third_category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 中文标题
-    ///
-    /// Wire name `subject`, type `string`.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 译文标题
-    ///
-    /// Wire name `subjectTrans`, type `string`.
-    pub fn subject_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 详情描述（HTML）
-    ///
-    /// Wire name `description`, type `string`.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 详情描述（AIGC 处理和翻译后）
-    ///
-    /// Wire name `descriptionTrans`, type `string`.
-    pub fn description_trans(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description_trans = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 主视频
-    ///
-    /// Wire name `mainVideo`, type `string`.
-    pub fn main_video(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.main_video = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 详情视频
-    ///
-    /// Wire name `detailVideo`, type `string`.
-    pub fn detail_video(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.detail_video = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 图片
-    ///
-    /// Wire name `productImage`, type `DetailProductImage`.
-    pub fn product_image(mut self, value: DetailProductImage) -> Self {
-        self.product_image = ::std::option::Option::Some(value);
-        self
-    }
-    /// 图片（AIGC 处理和翻译后）
-    ///
-    /// Wire name `productImageTrans`, type `DetailProductImage`.
-    pub fn product_image_trans(mut self, value: DetailProductImage) -> Self {
-        self.product_image_trans = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品 CPV 属性
-    ///
-    /// Wire name `productAttribute`, type `array<DetailAttribute>`.
-    pub fn product_attribute(mut self, value: ::std::vec::Vec<DetailAttribute>) -> Self {
-        self.product_attribute = value;
-        self
-    }
-    /// 商品 SKU
-    ///
-    /// Wire name `productSkuInfos`, type `array<DetailSkuInfo>`.
-    pub fn product_sku_infos(mut self, value: ::std::vec::Vec<DetailSkuInfo>) -> Self {
-        self.product_sku_infos = value;
-        self
-    }
-    /// 销售信息
-    ///
-    /// Wire name `productSaleInfo`, type `DetailSaleInfo`.
-    pub fn product_sale_info(mut self, value: DetailSaleInfo) -> Self {
-        self.product_sale_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 包裹配送相关数据
-    ///
-    /// Wire name `productShippingInfo`, type `DetailShippingInfo`.
-    pub fn product_shipping_info(mut self, value: DetailShippingInfo) -> Self {
-        self.product_shipping_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否精选货源
-    ///
-    /// Wire name `isJxhy`, type `boolean`.
-    pub fn is_jxhy(mut self, value: bool) -> Self {
-        self.is_jxhy = ::std::option::Option::Some(value);
-        self
-    }
-    /// 跨境 select 货盘（文档为 String "true"）
-    ///
-    /// Wire name `isSelect`, type `boolean`.
-    pub fn is_select(mut self, value: bool) -> Self {
-        self.is_select = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商家加密ID
-    ///
-    /// Wire name `sellerOpenId`, type `string`.
-    pub fn seller_open_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.seller_open_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 供应商店铺名称
-    ///
-    /// Wire name `companyName`, type `string`.
-    pub fn company_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最小起批量
-    ///
-    /// Wire name `minOrderQuantity`, type `long`.
-    pub fn min_order_quantity(mut self, value: i64) -> Self {
-        self.min_order_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 一手数量
-    ///
-    /// Wire name `batchNumber`, type `long`.
-    pub fn batch_number(mut self, value: i64) -> Self {
-        self.batch_number = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品状态，如 published
-    ///
-    /// Wire name `status`, type `string`.
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品服务标签
-    ///
-    /// Wire name `tagInfoList`, type `array<ProductTagInfo>`.
-    pub fn tag_info_list(mut self, value: ::std::vec::Vec<ProductTagInfo>) -> Self {
-        self.tag_info_list = value;
-        self
-    }
-    /// 打点信息
-    ///
-    /// Wire name `traceInfo`, type `string`.
-    pub fn trace_info(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_info = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 卖家混批配置
-    ///
-    /// Wire name `sellerMixSetting`, type `SellerMixSetting`.
-    pub fn seller_mix_setting(mut self, value: SellerMixSetting) -> Self {
-        self.seller_mix_setting = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    pub fn product_cargo_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.product_cargo_number = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商家属性数据
-    ///
-    /// Wire name `sellerDataInfo`, type `DetailSellerDataInfo`.
-    pub fn seller_data_info(mut self, value: DetailSellerDataInfo) -> Self {
-        self.seller_data_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品销量
-    ///
-    /// Wire name `soldOut`, type `string`.
-    pub fn sold_out(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sold_out = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 渠道价格数据
-    ///
-    /// Wire name `channelPrice`, type `ChannelPrice`.
-    pub fn channel_price(mut self, value: ChannelPrice) -> Self {
-        self.channel_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 营销
-    ///
-    /// Wire name `promotionModel`, type `PromotionModel`.
-    pub fn promotion_model(mut self, value: PromotionModel) -> Self {
-        self.promotion_model = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品交易评分
-    ///
-    /// Wire name `tradeScore`, type `string`.
-    pub fn trade_score(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trade_score = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 多语言卖点
-    ///
-    /// Wire name `sellingPoint`, type `array<string>`.
-    pub fn selling_point(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.selling_point = value;
-        self
-    }
-    /// 商家身份
-    ///
-    /// Wire name `offerIdentities`, type `array<string>`.
-    pub fn offer_identities(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.offer_identities = value;
-        self
-    }
-    /// 创建时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `createDate`, type `date`.
-    pub fn create_date(mut self, value: ::open1688_core::Date) -> Self {
-        self.create_date = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品证书列表
-    ///
-    /// Wire name `certificateList`, type `array<OfferCertificate>`.
-    pub fn certificate_list(mut self, value: ::std::vec::Vec<OfferCertificate>) -> Self {
-        self.certificate_list = value;
-        self
-    }
-    /// 返佣 cps 链接
-    ///
-    /// Wire name `promotionUrl`, type `string`.
-    pub fn promotion_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.promotion_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 发票信息
-    ///
-    /// Wire name `invoiceInfo`, type `InvoiceInfo`.
-    pub fn invoice_info(mut self, value: InvoiceInfo) -> Self {
-        self.invoice_info = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductDetail {}
 
 /// 结果 (ResultModel)
 ///
 /// Wire type `ProductDetailResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductDetailResult {
     /// 是否成功
@@ -2746,58 +1508,12 @@ pub struct ProductDetailResult {
     pub result: ::std::option::Option<ProductDetail>,
 }
 
-impl ProductDetailResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 返回码，如 200
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品详情
-    ///
-    /// Wire name `result`, type `ProductDetail`.
-    pub fn result(mut self, value: ProductDetail) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductDetailResult {}
 
 /// 商品服务标签
 ///
 /// Wire type `ProductTagInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductTagInfo {
     /// 服务名：isOnePsale 一件代发, select 跨境 select 货盘
@@ -2820,39 +1536,12 @@ pub struct ProductTagInfo {
     pub value: ::std::option::Option<bool>,
 }
 
-impl ProductTagInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            key: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-        }
-    }
-    /// 服务名：isOnePsale 一件代发, select 跨境 select 货盘
-    ///
-    /// Wire name `key`, type `string`.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否开通
-    ///
-    /// Wire name `value`, type `boolean`.
-    pub fn value(mut self, value: bool) -> Self {
-        self.value = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductTagInfo {}
 
 /// 营销信息
 ///
 /// Wire type `PromotionModel`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PromotionModel {
     /// 是否有营销
@@ -2877,39 +1566,12 @@ pub struct PromotionModel {
     pub promotion_type: ::std::option::Option<::std::string::String>,
 }
 
-impl PromotionModel {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            has_promotion: ::std::default::Default::default(),
-            promotion_type: ::std::default::Default::default(),
-        }
-    }
-    /// 是否有营销
-    ///
-    /// Wire name `hasPromotion`, type `boolean`.
-    pub fn has_promotion(mut self, value: bool) -> Self {
-        self.has_promotion = ::std::option::Option::Some(value);
-        self
-    }
-    /// 营销类型，如 plus
-    ///
-    /// Wire name `promotionType`, type `string`.
-    pub fn promotion_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.promotion_type = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PromotionModel {}
 
 /// 卖家混批配置
 ///
 /// Wire type `SellerMixSetting`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SellerMixSetting {
     /// 是否普通混批
@@ -2944,44 +1606,12 @@ pub struct SellerMixSetting {
     pub mix_number: ::std::option::Option<i64>,
 }
 
-impl SellerMixSetting {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            general_hunpi: ::std::default::Default::default(),
-            mix_amount: ::std::default::Default::default(),
-            mix_number: ::std::default::Default::default(),
-        }
-    }
-    /// 是否普通混批
-    ///
-    /// Wire name `generalHunpi`, type `boolean`.
-    pub fn general_hunpi(mut self, value: bool) -> Self {
-        self.general_hunpi = ::std::option::Option::Some(value);
-        self
-    }
-    /// 混批金额
-    ///
-    /// Wire name `mixAmount`, type `long`.
-    pub fn mix_amount(mut self, value: i64) -> Self {
-        self.mix_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 混批数量
-    ///
-    /// Wire name `mixNumber`, type `long`.
-    pub fn mix_number(mut self, value: i64) -> Self {
-        self.mix_number = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SellerMixSetting {}
 
 /// sku 件重尺
 ///
 /// Wire type `SkuShippingDetail`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuShippingDetail {
     /// Wire name `skuId`, type `long`.
@@ -3092,112 +1722,12 @@ pub struct SkuShippingDetail {
     pub ai_weight_accuracy: ::std::option::Option<::std::string::String>,
 }
 
-impl SkuShippingDetail {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sku_id: ::std::default::Default::default(),
-            width: ::std::default::Default::default(),
-            length: ::std::default::Default::default(),
-            height: ::std::default::Default::default(),
-            weight: ::std::default::Default::default(),
-            pkg_size_source: ::std::default::Default::default(),
-            official_length: ::std::default::Default::default(),
-            official_width: ::std::default::Default::default(),
-            official_height: ::std::default::Default::default(),
-            official_weight: ::std::default::Default::default(),
-            ai_weight: ::std::default::Default::default(),
-            ai_weight_accuracy: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// cm
-    ///
-    /// Wire name `width`, type `double`.
-    pub fn width(mut self, value: f64) -> Self {
-        self.width = ::std::option::Option::Some(value);
-        self
-    }
-    /// cm
-    ///
-    /// Wire name `length`, type `double`.
-    pub fn length(mut self, value: f64) -> Self {
-        self.length = ::std::option::Option::Some(value);
-        self
-    }
-    /// cm
-    ///
-    /// Wire name `height`, type `double`.
-    pub fn height(mut self, value: f64) -> Self {
-        self.height = ::std::option::Option::Some(value);
-        self
-    }
-    /// kg
-    ///
-    /// Wire name `weight`, type `double`.
-    pub fn weight(mut self, value: f64) -> Self {
-        self.weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// 件重尺来源
-    ///
-    /// Wire name `pkgSizeSource`, type `string`.
-    pub fn pkg_size_source(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pkg_size_source = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `officialLength`, type `double`.
-    pub fn official_length(mut self, value: f64) -> Self {
-        self.official_length = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `officialWidth`, type `double`.
-    pub fn official_width(mut self, value: f64) -> Self {
-        self.official_width = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `officialHeight`, type `double`.
-    pub fn official_height(mut self, value: f64) -> Self {
-        self.official_height = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `officialWeight`, type `double`.
-    pub fn official_weight(mut self, value: f64) -> Self {
-        self.official_weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// AI 预测重量（kg）
-    ///
-    /// Wire name `aiWeight`, type `double`.
-    pub fn ai_weight(mut self, value: f64) -> Self {
-        self.ai_weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// AI 预测准确率
-    ///
-    /// Wire name `aiWeightAccuracy`, type `string`.
-    pub fn ai_weight_accuracy(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ai_weight_accuracy = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SkuShippingDetail {}
 
 /// sku 物流规格
 ///
 /// Wire type `SkuShippingInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuShippingInfo {
     /// Wire name `specId`, type `string`.
@@ -3254,67 +1784,12 @@ pub struct SkuShippingInfo {
     pub weight: ::std::option::Option<i64>,
 }
 
-impl SkuShippingInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            spec_id: ::std::default::Default::default(),
-            sku_id: ::std::default::Default::default(),
-            width: ::std::default::Default::default(),
-            length: ::std::default::Default::default(),
-            height: ::std::default::Default::default(),
-            weight: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// cm
-    ///
-    /// Wire name `width`, type `double`.
-    pub fn width(mut self, value: f64) -> Self {
-        self.width = ::std::option::Option::Some(value);
-        self
-    }
-    /// cm
-    ///
-    /// Wire name `length`, type `double`.
-    pub fn length(mut self, value: f64) -> Self {
-        self.length = ::std::option::Option::Some(value);
-        self
-    }
-    /// cm
-    ///
-    /// Wire name `height`, type `double`.
-    pub fn height(mut self, value: f64) -> Self {
-        self.height = ::std::option::Option::Some(value);
-        self
-    }
-    /// 重（g）
-    ///
-    /// Wire name `weight`, type `long`.
-    pub fn weight(mut self, value: i64) -> Self {
-        self.weight = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SkuShippingInfo {}
 
 /// 单位
 ///
 /// Wire type `UnitInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnitInfo {
     /// 中文单位
@@ -3336,36 +1811,6 @@ pub struct UnitInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub trans_unit: ::std::option::Option<::std::string::String>,
-}
-
-impl UnitInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            unit: ::std::default::Default::default(),
-            trans_unit: ::std::default::Default::default(),
-        }
-    }
-    /// 中文单位
-    ///
-    /// Wire name `unit`, type `string`.
-    pub fn unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 译文单位
-    ///
-    /// Wire name `transUnit`, type `string`.
-    pub fn trans_unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trans_unit = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for UnitInfo {}

@@ -108,7 +108,7 @@ pub struct CrossSimilarOfferSearchResponse {
 /// 相似商品（observed 字段，unverified）
 ///
 /// Wire type `SimilarOffer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimilarOffer {
     /// 商品 id
@@ -191,96 +191,12 @@ pub struct SimilarOffer {
     pub detail_url: ::std::option::Option<::std::string::String>,
 }
 
-impl SimilarOffer {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_id: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            image_url: ::std::default::Default::default(),
-            old_price: ::std::default::Default::default(),
-            category_id: ::std::default::Default::default(),
-            quantity_begin: ::std::default::Default::default(),
-            unit: ::std::default::Default::default(),
-            detail_url: ::std::default::Default::default(),
-        }
-    }
-    /// 商品 id
-    ///
-    /// Wire name `offerId`, type `long`.
-    pub fn offer_id(mut self, value: i64) -> Self {
-        self.offer_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 中文标题
-    ///
-    /// Wire name `subject`, type `string`.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 主图（仅一张）
-    ///
-    /// Wire name `imageUrl`, type `string`.
-    pub fn image_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.image_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 价格，单位分（observed）
-    ///
-    /// Wire name `oldPrice`, type `long`.
-    pub fn old_price(mut self, value: i64) -> Self {
-        self.old_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 类目 id
-    ///
-    /// Wire name `categoryId`, type `long`.
-    pub fn category_id(mut self, value: i64) -> Self {
-        self.category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 起批量
-    ///
-    /// Wire name `quantityBegin`, type `long`.
-    pub fn quantity_begin(mut self, value: i64) -> Self {
-        self.quantity_begin = ::std::option::Option::Some(value);
-        self
-    }
-    /// 单位
-    ///
-    /// Wire name `unit`, type `string`.
-    pub fn unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品详情页链接
-    ///
-    /// Wire name `detailUrl`, type `string`.
-    pub fn detail_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.detail_url = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SimilarOffer {}
 
 /// 分页结果（observed）
 ///
 /// Wire type `SimilarOfferPage`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimilarOfferPage {
     /// 结果总数
@@ -301,30 +217,6 @@ pub struct SimilarOfferPage {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub result: ::std::vec::Vec<SimilarOffer>,
-}
-
-impl SimilarOfferPage {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            total: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 结果总数
-    ///
-    /// Wire name `total`, type `long`.
-    pub fn total(mut self, value: i64) -> Self {
-        self.total = ::std::option::Option::Some(value);
-        self
-    }
-    /// 本页商品
-    ///
-    /// Wire name `result`, type `array<SimilarOffer>`.
-    pub fn result(mut self, value: ::std::vec::Vec<SimilarOffer>) -> Self {
-        self.result = value;
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SimilarOfferPage {}

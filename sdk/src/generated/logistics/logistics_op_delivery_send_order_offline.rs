@@ -313,7 +313,7 @@ impl ::open1688_core::de::Lenient for PackageExtBody {}
 /// 多包裹发货结果 (OpSendOrderResult)
 ///
 /// Wire type `PackageSendResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PackageSendResult {
     /// 主单id
@@ -371,73 +371,6 @@ pub struct PackageSendResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
-}
-
-impl PackageSendResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            source_id: ::std::default::Default::default(),
-            source_entry_id: ::std::default::Default::default(),
-            ext_body: ::std::default::Default::default(),
-            success: ::std::default::Default::default(),
-            logistics_id: ::std::default::Default::default(),
-            error_message: ::std::default::Default::default(),
-        }
-    }
-    /// 主单id
-    ///
-    /// Wire name `sourceId`, type `string`.
-    pub fn source_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 子单id
-    ///
-    /// Wire name `sourceEntryId`, type `string`.
-    pub fn source_entry_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_entry_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 对应入参中的一个包裹（JSON 文本）
-    ///
-    /// Wire name `extBody`, type `string`.
-    pub fn ext_body(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ext_body = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 物流单号
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    pub fn logistics_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `errorMessage`, type `string`.
-    pub fn error_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_message = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PackageSendResult {}
@@ -856,7 +789,7 @@ impl ::open1688_core::de::Lenient for SendGoodEntry {}
 /// 发货结果 (OpSendOrderModelResult)
 ///
 /// Wire type `SendResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendResult {
     /// 物流编号
@@ -901,58 +834,12 @@ pub struct SendResult {
     pub send_fail_list: ::std::vec::Vec<PackageSendResult>,
 }
 
-impl SendResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            logistics_id: ::std::default::Default::default(),
-            send_goods: ::std::default::Default::default(),
-            send_success_list: ::std::default::Default::default(),
-            send_fail_list: ::std::default::Default::default(),
-        }
-    }
-    /// 物流编号
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    pub fn logistics_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 发货明细
-    ///
-    /// Wire name `sendGoods`, type `array<SentGood>`.
-    pub fn send_goods(mut self, value: ::std::vec::Vec<SentGood>) -> Self {
-        self.send_goods = value;
-        self
-    }
-    /// 多包裹发货成功的包裹
-    ///
-    /// Wire name `sendSuccessList`, type `array<PackageSendResult>`.
-    pub fn send_success_list(
-        mut self,
-        value: ::std::vec::Vec<PackageSendResult>,
-    ) -> Self {
-        self.send_success_list = value;
-        self
-    }
-    /// 多包裹发货失败的包裹
-    ///
-    /// Wire name `sendFailList`, type `array<PackageSendResult>`.
-    pub fn send_fail_list(mut self, value: ::std::vec::Vec<PackageSendResult>) -> Self {
-        self.send_fail_list = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SendResult {}
 
 /// 已发货对象
 ///
 /// Wire type `SentGood`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SentGood {
     /// 订单id（文档为 String，示例为数字）
@@ -977,36 +864,12 @@ pub struct SentGood {
     pub send_good_entries: ::std::vec::Vec<SentGoodEntry>,
 }
 
-impl SentGood {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            source_id: ::std::default::Default::default(),
-            send_good_entries: ::std::default::Default::default(),
-        }
-    }
-    /// 订单id（文档为 String，示例为数字）
-    ///
-    /// Wire name `sourceId`, type `long`.
-    pub fn source_id(mut self, value: i64) -> Self {
-        self.source_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 明细
-    ///
-    /// Wire name `sendGoodEntries`, type `array<SentGoodEntry>`.
-    pub fn send_good_entries(mut self, value: ::std::vec::Vec<SentGoodEntry>) -> Self {
-        self.send_good_entries = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SentGood {}
 
 /// 已发货明细
 ///
 /// Wire type `SentGoodEntry`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SentGoodEntry {
     /// 子订单id
@@ -1047,49 +910,6 @@ pub struct SentGoodEntry {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub ext_body: ::std::option::Option<::std::string::String>,
-}
-
-impl SentGoodEntry {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            source_entry_id: ::std::default::Default::default(),
-            amount: ::std::default::Default::default(),
-            weight: ::std::default::Default::default(),
-            ext_body: ::std::default::Default::default(),
-        }
-    }
-    /// 子订单id
-    ///
-    /// Wire name `sourceEntryId`, type `long`.
-    pub fn source_entry_id(mut self, value: i64) -> Self {
-        self.source_entry_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 实发数量
-    ///
-    /// Wire name `amount`, type `long`.
-    pub fn amount(mut self, value: i64) -> Self {
-        self.amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 实发重量（千克）
-    ///
-    /// Wire name `weight`, type `double`.
-    pub fn weight(mut self, value: f64) -> Self {
-        self.weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// 包裹信息 JSON 文本
-    ///
-    /// Wire name `extBody`, type `string`.
-    pub fn ext_body(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ext_body = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SentGoodEntry {}

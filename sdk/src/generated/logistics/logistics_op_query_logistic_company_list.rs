@@ -88,7 +88,7 @@ pub struct LogisticsOpQueryLogisticCompanyListResponse {
 /// 物流公司 (alibaba.logistics.OpLogisticsCompanyModel)
 ///
 /// Wire type `LogisticsCompany`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsCompany {
     /// 物流公司ID
@@ -149,74 +149,6 @@ pub struct LogisticsCompany {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub spelling: ::std::option::Option<::std::string::String>,
-}
-
-impl LogisticsCompany {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::default::Default::default(),
-            company_name: ::std::default::Default::default(),
-            company_no: ::std::default::Default::default(),
-            company_phone: ::std::default::Default::default(),
-            support_print: ::std::default::Default::default(),
-            spelling: ::std::default::Default::default(),
-        }
-    }
-    /// 物流公司ID
-    ///
-    /// Wire name `id`, type `long`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 物流公司名称
-    ///
-    /// Wire name `companyName`, type `string`.
-    pub fn company_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流公司编号，如 YTO
-    ///
-    /// Wire name `companyNo`, type `string`.
-    pub fn company_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_no = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流公司服务电话
-    ///
-    /// Wire name `companyPhone`, type `string`.
-    pub fn company_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_phone = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否支持打印
-    ///
-    /// Wire name `supportPrint`, type `boolean`.
-    pub fn support_print(mut self, value: bool) -> Self {
-        self.support_print = ::std::option::Option::Some(value);
-        self
-    }
-    /// 全拼
-    ///
-    /// Wire name `spelling`, type `string`.
-    pub fn spelling(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spelling = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for LogisticsCompany {}

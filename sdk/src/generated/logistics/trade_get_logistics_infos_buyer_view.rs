@@ -110,7 +110,7 @@ pub struct TradeGetLogisticsInfosBuyerViewResponse {
 /// 物流单 (alibaba.logistics.OpenPlatformLogisticsOrder)
 ///
 /// Wire type `LogisticsOrder`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsOrder {
     /// 物流信息ID，如 BX111841674232006
@@ -259,171 +259,12 @@ pub struct LogisticsOrder {
     pub logistics_order_send_good: ::std::vec::Vec<LogisticsOrderSendGood>,
 }
 
-impl LogisticsOrder {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            logistics_id: ::std::default::Default::default(),
-            logistics_bill_no: ::std::default::Default::default(),
-            order_entry_ids: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
-            logistics_company_id: ::std::default::Default::default(),
-            logistics_company_name: ::std::default::Default::default(),
-            logistics_company_no: ::std::default::Default::default(),
-            remarks: ::std::default::Default::default(),
-            service_feature: ::std::default::Default::default(),
-            gmt_system_send: ::std::default::Default::default(),
-            send_goods: ::std::default::Default::default(),
-            receiver: ::std::default::Default::default(),
-            sender: ::std::default::Default::default(),
-            logistics_order_goods: ::std::default::Default::default(),
-            logistics_order_send_good: ::std::default::Default::default(),
-        }
-    }
-    /// 物流信息ID，如 BX111841674232006
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    pub fn logistics_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流单号（运单号）
-    ///
-    /// Wire name `logisticsBillNo`, type `string`.
-    pub fn logistics_bill_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_bill_no = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 订单号列表（逗号分隔），无子订单的等于主订单编号
-    ///
-    /// Wire name `orderEntryIds`, type `string`.
-    pub fn order_entry_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order_entry_ids = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流状态
-    ///
-    /// Wire name `status`, type `LogisticsStatus`.
-    pub fn status(mut self, value: LogisticsStatus) -> Self {
-        self.status = ::std::option::Option::Some(value);
-        self
-    }
-    /// 物流公司ID
-    ///
-    /// Wire name `logisticsCompanyId`, type `string`.
-    pub fn logistics_company_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_company_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流公司名称
-    ///
-    /// Wire name `logisticsCompanyName`, type `string`.
-    pub fn logistics_company_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_company_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流公司编号
-    ///
-    /// Wire name `logisticsCompanyNo`, type `string`.
-    pub fn logistics_company_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_company_no = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 备注
-    ///
-    /// Wire name `remarks`, type `string`.
-    pub fn remarks(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.remarks = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `serviceFeature`, type `string`.
-    pub fn service_feature(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_feature = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 系统发货时间（文档未给格式，按字符串保留）
-    ///
-    /// Wire name `gmtSystemSend`, type `string`.
-    pub fn gmt_system_send(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.gmt_system_send = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品信息
-    ///
-    /// Wire name `sendGoods`, type `array<LogisticsSendGood>`.
-    pub fn send_goods(mut self, value: ::std::vec::Vec<LogisticsSendGood>) -> Self {
-        self.send_goods = value;
-        self
-    }
-    /// 收件人信息
-    ///
-    /// Wire name `receiver`, type `LogisticsReceiver`.
-    pub fn receiver(mut self, value: LogisticsReceiver) -> Self {
-        self.receiver = ::std::option::Option::Some(value);
-        self
-    }
-    /// 发件人信息
-    ///
-    /// Wire name `sender`, type `LogisticsSender`.
-    pub fn sender(mut self, value: LogisticsSender) -> Self {
-        self.sender = ::std::option::Option::Some(value);
-        self
-    }
-    /// 物流订单跟商品关系
-    ///
-    /// Wire name `logisticsOrderGoods`, type `array<LogisticsOrderSendGood>`.
-    pub fn logistics_order_goods(
-        mut self,
-        value: ::std::vec::Vec<LogisticsOrderSendGood>,
-    ) -> Self {
-        self.logistics_order_goods = value;
-        self
-    }
-    /// 物流和订单关联
-    ///
-    /// Wire name `logisticsOrderSendGood`, type `array<LogisticsOrderSendGood>`.
-    pub fn logistics_order_send_good(
-        mut self,
-        value: ::std::vec::Vec<LogisticsOrderSendGood>,
-    ) -> Self {
-        self.logistics_order_send_good = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for LogisticsOrder {}
 
 /// 物流单与订单商品的关联
 ///
 /// Wire type `LogisticsOrderSendGood`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsOrderSendGood {
     /// 物流编号
@@ -495,88 +336,12 @@ pub struct LogisticsOrderSendGood {
     pub product_name: ::std::option::Option<::std::string::String>,
 }
 
-impl LogisticsOrderSendGood {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            logistics_id: ::std::default::Default::default(),
-            trade_order_id: ::std::default::Default::default(),
-            trade_order_item_id: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            quantity: ::std::default::Default::default(),
-            unit: ::std::default::Default::default(),
-            product_name: ::std::default::Default::default(),
-        }
-    }
-    /// 物流编号
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    pub fn logistics_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 交易主订单号
-    ///
-    /// Wire name `tradeOrderId`, type `long`.
-    pub fn trade_order_id(mut self, value: i64) -> Self {
-        self.trade_order_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 交易子订单号
-    ///
-    /// Wire name `tradeOrderItemId`, type `long`.
-    pub fn trade_order_item_id(mut self, value: i64) -> Self {
-        self.trade_order_item_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// sku 描述，如 颜色: 黑色; 尺码: M;
-    ///
-    /// Wire name `description`, type `string`.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 数量
-    ///
-    /// Wire name `quantity`, type `double`.
-    pub fn quantity(mut self, value: f64) -> Self {
-        self.quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 单位
-    ///
-    /// Wire name `unit`, type `string`.
-    pub fn unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品名称
-    ///
-    /// Wire name `productName`, type `string`.
-    pub fn product_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.product_name = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for LogisticsOrderSendGood {}
 
 /// 收件人
 ///
 /// Wire type `LogisticsReceiver`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsReceiver {
     /// Wire name `receiverName`, type `string`.
@@ -674,125 +439,12 @@ pub struct LogisticsReceiver {
     pub receiver_address: ::std::option::Option<::std::string::String>,
 }
 
-impl LogisticsReceiver {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            receiver_name: ::std::default::Default::default(),
-            receiver_phone: ::std::default::Default::default(),
-            receiver_mobile: ::std::default::Default::default(),
-            encrypt: ::std::default::Default::default(),
-            receiver_province_code: ::std::default::Default::default(),
-            receiver_city_code: ::std::default::Default::default(),
-            receiver_county_code: ::std::default::Default::default(),
-            receiver_province: ::std::default::Default::default(),
-            receiver_city: ::std::default::Default::default(),
-            receiver_county: ::std::default::Default::default(),
-            receiver_address: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `receiverName`, type `string`.
-    pub fn receiver_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverPhone`, type `string`.
-    pub fn receiver_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_phone = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverMobile`, type `string`.
-    pub fn receiver_mobile(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_mobile = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 加密标识，示例为 CN
-    ///
-    /// Wire name `encrypt`, type `string`.
-    pub fn encrypt(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.encrypt = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverProvinceCode`, type `string`.
-    pub fn receiver_province_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_province_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverCityCode`, type `string`.
-    pub fn receiver_city_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_city_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 区县编码（go1688 拼作 receiverCountryCode；文档与示例为 receiverCountyCode）
-    ///
-    /// Wire name `receiverCountyCode`, type `string`.
-    pub fn receiver_county_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_county_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverProvince`, type `string`.
-    pub fn receiver_province(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_province = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverCity`, type `string`.
-    pub fn receiver_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_city = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 区县
-    ///
-    /// Wire name `receiverCounty`, type `string`.
-    pub fn receiver_county(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_county = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `receiverAddress`, type `string`.
-    pub fn receiver_address(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.receiver_address = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for LogisticsReceiver {}
 
 /// 所发货物
 ///
 /// Wire type `LogisticsSendGood`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsSendGood {
     /// 商品名
@@ -825,50 +477,12 @@ pub struct LogisticsSendGood {
     pub unit: ::std::option::Option<::std::string::String>,
 }
 
-impl LogisticsSendGood {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            good_name: ::std::default::Default::default(),
-            quantity: ::std::default::Default::default(),
-            unit: ::std::default::Default::default(),
-        }
-    }
-    /// 商品名
-    ///
-    /// Wire name `goodName`, type `string`.
-    pub fn good_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.good_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品数量（文档写 String，示例为数字；数值类型宽松解码两者皆可）
-    ///
-    /// Wire name `quantity`, type `double`.
-    pub fn quantity(mut self, value: f64) -> Self {
-        self.quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品单位
-    ///
-    /// Wire name `unit`, type `string`.
-    pub fn unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for LogisticsSendGood {}
 
 /// 发件人
 ///
 /// Wire type `LogisticsSender`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsSender {
     /// Wire name `senderName`, type `string`.
@@ -958,113 +572,6 @@ pub struct LogisticsSender {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub sender_address: ::std::option::Option<::std::string::String>,
-}
-
-impl LogisticsSender {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sender_name: ::std::default::Default::default(),
-            sender_phone: ::std::default::Default::default(),
-            sender_mobile: ::std::default::Default::default(),
-            encrypt: ::std::default::Default::default(),
-            sender_province_code: ::std::default::Default::default(),
-            sender_city_code: ::std::default::Default::default(),
-            sender_county_code: ::std::default::Default::default(),
-            sender_province: ::std::default::Default::default(),
-            sender_city: ::std::default::Default::default(),
-            sender_county: ::std::default::Default::default(),
-            sender_address: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `senderName`, type `string`.
-    pub fn sender_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderPhone`, type `string`.
-    pub fn sender_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_phone = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderMobile`, type `string`.
-    pub fn sender_mobile(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_mobile = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `encrypt`, type `string`.
-    pub fn encrypt(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.encrypt = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderProvinceCode`, type `string`.
-    pub fn sender_province_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_province_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderCityCode`, type `string`.
-    pub fn sender_city_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_city_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderCountyCode`, type `string`.
-    pub fn sender_county_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_county_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderProvince`, type `string`.
-    pub fn sender_province(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_province = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderCity`, type `string`.
-    pub fn sender_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_city = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderCounty`, type `string`.
-    pub fn sender_county(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_county = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `senderAddress`, type `string`.
-    pub fn sender_address(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_address = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for LogisticsSender {}

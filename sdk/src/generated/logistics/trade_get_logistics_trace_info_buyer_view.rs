@@ -121,7 +121,7 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
 /// 跨境海外轨迹 (CrossPackageFulfillmentDTO)
 ///
 /// Wire type `CrossPackageFulfillment`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossPackageFulfillment {
     /// 跨境运单号
@@ -156,53 +156,12 @@ pub struct CrossPackageFulfillment {
     pub cross_package_trace_dto_list: ::std::vec::Vec<CrossPackageTrace>,
 }
 
-impl CrossPackageFulfillment {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            cross_mail_no: ::std::default::Default::default(),
-            order_id: ::std::default::Default::default(),
-            cross_package_trace_dto_list: ::std::default::Default::default(),
-        }
-    }
-    /// 跨境运单号
-    ///
-    /// Wire name `crossMailNo`, type `string`.
-    pub fn cross_mail_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cross_mail_no = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 订单 id
-    ///
-    /// Wire name `orderId`, type `string`.
-    pub fn order_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 轨迹节点列表
-    ///
-    /// Wire name `crossPackageTraceDTOList`, type `array<CrossPackageTrace>`.
-    pub fn cross_package_trace_dto_list(
-        mut self,
-        value: ::std::vec::Vec<CrossPackageTrace>,
-    ) -> Self {
-        self.cross_package_trace_dto_list = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for CrossPackageFulfillment {}
 
 /// 跨境轨迹节点 (CrossPackageTraceDTO)
 ///
 /// Wire type `CrossPackageTrace`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossPackageTrace {
     /// Wire name `buyerUserId`, type `string`.
@@ -285,101 +244,12 @@ pub struct CrossPackageTrace {
     pub trace_exception: ::std::option::Option<TraceException>,
 }
 
-impl CrossPackageTrace {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            buyer_user_id: ::std::default::Default::default(),
-            carrier_partner_code: ::std::default::Default::default(),
-            out_trace_node_code: ::std::default::Default::default(),
-            op_code: ::std::default::Default::default(),
-            node_action_time: ::std::default::Default::default(),
-            node_detail: ::std::default::Default::default(),
-            stage_type: ::std::default::Default::default(),
-            trace_node: ::std::default::Default::default(),
-            trace_exception: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `buyerUserId`, type `string`.
-    pub fn buyer_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.buyer_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流公司 CODE
-    ///
-    /// Wire name `carrierPartnerCode`, type `string`.
-    pub fn carrier_partner_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.carrier_partner_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `outTraceNodeCode`, type `string`.
-    pub fn out_trace_node_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.out_trace_node_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `opCode`, type `string`.
-    pub fn op_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.op_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `nodeActionTime`, type `string`.
-    pub fn node_action_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.node_action_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `nodeDetail`, type `string`.
-    pub fn node_detail(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.node_detail = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `stageType`, type `string`.
-    pub fn stage_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.stage_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 轨迹节点
-    ///
-    /// Wire name `traceNode`, type `TraceNode`.
-    pub fn trace_node(mut self, value: TraceNode) -> Self {
-        self.trace_node = ::std::option::Option::Some(value);
-        self
-    }
-    /// 异常节点
-    ///
-    /// Wire name `traceException`, type `TraceException`.
-    pub fn trace_exception(mut self, value: TraceException) -> Self {
-        self.trace_exception = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for CrossPackageTrace {}
 
 /// 物流跟踪步骤
 ///
 /// Wire type `LogisticsStep`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsStep {
     /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
@@ -403,42 +273,12 @@ pub struct LogisticsStep {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl LogisticsStep {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            accept_time: ::std::default::Default::default(),
-            remark: ::std::default::Default::default(),
-        }
-    }
-    /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `acceptTime`, type `string`.
-    pub fn accept_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.accept_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
-    ///
-    /// Wire name `remark`, type `string`.
-    pub fn remark(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.remark = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for LogisticsStep {}
 
 /// 物流跟踪信息
 ///
 /// Wire type `LogisticsTrace`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsTrace {
     /// 物流信息ID
@@ -483,58 +323,12 @@ pub struct LogisticsTrace {
     pub logistics_steps: ::std::vec::Vec<LogisticsStep>,
 }
 
-impl LogisticsTrace {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            logistics_id: ::std::default::Default::default(),
-            order_id: ::std::default::Default::default(),
-            logistics_bill_no: ::std::default::Default::default(),
-            logistics_steps: ::std::default::Default::default(),
-        }
-    }
-    /// 物流信息ID
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    pub fn logistics_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 订单号
-    ///
-    /// Wire name `orderId`, type `long`.
-    pub fn order_id(mut self, value: i64) -> Self {
-        self.order_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运单号
-    ///
-    /// Wire name `logisticsBillNo`, type `string`.
-    pub fn logistics_bill_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.logistics_bill_no = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流跟踪步骤
-    ///
-    /// Wire name `logisticsSteps`, type `array<LogisticsStep>`.
-    pub fn logistics_steps(mut self, value: ::std::vec::Vec<LogisticsStep>) -> Self {
-        self.logistics_steps = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for LogisticsTrace {}
 
 /// 异常节点
 ///
 /// Wire type `TraceException`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TraceException {
     /// 异常编码
@@ -569,53 +363,12 @@ pub struct TraceException {
     pub exception_desc: ::std::option::Option<::std::string::String>,
 }
 
-impl TraceException {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            exception_code: ::std::default::Default::default(),
-            trace_node_code: ::std::default::Default::default(),
-            exception_desc: ::std::default::Default::default(),
-        }
-    }
-    /// 异常编码
-    ///
-    /// Wire name `exceptionCode`, type `string`.
-    pub fn exception_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.exception_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 异常节点
-    ///
-    /// Wire name `traceNodeCode`, type `string`.
-    pub fn trace_node_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_node_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 异常描述
-    ///
-    /// Wire name `exceptionDesc`, type `string`.
-    pub fn exception_desc(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.exception_desc = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for TraceException {}
 
 /// 轨迹节点
 ///
 /// Wire type `TraceNode`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TraceNode {
     /// 节点名称
@@ -638,36 +391,6 @@ pub struct TraceNode {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub trace_node_code: ::std::option::Option<::std::string::String>,
-}
-
-impl TraceNode {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            trace_node_name: ::std::default::Default::default(),
-            trace_node_code: ::std::default::Default::default(),
-        }
-    }
-    /// 节点名称
-    ///
-    /// Wire name `traceNodeName`, type `string`.
-    pub fn trace_node_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_node_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 节点编码
-    ///
-    /// Wire name `traceNodeCode`, type `string`.
-    pub fn trace_node_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_node_code = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for TraceNode {}

@@ -138,7 +138,7 @@ pub struct PushQueryMessageListResponse {
 /// 推送消息 (PushMessage)
 ///
 /// Wire type `PushMessage`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushMessage {
     /// 消息唯一id（用于去重与确认）
@@ -231,110 +231,12 @@ pub struct PushMessage {
     pub biz_key: ::std::option::Option<::std::string::String>,
 }
 
-impl PushMessage {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            msg_id: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
-            user_info: ::std::default::Default::default(),
-            data: ::std::default::Default::default(),
-            gmt_born: ::std::default::Default::default(),
-            topic_group: ::std::default::Default::default(),
-            topic_name: ::std::default::Default::default(),
-            app_key: ::std::default::Default::default(),
-            biz_key: ::std::default::Default::default(),
-        }
-    }
-    /// 消息唯一id（用于去重与确认）
-    ///
-    /// Wire name `msgId`, type `long`.
-    pub fn msg_id(mut self, value: i64) -> Self {
-        self.msg_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 消息类型，如 ORDER_BUYER_VIEW_ORDER_PAY
-    ///
-    /// Wire name `type`, type `string`.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 消息关联的用户 memberId
-    ///
-    /// Wire name `userInfo`, type `string`.
-    pub fn user_info(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_info = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 消息内容（随消息类型而变，如订单消息含 orderId、currentStatus、msgSendTime、buyerMemberId、sellerMemberId）
-    ///
-    /// Wire name `data`, type `json`.
-    pub fn data(mut self, value: ::serde_json::Value) -> Self {
-        self.data = ::std::option::Option::Some(value);
-        self
-    }
-    /// 消息创建时间戳（毫秒，数字）
-    ///
-    /// Wire name `gmtBorn`, type `date`.
-    pub fn gmt_born(mut self, value: ::open1688_core::Date) -> Self {
-        self.gmt_born = ::std::option::Option::Some(value);
-        self
-    }
-    /// 消息分组，如 ORDER
-    ///
-    /// Wire name `topicGroup`, type `string`.
-    pub fn topic_group(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.topic_group = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 消息主题名
-    ///
-    /// Wire name `topicName`, type `string`.
-    pub fn topic_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.topic_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// appKey
-    ///
-    /// Wire name `appKey`, type `string`.
-    pub fn app_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.app_key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 业务键
-    ///
-    /// Wire name `bizKey`, type `string`.
-    pub fn biz_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.biz_key = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PushMessage {}
 
 /// 消息分页
 ///
 /// Wire type `PushMessagePage`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushMessagePage {
     /// 本页消息
@@ -356,30 +258,6 @@ pub struct PushMessagePage {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub total_count: ::std::option::Option<i32>,
-}
-
-impl PushMessagePage {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            datas: ::std::default::Default::default(),
-            total_count: ::std::default::Default::default(),
-        }
-    }
-    /// 本页消息
-    ///
-    /// Wire name `datas`, type `array<PushMessage>`.
-    pub fn datas(mut self, value: ::std::vec::Vec<PushMessage>) -> Self {
-        self.datas = value;
-        self
-    }
-    /// 消息总数
-    ///
-    /// Wire name `totalCount`, type `int`.
-    pub fn total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PushMessagePage {}

@@ -130,7 +130,7 @@ pub struct CategoryAttributeGetResponse {
 /// 类目属性 (alibaba.category.AttributeInfo)
 ///
 /// Wire type `AttributeInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttributeInfo {
     /// 属性id
@@ -320,196 +320,12 @@ pub struct AttributeInfo {
     pub recommend_attr: ::std::option::Option<bool>,
 }
 
-impl AttributeInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            attr_id: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            en_name: ::std::default::Default::default(),
-            required: ::std::default::Default::default(),
-            units: ::std::default::Default::default(),
-            is_sku_attribute: ::std::default::Default::default(),
-            attr_values: ::std::default::Default::default(),
-            input_type: ::std::default::Default::default(),
-            is_support_customize_value: ::std::default::Default::default(),
-            is_support_customize_image: ::std::default::Default::default(),
-            parent_attr_id: ::std::default::Default::default(),
-            parent_attr_value_id: ::std::default::Default::default(),
-            aspect: ::std::default::Default::default(),
-            field_type: ::std::default::Default::default(),
-            is_spec_pic_attr: ::std::default::Default::default(),
-            first_level: ::std::default::Default::default(),
-            attr_type: ::std::default::Default::default(),
-            sort: ::std::default::Default::default(),
-            recommend_attr: ::std::default::Default::default(),
-        }
-    }
-    /// 属性id
-    ///
-    /// Wire name `attrID`, type `long`.
-    pub fn attr_id(mut self, value: i64) -> Self {
-        self.attr_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 英文名称（1688 无）
-    ///
-    /// Wire name `enName`, type `string`.
-    pub fn en_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.en_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否必填属性
-    ///
-    /// Wire name `required`, type `boolean`.
-    pub fn required(mut self, value: bool) -> Self {
-        self.required = ::std::option::Option::Some(value);
-        self
-    }
-    /// 该属性的单位
-    ///
-    /// Wire name `units`, type `array<string>`.
-    pub fn units(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.units = value;
-        self
-    }
-    /// 能否当成 SKU 属性
-    ///
-    /// Wire name `isSKUAttribute`, type `boolean`.
-    pub fn is_sku_attribute(mut self, value: bool) -> Self {
-        self.is_sku_attribute = ::std::option::Option::Some(value);
-        self
-    }
-    /// 可选的属性值
-    ///
-    /// Wire name `attrValues`, type `array<AttributeValueInfo>`.
-    pub fn attr_values(mut self, value: ::std::vec::Vec<AttributeValueInfo>) -> Self {
-        self.attr_values = value;
-        self
-    }
-    /// 输入类型：-1 数字输入框, 0 文本输入框, 1 下拉框, 2 多选框, 3 单选框, 4 下拉框列表, 5 日期
-    ///
-    /// Wire name `inputType`, type `string`.
-    pub fn input_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// SKU 属性是否支持自定义值名称（1688 不返回）
-    ///
-    /// Wire name `isSupportCustomizeValue`, type `boolean`.
-    pub fn is_support_customize_value(mut self, value: bool) -> Self {
-        self.is_support_customize_value = ::std::option::Option::Some(value);
-        self
-    }
-    /// SKU 属性是否支持自定义图片（1688 不返回）
-    ///
-    /// Wire name `isSupportCustomizeImage`, type `boolean`.
-    pub fn is_support_customize_image(mut self, value: bool) -> Self {
-        self.is_support_customize_image = ::std::option::Option::Some(value);
-        self
-    }
-    /// 父属性ID，空或 0 表示一级属性
-    ///
-    /// Wire name `parentAttrID`, type `string`.
-    pub fn parent_attr_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parent_attr_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 父属性值ID
-    ///
-    /// Wire name `parentAttrValueID`, type `string`.
-    pub fn parent_attr_value_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parent_attr_value_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 0 产品属性, 3 交易属性, 5 spu 匹配属性（示例中为 "0;"）
-    ///
-    /// Wire name `aspect`, type `string`.
-    pub fn aspect(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.aspect = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// int 数字, string 字符串, enum 枚举
-    ///
-    /// Wire name `fieldType`, type `string`.
-    pub fn field_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.field_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否图片属性
-    ///
-    /// Wire name `isSpecPicAttr`, type `boolean`.
-    pub fn is_spec_pic_attr(mut self, value: bool) -> Self {
-        self.is_spec_pic_attr = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否为一级属性
-    ///
-    /// Wire name `firstLevel`, type `boolean`.
-    pub fn first_level(mut self, value: bool) -> Self {
-        self.first_level = ::std::option::Option::Some(value);
-        self
-    }
-    /// 0 产品属性, 1 规格属性, 2 规格扩展属性
-    ///
-    /// Wire name `attrType`, type `string`.
-    pub fn attr_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attr_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 排序
-    ///
-    /// Wire name `sort`, type `int`.
-    pub fn sort(mut self, value: i32) -> Self {
-        self.sort = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否推荐属性
-    ///
-    /// Wire name `recommendAttr`, type `boolean`.
-    pub fn recommend_attr(mut self, value: bool) -> Self {
-        self.recommend_attr = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for AttributeInfo {}
 
 /// 属性值
 ///
 /// Wire type `AttributeValueInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttributeValueInfo {
     /// 属性值id
@@ -563,66 +379,12 @@ pub struct AttributeValueInfo {
     pub is_sku: ::std::option::Option<bool>,
 }
 
-impl AttributeValueInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            attr_value_id: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            en_name: ::std::default::Default::default(),
-            child_attrs: ::std::default::Default::default(),
-            is_sku: ::std::default::Default::default(),
-        }
-    }
-    /// 属性值id
-    ///
-    /// Wire name `attrValueID`, type `long`.
-    pub fn attr_value_id(mut self, value: i64) -> Self {
-        self.attr_value_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 英文名称
-    ///
-    /// Wire name `enName`, type `string`.
-    pub fn en_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.en_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 该属性值的子属性 id
-    ///
-    /// Wire name `childAttrs`, type `array<long>`.
-    pub fn child_attrs(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.child_attrs = value;
-        self
-    }
-    /// 是否 SKU 属性值
-    ///
-    /// Wire name `isSKU`, type `boolean`.
-    pub fn is_sku(mut self, value: bool) -> Self {
-        self.is_sku = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for AttributeValueInfo {}
 
 /// （废弃）属性级联关系
 ///
 /// Wire type `PostLevelAttrRel`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostLevelAttrRel {
     /// 属性id
@@ -654,38 +416,6 @@ pub struct PostLevelAttrRel {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub attr_type: ::std::option::Option<i32>,
-}
-
-impl PostLevelAttrRel {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            fid: ::std::default::Default::default(),
-            sub_fids: ::std::default::Default::default(),
-            attr_type: ::std::default::Default::default(),
-        }
-    }
-    /// 属性id
-    ///
-    /// Wire name `fid`, type `long`.
-    pub fn fid(mut self, value: i64) -> Self {
-        self.fid = ::std::option::Option::Some(value);
-        self
-    }
-    /// 子关联属性
-    ///
-    /// Wire name `subFids`, type `array<long>`.
-    pub fn sub_fids(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.sub_fids = value;
-        self
-    }
-    /// 0/空 现货属性层级，1 加工属性层级
-    ///
-    /// Wire name `attrType`, type `int`.
-    pub fn attr_type(mut self, value: i32) -> Self {
-        self.attr_type = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PostLevelAttrRel {}

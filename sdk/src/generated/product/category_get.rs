@@ -88,7 +88,7 @@ pub struct CategoryGetResponse {
 /// 类目信息 (AlibabaCategoryCategoryInfo)
 ///
 /// Wire type `CategoryInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CategoryInfo {
     /// 类目ID
@@ -161,79 +161,12 @@ pub struct CategoryInfo {
     pub child_categorys: ::std::vec::Vec<ChildCategoryInfo>,
 }
 
-impl CategoryInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            category_id: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            level: ::std::default::Default::default(),
-            is_leaf: ::std::default::Default::default(),
-            parent_ids: ::std::default::Default::default(),
-            child_ids: ::std::default::Default::default(),
-            child_categorys: ::std::default::Default::default(),
-        }
-    }
-    /// 类目ID
-    ///
-    /// Wire name `categoryID`, type `long`.
-    pub fn category_id(mut self, value: i64) -> Self {
-        self.category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 类目名称
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 类目层级（1688 无此内容）
-    ///
-    /// Wire name `level`, type `int`.
-    pub fn level(mut self, value: i32) -> Self {
-        self.level = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否叶子类目（只有叶子类目才能发布商品）
-    ///
-    /// Wire name `isLeaf`, type `boolean`.
-    pub fn is_leaf(mut self, value: bool) -> Self {
-        self.is_leaf = ::std::option::Option::Some(value);
-        self
-    }
-    /// 父类目ID数组，1688 只返回一个父 id
-    ///
-    /// Wire name `parentIDs`, type `array<long>`.
-    pub fn parent_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.parent_ids = value;
-        self
-    }
-    /// 子类目ID数组（1688 无此内容）
-    ///
-    /// Wire name `childIDs`, type `array<long>`.
-    pub fn child_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.child_ids = value;
-        self
-    }
-    /// 子类目信息（字段名拼写如此）
-    ///
-    /// Wire name `childCategorys`, type `array<ChildCategoryInfo>`.
-    pub fn child_categorys(mut self, value: ::std::vec::Vec<ChildCategoryInfo>) -> Self {
-        self.child_categorys = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for CategoryInfo {}
 
 /// 子类目
 ///
 /// Wire type `ChildCategoryInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChildCategoryInfo {
     /// 子类目ID
@@ -264,44 +197,6 @@ pub struct ChildCategoryInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub category_type: ::std::option::Option<::std::string::String>,
-}
-
-impl ChildCategoryInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            category_type: ::std::default::Default::default(),
-        }
-    }
-    /// 子类目ID
-    ///
-    /// Wire name `id`, type `long`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 子类目名称
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 类目类型（部分返回中出现）
-    ///
-    /// Wire name `categoryType`, type `string`.
-    pub fn category_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category_type = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for ChildCategoryInfo {}

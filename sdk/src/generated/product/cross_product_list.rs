@@ -76,7 +76,7 @@ pub struct CrossProductListResponse {
 /// 商品业务支持信息
 ///
 /// Wire type `BizGroupInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BizGroupInfo {
     /// 是否支持
@@ -108,50 +108,12 @@ pub struct BizGroupInfo {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl BizGroupInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            support: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-        }
-    }
-    /// 是否支持
-    ///
-    /// Wire name `support`, type `boolean`.
-    pub fn support(mut self, value: bool) -> Self {
-        self.support = ::std::option::Option::Some(value);
-        self
-    }
-    /// 业务编码，如 isConsignMarketOffer（代销商品）
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 业务描述
-    ///
-    /// Wire name `description`, type `string`.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for BizGroupInfo {}
 
 /// 区间价格
 ///
 /// Wire type `PriceRange`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PriceRange {
     /// 起批量
@@ -175,36 +137,12 @@ pub struct PriceRange {
     pub price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl PriceRange {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            start_quantity: ::std::default::Default::default(),
-            price: ::std::default::Default::default(),
-        }
-    }
-    /// 起批量
-    ///
-    /// Wire name `startQuantity`, type `long`.
-    pub fn start_quantity(mut self, value: i64) -> Self {
-        self.start_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 该区间单价（元）
-    ///
-    /// Wire name `price`, type `decimal`.
-    pub fn price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PriceRange {}
 
 /// 商品属性
 ///
 /// Wire type `ProductAttribute`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductAttribute {
     /// 属性ID
@@ -258,66 +196,12 @@ pub struct ProductAttribute {
     pub is_custom: ::std::option::Option<bool>,
 }
 
-impl ProductAttribute {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            attribute_id: ::std::default::Default::default(),
-            attribute_name: ::std::default::Default::default(),
-            value_id: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-            is_custom: ::std::default::Default::default(),
-        }
-    }
-    /// 属性ID
-    ///
-    /// Wire name `attributeID`, type `long`.
-    pub fn attribute_id(mut self, value: i64) -> Self {
-        self.attribute_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 属性名称
-    ///
-    /// Wire name `attributeName`, type `string`.
-    pub fn attribute_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性值ID
-    ///
-    /// Wire name `valueID`, type `long`.
-    pub fn value_id(mut self, value: i64) -> Self {
-        self.value_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 属性值
-    ///
-    /// Wire name `value`, type `string`.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否为自定义属性
-    ///
-    /// Wire name `isCustom`, type `boolean`.
-    pub fn is_custom(mut self, value: bool) -> Self {
-        self.is_custom = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductAttribute {}
 
 /// 扩展信息键值对
 ///
 /// Wire type `ProductExtendInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductExtendInfo {
     /// Wire name `key`, type `string`.
@@ -336,38 +220,12 @@ pub struct ProductExtendInfo {
     pub value: ::std::option::Option<::std::string::String>,
 }
 
-impl ProductExtendInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            key: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `key`, type `string`.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `value`, type `string`.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductExtendInfo {}
 
 /// 商品图片
 ///
 /// Wire type `ProductImageInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductImageInfo {
     /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
@@ -411,55 +269,12 @@ pub struct ProductImageInfo {
     pub watermark_position: ::std::option::Option<::std::string::String>,
 }
 
-impl ProductImageInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            images: ::std::default::Default::default(),
-            is_watermark: ::std::default::Default::default(),
-            is_watermark_frame: ::std::default::Default::default(),
-            watermark_position: ::std::default::Default::default(),
-        }
-    }
-    /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
-    ///
-    /// Wire name `images`, type `array<string>`.
-    pub fn images(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.images = value;
-        self
-    }
-    /// 是否打水印
-    ///
-    /// Wire name `isWatermark`, type `boolean`.
-    pub fn is_watermark(mut self, value: bool) -> Self {
-        self.is_watermark = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否打水印边框
-    ///
-    /// Wire name `isWatermarkFrame`, type `boolean`.
-    pub fn is_watermark_frame(mut self, value: bool) -> Self {
-        self.is_watermark_frame = ::std::option::Option::Some(value);
-        self
-    }
-    /// 水印位置
-    ///
-    /// Wire name `watermarkPosition`, type `string`.
-    pub fn watermark_position(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.watermark_position = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductImageInfo {}
 
 /// 商品详细信息 (AlibabaProductProductInfo)
 ///
 /// Wire type `ProductInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductInfo {
     /// 商品ID (offer id)
@@ -848,371 +663,12 @@ pub struct ProductInfo {
     pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
 }
 
-impl ProductInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            product_id: ::std::default::Default::default(),
-            product_type: ::std::default::Default::default(),
-            category_id: ::std::default::Default::default(),
-            category_name: ::std::default::Default::default(),
-            attributes: ::std::default::Default::default(),
-            group_id: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            language: ::std::default::Default::default(),
-            period_of_validity: ::std::default::Default::default(),
-            biz_type: ::std::default::Default::default(),
-            picture_auth: ::std::default::Default::default(),
-            image: ::std::default::Default::default(),
-            sku_infos: ::std::default::Default::default(),
-            sale_info: ::std::default::Default::default(),
-            shipping_info: ::std::default::Default::default(),
-            extend_infos: ::std::default::Default::default(),
-            supplier_user_id: ::std::default::Default::default(),
-            quality_level: ::std::default::Default::default(),
-            supplier_login_id: ::std::default::Default::default(),
-            seller_login_id: ::std::default::Default::default(),
-            main_vedio: ::std::default::Default::default(),
-            detail_vedio: ::std::default::Default::default(),
-            product_cargo_number: ::std::default::Default::default(),
-            cross_border_offer: ::std::default::Default::default(),
-            reference_price: ::std::default::Default::default(),
-            booked_count: ::std::default::Default::default(),
-            product_line: ::std::default::Default::default(),
-            biz_group_infos: ::std::default::Default::default(),
-            intelligent_info: ::std::default::Default::default(),
-            seven_days_refunds: ::std::default::Default::default(),
-            sell_start_time: ::std::default::Default::default(),
-            create_time: ::std::default::Default::default(),
-            last_update_time: ::std::default::Default::default(),
-            modify_time: ::std::default::Default::default(),
-            approved_time: ::std::default::Default::default(),
-            expire_time: ::std::default::Default::default(),
-            last_repost_time: ::std::default::Default::default(),
-        }
-    }
-    /// 商品ID (offer id)
-    ///
-    /// Wire name `productID`, type `long`.
-    pub fn product_id(mut self, value: i64) -> Self {
-        self.product_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品类型：wholesale 在线批发，sourcing 询盘；1688 缺省 wholesale
-    ///
-    /// Wire name `productType`, type `string`.
-    pub fn product_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.product_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 类目ID
-    ///
-    /// Wire name `categoryID`, type `long`.
-    pub fn category_id(mut self, value: i64) -> Self {
-        self.category_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 类目名
-    ///
-    /// Wire name `categoryName`, type `string`.
-    pub fn category_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品属性和属性值
-    ///
-    /// Wire name `attributes`, type `array<ProductAttribute>`.
-    pub fn attributes(mut self, value: ::std::vec::Vec<ProductAttribute>) -> Self {
-        self.attributes = value;
-        self
-    }
-    /// 分组ID列表
-    ///
-    /// Wire name `groupID`, type `array<long>`.
-    pub fn group_id(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.group_id = value;
-        self
-    }
-    /// 商品状态：published 上网, member expired, auto expired, expired, member deleted, modified, new, deleted, TBD, approved, auditing, untread
-    ///
-    /// Wire name `status`, type `string`.
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品标题，最多128个字符
-    ///
-    /// Wire name `subject`, type `string`.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品详情描述（HTML）
-    ///
-    /// Wire name `description`, type `string`.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 语种，1688 为 CHINESE
-    ///
-    /// Wire name `language`, type `string`.
-    pub fn language(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.language = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 信息有效期（天）
-    ///
-    /// Wire name `periodOfValidity`, type `int`.
-    pub fn period_of_validity(mut self, value: i32) -> Self {
-        self.period_of_validity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 业务类型：1 商品，2 加工，3 代理，4 合作，5 商务服务
-    ///
-    /// Wire name `bizType`, type `int`.
-    pub fn biz_type(mut self, value: i32) -> Self {
-        self.biz_type = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否图片私密信息
-    ///
-    /// Wire name `pictureAuth`, type `boolean`.
-    pub fn picture_auth(mut self, value: bool) -> Self {
-        self.picture_auth = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品主图
-    ///
-    /// Wire name `image`, type `ProductImageInfo`.
-    pub fn image(mut self, value: ProductImageInfo) -> Self {
-        self.image = ::std::option::Option::Some(value);
-        self
-    }
-    /// SKU 信息
-    ///
-    /// Wire name `skuInfos`, type `array<ProductSkuInfo>`.
-    pub fn sku_infos(mut self, value: ::std::vec::Vec<ProductSkuInfo>) -> Self {
-        self.sku_infos = value;
-        self
-    }
-    /// 销售信息
-    ///
-    /// Wire name `saleInfo`, type `ProductSaleInfo`.
-    pub fn sale_info(mut self, value: ProductSaleInfo) -> Self {
-        self.sale_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 物流信息
-    ///
-    /// Wire name `shippingInfo`, type `ProductShippingInfo`.
-    pub fn shipping_info(mut self, value: ProductShippingInfo) -> Self {
-        self.shipping_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 扩展信息
-    ///
-    /// Wire name `extendInfos`, type `array<ProductExtendInfo>`.
-    pub fn extend_infos(mut self, value: ::std::vec::Vec<ProductExtendInfo>) -> Self {
-        self.extend_infos = value;
-        self
-    }
-    /// 供应商用户ID（SDK 声明为 String，值为数字）
-    ///
-    /// Wire name `supplierUserId`, type `long`.
-    pub fn supplier_user_id(mut self, value: i64) -> Self {
-        self.supplier_user_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 质量星级 0-5
-    ///
-    /// Wire name `qualityLevel`, type `int`.
-    pub fn quality_level(mut self, value: i32) -> Self {
-        self.quality_level = ::std::option::Option::Some(value);
-        self
-    }
-    /// 供应商 loginId
-    ///
-    /// Wire name `supplierLoginId`, type `string`.
-    pub fn supplier_login_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.supplier_login_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 卖家旺旺ID
-    ///
-    /// Wire name `sellerLoginId`, type `string`.
-    pub fn seller_login_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.seller_login_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 主图视频播放地址（字段名拼写如此）
-    ///
-    /// Wire name `mainVedio`, type `string`.
-    pub fn main_vedio(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.main_vedio = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 详情视频（字段名拼写如此）
-    ///
-    /// Wire name `detailVedio`, type `string`.
-    pub fn detail_vedio(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.detail_vedio = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    pub fn product_cargo_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.product_cargo_number = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否海外代发
-    ///
-    /// Wire name `crossBorderOffer`, type `boolean`.
-    pub fn cross_border_offer(mut self, value: bool) -> Self {
-        self.cross_border_offer = ::std::option::Option::Some(value);
-        self
-    }
-    /// 参考价格，价格区间文本如 "12.50~15.00"，可能为空
-    ///
-    /// Wire name `referencePrice`, type `string`.
-    pub fn reference_price(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reference_price = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 成交量（SDK 声明为 String，值为数字）
-    ///
-    /// Wire name `bookedCount`, type `long`.
-    pub fn booked_count(mut self, value: i64) -> Self {
-        self.booked_count = ::std::option::Option::Some(value);
-        self
-    }
-    /// 产品线
-    ///
-    /// Wire name `productLine`, type `string`.
-    pub fn product_line(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.product_line = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 产品业务的支持信息，support 为 false 说明不支持
-    ///
-    /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
-    pub fn biz_group_infos(mut self, value: ::std::vec::Vec<BizGroupInfo>) -> Self {
-        self.biz_group_infos = value;
-        self
-    }
-    /// 商品算法智能改写信息（优化后的标题和图片；未改写则返回原标题和原图片）
-    ///
-    /// Wire name `intelligentInfo`, type `ProductIntelligentInfo`.
-    pub fn intelligent_info(mut self, value: ProductIntelligentInfo) -> Self {
-        self.intelligent_info = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否支持七天无理由退货
-    ///
-    /// Wire name `sevenDaysRefunds`, type `boolean`.
-    pub fn seven_days_refunds(mut self, value: bool) -> Self {
-        self.seven_days_refunds = ::std::option::Option::Some(value);
-        self
-    }
-    /// 预售开售时间
-    ///
-    /// Wire name `sellStartTime`, type `date`.
-    pub fn sell_start_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.sell_start_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 创建时间
-    ///
-    /// Wire name `createTime`, type `date`.
-    pub fn create_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.create_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最后操作时间
-    ///
-    /// Wire name `lastUpdateTime`, type `date`.
-    pub fn last_update_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.last_update_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 修改时间
-    ///
-    /// Wire name `modifyTime`, type `date`.
-    pub fn modify_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.modify_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 审核时间
-    ///
-    /// Wire name `approvedTime`, type `date`.
-    pub fn approved_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.approved_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 过期时间
-    ///
-    /// Wire name `expireTime`, type `date`.
-    pub fn expire_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.expire_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最后重发时间
-    ///
-    /// Wire name `lastRepostTime`, type `date`.
-    pub fn last_repost_time(mut self, value: ::open1688_core::Date) -> Self {
-        self.last_repost_time = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductInfo {}
 
 /// 商品智能改写信息 (ProductIntelligentInfo)
 ///
 /// Wire type `ProductIntelligentInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductIntelligentInfo {
     /// 算法优化后的商品标题
@@ -1255,58 +711,12 @@ pub struct ProductIntelligentInfo {
     pub description_images: ::std::vec::Vec<::std::string::String>,
 }
 
-impl ProductIntelligentInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            title: ::std::default::Default::default(),
-            images: ::std::default::Default::default(),
-            sku_images: ::std::default::Default::default(),
-            description_images: ::std::default::Default::default(),
-        }
-    }
-    /// 算法优化后的商品标题
-    ///
-    /// Wire name `title`, type `string`.
-    pub fn title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 算法优化后的商品图片
-    ///
-    /// Wire name `images`, type `array<string>`.
-    pub fn images(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.images = value;
-        self
-    }
-    /// 算法优化后的规格图片
-    ///
-    /// Wire name `skuImages`, type `array<SkuIntelligentInfo>`.
-    pub fn sku_images(mut self, value: ::std::vec::Vec<SkuIntelligentInfo>) -> Self {
-        self.sku_images = value;
-        self
-    }
-    /// 算法优化后的详情图片
-    ///
-    /// Wire name `descriptionImages`, type `array<string>`.
-    pub fn description_images(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.description_images = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductIntelligentInfo {}
 
 /// 商品销售信息
 ///
 /// Wire type `ProductSaleInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSaleInfo {
     /// 是否支持网上交易
@@ -1537,219 +947,12 @@ pub struct ProductSaleInfo {
     pub jxhy_pf_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ProductSaleInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            support_online_trade: ::std::default::Default::default(),
-            mix_whole_sale: ::std::default::Default::default(),
-            price_auth: ::std::default::Default::default(),
-            price_ranges: ::std::default::Default::default(),
-            amount_on_sale: ::std::default::Default::default(),
-            unit: ::std::default::Default::default(),
-            min_order_quantity: ::std::default::Default::default(),
-            batch_number: ::std::default::Default::default(),
-            retailprice: ::std::default::Default::default(),
-            tax: ::std::default::Default::default(),
-            sellunit: ::std::default::Default::default(),
-            quote_type: ::std::default::Default::default(),
-            consign_price: ::std::default::Default::default(),
-            cps_suggest_price: ::std::default::Default::default(),
-            channel_price: ::std::default::Default::default(),
-            sale_type: ::std::default::Default::default(),
-            delivery_limit: ::std::default::Default::default(),
-            inv_reduce_type: ::std::default::Default::default(),
-            begin_amount: ::std::default::Default::default(),
-            retail_begin_amount: ::std::default::Default::default(),
-            pft_price: ::std::default::Default::default(),
-            jxhy_price: ::std::default::Default::default(),
-            jxhy_pf_price: ::std::default::Default::default(),
-        }
-    }
-    /// 是否支持网上交易
-    ///
-    /// Wire name `supportOnlineTrade`, type `boolean`.
-    pub fn support_online_trade(mut self, value: bool) -> Self {
-        self.support_online_trade = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否支持混批
-    ///
-    /// Wire name `mixWholeSale`, type `boolean`.
-    pub fn mix_whole_sale(mut self, value: bool) -> Self {
-        self.mix_whole_sale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否价格私密
-    ///
-    /// Wire name `priceAuth`, type `boolean`.
-    pub fn price_auth(mut self, value: bool) -> Self {
-        self.price_auth = ::std::option::Option::Some(value);
-        self
-    }
-    /// 按数量范围设定的区间价格
-    ///
-    /// Wire name `priceRanges`, type `array<PriceRange>`.
-    pub fn price_ranges(mut self, value: ::std::vec::Vec<PriceRange>) -> Self {
-        self.price_ranges = value;
-        self
-    }
-    /// 可售数量
-    ///
-    /// Wire name `amountOnSale`, type `double`.
-    pub fn amount_on_sale(mut self, value: f64) -> Self {
-        self.amount_on_sale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 计量单位，如 件
-    ///
-    /// Wire name `unit`, type `string`.
-    pub fn unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 最小起订量
-    ///
-    /// Wire name `minOrderQuantity`, type `long`.
-    pub fn min_order_quantity(mut self, value: i64) -> Self {
-        self.min_order_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 每批数量
-    ///
-    /// Wire name `batchNumber`, type `long`.
-    pub fn batch_number(mut self, value: i64) -> Self {
-        self.batch_number = ::std::option::Option::Some(value);
-        self
-    }
-    /// 建议零售价（元；字段名全小写）
-    ///
-    /// Wire name `retailprice`, type `decimal`.
-    pub fn retailprice(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.retailprice = ::std::option::Option::Some(value);
-        self
-    }
-    /// 税率相关信息
-    ///
-    /// Wire name `tax`, type `string`.
-    pub fn tax(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tax = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 售卖单位，如 手
-    ///
-    /// Wire name `sellunit`, type `string`.
-    pub fn sellunit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sellunit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 报价方式：0 普通报价 FIXED_PRICE，1 SKU 规格报价，2 SKU 区间报价（商品维度），3 SKU 区间报价（SKU 维度）
-    ///
-    /// Wire name `quoteType`, type `int`.
-    pub fn quote_type(mut self, value: i32) -> Self {
-        self.quote_type = ::std::option::Option::Some(value);
-        self
-    }
-    /// 分销基准价（元）；有 SKU 的商品看 skuInfos\[\].consignPrice
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    pub fn consign_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.consign_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// CPS 建议价（元）
-    ///
-    /// Wire name `cpsSuggestPrice`, type `decimal`.
-    pub fn cps_suggest_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.cps_suggest_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 厂货通渠道专享价（元）
-    ///
-    /// Wire name `channelPrice`, type `decimal`.
-    pub fn channel_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.channel_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 销售方式 normal/batch，1688 无需关注
-    ///
-    /// Wire name `saleType`, type `string`.
-    pub fn sale_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sale_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 发货时间限制（天）
-    ///
-    /// Wire name `deliveryLimit`, type `int`.
-    pub fn delivery_limit(mut self, value: i32) -> Self {
-        self.delivery_limit = ::std::option::Option::Some(value);
-        self
-    }
-    /// 库存扣减方式：1 下单减库存，2 付款减库存
-    ///
-    /// Wire name `invReduceType`, type `string`.
-    pub fn inv_reduce_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.inv_reduce_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 批发起批量
-    ///
-    /// Wire name `beginAmount`, type `long`.
-    pub fn begin_amount(mut self, value: i64) -> Self {
-        self.begin_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 零售起售量
-    ///
-    /// Wire name `retailBeginAmount`, type `long`.
-    pub fn retail_begin_amount(mut self, value: i64) -> Self {
-        self.retail_begin_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 批发团商品价（元）
-    ///
-    /// Wire name `pftPrice`, type `decimal`.
-    pub fn pft_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.pft_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 精选货源一件包邮价（元）
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    pub fn jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 精选货源批发价（元）
-    ///
-    /// Wire name `jxhyPfPrice`, type `decimal`.
-    pub fn jxhy_pf_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_pf_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductSaleInfo {}
 
 /// 商品物流信息
 ///
 /// Wire type `ProductShippingInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductShippingInfo {
     /// 运费模板ID：0 运费说明，1 卖家承担运费，其他为运费模板
@@ -1870,122 +1073,12 @@ pub struct ProductShippingInfo {
     pub channel_price_free_postage: ::std::option::Option<bool>,
 }
 
-impl ProductShippingInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            freight_template_id: ::std::default::Default::default(),
-            unit_weight: ::std::default::Default::default(),
-            suttle_weight: ::std::default::Default::default(),
-            package_size: ::std::default::Default::default(),
-            volume: ::std::default::Default::default(),
-            length: ::std::default::Default::default(),
-            width: ::std::default::Default::default(),
-            height: ::std::default::Default::default(),
-            handling_time: ::std::default::Default::default(),
-            send_goods_address_id: ::std::default::Default::default(),
-            send_goods_address_text: ::std::default::Default::default(),
-            channel_price_free_postage: ::std::default::Default::default(),
-        }
-    }
-    /// 运费模板ID：0 运费说明，1 卖家承担运费，其他为运费模板
-    ///
-    /// Wire name `freightTemplateID`, type `long`.
-    pub fn freight_template_id(mut self, value: i64) -> Self {
-        self.freight_template_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 重量/毛重（kg）
-    ///
-    /// Wire name `unitWeight`, type `double`.
-    pub fn unit_weight(mut self, value: f64) -> Self {
-        self.unit_weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// 净重
-    ///
-    /// Wire name `suttleWeight`, type `double`.
-    pub fn suttle_weight(mut self, value: f64) -> Self {
-        self.suttle_weight = ::std::option::Option::Some(value);
-        self
-    }
-    /// 尺寸（厘米），如 10x20x50
-    ///
-    /// Wire name `packageSize`, type `string`.
-    pub fn package_size(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.package_size = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 体积（立方厘米）。官方 Java SDK 拼作 volume，go1688 拼作 volumn；取官方拼写
-    ///
-    /// Wire name `volume`, type `long`.
-    pub fn volume(mut self, value: i64) -> Self {
-        self.volume = ::std::option::Option::Some(value);
-        self
-    }
-    /// 长度
-    ///
-    /// Wire name `length`, type `double`.
-    pub fn length(mut self, value: f64) -> Self {
-        self.length = ::std::option::Option::Some(value);
-        self
-    }
-    /// 宽度
-    ///
-    /// Wire name `width`, type `double`.
-    pub fn width(mut self, value: f64) -> Self {
-        self.width = ::std::option::Option::Some(value);
-        self
-    }
-    /// 高度
-    ///
-    /// Wire name `height`, type `double`.
-    pub fn height(mut self, value: f64) -> Self {
-        self.height = ::std::option::Option::Some(value);
-        self
-    }
-    /// 备货期（天）
-    ///
-    /// Wire name `handlingTime`, type `int`.
-    pub fn handling_time(mut self, value: i32) -> Self {
-        self.handling_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// 发货地址ID
-    ///
-    /// Wire name `sendGoodsAddressId`, type `long`.
-    pub fn send_goods_address_id(mut self, value: i64) -> Self {
-        self.send_goods_address_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 发货地描述
-    ///
-    /// Wire name `sendGoodsAddressText`, type `string`.
-    pub fn send_goods_address_text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.send_goods_address_text = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 厂货通渠道专享价是否包邮
-    ///
-    /// Wire name `channelPriceFreePostage`, type `boolean`.
-    pub fn channel_price_free_postage(mut self, value: bool) -> Self {
-        self.channel_price_free_postage = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductShippingInfo {}
 
 /// 商品 SKU
 ///
 /// Wire type `ProductSkuInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSkuInfo {
     /// skuId，该规格在所有商品中的唯一标记
@@ -2148,157 +1241,12 @@ pub struct ProductSkuInfo {
     pub jxhy_pf_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ProductSkuInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sku_id: ::std::default::Default::default(),
-            spec_id: ::std::default::Default::default(),
-            attributes: ::std::default::Default::default(),
-            cargo_number: ::std::default::Default::default(),
-            sku_code: ::std::default::Default::default(),
-            amount_on_sale: ::std::default::Default::default(),
-            price: ::std::default::Default::default(),
-            retail_price: ::std::default::Default::default(),
-            consign_price: ::std::default::Default::default(),
-            cps_suggest_price: ::std::default::Default::default(),
-            channel_price: ::std::default::Default::default(),
-            price_range: ::std::default::Default::default(),
-            take_sample_price: ::std::default::Default::default(),
-            pft_price: ::std::default::Default::default(),
-            jxhy_price: ::std::default::Default::default(),
-            jxhy_pf_price: ::std::default::Default::default(),
-        }
-    }
-    /// skuId，该规格在所有商品中的唯一标记
-    ///
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// specId，该规格在本商品内的唯一标记；下单 cargoParamList.specId 用它
-    ///
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// SKU 属性值
-    ///
-    /// Wire name `attributes`, type `array<SkuAttribute>`.
-    pub fn attributes(mut self, value: ::std::vec::Vec<SkuAttribute>) -> Self {
-        self.attributes = value;
-        self
-    }
-    /// 规格货号
-    ///
-    /// Wire name `cargoNumber`, type `string`.
-    pub fn cargo_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cargo_number = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// SKU 编码
-    ///
-    /// Wire name `skuCode`, type `string`.
-    pub fn sku_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sku_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 可销售数量
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    pub fn amount_on_sale(mut self, value: i64) -> Self {
-        self.amount_on_sale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 报价时该规格的单价（元）
-    ///
-    /// Wire name `price`, type `decimal`.
-    pub fn price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 建议零售价（元）
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    pub fn retail_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.retail_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 分销基准价（元），代销场景使用
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    pub fn consign_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.consign_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// CPS 建议价（元）
-    ///
-    /// Wire name `cpsSuggestPrice`, type `decimal`.
-    pub fn cps_suggest_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.cps_suggest_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 厂货通渠道专享价（元）
-    ///
-    /// Wire name `channelPrice`, type `decimal`.
-    pub fn channel_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.channel_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 该规格的区间价（阶梯报价）
-    ///
-    /// Wire name `priceRange`, type `array<PriceRange>`.
-    pub fn price_range(mut self, value: ::std::vec::Vec<PriceRange>) -> Self {
-        self.price_range = value;
-        self
-    }
-    /// SKU 维度拿样价（元）
-    ///
-    /// Wire name `takeSamplePrice`, type `decimal`.
-    pub fn take_sample_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.take_sample_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 批发团价格（元）
-    ///
-    /// Wire name `pftPrice`, type `decimal`.
-    pub fn pft_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.pft_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 精选货源一件包邮价（元）
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    pub fn jxhy_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 精选货源批发价（元）
-    ///
-    /// Wire name `jxhyPfPrice`, type `decimal`.
-    pub fn jxhy_pf_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.jxhy_pf_price = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductSkuInfo {}
 
 /// SKU 属性
 ///
 /// Wire type `SkuAttribute`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuAttribute {
     /// SKU 属性ID
@@ -2383,102 +1331,12 @@ pub struct SkuAttribute {
     pub attr_type: ::std::option::Option<::std::string::String>,
 }
 
-impl SkuAttribute {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            attribute_id: ::std::default::Default::default(),
-            att_value_id: ::std::default::Default::default(),
-            attribute_name: ::std::default::Default::default(),
-            attribute_display_name: ::std::default::Default::default(),
-            attribute_value: ::std::default::Default::default(),
-            custom_value_name: ::std::default::Default::default(),
-            sku_image_url: ::std::default::Default::default(),
-            attr_type: ::std::default::Default::default(),
-        }
-    }
-    /// SKU 属性ID
-    ///
-    /// Wire name `attributeID`, type `long`.
-    pub fn attribute_id(mut self, value: i64) -> Self {
-        self.attribute_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// SKU 值ID
-    ///
-    /// Wire name `attValueID`, type `long`.
-    pub fn att_value_id(mut self, value: i64) -> Self {
-        self.att_value_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 属性名
-    ///
-    /// Wire name `attributeName`, type `string`.
-    pub fn attribute_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性展示名
-    ///
-    /// Wire name `attributeDisplayName`, type `string`.
-    pub fn attribute_display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_display_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// SKU 值内容，如 白色
-    ///
-    /// Wire name `attributeValue`, type `string`.
-    pub fn attribute_value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attribute_value = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 自定义属性值名称
-    ///
-    /// Wire name `customValueName`, type `string`.
-    pub fn custom_value_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.custom_value_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// SKU 图片（相对路径）
-    ///
-    /// Wire name `skuImageUrl`, type `string`.
-    pub fn sku_image_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sku_image_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 属性类型：1 规格属性，2 规格扩展属性
-    ///
-    /// Wire name `attrType`, type `string`.
-    pub fn attr_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attr_type = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for SkuAttribute {}
 
 /// 规格图片改写信息
 ///
 /// Wire type `SkuIntelligentInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SkuIntelligentInfo {
     /// skuId
@@ -2501,33 +1359,6 @@ pub struct SkuIntelligentInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub image_url: ::std::option::Option<::std::string::String>,
-}
-
-impl SkuIntelligentInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sku_id: ::std::default::Default::default(),
-            image_url: ::std::default::Default::default(),
-        }
-    }
-    /// skuId
-    ///
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 算法处理后的图片地址，未处理则为原图
-    ///
-    /// Wire name `imageUrl`, type `string`.
-    pub fn image_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.image_url = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SkuIntelligentInfo {}

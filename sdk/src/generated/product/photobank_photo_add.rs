@@ -131,7 +131,7 @@ pub struct PhotobankPhotoAddResponse {
 /// 图片信息 (AlibabaPhotobankPhotoResponseDomain)
 ///
 /// Wire type `PhotoInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PhotoInfo {
     /// 图片ID
@@ -171,52 +171,6 @@ pub struct PhotoInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub url: ::std::option::Option<::std::string::String>,
-}
-
-impl PhotoInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::default::Default::default(),
-            album_id: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-        }
-    }
-    /// 图片ID
-    ///
-    /// Wire name `id`, type `long`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 相册ID
-    ///
-    /// Wire name `albumID`, type `long`.
-    pub fn album_id(mut self, value: i64) -> Self {
-        self.album_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 图片名称
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 图片url（相对路径，如 img/ibank/...）
-    ///
-    /// Wire name `url`, type `string`.
-    pub fn url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PhotoInfo {}

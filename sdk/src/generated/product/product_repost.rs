@@ -112,7 +112,7 @@ pub struct ProductRepostResponse {
 /// 单个商品操作结果 (AlibabaProductProductOperateResult)
 ///
 /// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductOperateResult {
     /// 商品ID
@@ -152,52 +152,6 @@ pub struct ProductOperateResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub desc: ::std::option::Option<::std::string::String>,
-}
-
-impl ProductOperateResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            product_id: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            desc: ::std::default::Default::default(),
-        }
-    }
-    /// 商品ID
-    ///
-    /// Wire name `productId`, type `long`.
-    pub fn product_id(mut self, value: i64) -> Self {
-        self.product_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    pub fn result(mut self, value: bool) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 描述
-    ///
-    /// Wire name `desc`, type `string`.
-    pub fn desc(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.desc = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for ProductOperateResult {}

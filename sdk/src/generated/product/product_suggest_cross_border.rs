@@ -105,7 +105,7 @@ pub struct ProductSuggestCrossBorderResponse {
 /// 搜索结果 (alibaba.search.ProductSearchResultInfo)
 ///
 /// Wire type `ProductSearchResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSearchResult {
     /// 商品ID
@@ -235,139 +235,12 @@ pub struct ProductSearchResult {
     pub sku_list: ::std::vec::Vec<SimpleSku>,
 }
 
-impl ProductSearchResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            product_id: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            pic_url: ::std::default::Default::default(),
-            price: ::std::default::Default::default(),
-            retail_price: ::std::default::Default::default(),
-            amount_on_sale: ::std::default::Default::default(),
-            min_purchase_quantity: ::std::default::Default::default(),
-            booked_count: ::std::default::Default::default(),
-            sale_quantity: ::std::default::Default::default(),
-            province: ::std::default::Default::default(),
-            city: ::std::default::Default::default(),
-            unit: ::std::default::Default::default(),
-            sku_list: ::std::default::Default::default(),
-        }
-    }
-    /// 商品ID
-    ///
-    /// Wire name `productID`, type `long`.
-    pub fn product_id(mut self, value: i64) -> Self {
-        self.product_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 商品标题（可能含高亮 HTML）
-    ///
-    /// Wire name `subject`, type `string`.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 产品图片地址
-    ///
-    /// Wire name `picUrl`, type `string`.
-    pub fn pic_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pic_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 参考商品价格（元）
-    ///
-    /// Wire name `price`, type `decimal`.
-    pub fn price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 建议零售价（元）
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    pub fn retail_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.retail_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 可售数量
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    pub fn amount_on_sale(mut self, value: i64) -> Self {
-        self.amount_on_sale = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最小起批量
-    ///
-    /// Wire name `minPurchaseQuantity`, type `double`.
-    pub fn min_purchase_quantity(mut self, value: f64) -> Self {
-        self.min_purchase_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 售出笔数（订单维度）
-    ///
-    /// Wire name `bookedCount`, type `double`.
-    pub fn booked_count(mut self, value: f64) -> Self {
-        self.booked_count = ::std::option::Option::Some(value);
-        self
-    }
-    /// 售出件数（商品单位维度）
-    ///
-    /// Wire name `saleQuantity`, type `double`.
-    pub fn sale_quantity(mut self, value: f64) -> Self {
-        self.sale_quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// 发货省份
-    ///
-    /// Wire name `province`, type `string`.
-    pub fn province(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.province = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 发货城市
-    ///
-    /// Wire name `city`, type `string`.
-    pub fn city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品单位
-    ///
-    /// Wire name `unit`, type `string`.
-    pub fn unit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// sku 信息
-    ///
-    /// Wire name `skuList`, type `array<SimpleSku>`.
-    pub fn sku_list(mut self, value: ::std::vec::Vec<SimpleSku>) -> Self {
-        self.sku_list = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ProductSearchResult {}
 
 /// 简单 SKU (alibaba.simple.sku)
 ///
 /// Wire type `SimpleSku`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleSku {
     /// skuID，全局唯一
@@ -409,52 +282,6 @@ pub struct SimpleSku {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
-}
-
-impl SimpleSku {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            sku_id: ::std::default::Default::default(),
-            spec_id: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            amount_on_sale: ::std::default::Default::default(),
-        }
-    }
-    /// skuID，全局唯一
-    ///
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// specID，商品内唯一
-    ///
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 规格描述，如 颜色:红色;尺码:L
-    ///
-    /// Wire name `description`, type `string`.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 可售数量
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    pub fn amount_on_sale(mut self, value: i64) -> Self {
-        self.amount_on_sale = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SimpleSku {}

@@ -57,7 +57,7 @@ pub struct CrossSyncProductListPushedResponse {
 /// 通用结果 (alibaba.panama.commonResult)
 ///
 /// Wire type `CommonResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommonResult {
     /// 是否成功
@@ -89,44 +89,6 @@ pub struct CommonResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub error_msg: ::std::option::Option<::std::string::String>,
-}
-
-impl CommonResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            error_code: ::std::default::Default::default(),
-            error_msg: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    pub fn error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    pub fn error_msg(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_msg = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for CommonResult {}

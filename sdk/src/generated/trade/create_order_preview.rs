@@ -861,7 +861,7 @@ impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
 /// 扩展键值对 (ExtrPair)
 ///
 /// Wire type `ExtPair`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtPair {
     /// Wire name `key`, type `string`.
@@ -885,41 +885,6 @@ pub struct ExtPair {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub desc: ::std::option::Option<::std::string::String>,
-}
-
-impl ExtPair {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            key: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-            desc: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `key`, type `string`.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `value`, type `string`.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `desc`, type `string`.
-    pub fn desc(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.desc = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for ExtPair {}
@@ -1221,7 +1186,7 @@ impl ::open1688_core::de::Lenient for InvoiceParam {}
 /// 官方物流上门揽方案
 ///
 /// Wire type `OfficialSolution`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfficialSolution {
     /// 物流方案编码
@@ -1254,44 +1219,6 @@ pub struct OfficialSolution {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub total_cost: ::std::option::Option<i64>,
-}
-
-impl OfficialSolution {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            solution_code: ::std::default::Default::default(),
-            solution_name: ::std::default::Default::default(),
-            total_cost: ::std::default::Default::default(),
-        }
-    }
-    /// 物流方案编码
-    ///
-    /// Wire name `solutionCode`, type `string`.
-    pub fn solution_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.solution_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 物流方案名称
-    ///
-    /// Wire name `solutionName`, type `string`.
-    pub fn solution_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.solution_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 总费用（分）
-    ///
-    /// Wire name `totalCost`, type `long`.
-    pub fn total_cost(mut self, value: i64) -> Self {
-        self.total_cost = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for OfficialSolution {}
@@ -1620,7 +1547,7 @@ impl ::open1688_core::de::Lenient for OutSubOrderInfo {}
 /// 支付渠道
 ///
 /// Wire type `PayChannelInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PayChannelInfo {
     /// 支付渠道，如 alipay
@@ -1642,33 +1569,6 @@ pub struct PayChannelInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub amount_limit: ::std::option::Option<i64>,
-}
-
-impl PayChannelInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            name: ::std::default::Default::default(),
-            amount_limit: ::std::default::Default::default(),
-        }
-    }
-    /// 支付渠道，如 alipay
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 可用额度，单位分
-    ///
-    /// Wire name `amountLimit`, type `long`.
-    pub fn amount_limit(mut self, value: i64) -> Self {
-        self.amount_limit = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PayChannelInfo {}
@@ -1734,7 +1634,7 @@ impl ::open1688_core::de::Lenient for Place {}
 /// 预览商品
 ///
 /// Wire type `PreviewCargo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreviewCargo {
     /// 商品ID
@@ -1867,133 +1767,6 @@ pub struct PreviewCargo {
     pub total_post_fund_usage_amount: ::std::option::Option<i64>,
 }
 
-impl PreviewCargo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_id: ::std::default::Default::default(),
-            open_offer_id: ::std::default::Default::default(),
-            spec_id: ::std::default::Default::default(),
-            sku_id: ::std::default::Default::default(),
-            amount: ::std::default::Default::default(),
-            final_unit_price: ::std::default::Default::default(),
-            result_code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            cargo_promotion_list: ::std::default::Default::default(),
-            ext_pair_list: ::std::default::Default::default(),
-            trade_service_list: ::std::default::Default::default(),
-            total_fund_usage_amount: ::std::default::Default::default(),
-            total_post_fund_usage_amount: ::std::default::Default::default(),
-        }
-    }
-    /// 商品ID
-    ///
-    /// Wire name `offerId`, type `long`.
-    pub fn offer_id(mut self, value: i64) -> Self {
-        self.offer_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 加密商品ID
-    ///
-    /// Wire name `openOfferId`, type `string`.
-    pub fn open_offer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.open_offer_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 规格ID
-    ///
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// skuId
-    ///
-    /// Wire name `skuId`, type `long`.
-    pub fn sku_id(mut self, value: i64) -> Self {
-        self.sku_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 产品总金额（元，示例 36 对应 sumPaymentNoCarriage 3600 分）
-    ///
-    /// Wire name `amount`, type `decimal`.
-    pub fn amount(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最终单价（元）
-    ///
-    /// Wire name `finalUnitPrice`, type `decimal`.
-    pub fn final_unit_price(mut self, value: ::open1688_core::Decimal) -> Self {
-        self.final_unit_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 返回码
-    ///
-    /// Wire name `resultCode`, type `string`.
-    pub fn result_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 返回信息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 商品优惠列表
-    ///
-    /// Wire name `cargoPromotionList`, type `array<Promotion>`.
-    pub fn cargo_promotion_list(mut self, value: ::std::vec::Vec<Promotion>) -> Self {
-        self.cargo_promotion_list = value;
-        self
-    }
-    /// 扩展对象
-    ///
-    /// Wire name `extPairList`, type `array<ExtPair>`.
-    pub fn ext_pair_list(mut self, value: ::std::vec::Vec<ExtPair>) -> Self {
-        self.ext_pair_list = value;
-        self
-    }
-    /// 商品相关服务
-    ///
-    /// Wire name `tradeServiceList`, type `array<TradeServiceGroup>`.
-    pub fn trade_service_list(
-        mut self,
-        value: ::std::vec::Vec<TradeServiceGroup>,
-    ) -> Self {
-        self.trade_service_list = value;
-        self
-    }
-    /// 红包使用总金额（分）
-    ///
-    /// Wire name `totalFundUsageAmount`, type `long`.
-    pub fn total_fund_usage_amount(mut self, value: i64) -> Self {
-        self.total_fund_usage_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运费券使用总金额（分）
-    ///
-    /// Wire name `totalPostFundUsageAmount`, type `long`.
-    pub fn total_post_fund_usage_amount(mut self, value: i64) -> Self {
-        self.total_post_fund_usage_amount = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PreviewCargo {}
 
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
@@ -2113,7 +1886,7 @@ impl ::open1688_core::de::Lenient for PreviewCargoParam {}
 /// 订单预览结果 (alibaba.createOrder.preview.result.model)
 ///
 /// Wire type `PreviewResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreviewResult {
     /// 状态
@@ -2336,217 +2109,12 @@ pub struct PreviewResult {
     pub total_post_fund_usage_amount: ::std::option::Option<i64>,
 }
 
-impl PreviewResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            status: ::std::default::Default::default(),
-            result_code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            flow_flag: ::std::default::Default::default(),
-            sum_payment: ::std::default::Default::default(),
-            sum_carriage: ::std::default::Default::default(),
-            sum_payment_no_carriage: ::std::default::Default::default(),
-            discount_fee: ::std::default::Default::default(),
-            additional_fee: ::std::default::Default::default(),
-            tao_sample_single_promotion: ::std::default::Default::default(),
-            trade_mode_name_list: ::std::default::Default::default(),
-            trade_model_list: ::std::default::Default::default(),
-            cargo_list: ::std::default::Default::default(),
-            shop_promotion_list: ::std::default::Default::default(),
-            pay_channel_infos: ::std::default::Default::default(),
-            trade_service_list: ::std::default::Default::default(),
-            ext_pair_list: ::std::default::Default::default(),
-            order_group: ::std::default::Default::default(),
-            can_use_official_solution: ::std::default::Default::default(),
-            official_solution_model_list: ::std::default::Default::default(),
-            total_fund_usage_amount: ::std::default::Default::default(),
-            total_post_fund_usage_amount: ::std::default::Default::default(),
-        }
-    }
-    /// 状态
-    ///
-    /// Wire name `status`, type `boolean`.
-    pub fn status(mut self, value: bool) -> Self {
-        self.status = ::std::option::Option::Some(value);
-        self
-    }
-    /// 返回码
-    ///
-    /// Wire name `resultCode`, type `string`.
-    pub fn result_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 返回信息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 下单流程，如 general
-    ///
-    /// Wire name `flowFlag`, type `string`.
-    pub fn flow_flag(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.flow_flag = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 订单总费用，单位分
-    ///
-    /// Wire name `sumPayment`, type `long`.
-    pub fn sum_payment(mut self, value: i64) -> Self {
-        self.sum_payment = ::std::option::Option::Some(value);
-        self
-    }
-    /// 总运费，单位分
-    ///
-    /// Wire name `sumCarriage`, type `long`.
-    pub fn sum_carriage(mut self, value: i64) -> Self {
-        self.sum_carriage = ::std::option::Option::Some(value);
-        self
-    }
-    /// 不含运费的货品总费用，单位分
-    ///
-    /// Wire name `sumPaymentNoCarriage`, type `long`.
-    pub fn sum_payment_no_carriage(mut self, value: i64) -> Self {
-        self.sum_payment_no_carriage = ::std::option::Option::Some(value);
-        self
-    }
-    /// 计算完货品金额后再次进行的减免金额，单位分
-    ///
-    /// Wire name `discountFee`, type `long`.
-    pub fn discount_fee(mut self, value: i64) -> Self {
-        self.discount_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 附加费，单位分
-    ///
-    /// Wire name `additionalFee`, type `long`.
-    pub fn additional_fee(mut self, value: i64) -> Self {
-        self.additional_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否有淘货源单品优惠（false 有，true 无）
-    ///
-    /// Wire name `taoSampleSinglePromotion`, type `boolean`.
-    pub fn tao_sample_single_promotion(mut self, value: bool) -> Self {
-        self.tao_sample_single_promotion = ::std::option::Option::Some(value);
-        self
-    }
-    /// 可用于下单 API tradeType 入参的交易方式；为空表示只能在 1688 页面下单
-    ///
-    /// Wire name `tradeModeNameList`, type `array<string>`.
-    pub fn trade_mode_name_list(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.trade_mode_name_list = value;
-        self
-    }
-    /// 当前交易支持的交易方式
-    ///
-    /// Wire name `tradeModelList`, type `array<TradeModel>`.
-    pub fn trade_model_list(mut self, value: ::std::vec::Vec<TradeModel>) -> Self {
-        self.trade_model_list = value;
-        self
-    }
-    /// 规格信息
-    ///
-    /// Wire name `cargoList`, type `array<PreviewCargo>`.
-    pub fn cargo_list(mut self, value: ::std::vec::Vec<PreviewCargo>) -> Self {
-        self.cargo_list = value;
-        self
-    }
-    /// 可用店铺优惠
-    ///
-    /// Wire name `shopPromotionList`, type `array<Promotion>`.
-    pub fn shop_promotion_list(mut self, value: ::std::vec::Vec<Promotion>) -> Self {
-        self.shop_promotion_list = value;
-        self
-    }
-    /// 支持的支付渠道
-    ///
-    /// Wire name `payChannelInfos`, type `array<PayChannelInfo>`.
-    pub fn pay_channel_infos(mut self, value: ::std::vec::Vec<PayChannelInfo>) -> Self {
-        self.pay_channel_infos = value;
-        self
-    }
-    /// 提供的服务列表，如跨境物流服务
-    ///
-    /// Wire name `tradeServiceList`, type `array<TradeServiceGroup>`.
-    pub fn trade_service_list(
-        mut self,
-        value: ::std::vec::Vec<TradeServiceGroup>,
-    ) -> Self {
-        self.trade_service_list = value;
-        self
-    }
-    /// 扩展对象
-    ///
-    /// Wire name `extPairList`, type `array<ExtPair>`.
-    pub fn ext_pair_list(mut self, value: ::std::vec::Vec<ExtPair>) -> Self {
-        self.ext_pair_list = value;
-        self
-    }
-    /// 订单分组（指定官方物流上门揽方案时使用）
-    ///
-    /// Wire name `orderGroup`, type `string`.
-    pub fn order_group(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order_group = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否可用官方物流上门揽
-    ///
-    /// Wire name `canUseOfficialSolution`, type `boolean`.
-    pub fn can_use_official_solution(mut self, value: bool) -> Self {
-        self.can_use_official_solution = ::std::option::Option::Some(value);
-        self
-    }
-    /// 官方物流上门揽服务
-    ///
-    /// Wire name `officialSolutionModelList`, type `array<OfficialSolution>`.
-    pub fn official_solution_model_list(
-        mut self,
-        value: ::std::vec::Vec<OfficialSolution>,
-    ) -> Self {
-        self.official_solution_model_list = value;
-        self
-    }
-    /// 红包使用总金额，单位分
-    ///
-    /// Wire name `totalFundUsageAmount`, type `long`.
-    pub fn total_fund_usage_amount(mut self, value: i64) -> Self {
-        self.total_fund_usage_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运费券使用总金额，单位分
-    ///
-    /// Wire name `totalPostFundUsageAmount`, type `long`.
-    pub fn total_post_fund_usage_amount(mut self, value: i64) -> Self {
-        self.total_post_fund_usage_amount = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PreviewResult {}
 
 /// 优惠 (alibaba.trade.promotion.model)
 ///
 /// Wire type `Promotion`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Promotion {
     /// 优惠券ID（下单 shopPromotionId 用它）
@@ -2608,77 +2176,12 @@ pub struct Promotion {
     pub discount_fee: ::std::option::Option<i64>,
 }
 
-impl Promotion {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            promotion_id: ::std::default::Default::default(),
-            selected: ::std::default::Default::default(),
-            text: ::std::default::Default::default(),
-            desc: ::std::default::Default::default(),
-            free_postage: ::std::default::Default::default(),
-            discount_fee: ::std::default::Default::default(),
-        }
-    }
-    /// 优惠券ID（下单 shopPromotionId 用它）
-    ///
-    /// Wire name `promotionId`, type `string`.
-    pub fn promotion_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.promotion_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否默认选中
-    ///
-    /// Wire name `selected`, type `boolean`.
-    pub fn selected(mut self, value: bool) -> Self {
-        self.selected = ::std::option::Option::Some(value);
-        self
-    }
-    /// 优惠券名称
-    ///
-    /// Wire name `text`, type `string`.
-    pub fn text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.text = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 优惠券描述
-    ///
-    /// Wire name `desc`, type `string`.
-    pub fn desc(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.desc = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否免邮
-    ///
-    /// Wire name `freePostage`, type `boolean`.
-    pub fn free_postage(mut self, value: bool) -> Self {
-        self.free_postage = ::std::option::Option::Some(value);
-        self
-    }
-    /// 减去金额，单位分
-    ///
-    /// Wire name `discountFee`, type `long`.
-    pub fn discount_fee(mut self, value: i64) -> Self {
-        self.discount_fee = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for Promotion {}
 
 /// 交易方式
 ///
 /// Wire type `TradeModel`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeModel {
     /// 下单接口 tradeType 入参值
@@ -2721,61 +2224,12 @@ pub struct TradeModel {
     pub op_support: ::std::option::Option<bool>,
 }
 
-impl TradeModel {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            trade_type: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            op_support: ::std::default::Default::default(),
-        }
-    }
-    /// 下单接口 tradeType 入参值
-    ///
-    /// Wire name `tradeType`, type `string`.
-    pub fn trade_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trade_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 交易方式名称
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 交易描述
-    ///
-    /// Wire name `description`, type `string`.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 开放平台下单是否支持该交易方式
-    ///
-    /// Wire name `opSupport`, type `boolean`.
-    pub fn op_support(mut self, value: bool) -> Self {
-        self.op_support = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for TradeModel {}
 
 /// 服务 (TradeService)
 ///
 /// Wire type `TradeService`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeService {
     /// Wire name `sourceType`, type `string`.
@@ -2883,133 +2337,12 @@ pub struct TradeService {
     pub ext_map_str: ::std::option::Option<::std::string::String>,
 }
 
-impl TradeService {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            source_type: ::std::default::Default::default(),
-            service_type: ::std::default::Default::default(),
-            source_id: ::std::default::Default::default(),
-            title: ::std::default::Default::default(),
-            unit_price: ::std::default::Default::default(),
-            quantity: ::std::default::Default::default(),
-            service_tips: ::std::default::Default::default(),
-            service_url: ::std::default::Default::default(),
-            group_title: ::std::default::Default::default(),
-            group_code: ::std::default::Default::default(),
-            sponsor_desc: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            ext_map_str: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `sourceType`, type `string`.
-    pub fn source_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `serviceType`, type `string`.
-    pub fn service_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `sourceId`, type `string`.
-    pub fn source_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `title`, type `string`.
-    pub fn title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 单价
-    ///
-    /// Wire name `unitPrice`, type `long`.
-    pub fn unit_price(mut self, value: i64) -> Self {
-        self.unit_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `quantity`, type `double`.
-    pub fn quantity(mut self, value: f64) -> Self {
-        self.quantity = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `serviceTips`, type `string`.
-    pub fn service_tips(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_tips = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `serviceUrl`, type `string`.
-    pub fn service_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `groupTitle`, type `string`.
-    pub fn group_title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.group_title = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `groupCode`, type `string`.
-    pub fn group_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.group_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `sponsorDesc`, type `string`.
-    pub fn sponsor_desc(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sponsor_desc = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `extMapStr`, type `string`.
-    pub fn ext_map_str(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ext_map_str = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for TradeService {}
 
 /// 服务分组 (TradeServiceGroup)
 ///
 /// Wire type `TradeServiceGroup`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeServiceGroup {
     /// Wire name `outId`, type `string`.
@@ -3090,94 +2423,6 @@ pub struct TradeServiceGroup {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub show_combined_price: ::std::option::Option<::std::string::String>,
-}
-
-impl TradeServiceGroup {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            out_id: ::std::default::Default::default(),
-            group_title: ::std::default::Default::default(),
-            group_code: ::std::default::Default::default(),
-            group_desc_link: ::std::default::Default::default(),
-            trade_service_list: ::std::default::Default::default(),
-            extra_map_str: ::std::default::Default::default(),
-            combined_price: ::std::default::Default::default(),
-            show_combined_price: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `outId`, type `string`.
-    pub fn out_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.out_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 分组名称
-    ///
-    /// Wire name `groupTitle`, type `string`.
-    pub fn group_title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.group_title = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 分组 code
-    ///
-    /// Wire name `groupCode`, type `string`.
-    pub fn group_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.group_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 分组描述链接
-    ///
-    /// Wire name `groupDescLink`, type `string`.
-    pub fn group_desc_link(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.group_desc_link = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 服务信息
-    ///
-    /// Wire name `tradeServiceList`, type `array<TradeService>`.
-    pub fn trade_service_list(mut self, value: ::std::vec::Vec<TradeService>) -> Self {
-        self.trade_service_list = value;
-        self
-    }
-    /// 扩展信息
-    ///
-    /// Wire name `extraMapStr`, type `string`.
-    pub fn extra_map_str(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.extra_map_str = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 组合价格
-    ///
-    /// Wire name `combinedPrice`, type `long`.
-    pub fn combined_price(mut self, value: i64) -> Self {
-        self.combined_price = ::std::option::Option::Some(value);
-        self
-    }
-    /// 展示的组合价格
-    ///
-    /// Wire name `showCombinedPrice`, type `string`.
-    pub fn show_combined_price(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.show_combined_price = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for TradeServiceGroup {}

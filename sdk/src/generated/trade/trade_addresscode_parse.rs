@@ -79,7 +79,7 @@ pub struct TradeAddresscodeParseResponse {
 /// 收货地址 (alibaba.trade.ReceiveAddress)
 ///
 /// Wire type `ReceiveAddress`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveAddress {
     /// 街道地址，不包括省市编码
@@ -188,126 +188,6 @@ pub struct ReceiveAddress {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub post_code: ::std::option::Option<::std::string::String>,
-}
-
-impl ReceiveAddress {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            address: ::std::default::Default::default(),
-            address_code: ::std::default::Default::default(),
-            address_code_text: ::std::default::Default::default(),
-            address_id: ::std::default::Default::default(),
-            biz_type: ::std::default::Default::default(),
-            is_default: ::std::default::Default::default(),
-            full_name: ::std::default::Default::default(),
-            latest: ::std::default::Default::default(),
-            mobile: ::std::default::Default::default(),
-            phone: ::std::default::Default::default(),
-            post_code: ::std::default::Default::default(),
-        }
-    }
-    /// 街道地址，不包括省市编码
-    ///
-    /// Wire name `address`, type `string`.
-    pub fn address(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 地址区域编码，如 330108
-    ///
-    /// Wire name `addressCode`, type `string`.
-    pub fn address_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 地址区域编码对应的文本（包括国家、省、城市）
-    ///
-    /// Wire name `addressCodeText`, type `string`.
-    pub fn address_code_text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address_code_text = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// addressId
-    ///
-    /// Wire name `addressId`, type `long`.
-    pub fn address_id(mut self, value: i64) -> Self {
-        self.address_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 记录收货地址的业务类型
-    ///
-    /// Wire name `bizType`, type `string`.
-    pub fn biz_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.biz_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否为默认
-    ///
-    /// Wire name `isDefault`, type `boolean`.
-    pub fn is_default(mut self, value: bool) -> Self {
-        self.is_default = ::std::option::Option::Some(value);
-        self
-    }
-    /// 收货人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    pub fn full_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.full_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否是最后选择的收货地址
-    ///
-    /// Wire name `latest`, type `boolean`.
-    pub fn latest(mut self, value: bool) -> Self {
-        self.latest = ::std::option::Option::Some(value);
-        self
-    }
-    /// 手机号
-    ///
-    /// Wire name `mobile`, type `string`.
-    pub fn mobile(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mobile = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    pub fn phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 邮编
-    ///
-    /// Wire name `postCode`, type `string`.
-    pub fn post_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.post_code = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for ReceiveAddress {}

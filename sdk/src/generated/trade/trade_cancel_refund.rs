@@ -59,7 +59,7 @@ pub struct TradeCancelRefundResponse {
 /// 取消结果 (RefundCancelResult)
 ///
 /// Wire type `RefundCancelResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundCancelResult {
     /// 是否成功
@@ -91,44 +91,6 @@ pub struct RefundCancelResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-}
-
-impl RefundCancelResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            error_code: ::std::default::Default::default(),
-            error_info: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    pub fn error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误描述
-    ///
-    /// Wire name `errorInfo`, type `string`.
-    pub fn error_info(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_info = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for RefundCancelResult {}

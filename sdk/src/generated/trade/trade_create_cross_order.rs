@@ -457,7 +457,7 @@ pub struct TradeCreateCrossOrderResponse {
 /// 账期信息
 ///
 /// Wire type `AccountPeriod`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountPeriod {
     /// 账期类型：1 每月指定日结算, 3 两月, 6 三月, 5 按收货时间和账期日期结算
@@ -490,38 +490,6 @@ pub struct AccountPeriod {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub tap_overdue: ::std::option::Option<i32>,
-}
-
-impl AccountPeriod {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            tap_type: ::std::default::Default::default(),
-            tap_date: ::std::default::Default::default(),
-            tap_overdue: ::std::default::Default::default(),
-        }
-    }
-    /// 账期类型：1 每月指定日结算, 3 两月, 6 三月, 5 按收货时间和账期日期结算
-    ///
-    /// Wire name `tapType`, type `int`.
-    pub fn tap_type(mut self, value: i32) -> Self {
-        self.tap_type = ::std::option::Option::Some(value);
-        self
-    }
-    /// 按月结算为具体某日；按收货时间结算为周期
-    ///
-    /// Wire name `tapDate`, type `int`.
-    pub fn tap_date(mut self, value: i32) -> Self {
-        self.tap_date = ::std::option::Option::Some(value);
-        self
-    }
-    /// 逾期次数
-    ///
-    /// Wire name `tapOverdue`, type `int`.
-    pub fn tap_overdue(mut self, value: i32) -> Self {
-        self.tap_overdue = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for AccountPeriod {}
@@ -886,7 +854,7 @@ impl ::open1688_core::de::Lenient for CrossAddressParam {}
 /// 创建订单结果 (alibaba.trade.cross.result)
 ///
 /// Wire type `CrossOrderResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrossOrderResult {
     /// 订单ID（文档为 String）；一次创建多个订单时为空
@@ -976,92 +944,6 @@ pub struct CrossOrderResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub order_list: ::std::vec::Vec<SimpleOrder>,
-}
-
-impl CrossOrderResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            order_id: ::std::default::Default::default(),
-            total_success_amount: ::std::default::Default::default(),
-            post_fee: ::std::default::Default::default(),
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            account_period: ::std::default::Default::default(),
-            failed_offer_list: ::std::default::Default::default(),
-            order_list: ::std::default::Default::default(),
-        }
-    }
-    /// 订单ID（文档为 String）；一次创建多个订单时为空
-    ///
-    /// Wire name `orderId`, type `long`.
-    pub fn order_id(mut self, value: i64) -> Self {
-        self.order_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 订单总金额，单位分；多订单时为空
-    ///
-    /// Wire name `totalSuccessAmount`, type `long`.
-    pub fn total_success_amount(mut self, value: i64) -> Self {
-        self.total_success_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运费，单位分；多订单时为空
-    ///
-    /// Wire name `postFee`, type `long`.
-    pub fn post_fee(mut self, value: i64) -> Self {
-        self.post_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 账期信息，非账期支付订单为空
-    ///
-    /// Wire name `accountPeriod`, type `AccountPeriod`.
-    pub fn account_period(mut self, value: AccountPeriod) -> Self {
-        self.account_period = ::std::option::Option::Some(value);
-        self
-    }
-    /// 失败商品信息
-    ///
-    /// Wire name `failedOfferList`, type `array<FailedOffer>`.
-    pub fn failed_offer_list(mut self, value: ::std::vec::Vec<FailedOffer>) -> Self {
-        self.failed_offer_list = value;
-        self
-    }
-    /// 一次创建多个订单时的订单列表
-    ///
-    /// Wire name `orderList`, type `array<SimpleOrder>`.
-    pub fn order_list(mut self, value: ::std::vec::Vec<SimpleOrder>) -> Self {
-        self.order_list = value;
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for CrossOrderResult {}
@@ -1288,7 +1170,7 @@ impl ::open1688_core::de::Lenient for ExtendParam {}
 /// 下单失败商品
 ///
 /// Wire type `FailedOffer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FailedOffer {
     /// 下单失败的商品（文档为 String）
@@ -1331,55 +1213,6 @@ pub struct FailedOffer {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
-}
-
-impl FailedOffer {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_id: ::std::default::Default::default(),
-            spec_id: ::std::default::Default::default(),
-            error_code: ::std::default::Default::default(),
-            error_message: ::std::default::Default::default(),
-        }
-    }
-    /// 下单失败的商品（文档为 String）
-    ///
-    /// Wire name `offerId`, type `long`.
-    pub fn offer_id(mut self, value: i64) -> Self {
-        self.offer_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 规格ID
-    ///
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误编码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    pub fn error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    pub fn error_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_message = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for FailedOffer {}
@@ -1820,7 +1653,7 @@ impl ::open1688_core::de::Lenient for SelfPickupAddress {}
 /// 拆单后的订单 (alibaba.tradeResult.BizSimpleOrder)
 ///
 /// Wire type `SimpleOrder`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleOrder {
     /// 订单号（文档为 String）
@@ -1922,103 +1755,6 @@ pub struct SimpleOrder {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub pay_channel: ::std::option::Option<::std::string::String>,
-}
-
-impl SimpleOrder {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            order_id: ::std::default::Default::default(),
-            post_fee: ::std::default::Default::default(),
-            order_ammount: ::std::default::Default::default(),
-            discount: ::std::default::Default::default(),
-            sum_payment_no_carriage_from_client: ::std::default::Default::default(),
-            merge_pay: ::std::default::Default::default(),
-            choose_free_freight: ::std::default::Default::default(),
-            success: ::std::default::Default::default(),
-            result_code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            pay_channel: ::std::default::Default::default(),
-        }
-    }
-    /// 订单号（文档为 String）
-    ///
-    /// Wire name `orderId`, type `long`.
-    pub fn order_id(mut self, value: i64) -> Self {
-        self.order_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运费（分）
-    ///
-    /// Wire name `postFee`, type `long`.
-    pub fn post_fee(mut self, value: i64) -> Self {
-        self.post_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 订单实付款金额，单位分（字段名拼写如此）
-    ///
-    /// Wire name `orderAmmount`, type `long`.
-    pub fn order_ammount(mut self, value: i64) -> Self {
-        self.order_ammount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 优惠（分）
-    ///
-    /// Wire name `discount`, type `long`.
-    pub fn discount(mut self, value: i64) -> Self {
-        self.discount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 不含运费金额（分）
-    ///
-    /// Wire name `sumPaymentNoCarriageFromClient`, type `long`.
-    pub fn sum_payment_no_carriage_from_client(mut self, value: i64) -> Self {
-        self.sum_payment_no_carriage_from_client = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否合并支付
-    ///
-    /// Wire name `mergePay`, type `boolean`.
-    pub fn merge_pay(mut self, value: bool) -> Self {
-        self.merge_pay = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `chooseFreeFreight`, type `boolean`.
-    pub fn choose_free_freight(mut self, value: bool) -> Self {
-        self.choose_free_freight = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `resultCode`, type `string`.
-    pub fn result_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 支付渠道，如 shegou
-    ///
-    /// Wire name `payChannel`, type `string`.
-    pub fn pay_channel(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pay_channel = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for SimpleOrder {}

@@ -226,7 +226,7 @@ impl ::open1688_core::de::Lenient for OrderEntryCount {}
 /// 返回结果 (OrderRefundCreateResult)
 ///
 /// Wire type `RefundCreateResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundCreateResult {
     /// 是否成功
@@ -267,58 +267,12 @@ pub struct RefundCreateResult {
     pub result: ::std::option::Option<RefundCreated>,
 }
 
-impl RefundCreateResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 结果
-    ///
-    /// Wire name `result`, type `RefundCreated`.
-    pub fn result(mut self, value: RefundCreated) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for RefundCreateResult {}
 
 /// 创建结果
 ///
 /// Wire type `RefundCreated`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundCreated {
     /// 退款单id，如 TQ34931008034741532
@@ -381,71 +335,6 @@ pub struct RefundCreated {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub refund_official_solution_cost: ::std::option::Option<i64>,
-}
-
-impl RefundCreated {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            refund_id: ::std::default::Default::default(),
-            inner_reason_id: ::std::default::Default::default(),
-            inner_reason: ::std::default::Default::default(),
-            inner_post_fee: ::std::default::Default::default(),
-            is_voucher: ::std::default::Default::default(),
-            refund_official_solution_cost: ::std::default::Default::default(),
-        }
-    }
-    /// 退款单id，如 TQ34931008034741532
-    ///
-    /// Wire name `refundId`, type `string`.
-    pub fn refund_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.refund_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 1688 退款原因ID
-    ///
-    /// Wire name `innerReasonId`, type `long`.
-    pub fn inner_reason_id(mut self, value: i64) -> Self {
-        self.inner_reason_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 1688 退款原因
-    ///
-    /// Wire name `innerReason`, type `string`.
-    pub fn inner_reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.inner_reason = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 转换后退运费金额（分）
-    ///
-    /// Wire name `innerPostFee`, type `long`.
-    pub fn inner_post_fee(mut self, value: i64) -> Self {
-        self.inner_post_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否写入留言凭证 1/0
-    ///
-    /// Wire name `isVoucher`, type `string`.
-    pub fn is_voucher(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.is_voucher = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 退官方物流提货订单费用（分）
-    ///
-    /// Wire name `refundOfficialSolutionCost`, type `long`.
-    pub fn refund_official_solution_cost(mut self, value: i64) -> Self {
-        self.refund_official_solution_cost = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for RefundCreated {}

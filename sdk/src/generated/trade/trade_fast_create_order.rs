@@ -1013,7 +1013,7 @@ impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
 /// 下单失败的商品 (AlibabaTradeFastOffer)
 ///
 /// Wire type `FailedOffer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FailedOffer {
     /// 下单失败的商品（SDK 声明为 String）
@@ -1058,61 +1058,12 @@ pub struct FailedOffer {
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
-impl FailedOffer {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            offer_id: ::std::default::Default::default(),
-            spec_id: ::std::default::Default::default(),
-            error_code: ::std::default::Default::default(),
-            error_message: ::std::default::Default::default(),
-        }
-    }
-    /// 下单失败的商品（SDK 声明为 String）
-    ///
-    /// Wire name `offerId`, type `long`.
-    pub fn offer_id(mut self, value: i64) -> Self {
-        self.offer_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 下单失败商品的规格 ID
-    ///
-    /// Wire name `specId`, type `string`.
-    pub fn spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.spec_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 下单失败的错误编码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    pub fn error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 下单失败的错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    pub fn error_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_message = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for FailedOffer {}
 
 /// 下单结果 (AlibabaTradeFastResult)
 ///
 /// Wire type `FastCreateResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FastCreateResult {
     /// 下单成功后的订单 id（SDK 声明为 String，值为 18–19 位数字）；生成多笔订单时为空，读 multiOrders
@@ -1165,54 +1116,6 @@ pub struct FastCreateResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub multi_orders: ::std::option::Option<::serde_json::Value>,
-}
-
-impl FastCreateResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            order_id: ::std::default::Default::default(),
-            total_success_amount: ::std::default::Default::default(),
-            post_fee: ::std::default::Default::default(),
-            failed_offer_list: ::std::default::Default::default(),
-            multi_orders: ::std::default::Default::default(),
-        }
-    }
-    /// 下单成功后的订单 id（SDK 声明为 String，值为 18–19 位数字）；生成多笔订单时为空，读 multiOrders
-    ///
-    /// Wire name `orderId`, type `long`.
-    pub fn order_id(mut self, value: i64) -> Self {
-        self.order_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 下单成功的订单总金额，单位：分
-    ///
-    /// Wire name `totalSuccessAmount`, type `long`.
-    pub fn total_success_amount(mut self, value: i64) -> Self {
-        self.total_success_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运费，单位：分；生成多笔订单时为空
-    ///
-    /// Wire name `postFee`, type `long`.
-    pub fn post_fee(mut self, value: i64) -> Self {
-        self.post_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 下单失败的商品信息
-    ///
-    /// Wire name `failedOfferList`, type `array<FailedOffer>`.
-    pub fn failed_offer_list(mut self, value: ::std::vec::Vec<FailedOffer>) -> Self {
-        self.failed_offer_list = value;
-        self
-    }
-    /// 生成多笔订单时由该模型返回（仅见于一个 C# SDK 的注释，结构未文档化）
-    ///
-    /// Wire name `multiOrders`, type `json`.
-    pub fn multi_orders(mut self, value: ::serde_json::Value) -> Self {
-        self.multi_orders = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for FastCreateResult {}

@@ -608,7 +608,7 @@ impl ::open1688_core::de::Lenient for AddressParam {}
 /// 下单结果
 ///
 /// Wire type `CreateOrderResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOrderResult {
     /// 订单号（go1688 以字符串解码，值为 18–19 位数字）
@@ -641,38 +641,6 @@ pub struct CreateOrderResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub post_fee: ::std::option::Option<i64>,
-}
-
-impl CreateOrderResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            order_id: ::std::default::Default::default(),
-            total_success_amount: ::std::default::Default::default(),
-            post_fee: ::std::default::Default::default(),
-        }
-    }
-    /// 订单号（go1688 以字符串解码，值为 18–19 位数字）
-    ///
-    /// Wire name `orderId`, type `long`.
-    pub fn order_id(mut self, value: i64) -> Self {
-        self.order_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 下单成功的订单总金额，单位分
-    ///
-    /// Wire name `totalSuccessAmount`, type `long`.
-    pub fn total_success_amount(mut self, value: i64) -> Self {
-        self.total_success_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// 运费，单位分
-    ///
-    /// Wire name `postFee`, type `long`.
-    pub fn post_fee(mut self, value: i64) -> Self {
-        self.post_fee = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for CreateOrderResult {}

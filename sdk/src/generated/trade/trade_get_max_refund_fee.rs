@@ -75,7 +75,7 @@ pub struct TradeGetMaxRefundFeeResponse {
 /// 最大可退金额 (OpMaxRefundFeeModel)
 ///
 /// Wire type `MaxRefundFee`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaxRefundFee {
     /// 最大可退商品金额（分）
@@ -118,46 +118,6 @@ pub struct MaxRefundFee {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub max_substitute_fetch_fee: ::std::option::Option<i64>,
-}
-
-impl MaxRefundFee {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            max_goods_fee: ::std::default::Default::default(),
-            max_post_fee: ::std::default::Default::default(),
-            max_refund_fee: ::std::default::Default::default(),
-            max_substitute_fetch_fee: ::std::default::Default::default(),
-        }
-    }
-    /// 最大可退商品金额（分）
-    ///
-    /// Wire name `maxGoodsFee`, type `long`.
-    pub fn max_goods_fee(mut self, value: i64) -> Self {
-        self.max_goods_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最大可退运费（分）
-    ///
-    /// Wire name `maxPostFee`, type `long`.
-    pub fn max_post_fee(mut self, value: i64) -> Self {
-        self.max_post_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最大可退金额，运费+商品金额上限（分）
-    ///
-    /// Wire name `maxRefundFee`, type `long`.
-    pub fn max_refund_fee(mut self, value: i64) -> Self {
-        self.max_refund_fee = ::std::option::Option::Some(value);
-        self
-    }
-    /// 最大可退官方代揽服务费（分）
-    ///
-    /// Wire name `maxSubstituteFetchFee`, type `long`.
-    pub fn max_substitute_fetch_fee(mut self, value: i64) -> Self {
-        self.max_substitute_fetch_fee = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for MaxRefundFee {}
@@ -229,7 +189,7 @@ impl ::open1688_core::de::Lenient for MaxRefundFeeParam {}
 /// 结果 (OpMaxRefundFeeResultModel)
 ///
 /// Wire type `MaxRefundFeeResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaxRefundFeeResult {
     /// Wire name `success`, type `boolean`.
@@ -286,70 +246,6 @@ pub struct MaxRefundFeeResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub result: ::std::option::Option<MaxRefundFee>,
-}
-
-impl MaxRefundFeeResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            sub_code: ::std::default::Default::default(),
-            sub_message: ::std::default::Default::default(),
-            ret_codes: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `subCode`, type `string`.
-    pub fn sub_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sub_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `subMessage`, type `string`.
-    pub fn sub_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sub_message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `retCodes`, type `array<string>`.
-    pub fn ret_codes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.ret_codes = value;
-        self
-    }
-    /// 最大可退金额
-    ///
-    /// Wire name `result`, type `MaxRefundFee`.
-    pub fn result(mut self, value: MaxRefundFee) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for MaxRefundFeeResult {}

@@ -93,7 +93,7 @@ pub struct TradeGetRefundReasonListResponse {
 /// 退款原因 (OrderRefundReasonModel)
 ///
 /// Wire type `RefundReason`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundReason {
     /// 原因id
@@ -145,66 +145,12 @@ pub struct RefundReason {
     pub tip: ::std::option::Option<::std::string::String>,
 }
 
-impl RefundReason {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            need_voucher: ::std::default::Default::default(),
-            no_refund_carriage: ::std::default::Default::default(),
-            tip: ::std::default::Default::default(),
-        }
-    }
-    /// 原因id
-    ///
-    /// Wire name `id`, type `long`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 原因
-    ///
-    /// Wire name `name`, type `string`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 凭证是否必须上传
-    ///
-    /// Wire name `needVoucher`, type `boolean`.
-    pub fn need_voucher(mut self, value: bool) -> Self {
-        self.need_voucher = ::std::option::Option::Some(value);
-        self
-    }
-    /// true 表示不支持退运费
-    ///
-    /// Wire name `noRefundCarriage`, type `boolean`.
-    pub fn no_refund_carriage(mut self, value: bool) -> Self {
-        self.no_refund_carriage = ::std::option::Option::Some(value);
-        self
-    }
-    /// 提示
-    ///
-    /// Wire name `tip`, type `string`.
-    pub fn tip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tip = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for RefundReason {}
 
 /// 返回结果 (OrderRefundReasonListResult)
 ///
 /// Wire type `RefundReasonListResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundReasonListResult {
     /// 是否成功
@@ -245,58 +191,12 @@ pub struct RefundReasonListResult {
     pub result: ::std::option::Option<RefundReasons>,
 }
 
-impl RefundReasonListResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 结果
-    ///
-    /// Wire name `result`, type `RefundReasons`.
-    pub fn result(mut self, value: RefundReasons) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for RefundReasonListResult {}
 
 /// 原因列表
 ///
 /// Wire type `RefundReasons`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundReasons {
     /// 原因列表
@@ -308,22 +208,6 @@ pub struct RefundReasons {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub reasons: ::std::vec::Vec<RefundReason>,
-}
-
-impl RefundReasons {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            reasons: ::std::default::Default::default(),
-        }
-    }
-    /// 原因列表
-    ///
-    /// Wire name `reasons`, type `array<RefundReason>`.
-    pub fn reasons(mut self, value: ::std::vec::Vec<RefundReason>) -> Self {
-        self.reasons = value;
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for RefundReasons {}

@@ -49,7 +49,7 @@ pub struct TradePayProtocolPayIsopenResponse {
 /// 代扣协议 (TradePaymentAgreement)
 ///
 /// Wire type `PaymentAgreement`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAgreement {
     /// 渠道：ALIPAY 或 SHEGOU
@@ -104,69 +104,12 @@ pub struct PaymentAgreement {
     pub agreement_no: ::std::option::Option<::std::string::String>,
 }
 
-impl PaymentAgreement {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            pay_channel: ::std::default::Default::default(),
-            binding_status: ::std::default::Default::default(),
-            signed_status: ::std::default::Default::default(),
-            sign_url: ::std::default::Default::default(),
-            agreement_no: ::std::default::Default::default(),
-        }
-    }
-    /// 渠道：ALIPAY 或 SHEGOU
-    ///
-    /// Wire name `payChannel`, type `string`.
-    pub fn pay_channel(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pay_channel = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否已设置绑定（字符串 "true"/"false"）
-    ///
-    /// Wire name `bindingStatus`, type `boolean`.
-    pub fn binding_status(mut self, value: bool) -> Self {
-        self.binding_status = ::std::option::Option::Some(value);
-        self
-    }
-    /// 是否已签约代扣（字符串 "true"/"false"）
-    ///
-    /// Wire name `signedStatus`, type `boolean`.
-    pub fn signed_status(mut self, value: bool) -> Self {
-        self.signed_status = ::std::option::Option::Some(value);
-        self
-    }
-    /// 签约 URL
-    ///
-    /// Wire name `signUrl`, type `string`.
-    pub fn sign_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sign_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 签约单号
-    ///
-    /// Wire name `agreementNo`, type `string`.
-    pub fn agreement_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.agreement_no = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PaymentAgreement {}
 
 /// 签约状态
 ///
 /// Wire type `WithholdStatus`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WithholdStatus {
     /// 各渠道签约情况
@@ -181,31 +124,12 @@ pub struct WithholdStatus {
     pub payment_agreements: ::std::vec::Vec<PaymentAgreement>,
 }
 
-impl WithholdStatus {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            payment_agreements: ::std::default::Default::default(),
-        }
-    }
-    /// 各渠道签约情况
-    ///
-    /// Wire name `paymentAgreements`, type `array<PaymentAgreement>`.
-    pub fn payment_agreements(
-        mut self,
-        value: ::std::vec::Vec<PaymentAgreement>,
-    ) -> Self {
-        self.payment_agreements = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for WithholdStatus {}
 
 /// 签约情况返回值 (TradeWithholdStatusResultModel)
 ///
 /// Wire type `WithholdStatusResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WithholdStatusResult {
     /// 是否成功
@@ -244,52 +168,6 @@ pub struct WithholdStatusResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub result: ::std::option::Option<WithholdStatus>,
-}
-
-impl WithholdStatusResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误消息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 签约状态
-    ///
-    /// Wire name `result`, type `WithholdStatus`.
-    pub fn result(mut self, value: WithholdStatus) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for WithholdStatusResult {}

@@ -90,7 +90,7 @@ pub struct TradePayProtocolPayPreparePayResponse {
 /// 扣款返回值
 ///
 /// Wire type `PreparePayOutcome`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreparePayOutcome {
     /// 支付成功渠道，如 Alipay
@@ -113,33 +113,6 @@ pub struct PreparePayOutcome {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub pay_success: ::std::option::Option<bool>,
-}
-
-impl PreparePayOutcome {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            pay_channel: ::std::default::Default::default(),
-            pay_success: ::std::default::Default::default(),
-        }
-    }
-    /// 支付成功渠道，如 Alipay
-    ///
-    /// Wire name `payChannel`, type `string`.
-    pub fn pay_channel(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pay_channel = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 支付是否成功；超时可能返回 false 但实际扣款成功
-    ///
-    /// Wire name `paySuccess`, type `boolean`.
-    pub fn pay_success(mut self, value: bool) -> Self {
-        self.pay_success = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PreparePayOutcome {}
@@ -231,7 +204,7 @@ impl ::open1688_core::de::Lenient for PreparePayParam {}
 /// 免密支付结果
 ///
 /// Wire type `PreparePayResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreparePayResult {
     /// 是否成功
@@ -270,52 +243,6 @@ pub struct PreparePayResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub result: ::std::option::Option<PreparePayOutcome>,
-}
-
-impl PreparePayResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误消息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 扣款返回值
-    ///
-    /// Wire name `result`, type `PreparePayOutcome`.
-    pub fn result(mut self, value: PreparePayOutcome) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for PreparePayResult {}

@@ -76,7 +76,7 @@ pub struct TradeReceiveAddressGetResponse {
 /// 收货地址 (alibaba.trade.ReceiveAddressItem)
 ///
 /// Wire type `ReceiveAddressItem`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveAddressItem {
     /// addressId
@@ -187,135 +187,12 @@ pub struct ReceiveAddressItem {
     pub town_name: ::std::option::Option<::std::string::String>,
 }
 
-impl ReceiveAddressItem {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: ::std::default::Default::default(),
-            full_name: ::std::default::Default::default(),
-            address: ::std::default::Default::default(),
-            post: ::std::default::Default::default(),
-            phone: ::std::default::Default::default(),
-            mobile_phone: ::std::default::Default::default(),
-            address_code: ::std::default::Default::default(),
-            address_code_text: ::std::default::Default::default(),
-            is_default: ::std::default::Default::default(),
-            town_code: ::std::default::Default::default(),
-            town_name: ::std::default::Default::default(),
-        }
-    }
-    /// addressId
-    ///
-    /// Wire name `id`, type `long`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
-        self
-    }
-    /// 收货人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    pub fn full_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.full_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 街道地址，不包括省市编码
-    ///
-    /// Wire name `address`, type `string`.
-    pub fn address(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 邮编
-    ///
-    /// Wire name `post`, type `string`.
-    pub fn post(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.post = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    pub fn phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 手机号
-    ///
-    /// Wire name `mobilePhone`, type `string`.
-    pub fn mobile_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mobile_phone = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 地址区域编码
-    ///
-    /// Wire name `addressCode`, type `string`.
-    pub fn address_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 地址区域编码对应的文本
-    ///
-    /// Wire name `addressCodeText`, type `string`.
-    pub fn address_code_text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address_code_text = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 是否为默认
-    ///
-    /// Wire name `isDefault`, type `boolean`.
-    pub fn is_default(mut self, value: bool) -> Self {
-        self.is_default = ::std::option::Option::Some(value);
-        self
-    }
-    /// 镇编码
-    ///
-    /// Wire name `townCode`, type `string`.
-    pub fn town_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.town_code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 镇地址
-    ///
-    /// Wire name `townName`, type `string`.
-    pub fn town_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.town_name = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for ReceiveAddressItem {}
 
 /// 收货地址列表
 ///
 /// Wire type `ReceiveAddressResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiveAddressResult {
     /// 收货地址列表
@@ -328,25 +205,6 @@ pub struct ReceiveAddressResult {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub receive_address_items: ::std::vec::Vec<ReceiveAddressItem>,
-}
-
-impl ReceiveAddressResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            receive_address_items: ::std::default::Default::default(),
-        }
-    }
-    /// 收货地址列表
-    ///
-    /// Wire name `receiveAddressItems`, type `array<ReceiveAddressItem>`.
-    pub fn receive_address_items(
-        mut self,
-        value: ::std::vec::Vec<ReceiveAddressItem>,
-    ) -> Self {
-        self.receive_address_items = value;
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for ReceiveAddressResult {}

@@ -57,7 +57,7 @@ pub struct TradeUploadRefundVoucherResponse {
 /// 返回结果 (OrderRefundUploadVoucherResult)
 ///
 /// Wire type `UploadVoucherResult`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadVoucherResult {
     /// 是否成功
@@ -98,58 +98,12 @@ pub struct UploadVoucherResult {
     pub result: ::std::option::Option<UploadedVoucher>,
 }
 
-impl UploadVoucherResult {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            success: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            message: ::std::default::Default::default(),
-            result: ::std::default::Default::default(),
-        }
-    }
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = ::std::option::Option::Some(value);
-        self
-    }
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 结果
-    ///
-    /// Wire name `result`, type `UploadedVoucher`.
-    pub fn result(mut self, value: UploadedVoucher) -> Self {
-        self.result = ::std::option::Option::Some(value);
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for UploadVoucherResult {}
 
 /// 上传结果
 ///
 /// Wire type `UploadedVoucher`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadedVoucher {
     /// 图片域名
@@ -172,36 +126,6 @@ pub struct UploadedVoucher {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub image_relative_url: ::std::option::Option<::std::string::String>,
-}
-
-impl UploadedVoucher {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            image_domain: ::std::default::Default::default(),
-            image_relative_url: ::std::default::Default::default(),
-        }
-    }
-    /// 图片域名
-    ///
-    /// Wire name `imageDomain`, type `string`.
-    pub fn image_domain(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.image_domain = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// 图片相对路径
-    ///
-    /// Wire name `imageRelativeUrl`, type `string`.
-    pub fn image_relative_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.image_relative_url = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 
 impl ::open1688_core::de::Lenient for UploadedVoucher {}

@@ -18,6 +18,10 @@ pub struct CatalogCategoryGetRequest {
     ///
     /// Wire name `webSite`, type `WebSite`.
     pub web_site: ::std::option::Option<WebSite>,
+    /// makes the recursive types params too, so they get constructors (boxed where recursive)
+    ///
+    /// Wire name `template`, type `Category`.
+    pub template: ::std::option::Option<Category>,
 }
 
 impl CatalogCategoryGetRequest {
@@ -26,6 +30,7 @@ impl CatalogCategoryGetRequest {
         Self {
             category_id,
             web_site: ::std::default::Default::default(),
+            template: ::std::default::Default::default(),
         }
     }
     /// which site
@@ -33,6 +38,13 @@ impl CatalogCategoryGetRequest {
     /// Wire name `webSite`, type `WebSite`.
     pub fn web_site(mut self, value: WebSite) -> Self {
         self.web_site = ::std::option::Option::Some(value);
+        self
+    }
+    /// makes the recursive types params too, so they get constructors (boxed where recursive)
+    ///
+    /// Wire name `template`, type `Category`.
+    pub fn template(mut self, value: Category) -> Self {
+        self.template = ::std::option::Option::Some(value);
         self
     }
 }
@@ -51,6 +63,7 @@ impl ::open1688_core::Request for CatalogCategoryGetRequest {
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
         params.put("webSite", &self.web_site);
+        params.put_json("template", &self.template);
     }
 }
 
@@ -294,6 +307,12 @@ pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
             ty: "WebSite",
             required: false,
             doc: "which site",
+        },
+        ::open1688_core::ParamDoc {
+            name: "template",
+            ty: "Category",
+            required: false,
+            doc: "makes the recursive types params too, so they get constructors (boxed where recursive)",
         },
     ],
     example_response: ::std::option::Option::Some(

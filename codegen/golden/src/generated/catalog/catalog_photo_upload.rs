@@ -92,24 +92,6 @@ pub struct PhotoInfo {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
-impl PhotoInfo {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new(photo_id: i64) -> Self {
-        Self {
-            photo_id,
-            url: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `URL`, type `string`.
-    pub fn url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for PhotoInfo {}
 
 /// This API as data, for tools that work with APIs by name.

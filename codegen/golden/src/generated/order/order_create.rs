@@ -391,42 +391,6 @@ pub struct Result {
     pub failed_offer_list: ::std::vec::Vec<CargoParam>,
 }
 
-impl Result {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new(order_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            order_id: order_id.into(),
-            total_success_amount: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
-            failed_offer_list: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `totalSuccessAmount`, type `long`.
-    pub fn total_success_amount(mut self, value: i64) -> Self {
-        self.total_success_amount = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `status`, type `OrderStatus`.
-    pub fn status(mut self, value: OrderStatus) -> Self {
-        self.status = ::std::option::Option::Some(value);
-        self
-    }
-    /// Wire name `type`, type `string`.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `failedOfferList`, type `array<CargoParam>`.
-    pub fn failed_offer_list(mut self, value: ::std::vec::Vec<CargoParam>) -> Self {
-        self.failed_offer_list = value;
-        self
-    }
-}
-
 impl ::open1688_core::de::Lenient for Result {}
 
 /// This API as data, for tools that work with APIs by name.
