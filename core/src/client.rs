@@ -232,13 +232,29 @@ impl Client {
     ) -> Result<R::Response, Error> {
         let mut params = Params::new();
         request.write_params(&mut params);
+        self.decoded(&R::API, params, options).await
+    }
+
+    /// Runs the pipeline, decoding the accepted answer as `T` in the same pass that checks it.
+    async fn decoded<T: serde::de::DeserializeOwned + Send>(
+        &self,
+        api: &ApiInfo<'_>,
+        params: Params,
+        options: &CallOptions,
+    ) -> Result<T, Error> {
         let mut decoded = None;
-        self.run(&R::API, params, options, &mut |raw| {
-            decoded = Some(response::check_and_decode(raw.status, &raw.body)?);
-            Ok(())
-        })
-        .await?;
-        Ok(decoded.expect("an accepted answer has been decoded"))
+        let raw = self
+            .run(api, params, options, &mut |raw| {
+                decoded = Some(response::check_and_decode(raw.status, &raw.body)?);
+                Ok(())
+            })
+            .await?;
+        // `run` returns Ok only for an answer `accept` took, so `decoded` is set; decode again
+        // rather than panic should that ever change.
+        match decoded {
+            Some(value) => Ok(value),
+            None => response::check_and_decode(raw.status, &raw.body),
+        }
     }
 
     /// Calls any API by name, for APIs without a spec yet: signed, `param2`, the token sent
@@ -277,13 +293,7 @@ impl Client {
         for (k, v) in params {
             p.put(k.into(), &v.into());
         }
-        let mut decoded = None;
-        self.run(api, p, options, &mut |raw| {
-            decoded = Some(response::check_and_decode(raw.status, &raw.body)?);
-            Ok(())
-        })
-        .await?;
-        Ok(decoded.expect("an accepted answer has been decoded"))
+        self.decoded(api, p, options).await
     }
 
     /// The one non-generic pipeline every call goes through: tokens, signing, sending, status
