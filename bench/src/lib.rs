@@ -3,7 +3,7 @@
 //! the exact commands: `BENCHMARKS.md` at the workspace root.
 //!
 //! ```text
-//! cargo run --release -p open1688-bench -- loopback [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_decode,sdk,python] [--pin]
+//! cargo run --release -p open1688-bench -- loopback [--answer 20k|example] [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_decode,sdk,python] [--pin]
 //! cargo run --release -p open1688-bench --bin codegen-bench -- [--apis 2000] [--runs 3]
 //! ```
 
@@ -30,14 +30,19 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The ~20 KB `alibaba.product.get` answer every loopback call gets.
-pub(crate) fn product_get_body() -> String {
+/// The `alibaba.product.get` answer every loopback call gets: `20k` (the default, ~20 KB
+/// grown from the spec's example) or `example` (the spec's example itself, ~2 KB).
+pub(crate) fn product_get_body(answer: &str) -> Result<String, String> {
     let example = open1688::apis()
         .into_iter()
         .find(|d| d.api.to_string() == fixture::PRODUCT_GET)
         .and_then(|d| d.example_response)
         .expect("alibaba.product.get has an example response");
-    fixture::product_get_body(example, 20 * 1024)
+    match answer {
+        "20k" => Ok(fixture::product_get_body(example, 20 * 1024)),
+        "example" => Ok(example.to_owned()),
+        other => Err(format!("--answer is 20k or example, not {other:?}")),
+    }
 }
 
 /// Command-line options: `--name value` pairs and `--flag`s.

@@ -43,7 +43,7 @@ impl Drop for Server {
     }
 }
 
-fn start_server(pin: bool) -> Result<Server, String> {
+fn start_server(pin: bool, answer: &str) -> Result<Server, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = if pin {
         let mut c = Command::new("taskset");
@@ -53,7 +53,7 @@ fn start_server(pin: bool) -> Result<Server, String> {
         Command::new(exe)
     };
     let mut child = command
-        .arg("serve")
+        .args(["serve", "--answer", answer])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -391,7 +391,9 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
             return Err("taskset failed".into());
         }
     }
-    let server = start_server(pin)?;
+    let answer = options.value("--answer").unwrap_or("20k");
+    let body_len = crate::product_get_body(answer)?.len();
+    let server = start_server(pin, answer)?;
     let server_pid = server.child.id();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -426,7 +428,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
 
     println!(
         "loopback, alibaba.product.get with a {} byte answer; warm-up {warmup:?}, measured {measure:?}{}",
-        crate::product_get_body().len(),
+        body_len,
         if pin { ", server on CPU 0, client on CPU 1" } else { ", unpinned" }
     );
     println!();

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let options = Options(args.collect());
     let result = match command.as_str() {
         "loopback" => loopback::run(&options),
-        "serve" => serve::run(),
+        "serve" => serve::run(&options),
         "codegen" => codegen::run(&options),
         _ => Err(format!(
             "usage: open1688-bench <loopback|serve|codegen> [options] (unknown command {command:?}); see BENCHMARKS.md"

@@ -15,16 +15,16 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Serves until standard input closes.
-pub fn run() -> Result<(), String> {
+pub fn run(options: &crate::Options) -> Result<(), String> {
+    let body = crate::product_get_body(options.value("--answer").unwrap_or("20k"))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(serve())
+    runtime.block_on(serve(body))
 }
 
-async fn serve() -> Result<(), String> {
-    let body = crate::product_get_body();
+async fn serve(body: String) -> Result<(), String> {
     let gateway = MockGateway::builder()
         .app(crate::APP_KEY, crate::APP_SECRET)
         .apis(open1688::apis())
