@@ -369,6 +369,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
     let warmup = Duration::from_secs(options.number("--warmup", 1)?);
     let measure = Duration::from_secs(options.number("--seconds", 5)?);
     let pin = options.flag("--pin");
+    let repeat = options.number("--repeat", 1)?.max(1);
     let concurrencies: Vec<usize> = options
         .list("--concurrency", "1,16,128")
         .iter()
@@ -431,74 +432,96 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
         body_len,
         if pin { ", server on CPU 0, client on CPU 1" } else { ", unpinned" }
     );
+    if repeat > 1 {
+        println!("{repeat} interleaved rounds; each cell is the median round (calls/s range in brackets)");
+    }
     println!();
     println!("| client | concurrency | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call | client peak RSS MiB | server peak RSS MiB |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let mut results = Vec::new();
+    // Rounds: every client once per round, so slow drifts of the machine hit all clients alike;
+    // each cell is the round with the median calls/s.
+    let mut results: Vec<Vec<Measured>> = Vec::new();
     for &concurrency in &concurrencies {
-        for client in &clients {
-            // Fresh clients each run: connections are opened (and counted) inside the warm-up.
-            let measured = match client.as_str() {
-                "trivial" => run_rust(
-                    &runtime,
-                    client,
-                    bare(&server.trivial_url, false),
-                    concurrency,
-                    warmup,
-                    measure,
-                    server_pid,
-                )?,
-                "bare" => run_rust(
-                    &runtime,
-                    client,
-                    bare(&server.mock_url, false),
-                    concurrency,
-                    warmup,
-                    measure,
-                    server_pid,
-                )?,
-                "bare_decode" => run_rust(
-                    &runtime,
-                    client,
-                    bare(&server.mock_url, true),
-                    concurrency,
-                    warmup,
-                    measure,
-                    server_pid,
-                )?,
-                "sdk" => run_rust(
-                    &runtime,
-                    client,
-                    sdk()?,
-                    concurrency,
-                    warmup,
-                    measure,
-                    server_pid,
-                )?,
-                "python" => run_python(
-                    python.as_ref().ok_or("no python")?,
-                    &server,
-                    concurrency,
-                    warmup,
-                    measure,
-                    pin,
-                )?,
-                other => return Err(format!("unknown client {other:?}")),
+        let mut rounds: Vec<Vec<Measured>> = clients.iter().map(|_| Vec::new()).collect();
+        for _ in 0..repeat {
+            for (client, runs) in clients.iter().zip(&mut rounds) {
+                // Fresh clients each run: connections are opened inside the warm-up.
+                let measured = match client.as_str() {
+                    "trivial" => run_rust(
+                        &runtime,
+                        client,
+                        bare(&server.trivial_url, false),
+                        concurrency,
+                        warmup,
+                        measure,
+                        server_pid,
+                    )?,
+                    "bare" => run_rust(
+                        &runtime,
+                        client,
+                        bare(&server.mock_url, false),
+                        concurrency,
+                        warmup,
+                        measure,
+                        server_pid,
+                    )?,
+                    "bare_decode" => run_rust(
+                        &runtime,
+                        client,
+                        bare(&server.mock_url, true),
+                        concurrency,
+                        warmup,
+                        measure,
+                        server_pid,
+                    )?,
+                    "sdk" => run_rust(
+                        &runtime,
+                        client,
+                        sdk()?,
+                        concurrency,
+                        warmup,
+                        measure,
+                        server_pid,
+                    )?,
+                    "python" => run_python(
+                        python.as_ref().ok_or("no python")?,
+                        &server,
+                        concurrency,
+                        warmup,
+                        measure,
+                        pin,
+                    )?,
+                    other => return Err(format!("unknown client {other:?}")),
+                };
+                runs.push(measured);
+            }
+        }
+        for mut runs in rounds {
+            runs.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+            let m = &runs[runs.len() / 2];
+            let range = if runs.len() > 1 {
+                format!(
+                    " ({:.0}–{:.0})",
+                    runs[0].per_second(),
+                    runs[runs.len() - 1].per_second()
+                )
+            } else {
+                String::new()
             };
             println!(
-                "| {} | {} | {:.0} | {:.0} | {:.0} | {:.1} | {:.1} | {} | {} |",
-                measured.client,
-                measured.concurrency,
-                measured.per_second(),
-                measured.p50_us,
-                measured.p99_us,
-                measured.client_cpu_us,
-                measured.server_cpu_us,
-                kib(measured.client_peak_kib),
-                kib(measured.server_peak_kib),
+                "| {} | {} | {:.0}{range} | {:.0} | {:.0} | {:.1} | {:.1} | {} | {} |",
+                m.client,
+                m.concurrency,
+                m.per_second(),
+                m.p50_us,
+                m.p99_us,
+                m.client_cpu_us,
+                m.server_cpu_us,
+                kib(m.client_peak_kib),
+                kib(m.server_peak_kib),
             );
             let _ = std::io::stdout().flush();
-            results.push(measured);
+            results.push(runs);
         }
     }
     println!();
@@ -506,8 +529,8 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
         let rate = |name: &str| {
             results
                 .iter()
-                .find(|m| m.client == name && m.concurrency == concurrency)
-                .map(Measured::per_second)
+                .find(|runs| runs[0].client == name && runs[0].concurrency == concurrency)
+                .map(|runs| runs[runs.len() / 2].per_second())
         };
         if let Some(sdk) = rate("sdk") {
             let mut line = format!("concurrency {concurrency}: sdk");
