@@ -42,3 +42,8 @@ pub use open1688_core::{
     ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
     StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
+
+/// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
