@@ -196,7 +196,7 @@ fn golden_output_shows_each_decision() {
         (order, "pub crate_: ::std::option::Option<i64>,", "`crate` → `crate_`"),
         (order, "pub r#async: ::std::option::Option<bool>,", "raw `async`"),
         (order, "params.put(\"self\", &self.self_);", "wire name kept"),
-        (order, "#[serde(\n        rename = \"self\",", "serde rename of `self_`"),
+        (order, "#[serde(rename = \"self\", skip_serializing_if", "serde rename of `self_`"),
         (order, "pub self_upper:", "rust_name on a field named `Self`"),
         // rust_name
         (order, "pub order_flow: ::std::option::Option<::std::string::String>,", "rust_name"),

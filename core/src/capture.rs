@@ -59,7 +59,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
 ) -> Result<T, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = T::deserialize(Capture {
-        inner: &mut de,
+        inner: crate::de::Loose(&mut de),
         sink: Sink::Top(fields),
     })?;
     de.end()?;
@@ -330,7 +330,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
             Pending::Pass => self.map.next_value_seed(seed),
             Pending::Keep(name) => {
                 let value: Value = self.map.next_value()?;
-                let out = seed.deserialize(value.clone()).map_err(de::Error::custom)?;
+                let out = seed
+                    .deserialize(crate::de::Loose(value.clone()))
+                    .map_err(de::Error::custom)?;
                 self.sink.insert(name, value);
                 Ok(out)
             }

@@ -2,9 +2,13 @@
 //!
 //! The gateway sends numbers and booleans as strings in places (`"success":"true"`,
 //! `"expires_in":"36000"`), `null` for empty lists, and numbers where a string is declared.
-//! Generated response fields use `#[serde(deserialize_with = "open1688_core::de::lenient")]`,
-//! which accepts all of these for the scalar leaves and recurses through `Option`, `Vec` and maps.
+//! Responses are read through [`Loose`] ([`from_slice`]), which converts such values for any
+//! `Deserialize` type, so generated types need no per-field attributes. The [`Lenient`] trait
+//! does the same per field (`#[serde(deserialize_with = "open1688_core::de::lenient")]`) for
+//! hand-written types decoded without [`Loose`], and for exact decimals, which `Loose` cannot
+//! see (rust_decimal reads JSON numbers through `f64` on its own).
 
+pub use crate::loose::{from_slice, from_str, Loose};
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
 };

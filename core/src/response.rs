@@ -336,7 +336,7 @@ pub fn check_and_decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Re
 /// Decodes a success body into `T`, keeping the status and the body's first bytes on failure:
 /// what [`crate::Client::call`] does with the body [`crate::Client::execute`] returns.
 pub fn decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| Error::Decode {
+    crate::de::from_slice(body).map_err(|e| Error::Decode {
         status,
         message: e.to_string(),
         body_prefix: redact(body),

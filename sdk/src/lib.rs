@@ -38,8 +38,8 @@ mod generated;
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
 pub use open1688_core::{
-    push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam, OAuth,
-    ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
+    de, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
+    OAuth, ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
     StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 

@@ -121,7 +121,7 @@ fn recursive_types_build_and_decode() {
     assert_eq!(back, tree);
     assert_eq!(back.parent.as_ref().map(|p| p.category_id), Some(1));
 
-    let response: CatalogCategoryGetResponse = serde_json::from_str(
+    let response: CatalogCategoryGetResponse = open1688_core::de::from_str(
         r#"{"categoryInfo": [{"categoryID": "3", "unknownField": 1}], "succes": "true"}"#,
     )
     .unwrap();
@@ -148,7 +148,7 @@ fn enums_keep_values_they_do_not_know() {
 #[test]
 fn lenient_numbers_in_responses() {
     let response: GetTokenResponse =
-        serde_json::from_str(r#"{"access_token": "t", "expires_in": "36000", "aliId": 8}"#)
+        open1688_core::de::from_str(r#"{"access_token": "t", "expires_in": "36000", "aliId": 8}"#)
             .unwrap();
     assert_eq!(response.expires_in, Some(36000));
     assert_eq!(response.ali_id, Some(8));

@@ -62,7 +62,7 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
                 #[test]
                 fn example_response_decodes() {
                     let example = super::DOC.example_response.unwrap_or_default();
-                    if let Err(e) = ::serde_json::from_str::<super::#response_name>(example) {
+                    if let Err(e) = ::open1688_core::de::from_str::<super::#response_name>(example) {
                         panic!("{}: {e}", #message);
                     }
                 }
@@ -209,23 +209,43 @@ fn serde_field(f: &FieldIr) -> TokenStream {
     let name = ident(&f.ident);
     let ty = field_ty(f, true);
     let doc = field_docs(f);
+    let mut attrs = Vec::new();
     let bare = f.ident.trim_start_matches("r#");
-    let rename = (bare != f.wire).then(|| {
+    if bare != f.wire {
         let wire = &f.wire;
-        quote!(rename = #wire,)
-    });
-    let optional = (!f.required).then(|| {
+        attrs.push(quote!(rename = #wire));
+    }
+    // Loose decoding (core's `de::Loose`) handles strings-for-numbers and nulls for every
+    // field; only exact decimals need their own decoder, which JSON numbers would skip.
+    let decimal = has_decimal(&f.ty);
+    let list = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
+    if !f.required && (list || decimal) {
+        attrs.push(quote!(default));
+    }
+    if !f.required {
         let skip = match f.ty {
             Ty::Array(_) => "::std::vec::Vec::is_empty",
             Ty::Map(_) => "::std::collections::BTreeMap::is_empty",
             _ => "::std::option::Option::is_none",
         };
-        quote!(default, skip_serializing_if = #skip,)
-    });
+        attrs.push(quote!(skip_serializing_if = #skip));
+    }
+    if decimal {
+        attrs.push(quote!(deserialize_with = "::open1688_core::de::lenient"));
+    }
+    let attrs = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
     quote! {
         #doc
-        #[serde(#rename #optional deserialize_with = "::open1688_core::de::lenient")]
+        #attrs
         pub #name: #ty,
+    }
+}
+
+fn has_decimal(ty: &Ty) -> bool {
+    match ty {
+        Ty::Decimal => true,
+        Ty::Array(inner) | Ty::Map(inner) => has_decimal(inner),
+        _ => false,
     }
 }
 
@@ -293,8 +313,6 @@ fn named_type(name: &str, t: &TypeIr) -> TokenStream {
                 pub struct #rust { #(#serde_fields)* }
 
                 #build
-
-                impl ::open1688_core::de::Lenient for #rust {}
             }
         }
     }

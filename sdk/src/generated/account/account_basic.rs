@@ -38,29 +38,19 @@ pub struct AccountBasicResponse {
     /// 会员信息
     ///
     /// Wire name `result`, type `AccountInfo`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<AccountInfo>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
@@ -68,9 +58,7 @@ pub struct AccountBasicResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -84,60 +72,34 @@ pub struct AccountInfo {
     /// 登录名
     ///
     /// Wire name `loginId`, type `string`.
-    #[serde(
-        rename = "loginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
     pub login_id: ::std::option::Option<::std::string::String>,
     /// 用户ID
     ///
     /// Wire name `userId`, type `long`.
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
     /// memberId，如 b2b-1623492085
     ///
     /// Wire name `memberId`, type `string`.
-    #[serde(
-        rename = "memberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
     pub member_id: ::std::option::Option<::std::string::String>,
     /// 开放平台加密用户Id
     ///
     /// Wire name `openUid`, type `string`.
-    #[serde(
-        rename = "openUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "openUid", skip_serializing_if = "::std::option::Option::is_none")]
     pub open_uid: ::std::option::Option<::std::string::String>,
     /// 子账号状态，如 enabled
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 公司名
     ///
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 供应商名称
@@ -145,9 +107,7 @@ pub struct AccountInfo {
     /// Wire name `supplierName`, type `string`.
     #[serde(
         rename = "supplierName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub supplier_name: ::std::option::Option<::std::string::String>,
     /// 卖家名称
@@ -155,9 +115,7 @@ pub struct AccountInfo {
     /// Wire name `sellerName`, type `string`.
     #[serde(
         rename = "sellerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_name: ::std::option::Option<::std::string::String>,
     /// 是否公司会员
@@ -165,9 +123,7 @@ pub struct AccountInfo {
     /// Wire name `enterpriseAccount`, type `boolean`.
     #[serde(
         rename = "enterpriseAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub enterprise_account: ::std::option::Option<bool>,
     /// 是否个人账号
@@ -175,9 +131,7 @@ pub struct AccountInfo {
     /// Wire name `personAccount`, type `boolean`.
     #[serde(
         rename = "personAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub person_account: ::std::option::Option<bool>,
     /// 业务类型：ENTERPRISE, SELF_EMPLOYED, ORGANIZATION, PERSONAL
@@ -185,9 +139,7 @@ pub struct AccountInfo {
     /// Wire name `memberBizType`, type `string`.
     #[serde(
         rename = "memberBizType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub member_biz_type: ::std::option::Option<::std::string::String>,
     /// 主营行业类目id
@@ -195,9 +147,7 @@ pub struct AccountInfo {
     /// Wire name `categoryId`, type `long`.
     #[serde(
         rename = "categoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 主营行业类目名称
@@ -205,145 +155,89 @@ pub struct AccountInfo {
     /// Wire name `categoryName`, type `string`.
     #[serde(
         rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_name: ::std::option::Option<::std::string::String>,
     /// 主营行业
     ///
     /// Wire name `industry`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::string::String>,
     /// 主营产品
     ///
     /// Wire name `product`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::string::String>,
     /// 诚信通指数
     ///
     /// Wire name `trustScore`, type `int`.
     #[serde(
         rename = "trustScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trust_score: ::std::option::Option<i32>,
     /// 诚信通年限
     ///
     /// Wire name `tpYear`, type `int`.
-    #[serde(
-        rename = "tpYear",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "tpYear", skip_serializing_if = "::std::option::Option::is_none")]
     pub tp_year: ::std::option::Option<i32>,
     /// 诚信通加入时间
     ///
     /// Wire name `gmtPaidJoin`, type `date`.
     #[serde(
         rename = "gmtPaidJoin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_paid_join: ::std::option::Option<::open1688_core::Date>,
     /// 卖家等级
     ///
     /// Wire name `saleRate`, type `long`.
-    #[serde(
-        rename = "saleRate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "saleRate", skip_serializing_if = "::std::option::Option::is_none")]
     pub sale_rate: ::std::option::Option<i64>,
     /// 买家等级
     ///
     /// Wire name `buyRate`, type `long`.
-    #[serde(
-        rename = "buyRate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "buyRate", skip_serializing_if = "::std::option::Option::is_none")]
     pub buy_rate: ::std::option::Option<i64>,
     /// 买家信用分值（淘宝）
     ///
     /// Wire name `rateNum`, type `long`.
-    #[serde(
-        rename = "rateNum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "rateNum", skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_num: ::std::option::Option<i64>,
     /// 卖家信用分值（淘宝）
     ///
     /// Wire name `rateSum`, type `long`.
-    #[serde(
-        rename = "rateSum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "rateSum", skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_sum: ::std::option::Option<i64>,
     /// 会员成熟度
     ///
     /// Wire name `maturity`, type `int`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maturity: ::std::option::Option<i32>,
     /// 贸易通用户标识
     ///
     /// Wire name `communityLevel`, type `string`.
     #[serde(
         rename = "communityLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub community_level: ::std::option::Option<::std::string::String>,
     /// 注册来源
     ///
     /// Wire name `joinFrom`, type `string`.
-    #[serde(
-        rename = "joinFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "joinFrom", skip_serializing_if = "::std::option::Option::is_none")]
     pub join_from: ::std::option::Option<::std::string::String>,
     /// 备注
     ///
     /// Wire name `memo`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memo: ::std::option::Option<::std::string::String>,
     /// 出售关键字
     ///
     /// Wire name `saleKeywords`, type `string`.
     #[serde(
         rename = "saleKeywords",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sale_keywords: ::std::option::Option<::std::string::String>,
     /// 求购关键字
@@ -351,9 +245,7 @@ pub struct AccountInfo {
     /// Wire name `buyKeywords`, type `string`.
     #[serde(
         rename = "buyKeywords",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buy_keywords: ::std::option::Option<::std::string::String>,
     /// 公司主页
@@ -361,20 +253,13 @@ pub struct AccountInfo {
     /// Wire name `homepageUrl`, type `string`.
     #[serde(
         rename = "homepageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub homepage_url: ::std::option::Option<::std::string::String>,
     /// 旺铺首页地址
     ///
     /// Wire name `shopUrl`, type `string`.
-    #[serde(
-        rename = "shopUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "shopUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub shop_url: ::std::option::Option<::std::string::String>,
     /// 1688 上店铺地址
     ///
@@ -382,65 +267,40 @@ pub struct AccountInfo {
     #[serde(
         rename = "domainInPlatforms",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub domain_in_platforms: ::std::vec::Vec<::std::string::String>,
     /// 用户头像
     ///
     /// Wire name `icon`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// 固定电话
     ///
     /// Wire name `phoneNo`, type `string`.
-    #[serde(
-        rename = "phoneNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "phoneNo", skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_no: ::std::option::Option<::std::string::String>,
     /// 业务联系手机
     ///
     /// Wire name `mobileNo`, type `string`.
-    #[serde(
-        rename = "mobileNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "mobileNo", skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_no: ::std::option::Option<::std::string::String>,
     /// 业务联系邮箱
     ///
     /// Wire name `email`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// 部门
     ///
     /// Wire name `department`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub department: ::std::option::Option<::std::string::String>,
     /// 联系地址
     ///
     /// Wire name `addressLocation`, type `string`.
     #[serde(
         rename = "addressLocation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_location: ::std::option::Option<::std::string::String>,
     /// 是否跨境宝
@@ -448,9 +308,7 @@ pub struct AccountInfo {
     /// Wire name `kuaJingBao`, type `boolean`.
     #[serde(
         rename = "kuaJingBao",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub kua_jing_bao: ::std::option::Option<bool>,
     /// 是否跨境宝
@@ -458,47 +316,30 @@ pub struct AccountInfo {
     /// Wire name `crossBorder`, type `boolean`.
     #[serde(
         rename = "crossBorder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cross_border: ::std::option::Option<bool>,
     /// 是否实商
     ///
     /// Wire name `isPm`, type `boolean`.
-    #[serde(
-        rename = "isPm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isPm", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_pm: ::std::option::Option<bool>,
     /// 是否实商
     ///
     /// Wire name `pm`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pm: ::std::option::Option<bool>,
     /// 是否找工厂商家
     ///
     /// Wire name `fm`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fm: ::std::option::Option<bool>,
     /// 是否支持官方物流（字段名拼写如此）
     ///
     /// Wire name `isOfficalLogistics`, type `boolean`.
     #[serde(
         rename = "isOfficalLogistics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_offical_logistics: ::std::option::Option<bool>,
     /// 创建时间
@@ -506,9 +347,7 @@ pub struct AccountInfo {
     /// Wire name `createDate`, type `date`.
     #[serde(
         rename = "createDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_date: ::std::option::Option<::open1688_core::Date>,
     /// 修改日期
@@ -516,14 +355,10 @@ pub struct AccountInfo {
     /// Wire name `modifyDate`, type `date`.
     #[serde(
         rename = "modifyDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub modify_date: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for AccountInfo {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -542,7 +377,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::AccountBasicResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::AccountBasicResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/com.alibaba.account/alibaba.account.basic-1.json does not decode into AccountBasicResponse"

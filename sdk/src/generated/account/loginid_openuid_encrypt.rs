@@ -46,12 +46,7 @@ pub struct LoginidOpenuidEncryptResponse {
     /// openUid
     ///
     /// Wire name `openUid`, type `string`.
-    #[serde(
-        rename = "openUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "openUid", skip_serializing_if = "::std::option::Option::is_none")]
     pub open_uid: ::std::option::Option<::std::string::String>,
 }
 
@@ -79,7 +74,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::LoginidOpenuidEncryptResponse,
         >(example) {
             panic!(

@@ -40,9 +40,7 @@ pub struct SubAccountListResponse {
     /// Wire name `mainUserId`, type `string`.
     #[serde(
         rename = "mainUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub main_user_id: ::std::option::Option<::std::string::String>,
     /// 主账号 loginId
@@ -50,9 +48,7 @@ pub struct SubAccountListResponse {
     /// Wire name `mainLoginId`, type `string`.
     #[serde(
         rename = "mainLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub main_login_id: ::std::option::Option<::std::string::String>,
     /// 主账号 memberId
@@ -60,9 +56,7 @@ pub struct SubAccountListResponse {
     /// Wire name `mainMemberId`, type `string`.
     #[serde(
         rename = "mainMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub main_member_id: ::std::option::Option<::std::string::String>,
     /// 子账号列表
@@ -71,8 +65,7 @@ pub struct SubAccountListResponse {
     #[serde(
         rename = "subAccountList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sub_account_list: ::std::vec::Vec<SubAccount>,
     /// 错误码，如 500_001
@@ -80,20 +73,13 @@ pub struct SubAccountListResponse {
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -106,45 +92,24 @@ pub struct SubAccount {
     /// 子账号登录名，如 alitestforisv01:01
     ///
     /// Wire name `loginId`, type `string`.
-    #[serde(
-        rename = "loginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
     pub login_id: ::std::option::Option<::std::string::String>,
     /// 子账号用户ID
     ///
     /// Wire name `userId`, type `long`.
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
     /// 子账号 memberId
     ///
     /// Wire name `memberId`, type `string`.
-    #[serde(
-        rename = "memberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
     pub member_id: ::std::option::Option<::std::string::String>,
     /// 子账号状态，如 enabled
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SubAccount {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -163,7 +128,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::SubAccountListResponse,
         >(example) {
             panic!(

@@ -48,9 +48,7 @@ pub struct WangwangnickOpenuidDecryptResponse {
     /// Wire name `wangwangNick`, type `string`.
     #[serde(
         rename = "wangwangNick",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub wangwang_nick: ::std::option::Option<::std::string::String>,
 }
@@ -77,7 +75,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::WangwangnickOpenuidDecryptResponse,
         >(example) {
             panic!(

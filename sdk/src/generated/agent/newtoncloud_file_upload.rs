@@ -57,11 +57,7 @@ pub struct NewtoncloudFileUploadResponse {
     /// 上传结果
     ///
     /// Wire name `result`, type `NewtonUploadResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<NewtonUploadResult>,
 }
 
@@ -76,9 +72,7 @@ pub struct NewtonUploadResult {
     /// Wire name `downloadUrl`, type `string`.
     #[serde(
         rename = "downloadUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub download_url: ::std::option::Option<::std::string::String>,
     /// 免登录公网下载地址，可用于 task.create 的 fileUrls
@@ -86,9 +80,7 @@ pub struct NewtonUploadResult {
     /// Wire name `agentDownloadUrl`, type `string`.
     #[serde(
         rename = "agentDownloadUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agent_download_url: ::std::option::Option<::std::string::String>,
     /// 文件在牛顿云工作区的相对路径
@@ -96,34 +88,23 @@ pub struct NewtonUploadResult {
     /// Wire name `relativePath`, type `string`.
     #[serde(
         rename = "relativePath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub relative_path: ::std::option::Option<::std::string::String>,
     /// 文件大小（字节）
     ///
     /// Wire name `fileSize`, type `long`.
-    #[serde(
-        rename = "fileSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fileSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     /// 链路追踪 ID
     ///
     /// Wire name `eagleTraceId`, type `string`.
     #[serde(
         rename = "eagleTraceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub eagle_trace_id: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for NewtonUploadResult {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -155,7 +136,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::NewtoncloudFileUploadResponse,
         >(example) {
             panic!(

@@ -74,55 +74,33 @@ pub struct NewtoncloudTaskGetResponse {
     /// 请求是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// Wire name `taskId`, type `string`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "taskId", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sessionId`, type `string`.
     #[serde(
         rename = "sessionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session_id: ::std::option::Option<::std::string::String>,
     /// LONG_RUNNING 长程任务 / NORMAL 普通对话
     ///
     /// Wire name `taskType`, type `string`.
-    #[serde(
-        rename = "taskType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "taskType", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_type: ::std::option::Option<::std::string::String>,
     /// 任务状态
     ///
     /// Wire name `status`, type `TaskStatus`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TaskStatus>,
     /// 任务创建时间（ISO-8601）
     ///
     /// Wire name `createdAt`, type `string`.
     #[serde(
         rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// 任务开始时间（ISO-8601）
@@ -130,9 +108,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `startedAt`, type `string`.
     #[serde(
         rename = "startedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub started_at: ::std::option::Option<::std::string::String>,
     /// 任务结束时间（yyyy-MM-dd HH:mm:ss，未结束为空串）
@@ -140,46 +116,30 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `finishedAt`, type `string`.
     #[serde(
         rename = "finishedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// 当前流式输出（仅非终态）
     ///
     /// Wire name `content`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// 所有 AI 返回消息（仅终态）
     ///
     /// Wire name `messages`, type `array<TaskMessage>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub messages: ::std::vec::Vec<TaskMessage>,
     /// 增量输出块（JSON 数组字符串）
     ///
     /// Wire name `chunks`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chunks: ::std::option::Option<::std::string::String>,
     /// 下一次轮询的 fromIndex
     ///
     /// Wire name `nextIndex`, type `long`.
     #[serde(
         rename = "nextIndex",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub next_index: ::std::option::Option<i64>,
     /// 输出流状态：producing, done, error, wait_user
@@ -187,9 +147,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `outputStatus`, type `string`.
     #[serde(
         rename = "outputStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub output_status: ::std::option::Option<::std::string::String>,
     /// 排队位次（status=QUEUED 时）
@@ -197,9 +155,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `queuePosition`, type `long`.
     #[serde(
         rename = "queuePosition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub queue_position: ::std::option::Option<i64>,
     /// 排队队列总长度
@@ -207,9 +163,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `queueLength`, type `long`.
     #[serde(
         rename = "queueLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub queue_length: ::std::option::Option<i64>,
     /// 账号排队中的任务总数
@@ -217,9 +171,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `queuedTotal`, type `long`.
     #[serde(
         rename = "queuedTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub queued_total: ::std::option::Option<i64>,
     /// 账号执行中的任务总数
@@ -227,9 +179,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `runningTotal`, type `long`.
     #[serde(
         rename = "runningTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub running_total: ::std::option::Option<i64>,
     /// 账号已结束的任务总数
@@ -237,9 +187,7 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `finishedTotal`, type `long`.
     #[serde(
         rename = "finishedTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub finished_total: ::std::option::Option<i64>,
     /// 任务失败描述
@@ -247,28 +195,20 @@ pub struct NewtoncloudTaskGetResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// 本次请求失败描述
     ///
     /// Wire name `error`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// 链路追踪 ID
     ///
     /// Wire name `eagleTraceId`, type `string`.
     #[serde(
         rename = "eagleTraceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub eagle_trace_id: ::std::option::Option<::std::string::String>,
 }
@@ -282,24 +222,14 @@ pub struct TaskMessage {
     /// 消息类型，如 text
     ///
     /// Wire name `type`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// 消息内容
     ///
     /// Wire name `content`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TaskMessage {}
 
 ::open1688_core::string_enum! {
     /// 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR
@@ -361,7 +291,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::NewtoncloudTaskGetResponse,
         >(example) {
             panic!(

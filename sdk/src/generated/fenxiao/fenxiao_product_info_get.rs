@@ -89,39 +89,26 @@ pub struct FenxiaoProductInfoGetResponse {
     /// Wire name `productInfo`, type `FenxiaoProductInfo`.
     #[serde(
         rename = "productInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_info: ::std::option::Option<FenxiaoProductInfo>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -134,33 +121,19 @@ pub struct BizGroupInfo {
     /// 是否支持
     ///
     /// Wire name `support`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub support: ::std::option::Option<bool>,
     /// 业务编码，如 isConsignMarketOffer（代销商品）
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 业务描述
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for BizGroupInfo {}
 
 /// 分销商品信息（go1688 fenxiao ProductInfo 模型；字段名带 product 前缀，与 alibaba.product.get 不同）
 ///
@@ -173,9 +146,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `productID`, type `long`.
     #[serde(
         rename = "productID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_id: ::std::option::Option<i64>,
     /// 商品类型
@@ -183,9 +154,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `productType`, type `string`.
     #[serde(
         rename = "productType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_type: ::std::option::Option<::std::string::String>,
     /// 类目ID
@@ -193,9 +162,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `categoryID`, type `long`.
     #[serde(
         rename = "categoryID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 类目名
@@ -203,9 +170,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `categoryName`, type `string`.
     #[serde(
         rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_name: ::std::option::Option<::std::string::String>,
     /// 分组ID
@@ -214,65 +179,43 @@ pub struct FenxiaoProductInfo {
     #[serde(
         rename = "groupID",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub group_id: ::std::vec::Vec<i64>,
     /// 商品标题
     ///
     /// Wire name `subject`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 详情描述（HTML）
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// 业务类型
     ///
     /// Wire name `bizType`, type `int`.
-    #[serde(
-        rename = "bizType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_type: ::std::option::Option<i32>,
     /// 是否图片私密
     ///
     /// Wire name `pictureAuth`, type `boolean`.
     #[serde(
         rename = "pictureAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub picture_auth: ::std::option::Option<bool>,
     /// 商品状态
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 商品图片
     ///
     /// Wire name `productImage`, type `ProductImageInfo`.
     #[serde(
         rename = "productImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_image: ::std::option::Option<ProductImageInfo>,
     /// SKU 信息（含 consignPrice 分销价）
@@ -281,8 +224,7 @@ pub struct FenxiaoProductInfo {
     #[serde(
         rename = "productSkuInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_sku_infos: ::std::vec::Vec<ProductSkuInfo>,
     /// 销售信息
@@ -290,9 +232,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `productSaleInfo`, type `ProductSaleInfo`.
     #[serde(
         rename = "productSaleInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_sale_info: ::std::option::Option<ProductSaleInfo>,
     /// 物流信息
@@ -300,9 +240,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `productShippingInfo`, type `ProductShippingInfo`.
     #[serde(
         rename = "productShippingInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_shipping_info: ::std::option::Option<ProductShippingInfo>,
     /// 商品属性
@@ -311,8 +249,7 @@ pub struct FenxiaoProductInfo {
     #[serde(
         rename = "productAttribute",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_attribute: ::std::vec::Vec<ProductAttribute>,
     /// 业务支持信息
@@ -321,8 +258,7 @@ pub struct FenxiaoProductInfo {
     #[serde(
         rename = "productBizGroupInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
     /// 扩展信息
@@ -331,8 +267,7 @@ pub struct FenxiaoProductInfo {
     #[serde(
         rename = "productExtendInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_extend_infos: ::std::vec::Vec<ProductExtendInfo>,
     /// 质量星级
@@ -340,9 +275,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `qualityLevel`, type `int`.
     #[serde(
         rename = "qualityLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quality_level: ::std::option::Option<i32>,
     /// 供应商 loginId
@@ -350,9 +283,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `supplierLoginId`, type `string`.
     #[serde(
         rename = "supplierLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub supplier_login_id: ::std::option::Option<::std::string::String>,
     /// 主图视频（字段名拼写如此）
@@ -360,9 +291,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `mainVedio`, type `string`.
     #[serde(
         rename = "mainVedio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub main_vedio: ::std::option::Option<::std::string::String>,
     /// 商品货号
@@ -370,9 +299,7 @@ pub struct FenxiaoProductInfo {
     /// Wire name `productCargoNumber`, type `string`.
     #[serde(
         rename = "productCargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_cargo_number: ::std::option::Option<::std::string::String>,
     /// 参考价格区间文本
@@ -380,14 +307,10 @@ pub struct FenxiaoProductInfo {
     /// Wire name `referencePrice`, type `string`.
     #[serde(
         rename = "referencePrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reference_price: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for FenxiaoProductInfo {}
 
 /// 区间价格
 ///
@@ -400,9 +323,7 @@ pub struct PriceRange {
     /// Wire name `startQuantity`, type `long`.
     #[serde(
         rename = "startQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_quantity: ::std::option::Option<i64>,
     /// 该区间单价（元）
@@ -416,8 +337,6 @@ pub struct PriceRange {
     pub price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for PriceRange {}
-
 /// 商品属性
 ///
 /// Wire type `ProductAttribute`.
@@ -429,9 +348,7 @@ pub struct ProductAttribute {
     /// Wire name `attributeID`, type `long`.
     #[serde(
         rename = "attributeID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_id: ::std::option::Option<i64>,
     /// 属性名称
@@ -439,43 +356,25 @@ pub struct ProductAttribute {
     /// Wire name `attributeName`, type `string`.
     #[serde(
         rename = "attributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// 属性值ID
     ///
     /// Wire name `valueID`, type `long`.
-    #[serde(
-        rename = "valueID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "valueID", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_id: ::std::option::Option<i64>,
     /// 属性值
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// 是否为自定义属性
     ///
     /// Wire name `isCustom`, type `boolean`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isCustom", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_custom: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for ProductAttribute {}
 
 /// 扩展信息键值对
 ///
@@ -484,22 +383,12 @@ impl ::open1688_core::de::Lenient for ProductAttribute {}
 #[non_exhaustive]
 pub struct ProductExtendInfo {
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductExtendInfo {}
 
 /// 商品图片
 ///
@@ -510,20 +399,14 @@ pub struct ProductImageInfo {
     /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
     ///
     /// Wire name `images`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub images: ::std::vec::Vec<::std::string::String>,
     /// 是否打水印
     ///
     /// Wire name `isWatermark`, type `boolean`.
     #[serde(
         rename = "isWatermark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_watermark: ::std::option::Option<bool>,
     /// 是否打水印边框
@@ -531,9 +414,7 @@ pub struct ProductImageInfo {
     /// Wire name `isWatermarkFrame`, type `boolean`.
     #[serde(
         rename = "isWatermarkFrame",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_watermark_frame: ::std::option::Option<bool>,
     /// 水印位置
@@ -541,14 +422,10 @@ pub struct ProductImageInfo {
     /// Wire name `watermarkPosition`, type `string`.
     #[serde(
         rename = "watermarkPosition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub watermark_position: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductImageInfo {}
 
 /// 商品销售信息
 ///
@@ -561,9 +438,7 @@ pub struct ProductSaleInfo {
     /// Wire name `supportOnlineTrade`, type `boolean`.
     #[serde(
         rename = "supportOnlineTrade",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_online_trade: ::std::option::Option<bool>,
     /// 是否支持混批
@@ -571,9 +446,7 @@ pub struct ProductSaleInfo {
     /// Wire name `mixWholeSale`, type `boolean`.
     #[serde(
         rename = "mixWholeSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mix_whole_sale: ::std::option::Option<bool>,
     /// 是否价格私密
@@ -581,9 +454,7 @@ pub struct ProductSaleInfo {
     /// Wire name `priceAuth`, type `boolean`.
     #[serde(
         rename = "priceAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub price_auth: ::std::option::Option<bool>,
     /// 按数量范围设定的区间价格
@@ -592,8 +463,7 @@ pub struct ProductSaleInfo {
     #[serde(
         rename = "priceRanges",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub price_ranges: ::std::vec::Vec<PriceRange>,
     /// 可售数量
@@ -601,28 +471,20 @@ pub struct ProductSaleInfo {
     /// Wire name `amountOnSale`, type `double`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<f64>,
     /// 计量单位，如 件
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// 最小起订量
     ///
     /// Wire name `minOrderQuantity`, type `long`.
     #[serde(
         rename = "minOrderQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_order_quantity: ::std::option::Option<i64>,
     /// 每批数量
@@ -630,9 +492,7 @@ pub struct ProductSaleInfo {
     /// Wire name `batchNumber`, type `long`.
     #[serde(
         rename = "batchNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub batch_number: ::std::option::Option<i64>,
     /// 建议零售价（元；字段名全小写）
@@ -647,29 +507,19 @@ pub struct ProductSaleInfo {
     /// 税率相关信息
     ///
     /// Wire name `tax`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax: ::std::option::Option<::std::string::String>,
     /// 售卖单位，如 手
     ///
     /// Wire name `sellunit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sellunit: ::std::option::Option<::std::string::String>,
     /// 报价方式：0 普通报价 FIXED_PRICE，1 SKU 规格报价，2 SKU 区间报价（商品维度），3 SKU 区间报价（SKU 维度）
     ///
     /// Wire name `quoteType`, type `int`.
     #[serde(
         rename = "quoteType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quote_type: ::std::option::Option<i32>,
     /// 分销基准价（元）；有 SKU 的商品看 skuInfos\[\].consignPrice
@@ -705,21 +555,14 @@ pub struct ProductSaleInfo {
     /// 销售方式 normal/batch，1688 无需关注
     ///
     /// Wire name `saleType`, type `string`.
-    #[serde(
-        rename = "saleType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "saleType", skip_serializing_if = "::std::option::Option::is_none")]
     pub sale_type: ::std::option::Option<::std::string::String>,
     /// 发货时间限制（天）
     ///
     /// Wire name `deliveryLimit`, type `int`.
     #[serde(
         rename = "deliveryLimit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delivery_limit: ::std::option::Option<i32>,
     /// 库存扣减方式：1 下单减库存，2 付款减库存
@@ -727,9 +570,7 @@ pub struct ProductSaleInfo {
     /// Wire name `invReduceType`, type `string`.
     #[serde(
         rename = "invReduceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inv_reduce_type: ::std::option::Option<::std::string::String>,
     /// 批发起批量
@@ -737,9 +578,7 @@ pub struct ProductSaleInfo {
     /// Wire name `beginAmount`, type `long`.
     #[serde(
         rename = "beginAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub begin_amount: ::std::option::Option<i64>,
     /// 零售起售量
@@ -747,9 +586,7 @@ pub struct ProductSaleInfo {
     /// Wire name `retailBeginAmount`, type `long`.
     #[serde(
         rename = "retailBeginAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retail_begin_amount: ::std::option::Option<i64>,
     /// 批发团商品价（元）
@@ -784,8 +621,6 @@ pub struct ProductSaleInfo {
     pub jxhy_pf_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for ProductSaleInfo {}
-
 /// 商品物流信息
 ///
 /// Wire type `ProductShippingInfo`.
@@ -797,9 +632,7 @@ pub struct ProductShippingInfo {
     /// Wire name `freightTemplateID`, type `long`.
     #[serde(
         rename = "freightTemplateID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub freight_template_id: ::std::option::Option<i64>,
     /// 重量/毛重（kg）
@@ -807,9 +640,7 @@ pub struct ProductShippingInfo {
     /// Wire name `unitWeight`, type `double`.
     #[serde(
         rename = "unitWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub unit_weight: ::std::option::Option<f64>,
     /// 净重
@@ -817,9 +648,7 @@ pub struct ProductShippingInfo {
     /// Wire name `suttleWeight`, type `double`.
     #[serde(
         rename = "suttleWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub suttle_weight: ::std::option::Option<f64>,
     /// 尺寸（厘米），如 10x20x50
@@ -827,55 +656,35 @@ pub struct ProductShippingInfo {
     /// Wire name `packageSize`, type `string`.
     #[serde(
         rename = "packageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub package_size: ::std::option::Option<::std::string::String>,
     /// 体积（立方厘米）。官方 Java SDK 拼作 volume，go1688 拼作 volumn；取官方拼写
     ///
     /// Wire name `volume`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub volume: ::std::option::Option<i64>,
     /// 长度
     ///
     /// Wire name `length`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<f64>,
     /// 宽度
     ///
     /// Wire name `width`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<f64>,
     /// 高度
     ///
     /// Wire name `height`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<f64>,
     /// 备货期（天）
     ///
     /// Wire name `handlingTime`, type `int`.
     #[serde(
         rename = "handlingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub handling_time: ::std::option::Option<i32>,
     /// 发货地址ID
@@ -883,9 +692,7 @@ pub struct ProductShippingInfo {
     /// Wire name `sendGoodsAddressId`, type `long`.
     #[serde(
         rename = "sendGoodsAddressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_goods_address_id: ::std::option::Option<i64>,
     /// 发货地描述
@@ -893,9 +700,7 @@ pub struct ProductShippingInfo {
     /// Wire name `sendGoodsAddressText`, type `string`.
     #[serde(
         rename = "sendGoodsAddressText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_goods_address_text: ::std::option::Option<::std::string::String>,
     /// 厂货通渠道专享价是否包邮
@@ -903,14 +708,10 @@ pub struct ProductShippingInfo {
     /// Wire name `channelPriceFreePostage`, type `boolean`.
     #[serde(
         rename = "channelPriceFreePostage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub channel_price_free_postage: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for ProductShippingInfo {}
 
 /// 商品 SKU
 ///
@@ -921,60 +722,37 @@ pub struct ProductSkuInfo {
     /// skuId，该规格在所有商品中的唯一标记
     ///
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// specId，该规格在本商品内的唯一标记；下单 cargoParamList.specId 用它
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// SKU 属性值
     ///
     /// Wire name `attributes`, type `array<SkuAttribute>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub attributes: ::std::vec::Vec<SkuAttribute>,
     /// 规格货号
     ///
     /// Wire name `cargoNumber`, type `string`.
     #[serde(
         rename = "cargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cargo_number: ::std::option::Option<::std::string::String>,
     /// SKU 编码
     ///
     /// Wire name `skuCode`, type `string`.
-    #[serde(
-        rename = "skuCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_code: ::std::option::Option<::std::string::String>,
     /// 可销售数量
     ///
     /// Wire name `amountOnSale`, type `long`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
     /// 报价时该规格的单价（元）
@@ -1032,8 +810,7 @@ pub struct ProductSkuInfo {
     #[serde(
         rename = "priceRange",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub price_range: ::std::vec::Vec<PriceRange>,
     /// SKU 维度拿样价（元）
@@ -1078,8 +855,6 @@ pub struct ProductSkuInfo {
     pub jxhy_pf_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for ProductSkuInfo {}
-
 /// SKU 属性
 ///
 /// Wire type `SkuAttribute`.
@@ -1091,9 +866,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeID`, type `long`.
     #[serde(
         rename = "attributeID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_id: ::std::option::Option<i64>,
     /// SKU 值ID
@@ -1101,9 +874,7 @@ pub struct SkuAttribute {
     /// Wire name `attValueID`, type `long`.
     #[serde(
         rename = "attValueID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub att_value_id: ::std::option::Option<i64>,
     /// 属性名
@@ -1111,9 +882,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeName`, type `string`.
     #[serde(
         rename = "attributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// 属性展示名
@@ -1121,9 +890,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeDisplayName`, type `string`.
     #[serde(
         rename = "attributeDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_display_name: ::std::option::Option<::std::string::String>,
     /// SKU 值内容，如 白色
@@ -1131,9 +898,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeValue`, type `string`.
     #[serde(
         rename = "attributeValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     /// 自定义属性值名称
@@ -1141,9 +906,7 @@ pub struct SkuAttribute {
     /// Wire name `customValueName`, type `string`.
     #[serde(
         rename = "customValueName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_value_name: ::std::option::Option<::std::string::String>,
     /// SKU 图片（相对路径）
@@ -1151,24 +914,15 @@ pub struct SkuAttribute {
     /// Wire name `skuImageUrl`, type `string`.
     #[serde(
         rename = "skuImageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sku_image_url: ::std::option::Option<::std::string::String>,
     /// 属性类型：1 规格属性，2 规格扩展属性
     ///
     /// Wire name `attrType`, type `string`.
-    #[serde(
-        rename = "attrType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
     pub attr_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SkuAttribute {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -1206,7 +960,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::FenxiaoProductInfoGetResponse,
         >(example) {
             panic!(

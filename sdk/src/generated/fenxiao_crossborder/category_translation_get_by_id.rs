@@ -86,11 +86,7 @@ pub struct CategoryTranslationGetByIdResponse {
     /// 返回结果
     ///
     /// Wire name `result`, type `CategoryTranslationResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<CategoryTranslationResult>,
 }
 
@@ -103,42 +99,24 @@ pub struct CategoryTranslationResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，成功为 S0000
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误描述
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 类目
     ///
     /// Wire name `result`, type `TranslatedCategory`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<TranslatedCategory>,
 }
-
-impl ::open1688_core::de::Lenient for CategoryTranslationResult {}
 
 /// 多语言类目
 ///
@@ -151,9 +129,7 @@ pub struct TranslatedCategory {
     /// Wire name `categoryId`, type `long`.
     #[serde(
         rename = "categoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 中文名称
@@ -161,9 +137,7 @@ pub struct TranslatedCategory {
     /// Wire name `chineseName`, type `string`.
     #[serde(
         rename = "chineseName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub chinese_name: ::std::option::Option<::std::string::String>,
     /// 翻译名称
@@ -171,46 +145,30 @@ pub struct TranslatedCategory {
     /// Wire name `translatedName`, type `string`.
     #[serde(
         rename = "translatedName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub translated_name: ::std::option::Option<::std::string::String>,
     /// 语种
     ///
     /// Wire name `language`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// 是否叶子类目（可能为字符串）
     ///
     /// Wire name `leaf`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub leaf: ::std::option::Option<bool>,
     /// 类目层级
     ///
     /// Wire name `level`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<::std::string::String>,
     /// 上层类目ID
     ///
     /// Wire name `parentCateId`, type `long`.
     #[serde(
         rename = "parentCateId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub parent_cate_id: ::std::option::Option<i64>,
     /// 数据是否来自缓存
@@ -218,23 +176,15 @@ pub struct TranslatedCategory {
     /// Wire name `fromCache`, type `boolean`.
     #[serde(
         rename = "fromCache",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from_cache: ::std::option::Option<bool>,
     /// 子类目（可能为 null）
     ///
     /// Wire name `children`, type `array<TranslatedCategory>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub children: ::std::vec::Vec<TranslatedCategory>,
 }
-
-impl ::open1688_core::de::Lenient for TranslatedCategory {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -278,7 +228,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CategoryTranslationGetByIdResponse,
         >(example) {
             panic!(

@@ -46,11 +46,7 @@ pub struct ProductImageUploadResponse {
     /// 结果
     ///
     /// Wire name `result`, type `UploadImageResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<UploadImageResult>,
 }
 
@@ -63,16 +59,14 @@ pub struct UploadImageParam {
     /// 图片 base64
     ///
     /// Wire name `imageBase64`, type `string`, required.
-    #[serde(rename = "imageBase64", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "imageBase64")]
     pub image_base64: ::std::string::String,
     /// 外部用户id
     ///
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
 }
@@ -97,8 +91,6 @@ impl UploadImageParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for UploadImageParam {}
-
 /// 上传结果 (ResultModel)
 ///
 /// Wire type `UploadImageResult`.
@@ -108,42 +100,24 @@ pub struct UploadImageResult {
     /// 是否成功（字符串）
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 返回码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 提示
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// imageId
     ///
     /// Wire name `result`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for UploadImageResult {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -169,7 +143,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductImageUploadResponse,
         >(example) {
             panic!(

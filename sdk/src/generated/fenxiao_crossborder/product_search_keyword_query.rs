@@ -46,11 +46,7 @@ pub struct ProductSearchKeywordQueryResponse {
     /// 返回信息
     ///
     /// Wire name `result`, type `KeywordQueryResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<KeywordQueryResult>,
 }
 
@@ -65,9 +61,7 @@ pub struct InvoiceInfo {
     /// Wire name `supportOnlineInvoice`, type `boolean`.
     #[serde(
         rename = "supportOnlineInvoice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_online_invoice: ::std::option::Option<bool>,
     /// 是否支持极速开票
@@ -75,9 +69,7 @@ pub struct InvoiceInfo {
     /// Wire name `supportFastInvoice`, type `boolean`.
     #[serde(
         rename = "supportFastInvoice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_fast_invoice: ::std::option::Option<bool>,
     /// 支持的开票类型，如 普票、专票
@@ -86,8 +78,7 @@ pub struct InvoiceInfo {
     #[serde(
         rename = "invoiceTypes",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub invoice_types: ::std::vec::Vec<::std::string::String>,
     /// 纳税人类型：一般纳税人 / 小规模纳税人
@@ -95,14 +86,10 @@ pub struct InvoiceInfo {
     /// Wire name `taxpayerType`, type `string`.
     #[serde(
         rename = "taxpayerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for InvoiceInfo {}
 
 /// 关键词搜索参数 (product.search.keywordQuery.param.OfferQueryParam)
 ///
@@ -113,49 +100,37 @@ pub struct KeywordQueryParam {
     /// 关键词（可为外文，默认会翻译）
     ///
     /// Wire name `keyword`, type `string`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub keyword: ::std::string::String,
     /// 页码，从 1 开始
     ///
     /// Wire name `beginPage`, type `int`, required.
-    #[serde(rename = "beginPage", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "beginPage")]
     pub begin_page: i32,
     /// 每页条数
     ///
     /// Wire name `pageSize`, type `int`, required.
-    #[serde(rename = "pageSize", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "pageSize")]
     pub page_size: i32,
     /// 语言，如 en 英语、ja、ko、ru、vi …（枚举见解决方案开发人员参考）
     ///
     /// Wire name `country`, type `string`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub country: ::std::string::String,
     /// 筛选参数，多个以英文逗号分隔，如 shipInToday,ksCiphertext
     ///
     /// Wire name `filter`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
     /// 排序参数（JSON 文本），如 {"price":"asc"}
     ///
     /// Wire name `sort`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::string::String>,
     /// 外部用户id
     ///
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
     /// 批发价开始
@@ -163,29 +138,20 @@ pub struct KeywordQueryParam {
     /// Wire name `priceStart`, type `string`.
     #[serde(
         rename = "priceStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub price_start: ::std::option::Option<::std::string::String>,
     /// 批发价结束
     ///
     /// Wire name `priceEnd`, type `string`.
-    #[serde(
-        rename = "priceEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "priceEnd", skip_serializing_if = "::std::option::Option::is_none")]
     pub price_end: ::std::option::Option<::std::string::String>,
     /// 类目id
     ///
     /// Wire name `categoryId`, type `long`.
     #[serde(
         rename = "categoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 类目id列表，英文逗号分隔，取并集
@@ -193,9 +159,7 @@ pub struct KeywordQueryParam {
     /// Wire name `categoryIdList`, type `string`.
     #[serde(
         rename = "categoryIdList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id_list: ::std::option::Option<::std::string::String>,
     /// 商机
@@ -203,9 +167,7 @@ pub struct KeywordQueryParam {
     /// Wire name `regionOpp`, type `string`.
     #[serde(
         rename = "regionOpp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub region_opp: ::std::option::Option<::std::string::String>,
     /// 寻源通工作台货盘id
@@ -213,29 +175,20 @@ pub struct KeywordQueryParam {
     /// Wire name `productCollectionId`, type `string`.
     #[serde(
         rename = "productCollectionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_collection_id: ::std::option::Option<::std::string::String>,
     /// 搜索导航ID，如 978 或 978:1352
     ///
     /// Wire name `snId`, type `string`.
-    #[serde(
-        rename = "snId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "snId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sn_id: ::std::option::Option<::std::string::String>,
     /// 关键词是否已翻译；true 则跳过翻译
     ///
     /// Wire name `keywordTranslate`, type `boolean`.
     #[serde(
         rename = "keywordTranslate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub keyword_translate: ::std::option::Option<bool>,
     /// 销量筛选
@@ -244,8 +197,7 @@ pub struct KeywordQueryParam {
     #[serde(
         rename = "saleFilterList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sale_filter_list: ::std::vec::Vec<SaleFilterParam>,
 }
@@ -390,8 +342,6 @@ impl KeywordQueryParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for KeywordQueryParam {}
-
 /// 返回信息 (ResultModelV3)
 ///
 /// Wire type `KeywordQueryResult`.
@@ -401,42 +351,24 @@ pub struct KeywordQueryResult {
     /// 是否成功（图搜文档中为字符串）
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 状态码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 提示
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 分页内容
     ///
     /// Wire name `result`, type `SearchPage`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<SearchPage>,
 }
-
-impl ::open1688_core::de::Lenient for KeywordQueryResult {}
 
 /// 商品维度数据 (OfferDataInfoV1)
 ///
@@ -449,9 +381,7 @@ pub struct OfferDataInfo {
     /// Wire name `offerApplauseRate`, type `string`.
     #[serde(
         rename = "offerApplauseRate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offer_applause_rate: ::std::option::Option<::std::string::String>,
     /// 跨境特色服务，多个以英文分号分隔
@@ -459,9 +389,7 @@ pub struct OfferDataInfo {
     /// Wire name `kjFeaturedServices`, type `string`.
     #[serde(
         rename = "kjFeaturedServices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub kj_featured_services: ::std::option::Option<::std::string::String>,
     /// 近30天品质退款率
@@ -469,9 +397,7 @@ pub struct OfferDataInfo {
     /// Wire name `qualityRfdRate30d`, type `string`.
     #[serde(
         rename = "qualityRfdRate30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quality_rfd_rate30d: ::std::option::Option<::std::string::String>,
     /// 30天复购率
@@ -479,9 +405,7 @@ pub struct OfferDataInfo {
     /// Wire name `repurchaseRate30d`, type `string`.
     #[serde(
         rename = "repurchaseRate30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub repurchase_rate30d: ::std::option::Option<::std::string::String>,
     /// 24小时揽收率
@@ -489,14 +413,10 @@ pub struct OfferDataInfo {
     /// Wire name `pickupRate24h30d`, type `string`.
     #[serde(
         rename = "pickupRate24h30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pickup_rate24h30d: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for OfferDataInfo {}
 
 /// 图片主体信息
 ///
@@ -509,9 +429,7 @@ pub struct PicRegionInfo {
     /// Wire name `currentRegion`, type `string`.
     #[serde(
         rename = "currentRegion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub current_region: ::std::option::Option<::std::string::String>,
     /// 识别出的全部主体区域，分号分隔
@@ -519,14 +437,10 @@ pub struct PicRegionInfo {
     /// Wire name `yoloCropRegion`, type `string`.
     #[serde(
         rename = "yoloCropRegion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub yolo_crop_region: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PicRegionInfo {}
 
 /// 商品交易数据
 ///
@@ -539,9 +453,7 @@ pub struct ProductTradeInfo {
     /// Wire name `addCartCount7d`, type `string`.
     #[serde(
         rename = "addCartCount7d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub add_cart_count7d: ::std::option::Option<::std::string::String>,
     /// 最近7天支付买家数
@@ -549,9 +461,7 @@ pub struct ProductTradeInfo {
     /// Wire name `payBuyerCount7d`, type `string`.
     #[serde(
         rename = "payBuyerCount7d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_buyer_count7d: ::std::option::Option<::std::string::String>,
     /// 最近30天加购次数
@@ -559,9 +469,7 @@ pub struct ProductTradeInfo {
     /// Wire name `addCartCount30d`, type `string`.
     #[serde(
         rename = "addCartCount30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub add_cart_count30d: ::std::option::Option<::std::string::String>,
     /// 最近30天支付买家数
@@ -569,14 +477,10 @@ pub struct ProductTradeInfo {
     /// Wire name `payBuyerCount30d`, type `string`.
     #[serde(
         rename = "payBuyerCount30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_buyer_count30d: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductTradeInfo {}
 
 /// 营销信息
 ///
@@ -589,9 +493,7 @@ pub struct PromotionModel {
     /// Wire name `hasPromotion`, type `boolean`.
     #[serde(
         rename = "hasPromotion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub has_promotion: ::std::option::Option<bool>,
     /// 营销类型，如 plus
@@ -599,14 +501,10 @@ pub struct PromotionModel {
     /// Wire name `promotionType`, type `string`.
     #[serde(
         rename = "promotionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PromotionModel {}
 
 /// 销量筛选参数
 ///
@@ -617,32 +515,20 @@ pub struct SaleFilterParam {
     /// 销量类型：sales7 近7天, sales14 近14天, sales30 近30天, totalSales 总销量；多个取交集
     ///
     /// Wire name `saleType`, type `string`.
-    #[serde(
-        rename = "saleType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "saleType", skip_serializing_if = "::std::option::Option::is_none")]
     pub sale_type: ::std::option::Option<::std::string::String>,
     /// 最小销量
     ///
     /// Wire name `saleStart`, type `string`.
     #[serde(
         rename = "saleStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sale_start: ::std::option::Option<::std::string::String>,
     /// 最大销量
     ///
     /// Wire name `saleEnd`, type `string`.
-    #[serde(
-        rename = "saleEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "saleEnd", skip_serializing_if = "::std::option::Option::is_none")]
     pub sale_end: ::std::option::Option<::std::string::String>,
 }
 
@@ -687,8 +573,6 @@ impl SaleFilterParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for SaleFilterParam {}
-
 /// 搜索结果商品 (ProductInfoModelV2 / V3)
 ///
 /// Wire type `SearchOffer`.
@@ -698,50 +582,32 @@ pub struct SearchOffer {
     /// 商品id
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 中文标题
     ///
     /// Wire name `subject`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 外文（翻译后）标题
     ///
     /// Wire name `subjectTrans`, type `string`.
     #[serde(
         rename = "subjectTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub subject_trans: ::std::option::Option<::std::string::String>,
     /// 图片地址
     ///
     /// Wire name `imageUrl`, type `string`.
-    #[serde(
-        rename = "imageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "imageUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// AIGC 处理翻译后的图片地址（关键词搜索）
     ///
     /// Wire name `aigcImageUrl`, type `string`.
     #[serde(
         rename = "aigcImageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub aigc_image_url: ::std::option::Option<::std::string::String>,
     /// 商品白底图
@@ -749,9 +615,7 @@ pub struct SearchOffer {
     /// Wire name `whiteImage`, type `string`.
     #[serde(
         rename = "whiteImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub white_image: ::std::option::Option<::std::string::String>,
     /// 价格
@@ -759,49 +623,33 @@ pub struct SearchOffer {
     /// Wire name `priceInfo`, type `SearchPriceInfo`.
     #[serde(
         rename = "priceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub price_info: ::std::option::Option<SearchPriceInfo>,
     /// 是否精选货源
     ///
     /// Wire name `isJxhy`, type `boolean`.
-    #[serde(
-        rename = "isJxhy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isJxhy", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_jxhy: ::std::option::Option<bool>,
     /// 是否一件代发
     ///
     /// Wire name `isOnePsale`, type `boolean`.
     #[serde(
         rename = "isOnePsale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_one_psale: ::std::option::Option<bool>,
     /// 跨境 select 货盘
     ///
     /// Wire name `isSelect`, type `boolean`.
-    #[serde(
-        rename = "isSelect",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isSelect", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_select: ::std::option::Option<bool>,
     /// 是否专利商品
     ///
     /// Wire name `isPatentProduct`, type `boolean`.
     #[serde(
         rename = "isPatentProduct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_patent_product: ::std::option::Option<bool>,
     /// 复购率，如 10%
@@ -809,9 +657,7 @@ pub struct SearchOffer {
     /// Wire name `repurchaseRate`, type `string`.
     #[serde(
         rename = "repurchaseRate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub repurchase_rate: ::std::option::Option<::std::string::String>,
     /// 30天销量
@@ -819,28 +665,20 @@ pub struct SearchOffer {
     /// Wire name `monthSold`, type `long`.
     #[serde(
         rename = "monthSold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub month_sold: ::std::option::Option<i64>,
     /// 最近7天销量
     ///
     /// Wire name `sales7d`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sales7d: ::std::option::Option<::std::string::String>,
     /// 最小起批量
     ///
     /// Wire name `minOrderQuantity`, type `long`.
     #[serde(
         rename = "minOrderQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_order_quantity: ::std::option::Option<i64>,
     /// 商品交易评分
@@ -848,9 +686,7 @@ pub struct SearchOffer {
     /// Wire name `tradeScore`, type `string`.
     #[serde(
         rename = "tradeScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_score: ::std::option::Option<::std::string::String>,
     /// 向 1688 上报打点数据
@@ -858,9 +694,7 @@ pub struct SearchOffer {
     /// Wire name `traceInfo`, type `string`.
     #[serde(
         rename = "traceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_info: ::std::option::Option<::std::string::String>,
     /// 商家身份：super_factory 超级工厂, powerful_merchants 实力商家, tp_member 诚信通会员
@@ -869,8 +703,7 @@ pub struct SearchOffer {
     #[serde(
         rename = "sellerIdentities",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub seller_identities: ::std::vec::Vec<::std::string::String>,
     /// 商品标：yx 严选, select 跨境select
@@ -879,8 +712,7 @@ pub struct SearchOffer {
     #[serde(
         rename = "offerIdentities",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub offer_identities: ::std::vec::Vec<::std::string::String>,
     /// 营销信息
@@ -888,9 +720,7 @@ pub struct SearchOffer {
     /// Wire name `promotionModel`, type `PromotionModel`.
     #[serde(
         rename = "promotionModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_model: ::std::option::Option<PromotionModel>,
     /// 一级类目
@@ -898,9 +728,7 @@ pub struct SearchOffer {
     /// Wire name `topCategoryId`, type `long`.
     #[serde(
         rename = "topCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub top_category_id: ::std::option::Option<i64>,
     /// 二级类目
@@ -908,9 +736,7 @@ pub struct SearchOffer {
     /// Wire name `secondCategoryId`, type `long`.
     #[serde(
         rename = "secondCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub second_category_id: ::std::option::Option<i64>,
     /// 三级类目
@@ -918,9 +744,7 @@ pub struct SearchOffer {
     /// Wire name `thirdCategoryId`, type `long`.
     #[serde(
         rename = "thirdCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub third_category_id: ::std::option::Option<i64>,
     /// 商品上架时间（yyyy-MM-dd HH:mm:ss）
@@ -928,9 +752,7 @@ pub struct SearchOffer {
     /// Wire name `createDate`, type `date`.
     #[serde(
         rename = "createDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_date: ::std::option::Option<::open1688_core::Date>,
     /// 商品修改时间（yyyy-MM-dd HH:mm:ss）
@@ -938,9 +760,7 @@ pub struct SearchOffer {
     /// Wire name `modifyDate`, type `date`.
     #[serde(
         rename = "modifyDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub modify_date: ::std::option::Option<::open1688_core::Date>,
     /// 卖家数据
@@ -948,9 +768,7 @@ pub struct SearchOffer {
     /// Wire name `sellerDataInfo`, type `SellerDataInfo`.
     #[serde(
         rename = "sellerDataInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_data_info: ::std::option::Option<SellerDataInfo>,
     /// 简略发货信息
@@ -958,9 +776,7 @@ pub struct SearchOffer {
     /// Wire name `productSimpleShippingInfo`, type `SimpleShippingInfo`.
     #[serde(
         rename = "productSimpleShippingInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_simple_shipping_info: ::std::option::Option<SimpleShippingInfo>,
     /// 商品维度数据（图搜）
@@ -968,9 +784,7 @@ pub struct SearchOffer {
     /// Wire name `offerDataInfo`, type `OfferDataInfo`.
     #[serde(
         rename = "offerDataInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offer_data_info: ::std::option::Option<OfferDataInfo>,
     /// 商品交易数据
@@ -978,9 +792,7 @@ pub struct SearchOffer {
     /// Wire name `productTradeInfo`, type `ProductTradeInfo`.
     #[serde(
         rename = "productTradeInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_trade_info: ::std::option::Option<ProductTradeInfo>,
     /// 发票信息
@@ -988,9 +800,7 @@ pub struct SearchOffer {
     /// Wire name `invoiceInfo`, type `InvoiceInfo`.
     #[serde(
         rename = "invoiceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub invoice_info: ::std::option::Option<InvoiceInfo>,
     /// 店铺名称（图搜）
@@ -998,9 +808,7 @@ pub struct SearchOffer {
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 店铺所在地区（图搜）
@@ -1008,33 +816,23 @@ pub struct SearchOffer {
     /// Wire name `companyAddress`, type `string`.
     #[serde(
         rename = "companyAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_address: ::std::option::Option<::std::string::String>,
     /// 插件返佣 token
     ///
     /// Wire name `token`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     /// 带【AI跨境运营助手】模块的商品详情页链接
     ///
     /// Wire name `promotionURL`, type `string`.
     #[serde(
         rename = "promotionURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_url: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SearchOffer {}
 
 /// 分页结果 (PageInfoV3 / PageInfoV4)
 ///
@@ -1047,9 +845,7 @@ pub struct SearchPage {
     /// Wire name `totalRecords`, type `long`.
     #[serde(
         rename = "totalRecords",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_records: ::std::option::Option<i64>,
     /// 总页数
@@ -1057,53 +853,36 @@ pub struct SearchPage {
     /// Wire name `totalPage`, type `int`.
     #[serde(
         rename = "totalPage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_page: ::std::option::Option<i32>,
     /// 每页条数
     ///
     /// Wire name `pageSize`, type `int`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
     /// 当前页
     ///
     /// Wire name `currentPage`, type `int`.
     #[serde(
         rename = "currentPage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub current_page: ::std::option::Option<i32>,
     /// 商品列表
     ///
     /// Wire name `data`, type `array<SearchOffer>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub data: ::std::vec::Vec<SearchOffer>,
     /// 图片主体信息（仅图搜返回）
     ///
     /// Wire name `picRegionInfo`, type `PicRegionInfo`.
     #[serde(
         rename = "picRegionInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pic_region_info: ::std::option::Option<PicRegionInfo>,
 }
-
-impl ::open1688_core::de::Lenient for SearchPage {}
 
 /// 价格信息
 ///
@@ -1162,8 +941,6 @@ pub struct SearchPriceInfo {
     pub promotion_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for SearchPriceInfo {}
-
 /// 卖家数据 (SellerDataInfoV1)
 ///
 /// Wire type `SellerDataInfo`.
@@ -1175,9 +952,7 @@ pub struct SellerDataInfo {
     /// Wire name `tradeMedalLevel`, type `string`.
     #[serde(
         rename = "tradeMedalLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_medal_level: ::std::option::Option<::std::string::String>,
     /// 综合服务体验分
@@ -1185,9 +960,7 @@ pub struct SellerDataInfo {
     /// Wire name `compositeServiceScore`, type `string`.
     #[serde(
         rename = "compositeServiceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub composite_service_score: ::std::option::Option<::std::string::String>,
     /// 物流体验分
@@ -1195,9 +968,7 @@ pub struct SellerDataInfo {
     /// Wire name `logisticsExperienceScore`, type `string`.
     #[serde(
         rename = "logisticsExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_experience_score: ::std::option::Option<::std::string::String>,
     /// 纠纷投诉处理分
@@ -1205,9 +976,7 @@ pub struct SellerDataInfo {
     /// Wire name `disputeComplaintScore`, type `string`.
     #[serde(
         rename = "disputeComplaintScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dispute_complaint_score: ::std::option::Option<::std::string::String>,
     /// 商品体验分
@@ -1215,9 +984,7 @@ pub struct SellerDataInfo {
     /// Wire name `offerExperienceScore`, type `string`.
     #[serde(
         rename = "offerExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offer_experience_score: ::std::option::Option<::std::string::String>,
     /// 售后体验分
@@ -1225,9 +992,7 @@ pub struct SellerDataInfo {
     /// Wire name `afterSalesExperienceScore`, type `string`.
     #[serde(
         rename = "afterSalesExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub after_sales_experience_score: ::std::option::Option<::std::string::String>,
     /// 咨询体验分
@@ -1235,9 +1000,7 @@ pub struct SellerDataInfo {
     /// Wire name `consultingExperienceScore`, type `string`.
     #[serde(
         rename = "consultingExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub consulting_experience_score: ::std::option::Option<::std::string::String>,
     /// 重复购买率
@@ -1245,24 +1008,15 @@ pub struct SellerDataInfo {
     /// Wire name `repeatPurchasePercent`, type `string`.
     #[serde(
         rename = "repeatPurchasePercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub repeat_purchase_percent: ::std::option::Option<::std::string::String>,
     /// 诚信通年限
     ///
     /// Wire name `tpYear`, type `int`.
-    #[serde(
-        rename = "tpYear",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "tpYear", skip_serializing_if = "::std::option::Option::is_none")]
     pub tp_year: ::std::option::Option<i32>,
 }
-
-impl ::open1688_core::de::Lenient for SellerDataInfo {}
 
 /// 简略发货信息
 ///
@@ -1275,9 +1029,7 @@ pub struct SimpleShippingInfo {
     /// Wire name `shippingTimeGuarantee`, type `string`.
     #[serde(
         rename = "shippingTimeGuarantee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipping_time_guarantee: ::std::option::Option<::std::string::String>,
     /// 近30天完美履约率
@@ -1285,9 +1037,7 @@ pub struct SimpleShippingInfo {
     /// Wire name `perfectFulfillmentRate30d`, type `string`.
     #[serde(
         rename = "perfectFulfillmentRate30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub perfect_fulfillment_rate30d: ::std::option::Option<::std::string::String>,
     /// 近30天24h揽收率
@@ -1295,9 +1045,7 @@ pub struct SimpleShippingInfo {
     /// Wire name `pickupWithin24hRate30d`, type `string`.
     #[serde(
         rename = "pickupWithin24hRate30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pickup_within24h_rate30d: ::std::option::Option<::std::string::String>,
     /// 近30天品质退货率
@@ -1305,9 +1053,7 @@ pub struct SimpleShippingInfo {
     /// Wire name `qualityReturnRate30d`, type `string`.
     #[serde(
         rename = "qualityReturnRate30d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quality_return_rate30d: ::std::option::Option<::std::string::String>,
     /// 近7天完美履约率
@@ -1315,9 +1061,7 @@ pub struct SimpleShippingInfo {
     /// Wire name `perfectFulfillmentRate7d`, type `string`.
     #[serde(
         rename = "perfectFulfillmentRate7d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub perfect_fulfillment_rate7d: ::std::option::Option<::std::string::String>,
     /// 近7天24h揽收率
@@ -1325,9 +1069,7 @@ pub struct SimpleShippingInfo {
     /// Wire name `pickupWithin24hRate7d`, type `string`.
     #[serde(
         rename = "pickupWithin24hRate7d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pickup_within24h_rate7d: ::std::option::Option<::std::string::String>,
     /// 近7天延迟发货率
@@ -1335,14 +1077,10 @@ pub struct SimpleShippingInfo {
     /// Wire name `delayedShippingRate7d`, type `string`.
     #[serde(
         rename = "delayedShippingRate7d",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delayed_shipping_rate7d: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SimpleShippingInfo {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -1368,7 +1106,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSearchKeywordQueryResponse,
         >(example) {
             panic!(

@@ -46,11 +46,7 @@ pub struct ProductSearchQueryProductDetailResponse {
     /// 结果
     ///
     /// Wire name `result`, type `ProductDetailResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<ProductDetailResult>,
 }
 
@@ -66,13 +62,10 @@ pub struct ChannelPrice {
     #[serde(
         rename = "channelSkuPriceList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub channel_sku_price_list: ::std::vec::Vec<ChannelSkuPrice>,
 }
-
-impl ::open1688_core::de::Lenient for ChannelPrice {}
 
 /// 渠道 sku 价格
 ///
@@ -81,12 +74,7 @@ impl ::open1688_core::de::Lenient for ChannelPrice {}
 #[non_exhaustive]
 pub struct ChannelSkuPrice {
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// 渠道价格
     ///
@@ -100,8 +88,6 @@ pub struct ChannelSkuPrice {
     pub current_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for ChannelSkuPrice {}
-
 /// 商品属性
 ///
 /// Wire type `DetailAttribute`.
@@ -113,9 +99,7 @@ pub struct DetailAttribute {
     /// Wire name `attributeId`, type `string`.
     #[serde(
         rename = "attributeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_id: ::std::option::Option<::std::string::String>,
     /// 属性名称
@@ -123,28 +107,20 @@ pub struct DetailAttribute {
     /// Wire name `attributeName`, type `string`.
     #[serde(
         rename = "attributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// 属性值
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// 属性名称翻译
     ///
     /// Wire name `attributeNameTrans`, type `string`.
     #[serde(
         rename = "attributeNameTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name_trans: ::std::option::Option<::std::string::String>,
     /// 属性值翻译
@@ -152,14 +128,10 @@ pub struct DetailAttribute {
     /// Wire name `valueTrans`, type `string`.
     #[serde(
         rename = "valueTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub value_trans: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for DetailAttribute {}
 
 /// 价格区间 (PriceRangeV2)
 ///
@@ -172,9 +144,7 @@ pub struct DetailPriceRange {
     /// Wire name `startQuantity`, type `long`.
     #[serde(
         rename = "startQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_quantity: ::std::option::Option<i64>,
     /// 批发价
@@ -220,8 +190,6 @@ pub struct DetailPriceRange {
     >,
 }
 
-impl ::open1688_core::de::Lenient for DetailPriceRange {}
-
 /// 商品图片
 ///
 /// Wire type `DetailProductImage`.
@@ -231,25 +199,17 @@ pub struct DetailProductImage {
     /// 图片（完整 URL）
     ///
     /// Wire name `images`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub images: ::std::vec::Vec<::std::string::String>,
     /// 白底图
     ///
     /// Wire name `whiteImage`, type `string`.
     #[serde(
         rename = "whiteImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub white_image: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for DetailProductImage {}
 
 /// 销售信息
 ///
@@ -262,9 +222,7 @@ pub struct DetailSaleInfo {
     /// Wire name `amountOnSale`, type `long`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
     /// 价格区间
@@ -273,8 +231,7 @@ pub struct DetailSaleInfo {
     #[serde(
         rename = "priceRangeList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub price_range_list: ::std::vec::Vec<DetailPriceRange>,
     /// 0 无 sku 按数量报价，1 按 sku 规格报价，2 有 sku 按数量报价
@@ -282,9 +239,7 @@ pub struct DetailSaleInfo {
     /// Wire name `quoteType`, type `int`.
     #[serde(
         rename = "quoteType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quote_type: ::std::option::Option<i32>,
     /// 零售价
@@ -340,26 +295,17 @@ pub struct DetailSaleInfo {
     /// 单位信息
     ///
     /// Wire name `unitInfo`, type `UnitInfo`.
-    #[serde(
-        rename = "unitInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "unitInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_info: ::std::option::Option<UnitInfo>,
     /// 分销销售信息
     ///
     /// Wire name `fenxiaoSaleInfo`, type `FenxiaoSaleInfo`.
     #[serde(
         rename = "fenxiaoSaleInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fenxiao_sale_info: ::std::option::Option<FenxiaoSaleInfo>,
 }
-
-impl ::open1688_core::de::Lenient for DetailSaleInfo {}
 
 /// 商家属性数据
 ///
@@ -370,49 +316,37 @@ pub struct DetailSellerDataInfo {
     /// Wire name `tradeMedalLevel`, type `string`.
     #[serde(
         rename = "tradeMedalLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_medal_level: ::std::option::Option<::std::string::String>,
     /// Wire name `compositeServiceScore`, type `string`.
     #[serde(
         rename = "compositeServiceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub composite_service_score: ::std::option::Option<::std::string::String>,
     /// Wire name `logisticsExperienceScore`, type `string`.
     #[serde(
         rename = "logisticsExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_experience_score: ::std::option::Option<::std::string::String>,
     /// Wire name `disputeComplaintScore`, type `string`.
     #[serde(
         rename = "disputeComplaintScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dispute_complaint_score: ::std::option::Option<::std::string::String>,
     /// Wire name `offerExperienceScore`, type `string`.
     #[serde(
         rename = "offerExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offer_experience_score: ::std::option::Option<::std::string::String>,
     /// Wire name `consultingExperienceScore`, type `string`.
     #[serde(
         rename = "consultingExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub consulting_experience_score: ::std::option::Option<::std::string::String>,
     /// 卖家回头率
@@ -420,17 +354,13 @@ pub struct DetailSellerDataInfo {
     /// Wire name `repeatPurchasePercent`, type `string`.
     #[serde(
         rename = "repeatPurchasePercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub repeat_purchase_percent: ::std::option::Option<::std::string::String>,
     /// Wire name `afterSalesExperienceScore`, type `string`.
     #[serde(
         rename = "afterSalesExperienceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub after_sales_experience_score: ::std::option::Option<::std::string::String>,
     /// 最近30天48H揽收率
@@ -438,9 +368,7 @@ pub struct DetailSellerDataInfo {
     /// Wire name `collect30DayWithin48HPercent`, type `string`.
     #[serde(
         rename = "collect30DayWithin48HPercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub collect30_day_within48_h_percent: ::std::option::Option<::std::string::String>,
     /// 最近30天品质退款率
@@ -448,14 +376,10 @@ pub struct DetailSellerDataInfo {
     /// Wire name `qualityRefundWithin30Day`, type `string`.
     #[serde(
         rename = "qualityRefundWithin30Day",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quality_refund_within30_day: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for DetailSellerDataInfo {}
 
 /// 包裹配送数据
 ///
@@ -468,55 +392,35 @@ pub struct DetailShippingInfo {
     /// Wire name `sendGoodsAddressText`, type `string`.
     #[serde(
         rename = "sendGoodsAddressText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_goods_address_text: ::std::option::Option<::std::string::String>,
     /// 重（kg）
     ///
     /// Wire name `weight`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// 宽（cm）
     ///
     /// Wire name `width`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<f64>,
     /// 高（cm）
     ///
     /// Wire name `height`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<f64>,
     /// 长（cm）
     ///
     /// Wire name `length`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<f64>,
     /// shipIn24Hours / shipIn48Hours
     ///
     /// Wire name `shippingTimeGuarantee`, type `string`.
     #[serde(
         rename = "shippingTimeGuarantee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipping_time_guarantee: ::std::option::Option<::std::string::String>,
     /// 件重尺数据来源
@@ -524,41 +428,31 @@ pub struct DetailShippingInfo {
     /// Wire name `pkgSizeSource`, type `string`.
     #[serde(
         rename = "pkgSizeSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pkg_size_source: ::std::option::Option<::std::string::String>,
     /// Wire name `officialLength`, type `double`.
     #[serde(
         rename = "officialLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_length: ::std::option::Option<f64>,
     /// Wire name `officialWidth`, type `double`.
     #[serde(
         rename = "officialWidth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_width: ::std::option::Option<f64>,
     /// Wire name `officialHeight`, type `double`.
     #[serde(
         rename = "officialHeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_height: ::std::option::Option<f64>,
     /// Wire name `officialWeight`, type `double`.
     #[serde(
         rename = "officialWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_weight: ::std::option::Option<f64>,
     /// sku 物流规格信息
@@ -567,8 +461,7 @@ pub struct DetailShippingInfo {
     #[serde(
         rename = "skuShippingInfoList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_shipping_info_list: ::std::vec::Vec<SkuShippingInfo>,
     /// sku 件重尺集合
@@ -577,13 +470,10 @@ pub struct DetailShippingInfo {
     #[serde(
         rename = "skuShippingDetails",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_shipping_details: ::std::vec::Vec<SkuShippingDetail>,
 }
-
-impl ::open1688_core::de::Lenient for DetailShippingInfo {}
 
 /// SKU 属性
 ///
@@ -596,9 +486,7 @@ pub struct DetailSkuAttribute {
     /// Wire name `attributeId`, type `long`.
     #[serde(
         rename = "attributeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_id: ::std::option::Option<i64>,
     /// 属性名
@@ -606,9 +494,7 @@ pub struct DetailSkuAttribute {
     /// Wire name `attributeName`, type `string`.
     #[serde(
         rename = "attributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// 属性名翻译
@@ -616,28 +502,20 @@ pub struct DetailSkuAttribute {
     /// Wire name `attributeNameTrans`, type `string`.
     #[serde(
         rename = "attributeNameTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name_trans: ::std::option::Option<::std::string::String>,
     /// 值
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// 值翻译
     ///
     /// Wire name `valueTrans`, type `string`.
     #[serde(
         rename = "valueTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub value_trans: ::std::option::Option<::std::string::String>,
     /// sku 图片
@@ -645,9 +523,7 @@ pub struct DetailSkuAttribute {
     /// Wire name `skuImageUrl`, type `string`.
     #[serde(
         rename = "skuImageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sku_image_url: ::std::option::Option<::std::string::String>,
     /// sku 图片（AIGC 处理翻译后）
@@ -655,14 +531,10 @@ pub struct DetailSkuAttribute {
     /// Wire name `skuImageUrlTrans`, type `string`.
     #[serde(
         rename = "skuImageUrlTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sku_image_url_trans: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for DetailSkuAttribute {}
 
 /// SKU
 ///
@@ -673,31 +545,19 @@ pub struct DetailSkuInfo {
     /// skuId
     ///
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// specId（下单用）
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 库存
     ///
     /// Wire name `amountOnSale`, type `long`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
     /// 价格（元，字符串）
@@ -764,9 +624,7 @@ pub struct DetailSkuInfo {
     /// Wire name `cargoNumber`, type `string`.
     #[serde(
         rename = "cargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cargo_number: ::std::option::Option<::std::string::String>,
     /// SKU 属性
@@ -775,8 +633,7 @@ pub struct DetailSkuInfo {
     #[serde(
         rename = "skuAttributes",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_attributes: ::std::vec::Vec<DetailSkuAttribute>,
     /// 分销价格
@@ -784,9 +641,7 @@ pub struct DetailSkuInfo {
     /// Wire name `fenxiaoPriceInfo`, type `FenxiaoPriceInfo`.
     #[serde(
         rename = "fenxiaoPriceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fenxiao_price_info: ::std::option::Option<FenxiaoPriceInfo>,
     /// 外币价格
@@ -823,8 +678,6 @@ pub struct DetailSkuInfo {
     pub foreign_currency_retail_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for DetailSkuInfo {}
-
 /// 分销价格
 ///
 /// Wire type `FenxiaoPriceInfo`.
@@ -853,8 +706,6 @@ pub struct FenxiaoPriceInfo {
     pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for FenxiaoPriceInfo {}
-
 /// 分销销售信息
 ///
 /// Wire type `FenxiaoSaleInfo`.
@@ -866,9 +717,7 @@ pub struct FenxiaoSaleInfo {
     /// Wire name `onePieceFreePostage`, type `boolean`.
     #[serde(
         rename = "onePieceFreePostage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub one_piece_free_postage: ::std::option::Option<bool>,
     /// 分销起批量
@@ -876,9 +725,7 @@ pub struct FenxiaoSaleInfo {
     /// Wire name `startQuantity`, type `long`.
     #[serde(
         rename = "startQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_quantity: ::std::option::Option<i64>,
     /// 一件代发包邮价
@@ -903,8 +750,6 @@ pub struct FenxiaoSaleInfo {
     pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for FenxiaoSaleInfo {}
-
 /// 发票信息
 ///
 /// Wire type `InvoiceInfo`.
@@ -916,9 +761,7 @@ pub struct InvoiceInfo {
     /// Wire name `supportOnlineInvoice`, type `boolean`.
     #[serde(
         rename = "supportOnlineInvoice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_online_invoice: ::std::option::Option<bool>,
     /// 是否支持极速开票
@@ -926,9 +769,7 @@ pub struct InvoiceInfo {
     /// Wire name `supportFastInvoice`, type `boolean`.
     #[serde(
         rename = "supportFastInvoice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_fast_invoice: ::std::option::Option<bool>,
     /// 支持的开票类型，如 普票、专票
@@ -937,8 +778,7 @@ pub struct InvoiceInfo {
     #[serde(
         rename = "invoiceTypes",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub invoice_types: ::std::vec::Vec<::std::string::String>,
     /// 纳税人类型：一般纳税人 / 小规模纳税人
@@ -946,14 +786,10 @@ pub struct InvoiceInfo {
     /// Wire name `taxpayerType`, type `string`.
     #[serde(
         rename = "taxpayerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for InvoiceInfo {}
 
 /// 商品证书
 ///
@@ -964,30 +800,23 @@ pub struct OfferCertificate {
     /// Wire name `certificateName`, type `string`.
     #[serde(
         rename = "certificateName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub certificate_name: ::std::option::Option<::std::string::String>,
     /// Wire name `certificateCode`, type `string`.
     #[serde(
         rename = "certificateCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub certificate_code: ::std::option::Option<::std::string::String>,
     /// Wire name `certificatePhotoList`, type `array<string>`.
     #[serde(
         rename = "certificatePhotoList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub certificate_photo_list: ::std::vec::Vec<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for OfferCertificate {}
 
 /// 商详参数 (product.search.queryProductDetail.param.OfferDetailParam)
 ///
@@ -998,31 +827,24 @@ pub struct OfferDetailParam {
     /// 商品id
     ///
     /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "offerId")]
     pub offer_id: i64,
     /// 语言：ja 日语, en 英语 …
     ///
     /// Wire name `country`, type `string`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub country: ::std::string::String,
     /// 外部用户id
     ///
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
     /// 币种编码，如 HKD（返回 foreignCurrency* 价格）
     ///
     /// Wire name `currency`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
 }
 
@@ -1061,8 +883,6 @@ impl OfferDetailParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for OfferDetailParam {}
-
 /// 多语言商品详情 (ProductDetailModel)
 ///
 /// Wire type `ProductDetail`.
@@ -1072,21 +892,14 @@ pub struct ProductDetail {
     /// 商品id
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 类目id
     ///
     /// Wire name `categoryId`, type `long`.
     #[serde(
         rename = "categoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 类目名称
@@ -1094,71 +907,51 @@ pub struct ProductDetail {
     /// Wire name `categoryName`, type `string`.
     #[serde(
         rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_name: ::std::option::Option<::std::string::String>,
     /// Wire name `topCategoryId`, type `long`.
     #[serde(
         rename = "topCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub top_category_id: ::std::option::Option<i64>,
     /// Wire name `secondCategoryId`, type `long`.
     #[serde(
         rename = "secondCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub second_category_id: ::std::option::Option<i64>,
     /// Wire name `thirdCategoryId`, type `long`.
     #[serde(
         rename = "thirdCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub third_category_id: ::std::option::Option<i64>,
     /// 中文标题
     ///
     /// Wire name `subject`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 译文标题
     ///
     /// Wire name `subjectTrans`, type `string`.
     #[serde(
         rename = "subjectTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub subject_trans: ::std::option::Option<::std::string::String>,
     /// 详情描述（HTML）
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// 详情描述（AIGC 处理和翻译后）
     ///
     /// Wire name `descriptionTrans`, type `string`.
     #[serde(
         rename = "descriptionTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub description_trans: ::std::option::Option<::std::string::String>,
     /// 主视频
@@ -1166,9 +959,7 @@ pub struct ProductDetail {
     /// Wire name `mainVideo`, type `string`.
     #[serde(
         rename = "mainVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub main_video: ::std::option::Option<::std::string::String>,
     /// 详情视频
@@ -1176,9 +967,7 @@ pub struct ProductDetail {
     /// Wire name `detailVideo`, type `string`.
     #[serde(
         rename = "detailVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub detail_video: ::std::option::Option<::std::string::String>,
     /// 图片
@@ -1186,9 +975,7 @@ pub struct ProductDetail {
     /// Wire name `productImage`, type `DetailProductImage`.
     #[serde(
         rename = "productImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_image: ::std::option::Option<DetailProductImage>,
     /// 图片（AIGC 处理和翻译后）
@@ -1196,9 +983,7 @@ pub struct ProductDetail {
     /// Wire name `productImageTrans`, type `DetailProductImage`.
     #[serde(
         rename = "productImageTrans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_image_trans: ::std::option::Option<DetailProductImage>,
     /// 商品 CPV 属性
@@ -1207,8 +992,7 @@ pub struct ProductDetail {
     #[serde(
         rename = "productAttribute",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_attribute: ::std::vec::Vec<DetailAttribute>,
     /// 商品 SKU
@@ -1217,8 +1001,7 @@ pub struct ProductDetail {
     #[serde(
         rename = "productSkuInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_sku_infos: ::std::vec::Vec<DetailSkuInfo>,
     /// 销售信息
@@ -1226,9 +1009,7 @@ pub struct ProductDetail {
     /// Wire name `productSaleInfo`, type `DetailSaleInfo`.
     #[serde(
         rename = "productSaleInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_sale_info: ::std::option::Option<DetailSaleInfo>,
     /// 包裹配送相关数据
@@ -1236,39 +1017,25 @@ pub struct ProductDetail {
     /// Wire name `productShippingInfo`, type `DetailShippingInfo`.
     #[serde(
         rename = "productShippingInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_shipping_info: ::std::option::Option<DetailShippingInfo>,
     /// 是否精选货源
     ///
     /// Wire name `isJxhy`, type `boolean`.
-    #[serde(
-        rename = "isJxhy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isJxhy", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_jxhy: ::std::option::Option<bool>,
     /// 跨境 select 货盘（文档为 String "true"）
     ///
     /// Wire name `isSelect`, type `boolean`.
-    #[serde(
-        rename = "isSelect",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isSelect", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_select: ::std::option::Option<bool>,
     /// 商家加密ID
     ///
     /// Wire name `sellerOpenId`, type `string`.
     #[serde(
         rename = "sellerOpenId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_open_id: ::std::option::Option<::std::string::String>,
     /// 供应商店铺名称
@@ -1276,9 +1043,7 @@ pub struct ProductDetail {
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 最小起批量
@@ -1286,9 +1051,7 @@ pub struct ProductDetail {
     /// Wire name `minOrderQuantity`, type `long`.
     #[serde(
         rename = "minOrderQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_order_quantity: ::std::option::Option<i64>,
     /// 一手数量
@@ -1296,19 +1059,13 @@ pub struct ProductDetail {
     /// Wire name `batchNumber`, type `long`.
     #[serde(
         rename = "batchNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub batch_number: ::std::option::Option<i64>,
     /// 商品状态，如 published
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 商品服务标签
     ///
@@ -1316,8 +1073,7 @@ pub struct ProductDetail {
     #[serde(
         rename = "tagInfoList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub tag_info_list: ::std::vec::Vec<ProductTagInfo>,
     /// 打点信息
@@ -1325,9 +1081,7 @@ pub struct ProductDetail {
     /// Wire name `traceInfo`, type `string`.
     #[serde(
         rename = "traceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_info: ::std::option::Option<::std::string::String>,
     /// 卖家混批配置
@@ -1335,9 +1089,7 @@ pub struct ProductDetail {
     /// Wire name `sellerMixSetting`, type `SellerMixSetting`.
     #[serde(
         rename = "sellerMixSetting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_mix_setting: ::std::option::Option<SellerMixSetting>,
     /// 商品货号
@@ -1345,9 +1097,7 @@ pub struct ProductDetail {
     /// Wire name `productCargoNumber`, type `string`.
     #[serde(
         rename = "productCargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_cargo_number: ::std::option::Option<::std::string::String>,
     /// 商家属性数据
@@ -1355,29 +1105,20 @@ pub struct ProductDetail {
     /// Wire name `sellerDataInfo`, type `DetailSellerDataInfo`.
     #[serde(
         rename = "sellerDataInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_data_info: ::std::option::Option<DetailSellerDataInfo>,
     /// 商品销量
     ///
     /// Wire name `soldOut`, type `string`.
-    #[serde(
-        rename = "soldOut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "soldOut", skip_serializing_if = "::std::option::Option::is_none")]
     pub sold_out: ::std::option::Option<::std::string::String>,
     /// 渠道价格数据
     ///
     /// Wire name `channelPrice`, type `ChannelPrice`.
     #[serde(
         rename = "channelPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub channel_price: ::std::option::Option<ChannelPrice>,
     /// 营销
@@ -1385,9 +1126,7 @@ pub struct ProductDetail {
     /// Wire name `promotionModel`, type `PromotionModel`.
     #[serde(
         rename = "promotionModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_model: ::std::option::Option<PromotionModel>,
     /// 商品交易评分
@@ -1395,9 +1134,7 @@ pub struct ProductDetail {
     /// Wire name `tradeScore`, type `string`.
     #[serde(
         rename = "tradeScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_score: ::std::option::Option<::std::string::String>,
     /// 多语言卖点
@@ -1406,8 +1143,7 @@ pub struct ProductDetail {
     #[serde(
         rename = "sellingPoint",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub selling_point: ::std::vec::Vec<::std::string::String>,
     /// 商家身份
@@ -1416,8 +1152,7 @@ pub struct ProductDetail {
     #[serde(
         rename = "offerIdentities",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub offer_identities: ::std::vec::Vec<::std::string::String>,
     /// 创建时间（yyyy-MM-dd HH:mm:ss）
@@ -1425,9 +1160,7 @@ pub struct ProductDetail {
     /// Wire name `createDate`, type `date`.
     #[serde(
         rename = "createDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_date: ::std::option::Option<::open1688_core::Date>,
     /// 商品证书列表
@@ -1436,8 +1169,7 @@ pub struct ProductDetail {
     #[serde(
         rename = "certificateList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub certificate_list: ::std::vec::Vec<OfferCertificate>,
     /// 返佣 cps 链接
@@ -1445,9 +1177,7 @@ pub struct ProductDetail {
     /// Wire name `promotionUrl`, type `string`.
     #[serde(
         rename = "promotionUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_url: ::std::option::Option<::std::string::String>,
     /// 发票信息
@@ -1455,14 +1185,10 @@ pub struct ProductDetail {
     /// Wire name `invoiceInfo`, type `InvoiceInfo`.
     #[serde(
         rename = "invoiceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub invoice_info: ::std::option::Option<InvoiceInfo>,
 }
-
-impl ::open1688_core::de::Lenient for ProductDetail {}
 
 /// 结果 (ResultModel)
 ///
@@ -1473,42 +1199,24 @@ pub struct ProductDetailResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 返回码，如 200
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 提示
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 商品详情
     ///
     /// Wire name `result`, type `ProductDetail`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<ProductDetail>,
 }
-
-impl ::open1688_core::de::Lenient for ProductDetailResult {}
 
 /// 商品服务标签
 ///
@@ -1519,24 +1227,14 @@ pub struct ProductTagInfo {
     /// 服务名：isOnePsale 一件代发, select 跨境 select 货盘
     ///
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// 是否开通
     ///
     /// Wire name `value`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for ProductTagInfo {}
 
 /// 营销信息
 ///
@@ -1549,9 +1247,7 @@ pub struct PromotionModel {
     /// Wire name `hasPromotion`, type `boolean`.
     #[serde(
         rename = "hasPromotion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub has_promotion: ::std::option::Option<bool>,
     /// 营销类型，如 plus
@@ -1559,14 +1255,10 @@ pub struct PromotionModel {
     /// Wire name `promotionType`, type `string`.
     #[serde(
         rename = "promotionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PromotionModel {}
 
 /// 卖家混批配置
 ///
@@ -1579,9 +1271,7 @@ pub struct SellerMixSetting {
     /// Wire name `generalHunpi`, type `boolean`.
     #[serde(
         rename = "generalHunpi",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub general_hunpi: ::std::option::Option<bool>,
     /// 混批金额
@@ -1589,9 +1279,7 @@ pub struct SellerMixSetting {
     /// Wire name `mixAmount`, type `long`.
     #[serde(
         rename = "mixAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mix_amount: ::std::option::Option<i64>,
     /// 混批数量
@@ -1599,14 +1287,10 @@ pub struct SellerMixSetting {
     /// Wire name `mixNumber`, type `long`.
     #[serde(
         rename = "mixNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mix_number: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for SellerMixSetting {}
 
 /// sku 件重尺
 ///
@@ -1615,114 +1299,74 @@ impl ::open1688_core::de::Lenient for SellerMixSetting {}
 #[non_exhaustive]
 pub struct SkuShippingDetail {
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// cm
     ///
     /// Wire name `width`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<f64>,
     /// cm
     ///
     /// Wire name `length`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<f64>,
     /// cm
     ///
     /// Wire name `height`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<f64>,
     /// kg
     ///
     /// Wire name `weight`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// 件重尺来源
     ///
     /// Wire name `pkgSizeSource`, type `string`.
     #[serde(
         rename = "pkgSizeSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pkg_size_source: ::std::option::Option<::std::string::String>,
     /// Wire name `officialLength`, type `double`.
     #[serde(
         rename = "officialLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_length: ::std::option::Option<f64>,
     /// Wire name `officialWidth`, type `double`.
     #[serde(
         rename = "officialWidth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_width: ::std::option::Option<f64>,
     /// Wire name `officialHeight`, type `double`.
     #[serde(
         rename = "officialHeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_height: ::std::option::Option<f64>,
     /// Wire name `officialWeight`, type `double`.
     #[serde(
         rename = "officialWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_weight: ::std::option::Option<f64>,
     /// AI 预测重量（kg）
     ///
     /// Wire name `aiWeight`, type `double`.
-    #[serde(
-        rename = "aiWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "aiWeight", skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_weight: ::std::option::Option<f64>,
     /// AI 预测准确率
     ///
     /// Wire name `aiWeightAccuracy`, type `string`.
     #[serde(
         rename = "aiWeightAccuracy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ai_weight_accuracy: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SkuShippingDetail {}
 
 /// sku 物流规格
 ///
@@ -1731,60 +1375,32 @@ impl ::open1688_core::de::Lenient for SkuShippingDetail {}
 #[non_exhaustive]
 pub struct SkuShippingInfo {
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// cm
     ///
     /// Wire name `width`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<f64>,
     /// cm
     ///
     /// Wire name `length`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<f64>,
     /// cm
     ///
     /// Wire name `height`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<f64>,
     /// 重（g）
     ///
     /// Wire name `weight`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for SkuShippingInfo {}
 
 /// 单位
 ///
@@ -1795,25 +1411,17 @@ pub struct UnitInfo {
     /// 中文单位
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// 译文单位
     ///
     /// Wire name `transUnit`, type `string`.
     #[serde(
         rename = "transUnit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trans_unit: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for UnitInfo {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -1839,7 +1447,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSearchQueryProductDetailResponse,
         >(example) {
             panic!(

@@ -70,38 +70,22 @@ pub struct CrossSimilarOfferSearchResponse {
     /// 搜索结果
     ///
     /// Wire name `result`, type `SimilarOfferPage`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<SimilarOfferPage>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 SYSTEM_ERROR
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -114,50 +98,29 @@ pub struct SimilarOffer {
     /// 商品 id
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 中文标题
     ///
     /// Wire name `subject`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 主图（仅一张）
     ///
     /// Wire name `imageUrl`, type `string`.
-    #[serde(
-        rename = "imageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "imageUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// 价格，单位分（observed）
     ///
     /// Wire name `oldPrice`, type `long`.
-    #[serde(
-        rename = "oldPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "oldPrice", skip_serializing_if = "::std::option::Option::is_none")]
     pub old_price: ::std::option::Option<i64>,
     /// 类目 id
     ///
     /// Wire name `categoryId`, type `long`.
     #[serde(
         rename = "categoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 起批量
@@ -165,33 +128,23 @@ pub struct SimilarOffer {
     /// Wire name `quantityBegin`, type `long`.
     #[serde(
         rename = "quantityBegin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quantity_begin: ::std::option::Option<i64>,
     /// 单位
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// 商品详情页链接
     ///
     /// Wire name `detailUrl`, type `string`.
     #[serde(
         rename = "detailUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub detail_url: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SimilarOffer {}
 
 /// 分页结果（observed）
 ///
@@ -202,24 +155,14 @@ pub struct SimilarOfferPage {
     /// 结果总数
     ///
     /// Wire name `total`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// 本页商品
     ///
     /// Wire name `result`, type `array<SimilarOffer>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub result: ::std::vec::Vec<SimilarOffer>,
 }
-
-impl ::open1688_core::de::Lenient for SimilarOfferPage {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -257,7 +200,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CrossSimilarOfferSearchResponse,
         >(example) {
             panic!(

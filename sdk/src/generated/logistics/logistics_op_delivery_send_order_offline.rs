@@ -148,29 +148,19 @@ pub struct LogisticsOpDeliverySendOrderOfflineResponse {
     /// 发货明细
     ///
     /// Wire name `result`, type `SendResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<SendResult>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
@@ -178,9 +168,7 @@ pub struct LogisticsOpDeliverySendOrderOfflineResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// 扩展错误描述
@@ -188,9 +176,7 @@ pub struct LogisticsOpDeliverySendOrderOfflineResponse {
     /// Wire name `extErrorMessage`, type `string`.
     #[serde(
         rename = "extErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ext_error_message: ::std::option::Option<::std::string::String>,
 }
@@ -204,22 +190,20 @@ pub struct ExtBody {
     /// 物流公司 code（companyNo），如 SF
     ///
     /// Wire name `cpCode`, type `string`, required.
-    #[serde(rename = "cpCode", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "cpCode")]
     pub cp_code: ::std::string::String,
     /// 物流公司名称，如 顺丰
     ///
     /// Wire name `logisticsCpName`, type `string`.
     #[serde(
         rename = "logisticsCpName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_cp_name: ::std::option::Option<::std::string::String>,
     /// 运单号
     ///
     /// Wire name `mailNo`, type `string`, required.
-    #[serde(rename = "mailNo", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "mailNo")]
     pub mail_no: ::std::string::String,
 }
 
@@ -247,8 +231,6 @@ impl ExtBody {
     }
 }
 
-impl ::open1688_core::de::Lenient for ExtBody {}
-
 /// 多包裹中的一个包裹
 ///
 /// Wire type `PackageExtBody`.
@@ -258,27 +240,24 @@ pub struct PackageExtBody {
     /// 物流公司 code（OpQueryLogisticCompanyList 的 companyNo，非数字 id），如 SF
     ///
     /// Wire name `cpCode`, type `string`, required.
-    #[serde(rename = "cpCode", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "cpCode")]
     pub cp_code: ::std::string::String,
     /// 物流公司名称
     ///
     /// Wire name `logisticsCpName`, type `string`.
     #[serde(
         rename = "logisticsCpName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_cp_name: ::std::option::Option<::std::string::String>,
     /// 运单号
     ///
     /// Wire name `mailNo`, type `string`, required.
-    #[serde(rename = "mailNo", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "mailNo")]
     pub mail_no: ::std::string::String,
     /// 包裹内发货对象数量
     ///
     /// Wire name `quantity`, type `long`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub quantity: i64,
 }
 
@@ -308,8 +287,6 @@ impl PackageExtBody {
     }
 }
 
-impl ::open1688_core::de::Lenient for PackageExtBody {}
-
 /// 多包裹发货结果 (OpSendOrderResult)
 ///
 /// Wire type `PackageSendResult`.
@@ -319,61 +296,39 @@ pub struct PackageSendResult {
     /// 主单id
     ///
     /// Wire name `sourceId`, type `string`.
-    #[serde(
-        rename = "sourceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// 子单id
     ///
     /// Wire name `sourceEntryId`, type `string`.
     #[serde(
         rename = "sourceEntryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub source_entry_id: ::std::option::Option<::std::string::String>,
     /// 对应入参中的一个包裹（JSON 文本）
     ///
     /// Wire name `extBody`, type `string`.
-    #[serde(
-        rename = "extBody",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "extBody", skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_body: ::std::option::Option<::std::string::String>,
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 物流单号
     ///
     /// Wire name `logisticsId`, type `string`.
     #[serde(
         rename = "logisticsId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_id: ::std::option::Option<::std::string::String>,
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PackageSendResult {}
 
 /// 收货地址 (OpReceiveContacter)，优先级高于订单收货地址
 ///
@@ -384,139 +339,71 @@ pub struct ReceiveContacter {
     /// Wire name `provinceCode`, type `string`.
     #[serde(
         rename = "provinceCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_code: ::std::option::Option<::std::string::String>,
     /// Wire name `cityCode`, type `string`.
-    #[serde(
-        rename = "cityCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_code: ::std::option::Option<::std::string::String>,
     /// Wire name `areaCode`, type `string`.
-    #[serde(
-        rename = "areaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_code: ::std::option::Option<::std::string::String>,
     /// Wire name `townCode`, type `string`.
-    #[serde(
-        rename = "townCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_code: ::std::option::Option<::std::string::String>,
     /// 省名称（传了 code 可不传）
     ///
     /// Wire name `province`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<::std::string::String>,
     /// Wire name `city`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `area`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area: ::std::option::Option<::std::string::String>,
     /// Wire name `town`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub town: ::std::option::Option<::std::string::String>,
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 公司名称
     ///
     /// Wire name `corpName`, type `string`.
-    #[serde(
-        rename = "corpName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "corpName", skip_serializing_if = "::std::option::Option::is_none")]
     pub corp_name: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `post`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post: ::std::option::Option<::std::string::String>,
     /// 固定电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 移动电话
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 仓库
     ///
     /// Wire name `warehouse`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warehouse: ::std::option::Option<::std::string::String>,
     /// 地址编码类型，默认菜鸟标准编码
     ///
     /// Wire name `codeType`, type `string`.
-    #[serde(
-        rename = "codeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "codeType", skip_serializing_if = "::std::option::Option::is_none")]
     pub code_type: ::std::option::Option<::std::string::String>,
 }
 
@@ -690,8 +577,6 @@ impl ReceiveContacter {
     }
 }
 
-impl ::open1688_core::de::Lenient for ReceiveContacter {}
-
 /// 发货对象 (alibaba.logistics.OpSendGood)
 ///
 /// Wire type `SendGood`.
@@ -701,15 +586,12 @@ pub struct SendGood {
     /// 发货对象id，一般是订单id（文档为 String）
     ///
     /// Wire name `sourceId`, type `string`, required.
-    #[serde(rename = "sourceId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "sourceId")]
     pub source_id: ::std::string::String,
     /// 发货对象明细列表
     ///
     /// Wire name `sendGoodEntries`, type `array<SendGoodEntry>`, required.
-    #[serde(
-        rename = "sendGoodEntries",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "sendGoodEntries")]
     pub send_good_entries: ::std::vec::Vec<SendGoodEntry>,
 }
 
@@ -726,8 +608,6 @@ impl SendGood {
     }
 }
 
-impl ::open1688_core::de::Lenient for SendGood {}
-
 /// 发货明细 (OpSendGoodEntry)
 ///
 /// Wire type `SendGoodEntry`.
@@ -737,17 +617,15 @@ pub struct SendGoodEntry {
     /// 发货对象明细id，对应子订单Id
     ///
     /// Wire name `sourceEntryId`, type `string`, required.
-    #[serde(rename = "sourceEntryId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "sourceEntryId")]
     pub source_entry_id: ::std::string::String,
     /// 实发数量
     ///
     /// Wire name `amount`, type `long`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub amount: i64,
     /// 实发重量（千克）
     ///
     /// Wire name `weight`, type `double`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub weight: f64,
     /// 多包裹发货时的包裹列表（线上为 JSON 数组字符串）
     ///
@@ -755,8 +633,7 @@ pub struct SendGoodEntry {
     #[serde(
         rename = "extBody",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_body: ::std::vec::Vec<PackageExtBody>,
 }
@@ -784,8 +661,6 @@ impl SendGoodEntry {
     }
 }
 
-impl ::open1688_core::de::Lenient for SendGoodEntry {}
-
 /// 发货结果 (OpSendOrderModelResult)
 ///
 /// Wire type `SendResult`.
@@ -797,9 +672,7 @@ pub struct SendResult {
     /// Wire name `logisticsId`, type `string`.
     #[serde(
         rename = "logisticsId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_id: ::std::option::Option<::std::string::String>,
     /// 发货明细
@@ -808,8 +681,7 @@ pub struct SendResult {
     #[serde(
         rename = "sendGoods",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub send_goods: ::std::vec::Vec<SentGood>,
     /// 多包裹发货成功的包裹
@@ -818,8 +690,7 @@ pub struct SendResult {
     #[serde(
         rename = "sendSuccessList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub send_success_list: ::std::vec::Vec<PackageSendResult>,
     /// 多包裹发货失败的包裹
@@ -828,13 +699,10 @@ pub struct SendResult {
     #[serde(
         rename = "sendFailList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub send_fail_list: ::std::vec::Vec<PackageSendResult>,
 }
-
-impl ::open1688_core::de::Lenient for SendResult {}
 
 /// 已发货对象
 ///
@@ -845,12 +713,7 @@ pub struct SentGood {
     /// 订单id（文档为 String，示例为数字）
     ///
     /// Wire name `sourceId`, type `long`.
-    #[serde(
-        rename = "sourceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<i64>,
     /// 明细
     ///
@@ -858,13 +721,10 @@ pub struct SentGood {
     #[serde(
         rename = "sendGoodEntries",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub send_good_entries: ::std::vec::Vec<SentGoodEntry>,
 }
-
-impl ::open1688_core::de::Lenient for SentGood {}
 
 /// 已发货明细
 ///
@@ -877,42 +737,25 @@ pub struct SentGoodEntry {
     /// Wire name `sourceEntryId`, type `long`.
     #[serde(
         rename = "sourceEntryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub source_entry_id: ::std::option::Option<i64>,
     /// 实发数量
     ///
     /// Wire name `amount`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// 实发重量（千克）
     ///
     /// Wire name `weight`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// 包裹信息 JSON 文本
     ///
     /// Wire name `extBody`, type `string`.
-    #[serde(
-        rename = "extBody",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "extBody", skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_body: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SentGoodEntry {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -980,7 +823,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::LogisticsOpDeliverySendOrderOfflineResponse,
         >(example) {
             panic!(

@@ -38,29 +38,19 @@ pub struct LogisticsOpQueryLogisticCompanyListResponse {
     /// 物流公司列表
     ///
     /// Wire name `result`, type `array<LogisticsCompany>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub result: ::std::vec::Vec<LogisticsCompany>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误码描述
@@ -68,9 +58,7 @@ pub struct LogisticsOpQueryLogisticCompanyListResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// 扩展错误码描述
@@ -78,9 +66,7 @@ pub struct LogisticsOpQueryLogisticCompanyListResponse {
     /// Wire name `extErrorMessage`, type `string`.
     #[serde(
         rename = "extErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ext_error_message: ::std::option::Option<::std::string::String>,
 }
@@ -94,20 +80,14 @@ pub struct LogisticsCompany {
     /// 物流公司ID
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 物流公司名称
     ///
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 物流公司编号，如 YTO
@@ -115,9 +95,7 @@ pub struct LogisticsCompany {
     /// Wire name `companyNo`, type `string`.
     #[serde(
         rename = "companyNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_no: ::std::option::Option<::std::string::String>,
     /// 物流公司服务电话
@@ -125,9 +103,7 @@ pub struct LogisticsCompany {
     /// Wire name `companyPhone`, type `string`.
     #[serde(
         rename = "companyPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_phone: ::std::option::Option<::std::string::String>,
     /// 是否支持打印
@@ -135,23 +111,15 @@ pub struct LogisticsCompany {
     /// Wire name `supportPrint`, type `boolean`.
     #[serde(
         rename = "supportPrint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_print: ::std::option::Option<bool>,
     /// 全拼
     ///
     /// Wire name `spelling`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spelling: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsCompany {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -170,7 +138,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::LogisticsOpQueryLogisticCompanyListResponse,
         >(example) {
             panic!(

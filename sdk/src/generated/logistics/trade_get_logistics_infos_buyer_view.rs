@@ -70,29 +70,19 @@ pub struct TradeGetLogisticsInfosBuyerViewResponse {
     /// 物流单列表
     ///
     /// Wire name `result`, type `array<LogisticsOrder>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub result: ::std::vec::Vec<LogisticsOrder>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 500_2 订单尚未发货
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
@@ -100,9 +90,7 @@ pub struct TradeGetLogisticsInfosBuyerViewResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -118,9 +106,7 @@ pub struct LogisticsOrder {
     /// Wire name `logisticsId`, type `string`.
     #[serde(
         rename = "logisticsId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_id: ::std::option::Option<::std::string::String>,
     /// 物流单号（运单号）
@@ -128,9 +114,7 @@ pub struct LogisticsOrder {
     /// Wire name `logisticsBillNo`, type `string`.
     #[serde(
         rename = "logisticsBillNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_bill_no: ::std::option::Option<::std::string::String>,
     /// 订单号列表（逗号分隔），无子订单的等于主订单编号
@@ -138,28 +122,20 @@ pub struct LogisticsOrder {
     /// Wire name `orderEntryIds`, type `string`.
     #[serde(
         rename = "orderEntryIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_entry_ids: ::std::option::Option<::std::string::String>,
     /// 物流状态
     ///
     /// Wire name `status`, type `LogisticsStatus`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<LogisticsStatus>,
     /// 物流公司ID
     ///
     /// Wire name `logisticsCompanyId`, type `string`.
     #[serde(
         rename = "logisticsCompanyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company_id: ::std::option::Option<::std::string::String>,
     /// 物流公司名称
@@ -167,9 +143,7 @@ pub struct LogisticsOrder {
     /// Wire name `logisticsCompanyName`, type `string`.
     #[serde(
         rename = "logisticsCompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company_name: ::std::option::Option<::std::string::String>,
     /// 物流公司编号
@@ -177,26 +151,18 @@ pub struct LogisticsOrder {
     /// Wire name `logisticsCompanyNo`, type `string`.
     #[serde(
         rename = "logisticsCompanyNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company_no: ::std::option::Option<::std::string::String>,
     /// 备注
     ///
     /// Wire name `remarks`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remarks: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceFeature`, type `string`.
     #[serde(
         rename = "serviceFeature",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_feature: ::std::option::Option<::std::string::String>,
     /// 系统发货时间（文档未给格式，按字符串保留）
@@ -204,9 +170,7 @@ pub struct LogisticsOrder {
     /// Wire name `gmtSystemSend`, type `string`.
     #[serde(
         rename = "gmtSystemSend",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_system_send: ::std::option::Option<::std::string::String>,
     /// 商品信息
@@ -215,27 +179,18 @@ pub struct LogisticsOrder {
     #[serde(
         rename = "sendGoods",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub send_goods: ::std::vec::Vec<LogisticsSendGood>,
     /// 收件人信息
     ///
     /// Wire name `receiver`, type `LogisticsReceiver`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receiver: ::std::option::Option<LogisticsReceiver>,
     /// 发件人信息
     ///
     /// Wire name `sender`, type `LogisticsSender`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<LogisticsSender>,
     /// 物流订单跟商品关系
     ///
@@ -243,8 +198,7 @@ pub struct LogisticsOrder {
     #[serde(
         rename = "logisticsOrderGoods",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub logistics_order_goods: ::std::vec::Vec<LogisticsOrderSendGood>,
     /// 物流和订单关联
@@ -253,13 +207,10 @@ pub struct LogisticsOrder {
     #[serde(
         rename = "logisticsOrderSendGood",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub logistics_order_send_good: ::std::vec::Vec<LogisticsOrderSendGood>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsOrder {}
 
 /// 物流单与订单商品的关联
 ///
@@ -272,9 +223,7 @@ pub struct LogisticsOrderSendGood {
     /// Wire name `logisticsId`, type `string`.
     #[serde(
         rename = "logisticsId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_id: ::std::option::Option<::std::string::String>,
     /// 交易主订单号
@@ -282,9 +231,7 @@ pub struct LogisticsOrderSendGood {
     /// Wire name `tradeOrderId`, type `long`.
     #[serde(
         rename = "tradeOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_order_id: ::std::option::Option<i64>,
     /// 交易子订单号
@@ -292,51 +239,33 @@ pub struct LogisticsOrderSendGood {
     /// Wire name `tradeOrderItemId`, type `long`.
     #[serde(
         rename = "tradeOrderItemId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_order_item_id: ::std::option::Option<i64>,
     /// sku 描述，如 颜色: 黑色; 尺码: M;
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// 数量
     ///
     /// Wire name `quantity`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<f64>,
     /// 单位
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// 商品名称
     ///
     /// Wire name `productName`, type `string`.
     #[serde(
         rename = "productName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_name: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsOrderSendGood {}
 
 /// 收件人
 ///
@@ -347,50 +276,36 @@ pub struct LogisticsReceiver {
     /// Wire name `receiverName`, type `string`.
     #[serde(
         rename = "receiverName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_name: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverPhone`, type `string`.
     #[serde(
         rename = "receiverPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverMobile`, type `string`.
     #[serde(
         rename = "receiverMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_mobile: ::std::option::Option<::std::string::String>,
     /// 加密标识，示例为 CN
     ///
     /// Wire name `encrypt`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypt: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverProvinceCode`, type `string`.
     #[serde(
         rename = "receiverProvinceCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_province_code: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverCityCode`, type `string`.
     #[serde(
         rename = "receiverCityCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_city_code: ::std::option::Option<::std::string::String>,
     /// 区县编码（go1688 拼作 receiverCountryCode；文档与示例为 receiverCountyCode）
@@ -398,25 +313,19 @@ pub struct LogisticsReceiver {
     /// Wire name `receiverCountyCode`, type `string`.
     #[serde(
         rename = "receiverCountyCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_county_code: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverProvince`, type `string`.
     #[serde(
         rename = "receiverProvince",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_province: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverCity`, type `string`.
     #[serde(
         rename = "receiverCity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_city: ::std::option::Option<::std::string::String>,
     /// 区县
@@ -424,22 +333,16 @@ pub struct LogisticsReceiver {
     /// Wire name `receiverCounty`, type `string`.
     #[serde(
         rename = "receiverCounty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_county: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverAddress`, type `string`.
     #[serde(
         rename = "receiverAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_address: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsReceiver {}
 
 /// 所发货物
 ///
@@ -450,34 +353,19 @@ pub struct LogisticsSendGood {
     /// 商品名
     ///
     /// Wire name `goodName`, type `string`.
-    #[serde(
-        rename = "goodName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "goodName", skip_serializing_if = "::std::option::Option::is_none")]
     pub good_name: ::std::option::Option<::std::string::String>,
     /// 商品数量（文档写 String，示例为数字；数值类型宽松解码两者皆可）
     ///
     /// Wire name `quantity`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<f64>,
     /// 商品单位
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsSendGood {}
 
 /// 发件人
 ///
@@ -488,93 +376,67 @@ pub struct LogisticsSender {
     /// Wire name `senderName`, type `string`.
     #[serde(
         rename = "senderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_name: ::std::option::Option<::std::string::String>,
     /// Wire name `senderPhone`, type `string`.
     #[serde(
         rename = "senderPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `senderMobile`, type `string`.
     #[serde(
         rename = "senderMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `encrypt`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypt: ::std::option::Option<::std::string::String>,
     /// Wire name `senderProvinceCode`, type `string`.
     #[serde(
         rename = "senderProvinceCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_province_code: ::std::option::Option<::std::string::String>,
     /// Wire name `senderCityCode`, type `string`.
     #[serde(
         rename = "senderCityCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_city_code: ::std::option::Option<::std::string::String>,
     /// Wire name `senderCountyCode`, type `string`.
     #[serde(
         rename = "senderCountyCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_county_code: ::std::option::Option<::std::string::String>,
     /// Wire name `senderProvince`, type `string`.
     #[serde(
         rename = "senderProvince",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_province: ::std::option::Option<::std::string::String>,
     /// Wire name `senderCity`, type `string`.
     #[serde(
         rename = "senderCity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_city: ::std::option::Option<::std::string::String>,
     /// Wire name `senderCounty`, type `string`.
     #[serde(
         rename = "senderCounty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_county: ::std::option::Option<::std::string::String>,
     /// Wire name `senderAddress`, type `string`.
     #[serde(
         rename = "senderAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sender_address: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsSender {}
 
 ::open1688_core::string_enum! {
     /// 物流状态：WAITACCEPT 未受理, CANCEL 已撤销, ACCEPT 已受理, TRANSPORT 运输中, NOGET 揽件失败, SIGN 已签收, UNSIGN 签收异常
@@ -646,7 +508,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetLogisticsInfosBuyerViewResponse,
         >(example) {
             panic!(

@@ -73,8 +73,7 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
     #[serde(
         rename = "logisticsTrace",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub logistics_trace: ::std::vec::Vec<LogisticsTrace>,
     /// 跨境海外轨迹
@@ -83,27 +82,20 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
     #[serde(
         rename = "crossPackageFulfillmentDTO",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub cross_package_fulfillment_dto: ::std::vec::Vec<CrossPackageFulfillment>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
@@ -111,9 +103,7 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -129,20 +119,13 @@ pub struct CrossPackageFulfillment {
     /// Wire name `crossMailNo`, type `string`.
     #[serde(
         rename = "crossMailNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cross_mail_no: ::std::option::Option<::std::string::String>,
     /// 订单 id
     ///
     /// Wire name `orderId`, type `string`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// 轨迹节点列表
     ///
@@ -150,13 +133,10 @@ pub struct CrossPackageFulfillment {
     #[serde(
         rename = "crossPackageTraceDTOList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub cross_package_trace_dto_list: ::std::vec::Vec<CrossPackageTrace>,
 }
-
-impl ::open1688_core::de::Lenient for CrossPackageFulfillment {}
 
 /// 跨境轨迹节点 (CrossPackageTraceDTO)
 ///
@@ -167,9 +147,7 @@ pub struct CrossPackageTrace {
     /// Wire name `buyerUserId`, type `string`.
     #[serde(
         rename = "buyerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_user_id: ::std::option::Option<::std::string::String>,
     /// 物流公司 CODE
@@ -177,49 +155,34 @@ pub struct CrossPackageTrace {
     /// Wire name `carrierPartnerCode`, type `string`.
     #[serde(
         rename = "carrierPartnerCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub carrier_partner_code: ::std::option::Option<::std::string::String>,
     /// Wire name `outTraceNodeCode`, type `string`.
     #[serde(
         rename = "outTraceNodeCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_trace_node_code: ::std::option::Option<::std::string::String>,
     /// Wire name `opCode`, type `string`.
-    #[serde(
-        rename = "opCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "opCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub op_code: ::std::option::Option<::std::string::String>,
     /// Wire name `nodeActionTime`, type `string`.
     #[serde(
         rename = "nodeActionTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub node_action_time: ::std::option::Option<::std::string::String>,
     /// Wire name `nodeDetail`, type `string`.
     #[serde(
         rename = "nodeDetail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub node_detail: ::std::option::Option<::std::string::String>,
     /// Wire name `stageType`, type `string`.
     #[serde(
         rename = "stageType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stage_type: ::std::option::Option<::std::string::String>,
     /// 轨迹节点
@@ -227,9 +190,7 @@ pub struct CrossPackageTrace {
     /// Wire name `traceNode`, type `TraceNode`.
     #[serde(
         rename = "traceNode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_node: ::std::option::Option<TraceNode>,
     /// 异常节点
@@ -237,14 +198,10 @@ pub struct CrossPackageTrace {
     /// Wire name `traceException`, type `TraceException`.
     #[serde(
         rename = "traceException",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_exception: ::std::option::Option<TraceException>,
 }
-
-impl ::open1688_core::de::Lenient for CrossPackageTrace {}
 
 /// 物流跟踪步骤
 ///
@@ -257,23 +214,15 @@ pub struct LogisticsStep {
     /// Wire name `acceptTime`, type `string`.
     #[serde(
         rename = "acceptTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub accept_time: ::std::option::Option<::std::string::String>,
     /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
     ///
     /// Wire name `remark`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsStep {}
 
 /// 物流跟踪信息
 ///
@@ -286,29 +235,20 @@ pub struct LogisticsTrace {
     /// Wire name `logisticsId`, type `string`.
     #[serde(
         rename = "logisticsId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_id: ::std::option::Option<::std::string::String>,
     /// 订单号
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 运单号
     ///
     /// Wire name `logisticsBillNo`, type `string`.
     #[serde(
         rename = "logisticsBillNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_bill_no: ::std::option::Option<::std::string::String>,
     /// 物流跟踪步骤
@@ -317,13 +257,10 @@ pub struct LogisticsTrace {
     #[serde(
         rename = "logisticsSteps",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub logistics_steps: ::std::vec::Vec<LogisticsStep>,
 }
-
-impl ::open1688_core::de::Lenient for LogisticsTrace {}
 
 /// 异常节点
 ///
@@ -336,9 +273,7 @@ pub struct TraceException {
     /// Wire name `exceptionCode`, type `string`.
     #[serde(
         rename = "exceptionCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub exception_code: ::std::option::Option<::std::string::String>,
     /// 异常节点
@@ -346,9 +281,7 @@ pub struct TraceException {
     /// Wire name `traceNodeCode`, type `string`.
     #[serde(
         rename = "traceNodeCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_node_code: ::std::option::Option<::std::string::String>,
     /// 异常描述
@@ -356,14 +289,10 @@ pub struct TraceException {
     /// Wire name `exceptionDesc`, type `string`.
     #[serde(
         rename = "exceptionDesc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub exception_desc: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TraceException {}
 
 /// 轨迹节点
 ///
@@ -376,9 +305,7 @@ pub struct TraceNode {
     /// Wire name `traceNodeName`, type `string`.
     #[serde(
         rename = "traceNodeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_node_name: ::std::option::Option<::std::string::String>,
     /// 节点编码
@@ -386,14 +313,10 @@ pub struct TraceNode {
     /// Wire name `traceNodeCode`, type `string`.
     #[serde(
         rename = "traceNodeCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trace_node_code: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TraceNode {}
 
 ::open1688_core::string_enum! {
     /// 站点：1688 或 alibaba（国际站）
@@ -443,7 +366,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetLogisticsTraceInfoBuyerViewResponse,
         >(example) {
             panic!(

@@ -57,9 +57,7 @@ pub struct PushMessageConfirmResponse {
     /// Wire name `isSuccess`, type `boolean`.
     #[serde(
         rename = "isSuccess",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_success: ::std::option::Option<bool>,
 }
@@ -86,7 +84,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::PushMessageConfirmResponse,
         >(example) {
             panic!(

@@ -128,9 +128,7 @@ pub struct PushQueryMessageListResponse {
     /// Wire name `pushMessagePage`, type `PushMessagePage`.
     #[serde(
         rename = "pushMessagePage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub push_message_page: ::std::option::Option<PushMessagePage>,
 }
@@ -144,59 +142,34 @@ pub struct PushMessage {
     /// 消息唯一id（用于去重与确认）
     ///
     /// Wire name `msgId`, type `long`.
-    #[serde(
-        rename = "msgId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "msgId", skip_serializing_if = "::std::option::Option::is_none")]
     pub msg_id: ::std::option::Option<i64>,
     /// 消息类型，如 ORDER_BUYER_VIEW_ORDER_PAY
     ///
     /// Wire name `type`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// 消息关联的用户 memberId
     ///
     /// Wire name `userInfo`, type `string`.
-    #[serde(
-        rename = "userInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "userInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_info: ::std::option::Option<::std::string::String>,
     /// 消息内容（随消息类型而变，如订单消息含 orderId、currentStatus、msgSendTime、buyerMemberId、sellerMemberId）
     ///
     /// Wire name `data`, type `json`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// 消息创建时间戳（毫秒，数字）
     ///
     /// Wire name `gmtBorn`, type `date`.
-    #[serde(
-        rename = "gmtBorn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "gmtBorn", skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_born: ::std::option::Option<::open1688_core::Date>,
     /// 消息分组，如 ORDER
     ///
     /// Wire name `topicGroup`, type `string`.
     #[serde(
         rename = "topicGroup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topic_group: ::std::option::Option<::std::string::String>,
     /// 消息主题名
@@ -204,34 +177,20 @@ pub struct PushMessage {
     /// Wire name `topicName`, type `string`.
     #[serde(
         rename = "topicName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topic_name: ::std::option::Option<::std::string::String>,
     /// appKey
     ///
     /// Wire name `appKey`, type `string`.
-    #[serde(
-        rename = "appKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "appKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub app_key: ::std::option::Option<::std::string::String>,
     /// 业务键
     ///
     /// Wire name `bizKey`, type `string`.
-    #[serde(
-        rename = "bizKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "bizKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_key: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PushMessage {}
 
 /// 消息分页
 ///
@@ -242,25 +201,17 @@ pub struct PushMessagePage {
     /// 本页消息
     ///
     /// Wire name `datas`, type `array<PushMessage>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub datas: ::std::vec::Vec<PushMessage>,
     /// 消息总数
     ///
     /// Wire name `totalCount`, type `int`.
     #[serde(
         rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-
-impl ::open1688_core::de::Lenient for PushMessagePage {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -316,7 +267,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::PushQueryMessageListResponse,
         >(example) {
             panic!(

@@ -70,11 +70,7 @@ pub struct CategoryAttributeGetResponse {
     /// 类目属性信息
     ///
     /// Wire name `attributes`, type `array<AttributeInfo>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub attributes: ::std::vec::Vec<AttributeInfo>,
     /// （废弃）类目属性级联关系，仅 1688 返回
     ///
@@ -82,8 +78,7 @@ pub struct CategoryAttributeGetResponse {
     #[serde(
         rename = "levelAttrRelList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub level_attr_rel_list: ::std::vec::Vec<PostLevelAttrRel>,
     /// 级联信息（对象或其 JSON 字符串）
@@ -91,39 +86,26 @@ pub struct CategoryAttributeGetResponse {
     /// Wire name `attributeLevelMapStr`, type `json`.
     #[serde(
         rename = "attributeLevelMapStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_level_map_str: ::std::option::Option<::serde_json::Value>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 500_2
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -136,58 +118,34 @@ pub struct AttributeInfo {
     /// 属性id
     ///
     /// Wire name `attrID`, type `long`.
-    #[serde(
-        rename = "attrID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "attrID", skip_serializing_if = "::std::option::Option::is_none")]
     pub attr_id: ::std::option::Option<i64>,
     /// 名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 英文名称（1688 无）
     ///
     /// Wire name `enName`, type `string`.
-    #[serde(
-        rename = "enName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "enName", skip_serializing_if = "::std::option::Option::is_none")]
     pub en_name: ::std::option::Option<::std::string::String>,
     /// 是否必填属性
     ///
     /// Wire name `required`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// 该属性的单位
     ///
     /// Wire name `units`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub units: ::std::vec::Vec<::std::string::String>,
     /// 能否当成 SKU 属性
     ///
     /// Wire name `isSKUAttribute`, type `boolean`.
     #[serde(
         rename = "isSKUAttribute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_sku_attribute: ::std::option::Option<bool>,
     /// 可选的属性值
@@ -196,8 +154,7 @@ pub struct AttributeInfo {
     #[serde(
         rename = "attrValues",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub attr_values: ::std::vec::Vec<AttributeValueInfo>,
     /// 输入类型：-1 数字输入框, 0 文本输入框, 1 下拉框, 2 多选框, 3 单选框, 4 下拉框列表, 5 日期
@@ -205,9 +162,7 @@ pub struct AttributeInfo {
     /// Wire name `inputType`, type `string`.
     #[serde(
         rename = "inputType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub input_type: ::std::option::Option<::std::string::String>,
     /// SKU 属性是否支持自定义值名称（1688 不返回）
@@ -215,9 +170,7 @@ pub struct AttributeInfo {
     /// Wire name `isSupportCustomizeValue`, type `boolean`.
     #[serde(
         rename = "isSupportCustomizeValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_support_customize_value: ::std::option::Option<bool>,
     /// SKU 属性是否支持自定义图片（1688 不返回）
@@ -225,9 +178,7 @@ pub struct AttributeInfo {
     /// Wire name `isSupportCustomizeImage`, type `boolean`.
     #[serde(
         rename = "isSupportCustomizeImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_support_customize_image: ::std::option::Option<bool>,
     /// 父属性ID，空或 0 表示一级属性
@@ -235,9 +186,7 @@ pub struct AttributeInfo {
     /// Wire name `parentAttrID`, type `string`.
     #[serde(
         rename = "parentAttrID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub parent_attr_id: ::std::option::Option<::std::string::String>,
     /// 父属性值ID
@@ -245,28 +194,20 @@ pub struct AttributeInfo {
     /// Wire name `parentAttrValueID`, type `string`.
     #[serde(
         rename = "parentAttrValueID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub parent_attr_value_id: ::std::option::Option<::std::string::String>,
     /// 0 产品属性, 3 交易属性, 5 spu 匹配属性（示例中为 "0;"）
     ///
     /// Wire name `aspect`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aspect: ::std::option::Option<::std::string::String>,
     /// int 数字, string 字符串, enum 枚举
     ///
     /// Wire name `fieldType`, type `string`.
     #[serde(
         rename = "fieldType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub field_type: ::std::option::Option<::std::string::String>,
     /// 是否图片属性
@@ -274,9 +215,7 @@ pub struct AttributeInfo {
     /// Wire name `isSpecPicAttr`, type `boolean`.
     #[serde(
         rename = "isSpecPicAttr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_spec_pic_attr: ::std::option::Option<bool>,
     /// 是否为一级属性
@@ -284,43 +223,28 @@ pub struct AttributeInfo {
     /// Wire name `firstLevel`, type `boolean`.
     #[serde(
         rename = "firstLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub first_level: ::std::option::Option<bool>,
     /// 0 产品属性, 1 规格属性, 2 规格扩展属性
     ///
     /// Wire name `attrType`, type `string`.
-    #[serde(
-        rename = "attrType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
     pub attr_type: ::std::option::Option<::std::string::String>,
     /// 排序
     ///
     /// Wire name `sort`, type `int`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<i32>,
     /// 是否推荐属性
     ///
     /// Wire name `recommendAttr`, type `boolean`.
     #[serde(
         rename = "recommendAttr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub recommend_attr: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for AttributeInfo {}
 
 /// 属性值
 ///
@@ -333,29 +257,18 @@ pub struct AttributeValueInfo {
     /// Wire name `attrValueID`, type `long`.
     #[serde(
         rename = "attrValueID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attr_value_id: ::std::option::Option<i64>,
     /// 名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 英文名称
     ///
     /// Wire name `enName`, type `string`.
-    #[serde(
-        rename = "enName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "enName", skip_serializing_if = "::std::option::Option::is_none")]
     pub en_name: ::std::option::Option<::std::string::String>,
     /// 该属性值的子属性 id
     ///
@@ -363,23 +276,15 @@ pub struct AttributeValueInfo {
     #[serde(
         rename = "childAttrs",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub child_attrs: ::std::vec::Vec<i64>,
     /// 是否 SKU 属性值
     ///
     /// Wire name `isSKU`, type `boolean`.
-    #[serde(
-        rename = "isSKU",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isSKU", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_sku: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for AttributeValueInfo {}
 
 /// （废弃）属性级联关系
 ///
@@ -390,11 +295,7 @@ pub struct PostLevelAttrRel {
     /// 属性id
     ///
     /// Wire name `fid`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fid: ::std::option::Option<i64>,
     /// 子关联属性
     ///
@@ -402,23 +303,15 @@ pub struct PostLevelAttrRel {
     #[serde(
         rename = "subFids",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sub_fids: ::std::vec::Vec<i64>,
     /// 0/空 现货属性层级，1 加工属性层级
     ///
     /// Wire name `attrType`, type `int`.
-    #[serde(
-        rename = "attrType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
     pub attr_type: ::std::option::Option<i32>,
 }
-
-impl ::open1688_core::de::Lenient for PostLevelAttrRel {}
 
 ::open1688_core::string_enum! {
     /// 站点
@@ -468,7 +361,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CategoryAttributeGetResponse,
         >(example) {
             panic!(

@@ -46,12 +46,7 @@ pub struct CategoryGetResponse {
     /// 是否成功（字段名原样拼错；值为字符串）
     ///
     /// Wire name `succes`, type `boolean`.
-    #[serde(
-        rename = "succes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "succes", skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 类目列表（通常只有被查询的一个类目，子类目在 childCategorys 中）
     ///
@@ -59,8 +54,7 @@ pub struct CategoryGetResponse {
     #[serde(
         rename = "categoryInfo",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub category_info: ::std::vec::Vec<CategoryInfo>,
     /// 错误码
@@ -68,20 +62,13 @@ pub struct CategoryGetResponse {
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -96,38 +83,23 @@ pub struct CategoryInfo {
     /// Wire name `categoryID`, type `long`.
     #[serde(
         rename = "categoryID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 类目名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 类目层级（1688 无此内容）
     ///
     /// Wire name `level`, type `int`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i32>,
     /// 是否叶子类目（只有叶子类目才能发布商品）
     ///
     /// Wire name `isLeaf`, type `boolean`.
-    #[serde(
-        rename = "isLeaf",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isLeaf", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_leaf: ::std::option::Option<bool>,
     /// 父类目ID数组，1688 只返回一个父 id
     ///
@@ -135,8 +107,7 @@ pub struct CategoryInfo {
     #[serde(
         rename = "parentIDs",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub parent_ids: ::std::vec::Vec<i64>,
     /// 子类目ID数组（1688 无此内容）
@@ -145,8 +116,7 @@ pub struct CategoryInfo {
     #[serde(
         rename = "childIDs",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub child_ids: ::std::vec::Vec<i64>,
     /// 子类目信息（字段名拼写如此）
@@ -155,13 +125,10 @@ pub struct CategoryInfo {
     #[serde(
         rename = "childCategorys",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub child_categorys: ::std::vec::Vec<ChildCategoryInfo>,
 }
-
-impl ::open1688_core::de::Lenient for CategoryInfo {}
 
 /// 子类目
 ///
@@ -172,34 +139,22 @@ pub struct ChildCategoryInfo {
     /// 子类目ID
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 子类目名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 类目类型（部分返回中出现）
     ///
     /// Wire name `categoryType`, type `string`.
     #[serde(
         rename = "categoryType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ChildCategoryInfo {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -225,7 +180,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::CategoryGetResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::CategoryGetResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/com.alibaba.product/alibaba.category.get-1.json does not decode into CategoryGetResponse"

@@ -46,20 +46,12 @@ pub struct ProductFollowResponse {
     /// 0 表示成功
     ///
     /// Wire name `code`, type `int`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i32>,
     /// 结果描述
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -85,7 +77,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::ProductFollowResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::ProductFollowResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/com.alibaba.product/alibaba.product.follow-1.json does not decode into ProductFollowResponse"

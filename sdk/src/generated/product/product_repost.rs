@@ -61,20 +61,14 @@ pub struct ProductRepostResponse {
     /// 操作结果
     ///
     /// Wire name `result`, type `array<ProductOperateResult>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub result: ::std::vec::Vec<ProductOperateResult>,
     /// 错误 code
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 详细的错误信息，可能有多条
@@ -82,9 +76,7 @@ pub struct ProductRepostResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// 单条错误 code
@@ -92,9 +84,7 @@ pub struct ProductRepostResponse {
     /// Wire name `subErrorCode`, type `string`.
     #[serde(
         rename = "subErrorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_error_code: ::std::option::Option<::std::string::String>,
     /// 单条错误信息，可用于前台展示
@@ -102,9 +92,7 @@ pub struct ProductRepostResponse {
     /// Wire name `subErrorMessage`, type `string`.
     #[serde(
         rename = "subErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_error_message: ::std::option::Option<::std::string::String>,
 }
@@ -120,41 +108,25 @@ pub struct ProductOperateResult {
     /// Wire name `productId`, type `long`.
     #[serde(
         rename = "productId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_id: ::std::option::Option<i64>,
     /// 是否成功
     ///
     /// Wire name `result`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 描述
     ///
     /// Wire name `desc`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductOperateResult {}
 
 ::open1688_core::string_enum! {
     /// 站点
@@ -198,7 +170,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::ProductRepostResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::ProductRepostResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/com.alibaba.product/alibaba.product.repost-1.json does not decode into ProductRepostResponse"

@@ -53,9 +53,7 @@ pub struct ProductSimpleGetResponse {
     /// Wire name `productInfo`, type `ProductInfo`.
     #[serde(
         rename = "productInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_info: ::std::option::Option<ProductInfo>,
     /// 产品业务的支持信息，support 为 false 说明不支持
@@ -64,19 +62,13 @@ pub struct ProductSimpleGetResponse {
     #[serde(
         rename = "bizGroupInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
     /// 错误信息
     ///
     /// Wire name `errMsg`, type `string`.
-    #[serde(
-        rename = "errMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub err_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -89,33 +81,19 @@ pub struct BizGroupInfo {
     /// 是否支持
     ///
     /// Wire name `support`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub support: ::std::option::Option<bool>,
     /// 业务编码，如 isConsignMarketOffer（代销商品）
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 业务描述
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for BizGroupInfo {}
 
 /// 区间价格
 ///
@@ -128,9 +106,7 @@ pub struct PriceRange {
     /// Wire name `startQuantity`, type `long`.
     #[serde(
         rename = "startQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_quantity: ::std::option::Option<i64>,
     /// 该区间单价（元）
@@ -144,8 +120,6 @@ pub struct PriceRange {
     pub price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for PriceRange {}
-
 /// 商品属性
 ///
 /// Wire type `ProductAttribute`.
@@ -157,9 +131,7 @@ pub struct ProductAttribute {
     /// Wire name `attributeID`, type `long`.
     #[serde(
         rename = "attributeID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_id: ::std::option::Option<i64>,
     /// 属性名称
@@ -167,43 +139,25 @@ pub struct ProductAttribute {
     /// Wire name `attributeName`, type `string`.
     #[serde(
         rename = "attributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// 属性值ID
     ///
     /// Wire name `valueID`, type `long`.
-    #[serde(
-        rename = "valueID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "valueID", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_id: ::std::option::Option<i64>,
     /// 属性值
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// 是否为自定义属性
     ///
     /// Wire name `isCustom`, type `boolean`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isCustom", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_custom: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for ProductAttribute {}
 
 /// 扩展信息键值对
 ///
@@ -212,22 +166,12 @@ impl ::open1688_core::de::Lenient for ProductAttribute {}
 #[non_exhaustive]
 pub struct ProductExtendInfo {
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductExtendInfo {}
 
 /// 商品图片
 ///
@@ -238,20 +182,14 @@ pub struct ProductImageInfo {
     /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
     ///
     /// Wire name `images`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub images: ::std::vec::Vec<::std::string::String>,
     /// 是否打水印
     ///
     /// Wire name `isWatermark`, type `boolean`.
     #[serde(
         rename = "isWatermark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_watermark: ::std::option::Option<bool>,
     /// 是否打水印边框
@@ -259,9 +197,7 @@ pub struct ProductImageInfo {
     /// Wire name `isWatermarkFrame`, type `boolean`.
     #[serde(
         rename = "isWatermarkFrame",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_watermark_frame: ::std::option::Option<bool>,
     /// 水印位置
@@ -269,14 +205,10 @@ pub struct ProductImageInfo {
     /// Wire name `watermarkPosition`, type `string`.
     #[serde(
         rename = "watermarkPosition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub watermark_position: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductImageInfo {}
 
 /// 商品详细信息 (AlibabaProductProductInfo)
 ///
@@ -289,9 +221,7 @@ pub struct ProductInfo {
     /// Wire name `productID`, type `long`.
     #[serde(
         rename = "productID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_id: ::std::option::Option<i64>,
     /// 商品类型：wholesale 在线批发，sourcing 询盘；1688 缺省 wholesale
@@ -299,9 +229,7 @@ pub struct ProductInfo {
     /// Wire name `productType`, type `string`.
     #[serde(
         rename = "productType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_type: ::std::option::Option<::std::string::String>,
     /// 类目ID
@@ -309,9 +237,7 @@ pub struct ProductInfo {
     /// Wire name `categoryID`, type `long`.
     #[serde(
         rename = "categoryID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_id: ::std::option::Option<i64>,
     /// 类目名
@@ -319,19 +245,13 @@ pub struct ProductInfo {
     /// Wire name `categoryName`, type `string`.
     #[serde(
         rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub category_name: ::std::option::Option<::std::string::String>,
     /// 商品属性和属性值
     ///
     /// Wire name `attributes`, type `array<ProductAttribute>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub attributes: ::std::vec::Vec<ProductAttribute>,
     /// 分组ID列表
     ///
@@ -339,84 +259,54 @@ pub struct ProductInfo {
     #[serde(
         rename = "groupID",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub group_id: ::std::vec::Vec<i64>,
     /// 商品状态：published 上网, member expired, auto expired, expired, member deleted, modified, new, deleted, TBD, approved, auditing, untread
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 商品标题，最多128个字符
     ///
     /// Wire name `subject`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 商品详情描述（HTML）
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// 语种，1688 为 CHINESE
     ///
     /// Wire name `language`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// 信息有效期（天）
     ///
     /// Wire name `periodOfValidity`, type `int`.
     #[serde(
         rename = "periodOfValidity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub period_of_validity: ::std::option::Option<i32>,
     /// 业务类型：1 商品，2 加工，3 代理，4 合作，5 商务服务
     ///
     /// Wire name `bizType`, type `int`.
-    #[serde(
-        rename = "bizType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_type: ::std::option::Option<i32>,
     /// 是否图片私密信息
     ///
     /// Wire name `pictureAuth`, type `boolean`.
     #[serde(
         rename = "pictureAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub picture_auth: ::std::option::Option<bool>,
     /// 商品主图
     ///
     /// Wire name `image`, type `ProductImageInfo`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<ProductImageInfo>,
     /// SKU 信息
     ///
@@ -424,28 +314,20 @@ pub struct ProductInfo {
     #[serde(
         rename = "skuInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_infos: ::std::vec::Vec<ProductSkuInfo>,
     /// 销售信息
     ///
     /// Wire name `saleInfo`, type `ProductSaleInfo`.
-    #[serde(
-        rename = "saleInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "saleInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub sale_info: ::std::option::Option<ProductSaleInfo>,
     /// 物流信息
     ///
     /// Wire name `shippingInfo`, type `ProductShippingInfo`.
     #[serde(
         rename = "shippingInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipping_info: ::std::option::Option<ProductShippingInfo>,
     /// 扩展信息
@@ -454,8 +336,7 @@ pub struct ProductInfo {
     #[serde(
         rename = "extendInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub extend_infos: ::std::vec::Vec<ProductExtendInfo>,
     /// 供应商用户ID（SDK 声明为 String，值为数字）
@@ -463,9 +344,7 @@ pub struct ProductInfo {
     /// Wire name `supplierUserId`, type `long`.
     #[serde(
         rename = "supplierUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub supplier_user_id: ::std::option::Option<i64>,
     /// 质量星级 0-5
@@ -473,9 +352,7 @@ pub struct ProductInfo {
     /// Wire name `qualityLevel`, type `int`.
     #[serde(
         rename = "qualityLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quality_level: ::std::option::Option<i32>,
     /// 供应商 loginId
@@ -483,9 +360,7 @@ pub struct ProductInfo {
     /// Wire name `supplierLoginId`, type `string`.
     #[serde(
         rename = "supplierLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub supplier_login_id: ::std::option::Option<::std::string::String>,
     /// 卖家旺旺ID
@@ -493,9 +368,7 @@ pub struct ProductInfo {
     /// Wire name `sellerLoginId`, type `string`.
     #[serde(
         rename = "sellerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_login_id: ::std::option::Option<::std::string::String>,
     /// 主图视频播放地址（字段名拼写如此）
@@ -503,9 +376,7 @@ pub struct ProductInfo {
     /// Wire name `mainVedio`, type `string`.
     #[serde(
         rename = "mainVedio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub main_vedio: ::std::option::Option<::std::string::String>,
     /// 详情视频（字段名拼写如此）
@@ -513,9 +384,7 @@ pub struct ProductInfo {
     /// Wire name `detailVedio`, type `string`.
     #[serde(
         rename = "detailVedio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub detail_vedio: ::std::option::Option<::std::string::String>,
     /// 商品货号
@@ -523,9 +392,7 @@ pub struct ProductInfo {
     /// Wire name `productCargoNumber`, type `string`.
     #[serde(
         rename = "productCargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_cargo_number: ::std::option::Option<::std::string::String>,
     /// 是否海外代发
@@ -533,9 +400,7 @@ pub struct ProductInfo {
     /// Wire name `crossBorderOffer`, type `boolean`.
     #[serde(
         rename = "crossBorderOffer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cross_border_offer: ::std::option::Option<bool>,
     /// 参考价格，价格区间文本如 "12.50~15.00"，可能为空
@@ -543,9 +408,7 @@ pub struct ProductInfo {
     /// Wire name `referencePrice`, type `string`.
     #[serde(
         rename = "referencePrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reference_price: ::std::option::Option<::std::string::String>,
     /// 成交量（SDK 声明为 String，值为数字）
@@ -553,9 +416,7 @@ pub struct ProductInfo {
     /// Wire name `bookedCount`, type `long`.
     #[serde(
         rename = "bookedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub booked_count: ::std::option::Option<i64>,
     /// 产品线
@@ -563,9 +424,7 @@ pub struct ProductInfo {
     /// Wire name `productLine`, type `string`.
     #[serde(
         rename = "productLine",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_line: ::std::option::Option<::std::string::String>,
     /// 产品业务的支持信息，support 为 false 说明不支持
@@ -574,8 +433,7 @@ pub struct ProductInfo {
     #[serde(
         rename = "bizGroupInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
     /// 商品算法智能改写信息（优化后的标题和图片；未改写则返回原标题和原图片）
@@ -583,9 +441,7 @@ pub struct ProductInfo {
     /// Wire name `intelligentInfo`, type `ProductIntelligentInfo`.
     #[serde(
         rename = "intelligentInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub intelligent_info: ::std::option::Option<ProductIntelligentInfo>,
     /// 是否支持七天无理由退货
@@ -593,9 +449,7 @@ pub struct ProductInfo {
     /// Wire name `sevenDaysRefunds`, type `boolean`.
     #[serde(
         rename = "sevenDaysRefunds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seven_days_refunds: ::std::option::Option<bool>,
     /// 预售开售时间
@@ -603,9 +457,7 @@ pub struct ProductInfo {
     /// Wire name `sellStartTime`, type `date`.
     #[serde(
         rename = "sellStartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sell_start_time: ::std::option::Option<::open1688_core::Date>,
     /// 创建时间
@@ -613,9 +465,7 @@ pub struct ProductInfo {
     /// Wire name `createTime`, type `date`.
     #[serde(
         rename = "createTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<::open1688_core::Date>,
     /// 最后操作时间
@@ -623,9 +473,7 @@ pub struct ProductInfo {
     /// Wire name `lastUpdateTime`, type `date`.
     #[serde(
         rename = "lastUpdateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_update_time: ::std::option::Option<::open1688_core::Date>,
     /// 修改时间
@@ -633,9 +481,7 @@ pub struct ProductInfo {
     /// Wire name `modifyTime`, type `date`.
     #[serde(
         rename = "modifyTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub modify_time: ::std::option::Option<::open1688_core::Date>,
     /// 审核时间
@@ -643,9 +489,7 @@ pub struct ProductInfo {
     /// Wire name `approvedTime`, type `date`.
     #[serde(
         rename = "approvedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub approved_time: ::std::option::Option<::open1688_core::Date>,
     /// 过期时间
@@ -653,9 +497,7 @@ pub struct ProductInfo {
     /// Wire name `expireTime`, type `date`.
     #[serde(
         rename = "expireTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub expire_time: ::std::option::Option<::open1688_core::Date>,
     /// 最后重发时间
@@ -663,14 +505,10 @@ pub struct ProductInfo {
     /// Wire name `lastRepostTime`, type `date`.
     #[serde(
         rename = "lastRepostTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for ProductInfo {}
 
 /// 商品智能改写信息 (ProductIntelligentInfo)
 ///
@@ -681,20 +519,12 @@ pub struct ProductIntelligentInfo {
     /// 算法优化后的商品标题
     ///
     /// Wire name `title`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// 算法优化后的商品图片
     ///
     /// Wire name `images`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub images: ::std::vec::Vec<::std::string::String>,
     /// 算法优化后的规格图片
     ///
@@ -702,8 +532,7 @@ pub struct ProductIntelligentInfo {
     #[serde(
         rename = "skuImages",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_images: ::std::vec::Vec<SkuIntelligentInfo>,
     /// 算法优化后的详情图片
@@ -712,13 +541,10 @@ pub struct ProductIntelligentInfo {
     #[serde(
         rename = "descriptionImages",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub description_images: ::std::vec::Vec<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductIntelligentInfo {}
 
 /// 商品销售信息
 ///
@@ -731,9 +557,7 @@ pub struct ProductSaleInfo {
     /// Wire name `supportOnlineTrade`, type `boolean`.
     #[serde(
         rename = "supportOnlineTrade",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_online_trade: ::std::option::Option<bool>,
     /// 是否支持混批
@@ -741,9 +565,7 @@ pub struct ProductSaleInfo {
     /// Wire name `mixWholeSale`, type `boolean`.
     #[serde(
         rename = "mixWholeSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mix_whole_sale: ::std::option::Option<bool>,
     /// 是否价格私密
@@ -751,9 +573,7 @@ pub struct ProductSaleInfo {
     /// Wire name `priceAuth`, type `boolean`.
     #[serde(
         rename = "priceAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub price_auth: ::std::option::Option<bool>,
     /// 按数量范围设定的区间价格
@@ -762,8 +582,7 @@ pub struct ProductSaleInfo {
     #[serde(
         rename = "priceRanges",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub price_ranges: ::std::vec::Vec<PriceRange>,
     /// 可售数量
@@ -771,28 +590,20 @@ pub struct ProductSaleInfo {
     /// Wire name `amountOnSale`, type `double`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<f64>,
     /// 计量单位，如 件
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// 最小起订量
     ///
     /// Wire name `minOrderQuantity`, type `long`.
     #[serde(
         rename = "minOrderQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_order_quantity: ::std::option::Option<i64>,
     /// 每批数量
@@ -800,9 +611,7 @@ pub struct ProductSaleInfo {
     /// Wire name `batchNumber`, type `long`.
     #[serde(
         rename = "batchNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub batch_number: ::std::option::Option<i64>,
     /// 建议零售价（元；字段名全小写）
@@ -817,29 +626,19 @@ pub struct ProductSaleInfo {
     /// 税率相关信息
     ///
     /// Wire name `tax`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax: ::std::option::Option<::std::string::String>,
     /// 售卖单位，如 手
     ///
     /// Wire name `sellunit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sellunit: ::std::option::Option<::std::string::String>,
     /// 报价方式：0 普通报价 FIXED_PRICE，1 SKU 规格报价，2 SKU 区间报价（商品维度），3 SKU 区间报价（SKU 维度）
     ///
     /// Wire name `quoteType`, type `int`.
     #[serde(
         rename = "quoteType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quote_type: ::std::option::Option<i32>,
     /// 分销基准价（元）；有 SKU 的商品看 skuInfos\[\].consignPrice
@@ -875,21 +674,14 @@ pub struct ProductSaleInfo {
     /// 销售方式 normal/batch，1688 无需关注
     ///
     /// Wire name `saleType`, type `string`.
-    #[serde(
-        rename = "saleType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "saleType", skip_serializing_if = "::std::option::Option::is_none")]
     pub sale_type: ::std::option::Option<::std::string::String>,
     /// 发货时间限制（天）
     ///
     /// Wire name `deliveryLimit`, type `int`.
     #[serde(
         rename = "deliveryLimit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delivery_limit: ::std::option::Option<i32>,
     /// 库存扣减方式：1 下单减库存，2 付款减库存
@@ -897,9 +689,7 @@ pub struct ProductSaleInfo {
     /// Wire name `invReduceType`, type `string`.
     #[serde(
         rename = "invReduceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inv_reduce_type: ::std::option::Option<::std::string::String>,
     /// 批发起批量
@@ -907,9 +697,7 @@ pub struct ProductSaleInfo {
     /// Wire name `beginAmount`, type `long`.
     #[serde(
         rename = "beginAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub begin_amount: ::std::option::Option<i64>,
     /// 零售起售量
@@ -917,9 +705,7 @@ pub struct ProductSaleInfo {
     /// Wire name `retailBeginAmount`, type `long`.
     #[serde(
         rename = "retailBeginAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retail_begin_amount: ::std::option::Option<i64>,
     /// 批发团商品价（元）
@@ -954,8 +740,6 @@ pub struct ProductSaleInfo {
     pub jxhy_pf_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for ProductSaleInfo {}
-
 /// 商品物流信息
 ///
 /// Wire type `ProductShippingInfo`.
@@ -967,9 +751,7 @@ pub struct ProductShippingInfo {
     /// Wire name `freightTemplateID`, type `long`.
     #[serde(
         rename = "freightTemplateID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub freight_template_id: ::std::option::Option<i64>,
     /// 重量/毛重（kg）
@@ -977,9 +759,7 @@ pub struct ProductShippingInfo {
     /// Wire name `unitWeight`, type `double`.
     #[serde(
         rename = "unitWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub unit_weight: ::std::option::Option<f64>,
     /// 净重
@@ -987,9 +767,7 @@ pub struct ProductShippingInfo {
     /// Wire name `suttleWeight`, type `double`.
     #[serde(
         rename = "suttleWeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub suttle_weight: ::std::option::Option<f64>,
     /// 尺寸（厘米），如 10x20x50
@@ -997,55 +775,35 @@ pub struct ProductShippingInfo {
     /// Wire name `packageSize`, type `string`.
     #[serde(
         rename = "packageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub package_size: ::std::option::Option<::std::string::String>,
     /// 体积（立方厘米）。官方 Java SDK 拼作 volume，go1688 拼作 volumn；取官方拼写
     ///
     /// Wire name `volume`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub volume: ::std::option::Option<i64>,
     /// 长度
     ///
     /// Wire name `length`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<f64>,
     /// 宽度
     ///
     /// Wire name `width`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<f64>,
     /// 高度
     ///
     /// Wire name `height`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<f64>,
     /// 备货期（天）
     ///
     /// Wire name `handlingTime`, type `int`.
     #[serde(
         rename = "handlingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub handling_time: ::std::option::Option<i32>,
     /// 发货地址ID
@@ -1053,9 +811,7 @@ pub struct ProductShippingInfo {
     /// Wire name `sendGoodsAddressId`, type `long`.
     #[serde(
         rename = "sendGoodsAddressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_goods_address_id: ::std::option::Option<i64>,
     /// 发货地描述
@@ -1063,9 +819,7 @@ pub struct ProductShippingInfo {
     /// Wire name `sendGoodsAddressText`, type `string`.
     #[serde(
         rename = "sendGoodsAddressText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_goods_address_text: ::std::option::Option<::std::string::String>,
     /// 厂货通渠道专享价是否包邮
@@ -1073,14 +827,10 @@ pub struct ProductShippingInfo {
     /// Wire name `channelPriceFreePostage`, type `boolean`.
     #[serde(
         rename = "channelPriceFreePostage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub channel_price_free_postage: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for ProductShippingInfo {}
 
 /// 商品 SKU
 ///
@@ -1091,60 +841,37 @@ pub struct ProductSkuInfo {
     /// skuId，该规格在所有商品中的唯一标记
     ///
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// specId，该规格在本商品内的唯一标记；下单 cargoParamList.specId 用它
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// SKU 属性值
     ///
     /// Wire name `attributes`, type `array<SkuAttribute>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub attributes: ::std::vec::Vec<SkuAttribute>,
     /// 规格货号
     ///
     /// Wire name `cargoNumber`, type `string`.
     #[serde(
         rename = "cargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cargo_number: ::std::option::Option<::std::string::String>,
     /// SKU 编码
     ///
     /// Wire name `skuCode`, type `string`.
-    #[serde(
-        rename = "skuCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_code: ::std::option::Option<::std::string::String>,
     /// 可销售数量
     ///
     /// Wire name `amountOnSale`, type `long`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
     /// 报价时该规格的单价（元）
@@ -1202,8 +929,7 @@ pub struct ProductSkuInfo {
     #[serde(
         rename = "priceRange",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub price_range: ::std::vec::Vec<PriceRange>,
     /// SKU 维度拿样价（元）
@@ -1248,8 +974,6 @@ pub struct ProductSkuInfo {
     pub jxhy_pf_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-impl ::open1688_core::de::Lenient for ProductSkuInfo {}
-
 /// SKU 属性
 ///
 /// Wire type `SkuAttribute`.
@@ -1261,9 +985,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeID`, type `long`.
     #[serde(
         rename = "attributeID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_id: ::std::option::Option<i64>,
     /// SKU 值ID
@@ -1271,9 +993,7 @@ pub struct SkuAttribute {
     /// Wire name `attValueID`, type `long`.
     #[serde(
         rename = "attValueID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub att_value_id: ::std::option::Option<i64>,
     /// 属性名
@@ -1281,9 +1001,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeName`, type `string`.
     #[serde(
         rename = "attributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// 属性展示名
@@ -1291,9 +1009,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeDisplayName`, type `string`.
     #[serde(
         rename = "attributeDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_display_name: ::std::option::Option<::std::string::String>,
     /// SKU 值内容，如 白色
@@ -1301,9 +1017,7 @@ pub struct SkuAttribute {
     /// Wire name `attributeValue`, type `string`.
     #[serde(
         rename = "attributeValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     /// 自定义属性值名称
@@ -1311,9 +1025,7 @@ pub struct SkuAttribute {
     /// Wire name `customValueName`, type `string`.
     #[serde(
         rename = "customValueName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_value_name: ::std::option::Option<::std::string::String>,
     /// SKU 图片（相对路径）
@@ -1321,24 +1033,15 @@ pub struct SkuAttribute {
     /// Wire name `skuImageUrl`, type `string`.
     #[serde(
         rename = "skuImageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sku_image_url: ::std::option::Option<::std::string::String>,
     /// 属性类型：1 规格属性，2 规格扩展属性
     ///
     /// Wire name `attrType`, type `string`.
-    #[serde(
-        rename = "attrType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
     pub attr_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SkuAttribute {}
 
 /// 规格图片改写信息
 ///
@@ -1349,26 +1052,14 @@ pub struct SkuIntelligentInfo {
     /// skuId
     ///
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// 算法处理后的图片地址，未处理则为原图
     ///
     /// Wire name `imageUrl`, type `string`.
-    #[serde(
-        rename = "imageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "imageUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SkuIntelligentInfo {}
 
 ::open1688_core::string_enum! {
     /// 站点：1688 为中国站，alibaba 为国际站
@@ -1412,7 +1103,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSimpleGetResponse,
         >(example) {
             panic!(

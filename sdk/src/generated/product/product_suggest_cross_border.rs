@@ -67,38 +67,26 @@ pub struct ProductSuggestCrossBorderResponse {
     #[serde(
         rename = "resultList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub result_list: ::std::vec::Vec<ProductSearchResult>,
     /// 是否成功（字符串 "true"/"false"）
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -113,29 +101,18 @@ pub struct ProductSearchResult {
     /// Wire name `productID`, type `long`.
     #[serde(
         rename = "productID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_id: ::std::option::Option<i64>,
     /// 商品标题（可能含高亮 HTML）
     ///
     /// Wire name `subject`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 产品图片地址
     ///
     /// Wire name `picUrl`, type `string`.
-    #[serde(
-        rename = "picUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "picUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub pic_url: ::std::option::Option<::std::string::String>,
     /// 参考商品价格（元）
     ///
@@ -161,9 +138,7 @@ pub struct ProductSearchResult {
     /// Wire name `amountOnSale`, type `long`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
     /// 最小起批量
@@ -171,9 +146,7 @@ pub struct ProductSearchResult {
     /// Wire name `minPurchaseQuantity`, type `double`.
     #[serde(
         rename = "minPurchaseQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_purchase_quantity: ::std::option::Option<f64>,
     /// 售出笔数（订单维度）
@@ -181,9 +154,7 @@ pub struct ProductSearchResult {
     /// Wire name `bookedCount`, type `double`.
     #[serde(
         rename = "bookedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub booked_count: ::std::option::Option<f64>,
     /// 售出件数（商品单位维度）
@@ -191,37 +162,23 @@ pub struct ProductSearchResult {
     /// Wire name `saleQuantity`, type `double`.
     #[serde(
         rename = "saleQuantity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sale_quantity: ::std::option::Option<f64>,
     /// 发货省份
     ///
     /// Wire name `province`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<::std::string::String>,
     /// 发货城市
     ///
     /// Wire name `city`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// 商品单位
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// sku 信息
     ///
@@ -229,13 +186,10 @@ pub struct ProductSearchResult {
     #[serde(
         rename = "skuList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_list: ::std::vec::Vec<SimpleSku>,
 }
-
-impl ::open1688_core::de::Lenient for ProductSearchResult {}
 
 /// 简单 SKU (alibaba.simple.sku)
 ///
@@ -246,45 +200,27 @@ pub struct SimpleSku {
     /// skuID，全局唯一
     ///
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// specID，商品内唯一
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 规格描述，如 颜色:红色;尺码:L
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// 可售数量
     ///
     /// Wire name `amountOnSale`, type `long`.
     #[serde(
         rename = "amountOnSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_on_sale: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for SimpleSku {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -316,7 +252,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSuggestCrossBorderResponse,
         >(example) {
             panic!(

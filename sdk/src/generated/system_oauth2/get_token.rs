@@ -125,94 +125,52 @@ pub struct GetTokenResponse {
     /// 访问令牌，有效期 10 小时
     ///
     /// Wire name `access_token`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<::open1688_core::Secret>,
     /// 刷新令牌，有效期约半年（need_refresh_token=true 时返回）
     ///
     /// Wire name `refresh_token`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
     /// access_token 有效秒数；样例中为字符串 "36000"
     ///
     /// Wire name `expires_in`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: ::std::option::Option<i64>,
     /// refresh_token 过期时间，形如 20121222222222+0800
     ///
     /// Wire name `refresh_token_timeout`, type `date`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token_timeout: ::std::option::Option<::open1688_core::Date>,
     /// 授权用户的登录名（loginId）
     ///
     /// Wire name `resource_owner`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_owner: ::std::option::Option<::std::string::String>,
     /// 会员ID（会员 API 使用的 id，如 b2b-2206512340001）
     ///
     /// Wire name `memberId`, type `string`.
-    #[serde(
-        rename = "memberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
     pub member_id: ::std::option::Option<::std::string::String>,
     /// 阿里巴巴集团统一的用户数字 id
     ///
     /// Wire name `aliId`, type `long`.
-    #[serde(
-        rename = "aliId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "aliId", skip_serializing_if = "::std::option::Option::is_none")]
     pub ali_id: ::std::option::Option<i64>,
     /// 用户 id（部分订单 API 使用；官方 Java SDK 映射此字段）
     ///
     /// Wire name `uid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// OAuth 错误码（失败时返回，如 invalid_request）
     ///
     /// Wire name `error`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// OAuth 错误描述
     ///
     /// Wire name `error_description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
 }
 
@@ -288,7 +246,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::GetTokenResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::GetTokenResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/system.oauth2/getToken-1.json does not decode into GetTokenResponse"

@@ -46,21 +46,12 @@ pub struct AlipayUrlGetResponse {
     /// 支付链接
     ///
     /// Wire name `payUrl`, type `string`.
-    #[serde(
-        rename = "payUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "payUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_url: ::std::option::Option<::std::string::String>,
     /// 是否成功（可能部分成功）
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 部分失败的订单id
     ///
@@ -68,8 +59,7 @@ pub struct AlipayUrlGetResponse {
     #[serde(
         rename = "payFailureOrderList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub pay_failure_order_list: ::std::vec::Vec<i64>,
     /// 错误码
@@ -77,20 +67,13 @@ pub struct AlipayUrlGetResponse {
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息（字段名原样拼错）
     ///
     /// Wire name `erroMsg`, type `string`.
-    #[serde(
-        rename = "erroMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "erroMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -118,7 +101,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::AlipayUrlGetResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::AlipayUrlGetResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/com.alibaba.trade/alibaba.alipay.url.get-1.json does not decode into AlipayUrlGetResponse"

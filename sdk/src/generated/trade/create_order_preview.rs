@@ -247,38 +247,26 @@ pub struct CreateOrderPreviewResponse {
     #[serde(
         rename = "orderPreviewResuslt",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub order_preview_result: ::std::vec::Vec<PreviewResult>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 500_002
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// 运费说明的商品列表
     ///
@@ -286,8 +274,7 @@ pub struct CreateOrderPreviewResponse {
     #[serde(
         rename = "postFeeByDescOfferList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub post_fee_by_desc_offer_list: ::std::vec::Vec<i64>,
     /// 代销商品列表
@@ -296,8 +283,7 @@ pub struct CreateOrderPreviewResponse {
     #[serde(
         rename = "consignOfferList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub consign_offer_list: ::std::vec::Vec<i64>,
     /// 不支持跨境宝支付的商品列表
@@ -306,8 +292,7 @@ pub struct CreateOrderPreviewResponse {
     #[serde(
         rename = "unsupportedCrossBorderPayOfferList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub unsupported_cross_border_pay_offer_list: ::std::vec::Vec<i64>,
     /// 扩展对象
@@ -316,8 +301,7 @@ pub struct CreateOrderPreviewResponse {
     #[serde(
         rename = "extPairList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_pair_list: ::std::vec::Vec<ExtPair>,
 }
@@ -333,106 +317,63 @@ pub struct AddressParam {
     /// Wire name `addressId`, type `long`.
     #[serde(
         rename = "addressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_id: ::std::option::Option<i64>,
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 省份文本，如 浙江省
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 市文本，如 杭州市
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 区文本，如 滨江区
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇/街道文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 街道地址（不超过200字）
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
     ///
     /// Wire name `districtCode`, type `string`.
     #[serde(
         rename = "districtCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub district_code: ::std::option::Option<::std::string::String>,
 }
@@ -563,8 +504,6 @@ impl AddressParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for AddressParam {}
-
 /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
 ///
 /// Wire type `EncryptOutOrderInfo`.
@@ -574,16 +513,14 @@ pub struct EncryptOutOrderInfo {
     /// 是否加密订单；下游明文时传 false
     ///
     /// Wire name `encryptOrder`, type `boolean`, required.
-    #[serde(rename = "encryptOrder", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "encryptOrder")]
     pub encrypt_order: bool,
     /// 下游平台订单号
     ///
     /// Wire name `outPlatformOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_order_no: ::std::option::Option<::std::string::String>,
     /// 下游平台供应链采购单号
@@ -591,9 +528,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformSupplyOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformSupplyOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
     /// 下游平台编码：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
@@ -601,9 +536,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformCode`, type `string`.
     #[serde(
         rename = "outPlatformCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_code: ::std::option::Option<::std::string::String>,
     /// 下游平台获取订单的 appkey
@@ -611,9 +544,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformAppkey`, type `string`.
     #[serde(
         rename = "outPlatformAppkey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_appkey: ::std::option::Option<::std::string::String>,
     /// 下游平台店铺 id
@@ -621,9 +552,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outShopId`, type `string`.
     #[serde(
         rename = "outShopId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_id: ::std::option::Option<::std::string::String>,
     /// 下游平台店铺名
@@ -631,9 +560,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outShopName`, type `string`.
     #[serde(
         rename = "outShopName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_name: ::std::option::Option<::std::string::String>,
     /// 外部原始地址信息
@@ -641,28 +568,20 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outOriginAddress`, type `OutAddress`.
     #[serde(
         rename = "outOriginAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_origin_address: ::std::option::Option<OutAddress>,
     /// 淘宝 oaid
     ///
     /// Wire name `oaid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oaid: ::std::option::Option<::std::string::String>,
     /// 下游平台其他扩展信息（字段名拼写如此）
     ///
     /// Wire name `outPatformExtraInfo`, type `string`.
     #[serde(
         rename = "outPatformExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人姓名
@@ -670,9 +589,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverName`, type `string`.
     #[serde(
         rename = "encryptReceiverName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人电话
@@ -680,9 +597,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverMobile`, type `string`.
     #[serde(
         rename = "encryptReceiverMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人地址
@@ -690,9 +605,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverAddress`, type `string`.
     #[serde(
         rename = "encryptReceiverAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
     /// 下游渠道子业务编码，如抖音供应链 101
@@ -700,9 +613,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformSubCode`, type `string`.
     #[serde(
         rename = "outPlatformSubCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
 }
@@ -856,8 +767,6 @@ impl EncryptOutOrderInfo {
     }
 }
 
-impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
-
 /// 扩展键值对 (ExtrPair)
 ///
 /// Wire type `ExtPair`.
@@ -865,29 +774,15 @@ impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
 #[non_exhaustive]
 pub struct ExtPair {
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Wire name `desc`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ExtPair {}
 
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
@@ -898,103 +793,62 @@ pub struct InvoiceParam {
     /// 发票类型：0 普通发票，1 增值税发票
     ///
     /// Wire name `invoiceType`, type `int`, required.
-    #[serde(rename = "invoiceType", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "invoiceType")]
     pub invoice_type: i32,
     /// 省份文本
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 城市文本
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 地区文本
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 街道
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 收票人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 购货公司名（发票抬头）
     ///
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 纳税识别码
@@ -1002,9 +856,7 @@ pub struct InvoiceParam {
     /// Wire name `taxpayerIdentifier`, type `string`.
     #[serde(
         rename = "taxpayerIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_identifier: ::std::option::Option<::std::string::String>,
     /// 开户行及帐号
@@ -1012,9 +864,7 @@ pub struct InvoiceParam {
     /// Wire name `bankAndAccount`, type `string`.
     #[serde(
         rename = "bankAndAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bank_and_account: ::std::option::Option<::std::string::String>,
     /// 增值税本地发票号
@@ -1022,9 +872,7 @@ pub struct InvoiceParam {
     /// Wire name `localInvoiceId`, type `string`.
     #[serde(
         rename = "localInvoiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub local_invoice_id: ::std::option::Option<::std::string::String>,
 }
@@ -1181,8 +1029,6 @@ impl InvoiceParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for InvoiceParam {}
-
 /// 官方物流上门揽方案
 ///
 /// Wire type `OfficialSolution`.
@@ -1194,9 +1040,7 @@ pub struct OfficialSolution {
     /// Wire name `solutionCode`, type `string`.
     #[serde(
         rename = "solutionCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub solution_code: ::std::option::Option<::std::string::String>,
     /// 物流方案名称
@@ -1204,9 +1048,7 @@ pub struct OfficialSolution {
     /// Wire name `solutionName`, type `string`.
     #[serde(
         rename = "solutionName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub solution_name: ::std::option::Option<::std::string::String>,
     /// 总费用（分）
@@ -1214,14 +1056,10 @@ pub struct OfficialSolution {
     /// Wire name `totalCost`, type `long`.
     #[serde(
         rename = "totalCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_cost: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for OfficialSolution {}
 
 /// 外部原始地址
 ///
@@ -1232,57 +1070,32 @@ pub struct OutAddress {
     /// 省
     ///
     /// Wire name `province`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<Place>,
     /// 市
     ///
     /// Wire name `city`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<Place>,
     /// 区
     ///
     /// Wire name `area`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area: ::std::option::Option<Place>,
     /// 镇/街道
     ///
     /// Wire name `town`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub town: ::std::option::Option<Place>,
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -1348,8 +1161,6 @@ impl OutAddress {
     }
 }
 
-impl ::open1688_core::de::Lenient for OutAddress {}
-
 /// 下游子订单信息 (BizFenXiaoOutSubOrderInfo)
 ///
 /// Wire type `OutSubOrderInfo`.
@@ -1361,29 +1172,20 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubOrderId`, type `string`.
     #[serde(
         rename = "outSubOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_order_id: ::std::option::Option<::std::string::String>,
     /// 外部 sku
     ///
     /// Wire name `outSkuId`, type `string`.
-    #[serde(
-        rename = "outSkuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "outSkuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub out_sku_id: ::std::option::Option<::std::string::String>,
     /// gmv
     ///
     /// Wire name `outSubGmv`, type `double`.
     #[serde(
         rename = "outSubGmv",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_gmv: ::std::option::Option<f64>,
     /// 数量
@@ -1391,9 +1193,7 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubQty`, type `double`.
     #[serde(
         rename = "outSubQty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_qty: ::std::option::Option<f64>,
     /// 下游子订单下单时间（yyyy-MM-dd HH:mm:ss）
@@ -1401,9 +1201,7 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubOrderPayTime`, type `string`.
     #[serde(
         rename = "outSubOrderPayTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_order_pay_time: ::std::option::Option<::std::string::String>,
     /// 下游主单最晚发货时间
@@ -1411,9 +1209,7 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubOrderLatestDeliveryTime`, type `string`.
     #[serde(
         rename = "outSubOrderLatestDeliveryTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_order_latest_delivery_time: ::std::option::Option<::std::string::String>,
     /// 下游子订单优惠金额
@@ -1421,9 +1217,7 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubGmvDiscount`, type `double`.
     #[serde(
         rename = "outSubGmvDiscount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_gmv_discount: ::std::option::Option<f64>,
     /// 下游子订单运费
@@ -1431,9 +1225,7 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubGmvPost`, type `double`.
     #[serde(
         rename = "outSubGmvPost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_gmv_post: ::std::option::Option<f64>,
     /// 下游子订单实收金额
@@ -1441,9 +1233,7 @@ pub struct OutSubOrderInfo {
     /// Wire name `outSubGmvReceive`, type `double`.
     #[serde(
         rename = "outSubGmvReceive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_sub_gmv_receive: ::std::option::Option<f64>,
 }
@@ -1542,8 +1332,6 @@ impl OutSubOrderInfo {
     }
 }
 
-impl ::open1688_core::de::Lenient for OutSubOrderInfo {}
-
 /// 支付渠道
 ///
 /// Wire type `PayChannelInfo`.
@@ -1553,25 +1341,17 @@ pub struct PayChannelInfo {
     /// 支付渠道，如 alipay
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 可用额度，单位分
     ///
     /// Wire name `amountLimit`, type `long`.
     #[serde(
         rename = "amountLimit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount_limit: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for PayChannelInfo {}
 
 /// 地址节点
 ///
@@ -1582,20 +1362,12 @@ pub struct Place {
     /// 地址编码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 地址名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1629,8 +1401,6 @@ impl Place {
     }
 }
 
-impl ::open1688_core::de::Lenient for Place {}
-
 /// 预览商品
 ///
 /// Wire type `PreviewCargo`.
@@ -1640,42 +1410,25 @@ pub struct PreviewCargo {
     /// 商品ID
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 加密商品ID
     ///
     /// Wire name `openOfferId`, type `string`.
     #[serde(
         rename = "openOfferId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub open_offer_id: ::std::option::Option<::std::string::String>,
     /// 规格ID
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// skuId
     ///
     /// Wire name `skuId`, type `long`.
-    #[serde(
-        rename = "skuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// 产品总金额（元，示例 36 对应 sumPaymentNoCarriage 3600 分）
     ///
@@ -1701,19 +1454,13 @@ pub struct PreviewCargo {
     /// Wire name `resultCode`, type `string`.
     #[serde(
         rename = "resultCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_code: ::std::option::Option<::std::string::String>,
     /// 返回信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 商品优惠列表
     ///
@@ -1721,8 +1468,7 @@ pub struct PreviewCargo {
     #[serde(
         rename = "cargoPromotionList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub cargo_promotion_list: ::std::vec::Vec<Promotion>,
     /// 扩展对象
@@ -1731,8 +1477,7 @@ pub struct PreviewCargo {
     #[serde(
         rename = "extPairList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_pair_list: ::std::vec::Vec<ExtPair>,
     /// 商品相关服务
@@ -1741,8 +1486,7 @@ pub struct PreviewCargo {
     #[serde(
         rename = "tradeServiceList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub trade_service_list: ::std::vec::Vec<TradeServiceGroup>,
     /// 红包使用总金额（分）
@@ -1750,9 +1494,7 @@ pub struct PreviewCargo {
     /// Wire name `totalFundUsageAmount`, type `long`.
     #[serde(
         rename = "totalFundUsageAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_fund_usage_amount: ::std::option::Option<i64>,
     /// 运费券使用总金额（分）
@@ -1760,14 +1502,10 @@ pub struct PreviewCargo {
     /// Wire name `totalPostFundUsageAmount`, type `long`.
     #[serde(
         rename = "totalPostFundUsageAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_post_fund_usage_amount: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for PreviewCargo {}
 
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
 ///
@@ -1778,31 +1516,23 @@ pub struct PreviewCargoParam {
     /// 商品 offer id
     ///
     /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "offerId")]
     pub offer_id: i64,
     /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 商品数量（计算金额用）
     ///
     /// Wire name `quantity`, type `double`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub quantity: f64,
     /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
     ///
     /// Wire name `openOfferId`, type `string`.
     #[serde(
         rename = "openOfferId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub open_offer_id: ::std::option::Option<::std::string::String>,
     /// 外部下游会员ID
@@ -1810,9 +1540,7 @@ pub struct PreviewCargoParam {
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
     /// 分销下游子订单数据
@@ -1821,8 +1549,7 @@ pub struct PreviewCargoParam {
     #[serde(
         rename = "bizFenXiaoOutSubOrderInfo",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub biz_fen_xiao_out_sub_order_info: ::std::vec::Vec<OutSubOrderInfo>,
 }
@@ -1881,8 +1608,6 @@ impl PreviewCargoParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for PreviewCargoParam {}
-
 /// 订单预览结果 (alibaba.createOrder.preview.result.model)
 ///
 /// Wire type `PreviewResult`.
@@ -1892,49 +1617,32 @@ pub struct PreviewResult {
     /// 状态
     ///
     /// Wire name `status`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<bool>,
     /// 返回码
     ///
     /// Wire name `resultCode`, type `string`.
     #[serde(
         rename = "resultCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_code: ::std::option::Option<::std::string::String>,
     /// 返回信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 下单流程，如 general
     ///
     /// Wire name `flowFlag`, type `string`.
-    #[serde(
-        rename = "flowFlag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "flowFlag", skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_flag: ::std::option::Option<::std::string::String>,
     /// 订单总费用，单位分
     ///
     /// Wire name `sumPayment`, type `long`.
     #[serde(
         rename = "sumPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sum_payment: ::std::option::Option<i64>,
     /// 总运费，单位分
@@ -1942,9 +1650,7 @@ pub struct PreviewResult {
     /// Wire name `sumCarriage`, type `long`.
     #[serde(
         rename = "sumCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sum_carriage: ::std::option::Option<i64>,
     /// 不含运费的货品总费用，单位分
@@ -1952,9 +1658,7 @@ pub struct PreviewResult {
     /// Wire name `sumPaymentNoCarriage`, type `long`.
     #[serde(
         rename = "sumPaymentNoCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sum_payment_no_carriage: ::std::option::Option<i64>,
     /// 计算完货品金额后再次进行的减免金额，单位分
@@ -1962,9 +1666,7 @@ pub struct PreviewResult {
     /// Wire name `discountFee`, type `long`.
     #[serde(
         rename = "discountFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub discount_fee: ::std::option::Option<i64>,
     /// 附加费，单位分
@@ -1972,9 +1674,7 @@ pub struct PreviewResult {
     /// Wire name `additionalFee`, type `long`.
     #[serde(
         rename = "additionalFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub additional_fee: ::std::option::Option<i64>,
     /// 是否有淘货源单品优惠（false 有，true 无）
@@ -1982,9 +1682,7 @@ pub struct PreviewResult {
     /// Wire name `taoSampleSinglePromotion`, type `boolean`.
     #[serde(
         rename = "taoSampleSinglePromotion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tao_sample_single_promotion: ::std::option::Option<bool>,
     /// 可用于下单 API tradeType 入参的交易方式；为空表示只能在 1688 页面下单
@@ -1993,8 +1691,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "tradeModeNameList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub trade_mode_name_list: ::std::vec::Vec<::std::string::String>,
     /// 当前交易支持的交易方式
@@ -2003,8 +1700,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "tradeModelList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub trade_model_list: ::std::vec::Vec<TradeModel>,
     /// 规格信息
@@ -2013,8 +1709,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "cargoList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub cargo_list: ::std::vec::Vec<PreviewCargo>,
     /// 可用店铺优惠
@@ -2023,8 +1718,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "shopPromotionList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub shop_promotion_list: ::std::vec::Vec<Promotion>,
     /// 支持的支付渠道
@@ -2033,8 +1727,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "payChannelInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub pay_channel_infos: ::std::vec::Vec<PayChannelInfo>,
     /// 提供的服务列表，如跨境物流服务
@@ -2043,8 +1736,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "tradeServiceList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub trade_service_list: ::std::vec::Vec<TradeServiceGroup>,
     /// 扩展对象
@@ -2053,8 +1745,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "extPairList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_pair_list: ::std::vec::Vec<ExtPair>,
     /// 订单分组（指定官方物流上门揽方案时使用）
@@ -2062,9 +1753,7 @@ pub struct PreviewResult {
     /// Wire name `orderGroup`, type `string`.
     #[serde(
         rename = "orderGroup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_group: ::std::option::Option<::std::string::String>,
     /// 是否可用官方物流上门揽
@@ -2072,9 +1761,7 @@ pub struct PreviewResult {
     /// Wire name `canUseOfficialSolution`, type `boolean`.
     #[serde(
         rename = "canUseOfficialSolution",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub can_use_official_solution: ::std::option::Option<bool>,
     /// 官方物流上门揽服务
@@ -2083,8 +1770,7 @@ pub struct PreviewResult {
     #[serde(
         rename = "officialSolutionModelList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub official_solution_model_list: ::std::vec::Vec<OfficialSolution>,
     /// 红包使用总金额，单位分
@@ -2092,9 +1778,7 @@ pub struct PreviewResult {
     /// Wire name `totalFundUsageAmount`, type `long`.
     #[serde(
         rename = "totalFundUsageAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_fund_usage_amount: ::std::option::Option<i64>,
     /// 运费券使用总金额，单位分
@@ -2102,14 +1786,10 @@ pub struct PreviewResult {
     /// Wire name `totalPostFundUsageAmount`, type `long`.
     #[serde(
         rename = "totalPostFundUsageAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_post_fund_usage_amount: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for PreviewResult {}
 
 /// 优惠 (alibaba.trade.promotion.model)
 ///
@@ -2122,46 +1802,30 @@ pub struct Promotion {
     /// Wire name `promotionId`, type `string`.
     #[serde(
         rename = "promotionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub promotion_id: ::std::option::Option<::std::string::String>,
     /// 是否默认选中
     ///
     /// Wire name `selected`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
     /// 优惠券名称
     ///
     /// Wire name `text`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// 优惠券描述
     ///
     /// Wire name `desc`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
     /// 是否免邮
     ///
     /// Wire name `freePostage`, type `boolean`.
     #[serde(
         rename = "freePostage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub free_postage: ::std::option::Option<bool>,
     /// 减去金额，单位分
@@ -2169,14 +1833,10 @@ pub struct Promotion {
     /// Wire name `discountFee`, type `long`.
     #[serde(
         rename = "discountFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub discount_fee: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for Promotion {}
 
 /// 交易方式
 ///
@@ -2189,42 +1849,28 @@ pub struct TradeModel {
     /// Wire name `tradeType`, type `string`.
     #[serde(
         rename = "tradeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_type: ::std::option::Option<::std::string::String>,
     /// 交易方式名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 交易描述
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// 开放平台下单是否支持该交易方式
     ///
     /// Wire name `opSupport`, type `boolean`.
     #[serde(
         rename = "opSupport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub op_support: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for TradeModel {}
 
 /// 服务 (TradeService)
 ///
@@ -2235,109 +1881,72 @@ pub struct TradeService {
     /// Wire name `sourceType`, type `string`.
     #[serde(
         rename = "sourceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub source_type: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceType`, type `string`.
     #[serde(
         rename = "serviceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_type: ::std::option::Option<::std::string::String>,
     /// Wire name `sourceId`, type `string`.
-    #[serde(
-        rename = "sourceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Wire name `title`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// 单价
     ///
     /// Wire name `unitPrice`, type `long`.
     #[serde(
         rename = "unitPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub unit_price: ::std::option::Option<i64>,
     /// Wire name `quantity`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<f64>,
     /// Wire name `serviceTips`, type `string`.
     #[serde(
         rename = "serviceTips",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_tips: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceUrl`, type `string`.
     #[serde(
         rename = "serviceUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_url: ::std::option::Option<::std::string::String>,
     /// Wire name `groupTitle`, type `string`.
     #[serde(
         rename = "groupTitle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_title: ::std::option::Option<::std::string::String>,
     /// Wire name `groupCode`, type `string`.
     #[serde(
         rename = "groupCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_code: ::std::option::Option<::std::string::String>,
     /// Wire name `sponsorDesc`, type `string`.
     #[serde(
         rename = "sponsorDesc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sponsor_desc: ::std::option::Option<::std::string::String>,
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `extMapStr`, type `string`.
     #[serde(
         rename = "extMapStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ext_map_str: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TradeService {}
 
 /// 服务分组 (TradeServiceGroup)
 ///
@@ -2346,21 +1955,14 @@ impl ::open1688_core::de::Lenient for TradeService {}
 #[non_exhaustive]
 pub struct TradeServiceGroup {
     /// Wire name `outId`, type `string`.
-    #[serde(
-        rename = "outId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "outId", skip_serializing_if = "::std::option::Option::is_none")]
     pub out_id: ::std::option::Option<::std::string::String>,
     /// 分组名称
     ///
     /// Wire name `groupTitle`, type `string`.
     #[serde(
         rename = "groupTitle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_title: ::std::option::Option<::std::string::String>,
     /// 分组 code
@@ -2368,9 +1970,7 @@ pub struct TradeServiceGroup {
     /// Wire name `groupCode`, type `string`.
     #[serde(
         rename = "groupCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_code: ::std::option::Option<::std::string::String>,
     /// 分组描述链接
@@ -2378,9 +1978,7 @@ pub struct TradeServiceGroup {
     /// Wire name `groupDescLink`, type `string`.
     #[serde(
         rename = "groupDescLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_desc_link: ::std::option::Option<::std::string::String>,
     /// 服务信息
@@ -2389,8 +1987,7 @@ pub struct TradeServiceGroup {
     #[serde(
         rename = "tradeServiceList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub trade_service_list: ::std::vec::Vec<TradeService>,
     /// 扩展信息
@@ -2398,9 +1995,7 @@ pub struct TradeServiceGroup {
     /// Wire name `extraMapStr`, type `string`.
     #[serde(
         rename = "extraMapStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub extra_map_str: ::std::option::Option<::std::string::String>,
     /// 组合价格
@@ -2408,9 +2003,7 @@ pub struct TradeServiceGroup {
     /// Wire name `combinedPrice`, type `long`.
     #[serde(
         rename = "combinedPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub combined_price: ::std::option::Option<i64>,
     /// 展示的组合价格
@@ -2418,14 +2011,10 @@ pub struct TradeServiceGroup {
     /// Wire name `showCombinedPrice`, type `string`.
     #[serde(
         rename = "showCombinedPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub show_combined_price: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TradeServiceGroup {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -2529,7 +2118,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CreateOrderPreviewResponse,
         >(example) {
             panic!(

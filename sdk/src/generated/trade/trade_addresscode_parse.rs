@@ -48,20 +48,14 @@ pub struct TradeAddresscodeParseResponse {
     /// 解析出的收货地址
     ///
     /// Wire name `result`, type `ReceiveAddress`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<ReceiveAddress>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
@@ -69,9 +63,7 @@ pub struct TradeAddresscodeParseResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -85,20 +77,14 @@ pub struct ReceiveAddress {
     /// 街道地址，不包括省市编码
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 地址区域编码，如 330108
     ///
     /// Wire name `addressCode`, type `string`.
     #[serde(
         rename = "addressCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_code: ::std::option::Option<::std::string::String>,
     /// 地址区域编码对应的文本（包括国家、省、城市）
@@ -106,9 +92,7 @@ pub struct ReceiveAddress {
     /// Wire name `addressCodeText`, type `string`.
     #[serde(
         rename = "addressCodeText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_code_text: ::std::option::Option<::std::string::String>,
     /// addressId
@@ -116,81 +100,48 @@ pub struct ReceiveAddress {
     /// Wire name `addressId`, type `long`.
     #[serde(
         rename = "addressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_id: ::std::option::Option<i64>,
     /// 记录收货地址的业务类型
     ///
     /// Wire name `bizType`, type `string`.
-    #[serde(
-        rename = "bizType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_type: ::std::option::Option<::std::string::String>,
     /// 是否为默认
     ///
     /// Wire name `isDefault`, type `boolean`.
     #[serde(
         rename = "isDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_default: ::std::option::Option<bool>,
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 是否是最后选择的收货地址
     ///
     /// Wire name `latest`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub latest: ::std::option::Option<bool>,
     /// 手机号
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ReceiveAddress {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -216,7 +167,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeAddresscodeParseResponse,
         >(example) {
             panic!(

@@ -76,20 +76,14 @@ pub struct TradeCancelResponse {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 ORDER_STATUS_ERROR、ORDER_NOT_EXIST、400_3、CLOSE_ORDER_TOO_FAST
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
@@ -97,9 +91,7 @@ pub struct TradeCancelResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -170,7 +162,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::TradeCancelResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::TradeCancelResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of api-specs/com.alibaba.trade/alibaba.trade.cancel-1.json does not decode into TradeCancelResponse"

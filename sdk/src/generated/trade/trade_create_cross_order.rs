@@ -419,38 +419,22 @@ pub struct TradeCreateCrossOrderResponse {
     /// 创建订单结果
     ///
     /// Wire name `result`, type `CrossOrderResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<CrossOrderResult>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 400
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -463,36 +447,22 @@ pub struct AccountPeriod {
     /// 账期类型：1 每月指定日结算, 3 两月, 6 三月, 5 按收货时间和账期日期结算
     ///
     /// Wire name `tapType`, type `int`.
-    #[serde(
-        rename = "tapType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "tapType", skip_serializing_if = "::std::option::Option::is_none")]
     pub tap_type: ::std::option::Option<i32>,
     /// 按月结算为具体某日；按收货时间结算为周期
     ///
     /// Wire name `tapDate`, type `int`.
-    #[serde(
-        rename = "tapDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "tapDate", skip_serializing_if = "::std::option::Option::is_none")]
     pub tap_date: ::std::option::Option<i32>,
     /// 逾期次数
     ///
     /// Wire name `tapOverdue`, type `int`.
     #[serde(
         rename = "tapOverdue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tap_overdue: ::std::option::Option<i32>,
 }
-
-impl ::open1688_core::de::Lenient for AccountPeriod {}
 
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
 ///
@@ -503,31 +473,23 @@ pub struct CargoParam {
     /// 商品 offer id
     ///
     /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "offerId")]
     pub offer_id: i64,
     /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 商品数量（计算金额用）
     ///
     /// Wire name `quantity`, type `double`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub quantity: f64,
     /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
     ///
     /// Wire name `openOfferId`, type `string`.
     #[serde(
         rename = "openOfferId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub open_offer_id: ::std::option::Option<::std::string::String>,
     /// 外部下游会员ID
@@ -535,9 +497,7 @@ pub struct CargoParam {
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
 }
@@ -585,8 +545,6 @@ impl CargoParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for CargoParam {}
-
 /// 收货地址 (alibaba.trade.fast.address)。三种传法按优先级：1) 只传 addressId（来自 alibaba.trade.receiveAddress.get）；2) 传 districtCode（来自 alibaba.trade.addresscode.parse）+ address/fullName/mobile；3) 传省市区文本。phone 只能填电话号码。
 ///
 /// Wire type `CrossAddressParam`.
@@ -598,106 +556,63 @@ pub struct CrossAddressParam {
     /// Wire name `addressId`, type `long`.
     #[serde(
         rename = "addressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_id: ::std::option::Option<i64>,
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 省份文本，如 浙江省
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 市文本，如 杭州市
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 区文本，如 滨江区
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇/街道文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 街道地址（不超过200字）
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
     ///
     /// Wire name `districtCode`, type `string`.
     #[serde(
         rename = "districtCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub district_code: ::std::option::Option<::std::string::String>,
     /// 地址编码
@@ -705,9 +620,7 @@ pub struct CrossAddressParam {
     /// Wire name `addressCode`, type `string`.
     #[serde(
         rename = "addressCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_code: ::std::option::Option<::std::string::String>,
 }
@@ -849,8 +762,6 @@ impl CrossAddressParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for CrossAddressParam {}
-
 /// 创建订单结果 (alibaba.trade.cross.result)
 ///
 /// Wire type `CrossOrderResult`.
@@ -860,68 +771,42 @@ pub struct CrossOrderResult {
     /// 订单ID（文档为 String）；一次创建多个订单时为空
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 订单总金额，单位分；多订单时为空
     ///
     /// Wire name `totalSuccessAmount`, type `long`.
     #[serde(
         rename = "totalSuccessAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_success_amount: ::std::option::Option<i64>,
     /// 运费，单位分；多订单时为空
     ///
     /// Wire name `postFee`, type `long`.
-    #[serde(
-        rename = "postFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_fee: ::std::option::Option<i64>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 账期信息，非账期支付订单为空
     ///
     /// Wire name `accountPeriod`, type `AccountPeriod`.
     #[serde(
         rename = "accountPeriod",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_period: ::std::option::Option<AccountPeriod>,
     /// 失败商品信息
@@ -930,8 +815,7 @@ pub struct CrossOrderResult {
     #[serde(
         rename = "failedOfferList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub failed_offer_list: ::std::vec::Vec<FailedOffer>,
     /// 一次创建多个订单时的订单列表
@@ -940,13 +824,10 @@ pub struct CrossOrderResult {
     #[serde(
         rename = "orderList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub order_list: ::std::vec::Vec<SimpleOrder>,
 }
-
-impl ::open1688_core::de::Lenient for CrossOrderResult {}
 
 /// 键值对
 ///
@@ -955,18 +836,10 @@ impl ::open1688_core::de::Lenient for CrossOrderResult {}
 #[non_exhaustive]
 pub struct ExtKeyValue {
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
@@ -996,8 +869,6 @@ impl ExtKeyValue {
     }
 }
 
-impl ::open1688_core::de::Lenient for ExtKeyValue {}
-
 /// 扩展键值对
 ///
 /// Wire type `ExtPair`.
@@ -1005,25 +876,13 @@ impl ::open1688_core::de::Lenient for ExtKeyValue {}
 #[non_exhaustive]
 pub struct ExtPair {
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Wire name `desc`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
 }
 
@@ -1062,8 +921,6 @@ impl ExtPair {
     }
 }
 
-impl ::open1688_core::de::Lenient for ExtPair {}
-
 /// 下单扩展信息 (ExtendParam)
 ///
 /// Wire type `ExtendParam`.
@@ -1075,9 +932,7 @@ pub struct ExtendParam {
     /// Wire name `crossBorderLogisticsSelfPickupAddress`, type `SelfPickupAddress`.
     #[serde(
         rename = "crossBorderLogisticsSelfPickupAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cross_border_logistics_self_pickup_address: ::std::option::Option<
         SelfPickupAddress,
@@ -1088,8 +943,7 @@ pub struct ExtendParam {
     #[serde(
         rename = "extPairList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_pair_list: ::std::vec::Vec<ExtPair>,
     /// 轻应用闭环下单，offer 来源信息（key 为 offerId）
@@ -1098,8 +952,7 @@ pub struct ExtendParam {
     #[serde(
         rename = "offerIsvCargoFromList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub offer_isv_cargo_from_list: ::std::vec::Vec<ExtKeyValue>,
     /// 交易服务参数
@@ -1108,8 +961,7 @@ pub struct ExtendParam {
     #[serde(
         rename = "selectedTradeServiceList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub selected_trade_service_list: ::std::vec::Vec<SelectedTradeService>,
 }
@@ -1165,8 +1017,6 @@ impl ExtendParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for ExtendParam {}
-
 /// 下单失败商品
 ///
 /// Wire type `FailedOffer`.
@@ -1176,31 +1026,19 @@ pub struct FailedOffer {
     /// 下单失败的商品（文档为 String）
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 规格ID
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 错误编码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
@@ -1208,14 +1046,10 @@ pub struct FailedOffer {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for FailedOffer {}
 
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
@@ -1226,103 +1060,62 @@ pub struct InvoiceParam {
     /// 发票类型：0 普通发票，1 增值税发票
     ///
     /// Wire name `invoiceType`, type `int`, required.
-    #[serde(rename = "invoiceType", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "invoiceType")]
     pub invoice_type: i32,
     /// 省份文本
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 城市文本
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 地区文本
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 街道
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 收票人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 购货公司名（发票抬头）
     ///
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 纳税识别码
@@ -1330,9 +1123,7 @@ pub struct InvoiceParam {
     /// Wire name `taxpayerIdentifier`, type `string`.
     #[serde(
         rename = "taxpayerIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_identifier: ::std::option::Option<::std::string::String>,
     /// 开户行及帐号
@@ -1340,9 +1131,7 @@ pub struct InvoiceParam {
     /// Wire name `bankAndAccount`, type `string`.
     #[serde(
         rename = "bankAndAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bank_and_account: ::std::option::Option<::std::string::String>,
     /// 增值税本地发票号
@@ -1350,9 +1139,7 @@ pub struct InvoiceParam {
     /// Wire name `localInvoiceId`, type `string`.
     #[serde(
         rename = "localInvoiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub local_invoice_id: ::std::option::Option<::std::string::String>,
 }
@@ -1509,8 +1296,6 @@ impl InvoiceParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for InvoiceParam {}
-
 /// 交易服务
 ///
 /// Wire type `SelectedTradeService`.
@@ -1520,21 +1305,12 @@ pub struct SelectedTradeService {
     /// 交易服务 code，如 vas
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 交易服务 sourceId
     ///
     /// Wire name `sourceId`, type `string`.
-    #[serde(
-        rename = "sourceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -1568,8 +1344,6 @@ impl SelectedTradeService {
     }
 }
 
-impl ::open1688_core::de::Lenient for SelectedTradeService {}
-
 /// 集运仓自提点
 ///
 /// Wire type `SelfPickupAddress`.
@@ -1581,28 +1355,20 @@ pub struct SelfPickupAddress {
     /// Wire name `addressText`, type `string`.
     #[serde(
         rename = "addressText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_text: ::std::option::Option<::std::string::String>,
     /// 自提手机号
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 自提联系人（字段名拼写如此）
     ///
     /// Wire name `contractName`, type `string`.
     #[serde(
         rename = "contractName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub contract_name: ::std::option::Option<::std::string::String>,
 }
@@ -1648,8 +1414,6 @@ impl SelfPickupAddress {
     }
 }
 
-impl ::open1688_core::de::Lenient for SelfPickupAddress {}
-
 /// 拆单后的订单 (alibaba.tradeResult.BizSimpleOrder)
 ///
 /// Wire type `SimpleOrder`.
@@ -1659,105 +1423,66 @@ pub struct SimpleOrder {
     /// 订单号（文档为 String）
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 运费（分）
     ///
     /// Wire name `postFee`, type `long`.
-    #[serde(
-        rename = "postFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_fee: ::std::option::Option<i64>,
     /// 订单实付款金额，单位分（字段名拼写如此）
     ///
     /// Wire name `orderAmmount`, type `long`.
     #[serde(
         rename = "orderAmmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_ammount: ::std::option::Option<i64>,
     /// 优惠（分）
     ///
     /// Wire name `discount`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<i64>,
     /// 不含运费金额（分）
     ///
     /// Wire name `sumPaymentNoCarriageFromClient`, type `long`.
     #[serde(
         rename = "sumPaymentNoCarriageFromClient",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sum_payment_no_carriage_from_client: ::std::option::Option<i64>,
     /// 是否合并支付
     ///
     /// Wire name `mergePay`, type `boolean`.
-    #[serde(
-        rename = "mergePay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "mergePay", skip_serializing_if = "::std::option::Option::is_none")]
     pub merge_pay: ::std::option::Option<bool>,
     /// Wire name `chooseFreeFreight`, type `boolean`.
     #[serde(
         rename = "chooseFreeFreight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub choose_free_freight: ::std::option::Option<bool>,
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// Wire name `resultCode`, type `string`.
     #[serde(
         rename = "resultCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 支付渠道，如 shegou
     ///
     /// Wire name `payChannel`, type `string`.
     #[serde(
         rename = "payChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_channel: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SimpleOrder {}
 
 /// 官方物流提货方案选择
 ///
@@ -1770,9 +1495,7 @@ pub struct UseOfficialSolution {
     /// Wire name `orderGroup`, type `string`.
     #[serde(
         rename = "orderGroup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_group: ::std::option::Option<::std::string::String>,
     /// 官方物流提货方案编码
@@ -1780,9 +1503,7 @@ pub struct UseOfficialSolution {
     /// Wire name `useOfficialSolutionCode`, type `string`.
     #[serde(
         rename = "useOfficialSolutionCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub use_official_solution_code: ::std::option::Option<::std::string::String>,
 }
@@ -1816,8 +1537,6 @@ impl UseOfficialSolution {
         self
     }
 }
-
-impl ::open1688_core::de::Lenient for UseOfficialSolution {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -1987,7 +1706,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeCreateCrossOrderResponse,
         >(example) {
             panic!(

@@ -158,11 +158,7 @@ pub struct TradeCreateRefundResponse {
     /// 返回结果
     ///
     /// Wire name `result`, type `RefundCreateResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<RefundCreateResult>,
 }
 
@@ -205,12 +201,10 @@ pub struct OrderEntryCount {
     /// 子订单id
     ///
     /// Wire name `id`, type `long`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub id: i64,
     /// 退货数量
     ///
     /// Wire name `count`, type `int`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub count: i32,
 }
 
@@ -221,8 +215,6 @@ impl OrderEntryCount {
     }
 }
 
-impl ::open1688_core::de::Lenient for OrderEntryCount {}
-
 /// 返回结果 (OrderRefundCreateResult)
 ///
 /// Wire type `RefundCreateResult`.
@@ -232,42 +224,24 @@ pub struct RefundCreateResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 结果
     ///
     /// Wire name `result`, type `RefundCreated`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<RefundCreated>,
 }
-
-impl ::open1688_core::de::Lenient for RefundCreateResult {}
 
 /// 创建结果
 ///
@@ -278,21 +252,14 @@ pub struct RefundCreated {
     /// 退款单id，如 TQ34931008034741532
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 1688 退款原因ID
     ///
     /// Wire name `innerReasonId`, type `long`.
     #[serde(
         rename = "innerReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inner_reason_id: ::std::option::Option<i64>,
     /// 1688 退款原因
@@ -300,9 +267,7 @@ pub struct RefundCreated {
     /// Wire name `innerReason`, type `string`.
     #[serde(
         rename = "innerReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inner_reason: ::std::option::Option<::std::string::String>,
     /// 转换后退运费金额（分）
@@ -310,9 +275,7 @@ pub struct RefundCreated {
     /// Wire name `innerPostFee`, type `long`.
     #[serde(
         rename = "innerPostFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inner_post_fee: ::std::option::Option<i64>,
     /// 是否写入留言凭证 1/0
@@ -320,9 +283,7 @@ pub struct RefundCreated {
     /// Wire name `isVoucher`, type `string`.
     #[serde(
         rename = "isVoucher",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_voucher: ::std::option::Option<::std::string::String>,
     /// 退官方物流提货订单费用（分）
@@ -330,14 +291,10 @@ pub struct RefundCreated {
     /// Wire name `refundOfficialSolutionCost`, type `long`.
     #[serde(
         rename = "refundOfficialSolutionCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_official_solution_cost: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for RefundCreated {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -429,7 +386,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeCreateRefundResponse,
         >(example) {
             panic!(

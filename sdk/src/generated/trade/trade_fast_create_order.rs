@@ -346,38 +346,22 @@ pub struct TradeFastCreateOrderResponse {
     /// 订单结果
     ///
     /// Wire name `result`, type `FastCreateResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<FastCreateResult>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误编码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误描述
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -392,106 +376,63 @@ pub struct AddressParam {
     /// Wire name `addressId`, type `long`.
     #[serde(
         rename = "addressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_id: ::std::option::Option<i64>,
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 省份文本，如 浙江省
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 市文本，如 杭州市
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 区文本，如 滨江区
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇/街道文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 街道地址（不超过200字）
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
     ///
     /// Wire name `districtCode`, type `string`.
     #[serde(
         rename = "districtCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub district_code: ::std::option::Option<::std::string::String>,
 }
@@ -622,8 +563,6 @@ impl AddressParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for AddressParam {}
-
 /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
 ///
 /// Wire type `CargoParam`.
@@ -633,31 +572,23 @@ pub struct CargoParam {
     /// 商品 offer id
     ///
     /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "offerId")]
     pub offer_id: i64,
     /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 商品数量（计算金额用）
     ///
     /// Wire name `quantity`, type `double`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub quantity: f64,
     /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
     ///
     /// Wire name `openOfferId`, type `string`.
     #[serde(
         rename = "openOfferId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub open_offer_id: ::std::option::Option<::std::string::String>,
     /// 外部下游会员ID
@@ -665,9 +596,7 @@ pub struct CargoParam {
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
 }
@@ -715,8 +644,6 @@ impl CargoParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for CargoParam {}
-
 /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
 ///
 /// Wire type `EncryptOutOrderInfo`.
@@ -726,16 +653,14 @@ pub struct EncryptOutOrderInfo {
     /// 是否加密订单；下游明文时传 false
     ///
     /// Wire name `encryptOrder`, type `boolean`, required.
-    #[serde(rename = "encryptOrder", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "encryptOrder")]
     pub encrypt_order: bool,
     /// 下游平台订单号
     ///
     /// Wire name `outPlatformOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_order_no: ::std::option::Option<::std::string::String>,
     /// 下游平台供应链采购单号
@@ -743,9 +668,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformSupplyOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformSupplyOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
     /// 下游平台编码：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
@@ -753,9 +676,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformCode`, type `string`.
     #[serde(
         rename = "outPlatformCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_code: ::std::option::Option<::std::string::String>,
     /// 下游平台获取订单的 appkey
@@ -763,9 +684,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformAppkey`, type `string`.
     #[serde(
         rename = "outPlatformAppkey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_appkey: ::std::option::Option<::std::string::String>,
     /// 下游平台店铺 id
@@ -773,9 +692,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outShopId`, type `string`.
     #[serde(
         rename = "outShopId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_id: ::std::option::Option<::std::string::String>,
     /// 下游平台店铺名
@@ -783,9 +700,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outShopName`, type `string`.
     #[serde(
         rename = "outShopName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_name: ::std::option::Option<::std::string::String>,
     /// 外部原始地址信息
@@ -793,28 +708,20 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outOriginAddress`, type `OutAddress`.
     #[serde(
         rename = "outOriginAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_origin_address: ::std::option::Option<OutAddress>,
     /// 淘宝 oaid
     ///
     /// Wire name `oaid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oaid: ::std::option::Option<::std::string::String>,
     /// 下游平台其他扩展信息（字段名拼写如此）
     ///
     /// Wire name `outPatformExtraInfo`, type `string`.
     #[serde(
         rename = "outPatformExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人姓名
@@ -822,9 +729,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverName`, type `string`.
     #[serde(
         rename = "encryptReceiverName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人电话
@@ -832,9 +737,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverMobile`, type `string`.
     #[serde(
         rename = "encryptReceiverMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人地址
@@ -842,9 +745,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverAddress`, type `string`.
     #[serde(
         rename = "encryptReceiverAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
     /// 下游渠道子业务编码，如抖音供应链 101
@@ -852,9 +753,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformSubCode`, type `string`.
     #[serde(
         rename = "outPlatformSubCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
 }
@@ -1008,8 +907,6 @@ impl EncryptOutOrderInfo {
     }
 }
 
-impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
-
 /// 下单失败的商品 (AlibabaTradeFastOffer)
 ///
 /// Wire type `FailedOffer`.
@@ -1019,31 +916,19 @@ pub struct FailedOffer {
     /// 下单失败的商品（SDK 声明为 String）
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 下单失败商品的规格 ID
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 下单失败的错误编码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 下单失败的错误描述
@@ -1051,14 +936,10 @@ pub struct FailedOffer {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for FailedOffer {}
 
 /// 下单结果 (AlibabaTradeFastResult)
 ///
@@ -1069,32 +950,20 @@ pub struct FastCreateResult {
     /// 下单成功后的订单 id（SDK 声明为 String，值为 18–19 位数字）；生成多笔订单时为空，读 multiOrders
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 下单成功的订单总金额，单位：分
     ///
     /// Wire name `totalSuccessAmount`, type `long`.
     #[serde(
         rename = "totalSuccessAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_success_amount: ::std::option::Option<i64>,
     /// 运费，单位：分；生成多笔订单时为空
     ///
     /// Wire name `postFee`, type `long`.
-    #[serde(
-        rename = "postFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_fee: ::std::option::Option<i64>,
     /// 下单失败的商品信息
     ///
@@ -1102,8 +971,7 @@ pub struct FastCreateResult {
     #[serde(
         rename = "failedOfferList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub failed_offer_list: ::std::vec::Vec<FailedOffer>,
     /// 生成多笔订单时由该模型返回（仅见于一个 C# SDK 的注释，结构未文档化）
@@ -1111,14 +979,10 @@ pub struct FastCreateResult {
     /// Wire name `multiOrders`, type `json`.
     #[serde(
         rename = "multiOrders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub multi_orders: ::std::option::Option<::serde_json::Value>,
 }
-
-impl ::open1688_core::de::Lenient for FastCreateResult {}
 
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
@@ -1129,103 +993,62 @@ pub struct InvoiceParam {
     /// 发票类型：0 普通发票，1 增值税发票
     ///
     /// Wire name `invoiceType`, type `int`, required.
-    #[serde(rename = "invoiceType", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "invoiceType")]
     pub invoice_type: i32,
     /// 省份文本
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 城市文本
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 地区文本
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 街道
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 收票人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 购货公司名（发票抬头）
     ///
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 纳税识别码
@@ -1233,9 +1056,7 @@ pub struct InvoiceParam {
     /// Wire name `taxpayerIdentifier`, type `string`.
     #[serde(
         rename = "taxpayerIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_identifier: ::std::option::Option<::std::string::String>,
     /// 开户行及帐号
@@ -1243,9 +1064,7 @@ pub struct InvoiceParam {
     /// Wire name `bankAndAccount`, type `string`.
     #[serde(
         rename = "bankAndAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bank_and_account: ::std::option::Option<::std::string::String>,
     /// 增值税本地发票号
@@ -1253,9 +1072,7 @@ pub struct InvoiceParam {
     /// Wire name `localInvoiceId`, type `string`.
     #[serde(
         rename = "localInvoiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub local_invoice_id: ::std::option::Option<::std::string::String>,
 }
@@ -1412,8 +1229,6 @@ impl InvoiceParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for InvoiceParam {}
-
 /// 外部原始地址
 ///
 /// Wire type `OutAddress`.
@@ -1423,57 +1238,32 @@ pub struct OutAddress {
     /// 省
     ///
     /// Wire name `province`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<Place>,
     /// 市
     ///
     /// Wire name `city`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<Place>,
     /// 区
     ///
     /// Wire name `area`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area: ::std::option::Option<Place>,
     /// 镇/街道
     ///
     /// Wire name `town`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub town: ::std::option::Option<Place>,
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -1539,8 +1329,6 @@ impl OutAddress {
     }
 }
 
-impl ::open1688_core::de::Lenient for OutAddress {}
-
 /// 外部订单信息（go1688 的结构；官方文档未收录，unverified）
 ///
 /// Wire type `OuterOrderInfo`.
@@ -1552,28 +1340,18 @@ pub struct OuterOrderInfo {
     /// Wire name `mediaOrderId`, type `string`.
     #[serde(
         rename = "mediaOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub media_order_id: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 外部订单商品
     ///
     /// Wire name `offers`, type `array<OuterOrderOffer>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub offers: ::std::vec::Vec<OuterOrderOffer>,
 }
 
@@ -1615,8 +1393,6 @@ impl OuterOrderInfo {
     }
 }
 
-impl ::open1688_core::de::Lenient for OuterOrderInfo {}
-
 /// 外部订单商品
 ///
 /// Wire type `OuterOrderOffer`.
@@ -1626,39 +1402,22 @@ pub struct OuterOrderOffer {
     /// offer id
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 规格 id
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 外部售价（go1688 以整数发送，单位未文档化，推测为分）
     ///
     /// Wire name `price`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
     /// 数量
     ///
     /// Wire name `num`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num: ::std::option::Option<i64>,
 }
 
@@ -1705,8 +1464,6 @@ impl OuterOrderOffer {
     }
 }
 
-impl ::open1688_core::de::Lenient for OuterOrderOffer {}
-
 /// 地址节点
 ///
 /// Wire type `Place`.
@@ -1716,20 +1473,12 @@ pub struct Place {
     /// 地址编码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 地址名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1762,8 +1511,6 @@ impl Place {
         self
     }
 }
-
-impl ::open1688_core::de::Lenient for Place {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -1915,7 +1662,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeFastCreateOrderResponse,
         >(example) {
             panic!(

@@ -307,58 +307,35 @@ pub struct TradeFenxiaoOrderCreateResponse {
     /// 下单结果
     ///
     /// Wire name `result`, type `CreateOrderResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<CreateOrderResult>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 错误码（部分错误以此字段返回）
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息（部分错误以此字段返回）
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -373,106 +350,63 @@ pub struct AddressParam {
     /// Wire name `addressId`, type `long`.
     #[serde(
         rename = "addressId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_id: ::std::option::Option<i64>,
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 省份文本，如 浙江省
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 市文本，如 杭州市
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 区文本，如 滨江区
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇/街道文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 街道地址（不超过200字）
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
     ///
     /// Wire name `districtCode`, type `string`.
     #[serde(
         rename = "districtCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub district_code: ::std::option::Option<::std::string::String>,
 }
@@ -603,8 +537,6 @@ impl AddressParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for AddressParam {}
-
 /// 下单结果
 ///
 /// Wire type `CreateOrderResult`.
@@ -614,36 +546,22 @@ pub struct CreateOrderResult {
     /// 订单号（go1688 以字符串解码，值为 18–19 位数字）
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 下单成功的订单总金额，单位分
     ///
     /// Wire name `totalSuccessAmount`, type `long`.
     #[serde(
         rename = "totalSuccessAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_success_amount: ::std::option::Option<i64>,
     /// 运费，单位分
     ///
     /// Wire name `postFee`, type `long`.
-    #[serde(
-        rename = "postFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_fee: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for CreateOrderResult {}
 
 /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
 ///
@@ -654,16 +572,14 @@ pub struct EncryptOutOrderInfo {
     /// 是否加密订单；下游明文时传 false
     ///
     /// Wire name `encryptOrder`, type `boolean`, required.
-    #[serde(rename = "encryptOrder", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "encryptOrder")]
     pub encrypt_order: bool,
     /// 下游平台订单号
     ///
     /// Wire name `outPlatformOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_order_no: ::std::option::Option<::std::string::String>,
     /// 下游平台供应链采购单号
@@ -671,9 +587,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformSupplyOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformSupplyOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
     /// 下游平台编码：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
@@ -681,9 +595,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformCode`, type `string`.
     #[serde(
         rename = "outPlatformCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_code: ::std::option::Option<::std::string::String>,
     /// 下游平台获取订单的 appkey
@@ -691,9 +603,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformAppkey`, type `string`.
     #[serde(
         rename = "outPlatformAppkey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_appkey: ::std::option::Option<::std::string::String>,
     /// 下游平台店铺 id
@@ -701,9 +611,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outShopId`, type `string`.
     #[serde(
         rename = "outShopId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_id: ::std::option::Option<::std::string::String>,
     /// 下游平台店铺名
@@ -711,9 +619,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outShopName`, type `string`.
     #[serde(
         rename = "outShopName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_name: ::std::option::Option<::std::string::String>,
     /// 外部原始地址信息
@@ -721,28 +627,20 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outOriginAddress`, type `OutAddress`.
     #[serde(
         rename = "outOriginAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_origin_address: ::std::option::Option<OutAddress>,
     /// 淘宝 oaid
     ///
     /// Wire name `oaid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oaid: ::std::option::Option<::std::string::String>,
     /// 下游平台其他扩展信息（字段名拼写如此）
     ///
     /// Wire name `outPatformExtraInfo`, type `string`.
     #[serde(
         rename = "outPatformExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人姓名
@@ -750,9 +648,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverName`, type `string`.
     #[serde(
         rename = "encryptReceiverName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人电话
@@ -760,9 +656,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverMobile`, type `string`.
     #[serde(
         rename = "encryptReceiverMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
     /// 下游加密收货人地址
@@ -770,9 +664,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `encryptReceiverAddress`, type `string`.
     #[serde(
         rename = "encryptReceiverAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
     /// 下游渠道子业务编码，如抖音供应链 101
@@ -780,9 +672,7 @@ pub struct EncryptOutOrderInfo {
     /// Wire name `outPlatformSubCode`, type `string`.
     #[serde(
         rename = "outPlatformSubCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
 }
@@ -936,8 +826,6 @@ impl EncryptOutOrderInfo {
     }
 }
 
-impl ::open1688_core::de::Lenient for EncryptOutOrderInfo {}
-
 /// 分销下单商品（官方 cargo 模型 + go1688 附加的铺货关系字段）
 ///
 /// Wire type `FenxiaoCargoParam`.
@@ -947,65 +835,44 @@ pub struct FenxiaoCargoParam {
     /// 商品 offer id
     ///
     /// Wire name `offerId`, type `long`.
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub offer_id: ::std::option::Option<i64>,
     /// 加密 offerId（与 offerId 二选一）
     ///
     /// Wire name `openOfferId`, type `string`.
     #[serde(
         rename = "openOfferId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub open_offer_id: ::std::option::Option<::std::string::String>,
     /// 规格 id
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 数量
     ///
     /// Wire name `quantity`, type `double`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub quantity: f64,
     /// 外部下游会员ID
     ///
     /// Wire name `outMemberId`, type `string`.
     #[serde(
         rename = "outMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_member_id: ::std::option::Option<::std::string::String>,
     /// 下游渠道（go1688 发送）
     ///
     /// Wire name `channel`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
     /// 下游外部商品码（go1688 发送）
     ///
     /// Wire name `outItemCode`, type `string`.
     #[serde(
         rename = "outItemCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_item_code: ::std::option::Option<::std::string::String>,
     /// 下游店铺 code（go1688 发送）
@@ -1013,9 +880,7 @@ pub struct FenxiaoCargoParam {
     /// Wire name `outShopCode`, type `string`.
     #[serde(
         rename = "outShopCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_code: ::std::option::Option<::std::string::String>,
 }
@@ -1103,8 +968,6 @@ impl FenxiaoCargoParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for FenxiaoCargoParam {}
-
 /// 发票信息 (alibaba.trade.fast.invoice)
 ///
 /// Wire type `InvoiceParam`.
@@ -1114,103 +977,62 @@ pub struct InvoiceParam {
     /// 发票类型：0 普通发票，1 增值税发票
     ///
     /// Wire name `invoiceType`, type `int`, required.
-    #[serde(rename = "invoiceType", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "invoiceType")]
     pub invoice_type: i32,
     /// 省份文本
     ///
     /// Wire name `provinceText`, type `string`.
     #[serde(
         rename = "provinceText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub province_text: ::std::option::Option<::std::string::String>,
     /// 城市文本
     ///
     /// Wire name `cityText`, type `string`.
-    #[serde(
-        rename = "cityText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
     pub city_text: ::std::option::Option<::std::string::String>,
     /// 地区文本
     ///
     /// Wire name `areaText`, type `string`.
-    #[serde(
-        rename = "areaText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_text: ::std::option::Option<::std::string::String>,
     /// 镇文本
     ///
     /// Wire name `townText`, type `string`.
-    #[serde(
-        rename = "townText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_text: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// 街道
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 收票人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 购货公司名（发票抬头）
     ///
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 纳税识别码
@@ -1218,9 +1040,7 @@ pub struct InvoiceParam {
     /// Wire name `taxpayerIdentifier`, type `string`.
     #[serde(
         rename = "taxpayerIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_identifier: ::std::option::Option<::std::string::String>,
     /// 开户行及帐号
@@ -1228,9 +1048,7 @@ pub struct InvoiceParam {
     /// Wire name `bankAndAccount`, type `string`.
     #[serde(
         rename = "bankAndAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bank_and_account: ::std::option::Option<::std::string::String>,
     /// 增值税本地发票号
@@ -1238,9 +1056,7 @@ pub struct InvoiceParam {
     /// Wire name `localInvoiceId`, type `string`.
     #[serde(
         rename = "localInvoiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub local_invoice_id: ::std::option::Option<::std::string::String>,
 }
@@ -1397,8 +1213,6 @@ impl InvoiceParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for InvoiceParam {}
-
 /// 外部原始地址
 ///
 /// Wire type `OutAddress`.
@@ -1408,57 +1222,32 @@ pub struct OutAddress {
     /// 省
     ///
     /// Wire name `province`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<Place>,
     /// 市
     ///
     /// Wire name `city`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<Place>,
     /// 区
     ///
     /// Wire name `area`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area: ::std::option::Option<Place>,
     /// 镇/街道
     ///
     /// Wire name `town`, type `Place`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub town: ::std::option::Option<Place>,
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
-    #[serde(
-        rename = "postCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub post_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -1524,8 +1313,6 @@ impl OutAddress {
     }
 }
 
-impl ::open1688_core::de::Lenient for OutAddress {}
-
 /// 外部订单信息（go1688 的结构；官方文档未收录，unverified）
 ///
 /// Wire type `OuterOrderInfo`.
@@ -1537,28 +1324,18 @@ pub struct OuterOrderInfo {
     /// Wire name `mediaOrderId`, type `string`.
     #[serde(
         rename = "mediaOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub media_order_id: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 外部订单商品
     ///
     /// Wire name `offers`, type `array<OuterOrderOffer>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub offers: ::std::vec::Vec<OuterOrderOffer>,
 }
 
@@ -1600,8 +1377,6 @@ impl OuterOrderInfo {
     }
 }
 
-impl ::open1688_core::de::Lenient for OuterOrderInfo {}
-
 /// 外部订单商品
 ///
 /// Wire type `OuterOrderOffer`.
@@ -1611,39 +1386,22 @@ pub struct OuterOrderOffer {
     /// offer id
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 规格 id
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 外部售价（go1688 以整数发送，单位未文档化，推测为分）
     ///
     /// Wire name `price`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
     /// 数量
     ///
     /// Wire name `num`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num: ::std::option::Option<i64>,
 }
 
@@ -1690,8 +1448,6 @@ impl OuterOrderOffer {
     }
 }
 
-impl ::open1688_core::de::Lenient for OuterOrderOffer {}
-
 /// 地址节点
 ///
 /// Wire type `Place`.
@@ -1701,20 +1457,12 @@ pub struct Place {
     /// 地址编码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 地址名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1747,8 +1495,6 @@ impl Place {
         self
     }
 }
-
-impl ::open1688_core::de::Lenient for Place {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -1882,7 +1628,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeFenxiaoOrderCreateResponse,
         >(example) {
             panic!(

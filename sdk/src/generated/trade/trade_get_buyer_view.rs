@@ -102,29 +102,19 @@ pub struct TradeGetBuyerViewResponse {
     /// 订单详情信息
     ///
     /// Wire name `result`, type `TradeInfo`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<TradeInfo>,
     /// 是否成功（实际为字符串 "true"）
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误代码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误描述
@@ -132,9 +122,7 @@ pub struct TradeGetBuyerViewResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -148,9 +136,7 @@ pub struct CaigouQuoteInfo {
     /// Wire name `productQuoteName`, type `string`.
     #[serde(
         rename = "productQuoteName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_quote_name: ::std::option::Option<::std::string::String>,
     /// 价格；get.buyerView 文档为元（BigDecimal），getBuyerOrderList 文档为分（Long）
@@ -163,15 +149,9 @@ pub struct CaigouQuoteInfo {
     )]
     pub price: ::std::option::Option<::open1688_core::Decimal>,
     /// Wire name `count`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
 }
-
-impl ::open1688_core::de::Lenient for CaigouQuoteInfo {}
 
 /// 诚e赊支付详情
 ///
@@ -184,9 +164,7 @@ pub struct CreditOrderDetail {
     /// Wire name `payAmount`, type `long`.
     #[serde(
         rename = "payAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_amount: ::std::option::Option<i64>,
     /// 支付时间（yyyy-MM-dd HH:mm:ss）
@@ -194,28 +172,20 @@ pub struct CreditOrderDetail {
     /// Wire name `createTime`, type `string`.
     #[serde(
         rename = "createTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// 状态，如 END
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 状态描述
     ///
     /// Wire name `statusStr`, type `string`.
     #[serde(
         rename = "statusStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub status_str: ::std::option::Option<::std::string::String>,
     /// 应还金额（分）
@@ -223,9 +193,7 @@ pub struct CreditOrderDetail {
     /// Wire name `restRepayAmount`, type `long`.
     #[serde(
         rename = "restRepayAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub rest_repay_amount: ::std::option::Option<i64>,
     /// 最晚还款时间
@@ -233,9 +201,7 @@ pub struct CreditOrderDetail {
     /// Wire name `lastRepayTime`, type `string`.
     #[serde(
         rename = "lastRepayTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_repay_time: ::std::option::Option<::std::string::String>,
     /// 还款来源：KJPAY, OWN_FUNDS, INSTALLMENT_REPAY
@@ -243,14 +209,10 @@ pub struct CreditOrderDetail {
     /// Wire name `repaySource`, type `string`.
     #[serde(
         rename = "repaySource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub repay_source: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for CreditOrderDetail {}
 
 /// 跨境报关信息
 ///
@@ -259,65 +221,37 @@ impl ::open1688_core::de::Lenient for CreditOrderDetail {}
 #[non_exhaustive]
 pub struct Customs {
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `buyerId`, type `long`.
-    #[serde(
-        rename = "buyerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "buyerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_id: ::std::option::Option<i64>,
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 业务数据类型，1 报关单
     ///
     /// Wire name `type`, type `int`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<i32>,
     /// 报关信息列表
     ///
     /// Wire name `attributes`, type `array<CustomsAttribute>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub attributes: ::std::vec::Vec<CustomsAttribute>,
 }
-
-impl ::open1688_core::de::Lenient for Customs {}
 
 /// 报关信息
 ///
@@ -326,69 +260,37 @@ impl ::open1688_core::de::Lenient for Customs {}
 #[non_exhaustive]
 pub struct CustomsAttribute {
     /// Wire name `sku`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku: ::std::option::Option<::std::string::String>,
     /// 中文名称
     ///
     /// Wire name `cName`, type `string`.
-    #[serde(
-        rename = "cName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cName", skip_serializing_if = "::std::option::Option::is_none")]
     pub c_name: ::std::option::Option<::std::string::String>,
     /// 英文名称
     ///
     /// Wire name `enName`, type `string`.
-    #[serde(
-        rename = "enName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "enName", skip_serializing_if = "::std::option::Option::is_none")]
     pub en_name: ::std::option::Option<::std::string::String>,
     /// 申报价值
     ///
     /// Wire name `amount`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<f64>,
     /// Wire name `quantity`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<f64>,
     /// 重量 kg
     ///
     /// Wire name `weight`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// 报关币种
     ///
     /// Wire name `currency`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for CustomsAttribute {}
 
 /// 保障条款
 ///
@@ -401,9 +303,7 @@ pub struct GuaranteeTermsInfo {
     /// Wire name `assuranceInfo`, type `string`.
     #[serde(
         rename = "assuranceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub assurance_info: ::std::option::Option<::std::string::String>,
     /// 保障方式，如 jqbz
@@ -411,9 +311,7 @@ pub struct GuaranteeTermsInfo {
     /// Wire name `assuranceType`, type `string`.
     #[serde(
         rename = "assuranceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub assurance_type: ::std::option::Option<::std::string::String>,
     /// 质量保证类型
@@ -421,23 +319,15 @@ pub struct GuaranteeTermsInfo {
     /// Wire name `qualityAssuranceType`, type `string`.
     #[serde(
         rename = "qualityAssuranceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub quality_assurance_type: ::std::option::Option<::std::string::String>,
     /// 保障条款值
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for GuaranteeTermsInfo {}
 
 /// 键值对
 ///
@@ -446,29 +336,15 @@ impl ::open1688_core::de::Lenient for GuaranteeTermsInfo {}
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// Wire name `key`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Wire name `description`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for KeyValuePair {}
 
 /// 零售通订单信息
 ///
@@ -481,14 +357,10 @@ pub struct LstOrderInfo {
     /// Wire name `lstWarehouseType`, type `string`.
     #[serde(
         rename = "lstWarehouseType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub lst_warehouse_type: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for LstOrderInfo {}
 
 /// 国内物流信息 (NativeLogisticsInfo)
 ///
@@ -501,110 +373,58 @@ pub struct NativeLogisticsInfo {
     /// Wire name `contactPerson`, type `string`.
     #[serde(
         rename = "contactPerson",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub contact_person: ::std::option::Option<::std::string::String>,
     /// 解密地址ID（加密订单场景）
     ///
     /// Wire name `caid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caid: ::std::option::Option<::std::string::String>,
     /// Wire name `province`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<::std::string::String>,
     /// Wire name `city`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// 县/区
     ///
     /// Wire name `area`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area: ::std::option::Option<::std::string::String>,
     /// 镇/街道
     ///
     /// Wire name `town`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub town: ::std::option::Option<::std::string::String>,
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 省市区编码
     ///
     /// Wire name `areaCode`, type `string`.
-    #[serde(
-        rename = "areaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "areaCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub area_code: ::std::option::Option<::std::string::String>,
     /// 镇/街道地址码
     ///
     /// Wire name `townCode`, type `string`.
-    #[serde(
-        rename = "townCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_code: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `zip`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `telephone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub telephone: ::std::option::Option<::std::string::String>,
     /// Wire name `fax`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// 运单明细
     ///
@@ -612,13 +432,10 @@ pub struct NativeLogisticsInfo {
     #[serde(
         rename = "logisticsItems",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub logistics_items: ::std::vec::Vec<NativeLogisticsItem>,
 }
-
-impl ::open1688_core::de::Lenient for NativeLogisticsInfo {}
 
 /// 运单明细 (NativeLogisticsItemsInfo)
 ///
@@ -629,48 +446,32 @@ pub struct NativeLogisticsItem {
     /// 主键id
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 物流编号
     ///
     /// Wire name `logisticsCode`, type `string`.
     #[serde(
         rename = "logisticsCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_code: ::std::option::Option<::std::string::String>,
     /// 发货类型：0 自行发货, 1 在线发货, 2 不需要物流
     ///
     /// Wire name `type`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// 状态
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 物流公司Id
     ///
     /// Wire name `logisticsCompanyId`, type `long`.
     #[serde(
         rename = "logisticsCompanyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company_id: ::std::option::Option<i64>,
     /// 物流公司编号
@@ -678,9 +479,7 @@ pub struct NativeLogisticsItem {
     /// Wire name `logisticsCompanyNo`, type `string`.
     #[serde(
         rename = "logisticsCompanyNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company_no: ::std::option::Option<::std::string::String>,
     /// 物流公司名称
@@ -688,9 +487,7 @@ pub struct NativeLogisticsItem {
     /// Wire name `logisticsCompanyName`, type `string`.
     #[serde(
         rename = "logisticsCompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company_name: ::std::option::Option<::std::string::String>,
     /// 运单号
@@ -698,9 +495,7 @@ pub struct NativeLogisticsItem {
     /// Wire name `logisticsBillNo`, type `string`.
     #[serde(
         rename = "logisticsBillNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_bill_no: ::std::option::Option<::std::string::String>,
     /// 子订单id，多个以逗号分隔
@@ -708,9 +503,7 @@ pub struct NativeLogisticsItem {
     /// Wire name `subItemIds`, type `string`.
     #[serde(
         rename = "subItemIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_item_ids: ::std::option::Option<::std::string::String>,
     /// 运费（元）
@@ -727,161 +520,97 @@ pub struct NativeLogisticsItem {
     /// Wire name `deliveredTime`, type `date`.
     #[serde(
         rename = "deliveredTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delivered_time: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `fromProvince`, type `string`.
     #[serde(
         rename = "fromProvince",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from_province: ::std::option::Option<::std::string::String>,
     /// Wire name `fromCity`, type `string`.
-    #[serde(
-        rename = "fromCity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fromCity", skip_serializing_if = "::std::option::Option::is_none")]
     pub from_city: ::std::option::Option<::std::string::String>,
     /// Wire name `fromArea`, type `string`.
-    #[serde(
-        rename = "fromArea",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fromArea", skip_serializing_if = "::std::option::Option::is_none")]
     pub from_area: ::std::option::Option<::std::string::String>,
     /// Wire name `fromAddress`, type `string`.
     #[serde(
         rename = "fromAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from_address: ::std::option::Option<::std::string::String>,
     /// Wire name `fromPhone`, type `string`.
     #[serde(
         rename = "fromPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `fromMobile`, type `string`.
     #[serde(
         rename = "fromMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from_mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `fromPost`, type `string`.
-    #[serde(
-        rename = "fromPost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fromPost", skip_serializing_if = "::std::option::Option::is_none")]
     pub from_post: ::std::option::Option<::std::string::String>,
     /// Wire name `toProvince`, type `string`.
     #[serde(
         rename = "toProvince",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub to_province: ::std::option::Option<::std::string::String>,
     /// Wire name `toCity`, type `string`.
-    #[serde(
-        rename = "toCity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toCity", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_city: ::std::option::Option<::std::string::String>,
     /// Wire name `toArea`, type `string`.
-    #[serde(
-        rename = "toArea",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toArea", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_area: ::std::option::Option<::std::string::String>,
     /// Wire name `toAddress`, type `string`.
     #[serde(
         rename = "toAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub to_address: ::std::option::Option<::std::string::String>,
     /// Wire name `toPhone`, type `string`.
-    #[serde(
-        rename = "toPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toPhone", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `toMobile`, type `string`.
-    #[serde(
-        rename = "toMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toMobile", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `toPost`, type `string`.
-    #[serde(
-        rename = "toPost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toPost", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_post: ::std::option::Option<::std::string::String>,
     /// Wire name `noLogisticsName`, type `string`.
     #[serde(
         rename = "noLogisticsName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub no_logistics_name: ::std::option::Option<::std::string::String>,
     /// Wire name `noLogisticsTel`, type `string`.
     #[serde(
         rename = "noLogisticsTel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub no_logistics_tel: ::std::option::Option<::std::string::String>,
     /// Wire name `noLogisticsBillNo`, type `string`.
     #[serde(
         rename = "noLogisticsBillNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub no_logistics_bill_no: ::std::option::Option<::std::string::String>,
     /// 无需物流类别 1–5
@@ -889,14 +618,10 @@ pub struct NativeLogisticsItem {
     /// Wire name `noLogisticsCondition`, type `string`.
     #[serde(
         rename = "noLogisticsCondition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub no_logistics_condition: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for NativeLogisticsItem {}
 
 /// \[交易4.0\] 分阶段订单 (alibaba.trade.BizNewStepOrderModel)
 ///
@@ -907,41 +632,24 @@ pub struct NewStepOrder {
     /// 阶段顺序编号
     ///
     /// Wire name `stepNo`, type `int`.
-    #[serde(
-        rename = "stepNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "stepNo", skip_serializing_if = "::std::option::Option::is_none")]
     pub step_no: ::std::option::Option<i32>,
     /// 阶段名称，如 全款交易
     ///
     /// Wire name `stepName`, type `string`.
-    #[serde(
-        rename = "stepName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "stepName", skip_serializing_if = "::std::option::Option::is_none")]
     pub step_name: ::std::option::Option<::std::string::String>,
     /// 是否最后一个阶段
     ///
     /// Wire name `lastStep`, type `boolean`.
-    #[serde(
-        rename = "lastStep",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "lastStep", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_step: ::std::option::Option<bool>,
     /// 激活状态：0 未激活，1 已激活
     ///
     /// Wire name `activeStatus`, type `int`.
     #[serde(
         rename = "activeStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub active_status: ::std::option::Option<i32>,
     /// 付款状态：1 未付款, 2 已付款, 8 付款前取消, 12 溢短补付款
@@ -949,9 +657,7 @@ pub struct NewStepOrder {
     /// Wire name `payStatus`, type `int`.
     #[serde(
         rename = "payStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_status: ::std::option::Option<i32>,
     /// 物流状态：1 未发货, 2 已发货, 3 已收货, 4 已全部退货, 7 发货前取消
@@ -959,9 +665,7 @@ pub struct NewStepOrder {
     /// Wire name `logisticsStatus`, type `int`.
     #[serde(
         rename = "logisticsStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_status: ::std::option::Option<i32>,
     /// 阶段应付款（含运费，元）
@@ -1035,32 +739,15 @@ pub struct NewStepOrder {
     )]
     pub paid_post_fee: ::std::option::Option<::open1688_core::Decimal>,
     /// Wire name `gmtStart`, type `date`.
-    #[serde(
-        rename = "gmtStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "gmtStart", skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_start: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtPay`, type `date`.
-    #[serde(
-        rename = "gmtPay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "gmtPay", skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_pay: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtEnd`, type `date`.
-    #[serde(
-        rename = "gmtEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "gmtEnd", skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_end: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for NewStepOrder {}
 
 /// 订单基础信息 (alibaba.openplatform.trade.model.OrderBaseInfo)
 ///
@@ -1071,39 +758,24 @@ pub struct OrderBaseInfo {
     /// 交易id（订单号，18–19 位）
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 交易id 的字符串形式
     ///
     /// Wire name `idOfStr`, type `string`.
-    #[serde(
-        rename = "idOfStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "idOfStr", skip_serializing_if = "::std::option::Option::is_none")]
     pub id_of_str: ::std::option::Option<::std::string::String>,
     /// 交易状态
     ///
     /// Wire name `status`, type `OrderStatus`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OrderStatus>,
     /// 业务类型：cn 普通, ws 大额批发, yp 普通拿样, yf 一分钱拿样, fs 倒批, cz 加工定制, ag 协议采购, hp 伙拼, supply 供销, factory 淘工厂, quick 快订, xiangpin 享拼, f2f 当面付, cyfw 存样服务, sp 代销, wg 微供, lst 零售通, cb 跨境, distribution 分销, cab 采源宝, manufact 加工定制
     ///
     /// Wire name `businessType`, type `string`.
     #[serde(
         rename = "businessType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub business_type: ::std::option::Option<::std::string::String>,
     /// 交易类型：1 担保交易, 2 预存款交易, 3 ETC境外收单, 4 即时到帐, 5 保障金安全交易, 6 统一交易流程, 7 分阶段付款, 8 货到付款, 9 信用凭证支付, 10 账期支付, 50060 交易4.0
@@ -1111,9 +783,7 @@ pub struct OrderBaseInfo {
     /// Wire name `tradeType`, type `string`.
     #[serde(
         rename = "tradeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_type: ::std::option::Option<::std::string::String>,
     /// 下单时指定的交易方式 tradeType，如 assureTrade
@@ -1121,9 +791,7 @@ pub struct OrderBaseInfo {
     /// Wire name `tradeTypeCode`, type `string`.
     #[serde(
         rename = "tradeTypeCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_type_code: ::std::option::Option<::std::string::String>,
     /// 下单时指定的交易方式描述，如 担保交易
@@ -1131,9 +799,7 @@ pub struct OrderBaseInfo {
     /// Wire name `tradeTypeDesc`, type `string`.
     #[serde(
         rename = "tradeTypeDesc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_type_desc: ::std::option::Option<::std::string::String>,
     /// 4.0 交易流程模板 code
@@ -1141,9 +807,7 @@ pub struct OrderBaseInfo {
     /// Wire name `flowTemplateCode`, type `string`.
     #[serde(
         rename = "flowTemplateCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub flow_template_code: ::std::option::Option<::std::string::String>,
     /// 应付款总金额 = ∑itemAmount + shippingFee，单位元
@@ -1179,11 +843,7 @@ pub struct OrderBaseInfo {
     /// 折扣信息，单位分
     ///
     /// Wire name `discount`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<i64>,
     /// 红包金额（元），totalAmount 已扣除
     ///
@@ -1209,9 +869,7 @@ pub struct OrderBaseInfo {
     /// Wire name `refundPayment`, type `long`.
     #[serde(
         rename = "refundPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_payment: ::std::option::Option<i64>,
     /// 订单的售中退款状态
@@ -1219,9 +877,7 @@ pub struct OrderBaseInfo {
     /// Wire name `refundStatus`, type `OrderRefundStatus`.
     #[serde(
         rename = "refundStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_status: ::std::option::Option<OrderRefundStatus>,
     /// 订单的售后退款状态
@@ -1229,39 +885,25 @@ pub struct OrderBaseInfo {
     /// Wire name `refundStatusForAs`, type `string`.
     #[serde(
         rename = "refundStatusForAs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_status_for_as: ::std::option::Option<::std::string::String>,
     /// 退款单ID
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 买家主账号id
     ///
     /// Wire name `buyerID`, type `string`.
-    #[serde(
-        rename = "buyerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "buyerID", skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_id: ::std::option::Option<::std::string::String>,
     /// 买家数字id
     ///
     /// Wire name `buyerUserId`, type `long`.
     #[serde(
         rename = "buyerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_user_id: ::std::option::Option<i64>,
     /// 买家 loginId（旺旺Id）
@@ -1269,9 +911,7 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerLoginId`, type `string`.
     #[serde(
         rename = "buyerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_login_id: ::std::option::Option<::std::string::String>,
     /// 买家子账号
@@ -1279,9 +919,7 @@ pub struct OrderBaseInfo {
     /// Wire name `subBuyerLoginId`, type `string`.
     #[serde(
         rename = "subBuyerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_buyer_login_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝id
@@ -1289,9 +927,7 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerAlipayId`, type `string`.
     #[serde(
         rename = "buyerAlipayId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
     /// 买家联系人
@@ -1299,9 +935,7 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerContact`, type `TradeContact`.
     #[serde(
         rename = "buyerContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_contact: ::std::option::Option<TradeContact>,
     /// 买家留言
@@ -1309,9 +943,7 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerFeedback`, type `string`.
     #[serde(
         rename = "buyerFeedback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_feedback: ::std::option::Option<::std::string::String>,
     /// 买家备忘信息
@@ -1319,9 +951,7 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerMemo`, type `string`.
     #[serde(
         rename = "buyerMemo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_memo: ::std::option::Option<::std::string::String>,
     /// 买家备忘标志
@@ -1329,29 +959,20 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerRemarkIcon`, type `string`.
     #[serde(
         rename = "buyerRemarkIcon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_remark_icon: ::std::option::Option<::std::string::String>,
     /// 卖家主账号id
     ///
     /// Wire name `sellerID`, type `string`.
-    #[serde(
-        rename = "sellerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "sellerID", skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 卖家数字id
     ///
     /// Wire name `sellerUserId`, type `long`.
     #[serde(
         rename = "sellerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_user_id: ::std::option::Option<i64>,
     /// 卖家 loginId（旺旺Id）
@@ -1359,9 +980,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerLoginId`, type `string`.
     #[serde(
         rename = "sellerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_login_id: ::std::option::Option<::std::string::String>,
     /// 卖家支付宝id
@@ -1369,9 +988,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerAlipayId`, type `string`.
     #[serde(
         rename = "sellerAlipayId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_alipay_id: ::std::option::Option<::std::string::String>,
     /// 卖家联系人
@@ -1379,9 +996,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerContact`, type `TradeContact`.
     #[serde(
         rename = "sellerContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_contact: ::std::option::Option<TradeContact>,
     /// 卖家诚信等级
@@ -1389,9 +1004,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerCreditLevel`, type `string`.
     #[serde(
         rename = "sellerCreditLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_credit_level: ::std::option::Option<::std::string::String>,
     /// 是否自主订单（邀约订单）
@@ -1399,9 +1012,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerOrder`, type `boolean`.
     #[serde(
         rename = "sellerOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_order: ::std::option::Option<bool>,
     /// 收件人信息
@@ -1409,28 +1020,20 @@ pub struct OrderBaseInfo {
     /// Wire name `receiverInfo`, type `OrderReceiverInfo`.
     #[serde(
         rename = "receiverInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_info: ::std::option::Option<OrderReceiverInfo>,
     /// 备注（下单时的备注）
     ///
     /// Wire name `remark`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
     /// 关闭原因：buyerCancel, sellerGoodsLack, other
     ///
     /// Wire name `closeReason`, type `string`.
     #[serde(
         rename = "closeReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub close_reason: ::std::option::Option<::std::string::String>,
     /// 关闭订单备注
@@ -1438,9 +1041,7 @@ pub struct OrderBaseInfo {
     /// Wire name `closeRemark`, type `string`.
     #[serde(
         rename = "closeRemark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub close_remark: ::std::option::Option<::std::string::String>,
     /// 关闭操作类型：CLOSE_TRADE_BY_SELLER, CLOSE_TRADE_BY_BOPS, CLOSE_TRADE_BY_SYSTEM, CLOSE_TRADE_BY_BUYER, CLOSE_TRADE_BY_CREADIT
@@ -1448,9 +1049,7 @@ pub struct OrderBaseInfo {
     /// Wire name `closeOperateType`, type `string`.
     #[serde(
         rename = "closeOperateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub close_operate_type: ::std::option::Option<::std::string::String>,
     /// 外部支付交易Id
@@ -1458,9 +1057,7 @@ pub struct OrderBaseInfo {
     /// Wire name `alipayTradeId`, type `string`.
     #[serde(
         rename = "alipayTradeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub alipay_trade_id: ::std::option::Option<::std::string::String>,
     /// 预订单ID
@@ -1468,9 +1065,7 @@ pub struct OrderBaseInfo {
     /// Wire name `preOrderId`, type `long`.
     #[serde(
         rename = "preOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pre_order_id: ::std::option::Option<i64>,
     /// 是否一次性付款
@@ -1478,9 +1073,7 @@ pub struct OrderBaseInfo {
     /// Wire name `stepPayAll`, type `boolean`.
     #[serde(
         rename = "stepPayAll",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub step_pay_all: ::std::option::Option<bool>,
     /// 分阶段法务协议地址
@@ -1488,9 +1081,7 @@ pub struct OrderBaseInfo {
     /// Wire name `stepAgreementPath`, type `string`.
     #[serde(
         rename = "stepAgreementPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub step_agreement_path: ::std::option::Option<::std::string::String>,
     /// \[交易3.0\] 分阶段订单
@@ -1499,8 +1090,7 @@ pub struct OrderBaseInfo {
     #[serde(
         rename = "stepOrderList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub step_order_list: ::std::vec::Vec<StepOrder>,
     /// \[交易4.0\] 分阶段订单
@@ -1509,8 +1099,7 @@ pub struct OrderBaseInfo {
     #[serde(
         rename = "newStepOrderList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub new_step_order_list: ::std::vec::Vec<NewStepOrder>,
     /// 是否海外代发订单
@@ -1518,9 +1107,7 @@ pub struct OrderBaseInfo {
     /// Wire name `overSeaOrder`, type `boolean`.
     #[serde(
         rename = "overSeaOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub over_sea_order: ::std::option::Option<bool>,
     /// 支付渠道名称列表，如 支付宝、跨境宝
@@ -1529,8 +1116,7 @@ pub struct OrderBaseInfo {
     #[serde(
         rename = "payChannelList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub pay_channel_list: ::std::vec::Vec<::std::string::String>,
     /// 支付渠道 code，如 alipay
@@ -1539,8 +1125,7 @@ pub struct OrderBaseInfo {
     #[serde(
         rename = "payChannelCodeList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub pay_channel_code_list: ::std::vec::Vec<::std::string::String>,
     /// 支付超时时间（秒）
@@ -1548,9 +1133,7 @@ pub struct OrderBaseInfo {
     /// Wire name `payTimeout`, type `long`.
     #[serde(
         rename = "payTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_timeout: ::std::option::Option<i64>,
     /// 支付超时类型：0 定长，1 固定时间
@@ -1558,9 +1141,7 @@ pub struct OrderBaseInfo {
     /// Wire name `payTimeoutType`, type `int`.
     #[serde(
         rename = "payTimeoutType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_timeout_type: ::std::option::Option<i32>,
     /// 供货库存模式：jit 或 cang
@@ -1568,9 +1149,7 @@ pub struct OrderBaseInfo {
     /// Wire name `inventoryMode`, type `string`.
     #[serde(
         rename = "inventoryMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inventory_mode: ::std::option::Option<::std::string::String>,
     /// 外部订单号
@@ -1578,9 +1157,7 @@ pub struct OrderBaseInfo {
     /// Wire name `outOrderId`, type `string`.
     #[serde(
         rename = "outOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_order_id: ::std::option::Option<::std::string::String>,
     /// 官方物流提货订单ID
@@ -1588,9 +1165,7 @@ pub struct OrderBaseInfo {
     /// Wire name `officialSolutionOrderId`, type `string`.
     #[serde(
         rename = "officialSolutionOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_solution_order_id: ::std::option::Option<::std::string::String>,
     /// 官方物流提货订单费用（分）
@@ -1598,28 +1173,20 @@ pub struct OrderBaseInfo {
     /// Wire name `officialSolutionCost`, type `long`.
     #[serde(
         rename = "officialSolutionCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_solution_cost: ::std::option::Option<i64>,
     /// 币种：USD, RMB, HKD, GBP, CAD, AUD, JPY, KRW, EUR
     ///
     /// Wire name `currency`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// 订单关联码（如属于哪个活动）
     ///
     /// Wire name `relatedCode`, type `string`.
     #[serde(
         rename = "relatedCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub related_code: ::std::option::Option<::std::string::String>,
     /// 卖家备忘信息（卖家视角）
@@ -1627,9 +1194,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerMemo`, type `string`.
     #[serde(
         rename = "sellerMemo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_memo: ::std::option::Option<::std::string::String>,
     /// 卖家备忘标志（卖家视角）
@@ -1637,9 +1202,7 @@ pub struct OrderBaseInfo {
     /// Wire name `sellerRemarkIcon`, type `string`.
     #[serde(
         rename = "sellerRemarkIcon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_remark_icon: ::std::option::Option<::std::string::String>,
     /// 买家加密ID（卖家视角；不同 appkey 返回不同）
@@ -1647,9 +1210,7 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerOpenUid`, type `string`.
     #[serde(
         rename = "buyerOpenUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_open_uid: ::std::option::Option<::std::string::String>,
     /// 买家子账号加密ID（卖家视角）
@@ -1657,28 +1218,20 @@ pub struct OrderBaseInfo {
     /// Wire name `buyerSubOpenUid`, type `string`.
     #[serde(
         rename = "buyerSubOpenUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_sub_open_uid: ::std::option::Option<::std::string::String>,
     /// 联系人信息解密ID（加密订单场景）
     ///
     /// Wire name `ccid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ccid: ::std::option::Option<::std::string::String>,
     /// 创建时间
     ///
     /// Wire name `createTime`, type `date`.
     #[serde(
         rename = "createTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<::open1688_core::Date>,
     /// 修改时间
@@ -1686,29 +1239,20 @@ pub struct OrderBaseInfo {
     /// Wire name `modifyTime`, type `date`.
     #[serde(
         rename = "modifyTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub modify_time: ::std::option::Option<::open1688_core::Date>,
     /// 付款时间（多次付款时为首次）
     ///
     /// Wire name `payTime`, type `date`.
-    #[serde(
-        rename = "payTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "payTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_time: ::std::option::Option<::open1688_core::Date>,
     /// 完全发货时间
     ///
     /// Wire name `allDeliveredTime`, type `date`.
     #[serde(
         rename = "allDeliveredTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub all_delivered_time: ::std::option::Option<::open1688_core::Date>,
     /// 完全收货时间
@@ -1716,9 +1260,7 @@ pub struct OrderBaseInfo {
     /// Wire name `receivingTime`, type `date`.
     #[serde(
         rename = "receivingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiving_time: ::std::option::Option<::open1688_core::Date>,
     /// 确认时间
@@ -1726,9 +1268,7 @@ pub struct OrderBaseInfo {
     /// Wire name `confirmedTime`, type `date`.
     #[serde(
         rename = "confirmedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub confirmed_time: ::std::option::Option<::open1688_core::Date>,
     /// 完成时间
@@ -1736,14 +1276,10 @@ pub struct OrderBaseInfo {
     /// Wire name `completeTime`, type `date`.
     #[serde(
         rename = "completeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub complete_time: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for OrderBaseInfo {}
 
 /// 订单业务信息 (alibaba.order.bizInfo)
 ///
@@ -1754,21 +1290,14 @@ pub struct OrderBizInfo {
     /// 是否采源宝订单
     ///
     /// Wire name `odsCyd`, type `boolean`.
-    #[serde(
-        rename = "odsCyd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "odsCyd", skip_serializing_if = "::std::option::Option::is_none")]
     pub ods_cyd: ::std::option::Option<bool>,
     /// 账期交易订单的到账时间（yyyy-MM-dd HH:mm:ss）
     ///
     /// Wire name `accountPeriodTime`, type `string`.
     #[serde(
         rename = "accountPeriodTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_period_time: ::std::option::Option<::std::string::String>,
     /// 下单时是否选择了诚e赊交易方式
@@ -1776,9 +1305,7 @@ pub struct OrderBizInfo {
     /// Wire name `creditOrder`, type `boolean`.
     #[serde(
         rename = "creditOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub credit_order: ::std::option::Option<bool>,
     /// 诚e赊支付详情
@@ -1786,9 +1313,7 @@ pub struct OrderBizInfo {
     /// Wire name `creditOrderDetail`, type `CreditOrderDetail`.
     #[serde(
         rename = "creditOrderDetail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub credit_order_detail: ::std::option::Option<CreditOrderDetail>,
     /// 预订单信息
@@ -1796,9 +1321,7 @@ pub struct OrderBizInfo {
     /// Wire name `preOrderInfo`, type `PreOrderInfo`.
     #[serde(
         rename = "preOrderInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pre_order_info: ::std::option::Option<PreOrderInfo>,
     /// 零售通订单信息
@@ -1806,72 +1329,48 @@ pub struct OrderBizInfo {
     /// Wire name `lstOrderInfo`, type `LstOrderInfo`.
     #[serde(
         rename = "lstOrderInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub lst_order_info: ::std::option::Option<LstOrderInfo>,
     /// Wire name `erpBuyerUserId`, type `string`.
     #[serde(
         rename = "erpBuyerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub erp_buyer_user_id: ::std::option::Option<::std::string::String>,
     /// Wire name `erpOrderId`, type `string`.
     #[serde(
         rename = "erpOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub erp_order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `erpBuyerOrgId`, type `string`.
     #[serde(
         rename = "erpBuyerOrgId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub erp_buyer_org_id: ::std::option::Option<::std::string::String>,
     /// 是否加工定制订单
     ///
     /// Wire name `isCz`, type `boolean`.
-    #[serde(
-        rename = "isCz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isCz", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_cz: ::std::option::Option<bool>,
     /// 是否定制订单
     ///
     /// Wire name `isDz`, type `boolean`.
-    #[serde(
-        rename = "isDz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "isDz", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_dz: ::std::option::Option<bool>,
     /// 是否 dropshipping 订单（不允许合并发货）
     ///
     /// Wire name `dropshipping`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dropshipping: ::std::option::Option<bool>,
     /// 运费险：givenByPlatform 平台赠送, givenByMerchant 商家赠送
     ///
     /// Wire name `shippingInsurance`, type `string`.
     #[serde(
         rename = "shippingInsurance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipping_insurance: ::std::option::Option<::std::string::String>,
     /// 官方物流提货
@@ -1879,14 +1378,10 @@ pub struct OrderBizInfo {
     /// Wire name `officialPickUp`, type `boolean`.
     #[serde(
         rename = "officialPickUp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_pick_up: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for OrderBizInfo {}
 
 /// 发票信息 (alibaba.invoice.OrderInvoiceModel)
 ///
@@ -1899,9 +1394,7 @@ pub struct OrderInvoiceInfo {
     /// Wire name `invoiceCompanyName`, type `string`.
     #[serde(
         rename = "invoiceCompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub invoice_company_name: ::std::option::Option<::std::string::String>,
     /// 0 普通发票, 1 增值税发票, 9 未知
@@ -1909,9 +1402,7 @@ pub struct OrderInvoiceInfo {
     /// Wire name `invoiceType`, type `int`.
     #[serde(
         rename = "invoiceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub invoice_type: ::std::option::Option<i32>,
     /// 本地发票号
@@ -1919,123 +1410,90 @@ pub struct OrderInvoiceInfo {
     /// Wire name `localInvoiceId`, type `long`.
     #[serde(
         rename = "localInvoiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub local_invoice_id: ::std::option::Option<i64>,
     /// 订单Id
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// Wire name `receiveCode`, type `string`.
     #[serde(
         rename = "receiveCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_code: ::std::option::Option<::std::string::String>,
     /// Wire name `receiveCodeText`, type `string`.
     #[serde(
         rename = "receiveCodeText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_code_text: ::std::option::Option<::std::string::String>,
     /// Wire name `receiveMobile`, type `string`.
     #[serde(
         rename = "receiveMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `receiveName`, type `string`.
     #[serde(
         rename = "receiveName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_name: ::std::option::Option<::std::string::String>,
     /// Wire name `receivePhone`, type `string`.
     #[serde(
         rename = "receivePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `receivePost`, type `string`.
     #[serde(
         rename = "receivePost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_post: ::std::option::Option<::std::string::String>,
     /// Wire name `receiveStreet`, type `string`.
     #[serde(
         rename = "receiveStreet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receive_street: ::std::option::Option<::std::string::String>,
     /// Wire name `registerAccountId`, type `string`.
     #[serde(
         rename = "registerAccountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub register_account_id: ::std::option::Option<::std::string::String>,
     /// Wire name `registerBank`, type `string`.
     #[serde(
         rename = "registerBank",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub register_bank: ::std::option::Option<::std::string::String>,
     /// Wire name `registerCode`, type `string`.
     #[serde(
         rename = "registerCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub register_code: ::std::option::Option<::std::string::String>,
     /// Wire name `registerCodeText`, type `string`.
     #[serde(
         rename = "registerCodeText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub register_code_text: ::std::option::Option<::std::string::String>,
     /// Wire name `registerPhone`, type `string`.
     #[serde(
         rename = "registerPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub register_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `registerStreet`, type `string`.
     #[serde(
         rename = "registerStreet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub register_street: ::std::option::Option<::std::string::String>,
     /// 纳税人识别号
@@ -2043,32 +1501,20 @@ pub struct OrderInvoiceInfo {
     /// Wire name `taxpayerIdentify`, type `string`.
     #[serde(
         rename = "taxpayerIdentify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub taxpayer_identify: ::std::option::Option<::std::string::String>,
     /// 发票含税总额（分）
     ///
     /// Wire name `amount`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// 发票状态，如 ISSUED
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for OrderInvoiceInfo {}
 
 /// 订单评价信息
 ///
@@ -2081,9 +1527,7 @@ pub struct OrderRateInfo {
     /// Wire name `buyerRateStatus`, type `int`.
     #[serde(
         rename = "buyerRateStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_rate_status: ::std::option::Option<i32>,
     /// 卖家评价状态
@@ -2091,9 +1535,7 @@ pub struct OrderRateInfo {
     /// Wire name `sellerRateStatus`, type `int`.
     #[serde(
         rename = "sellerRateStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_rate_status: ::std::option::Option<i32>,
     /// 卖家给买家的评价
@@ -2102,8 +1544,7 @@ pub struct OrderRateInfo {
     #[serde(
         rename = "buyerRateList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub buyer_rate_list: ::std::vec::Vec<RateDetail>,
     /// 买家给卖家的评价
@@ -2112,13 +1553,10 @@ pub struct OrderRateInfo {
     #[serde(
         rename = "sellerRateList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub seller_rate_list: ::std::vec::Vec<RateDetail>,
 }
-
-impl ::open1688_core::de::Lenient for OrderRateInfo {}
 
 /// 收件人信息
 ///
@@ -2131,9 +1569,7 @@ pub struct OrderReceiverInfo {
     /// Wire name `toFullName`, type `string`.
     #[serde(
         rename = "toFullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub to_full_name: ::std::option::Option<::std::string::String>,
     /// 收货人地址区域编码
@@ -2141,9 +1577,7 @@ pub struct OrderReceiverInfo {
     /// Wire name `toDivisionCode`, type `string`.
     #[serde(
         rename = "toDivisionCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub to_division_code: ::std::option::Option<::std::string::String>,
     /// 街道/镇区域编码，可能为空
@@ -2151,54 +1585,30 @@ pub struct OrderReceiverInfo {
     /// Wire name `toTownCode`, type `string`.
     #[serde(
         rename = "toTownCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub to_town_code: ::std::option::Option<::std::string::String>,
     /// 收件人移动电话
     ///
     /// Wire name `toMobile`, type `string`.
-    #[serde(
-        rename = "toMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toMobile", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_mobile: ::std::option::Option<::std::string::String>,
     /// 收件人电话
     ///
     /// Wire name `toPhone`, type `string`.
-    #[serde(
-        rename = "toPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toPhone", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_phone: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `toPost`, type `string`.
-    #[serde(
-        rename = "toPost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toPost", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_post: ::std::option::Option<::std::string::String>,
     /// 收货地址
     ///
     /// Wire name `toArea`, type `string`.
-    #[serde(
-        rename = "toArea",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "toArea", skip_serializing_if = "::std::option::Option::is_none")]
     pub to_area: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for OrderReceiverInfo {}
 
 ::open1688_core::string_enum! {
     /// 订单售中退款状态：等待卖家同意 waitselleragree, 待买家修改 waitbuyermodify, 等待买家退货 waitbuyersend, 等待卖家确认收货 waitsellerreceive, 退款成功 refundsuccess, 退款失败 refundclose
@@ -2257,60 +1667,40 @@ pub struct OverseasExtraAddress {
     /// Wire name `channelName`, type `string`.
     #[serde(
         rename = "channelName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub channel_name: ::std::option::Option<::std::string::String>,
     /// Wire name `channelId`, type `string`.
     #[serde(
         rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub channel_id: ::std::option::Option<::std::string::String>,
     /// Wire name `shippingCompanyId`, type `string`.
     #[serde(
         rename = "shippingCompanyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipping_company_id: ::std::option::Option<::std::string::String>,
     /// Wire name `shippingCompanyName`, type `string`.
     #[serde(
         rename = "shippingCompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipping_company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `countryCode`, type `string`.
     #[serde(
         rename = "countryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// Wire name `country`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Wire name `email`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for OverseasExtraAddress {}
 
 /// 预订单信息
 ///
@@ -2323,9 +1713,7 @@ pub struct PreOrderInfo {
     /// Wire name `marketName`, type `string`.
     #[serde(
         rename = "marketName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub market_name: ::std::option::Option<::std::string::String>,
     /// 预订单是否为当前 ERP 创建
@@ -2333,14 +1721,10 @@ pub struct PreOrderInfo {
     /// Wire name `createPreOrderApp`, type `boolean`.
     #[serde(
         rename = "createPreOrderApp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_pre_order_app: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for PreOrderInfo {}
 
 /// 商品条目（子订单）信息 (ProductItemInfo)
 ///
@@ -2353,9 +1737,7 @@ pub struct ProductItemInfo {
     /// Wire name `subItemID`, type `long`.
     #[serde(
         rename = "subItemID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_item_id: ::std::option::Option<i64>,
     /// 子订单号字符串形式
@@ -2363,9 +1745,7 @@ pub struct ProductItemInfo {
     /// Wire name `subItemIDString`, type `string`.
     #[serde(
         rename = "subItemIDString",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_item_id_string: ::std::option::Option<::std::string::String>,
     /// 产品ID
@@ -2373,39 +1753,23 @@ pub struct ProductItemInfo {
     /// Wire name `productID`, type `long`.
     #[serde(
         rename = "productID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_id: ::std::option::Option<i64>,
     /// skuID
     ///
     /// Wire name `skuID`, type `long`.
-    #[serde(
-        rename = "skuID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "skuID", skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_id: ::std::option::Option<i64>,
     /// 订单销售属性ID
     ///
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// 商品名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 原始单价（元）
     ///
@@ -2448,11 +1812,7 @@ pub struct ProductItemInfo {
     /// 售卖单位，如 件
     ///
     /// Wire name `unit`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
     /// 退款金额（元）
     ///
@@ -2468,9 +1828,7 @@ pub struct ProductItemInfo {
     /// Wire name `entryDiscount`, type `long`.
     #[serde(
         rename = "entryDiscount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entry_discount: ::std::option::Option<i64>,
     /// 分担邮费（元）
@@ -2486,20 +1844,14 @@ pub struct ProductItemInfo {
     /// 子订单状态
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 子订单状态描述
     ///
     /// Wire name `statusStr`, type `string`.
     #[serde(
         rename = "statusStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub status_str: ::std::option::Option<::std::string::String>,
     /// 退款状态：WAIT_SELLER_AGREE, REFUND_SUCCESS, REFUND_CLOSED, WAIT_BUYER_MODIFY, WAIT_BUYER_SEND, WAIT_SELLER_RECEIVE
@@ -2507,29 +1859,20 @@ pub struct ProductItemInfo {
     /// Wire name `refundStatus`, type `string`.
     #[serde(
         rename = "refundStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_status: ::std::option::Option<::std::string::String>,
     /// 售中退款单号
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 售后退款单号
     ///
     /// Wire name `refundIdForAs`, type `string`.
     #[serde(
         rename = "refundIdForAs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_id_for_as: ::std::option::Option<::std::string::String>,
     /// 1 未发货, 2 已发货, 3 已收货, 4 已经退货, 5 部分发货, 8 还未创建物流订单
@@ -2537,9 +1880,7 @@ pub struct ProductItemInfo {
     /// Wire name `logisticsStatus`, type `int`.
     #[serde(
         rename = "logisticsStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_status: ::std::option::Option<i32>,
     /// 关闭原因
@@ -2547,9 +1888,7 @@ pub struct ProductItemInfo {
     /// Wire name `closeReason`, type `string`.
     #[serde(
         rename = "closeReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub close_reason: ::std::option::Option<::std::string::String>,
     /// 单品货号
@@ -2557,9 +1896,7 @@ pub struct ProductItemInfo {
     /// Wire name `cargoNumber`, type `string`.
     #[serde(
         rename = "cargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cargo_number: ::std::option::Option<::std::string::String>,
     /// 商品货号
@@ -2567,9 +1904,7 @@ pub struct ProductItemInfo {
     /// Wire name `productCargoNumber`, type `string`.
     #[serde(
         rename = "productCargoNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_cargo_number: ::std::option::Option<::std::string::String>,
     /// 商品图片 url
@@ -2578,8 +1913,7 @@ pub struct ProductItemInfo {
     #[serde(
         rename = "productImgUrl",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_img_url: ::std::vec::Vec<::std::string::String>,
     /// 产品快照 url
@@ -2587,9 +1921,7 @@ pub struct ProductItemInfo {
     /// Wire name `productSnapshotUrl`, type `string`.
     #[serde(
         rename = "productSnapshotUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_snapshot_url: ::std::option::Option<::std::string::String>,
     /// SKU 属性描述
@@ -2598,8 +1930,7 @@ pub struct ProductItemInfo {
     #[serde(
         rename = "skuInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_infos: ::std::vec::Vec<SkuItemDesc>,
     /// 保障条款
@@ -2608,47 +1939,34 @@ pub struct ProductItemInfo {
     #[serde(
         rename = "guaranteesTerms",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub guarantees_terms: ::std::vec::Vec<GuaranteeTermsInfo>,
     /// Wire name `weight`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<::std::string::String>,
     /// Wire name `weightUnit`, type `string`.
     #[serde(
         rename = "weightUnit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub weight_unit: ::std::option::Option<::std::string::String>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtCompleted`, type `date`.
     #[serde(
         rename = "gmtCompleted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
     /// 库存超时时间（yyyy-MM-dd HH:mm:ss）
@@ -2656,14 +1974,10 @@ pub struct ProductItemInfo {
     /// Wire name `gmtPayExpireTime`, type `string`.
     #[serde(
         rename = "gmtPayExpireTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_pay_expire_time: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ProductItemInfo {}
 
 /// 评价
 ///
@@ -2674,45 +1988,31 @@ pub struct RateDetail {
     /// Wire name `starLevel`, type `int`.
     #[serde(
         rename = "starLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub star_level: ::std::option::Option<i32>,
     /// Wire name `content`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// Wire name `receiverNick`, type `string`.
     #[serde(
         rename = "receiverNick",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub receiver_nick: ::std::option::Option<::std::string::String>,
     /// Wire name `posterNick`, type `string`.
     #[serde(
         rename = "posterNick",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub poster_nick: ::std::option::Option<::std::string::String>,
     /// Wire name `publishTime`, type `date`.
     #[serde(
         rename = "publishTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub publish_time: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for RateDetail {}
 
 /// SKU 属性
 ///
@@ -2723,24 +2023,14 @@ pub struct SkuItemDesc {
     /// 属性名
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 属性值
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for SkuItemDesc {}
 
 /// \[交易3.0\] 分阶段订单 (alibaba.trade.StepOrderModel)
 ///
@@ -2753,9 +2043,7 @@ pub struct StepOrder {
     /// Wire name `stepOrderId`, type `long`.
     #[serde(
         rename = "stepOrderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub step_order_id: ::std::option::Option<i64>,
     /// 阶段状态，如 waitbuyerpay, success, cancel
@@ -2763,9 +2051,7 @@ pub struct StepOrder {
     /// Wire name `stepOrderStatus`, type `string`.
     #[serde(
         rename = "stepOrderStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub step_order_status: ::std::option::Option<::std::string::String>,
     /// 1 未付款, 2 已付款, 4 已退款, 6 已转交易, 8 未付款被关闭
@@ -2773,49 +2059,30 @@ pub struct StepOrder {
     /// Wire name `stepPayStatus`, type `int`.
     #[serde(
         rename = "stepPayStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub step_pay_status: ::std::option::Option<i32>,
     /// 阶段序号
     ///
     /// Wire name `stepNo`, type `int`.
-    #[serde(
-        rename = "stepNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "stepNo", skip_serializing_if = "::std::option::Option::is_none")]
     pub step_no: ::std::option::Option<i32>,
     /// 阶段名称
     ///
     /// Wire name `stepName`, type `string`.
-    #[serde(
-        rename = "stepName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "stepName", skip_serializing_if = "::std::option::Option::is_none")]
     pub step_name: ::std::option::Option<::std::string::String>,
     /// 是否最后一个阶段
     ///
     /// Wire name `lastStep`, type `boolean`.
-    #[serde(
-        rename = "lastStep",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "lastStep", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_step: ::std::option::Option<bool>,
     /// 是否已打款给卖家
     ///
     /// Wire name `hasDisbursed`, type `boolean`.
     #[serde(
         rename = "hasDisbursed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub has_disbursed: ::std::option::Option<bool>,
     /// 创建时需付款金额（不含运费，元）
@@ -2870,11 +2137,7 @@ pub struct StepOrder {
     /// 购买数量
     ///
     /// Wire name `amount`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// 运费（元）
     ///
@@ -2899,68 +2162,44 @@ pub struct StepOrder {
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `enterTime`, type `date`.
     #[serde(
         rename = "enterTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub enter_time: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `payTime`, type `date`.
-    #[serde(
-        rename = "payTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "payTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_time: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `sellerActionTime`, type `date`.
     #[serde(
         rename = "sellerActionTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_action_time: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `endTime`, type `date`.
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::open1688_core::Date>,
     /// 卖家操作留言
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 卖家操作名称
     ///
     /// Wire name `sellerActionName`, type `string`.
     #[serde(
         rename = "sellerActionName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_action_name: ::std::option::Option<::std::string::String>,
     /// 买家不付款的超时时间（秒）
@@ -2968,9 +2207,7 @@ pub struct StepOrder {
     /// Wire name `buyerPayTimeout`, type `long`.
     #[serde(
         rename = "buyerPayTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_pay_timeout: ::std::option::Option<i64>,
     /// 买家不确认的超时时间
@@ -2978,54 +2215,40 @@ pub struct StepOrder {
     /// Wire name `buyerConfirmTimeout`, type `long`.
     #[serde(
         rename = "buyerConfirmTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_confirm_timeout: ::std::option::Option<i64>,
     /// Wire name `needLogistics`, type `boolean`.
     #[serde(
         rename = "needLogistics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub need_logistics: ::std::option::Option<bool>,
     /// Wire name `needSellerAction`, type `boolean`.
     #[serde(
         rename = "needSellerAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub need_seller_action: ::std::option::Option<bool>,
     /// Wire name `needSellerCallNext`, type `boolean`.
     #[serde(
         rename = "needSellerCallNext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub need_seller_call_next: ::std::option::Option<bool>,
     /// Wire name `transferAfterConfirm`, type `boolean`.
     #[serde(
         rename = "transferAfterConfirm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transfer_after_confirm: ::std::option::Option<bool>,
     /// Wire name `instantPay`, type `boolean`.
     #[serde(
         rename = "instantPay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instant_pay: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for StepOrder {}
 
 /// 联系人 (alibaba.trade.tradeContact / tradeSellerContact)
 ///
@@ -3036,56 +2259,34 @@ pub struct TradeContact {
     /// 联系人名称
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 联系电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 手机号
     ///
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 传真
     ///
     /// Wire name `fax`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// 邮箱
     ///
     /// Wire name `email`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// 平台 IM 账号（旺旺）
     ///
     /// Wire name `imInPlatform`, type `string`.
     #[serde(
         rename = "imInPlatform",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub im_in_platform: ::std::option::Option<::std::string::String>,
     /// 公司名称
@@ -3093,29 +2294,20 @@ pub struct TradeContact {
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// 旺铺名称（卖家）
     ///
     /// Wire name `shopName`, type `string`.
-    #[serde(
-        rename = "shopName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "shopName", skip_serializing_if = "::std::option::Option::is_none")]
     pub shop_name: ::std::option::Option<::std::string::String>,
     /// 发件人名称（微供等分销场景，卖家）
     ///
     /// Wire name `wgSenderName`, type `string`.
     #[serde(
         rename = "wgSenderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub wg_sender_name: ::std::option::Option<::std::string::String>,
     /// 发件人电话（微供等分销场景，卖家）
@@ -3123,14 +2315,10 @@ pub struct TradeContact {
     /// Wire name `wgSenderPhone`, type `string`.
     #[serde(
         rename = "wgSenderPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub wg_sender_phone: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TradeContact {}
 
 /// 外部订单信息（订单详情中返回）
 ///
@@ -3141,109 +2329,79 @@ pub struct TradeEncryptOutOrderInfo {
     /// Wire name `outPlatformOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_order_no: ::std::option::Option<::std::string::String>,
     /// Wire name `outPlatformCode`, type `string`.
     #[serde(
         rename = "outPlatformCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_code: ::std::option::Option<::std::string::String>,
     /// Wire name `outPlatformAppkey`, type `string`.
     #[serde(
         rename = "outPlatformAppkey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_appkey: ::std::option::Option<::std::string::String>,
     /// Wire name `outPlatformSubCode`, type `string`.
     #[serde(
         rename = "outPlatformSubCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
     /// Wire name `outPlatformSupplyOrderNo`, type `string`.
     #[serde(
         rename = "outPlatformSupplyOrderNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
     /// Wire name `outSupplierId`, type `string`.
     #[serde(
         rename = "outSupplierId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_supplier_id: ::std::option::Option<::std::string::String>,
     /// Wire name `oaid`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oaid: ::std::option::Option<::std::string::String>,
     /// Wire name `outShopId`, type `string`.
     #[serde(
         rename = "outShopId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_id: ::std::option::Option<::std::string::String>,
     /// Wire name `outShopName`, type `string`.
     #[serde(
         rename = "outShopName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_shop_name: ::std::option::Option<::std::string::String>,
     /// Wire name `encryptReceiverName`, type `string`.
     #[serde(
         rename = "encryptReceiverName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
     /// Wire name `encryptReceiverMobile`, type `string`.
     #[serde(
         rename = "encryptReceiverMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `encryptReceiverAddress`, type `string`.
     #[serde(
         rename = "encryptReceiverAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
     /// Wire name `outPatformExtraInfo`, type `string`.
     #[serde(
         rename = "outPatformExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for TradeEncryptOutOrderInfo {}
 
 /// 订单详情 (alibaba.openplatform.trade.model.TradeInfo)
 ///
@@ -3254,21 +2412,14 @@ pub struct TradeInfo {
     /// 订单基础信息
     ///
     /// Wire name `baseInfo`, type `OrderBaseInfo`.
-    #[serde(
-        rename = "baseInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "baseInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub base_info: ::std::option::Option<OrderBaseInfo>,
     /// 订单业务信息
     ///
     /// Wire name `orderBizInfo`, type `OrderBizInfo`.
     #[serde(
         rename = "orderBizInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_biz_info: ::std::option::Option<OrderBizInfo>,
     /// 交易条款（付款阶段）
@@ -3277,8 +2428,7 @@ pub struct TradeInfo {
     #[serde(
         rename = "tradeTerms",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub trade_terms: ::std::vec::Vec<TradeTermsInfo>,
     /// 商品条目信息（子订单）
@@ -3287,8 +2437,7 @@ pub struct TradeInfo {
     #[serde(
         rename = "productItems",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_items: ::std::vec::Vec<ProductItemInfo>,
     /// 国内物流（收货地址与运单）
@@ -3296,9 +2445,7 @@ pub struct TradeInfo {
     /// Wire name `nativeLogistics`, type `NativeLogisticsInfo`.
     #[serde(
         rename = "nativeLogistics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub native_logistics: ::std::option::Option<NativeLogisticsInfo>,
     /// 发票信息
@@ -3306,9 +2453,7 @@ pub struct TradeInfo {
     /// Wire name `orderInvoiceInfo`, type `OrderInvoiceInfo`.
     #[serde(
         rename = "orderInvoiceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_invoice_info: ::std::option::Option<OrderInvoiceInfo>,
     /// 保障条款
@@ -3316,9 +2461,7 @@ pub struct TradeInfo {
     /// Wire name `guaranteesTerms`, type `GuaranteeTermsInfo`.
     #[serde(
         rename = "guaranteesTerms",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub guarantees_terms: ::std::option::Option<GuaranteeTermsInfo>,
     /// 订单评价信息
@@ -3326,9 +2469,7 @@ pub struct TradeInfo {
     /// Wire name `orderRateInfo`, type `OrderRateInfo`.
     #[serde(
         rename = "orderRateInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub order_rate_info: ::std::option::Option<OrderRateInfo>,
     /// 跨境地址扩展信息
@@ -3336,19 +2477,13 @@ pub struct TradeInfo {
     /// Wire name `overseasExtraAddress`, type `OverseasExtraAddress`.
     #[serde(
         rename = "overseasExtraAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub overseas_extra_address: ::std::option::Option<OverseasExtraAddress>,
     /// 跨境报关信息
     ///
     /// Wire name `customs`, type `Customs`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customs: ::std::option::Option<Customs>,
     /// 采购单详情列表，大企业采购订单独有
     ///
@@ -3356,8 +2491,7 @@ pub struct TradeInfo {
     #[serde(
         rename = "quoteList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub quote_list: ::std::vec::Vec<CaigouQuoteInfo>,
     /// 订单扩展属性
@@ -3366,8 +2500,7 @@ pub struct TradeInfo {
     #[serde(
         rename = "extAttributes",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_attributes: ::std::vec::Vec<KeyValuePair>,
     /// 是否下游脱敏信息创建的订单
@@ -3375,9 +2508,7 @@ pub struct TradeInfo {
     /// Wire name `fromEncryptOrder`, type `boolean`.
     #[serde(
         rename = "fromEncryptOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from_encrypt_order: ::std::option::Option<bool>,
     /// 外部订单信息
@@ -3385,9 +2516,7 @@ pub struct TradeInfo {
     /// Wire name `encryptOutOrderInfo`, type `TradeEncryptOutOrderInfo`.
     #[serde(
         rename = "encryptOutOrderInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub encrypt_out_order_info: ::std::option::Option<TradeEncryptOutOrderInfo>,
     /// 海外物流信息（OverseaLogisticsInfo，未细化）
@@ -3395,9 +2524,7 @@ pub struct TradeInfo {
     /// Wire name `overseaLogisticsInfo`, type `json`.
     #[serde(
         rename = "overseaLogisticsInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub oversea_logistics_info: ::std::option::Option<::serde_json::Value>,
     /// 开票设置（OpSellerInvoiceTradeSettingModel，未细化）
@@ -3405,9 +2532,7 @@ pub struct TradeInfo {
     /// Wire name `invoicingSettingModel`, type `json`.
     #[serde(
         rename = "invoicingSettingModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub invoicing_setting_model: ::std::option::Option<::serde_json::Value>,
     /// 发货超期风险标（卖家视角）：PTMO 潜在超时, TMOT 已超期
@@ -3415,9 +2540,7 @@ pub struct TradeInfo {
     /// Wire name `sendGoodsOverdueRisk`, type `string`.
     #[serde(
         rename = "sendGoodsOverdueRisk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_goods_overdue_risk: ::std::option::Option<::std::string::String>,
     /// 是否官方直送保障服务订单（卖家视角）
@@ -3425,14 +2548,10 @@ pub struct TradeInfo {
     /// Wire name `officialLogisticOrder`, type `boolean`.
     #[serde(
         rename = "officialLogisticOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_logistic_order: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for TradeInfo {}
 
 /// 交易条款 (TradeTermsInfo)
 ///
@@ -3445,39 +2564,25 @@ pub struct TradeTermsInfo {
     /// Wire name `payStatus`, type `string`.
     #[serde(
         rename = "payStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_status: ::std::option::Option<::std::string::String>,
     /// 完成阶段支付时间
     ///
     /// Wire name `payTime`, type `date`.
-    #[serde(
-        rename = "payTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "payTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_time: ::std::option::Option<::open1688_core::Date>,
     /// 支付方式。1688：1 支付宝, 2 网商银行信任付, 3 诚e赊, 4 银行转账, 5 赊销宝, 6 电子承兑票据, 7 账期支付, 8 合并支付渠道, 9 无打款, 10 零售通赊购, 12 声明付款, 13 支付平台
     ///
     /// Wire name `payWay`, type `string`.
-    #[serde(
-        rename = "payWay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "payWay", skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_way: ::std::option::Option<::std::string::String>,
     /// 支付方式描述
     ///
     /// Wire name `payWayDesc`, type `string`.
     #[serde(
         rename = "payWayDesc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_way_desc: ::std::option::Option<::std::string::String>,
     /// 付款额（元；字段名拼写如此）
@@ -3493,51 +2598,34 @@ pub struct TradeTermsInfo {
     /// 阶段单id
     ///
     /// Wire name `phase`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<i64>,
     /// Wire name `phaseCondition`, type `string`.
     #[serde(
         rename = "phaseCondition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phase_condition: ::std::option::Option<::std::string::String>,
     /// Wire name `phaseDate`, type `string`.
     #[serde(
         rename = "phaseDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phase_date: ::std::option::Option<::std::string::String>,
     /// 是否银行卡支付
     ///
     /// Wire name `cardPay`, type `boolean`.
-    #[serde(
-        rename = "cardPay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "cardPay", skip_serializing_if = "::std::option::Option::is_none")]
     pub card_pay: ::std::option::Option<bool>,
     /// 是否快捷支付
     ///
     /// Wire name `expressPay`, type `boolean`.
     #[serde(
         rename = "expressPay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub express_pay: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for TradeTermsInfo {}
 
 ::open1688_core::string_enum! {
     /// 站点：1688 或 alibaba（国际站）
@@ -3599,7 +2687,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetBuyerViewResponse,
         >(example) {
             panic!(

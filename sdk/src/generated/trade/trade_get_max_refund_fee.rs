@@ -46,11 +46,7 @@ pub struct TradeGetMaxRefundFeeResponse {
     /// 结果
     ///
     /// Wire name `result`, type `MaxRefundFeeResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<MaxRefundFeeResult>,
 }
 
@@ -83,9 +79,7 @@ pub struct MaxRefundFee {
     /// Wire name `maxGoodsFee`, type `long`.
     #[serde(
         rename = "maxGoodsFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_goods_fee: ::std::option::Option<i64>,
     /// 最大可退运费（分）
@@ -93,9 +87,7 @@ pub struct MaxRefundFee {
     /// Wire name `maxPostFee`, type `long`.
     #[serde(
         rename = "maxPostFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_post_fee: ::std::option::Option<i64>,
     /// 最大可退金额，运费+商品金额上限（分）
@@ -103,9 +95,7 @@ pub struct MaxRefundFee {
     /// Wire name `maxRefundFee`, type `long`.
     #[serde(
         rename = "maxRefundFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_refund_fee: ::std::option::Option<i64>,
     /// 最大可退官方代揽服务费（分）
@@ -113,14 +103,10 @@ pub struct MaxRefundFee {
     /// Wire name `maxSubstituteFetchFee`, type `long`.
     #[serde(
         rename = "maxSubstituteFetchFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_substitute_fetch_fee: ::std::option::Option<i64>,
 }
-
-impl ::open1688_core::de::Lenient for MaxRefundFee {}
 
 /// 查询参数 (OpMaxRefundFeeGetParam)
 ///
@@ -131,30 +117,22 @@ pub struct MaxRefundFeeParam {
     /// 订单ID
     ///
     /// Wire name `orderId`, type `long`, required.
-    #[serde(rename = "orderId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "orderId")]
     pub order_id: i64,
     /// 货物状态
     ///
     /// Wire name `goodsStatus`, type `GoodsStatus`, required.
-    #[serde(rename = "goodsStatus", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "goodsStatus")]
     pub goods_status: GoodsStatus,
     /// 退款单（须为退款中状态），可不传
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 退货数量
     ///
     /// Wire name `refundGoodsCountList`, type `array<OrderEntryCount>`, required.
-    #[serde(
-        rename = "refundGoodsCountList",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundGoodsCountList")]
     pub refund_goods_count_list: ::std::vec::Vec<OrderEntryCount>,
 }
 
@@ -184,8 +162,6 @@ impl MaxRefundFeeParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for MaxRefundFeeParam {}
-
 /// 结果 (OpMaxRefundFeeResultModel)
 ///
 /// Wire type `MaxRefundFeeResult`.
@@ -193,62 +169,36 @@ impl ::open1688_core::de::Lenient for MaxRefundFeeParam {}
 #[non_exhaustive]
 pub struct MaxRefundFeeResult {
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `subCode`, type `string`.
-    #[serde(
-        rename = "subCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// Wire name `subMessage`, type `string`.
     #[serde(
         rename = "subMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_message: ::std::option::Option<::std::string::String>,
     /// Wire name `retCodes`, type `array<string>`.
     #[serde(
         rename = "retCodes",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ret_codes: ::std::vec::Vec<::std::string::String>,
     /// 最大可退金额
     ///
     /// Wire name `result`, type `MaxRefundFee`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<MaxRefundFee>,
 }
-
-impl ::open1688_core::de::Lenient for MaxRefundFeeResult {}
 
 /// 子订单数量
 ///
@@ -259,12 +209,10 @@ pub struct OrderEntryCount {
     /// 子订单id
     ///
     /// Wire name `id`, type `long`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub id: i64,
     /// 数量
     ///
     /// Wire name `count`, type `int`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub count: i32,
 }
 
@@ -274,8 +222,6 @@ impl OrderEntryCount {
         Self { id, count }
     }
 }
-
-impl ::open1688_core::de::Lenient for OrderEntryCount {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -301,7 +247,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetMaxRefundFeeResponse,
         >(example) {
             panic!(

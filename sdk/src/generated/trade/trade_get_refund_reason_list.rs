@@ -64,11 +64,7 @@ pub struct TradeGetRefundReasonListResponse {
     /// 返回结果
     ///
     /// Wire name `result`, type `RefundReasonListResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<RefundReasonListResult>,
 }
 
@@ -99,29 +95,19 @@ pub struct RefundReason {
     /// 原因id
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 原因
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 凭证是否必须上传
     ///
     /// Wire name `needVoucher`, type `boolean`.
     #[serde(
         rename = "needVoucher",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub need_voucher: ::std::option::Option<bool>,
     /// true 表示不支持退运费
@@ -129,23 +115,15 @@ pub struct RefundReason {
     /// Wire name `noRefundCarriage`, type `boolean`.
     #[serde(
         rename = "noRefundCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub no_refund_carriage: ::std::option::Option<bool>,
     /// 提示
     ///
     /// Wire name `tip`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tip: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for RefundReason {}
 
 /// 返回结果 (OrderRefundReasonListResult)
 ///
@@ -156,42 +134,24 @@ pub struct RefundReasonListResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 结果
     ///
     /// Wire name `result`, type `RefundReasons`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<RefundReasons>,
 }
-
-impl ::open1688_core::de::Lenient for RefundReasonListResult {}
 
 /// 原因列表
 ///
@@ -202,15 +162,9 @@ pub struct RefundReasons {
     /// 原因列表
     ///
     /// Wire name `reasons`, type `array<RefundReason>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub reasons: ::std::vec::Vec<RefundReason>,
 }
-
-impl ::open1688_core::de::Lenient for RefundReasons {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -248,7 +202,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetRefundReasonListResponse,
         >(example) {
             panic!(

@@ -38,11 +38,7 @@ pub struct TradePayProtocolPayIsopenResponse {
     /// 签约情况
     ///
     /// Wire name `result`, type `WithholdStatusResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<WithholdStatusResult>,
 }
 
@@ -57,9 +53,7 @@ pub struct PaymentAgreement {
     /// Wire name `payChannel`, type `string`.
     #[serde(
         rename = "payChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_channel: ::std::option::Option<::std::string::String>,
     /// 是否已设置绑定（字符串 "true"/"false"）
@@ -67,9 +61,7 @@ pub struct PaymentAgreement {
     /// Wire name `bindingStatus`, type `boolean`.
     #[serde(
         rename = "bindingStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub binding_status: ::std::option::Option<bool>,
     /// 是否已签约代扣（字符串 "true"/"false"）
@@ -77,34 +69,23 @@ pub struct PaymentAgreement {
     /// Wire name `signedStatus`, type `boolean`.
     #[serde(
         rename = "signedStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub signed_status: ::std::option::Option<bool>,
     /// 签约 URL
     ///
     /// Wire name `signUrl`, type `string`.
-    #[serde(
-        rename = "signUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "signUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_url: ::std::option::Option<::std::string::String>,
     /// 签约单号
     ///
     /// Wire name `agreementNo`, type `string`.
     #[serde(
         rename = "agreementNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agreement_no: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PaymentAgreement {}
 
 /// 签约状态
 ///
@@ -118,13 +99,10 @@ pub struct WithholdStatus {
     #[serde(
         rename = "paymentAgreements",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub payment_agreements: ::std::vec::Vec<PaymentAgreement>,
 }
-
-impl ::open1688_core::de::Lenient for WithholdStatus {}
 
 /// 签约情况返回值 (TradeWithholdStatusResultModel)
 ///
@@ -135,42 +113,24 @@ pub struct WithholdStatusResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误消息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 签约状态
     ///
     /// Wire name `result`, type `WithholdStatus`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<WithholdStatus>,
 }
-
-impl ::open1688_core::de::Lenient for WithholdStatusResult {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -189,7 +149,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradePayProtocolPayIsopenResponse,
         >(example) {
             panic!(

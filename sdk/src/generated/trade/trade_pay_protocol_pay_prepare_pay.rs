@@ -52,38 +52,22 @@ pub struct TradePayProtocolPayPreparePayResponse {
     /// 免密支付结果
     ///
     /// Wire name `result`, type `PreparePayResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<PreparePayResult>,
     /// 是否成功（错误时可能出现在顶层）
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码（错误时可能出现在顶层）
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误消息（错误时可能出现在顶层）
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -98,9 +82,7 @@ pub struct PreparePayOutcome {
     /// Wire name `payChannel`, type `string`.
     #[serde(
         rename = "payChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_channel: ::std::option::Option<::std::string::String>,
     /// 支付是否成功；超时可能返回 false 但实际扣款成功
@@ -108,14 +90,10 @@ pub struct PreparePayOutcome {
     /// Wire name `paySuccess`, type `boolean`.
     #[serde(
         rename = "paySuccess",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_success: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for PreparePayOutcome {}
 
 /// 免密支付参数 (TradeWithholdPreparePayParam)
 ///
@@ -126,16 +104,14 @@ pub struct PreparePayParam {
     /// 订单ID
     ///
     /// Wire name `orderId`, type `long`, required.
-    #[serde(rename = "orderId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "orderId")]
     pub order_id: i64,
     /// 先采后付传 shegou，支付宝传 alipay；不传按优先级代扣
     ///
     /// Wire name `payChannel`, type `string`.
     #[serde(
         rename = "payChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_channel: ::std::option::Option<::std::string::String>,
     /// 付款总金额，单位分
@@ -143,9 +119,7 @@ pub struct PreparePayParam {
     /// Wire name `payAmount`, type `long`.
     #[serde(
         rename = "payAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pay_amount: ::std::option::Option<i64>,
     /// 请求 id
@@ -153,9 +127,7 @@ pub struct PreparePayParam {
     /// Wire name `opRequestId`, type `string`.
     #[serde(
         rename = "opRequestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub op_request_id: ::std::option::Option<::std::string::String>,
 }
@@ -199,8 +171,6 @@ impl PreparePayParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for PreparePayParam {}
-
 /// 免密支付结果
 ///
 /// Wire type `PreparePayResult`.
@@ -210,42 +180,24 @@ pub struct PreparePayResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误消息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 扣款返回值
     ///
     /// Wire name `result`, type `PreparePayOutcome`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<PreparePayOutcome>,
 }
-
-impl ::open1688_core::de::Lenient for PreparePayResult {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -271,7 +223,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradePayProtocolPayPreparePayResponse,
         >(example) {
             panic!(

@@ -38,38 +38,22 @@ pub struct TradeReceiveAddressGetResponse {
     /// 返回结果
     ///
     /// Wire name `result`, type `ReceiveAddressResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<ReceiveAddressResult>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 400
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息，如 api need authorized
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -82,57 +66,34 @@ pub struct ReceiveAddressItem {
     /// addressId
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
-    #[serde(
-        rename = "fullName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// 街道地址，不包括省市编码
     ///
     /// Wire name `address`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 邮编
     ///
     /// Wire name `post`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post: ::std::option::Option<::std::string::String>,
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// 手机号
     ///
     /// Wire name `mobilePhone`, type `string`.
     #[serde(
         rename = "mobilePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// 地址区域编码
@@ -140,9 +101,7 @@ pub struct ReceiveAddressItem {
     /// Wire name `addressCode`, type `string`.
     #[serde(
         rename = "addressCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_code: ::std::option::Option<::std::string::String>,
     /// 地址区域编码对应的文本
@@ -150,9 +109,7 @@ pub struct ReceiveAddressItem {
     /// Wire name `addressCodeText`, type `string`.
     #[serde(
         rename = "addressCodeText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address_code_text: ::std::option::Option<::std::string::String>,
     /// 是否为默认
@@ -160,34 +117,20 @@ pub struct ReceiveAddressItem {
     /// Wire name `isDefault`, type `boolean`.
     #[serde(
         rename = "isDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_default: ::std::option::Option<bool>,
     /// 镇编码
     ///
     /// Wire name `townCode`, type `string`.
-    #[serde(
-        rename = "townCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townCode", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_code: ::std::option::Option<::std::string::String>,
     /// 镇地址
     ///
     /// Wire name `townName`, type `string`.
-    #[serde(
-        rename = "townName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "townName", skip_serializing_if = "::std::option::Option::is_none")]
     pub town_name: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ReceiveAddressItem {}
 
 /// 收货地址列表
 ///
@@ -201,13 +144,10 @@ pub struct ReceiveAddressResult {
     #[serde(
         rename = "receiveAddressItems",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub receive_address_items: ::std::vec::Vec<ReceiveAddressItem>,
 }
-
-impl ::open1688_core::de::Lenient for ReceiveAddressResult {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -226,7 +166,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeReceiveAddressGetResponse,
         >(example) {
             panic!(

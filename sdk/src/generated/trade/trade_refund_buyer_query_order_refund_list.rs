@@ -191,40 +191,25 @@ pub struct TradeRefundBuyerQueryOrderRefundListResponse {
     /// 查询结果
     ///
     /// Wire name `result`, type `OrderRefundPage`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<OrderRefundPage>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码，如 APPLY_TIME_ERROR
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -237,31 +222,17 @@ pub struct OrderRefund {
     /// 退款单逻辑主键，如 TQ8651493722961198
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 退款单编号
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 对应订单编号
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 退款单包含的子订单
     ///
@@ -269,8 +240,7 @@ pub struct OrderRefund {
     #[serde(
         rename = "orderEntryIdList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub order_entry_id_list: ::std::vec::Vec<i64>,
     /// 子订单退货数量（key 为子订单 id）
@@ -279,27 +249,20 @@ pub struct OrderRefund {
     #[serde(
         rename = "orderEntryCountMap",
         default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
     )]
     pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
     /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 产品名称
     ///
     /// Wire name `productName`, type `string`.
     #[serde(
         rename = "productName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// 买家申请退款金额（分）
@@ -307,9 +270,7 @@ pub struct OrderRefund {
     /// Wire name `applyPayment`, type `long`.
     #[serde(
         rename = "applyPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_payment: ::std::option::Option<i64>,
     /// 申请退运费（分）
@@ -317,9 +278,7 @@ pub struct OrderRefund {
     /// Wire name `applyCarriage`, type `long`.
     #[serde(
         rename = "applyCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_carriage: ::std::option::Option<i64>,
     /// 买家原始输入的退款金额
@@ -327,9 +286,7 @@ pub struct OrderRefund {
     /// Wire name `applyExpect`, type `long`.
     #[serde(
         rename = "applyExpect",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_expect: ::std::option::Option<i64>,
     /// 实际退款金额（分）
@@ -337,9 +294,7 @@ pub struct OrderRefund {
     /// Wire name `refundPayment`, type `long`.
     #[serde(
         rename = "refundPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_payment: ::std::option::Option<i64>,
     /// 实际退运费（分）
@@ -347,9 +302,7 @@ pub struct OrderRefund {
     /// Wire name `refundCarriage`, type `long`.
     #[serde(
         rename = "refundCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_carriage: ::std::option::Option<i64>,
     /// 最大能够退款金额（分）
@@ -357,9 +310,7 @@ pub struct OrderRefund {
     /// Wire name `canRefundPayment`, type `long`.
     #[serde(
         rename = "canRefundPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub can_refund_payment: ::std::option::Option<i64>,
     /// 实际冻结账户金额（分）
@@ -367,9 +318,7 @@ pub struct OrderRefund {
     /// Wire name `frozenFund`, type `long`.
     #[serde(
         rename = "frozenFund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub frozen_fund: ::std::option::Option<i64>,
     /// 极速退款垫资金额
@@ -377,9 +326,7 @@ pub struct OrderRefund {
     /// Wire name `prepaidBalance`, type `long`.
     #[serde(
         rename = "prepaidBalance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub prepaid_balance: ::std::option::Option<i64>,
     /// 申请原因
@@ -387,9 +334,7 @@ pub struct OrderRefund {
     /// Wire name `applyReason`, type `string`.
     #[serde(
         rename = "applyReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_reason: ::std::option::Option<::std::string::String>,
     /// 申请原因ID
@@ -397,9 +342,7 @@ pub struct OrderRefund {
     /// Wire name `applyReasonId`, type `long`.
     #[serde(
         rename = "applyReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_reason_id: ::std::option::Option<i64>,
     /// 二级退款原因
@@ -407,9 +350,7 @@ pub struct OrderRefund {
     /// Wire name `applySubReason`, type `string`.
     #[serde(
         rename = "applySubReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_sub_reason: ::std::option::Option<::std::string::String>,
     /// 二级退款原因Id
@@ -417,9 +358,7 @@ pub struct OrderRefund {
     /// Wire name `applySubReasonId`, type `long`.
     #[serde(
         rename = "applySubReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_sub_reason_id: ::std::option::Option<i64>,
     /// 售后退款要求
@@ -427,9 +366,7 @@ pub struct OrderRefund {
     /// Wire name `disputeRequest`, type `int`.
     #[serde(
         rename = "disputeRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dispute_request: ::std::option::Option<i32>,
     /// 纠纷类型：1 售中退款, 2 售后退款
@@ -437,9 +374,7 @@ pub struct OrderRefund {
     /// Wire name `disputeType`, type `int`.
     #[serde(
         rename = "disputeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dispute_type: ::std::option::Option<i32>,
     /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
@@ -447,9 +382,7 @@ pub struct OrderRefund {
     /// Wire name `goodsStatus`, type `int`.
     #[serde(
         rename = "goodsStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub goods_status: ::std::option::Option<i32>,
     /// 买家是否已收到货
@@ -457,9 +390,7 @@ pub struct OrderRefund {
     /// Wire name `goodsReceived`, type `boolean`.
     #[serde(
         rename = "goodsReceived",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub goods_received: ::std::option::Option<bool>,
     /// 是否仅退款
@@ -467,9 +398,7 @@ pub struct OrderRefund {
     /// Wire name `onlyRefund`, type `boolean`.
     #[serde(
         rename = "onlyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub only_refund: ::std::option::Option<bool>,
     /// 是否要求退货
@@ -477,9 +406,7 @@ pub struct OrderRefund {
     /// Wire name `refundGoods`, type `boolean`.
     #[serde(
         rename = "refundGoods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_goods: ::std::option::Option<bool>,
     /// 买家是否已退货发货
@@ -487,9 +414,7 @@ pub struct OrderRefund {
     /// Wire name `buyerSendGoods`, type `boolean`.
     #[serde(
         rename = "buyerSendGoods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_send_goods: ::std::option::Option<bool>,
     /// 买家退货物流公司名
@@ -497,9 +422,7 @@ pub struct OrderRefund {
     /// Wire name `buyerLogisticsName`, type `string`.
     #[serde(
         rename = "buyerLogisticsName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
     /// 退货运单号
@@ -507,9 +430,7 @@ pub struct OrderRefund {
     /// Wire name `freightBill`, type `string`.
     #[serde(
         rename = "freightBill",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub freight_bill: ::std::option::Option<::std::string::String>,
     /// 卖家拒绝原因
@@ -517,9 +438,7 @@ pub struct OrderRefund {
     /// Wire name `rejectReason`, type `string`.
     #[serde(
         rename = "rejectReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_reason: ::std::option::Option<::std::string::String>,
     /// 卖家拒绝原因Id
@@ -527,9 +446,7 @@ pub struct OrderRefund {
     /// Wire name `rejectReasonId`, type `long`.
     #[serde(
         rename = "rejectReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_reason_id: ::std::option::Option<i64>,
     /// 被拒绝次数
@@ -537,9 +454,7 @@ pub struct OrderRefund {
     /// Wire name `rejectTimes`, type `int`.
     #[serde(
         rename = "rejectTimes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_times: ::std::option::Option<i32>,
     /// 买家退货时卖家收货地址
@@ -547,9 +462,7 @@ pub struct OrderRefund {
     /// Wire name `sellerReceiveAddress`, type `string`.
     #[serde(
         rename = "sellerReceiveAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_receive_address: ::std::option::Option<::std::string::String>,
     /// 收货人姓名
@@ -557,9 +470,7 @@ pub struct OrderRefund {
     /// Wire name `sellerRealName`, type `string`.
     #[serde(
         rename = "sellerRealName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_real_name: ::std::option::Option<::std::string::String>,
     /// 收货人手机
@@ -567,9 +478,7 @@ pub struct OrderRefund {
     /// Wire name `sellerMobile`, type `string`.
     #[serde(
         rename = "sellerMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_mobile: ::std::option::Option<::std::string::String>,
     /// 收货人电话
@@ -577,73 +486,55 @@ pub struct OrderRefund {
     /// Wire name `sellerTel`, type `string`.
     #[serde(
         rename = "sellerTel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_tel: ::std::option::Option<::std::string::String>,
     /// Wire name `buyerMemberId`, type `string`.
     #[serde(
         rename = "buyerMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_member_id: ::std::option::Option<::std::string::String>,
     /// Wire name `buyerUserId`, type `long`.
     #[serde(
         rename = "buyerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_user_id: ::std::option::Option<i64>,
     /// Wire name `buyerLoginId`, type `string`.
     #[serde(
         rename = "buyerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `buyerAlipayId`, type `string`.
     #[serde(
         rename = "buyerAlipayId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sellerMemberId`, type `string`.
     #[serde(
         rename = "sellerMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_member_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sellerUserId`, type `long`.
     #[serde(
         rename = "sellerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_user_id: ::std::option::Option<i64>,
     /// Wire name `sellerLoginId`, type `string`.
     #[serde(
         rename = "sellerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sellerAlipayId`, type `string`.
     #[serde(
         rename = "sellerAlipayId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_alipay_id: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
@@ -651,9 +542,7 @@ pub struct OrderRefund {
     /// Wire name `alipayPaymentId`, type `string`.
     #[serde(
         rename = "alipayPaymentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub alipay_payment_id: ::std::option::Option<::std::string::String>,
     /// 交易类型，如 50060
@@ -661,9 +550,7 @@ pub struct OrderRefund {
     /// Wire name `tradeTypeStr`, type `string`.
     #[serde(
         rename = "tradeTypeStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_type_str: ::std::option::Option<::std::string::String>,
     /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
@@ -672,8 +559,7 @@ pub struct OrderRefund {
     #[serde(
         rename = "extInfo",
         default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
     )]
     pub ext_info: ::std::collections::BTreeMap<
         ::std::string::String,
@@ -682,27 +568,18 @@ pub struct OrderRefund {
     /// 申请退款时间
     ///
     /// Wire name `gmtApply`, type `date`.
-    #[serde(
-        rename = "gmtApply",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "gmtApply", skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
     /// 完成时间
@@ -710,9 +587,7 @@ pub struct OrderRefund {
     /// Wire name `gmtCompleted`, type `date`.
     #[serde(
         rename = "gmtCompleted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
     /// 超时冻结开始时间
@@ -720,9 +595,7 @@ pub struct OrderRefund {
     /// Wire name `gmtFreezed`, type `date`.
     #[serde(
         rename = "gmtFreezed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
     /// 超时完成期限
@@ -730,9 +603,7 @@ pub struct OrderRefund {
     /// Wire name `gmtTimeOut`, type `date`.
     #[serde(
         rename = "gmtTimeOut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
     /// 是否超时系统冻结
@@ -740,9 +611,7 @@ pub struct OrderRefund {
     /// Wire name `timeOutFreeze`, type `boolean`.
     #[serde(
         rename = "timeOutFreeze",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_out_freeze: ::std::option::Option<bool>,
     /// 超时后执行的动作
@@ -750,25 +619,19 @@ pub struct OrderRefund {
     /// Wire name `timeOutOperateType`, type `string`.
     #[serde(
         rename = "timeOutOperateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_out_operate_type: ::std::option::Option<::std::string::String>,
     /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
     #[serde(
         rename = "aftersaleAgreeTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub aftersale_agree_timeout: ::std::option::Option<bool>,
     /// Wire name `aftersaleAutoDisburse`, type `boolean`.
     #[serde(
         rename = "aftersaleAutoDisburse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub aftersale_auto_disburse: ::std::option::Option<bool>,
     /// 是否卖家延迟打款（安全退款）
@@ -776,9 +639,7 @@ pub struct OrderRefund {
     /// Wire name `sellerDelayDisburse`, type `boolean`.
     #[serde(
         rename = "sellerDelayDisburse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_delay_disburse: ::std::option::Option<bool>,
     /// 是否小二修改过退款单
@@ -786,9 +647,7 @@ pub struct OrderRefund {
     /// Wire name `crmModifyRefund`, type `boolean`.
     #[serde(
         rename = "crmModifyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crm_modify_refund: ::std::option::Option<bool>,
     /// 是否新流程创建的退款退货
@@ -796,9 +655,7 @@ pub struct OrderRefund {
     /// Wire name `newRefundReturn`, type `boolean`.
     #[serde(
         rename = "newRefundReturn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub new_refund_return: ::std::option::Option<bool>,
     /// 是否支持交易4.0
@@ -806,49 +663,37 @@ pub struct OrderRefund {
     /// Wire name `supportNewSteppay`, type `boolean`.
     #[serde(
         rename = "supportNewSteppay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_new_steppay: ::std::option::Option<bool>,
     /// Wire name `insufficientAccount`, type `boolean`.
     #[serde(
         rename = "insufficientAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub insufficient_account: ::std::option::Option<bool>,
     /// Wire name `insufficientBail`, type `boolean`.
     #[serde(
         rename = "insufficientBail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub insufficient_bail: ::std::option::Option<bool>,
     /// Wire name `instantRefundType`, type `string`.
     #[serde(
         rename = "instantRefundType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instant_refund_type: ::std::option::Option<::std::string::String>,
     /// Wire name `disburseChannel`, type `string`.
     #[serde(
         rename = "disburseChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub disburse_channel: ::std::option::Option<::std::string::String>,
     /// Wire name `taskStatus`, type `string`.
     #[serde(
         rename = "taskStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub task_status: ::std::option::Option<::std::string::String>,
     /// 退官方物流提货订单费用（分）
@@ -856,9 +701,7 @@ pub struct OrderRefund {
     /// Wire name `refundOfficialSolutionCost`, type `long`.
     #[serde(
         rename = "refundOfficialSolutionCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_official_solution_cost: ::std::option::Option<i64>,
     /// 操作记录列表
@@ -867,13 +710,10 @@ pub struct OrderRefund {
     #[serde(
         rename = "refundOperationList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
 }
-
-impl ::open1688_core::de::Lenient for OrderRefund {}
 
 /// 查询结果 (OpQueryOrderRefundListResult)
 ///
@@ -887,8 +727,7 @@ pub struct OrderRefundPage {
     #[serde(
         rename = "opOrderRefundModels",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub op_order_refund_models: ::std::vec::Vec<OrderRefund>,
     /// 符合条件的总记录数
@@ -896,9 +735,7 @@ pub struct OrderRefundPage {
     /// Wire name `totalCount`, type `int`.
     #[serde(
         rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
     /// 当前页码
@@ -906,14 +743,10 @@ pub struct OrderRefundPage {
     /// Wire name `currentPageNum`, type `int`.
     #[serde(
         rename = "currentPageNum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub current_page_num: ::std::option::Option<i32>,
 }
-
-impl ::open1688_core::de::Lenient for OrderRefundPage {}
 
 /// 物流公司
 ///
@@ -922,70 +755,48 @@ impl ::open1688_core::de::Lenient for OrderRefundPage {}
 #[non_exhaustive]
 pub struct RefundLogisticsCompany {
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `companyNo`, type `string`.
     #[serde(
         rename = "companyNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_no: ::std::option::Option<::std::string::String>,
     /// Wire name `companyPhone`, type `string`.
     #[serde(
         rename = "companyPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `spelling`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spelling: ::std::option::Option<::std::string::String>,
     /// Wire name `supportPrint`, type `boolean`.
     #[serde(
         rename = "supportPrint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_print: ::std::option::Option<bool>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for RefundLogisticsCompany {}
 
 /// 退款操作记录 (OpOrderRefundOperationModel)
 ///
@@ -996,30 +807,19 @@ pub struct RefundOperation {
     /// 操作记录流水号
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 退款单号
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 操作前退款状态
     ///
     /// Wire name `beforeOperateStatus`, type `string`.
     #[serde(
         rename = "beforeOperateStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub before_operate_status: ::std::option::Option<::std::string::String>,
     /// 操作后退款状态
@@ -1027,9 +827,7 @@ pub struct RefundOperation {
     /// Wire name `afterOperateStatus`, type `string`.
     #[serde(
         rename = "afterOperateStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub after_operate_status: ::std::option::Option<::std::string::String>,
     /// 操作类型
@@ -1037,9 +835,7 @@ pub struct RefundOperation {
     /// Wire name `operateTypeInt`, type `int`.
     #[serde(
         rename = "operateTypeInt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operate_type_int: ::std::option::Option<i32>,
     /// 操作备注
@@ -1047,44 +843,32 @@ pub struct RefundOperation {
     /// Wire name `operateRemark`, type `string`.
     #[serde(
         rename = "operateRemark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operate_remark: ::std::option::Option<::std::string::String>,
     /// 描述（字段名拼写如此）
     ///
     /// Wire name `discription`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discription: ::std::option::Option<::std::string::String>,
     /// 操作者 memberId
     ///
     /// Wire name `operatorId`, type `string`.
     #[serde(
         rename = "operatorId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// Wire name `operatorLoginId`, type `string`.
     #[serde(
         rename = "operatorLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `operatorUserId`, type `long`.
     #[serde(
         rename = "operatorUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_user_id: ::std::option::Option<i64>,
     /// 操作者角色：1 买家, 2 卖家, 4 系统…
@@ -1092,29 +876,20 @@ pub struct RefundOperation {
     /// Wire name `operatorRoleId`, type `int`.
     #[serde(
         rename = "operatorRoleId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_role_id: ::std::option::Option<i32>,
     /// 留言类型
     ///
     /// Wire name `msgType`, type `int`.
-    #[serde(
-        rename = "msgType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "msgType", skip_serializing_if = "::std::option::Option::is_none")]
     pub msg_type: ::std::option::Option<i32>,
     /// 凭证状态
     ///
     /// Wire name `messageStatus`, type `int`.
     #[serde(
         rename = "messageStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message_status: ::std::option::Option<i32>,
     /// 运单号
@@ -1122,9 +897,7 @@ pub struct RefundOperation {
     /// Wire name `freightBill`, type `string`.
     #[serde(
         rename = "freightBill",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub freight_bill: ::std::option::Option<::std::string::String>,
     /// 退货地址
@@ -1132,63 +905,39 @@ pub struct RefundOperation {
     /// Wire name `refundAddress`, type `string`.
     #[serde(
         rename = "refundAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_address: ::std::option::Option<::std::string::String>,
     /// Wire name `rejectReason`, type `string`.
     #[serde(
         rename = "rejectReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_reason: ::std::option::Option<::std::string::String>,
     /// 凭证图片地址
     ///
     /// Wire name `vouchers`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vouchers: ::std::vec::Vec<::std::string::String>,
     /// Wire name `email`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Wire name `closeRefundStepId`, type `long`.
     #[serde(
         rename = "closeRefundStepId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub close_refund_step_id: ::std::option::Option<i64>,
     /// Wire name `crmModifyRefund`, type `boolean`.
     #[serde(
         rename = "crmModifyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crm_modify_refund: ::std::option::Option<bool>,
     /// 物流公司详情
@@ -1196,30 +945,22 @@ pub struct RefundOperation {
     /// Wire name `logisticsCompany`, type `RefundLogisticsCompany`.
     #[serde(
         rename = "logisticsCompany",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company: ::std::option::Option<RefundLogisticsCompany>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for RefundOperation {}
 
 ::open1688_core::string_enum! {
     /// 退款状态：等待卖家同意, 退款成功, 退款关闭, 待买家修改, 等待买家退货, 等待卖家确认收货
@@ -1325,7 +1066,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeRefundBuyerQueryOrderRefundListResponse,
         >(example) {
             panic!(

@@ -58,20 +58,14 @@ pub struct TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse {
     /// 查询结果
     ///
     /// Wire name `result`, type `BatchRefundResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<BatchRefundResult>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 错误信息（可能是 JSON 文本）
@@ -79,9 +73,7 @@ pub struct TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse {
     /// Wire name `errorMessage`, type `string`.
     #[serde(
         rename = "errorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// 附加信息
@@ -89,9 +81,7 @@ pub struct TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse {
     /// Wire name `extErrorMessage`, type `string`.
     #[serde(
         rename = "extErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ext_error_message: ::std::option::Option<::std::string::String>,
 }
@@ -105,31 +95,17 @@ pub struct BatchOrderRefund {
     /// 退款单逻辑主键，如 TQ8651493722961198
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 退款单编号
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 对应订单编号
     ///
     /// Wire name `orderId`, type `long`.
-    #[serde(
-        rename = "orderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<i64>,
     /// 退款单包含的子订单
     ///
@@ -137,8 +113,7 @@ pub struct BatchOrderRefund {
     #[serde(
         rename = "orderEntryIdList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub order_entry_id_list: ::std::vec::Vec<i64>,
     /// 子订单退货数量（key 为子订单 id）
@@ -147,27 +122,20 @@ pub struct BatchOrderRefund {
     #[serde(
         rename = "orderEntryCountMap",
         default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
     )]
     pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
     /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
     ///
     /// Wire name `status`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 产品名称
     ///
     /// Wire name `productName`, type `string`.
     #[serde(
         rename = "productName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// 买家申请退款金额（分）
@@ -175,9 +143,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applyPayment`, type `long`.
     #[serde(
         rename = "applyPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_payment: ::std::option::Option<i64>,
     /// 申请退运费（分）
@@ -185,9 +151,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applyCarriage`, type `long`.
     #[serde(
         rename = "applyCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_carriage: ::std::option::Option<i64>,
     /// 买家原始输入的退款金额
@@ -195,9 +159,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applyExpect`, type `long`.
     #[serde(
         rename = "applyExpect",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_expect: ::std::option::Option<i64>,
     /// 实际退款金额（分）
@@ -205,9 +167,7 @@ pub struct BatchOrderRefund {
     /// Wire name `refundPayment`, type `long`.
     #[serde(
         rename = "refundPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_payment: ::std::option::Option<i64>,
     /// 实际退运费（分）
@@ -215,9 +175,7 @@ pub struct BatchOrderRefund {
     /// Wire name `refundCarriage`, type `long`.
     #[serde(
         rename = "refundCarriage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_carriage: ::std::option::Option<i64>,
     /// 最大能够退款金额（分）
@@ -225,9 +183,7 @@ pub struct BatchOrderRefund {
     /// Wire name `canRefundPayment`, type `long`.
     #[serde(
         rename = "canRefundPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub can_refund_payment: ::std::option::Option<i64>,
     /// 实际冻结账户金额（分）
@@ -235,9 +191,7 @@ pub struct BatchOrderRefund {
     /// Wire name `frozenFund`, type `long`.
     #[serde(
         rename = "frozenFund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub frozen_fund: ::std::option::Option<i64>,
     /// 极速退款垫资金额
@@ -245,9 +199,7 @@ pub struct BatchOrderRefund {
     /// Wire name `prepaidBalance`, type `long`.
     #[serde(
         rename = "prepaidBalance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub prepaid_balance: ::std::option::Option<i64>,
     /// 申请原因
@@ -255,9 +207,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applyReason`, type `string`.
     #[serde(
         rename = "applyReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_reason: ::std::option::Option<::std::string::String>,
     /// 申请原因ID
@@ -265,9 +215,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applyReasonId`, type `long`.
     #[serde(
         rename = "applyReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_reason_id: ::std::option::Option<i64>,
     /// 二级退款原因
@@ -275,9 +223,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applySubReason`, type `string`.
     #[serde(
         rename = "applySubReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_sub_reason: ::std::option::Option<::std::string::String>,
     /// 二级退款原因Id
@@ -285,9 +231,7 @@ pub struct BatchOrderRefund {
     /// Wire name `applySubReasonId`, type `long`.
     #[serde(
         rename = "applySubReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apply_sub_reason_id: ::std::option::Option<i64>,
     /// 售后退款要求
@@ -295,9 +239,7 @@ pub struct BatchOrderRefund {
     /// Wire name `disputeRequest`, type `int`.
     #[serde(
         rename = "disputeRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dispute_request: ::std::option::Option<i32>,
     /// 纠纷类型：1 售中退款, 2 售后退款
@@ -305,9 +247,7 @@ pub struct BatchOrderRefund {
     /// Wire name `disputeType`, type `int`.
     #[serde(
         rename = "disputeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dispute_type: ::std::option::Option<i32>,
     /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
@@ -315,9 +255,7 @@ pub struct BatchOrderRefund {
     /// Wire name `goodsStatus`, type `int`.
     #[serde(
         rename = "goodsStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub goods_status: ::std::option::Option<i32>,
     /// 买家是否已收到货
@@ -325,9 +263,7 @@ pub struct BatchOrderRefund {
     /// Wire name `goodsReceived`, type `boolean`.
     #[serde(
         rename = "goodsReceived",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub goods_received: ::std::option::Option<bool>,
     /// 是否仅退款
@@ -335,9 +271,7 @@ pub struct BatchOrderRefund {
     /// Wire name `onlyRefund`, type `boolean`.
     #[serde(
         rename = "onlyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub only_refund: ::std::option::Option<bool>,
     /// 是否要求退货
@@ -345,9 +279,7 @@ pub struct BatchOrderRefund {
     /// Wire name `refundGoods`, type `boolean`.
     #[serde(
         rename = "refundGoods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_goods: ::std::option::Option<bool>,
     /// 买家是否已退货发货
@@ -355,9 +287,7 @@ pub struct BatchOrderRefund {
     /// Wire name `buyerSendGoods`, type `boolean`.
     #[serde(
         rename = "buyerSendGoods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_send_goods: ::std::option::Option<bool>,
     /// 买家退货物流公司名
@@ -365,9 +295,7 @@ pub struct BatchOrderRefund {
     /// Wire name `buyerLogisticsName`, type `string`.
     #[serde(
         rename = "buyerLogisticsName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
     /// 退货运单号
@@ -375,9 +303,7 @@ pub struct BatchOrderRefund {
     /// Wire name `freightBill`, type `string`.
     #[serde(
         rename = "freightBill",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub freight_bill: ::std::option::Option<::std::string::String>,
     /// 卖家拒绝原因
@@ -385,9 +311,7 @@ pub struct BatchOrderRefund {
     /// Wire name `rejectReason`, type `string`.
     #[serde(
         rename = "rejectReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_reason: ::std::option::Option<::std::string::String>,
     /// 卖家拒绝原因Id
@@ -395,9 +319,7 @@ pub struct BatchOrderRefund {
     /// Wire name `rejectReasonId`, type `long`.
     #[serde(
         rename = "rejectReasonId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_reason_id: ::std::option::Option<i64>,
     /// 被拒绝次数
@@ -405,9 +327,7 @@ pub struct BatchOrderRefund {
     /// Wire name `rejectTimes`, type `int`.
     #[serde(
         rename = "rejectTimes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_times: ::std::option::Option<i32>,
     /// 买家退货时卖家收货地址
@@ -415,9 +335,7 @@ pub struct BatchOrderRefund {
     /// Wire name `sellerReceiveAddress`, type `string`.
     #[serde(
         rename = "sellerReceiveAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_receive_address: ::std::option::Option<::std::string::String>,
     /// 收货人姓名
@@ -425,9 +343,7 @@ pub struct BatchOrderRefund {
     /// Wire name `sellerRealName`, type `string`.
     #[serde(
         rename = "sellerRealName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_real_name: ::std::option::Option<::std::string::String>,
     /// 收货人手机
@@ -435,9 +351,7 @@ pub struct BatchOrderRefund {
     /// Wire name `sellerMobile`, type `string`.
     #[serde(
         rename = "sellerMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_mobile: ::std::option::Option<::std::string::String>,
     /// 收货人电话
@@ -445,73 +359,55 @@ pub struct BatchOrderRefund {
     /// Wire name `sellerTel`, type `string`.
     #[serde(
         rename = "sellerTel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_tel: ::std::option::Option<::std::string::String>,
     /// Wire name `buyerMemberId`, type `string`.
     #[serde(
         rename = "buyerMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_member_id: ::std::option::Option<::std::string::String>,
     /// Wire name `buyerUserId`, type `long`.
     #[serde(
         rename = "buyerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_user_id: ::std::option::Option<i64>,
     /// Wire name `buyerLoginId`, type `string`.
     #[serde(
         rename = "buyerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `buyerAlipayId`, type `string`.
     #[serde(
         rename = "buyerAlipayId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sellerMemberId`, type `string`.
     #[serde(
         rename = "sellerMemberId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_member_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sellerUserId`, type `long`.
     #[serde(
         rename = "sellerUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_user_id: ::std::option::Option<i64>,
     /// Wire name `sellerLoginId`, type `string`.
     #[serde(
         rename = "sellerLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sellerAlipayId`, type `string`.
     #[serde(
         rename = "sellerAlipayId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_alipay_id: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
@@ -519,9 +415,7 @@ pub struct BatchOrderRefund {
     /// Wire name `alipayPaymentId`, type `string`.
     #[serde(
         rename = "alipayPaymentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub alipay_payment_id: ::std::option::Option<::std::string::String>,
     /// 交易类型，如 50060
@@ -529,9 +423,7 @@ pub struct BatchOrderRefund {
     /// Wire name `tradeTypeStr`, type `string`.
     #[serde(
         rename = "tradeTypeStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_type_str: ::std::option::Option<::std::string::String>,
     /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
@@ -540,8 +432,7 @@ pub struct BatchOrderRefund {
     #[serde(
         rename = "extInfo",
         default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
     )]
     pub ext_info: ::std::collections::BTreeMap<
         ::std::string::String,
@@ -550,27 +441,18 @@ pub struct BatchOrderRefund {
     /// 申请退款时间
     ///
     /// Wire name `gmtApply`, type `date`.
-    #[serde(
-        rename = "gmtApply",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "gmtApply", skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
     /// 完成时间
@@ -578,9 +460,7 @@ pub struct BatchOrderRefund {
     /// Wire name `gmtCompleted`, type `date`.
     #[serde(
         rename = "gmtCompleted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
     /// 超时冻结开始时间
@@ -588,9 +468,7 @@ pub struct BatchOrderRefund {
     /// Wire name `gmtFreezed`, type `date`.
     #[serde(
         rename = "gmtFreezed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
     /// 超时完成期限
@@ -598,9 +476,7 @@ pub struct BatchOrderRefund {
     /// Wire name `gmtTimeOut`, type `date`.
     #[serde(
         rename = "gmtTimeOut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
     /// 是否超时系统冻结
@@ -608,9 +484,7 @@ pub struct BatchOrderRefund {
     /// Wire name `timeOutFreeze`, type `boolean`.
     #[serde(
         rename = "timeOutFreeze",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_out_freeze: ::std::option::Option<bool>,
     /// 超时后执行的动作
@@ -618,25 +492,19 @@ pub struct BatchOrderRefund {
     /// Wire name `timeOutOperateType`, type `string`.
     #[serde(
         rename = "timeOutOperateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_out_operate_type: ::std::option::Option<::std::string::String>,
     /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
     #[serde(
         rename = "aftersaleAgreeTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub aftersale_agree_timeout: ::std::option::Option<bool>,
     /// Wire name `aftersaleAutoDisburse`, type `boolean`.
     #[serde(
         rename = "aftersaleAutoDisburse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub aftersale_auto_disburse: ::std::option::Option<bool>,
     /// 是否卖家延迟打款（安全退款）
@@ -644,9 +512,7 @@ pub struct BatchOrderRefund {
     /// Wire name `sellerDelayDisburse`, type `boolean`.
     #[serde(
         rename = "sellerDelayDisburse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub seller_delay_disburse: ::std::option::Option<bool>,
     /// 是否小二修改过退款单
@@ -654,9 +520,7 @@ pub struct BatchOrderRefund {
     /// Wire name `crmModifyRefund`, type `boolean`.
     #[serde(
         rename = "crmModifyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crm_modify_refund: ::std::option::Option<bool>,
     /// 是否新流程创建的退款退货
@@ -664,9 +528,7 @@ pub struct BatchOrderRefund {
     /// Wire name `newRefundReturn`, type `boolean`.
     #[serde(
         rename = "newRefundReturn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub new_refund_return: ::std::option::Option<bool>,
     /// 是否支持交易4.0
@@ -674,49 +536,37 @@ pub struct BatchOrderRefund {
     /// Wire name `supportNewSteppay`, type `boolean`.
     #[serde(
         rename = "supportNewSteppay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_new_steppay: ::std::option::Option<bool>,
     /// Wire name `insufficientAccount`, type `boolean`.
     #[serde(
         rename = "insufficientAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub insufficient_account: ::std::option::Option<bool>,
     /// Wire name `insufficientBail`, type `boolean`.
     #[serde(
         rename = "insufficientBail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub insufficient_bail: ::std::option::Option<bool>,
     /// Wire name `instantRefundType`, type `string`.
     #[serde(
         rename = "instantRefundType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instant_refund_type: ::std::option::Option<::std::string::String>,
     /// Wire name `disburseChannel`, type `string`.
     #[serde(
         rename = "disburseChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub disburse_channel: ::std::option::Option<::std::string::String>,
     /// Wire name `taskStatus`, type `string`.
     #[serde(
         rename = "taskStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub task_status: ::std::option::Option<::std::string::String>,
     /// 退官方物流提货订单费用（分）
@@ -724,9 +574,7 @@ pub struct BatchOrderRefund {
     /// Wire name `refundOfficialSolutionCost`, type `long`.
     #[serde(
         rename = "refundOfficialSolutionCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_official_solution_cost: ::std::option::Option<i64>,
     /// 操作记录列表
@@ -735,27 +583,20 @@ pub struct BatchOrderRefund {
     #[serde(
         rename = "refundOperationList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 是否小二修改过退款单
     ///
     /// Wire name `isCrmModifyRefund`, type `boolean`.
     #[serde(
         rename = "isCrmModifyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_crm_modify_refund: ::std::option::Option<bool>,
     /// 是否超时系统冻结
@@ -763,9 +604,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isTimeOutFreeze`, type `boolean`.
     #[serde(
         rename = "isTimeOutFreeze",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_time_out_freeze: ::std::option::Option<bool>,
     /// 交易4.0退款余额不足
@@ -773,9 +612,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isInsufficientAccount`, type `boolean`.
     #[serde(
         rename = "isInsufficientAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_insufficient_account: ::std::option::Option<bool>,
     /// 买家是否已收到货
@@ -783,9 +620,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isGoodsReceived`, type `boolean`.
     #[serde(
         rename = "isGoodsReceived",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_goods_received: ::std::option::Option<bool>,
     /// 是否仅退款
@@ -793,9 +628,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isOnlyRefund`, type `boolean`.
     #[serde(
         rename = "isOnlyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_only_refund: ::std::option::Option<bool>,
     /// 是否要求退货
@@ -803,9 +636,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isRefundGoods`, type `boolean`.
     #[serde(
         rename = "isRefundGoods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_refund_goods: ::std::option::Option<bool>,
     /// 是否卖家延迟打款
@@ -813,9 +644,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isSellerDelayDisburse`, type `boolean`.
     #[serde(
         rename = "isSellerDelayDisburse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_seller_delay_disburse: ::std::option::Option<bool>,
     /// 售后自动打款
@@ -823,9 +652,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isAftersaleAutoDisburse`, type `boolean`.
     #[serde(
         rename = "isAftersaleAutoDisburse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_aftersale_auto_disburse: ::std::option::Option<bool>,
     /// 是否支持交易4.0
@@ -833,9 +660,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isSupportNewSteppay`, type `boolean`.
     #[serde(
         rename = "isSupportNewSteppay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_support_new_steppay: ::std::option::Option<bool>,
     /// 是否新流程创建的退款退货
@@ -843,9 +668,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isNewRefundReturn`, type `boolean`.
     #[serde(
         rename = "isNewRefundReturn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_new_refund_return: ::std::option::Option<bool>,
     /// 买家是否已退货发货
@@ -853,9 +676,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isBuyerSendGoods`, type `boolean`.
     #[serde(
         rename = "isBuyerSendGoods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_buyer_send_goods: ::std::option::Option<bool>,
     /// 售后超时标记
@@ -863,9 +684,7 @@ pub struct BatchOrderRefund {
     /// Wire name `isAftersaleAgreeTimeout`, type `boolean`.
     #[serde(
         rename = "isAftersaleAgreeTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_aftersale_agree_timeout: ::std::option::Option<bool>,
     /// 极速到账退款保证金不足
@@ -873,14 +692,10 @@ pub struct BatchOrderRefund {
     /// Wire name `isInsufficientBail`, type `boolean`.
     #[serde(
         rename = "isInsufficientBail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_insufficient_bail: ::std::option::Option<bool>,
 }
-
-impl ::open1688_core::de::Lenient for BatchOrderRefund {}
 
 /// 查询结果
 ///
@@ -894,13 +709,10 @@ pub struct BatchRefundResult {
     #[serde(
         rename = "opOrderRefundModels",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub op_order_refund_models: ::std::vec::Vec<BatchOrderRefund>,
 }
-
-impl ::open1688_core::de::Lenient for BatchRefundResult {}
 
 /// 物流公司
 ///
@@ -909,70 +721,48 @@ impl ::open1688_core::de::Lenient for BatchRefundResult {}
 #[non_exhaustive]
 pub struct RefundLogisticsCompany {
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Wire name `companyName`, type `string`.
     #[serde(
         rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `companyNo`, type `string`.
     #[serde(
         rename = "companyNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_no: ::std::option::Option<::std::string::String>,
     /// Wire name `companyPhone`, type `string`.
     #[serde(
         rename = "companyPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `spelling`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spelling: ::std::option::Option<::std::string::String>,
     /// Wire name `supportPrint`, type `boolean`.
     #[serde(
         rename = "supportPrint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_print: ::std::option::Option<bool>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for RefundLogisticsCompany {}
 
 /// 退款操作记录 (OpOrderRefundOperationModel)
 ///
@@ -983,30 +773,19 @@ pub struct RefundOperation {
     /// 操作记录流水号
     ///
     /// Wire name `id`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// 退款单号
     ///
     /// Wire name `refundId`, type `string`.
-    #[serde(
-        rename = "refundId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_id: ::std::option::Option<::std::string::String>,
     /// 操作前退款状态
     ///
     /// Wire name `beforeOperateStatus`, type `string`.
     #[serde(
         rename = "beforeOperateStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub before_operate_status: ::std::option::Option<::std::string::String>,
     /// 操作后退款状态
@@ -1014,9 +793,7 @@ pub struct RefundOperation {
     /// Wire name `afterOperateStatus`, type `string`.
     #[serde(
         rename = "afterOperateStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub after_operate_status: ::std::option::Option<::std::string::String>,
     /// 操作类型
@@ -1024,9 +801,7 @@ pub struct RefundOperation {
     /// Wire name `operateTypeInt`, type `int`.
     #[serde(
         rename = "operateTypeInt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operate_type_int: ::std::option::Option<i32>,
     /// 操作备注
@@ -1034,44 +809,32 @@ pub struct RefundOperation {
     /// Wire name `operateRemark`, type `string`.
     #[serde(
         rename = "operateRemark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operate_remark: ::std::option::Option<::std::string::String>,
     /// 描述（字段名拼写如此）
     ///
     /// Wire name `discription`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discription: ::std::option::Option<::std::string::String>,
     /// 操作者 memberId
     ///
     /// Wire name `operatorId`, type `string`.
     #[serde(
         rename = "operatorId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// Wire name `operatorLoginId`, type `string`.
     #[serde(
         rename = "operatorLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `operatorUserId`, type `long`.
     #[serde(
         rename = "operatorUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_user_id: ::std::option::Option<i64>,
     /// 操作者角色：1 买家, 2 卖家, 4 系统…
@@ -1079,29 +842,20 @@ pub struct RefundOperation {
     /// Wire name `operatorRoleId`, type `int`.
     #[serde(
         rename = "operatorRoleId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub operator_role_id: ::std::option::Option<i32>,
     /// 留言类型
     ///
     /// Wire name `msgType`, type `int`.
-    #[serde(
-        rename = "msgType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "msgType", skip_serializing_if = "::std::option::Option::is_none")]
     pub msg_type: ::std::option::Option<i32>,
     /// 凭证状态
     ///
     /// Wire name `messageStatus`, type `int`.
     #[serde(
         rename = "messageStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message_status: ::std::option::Option<i32>,
     /// 运单号
@@ -1109,9 +863,7 @@ pub struct RefundOperation {
     /// Wire name `freightBill`, type `string`.
     #[serde(
         rename = "freightBill",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub freight_bill: ::std::option::Option<::std::string::String>,
     /// 退货地址
@@ -1119,63 +871,39 @@ pub struct RefundOperation {
     /// Wire name `refundAddress`, type `string`.
     #[serde(
         rename = "refundAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_address: ::std::option::Option<::std::string::String>,
     /// Wire name `rejectReason`, type `string`.
     #[serde(
         rename = "rejectReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reject_reason: ::std::option::Option<::std::string::String>,
     /// 凭证图片地址
     ///
     /// Wire name `vouchers`, type `array<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vouchers: ::std::vec::Vec<::std::string::String>,
     /// Wire name `email`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `phone`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Wire name `closeRefundStepId`, type `long`.
     #[serde(
         rename = "closeRefundStepId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub close_refund_step_id: ::std::option::Option<i64>,
     /// Wire name `crmModifyRefund`, type `boolean`.
     #[serde(
         rename = "crmModifyRefund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crm_modify_refund: ::std::option::Option<bool>,
     /// 物流公司详情
@@ -1183,30 +911,22 @@ pub struct RefundOperation {
     /// Wire name `logisticsCompany`, type `RefundLogisticsCompany`.
     #[serde(
         rename = "logisticsCompany",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logistics_company: ::std::option::Option<RefundLogisticsCompany>,
     /// Wire name `gmtCreate`, type `date`.
     #[serde(
         rename = "gmtCreate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_create: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `gmtModified`, type `date`.
     #[serde(
         rename = "gmtModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
 }
-
-impl ::open1688_core::de::Lenient for RefundOperation {}
 
 ::open1688_core::string_enum! {
     /// 1 活动（退款中）, 3 退款成功
@@ -1250,7 +970,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse,
         >(example) {
             panic!(

@@ -46,11 +46,7 @@ pub struct TradeUploadRefundVoucherResponse {
     /// 返回结果
     ///
     /// Wire name `result`, type `UploadVoucherResult`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<UploadVoucherResult>,
 }
 
@@ -63,42 +59,24 @@ pub struct UploadVoucherResult {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// 错误码
     ///
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 错误信息
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// 结果
     ///
     /// Wire name `result`, type `UploadedVoucher`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<UploadedVoucher>,
 }
-
-impl ::open1688_core::de::Lenient for UploadVoucherResult {}
 
 /// 上传结果
 ///
@@ -111,9 +89,7 @@ pub struct UploadedVoucher {
     /// Wire name `imageDomain`, type `string`.
     #[serde(
         rename = "imageDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub image_domain: ::std::option::Option<::std::string::String>,
     /// 图片相对路径
@@ -121,14 +97,10 @@ pub struct UploadedVoucher {
     /// Wire name `imageRelativeUrl`, type `string`.
     #[serde(
         rename = "imageRelativeUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub image_relative_url: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for UploadedVoucher {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -154,7 +126,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeUploadRefundVoucherResponse,
         >(example) {
             panic!(

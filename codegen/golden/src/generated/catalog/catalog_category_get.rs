@@ -75,19 +75,13 @@ pub struct CatalogCategoryGetResponse {
     #[serde(
         rename = "categoryInfo",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub category_info: ::std::vec::Vec<Category>,
     /// sic: the wire name is misspelt
     ///
     /// Wire name `succes`, type `boolean`.
-    #[serde(
-        rename = "succes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "succes", skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
 
@@ -96,19 +90,14 @@ pub struct CatalogCategoryGetResponse {
 #[non_exhaustive]
 pub struct Attribute {
     /// Wire name `attrID`, type `long`, required.
-    #[serde(rename = "attrID", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "attrID")]
     pub attr_id: i64,
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// required and recursive: boxed in new(..)
     ///
     /// Wire name `group`, type `AttributeGroup`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub group: ::std::boxed::Box<AttributeGroup>,
 }
 
@@ -131,28 +120,18 @@ impl Attribute {
     }
 }
 
-impl ::open1688_core::de::Lenient for Attribute {}
-
 /// Wire type `AttributeGroup`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttributeGroup {
     /// Wire name `groupID`, type `long`, required.
-    #[serde(rename = "groupID", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "groupID")]
     pub group_id: i64,
     /// Wire name `primary`, type `Attribute`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary: ::std::option::Option<::std::boxed::Box<Attribute>>,
     /// Wire name `members`, type `array<Attribute>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub members: ::std::vec::Vec<Attribute>,
 }
 
@@ -177,8 +156,6 @@ impl AttributeGroup {
     }
 }
 
-impl ::open1688_core::de::Lenient for AttributeGroup {}
-
 /// A node of the category tree.
 ///
 /// Wire type `Category`.
@@ -186,45 +163,28 @@ impl ::open1688_core::de::Lenient for AttributeGroup {}
 #[non_exhaustive]
 pub struct Category {
     /// Wire name `categoryID`, type `long`, required.
-    #[serde(rename = "categoryID", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "categoryID")]
     pub category_id: i64,
     /// Wire name `name`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// held directly: boxed
     ///
     /// Wire name `parent`, type `Category`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<Category>>,
     /// Wire name `children`, type `array<Category>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub children: ::std::vec::Vec<Category>,
     /// Wire name `childrenByName`, type `map<Category>`.
     #[serde(
         rename = "childrenByName",
         default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
     )]
     pub children_by_name: ::std::collections::BTreeMap<::std::string::String, Category>,
     /// Wire name `attributes`, type `array<Attribute>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub attributes: ::std::vec::Vec<Attribute>,
 }
 
@@ -275,8 +235,6 @@ impl Category {
     }
 }
 
-impl ::open1688_core::de::Lenient for Category {}
-
 ::open1688_core::string_enum! {
     /// Which site: 1688.com or alibaba.com.
     ///
@@ -325,7 +283,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogCategoryGetResponse,
         >(example) {
             panic!(

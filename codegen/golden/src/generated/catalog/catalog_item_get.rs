@@ -75,20 +75,10 @@ impl ::open1688_core::Request for CatalogItemGetRequest {
 #[non_exhaustive]
 pub struct CatalogItemGetResponse {
     /// Wire name `itemInfo`, type `ItemInfo`.
-    #[serde(
-        rename = "itemInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "itemInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub item_info: ::std::option::Option<ItemInfo>,
     /// Wire name `errMsg`, type `string`.
-    #[serde(
-        rename = "errMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub err_msg: ::std::option::Option<::std::string::String>,
 }
 
@@ -97,32 +87,18 @@ pub struct CatalogItemGetResponse {
 #[non_exhaustive]
 pub struct ItemInfo {
     /// Wire name `productID`, type `long`, required.
-    #[serde(rename = "productID", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "productID")]
     pub product_id: i64,
     /// Wire name `subject`, type `string`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub subject: ::std::string::String,
     /// Wire name `onSale`, type `boolean`.
-    #[serde(
-        rename = "onSale",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "onSale", skip_serializing_if = "::std::option::Option::is_none")]
     pub on_sale: ::std::option::Option<bool>,
     /// Wire name `quantity`, type `int`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i32>,
     /// Wire name `weight`, type `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// Wire name `price`, type `decimal`.
     #[serde(
@@ -134,40 +110,28 @@ pub struct ItemInfo {
     /// Wire name `createTime`, type `date`.
     #[serde(
         rename = "createTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<::open1688_core::Date>,
     /// Wire name `extra`, type `json`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::serde_json::Value>,
     /// Wire name `imageURLs`, type `array<string>`.
     #[serde(
         rename = "imageURLs",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image_urls: ::std::vec::Vec<::std::string::String>,
     /// Wire name `offerIDs`, type `array<long>`.
     #[serde(
         rename = "offerIDs",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub offer_ids: ::std::vec::Vec<i64>,
     /// Wire name `attributes`, type `map<string>`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(default, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
     pub attributes: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
@@ -194,39 +158,22 @@ pub struct ItemInfo {
         ::std::vec::Vec<::open1688_core::Decimal>,
     >,
     /// Wire name `status`, type `ItemStatus`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ItemStatus>,
     /// Wire name `skuInfos`, type `array<SkuInfo>`.
     #[serde(
         rename = "skuInfos",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub sku_infos: ::std::vec::Vec<SkuInfo>,
     /// Wire name `mainSku`, type `SkuInfo`.
-    #[serde(
-        rename = "mainSku",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "mainSku", skip_serializing_if = "::std::option::Option::is_none")]
     pub main_sku: ::std::option::Option<SkuInfo>,
     /// Wire name `URLPath`, type `string`.
-    #[serde(
-        rename = "URLPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "URLPath", skip_serializing_if = "::std::option::Option::is_none")]
     pub url_path: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for ItemInfo {}
 
 ::open1688_core::string_enum! {
     /// An item's state.
@@ -247,7 +194,7 @@ impl ::open1688_core::de::Lenient for ItemInfo {}
 #[non_exhaustive]
 pub struct SkuInfo {
     /// Wire name `skuId`, type `long`, required.
-    #[serde(rename = "skuId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "skuId")]
     pub sku_id: i64,
     /// Wire name `price`, type `decimal`.
     #[serde(
@@ -257,8 +204,6 @@ pub struct SkuInfo {
     )]
     pub price: ::std::option::Option<::open1688_core::Decimal>,
 }
-
-impl ::open1688_core::de::Lenient for SkuInfo {}
 
 ::open1688_core::string_enum! {
     /// Wire type `WebSite`.
@@ -312,7 +257,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogItemGetResponse,
         >(example) {
             panic!(

@@ -177,14 +177,12 @@ impl ::open1688_core::Request for CatalogItemSearchV2Request {
 #[non_exhaustive]
 pub struct CatalogItemSearchV2Response {
     /// Wire name `total`, type `int`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub total: i32,
     /// Wire name `productIDs`, type `array<long>`.
     #[serde(
         rename = "productIDs",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_ids: ::std::vec::Vec<i64>,
 }
@@ -194,14 +192,9 @@ pub struct CatalogItemSearchV2Response {
 #[non_exhaustive]
 pub struct SortSpec {
     /// Wire name `field`, type `string`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub field: ::std::string::String,
     /// Wire name `descending`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub descending: ::std::option::Option<bool>,
 }
 
@@ -219,8 +212,6 @@ impl SortSpec {
         self
     }
 }
-
-impl ::open1688_core::de::Lenient for SortSpec {}
 
 ::open1688_core::string_enum! {
     /// Wire type `WebSite`.
@@ -352,7 +343,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogItemSearchV2Response,
         >(example) {
             panic!(

@@ -67,11 +67,7 @@ impl ::open1688_core::Request for CatalogPhotoUploadRequest {
 #[non_exhaustive]
 pub struct CatalogPhotoUploadResponse {
     /// Wire name `result`, type `PhotoInfo`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<PhotoInfo>,
 }
 
@@ -80,19 +76,12 @@ pub struct CatalogPhotoUploadResponse {
 #[non_exhaustive]
 pub struct PhotoInfo {
     /// Wire name `photoID`, type `long`, required.
-    #[serde(rename = "photoID", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "photoID")]
     pub photo_id: i64,
     /// Wire name `URL`, type `string`.
-    #[serde(
-        rename = "URL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
-
-impl ::open1688_core::de::Lenient for PhotoInfo {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -136,7 +125,7 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<
+        if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogPhotoUploadResponse,
         >(example) {
             panic!(

@@ -105,7 +105,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::OrderCancelResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::OrderCancelResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of codegen/tests/fixtures/specs/com.alibaba.order/alibaba.order.cancel-1.json does not decode into OrderCancelResponse"

@@ -115,28 +115,15 @@ impl ::open1688_core::Request for OrderCreateRequest {
 #[non_exhaustive]
 pub struct OrderCreateResponse {
     /// Wire name `result`, type `Result`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<Result>,
     /// Wire name `success`, type `boolean`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub success: bool,
     /// Wire name `code`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -145,59 +132,28 @@ pub struct OrderCreateResponse {
 #[non_exhaustive]
 pub struct AddressParam {
     /// Wire name `type`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Wire name `self`, type `boolean`.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<bool>,
     /// Wire name `match`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
     /// Wire name `crate`, type `string`.
-    #[serde(
-        rename = "crate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "crate", skip_serializing_if = "::std::option::Option::is_none")]
     pub crate_: ::std::option::Option<::std::string::String>,
     /// Wire name `async`, type `boolean`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<bool>,
     /// Wire name `Self`, type `string`.
-    #[serde(
-        rename = "Self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "Self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_upper: ::std::option::Option<::std::string::String>,
     /// Wire name `fullName`, type `string`, required.
-    #[serde(rename = "fullName", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "fullName")]
     pub full_name: ::std::string::String,
     /// Wire name `mobile`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
 }
 
@@ -267,25 +223,17 @@ impl AddressParam {
     }
 }
 
-impl ::open1688_core::de::Lenient for AddressParam {}
-
 /// Wire type `CargoParam`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CargoParam {
     /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "offerId")]
     pub offer_id: i64,
     /// Wire name `specId`, type `string`.
-    #[serde(
-        rename = "specId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_id: ::std::option::Option<::std::string::String>,
     /// Wire name `quantity`, type `double`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub quantity: f64,
 }
 
@@ -307,8 +255,6 @@ impl CargoParam {
         self
     }
 }
-
-impl ::open1688_core::de::Lenient for CargoParam {}
 
 ::open1688_core::string_enum! {
     /// Named like std's Option; "self" becomes the variant SelfValue.
@@ -357,41 +303,28 @@ impl ::open1688_core::de::Lenient for CargoParam {}
 #[non_exhaustive]
 pub struct Result {
     /// Wire name `orderId`, type `string`, required.
-    #[serde(rename = "orderId", deserialize_with = "::open1688_core::de::lenient")]
+    #[serde(rename = "orderId")]
     pub order_id: ::std::string::String,
     /// Wire name `totalSuccessAmount`, type `long`.
     #[serde(
         rename = "totalSuccessAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_success_amount: ::std::option::Option<i64>,
     /// Wire name `status`, type `OrderStatus`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OrderStatus>,
     /// Wire name `type`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Wire name `failedOfferList`, type `array<CargoParam>`.
     #[serde(
         rename = "failedOfferList",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub failed_offer_list: ::std::vec::Vec<CargoParam>,
 }
-
-impl ::open1688_core::de::Lenient for Result {}
 
 /// This API as data, for tools that work with APIs by name.
 pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
@@ -465,7 +398,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::OrderCreateResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::OrderCreateResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of codegen/tests/fixtures/specs/com.alibaba.order/alibaba.order.create-1.json does not decode into OrderCreateResponse"

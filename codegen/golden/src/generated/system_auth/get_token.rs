@@ -75,36 +75,18 @@ impl ::open1688_core::Request for GetTokenRequest {
 #[non_exhaustive]
 pub struct GetTokenResponse {
     /// Wire name `access_token`, type `string`, required.
-    #[serde(deserialize_with = "::open1688_core::de::lenient")]
     pub access_token: ::open1688_core::Secret,
     /// Wire name `expires_in`, type `long`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: ::std::option::Option<i64>,
     /// Wire name `refresh_token`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
     /// Wire name `aliId`, type `long`.
-    #[serde(
-        rename = "aliId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(rename = "aliId", skip_serializing_if = "::std::option::Option::is_none")]
     pub ali_id: ::std::option::Option<i64>,
     /// Wire name `resource_owner`, type `string`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_owner: ::std::option::Option<::std::string::String>,
 }
 
@@ -150,7 +132,9 @@ mod tests {
     #[test]
     fn example_response_decodes() {
         let example = super::DOC.example_response.unwrap_or_default();
-        if let Err(e) = ::serde_json::from_str::<super::GetTokenResponse>(example) {
+        if let Err(e) = ::open1688_core::de::from_str::<
+            super::GetTokenResponse,
+        >(example) {
             panic!(
                 "{}: {e}",
                 "the example_response of codegen/tests/fixtures/specs/system.auth/getToken-1.json does not decode into GetTokenResponse"
