@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A type that decodes leniently. Named types in generated code implement it with the default
-/// method (their own `Deserialize`); scalars, `Option`, `Vec` and maps override it.
+/// A type that decodes leniently field by field: scalars, `Decimal`, `Option`, `Vec` and maps
+/// override the method; other types (generated enums, `Date`, `Secret`) use their own
+/// `Deserialize`.
 pub trait Lenient: Sized + DeserializeOwned {
     /// Decodes `Self`, accepting the loose forms the gateway sends.
     fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -25,7 +26,7 @@ pub trait Lenient: Sized + DeserializeOwned {
     }
 }
 
-/// `deserialize_with` entry point for generated fields.
+/// `deserialize_with` entry point for fields decoded outside [`Loose`] and for exact decimals.
 pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
     T::lenient(d)
 }
