@@ -27,6 +27,9 @@ pub struct Namespace {
     pub accessor: String,
     /// APIs keyed by method name.
     pub apis: BTreeMap<String, Api>,
+    /// Named types that several APIs of the namespace define identically: emitted once, in
+    /// the namespace's `types` module, and re-exported by each API module that uses them.
+    pub shared: BTreeMap<String, TypeIr>,
 }
 
 /// One API.
@@ -68,6 +71,8 @@ pub struct Api {
     pub response_value: Option<Ty>,
     /// Named types keyed by Rust name.
     pub types: BTreeMap<String, TypeIr>,
+    /// Shared types (see [`Namespace::shared`]) this API uses, re-exported from its module.
+    pub shared: Vec<String>,
     /// Example response as compact JSON.
     pub example: Option<String>,
 }
@@ -80,7 +85,7 @@ impl Api {
 }
 
 /// A parameter or field with its Rust name and resolved type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldIr {
     /// Wire name.
     pub wire: String,
@@ -142,7 +147,7 @@ impl Ty {
 }
 
 /// A named type.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeIr {
     /// Wire name from the spec.
     pub wire: String,
@@ -155,7 +160,7 @@ pub struct TypeIr {
 }
 
 /// Struct or enum.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TypeIrKind {
     /// Fields.
     Struct(Vec<FieldIr>),

@@ -233,6 +233,9 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
     for ns in model.namespaces.values() {
         let ns_dir = dir.join(ns.module.trim_start_matches("r#"));
         jobs.push((ns_dir.join("mod.rs"), Job::Namespace(ns)));
+        if !ns.shared.is_empty() {
+            jobs.push((ns_dir.join("types.rs"), Job::Shared(ns)));
+        }
         for api in ns.apis.values() {
             let file = format!("{}.rs", api.method.trim_start_matches("r#"));
             jobs.push((ns_dir.join(file), Job::Api(ns, api)));
@@ -244,6 +247,7 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
     let formatted = parallel_map(&jobs, |(_, job)| match job {
         Job::Root => format::file(emit::root_file(model), None),
         Job::Namespace(ns) => format::file(emit::namespace_file(ns), None),
+        Job::Shared(ns) => format::file(emit::shared_types_file(ns), None),
         Job::Api(ns, api) => format::file(
             emit::api_file(api, ns.module.trim_start_matches("r#")),
             Some(&api.source),
@@ -279,6 +283,7 @@ enum Job<'a> {
     Root,
     Namespace(&'a ir::Namespace),
     Api(&'a ir::Namespace, &'a ir::Api),
+    Shared(&'a ir::Namespace),
 }
 
 /// `items.iter().map(f).collect()`, spread over the available cores.

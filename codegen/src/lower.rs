@@ -143,7 +143,18 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
                 accessor: format!("{}Api", naming::camel(module.trim_start_matches("r#"))),
                 module,
                 apis: BTreeMap::new(),
+                shared: BTreeMap::new(),
             });
+        if api.method == "types" {
+            diags.push(
+                &spec.file,
+                "/name",
+                format!(
+                    "API {id} maps to the module `types`, which holds the namespace's shared types"
+                ),
+            );
+            continue;
+        }
         if let Some(other) = ns.apis.get(&api.method) {
             diags.push(
                 &spec.file,
@@ -157,6 +168,9 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
             continue;
         }
         ns.apis.insert(api.method.clone(), api);
+    }
+    for ns in model.namespaces.values_mut() {
+        share_types(ns);
     }
     model
 }
@@ -329,6 +343,7 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
             .and_then(|v| TypeExpr::parse(&v.ty).ok())
             .map(|expr| resolve_ty(spec, &rust_types, &expr)),
         types,
+        shared: Vec::new(),
         example: spec.example_response.as_ref().map(|v| v.to_string()),
     };
     (diags.0.len() == before).then_some(api)
@@ -439,6 +454,67 @@ fn direct_cycles(spec: &Spec) -> BTreeSet<(String, String)> {
             if reaches(target, owner) {
                 out.insert((owner.to_string(), target.to_string()));
             }
+        }
+    }
+    out
+}
+
+/// Moves named types that two or more APIs of a namespace define identically (and whose own
+/// named fields are shared too) into the namespace's shared types: one `ProductInfo` for
+/// `product_get`, `cross_product_info` and `cross_product_list`, compiled once.
+fn share_types(ns: &mut Namespace) {
+    let mut defs: BTreeMap<&str, Vec<&TypeIr>> = BTreeMap::new();
+    for api in ns.apis.values() {
+        for (name, t) in &api.types {
+            defs.entry(name).or_default().push(t);
+        }
+    }
+    let same = |a: &TypeIr, b: &TypeIr| a.wire == b.wire && a.doc == b.doc && a.kind == b.kind;
+    let mut candidates: BTreeSet<String> = defs
+        .iter()
+        .filter(|(_, ts)| ts.len() > 1 && ts.iter().all(|t| same(t, ts[0])))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    // A shared type may only refer to shared types: drop candidates until that holds.
+    loop {
+        let before = candidates.len();
+        let keep: BTreeSet<String> = candidates
+            .iter()
+            .filter(|name| {
+                let t = defs[name.as_str()][0];
+                referenced(t).iter().all(|r| candidates.contains(r))
+            })
+            .cloned()
+            .collect();
+        candidates = keep;
+        if candidates.len() == before {
+            break;
+        }
+    }
+    for api in ns.apis.values_mut() {
+        for name in &candidates {
+            if let Some(t) = api.types.remove(name) {
+                api.shared.push(name.clone());
+                let entry = ns.shared.entry(name.clone()).or_insert_with(|| t.clone());
+                entry.in_params |= t.in_params;
+            }
+        }
+    }
+}
+
+/// The named types a type's fields refer to.
+fn referenced(t: &TypeIr) -> Vec<String> {
+    fn walk(ty: &Ty, out: &mut Vec<String>) {
+        match ty {
+            Ty::Struct(n) | Ty::Enum(n) => out.push(n.clone()),
+            Ty::Array(inner) | Ty::Map(inner) => walk(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let TypeIrKind::Struct(fields) = &t.kind {
+        for f in fields {
+            walk(&f.ty, &mut out);
         }
     }
     out

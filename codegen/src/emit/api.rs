@@ -2,7 +2,7 @@
 
 use super::catalogue::{api_doc, api_info};
 use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident, rust_ty};
-use crate::ir::{Api, FieldIr, Ty, TypeIr, TypeIrKind};
+use crate::ir::{Api, FieldIr, Namespace, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -69,13 +69,31 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
             }
         }
     });
+    let shared = (!api.shared.is_empty()).then(|| {
+        let names = api.shared.iter().map(|n| ident(n));
+        quote! { pub use super::types::{#(#names),*}; }
+    });
     quote! {
         #(#![doc = #header])*
+        #shared
         #request
         #response
         #(#types)*
         #catalogue
         #example_test
+    }
+}
+
+/// The tokens of `<namespace>/types.rs`: the types several of the namespace's APIs share.
+pub fn shared_types_file(ns: &Namespace) -> TokenStream {
+    let header = format!(
+        " Types that several `{}` APIs share, defined once and re-exported by each API's module.",
+        ns.wire
+    );
+    let types = ns.shared.iter().map(|(name, t)| named_type(name, t));
+    quote! {
+        #![doc = #header]
+        #(#types)*
     }
 }
 

@@ -16,6 +16,7 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
     );
     let accessor = ident(&ns.accessor);
     let mods = ns.apis.keys().map(|m| ident(m));
+    let types_mod = (!ns.shared.is_empty()).then(|| quote! { pub mod types; });
     let reexports = ns.apis.values().map(|api| {
         let (m, req, resp) = (
             ident(&api.method),
@@ -65,6 +66,7 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
     quote! {
         #![doc = #header]
         #(pub mod #mods;)*
+        #types_mod
         #(#reexports)*
 
         #[doc = #accessor_doc]

@@ -3,6 +3,7 @@
 pub mod newtoncloud_file_upload;
 pub mod newtoncloud_task_create;
 pub mod newtoncloud_task_get;
+pub mod types;
 
 pub use newtoncloud_file_upload::{
     NewtoncloudFileUploadRequest, NewtoncloudFileUploadResponse,

@@ -4,6 +4,8 @@
 //! 创建牛顿云长程任务，异步执行，返回 taskId/sessionId/status，之后用 newtoncloud.task.get 轮询。限流失败时 success=false 且 errorCode 为 RATE_LIMIT_*（可在配额恢复后重试）。Source: XYT doc copy of com.alibaba.agent:newtoncloud.task.create-1.
 //!
 //! API `com.alibaba.agent:newtoncloud.task.create-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.create-1)
+pub use super::types::TaskStatus;
+
 /// Newton Cloud: create a long-running agent task
 ///
 /// API `com.alibaba.agent:newtoncloud.task.create-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.create-1)
@@ -209,30 +211,6 @@ pub struct NewtoncloudTaskCreateResponse {
         RateLimitHourly = "RATE_LIMIT_HOURLY",
         /// `RATE_LIMIT_DAILY`
         RateLimitDaily = "RATE_LIMIT_DAILY",
-    }
-}
-
-::open1688_core::string_enum! {
-    /// 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR
-    ///
-    /// Wire type `TaskStatus`.
-    pub enum TaskStatus {
-        /// `QUEUED`
-        Queued = "QUEUED",
-        /// `INIT`
-        Init = "INIT",
-        /// `RUNNING`
-        Running = "RUNNING",
-        /// `WAIT_SKILL`
-        WaitSkill = "WAIT_SKILL",
-        /// `WAIT_USER`
-        WaitUser = "WAIT_USER",
-        /// `END`
-        End = "END",
-        /// `KILL`
-        Kill = "KILL",
-        /// `ERROR`
-        Error = "ERROR",
     }
 }
 

@@ -4,6 +4,8 @@
 //! 查询牛顿云任务：状态、流式输出 content（非终态）、messages（终态）。增量拉取：首次 fromIndex=0，之后传上次返回的 nextIndex；chunks 为 JSON 数组字符串（每项含 type、content、timestamp）。createdAt/startedAt 为 ISO-8601 字符串，finishedAt 为 yyyy-MM-dd HH:mm:ss，按字符串保留。Evidence: XYT doc copy of com.alibaba.agent:newtoncloud.task.get-1 (牛顿云-查询任务服务).
 //!
 //! API `com.alibaba.agent:newtoncloud.task.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.get-1)
+pub use super::types::TaskStatus;
+
 /// Newton Cloud: poll a task (status, incremental output chunks)
 ///
 /// API `com.alibaba.agent:newtoncloud.task.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.get-1)
@@ -229,30 +231,6 @@ pub struct TaskMessage {
     /// Wire name `content`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 任务状态：INIT 已创建排队, RUNNING 执行中, WAIT_SKILL 等待异步技能回调, WAIT_USER 等待用户通过 resume 恢复, END 完成（终态）, KILL 被终止（终态）；task.get 文档另提到 QUEUED 与 ERROR
-    ///
-    /// Wire type `TaskStatus`.
-    pub enum TaskStatus {
-        /// `QUEUED`
-        Queued = "QUEUED",
-        /// `INIT`
-        Init = "INIT",
-        /// `RUNNING`
-        Running = "RUNNING",
-        /// `WAIT_SKILL`
-        WaitSkill = "WAIT_SKILL",
-        /// `WAIT_USER`
-        WaitUser = "WAIT_USER",
-        /// `END`
-        End = "END",
-        /// `KILL`
-        Kill = "KILL",
-        /// `ERROR`
-        Error = "ERROR",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -5,6 +5,7 @@ pub mod product_image_upload;
 pub mod product_search_image_query;
 pub mod product_search_keyword_query;
 pub mod product_search_query_product_detail;
+pub mod types;
 
 pub use category_translation_get_by_id::{
     CategoryTranslationGetByIdRequest, CategoryTranslationGetByIdResponse,

@@ -4,6 +4,8 @@
 //! 多语言商详：按 offerId 获取翻译后的商品详情（标题、属性、SKU、价格、件重尺）。offerDetailParam 以 JSON 文本传输。价格多以字符串返回（按 decimal 解码）。Source: XYT doc copy of com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1; Laravel app.
 //!
 //! API `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1)
+pub use super::types::{InvoiceInfo, PromotionModel};
+
 /// Multilingual product detail (cross-border)
 ///
 /// API `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1)
@@ -750,47 +752,6 @@ pub struct FenxiaoSaleInfo {
     pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-/// 发票信息
-///
-/// Wire type `InvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct InvoiceInfo {
-    /// 是否支持在线开票
-    ///
-    /// Wire name `supportOnlineInvoice`, type `boolean`.
-    #[serde(
-        rename = "supportOnlineInvoice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_online_invoice: ::std::option::Option<bool>,
-    /// 是否支持极速开票
-    ///
-    /// Wire name `supportFastInvoice`, type `boolean`.
-    #[serde(
-        rename = "supportFastInvoice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_fast_invoice: ::std::option::Option<bool>,
-    /// 支持的开票类型，如 普票、专票
-    ///
-    /// Wire name `invoiceTypes`, type `array<string>`.
-    #[serde(
-        rename = "invoiceTypes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub invoice_types: ::std::vec::Vec<::std::string::String>,
-    /// 纳税人类型：一般纳税人 / 小规模纳税人
-    ///
-    /// Wire name `taxpayerType`, type `string`.
-    #[serde(
-        rename = "taxpayerType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub taxpayer_type: ::std::option::Option<::std::string::String>,
-}
-
 /// 商品证书
 ///
 /// Wire type `OfferCertificate`.
@@ -1234,30 +1195,6 @@ pub struct ProductTagInfo {
     /// Wire name `value`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<bool>,
-}
-
-/// 营销信息
-///
-/// Wire type `PromotionModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PromotionModel {
-    /// 是否有营销
-    ///
-    /// Wire name `hasPromotion`, type `boolean`.
-    #[serde(
-        rename = "hasPromotion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub has_promotion: ::std::option::Option<bool>,
-    /// 营销类型，如 plus
-    ///
-    /// Wire name `promotionType`, type `string`.
-    #[serde(
-        rename = "promotionType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub promotion_type: ::std::option::Option<::std::string::String>,
 }
 
 /// 卖家混批配置

@@ -5,6 +5,7 @@ pub mod logistics_op_delivery_send_order_offline;
 pub mod logistics_op_query_logistic_company_list;
 pub mod trade_get_logistics_infos_buyer_view;
 pub mod trade_get_logistics_trace_info_buyer_view;
+pub mod types;
 
 pub use logistics_op_delivery_send_order_dummy::{
     LogisticsOpDeliverySendOrderDummyRequest, LogisticsOpDeliverySendOrderDummyResponse,

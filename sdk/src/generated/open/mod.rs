@@ -3,6 +3,7 @@
 pub mod push_cursor_message_list;
 pub mod push_message_confirm;
 pub mod push_query_message_list;
+pub mod types;
 
 pub use push_cursor_message_list::{
     PushCursorMessageListRequest, PushCursorMessageListResponse,

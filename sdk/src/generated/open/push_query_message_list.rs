@@ -4,6 +4,8 @@
 //! 查询式获取推送失败的消息列表；获取的消息不会自动确认，需调用 push.message.confirm 确认。注意确认后会影响分页返回的数据。access_token 可选（无需授权）。消息类型见消息订阅文档，常见订单消息：ORDER_BUYER_VIEW_BUYER_MAKE, ORDER_BUYER_VIEW_ORDER_PAY, ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS, ORDER_BUYER_VIEW_ORDER_SUCCESS 等。Source: XYT doc copy of cn.alibaba.open:push.query.messageList-1.
 //!
 //! API `cn.alibaba.open:push.query.messageList-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.query.messageList-1)
+pub use super::types::PushMessage;
+
 /// Query failed push messages (paged; confirm them explicitly)
 ///
 /// API `cn.alibaba.open:push.query.messageList-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.query.messageList-1)
@@ -131,65 +133,6 @@ pub struct PushQueryMessageListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub push_message_page: ::std::option::Option<PushMessagePage>,
-}
-
-/// 推送消息 (PushMessage)
-///
-/// Wire type `PushMessage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PushMessage {
-    /// 消息唯一id（用于去重与确认）
-    ///
-    /// Wire name `msgId`, type `long`.
-    #[serde(rename = "msgId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg_id: ::std::option::Option<i64>,
-    /// 消息类型，如 ORDER_BUYER_VIEW_ORDER_PAY
-    ///
-    /// Wire name `type`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// 消息关联的用户 memberId
-    ///
-    /// Wire name `userInfo`, type `string`.
-    #[serde(rename = "userInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_info: ::std::option::Option<::std::string::String>,
-    /// 消息内容（随消息类型而变，如订单消息含 orderId、currentStatus、msgSendTime、buyerMemberId、sellerMemberId）
-    ///
-    /// Wire name `data`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::serde_json::Value>,
-    /// 消息创建时间戳（毫秒，数字）
-    ///
-    /// Wire name `gmtBorn`, type `date`.
-    #[serde(rename = "gmtBorn", skip_serializing_if = "::std::option::Option::is_none")]
-    pub gmt_born: ::std::option::Option<::open1688_core::Date>,
-    /// 消息分组，如 ORDER
-    ///
-    /// Wire name `topicGroup`, type `string`.
-    #[serde(
-        rename = "topicGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub topic_group: ::std::option::Option<::std::string::String>,
-    /// 消息主题名
-    ///
-    /// Wire name `topicName`, type `string`.
-    #[serde(
-        rename = "topicName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub topic_name: ::std::option::Option<::std::string::String>,
-    /// appKey
-    ///
-    /// Wire name `appKey`, type `string`.
-    #[serde(rename = "appKey", skip_serializing_if = "::std::option::Option::is_none")]
-    pub app_key: ::std::option::Option<::std::string::String>,
-    /// 业务键
-    ///
-    /// Wire name `bizKey`, type `string`.
-    #[serde(rename = "bizKey", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_key: ::std::option::Option<::std::string::String>,
 }
 
 /// 消息分页

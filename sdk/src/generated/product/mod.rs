@@ -12,6 +12,7 @@ pub mod product_repost;
 pub mod product_simple_get;
 pub mod product_suggest_cross_border;
 pub mod product_unfollow_crossborder;
+pub mod types;
 
 pub use category_attribute_get::{
     CategoryAttributeGetRequest, CategoryAttributeGetResponse,

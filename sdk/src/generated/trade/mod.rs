@@ -25,6 +25,7 @@ pub mod trade_refund_op_query_batch_refund_by_order_id_and_status;
 pub mod trade_refund_op_query_order_refund;
 pub mod trade_refund_return_goods;
 pub mod trade_upload_refund_voucher;
+pub mod types;
 
 pub use alipay_url_get::{AlipayUrlGetRequest, AlipayUrlGetResponse};
 pub use create_order_preview::{CreateOrderPreviewRequest, CreateOrderPreviewResponse};

@@ -4,6 +4,8 @@
 //! 买家或卖家取消交易，仅特定状态可取消，1688 上用于取消待付款订单。订单创建后 10 秒内关闭会返回 CLOSE_ORDER_TOO_FAST（可延迟后重试）。其他错误码：ORDER_STATUS_ERROR 订单状态错误（只能取消待付款订单），400_3 无权取消，ORDER_NOT_EXIST 订单不存在。Source: XYT doc copy of com.alibaba.trade:alibaba.trade.cancel-1; go1688.
 //!
 //! API `com.alibaba.trade:alibaba.trade.cancel-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancel-1)
+pub use super::types::WebSite;
+
 /// Cancel an unpaid order (buyer or seller)
 ///
 /// API `com.alibaba.trade:alibaba.trade.cancel-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancel-1)
@@ -107,18 +109,6 @@ pub struct TradeCancelResponse {
         SellerGoodsLack = "sellerGoodsLack",
         /// `other`
         Other = "other",
-    }
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
     }
 }
 
