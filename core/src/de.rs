@@ -40,129 +40,17 @@ impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
     }
 }
 
-macro_rules! int_visitor {
-    ($ty:ty, $name:ident, $what:literal) => {
-        struct $name;
-        impl<'de> Visitor<'de> for $name {
-            type Value = $ty;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str($what)
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
-                <$ty>::try_from(v).map_err(|_| E::custom(format_args!("{v} is out of range")))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
-                <$ty>::try_from(v).map_err(|_| E::custom(format_args!("{v} is out of range")))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
-                if v.fract() == 0.0 && v >= <$ty>::MIN as f64 && v <= <$ty>::MAX as f64 {
-                    Ok(v as $ty)
-                } else {
-                    Err(E::custom(format_args!("{v} is not an integer")))
-                }
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
-                v.trim()
-                    .parse()
-                    .map_err(|_| E::custom(format_args!("{v:?} is not an integer")))
-            }
-        }
+// Scalars convert exactly as `Loose` converts them inside whole bodies: one set of rules.
+macro_rules! loose_scalar {
+    ($($ty:ty),*) => {$(
         impl Lenient for $ty {
             fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any($name)
+                <$ty as serde::Deserialize>::deserialize(Loose(d))
             }
         }
-    };
+    )*};
 }
-int_visitor!(i32, I32Visitor, "an integer or a numeric string");
-int_visitor!(i64, I64Visitor, "an integer or a numeric string");
-
-struct F64Visitor;
-impl<'de> Visitor<'de> for F64Visitor {
-    type Value = f64;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a number or a numeric string")
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
-        Ok(v as f64)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
-        Ok(v as f64)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
-        Ok(v)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-        v.trim()
-            .parse()
-            .map_err(|_| E::custom(format_args!("{v:?} is not a number")))
-    }
-}
-impl Lenient for f64 {
-    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(F64Visitor)
-    }
-}
-
-struct BoolVisitor;
-impl<'de> Visitor<'de> for BoolVisitor {
-    type Value = bool;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a boolean, \"true\"/\"false\" or 0/1")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-        Ok(v)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
-        Ok(v != 0)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
-        Ok(v != 0)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-        match v.trim() {
-            "true" | "TRUE" | "True" | "1" | "y" | "Y" => Ok(true),
-            "false" | "FALSE" | "False" | "0" | "n" | "N" | "" => Ok(false),
-            _ => Err(E::custom(format_args!("{v:?} is not a boolean"))),
-        }
-    }
-}
-impl Lenient for bool {
-    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(BoolVisitor)
-    }
-}
-
-struct StringVisitor;
-impl<'de> Visitor<'de> for StringVisitor {
-    type Value = String;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string or a number")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-}
-impl Lenient for String {
-    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StringVisitor)
-    }
-}
+loose_scalar!(i32, i64, f64, bool, String);
 
 struct DecimalVisitor;
 impl<'de> Visitor<'de> for DecimalVisitor {
