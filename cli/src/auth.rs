@@ -40,41 +40,33 @@ pub enum Step {
         show_secrets: bool,
     },
     /// Get a new access token with the refresh token.
-    Refresh {
-        /// The refresh token.
-        #[arg(
-            long,
-            env = "OPEN1688_REFRESH_TOKEN",
-            hide_env_values = true,
-            value_name = "TOKEN"
-        )]
-        refresh_token: Option<Secret>,
-        /// Print the tokens instead of masking them.
-        #[arg(long)]
-        show_secrets: bool,
-    },
+    Refresh(RefreshArgs),
     /// Renew the refresh token in its last 30 days (`postponeToken`); needs the access token too.
-    Postpone {
-        /// The refresh token.
-        #[arg(
-            long,
-            env = "OPEN1688_REFRESH_TOKEN",
-            hide_env_values = true,
-            value_name = "TOKEN"
-        )]
-        refresh_token: Option<Secret>,
-        /// Print the tokens instead of masking them.
-        #[arg(long)]
-        show_secrets: bool,
-    },
+    Postpone(RefreshArgs),
+}
+
+/// What `auth refresh` and `auth postpone` take.
+#[derive(Args, Debug)]
+pub struct RefreshArgs {
+    /// The refresh token.
+    #[arg(
+        long,
+        env = "OPEN1688_REFRESH_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    refresh_token: Option<Secret>,
+    /// Print the tokens instead of masking them.
+    #[arg(long)]
+    show_secrets: bool,
 }
 
 impl Step {
     /// The refresh token given on the command line or in the environment, to scrub from errors.
     pub fn refresh_token(&self) -> Option<&str> {
         match self {
-            Step::Refresh { refresh_token, .. } | Step::Postpone { refresh_token, .. } => {
-                refresh_token.as_ref().map(Secret::expose)
+            Step::Refresh(args) | Step::Postpone(args) => {
+                args.refresh_token.as_ref().map(Secret::expose)
             }
             _ => None,
         }
@@ -194,10 +186,10 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
                 })?;
             print_tokens(&tokens, show_secrets)
         }
-        Step::Refresh {
+        Step::Refresh(RefreshArgs {
             refresh_token: given,
             show_secrets,
-        } => {
+        }) => {
             let refresh = refresh_token(given, settings)?;
             let oauth = settings.client()?.oauth();
             let tokens = oauth.refresh(&refresh).await.map_err(|e| {
@@ -205,10 +197,10 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
             })?;
             print_tokens(&tokens, show_secrets)
         }
-        Step::Postpone {
+        Step::Postpone(RefreshArgs {
             refresh_token: given,
             show_secrets,
-        } => {
+        }) => {
             let refresh = refresh_token(given, settings)?;
             let access = settings.access_token.clone().ok_or_else(|| {
                 CliError::usage(
