@@ -38,6 +38,9 @@ pub enum Step {
         /// Print the tokens instead of masking them.
         #[arg(long)]
         show_secrets: bool,
+        /// Do not write the tokens into the config file; print them in full instead.
+        #[arg(long)]
+        no_save: bool,
     },
     /// Get a new access token with the refresh token.
     Refresh(RefreshArgs),
@@ -59,6 +62,9 @@ pub struct RefreshArgs {
     /// Print the tokens instead of masking them.
     #[arg(long)]
     show_secrets: bool,
+    /// Do not write the tokens into the config file; print them in full instead.
+    #[arg(long)]
+    no_save: bool,
 }
 
 impl Step {
@@ -124,10 +130,32 @@ pub fn token_json(t: &TokenResponse, show: bool) -> Value {
 
 fn print_tokens(t: &TokenResponse, show: bool) -> CliResult {
     let text = serde_json::to_string_pretty(&token_json(t, show)).unwrap_or_default();
-    crate::out::line(text)?;
-    if !show {
-        eprintln!("tokens masked: pass --show-secrets to print them");
+    crate::out::line(text)
+}
+
+/// Keeps new tokens: saved into the config file in use (or the default one), or, with
+/// `--no-save` or when saving fails, printed in full. Never only masked.
+fn keep_tokens(t: &TokenResponse, settings: &Settings, show: bool, no_save: bool) -> CliResult {
+    if no_save {
+        eprintln!("tokens not saved (--no-save): keep the ones printed below");
+        return print_tokens(t, true);
     }
+    let Some(path) = settings
+        .file
+        .clone()
+        .or_else(crate::config::default_location)
+    else {
+        print_tokens(t, true)?;
+        return Err(CliError::usage(
+            "no config file to save the tokens to (no --config, HOME or XDG_CONFIG_HOME): they are printed above",
+        ));
+    };
+    if let Err(e) = crate::save::tokens(&path, t) {
+        print_tokens(t, true)?;
+        return Err(e.hint("the tokens are printed above in full; keep them"));
+    }
+    print_tokens(t, show)?;
+    eprintln!("tokens saved to {}", path.display());
     Ok(())
 }
 
@@ -176,6 +204,7 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
             code,
             redirect_uri,
             show_secrets,
+            no_save,
         } => {
             let oauth = settings.client()?.oauth();
             let tokens = oauth
@@ -184,22 +213,24 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
                 .map_err(|e| {
                     CliError::from(e).hint("a code is single-use and valid 2 minutes, and --redirect-uri must be the one the authorization used; get a new code with `open1688 auth url`")
                 })?;
-            print_tokens(&tokens, show_secrets)
+            keep_tokens(&tokens, settings, show_secrets, no_save)
         }
         Step::Refresh(RefreshArgs {
             refresh_token: given,
             show_secrets,
+            no_save,
         }) => {
             let refresh = refresh_token(given, settings)?;
             let oauth = settings.client()?.oauth();
             let tokens = oauth.refresh(&refresh).await.map_err(|e| {
                 CliError::from(e).hint("a refresh token lives about 6 months and stops working once postponed; authorise again with `open1688 auth url`")
             })?;
-            print_tokens(&tokens, show_secrets)
+            keep_tokens(&tokens, settings, show_secrets, no_save)
         }
         Step::Postpone(RefreshArgs {
             refresh_token: given,
             show_secrets,
+            no_save,
         }) => {
             let refresh = refresh_token(given, settings)?;
             let access = settings.access_token.clone().ok_or_else(|| {
@@ -209,7 +240,7 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
             })?;
             let oauth = settings.client()?.oauth();
             let tokens = oauth.postpone(&refresh, &access).await?;
-            print_tokens(&tokens, show_secrets)
+            keep_tokens(&tokens, settings, show_secrets, no_save)
         }
     }
 }

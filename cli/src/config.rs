@@ -98,7 +98,8 @@ pub struct Settings {
     pub file: Option<PathBuf>,
 }
 
-fn default_path() -> Option<PathBuf> {
+/// Where the config file lives when `--config` is not given, whether or not it exists yet.
+pub fn default_location() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -107,8 +108,11 @@ fn default_path() -> Option<PathBuf> {
                 .filter(|v| !v.is_empty())
                 .map(|h| PathBuf::from(h).join(".config"))
         })?;
-    let path = base.join("open1688").join("config.toml");
-    path.is_file().then_some(path)
+    Some(base.join("open1688").join("config.toml"))
+}
+
+fn default_path() -> Option<PathBuf> {
+    default_location().filter(|path| path.is_file())
 }
 
 fn read_file(path: &Path) -> CliResult<File> {

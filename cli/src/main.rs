@@ -12,6 +12,7 @@ mod mock;
 mod out;
 mod params;
 mod resolve;
+mod save;
 mod sign;
 mod verify;
 

@@ -564,7 +564,7 @@ fn oauth_flow_against_the_mock_masks_tokens() {
     assert_eq!(tokens["access_token"], "***");
     assert_eq!(tokens["refresh_token"], "***");
     assert_eq!(tokens["expires_in"], 3600 * 10);
-    assert!(out.stderr.contains("--show-secrets"));
+    assert!(out.stderr.contains("tokens saved to"), "{}", out.stderr);
     // Single use.
     let out = m.run(&["auth", "exchange", &code, "--redirect-uri", redirect]);
     assert_eq!(out.code, 5, "{}", out.all());
@@ -615,6 +615,10 @@ fn oauth_flow_against_the_mock_masks_tokens() {
         out.all()
     );
 
+    // The steps above saved their tokens into the default config file; without it there is none.
+    let saved = m.home.join("open1688").join("config.toml");
+    assert!(std::fs::read_to_string(&saved).unwrap().contains("refresh_token"));
+    std::fs::remove_file(saved).unwrap();
     let out = m.run_with(
         &["auth", "refresh"],
         &[("OPEN1688_REFRESH_TOKEN", "")],
@@ -627,6 +631,82 @@ fn oauth_flow_against_the_mock_masks_tokens() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn exchanged_and_postponed_tokens_are_saved_and_work_from_the_config_file() {
+    let m = Mock::start();
+    let config = m.file("my.toml", "# keep me\nbase_url = \"ignored-by-env\"\n");
+    let code = m.gw.issue_code("http://127.0.0.1:9/cb");
+    let no_token = [
+        ("OPEN1688_ACCESS_TOKEN", ""),
+        ("OPEN1688_CONFIG", config.as_str()),
+    ];
+    let out = m.run_with(
+        &[
+            "auth",
+            "exchange",
+            &code,
+            "--redirect-uri",
+            "http://127.0.0.1:9/cb",
+        ],
+        &no_token,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stderr.contains(&format!("tokens saved to {config}")),
+        "{}",
+        out.stderr
+    );
+    let saved = std::fs::read_to_string(&config).unwrap();
+    assert!(saved.contains("# keep me"), "{saved}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the config file holds tokens");
+    }
+    let table: toml::Table = toml::from_str(&saved).unwrap();
+    let access = table["access_token"].as_str().unwrap().to_owned();
+    let refresh = table["refresh_token"].as_str().unwrap().to_owned();
+    assert!(!out.all().contains(&access) && !out.all().contains(&refresh));
+
+    // The saved access token works for a following call, read from the file alone.
+    let call = ["call", "alibaba.product.get", "productID=1", "webSite=1688"];
+    let out = m.run_with(&call, &no_token, None);
+    assert_eq!(out.code, 0, "{}", out.all());
+
+    // Postponing revokes the old refresh token: the new one must be in the file.
+    let out = m.run_with(&["auth", "postpone"], &no_token, None);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let table: toml::Table = toml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let renewed = table["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(renewed, refresh);
+    let out = m.run_with(&["auth", "refresh"], &no_token, None);
+    assert_eq!(out.code, 0, "the saved refresh token works: {}", out.all());
+    let out = m.run_with(&call, &no_token, None);
+    assert_eq!(out.code, 0, "{}", out.all());
+
+    // --no-save prints them in full and leaves the file alone.
+    let before = std::fs::read_to_string(&config).unwrap();
+    let code = m.gw.issue_code("http://127.0.0.1:9/cb");
+    let out = m.run_with(
+        &[
+            "auth",
+            "exchange",
+            &code,
+            "--redirect-uri",
+            "http://127.0.0.1:9/cb",
+            "--no-save",
+        ],
+        &no_token,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_ne!(printed["access_token"], "***");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
 }
 
 #[test]
