@@ -49,6 +49,27 @@ impl<'a> ApiInfo<'a> {
         }
     }
 
+    /// Refuses a namespace, name or protocol that would change the URL without changing the
+    /// signed path (`?`, `#`, `/`, `..`, spaces, ...): only ASCII letters, digits, `.`, `_`
+    /// and `-` occur in real API ids.
+    ///
+    /// ```
+    /// use open1688_core::ApiInfo;
+    /// assert!(ApiInfo::raw("com.alibaba.product", "alibaba.product.get", 1).check().is_ok());
+    /// assert!(ApiInfo::raw("system", "currentTime?x=1", 1).check().is_err());
+    /// assert!(ApiInfo::raw("..", "x", 1).check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), crate::Error> {
+        for (what, value) in [
+            ("namespace", self.namespace),
+            ("API name", self.name),
+            ("protocol", self.protocol),
+        ] {
+            check_segment(what, value)?;
+        }
+        Ok(())
+    }
+
     /// The signed URL path: `param2/1/<namespace>/<name>/<appKey>` (no leading slash).
     pub fn url_path(&self, app_key: &str) -> String {
         format!(
@@ -56,6 +77,26 @@ impl<'a> ApiInfo<'a> {
             self.protocol, self.version, self.namespace, self.name, app_key
         )
     }
+}
+
+/// One URL path segment of an API id or app key: non-empty, `[A-Za-z0-9._-]`, not `..`-bearing.
+pub(crate) fn check_segment(what: &str, value: &str) -> Result<(), crate::Error> {
+    let bad = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')));
+    let message = if value.is_empty() {
+        "is empty".to_owned()
+    } else if let Some(c) = bad {
+        format!("{value:?} contains {c:?}; only letters, digits, '.', '_' and '-' are allowed")
+    } else if value.contains("..") || value.starts_with('.') {
+        format!("{value:?} contains a path step ('..' or a leading '.')")
+    } else {
+        return Ok(());
+    };
+    Err(crate::Error::InvalidInput {
+        param: what.to_owned(),
+        message,
+    })
 }
 
 impl fmt::Display for ApiInfo<'_> {

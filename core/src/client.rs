@@ -5,12 +5,12 @@ use crate::oauth::OAuth;
 use crate::response;
 use crate::token::{StaticToken, TokenProvider};
 use crate::transport::RawResponse;
-use crate::transport::{Transport, DEFAULT_BASE_URL};
-use crate::{sign, Credentials, Error, FileParam, Params, RetryPolicy, Secret};
+use crate::transport::{Transport, TransportConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
+use crate::{sign, Credentials, Error, FileParam, Params, RetryBudget, RetryPolicy, Secret};
 use base64::Engine as _;
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
 
 /// How `file` parameters travel.
@@ -35,6 +35,7 @@ pub struct CallOptions {
     access_token: Option<Secret>,
     retry_ambiguous: bool,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     timestamp: Option<u64>,
 }
 
@@ -64,6 +65,13 @@ impl CallOptions {
         self
     }
 
+    /// Overrides the client's deadline for this call: the whole call, all attempts, waits for
+    /// tokens and backoff delays included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// Pins `_aop_timestamp` (epoch milliseconds) instead of taking the clock at each attempt,
     /// so a signature explained beforehand (see [`crate::sign::explain`]) is exactly the one
     /// sent: for debugging tools such as the CLI's `call --explain`.
@@ -79,9 +87,10 @@ pub struct ClientBuilder {
     credentials: Credentials,
     base_url: String,
     auth_url: String,
-    timeout: Duration,
-    connect_timeout: Duration,
+    transport: TransportConfig,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
+    budget: RetryBudget,
     upload: UploadMode,
     tokens: Option<Arc<dyn TokenProvider>>,
 }
@@ -101,13 +110,41 @@ impl ClientBuilder {
 
     /// Timeout of a whole call attempt (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.transport.timeout = timeout;
         self
     }
 
     /// Timeout for establishing a connection (default 5 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.transport.connect_timeout = timeout;
+        self
+    }
+
+    /// The time one call may take in all: attempts, token waits and backoff delays (default:
+    /// `timeout` × attempts + the largest delay × retries, 100 s with the other defaults).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The largest response body accepted (default 16 MiB); a bigger one fails with
+    /// [`Error::ResponseTooLarge`] after reading no more than this.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.transport.max_response_bytes = limit;
+        self
+    }
+
+    /// Allows a plain `http://` base URL for a host other than loopback (default: refused, as
+    /// tokens and signatures would cross the network in clear text).
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.transport.allow_insecure_http = yes;
+        self
+    }
+
+    /// How many retries the client may add on top of first attempts (default: 20% of calls,
+    /// with a reserve of 100).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
         self
     }
 
@@ -134,15 +171,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails on an unusable base URL.
+    /// Builds the client; fails on an unusable base URL or app key.
     pub fn build(self) -> Result<Client, Error> {
-        let transport = Transport::new(&self.base_url, self.timeout, self.connect_timeout)?;
+        let transport = Transport::new(&self.base_url, &self.transport)?;
+        if !self.credentials.app_key.is_empty() {
+            crate::api::check_segment("app_key", &self.credentials.app_key)?;
+        }
+        let attempts = self.retry.max_attempts.max(1);
+        let deadline = self.deadline.unwrap_or_else(|| {
+            self.transport
+                .timeout
+                .saturating_mul(attempts)
+                .saturating_add(self.retry.max_delay.saturating_mul(attempts - 1))
+        });
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
                 credentials: self.credentials,
                 auth_url: self.auth_url,
                 retry: self.retry,
+                budget: self.budget,
+                deadline,
                 upload: self.upload,
             }),
             tokens: self.tokens,
@@ -156,6 +205,8 @@ struct Inner {
     credentials: Credentials,
     auth_url: String,
     retry: RetryPolicy,
+    budget: RetryBudget,
+    deadline: Duration,
     upload: UploadMode,
 }
 
@@ -184,9 +235,15 @@ impl Client {
             credentials,
             base_url: DEFAULT_BASE_URL.to_owned(),
             auth_url: crate::oauth::DEFAULT_AUTH_URL.to_owned(),
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(5),
+            transport: TransportConfig {
+                timeout: Duration::from_secs(30),
+                connect_timeout: Duration::from_secs(5),
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                allow_insecure_http: false,
+            },
+            deadline: None,
             retry: RetryPolicy::default(),
+            budget: RetryBudget::default(),
             upload: UploadMode::default(),
             tokens: None,
         }
@@ -319,6 +376,9 @@ impl Client {
         options: &CallOptions,
         accept: &mut (dyn FnMut(&RawResponse) -> Result<(), Error> + Send),
     ) -> Result<RawResponse, Error> {
+        api.check()?;
+        let started = Instant::now();
+        let deadline = options.deadline.unwrap_or(self.inner.deadline);
         let (mut text, mut files) = params.into_parts()?;
         if self.inner.upload == UploadMode::Base64Field {
             for (name, file) in files.drain(..) {
@@ -332,17 +392,42 @@ impl Client {
         let retry_ambiguous = api.idempotent || options.retry_ambiguous;
         let mut refreshed = false;
         let mut attempt = 0;
+        self.inner.budget.on_call();
+        // Everything a call waits for (tokens, attempts, delays) fits in what is left of this.
+        let remaining = || {
+            deadline
+                .checked_sub(started.elapsed())
+                .filter(|left| !left.is_zero())
+                .ok_or(Error::Timeout(deadline))
+        };
         loop {
             attempt += 1;
             let span = tracing::info_span!("open1688.call", api = %api, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
-            let token = self.token_for(api, options).await?;
+            let left = remaining()?;
+            let token = tokio::time::timeout(left, self.token_for(api, options))
+                .await
+                .map_err(|_| Error::Timeout(deadline))??;
+            let timeout = options
+                .timeout
+                .unwrap_or(self.inner.transport.timeout)
+                .min(remaining()?);
             let result = self
-                .send(api, &url_path, &text, &files, token.as_ref(), options)
+                .send(
+                    api,
+                    &url_path,
+                    &text,
+                    &files,
+                    token.as_ref(),
+                    options,
+                    timeout,
+                )
                 .instrument(span.clone())
                 .await;
+            let mut retry_after = None;
             let error = match result {
                 Ok(raw) => {
                     span.record("status", raw.status);
+                    retry_after = raw.retry_after;
                     match accept(&raw) {
                         Ok(()) => return Ok(raw),
                         Err(e) => e,
@@ -353,10 +438,15 @@ impl Client {
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false) =
-                (&error, &token, &self.tokens, refreshed)
-            {
-                if options.access_token.is_none() && provider.refresh(stale).await? {
+            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false, None) = (
+                &error,
+                &token,
+                &self.tokens,
+                refreshed,
+                &options.access_token,
+            ) {
+                let refresh = tokio::time::timeout(remaining()?, provider.refresh(stale));
+                if refresh.await.map_err(|_| Error::Timeout(deadline))?? {
                     tracing::debug!(parent: &span, "access token rejected; refreshed it, trying once more");
                     refreshed = true;
                     attempt -= 1;
@@ -368,7 +458,17 @@ impl Client {
                 .retry
                 .backoff(attempt, &error, retry_ambiguous, rand::random::<f64>())
             {
+                // A `Retry-After` (already capped) lengthens the wait, never shortens it.
                 Some(delay) => {
+                    let delay = delay.max(retry_after.unwrap_or_default());
+                    if started.elapsed().saturating_add(delay) >= deadline {
+                        tracing::debug!(parent: &span, error = %error, "not retrying: the call's deadline would pass");
+                        return Err(error);
+                    }
+                    if !self.inner.budget.try_retry() {
+                        tracing::debug!(parent: &span, error = %error, "not retrying: retry budget spent");
+                        return Err(error);
+                    }
                     tracing::debug!(parent: &span, error = %error, ?delay, "retrying");
                     tokio::time::sleep(delay).await;
                 }
@@ -408,6 +508,7 @@ impl Client {
         files: &[(Cow<'static, str>, FileParam)],
         token: Option<&Secret>,
         options: &CallOptions,
+        timeout: Duration,
     ) -> Result<RawResponse, Error> {
         let timestamp;
         let mut wire: Vec<(&str, &str)> = Vec::with_capacity(text.len() + 3);
@@ -430,7 +531,7 @@ impl Client {
         }
         self.inner
             .transport
-            .post(url_path, &wire, files, options.timeout)
+            .post(url_path, &wire, files, Some(timeout))
             .await
     }
 }

@@ -71,6 +71,15 @@ pub enum Error {
     /// The call did not complete in time.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
+    /// The response body was larger than the client accepts (see
+    /// [`crate::ClientBuilder::max_response_bytes`]); reading stopped at the limit.
+    #[error(
+        "response body exceeds the limit of {limit} bytes (ClientBuilder::max_response_bytes)"
+    )]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The response body was not what the API's spec describes.
     #[error(
         "could not decode response (HTTP {status}): {message}; body starts with: {body_prefix}"
@@ -103,11 +112,19 @@ fn request_suffix(request_id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// The gateway codes documented as throttling (docs §7): the call was rejected before it ran.
+/// Only these make a non-idempotent call safe to send again; other `gw.Qos*` codes do not.
+pub const THROTTLING_CODES: &[&str] = &[
+    "gw.QosAppFrequencyLimit",
+    "gw.QosAPIFrequencyLimit",
+    "gw.QosRequestLimit",
+];
+
 impl Error {
-    /// Throttling (`gw.Qos*`): the gateway rejected the call before running it, so it is safe to
-    /// retry any API after a delay.
+    /// Throttling (one of [`THROTTLING_CODES`]): the gateway rejected the call before running
+    /// it, so it is safe to retry any API after a delay.
     pub fn is_throttled(&self) -> bool {
-        matches!(self, Error::Gateway { code, .. } if code.starts_with("gw.Qos"))
+        matches!(self, Error::Gateway { code, .. } if THROTTLING_CODES.contains(&code.as_str()))
     }
 
     /// Certainly not run: throttled by the gateway, or the connection was never established.

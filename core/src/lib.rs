@@ -32,16 +32,16 @@ mod transport;
 pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
 pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
 pub use date::{Date, DateParseError};
-pub use error::{Error, Result};
+pub use error::{Error, Result, THROTTLING_CODES};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
 pub use push::PushMessage;
 pub use response::redact;
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use rust_decimal::Decimal;
 pub use secret::{Credentials, Secret};
 pub use token::{BoxFuture, RefreshingTokens, StaticToken, TokenProvider, TokenSet};
-pub use transport::{RawResponse, DEFAULT_BASE_URL};
+pub use transport::{RawResponse, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 
 #[doc(hidden)]
 pub use serde;

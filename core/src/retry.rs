@@ -5,8 +5,9 @@ use std::time::Duration;
 
 /// Exponential backoff with jitter.
 ///
-/// Throttling (`gw.Qos*`) and failures to connect are retried for every API: the call certainly
-/// did not run. 5xx, connections lost mid-call and timeouts are retried only for idempotent APIs
+/// Throttling (the documented codes in [`crate::THROTTLING_CODES`]) and failures to connect
+/// (the connection was never established, a connect timeout included) are retried for every
+/// API: the call certainly did not run. 5xx, connections lost mid-call and timeouts are retried only for idempotent APIs
 /// (or when the caller opts in), since the call may have run. Nothing else is ever retried.
 ///
 /// ```
@@ -66,9 +67,86 @@ impl RetryPolicy {
         }
         let window = self
             .base_delay
-            .saturating_mul(1u32 << (attempt - 1).min(20))
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
             .min(self.max_delay);
-        Some(window / 2 + window.mul_f64(jitter.clamp(0.0, 1.0) / 2.0))
+        // NaN or infinite jitter (a broken random source) must not panic `mul_f64`.
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        Some(window / 2 + window.mul_f64(jitter / 2.0))
+    }
+}
+
+/// Caps retries across all calls of a client, so a failing gateway sees at most a fraction more
+/// traffic rather than every call multiplied by `max_attempts`.
+///
+/// Every first attempt deposits `ratio` of a retry; every retry withdraws one. The balance
+/// starts at, and never exceeds, `reserve` retries, so a burst of failures after a quiet period
+/// is still retried.
+///
+/// ```
+/// use open1688_core::RetryBudget;
+/// let budget = RetryBudget::new(0.5, 2);
+/// assert!(budget.try_retry() && budget.try_retry());
+/// assert!(!budget.try_retry()); // reserve spent
+/// budget.on_call();
+/// budget.on_call();
+/// assert!(budget.try_retry()); // two calls earned one retry
+/// ```
+#[derive(Debug)]
+pub struct RetryBudget {
+    /// Balance in thousandths of a retry.
+    balance: std::sync::atomic::AtomicU64,
+    deposit: u64,
+    cap: u64,
+}
+
+const UNIT: u64 = 1000;
+
+impl RetryBudget {
+    /// A budget earning `ratio` retries per call (clamped to `[0, 1]`, NaN as 0), holding at most
+    /// `reserve` retries.
+    pub fn new(ratio: f64, reserve: u32) -> Self {
+        let ratio = if ratio.is_nan() {
+            0.0
+        } else {
+            ratio.clamp(0.0, 1.0)
+        };
+        let cap = u64::from(reserve) * UNIT;
+        RetryBudget {
+            balance: std::sync::atomic::AtomicU64::new(cap),
+            deposit: (ratio * UNIT as f64) as u64,
+            cap,
+        }
+    }
+
+    /// Records a first attempt.
+    pub fn on_call(&self) {
+        let _ = self.balance.fetch_update(
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+            |b| Some((b + self.deposit).min(self.cap)),
+        );
+    }
+
+    /// Takes one retry from the budget; `false` when it is spent.
+    pub fn try_retry(&self) -> bool {
+        self.balance
+            .fetch_update(
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+                |b| b.checked_sub(UNIT),
+            )
+            .is_ok()
+    }
+}
+
+impl Default for RetryBudget {
+    /// 20% extra traffic at most, with a reserve of 100 retries.
+    fn default() -> Self {
+        RetryBudget::new(0.2, 100)
     }
 }
 
@@ -154,6 +232,48 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn only_documented_throttling_codes_make_writes_retryable() {
+        let p = RetryPolicy::default();
+        for code in crate::THROTTLING_CODES {
+            assert!(
+                p.backoff(1, &gateway(429, code), false, 0.3).is_some(),
+                "{code}"
+            );
+        }
+        for code in ["gw.QosSomethingNew", "gw.Qos", "gw.QosAppFrequencyLimitX"] {
+            assert!(
+                p.backoff(1, &gateway(400, code), false, 0.3).is_none(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn nan_and_infinite_jitter_and_attempt_zero_do_not_panic() {
+        let p = RetryPolicy::default();
+        let t = Error::Timeout(Duration::ZERO);
+        for jitter in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 7.0] {
+            let d = p.backoff(1, &t, true, jitter).unwrap();
+            assert!(d <= p.base_delay, "{jitter}: {d:?}");
+        }
+        assert!(p.backoff(0, &t, true, 0.5).is_some());
+    }
+
+    #[test]
+    fn the_budget_bounds_retries_to_a_fraction_of_calls() {
+        let budget = RetryBudget::new(0.1, 5);
+        let mut retries = 0;
+        for _ in 0..1000 {
+            budget.on_call();
+            if budget.try_retry() {
+                retries += 1;
+            }
+        }
+        assert!((100..=106).contains(&retries), "{retries}");
+        assert!(!RetryBudget::new(f64::NAN, 0).try_retry());
     }
 
     #[test]

@@ -1,12 +1,23 @@
 //! The one place that speaks HTTP: POST a form (or multipart) to `/openapi/<url path>`.
+//!
+//! What the network may do to us is bounded here: the body is read chunk by chunk up to a size
+//! limit, redirects are never followed (a 307/308 would re-POST `access_token` and
+//! `client_secret` to whatever host it names), and plain `http://` is refused for anything but
+//! loopback unless the caller opts in.
 
 use crate::{Error, FileParam};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use std::borrow::Cow;
 use std::time::Duration;
 
 /// The gateway the SDK talks to unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://gw.open.1688.com";
+
+/// The default cap on a response body: far above any real answer (product lists included).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The longest `Retry-After` honoured; a longer one is treated as this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// A raw answer: status and body.
 #[derive(Debug, Clone)]
@@ -15,6 +26,17 @@ pub struct RawResponse {
     pub status: u16,
     /// The body, undecoded.
     pub body: Bytes,
+    /// The `Retry-After` header in seconds, when sent (capped at 60 s).
+    pub retry_after: Option<Duration>,
+}
+
+/// How the transport is set up; every field has a builder method on [`crate::ClientBuilder`].
+#[derive(Clone, Debug)]
+pub(crate) struct TransportConfig {
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) allow_insecure_http: bool,
 }
 
 /// A keep-alive HTTP client bound to one gateway base URL.
@@ -23,10 +45,12 @@ pub(crate) struct Transport {
     http: reqwest::Client,
     base_url: String,
     pub(crate) timeout: Duration,
+    max_response_bytes: u64,
 }
 
 fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
-    if e.is_timeout() {
+    // A connect timeout is a connection never made: certainly not sent, unlike a read timeout.
+    if e.is_timeout() && !e.is_connect() {
         return Error::Timeout(timeout);
     }
     let mut message = e.to_string();
@@ -42,25 +66,46 @@ fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
     }
 }
 
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn invalid_url(base_url: &str, message: impl std::fmt::Display) -> Error {
+    Error::InvalidInput {
+        param: "base_url".into(),
+        message: format!("{base_url:?}: {message}"),
+    }
+}
+
 impl Transport {
-    pub(crate) fn new(
-        base_url: &str,
-        timeout: Duration,
-        connect_timeout: Duration,
-    ) -> Result<Self, Error> {
-        let parsed = url::Url::parse(base_url).map_err(|e| Error::InvalidInput {
-            param: "base_url".into(),
-            message: format!("{base_url:?}: {e}"),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::InvalidInput {
-                param: "base_url".into(),
-                message: format!("{base_url:?} is not an http(s) URL"),
-            });
+    pub(crate) fn new(base_url: &str, config: &TransportConfig) -> Result<Self, Error> {
+        let parsed = url::Url::parse(base_url).map_err(|e| invalid_url(base_url, e))?;
+        match parsed.scheme() {
+            "https" => {}
+            "http" if is_loopback(&parsed) || config.allow_insecure_http => {}
+            "http" => {
+                return Err(invalid_url(
+                    base_url,
+                    "plain http is allowed only for loopback hosts; use https, or opt in with ClientBuilder::allow_insecure_http",
+                ))
+            }
+            _ => return Err(invalid_url(base_url, "not an http(s) URL")),
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(invalid_url(
+                base_url,
+                "a base URL takes no query or fragment",
+            ));
         }
         let http = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
+            .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("open1688-rust/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::InvalidInput {
@@ -70,7 +115,8 @@ impl Transport {
         Ok(Transport {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            timeout,
+            timeout: config.timeout,
+            max_response_bytes: config.max_response_bytes,
         })
     }
 
@@ -111,15 +157,65 @@ impl Transport {
             }
             request.multipart(form)
         };
-        let response = request
+        let mut response = request
             .send()
             .await
             .map_err(|e| transport_error(e, timeout))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
+        let status = response.status();
+        if status.is_redirection() {
+            return Err(redirect_error(&response));
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
+        let limit = self.max_response_bytes;
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(Error::ResponseTooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| transport_error(e, timeout))?;
-        Ok(RawResponse { status, body })
+            .map_err(|e| transport_error(e, timeout))?
+        {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse {
+            status: status.as_u16(),
+            body: body.freeze(),
+            retry_after,
+        })
+    }
+}
+
+/// A 3xx is an error naming where it pointed; following it could hand credentials to that host.
+fn redirect_error(response: &reqwest::Response) -> Error {
+    let status = response.status().as_u16();
+    let target = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|location| match response.url().join(location) {
+            Ok(url) => format!(
+                "{}://{}",
+                url.scheme(),
+                url.host_str().unwrap_or("(no host)")
+            ),
+            Err(_) => "an unparsable Location".to_owned(),
+        })
+        .unwrap_or_else(|| "no Location".to_owned());
+    Error::Gateway {
+        status,
+        code: format!("HTTP {status}"),
+        message: format!(
+            "the gateway redirected to {target}; redirects are not followed (they would re-send credentials)"
+        ),
+        request_id: None,
     }
 }
