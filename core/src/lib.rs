@@ -17,6 +17,7 @@ mod client;
 mod date;
 pub mod de;
 mod error;
+mod finite;
 mod loose;
 mod oauth;
 mod params;

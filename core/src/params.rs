@@ -187,12 +187,17 @@ impl Params {
     }
 
     /// Adds an object, list or map parameter as compact JSON; `None` (JSON `null`) is skipped.
+    /// A NaN or infinite number anywhere inside is an error naming where (JSON has no such
+    /// numbers; writing `null` would silently drop e.g. an order quantity).
     pub fn put_json<T: Serialize + ?Sized>(
         &mut self,
         name: impl Into<Cow<'static, str>>,
         value: &T,
     ) {
         let name = name.into();
+        if let Err(e) = crate::finite::check(value) {
+            return self.fail(&name, e.to_string());
+        }
         match serde_json::to_string(value) {
             Ok(text) if text == "null" => {}
             Ok(text) => self.text.push((name, text)),
@@ -270,6 +275,33 @@ mod tests {
         p.put("quantity", &f64::NAN);
         let err = p.into_parts().unwrap_err().to_string();
         assert!(err.contains("`quantity`") && err.contains("NaN"), "{err}");
+    }
+
+    #[test]
+    fn non_finite_numbers_inside_json_are_errors_not_null() {
+        #[derive(Serialize)]
+        struct Cargo {
+            quantity: f64,
+        }
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut p = Params::new();
+            p.put_json(
+                "cargoParamList",
+                &[Cargo { quantity: 1.0 }, Cargo { quantity: bad }],
+            );
+            let err = p.into_parts().unwrap_err().to_string();
+            assert!(
+                err.contains("`cargoParamList`") && err.contains("[1].quantity"),
+                "{err}"
+            );
+        }
+        let mut p = Params::new();
+        p.put_json(
+            "m",
+            &std::collections::BTreeMap::from([("a", Some(2.5f32))]),
+        );
+        p.put_json("n", &None::<f64>);
+        assert_eq!(p.into_parts().unwrap().0.len(), 1);
     }
 
     #[test]
