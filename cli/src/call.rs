@@ -37,6 +37,10 @@ pub struct CallArgs {
     /// Send the parameters as given, without checking them against the API's spec.
     #[arg(long)]
     pub no_validate: bool,
+    /// Print secret values in the answer (e.g. the tokens of `system.oauth2:getToken`) instead
+    /// of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Runs `open1688 call`.
@@ -90,15 +94,26 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
         Ok(raw) => raw,
         Err(e) => return Err(explain_error(e, &target, &apis)),
     };
+    // Secret fields of an answer (tokens) are masked unless asked for: terminals get logged.
+    let body = match (args.show_secrets, std::str::from_utf8(&raw.body)) {
+        (false, Ok(text)) => {
+            let masked = open1688_core::names::redact(text);
+            if masked != text {
+                eprintln!("secret values masked: pass --show-secrets to print them");
+            }
+            std::borrow::Cow::Owned(masked.into_bytes())
+        }
+        _ => std::borrow::Cow::Borrowed(&raw.body[..]),
+    };
     if args.raw {
-        crate::out::write(&raw.body)?;
+        crate::out::write(&body)?;
         // Keep a terminal's prompt on its own line; pipes get the body byte for byte.
-        if std::io::stdout().is_terminal() && !raw.body.ends_with(b"\n") {
+        if std::io::stdout().is_terminal() && !body.ends_with(b"\n") {
             crate::out::write(b"\n")?;
         }
         return Ok(());
     }
-    let text = std::str::from_utf8(&raw.body).map_err(|_| {
+    let text = std::str::from_utf8(&body).map_err(|_| {
         CliError::new(DECODE, "the answer is not UTF-8 text").hint("print it with --raw")
     })?;
     let pretty = json::pretty(text).map_err(|e| {
@@ -106,7 +121,7 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
             DECODE,
             format!(
                 "the answer is not JSON ({e}); it starts with: {}",
-                open1688_core::redact(&raw.body)
+                open1688_core::redact(&body)
             ),
         )
         .hint("print it as received with --raw")

@@ -5,16 +5,7 @@
 
 use open1688_core::sign;
 
-/// Parameters whose values are masked when a signed message is shown.
-const SECRET_PARAMS: &[&str] = &[
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "refreshToken",
-];
-
-/// What was signed the right way.
-#[derive(Debug)]
+/// What was signed the right way. `Debug` shows no secret.
 pub struct Case<'a> {
     /// The app secret.
     pub secret: &'a str,
@@ -24,6 +15,25 @@ pub struct Case<'a> {
     pub params: &'a [(String, String)],
     /// The access token the user has, whether or not the right signature includes it.
     pub token: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Case<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(k, v)| match open1688_core::names::is_secret(k) {
+                true => (k.as_str(), "***"),
+                false => (k.as_str(), v.as_str()),
+            })
+            .collect();
+        f.debug_struct("Case")
+            .field("secret", &"***")
+            .field("url_path", &self.url_path)
+            .field("params", &params)
+            .field("token", &self.token.map(|_| "***"))
+            .finish()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,7 +207,7 @@ impl Variant {
             PathForm::LeadingSlash => format!("/{}", case.url_path),
         };
         let factor = |(k, v): &(String, String)| {
-            if masked && SECRET_PARAMS.contains(&k.as_str()) {
+            if masked && open1688_core::names::is_secret(k) {
                 format!("{k}***")
             } else {
                 format!("{k}{v}")

@@ -130,13 +130,31 @@ fn encode(p: &ParamDoc, value: &str) -> CliResult<String> {
     }
 }
 
-/// The parameters of a call, ready to send, and the text ones as signed.
-#[derive(Debug, Default)]
+/// The parameters of a call, ready to send, and the text ones as signed. `Debug` masks secret
+/// values.
+#[derive(Default)]
 pub struct CallParams {
     /// Everything, for [`open1688_core::Client::execute`].
     pub params: Params,
     /// The text parameters, as signed and sent.
     pub text: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for CallParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text: Vec<(&str, &str)> = self
+            .text
+            .iter()
+            .map(|(k, v)| match open1688_core::names::is_secret(k) {
+                true => (k.as_str(), "***"),
+                false => (k.as_str(), v.as_str()),
+            })
+            .collect();
+        f.debug_struct("CallParams")
+            .field("params", &self.params)
+            .field("text", &text)
+            .finish()
+    }
 }
 
 fn reject_system(pairs: &[(String, String)]) -> CliResult<()> {

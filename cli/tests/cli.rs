@@ -617,7 +617,9 @@ fn oauth_flow_against_the_mock_masks_tokens() {
 
     // The steps above saved their tokens into the default config file; without it there is none.
     let saved = m.home.join("open1688").join("config.toml");
-    assert!(std::fs::read_to_string(&saved).unwrap().contains("refresh_token"));
+    assert!(std::fs::read_to_string(&saved)
+        .unwrap()
+        .contains("refresh_token"));
     std::fs::remove_file(saved).unwrap();
     let out = m.run_with(
         &["auth", "refresh"],
@@ -707,6 +709,50 @@ fn exchanged_and_postponed_tokens_are_saved_and_work_from_the_config_file() {
     let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_ne!(printed["access_token"], "***");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+}
+
+#[test]
+fn call_get_token_masks_the_tokens_unless_shown() {
+    let m = Mock::start();
+    let refresh =
+        m.gw.issue_tokens()
+            .refresh_token
+            .unwrap()
+            .expose()
+            .to_owned();
+    let refresh_arg = format!("refresh_token={refresh}");
+    let secret_arg = format!("client_secret={SECRET}");
+    let key_arg = format!("client_id={APP_KEY}");
+    let args = [
+        "call",
+        "system.oauth2:getToken-1",
+        "grant_type=refresh_token",
+        key_arg.as_str(),
+        secret_arg.as_str(),
+        refresh_arg.as_str(),
+    ];
+    for raw in [false, true] {
+        let mut args = args.to_vec();
+        if raw {
+            args.push("--raw");
+        }
+        let out = m.run(&args);
+        assert_eq!(out.code, 0, "{}", out.all());
+        assert!(
+            out.stdout.contains("access_token") && out.stdout.contains("***"),
+            "{}",
+            out.stdout
+        );
+        assert!(out.stderr.contains("--show-secrets"), "{}", out.stderr);
+        let body: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(body["access_token"], "***", "{}", out.stdout);
+    }
+    let mut shown = args.to_vec();
+    shown.push("--show-secrets");
+    let out = m.run(&shown);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let body: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_ne!(body["access_token"], "***");
 }
 
 #[test]

@@ -13,6 +13,11 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+// The secret names and status keys are core's one list, read by path so the generator does not
+// pull in core's HTTP stack.
+#[path = "../../core/src/names.rs"]
+#[allow(dead_code)]
+mod names;
 pub mod spec;
 pub mod sync;
 pub mod types;

@@ -349,17 +349,10 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
     (diags.0.len() == before).then_some(api)
 }
 
-/// Wire names whose string values are credentials: typed `Secret`, so `Debug` never shows them.
-const SECRET_FIELDS: &[&str] = &[
-    "access_token",
-    "refresh_token",
-    "refreshToken",
-    "client_secret",
-    "app_secret",
-];
-
+/// Fields whose string values are credentials ([`crate::names::is_secret`]) are typed `Secret`,
+/// so `Debug` never shows them.
 fn secret_or(ty: Ty, wire: &str) -> Ty {
-    if ty == Ty::String && SECRET_FIELDS.contains(&wire) {
+    if ty == Ty::String && crate::names::is_secret(wire) {
         Ty::Secret
     } else {
         ty

@@ -11,27 +11,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// The keys [`crate::response`]'s status pass reads, besides `result`.
-pub(crate) const STATUS_KEYS: &[&str] = &[
-    "success",
-    "succes",
-    "isSuccess",
-    "errorCode",
-    "retCode",
-    "code",
-    "errorMessage",
-    "errorMsg",
-    "erroMsg",
-    "errorInfo",
-    "retMsg",
-    "message",
-    "extErrorMessage",
-    "error_code",
-    "error_message",
-    "request_id",
-    "error",
-    "error_description",
-];
+use crate::names::STATUS_KEYS;
 
 /// The status fields found while decoding.
 #[derive(Default, Debug)]

@@ -154,11 +154,30 @@ impl fmt::Debug for FileParam {
 /// let text: Vec<_> = p.text().iter().map(|(k, v)| format!("{k}={v}")).collect();
 /// assert_eq!(text, ["productID=694567890123", "drawTxt=false", r#"bizTypes=["cn","ws"]"#]);
 /// ```
-#[derive(Default, Debug, Clone)]
+#[derive(Default, Clone)]
 pub struct Params {
     text: Vec<TextParam>,
     files: Vec<FilePart>,
     error: Option<Error>,
+}
+
+/// Secret values ([`crate::names::is_secret`]) show as `***`.
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text: Vec<(&str, &str)> = self
+            .text
+            .iter()
+            .map(|(k, v)| {
+                let shown = if crate::names::is_secret(k) { "***" } else { v };
+                (k.as_ref(), shown)
+            })
+            .collect();
+        f.debug_struct("Params")
+            .field("text", &text)
+            .field("files", &self.files)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl Params {
@@ -302,6 +321,16 @@ mod tests {
         );
         p.put_json("n", &None::<f64>);
         assert_eq!(p.into_parts().unwrap().0.len(), 1);
+    }
+
+    #[test]
+    fn debug_masks_secret_values() {
+        let mut p = Params::new();
+        p.put("accessToken", "CANARY-1");
+        p.put("app_secret", "CANARY-2");
+        p.put("productID", "7");
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("CANARY") && shown.contains('7'), "{shown}");
     }
 
     #[test]

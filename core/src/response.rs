@@ -169,7 +169,7 @@ impl Status {
         if failed {
             return Some(Error::Business {
                 code: self.code_text(),
-                message: self.message_text(),
+                message: redact_text(&self.message_text()),
             });
         }
         self.result.0.as_ref().and_then(|r| {
@@ -182,31 +182,21 @@ impl Status {
     }
 }
 
-/// Masks the values of token fields so a body prefix can go into an error or a log.
+/// The first bytes of a body with secret values masked ([`crate::names::redact`]), for an
+/// error or a log. The whole body is redacted before it is cut, so a secret straddling the cut
+/// cannot leave a readable head.
 pub fn redact(body: &[u8]) -> String {
-    let end = body.len().min(PREFIX_LEN);
-    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
-    for key in [
-        "access_token",
-        "refresh_token",
-        "client_secret",
-        "refreshToken",
-    ] {
-        let mut from = 0;
-        while let Some(pos) = text[from..].find(key) {
-            let start = from + pos + key.len();
-            let rest = &text[start..];
-            let value_start = rest
-                .find(|c: char| c != '"' && c != ':' && c != '=' && c != ' ')
-                .map_or(rest.len(), |i| i);
-            let value_len = rest[value_start..]
-                .find(['"', '&', ',', '}'])
-                .unwrap_or(rest.len() - value_start);
-            text.replace_range(start + value_start..start + value_start + value_len, "***");
-            from = start + value_start + 3;
-        }
+    // Room for the secrets' values to shrink to `***` and still fill the prefix.
+    let window = &body[..body.len().min(PREFIX_LEN * 16)];
+    let text = crate::names::redact(&String::from_utf8_lossy(window));
+    match text.char_indices().nth(PREFIX_LEN) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text,
     }
-    text
+}
+
+fn redact_text(text: &str) -> String {
+    crate::names::redact(text)
 }
 
 /// Classifies a raw answer: `Ok(())` when the body is a success to decode, or the error.
@@ -242,14 +232,16 @@ fn failure(status: u16, body: &[u8], parsed: Status) -> Error {
         return Error::OAuth {
             status,
             error,
-            description: parsed.error_description.unwrap_or_default(),
+            description: redact_text(&parsed.error_description.unwrap_or_default()),
         };
     }
-    let message = parsed
-        .gw_message
-        .clone()
-        .or(parsed.error_message.clone())
-        .unwrap_or_else(plain);
+    let message = redact_text(
+        &parsed
+            .gw_message
+            .clone()
+            .or(parsed.error_message.clone())
+            .unwrap_or_else(plain),
+    );
     if status == 401 {
         return Error::Unauthorized {
             status,
@@ -273,7 +265,7 @@ impl Status {
     /// The verdict on a 1xx–3xx answer with these status fields.
     fn judge(self, status: u16) -> Result<(), Error> {
         if let Some(code) = self.gw_code.clone().filter(|c| c.starts_with("gw.")) {
-            let message = self.gw_message.clone().unwrap_or_default();
+            let message = redact_text(&self.gw_message.clone().unwrap_or_default());
             return Err(Error::Gateway {
                 status,
                 code,
@@ -285,7 +277,7 @@ impl Status {
             return Err(Error::OAuth {
                 status,
                 error: error.clone(),
-                description: self.error_description.clone().unwrap_or_default(),
+                description: redact_text(&self.error_description.clone().unwrap_or_default()),
             });
         }
         match self.business_error() {
@@ -346,6 +338,37 @@ pub fn decode<T: de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Captures the field names a derived `Deserialize` asks for, renames applied.
+    struct Fields;
+    impl<'de> Deserializer<'de> for Fields {
+        type Error = serde::de::value::Error;
+        fn deserialize_struct<V: de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom(fields.join(",")))
+        }
+        fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf option
+            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn the_status_pass_reads_exactly_the_one_list_of_status_keys() {
+        let fields = Status::deserialize(Fields).err().unwrap().to_string();
+        let mut fields: Vec<&str> = fields.split(',').filter(|f| *f != "result").collect();
+        let mut keys = crate::names::STATUS_KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
 
     fn business(body: &str) -> (Option<String>, String) {
         match check(200, body.as_bytes()) {

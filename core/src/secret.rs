@@ -51,11 +51,30 @@ impl From<&str> for Secret {
     }
 }
 
-/// Serializes the real value: serializing is an explicit act, e.g. to store a token response.
+/// Serializes as `***`, like `Debug`: a struct holding a secret can be logged as JSON safely.
+/// Where the value must be written (a token store), say so with
+/// `#[serde(serialize_with = "open1688_core::secret::expose")]` or call [`Secret::expose`].
+///
+/// ```
+/// use open1688_core::Secret;
+/// #[derive(serde::Serialize)]
+/// struct Stored {
+///     #[serde(serialize_with = "open1688_core::secret::expose")]
+///     token: Secret,
+///     shown: Secret,
+/// }
+/// let s = Stored { token: Secret::new("t-1"), shown: Secret::new("t-2") };
+/// assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"token":"t-1","shown":"***"}"#);
+/// ```
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str("***")
     }
+}
+
+/// Serializes a secret's real value: the explicit path, for `serialize_with`.
+pub fn expose<S: serde::Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(secret.expose())
 }
 
 impl crate::de::Lenient for Secret {}

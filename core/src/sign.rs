@@ -70,14 +70,6 @@ pub fn signatures_match(expected: &str, received: &str) -> bool {
     }) == 0
 }
 
-/// Parameter names whose values are secrets and are masked in explanations.
-const SECRET_PARAMS: &[&str] = &[
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "refreshToken",
-];
-
 /// Why a signature is what it is: the URL path, the sorted factors and the result, with secret
 /// values masked. The app secret itself never appears.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,7 +96,7 @@ pub fn explain(secret: &str, url_path: &str, params: &[(&str, &str)]) -> Signatu
     let factors: Vec<String> = sorted(params)
         .into_iter()
         .map(|(k, v)| {
-            if SECRET_PARAMS.contains(&k) {
+            if crate::names::is_secret(k) {
                 format!("{k}***")
             } else {
                 format!("{k}{v}")

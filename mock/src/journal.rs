@@ -6,14 +6,11 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-/// Parameter names whose values are secrets: masked in `Debug` output.
-const SECRET_PARAMS: &[&str] = &[
-    "access_token",
-    "refresh_token",
-    "refreshToken",
-    "client_secret",
-    "code",
-];
+/// Whether a parameter's value is masked in `Debug` output: core's secrets, and the OAuth
+/// `code` (a one-use credential of the token endpoint).
+fn masked(name: &str) -> bool {
+    open1688_core::names::is_secret(name) || name == "code"
+}
 
 /// A file part of a multipart body: recorded by name and size, never by content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,7 +92,7 @@ impl fmt::Debug for JournalEntry {
             .params
             .iter()
             .map(|(k, v)| {
-                if SECRET_PARAMS.contains(&k.as_str()) {
+                if masked(k) {
                     format!("{k}=***")
                 } else {
                     format!("{k}={v}")
