@@ -4,7 +4,7 @@ use crate::config::Settings;
 use crate::exit::{CliError, CliResult, DECODE, MISMATCH};
 use crate::json;
 use clap::Args;
-use open1688_core::{push, sign};
+use open1688_core::push;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -14,6 +14,13 @@ pub struct VerifyArgs {
     /// Read the message from this file instead of stdin.
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Accept fields other than `message` (envelope fields sent separately). By default only
+    /// `message` + `_aop_signature` verify: the signature cannot tell a re-split body apart.
+    #[arg(long)]
+    pub any_layout: bool,
+    /// Refuse a message whose `gmtBorn` is missing or more than this many seconds from now.
+    #[arg(long, value_name = "SECS")]
+    pub max_age: Option<u64>,
 }
 
 /// Reads the received fields from a form body (`message=%7B…%7D&_aop_signature=…`), one
@@ -76,44 +83,29 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> CliResult {
         }
     }
     let fields = parse_fields(&input)?;
-    let signatures: Vec<&str> = fields
-        .iter()
-        .filter(|(k, _)| k == "_aop_signature")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let signed: Vec<(&str, &str)> = fields
-        .iter()
-        .filter(|(k, _)| k != "_aop_signature")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let received = match signatures.as_slice() {
-        [] => {
-            return Err(CliError::new(
-                MISMATCH,
-                "unsigned: the message has no _aop_signature field",
-            ))
-        }
-        [one] => *one,
-        _ => {
-            return Err(CliError::new(
-                MISMATCH,
-                "the message has more than one _aop_signature field",
-            ))
-        }
+    let options = push::VerifyOptions {
+        any_layout: args.any_layout,
+        max_age: args.max_age.map(std::time::Duration::from_secs),
     };
-    if !sign::signatures_match(&sign::sign(secret.expose(), "", &signed), received) {
-        let names: Vec<String> = signed.iter().map(|(k, _)| format!("`{k}`")).collect();
-        return Err(CliError::new(
-            MISMATCH,
-            "signature mismatch: the message was altered or signed with another app secret",
-        )
-        .hint(format!(
-            "the signature covers {} (every field but _aop_signature, values as received after percent-decoding) with an empty URL path",
-            names.join(", ")
-        )));
-    }
-    let message =
-        push::verify(secret.expose(), &fields).map_err(|e| CliError::new(DECODE, e.to_string()))?;
+    let message = push::verify_with(secret.expose(), &fields, options).map_err(|e| {
+        let text = e.to_string();
+        if text.contains("does not decode") {
+            return CliError::new(DECODE, text);
+        }
+        let e = CliError::new(MISMATCH, text);
+        if e.message.contains("signature mismatch") {
+            let names: Vec<String> = fields
+                .iter()
+                .filter(|(k, _)| k != "_aop_signature")
+                .map(|(k, _)| format!("`{k}`"))
+                .collect();
+            return e.hint(format!(
+                "the signature covers {} (every field but _aop_signature, values as received after percent-decoding) with an empty URL path",
+                names.join(", ")
+            ));
+        }
+        e
+    })?;
     eprintln!(
         "signature valid: msgId {} type {}",
         message.msg_id,
@@ -127,11 +119,12 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> CliResult {
     let envelope = match fields.iter().find(|(k, _)| k == "message") {
         Some((_, text)) => json::pretty(text).unwrap_or_else(|_| text.clone()),
         None => {
-            let map: serde_json::Map<String, serde_json::Value> = signed
+            let map: serde_json::Map<String, serde_json::Value> = fields
                 .iter()
+                .filter(|(k, _)| k != "_aop_signature")
                 .map(|(k, v)| {
-                    let value = serde_json::from_str(v).unwrap_or_else(|_| (*v).into());
-                    ((*k).to_owned(), value)
+                    let value = serde_json::from_str(v).unwrap_or_else(|_| v.as_str().into());
+                    (k.clone(), value)
                 })
                 .collect();
             serde_json::to_string_pretty(&map).unwrap_or_default()

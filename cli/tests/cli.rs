@@ -851,6 +851,35 @@ fn verify_message_accepts_good_and_rejects_tampered() {
     // Signed with the test app's secret: valid for it, not for another app.
     let out = m.run_with(&["verify-message"], &[], Some(good));
     assert_eq!(out.code, 8);
+
+    // The genuine bytes re-split into other fields sign the same: refused unless opted in.
+    let resplit =
+        "messa=ge%7B%22msgId%22%3A1%7D&_aop_signature=7D08922D49D4C72384EDD35DAC3DAD398109936B";
+    let out = m.run_with(&["verify-message"], &env, Some(resplit));
+    assert_eq!(out.code, 8, "{}", out.all());
+    assert!(out.stderr.contains("exactly `message`"), "{}", out.stderr);
+
+    // Vector 3's separate-field layout verifies only with --any-layout; --max-age checks gmtBorn.
+    let separate = "msgId=1001&gmtBorn=1700000000000&type=ORDER_CHANGED&userInfo=m1&data=%7B%22k%22%3A%22v%22%7D&_aop_signature=4b20205134ea09c4c8d29ccac26f6c179eb72c8e";
+    let vector3 = [("OPEN1688_APP_SECRET", "secretXYZ")];
+    assert_eq!(
+        m.run_with(&["verify-message"], &vector3, Some(separate))
+            .code,
+        8
+    );
+    let out = m.run_with(
+        &["verify-message", "--any-layout"],
+        &vector3,
+        Some(separate),
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let out = m.run_with(
+        &["verify-message", "--any-layout", "--max-age", "300"],
+        &vector3,
+        Some(separate),
+    );
+    assert_eq!(out.code, 8, "born in 2023: too old");
+    assert!(out.stderr.contains("gmtBorn"), "{}", out.stderr);
 }
 
 #[test]
