@@ -214,6 +214,17 @@ impl MockGatewayBuilder {
             self.apis.extend(crate::CATALOGUE);
         }
         let addr = self.addr;
+        if !addr.ip().is_loopback()
+            && self
+                .apps
+                .iter()
+                .any(|(_, secret)| secret.expose() == DEFAULT_APP_SECRET)
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("refusing to listen on non-loopback {addr} with the demo app secret (anyone could call it): give apps their own secrets or bind 127.0.0.1"),
+            ));
+        }
         MockGateway::start(Gateway::new(self), addr).await
     }
 }

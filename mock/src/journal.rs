@@ -118,11 +118,35 @@ impl fmt::Debug for JournalEntry {
 /// How many entries a journal keeps by default; older ones are forgotten first.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 100_000;
 
+/// How many bytes of parameters and paths a journal keeps by default (64 MiB): a few huge
+/// requests must not grow it as much as 100 000 ordinary ones.
+pub const DEFAULT_JOURNAL_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Debug)]
 struct Entries {
     list: VecDeque<JournalEntry>,
     next_seq: u64,
     capacity: usize,
+    max_bytes: usize,
+    bytes: usize,
+}
+
+impl JournalEntry {
+    /// Roughly what the entry holds on the heap: its strings.
+    fn size(&self) -> usize {
+        let params: usize = self.params.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let files: usize = self
+            .files
+            .iter()
+            .map(|f| f.name.len() + f.filename.as_ref().map_or(0, String::len))
+            .sum();
+        self.path.len()
+            + self.method.len()
+            + self.api.as_ref().map_or(0, String::len)
+            + params
+            + files
+            + 64
+    }
 }
 
 /// The request journal. Read it through [`crate::MockGateway::journal`].
@@ -142,11 +166,17 @@ impl Default for Journal {
 
 impl Journal {
     pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Journal::with_limits(capacity, DEFAULT_JOURNAL_BYTES)
+    }
+
+    pub(crate) fn with_limits(capacity: usize, max_bytes: usize) -> Self {
         Journal {
             entries: Mutex::new(Entries {
                 list: VecDeque::new(),
                 next_seq: 0,
                 capacity: capacity.max(1),
+                max_bytes,
+                bytes: 0,
             }),
         }
     }
@@ -198,7 +228,14 @@ impl Journal {
 
     /// Forgets every entry (sequence numbers keep counting).
     pub fn clear(&self) {
-        self.lock().list.clear();
+        let mut entries = self.lock();
+        entries.list.clear();
+        entries.bytes = 0;
+    }
+
+    /// Roughly how many bytes the entries kept hold.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
     }
 
     /// Records an arriving request and returns its sequence number.
@@ -206,9 +243,16 @@ impl Journal {
         let mut entries = self.lock();
         entry.seq = entries.next_seq;
         entries.next_seq += 1;
-        if entries.list.len() >= entries.capacity {
-            entries.list.pop_front();
+        let size = entry.size();
+        // The newest entry is always kept, even alone over the byte limit.
+        while !entries.list.is_empty()
+            && (entries.list.len() >= entries.capacity || entries.bytes + size > entries.max_bytes)
+        {
+            if let Some(old) = entries.list.pop_front() {
+                entries.bytes -= old.size();
+            }
         }
+        entries.bytes += size;
         entries.list.push_back(entry);
         entries.next_seq - 1
     }
@@ -244,6 +288,23 @@ mod tests {
             note: None,
             fault: None,
         }
+    }
+
+    #[test]
+    fn the_journal_is_bounded_by_bytes_too() {
+        let j = Journal::with_limits(1000, 10_000);
+        let big = "x".repeat(3000);
+        for _ in 0..10 {
+            j.record(entry("a:b-1", &[("k", big.as_str())]));
+        }
+        assert!(j.bytes() <= 10_000, "{}", j.bytes());
+        assert_eq!(j.len(), 3);
+        j.record(entry("a:b-1", &[("k", &"y".repeat(50_000))]));
+        assert_eq!(
+            j.len(),
+            1,
+            "a huge entry evicts everything older, and is kept"
+        );
     }
 
     #[test]

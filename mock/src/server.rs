@@ -164,6 +164,13 @@ impl Drop for MockGateway {
     }
 }
 
+/// The most connections served at once; more are closed on arrival, so a flood of idle
+/// connections cannot exhaust the process.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// How long a client may take to send a request's headers (slowloris guard).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Accepts connections until told to stop; dropping the `JoinSet` then closes every connection.
 async fn accept_loop(
     listener: TcpListener,
@@ -175,6 +182,10 @@ async fn accept_loop(
         tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
+                Ok((stream, _)) if connections.len() >= MAX_CONNECTIONS => {
+                    tracing::warn!(limit = MAX_CONNECTIONS, "connection limit reached; closing a new connection");
+                    drop(stream);
+                }
                 Ok((stream, _)) => {
                     connections.spawn(serve_connection(stream, router.clone()));
                 }
@@ -207,6 +218,8 @@ async fn serve_connection(stream: tokio::net::TcpStream, router: axum::Router) {
         }
     });
     if let Err(e) = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
         .serve_connection(TokioIo::new(stream), service)
         .await
     {

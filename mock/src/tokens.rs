@@ -262,6 +262,9 @@ impl Tokens {
     /// Issues a single-use authorization code.
     pub(crate) fn issue_code(&self, app_key: &str, redirect_uri: &str) -> String {
         let mut s = self.lock();
+        // Codes never exchanged would otherwise pile up for the gateway's lifetime.
+        let now = Instant::now();
+        s.codes.retain(|_, c| c.expires_at > now);
         let code = Self::token(&mut s.rng);
         s.codes.insert(
             code.clone(),
@@ -341,6 +344,20 @@ mod tests {
         );
         assert!(!t.expire("nope"));
         assert!(!format!("{issued:?}").contains(access));
+    }
+
+    #[test]
+    fn expired_codes_are_purged() {
+        let mut t = store();
+        t.lifetimes.code = Duration::ZERO;
+        for _ in 0..100 {
+            t.issue_code("app", "http://cb/x");
+        }
+        assert_eq!(
+            t.lock().codes.len(),
+            1,
+            "only the newest, itself already expired"
+        );
     }
 
     #[test]

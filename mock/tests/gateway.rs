@@ -365,3 +365,20 @@ async fn a_stopped_gateway_refuses_connections() {
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_non_loopback_bind_with_the_demo_secret_is_refused() {
+    let any = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+    let err = open1688_mock::MockGateway::builder()
+        .bind(any)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("demo app secret"), "{err}");
+    let own = open1688_mock::MockGateway::builder()
+        .app("4242", "a-real-looking-secret")
+        .bind(any)
+        .start()
+        .await;
+    assert!(own.is_ok());
+}
