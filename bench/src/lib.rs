@@ -5,12 +5,14 @@
 //! ```text
 //! cargo run --release -p open1688-bench -- loopback [--answer 20k|example] [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_decode,sdk,python] [--repeat 1] [--pin]
 //! cargo run --release -p open1688-bench --bin codegen-bench -- [--apis 2000] [--runs 3]
+//! cargo run --release -p open1688-bench -- soak [--calls 20000] [--concurrency 32] [--seed 1]
 //! ```
 
 pub mod codegen;
 pub mod loopback;
 mod proc;
 pub mod serve;
+pub mod soak;
 
 #[path = "../../sdk/benches/common/product_get.rs"]
 mod fixture;

@@ -84,6 +84,9 @@ struct State {
     scripts: Vec<(Scope, VecDeque<Fault>)>,
     random: Vec<(Scope, Fault, f64)>,
     qps: Vec<QpsLimit>,
+    /// Probability of closing a new connection before reading anything from it.
+    accept_drop: f64,
+    accept_dropped: u64,
 }
 
 /// The fault rules of a running gateway. Get it from [`crate::MockGateway::faults`].
@@ -116,6 +119,8 @@ impl Faults {
                 scripts: Vec::new(),
                 random: Vec::new(),
                 qps: Vec::new(),
+                accept_drop: 0.0,
+                accept_dropped: 0,
             }),
         }
     }
@@ -159,6 +164,31 @@ impl Faults {
         });
     }
 
+    /// Closes each new connection with `probability` before reading the request: the call
+    /// certainly did not run, yet the client cannot tell (its request may have been written).
+    /// Connections reused by keep-alive are not affected.
+    pub fn drop_connections(&self, probability: f64) {
+        self.lock().accept_drop = if probability.is_nan() {
+            0.0
+        } else {
+            probability.clamp(0.0, 1.0)
+        };
+    }
+
+    /// How many connections [`Faults::drop_connections`] has closed.
+    pub fn connections_dropped(&self) -> u64 {
+        self.lock().accept_dropped
+    }
+
+    /// Whether to close the connection just accepted.
+    pub(crate) fn drop_on_accept(&self) -> bool {
+        let mut s = self.lock();
+        let p = s.accept_drop;
+        let drop = p > 0.0 && s.rng.random_bool(p);
+        s.accept_dropped += u64::from(drop);
+        drop
+    }
+
     /// Scripted faults still queued for exactly this scope.
     pub fn pending(&self, scope: impl Into<Scope>) -> usize {
         let scope = scope.into();
@@ -176,6 +206,7 @@ impl Faults {
         s.scripts.clear();
         s.random.clear();
         s.qps.clear();
+        s.accept_drop = 0.0;
     }
 
     /// The fault for this call of `api_id`, if any; consumes a scripted one.

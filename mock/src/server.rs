@@ -59,7 +59,12 @@ impl MockGateway {
         let addr = listener.local_addr()?;
         let gw = Arc::new(gw);
         let (shutdown, stopped) = oneshot::channel();
-        let task = tokio::spawn(accept_loop(listener, routes::router(gw.clone()), stopped));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            routes::router(gw.clone()),
+            gw.clone(),
+            stopped,
+        ));
         tracing::debug!(%addr, "mock 1688 gateway listening");
         Ok(MockGateway {
             gw,
@@ -175,6 +180,7 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 async fn accept_loop(
     listener: TcpListener,
     router: axum::Router,
+    gw: Arc<Gateway>,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let mut connections = JoinSet::new();
@@ -186,6 +192,7 @@ async fn accept_loop(
                     tracing::warn!(limit = MAX_CONNECTIONS, "connection limit reached; closing a new connection");
                     drop(stream);
                 }
+                Ok((stream, _)) if gw.faults.drop_on_accept() => drop(stream),
                 Ok((stream, _)) => {
                     connections.spawn(serve_connection(stream, router.clone()));
                 }
