@@ -19,6 +19,7 @@
 //! It ends with exactly one line:
 //! `soak: <N> calls, <F> faults injected, <D> duplicated writes, <L> lost, <H> hung`.
 
+use open1688_core::response::check_and_decode;
 use open1688_core::{
     ApiDoc, CallOptions, Client, Credentials, Error, FileParam, Params, RetryPolicy,
 };
@@ -60,7 +61,11 @@ fn doc(id: &str) -> Result<&'static ApiDoc, String> {
 /// Every required parameter with a plausible value, and the marker in `marker_param`.
 fn params(api: &ApiDoc, marker_param: &str, marker: &str) -> Params {
     let mut p = Params::new();
-    for param in api.params.iter().filter(|p| p.required || p.name == marker_param) {
+    for param in api
+        .params
+        .iter()
+        .filter(|p| p.required || p.name == marker_param)
+    {
         if param.ty == "file" {
             let bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
             p.put_file(param.name, Some(&FileParam::new("soak.jpg", bytes)));
@@ -125,14 +130,17 @@ async fn soak(calls: usize, concurrency: usize, seed: u64) -> Result<(), String>
     faults.drop_connections(0.05);
 
     let client = |url: &str| {
-        Client::builder(Credentials::new(crate::APP_KEY, "soak-app-secret-not-the-demo-one"))
-            .base_url(url)
-            .access_token(TOKEN)
-            .timeout(TIMEOUT)
-            .connect_timeout(Duration::from_millis(200))
-            .retry(POLICY)
-            .build()
-            .map_err(|e| e.to_string())
+        Client::builder(Credentials::new(
+            crate::APP_KEY,
+            "soak-app-secret-not-the-demo-one",
+        ))
+        .base_url(url)
+        .access_token(TOKEN)
+        .timeout(TIMEOUT)
+        .connect_timeout(Duration::from_millis(200))
+        .retry(POLICY)
+        .build()
+        .map_err(|e| e.to_string())
     };
     let good = client(&gw.url())?;
     // A port nobody listens on: connections to it are refused.
@@ -150,19 +158,34 @@ async fn soak(calls: usize, concurrency: usize, seed: u64) -> Result<(), String>
         let api = apis[n % apis.len()];
         // Every 33rd call goes to the refused port: ~3% of calls.
         let is_refused = n % 33 == 17;
-        let client = if is_refused { refused.clone() } else { good.clone() };
-        let permit = semaphore.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        let client = if is_refused {
+            refused.clone()
+        } else {
+            good.clone()
+        };
+        let permit = semaphore
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
         tasks.spawn(async move {
             let _permit = permit;
             let marker = format!("{}", 9_000_000_000u64 + n as u64);
             let params = params(api, marker_param(api), &marker);
             let t0 = Instant::now();
-            let call = client.execute(&api.api, params, &CallOptions::new());
-            let (result, hung) =
-                match tokio::time::timeout(deadline + Duration::from_secs(1), call).await {
-                    Ok(r) => (r.map(|_| ()), false),
-                    Err(_) => (Err(Error::Timeout(deadline)), true),
-                };
+            let options = CallOptions::new();
+            let call = client.execute(&api.api, params, &options);
+            let (result, hung) = match tokio::time::timeout(deadline + Duration::from_secs(1), call)
+                .await
+            {
+                // Decoded as a typed call would: a truncated or non-JSON 200 is an error.
+                Ok(r) => (
+                    r.and_then(|raw| check_and_decode::<serde_json::Value>(raw.status, &raw.body))
+                        .map(|_| ()),
+                    false,
+                ),
+                Err(_) => (Err(Error::Timeout(deadline)), true),
+            };
             Outcome {
                 api,
                 marker,
@@ -196,7 +219,9 @@ fn judge(
     let mut seen: HashMap<String, (usize, usize, usize)> = HashMap::new();
     let mut faults = gw.faults().connections_dropped();
     for e in &entries {
-        let Some(api) = e.api.as_deref() else { continue };
+        let Some(api) = e.api.as_deref() else {
+            continue;
+        };
         let marker_param = match api {
             ORDER_CREATE => "outOrderId",
             PHOTO_ADD => "name",
@@ -229,6 +254,14 @@ fn judge(
         }
         if o.result.is_ok() && answered == 0 {
             lost += 1;
+            if std::env::var_os("SOAK_DEBUG").is_some() {
+                let arrivals: Vec<_> = entries
+                    .iter()
+                    .filter(|e| e.params.iter().any(|(_, v)| *v == o.marker))
+                    .map(|e| (e.status, e.fault.clone(), e.error_code.clone()))
+                    .collect();
+                eprintln!("lost {} {}: {arrivals:?}", o.api.api, o.marker);
+            }
         }
         if o.hung || o.elapsed > deadline + Duration::from_millis(500) {
             hung += 1;
