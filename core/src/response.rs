@@ -126,6 +126,11 @@ impl<'de> Deserialize<'de> for Nested {
 
 impl Status {
     fn parse(body: &[u8]) -> Option<Status> {
+        // Only an object carries status keys: serde would read an array positionally, taking
+        // `["false"]` for `success: false` (found by the one-pass/two-pass property test).
+        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return None;
+        }
         serde_json::from_slice(body).ok()
     }
 
