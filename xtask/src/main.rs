@@ -23,6 +23,11 @@ fn run(mode: Mode) -> Result<bool, String> {
     for (label, target) in targets() {
         let start = std::time::Instant::now();
         let generated = generate(&root, &target).map_err(|d| d.to_string())?;
+        if mode == Mode::Write {
+            for note in &generated.notes {
+                println!("note: {note}");
+            }
+        }
         let report = sync(&root.join(&target.crate_dir), &generated, mode)
             .map_err(|e| format!("{label}: {e}"))?;
         let ms = start.elapsed().as_millis();
