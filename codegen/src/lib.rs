@@ -15,6 +15,7 @@ pub mod lower;
 pub mod naming;
 pub mod shared;
 pub mod spec;
+pub mod surface;
 pub mod sync;
 pub mod types;
 pub mod validate;
@@ -109,6 +110,8 @@ pub struct Generated {
     pub namespaces: usize,
     /// Notes about the specs that are not errors, one line each (see [`ir::Model::notes`]).
     pub notes: Vec<Diagnostic>,
+    /// The public surface of a crate output (also written to [`surface::SURFACE_FILE`]).
+    pub surface: Option<surface::Surface>,
 }
 
 /// The directory, relative to the crate, that generation owns entirely.
@@ -194,7 +197,15 @@ pub fn generate_output(
 ) -> Result<Generated, Diagnostics> {
     let model = model(display_dir, specs)?;
     let mut generated = match output {
-        Output::Crate { api_table } => crate_files(&model, api_table.as_deref())?,
+        Output::Crate { api_table } => {
+            let mut generated = crate_files(&model, api_table.as_deref())?;
+            let surface = surface::Surface::of(&model);
+            generated
+                .files
+                .insert(PathBuf::from(surface::SURFACE_FILE), surface.to_jsonl());
+            generated.surface = Some(surface);
+            generated
+        }
         Output::Catalogue => {
             let text = format::file(emit::catalogue_file(&model), None)?;
             Generated {
@@ -365,6 +376,23 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
         .into_iter()
         .map(|r| r.expect("every item was mapped"))
         .collect()
+}
+
+/// What the public surface of `generated` changes compared with the crate on disk at
+/// `crate_dir` (its [`surface::SURFACE_FILE`]), before it is written. `None` when there is
+/// nothing to compare: not a crate output, or no manifest on disk yet.
+pub fn changes_on_disk(
+    crate_dir: &Path,
+    generated: &Generated,
+) -> Option<Result<Vec<surface::Change>, String>> {
+    let new = generated.surface.as_ref()?;
+    let path = crate_dir.join(surface::SURFACE_FILE);
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some(
+        surface::Surface::from_jsonl(&text)
+            .map(|old| surface::diff(&old, new))
+            .map_err(|e| format!("{}: {e}", path.display())),
+    )
 }
 
 /// Generates a target from the files on disk. `root` is where paths in messages start.
