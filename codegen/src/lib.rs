@@ -1,10 +1,13 @@
 //! The open1688 SDK generator: `api-specs/**.json` → typed Rust.
 //!
-//! load → validate → lower → emit → format → write, each a module of its own:
-//! [`load`] mirrors the JSON (reporting every missing, unknown or mistyped key with its JSON
-//! pointer), [`validate`] checks types and paths, [`lower`] decides every Rust name and
-//! rejects collisions, `emit` prints token streams, [`format`](mod@format) runs prettyplease, and [`sync`](mod@sync)
-//! writes only files whose contents changed (or, in check mode, lists what is stale).
+//! load → fold → validate → lower → emit → format → write, each a module of its own:
+//! [`load`] mirrors the JSON of specs and shared-types files (reporting every missing, unknown
+//! or mistyped key with its JSON pointer), [`shared`] decides where each type name resolves and
+//! folds local copies of shared types into them, [`validate`] checks types and paths,
+//! [`lower`] decides every Rust name and rejects collisions, `emit` prints token streams,
+//! [`format`](mod@format) runs prettyplease, and [`sync`](mod@sync) writes only files whose
+//! contents changed (or, in check mode, lists what is stale). [`surface`] describes the
+//! public surface of the result, so that every run can say what it changed.
 
 pub mod diag;
 mod emit;
