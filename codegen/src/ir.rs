@@ -22,6 +22,28 @@ impl Model {
     pub fn api_count(&self) -> usize {
         self.namespaces.values().map(|n| n.apis.len()).sum()
     }
+
+    /// The definition of a named type (`Ty::Struct`/`Ty::Enum` name) as `api` of `ns` sees
+    /// it: its own, else its namespace's shared one, else the crate-wide one.
+    pub fn type_of<'a>(
+        &'a self,
+        ns: &'a Namespace,
+        api: &'a Api,
+        rust: &str,
+    ) -> Option<&'a TypeIr> {
+        api.types
+            .get(rust)
+            .or_else(|| {
+                ns.shared
+                    .get(rust)
+                    .filter(|_| api.shared.iter().any(|n| n == rust))
+            })
+            .or_else(|| {
+                self.shared
+                    .get(rust)
+                    .filter(|_| api.global.iter().any(|n| n == rust))
+            })
+    }
 }
 
 /// One namespace: a module, a cargo feature and a client accessor.

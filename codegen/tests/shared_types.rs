@@ -182,3 +182,25 @@ fn a_namespace_copy_of_a_global_type_is_the_global_type() {
     let global = file(&generated, "src/generated/types.rs");
     assert!(global.contains("/// Which site."));
 }
+
+#[test]
+fn the_model_resolves_a_name_as_the_api_sees_it() {
+    let mut all = owned(&[
+        ("_types.json", GLOBAL),
+        ("com.alibaba.shop/_types.json", SHOP),
+    ]);
+    all.push(spec(
+        "alibaba.a.get",
+        r#", "params": [{"name": "site", "type": "WebSite"}], "types": {"Sku": {"fields": [{"name": "id", "type": "string"}]}}"#,
+    ));
+    let model = open1688_codegen::model("api-specs", &all).unwrap_or_else(|d| panic!("{d}"));
+    let ns = &model.namespaces["shop"];
+    let api = &ns.apis["a_get"];
+    let wire = |name: &str| model.type_of(ns, api, name).map(|t| t.wire.as_str());
+    assert_eq!(wire("WebSite"), Some("WebSite"));
+    assert_eq!(wire("Info"), Some("Info"));
+    // `Sku` is this API's own (it shadows the shared one), with its own fields.
+    let sku = model.type_of(ns, api, "Sku").unwrap();
+    assert!(matches!(&sku.kind, open1688_codegen::ir::TypeIrKind::Struct(f) if f[0].wire == "id"));
+    assert!(model.type_of(ns, api, "Unused").is_none());
+}
