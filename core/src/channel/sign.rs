@@ -50,7 +50,9 @@ mod tests {
     #[test]
     fn verification_ignores_case_and_rejects_any_change() {
         let good = "252610EA907DCC37211639F39097455A";
-        let check = |secret, content, time, sig| verify(secret, "mykey", content, time, sig);
+        let check = |secret: &str, content: Option<&str>, time: i64, sig: &str| {
+            verify(secret, "mykey", content, time, sig)
+        };
         assert!(check(
             "secretXYZ",
             Some("content-str"),
