@@ -41,7 +41,7 @@ pub fn signature(secret: &str, url_path: &str, params: &[(&str, &str)]) -> Strin
 }
 
 /// The message channel's frame signature (protocol notes §8): uppercase hex
-/// MD5(secret + appKey + [content] + pubTime), written apart from `open1688_core::channel`.
+/// MD5(secret + appKey + \[content\] + pubTime), written apart from `open1688_core::channel`.
 ///
 /// ```
 /// use open1688_mock::signature::frame_signature;

@@ -44,7 +44,7 @@ pub struct Frame {
     /// When the frame was made, epoch milliseconds (signed frames).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_time: Option<i64>,
-    /// Uppercase hex MD5(secret + appKey + [content] + pubTime).
+    /// Uppercase hex MD5(secret + appKey + \[content\] + pubTime).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
     /// SERVER_PUSH: the delivery's id, echoed as CONFIRM's `relatedId`.

@@ -1,5 +1,5 @@
 //! The channel's frame signature (protocol notes §8): uppercase hex
-//! MD5(secret + appKey + [content] + pubTime).
+//! MD5(secret + appKey + \[content\] + pubTime).
 
 use md5::{Digest, Md5};
 
