@@ -2,7 +2,7 @@
 //! down or slow.
 
 use crate::connection::{Redis, RedisError};
-use open1688_core::{BoxFuture, Error, Limits, LocalLimiter, RateLimiter};
+use open1688_core::{BoxFuture, Budget, Error, Limits, LocalLimiter, RateLimiter};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, Mutex};
@@ -107,10 +107,10 @@ impl RedisLimiter {
     }
 
     /// The Redis key of a budget's state.
-    fn budget_key(&self, budget: &open1688_core::Budget) -> String {
+    fn budget_key(&self, budget: &Budget) -> String {
         match budget {
-            open1688_core::Budget::App => self.redis.key(&self.app_key, "rate:app"),
-            open1688_core::Budget::Api(id) => {
+            Budget::App => self.redis.key(&self.app_key, "rate:app"),
+            Budget::Api(id) => {
                 self.redis.key(&self.app_key, &format!("rate:api:{id}"))
             }
         }

@@ -39,8 +39,9 @@ pub use client::{Client, ClientBuilder};
 pub use generated::*;
 pub use open1688_core::{
     de, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
-    OAuth, ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
-    StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
+    Limits, LocalLimiter, OAuth, ParamDoc, Params, PushMessage, Rate, RateLimiter,
+    RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken, TokenMode, TokenProvider,
+    TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 
 /// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.
