@@ -48,9 +48,9 @@ pub use generated::*;
 pub use open1688_core::channel;
 pub use open1688_core::{
     de, dedupe, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, DedupeStore,
-    Error, FileParam, MemoryDedupe, OAuth, ParamDoc, Params, PushMessage, RefreshingTokens,
-    Request, Result, RetryPolicy, Secret, StaticToken, TokenMode, TokenProvider, TokenResponse,
-    TokenSet, UploadMode, DEFAULT_BASE_URL,
+    Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, Params, PushMessage,
+    Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken,
+    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 
 /// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.
