@@ -4,7 +4,7 @@
 //!
 //! Runs on the system allocator, as an application using the SDK would.
 
-use open1688_bench::{codegen, loopback, serve, soak, Options};
+use open1688_bench::{codegen, fleet, loopback, serve, soak, Options};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -15,9 +15,12 @@ fn main() -> ExitCode {
         "loopback" => loopback::run(&options),
         "serve" => serve::run(&options),
         "codegen" => codegen::run(&options),
+        "fleet" => fleet::run(&options),
+        "fleet-worker" => fleet::worker(&options),
+        "limiter-cost" => fleet::cost(&options),
         "soak" => soak::run(&options),
         _ => Err(format!(
-            "usage: open1688-bench <loopback|serve|codegen|soak> [options] (unknown command {command:?}); see BENCHMARKS.md"
+            "usage: open1688-bench <loopback|serve|codegen|fleet|fleet-worker|limiter-cost|soak> [options] (unknown command {command:?}); see BENCHMARKS.md"
         )),
     };
     match result {

@@ -13,9 +13,12 @@
 
 pub mod api;
 mod capture;
+#[cfg(feature = "channel")]
+pub mod channel;
 mod client;
 mod date;
 pub mod de;
+pub mod dedupe;
 mod error;
 mod finite;
 mod loose;
@@ -23,6 +26,7 @@ pub mod names;
 mod oauth;
 mod params;
 pub mod push;
+mod ratelimit;
 pub mod response;
 mod retry;
 pub mod secret;
@@ -34,10 +38,12 @@ mod transport;
 pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
 pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
 pub use date::{Date, DateParseError};
+pub use dedupe::{DedupeStore, MemoryDedupe};
 pub use error::{Error, Result, THROTTLING_CODES};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
 pub use push::PushMessage;
+pub use ratelimit::{Budget, Limits, LocalLimiter, Rate, RateLimiter};
 pub use response::redact;
 pub use retry::{RetryBudget, RetryPolicy};
 pub use rust_decimal::Decimal;
