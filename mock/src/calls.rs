@@ -180,9 +180,10 @@ async fn inject_fault(
     request_id: &str,
 ) -> Option<Answer> {
     let fault = gw.faults.pick(api_id, std::time::Instant::now())?;
-    tracing::debug!(api = %api_id, ?fault, "injecting fault");
-    gw.journal
-        .update(seq, |e| e.fault = Some(format!("{fault:?}")));
+    // A scripted body may carry secrets: described through the one redaction rule.
+    let described = open1688_core::names::redact(&format!("{fault:?}"));
+    tracing::debug!(api = %api_id, fault = %described, "injecting fault");
+    gw.journal.update(seq, |e| e.fault = Some(described));
     if let Fault::Delay(delay) = fault {
         tokio::time::sleep(delay).await;
         return None;

@@ -107,11 +107,21 @@ async fn no_canary_in_trace_logs_debug_display_or_errors() {
         .unwrap_err();
     let _ = write!(seen, "{err:?} {err}");
     let code = gw.issue_code("http://127.0.0.1:9/cb");
-    let exchanged = base.oauth().exchange_code(&code, "http://127.0.0.1:9/cb").await;
+    let exchanged = base
+        .oauth()
+        .exchange_code(&code, "http://127.0.0.1:9/cb")
+        .await;
     let _ = write!(seen, "{exchanged:?}");
-    let bad = base.oauth().exchange_code(&code, "http://127.0.0.1:9/cb").await;
-    let _ = write!(seen, "{bad:?} {}", bad.unwrap_err());
-    let _ = write!(seen, "{client:?} {provider:?} {renewed:?} {:?}", gw.journal().entries());
+    let bad = base
+        .oauth()
+        .exchange_code(&code, "http://127.0.0.1:9/cb")
+        .await;
+    let _ = write!(seen, "{bad:?} {}", bad.as_ref().unwrap_err());
+    let _ = write!(
+        seen,
+        "{client:?} {provider:?} {renewed:?} {:?}",
+        gw.journal().entries()
+    );
 
     let logs = capture.0.lock().unwrap().clone();
     assert!(logs.contains("open1688.call"), "the capture works: {logs}");
@@ -126,7 +136,13 @@ async fn no_canary_in_trace_logs_debug_display_or_errors() {
         canaries.push(t.access_token.expose().to_owned());
     }
     for canary in &canaries {
-        assert!(!logs.contains(canary.as_str()), "{canary} in the TRACE logs:\n{logs}");
-        assert!(!seen.contains(canary.as_str()), "{canary} in Debug/Display:\n{seen}");
+        assert!(
+            !logs.contains(canary.as_str()),
+            "{canary} in the TRACE logs:\n{logs}"
+        );
+        assert!(
+            !seen.contains(canary.as_str()),
+            "{canary} in Debug/Display:\n{seen}"
+        );
     }
 }
