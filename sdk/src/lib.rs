@@ -43,10 +43,14 @@ mod generated;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
+/// The WebSocket message channel: pushed messages without a public callback URL.
+#[cfg(feature = "channel")]
+pub use open1688_core::channel;
 pub use open1688_core::{
-    de, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
-    OAuth, ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
-    StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
+    de, dedupe, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, DedupeStore,
+    Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, Params, PushMessage,
+    Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken,
+    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 
 /// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.
