@@ -59,7 +59,7 @@ impl Mock {
             .block_on(
                 MockGateway::builder()
                     .app(APP_KEY, SECRET)
-                    .apis(open1688::apis())
+                    .catalogue(open1688_catalogue::APIS)
                     .postpone_window(Duration::from_secs(365 * 86_400))
                     .start(),
             )
@@ -134,8 +134,8 @@ impl Drop for Mock {
 }
 
 fn example(api: &str) -> &'static str {
-    open1688::apis()
-        .into_iter()
+    open1688_catalogue::APIS
+        .iter()
         .find(|d| d.api.to_string() == api)
         .and_then(|d| d.example_response)
         .unwrap()
@@ -670,7 +670,7 @@ fn apis_lists_and_details() {
     ));
     assert_eq!(
         out.stdout.lines().filter(|l| !l.starts_with(' ')).count(),
-        open1688::apis().len()
+        open1688_catalogue::APIS.len()
     );
 
     let out = m.run(&["apis", "alibaba.product.get"]);

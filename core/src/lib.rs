@@ -13,6 +13,7 @@
 
 pub mod api;
 mod capture;
+pub mod catalogue;
 mod client;
 mod date;
 pub mod de;
@@ -20,6 +21,7 @@ mod error;
 mod loose;
 mod oauth;
 mod params;
+mod prepare;
 pub mod push;
 pub mod response;
 mod retry;
@@ -29,12 +31,14 @@ mod string_enum;
 mod token;
 mod transport;
 
-pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
-pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
+pub use api::{ApiInfo, Request, TokenMode};
+pub use catalogue::{ApiDoc, EnumDoc, ParamDoc, ParamType, StructDoc};
+pub use client::{CallOptions, Client, ClientBuilder};
 pub use date::{Date, DateParseError};
 pub use error::{Error, Result};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
+pub use prepare::{now_millis, PreparedCall, SignedRequest, UploadMode};
 pub use push::PushMessage;
 pub use response::redact;
 pub use retry::RetryPolicy;

@@ -47,8 +47,6 @@
 
 mod answer;
 mod calls;
-#[rustfmt::skip]
-mod generated;
 mod config;
 pub mod faults;
 pub mod journal;
@@ -63,9 +61,10 @@ mod tokens;
 
 pub use config::{ApiRef, MockGatewayBuilder, Reply, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
 pub use faults::{Fault, Faults, Scope};
-/// Every API in `api-specs/`, embedded at build time: what the gateway serves by default.
-pub use generated::APIS as CATALOGUE;
 pub use journal::{FilePart, Journal, JournalEntry};
+/// Every API in `api-specs/` (the `open1688-catalogue` crate): what the gateway serves by
+/// default.
+pub use open1688_catalogue::APIS as CATALOGUE;
 pub use push::{send_push, PushReceipt, PushSignature};
 pub use server::MockGateway;
 pub use signature::SignatureStatus;

@@ -37,10 +37,14 @@ mod generated;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
+/// Every API as data (parameters with their types, token mode, example): the catalogue the
+/// typed requests, the mock gateway and the CLI share.
+pub use open1688_catalogue as catalogue;
 pub use open1688_core::{
     de, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
-    OAuth, ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
-    StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
+    OAuth, ParamDoc, ParamType, Params, PushMessage, RefreshingTokens, Request, Result,
+    RetryPolicy, Secret, StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet,
+    UploadMode, DEFAULT_BASE_URL,
 };
 
 /// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.

@@ -98,15 +98,7 @@ impl GetTokenRequest {
 
 impl ::open1688_core::Request for GetTokenRequest {
     type Response = GetTokenResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system.oauth2",
-        name: "getToken",
-        version: 1u32,
-        protocol: "http",
-        signed: false,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::GET_TOKEN;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("grant_type", &self.grant_type);
         params.put("client_id", &self.client_id);
@@ -186,66 +178,13 @@ pub struct GetTokenResponse {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <GetTokenRequest as ::open1688_core::Request>::API,
-    summary: "Exchange an authorization code (or a refresh token) for an access token",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:getToken-1",
-    method: "client.system_oauth2().get_token(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "grant_type",
-            ty: "GrantType",
-            required: true,
-            doc: "authorization_code 或 refresh_token",
-        },
-        ::open1688_core::ParamDoc {
-            name: "client_id",
-            ty: "string",
-            required: true,
-            doc: "appKey",
-        },
-        ::open1688_core::ParamDoc {
-            name: "client_secret",
-            ty: "string",
-            required: true,
-            doc: "app secret",
-        },
-        ::open1688_core::ParamDoc {
-            name: "code",
-            ty: "string",
-            required: false,
-            doc: "临时授权码（grant_type=authorization_code 时必填）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "redirect_uri",
-            ty: "string",
-            required: false,
-            doc: "回调地址（grant_type=authorization_code 时必填；官方 SDK 传 default）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "need_refresh_token",
-            ty: "boolean",
-            required: false,
-            doc: "是否同时返回 refresh_token",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refresh_token",
-            ty: "string",
-            required: false,
-            doc: "刷新令牌（grant_type=refresh_token 时必填）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"access_token\":\"0a1b2c3d-4e5f-6789-abcd-ef0123456789\",\"aliId\":\"8888888888\",\"expires_in\":\"36000\",\"memberId\":\"b2b-2206512340001\",\"refresh_token\":\"f6e1d2c3-0b9a-4c8d-9e7f-6a5b4c3d2e1f\",\"refresh_token_timeout\":\"20241115103412+0800\",\"resource_owner\":\"buyer_test01\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::system_oauth2::GET_TOKEN_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::GetTokenResponse,
         >(example) {

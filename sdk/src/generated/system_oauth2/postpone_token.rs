@@ -47,15 +47,7 @@ impl PostponeTokenRequest {
 
 impl ::open1688_core::Request for PostponeTokenRequest {
     type Response = PostponeTokenResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system.oauth2",
-        name: "postponeToken",
-        version: 1u32,
-        protocol: "param2",
-        signed: false,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::POSTPONE_TOKEN;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("client_id", &self.client_id);
         params.put("client_secret", &self.client_secret);
@@ -120,48 +112,13 @@ pub struct PostponeTokenResponse {
     pub error_description: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <PostponeTokenRequest as ::open1688_core::Request>::API,
-    summary: "Renew the refresh token (only within its last 30 days)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:postponeToken-1",
-    method: "client.system_oauth2().postpone_token(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "client_id",
-            ty: "string",
-            required: true,
-            doc: "appKey",
-        },
-        ::open1688_core::ParamDoc {
-            name: "client_secret",
-            ty: "string",
-            required: true,
-            doc: "app secret",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refresh_token",
-            ty: "string",
-            required: true,
-            doc: "当前 refresh_token",
-        },
-        ::open1688_core::ParamDoc {
-            name: "access_token",
-            ty: "string",
-            required: true,
-            doc: "当前 access_token",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"access_token\":\"0a1b2c3d-4e5f-6789-abcd-ef0123456789\",\"aliId\":\"8888888888\",\"expires_in\":\"36000\",\"memberId\":\"b2b-2206512340001\",\"refresh_token\":\"9d8c7b6a-5f4e-3d2c-1b0a-f9e8d7c6b5a4\",\"refresh_token_timeout\":\"20250515103412+0800\",\"resource_owner\":\"buyer_test01\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::system_oauth2::POSTPONE_TOKEN_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::PostponeTokenResponse,
         >(example) {
