@@ -1,4 +1,4 @@
-//! `open1688 auth`: the OAuth steps (protocol notes §5).
+//! `open1688 auth`: the OAuth steps (`docs/protocol.md#oauth`).
 
 use crate::config::Settings;
 use crate::exit::{CliError, CliResult};

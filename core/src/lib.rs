@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use open1688_core::sign::sign;
-//! // Test vector 1 of the gateway protocol notes.
+//! // The test vector of docs/protocol.md#signature.
 //! let sig = sign("test123", "param2/1/system/currentTime/1000000", &[("b", "2"), ("a", "1")]);
 //! assert_eq!(sig, "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88");
 //! ```

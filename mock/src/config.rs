@@ -8,7 +8,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-/// The app key of the app a gateway knows when none is configured (protocol notes, vector 1).
+/// The app key of the app a gateway knows when none is configured (the test vector of `docs/protocol.md#signature`).
 pub const DEFAULT_APP_KEY: &str = "1000000";
 /// The secret of that app.
 pub const DEFAULT_APP_SECRET: &str = "test123";

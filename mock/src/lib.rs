@@ -1,7 +1,8 @@
 //! A faithful local 1688 Open Platform gateway for tests and development.
 //!
 //! It serves `/openapi/<protocol>/<version>/<namespace>/<name>/<appKey>` for a catalogue of
-//! [`open1688_core::ApiDoc`]s and answers as the real gateway does (protocol notes §3–§8):
+//! [`open1688_core::ApiDoc`]s (by default [`CATALOGUE`], every API in `api-specs/`) and answers
+//! as the real gateway does (`docs/protocol.md`, sections signature to push):
 //! `gw.*` errors for an unknown app key or API, a missing or invalid signature (checked by its
 //! own signer over the raw parameters received) or a missing parameter; HTTP 401
 //! `Request need user authenticated` for a missing, unknown or expired token; the API's example
@@ -10,7 +11,7 @@
 //! request, and sends signed or tampered pushes.
 //!
 //! # Answers
-//! The protocol notes record codes, not statuses, for most refusals; the mock answers:
+//! `docs/protocol.md#errors` records codes, not statuses, for most refusals; the mock answers:
 //!
 //! | Situation | Status | Body |
 //! |---|---|---|

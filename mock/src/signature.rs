@@ -1,6 +1,6 @@
 //! The gateway's own signature check.
 //!
-//! Written from the protocol notes (§3) with `hmac`, `sha1` and `hex` directly, independently of
+//! Written from `docs/protocol.md#signature` with `hmac`, `sha1` and `hex` directly, independently of
 //! `open1688_core::sign`, so that a bug in the client's signer cannot confirm itself.
 
 use hmac::{Hmac, Mac};

@@ -257,9 +257,29 @@ fn has_decimal(ty: &Ty) -> bool {
     }
 }
 
+/// Answers that core models itself, because its OAuth helper (and the token refresh built on it)
+/// decodes them too: the generated API returns core's type, so each answer has one type.
+const CORE_RESPONSES: &[(&str, &str, &str)] = &[
+    ("system.oauth2", "getToken", "TokenResponse"),
+    ("system.oauth2", "postponeToken", "TokenResponse"),
+];
+
 fn response(api: &Api, id: &str) -> TokenStream {
     let name = ident(&api.response);
     let doc = format!(" The response of `{id}`.");
+    let core = CORE_RESPONSES
+        .iter()
+        .find(|(ns, n, _)| *ns == api.namespace && *n == api.name);
+    if let Some((_, _, core)) = core {
+        let (core, doc) = (
+            ident(core),
+            format!("{doc} Core's type, which `OAuth` returns too."),
+        );
+        return quote! {
+            #[doc = #doc]
+            pub type #name = ::open1688_core::#core;
+        };
+    }
     if let Some(value) = &api.response_value {
         let ty = rust_ty(value);
         return quote! {

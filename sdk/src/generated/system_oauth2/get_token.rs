@@ -110,62 +110,8 @@ impl ::open1688_core::Request for GetTokenRequest {
     }
 }
 
-/// The response of `system.oauth2:getToken-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTokenResponse {
-    /// 访问令牌，有效期 10 小时
-    ///
-    /// Wire name `access_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_token: ::std::option::Option<::open1688_core::Secret>,
-    /// 刷新令牌，有效期约半年（need_refresh_token=true 时返回）
-    ///
-    /// Wire name `refresh_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
-    /// access_token 有效秒数；样例中为字符串 "36000"
-    ///
-    /// Wire name `expires_in`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_in: ::std::option::Option<i64>,
-    /// refresh_token 过期时间，形如 20121222222222+0800
-    ///
-    /// Wire name `refresh_token_timeout`, type `date`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token_timeout: ::std::option::Option<::open1688_core::Date>,
-    /// 授权用户的登录名（loginId）
-    ///
-    /// Wire name `resource_owner`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_owner: ::std::option::Option<::std::string::String>,
-    /// 会员ID（会员 API 使用的 id，如 b2b-2206512340001）
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 阿里巴巴集团统一的用户数字 id
-    ///
-    /// Wire name `aliId`, type `long`.
-    #[serde(rename = "aliId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ali_id: ::std::option::Option<i64>,
-    /// 用户 id（部分订单 API 使用；官方 Java SDK 映射此字段）
-    ///
-    /// Wire name `uid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::std::string::String>,
-    /// OAuth 错误码（失败时返回，如 invalid_request）
-    ///
-    /// Wire name `error`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<::std::string::String>,
-    /// OAuth 错误描述
-    ///
-    /// Wire name `error_description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_description: ::std::option::Option<::std::string::String>,
-}
-
+/// The response of `system.oauth2:getToken-1`. Core's type, which `OAuth` returns too.
+pub type GetTokenResponse = ::open1688_core::TokenResponse;
 ::open1688_core::string_enum! {
     /// OAuth2 授权类型
     ///
