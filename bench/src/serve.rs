@@ -28,7 +28,7 @@ async fn serve(body: String) -> Result<(), String> {
     let gateway = MockGateway::builder()
         .app(crate::APP_KEY, crate::APP_SECRET)
         .reply(
-            crate::fixture::PRODUCT_GET,
+            &open1688::catalogue::product::PRODUCT_GET,
             Reply::status(200, body.clone()),
         )
         .start()

@@ -117,7 +117,7 @@ pub fn token_json(t: &TokenResponse, show: bool) -> Value {
     );
     put("resource_owner", t.resource_owner.clone().map(Value::from));
     put("memberId", t.member_id.clone().map(Value::from));
-    put("aliId", t.ali_id.clone().map(Value::from));
+    put("aliId", t.ali_id.map(Value::from));
     put("uid", t.uid.clone().map(Value::from));
     Value::Object(out)
 }

@@ -91,7 +91,7 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
 
     let raw = match client.send_prepared(&call, &options).await {
         Ok(raw) => raw,
-        Err(e) => return Err(explain_error(e, &target, &apis)),
+        Err(e) => return Err(explain_error(e, &target, apis)),
     };
     if args.raw {
         crate::out::write(&raw.body)?;

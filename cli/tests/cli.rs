@@ -352,13 +352,18 @@ fn enum_values_are_checked_before_anything_is_signed() {
     ]);
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
-        out.stderr.contains("`webSite` must be one of `1688`, `alibaba`"),
+        out.stderr
+            .contains("`webSite` must be one of `1688`, `alibaba`"),
         "{}",
         out.stderr
     );
     assert!(!out.stderr.contains("signature"), "{}", out.stderr);
     let out = m.run(&["apis", "alibaba.product.get"]);
-    assert!(out.stdout.contains("one of 1688, alibaba."), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("one of 1688, alibaba."),
+        "{}",
+        out.stdout
+    );
 }
 
 /// `--upload base64` sends a file as signed base64 text, as the client's `Base64Field` mode
@@ -385,7 +390,11 @@ fn base64_uploads_are_explained_and_sent_as_signed_fields() {
     assert_eq!(hit.param("imageBytes"), Some("YWJj"));
     assert!(hit.files.is_empty(), "no multipart part");
     let sent = hit.param("_aop_signature").unwrap();
-    assert!(out.stderr.contains(&format!("signature: {sent}")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("signature: {sent}")),
+        "{}",
+        out.stderr
+    );
 
     let out = m.run(&[
         "sign",
