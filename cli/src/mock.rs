@@ -27,6 +27,14 @@ pub struct MockArgs {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 36_000)]
     pub token_lifetime: u64,
+    /// Calls per second the app may make (any sliding second); beyond it HTTP 429
+    /// `gw.QosAppFrequencyLimit`. Unlimited by default.
+    #[arg(long, value_name = "QPS")]
+    pub app_qps: Option<u32>,
+    /// Calls per second one API may take, as `namespace:name-version=QPS` (repeatable); beyond
+    /// it HTTP 429 `gw.QosAPIFrequencyLimit`.
+    #[arg(long, value_name = "API=QPS", value_parser = api_qps)]
+    pub api_qps: Vec<(String, u32)>,
     /// Do not log the requests it serves.
     #[arg(long)]
     pub quiet: bool,
@@ -48,10 +56,28 @@ fn log_line(e: &JournalEntry) -> String {
     line
 }
 
+/// Parses `namespace:name-version=QPS`.
+fn api_qps(value: &str) -> Result<(String, u32), String> {
+    let (api, qps) = value
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected namespace:name-version=QPS, got {value:?}"))?;
+    let qps = qps
+        .parse()
+        .map_err(|_| format!("QPS of {api} must be a whole number, not {qps:?}"))?;
+    Ok((api.to_owned(), qps))
+}
+
 /// Runs `open1688 mock` until Ctrl-C.
 pub async fn run(args: MockArgs) -> CliResult {
     let refresh_lifetime = Duration::from_secs(180 * 86_400);
-    let gateway = MockGateway::builder()
+    let mut builder = MockGateway::builder();
+    if let Some(qps) = args.app_qps {
+        builder = builder.app_qps(qps);
+    }
+    for (api, qps) in args.api_qps {
+        builder = builder.api_qps(api, qps);
+    }
+    let gateway = builder
         .app(DEFAULT_APP_KEY, DEFAULT_APP_SECRET)
         .seed(args.seed)
         .token_lifetime(Duration::from_secs(args.token_lifetime))
@@ -84,6 +110,7 @@ pub async fn run(args: MockArgs) -> CliResult {
     );
     println!("export OPEN1688_BASE_URL={url}");
     println!("export OPEN1688_AUTH_URL={url}");
+    println!("export OPEN1688_CHANNEL_URL={}", gateway.channel_url());
     println!("export OPEN1688_APP_KEY={DEFAULT_APP_KEY}");
     println!("export OPEN1688_APP_SECRET={DEFAULT_APP_SECRET}");
     println!(

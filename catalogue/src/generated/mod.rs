@@ -1100,7 +1100,7 @@ pub mod logistics {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&Shared__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "1688 或 alibaba",
             },
@@ -1142,7 +1142,7 @@ pub mod logistics {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&Shared__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "1688 或 alibaba",
             },
@@ -1397,11 +1397,6 @@ pub mod logistics {
             },
         ],
     };
-    #[allow(non_upper_case_globals)]
-    static Shared__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
 }
 
 /// The `cn.alibaba.open` APIs.
@@ -1573,7 +1568,7 @@ pub mod product {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&CATEGORY_ATTRIBUTE_GET__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "站点信息，1688 或 alibaba",
             },
@@ -1723,7 +1718,7 @@ pub mod product {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&PHOTOBANK_PHOTO_ADD__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "站点，1688 或 alibaba",
             },
@@ -1813,7 +1808,7 @@ pub mod product {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&PRODUCT_GET__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "站点信息，1688 或 alibaba（国际站）",
             },
@@ -1855,7 +1850,7 @@ pub mod product {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&PRODUCT_REPOST__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: false,
                 doc: "1688 或者 alibaba",
             },
@@ -1889,7 +1884,7 @@ pub mod product {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&PRODUCT_SIMPLE_GET__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "站点信息，1688 或 alibaba",
             },
@@ -1959,31 +1954,6 @@ pub mod product {
         example_response: ::std::option::Option::Some(
             "{\"code\":0,\"message\":\"success\"}",
         ),
-    };
-    #[allow(non_upper_case_globals)]
-    static CATEGORY_ATTRIBUTE_GET__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
-    static PHOTOBANK_PHOTO_ADD__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
-    static PRODUCT_GET__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
-    static PRODUCT_REPOST__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
-    static PRODUCT_SIMPLE_GET__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
     };
 }
 
@@ -2388,7 +2358,7 @@ pub mod trade {
         params: &[
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&Shared__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "站点信息",
             },
@@ -2686,7 +2656,7 @@ pub mod trade {
             },
             ::open1688_core::ParamDoc {
                 name: "goodsStatus",
-                ty: &::open1688_core::ParamType::Enum(&TRADE_CREATE_REFUND__GoodsStatus),
+                ty: &::open1688_core::ParamType::Enum(&Shared__GoodsStatus),
                 required: true,
                 doc: "货物状态",
             },
@@ -2701,9 +2671,7 @@ pub mod trade {
             ::open1688_core::ParamDoc {
                 name: "orderEntryCountList",
                 ty: &::open1688_core::ParamType::Array(
-                    &::open1688_core::ParamType::Struct(
-                        &TRADE_CREATE_REFUND__OrderEntryCount,
-                    ),
+                    &::open1688_core::ParamType::Struct(&Shared__OrderEntryCount),
                 ),
                 required: false,
                 doc: "子订单退货数量（仅售中已收货退款退货时可指定，默认全部）",
@@ -3041,9 +3009,7 @@ pub mod trade {
             ::open1688_core::ParamDoc {
                 name: "bizTypes",
                 ty: &::open1688_core::ParamType::Array(
-                    &::open1688_core::ParamType::Enum(
-                        &TRADE_GET_BUYER_ORDER_LIST__BizType,
-                    ),
+                    &::open1688_core::ParamType::Enum(&Shared__BizType),
                 ),
                 required: false,
                 doc: "业务类型，如 [\"cn\",\"ws\"]",
@@ -3188,7 +3154,7 @@ pub mod trade {
         params: &[
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&Shared__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "站点信息，1688 或 alibaba（国际站）",
             },
@@ -3286,9 +3252,7 @@ pub mod trade {
             },
             ::open1688_core::ParamDoc {
                 name: "goodsStatus",
-                ty: &::open1688_core::ParamType::Enum(
-                    &TRADE_GET_REFUND_REASON_LIST__GoodsStatus,
-                ),
+                ty: &::open1688_core::ParamType::Enum(&Shared__GoodsStatus),
                 required: true,
                 doc: "货物状态",
             },
@@ -3383,9 +3347,7 @@ pub mod trade {
             ::open1688_core::ParamDoc {
                 name: "bizTypes",
                 ty: &::open1688_core::ParamType::Array(
-                    &::open1688_core::ParamType::Enum(
-                        &TRADE_GET_SELLER_ORDER_LIST__BizType,
-                    ),
+                    &::open1688_core::ParamType::Enum(&Shared__BizType),
                 ),
                 required: false,
                 doc: "业务类型",
@@ -4026,6 +3988,33 @@ pub mod trade {
         ],
     };
     #[allow(non_upper_case_globals)]
+    static Shared__BizType: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
+        name: "BizType",
+        values: &[
+            "cn",
+            "ws",
+            "yp",
+            "yf",
+            "fs",
+            "cz",
+            "ag",
+            "hp",
+            "gc",
+            "supply",
+            "nyg",
+            "factory",
+            "quick",
+            "xiangpin",
+            "nest",
+            "f2f",
+            "cyfw",
+            "sp",
+            "wg",
+            "factorysamp",
+            "factorybig",
+        ],
+    };
+    #[allow(non_upper_case_globals)]
     static Shared__CargoParam: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
         name: "CargoParam",
         fields: &[
@@ -4152,6 +4141,41 @@ pub mod trade {
         ],
     };
     #[allow(non_upper_case_globals)]
+    static Shared__ExtPair: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
+        name: "ExtPair",
+        fields: &[
+            ::open1688_core::ParamDoc {
+                name: "key",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "",
+            },
+            ::open1688_core::ParamDoc {
+                name: "value",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "",
+            },
+            ::open1688_core::ParamDoc {
+                name: "desc",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "",
+            },
+        ],
+    };
+    #[allow(non_upper_case_globals)]
+    static Shared__GoodsStatus: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
+        name: "GoodsStatus",
+        values: &[
+            "refundWaitSellerSend",
+            "refundWaitBuyerReceive",
+            "refundBuyerReceived",
+            "aftersaleBuyerNotReceived",
+            "aftersaleBuyerReceived",
+        ],
+    };
+    #[allow(non_upper_case_globals)]
     static Shared__InvoiceParam: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
         name: "InvoiceParam",
         fields: &[
@@ -4238,6 +4262,24 @@ pub mod trade {
                 ty: &::open1688_core::ParamType::String,
                 required: false,
                 doc: "增值税本地发票号",
+            },
+        ],
+    };
+    #[allow(non_upper_case_globals)]
+    static Shared__OrderEntryCount: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
+        name: "OrderEntryCount",
+        fields: &[
+            ::open1688_core::ParamDoc {
+                name: "id",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "子订单id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "count",
+                ty: &::open1688_core::ParamType::Int,
+                required: true,
+                doc: "退货数量",
             },
         ],
     };
@@ -4374,11 +4416,6 @@ pub mod trade {
         ],
     };
     #[allow(non_upper_case_globals)]
-    static Shared__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
     static TRADE_CANCEL__CancelReason: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
         name: "CancelReason",
         values: &["buyerCancel", "sellerGoodsLack", "other"],
@@ -4480,30 +4517,6 @@ pub mod trade {
         ],
     };
     #[allow(non_upper_case_globals)]
-    static TRADE_CREATE_CROSS_ORDER__ExtPair: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
-        name: "ExtPair",
-        fields: &[
-            ::open1688_core::ParamDoc {
-                name: "key",
-                ty: &::open1688_core::ParamType::String,
-                required: false,
-                doc: "",
-            },
-            ::open1688_core::ParamDoc {
-                name: "value",
-                ty: &::open1688_core::ParamType::String,
-                required: false,
-                doc: "",
-            },
-            ::open1688_core::ParamDoc {
-                name: "desc",
-                ty: &::open1688_core::ParamType::String,
-                required: false,
-                doc: "",
-            },
-        ],
-    };
-    #[allow(non_upper_case_globals)]
     static TRADE_CREATE_CROSS_ORDER__ExtendParam: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
         name: "ExtendParam",
         fields: &[
@@ -4518,9 +4531,7 @@ pub mod trade {
             ::open1688_core::ParamDoc {
                 name: "extPairList",
                 ty: &::open1688_core::ParamType::Array(
-                    &::open1688_core::ParamType::Struct(
-                        &TRADE_CREATE_CROSS_ORDER__ExtPair,
-                    ),
+                    &::open1688_core::ParamType::Struct(&Shared__ExtPair),
                 ),
                 required: false,
                 doc: "扩展对象列表",
@@ -4613,35 +4624,6 @@ pub mod trade {
         values: &["refund", "returnRefund"],
     };
     #[allow(non_upper_case_globals)]
-    static TRADE_CREATE_REFUND__GoodsStatus: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "GoodsStatus",
-        values: &[
-            "refundWaitSellerSend",
-            "refundWaitBuyerReceive",
-            "refundBuyerReceived",
-            "aftersaleBuyerNotReceived",
-            "aftersaleBuyerReceived",
-        ],
-    };
-    #[allow(non_upper_case_globals)]
-    static TRADE_CREATE_REFUND__OrderEntryCount: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
-        name: "OrderEntryCount",
-        fields: &[
-            ::open1688_core::ParamDoc {
-                name: "id",
-                ty: &::open1688_core::ParamType::Long,
-                required: true,
-                doc: "子订单id",
-            },
-            ::open1688_core::ParamDoc {
-                name: "count",
-                ty: &::open1688_core::ParamType::Int,
-                required: true,
-                doc: "退货数量",
-            },
-        ],
-    };
-    #[allow(non_upper_case_globals)]
     static TRADE_FENXIAO_ORDER_CREATE__FenxiaoCargoParam: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
         name: "FenxiaoCargoParam",
         fields: &[
@@ -4696,44 +4678,6 @@ pub mod trade {
         ],
     };
     #[allow(non_upper_case_globals)]
-    static TRADE_GET_BUYER_ORDER_LIST__BizType: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "BizType",
-        values: &[
-            "cn",
-            "ws",
-            "yp",
-            "yf",
-            "fs",
-            "cz",
-            "ag",
-            "hp",
-            "gc",
-            "supply",
-            "nyg",
-            "factory",
-            "quick",
-            "xiangpin",
-            "nest",
-            "f2f",
-            "cyfw",
-            "sp",
-            "wg",
-            "factorysamp",
-            "factorybig",
-        ],
-    };
-    #[allow(non_upper_case_globals)]
-    static TRADE_GET_MAX_REFUND_FEE__GoodsStatus: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "GoodsStatus",
-        values: &[
-            "refundWaitSellerSend",
-            "refundWaitBuyerReceive",
-            "refundBuyerReceived",
-            "aftersaleBuyerNotReceived",
-            "aftersaleBuyerReceived",
-        ],
-    };
-    #[allow(non_upper_case_globals)]
     static TRADE_GET_MAX_REFUND_FEE__MaxRefundFeeParam: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
         name: "MaxRefundFeeParam",
         fields: &[
@@ -4745,9 +4689,7 @@ pub mod trade {
             },
             ::open1688_core::ParamDoc {
                 name: "goodsStatus",
-                ty: &::open1688_core::ParamType::Enum(
-                    &TRADE_GET_MAX_REFUND_FEE__GoodsStatus,
-                ),
+                ty: &::open1688_core::ParamType::Enum(&Shared__GoodsStatus),
                 required: true,
                 doc: "货物状态",
             },
@@ -4760,69 +4702,11 @@ pub mod trade {
             ::open1688_core::ParamDoc {
                 name: "refundGoodsCountList",
                 ty: &::open1688_core::ParamType::Array(
-                    &::open1688_core::ParamType::Struct(
-                        &TRADE_GET_MAX_REFUND_FEE__OrderEntryCount,
-                    ),
+                    &::open1688_core::ParamType::Struct(&Shared__OrderEntryCount),
                 ),
                 required: true,
                 doc: "退货数量",
             },
-        ],
-    };
-    #[allow(non_upper_case_globals)]
-    static TRADE_GET_MAX_REFUND_FEE__OrderEntryCount: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
-        name: "OrderEntryCount",
-        fields: &[
-            ::open1688_core::ParamDoc {
-                name: "id",
-                ty: &::open1688_core::ParamType::Long,
-                required: true,
-                doc: "子订单id",
-            },
-            ::open1688_core::ParamDoc {
-                name: "count",
-                ty: &::open1688_core::ParamType::Int,
-                required: true,
-                doc: "数量",
-            },
-        ],
-    };
-    #[allow(non_upper_case_globals)]
-    static TRADE_GET_REFUND_REASON_LIST__GoodsStatus: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "GoodsStatus",
-        values: &[
-            "refundWaitSellerSend",
-            "refundWaitBuyerReceive",
-            "refundBuyerReceived",
-            "aftersaleBuyerNotReceived",
-            "aftersaleBuyerReceived",
-        ],
-    };
-    #[allow(non_upper_case_globals)]
-    static TRADE_GET_SELLER_ORDER_LIST__BizType: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "BizType",
-        values: &[
-            "cn",
-            "ws",
-            "yp",
-            "yf",
-            "fs",
-            "cz",
-            "ag",
-            "hp",
-            "gc",
-            "supply",
-            "nyg",
-            "factory",
-            "quick",
-            "xiangpin",
-            "nest",
-            "f2f",
-            "cyfw",
-            "sp",
-            "wg",
-            "factorysamp",
-            "factorybig",
         ],
     };
     #[allow(non_upper_case_globals)]
@@ -4873,6 +4757,12 @@ pub mod trade {
         values: &["1", "3"],
     };
 }
+
+#[allow(non_upper_case_globals)]
+static Global__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
+    name: "WebSite",
+    values: &["1688", "alibaba"],
+};
 
 /// Every API in the specs (65), as data.
 pub static APIS: &[&::open1688_core::ApiDoc] = &[

@@ -54,7 +54,14 @@ pub fn api_doc_path(at: &CatalogueAt, ns: &Namespace, api: &Api) -> TokenStream 
 
 /// The tokens of the catalogue: one module per namespace and `APIS`, every API in one slice.
 pub fn catalogue_file(model: &Model) -> TokenStream {
-    let modules = model.namespaces.values().map(namespace_module);
+    // Crate-wide types are emitted once, at the root, whichever namespace reaches them.
+    let mut global = BTreeMap::new();
+    let modules: Vec<TokenStream> = model
+        .namespaces
+        .values()
+        .map(|ns| namespace_module(model, ns, &mut global))
+        .collect();
+    let global = global.into_values();
     let all = model.namespaces.values().flat_map(|ns| {
         let module = ident(&ns.module);
         ns.apis.values().map(move |api| {
@@ -67,19 +74,31 @@ pub fn catalogue_file(model: &Model) -> TokenStream {
     quote! {
         #![doc = " The API catalogue, generated from the specs by `cargo xtask gen`."]
         #(#modules)*
+        #(#global)*
         #[doc = #doc]
         pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#all),*];
     }
 }
 
-fn namespace_module(ns: &Namespace) -> TokenStream {
+/// Statics of named types, by static name (empty while one is being emitted: a type may
+/// reach itself through its fields).
+type Statics = BTreeMap<String, TokenStream>;
+
+/// The API whose parameters are being described, and where its types are looked up.
+struct Scope<'a> {
+    model: &'a Model,
+    ns: &'a Namespace,
+    api: &'a Api,
+}
+
+fn namespace_module(model: &Model, ns: &Namespace, global: &mut Statics) -> TokenStream {
     let module = ident(&ns.module);
     let header = format!(" The `{}` APIs.", ns.wire);
     let mut types = BTreeMap::new();
     let apis: Vec<TokenStream> = ns
         .apis
         .values()
-        .map(|api| api_items(ns, api, &mut types))
+        .map(|api| api_items(&Scope { model, ns, api }, &mut types, global))
         .collect();
     let types = types.into_values();
     quote! {
@@ -91,7 +110,8 @@ fn namespace_module(ns: &Namespace) -> TokenStream {
     }
 }
 
-fn api_items(ns: &Namespace, api: &Api, types: &mut BTreeMap<String, TokenStream>) -> TokenStream {
+fn api_items(scope: &Scope, types: &mut Statics, global: &mut Statics) -> TokenStream {
+    let (ns, api) = (scope.ns, scope.api);
     let name = const_name(api);
     let (info_name, doc_name) = (ident(&name), ident(&format!("{name}_DOC")));
     let (namespace, wire_name, version, protocol, signed, idempotent) = (
@@ -110,7 +130,7 @@ fn api_items(ns: &Namespace, api: &Api, types: &mut BTreeMap<String, TokenStream
         ns.module.trim_start_matches("r#"),
         api.method.trim_start_matches("r#")
     );
-    let params = params(ns, api, &api.params, types);
+    let params = params(scope, &api.params, types, global);
     let example = match &api.example {
         Some(e) => quote!(::std::option::Option::Some(#e)),
         None => quote!(::std::option::Option::None),
@@ -142,15 +162,15 @@ fn api_items(ns: &Namespace, api: &Api, types: &mut BTreeMap<String, TokenStream
 
 /// A `&[ParamDoc]` literal, adding the statics of the named types it reaches to `types`.
 fn params(
-    ns: &Namespace,
-    api: &Api,
+    scope: &Scope,
     fields: &[FieldIr],
-    types: &mut BTreeMap<String, TokenStream>,
+    types: &mut Statics,
+    global: &mut Statics,
 ) -> TokenStream {
     let params = fields.iter().map(|f| {
         let (name, required) = (&f.wire, f.required);
         let doc = f.doc.clone().unwrap_or_default();
-        let ty = param_type(ns, api, &f.ty, types);
+        let ty = param_type(scope, &f.ty, types, global);
         quote! {
             ::open1688_core::ParamDoc { name: #name, ty: &#ty, required: #required, doc: #doc }
         }
@@ -158,12 +178,7 @@ fn params(
     quote!(&[#(#params),*])
 }
 
-fn param_type(
-    ns: &Namespace,
-    api: &Api,
-    ty: &Ty,
-    types: &mut BTreeMap<String, TokenStream>,
-) -> TokenStream {
+fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics) -> TokenStream {
     let variant = |v: &str| {
         let v = ident(v);
         quote!(::open1688_core::ParamType::#v)
@@ -179,33 +194,39 @@ fn param_type(
         Ty::Json => variant("Json"),
         Ty::File => variant("File"),
         Ty::Array(inner) => {
-            let inner = param_type(ns, api, inner, types);
+            let inner = param_type(scope, inner, types, global);
             quote!(::open1688_core::ParamType::Array(&#inner))
         }
         Ty::Map(inner) => {
-            let inner = param_type(ns, api, inner, types);
+            let inner = param_type(scope, inner, types, global);
             quote!(::open1688_core::ParamType::Map(&#inner))
         }
         Ty::Struct(name) | Ty::Enum(name) => {
-            let (local, t) = match api.types.get(name) {
-                Some(t) => (true, t),
-                None => match ns.shared.get(name) {
-                    Some(t) => (false, t),
-                    // Lowering resolved every name; an unknown one is sent as JSON.
-                    None => return variant("Json"),
-                },
+            let (ns, api) = (scope.ns, scope.api);
+            // Lowering resolved every name; an unknown one would be sent as JSON.
+            let Some(t) = scope.model.type_of(ns, api, name) else {
+                return variant("Json");
             };
             // Shared types are named in mixed case, API-local ones after their API's const,
-            // so the two never collide (method names have no lower-case letters here).
-            let static_name = if local {
-                format!("{}__{name}", const_name(api))
+            // so they never collide (method names have no lower-case letters here).
+            let (static_name, in_root) = if api.types.contains_key(name) {
+                (format!("{}__{name}", const_name(api)), false)
+            } else if ns.shared.contains_key(name) && api.shared.iter().any(|n| n == name) {
+                (format!("Shared__{name}"), false)
             } else {
-                format!("Shared__{name}")
+                (format!("Global__{name}"), true)
             };
             let static_ident = ident(&static_name);
-            if !types.contains_key(&static_name) {
+            let path = if in_root {
+                quote!(super::#static_ident)
+            } else {
+                quote!(#static_ident)
+            };
+            let known = if in_root { &*global } else { &*types };
+            if !known.contains_key(&static_name) {
                 // Reserve the name first: a type may reach itself through its fields.
-                types.insert(static_name.clone(), TokenStream::new());
+                let reserve = if in_root { &mut *global } else { &mut *types };
+                reserve.insert(static_name.clone(), TokenStream::new());
                 let wire = &t.wire;
                 let item = match &t.kind {
                     TypeIrKind::Enum(values) => {
@@ -219,7 +240,7 @@ fn param_type(
                         }
                     }
                     TypeIrKind::Struct(fields) => {
-                        let fields = params(ns, api, fields, types);
+                        let fields = params(scope, fields, types, global);
                         quote! {
                             #[allow(non_upper_case_globals)]
                             static #static_ident: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
@@ -229,13 +250,12 @@ fn param_type(
                         }
                     }
                 };
-                types.insert(static_name, item);
+                let done = if in_root { global } else { types };
+                done.insert(static_name, item);
             }
             match t.kind {
-                TypeIrKind::Enum(_) => quote!(::open1688_core::ParamType::Enum(&#static_ident)),
-                TypeIrKind::Struct(_) => {
-                    quote!(::open1688_core::ParamType::Struct(&#static_ident))
-                }
+                TypeIrKind::Enum(_) => quote!(::open1688_core::ParamType::Enum(&#path)),
+                TypeIrKind::Struct(_) => quote!(::open1688_core::ParamType::Struct(&#path)),
             }
         }
     }

@@ -35,8 +35,15 @@ pub fn root_file(model: &Model, inline_catalogue: bool) -> TokenStream {
             pub mod catalogue;
         }
     });
+    let types = (!model.shared.is_empty()).then(|| {
+        quote! {
+            /// Types that APIs of several namespaces share, re-exported by each API's module.
+            pub mod types;
+        }
+    });
     quote! {
         #![doc = " Every API in `api-specs/`, one module per namespace."]
+        #types
         #(#mods)*
         #catalogue
 

@@ -27,7 +27,7 @@ pub mod catalog {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&CATALOG_CATEGORY_GET__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: false,
                 doc: "which site",
             },
@@ -67,7 +67,7 @@ pub mod catalog {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&CATALOG_ITEM_GET__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "",
             },
@@ -151,7 +151,7 @@ pub mod catalog {
             },
             ::open1688_core::ParamDoc {
                 name: "webSite",
-                ty: &::open1688_core::ParamType::Enum(&CATALOG_ITEM_SEARCH_V2__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: true,
                 doc: "eight required params: new(..) allows too_many_arguments",
             },
@@ -219,7 +219,7 @@ pub mod catalog {
             },
             ::open1688_core::ParamDoc {
                 name: "site",
-                ty: &::open1688_core::ParamType::Enum(&CATALOG_ITEM_SEARCH_V2__WebSite),
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
                 required: false,
                 doc: "",
             },
@@ -377,16 +377,6 @@ pub mod catalog {
         ],
     };
     #[allow(non_upper_case_globals)]
-    static CATALOG_CATEGORY_GET__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
-    static CATALOG_ITEM_GET__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
-    };
-    #[allow(non_upper_case_globals)]
     static CATALOG_ITEM_SEARCH_V2__SortSpec: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
         name: "SortSpec",
         fields: &[
@@ -403,11 +393,6 @@ pub mod catalog {
                 doc: "",
             },
         ],
-    };
-    #[allow(non_upper_case_globals)]
-    static CATALOG_ITEM_SEARCH_V2__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-        name: "WebSite",
-        values: &["1688", "alibaba"],
     };
 }
 
@@ -447,6 +432,12 @@ pub mod order {
                 ty: &::open1688_core::ParamType::String,
                 required: false,
                 doc: "",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: false,
+                doc: "the global shared type, from a second namespace",
             },
         ],
         example_response: ::std::option::Option::Some("{}"),
@@ -711,6 +702,12 @@ pub mod system_auth {
         ),
     };
 }
+
+#[allow(non_upper_case_globals)]
+static Global__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
+    name: "WebSite",
+    values: &["1688", "alibaba"],
+};
 
 /// Every API in the specs (9), as data.
 pub static APIS: &[&::open1688_core::ApiDoc] = &[
