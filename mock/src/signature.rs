@@ -40,7 +40,7 @@ pub fn signature(secret: &str, url_path: &str, params: &[(&str, &str)]) -> Strin
     hex::encode_upper(mac.finalize().into_bytes())
 }
 
-/// The message channel's frame signature (protocol notes §8): uppercase hex
+/// The message channel's frame signature (`docs/protocol.md#channel`): uppercase hex
 /// MD5(secret + appKey + \[content\] + pubTime), written apart from `open1688_core::channel`.
 ///
 /// ```
