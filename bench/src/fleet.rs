@@ -44,7 +44,6 @@ fn epoch_millis() -> u64 {
 async fn gateway(qps: Option<u32>) -> Result<(MockGateway, String), String> {
     let mut builder = MockGateway::builder()
         .app(crate::APP_KEY, crate::APP_SECRET)
-        .apis(open1688::apis())
         // The journal is not read here; keep it small.
         .journal_capacity(1024);
     if let Some(qps) = qps {

@@ -36,10 +36,8 @@ pub fn workspace_root() -> PathBuf {
 /// The `alibaba.product.get` answer every loopback call gets: `20k` (the default, ~20 KB
 /// grown from the spec's example) or `example` (the spec's example itself, ~2 KB).
 pub(crate) fn product_get_body(answer: &str) -> Result<String, String> {
-    let example = open1688::apis()
-        .into_iter()
-        .find(|d| d.api.to_string() == fixture::PRODUCT_GET)
-        .and_then(|d| d.example_response)
+    let example = open1688::catalogue::product::PRODUCT_GET_DOC
+        .example_response
         .expect("alibaba.product.get has an example response");
     match answer {
         "20k" => Ok(fixture::product_get_body(example, 20 * 1024)),

@@ -1,8 +1,7 @@
 //! The one place that speaks HTTP: POST a form (or multipart) to `/openapi/<url path>`.
 
-use crate::{Error, FileParam};
+use crate::{Error, SignedRequest};
 use bytes::Bytes;
-use std::borrow::Cow;
 use std::time::Duration;
 
 /// The gateway the SDK talks to unless told otherwise.
@@ -78,16 +77,16 @@ impl Transport {
         &self.base_url
     }
 
-    /// POSTs `params` (and `files`, as multipart) to `<base>/openapi/<url_path>`.
+    /// POSTs a signed request to `<base>/openapi/<url path>`: a form, or multipart when it
+    /// has file parts.
     pub(crate) async fn post(
         &self,
-        url_path: &str,
-        params: &[(&str, &str)],
-        files: &[(Cow<'static, str>, FileParam)],
+        request: &SignedRequest<'_>,
         timeout: Option<Duration>,
     ) -> Result<RawResponse, Error> {
         let timeout = timeout.unwrap_or(self.timeout);
-        let url = format!("{}/openapi/{url_path}", self.base_url);
+        let url = format!("{}/openapi/{}", self.base_url, request.url_path());
+        let (params, files) = (request.form(), request.files());
         let request = self.http.post(url).timeout(timeout);
         let request = if files.is_empty() {
             let mut form = form_urlencoded::Serializer::new(String::with_capacity(256));

@@ -1,4 +1,4 @@
-//! The message channel at `/websocket` (protocol notes §8), with the frame layout of
+//! The message channel at `/websocket` (`docs/protocol.md#channel`), with the frame layout of
 //! `open1688_core::channel::frame`.
 //!
 //! A client sends a signed CONNECT; the gateway checks it with its own signer and answers

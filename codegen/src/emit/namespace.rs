@@ -1,4 +1,4 @@
-//! One `mod.rs` per namespace: the API modules, re-exports, the accessor and the catalogue.
+//! One `mod.rs` per namespace: the API modules, re-exports, and the accessor.
 
 use super::common::{doc_text, ident};
 use crate::ir::Namespace;
@@ -55,10 +55,6 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
             }
         }
     });
-    let docs = ns.apis.keys().map(|m| {
-        let m = ident(m);
-        quote!(&#m::DOC)
-    });
     let accessor_doc = format!(
         " The `{}` APIs, from [`crate::Client::{}`].",
         ns.wire,
@@ -81,8 +77,5 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
         impl #accessor<'_> {
             #(#methods)*
         }
-
-        /// Every API of this namespace, as data.
-        pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#docs),*];
     }
 }

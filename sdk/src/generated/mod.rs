@@ -129,23 +129,3 @@ impl crate::Client {
         trade::TradeApi { client: self }
     }
 }
-
-/// Every API compiled into this build (per the enabled namespace features), as data.
-pub fn apis() -> ::std::vec::Vec<&'static ::open1688_core::ApiDoc> {
-    #[allow(unused_mut)]
-    let mut all = ::std::vec::Vec::new();
-    #[cfg(feature = "account")] all.extend_from_slice(account::APIS);
-    #[cfg(feature = "agent")] all.extend_from_slice(agent::APIS);
-    #[cfg(feature = "fenxiao")] all.extend_from_slice(fenxiao::APIS);
-    #[cfg(feature = "fenxiao_crossborder")]
-    all.extend_from_slice(fenxiao_crossborder::APIS);
-    #[cfg(feature = "linkplus")] all.extend_from_slice(linkplus::APIS);
-    #[cfg(feature = "logistics")] all.extend_from_slice(logistics::APIS);
-    #[cfg(feature = "open")] all.extend_from_slice(open::APIS);
-    #[cfg(feature = "product")] all.extend_from_slice(product::APIS);
-    #[cfg(feature = "product_push")] all.extend_from_slice(product_push::APIS);
-    #[cfg(feature = "system")] all.extend_from_slice(system::APIS);
-    #[cfg(feature = "system_oauth2")] all.extend_from_slice(system_oauth2::APIS);
-    #[cfg(feature = "trade")] all.extend_from_slice(trade::APIS);
-    all
-}

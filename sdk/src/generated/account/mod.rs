@@ -58,11 +58,3 @@ impl AccountApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &account_basic::DOC,
-    &loginid_openuid_encrypt::DOC,
-    &sub_account_list::DOC,
-    &wangwangnick_openuid_decrypt::DOC,
-];

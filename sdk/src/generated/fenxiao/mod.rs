@@ -50,10 +50,3 @@ impl FenxiaoApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &fenxiao_buyer_outproduct_relation_add::DOC,
-    &fenxiao_buyer_outshop_add::DOC,
-    &fenxiao_product_info_get::DOC,
-];

@@ -74,12 +74,3 @@ impl FenxiaoCrossborderApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &category_translation_get_by_id::DOC,
-    &product_image_upload::DOC,
-    &product_search_image_query::DOC,
-    &product_search_keyword_query::DOC,
-    &product_search_query_product_detail::DOC,
-];

@@ -23,6 +23,3 @@ impl LinkplusApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[&cross_similar_offer_search::DOC];

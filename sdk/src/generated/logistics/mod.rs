@@ -79,12 +79,3 @@ impl LogisticsApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &logistics_op_delivery_send_order_dummy::DOC,
-    &logistics_op_delivery_send_order_offline::DOC,
-    &logistics_op_query_logistic_company_list::DOC,
-    &trade_get_logistics_infos_buyer_view::DOC,
-    &trade_get_logistics_trace_info_buyer_view::DOC,
-];

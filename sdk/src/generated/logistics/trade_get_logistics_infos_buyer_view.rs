@@ -49,15 +49,7 @@ impl TradeGetLogisticsInfosBuyerViewRequest {
 
 impl ::open1688_core::Request for TradeGetLogisticsInfosBuyerViewRequest {
     type Response = TradeGetLogisticsInfosBuyerViewResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.logistics",
-        name: "alibaba.trade.getLogisticsInfos.buyerView",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_INFOS_BUYER_VIEW;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("fields", &self.fields);
@@ -462,42 +454,13 @@ pub struct LogisticsSender {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetLogisticsInfosBuyerViewRequest as ::open1688_core::Request>::API,
-    summary: "Get the logistics (shipment) records of an order (buyer view)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1",
-    method: "client.logistics().trade_get_logistics_infos_buyer_view(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fields",
-            ty: "string",
-            required: false,
-            doc: "需要返回的字段，英文逗号分隔：company.name,sender,receiver,sendgood",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "1688 或 alibaba",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":[{\"logisticsBillNo\":\"773269807512345\",\"logisticsCompanyId\":\"8\",\"logisticsCompanyName\":\"申通快递\",\"logisticsCompanyNo\":\"STO\",\"logisticsId\":\"BX111841674232006\",\"orderEntryIds\":\"3782104562317543210\",\"receiver\":{\"encrypt\":\"CN\",\"receiverAddress\":\"长河街道 网商路699号\",\"receiverCity\":\"杭州市\",\"receiverCityCode\":\"330100\",\"receiverCounty\":\"滨江区\",\"receiverCountyCode\":\"330108\",\"receiverMobile\":\"15251667788\",\"receiverName\":\"张三\",\"receiverPhone\":\"\",\"receiverProvince\":\"浙江省\",\"receiverProvinceCode\":\"330000\"},\"sendGoods\":[{\"goodName\":\"2024夏季新款法式碎花连衣裙女\",\"quantity\":2,\"unit\":\"件\"}],\"sender\":{\"encrypt\":\"CN\",\"senderAddress\":\"仓前街道 文一西路1001号\",\"senderCity\":\"杭州市\",\"senderCounty\":\"余杭区\",\"senderMobile\":\"13800000000\",\"senderName\":\"王经理\",\"senderProvince\":\"浙江省\"},\"status\":\"TRANSPORT\"}],\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_INFOS_BUYER_VIEW_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetLogisticsInfosBuyerViewResponse,
         >(example) {

@@ -49,15 +49,7 @@ impl TradeGetLogisticsTraceInfoBuyerViewRequest {
 
 impl ::open1688_core::Request for TradeGetLogisticsTraceInfoBuyerViewRequest {
     type Response = TradeGetLogisticsTraceInfoBuyerViewResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.logistics",
-        name: "alibaba.trade.getLogisticsTraceInfo.buyerView",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_TRACE_INFO_BUYER_VIEW;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("logisticsId", &self.logistics_id);
         params.put("orderId", &self.order_id);
@@ -320,42 +312,13 @@ pub struct TraceNode {
     pub trace_node_code: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetLogisticsTraceInfoBuyerViewRequest as ::open1688_core::Request>::API,
-    summary: "Get the tracking steps of an order's shipments (buyer view)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1",
-    method: "client.logistics().trade_get_logistics_trace_info_buyer_view(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "logisticsId",
-            ty: "string",
-            required: false,
-            doc: "该订单下的物流编号，如 AL8234243；不传返回全部",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "1688 或 alibaba",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"logisticsTrace\":[{\"logisticsBillNo\":\"3832890717253\",\"logisticsId\":\"LP00106397027178\",\"logisticsSteps\":[{\"acceptTime\":\"2024-05-16 21:55:33\",\"remark\":\"在广东广州天河区天平架一公司进行揽件扫描\"},{\"acceptTime\":\"2024-05-17 01:45:05\",\"remark\":\"在分拨中心广东广州分拨中心进行称重扫描\"},{\"acceptTime\":\"2024-05-18 13:33:11\",\"remark\":\"快件已被 已签收 签收\"}],\"orderId\":1889837978384418000}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_TRACE_INFO_BUYER_VIEW_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetLogisticsTraceInfoBuyerViewResponse,
         >(example) {

@@ -48,10 +48,3 @@ impl OpenApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &push_cursor_message_list::DOC,
-    &push_message_confirm::DOC,
-    &push_query_message_list::DOC,
-];

@@ -151,19 +151,3 @@ impl ProductApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &category_attribute_get::DOC,
-    &category_get::DOC,
-    &cross_product_info::DOC,
-    &cross_product_list::DOC,
-    &photobank_photo_add::DOC,
-    &product_follow::DOC,
-    &product_follow_crossborder::DOC,
-    &product_get::DOC,
-    &product_repost::DOC,
-    &product_simple_get::DOC,
-    &product_suggest_cross_border::DOC,
-    &product_unfollow_crossborder::DOC,
-];

@@ -41,15 +41,7 @@ impl ProductRepostRequest {
 
 impl ::open1688_core::Request for ProductRepostRequest {
     type Response = ProductRepostResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.product.repost",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_REPOST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIds", &self.product_ids);
         params.put("webSite", &self.web_site);
@@ -130,36 +122,13 @@ pub struct ProductOperateResult {
     pub desc: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductRepostRequest as ::open1688_core::Request>::API,
-    summary: "Re-post (refresh) products",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1",
-    method: "client.product().product_repost(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productIds",
-            ty: "array<long>",
-            required: true,
-            doc: "重发商品ID列表，如 [575340329168]",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: false,
-            doc: "1688 或者 alibaba",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":[{\"productId\":575340329168,\"result\":true}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::PRODUCT_REPOST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductRepostResponse,
         >(example) {

@@ -23,6 +23,3 @@ impl ProductPushApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[&cross_sync_product_list_pushed::DOC];

@@ -32,6 +32,3 @@ impl SystemOauth2Api<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[&get_token::DOC, &postpone_token::DOC];

@@ -326,32 +326,3 @@ impl TradeApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &alipay_url_get::DOC,
-    &create_order_preview::DOC,
-    &order_memo_add::DOC,
-    &trade_addresscode_parse::DOC,
-    &trade_cancel::DOC,
-    &trade_cancel_refund::DOC,
-    &trade_create_cross_order::DOC,
-    &trade_create_refund::DOC,
-    &trade_fast_create_order::DOC,
-    &trade_fenxiao_order_create::DOC,
-    &trade_get_buyer_order_list::DOC,
-    &trade_get_buyer_view::DOC,
-    &trade_get_max_refund_fee::DOC,
-    &trade_get_refund_reason_list::DOC,
-    &trade_get_seller_order_list::DOC,
-    &trade_pay_protocol_pay::DOC,
-    &trade_pay_protocol_pay_isopen::DOC,
-    &trade_pay_protocol_pay_prepare_pay::DOC,
-    &trade_receive_address_get::DOC,
-    &trade_receivegoods_confirm::DOC,
-    &trade_refund_buyer_query_order_refund_list::DOC,
-    &trade_refund_op_query_batch_refund_by_order_id_and_status::DOC,
-    &trade_refund_op_query_order_refund::DOC,
-    &trade_refund_return_goods::DOC,
-    &trade_upload_refund_voucher::DOC,
-];

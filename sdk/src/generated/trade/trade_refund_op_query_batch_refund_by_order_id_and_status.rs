@@ -38,15 +38,7 @@ impl TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest {
 impl ::open1688_core::Request
 for TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest {
     type Response = TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("queryType", &self.query_type);
@@ -728,36 +720,13 @@ pub struct BatchRefundResult {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest as ::open1688_core::Request>::API,
-    summary: "List the refunds of an order by status (buyer view; in-sale refunds only)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus-1",
-    method: "client.trade().trade_refund_op_query_batch_refund_by_order_id_and_status(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "string",
-            required: true,
-            doc: "订单id（文档为 String）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "queryType",
-            ty: "RefundQueryType",
-            required: true,
-            doc: "1 活动（退款中）；3 退款成功",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"opOrderRefundModels\":[{\"applyCarriage\":0,\"applyPayment\":4580,\"applyReason\":\"颜色/图案/款式不符\",\"applyReasonId\":20021,\"buyerLoginId\":\"buyer_test01\",\"canRefundPayment\":4580,\"disputeRequest\":3,\"disputeType\":1,\"gmtApply\":\"20240520171116000+0800\",\"goodsStatus\":3,\"id\":8651493722961198,\"isGoodsReceived\":true,\"isOnlyRefund\":false,\"isRefundGoods\":true,\"orderId\":3782104562316543210,\"refundId\":\"TQ8651493722961198\",\"refundOperationList\":[],\"refundPayment\":4580,\"sellerLoginId\":\"hzfushi2016\",\"status\":\"refundsuccess\",\"success\":true,\"tradeTypeStr\":\"50060\"}]}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse,
         >(example) {
