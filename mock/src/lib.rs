@@ -25,9 +25,11 @@
 //! | method other than GET/POST | 405 | `gw.MethodNotAllowed` |
 //! | OAuth endpoint refusal | 400 | `{"error":…,"error_description":…}` |
 //! | [`Fault::Throttle`] | 429 | `gw.QosAppFrequencyLimit` |
+//! | over the app's QPS ([`MockGatewayBuilder::app_qps`]) | 429 | `gw.QosAppFrequencyLimit` |
+//! | over the API's QPS ([`MockGatewayBuilder::api_qps`]) | 429 | `gw.QosAPIFrequencyLimit` |
 //!
-//! A request is checked in this order: body, method, app key, API, injected faults (see
-//! [`faults`]), signature, token, required parameters.
+//! A request is checked in this order: body, method, app key, API, QPS limits, injected faults
+//! (see [`faults`]), signature, token, required parameters.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -54,6 +56,7 @@ mod generated;
 mod config;
 pub mod faults;
 pub mod journal;
+mod limits;
 mod oauth;
 pub mod push;
 mod request;
