@@ -12,6 +12,8 @@ gen = root / "sdk/src/generated/product"
 # The crate-wide shared types and the product namespace's, one module.
 types = (gen.parent / "types.rs").read_text() + "\n" + (gen / "types.rs").read_text()
 types = re.sub(r"(pub )?use super::[^;]*;", "", types)
+types = re.sub(r"(?m)^#\[cfg\(.*feature.*\)\]\n", "", types)  # per-namespace features
+types = re.sub(r"(?ms)^::open1688_core::string_enum! \{.*?^\}\n", "", types)  # request enums
 types = types.replace("::open1688_core::Date", "::std::string::String")
 types = types.replace("::open1688_core::Decimal", "f64")
 types = re.sub(r',?\s*deserialize_with = "::open1688_core::de::lenient"', "", types)
