@@ -86,3 +86,26 @@ async fn main() -> std::io::Result<()> {
     gateway.stop().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_qps_flags_parse_or_say_what_is_wrong() {
+        assert_eq!(
+            api_qps("com.alibaba.product:alibaba.product.get-1=20"),
+            Ok(("com.alibaba.product:alibaba.product.get-1".to_owned(), 20))
+        );
+        assert!(api_qps("com.alibaba.product:alibaba.product.get-1")
+            .unwrap_err()
+            .contains("namespace:name-version=QPS"));
+        assert!(api_qps("x:y-1=fast").unwrap_err().contains("x:y-1"));
+        let args =
+            Args::try_parse_from(["mock", "--app-qps", "200", "--api-qps", "a:b-1=5"]).unwrap();
+        assert_eq!(
+            (args.app_qps, args.api_qps),
+            (Some(200), vec![("a:b-1".to_owned(), 5)])
+        );
+    }
+}
