@@ -103,6 +103,9 @@ pub enum Error {
     /// A pushed message failed verification or could not be decoded.
     #[error("invalid push message: {0}")]
     Push(String),
+    /// The message channel refused the connection (wrong app key or secret, app not enabled).
+    #[error("message channel: {0}")]
+    Channel(String),
 }
 
 fn request_suffix(request_id: &Option<String>) -> String {

@@ -13,9 +13,12 @@
 
 pub mod api;
 mod capture;
+#[cfg(feature = "channel")]
+pub mod channel;
 mod client;
 mod date;
 pub mod de;
+pub mod dedupe;
 mod error;
 mod loose;
 mod oauth;
@@ -33,6 +36,7 @@ mod transport;
 pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
 pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
 pub use date::{Date, DateParseError};
+pub use dedupe::{DedupeStore, MemoryDedupe};
 pub use error::{Error, Result};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};

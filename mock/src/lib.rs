@@ -7,7 +7,8 @@
 //! `Request need user authenticated` for a missing, unknown or expired token; the API's example
 //! response (or a configured [`Reply`]) on success. It runs the OAuth flow (an auto-approving
 //! authorize page, `getToken`, `postponeToken`), injects seeded [`Fault`]s, journals every
-//! request, and sends signed or tampered pushes.
+//! request, sends signed or tampered pushes, and speaks the WebSocket message channel at
+//! `/websocket` ([`channel`]).
 //!
 //! # Answers
 //! The protocol notes record codes, not statuses, for most refusals; the mock answers:
@@ -49,6 +50,7 @@
 
 mod answer;
 mod calls;
+pub mod channel;
 #[rustfmt::skip]
 mod generated;
 mod config;
@@ -64,6 +66,7 @@ pub mod signature;
 mod state;
 mod tokens;
 
+pub use channel::{ChannelConfirm, ChannelControl, ConnectAck, PushSigning};
 pub use config::{ApiRef, MockGatewayBuilder, Reply, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
 pub use faults::{Fault, Faults, Scope};
 /// Every API in `api-specs/`, embedded at build time: what the gateway serves by default.

@@ -16,7 +16,7 @@ use std::time::Duration;
 /// use open1688::{Client, Credentials};
 /// let client = Client::builder(Credentials::new("1000000", "app-secret")).access_token("user-token").build()?;
 /// # #[cfg(feature = "product")] {
-/// use open1688::product::{ProductGetRequest, product_get::WebSite};
+/// use open1688::{product::ProductGetRequest, types::WebSite};
 /// let product = client.product().product_get(ProductGetRequest::new(694567890123, WebSite::V1688)).await?;
 /// println!("{:?}", product.product_info);
 /// # }
