@@ -5,9 +5,9 @@
 //!
 //! API `com.alibaba.product:alibaba.cross.productList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productList-1)
 pub use super::types::{
-    BizGroupInfo, PriceRange, ProductAttribute, ProductExtendInfo, ProductImageInfo,
-    ProductInfo, ProductIntelligentInfo, ProductSaleInfo, ProductShippingInfo,
-    ProductSkuInfo, SkuAttribute, SkuIntelligentInfo,
+    BizGroupInfo, PriceRange, ProductAttribute, ProductExtendInfo,
+    ProductIntelligentInfo, ProductSaleInfo, ProductShippingInfo, ProductSkuInfo,
+    SkuAttribute, SkuIntelligentInfo,
 };
 
 /// Get several products at once (cross-border; simplified model V2)
@@ -68,6 +68,343 @@ pub struct CrossProductListResponse {
     /// Wire name `message`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+
+/// 商品图片
+///
+/// Wire type `ProductImageInfo`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProductImageInfo {
+    /// 主图列表，相对路径，需加域名 <https://cbu01.alicdn.com/>
+    ///
+    /// Wire name `images`, type `array<string>`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub images: ::std::vec::Vec<::std::string::String>,
+    /// 是否打水印
+    ///
+    /// Wire name `isWatermark`, type `boolean`.
+    #[serde(
+        rename = "isWatermark",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_watermark: ::std::option::Option<bool>,
+    /// 是否打水印边框
+    ///
+    /// Wire name `isWatermarkFrame`, type `boolean`.
+    #[serde(
+        rename = "isWatermarkFrame",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_watermark_frame: ::std::option::Option<bool>,
+    /// 水印位置
+    ///
+    /// Wire name `watermarkPosition`, type `string`.
+    #[serde(
+        rename = "watermarkPosition",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub watermark_position: ::std::option::Option<::std::string::String>,
+}
+
+/// 商品详细信息 (AlibabaProductProductInfo)
+///
+/// Wire type `ProductInfo`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProductInfo {
+    /// 商品ID (offer id)
+    ///
+    /// Wire name `productID`, type `long`.
+    #[serde(
+        rename = "productID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_id: ::std::option::Option<i64>,
+    /// 商品类型：wholesale 在线批发，sourcing 询盘；1688 缺省 wholesale
+    ///
+    /// Wire name `productType`, type `string`.
+    #[serde(
+        rename = "productType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_type: ::std::option::Option<::std::string::String>,
+    /// 类目ID
+    ///
+    /// Wire name `categoryID`, type `long`.
+    #[serde(
+        rename = "categoryID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub category_id: ::std::option::Option<i64>,
+    /// 类目名
+    ///
+    /// Wire name `categoryName`, type `string`.
+    #[serde(
+        rename = "categoryName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub category_name: ::std::option::Option<::std::string::String>,
+    /// 商品属性和属性值
+    ///
+    /// Wire name `attributes`, type `array<ProductAttribute>`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub attributes: ::std::vec::Vec<ProductAttribute>,
+    /// 分组ID列表
+    ///
+    /// Wire name `groupID`, type `array<long>`.
+    #[serde(
+        rename = "groupID",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub group_id: ::std::vec::Vec<i64>,
+    /// 商品状态：published 上网, member expired, auto expired, expired, member deleted, modified, new, deleted, TBD, approved, auditing, untread
+    ///
+    /// Wire name `status`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// 商品标题，最多128个字符
+    ///
+    /// Wire name `subject`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// 商品详情描述（HTML）
+    ///
+    /// Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// 语种，1688 为 CHINESE
+    ///
+    /// Wire name `language`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub language: ::std::option::Option<::std::string::String>,
+    /// 信息有效期（天）
+    ///
+    /// Wire name `periodOfValidity`, type `int`.
+    #[serde(
+        rename = "periodOfValidity",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub period_of_validity: ::std::option::Option<i32>,
+    /// 业务类型：1 商品，2 加工，3 代理，4 合作，5 商务服务
+    ///
+    /// Wire name `bizType`, type `int`.
+    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
+    pub biz_type: ::std::option::Option<i32>,
+    /// 是否图片私密信息
+    ///
+    /// Wire name `pictureAuth`, type `boolean`.
+    #[serde(
+        rename = "pictureAuth",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub picture_auth: ::std::option::Option<bool>,
+    /// 商品主图
+    ///
+    /// Wire name `image`, type `ProductImageInfo`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub image: ::std::option::Option<ProductImageInfo>,
+    /// SKU 信息
+    ///
+    /// Wire name `skuInfos`, type `array<ProductSkuInfo>`.
+    #[serde(
+        rename = "skuInfos",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub sku_infos: ::std::vec::Vec<ProductSkuInfo>,
+    /// 销售信息
+    ///
+    /// Wire name `saleInfo`, type `ProductSaleInfo`.
+    #[serde(rename = "saleInfo", skip_serializing_if = "::std::option::Option::is_none")]
+    pub sale_info: ::std::option::Option<ProductSaleInfo>,
+    /// 物流信息
+    ///
+    /// Wire name `shippingInfo`, type `ProductShippingInfo`.
+    #[serde(
+        rename = "shippingInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub shipping_info: ::std::option::Option<ProductShippingInfo>,
+    /// 扩展信息
+    ///
+    /// Wire name `extendInfos`, type `array<ProductExtendInfo>`.
+    #[serde(
+        rename = "extendInfos",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub extend_infos: ::std::vec::Vec<ProductExtendInfo>,
+    /// 供应商用户ID（SDK 声明为 String，值为数字）
+    ///
+    /// Wire name `supplierUserId`, type `long`.
+    #[serde(
+        rename = "supplierUserId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub supplier_user_id: ::std::option::Option<i64>,
+    /// 质量星级 0-5
+    ///
+    /// Wire name `qualityLevel`, type `int`.
+    #[serde(
+        rename = "qualityLevel",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub quality_level: ::std::option::Option<i32>,
+    /// 供应商 loginId
+    ///
+    /// Wire name `supplierLoginId`, type `string`.
+    #[serde(
+        rename = "supplierLoginId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub supplier_login_id: ::std::option::Option<::std::string::String>,
+    /// 卖家旺旺ID
+    ///
+    /// Wire name `sellerLoginId`, type `string`.
+    #[serde(
+        rename = "sellerLoginId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_login_id: ::std::option::Option<::std::string::String>,
+    /// 主图视频播放地址（字段名拼写如此）
+    ///
+    /// Wire name `mainVedio`, type `string`.
+    #[serde(
+        rename = "mainVedio",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub main_vedio: ::std::option::Option<::std::string::String>,
+    /// 详情视频（字段名拼写如此）
+    ///
+    /// Wire name `detailVedio`, type `string`.
+    #[serde(
+        rename = "detailVedio",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub detail_vedio: ::std::option::Option<::std::string::String>,
+    /// 商品货号
+    ///
+    /// Wire name `productCargoNumber`, type `string`.
+    #[serde(
+        rename = "productCargoNumber",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_cargo_number: ::std::option::Option<::std::string::String>,
+    /// 是否海外代发
+    ///
+    /// Wire name `crossBorderOffer`, type `boolean`.
+    #[serde(
+        rename = "crossBorderOffer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cross_border_offer: ::std::option::Option<bool>,
+    /// 参考价格，价格区间文本如 "12.50~15.00"，可能为空
+    ///
+    /// Wire name `referencePrice`, type `string`.
+    #[serde(
+        rename = "referencePrice",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub reference_price: ::std::option::Option<::std::string::String>,
+    /// 成交量（SDK 声明为 String，值为数字）
+    ///
+    /// Wire name `bookedCount`, type `long`.
+    #[serde(
+        rename = "bookedCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub booked_count: ::std::option::Option<i64>,
+    /// 产品线
+    ///
+    /// Wire name `productLine`, type `string`.
+    #[serde(
+        rename = "productLine",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_line: ::std::option::Option<::std::string::String>,
+    /// 产品业务的支持信息，support 为 false 说明不支持
+    ///
+    /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
+    #[serde(
+        rename = "bizGroupInfos",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
+    /// 商品算法智能改写信息（优化后的标题和图片；未改写则返回原标题和原图片）
+    ///
+    /// Wire name `intelligentInfo`, type `ProductIntelligentInfo`.
+    #[serde(
+        rename = "intelligentInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub intelligent_info: ::std::option::Option<ProductIntelligentInfo>,
+    /// 是否支持七天无理由退货
+    ///
+    /// Wire name `sevenDaysRefunds`, type `boolean`.
+    #[serde(
+        rename = "sevenDaysRefunds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seven_days_refunds: ::std::option::Option<bool>,
+    /// 预售开售时间
+    ///
+    /// Wire name `sellStartTime`, type `date`.
+    #[serde(
+        rename = "sellStartTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sell_start_time: ::std::option::Option<::open1688_core::Date>,
+    /// 创建时间
+    ///
+    /// Wire name `createTime`, type `date`.
+    #[serde(
+        rename = "createTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_time: ::std::option::Option<::open1688_core::Date>,
+    /// 最后操作时间
+    ///
+    /// Wire name `lastUpdateTime`, type `date`.
+    #[serde(
+        rename = "lastUpdateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_update_time: ::std::option::Option<::open1688_core::Date>,
+    /// 修改时间
+    ///
+    /// Wire name `modifyTime`, type `date`.
+    #[serde(
+        rename = "modifyTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub modify_time: ::std::option::Option<::open1688_core::Date>,
+    /// 审核时间
+    ///
+    /// Wire name `approvedTime`, type `date`.
+    #[serde(
+        rename = "approvedTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub approved_time: ::std::option::Option<::open1688_core::Date>,
+    /// 过期时间
+    ///
+    /// Wire name `expireTime`, type `date`.
+    #[serde(
+        rename = "expireTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expire_time: ::std::option::Option<::open1688_core::Date>,
+    /// 最后重发时间
+    ///
+    /// Wire name `lastRepostTime`, type `date`.
+    #[serde(
+        rename = "lastRepostTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
 }
 
 /// This API as data, for tools that work with APIs by name.
