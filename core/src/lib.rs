@@ -21,6 +21,7 @@ mod loose;
 mod oauth;
 mod params;
 pub mod push;
+mod recover;
 pub mod response;
 mod retry;
 mod secret;
