@@ -98,7 +98,7 @@ impl crate::Client {
             client: self,
         }
     }
-    /// The `com.alibaba.logistics` APIs (22 in all).
+    /// The `com.alibaba.logistics` APIs (23 in all).
     #[cfg(feature = "logistics")]
     pub fn logistics(&self) -> logistics::LogisticsApi<'_> {
         logistics::LogisticsApi {
@@ -124,7 +124,7 @@ impl crate::Client {
             client: self,
         }
     }
-    /// The `cn.alibaba.open` APIs (6 in all).
+    /// The `cn.alibaba.open` APIs (9 in all).
     #[cfg(feature = "open")]
     pub fn open(&self) -> open::OpenApi<'_> {
         open::OpenApi { client: self }
@@ -160,7 +160,7 @@ impl crate::Client {
     pub fn syt(&self) -> syt::SytApi<'_> {
         syt::SytApi { client: self }
     }
-    /// The `com.alibaba.trade` APIs (65 in all).
+    /// The `com.alibaba.trade` APIs (66 in all).
     #[cfg(feature = "trade")]
     pub fn trade(&self) -> trade::TradeApi<'_> {
         trade::TradeApi { client: self }
