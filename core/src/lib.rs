@@ -13,14 +13,18 @@
 
 pub mod api;
 mod capture;
+#[cfg(feature = "channel")]
+pub mod channel;
 mod client;
 mod date;
 pub mod de;
+pub mod dedupe;
 mod error;
 mod loose;
 mod oauth;
 mod params;
 pub mod push;
+mod ratelimit;
 mod recover;
 pub mod response;
 mod retry;
@@ -33,10 +37,12 @@ mod transport;
 pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
 pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
 pub use date::{Date, DateParseError};
+pub use dedupe::{DedupeStore, MemoryDedupe};
 pub use error::{Error, Result};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
 pub use push::PushMessage;
+pub use ratelimit::{Budget, Limits, LocalLimiter, Rate, RateLimiter};
 pub use response::redact;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;

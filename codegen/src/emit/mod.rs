@@ -6,7 +6,7 @@ mod common;
 mod namespace;
 mod root;
 
-pub use api::{api_file, shared_types_file};
+pub use api::{api_file, global_types_file, shared_types_file};
 pub use catalogue::catalogue_file;
 pub use namespace::namespace_file;
 pub use root::{api_table, features_region, root_file};

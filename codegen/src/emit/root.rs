@@ -33,8 +33,15 @@ pub fn root_file(model: &Model) -> TokenStream {
         let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
         quote! { #[cfg(feature = #feature)] all.extend_from_slice(#m::APIS); }
     });
+    let types = (!model.shared.is_empty()).then(|| {
+        quote! {
+            /// Types that APIs of several namespaces share, re-exported by each API's module.
+            pub mod types;
+        }
+    });
     quote! {
         #![doc = " Every API in `api-specs/`, one module per namespace."]
+        #types
         #(#mods)*
 
         impl crate::Client {

@@ -4,7 +4,7 @@
 //! 获取运费模板列表。1688有两类特殊运费模板，不在此接口返回：不传运费模板表示使用运费说明；传入1表示卖家承担运费 Params: official Java ocean SDK param class (types+descriptions; every param is marked 此参数必填 by the generator, so required is unknown). Response: official Java ocean SDK result class AlibabaLogisticsFreightTemplateGetListResult. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.logistics:alibaba.logistics.freightTemplate.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.freightTemplate.getList&v=1&cat=wuliu)
-pub use super::types::WebSite;
+pub use super::super::types::WebSite;
 
 /// List the seller's freight templates
 ///

@@ -84,9 +84,9 @@ impl ::open1688_core::Request for LogisticsFreightTemplateOperateCheckRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogisticsFreightTemplateOperateCheckResponse {
-    /// Wire name `result`, type `Model`.
+    /// Wire name `result`, type `FreightTemplateOperateCheckModel`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<Model>,
+    pub result: ::std::option::Option<FreightTemplateOperateCheckModel>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -106,10 +106,10 @@ pub struct LogisticsFreightTemplateOperateCheckResponse {
 
 /// Model
 ///
-/// Wire type `Model`.
+/// Wire type `FreightTemplateOperateCheckModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct FreightTemplateOperateCheckModel {
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,

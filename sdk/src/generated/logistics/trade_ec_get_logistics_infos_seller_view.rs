@@ -4,9 +4,10 @@
 //! 获取卖家的订单的物流详情。该接口能查能根据物流单号查看物流详情，包括发件人，收件人，所发货物明细等。由于物流单录入的原因，可能跟踪信息的API查询会有延迟，加密场景使用。 Params: official Python aop SDK (names); types/descriptions unknown. Response: none. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): orderId, webSite required, the rest optional. Response: the same model as com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1 (the buyer-view counterpart), so its types are reused. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.logistics:alibaba.trade.ec.getLogisticsInfos.sellerView-1`. Never sends an access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.ec.getLogisticsInfos.sellerView&v=1&cat=aop.logistics)
+pub use super::super::types::WebSite;
 pub use super::types::{
     LogisticsOrder, LogisticsOrderSendGood, LogisticsReceiver, LogisticsSendGood,
-    LogisticsSender, LogisticsStatus, WebSite,
+    LogisticsSender, LogisticsStatus,
 };
 
 /// Get the shipments of an order, seller view (encrypted-order variant)

@@ -4,9 +4,10 @@
 //! 获取交易订单的物流信息(卖家视角) Params: official PHP SDK param class AlibabaTradeGetLogisticsInfosSellerViewParam (duanyasong/1688-sdk-php); matched by class name; required unknown. Response: official PHP SDK result class AlibabaTradeGetLogisticsInfosSellerViewResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): orderId, webSite required, the rest optional. Response: the same model as com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1 (the buyer-view counterpart), so its types are reused. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1)
+pub use super::super::types::WebSite;
 pub use super::types::{
     LogisticsOrder, LogisticsOrderSendGood, LogisticsReceiver, LogisticsSendGood,
-    LogisticsSender, LogisticsStatus, WebSite,
+    LogisticsSender, LogisticsStatus,
 };
 
 /// Get the shipments of an order (seller view)

@@ -4,9 +4,10 @@
 //! 获取交易订单的物流跟踪信息(卖家视角)。获取卖家的订单的物流跟踪信息。该接口能查能根据物流单号查看物流单跟踪信息。由于物流单录入的原因，可能跟踪信息的API查询会有延迟。 Params: official Python aop SDK (names); types/descriptions from official PHP SDK class AlibabaTradeGetLogisticsTraceInfoSellerViewParam (duanyasong/1688-sdk-php). Response: official PHP SDK result class AlibabaTradeGetLogisticsTraceInfoSellerViewResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): orderId, webSite required, the rest optional. Response: the same model as com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1 (the buyer-view counterpart), so its types are reused. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.sellerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.getLogisticsTraceInfo.sellerView&v=1&cat=wuliu)
+pub use super::super::types::WebSite;
 pub use super::types::{
     CrossPackageFulfillment, CrossPackageTrace, LogisticsStep, LogisticsTrace,
-    TraceException, TraceNode, WebSite,
+    TraceException, TraceNode,
 };
 
 /// Get the tracking steps of an order's shipments (seller view)

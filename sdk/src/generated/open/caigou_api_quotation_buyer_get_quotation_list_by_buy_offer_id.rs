@@ -72,10 +72,10 @@ pub struct CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse {
 
 /// `ContactInfo` as observed in a real answer
 ///
-/// Wire type `ContactInfo`.
+/// Wire type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ContactInfo {
+pub struct CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo {
     /// Wire name `contact`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<::std::string::String>,
@@ -122,12 +122,14 @@ pub struct Quotation {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub supplier_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `contactInfo`, type `ContactInfo`.
+    /// Wire name `contactInfo`, type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
     #[serde(
         rename = "contactInfo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub contact_info: ::std::option::Option<ContactInfo>,
+    pub contact_info: ::std::option::Option<
+        CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo,
+    >,
     /// Wire name `invoiceType`, type `string`.
     #[serde(
         rename = "invoiceType",

@@ -166,6 +166,32 @@ pub struct BusinessInfo {
     pub enterprise_type: ::std::option::Option<::std::string::String>,
 }
 
+/// `ContactInfo` as observed in a real answer
+///
+/// Wire type `CaigouSupplierGetSupplierContactInfo`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CaigouSupplierGetSupplierContactInfo {
+    /// Wire name `gender`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gender: ::std::option::Option<::std::string::String>,
+    /// Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<::std::string::String>,
+    /// Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Wire name `contactAddress`, type `string`.
+    #[serde(
+        rename = "contactAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub contact_address: ::std::option::Option<::std::string::String>,
+    /// Wire name `fax`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fax: ::std::option::Option<::std::string::String>,
+}
+
 /// `Certifications` as observed in a real answer
 ///
 /// Wire type `Certifications`.
@@ -278,32 +304,6 @@ pub struct CompanyInfo {
     /// Wire name `tp`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tp: ::std::option::Option<bool>,
-}
-
-/// `ContactInfo` as observed in a real answer
-///
-/// Wire type `ContactInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContactInfo {
-    /// Wire name `gender`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gender: ::std::option::Option<::std::string::String>,
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `contactAddress`, type `string`.
-    #[serde(
-        rename = "contactAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contact_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `fax`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fax: ::std::option::Option<::std::string::String>,
 }
 
 /// `IcpLicence` as observed in a real answer
@@ -428,12 +428,12 @@ pub struct Supplier {
     /// Wire name `loginId`, type `string`.
     #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
     pub login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `contactInfo`, type `ContactInfo`.
+    /// Wire name `contactInfo`, type `CaigouSupplierGetSupplierContactInfo`.
     #[serde(
         rename = "contactInfo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub contact_info: ::std::option::Option<ContactInfo>,
+    pub contact_info: ::std::option::Option<CaigouSupplierGetSupplierContactInfo>,
     /// Wire name `companyInfo`, type `CompanyInfo`.
     #[serde(
         rename = "companyInfo",

@@ -4,6 +4,8 @@
 //! 根据类目与关键属性获取SPU信息 (returns alibaba.category.SpuInfo: spuId, categoryId, name, standardSpuAttrValues, details, table) Catalogue notes: needs_token unknown (no source states it). Params: official PHP SDK param class AlibabaCategoryGetSPUInfoParam (duanyasong/1688-sdk-php); matched by class name; required unknown. Response: official PHP SDK result class AlibabaCategoryGetSPUInfoResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): categoryId required, the rest optional. Token: no source says whether it takes an access_token; it acts on the authorised member's data, so the token is sent (required). Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.category.getSPUInfo-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.getSPUInfo-1)
+pub use super::types::CategorySpuInfo;
+
 /// Get a standard product unit (SPU) by category and key attributes
 ///
 /// API `com.alibaba.product:alibaba.category.getSPUInfo-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.getSPUInfo-1)
@@ -84,48 +86,6 @@ pub struct CategoryGetSpuInfoResponse {
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-
-/// SPU信息，可能为空
-///
-/// Wire type `CategorySpuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategorySpuInfo {
-    /// spu ID
-    ///
-    /// Wire name `spuId`, type `long`.
-    #[serde(rename = "spuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spu_id: ::std::option::Option<i64>,
-    /// 类目ID
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// spu名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// spu的属性值对
-    ///
-    /// Wire name `standardSpuAttrValues`, type `json`.
-    #[serde(
-        rename = "standardSpuAttrValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub standard_spu_attr_values: ::std::option::Option<::serde_json::Value>,
-    /// SPU的详细说明
-    ///
-    /// Wire name `details`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<::std::string::String>,
-    /// Wire name `table`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub table: ::std::option::Option<::std::string::String>,
 }
 
 /// This API as data, for tools that work with APIs by name.

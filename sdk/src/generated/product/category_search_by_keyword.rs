@@ -57,9 +57,9 @@ impl ::open1688_core::Request for CategorySearchByKeywordRequest {
 pub struct CategorySearchByKeywordResponse {
     /// 类目列表
     ///
-    /// Wire name `products`, type `array<CategoryInfo>`.
+    /// Wire name `products`, type `array<CategorySearchByKeywordCategoryInfo>`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub products: ::std::vec::Vec<CategoryInfo>,
+    pub products: ::std::vec::Vec<CategorySearchByKeywordCategoryInfo>,
     /// 错误信息
     ///
     /// Wire name `errorMsg`, type `string`.
@@ -88,10 +88,10 @@ pub struct CategorySearchByKeywordResponse {
 
 /// 类目列表
 ///
-/// Wire type `CategoryInfo`.
+/// Wire type `CategorySearchByKeywordCategoryInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct CategoryInfo {
+pub struct CategorySearchByKeywordCategoryInfo {
     /// 类目ID
     ///
     /// Wire name `categoryID`, type `long`.

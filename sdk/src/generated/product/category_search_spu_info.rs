@@ -4,6 +4,8 @@
 //! 根据1688的类目获取标准化产品单元信息 (categoryID Long 必选, index 当前页 必选, size 每页记录 必选); GET Params: official PHP SDK param class AlibabaCategorySearchSPUInfoParam (duanyasong/1688-sdk-php); matched by class name; required unknown. Response: official PHP SDK result class AlibabaCategorySearchSPUInfoResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): all optional (none is described as mandatory). Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.category.searchSPUInfo-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.searchSPUInfo-1)
+pub use super::types::CategorySpuInfo;
+
 /// List the standard product units (SPU) of a category, paged
 ///
 /// API `com.alibaba.product:alibaba.category.searchSPUInfo-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.searchSPUInfo-1)
@@ -138,48 +140,6 @@ pub struct CategorySearchSpuInfoResponse {
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-
-/// SPU数组信息
-///
-/// Wire type `CategorySpuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategorySpuInfo {
-    /// spu ID
-    ///
-    /// Wire name `spuId`, type `long`.
-    #[serde(rename = "spuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spu_id: ::std::option::Option<i64>,
-    /// 类目ID
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// spu名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// spu的属性值对
-    ///
-    /// Wire name `standardSpuAttrValues`, type `json`.
-    #[serde(
-        rename = "standardSpuAttrValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub standard_spu_attr_values: ::std::option::Option<::serde_json::Value>,
-    /// SPU的详细说明
-    ///
-    /// Wire name `details`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<::std::string::String>,
-    /// Wire name `table`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub table: ::std::option::Option<::std::string::String>,
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -43,9 +43,9 @@ impl ::open1688_core::Request for ComAlibabaCbuOfferQualityAdviceQueryRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ComAlibabaCbuOfferQualityAdviceQueryResponse {
-    /// Wire name `result`, type `Model`.
+    /// Wire name `result`, type `QualityAdviceQueryModel`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<Model>,
+    pub result: ::std::option::Option<QualityAdviceQueryModel>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -65,10 +65,10 @@ pub struct ComAlibabaCbuOfferQualityAdviceQueryResponse {
 
 /// Model
 ///
-/// Wire type `Model`.
+/// Wire type `QualityAdviceQueryModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct QualityAdviceQueryModel {
     /// 错误码
     ///
     /// Wire name `code`, type `string`.

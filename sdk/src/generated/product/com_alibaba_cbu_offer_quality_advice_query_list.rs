@@ -52,9 +52,9 @@ impl ::open1688_core::Request for ComAlibabaCbuOfferQualityAdviceQueryListReques
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ComAlibabaCbuOfferQualityAdviceQueryListResponse {
-    /// Wire name `result`, type `Model`.
+    /// Wire name `result`, type `QualityAdviceQueryListModel`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<Model>,
+    pub result: ::std::option::Option<QualityAdviceQueryListModel>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -74,10 +74,10 @@ pub struct ComAlibabaCbuOfferQualityAdviceQueryListResponse {
 
 /// Model
 ///
-/// Wire type `Model`.
+/// Wire type `QualityAdviceQueryListModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct QualityAdviceQueryListModel {
     /// 调用是否成功
     ///
     /// Wire name `success`, type `boolean`.

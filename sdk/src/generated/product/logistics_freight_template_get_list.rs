@@ -4,6 +4,8 @@
 //! 获取运费模板列表。1688有两类特殊运费模板，不在此接口返回：不传运费模板表示使用运费说明；传入1表示卖家承担运费 (note: the official Python SDK puts freightTemplate.getList under com.alibaba.logistics) Catalogue notes: Alisupplier facade puts freightTemplate.getList under com.alibaba.product; the official Python/Java SDKs use com.alibaba.logistics. Params: official PHP SDK param class AlibabaLogisticsFreightTemplateGetListParam (makcent/1688sdk); matched by class name; required unknown. Response: official PHP SDK result class AlibabaLogisticsFreightTemplateGetListResult (makcent/1688sdk). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.logistics.freightTemplate.getList-1)
+pub use super::super::types::WebSite;
+
 /// List the seller's freight templates
 ///
 /// API `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.logistics.freightTemplate.getList-1)
@@ -92,18 +94,6 @@ pub struct ShippingFreightTemplateInfo {
     /// Wire name `name`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

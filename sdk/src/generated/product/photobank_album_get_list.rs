@@ -4,6 +4,9 @@
 //! 获取相册列表 Params: official Java ocean SDK param class (types+descriptions; every param is marked 此参数必填 by the generator, so required is unknown). Response: official Java ocean SDK result class AlibabaPhotobankAlbumGetListResult. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.photobank.album.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.getList&v=1&cat=ibank)
+pub use super::super::types::WebSite;
+pub use super::types::PhotobankPhotoAlbumDomain;
+
 /// List the photobank albums
 ///
 /// API `com.alibaba.product:alibaba.photobank.album.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.getList&v=1&cat=ibank)
@@ -92,54 +95,6 @@ pub struct PhotobankAlbumGetListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
-}
-
-/// 相册信息
-///
-/// Wire type `PhotobankPhotoAlbumDomain`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoAlbumDomain {
-    /// 相册ID
-    ///
-    /// Wire name `albumID`, type `long`.
-    #[serde(rename = "albumID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub album_id: ::std::option::Option<i64>,
-    /// 相册名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 相册描述，国际站无此信息
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”。国际站无此信息
-    ///
-    /// Wire name `authority`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub authority: ::std::option::Option<i32>,
-    /// 图片数量
-    ///
-    /// Wire name `imageCount`, type `int`.
-    #[serde(
-        rename = "imageCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub image_count: ::std::option::Option<i32>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

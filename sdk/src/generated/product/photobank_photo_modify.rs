@@ -4,6 +4,8 @@
 //! 修改图片信息 Params: official Java ocean SDK param class (types+descriptions; every param is marked 此参数必填 by the generator, so required is unknown). Response: official Java ocean SDK result class AlibabaPhotobankPhotoModifyResult. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.photobank.photo.modify-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.modify&v=1&cat=ibank)
+pub use super::super::types::WebSite;
+
 /// Change a photobank photo's name or description
 ///
 /// API `com.alibaba.product:alibaba.photobank.photo.modify-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.modify&v=1&cat=ibank)
@@ -60,9 +62,9 @@ impl ::open1688_core::Request for PhotobankPhotoModifyRequest {
 pub struct PhotobankPhotoModifyResponse {
     /// 结果
     ///
-    /// Wire name `result`, type `ProductImageInfo`.
+    /// Wire name `result`, type `PhotobankPhotoModifyProductImageInfo`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductImageInfo>,
+    pub result: ::std::option::Option<PhotobankPhotoModifyProductImageInfo>,
     /// 错误码
     ///
     /// Wire name `errorCode`, type `string`.
@@ -86,10 +88,10 @@ pub struct PhotobankPhotoModifyResponse {
 
 /// 结果
 ///
-/// Wire type `ProductImageInfo`.
+/// Wire type `PhotobankPhotoModifyProductImageInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ProductImageInfo {
+pub struct PhotobankPhotoModifyProductImageInfo {
     /// 图片ID
     ///
     /// Wire name `imageId`, type `long`.
@@ -105,18 +107,6 @@ pub struct ProductImageInfo {
     /// Wire name `description`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -4,6 +4,9 @@
 //! 商品转为过期 Params: official Java ocean SDK param class (types+descriptions; every param is marked 此参数必填 by the generator, so required is unknown). Response: official Java ocean SDK result class AlibabaProductExpireResult. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): productIds, webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.product.expire-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.expire&v=1&cat=product)
+pub use super::super::types::WebSite;
+pub use super::types::ProductOperateResult;
+
 /// Take a product off sale (expire it)
 ///
 /// API `com.alibaba.product:alibaba.product.expire-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.expire&v=1&cat=product)
@@ -72,49 +75,6 @@ pub struct ProductExpireResponse {
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-
-/// 操作结果
-///
-/// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductOperateResult {
-    /// 商品ID
-    ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 修改是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

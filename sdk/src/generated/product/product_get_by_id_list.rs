@@ -54,13 +54,13 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
 pub struct ProductGetByIdListResponse {
     /// 商品列表
     ///
-    /// Wire name `productList`, type `array<ProductInfo>`.
+    /// Wire name `productList`, type `array<ProductGetByIdListProductInfo>`.
     #[serde(
         rename = "productList",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub product_list: ::std::vec::Vec<ProductInfo>,
+    pub product_list: ::std::vec::Vec<ProductGetByIdListProductInfo>,
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.
@@ -87,10 +87,10 @@ pub struct ProductGetByIdListResponse {
 
 /// 商品列表
 ///
-/// Wire type `ProductInfo`.
+/// Wire type `ProductGetByIdListProductInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ProductInfo {
+pub struct ProductGetByIdListProductInfo {
     /// 商品ID
     ///
     /// Wire name `productID`, type `long`.

@@ -4,6 +4,8 @@
 //! 获取商品列表 Params: official PHP SDK param class AlibabaProductGetListParam (makcent/1688sdk); matched by class name; required unknown. Response: official PHP SDK result class AlibabaProductGetListResult (makcent/1688sdk). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Response: fields the source does not list by name are not typed (unknown keys are ignored). Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.product.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.getList-1)
+pub use super::super::types::WebSite;
+
 /// List products (legacy)
 ///
 /// API `com.alibaba.product:alibaba.product.getList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.getList-1)
@@ -134,13 +136,13 @@ impl ::open1688_core::Request for ProductGetListRequest {
 pub struct ProductGetListResponse {
     /// 商品列表
     ///
-    /// Wire name `productInfos`, type `array<ProductInfo>`.
+    /// Wire name `productInfos`, type `array<ProductGetListProductInfo>`.
     #[serde(
         rename = "productInfos",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub product_infos: ::std::vec::Vec<ProductInfo>,
+    pub product_infos: ::std::vec::Vec<ProductGetListProductInfo>,
     /// 总条数
     ///
     /// Wire name `count`, type `int`.
@@ -183,10 +185,10 @@ pub struct ProductGetListResponse {
 
 /// 商品列表
 ///
-/// Wire type `ProductInfo`.
+/// Wire type `ProductGetListProductInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct ProductInfo {
+pub struct ProductGetListProductInfo {
     /// 商品ID
     ///
     /// Wire name `productID`, type `long`.
@@ -401,18 +403,6 @@ pub struct ProductInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub approved_time: ::std::option::Option<::open1688_core::Date>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

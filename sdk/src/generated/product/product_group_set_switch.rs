@@ -4,6 +4,8 @@
 //! 设置是否启用自定义分类 Params: official PHP SDK param class AlibabaProductGroupSetSwitchParam (duanyasong/1688-sdk-php); matched by class name; required unknown. Response: official PHP SDK result class AlibabaProductGroupSetSwitchResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.product.group.setSwitch-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.group.setSwitch-1)
+pub use super::super::types::WebSite;
+
 /// Enable or disable the seller's own categories
 ///
 /// API `com.alibaba.product:alibaba.product.group.setSwitch-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.group.setSwitch-1)
@@ -81,18 +83,6 @@ pub struct ProductGroupSetSwitchResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

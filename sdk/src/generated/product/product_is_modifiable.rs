@@ -4,6 +4,8 @@
 //! 产品是否可以修改 Params: official Java ocean SDK param class (types+descriptions; every param is marked 此参数必填 by the generator, so required is unknown). Response: official Java ocean SDK result class AlibabaProductIsModifiableResult. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): productIds, webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.product.isModifiable-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.isModifiable&v=1&cat=product)
+pub use super::super::types::WebSite;
+
 /// Tell whether a product can be edited now
 ///
 /// API `com.alibaba.product:alibaba.product.isModifiable-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.isModifiable&v=1&cat=product)
@@ -98,18 +100,6 @@ pub struct ProductModifiable {
     /// Wire name `desc`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

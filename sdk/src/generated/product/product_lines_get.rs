@@ -37,9 +37,9 @@ impl ::open1688_core::Request for ProductLinesGetRequest {
 pub struct ProductLinesGetResponse {
     /// 产品线查询结果
     ///
-    /// Wire name `result`, type `Model`.
+    /// Wire name `result`, type `ProductLinesGetModel`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<Model>,
+    pub result: ::std::option::Option<ProductLinesGetModel>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -59,10 +59,10 @@ pub struct ProductLinesGetResponse {
 
 /// 产品线查询结果
 ///
-/// Wire type `Model`.
+/// Wire type `ProductLinesGetModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct ProductLinesGetModel {
     /// 是否成功
     ///
     /// Wire name `success`, type `boolean`.

@@ -4,6 +4,9 @@
 //! 增量修改产品库存。修改产品库存该接口支持增量修改和全量修改，通过入参控制，默认为增量修改 Params: official Python aop SDK (names); types/descriptions from official PHP SDK class AlibabaProductModifyStockParam (duanyasong/1688-sdk-php). Response: official PHP SDK result class AlibabaProductModifyStockResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.product.modifyStock-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.modifyStock&v=1&cat=product)
+pub use super::super::types::WebSite;
+pub use super::types::ProductOperateResult;
+
 /// Change a product's stock (incremental or absolute)
 ///
 /// API `com.alibaba.product:alibaba.product.modifyStock-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.modifyStock&v=1&cat=product)
@@ -97,49 +100,6 @@ pub struct ProductModifyStockResponse {
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-
-/// 返回信息
-///
-/// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductOperateResult {
-    /// 商品ID
-    ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 修改是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 或 alibaba（国际站）
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -52,12 +52,12 @@ impl ::open1688_core::Request for ProductRecommendDeleteProductGroupRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductRecommendDeleteProductGroupResponse {
-    /// Wire name `resultModel`, type `Model`.
+    /// Wire name `resultModel`, type `ProductRecommendDeleteProductGroupModel`.
     #[serde(
         rename = "resultModel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub result_model: ::std::option::Option<Model>,
+    pub result_model: ::std::option::Option<ProductRecommendDeleteProductGroupModel>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -77,10 +77,10 @@ pub struct ProductRecommendDeleteProductGroupResponse {
 
 /// Model
 ///
-/// Wire type `Model`.
+/// Wire type `ProductRecommendDeleteProductGroupModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct ProductRecommendDeleteProductGroupModel {
     /// 返回错误码
     ///
     /// Wire name `subCode`, type `string`.

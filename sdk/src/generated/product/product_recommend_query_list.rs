@@ -54,12 +54,12 @@ impl ::open1688_core::Request for ProductRecommendQueryListRequest {
 pub struct ProductRecommendQueryListResponse {
     /// 出参模型
     ///
-    /// Wire name `pageResult`, type `CommonPageResult`.
+    /// Wire name `pageResult`, type `ProductRecommendQueryListCommonPageResult`.
     #[serde(
         rename = "pageResult",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub page_result: ::std::option::Option<CommonPageResult>,
+    pub page_result: ::std::option::Option<ProductRecommendQueryListCommonPageResult>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -79,10 +79,10 @@ pub struct ProductRecommendQueryListResponse {
 
 /// 出参模型
 ///
-/// Wire type `CommonPageResult`.
+/// Wire type `ProductRecommendQueryListCommonPageResult`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct CommonPageResult {
+pub struct ProductRecommendQueryListCommonPageResult {
     /// Wire name `errorCode`, type `string`.
     #[serde(
         rename = "errorCode",

@@ -54,12 +54,14 @@ impl ::open1688_core::Request for ProductRecommendQueryProductListByGroupIdReque
 pub struct ProductRecommendQueryProductListByGroupIdResponse {
     /// 返回参数模型
     ///
-    /// Wire name `resultModel`, type `Model`.
+    /// Wire name `resultModel`, type `ProductRecommendQueryProductListByGroupIdModel`.
     #[serde(
         rename = "resultModel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub result_model: ::std::option::Option<Model>,
+    pub result_model: ::std::option::Option<
+        ProductRecommendQueryProductListByGroupIdModel,
+    >,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -79,10 +81,10 @@ pub struct ProductRecommendQueryProductListByGroupIdResponse {
 
 /// 返回参数模型
 ///
-/// Wire type `Model`.
+/// Wire type `ProductRecommendQueryProductListByGroupIdModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct ProductRecommendQueryProductListByGroupIdModel {
     /// 返回错误码
     ///
     /// Wire name `subCode`, type `string`.

@@ -61,12 +61,12 @@ impl ::open1688_core::Request for ProductRecommendSaveProductGroupRequest {
 pub struct ProductRecommendSaveProductGroupResponse {
     /// 出参模型
     ///
-    /// Wire name `resultModel`, type `Model`.
+    /// Wire name `resultModel`, type `ProductRecommendSaveProductGroupModel`.
     #[serde(
         rename = "resultModel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub result_model: ::std::option::Option<Model>,
+    pub result_model: ::std::option::Option<ProductRecommendSaveProductGroupModel>,
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
@@ -86,10 +86,10 @@ pub struct ProductRecommendSaveProductGroupResponse {
 
 /// 出参模型
 ///
-/// Wire type `Model`.
+/// Wire type `ProductRecommendSaveProductGroupModel`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct Model {
+pub struct ProductRecommendSaveProductGroupModel {
     /// 返回错误码
     ///
     /// Wire name `subCode`, type `string`.

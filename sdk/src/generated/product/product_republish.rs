@@ -4,6 +4,8 @@
 //! 未上架商品重新上架。请注意：会员每天最多上架400条，非诚信通或者买家保障会员，食品美容行业如果有限制，则不能上架，橡塑现货条数限制，已上网最多200条。 Params: official Java ocean SDK param class (types+descriptions; every param is marked 此参数必填 by the generator, so required is unknown). Response: official Java ocean SDK result class AlibabaProductRepublishResult. Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): productIds required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.product:alibaba.product.republish-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.republish&v=1&cat=product)
+pub use super::types::ProductOperateResult;
+
 /// Put an expired product back on sale
 ///
 /// API `com.alibaba.product:alibaba.product.republish-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.republish&v=1&cat=product)
@@ -83,37 +85,6 @@ pub struct ProductRepublishResponse {
     /// Wire name `success`, type `boolean`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-
-/// 操作结果
-///
-/// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductOperateResult {
-    /// 商品ID
-    ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 修改是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
 }
 
 /// This API as data, for tools that work with APIs by name.

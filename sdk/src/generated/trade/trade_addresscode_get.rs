@@ -4,7 +4,7 @@
 //! 获取交易地址代码表详情 Params: is4ngle/alibaba-open-sdk request class (generated from official SDK param class); required flags not given. Response: bububa/go1688 response struct (top level). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.trade:alibaba.trade.addresscode.get-1`. Never sends an access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade%3Aalibaba.trade.addresscode.get-1)
-pub use super::types::WebSite;
+pub use super::super::types::WebSite;
 
 /// Get one entry of the trade address code table
 ///

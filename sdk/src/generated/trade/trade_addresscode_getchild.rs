@@ -4,7 +4,7 @@
 //! 获取交易地址下一级信息。获取交易地址的下一级信息，如果code不输入，返回最上层的地址列表 Params: official Python aop SDK (names); types/descriptions from official PHP SDK class AlibabaTradeAddresscodeGetchildParam (duanyasong/1688-sdk-php). Response: official PHP SDK result class AlibabaTradeAddresscodeGetchildResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite required, the rest optional. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.trade:alibaba.trade.addresscode.getchild-1`. Needs a user access token. [Documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.addresscode.getchild&v=1&cat=trade.address)
-pub use super::types::WebSite;
+pub use super::super::types::WebSite;
 
 /// List the children of a trade address code (top level when no code)
 ///

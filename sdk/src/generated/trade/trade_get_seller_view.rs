@@ -4,13 +4,14 @@
 //! 订单查询卖家角度 Catalogue notes: A C# port declares APIId(com.alibaba.trade, alibaba.trade.get.sellerView, 2) (doc copy id 17024044603); the Alisupplier facade and a C# enum with the doc link use version 1 (ids 40746162266, 17630714415). Params: official PHP SDK param class AlibabaTradeGetSellerViewParam (duanyasong/1688-sdk-php); matched by class name; required unknown. Response: official PHP SDK result class AlibabaTradeGetSellerViewResult (duanyasong/1688-sdk-php). Required flags: the only parameter source marks every parameter required (generated SDK), so they were decided here from the descriptions and the API's purpose (the id it acts on, and webSite as in every other 1688 API): webSite, orderId required, the rest optional. Response: the same model as com.alibaba.trade:alibaba.trade.get.buyerView-1 (result class alibaba.openplatform.trade.model.TradeInfo, the one the buyer view returns), so its types are reused. Example response: illustrative, built from the response shape (no published example).
 //!
 //! API `com.alibaba.trade:alibaba.trade.get.sellerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?aopApiCategory=trade_new&id=com.alibaba.trade%3Aalibaba.trade.get.sellerView-1)
+pub use super::super::types::WebSite;
 pub use super::types::{
     CaigouQuoteInfo, CreditOrderDetail, Customs, CustomsAttribute, GuaranteeTermsInfo,
     KeyValuePair, LstOrderInfo, NativeLogisticsInfo, NativeLogisticsItem, NewStepOrder,
     OrderBaseInfo, OrderBizInfo, OrderInvoiceInfo, OrderRateInfo, OrderReceiverInfo,
     OrderRefundStatus, OrderStatus, OverseasExtraAddress, PreOrderInfo, ProductItemInfo,
     RateDetail, SkuItemDesc, StepOrder, TradeContact, TradeEncryptOutOrderInfo,
-    TradeInfo, TradeTermsInfo, WebSite,
+    TradeInfo, TradeTermsInfo,
 };
 
 /// Get one order in full, seller view

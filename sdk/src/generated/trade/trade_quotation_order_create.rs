@@ -115,12 +115,12 @@ pub struct CommitResult {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_offer: ::std::option::Option<bool>,
-    /// Wire name `orderModel`, type `OrderModel`.
+    /// Wire name `orderModel`, type `TradeQuotationOrderCreateOrderModel`.
     #[serde(
         rename = "orderModel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub order_model: ::std::option::Option<OrderModel>,
+    pub order_model: ::std::option::Option<TradeQuotationOrderCreateOrderModel>,
 }
 
 /// `MutilOrderPublicData` as observed in a real answer
@@ -172,12 +172,64 @@ pub struct OrderEntryModel {
     pub tb_id: ::std::option::Option<i64>,
 }
 
-/// `OrderModel` as observed in a real answer
+/// `OrderResult` as observed in a real answer
 ///
-/// Wire type `OrderModel`.
+/// Wire type `OrderResult`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct OrderModel {
+pub struct OrderResult {
+    /// Wire name `failOrderMap`, type `array<json>`.
+    #[serde(
+        rename = "failOrderMap",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub fail_order_map: ::std::vec::Vec<::serde_json::Value>,
+    /// Wire name `success`, type `boolean`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+    /// Wire name `mutilOrderPublicData`, type `MutilOrderPublicData`.
+    #[serde(
+        rename = "mutilOrderPublicData",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mutil_order_public_data: ::std::option::Option<MutilOrderPublicData>,
+    /// Wire name `commitResults`, type `array<CommitResult>`.
+    #[serde(
+        rename = "commitResults",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub commit_results: ::std::vec::Vec<CommitResult>,
+    /// Wire name `successOrderMap`, type `array<SuccessOrderMap>`.
+    #[serde(
+        rename = "successOrderMap",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub success_order_map: ::std::vec::Vec<SuccessOrderMap>,
+}
+
+/// `SuccessOrderMap` as observed in a real answer
+///
+/// Wire type `SuccessOrderMap`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SuccessOrderMap {
+    /// Wire name `value`, type `Value`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<Value>,
+    /// Wire name `key`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+}
+
+/// `OrderModel` as observed in a real answer
+///
+/// Wire type `TradeQuotationOrderCreateOrderModel`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TradeQuotationOrderCreateOrderModel {
     /// Wire name `buyerMemberId`, type `string`.
     #[serde(
         rename = "buyerMemberId",
@@ -244,58 +296,6 @@ pub struct OrderModel {
     pub id: ::std::option::Option<i64>,
 }
 
-/// `OrderResult` as observed in a real answer
-///
-/// Wire type `OrderResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderResult {
-    /// Wire name `failOrderMap`, type `array<json>`.
-    #[serde(
-        rename = "failOrderMap",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub fail_order_map: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `mutilOrderPublicData`, type `MutilOrderPublicData`.
-    #[serde(
-        rename = "mutilOrderPublicData",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mutil_order_public_data: ::std::option::Option<MutilOrderPublicData>,
-    /// Wire name `commitResults`, type `array<CommitResult>`.
-    #[serde(
-        rename = "commitResults",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub commit_results: ::std::vec::Vec<CommitResult>,
-    /// Wire name `successOrderMap`, type `array<SuccessOrderMap>`.
-    #[serde(
-        rename = "successOrderMap",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub success_order_map: ::std::vec::Vec<SuccessOrderMap>,
-}
-
-/// `SuccessOrderMap` as observed in a real answer
-///
-/// Wire type `SuccessOrderMap`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SuccessOrderMap {
-    /// Wire name `value`, type `Value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<Value>,
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-}
-
 /// `Value` as observed in a real answer
 ///
 /// Wire type `Value`.
@@ -320,12 +320,12 @@ pub struct Value {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_offer: ::std::option::Option<bool>,
-    /// Wire name `orderModel`, type `OrderModel`.
+    /// Wire name `orderModel`, type `TradeQuotationOrderCreateOrderModel`.
     #[serde(
         rename = "orderModel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub order_model: ::std::option::Option<OrderModel>,
+    pub order_model: ::std::option::Option<TradeQuotationOrderCreateOrderModel>,
 }
 
 /// This API as data, for tools that work with APIs by name.
