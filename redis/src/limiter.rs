@@ -110,9 +110,7 @@ impl RedisLimiter {
     fn budget_key(&self, budget: &Budget) -> String {
         match budget {
             Budget::App => self.redis.key(&self.app_key, "rate:app"),
-            Budget::Api(id) => {
-                self.redis.key(&self.app_key, &format!("rate:api:{id}"))
-            }
+            Budget::Api(id) => self.redis.key(&self.app_key, &format!("rate:api:{id}")),
         }
     }
 
