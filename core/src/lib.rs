@@ -27,6 +27,7 @@ mod params;
 mod prepare;
 pub mod push;
 mod ratelimit;
+mod recover;
 pub mod response;
 mod retry;
 mod secret;

@@ -2,6 +2,40 @@
 //! The API catalogue, generated from the specs by `cargo xtask gen`.
 /// The `com.alibaba.account` APIs.
 pub mod account {
+    /// `com.alibaba.account:alibaba.account.agent.crossBasic-1`: identity and wire behaviour.
+    pub const ACCOUNT_AGENT_CROSS_BASIC: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.account",
+        name: "alibaba.account.agent.crossBasic",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.account:alibaba.account.agent.crossBasic-1` as data.
+    pub static ACCOUNT_AGENT_CROSS_BASIC_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_AGENT_CROSS_BASIC,
+        summary: "Get basic info of a non-authorized user (cross-border)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.account.agent.crossBasic-1",
+        method: "client.account().account_agent_cross_basic(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "loginId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "The user's loginId; loginId and domain cannot both be empty",
+            },
+            ::open1688_core::ParamDoc {
+                name: "domain",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "WangPu (storefront) domain, e.g. trgm66666.1688.com",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"categoryName\":{},\"companyName\":{},\"kuaJingBao\":true,\"loginId\":{},\"shopUrl\":{},\"supplierName\":{}},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.account:alibaba.account.basic-1`: identity and wire behaviour.
     pub const ACCOUNT_BASIC: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.account",
@@ -21,6 +55,34 @@ pub mod account {
         params: &[],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"buyRate\":3,\"categoryId\":10166,\"categoryName\":\"女装\",\"companyName\":\"杭州某某服饰有限公司\",\"createDate\":\"20130312160828000+0800\",\"enterpriseAccount\":true,\"fm\":false,\"gmtPaidJoin\":\"20170502000942000+0800\",\"icon\":\"/cms/upload/2011/116/401/104611_1301427272.png\",\"joinFrom\":\"CJ_COMMON_JOIN_M\",\"loginId\":\"alitestforisv01\",\"maturity\":0,\"memberBizType\":\"PERSONAL\",\"memberId\":\"b2b-1623492085\",\"personAccount\":false,\"rateNum\":0,\"rateSum\":0,\"saleKeywords\":\"女装,男装,女鞋,衬衫\",\"supplierName\":\"杭州某某服饰有限公司\",\"tpYear\":0,\"trustScore\":0,\"userId\":1623492085}}",
+        ),
+    };
+    /// `com.alibaba.account:account.wangwangUrl.get-1`: identity and wire behaviour.
+    pub const ACCOUNT_WANGWANG_URL_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.account",
+        name: "account.wangwangUrl.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.account:account.wangwangUrl.get-1` as data.
+    pub static ACCOUNT_WANGWANG_URL_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_WANGWANG_URL_GET,
+        summary: "Get a link that opens a WangWang chat",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:account.wangwangUrl.get-1",
+        method: "client.account().account_wangwang_url_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "toOpenUid",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Chat counterpart's openUid",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":\"x\",\"retCodes\":[\"x\"],\"subCode\":{},\"subMessage\":{},\"success\":true},\"success\":true}",
         ),
     };
     /// `com.alibaba.account:loginid.openuid.encrypt-1`: identity and wire behaviour.
@@ -328,6 +390,102 @@ pub mod fenxiao {
             "{\"data\":\"true\",\"success\":true}",
         ),
     };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.delete-1`: identity and wire behaviour.
+    pub const FENXIAO_BUYER_OUTPRODUCT_RELATION_DELETE: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "alibaba.fenxiao.buyer.outproduct.relation.delete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.delete-1` as data.
+    pub static FENXIAO_BUYER_OUTPRODUCT_RELATION_DELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: FENXIAO_BUYER_OUTPRODUCT_RELATION_DELETE,
+        summary: "Delete the link between an outside product and a 1688 product (dropshipper)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.fenxiao.buyer.outproduct.relation.delete-1",
+        method: "client.fenxiao().fenxiao_buyer_outproduct_relation_delete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Upstream 1688 product id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "openOfferId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Encrypted 1688 product id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outShopCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream shop code",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outItemCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream item id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "channel",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream channel (thyny, tm, ..., kuaituantuan, other)",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.get-1`: identity and wire behaviour.
+    pub const FENXIAO_BUYER_OUTPRODUCT_RELATION_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "alibaba.fenxiao.buyer.outproduct.relation.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.get-1` as data.
+    pub static FENXIAO_BUYER_OUTPRODUCT_RELATION_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: FENXIAO_BUYER_OUTPRODUCT_RELATION_GET,
+        summary: "Get the link between an outside product and a 1688 product (dropshipper)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.fenxiao.buyer.outproduct.relation.get-1",
+        method: "client.fenxiao().fenxiao_buyer_outproduct_relation_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "outItemCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream item code",
+            },
+            ::open1688_core::ParamDoc {
+                name: "channel",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream channel: thyny, tm, taote, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outShopCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Channel shop code",
+            },
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "1688 product id",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
     /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.add-1`: identity and wire behaviour.
     pub const FENXIAO_BUYER_OUTSHOP_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.fenxiao",
@@ -361,6 +519,64 @@ pub mod fenxiao {
         example_response: ::std::option::Option::Some(
             "{\"data\":\"true\",\"success\":true}",
         ),
+    };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.delete-1`: identity and wire behaviour.
+    pub const FENXIAO_BUYER_OUTSHOP_DELETE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "alibaba.fenxiao.buyer.outshop.delete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.delete-1` as data.
+    pub static FENXIAO_BUYER_OUTSHOP_DELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: FENXIAO_BUYER_OUTSHOP_DELETE,
+        summary: "Delete a registered outside shop (dropshipper)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.fenxiao.buyer.outshop.delete-1",
+        method: "client.fenxiao().fenxiao_buyer_outshop_delete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "channel",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream channel",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outShopCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Downstream channel shop code",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.fenxiao:fenxiao.order.createReverseOrder-1`: identity and wire behaviour.
+    pub const FENXIAO_ORDER_CREATE_REVERSE_ORDER: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "fenxiao.order.createReverseOrder",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao:fenxiao.order.createReverseOrder-1` as data.
+    pub static FENXIAO_ORDER_CREATE_REVERSE_ORDER_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: FENXIAO_ORDER_CREATE_REVERSE_ORDER,
+        summary: "Report a downstream after-sale (reverse) order (dropshipping)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Afenxiao.order.createReverseOrder-1",
+        method: "client.fenxiao().fenxiao_order_create_reverse_order(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "createReq",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "Single JSON object (IS4 wraps all fields under this key): appKey (String): (no description in source); buyerId (Long): (no description in source); orderId (String): (1688 order id; no description in source); outItemId (String): (downstream item id); outOrderId (String): (downstream order id); outSkuId (String): (downstream sku id); outSubGmv (Double): (downstream sub-order GMV); outSubOrderId (String): (downstream sub-order id); outSubQty (Double): (downstream sub-order quantity); reverseAmt (Double): (after-sale amount); reverseReason (String): (after-sale reason); subOrderId (String): (1688 sub-order id); reverseTime (Date): After-sale start time, e.g. 2025-02-18 08:20:10; outPlatformCode (String): Downstream platform code, e.g. douyin, xiaohongshu; reverseReasonPic (String[]): Evidence image URLs; reverseReasonSec (String[]): Secondary reason tags (if the downstream platform has them); reverseDesc (String): Buyer's after-sale description",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
     };
     /// `com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1`: identity and wire behaviour.
     pub const FENXIAO_PRODUCT_INFO_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
@@ -402,10 +618,300 @@ pub mod fenxiao {
             "{\"productInfo\":{\"categoryID\":1032906,\"productAttribute\":[{\"attributeID\":287,\"attributeName\":\"材质\",\"value\":\"陶瓷\"}],\"productID\":573741401425,\"productImage\":{\"images\":[\"img/ibank/O1CN01mug1_!!2206512345678-0-cib.jpg\"]},\"productSaleInfo\":{\"amountOnSale\":520,\"consignPrice\":10.9,\"minOrderQuantity\":1,\"unit\":\"个\"},\"productSkuInfos\":[{\"amountOnSale\":520,\"attributes\":[{\"attributeID\":3216,\"attributeValue\":\"奶白色\"}],\"consignPrice\":10.9,\"price\":8.5,\"skuId\":4512345678901,\"specId\":\"5e0f0b0c9d8e7f6a5b4c3d2e1f0a9b8c\"}],\"status\":\"published\",\"subject\":\"北欧ins风陶瓷马克杯带盖勺\",\"supplierLoginId\":\"jdzcitao001\"},\"success\":true}",
         ),
     };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.relationadd-1`: identity and wire behaviour.
+    pub const FENXIAO_RELATIONADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "alibaba.fenxiao.relationadd",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao:alibaba.fenxiao.relationadd-1` as data.
+    pub static FENXIAO_RELATIONADD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: FENXIAO_RELATIONADD,
+        summary: "Add buyer-seller distribution relationship by product ID",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.relationadd-1",
+        method: "client.fenxiao().fenxiao_relationadd(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Product ID",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao:product.keywords.search-1`: identity and wire behaviour.
+    pub const PRODUCT_KEYWORDS_SEARCH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "product.keywords.search",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao:product.keywords.search-1` as data.
+    pub static PRODUCT_KEYWORDS_SEARCH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_KEYWORDS_SEARCH,
+        summary: "Search dropshipping products by keyword",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aproduct.keywords.search-1",
+        method: "client.fenxiao().product_keywords_search(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "Single JSON object (IS4 wraps all fields under this key): categoryIds (String[]): Category ids (from category search); keywords (String): Keyword; pageNum (Integer): Page number; pageSize (Integer): Page size, default 20, max 50; priceEnd (String): Price range end (yuan); priceStart (String): Price range start (yuan); quantityBegin (Integer): Minimum order quantity; sortOrder (String): (no description in source); sortType (String): (no description in source); filter (String[]): fxBrandOffer, hasAIMaterials, YX_SCORE_LEVEL_1, YX_SCORE_LEVEL_2",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.fenxiao:refund.address.get-1`: identity and wire behaviour.
+    pub const REFUND_ADDRESS_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "refund.address.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao:refund.address.get-1` as data.
+    pub static REFUND_ADDRESS_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REFUND_ADDRESS_GET,
+        summary: "Merchant's return address for an order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:refund.address.get-1",
+        method: "client.fenxiao().refund_address_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "mainOrderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Main order id",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"data\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao:alibaba.trade.createFenxiaoOrder.preview-1`: identity and wire behaviour.
+    pub const TRADE_CREATE_FENXIAO_ORDER_PREVIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao",
+        name: "alibaba.trade.createFenxiaoOrder.preview",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao:alibaba.trade.createFenxiaoOrder.preview-1` as data.
+    pub static TRADE_CREATE_FENXIAO_ORDER_PREVIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_CREATE_FENXIAO_ORDER_PREVIEW,
+        summary: "Preview a dropshipping order before creating it",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.trade.createFenxiaoOrder.preview-1",
+        method: "client.fenxiao().trade_create_fenxiao_order_preview(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "addressParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "收货地址信息: address, phone, mobile, fullName, postCode, areaText, townText, cityText, provinceText",
+            },
+            ::open1688_core::ParamDoc {
+                name: "cargoParamList",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "商品信息: [{specId, quantity, offerId}]",
+            },
+            ::open1688_core::ParamDoc {
+                name: "invoiceParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "发票信息: invoiceType, provinceText, cityText, areaText, address, phone, mobile, fullName, postCode, companyName, taxpayerIdentifier",
+            },
+            ::open1688_core::ParamDoc {
+                name: "flow",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "general（大市场订单）/ fenxiao（分销订单, validates the distribution relation); default compares prices and returns the best strategy",
+            },
+            ::open1688_core::ParamDoc {
+                name: "isSplitJxhy",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "Split curated-supply (精选货源) and other products at the best price",
+            },
+            ::open1688_core::ParamDoc {
+                name: "encryptOutOrderInfo",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "Downstream encrypted order info",
+            },
+            ::open1688_core::ParamDoc {
+                name: "proxySettleRecordId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Split-payment purchase order id (flow 'proxy')",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bestOption",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Compare prices / best-strategy preview (e.g. true)",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
 }
 
 /// The `com.alibaba.fenxiao.crossborder` APIs.
 pub mod fenxiao_crossborder {
+    /// `com.alibaba.fenxiao.crossborder:account.business.save-1`: identity and wire behaviour.
+    pub const ACCOUNT_BUSINESS_SAVE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "account.business.save",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.business.save-1` as data.
+    pub static ACCOUNT_BUSINESS_SAVE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_BUSINESS_SAVE,
+        summary: "Save the business line an account belongs to",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.business.save-1",
+        method: "client.fenxiao_crossborder().account_business_save(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "accountPerformance",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "account (String, req, e.g. main or main:sub), business (String, req: sea, sa, jk, hmt, me, na, la, we, ru, af)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"saveResult\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.search.getInfo.async-1`: identity and wire behaviour.
+    pub const ACCOUNT_SEARCH_GET_INFO_ASYNC: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "account.search.getInfo.async",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.search.getInfo.async-1` as data.
+    pub static ACCOUNT_SEARCH_GET_INFO_ASYNC_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_SEARCH_GET_INFO_ASYNC,
+        summary: "Start an AI supplier-search task (async)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.search.getInfo.async-1",
+        method: "client.fenxiao_crossborder().account_search_get_info_async(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "query (String, req), spFilterCondition (SpFilterCondition: businessModel 'factory', establishedYearsMin Integer, repeatPurchaseRateMin Integer 0-100, supportCustomization Boolean, afterSalesScoreMin Double 0-5, productQualityScoreMin Double, consultationResponseScoreMin Double, logisticsTimelinessScoreMin Double)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.search.getInfoResult-1`: identity and wire behaviour.
+    pub const ACCOUNT_SEARCH_GET_INFO_RESULT: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "account.search.getInfoResult",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.search.getInfoResult-1` as data.
+    pub static ACCOUNT_SEARCH_GET_INFO_RESULT_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_SEARCH_GET_INFO_RESULT,
+        summary: "Result of an AI supplier-search task",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.search.getInfoResult-1",
+        method: "client.fenxiao_crossborder().account_search_get_info_result(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "taskId (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.user.register-1`: identity and wire behaviour.
+    pub const ACCOUNT_USER_REGISTER: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "account.user.register",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:account.user.register-1` as data.
+    pub static ACCOUNT_USER_REGISTER_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_USER_REGISTER,
+        summary: "Register a 1688 member",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.user.register-1",
+        method: "client.fenxiao_crossborder().account_user_register(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "countryAccount",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "Registration input: country (String, req, country enum), site (String, req, lowercase company/product name <=16 chars), outLoginId (String, req, <=60), outMemberId (String, req, <=60), email (String, req), mobile (String, req), mobileArea (String, req, e.g. JP), ip (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":{},\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:bigcustomer.mailNo.query-1`: identity and wire behaviour.
+    pub const BIGCUSTOMER_MAIL_NO_QUERY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "bigcustomer.mailNo.query",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:bigcustomer.mailNo.query-1` as data.
+    pub static BIGCUSTOMER_MAIL_NO_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: BIGCUSTOMER_MAIL_NO_QUERY,
+        summary: "Get the set of waybill numbers for an external order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:bigcustomer.mailNo.query-1",
+        method: "client.fenxiao_crossborder().bigcustomer_mail_no_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "outOrderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Order id",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"model\":{},\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.fenxiao.crossborder:category.translation.getById-1`: identity and wire behaviour.
     pub const CATEGORY_TRANSLATION_GET_BY_ID: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.fenxiao.crossborder",
@@ -452,6 +958,548 @@ pub mod fenxiao_crossborder {
             "{\"result\":{\"code\":\"S0000\",\"message\":\"成功\",\"result\":{\"categoryId\":10166,\"children\":[{\"categoryId\":1031910,\"chineseName\":\"连衣裙\",\"language\":\"ja\",\"leaf\":false,\"level\":\"2\",\"parentCateId\":10166,\"translatedName\":\"ワンピース\"}],\"chineseName\":\"女装\",\"fromCache\":true,\"language\":\"ja\",\"leaf\":\"false\",\"level\":\"1\",\"parentCateId\":0,\"translatedName\":\"レディースファッション\"},\"success\":true}}",
         ),
     };
+    /// `com.alibaba.fenxiao.crossborder:category.translation.getByKeyword-1`: identity and wire behaviour.
+    pub const CATEGORY_TRANSLATION_GET_BY_KEYWORD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "category.translation.getByKeyword",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:category.translation.getByKeyword-1` as data.
+    pub static CATEGORY_TRANSLATION_GET_BY_KEYWORD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CATEGORY_TRANSLATION_GET_BY_KEYWORD,
+        summary: "Query multilingual categories by category name (fuzzy; no children)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:category.translation.getByKeyword-1",
+        method: "client.fenxiao_crossborder().category_translation_get_by_keyword(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "outMemberId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "User's unique ID within the organization (<=64 alphanumeric chars)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "language",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Language (see FAQ enum), e.g. ja",
+            },
+            ::open1688_core::ParamDoc {
+                name: "cateName",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Category name, fuzzy search supported",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:consignment.co.inventory-1`: identity and wire behaviour.
+    pub const CONSIGNMENT_CO_INVENTORY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "consignment.co.inventory",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:consignment.co.inventory-1` as data.
+    pub static CONSIGNMENT_CO_INVENTORY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CONSIGNMENT_CO_INVENTORY,
+        summary: "Update warehouse product inventory",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:consignment.co.inventory-1",
+        method: "client.fenxiao_crossborder().consignment_co_inventory(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "bizSkuId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "External skuId",
+            },
+            ::open1688_core::ParamDoc {
+                name: "sourceItemId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Warehouse product id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outboundQuantity",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Outbound quantity",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Business id (idempotency of stock deduction)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"model\":{},\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:consignment.co.status.sync-1`: identity and wire behaviour.
+    pub const CONSIGNMENT_CO_STATUS_SYNC: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "consignment.co.status.sync",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:consignment.co.status.sync-1` as data.
+    pub static CONSIGNMENT_CO_STATUS_SYNC_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CONSIGNMENT_CO_STATUS_SYNC,
+        summary: "Warehouse (Buffalo) syncs receipt/shelving to the 1688 shipment order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:consignment.co.status.sync-1",
+        method: "client.fenxiao_crossborder().consignment_co_status_sync(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "bizInboundOrderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Inbound order id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "status",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "signed / onShelves",
+            },
+            ::open1688_core::ParamDoc {
+                name: "processTime",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Timestamp",
+            },
+            ::open1688_core::ParamDoc {
+                name: "num",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Quantity",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"model\":{},\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:consignment.tally.create-1`: identity and wire behaviour.
+    pub const CONSIGNMENT_TALLY_CREATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "consignment.tally.create",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:consignment.tally.create-1` as data.
+    pub static CONSIGNMENT_TALLY_CREATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CONSIGNMENT_TALLY_CREATE,
+        summary: "Warehouse creates a discrepancy tally sheet",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:consignment.tally.create-1",
+        method: "client.fenxiao_crossborder().consignment_tally_create(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "bizInboundOrderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Inbound order id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "status",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "tallysheet",
+            },
+            ::open1688_core::ParamDoc {
+                name: "processTime",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Timestamp",
+            },
+            ::open1688_core::ParamDoc {
+                name: "tallySheetId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Warehouse discrepancy order id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "tallySheetReason",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Discrepancy reason",
+            },
+            ::open1688_core::ParamDoc {
+                name: "inboundCount",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Inbound quantity",
+            },
+            ::open1688_core::ParamDoc {
+                name: "varianceCount",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Discrepancy quantity",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"model\":{},\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:label.url.receive-1`: identity and wire behaviour.
+    pub const LABEL_URL_RECEIVE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "label.url.receive",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:label.url.receive-1` as data.
+    pub static LABEL_URL_RECEIVE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LABEL_URL_RECEIVE,
+        summary: "Receive an external print-label (UDF) URL",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:label.url.receive-1",
+        method: "client.fenxiao_crossborder().label_url_receive(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Order ID",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outOrderId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "External order ID",
+            },
+            ::open1688_core::ParamDoc {
+                name: "printUrls",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Shipping-label print link",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"data\":true,\"msg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1`: identity and wire behaviour.
+    pub const LOGISTICS_ORDER_GET_OUT_ORDER_ID: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "logistics.order.getOutOrderId",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1` as data.
+    pub static LOGISTICS_ORDER_GET_OUT_ORDER_ID_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_ORDER_GET_OUT_ORDER_ID,
+        summary: "Query external order ID by waybill number or unclaimed-parcel code",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1",
+        method: "client.fenxiao_crossborder().logistics_order_get_out_order_id(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "shipmentId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Waybill number",
+            },
+            ::open1688_core::ParamDoc {
+                name: "noMainPartCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Unclaimed-parcel code",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"model\":{},\"msg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:order.relation.write-1`: identity and wire behaviour.
+    pub const ORDER_RELATION_WRITE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "order.relation.write",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:order.relation.write-1` as data.
+    pub static ORDER_RELATION_WRITE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ORDER_RELATION_WRITE,
+        summary: "Write back mapping between end-customer orders and 1688 orders",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:order.relation.write-1",
+        method: "client.fenxiao_crossborder().order_relation_write(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderRelationParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (String, req, external sub-order id), parentOrderId (String, req, external main order id), purchaseOrderId (Long, req, 1688 sub-order id), purchaseParentOrderId (Long, req, 1688 main order id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:pool.product.pull-1`: identity and wire behaviour.
+    pub const POOL_PRODUCT_PULL: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "pool.product.pull",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:pool.product.pull-1` as data.
+    pub static POOL_PRODUCT_PULL_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: POOL_PRODUCT_PULL,
+        summary: "Batch-pull product data from a product pool by pool ID",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:pool.product.pull-1",
+        method: "client.fenxiao_crossborder().pool_product_pull(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerPoolQueryParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerPoolId (Long, req, business-assigned pool id), cateId (Long), taskId (String, req, same taskId for every page of one traversal), language (String), pageNo (Integer, req), pageSize (Integer, req), sortField (String: order1m/buyer1m), sortType (ASC/DESC)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:pool.product.total-1`: identity and wire behaviour.
+    pub const POOL_PRODUCT_TOTAL: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "pool.product.total",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:pool.product.total-1` as data.
+    pub static POOL_PRODUCT_TOTAL_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: POOL_PRODUCT_TOTAL,
+        summary: "Query product count in a product pool",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:pool.product.total-1",
+        method: "client.fenxiao_crossborder().pool_product_total(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "appKey",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "appKey",
+            },
+            ::open1688_core::ParamDoc {
+                name: "palletId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "product pool id",
+            },
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "categoryId",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"model\":{},\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.analyze.getPerdaySellQuantityTrendNew-1`: identity and wire behaviour.
+    pub const PRODUCT_ANALYZE_GET_PERDAY_SELL_QUANTITY_TREND_NEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.analyze.getPerdaySellQuantityTrendNew",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.analyze.getPerdaySellQuantityTrendNew-1` as data.
+    pub static PRODUCT_ANALYZE_GET_PERDAY_SELL_QUANTITY_TREND_NEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_ANALYZE_GET_PERDAY_SELL_QUANTITY_TREND_NEW,
+        summary: "Daily sales-quantity trend for a product (max 90 days)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.analyze.getPerdaySellQuantityTrendNew-1",
+        method: "client.fenxiao_crossborder().product_analyze_get_perday_sell_quantity_trend_new(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "tendQueryParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerId (Long, req), startDate (String, req, yyyyMMdd), endDate (String, req, yyyyMMdd; range <= 1 month)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"result\":{},\"retCode\":\"x\",\"retMsg\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1`: identity and wire behaviour.
+    pub const PRODUCT_ANALYZE_GET_REPURCHASE_RATE_TREND_NEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.analyze.getRepurchaseRateTrendNew",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1` as data.
+    pub static PRODUCT_ANALYZE_GET_REPURCHASE_RATE_TREND_NEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_ANALYZE_GET_REPURCHASE_RATE_TREND_NEW,
+        summary: "90-day repurchase-rate trend for a product (max 30 days per query)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1",
+        method: "client.fenxiao_crossborder().product_analyze_get_repurchase_rate_trend_new(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "trendQueryParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerId (Long, req), startDate (String, req, yyyyMMdd), endDate (String, req; range <= 1 month)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"result\":{},\"retCode\":\"x\",\"retMsg\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1`: identity and wire behaviour.
+    pub const PRODUCT_ANALYZE_GET_THIRTY_DAY_MEDIAN_PRICE_TREND_NEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.analyze.getThirtyDayMedianPriceTrendNew",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1` as data.
+    pub static PRODUCT_ANALYZE_GET_THIRTY_DAY_MEDIAN_PRICE_TREND_NEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_ANALYZE_GET_THIRTY_DAY_MEDIAN_PRICE_TREND_NEW,
+        summary: "30-day median-price trend for a product",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1",
+        method: "client.fenxiao_crossborder().product_analyze_get_thirty_day_median_price_trend_new(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "trendQueryParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerId (Long, req), startDate (String, req, yyyyMMdd), endDate (String, req; range <= 1 month)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"retCode\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.category.getAttrById-1`: identity and wire behaviour.
+    pub const PRODUCT_CATEGORY_GET_ATTR_BY_ID: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.category.getAttrById",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.category.getAttrById-1` as data.
+    pub static PRODUCT_CATEGORY_GET_ATTR_BY_ID_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_CATEGORY_GET_ATTR_BY_ID,
+        summary: "Leaf-category attribute/value mapping query",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.category.getAttrById-1",
+        method: "client.fenxiao_crossborder().product_category_get_attr_by_id(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Category id",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"data\":{\"attributes\":{},\"categoryId\":{},\"categoryName\":{},\"externalCategoryId\":{},\"externalCategoryName\":{},\"productShippingInfo\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1`: identity and wire behaviour.
+    pub const PRODUCT_DISTRIBUTE_GET_DISTRIBUTE_INFO: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.distribute.getDistributeInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1` as data.
+    pub static PRODUCT_DISTRIBUTE_GET_DISTRIBUTE_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_DISTRIBUTE_GET_DISTRIBUTE_INFO,
+        summary: "Get the selling-point info needed to list (distribute) a product",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1",
+        method: "client.fenxiao_crossborder().product_distribute_get_distribute_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "offerId",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"data\":{},\"msg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.freight.estimate-1`: identity and wire behaviour.
+    pub const PRODUCT_FREIGHT_ESTIMATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.freight.estimate",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.freight.estimate-1` as data.
+    pub static PRODUCT_FREIGHT_ESTIMATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_FREIGHT_ESTIMATE,
+        summary: "Estimate domestic (China) shipping fee for a product to a province/city/district",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.freight.estimate-1",
+        method: "client.fenxiao_crossborder().product_freight_estimate(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productFreightQueryParamsNew",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerId (Long, req), toProvinceCode (String, req, e.g. 330000), toCityCode (String, req, e.g. 330100), toCountryCode (String, req, district code e.g. 330108), totalNum (Long, req, purchase quantity), logisticsSkuNumModels (LogisticsSkuNumModel[], req: skuId String, number Long)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.fenxiao.crossborder:product.image.upload-1`: identity and wire behaviour.
     pub const PRODUCT_IMAGE_UPLOAD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.fenxiao.crossborder",
@@ -480,6 +1528,118 @@ pub mod fenxiao_crossborder {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"code\":\"200\",\"message\":\"success\",\"result\":\"1073241846295740138\",\"success\":\"true\"}}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.kjdistribute.addRelation-1`: identity and wire behaviour.
+    pub const PRODUCT_KJDISTRIBUTE_ADD_RELATION: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.kjdistribute.addRelation",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.kjdistribute.addRelation-1` as data.
+    pub static PRODUCT_KJDISTRIBUTE_ADD_RELATION_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_KJDISTRIBUTE_ADD_RELATION,
+        summary: "Add a cross-border followed product",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.kjdistribute.addRelation-1",
+        method: "client.fenxiao_crossborder().product_kjdistribute_add_relation(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Product ID",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1`: identity and wire behaviour.
+    pub const PRODUCT_KJDISTRIBUTE_REMOVE_RELATION: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.kjdistribute.removeRelation",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1` as data.
+    pub static PRODUCT_KJDISTRIBUTE_REMOVE_RELATION_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_KJDISTRIBUTE_REMOVE_RELATION,
+        summary: "Remove a cross-border followed product",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1",
+        method: "client.fenxiao_crossborder().product_kjdistribute_remove_relation(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Product ID",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"model\":[\"x\"],\"msg\":\"x\",\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.podOrderDesign.get-1`: identity and wire behaviour.
+    pub const PRODUCT_POD_ORDER_DESIGN_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.podOrderDesign.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.podOrderDesign.get-1` as data.
+    pub static PRODUCT_POD_ORDER_DESIGN_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_POD_ORDER_DESIGN_GET,
+        summary: "Artwork/design info of a customization (POD) order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.podOrderDesign.get-1",
+        method: "client.fenxiao_crossborder().product_pod_order_design_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderDesignParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (Long, req, 1688 order id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.related.recommend-1`: identity and wire behaviour.
+    pub const PRODUCT_RELATED_RECOMMEND: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.related.recommend",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.related.recommend-1` as data.
+    pub static PRODUCT_RELATED_RECOMMEND_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_RELATED_RECOMMEND,
+        summary: "Related product recommendations",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.related.recommend-1",
+        method: "client.fenxiao_crossborder().product_related_recommend(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "relatedQueryParams",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerId (Long, req), pageNo (Integer, req), pageSize (Integer, req, max 10), language (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
         ),
     };
     /// `com.alibaba.fenxiao.crossborder:product.search.imageQuery-1`: identity and wire behaviour.
@@ -542,6 +1702,62 @@ pub mod fenxiao_crossborder {
             "{\"result\":{\"code\":\"200\",\"message\":\"success\",\"result\":{\"currentPage\":1,\"data\":[{\"createDate\":\"2024-04-20 08:00:00\",\"imageUrl\":\"https://cbu01.alicdn.com/img/ibank/O1CN01q5lIoD1ZPh3gN3www_!!2928623187-0-cib.jpg\",\"invoiceInfo\":{\"invoiceTypes\":[\"普票\"],\"supportFastInvoice\":false,\"supportOnlineInvoice\":true,\"taxpayerType\":\"一般纳税人\"},\"isJxhy\":true,\"isOnePsale\":true,\"minOrderQuantity\":2,\"modifyDate\":\"2024-05-02 10:11:12\",\"monthSold\":1234,\"offerId\":710891050473,\"offerIdentities\":[\"yx\"],\"priceInfo\":{\"consignPrice\":\"15.50\",\"jxhyPrice\":\"14.90\",\"price\":\"12.80\"},\"productSimpleShippingInfo\":{\"pickupWithin24hRate30d\":\"99.12%\",\"shippingTimeGuarantee\":\"shipIn48Hours\"},\"promotionModel\":{\"hasPromotion\":false},\"repurchaseRate\":\"13%\",\"secondCategoryId\":1042754,\"sellerDataInfo\":{\"compositeServiceScore\":\"4.5\",\"tpYear\":6,\"tradeMedalLevel\":\"4\"},\"sellerIdentities\":[\"powerful_merchants\"],\"subject\":\"儿童卡通保温杯316不锈钢吸管杯\",\"subjectTrans\":\"Children's cartoon thermos cup 316 stainless steel straw cup\",\"thirdCategoryId\":1046693,\"topCategoryId\":1813,\"traceInfo\":\"object_id@710891050473^object_type@offer\",\"tradeScore\":\"4.8\"}],\"pageSize\":20,\"totalPage\":100,\"totalRecords\":2000},\"success\":true}}",
         ),
     };
+    /// `com.alibaba.fenxiao.crossborder:product.search.keywordSNQuery-1`: identity and wire behaviour.
+    pub const PRODUCT_SEARCH_KEYWORD_SN_QUERY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.search.keywordSNQuery",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.keywordSNQuery-1` as data.
+    pub static PRODUCT_SEARCH_KEYWORD_SN_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_SEARCH_KEYWORD_SN_QUERY,
+        summary: "Multilingual keyword-search navigation list",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.keywordSNQuery-1",
+        method: "client.fenxiao_crossborder().product_search_keyword_sn_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "snParams",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "keyword (String, req), language (String, req, e.g. en_US), region (String, req, e.g. US), currency (String, req, e.g. USD)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"result\":{},\"retCode\":\"x\",\"retMsg\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.offerRecommend-1`: identity and wire behaviour.
+    pub const PRODUCT_SEARCH_OFFER_RECOMMEND: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.search.offerRecommend",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.offerRecommend-1` as data.
+    pub static PRODUCT_SEARCH_OFFER_RECOMMEND_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_SEARCH_OFFER_RECOMMEND,
+        summary: "Personalized product recommendations",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.offerRecommend-1",
+        method: "client.fenxiao_crossborder().product_search_offer_recommend(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "recommendOfferParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "beginPage (Integer, req), pageSize (Integer, req), country (String, req, language e.g. en/ja), outMemberId (String, req, external organization user id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1`: identity and wire behaviour.
     pub const PRODUCT_SEARCH_QUERY_PRODUCT_DETAIL: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.fenxiao.crossborder",
@@ -570,6 +1786,232 @@ pub mod fenxiao_crossborder {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"code\":\"200\",\"message\":\"成功\",\"result\":{\"categoryId\":1046693,\"categoryName\":\"保温杯\",\"companyName\":\"金华市某某日用品有限公司\",\"createDate\":\"2024-05-24 00:00:00\",\"isJxhy\":true,\"minOrderQuantity\":2,\"offerId\":710891050473,\"productAttribute\":[{\"attributeId\":\"287\",\"attributeName\":\"材质\",\"attributeNameTrans\":\"Material\",\"value\":\"316不锈钢\",\"valueTrans\":\"316 stainless steel\"}],\"productImage\":{\"images\":[\"https://cbu01.alicdn.com/img/ibank/O1CN01q5lIoD1ZPh3gN3www_!!2928623187-0-cib.jpg\"],\"whiteImage\":\"https://cbu01.alicdn.com/img/ibank/O1CN01pEsVS41Bs2uny9oka_!!0-0-cib.jpg\"},\"productSaleInfo\":{\"amountOnSale\":9600,\"priceRangeList\":[{\"price\":\"12.80\",\"startQuantity\":2}],\"quoteType\":1,\"unitInfo\":{\"transUnit\":\"piece\",\"unit\":\"个\"}},\"productShippingInfo\":{\"sendGoodsAddressText\":\"浙江省金华市\",\"shippingTimeGuarantee\":\"shipIn48Hours\",\"weight\":0.35},\"productSkuInfos\":[{\"amountOnSale\":3200,\"fenxiaoPriceInfo\":{\"offerPrice\":\"13.20\",\"onePiecePrice\":\"15.50\"},\"price\":\"12.80\",\"skuAttributes\":[{\"attributeId\":3216,\"attributeName\":\"颜色\",\"attributeNameTrans\":\"Color\",\"value\":\"粉色\",\"valueTrans\":\"Pink\"}],\"skuId\":5104790281451,\"specId\":\"2b36920d5139fd431a2030090d1e2599\"}],\"status\":\"published\",\"subject\":\"儿童卡通保温杯316不锈钢吸管杯\",\"subjectTrans\":\"Children's cartoon thermos cup 316 stainless steel straw cup\",\"tagInfoList\":[{\"key\":\"isOnePsale\",\"value\":true}]},\"success\":true}}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.querySellerOfferList-1`: identity and wire behaviour.
+    pub const PRODUCT_SEARCH_QUERY_SELLER_OFFER_LIST: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.search.querySellerOfferList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.querySellerOfferList-1` as data.
+    pub static PRODUCT_SEARCH_QUERY_SELLER_OFFER_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_SEARCH_QUERY_SELLER_OFFER_LIST,
+        summary: "Multilingual search of the products in a seller's store",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.querySellerOfferList-1",
+        method: "client.fenxiao_crossborder().product_search_query_seller_offer_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerQueryParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "keyword (String), beginPage (Integer, req), pageSize (Integer, req), filter (String, comma-separated enum), sort (String JSON e.g. {\"price\":\"asc\"}), outMemberId (String), priceStart (String), priceEnd (String), categoryId (Long), country (String, req, language), sellerOpenId (String, req, masked seller store id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.topKeyword-1`: identity and wire behaviour.
+    pub const PRODUCT_SEARCH_TOP_KEYWORD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.search.topKeyword",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.search.topKeyword-1` as data.
+    pub static PRODUCT_SEARCH_TOP_KEYWORD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_SEARCH_TOP_KEYWORD,
+        summary: "Trending product search keywords",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.topKeyword-1",
+        method: "client.fenxiao_crossborder().product_search_top_keyword(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "topSeKeywordParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "country (String, req, language enum e.g. en), sourceId (String, req, e.g. category id), hotKeywordType (String, req, fixed value 'cate')",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.topList.query-1`: identity and wire behaviour.
+    pub const PRODUCT_TOP_LIST_QUERY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "product.topList.query",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:product.topList.query-1` as data.
+    pub static PRODUCT_TOP_LIST_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_TOP_LIST_QUERY,
+        summary: "Query ranking lists",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.topList.query-1",
+        method: "client.fenxiao_crossborder().product_top_list_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "rankQueryParams",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "rankId (String, req, category id), rankType (String, req: complex/hot/goodPrice), limit (Integer, req, max 20), language (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:publish.card.get-1`: identity and wire behaviour.
+    pub const PUBLISH_CARD_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "publish.card.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:publish.card.get-1` as data.
+    pub static PUBLISH_CARD_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PUBLISH_CARD_GET,
+        summary: "Card data of one 1688 product converted to WB format",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:publish.card.get-1",
+        method: "client.fenxiao_crossborder().publish_card_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "country (String, req), offerId (Long, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"cards\":{},\"images\":{},\"offerId\":{},\"productRating\":1.5,\"status\":{},\"subject\":{},\"subjectID\":1,\"videos\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:publish.product.list-1`: identity and wire behaviour.
+    pub const PUBLISH_PRODUCT_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "publish.product.list",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.fenxiao.crossborder:publish.product.list-1` as data.
+    pub static PUBLISH_PRODUCT_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PUBLISH_PRODUCT_LIST,
+        summary: "Listable products of a goods pool (paginated)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:publish.product.list-1",
+        method: "client.fenxiao_crossborder().publish_product_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "pageNo (Integer, req), pageSize (Integer, req), palletId (String, req), subjects (Integer[], WB category subject ids)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"permissionName\":{},\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:publish.result.callback-1`: identity and wire behaviour.
+    pub const PUBLISH_RESULT_CALLBACK: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "publish.result.callback",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:publish.result.callback-1` as data.
+    pub static PUBLISH_RESULT_CALLBACK_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PUBLISH_RESULT_CALLBACK,
+        summary: "WB (Wildberries)-1688 integration: publish-result callback",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:publish.result.callback-1",
+        method: "client.fenxiao_crossborder().publish_result_callback(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerId (Long, req), imtId (String, req, WB IMT id), status (String, req, e.g. SUCCESS), requestId (String, req), cards (WbCardResult[], req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"permissionName\":{},\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:trade.cross.logisticsOrderSync-1`: identity and wire behaviour.
+    pub const TRADE_CROSS_LOGISTICS_ORDER_SYNC: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "trade.cross.logisticsOrderSync",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:trade.cross.logisticsOrderSync-1` as data.
+    pub static TRADE_CROSS_LOGISTICS_ORDER_SYNC_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_CROSS_LOGISTICS_ORDER_SYNC,
+        summary: "Write back country-site logistics orders",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:trade.cross.logisticsOrderSync-1",
+        method: "client.fenxiao_crossborder().trade_cross_logistics_order_sync(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderLogisticsParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (String, req), logisticsId (String, req), logisticsStatus (String, req: send, sign, partSign, refund), createTime (Date, req), signTime (Date, req), province, city, area, address (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.fenxiao.crossborder:trade.cross.orderSync-1`: identity and wire behaviour.
+    pub const TRADE_CROSS_ORDER_SYNC: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.fenxiao.crossborder",
+        name: "trade.cross.orderSync",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.fenxiao.crossborder:trade.cross.orderSync-1` as data.
+    pub static TRADE_CROSS_ORDER_SYNC_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_CROSS_ORDER_SYNC,
+        summary: "Sync downstream sales orders",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:trade.cross.orderSync-1",
+        method: "client.fenxiao_crossborder().trade_cross_order_sync(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (String, req), productId, productName, skuId, skuName (String; required for sub-orders), buyAmount (Long), createTime (String, req, yyyy-MM-dd HH:mm:ss), outMemberId (String, req), payTime (String, req), endTime (String), paidFee (Long, req, fen), refundStatus (String: 0 not refunded, 1 refunded), status (String, req: payed, success, close), subOrderParamList (SubOrderParam[]: orderId, productId, productName, skuId, skuName, buyAmount, paidFee, refundStatus)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"success\":true},\"success\":true}",
         ),
     };
     #[allow(non_upper_case_globals)]
@@ -906,6 +2348,279 @@ pub mod linkplus {
 
 /// The `com.alibaba.logistics` APIs.
 pub mod logistics {
+    /// `com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1`: identity and wire behaviour.
+    pub const BULKSETTLEMENT_OP_BULK_SETTLEMENT_QUERY_RECEIVE_NOTE_LIST_BY_IDS: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1` as data.
+    pub static BULKSETTLEMENT_OP_BULK_SETTLEMENT_QUERY_RECEIVE_NOTE_LIST_BY_IDS_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: BULKSETTLEMENT_OP_BULK_SETTLEMENT_QUERY_RECEIVE_NOTE_LIST_BY_IDS,
+        summary: "Get receiving notes by id (procurement settlement)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1",
+        method: "client.logistics().bulksettlement_op_bulk_settlement_query_receive_note_list_by_ids(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "receiveNodeIds",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "收货单 id 列表，JSON 数组文本，如 [199012010] (the source spells it receiveNodeIds)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"modelList\":[{\"actualPayFee\":5000,\"buyerName\":\"dongyl3333\",\"buyerUserId\":983259358,\"gmtCreate\":\"20190330140438000+0800\",\"gmtModified\":\"20190330140438000+0800\",\"gmtReceive\":\"20190330140438000+0800\",\"id\":199012010,\"isSuccess\":1,\"operatorUserId\":2200593250128,\"operatorUsername\":\"CN06REQ02\",\"orderId\":271523654409255893,\"receiveEntrylist\":[{\"actualPayFee\":1000,\"amount\":10000,\"attributes\":\";originalPrice:100;snapshotImages:http#3B//cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png;productMaterialCode:006001;productName:苹果;b_ci:1036642;\",\"gmtCreate\":\"20190330140438000+0800\",\"gmtModified\":\"20190330140438000+0800\",\"id\":200454016,\"orderEntryId\":271523654410255893,\"orderId\":271523654409255893,\"orderSourceType\":\"pq\",\"originalPrice\":100,\"postFee\":0,\"price\":100,\"productMaterialCode\":\"006001\",\"productName\":\"苹果\",\"quantityModel\":{\"amountFactor\":1000.0,\"calAmount\":10000,\"realAmount\":10.0,\"realAmountStr\":\"10\"},\"receiveId\":199012010,\"sourceId\":1495899150727,\"specItems\":[],\"statusInfo\":\"wait_settle\",\"summImageUrl\":\"http://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\"},{\"actualPayFee\":4000,\"amount\":20000,\"attributes\":\";originalPrice:200;snapshotImages:http#3B//cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png;productMaterialCode:006002;productName:菠萝;b_ci:125062004;\",\"gmtCreate\":\"20190330140438000+0800\",\"gmtModified\":\"20190330140438000+0800\",\"id\":200454017,\"orderEntryId\":271523654411255893,\"orderId\":271523654409255893,\"orderSourceType\":\"pq\",\"originalPrice\":200,\"price\":200,\"productMaterialCode\":\"006002\",\"productName\":\"菠萝\",\"quantityModel\":{\"amountFactor\":1000.0,\"calAmount\":20000,\"realAmount\":20.0,\"realAmountStr\":\"20\"},\"receiveId\":199012010,\"sourceId\":1495899160727,\"specItems\":[],\"statusInfo\":\"wait_settle\",\"summImageUrl\":\"http://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\"}],\"sellerCompanyName\":\"阿里巴巴（中国）网络技术有限公司\",\"sellerUserId\":2248624086,\"statusInfo\":\"wait_settle\"}],\"realPrePageSize\":0,\"totalCount\":0}}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.adviceLgtCompany-1`: identity and wire behaviour.
+    pub const LOGISTICS_ADVICE_LGT_COMPANY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.adviceLgtCompany",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.adviceLgtCompany-1` as data.
+    pub static LOGISTICS_ADVICE_LGT_COMPANY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_ADVICE_LGT_COMPANY,
+        summary: "Recommend carriers for the seller's receiving address",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.adviceLgtCompany-1",
+        method: "client.logistics().logistics_advice_lgt_company(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.logistics:logistics.delivery.urge-1`: identity and wire behaviour.
+    pub const LOGISTICS_DELIVERY_URGE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "logistics.delivery.urge",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:logistics.delivery.urge-1` as data.
+    pub static LOGISTICS_DELIVERY_URGE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_DELIVERY_URGE,
+        summary: "Urge the seller to ship (unshipped orders; once per 24 h)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:logistics.delivery.urge-1",
+        method: "client.logistics().logistics_delivery_urge(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Order id",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.freightTemplate.getList-1`: identity and wire behaviour.
+    pub const LOGISTICS_FREIGHT_TEMPLATE_GET_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.freightTemplate.getList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.freightTemplate.getList-1` as data.
+    pub static LOGISTICS_FREIGHT_TEMPLATE_GET_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_FREIGHT_TEMPLATE_GET_LIST,
+        summary: "List the seller's freight templates",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.freightTemplate.getList&v=1&cat=wuliu",
+        method: "client.logistics().logistics_freight_template_get_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 1688)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "商品类目Id，用于官方运费模板支持的筛选 (example: 1002)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "addressId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "发货地址Id，用于官方运费模板支持的筛选 (example: 13654)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"freightTemplates\":[{\"addressCodeText\":\"x\",\"codSubTemplate\":{},\"expressSubTemplate\":{},\"fromAreaCode\":\"x\",\"id\":1234567890123,\"logisticsSubTemplate\":{},\"memberId\":\"123456\",\"name\":\"x\",\"remark\":\"x\",\"status\":1}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.freightTemplate.operate.check-1`: identity and wire behaviour.
+    pub const LOGISTICS_FREIGHT_TEMPLATE_OPERATE_CHECK: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.freightTemplate.operate.check",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.freightTemplate.operate.check-1` as data.
+    pub static LOGISTICS_FREIGHT_TEMPLATE_OPERATE_CHECK_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_FREIGHT_TEMPLATE_OPERATE_CHECK,
+        summary: "Check whether an official-logistics freight template can be used",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.freightTemplate.operate.check&v=1&cat=",
+        method: "client.logistics().logistics_freight_template_operate_check(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "addressId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "发货地址ID (example: 123645485)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "叶子类目ID (example: 1002)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "originTemplateId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "原始运费模板Id (example: 3265436595635645)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "targetTemplateId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "目标运费模板Id (example: 3265436595635623)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.myFreightTemplate.list.get-1`: identity and wire behaviour.
+    pub const LOGISTICS_MY_FREIGHT_TEMPLATE_LIST_GET: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.myFreightTemplate.list.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.myFreightTemplate.list.get-1` as data.
+    pub static LOGISTICS_MY_FREIGHT_TEMPLATE_LIST_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_MY_FREIGHT_TEMPLATE_LIST_GET,
+        summary: "Seller's shipping (freight) templates; id 0 = fee to be explained, 1 = seller pays",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.myFreightTemplate.list.get-1",
+        method: "client.logistics().logistics_my_freight_template_list_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "templateId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "Template id (single-record query)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "querySubTemplate",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "Whether to query sub-templates",
+            },
+            ::open1688_core::ParamDoc {
+                name: "queryRate",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "Whether to query sub-template rates",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.mySendGoodsAddress.list.get-1`: identity and wire behaviour.
+    pub const LOGISTICS_MY_SEND_GOODS_ADDRESS_LIST_GET: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.mySendGoodsAddress.list.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.mySendGoodsAddress.list.get-1` as data.
+    pub static LOGISTICS_MY_SEND_GOODS_ADDRESS_LIST_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_MY_SEND_GOODS_ADDRESS_LIST_GET,
+        summary: "List the seller's dispatch addresses",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.mySendGoodsAddress.list.get&v=1&cat=my_logistics_meta",
+        method: "client.logistics().logistics_my_send_goods_address_list_get(..)",
+        params: &[],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"addressName\":\"x\",\"addressType\":\"x\",\"areaName\":\"x\",\"cityName\":\"x\",\"companyName\":\"x\",\"country\":\"x\",\"fullAddress\":\"x\",\"id\":1234567890123,\"isDefault\":true,\"leastCode\":\"x\",\"mobile\":\"x\",\"phone\":\"x\",\"post\":\"x\",\"provinceName\":\"x\",\"sendGoodsContactor\":\"x\",\"userId\":1234567890123,\"wangwangNo\":\"x\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.officialPickup-1`: identity and wire behaviour.
+    pub const LOGISTICS_OFFICIAL_PICKUP: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.officialPickup",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.officialPickup-1` as data.
+    pub static LOGISTICS_OFFICIAL_PICKUP_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_OFFICIAL_PICKUP,
+        summary: "Ship an order with official logistics pickup (whole order)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.officialPickup&v=1&cat=aop.logistics",
+        method: "client.logistics().logistics_official_pickup(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "sendGoods",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "remarks",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "gmtSend",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
     /// `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1`: identity and wire behaviour.
     pub const LOGISTICS_OP_DELIVERY_SEND_ORDER_DUMMY: ::open1688_core::ApiInfo<
         'static,
@@ -1069,6 +2784,211 @@ pub mod logistics {
             "{\"result\":[{\"companyName\":\"圆通速递\",\"companyNo\":\"YTO\",\"companyPhone\":\"95554\",\"id\":7,\"spelling\":\"yuantongsudi\",\"supportPrint\":true},{\"companyName\":\"申通快递\",\"companyNo\":\"STO\",\"companyPhone\":\"95543\",\"id\":8,\"spelling\":\"shentongkuaidi\",\"supportPrint\":true}],\"success\":true}",
         ),
     };
+    /// `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList.offline-1`: identity and wire behaviour.
+    pub const LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_OFFLINE: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.logistics.OpQueryLogisticCompanyList.offline",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList.offline-1` as data.
+    pub static LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_OFFLINE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_OFFLINE,
+        summary: "List the carriers for self-arranged shipping (codes for offline shipping and returns)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.OpQueryLogisticCompanyList.offline&v=1&cat=wuliu",
+        method: "client.logistics().logistics_op_query_logistic_company_list_offline(..)",
+        params: &[],
+        example_response: ::std::option::Option::Some(
+            "{\"extErrorMessage\":\"x\",\"result\":[{\"companyName\":\"x\",\"companyNo\":\"x\",\"companyPhone\":\"x\",\"id\":1234567890123,\"spelling\":\"x\",\"supportPrint\":\"x\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.cancel-1`: identity and wire behaviour.
+    pub const REFUNDOFFICIALDELIVERY_ORDER_CANCEL: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "refundofficialdelivery.order.cancel",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.cancel-1` as data.
+    pub static REFUNDOFFICIALDELIVERY_ORDER_CANCEL_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REFUNDOFFICIALDELIVERY_ORDER_CANCEL,
+        summary: "Cancel an official return-pickup logistics order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.cancel-1",
+        method: "client.logistics().refundofficialdelivery_order_cancel(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "cancelText (String, req), cancelType (String, req: INFORMATION_INCORRECT, WANT_TO_SEND_MYSELF, PLAN_CHANGED, WANT_TO_CHANGE_PICKUP_TIME, PRICE_TOO_HIGH, COURIER_NOT_COMING, COURIER_BAD_ATTITUDE, ITEM_CANNOT_BE_SHIPPED, COURIER_TOO_BUSY, OTHER, ...), officialDeliveryOrderId (Long, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.create-1`: identity and wire behaviour.
+    pub const REFUNDOFFICIALDELIVERY_ORDER_CREATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "refundofficialdelivery.order.create",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.create-1` as data.
+    pub static REFUNDOFFICIALDELIVERY_ORDER_CREATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REFUNDOFFICIALDELIVERY_ORDER_CREATE,
+        summary: "Create an official-logistics door-to-door pickup order for a return",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.create-1",
+        method: "client.logistics().refundofficialdelivery_order_create(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "couponId (String), dateStr (String, req, yyyy-MM-dd), gmtAcceptStart (String, req, HH:mm), gmtAcceptEnd (String, req, HH:mm), goodsType (String, req: DAILY_NECESSITIES, FOOD, FURNITURE, METALS, COSMETICS, DIGITAL, GIFT, OTHER), packageCount (String, req), receiverInfo (AddressParam), receiverInfoStr (String), refundId (String, req), senderInfo (AddressParam), senderInfoStr (String), solutionCode (String, req), totalVolume (String, cm^3), totalWeight (String, g)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.get-1`: identity and wire behaviour.
+    pub const REFUNDOFFICIALDELIVERY_ORDER_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "refundofficialdelivery.order.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.get-1` as data.
+    pub static REFUNDOFFICIALDELIVERY_ORDER_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REFUNDOFFICIALDELIVERY_ORDER_GET,
+        summary: "Get an official return-pickup logistics order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.get-1",
+        method: "client.logistics().refundofficialdelivery_order_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "officialDeliveryOrderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Official pickup order ID",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.modify-1`: identity and wire behaviour.
+    pub const REFUNDOFFICIALDELIVERY_ORDER_MODIFY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "refundofficialdelivery.order.modify",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.order.modify-1` as data.
+    pub static REFUNDOFFICIALDELIVERY_ORDER_MODIFY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REFUNDOFFICIALDELIVERY_ORDER_MODIFY,
+        summary: "Modify an official return-pickup logistics order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.modify-1",
+        method: "client.logistics().refundofficialdelivery_order_modify(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "officialDeliveryOrderId (Long, req), couponId (String), dateStr (String, req, yyyy-MM-dd), gmtAcceptStart (String, req), gmtAcceptEnd (String, req), goodsType (String, req), packageCount (String, req), receiverInfo (AddressParam), receiverInfoStr, refundId (String, req), senderInfo (AddressParam), senderInfoStr, solutionCode (String, req), totalVolume, totalWeight",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.solution.get-1`: identity and wire behaviour.
+    pub const REFUNDOFFICIALDELIVERY_SOLUTION_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "refundofficialdelivery.solution.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:refundofficialdelivery.solution.get-1` as data.
+    pub static REFUNDOFFICIALDELIVERY_SOLUTION_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REFUNDOFFICIALDELIVERY_SOLUTION_GET,
+        summary: "Available official door-to-door return-pickup plans",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.solution.get-1",
+        method: "client.logistics().refundofficialdelivery_solution_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "receiverInfo (AddressParam, seller address), senderInfo (AddressParam, buyer pickup address), receiverInfoStr (String), senderInfoStr (String), refundId (String, req), packageCount (Integer, req), totalVolume (String, cm^3), totalWeight (String, g), couponId (String)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.trade.ec.getLogisticsInfos.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_EC_GET_LOGISTICS_INFOS_SELLER_VIEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.trade.ec.getLogisticsInfos.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.trade.ec.getLogisticsInfos.sellerView-1` as data.
+    pub static TRADE_EC_GET_LOGISTICS_INFOS_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_EC_GET_LOGISTICS_INFOS_SELLER_VIEW,
+        summary: "Get the shipments of an order, seller view (encrypted-order variant)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.ec.getLogisticsInfos.sellerView&v=1&cat=aop.logistics",
+        method: "client.logistics().trade_ec_get_logistics_infos_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "fields",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"gmtSystemSend\":\"x\",\"logisticsBillNo\":\"x\",\"logisticsCompanyId\":\"123456\",\"logisticsCompanyName\":\"x\",\"logisticsCompanyNo\":\"x\",\"logisticsId\":\"123456\",\"logisticsOrderGoods\":[{\"description\":\"x\",\"logisticsId\":\"123456\",\"productName\":\"x\",\"quantity\":1.5,\"tradeOrderId\":1234567890123,\"tradeOrderItemId\":1234567890123,\"unit\":\"x\"}],\"logisticsOrderSendGood\":[{\"description\":\"x\",\"logisticsId\":\"123456\",\"productName\":\"x\",\"quantity\":1.5,\"tradeOrderId\":1234567890123,\"tradeOrderItemId\":1234567890123,\"unit\":\"x\"}],\"orderEntryIds\":\"x\",\"receiver\":{\"encrypt\":\"x\",\"receiverAddress\":\"x\",\"receiverCity\":\"x\",\"receiverCityCode\":\"x\",\"receiverCounty\":\"x\",\"receiverCountyCode\":\"x\",\"receiverMobile\":\"x\",\"receiverName\":\"x\",\"receiverPhone\":\"x\",\"receiverProvince\":\"x\",\"receiverProvinceCode\":\"x\"},\"remarks\":\"x\",\"sendGoods\":[{\"goodName\":\"x\",\"quantity\":1.5,\"unit\":\"x\"}],\"sender\":{\"encrypt\":\"x\",\"senderAddress\":\"x\",\"senderCity\":\"x\",\"senderCityCode\":\"x\",\"senderCounty\":\"x\",\"senderCountyCode\":\"x\",\"senderMobile\":\"x\",\"senderName\":\"x\",\"senderPhone\":\"x\",\"senderProvince\":\"x\",\"senderProvinceCode\":\"x\"},\"serviceFeature\":\"x\",\"status\":\"WAITACCEPT\"}],\"success\":true}",
+        ),
+    };
     /// `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1`: identity and wire behaviour.
     pub const TRADE_GET_LOGISTICS_INFOS_BUYER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.logistics",
@@ -1107,6 +3027,46 @@ pub mod logistics {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":[{\"logisticsBillNo\":\"773269807512345\",\"logisticsCompanyId\":\"8\",\"logisticsCompanyName\":\"申通快递\",\"logisticsCompanyNo\":\"STO\",\"logisticsId\":\"BX111841674232006\",\"orderEntryIds\":\"3782104562317543210\",\"receiver\":{\"encrypt\":\"CN\",\"receiverAddress\":\"长河街道 网商路699号\",\"receiverCity\":\"杭州市\",\"receiverCityCode\":\"330100\",\"receiverCounty\":\"滨江区\",\"receiverCountyCode\":\"330108\",\"receiverMobile\":\"15251667788\",\"receiverName\":\"张三\",\"receiverPhone\":\"\",\"receiverProvince\":\"浙江省\",\"receiverProvinceCode\":\"330000\"},\"sendGoods\":[{\"goodName\":\"2024夏季新款法式碎花连衣裙女\",\"quantity\":2,\"unit\":\"件\"}],\"sender\":{\"encrypt\":\"CN\",\"senderAddress\":\"仓前街道 文一西路1001号\",\"senderCity\":\"杭州市\",\"senderCounty\":\"余杭区\",\"senderMobile\":\"13800000000\",\"senderName\":\"王经理\",\"senderProvince\":\"浙江省\"},\"status\":\"TRANSPORT\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_GET_LOGISTICS_INFOS_SELLER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.trade.getLogisticsInfos.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1` as data.
+    pub static TRADE_GET_LOGISTICS_INFOS_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_GET_LOGISTICS_INFOS_SELLER_VIEW,
+        summary: "Get the shipments of an order (seller view)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1",
+        method: "client.logistics().trade_get_logistics_infos_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "订单号 (example: xxx)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "fields",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "需要返回的字段，目前有:company.name,sender,receiver,sendgood。返回的字段要用英文逗号分隔开 (example: company,name,sender,receiver,sendgood)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "是1688业务还是icbu业务 (example: 1688或者alibaba)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"gmtSystemSend\":\"x\",\"logisticsBillNo\":\"x\",\"logisticsCompanyId\":\"123456\",\"logisticsCompanyName\":\"x\",\"logisticsCompanyNo\":\"x\",\"logisticsId\":\"123456\",\"logisticsOrderGoods\":[{\"description\":\"x\",\"logisticsId\":\"123456\",\"productName\":\"x\",\"quantity\":1.5,\"tradeOrderId\":1234567890123,\"tradeOrderItemId\":1234567890123,\"unit\":\"x\"}],\"logisticsOrderSendGood\":[{\"description\":\"x\",\"logisticsId\":\"123456\",\"productName\":\"x\",\"quantity\":1.5,\"tradeOrderId\":1234567890123,\"tradeOrderItemId\":1234567890123,\"unit\":\"x\"}],\"orderEntryIds\":\"x\",\"receiver\":{\"encrypt\":\"x\",\"receiverAddress\":\"x\",\"receiverCity\":\"x\",\"receiverCityCode\":\"x\",\"receiverCounty\":\"x\",\"receiverCountyCode\":\"x\",\"receiverMobile\":\"x\",\"receiverName\":\"x\",\"receiverPhone\":\"x\",\"receiverProvince\":\"x\",\"receiverProvinceCode\":\"x\"},\"remarks\":\"x\",\"sendGoods\":[{\"goodName\":\"x\",\"quantity\":1.5,\"unit\":\"x\"}],\"sender\":{\"encrypt\":\"x\",\"senderAddress\":\"x\",\"senderCity\":\"x\",\"senderCityCode\":\"x\",\"senderCounty\":\"x\",\"senderCountyCode\":\"x\",\"senderMobile\":\"x\",\"senderName\":\"x\",\"senderPhone\":\"x\",\"senderProvince\":\"x\",\"senderProvinceCode\":\"x\"},\"serviceFeature\":\"x\",\"status\":\"WAITACCEPT\"}],\"success\":true}",
         ),
     };
     /// `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1`: identity and wire behaviour.
@@ -1150,6 +3110,80 @@ pub mod logistics {
         example_response: ::std::option::Option::Some(
             "{\"logisticsTrace\":[{\"logisticsBillNo\":\"3832890717253\",\"logisticsId\":\"LP00106397027178\",\"logisticsSteps\":[{\"acceptTime\":\"2024-05-16 21:55:33\",\"remark\":\"在广东广州天河区天平架一公司进行揽件扫描\"},{\"acceptTime\":\"2024-05-17 01:45:05\",\"remark\":\"在分拨中心广东广州分拨中心进行称重扫描\"},{\"acceptTime\":\"2024-05-18 13:33:11\",\"remark\":\"快件已被 已签收 签收\"}],\"orderId\":1889837978384418000}]}",
         ),
+    };
+    /// `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_GET_LOGISTICS_TRACE_INFO_SELLER_VIEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.trade.getLogisticsTraceInfo.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.sellerView-1` as data.
+    pub static TRADE_GET_LOGISTICS_TRACE_INFO_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_GET_LOGISTICS_TRACE_INFO_SELLER_VIEW,
+        summary: "Get the tracking steps of an order's shipments (seller view)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.getLogisticsTraceInfo.sellerView&v=1&cat=wuliu",
+        method: "client.logistics().trade_get_logistics_trace_info_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "logisticsId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "该订单下的物流编号 (example: AL8234243)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "订单号 (example: 13342343)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "是1688业务还是icbu业务 (example: 1688或者alibaba)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"crossPackageFulfillmentDTO\":[{\"crossMailNo\":\"x\",\"crossPackageTraceDTOList\":[{\"buyerUserId\":\"123456\",\"carrierPartnerCode\":\"x\",\"nodeActionTime\":\"x\",\"nodeDetail\":\"x\",\"opCode\":\"x\",\"outTraceNodeCode\":\"x\",\"stageType\":\"x\",\"traceException\":{},\"traceNode\":{}}],\"orderId\":\"123456\"}],\"logisticsTrace\":[{\"logisticsBillNo\":\"x\",\"logisticsId\":\"123456\",\"logisticsSteps\":[{\"acceptTime\":\"x\",\"remark\":\"x\"}],\"orderId\":1234567890123}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.logistics:alibaba.trade.logisticsRecevier.decrypt-1`: identity and wire behaviour.
+    pub const TRADE_LOGISTICS_RECEVIER_DECRYPT: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.logistics",
+        name: "alibaba.trade.logisticsRecevier.decrypt",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.logistics:alibaba.trade.logisticsRecevier.decrypt-1` as data.
+    pub static TRADE_LOGISTICS_RECEVIER_DECRYPT_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_LOGISTICS_RECEVIER_DECRYPT,
+        summary: "Decrypt the receiver of an encrypted order (by caid and order id)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.logisticsRecevier.decrypt&v=1&cat=my_logistics_meta",
+        method: "client.logistics().trade_logistics_recevier_decrypt(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "caid",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
     };
     #[allow(non_upper_case_globals)]
     static LOGISTICS_OP_DELIVERY_SEND_ORDER_DUMMY__NoLogisticsExtBody: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
@@ -1399,8 +3433,389 @@ pub mod logistics {
     };
 }
 
+/// The `com.alibaba.marketing` APIs.
+pub mod marketing {
+    /// `com.alibaba.marketing:coupon.optimal.claim-1`: identity and wire behaviour.
+    pub const COUPON_OPTIMAL_CLAIM: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.marketing",
+        name: "coupon.optimal.claim",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.marketing:coupon.optimal.claim-1` as data.
+    pub static COUPON_OPTIMAL_CLAIM_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: COUPON_OPTIMAL_CLAIM,
+        summary: "Claim the best-value coupon for products (call before ordering)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.marketing:coupon.optimal.claim-1",
+        method: "client.marketing().coupon_optimal_claim(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "List of product IDs, e.g. [24910983123,2799731973]",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+}
+
+/// The `com.alibaba.member` APIs.
+pub mod member {
+    /// `com.alibaba.member:alibaba.member.brand.query-1`: identity and wire behaviour.
+    pub const MEMBER_BRAND_QUERY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.member",
+        name: "alibaba.member.brand.query",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.member:alibaba.member.brand.query-1` as data.
+    pub static MEMBER_BRAND_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: MEMBER_BRAND_QUERY,
+        summary: "List the brands the seller is authorised for in a leaf category",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.member&n=alibaba.member.brand.query&v=1&cat=",
+        method: "client.member().member_brand_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "leafCatIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: false,
+                doc: "需要查询的商品叶子类目id列表 (example: [12306])",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"brandInfoList\":{},\"categoryId\":1234567890123}],\"success\":true}",
+        ),
+    };
+}
+
+/// The `com.alibaba.multimedia` APIs.
+pub mod multimedia {
+    /// `com.alibaba.multimedia:albaba.video.videocenter.list-1`: identity and wire behaviour.
+    pub const ALBABA_VIDEO_VIDEOCENTER_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "albaba.video.videocenter.list",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.multimedia:albaba.video.videocenter.list-1` as data.
+    pub static ALBABA_VIDEO_VIDEOCENTER_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ALBABA_VIDEO_VIDEOCENTER_LIST,
+        summary: "List the videos of the seller's video centre, paged",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=albaba.video.videocenter.list&v=1&cat=video.center",
+        method: "client.multimedia().albaba_video_videocenter_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "page",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "查询页码，默认返回第一页 (example: 1)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "每页返回的记录条数，默认返回10条记录 (example: 10)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"pageIndex\":1,\"resultList\":{},\"sizePerPage\":1,\"success\":true,\"totalRecords\":1},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.attach-1`: identity and wire behaviour.
+    pub const VIDEO_VIDEOCENTER_ATTACH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "alibaba.video.videocenter.attach",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.attach-1` as data.
+    pub static VIDEO_VIDEOCENTER_ATTACH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: VIDEO_VIDEOCENTER_ATTACH,
+        summary: "Attach a video-centre video to a product",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.attach&v=1&cat=video.center",
+        method: "client.multimedia().video_videocenter_attach(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品id (example: 12312412)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "location",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "视频关联商品位置，目前支持3种: 主图视频：mainPictureVideo 详情视频：detailVideo 所有：all (example: mainPictureVideo)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "videoId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "视频id (example: 123456)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":true,\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.delete-1`: identity and wire behaviour.
+    pub const VIDEO_VIDEOCENTER_DELETE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "alibaba.video.videocenter.delete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.delete-1` as data.
+    pub static VIDEO_VIDEOCENTER_DELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: VIDEO_VIDEOCENTER_DELETE,
+        summary: "Delete a video-centre video",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.delete&v=1&cat=video.center",
+        method: "client.multimedia().video_videocenter_delete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "videoId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "1688视频id (example: 123456)",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":1,\"success\":true}"),
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.detach-1`: identity and wire behaviour.
+    pub const VIDEO_VIDEOCENTER_DETACH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "alibaba.video.videocenter.detach",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.detach-1` as data.
+    pub static VIDEO_VIDEOCENTER_DETACH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: VIDEO_VIDEOCENTER_DETACH,
+        summary: "Detach a video from a product",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.detach&v=1&cat=video.center",
+        method: "client.multimedia().video_videocenter_detach(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "商品id (example: 123456)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "location",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "视频关联商品位置，目前支持3种: 主图视频：mainPictureVideo 详情视频：detailVideo 所有：all (example: mainPictureVideo)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":true,\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.get-1`: identity and wire behaviour.
+    pub const VIDEO_VIDEOCENTER_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "alibaba.video.videocenter.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.get-1` as data.
+    pub static VIDEO_VIDEOCENTER_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: VIDEO_VIDEOCENTER_GET,
+        summary: "Get one video-centre video",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.get&v=1&cat=video.center",
+        method: "client.multimedia().video_videocenter_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "videoId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "视频id (example: 123456)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"address\":\"x\",\"createTime\":\"20240102030405000+0800\",\"description\":\"x\",\"extendInfo\":{},\"memberId\":\"123456\",\"modifiedTime\":\"20240102030405000+0800\",\"name\":\"x\",\"priority\":1,\"scene\":\"x\",\"status\":\"x\",\"tags\":\"x\",\"timeLength\":1,\"videoId\":1234567890123,\"videoType\":\"x\"},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.modify-1`: identity and wire behaviour.
+    pub const VIDEO_VIDEOCENTER_MODIFY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "alibaba.video.videocenter.modify",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.modify-1` as data.
+    pub static VIDEO_VIDEOCENTER_MODIFY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: VIDEO_VIDEOCENTER_MODIFY,
+        summary: "Change a video-centre video",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.modify&v=1&cat=video.center",
+        method: "client.multimedia().video_videocenter_modify(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "videoId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "视频ID (example: 123456)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "name",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "视频标题 (example: xxx.mp4)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "description",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "视频描述 (example: T恤宣传视频)",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":1,\"success\":true}"),
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.videoCheck-1`: identity and wire behaviour.
+    pub const VIDEO_VIDEOCENTER_VIDEO_CHECK: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.multimedia",
+        name: "alibaba.video.videocenter.videoCheck",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.multimedia:alibaba.video.videocenter.videoCheck-1` as data.
+    pub static VIDEO_VIDEOCENTER_VIDEO_CHECK_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: VIDEO_VIDEOCENTER_VIDEO_CHECK,
+        summary: "Check the limits on uploading a produced video to the shop",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.videoCheck&v=1&cat=video.center",
+        method: "client.multimedia().video_videocenter_video_check(..)",
+        params: &[],
+        example_response: ::std::option::Option::Some(
+            "{\"allowTotalVideos\":1,\"alreadyTotalVideos\":1,\"success\":true}",
+        ),
+    };
+}
+
 /// The `cn.alibaba.open` APIs.
 pub mod open {
+    /// `cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1`: identity and wire behaviour.
+    pub const CAIGOU_API_BUY_OFFER_GET_BUY_OFFER_BY_ID: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "cn.alibaba.open",
+        name: "caigou.api.buyOffer.getBuyOfferById",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1` as data.
+    pub static CAIGOU_API_BUY_OFFER_GET_BUY_OFFER_BY_ID_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CAIGOU_API_BUY_OFFER_GET_BUY_OFFER_BY_ID,
+        summary: "Get a purchase enquiry (buy offer) by id (procurement)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1",
+        method: "client.open().caigou_api_buy_offer_get_buy_offer_by_id(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "buyOfferId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "询价单 id (1688 单据主键)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"buyOffer\":{\"allowPartQuote\":false,\"attachments\":[],\"contactInfo\":{\"contact\":\"小张\",\"phone\":\"18305811642\"},\"gmtCreate\":\"20190330135359000+0800\",\"gmtQuotationExpire\":\"20190331015209000+0800\",\"includeTax\":true,\"invoiceType\":\"vat\",\"isVisibleAfterEndQuote\":false,\"onlineShoppingAttachList\":[],\"openToPortal\":false,\"prId\":\"xj82\",\"processTemplateCode\":\"accountPeriod\",\"purchaseNoteId\":297650670727,\"purchaseNoteItems\":[{\"attachments\":[],\"brandName\":\"\",\"category\":{\"categorylist\":[130822002,10037,1036642],\"leafCategoryId\":1036642,\"leafCategoryName\":\"苹果\",\"secondCategoryId\":10037,\"secondCategoryName\":\"水果\",\"thirdCategoryId\":1036642,\"thirdCategoryName\":\"苹果\",\"topCategoryId\":130822002,\"topCategoryName\":\"餐饮生鲜\"},\"categoryId\":1036642,\"lineNum\":\"1\",\"modelNumber\":\"\",\"prItemId\":\"10087\",\"productCode\":\"006001\",\"productFeature\":\" \",\"purchaseAmount\":10,\"purchaseCount\":10,\"purchaseId\":297650670727,\"purchaseItemSign\":{\"addedIntoProductedDeport\":false,\"sign\":0},\"purchaseNoteItemId\":1132333900727,\"subject\":\"苹果\",\"unit\":\"台\"},{\"attachments\":[],\"brandName\":\"\",\"category\":{\"categorylist\":[130822002,10037,125062004],\"leafCategoryId\":125062004,\"leafCategoryName\":\"菠萝/凤梨\",\"secondCategoryId\":10037,\"secondCategoryName\":\"水果\",\"thirdCategoryId\":125062004,\"thirdCategoryName\":\"菠萝/凤梨\",\"topCategoryId\":130822002,\"topCategoryName\":\"餐饮生鲜\"},\"categoryId\":125062004,\"lineNum\":\"2\",\"modelNumber\":\"\",\"prItemId\":\"10088\",\"productCode\":\"006002\",\"productFeature\":\" \",\"purchaseAmount\":20,\"purchaseCount\":20,\"purchaseId\":297650670727,\"purchaseItemSign\":{\"addedIntoProductedDeport\":false,\"sign\":0},\"purchaseNoteItemId\":1132333910727,\"subject\":\"菠萝\",\"unit\":\"台\"}],\"quoteHasPostFee\":true,\"sourceMethodType\":\"selectedmysupplier\",\"status\":\"sent\",\"subBizType\":\"singlepurchase\",\"subUserId\":2200593250128,\"title\":\"330ht(20190330-0001-XJCG)\",\"transToolType\":\"3\"}}",
+        ),
+    };
+    /// `cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1`: identity and wire behaviour.
+    pub const CAIGOU_API_QUOTATION_BUYER_GET_QUOTATION_LIST_BY_BUY_OFFER_ID: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "cn.alibaba.open",
+        name: "caigou.api.quotation.buyerGetQuotationListByBuyOfferId",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1` as data.
+    pub static CAIGOU_API_QUOTATION_BUYER_GET_QUOTATION_LIST_BY_BUY_OFFER_ID_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CAIGOU_API_QUOTATION_BUYER_GET_QUOTATION_LIST_BY_BUY_OFFER_ID,
+        summary: "List the quotations of a purchase enquiry (procurement, buyer)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1",
+        method: "client.open().caigou_api_quotation_buyer_get_quotation_list_by_buy_offer_id(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "buyofferId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "询价单 id (the source spells it buyofferId)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"quotationList\":[{\"attachments\":[],\"buyOfferId\":297650670727,\"contactInfo\":{\"contact\":\"张工\",\"mobile\":\"18305811673\"},\"expireDate\":\"20190531235959000+0800\",\"freight\":0,\"gmtCreate\":\"20190330135621000+0800\",\"id\":1165882280727,\"invoiceType\":\"common\",\"payRequirementInfo\":{\"type\":\"payperiod\"},\"prId\":\"xj82\",\"status\":\"sent\",\"supplierMemberId\":\"b2b-2248624086\",\"supplyNoteItems\":[{\"amount\":10,\"brandName\":\"\",\"id\":1495899150727,\"itemCount\":10.0,\"modelNumber\":\"\",\"prItemId\":\"10087\",\"price\":100,\"productCode\":\"006001\",\"subject\":\"苹果\",\"taxRate\":\"3\",\"unit\":\"台\"},{\"amount\":20,\"brandName\":\"\",\"id\":1495899160727,\"itemCount\":20.0,\"modelNumber\":\"\",\"prItemId\":\"10088\",\"price\":200,\"productCode\":\"006002\",\"subject\":\"菠萝\",\"taxRate\":\"3\",\"unit\":\"台\"}],\"totalPrice\":5000}]}",
+        ),
+    };
+    /// `cn.alibaba.open:caigou.api.supplier.getSupplier-1`: identity and wire behaviour.
+    pub const CAIGOU_API_SUPPLIER_GET_SUPPLIER: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "cn.alibaba.open",
+        name: "caigou.api.supplier.getSupplier",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `cn.alibaba.open:caigou.api.supplier.getSupplier-1` as data.
+    pub static CAIGOU_API_SUPPLIER_GET_SUPPLIER_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CAIGOU_API_SUPPLIER_GET_SUPPLIER,
+        summary: "Get a supplier's company, contact and business profile (procurement)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:caigou.api.supplier.getSupplier-1",
+        method: "client.open().caigou_api_supplier_get_supplier(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "memberId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "1688 供应商 memberId",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"supplier\":{\"businessAbility\":{\"alipayType\":\"个人支付宝\",\"bindAlipay\":true,\"buyerProtected\":true,\"employeesCount\":\"51 - 100 人\",\"hasMingQiBuyer\":true,\"hasTaobaoSeller\":false,\"strokeBuyerCount90days\":0,\"strokeCountIn90days\":0,\"vatInvoice\":true},\"businessInfo\":{\"businessAddress\":\"浙江 杭州市上城区\",\"businessModel\":\"生产加工\",\"enterpriseType\":\"有限责任公司(自然人投资或控股)\",\"mainIndustries\":\"田径用品、篮球用品、二极管、人造毛皮、男装\",\"productionService\":[\"成衣\",\"布料\",\"阿斯顿发大水\",\"阿斯顿f\",\"阿斯顿f\",\"%……￥\"]},\"certifications\":{\"icpLicence\":[{\"certificateName\":\"食品生产许可证（酒）\",\"certificatePicture\":[\"img/ibank/2016/352/221/3013122253.jpg\"],\"certifyingAuthority\":\"gdgghgf\",\"code\":\"54545454545454\",\"effectiveDate\":\"2016-05-04 00:00:00\",\"expiryDate\":\"2020-01-16 00:00:00\"},{\"certificateName\":\"食品流通许可证（酒）\",\"certificatePicture\":[\"img/ibank/2016/713/641/3013146317.jpg\"],\"certifyingAuthority\":\"法规范和法国和法国队和\",\"code\":\"564564565465464565465\",\"effectiveDate\":\"2016-05-04 00:00:00\",\"expiryDate\":\"2020-01-08 00:00:00\"},{\"certificateName\":\"食品流通许可证（保健食品）\",\"certificatePicture\":[\"img/ibank/2018/855/790/9545097558.jpg\"],\"certifyingAuthority\":\"送福利是放假了\",\"code\":\"343434\",\"effectiveDate\":\"2018-10-01 00:00:00\",\"expiryDate\":\"2033-01-12 00:00:00\"}],\"taxRegistration\":[{\"certificateName\":\"三/五证合一\",\"certificatePicture\":[\"img/ibank/2018/677/601/9438106776.jpg\"],\"certifyingAuthority\":\"25\",\"code\":\"324\",\"effectiveDate\":\"2018-09-01 00:00:00\",\"expiryDate\":\"\"}]},\"companyCredit\":{\"arrivalRate\":41,\"authType\":\"av\",\"averageDeliverySpeedIn90days\":0,\"buyersCommentsIn180days\":0,\"complaintRateIn90days\":0,\"refundRateIn90days\":0,\"serviceAttitude\":43,\"supplierLevel\":2,\"truthfulDescription\":0},\"companyInfo\":{\"companySummary\":\"测试一下啦啦啦啦啦啦啦啦啦测试一下啦啦啦啦啦啦啦啦啦测试一下啦啦啦啦啦啦啦啦啦测试一下啦啦啦啦啦啦啦啦啦\",\"governmentInvitedSupplier\":false,\"homepageUrl\":[\"http://www.google.com\"],\"icrInfo\":{\"bank\":\"\",\"bankAccount\":\"\",\"businessScope\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"businessTerm\":\"Thu Sep 09 00:00:00 CST 1999-Sat Sep 08 00:00:00 CST 2040\",\"companyAddress\":\"浙江/杭州\",\"dateOfEstablishment\":\"1999\",\"enterpriseType\":\"有限责任公司(自然人投资或控股)\",\"name\":\"阿里巴巴（中国）网络技术有限公司\",\"principal\":\"aaa\",\"redistrationAuthority\":\"杭州市高新区（滨江）市场监督管理局\",\"registeredCapital\":\"500万元\",\"registrationId\":\"111111111111111111\"},\"tp\":true},\"contactInfo\":{\"contactAddress\":\"中国-广州-广州市白云区-网商路699号\",\"fax\":\"86-0571-22211111\",\"gender\":\"M\",\"name\":\"乔的石\",\"phone\":\"86-0571-3555555555\"},\"loginId\":\"b测试账号003\"}}",
+        ),
+    };
     /// `cn.alibaba.open:push.cursor.messageList-1`: identity and wire behaviour.
     pub const PUSH_CURSOR_MESSAGE_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "cn.alibaba.open",
@@ -1539,6 +3954,124 @@ pub mod open {
             "{\"pushMessagePage\":{\"datas\":[{\"appKey\":\"1234567\",\"data\":{\"buyerMemberId\":\"b2b-2206512340001\",\"currentStatus\":\"waitsellersend\",\"msgSendTime\":\"2024-05-15 10:34:27\",\"orderId\":3782104562316543210,\"sellerMemberId\":\"b2b-2206598765432\"},\"gmtBorn\":1715740467000,\"msgId\":68891027,\"topicGroup\":\"ORDER\",\"topicName\":\"ORDER_PAY\",\"type\":\"ORDER_BUYER_VIEW_ORDER_PAY\",\"userInfo\":\"b2b-2206512340001\"}],\"totalCount\":1}}",
         ),
     };
+    /// `cn.alibaba.open:trade.order.batch.rate-1`: identity and wire behaviour.
+    pub const TRADE_ORDER_BATCH_RATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "cn.alibaba.open",
+        name: "trade.order.batch.rate",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `cn.alibaba.open:trade.order.batch.rate-1` as data.
+    pub static TRADE_ORDER_BATCH_RATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ORDER_BATCH_RATE,
+        summary: "Rate up to 10 orders at once, seller to buyer",
+        doc_url: "https://open.1688.com/api/api.htm?ns=cn.alibaba.open&n=trade.order.batch.rate&v=1&cat=trade(new)",
+        method: "client.open().trade_order_batch_rate(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orders",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "订单评价：Map(String,TradeRateParam[]),前者为订单号，后者为评价内容与星级,结构请看数据结构订单评价参数。 (example: 参考下面api示例)",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `cn.alibaba.open:trade.order.detail.get-1`: identity and wire behaviour.
+    pub const TRADE_ORDER_DETAIL_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "cn.alibaba.open",
+        name: "trade.order.detail.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `cn.alibaba.open:trade.order.detail.get-1` as data.
+    pub static TRADE_ORDER_DETAIL_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ORDER_DETAIL_GET,
+        summary: "Get one order in full (legacy order model)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:trade.order.detail.get-1",
+        method: "client.open().trade_order_detail_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "id",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "订单号",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needOrderEntries",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要订单明细",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needInvoiceInfo",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要发票信息",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needOrderMemoList",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要订单备注",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needLogisticsOrderList",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要物流单信息",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"orderModel\":{\"accountPeriodDate\":30,\"accountPeriodDateType\":5,\"accountPeriodExtendCount\":0,\"accountPeriodPayOrder\":true,\"agentOrder\":false,\"aliloanSecurityFee\":0,\"alipayPayOrder\":false,\"alipayTradeId\":\"5994244005\",\"allPromotionsFee\":0,\"attributes\":{\"b_b_no\":\"1553925752316798671\",\"b_bc\":\"阿里巴巴(测试)网络技术有限公司\",\"b_bl\":\"L1\",\"b_bs\":\"1\",\"b_bsmol\":\"1\",\"b_buyername\":\"dongyl3333\",\"b_dft\":\"2\",\"b_isbb\":\"1\",\"b_ltpsf\":\"5000\",\"b_ltpt\":\"2019-03-30 14:03:15\",\"b_ms\":\"32768\",\"b_nao\":\"0\",\"b_nrd\":\"1\",\"b_obs\":\"quotation\",\"b_ods_v\":\"1\",\"b_osn\":\"1\",\"b_pc\":\"QUOTA1688\",\"b_receivename\":\"小张\",\"b_rm\":\"18305811642\",\"b_sc\":\"阿里巴巴（中国）网络技术有限公司\",\"b_soc\":\"1\",\"b_st\":\"hy0\",\"balanceFee\":\"5000\",\"bizCode\":\"com.1688.business\",\"first_pay_time\":\"2019-03-30 14:03:15\",\"flowTemplateId\":\"66\",\"newDO\":\"1\",\"opf\":\"0\",\"otf\":\"5000\",\"pOutId\":\"792759238863\",\"shipping\":\"2\",\"steppd\":\"1\",\"subFlowId\":\"74\",\"t_code\":\"accountPeriodBusinessBuy\",\"tf\":\"5000\",\"tp3_lock\":\"1553925837015\",\"tp3create\":\"1\"},\"belonging\":0,\"bizType\":\"cn\",\"bizTypeEnum\":\"CN\",\"buyerAlipayId\":\"2088031666286208\",\"buyerCompanyName\":\"阿里巴巴(测试)网络技术有限公司\",\"buyerEmail\":\"dongyl3333@163.com\",\"buyerFlag\":\"0\",\"buyerLoginId\":\"dongyl3333\",\"buyerMemberId\":\"dongyl3333\",\"buyerMobile\":\"13777467803\",\"buyerName\":\"托狼\",\"buyerPhone\":\"86-0571-85551452\",\"buyerRateStatus\":5,\"buyerSex\":\"M\",\"buyerUserId\":983259358,\"carriage\":0,\"certificateSumPayment\":5000,\"codActualFee\":5000,\"codAudit\":false,\"codBuyerFee\":0,\"codBuyerInitFee\":0,\"codFee\":0,\"codSellerFee\":0,\"codStatus\":0,\"couponFee\":0,\"creditCard\":false,\"crossPromotionFee\":0,\"currentNewStepOrder\":{\"aBLink\":true,\"activeEnable\":true,\"activeStatus\":1,\"adjustFee\":0,\"attributes\":{\"started_ship\":\"1\"},\"bALink\":false,\"bizOrderId\":271523654409255893,\"bizOrderIdStr\":\"271523654409255893\",\"buyerId\":983259358,\"confirmGoodsWithDisburse\":true,\"discountFee\":0,\"firstStep\":true,\"gmtCreate\":\"20190330140232000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"gmtPay\":\"20190330140316000+0800\",\"gmtShip\":\"20190330140357000+0800\",\"gmtStart\":\"20190330140233000+0800\",\"goodsFee\":5000,\"hadMoreOrLess\":false,\"hasDelivery\":true,\"lastStep\":true,\"logisticsStatus\":2,\"onlyAlink\":false,\"paidFee\":5000,\"paidPostFee\":0,\"payFee\":5000,\"payStatus\":2,\"postFee\":0,\"processTemplateStep\":{\"aBLink\":true,\"allowInstant\":false,\"attributes\":{},\"bALink\":false,\"body\":{\"apd\":\"30\",\"apdt\":\"5\",\"apt\":\"-1\"},\"confirmGoodsTimeout\":864000,\"delivery\":true,\"deliveryScale\":10000,\"fundRules\":[{\"scale\":10000,\"steps\":[1],\"time\":0,\"type\":\"byConfirmReceiveGoods\"}],\"id\":93,\"onlyAlink\":false,\"payScale\":10000,\"payTimeout\":7776000,\"payTimeoutType\":0,\"processTemplateId\":66,\"sortType\":\"AB\",\"stepName\":\"全款\",\"supportMoreOrLess\":false},\"sellerId\":2248624086,\"shipAmount\":{\"271523654410255893\":10000,\"271523654411255893\":20000},\"shipedAmount\":{\"271523654410255893\":10000,\"271523654411255893\":20000},\"startedShip\":true,\"stepName\":\"全款\",\"stepNo\":1,\"stepOrderId\":4505670352255893},\"daifaOrder\":false,\"dataFromType\":\"CHINASITE_VERSION_TWO\",\"discount\":0,\"flowTemplateCode\":\"accountPeriodBusinessBuy\",\"flowTemplateId\":66,\"gmtCreate\":\"20190330140232000+0800\",\"gmtGoodsSend\":\"20190330140357000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"gmtPayment\":\"20190330140316000+0800\",\"gmtSign\":\"20190330140316000+0800\",\"id\":271523654409255893,\"idStr\":\"271523654409255893\",\"isVisual\":0,\"jinPiaoPayOrder\":false,\"kjpayOrder\":false,\"labelDisplayModel\":{\"buyerDisplayText\":{\"pcBrowserText\":\"等待买家确认收货\",\"wirelessText\":\"待收货\"},\"defaultDisplayText\":{\"pcBrowserText\":\"等待买家确认收货\",\"wirelessText\":\"待收货\"},\"label\":\"waitbuyerreceive\",\"sellerDisplayText\":{\"pcBrowserText\":\"等待买家确认收货\",\"wirelessText\":\"待收货\"}},\"ladderGroup\":false,\"logisticsStatus\":2,\"myBankEFTPayOrder\":false,\"myBankPEFTPayOrder\":false,\"needApproveOrder\":false,\"needSellerAcceptOrder\":false,\"newComplaintStatus\":{\"afterSalesComplaintDoing\":false,\"refundComplaintDoing\":false,\"valid\":true},\"newStepOrderList\":[{\"aBLink\":true,\"activeEnable\":true,\"activeStatus\":1,\"adjustFee\":0,\"attributes\":{\"started_ship\":\"1\"},\"bALink\":false,\"bizOrderId\":271523654409255893,\"bizOrderIdStr\":\"271523654409255893\",\"buyerId\":983259358,\"confirmGoodsWithDisburse\":true,\"discountFee\":0,\"firstStep\":true,\"gmtCreate\":\"20190330140232000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"gmtPay\":\"20190330140316000+0800\",\"gmtShip\":\"20190330140357000+0800\",\"gmtStart\":\"20190330140233000+0800\",\"goodsFee\":5000,\"hadMoreOrLess\":false,\"hasDelivery\":true,\"lastStep\":true,\"logisticsStatus\":2,\"onlyAlink\":false,\"paidFee\":5000,\"paidPostFee\":0,\"payFee\":5000,\"payStatus\":2,\"postFee\":0,\"processTemplateStep\":{\"aBLink\":true,\"allowInstant\":false,\"attributes\":{},\"bALink\":false,\"body\":{\"apd\":\"30\",\"apdt\":\"5\",\"apt\":\"-1\"},\"confirmGoodsTimeout\":864000,\"delivery\":true,\"deliveryScale\":10000,\"fundRules\":[{\"scale\":10000,\"steps\":[1],\"time\":0,\"type\":\"byConfirmReceiveGoods\"}],\"id\":93,\"onlyAlink\":false,\"payScale\":10000,\"payTimeout\":7776000,\"payTimeoutType\":0,\"processTemplateId\":66,\"sortType\":\"AB\",\"stepName\":\"全款\",\"supportMoreOrLess\":false},\"sellerId\":2248624086,\"shipAmount\":{\"271523654410255893\":10000,\"271523654411255893\":20000},\"shipedAmount\":{\"271523654410255893\":10000,\"271523654411255893\":20000},\"startedShip\":true,\"stepName\":\"全款\",\"stepNo\":1,\"stepOrderId\":4505670352255893}],\"newStepOrderMap\":{\"4505670352255893\":{\"aBLink\":true,\"activeEnable\":true,\"activeStatus\":1,\"adjustFee\":0,\"attributes\":{\"started_ship\":\"1\"},\"bALink\":false,\"bizOrderId\":271523654409255893,\"bizOrderIdStr\":\"271523654409255893\",\"buyerId\":983259358,\"confirmGoodsWithDisburse\":true,\"discountFee\":0,\"firstStep\":true,\"gmtCreate\":\"20190330140232000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"gmtPay\":\"20190330140316000+0800\",\"gmtShip\":\"20190330140357000+0800\",\"gmtStart\":\"20190330140233000+0800\",\"goodsFee\":5000,\"hadMoreOrLess\":false,\"hasDelivery\":true,\"lastStep\":true,\"logisticsStatus\":2,\"onlyAlink\":false,\"paidFee\":5000,\"paidPostFee\":0,\"payFee\":5000,\"payStatus\":2,\"postFee\":0,\"processTemplateStep\":{\"aBLink\":true,\"allowInstant\":false,\"attributes\":{},\"bALink\":false,\"body\":{\"apd\":\"30\",\"apdt\":\"5\",\"apt\":\"-1\"},\"confirmGoodsTimeout\":864000,\"delivery\":true,\"deliveryScale\":10000,\"fundRules\":[{\"scale\":10000,\"steps\":[1],\"time\":0,\"type\":\"byConfirmReceiveGoods\"}],\"id\":93,\"onlyAlink\":false,\"payScale\":10000,\"payTimeout\":7776000,\"payTimeoutType\":0,\"processTemplateId\":66,\"sortType\":\"AB\",\"stepName\":\"全款\",\"supportMoreOrLess\":false},\"sellerId\":2248624086,\"shipAmount\":{\"271523654410255893\":10000,\"271523654411255893\":20000},\"shipedAmount\":{\"271523654410255893\":10000,\"271523654411255893\":20000},\"startedShip\":true,\"stepName\":\"全款\",\"stepNo\":1,\"stepOrderId\":4505670352255893}},\"onlyAlipayPayChannel\":false,\"orderEntries\":[{\"activityId\":0,\"actualConfirmProductFee\":0,\"actualDeliveryAmount\":10.0,\"actualDeliveryAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":10000,\"realAmount\":10.0,\"realAmountStr\":\"10\"},\"actualPaidFee\":1000,\"actualPaidUnitPrice\":100,\"actualPayFee\":1000,\"actualRefundProductFee\":0,\"allCommissionSceneType\":[\"cyd\"],\"amount\":1000,\"amountFactor\":1000.0,\"amountWithDiscountAndPromotion\":1000,\"attributes\":{\"ada\":\"10000\",\"af\":\"1000\",\"b_amt\":\"1000\",\"b_bs\":\"1\",\"b_bsmol\":\"1\",\"b_cc\":\"CNY\",\"b_ci\":\"1036642\",\"b_mss\":\"1\",\"b_of\":\"pq\",\"b_pc\":\"QUOTA1688\",\"b_pmc\":\"006001\",\"b_pr\":\"1000\",\"b_ra\":\"10.0\",\"b_seq\":\"1\",\"b_soc\":\"1\",\"b_ss\":\"0\",\"b_unit\":\"台\",\"b_up\":\"100\",\"b_wd\":\"1.0\",\"bizCode\":\"com.1688.business\",\"first_pay_time\":\"2019-03-30 14:03:15\",\"oba\":\"10000.0\",\"ods_ump_outid\":\"792550308124\",\"oup\":\"100\",\"pSubOutId\":\"792550308124\",\"paf\":\"1000\",\"sendgt\":\"1553925837014\",\"steppd\":\"1\",\"subFlowId\":\"74\",\"tp3create\":\"1\"},\"bizSign\":{\"binaryString\":\"0\",\"commonSample\":false,\"freePostage\":false,\"jiCaiGoods\":false,\"mix\":false,\"salePromotion\":false,\"sign\":0,\"virtualGoods\":false,\"yiFenSample\":false},\"buyerRateStatus\":5,\"buyerSecuritySupport\":false,\"buyerUserId\":983259358,\"canRefundFee\":1000,\"categoryId\":1036642,\"codStatus\":0,\"commissionModel\":{\"validCommissionSceneType\":false},\"complaintStatus\":{\"afterSalesComplaintDoing\":false,\"refundComplaintDoing\":false,\"valid\":true},\"confirmGoodsAmount\":0.0,\"confirmGoodsAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"},\"confirmGoodsFeeForBatchSettlement\":0,\"crossPromotionFee\":0,\"currencyCode\":\"CNY\",\"currentAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":10000,\"realAmount\":10.0,\"realAmountStr\":\"10\"},\"detailItemToSellerFee\":0,\"discount\":1.0,\"discountPrice\":100,\"entryDiscount\":0,\"entryPayStatus\":2,\"entryStatus\":\"WAIT_BUYER_RECEIVE\",\"entryStatusStr\":\"waitbuyerreceive\",\"fromOffer\":false,\"gmtCreate\":\"20190330140233000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"guaranteeSupport\":false,\"id\":271523654410255893,\"idStr\":\"271523654410255893\",\"isMaliciousOrder\":false,\"logisticsOrderId\":-1,\"logisticsStatus\":2,\"mainImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"mainMidImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"mainSummImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"maliciousOrder\":false,\"orderFrom\":\"tb\",\"orderId\":271523654409255893,\"orderIdStr\":\"271523654409255893\",\"orderSharedPromotionFee\":0,\"orderSourceType\":\"pq\",\"overSold\":false,\"platformPromotionFee\":0,\"pmtARCouponFee\":0,\"pmtRCouponFee\":0,\"price\":100,\"priceAfterPromotion\":100,\"productMaterialCode\":\"006001\",\"productName\":\"苹果\",\"productPic\":\"pqimage//cms/upload/2012/138/334/433831_61694261.png\",\"productPics\":[\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\"],\"promotionsFee\":0,\"quantity\":10.0,\"quantityModel\":{\"amountFactor\":1000.0,\"calAmount\":10000,\"realAmount\":10.0,\"realAmountStr\":\"10\"},\"refundFee\":0,\"refundGoodsAmount\":0.0,\"refundGoodsAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"},\"sellerRateStatus\":5,\"sellerUserId\":2248624086,\"sevenDayFlag\":false,\"snapshotId\":\"o:271523654410255893_1\",\"snapshotImages\":[{\"imageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"midImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"summImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\"}],\"sourceId\":1495899150727,\"sourceIdStr\":\"1495899150727\",\"surplusAmount\":10.0,\"surplusAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":10000,\"realAmount\":10.0,\"realAmountStr\":\"10\"},\"surplusFee\":1000,\"tbEntryRefundStatus\":9,\"tbId\":271523654410255893,\"totalReceiveAmountString\":\"0.000\",\"totalReceiveGoodsQuantity\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"},\"unit\":\"台\",\"unitPrice\":100,\"waitSellerConfirmQuantity\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"}},{\"activityId\":0,\"actualConfirmProductFee\":0,\"actualDeliveryAmount\":20.0,\"actualDeliveryAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":20000,\"realAmount\":20.0,\"realAmountStr\":\"20\"},\"actualPaidFee\":4000,\"actualPaidUnitPrice\":200,\"actualPayFee\":4000,\"actualRefundProductFee\":0,\"allCommissionSceneType\":[\"cyd\"],\"amount\":4000,\"amountFactor\":1000.0,\"amountWithDiscountAndPromotion\":4000,\"attributes\":{\"ada\":\"20000\",\"af\":\"4000\",\"b_amt\":\"4000\",\"b_bs\":\"1\",\"b_bsmol\":\"1\",\"b_cc\":\"CNY\",\"b_ci\":\"125062004\",\"b_mss\":\"1\",\"b_of\":\"pq\",\"b_pc\":\"QUOTA1688\",\"b_pmc\":\"006002\",\"b_pr\":\"1000\",\"b_ra\":\"20.0\",\"b_seq\":\"2\",\"b_soc\":\"1\",\"b_ss\":\"0\",\"b_unit\":\"台\",\"b_up\":\"200\",\"b_wd\":\"1.0\",\"bizCode\":\"com.1688.business\",\"first_pay_time\":\"2019-03-30 14:03:15\",\"oba\":\"20000.0\",\"ods_ump_outid\":\"792550308125\",\"oup\":\"200\",\"pSubOutId\":\"792550308125\",\"paf\":\"4000\",\"sendgt\":\"1553925837014\",\"steppd\":\"1\",\"subFlowId\":\"74\",\"tp3create\":\"1\"},\"bizSign\":{\"binaryString\":\"0\",\"commonSample\":false,\"freePostage\":false,\"jiCaiGoods\":false,\"mix\":false,\"salePromotion\":false,\"sign\":0,\"virtualGoods\":false,\"yiFenSample\":false},\"buyerRateStatus\":5,\"buyerSecuritySupport\":false,\"buyerUserId\":983259358,\"canRefundFee\":4000,\"categoryId\":125062004,\"codStatus\":0,\"commissionModel\":{\"validCommissionSceneType\":false},\"complaintStatus\":{\"afterSalesComplaintDoing\":false,\"refundComplaintDoing\":false,\"valid\":true},\"confirmGoodsAmount\":0.0,\"confirmGoodsAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"},\"confirmGoodsFeeForBatchSettlement\":0,\"crossPromotionFee\":0,\"currencyCode\":\"CNY\",\"currentAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":20000,\"realAmount\":20.0,\"realAmountStr\":\"20\"},\"detailItemToSellerFee\":0,\"discount\":1.0,\"discountPrice\":200,\"entryDiscount\":0,\"entryPayStatus\":2,\"entryStatus\":\"WAIT_BUYER_RECEIVE\",\"entryStatusStr\":\"waitbuyerreceive\",\"fromOffer\":false,\"gmtCreate\":\"20190330140233000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"guaranteeSupport\":false,\"id\":271523654411255893,\"idStr\":\"271523654411255893\",\"isMaliciousOrder\":false,\"logisticsOrderId\":-1,\"logisticsStatus\":2,\"mainImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"mainMidImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"mainSummImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"maliciousOrder\":false,\"orderFrom\":\"tb\",\"orderId\":271523654409255893,\"orderIdStr\":\"271523654409255893\",\"orderSharedPromotionFee\":0,\"orderSourceType\":\"pq\",\"overSold\":false,\"platformPromotionFee\":0,\"pmtARCouponFee\":0,\"pmtRCouponFee\":0,\"price\":200,\"priceAfterPromotion\":200,\"productMaterialCode\":\"006002\",\"productName\":\"菠萝\",\"productPic\":\"pqimage//cms/upload/2012/138/334/433831_61694261.png\",\"productPics\":[\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\"],\"promotionsFee\":0,\"quantity\":20.0,\"quantityModel\":{\"amountFactor\":1000.0,\"calAmount\":20000,\"realAmount\":20.0,\"realAmountStr\":\"20\"},\"refundFee\":0,\"refundGoodsAmount\":0.0,\"refundGoodsAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"},\"sellerRateStatus\":5,\"sellerUserId\":2248624086,\"sevenDayFlag\":false,\"snapshotId\":\"o:271523654411255893_1\",\"snapshotImages\":[{\"imageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"midImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\",\"summImageUrl\":\"https://cbu01.alicdn.com/cms/upload/2012/138/334/433831_61694261.png\"}],\"sourceId\":1495899160727,\"sourceIdStr\":\"1495899160727\",\"surplusAmount\":20.0,\"surplusAmountModel\":{\"amountFactor\":1000.0,\"calAmount\":20000,\"realAmount\":20.0,\"realAmountStr\":\"20\"},\"surplusFee\":4000,\"tbEntryRefundStatus\":9,\"tbId\":271523654411255893,\"totalReceiveAmountString\":\"0.000\",\"totalReceiveGoodsQuantity\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"},\"unit\":\"台\",\"unitPrice\":200,\"waitSellerConfirmQuantity\":{\"amountFactor\":1000.0,\"calAmount\":0,\"realAmount\":0.0,\"realAmountStr\":\"0\"}}],\"orderFrom\":\"tb\",\"orderPaymentSign\":{\"alipayAssure\":true,\"bankInstant\":false,\"paymentSign\":1},\"orderPromotionsFee\":0,\"orderRiskInfo\":{\"makeOrderRiskInfo\":{\"operatorIp\":\"101.37.31.231\"}},\"orderSign\":{\"assurePayed\":false,\"buyerNotifyLogistics\":false,\"buyerSeeLogistics\":false,\"couponConsume\":false,\"couponFreezed\":false,\"couponUnFreezed\":false,\"ensureReleased\":false,\"freezePayed\":false,\"goodsReadyToShip\":true,\"sellerNotifyLogistics\":false,\"sellerSeeLogistics\":false,\"sendGoodsArranged\":false,\"sign\":32768,\"stepTradeHuopinOffer\":false,\"supportInvoice\":false,\"suspected\":false,\"transfer\":false},\"overSold\":false,\"paidCarriage\":0,\"paidPaymentCouponFee\":0,\"paidSumPayment\":5000,\"payChannels\":[\"account_period\"],\"payDetailModelList\":[{\"absentChannel\":false,\"accountPeriodChannel\":true,\"alipayChannel\":false,\"attributes\":{\"src_channel\":\"WEB\",\"src_terminal\":\"PC\"},\"buyerAccountId\":\"2088031666286208\",\"buyerId\":983259358,\"cancel\":false,\"electronicAcceptanceBillChannel\":false,\"gmtCreate\":\"20190330140315000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"inPay\":false,\"jinPiaoChannel\":false,\"lstShegouChannel\":false,\"mergeChannel\":false,\"myBankEFTChannel\":false,\"noOutPayOrder\":false,\"outPayDetailId\":\"5994244005\",\"outTradeId\":\"5994244005\",\"paid\":true,\"paidNotEnd\":true,\"payDetailChannel\":7,\"payDetailFee\":5000,\"payDetailId\":5994244005,\"payDetailStatus\":2,\"payDetailType\":1,\"payDetailTypePay\":true,\"payDetailTypeRepayment\":false,\"payOrderId\":271523654409255893,\"payOrderIdStr\":\"271523654409255893\",\"payTime\":\"20190330140315000+0800\",\"paymentAlipayChannel\":false,\"paymentChannel\":false,\"piaoJuSubsidy\":false,\"realChannelInPayment\":7,\"realChannelKeysInPayment\":[],\"sellerAccountId\":\"2088611490712805\",\"sellerId\":2248624086,\"sheGouChannel\":false,\"stepOrderId\":4505670352255893,\"toBuyerFee\":0,\"toSellerFee\":0,\"waitPay\":false}],\"payOnline\":false,\"payOrder\":{\"actualTotalFee\":5000,\"adjustFee\":0,\"alipayBuyerId\":\"2088031666286208\",\"alipaySellerId\":\"2088611490712805\",\"attributes\":{\"outPaySystem\":\"NOOUTPAY\",\"payMode\":\"B_SECURED\"},\"buyerId\":983259358,\"couponFee\":0,\"discountFee\":0,\"gmtCreate\":\"20190330140232000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"outPayId\":\"5994244005\",\"partConfirmFee\":0,\"payOrderId\":271523654409255893,\"payStatus\":2,\"payTime\":\"20190330140316000+0800\",\"ppCheckout\":false,\"refundFee\":0,\"sellerId\":2248624086,\"totalFee\":5000},\"payStatus\":2,\"payidByMybankPEFT\":false,\"paymentCouponFee\":0,\"platformPromotionFee\":0,\"productName\":\"苹果 等多件\",\"promotionsFee\":0,\"refundPayment\":0,\"refundPostFee\":0,\"sLSJOrder\":false,\"sellerAlipayId\":\"2088611490712805\",\"sellerCompanyName\":\"阿里巴巴（中国）网络技术有限公司\",\"sellerFlag\":\"0\",\"sellerLoginId\":\"b测试账号003\",\"sellerMemberId\":\"b2b-2248624086\",\"sellerName\":\"乔的石\",\"sellerPhone\":\"86-0571-3555555555\",\"sellerRateStatus\":5,\"sellerSex\":\"M\",\"sellerUserId\":2248624086,\"sheGouPayOrder\":false,\"shipping\":2,\"singleStepForNewStep\":true,\"sourceTypeStr\":\"pq\",\"statTags\":[\"hy0\"],\"status\":\"WAIT_BUYER_RECEIVE\",\"statusStr\":\"waitbuyerreceive\",\"stepId2PayDetailMap\":{\"4505670352255893\":{\"absentChannel\":false,\"accountPeriodChannel\":true,\"alipayChannel\":false,\"attributes\":{\"src_channel\":\"WEB\",\"src_terminal\":\"PC\"},\"buyerAccountId\":\"2088031666286208\",\"buyerId\":983259358,\"cancel\":false,\"electronicAcceptanceBillChannel\":false,\"gmtCreate\":\"20190330140315000+0800\",\"gmtModified\":\"20190330140357000+0800\",\"inPay\":false,\"jinPiaoChannel\":false,\"lstShegouChannel\":false,\"mergeChannel\":false,\"myBankEFTChannel\":false,\"noOutPayOrder\":false,\"outPayDetailId\":\"5994244005\",\"outTradeId\":\"5994244005\",\"paid\":true,\"paidNotEnd\":true,\"payDetailChannel\":7,\"payDetailFee\":5000,\"payDetailId\":5994244005,\"payDetailStatus\":2,\"payDetailType\":1,\"payDetailTypePay\":true,\"payDetailTypeRepayment\":false,\"payOrderId\":271523654409255893,\"payOrderIdStr\":\"271523654409255893\",\"payTime\":\"20190330140315000+0800\",\"paymentAlipayChannel\":false,\"paymentChannel\":false,\"piaoJuSubsidy\":false,\"realChannelInPayment\":7,\"realChannelKeysInPayment\":[],\"sellerAccountId\":\"2088611490712805\",\"sellerId\":2248624086,\"sheGouChannel\":false,\"stepOrderId\":4505670352255893,\"toBuyerFee\":0,\"toSellerFee\":0,\"waitPay\":false}},\"stepPayAll\":false,\"subBiz\":\"buyoffer\",\"succSumPayment\":0,\"sumConfirmPaidPayment\":0,\"sumPayment\":5000,\"sumProductPayment\":5000,\"sumProductPaymentWithCoupon\":5000,\"supportDae\":false,\"tbId\":271523654409255893,\"toArea\":\"浙江省 杭州市 滨江区 **\",\"toDivisionCode\":\"330108\",\"toFullName\":\"小张\",\"toMobile\":\"18305811642\",\"toPhone\":\"\",\"toPost\":\"\",\"tocManagedTimeout\":true,\"tocSign\":\"1\",\"tradeType\":\"UNKNOW\",\"tradeTypeStr\":\"50060\",\"trustDeceit\":false,\"virtual\":false,\"wirelessOrder\":false}}",
+        ),
+    };
+    /// `cn.alibaba.open:trade.order.modifyOrderPrice-1`: identity and wire behaviour.
+    pub const TRADE_ORDER_MODIFY_ORDER_PRICE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "cn.alibaba.open",
+        name: "trade.order.modifyOrderPrice",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `cn.alibaba.open:trade.order.modifyOrderPrice-1` as data.
+    pub static TRADE_ORDER_MODIFY_ORDER_PRICE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ORDER_MODIFY_ORDER_PRICE,
+        summary: "Change the price of an unpaid order (seller)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=cn.alibaba.open&n=trade.order.modifyOrderPrice&v=1&cat=aop.trade",
+        method: "client.open().trade_order_modify_order_price(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "订单id (example: 192551450083225)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "carriage",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "订单修改之后的运费，单位为分 (example: 100)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "entryDiscounts",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "改价明细,discount值的单位为分，正数为涨价，负数为减价 (example: [{\"id\":111111, \"discount\":-200}, {\"id\":222222, \"discount\":-500}])",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":true,\"resultCode\":\"x\",\"resultMsg\":\"x\",\"success\":true}",
+        ),
+    };
 }
 
 /// The `com.alibaba.product` APIs.
@@ -1611,6 +4144,222 @@ pub mod product {
             "{\"categoryInfo\":[{\"categoryID\":10166,\"childCategorys\":[{\"categoryType\":\"1\",\"id\":1031910,\"name\":\"连衣裙\"},{\"categoryType\":\"1\",\"id\":127380009,\"name\":\"T恤\"},{\"categoryType\":\"1\",\"id\":1038378,\"name\":\"半身裙\"}],\"isLeaf\":false,\"name\":\"女装\",\"parentIDs\":[0]}],\"succes\":\"true\"}",
         ),
     };
+    /// `com.alibaba.product:alibaba.category.getSPUInfo-1`: identity and wire behaviour.
+    pub const CATEGORY_GET_SPU_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.category.getSPUInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.category.getSPUInfo-1` as data.
+    pub static CATEGORY_GET_SPU_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CATEGORY_GET_SPU_INFO,
+        summary: "Get a standard product unit (SPU) by category and key attributes",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.getSPUInfo-1",
+        method: "client.product().category_get_spu_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "类目ID (example: 1031910)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "keyAttrs",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "类目的规格属性列表 (example: []) JSON object fields: attrID (Long, 规格属性id); name (String, 名称); valueId (Long, 规格属性值ID，可以从 类目属性中获取); value (String, 规格属性值); unit (String, 单位); ordering (String, 排序信息); isKey (String, 是否是关键属性)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"categoryId\":1234567890123,\"details\":\"x\",\"name\":\"x\",\"spuId\":1234567890123,\"standardSpuAttrValues\":{},\"table\":\"x\"},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.category.searchByKeyword-1`: identity and wire behaviour.
+    pub const CATEGORY_SEARCH_BY_KEYWORD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.category.searchByKeyword",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.category.searchByKeyword-1` as data.
+    pub static CATEGORY_SEARCH_BY_KEYWORD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CATEGORY_SEARCH_BY_KEYWORD,
+        summary: "Find publishing (leaf) categories by keyword",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.category.searchByKeyword&v=1&cat=aop.category",
+        method: "client.product().category_search_by_keyword(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "keyword",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "叶子类目关键字 (example: 帽子)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"products\":[{\"categoryID\":1234567890123,\"categoryType\":\"x\",\"childCategorys\":{},\"childIDs\":[1],\"featureInfos\":{},\"isLeaf\":true,\"isSupportProcessing\":true,\"level\":1,\"minOrderQuantity\":1,\"name\":\"x\",\"parentIDs\":[1]}],\"success\":\"x\"}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.category.searchSPUInfo-1`: identity and wire behaviour.
+    pub const CATEGORY_SEARCH_SPU_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.category.searchSPUInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.category.searchSPUInfo-1` as data.
+    pub static CATEGORY_SEARCH_SPU_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CATEGORY_SEARCH_SPU_INFO,
+        summary: "List the standard product units (SPU) of a category, paged",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.searchSPUInfo-1",
+        method: "client.product().category_search_spu_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "类目Id (example: 1031910)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "isNeedKeyAttr",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要关键属性",
+            },
+            ::open1688_core::ParamDoc {
+                name: "isOnlyKeyAttr",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否只需要关键属性",
+            },
+            ::open1688_core::ParamDoc {
+                name: "index",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "当前页，无默认值 (example: 1)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "size",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "每页多少记录，无默认值 (example: 2)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"categoryId\":1234567890123,\"details\":\"x\",\"name\":\"x\",\"spuId\":1234567890123,\"standardSpuAttrValues\":{},\"table\":\"x\"}],\"success\":true,\"totalRecords\":1}",
+        ),
+    };
+    /// `com.alibaba.product:com.alibaba.cbu.offer.quality.advice.query-1`: identity and wire behaviour.
+    pub const COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "com.alibaba.cbu.offer.quality.advice.query",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:com.alibaba.cbu.offer.quality.advice.query-1` as data.
+    pub static COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY,
+        summary: "Get quality-star advice for a product",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=com.alibaba.cbu.offer.quality.advice.query&v=1&cat=",
+        method: "client.product().com_alibaba_cbu_offer_quality_advice_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productID",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "商品ID (example: 123456)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:com.alibaba.cbu.offer.quality.advice.queryList-1`: identity and wire behaviour.
+    pub const COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_LIST: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "com.alibaba.cbu.offer.quality.advice.queryList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:com.alibaba.cbu.offer.quality.advice.queryList-1` as data.
+    pub static COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_LIST,
+        summary: "Get quality-star advice for several products",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=com.alibaba.cbu.offer.quality.advice.queryList&v=1&cat=",
+        method: "client.product().com_alibaba_cbu_offer_quality_advice_query_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productIDs",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: false,
+                doc: "商品ID列表，最多查询100个 (example: [123456,234567])",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.cpsMedia.productInfo-1`: identity and wire behaviour.
+    pub const CPS_MEDIA_PRODUCT_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.cpsMedia.productInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.cpsMedia.productInfo-1` as data.
+    pub static CPS_MEDIA_PRODUCT_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CPS_MEDIA_PRODUCT_INFO,
+        summary: "Get a product in full (CPS media)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cpsMedia.productInfo-1",
+        method: "client.product().cps_media_product_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "1688商品ID，等同于productId",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needCpsSuggestPrice",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要CPS建议价",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needIntelligentInfo",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否返回算法改写的信息，包括标题、图片和详情图片",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"bizGroupInfos\":{},\"productInfo\":{},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.product:alibaba.cross.productInfo-1`: identity and wire behaviour.
     pub const CROSS_PRODUCT_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.product",
@@ -1669,6 +4418,412 @@ pub mod product {
             "{\"productList\":[{\"bizType\":1,\"categoryID\":1048182,\"image\":{\"images\":[\"img/ibank/2018/502/115/9153511205_1606139362.jpg\"]},\"language\":\"CHINESE\",\"periodOfValidity\":3650,\"productID\":574325651942,\"productType\":\"wholesale\",\"status\":\"published\",\"subject\":\"宝宝成长纪念册相册配套 空白记录彩色加页\",\"supplierLoginId\":\"alitestforisv02\"},{\"bizType\":1,\"image\":{\"images\":[\"img/ibank/2018/178/658/8855856871_1630100306.jpg\"]},\"language\":\"CHINESE\",\"periodOfValidity\":3650,\"productID\":570027659932,\"productType\":\"wholesale\",\"status\":\"published\",\"subject\":\"新款波点雨伞折叠晴雨两用\",\"supplierLoginId\":\"alitestforisv02\"}],\"success\":true}",
         ),
     };
+    /// `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1`: identity and wire behaviour.
+    pub const LOGISTICS_FREIGHT_TEMPLATE_GET_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.logistics.freightTemplate.getList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1` as data.
+    pub static LOGISTICS_FREIGHT_TEMPLATE_GET_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: LOGISTICS_FREIGHT_TEMPLATE_GET_LIST,
+        summary: "List the seller's freight templates",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.logistics.freightTemplate.getList-1",
+        method: "client.product().logistics_freight_template_get_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，目前仅支持国际站（alibaba）的查询",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"freightTemplates\":[{\"id\":1234567890123,\"name\":\"x\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.new.product.add-1`: identity and wire behaviour.
+    pub const NEW_PRODUCT_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.new.product.add",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.new.product.add-1` as data.
+    pub static NEW_PRODUCT_ADD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: NEW_PRODUCT_ADD,
+        summary: "Publish a product (schema-based publishing)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.add&v=1&cat=",
+        method: "client.product().new_product_add(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "catId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "商品类目ID (example: 234452)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品发布场景 (example: cbu)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dataBody",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品发布构造参数 (example: {     \"global\":{         \"systemParam\":{             \"catId\":1031910,           )",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "JSON object fields: industryCategoryId (Long, 工业品专业化类目id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"bizCode\":\"x\",\"bizData\":{},\"bizMsg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.new.product.edit-1`: identity and wire behaviour.
+    pub const NEW_PRODUCT_EDIT: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.new.product.edit",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.new.product.edit-1` as data.
+    pub static NEW_PRODUCT_EDIT_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: NEW_PRODUCT_EDIT,
+        summary: "Edit a product (schema-based publishing)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.edit&v=1&cat=",
+        method: "client.product().new_product_edit(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "catId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "商品类目ID (example: 23213)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "编辑的商品ID (example: 12342323432)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品发布场景 (example: cbu)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dataBody",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品编辑构造参数 (example: {})",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "额外参数 JSON object fields: industryCategoryId (Long, 工业品专业化类目id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"bizCode\":\"x\",\"bizData\":{},\"bizMsg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.new.product.getSchema-1`: identity and wire behaviour.
+    pub const NEW_PRODUCT_GET_SCHEMA: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.new.product.getSchema",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.new.product.getSchema-1` as data.
+    pub static NEW_PRODUCT_GET_SCHEMA_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: NEW_PRODUCT_GET_SCHEMA,
+        summary: "Get the publishing schema and rules of a category",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.getSchema&v=1&cat=",
+        method: "client.product().new_product_get_schema(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "catId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "商品类目id (example: 1031910)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "具体场景，默认为cbu (example: cbu)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "商品id (example: 324234833)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "附加参数 JSON object fields: industryCategoryId (Long, 工业品专业化类目id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"bizCode\":\"x\",\"bizData\":\"x\",\"bizMsg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.new.product.getSubSchema-1`: identity and wire behaviour.
+    pub const NEW_PRODUCT_GET_SUB_SCHEMA: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.new.product.getSubSchema",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.new.product.getSubSchema-1` as data.
+    pub static NEW_PRODUCT_GET_SUB_SCHEMA_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: NEW_PRODUCT_GET_SUB_SCHEMA,
+        summary: "Get the cascaded sub-schema of a publishing component",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.getSubSchema&v=1&cat=",
+        method: "client.product().new_product_get_sub_schema(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "catId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品类目id (example: 245453)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "具体场景，默认为大市场 (example: cbu)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dataBody",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "输入填写参数 (example: {     \"global\":{         \"systemParam\":{             \"catId\":1031910,           )",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "附加参数，工业品类目ID需要填写到这个对象中 JSON object fields: industryCategoryId (Long, 工业品专业化类目id)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"bizCode\":\"x\",\"bizData\":\"x\",\"bizMsg\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.add-1`: identity and wire behaviour.
+    pub const PHOTOBANK_ALBUM_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.album.add",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.add-1` as data.
+    pub static PHOTOBANK_ALBUM_ADD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_ALBUM_ADD,
+        summary: "Create a photobank album",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.add&v=1&cat=aop.ibank",
+        method: "client.product().photobank_album_add(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "name",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "相册名称。最长30个中文字符",
+            },
+            ::open1688_core::ParamDoc {
+                name: "description",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "相册描述。最长2000个中文字符，国际站无需处理此字段",
+            },
+            ::open1688_core::ParamDoc {
+                name: "authority",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”，国际站无需处理此字段",
+            },
+            ::open1688_core::ParamDoc {
+                name: "password",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "相册访问密码。4-16位非中文字符。当authority为2-密码访问时必填，国际站无需处理此字段",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688）",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"albumID\":1234567890123,\"errCode\":\"x\",\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.delete-1`: identity and wire behaviour.
+    pub const PHOTOBANK_ALBUM_DELETE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.album.delete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.delete-1` as data.
+    pub static PHOTOBANK_ALBUM_DELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_ALBUM_DELETE,
+        summary: "Delete a photobank album",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.delete&v=1&cat=ibank",
+        method: "client.product().photobank_album_delete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "albumID",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "相册ID",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688）",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"isSuccess\":true,\"reason\":\"x\",\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.getList-1`: identity and wire behaviour.
+    pub const PHOTOBANK_ALBUM_GET_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.album.getList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.getList-1` as data.
+    pub static PHOTOBANK_ALBUM_GET_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_ALBUM_GET_LIST,
+        summary: "List the photobank albums",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.getList&v=1&cat=ibank",
+        method: "client.product().photobank_album_get_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 1688)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "albumType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "相册类型 (example: MY:我的相册(系统相册); OFF:下架相册(系统相册); AUDTING:审核中(系统相册); NOPASS:审核不通过(系统相册); CUSTOM:自定义)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"albumInfos\":[{\"albumID\":1234567890123,\"authority\":1,\"description\":\"x\",\"imageCount\":1,\"name\":\"x\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.getProfile-1`: identity and wire behaviour.
+    pub const PHOTOBANK_ALBUM_GET_PROFILE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.album.getProfile",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.getProfile-1` as data.
+    pub static PHOTOBANK_ALBUM_GET_PROFILE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_ALBUM_GET_PROFILE,
+        summary: "Get a photobank album's details",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.getProfile&v=1&cat=ibank",
+        method: "client.product().photobank_album_get_profile(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688或者alibaba (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"defaultSpace\":1,\"externalSpace\":1,\"full\":true,\"usedSpace\":1},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.modify-1`: identity and wire behaviour.
+    pub const PHOTOBANK_ALBUM_MODIFY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.album.modify",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.photobank.album.modify-1` as data.
+    pub static PHOTOBANK_ALBUM_MODIFY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_ALBUM_MODIFY,
+        summary: "Rename or change a photobank album",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.modify&v=1&cat=ibank",
+        method: "client.product().photobank_album_modify(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "albumInfo",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "图片相册信息 JSON object fields: albumID (Long, 相册ID); name (String, 相册名称); description (String, 相册描述，国际站无此信息); authority (Integer, 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-); imageCount (Integer, 图片数量)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "password",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "图片相册密码，可为空。如果不为空，则修改相册权限",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688或者alibaba (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"albumID\":1234567890123,\"authority\":1,\"description\":\"x\",\"imageCount\":1,\"name\":\"x\"},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.product:alibaba.photobank.photo.add-1`: identity and wire behaviour.
     pub const PHOTOBANK_PHOTO_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.product",
@@ -1725,6 +4880,286 @@ pub mod product {
         ],
         example_response: ::std::option::Option::Some(
             "{\"image\":{\"albumID\":134257610,\"id\":28476510293,\"name\":\"连衣裙主图1\",\"url\":\"img/ibank/2024/512/834/28476510293_1660977857.jpg\"}}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.delete-1`: identity and wire behaviour.
+    pub const PHOTOBANK_PHOTO_DELETE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.photo.delete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.delete-1` as data.
+    pub static PHOTOBANK_PHOTO_DELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_PHOTO_DELETE,
+        summary: "Delete a photobank photo",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.delete&v=1&cat=aop.ibank",
+        method: "client.product().photobank_photo_delete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "photoID",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "图片ID (example: 图片ID)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688）)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"imageId\":1234567890123,\"isSuccess\":true,\"productIds\":[1],\"reason\":\"x\",\"success\":true,\"url\":\"https://example.com/x\"}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.deleteBatch-1`: identity and wire behaviour.
+    pub const PHOTOBANK_PHOTO_DELETE_BATCH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.photo.deleteBatch",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.deleteBatch-1` as data.
+    pub static PHOTOBANK_PHOTO_DELETE_BATCH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_PHOTO_DELETE_BATCH,
+        summary: "Delete several photobank photos",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.deleteBatch&v=1&cat=aop.ibank",
+        method: "client.product().photobank_photo_delete_batch(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "imageIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: false,
+                doc: "待操作图片ID列表，每次最多支持删除20张图片。 (example: [9268841037])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688或者alibaba (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"code\":\"x\",\"desc\":\"x\",\"imageId\":1234567890123,\"productIds\":[1],\"result\":true,\"url\":\"https://example.com/x\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.get-1`: identity and wire behaviour.
+    pub const PHOTOBANK_PHOTO_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.photo.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.get-1` as data.
+    pub static PHOTOBANK_PHOTO_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_PHOTO_GET,
+        summary: "Get a photobank photo by id or URL",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.get&v=1&cat=ibank",
+        method: "client.product().photobank_photo_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "imageIds",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "urls",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.getList-1`: identity and wire behaviour.
+    pub const PHOTOBANK_PHOTO_GET_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.photo.getList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.getList-1` as data.
+    pub static PHOTOBANK_PHOTO_GET_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_PHOTO_GET_LIST,
+        summary: "List the photos of a photobank album, paged",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.getList&v=1&cat=ibank",
+        method: "client.product().photobank_photo_get_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "albumID",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "相册ID",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageNo",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "页码。取值范围:大于零的整数;默认值为1，即返回第一页数据 (example: 5)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "返回列表结果集每页条数。取值范围:大于零的整数;最大值：30 (example: 20)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688）",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"count\":1,\"currentPage\":1,\"pageSize\":1,\"photoInfos\":[{\"albumID\":1234567890123,\"id\":1234567890123,\"name\":\"x\",\"url\":\"https://example.com/x\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.modify-1`: identity and wire behaviour.
+    pub const PHOTOBANK_PHOTO_MODIFY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.photobank.photo.modify",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.photobank.photo.modify-1` as data.
+    pub static PHOTOBANK_PHOTO_MODIFY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PHOTOBANK_PHOTO_MODIFY,
+        summary: "Change a photobank photo's name or description",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.modify&v=1&cat=ibank",
+        method: "client.product().photobank_photo_modify(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "imageInfo",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "图片详情 (example: {}) JSON object fields: imageId (Long, 图片ID); name (String, 名称); description (String, 描述)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688或者alibaba (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"description\":\"x\",\"imageId\":1234567890123,\"name\":\"x\"},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:product.asyncQueryInfo.getInfo-1`: identity and wire behaviour.
+    pub const PRODUCT_ASYNC_QUERY_INFO_GET_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "product.asyncQueryInfo.getInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:product.asyncQueryInfo.getInfo-1` as data.
+    pub static PRODUCT_ASYNC_QUERY_INFO_GET_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_ASYNC_QUERY_INFO_GET_INFO,
+        summary: "Query publishing helpers: brands, category and title suggestions",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=product.asyncQueryInfo.getInfo&v=1&cat=",
+        method: "client.product().product_async_query_info_get_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "optType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "查询类型，可从render服务返回的数据中获取 (example: brandValueAsyncQuery)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dataJson",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "查询数据入参，pageSize不能超过20 (example: {\"global\":{\"renderData\":{\"domain\":\"pre-offer-new.1688.com\",\"queryString\":\"spm=a2)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"bizCode\":\"x\",\"bizData\":\"x\",\"bizMsg\":\"x\",\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.delete-1`: identity and wire behaviour.
+    pub const PRODUCT_DELETE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.delete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.delete-1` as data.
+    pub static PRODUCT_DELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_DELETE,
+        summary: "Move a product to the recycle bin",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.delete&v=1&cat=aop.product",
+        method: "client.product().product_delete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productID",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "商品ID (example: 123456)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"isSuccess\":true,\"reason\":\"x\",\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.expire-1`: identity and wire behaviour.
+    pub const PRODUCT_EXPIRE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.expire",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.expire-1` as data.
+    pub static PRODUCT_EXPIRE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_EXPIRE,
+        summary: "Take a product off sale (expire it)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.expire&v=1&cat=product",
+        method: "client.product().product_expire(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "过期商品的ID列表 (example: [575821659346])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688或者alibaba (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"code\":\"x\",\"desc\":\"x\",\"productId\":1234567890123,\"result\":true}],\"success\":true}",
         ),
     };
     /// `com.alibaba.product:alibaba.product.follow-1`: identity and wire behaviour.
@@ -1823,6 +5258,793 @@ pub mod product {
             "{\"bizGroupInfos\":[{\"code\":\"isConsignMarketOffer\",\"description\":\"代销\",\"support\":true}],\"createTime\":\"20240301101638000+0800\",\"lastUpdateTime\":\"20240512175505000+0800\",\"productInfo\":{\"attributes\":[{\"attributeID\":287,\"attributeName\":\"材质\",\"isCustom\":false,\"value\":\"雪纺\",\"valueID\":3241},{\"attributeID\":1398,\"attributeName\":\"货号\",\"isCustom\":false,\"value\":\"LYQ-2024-088\"}],\"bizType\":1,\"categoryID\":1031910,\"categoryName\":\"连衣裙\",\"createTime\":\"20240301101638000+0800\",\"image\":{\"images\":[\"img/ibank/O1CN01abcDEF1xYz2Q3R4s5_!!2206512345678-0-cib.jpg\",\"img/ibank/O1CN01ghiJKL1xYz2Q3R4s6_!!2206512345678-0-cib.jpg\"]},\"language\":\"CHINESE\",\"lastUpdateTime\":\"20240512175505000+0800\",\"pictureAuth\":false,\"productID\":624531232145,\"productType\":\"wholesale\",\"qualityLevel\":4,\"saleInfo\":{\"amountOnSale\":2350.0,\"minOrderQuantity\":2,\"mixWholeSale\":true,\"priceAuth\":false,\"priceRanges\":[{\"price\":45.8,\"startQuantity\":2},{\"price\":42.5,\"startQuantity\":50}],\"quoteType\":1,\"supportOnlineTrade\":true,\"unit\":\"件\"},\"shippingInfo\":{\"freightTemplateID\":13288021,\"sendGoodsAddressText\":\"浙江省 杭州市\",\"unitWeight\":0.35},\"skuInfos\":[{\"amountOnSale\":1490,\"attributes\":[{\"attributeID\":3216,\"attributeValue\":\"白色\",\"skuImageUrl\":\"img/ibank/O1CN01sku1_!!2206512345678-0-cib.jpg\"},{\"attributeID\":450,\"attributeValue\":\"S\"}],\"cargoNumber\":\"LYQ-088-S\",\"consignPrice\":52.0,\"price\":45.8,\"skuId\":4821372051234,\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\"},{\"amountOnSale\":860,\"attributes\":[{\"attributeID\":3216,\"attributeValue\":\"白色\"},{\"attributeID\":450,\"attributeValue\":\"M\"}],\"cargoNumber\":\"LYQ-088-M\",\"consignPrice\":52.0,\"price\":45.8,\"skuId\":4821372051235,\"specId\":\"0f3a6e1c8d2b44e1a9c7d5f6b3e2a1c0\"}],\"status\":\"published\",\"subject\":\"2024夏季新款法式碎花连衣裙女收腰显瘦中长款雪纺裙\",\"supplierLoginId\":\"hzfushi2016\"}}",
         ),
     };
+    /// `com.alibaba.product:alibaba.product.getByIdList-1`: identity and wire behaviour.
+    pub const PRODUCT_GET_BY_ID_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.getByIdList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.getByIdList-1` as data.
+    pub static PRODUCT_GET_BY_ID_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_GET_BY_ID_LIST,
+        summary: "Get several of the seller's products by id",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.getByIdList&v=1&cat=aop.product",
+        method: "client.product().product_get_by_id_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productIdList",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: false,
+                doc: "商品Id列表 (example: [573198114093,574286066987])",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"productList\":[{\"approvedTime\":\"20240102030405000+0800\",\"attributes\":{},\"bizType\":1,\"categoryID\":1234567890123,\"categoryName\":\"x\",\"createTime\":\"20240102030405000+0800\",\"crossBorderOffer\":true,\"description\":\"x\",\"expireTime\":\"20240102030405000+0800\",\"extendInfos\":{},\"groupID\":[1234567890123],\"image\":{},\"language\":\"x\",\"lastUpdateTime\":\"20240102030405000+0800\",\"mainVedio\":\"x\",\"modifyTime\":\"20240102030405000+0800\",\"periodOfValidity\":1,\"pictureAuth\":true,\"productCargoNumber\":\"x\",\"productID\":1234567890123,\"productType\":\"x\",\"qualityLevel\":1,\"referencePrice\":\"x\",\"saleInfo\":{},\"shippingInfo\":{},\"skuInfos\":{},\"status\":\"x\",\"subject\":\"x\",\"supplierLoginId\":\"123456\",\"supplierUserId\":\"123456\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.getList-1`: identity and wire behaviour.
+    pub const PRODUCT_GET_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.getList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.getList-1` as data.
+    pub static PRODUCT_GET_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_GET_LIST,
+        summary: "List products (legacy)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.getList-1",
+        method: "client.product().product_get_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "categoryID",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "类目ID，国际站传入-1，返回所有商品列表",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageNo",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "页码。取值范围:大于零的整数;默认值为1，即返回第一页数据。 (example: 5)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "返回列表结果集每页条数。取值范围:大于零的整数;最大值：30; (example: 20)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "timeStamp",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "格式:yyyy-MM-dd HH:mm:ss；1、如果传了时间戳参数，则按增量返回，即返回按指定获取条件且对应商品信息的最近更新时间(GMTModified)晚于该时间戳的商品列表信息。2、如果没有传时间戳参数，则取所有的满足条件的商品信息。1688的时间目前只能支持精确到天。 (example: 2015-04-02 00:00:00)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688）",
+            },
+            ::open1688_core::ParamDoc {
+                name: "endTimeStamp",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "格式:yyyy-MM-dd HH:mm:ss；1、如果传了时间戳参数，则按增量返回，即返回按指定获取条件且对应商品信息的最近更新时间(GMTModified)早于该时间戳的商品列表信息。2、如果没有传时间戳参数，则取所有的满足条件的商品信息。 (example: 2015-04-02 01:00:00)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "业务场景 零售通(lst) 1688市场(1688) (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"count\":1,\"currentPage\":1,\"pageSize\":1,\"productInfos\":[{\"approvedTime\":\"20240102030405000+0800\",\"attributes\":{},\"bizType\":1,\"categoryID\":1234567890123,\"categoryName\":\"x\",\"createTime\":\"20240102030405000+0800\",\"crossBorderOffer\":true,\"description\":\"x\",\"expireTime\":\"20240102030405000+0800\",\"extendInfos\":{},\"groupID\":[1234567890123],\"image\":{},\"language\":\"x\",\"lastUpdateTime\":\"20240102030405000+0800\",\"mainVedio\":\"x\",\"modifyTime\":\"20240102030405000+0800\",\"periodOfValidity\":1,\"pictureAuth\":true,\"productCargoNumber\":\"x\",\"productID\":1234567890123,\"productType\":\"x\",\"qualityLevel\":1,\"referencePrice\":\"x\",\"saleInfo\":{},\"shippingInfo\":{},\"skuInfos\":{},\"status\":\"x\",\"subject\":\"x\",\"supplierLoginId\":\"123456\",\"supplierUserId\":\"123456\"}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.group.getSwitch-1`: identity and wire behaviour.
+    pub const PRODUCT_GROUP_GET_SWITCH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.group.getSwitch",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.group.getSwitch-1` as data.
+    pub static PRODUCT_GROUP_GET_SWITCH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_GROUP_GET_SWITCH,
+        summary: "Tell whether the seller's own categories are enabled",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.group.getSwitch-1",
+        method: "client.product().product_group_get_switch(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"success\":true,\"switchValue\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.group.setSwitch-1`: identity and wire behaviour.
+    pub const PRODUCT_GROUP_SET_SWITCH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.group.setSwitch",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.group.setSwitch-1` as data.
+    pub static PRODUCT_GROUP_SET_SWITCH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_GROUP_SET_SWITCH,
+        summary: "Enable or disable the seller's own categories",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.group.setSwitch-1",
+        method: "client.product().product_group_set_switch(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "switchValue",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "设置状态，true：已开启；false：未开启 (example: true)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"isSuccess\":true,\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:product.increment.editInfo-1`: identity and wire behaviour.
+    pub const PRODUCT_INCREMENT_EDIT_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "product.increment.editInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:product.increment.editInfo-1` as data.
+    pub static PRODUCT_INCREMENT_EDIT_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_INCREMENT_EDIT_INFO,
+        summary: "Edit some fields of a product (incremental edit)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=product.increment.editInfo&v=1&cat=",
+        method: "client.product().product_increment_edit_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "catId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "商品类目id (example: 1031910)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "具体场景，默认为cbu (example: cbu)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品id (example: 324234833)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dataBody",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品增量编辑构造参数 (example: {  \"formValues\": {    \"title\": \"测试增量发布\"  },  \"global\": {    \"name\": \"icmp_global)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizParam",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "附加参数 (example: {\"industryCategoryId\": 195})",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":\"x\",\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.isModifiable-1`: identity and wire behaviour.
+    pub const PRODUCT_IS_MODIFIABLE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.isModifiable",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.isModifiable-1` as data.
+    pub static PRODUCT_IS_MODIFIABLE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_IS_MODIFIABLE,
+        summary: "Tell whether a product can be edited now",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.isModifiable&v=1&cat=product",
+        method: "client.product().product_is_modifiable(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "商品ID列表 (example: [575053589753])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"desc\":\"x\",\"modifiable\":true,\"productId\":1234567890123}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.productLines.get-1`: identity and wire behaviour.
+    pub const PRODUCT_LINES_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.productLines.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.productLines.get-1` as data.
+    pub static PRODUCT_LINES_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_LINES_GET,
+        summary: "List the seller's product lines (id and name)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.productLines.get&v=1&cat=",
+        method: "client.product().product_lines_get(..)",
+        params: &[],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"retCodes\":[\"x\"],\"subCode\":\"x\",\"subMessage\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.list.get-1`: identity and wire behaviour.
+    pub const PRODUCT_LIST_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.list.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.list.get-1` as data.
+    pub static PRODUCT_LIST_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_LIST_GET,
+        summary: "List the seller's products by filters, paged",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.list.get&v=1&cat=aop.product",
+        method: "client.product().product_list_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "signs",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::String,
+                ),
+                required: false,
+                doc: "业务标 (example: ['isMicroSupply'])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageNo",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "分页参数，起始为1 (example: 1)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "分页参数，每页大小，目前最大值为20，超过20时以20为准 (example: 20)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "statusList",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::String,
+                ),
+                required: false,
+                doc: "商品状态，published:上架状态，expired：过期(包含手动过期与自动过期)，TBD：to be delete，deleted：删除，new：新发，modified：修改，member expired：会员撤销 (example: ['published'])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "categoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "类目ID (example: 1031728)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "startModifyTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "产品修改开始时间 (example: 20180717174002000+0800)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "endModifyTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "产品修改结束时间 (example: 20180717174002000+0800)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "subjectKey",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "关键词 (example: 北极)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "cargoNumber",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "货号 (example: LYQ-8816)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "productIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: false,
+                doc: "产品ID列表 (example: [12323213,12312323])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "beginStar",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "星级范围起始值0-5，不能高于endStar (example: 0)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "endStar",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "星级范围起始值0-5，不能低于beginStar (example: 5)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "groupIds",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "查询自定义分组ID，目前只支持查询一个 (example: 100416219)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "startPublishTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "发布时间起始值 (example: 20180717174002000+0800)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "endPublishTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "发布时间结束值 (example: 20180717174002000+0800)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "startExpiredTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "过期时间起始值 (example: 20180717174002000+0800)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "endExpiredTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "过期时间结束值 (example: 20180717174002000+0800)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "priceStart",
+                ty: &::open1688_core::ParamType::Double,
+                required: false,
+                doc: "价格范围起始值 (example: 1.0)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "priceEnd",
+                ty: &::open1688_core::ParamType::Double,
+                required: false,
+                doc: "价格范围结束值 (example: 1000.0)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "orderByCondition",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "排序条件：CREATE_DATE,POST_DATE,MODIFY_DATE,APPROVED_DATE,EXPIRE_DATE,STATUS,ID,GROUP_ID,PRICE,SALE_QUANTITY (example: PRICE)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "orderByType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "升序 ASC 还是降序 DESC (example: DESC)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "supportOnlineTrade",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "支持在线交易 (example: true)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "privateOffer",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "私密商品 (example: false)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needDetail",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要详情 (example: true)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needFreight",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要运费 (example: true)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needUserCategoryInfo",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要自定义类目 (example: true)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"pageResult\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.modifyQuickBackStock-1`: identity and wire behaviour.
+    pub const PRODUCT_MODIFY_QUICK_BACK_STOCK: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.modifyQuickBackStock",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.modifyQuickBackStock-1` as data.
+    pub static PRODUCT_MODIFY_QUICK_BACK_STOCK_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_MODIFY_QUICK_BACK_STOCK,
+        summary: "Change a product's quick-return stock",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.modifyQuickBackStock-1",
+        method: "client.product().product_modify_quick_back_stock(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.product:alibaba.product.modifyStock-1`: identity and wire behaviour.
+    pub const PRODUCT_MODIFY_STOCK: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.modifyStock",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.modifyStock-1` as data.
+    pub static PRODUCT_MODIFY_STOCK_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_MODIFY_STOCK,
+        summary: "Change a product's stock (incremental or absolute)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.modifyStock&v=1&cat=product",
+        method: "client.product().product_modify_stock(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productStockChange",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "产品库存变更信息 (example: []) JSON object fields: productId (Long, 产品ID); productAmountChange (Integer, 有的产品没有sku信息，对已售数量的变更设置在这里。如果值为5，说明增加5个可售数量。如果值为-9，说明减少9个可售数量); skuStocks (AlibabaProductSkuStockBean[], SKU的库存的变更信息)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688或者alibaba (example: 1688)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "increaceModify",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否增量更新",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"code\":\"x\",\"desc\":\"x\",\"productId\":1234567890123,\"result\":true}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.ptsTag.query-1`: identity and wire behaviour.
+    pub const PRODUCT_PTS_TAG_QUERY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.ptsTag.query",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.ptsTag.query-1` as data.
+    pub static PRODUCT_PTS_TAG_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_PTS_TAG_QUERY,
+        summary: "List the buyer-protection services a product has",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.ptsTag.query&v=1&cat=product",
+        method: "client.product().product_pts_tag_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "产品ID (example: 592445920122)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "subCategoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "叶子类目ID (example: 1031910)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"balance\":1,\"detailLink\":\"x\",\"isBpsOpen\":true,\"openLink\":\"x\",\"ptsTagGroups\":{},\"ptsTagModels\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.ptsTag.update-1`: identity and wire behaviour.
+    pub const PRODUCT_PTS_TAG_UPDATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.ptsTag.update",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.ptsTag.update-1` as data.
+    pub static PRODUCT_PTS_TAG_UPDATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_PTS_TAG_UPDATE,
+        summary: "${api.doc}",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.ptsTag.update-1",
+        method: "client.product().product_pts_tag_update(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "产品ID (example: 592445920122)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "subCategoryId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "叶子类目ID (example: 1031910)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "guardService",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::String,
+                ),
+                required: false,
+                doc: "保障服务列表，可以为空的List (example: [])",
+            },
+            ::open1688_core::ParamDoc {
+                name: "groupService",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "保障组服务列表 (example: []) JSON object fields: groupServiceCode (String, 保障组服务代码，可为发货服务（ship_service）、包换服务（gr_service）、到货服务（aog_servi); serviceCode (String[], 服务代码列表)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":true,\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:product.quality.getInfo-1`: identity and wire behaviour.
+    pub const PRODUCT_QUALITY_GET_INFO: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "product.quality.getInfo",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:product.quality.getInfo-1` as data.
+    pub static PRODUCT_QUALITY_GET_INFO_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_QUALITY_GET_INFO,
+        summary: "Get the quality star rating of a product",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=product.quality.getInfo&v=1&cat=",
+        method: "client.product().product_quality_get_info(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "catId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品类目ID (example: 234324)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dataBody",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品发布或编辑的结构string（获取具体商品星级、检测发布商品前需要优化的数据时需要传入该参数） (example: {})",
+            },
+            ::open1688_core::ParamDoc {
+                name: "offerId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "商品ID (example: 16344345235)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "scene",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "商品场景 (example: cbu)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"dataJson\":\"x\"},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.deleteProductGroup-1`: identity and wire behaviour.
+    pub const PRODUCT_RECOMMEND_DELETE_PRODUCT_GROUP: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.recommend.deleteProductGroup",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.deleteProductGroup-1` as data.
+    pub static PRODUCT_RECOMMEND_DELETE_PRODUCT_GROUP_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_RECOMMEND_DELETE_PRODUCT_GROUP,
+        summary: "Delete a recommended product group",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.deleteProductGroup&v=1&cat=",
+        method: "client.product().product_recommend_delete_product_group(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "groupId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "分组id (example: 59463003)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"resultModel\":{\"subCode\":\"x\",\"subMessage\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.editProductGroup-1`: identity and wire behaviour.
+    pub const PRODUCT_RECOMMEND_EDIT_PRODUCT_GROUP: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.recommend.editProductGroup",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.editProductGroup-1` as data.
+    pub static PRODUCT_RECOMMEND_EDIT_PRODUCT_GROUP_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_RECOMMEND_EDIT_PRODUCT_GROUP,
+        summary: "Change a recommended product group",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.editProductGroup&v=1&cat=",
+        method: "client.product().product_recommend_edit_product_group(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productPromoteOperationParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "入参模型 JSON object fields: enableReturnCount (Boolean); groupId (Long); groupType (Integer); memberId (String); memo (String); offerIds (long[]); orderBy (String); pageNo (Integer); pageSize (Integer); title (String)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"resultModel\":{\"subCode\":\"x\",\"subMessage\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.queryList-1`: identity and wire behaviour.
+    pub const PRODUCT_RECOMMEND_QUERY_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.recommend.queryList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.queryList-1` as data.
+    pub static PRODUCT_RECOMMEND_QUERY_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_RECOMMEND_QUERY_LIST,
+        summary: "List the seller's recommended product groups",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.queryList&v=1&cat=",
+        method: "client.product().product_recommend_query_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productPromoteParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "入参模型 JSON object fields: enableReturnCount (Boolean); memberId (String); orderBy (String); pageNo (Integer); pageSize (Integer)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"pageResult\":{\"pageIndex\":1,\"resultList\":{},\"sizePerPage\":1,\"success\":true,\"totalRecords\":1},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.queryProductListByGroupId-1`: identity and wire behaviour.
+    pub const PRODUCT_RECOMMEND_QUERY_PRODUCT_LIST_BY_GROUP_ID: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.recommend.queryProductListByGroupId",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.queryProductListByGroupId-1` as data.
+    pub static PRODUCT_RECOMMEND_QUERY_PRODUCT_LIST_BY_GROUP_ID_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_RECOMMEND_QUERY_PRODUCT_LIST_BY_GROUP_ID,
+        summary: "List the products of a recommended group",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.queryProductListByGroupId&v=1&cat=",
+        method: "client.product().product_recommend_query_product_list_by_group_id(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "groupId",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "分组id (example: 58002002)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"resultModel\":{\"subCode\":\"x\",\"subMessage\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.saveProductGroup-1`: identity and wire behaviour.
+    pub const PRODUCT_RECOMMEND_SAVE_PRODUCT_GROUP: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.recommend.saveProductGroup",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.recommend.saveProductGroup-1` as data.
+    pub static PRODUCT_RECOMMEND_SAVE_PRODUCT_GROUP_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_RECOMMEND_SAVE_PRODUCT_GROUP,
+        summary: "Create a recommended product group",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.saveProductGroup&v=1&cat=",
+        method: "client.product().product_recommend_save_product_group(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productPromoteOperationParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "入参模型 JSON object fields: enableReturnCount (Boolean); groupId (Long); groupType (Integer); memberId (String); memo (String); offerIds (long[]); orderBy (String); pageNo (Integer); pageSize (Integer); title (String)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"resultModel\":{\"subCode\":\"x\",\"subMessage\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.product:alibaba.product.repost-1`: identity and wire behaviour.
     pub const PRODUCT_REPOST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.product",
@@ -1857,6 +6079,36 @@ pub mod product {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":[{\"productId\":575340329168,\"result\":true}]}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.product.republish-1`: identity and wire behaviour.
+    pub const PRODUCT_REPUBLISH: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.product.republish",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.product.republish-1` as data.
+    pub static PRODUCT_REPUBLISH_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_REPUBLISH,
+        summary: "Put an expired product back on sale",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.republish&v=1&cat=product",
+        method: "client.product().product_republish(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "productIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "重发商品ID列表 (example: [575617478398])",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"code\":\"x\",\"desc\":\"x\",\"productId\":1234567890123,\"result\":true}],\"subErrorCode\":\"x\",\"subErrorMessage\":\"x\",\"success\":true}",
         ),
     };
     /// `com.alibaba.product:alibaba.product.simple.get-1`: identity and wire behaviour.
@@ -1955,6 +6207,61 @@ pub mod product {
             "{\"code\":0,\"message\":\"success\"}",
         ),
     };
+    /// `com.alibaba.product:alibaba.userCategory.list.get-1`: identity and wire behaviour.
+    pub const USER_CATEGORY_LIST_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.userCategory.list.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.product:alibaba.userCategory.list.get-1` as data.
+    pub static USER_CATEGORY_LIST_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: USER_CATEGORY_LIST_GET,
+        summary: "List the seller's own product categories",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.userCategory.list.get&v=1&cat=userCategory",
+        method: "client.product().user_category_list_get(..)",
+        params: &[],
+        example_response: ::std::option::Option::Some(
+            "{\"cateList\":[{\"iconUrl\":\"https://example.com/x\",\"id\":1234567890123,\"name\":\"x\",\"ordering\":1,\"subCategoryList\":{}}],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.product:alibaba.userDefine.category.add-1`: identity and wire behaviour.
+    pub const USER_DEFINE_CATEGORY_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product",
+        name: "alibaba.userDefine.category.add",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product:alibaba.userDefine.category.add-1` as data.
+    pub static USER_DEFINE_CATEGORY_ADD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: USER_DEFINE_CATEGORY_ADD,
+        summary: "Create one of the seller's own categories",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.userDefine.category.add&v=1&cat=category",
+        method: "client.product().user_define_category_add(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "groupName",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "要新增的类目的名称 (example: 女装)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "parentID",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "上一级类目的id。如果要创建的是一级类目，此处值填0 (example: 0)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"catId\":1234567890123,\"success\":true}",
+        ),
+    };
 }
 
 /// The `com.alibaba.product.push` APIs.
@@ -1986,6 +6293,44 @@ pub mod product_push {
             },
         ],
         example_response: ::std::option::Option::Some("{\"result\":{\"success\":true}}"),
+    };
+    /// `com.alibaba.product.push:alibaba.product.push.syncPushProductResult-1`: identity and wire behaviour.
+    pub const PRODUCT_PUSH_SYNC_PUSH_PRODUCT_RESULT: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.product.push",
+        name: "alibaba.product.push.syncPushProductResult",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.product.push:alibaba.product.push.syncPushProductResult-1` as data.
+    pub static PRODUCT_PUSH_SYNC_PUSH_PRODUCT_RESULT_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PRODUCT_PUSH_SYNC_PUSH_PRODUCT_RESULT,
+        summary: "ISV reports the result of listing a 1688 product onto a target platform (also delisting via status)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product.push:alibaba.product.push.syncPushProductResult-1",
+        method: "client.product_push().product_push_sync_push_product_result(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "platformDefinition",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "definitionId (String, req): target platform AMAZON, AE, WISH, EBAY, LAZADA, TAOBAO",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pushRecordIdentity",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "Batch identity passed from the platform to the ISV: content (String)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pushProductResults",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "productIdInTargetPlatform (String, req), productIdInPartner (String, req), productIdInSource (String, req), productPushStatus (String, req, 0 failed / 1 success), productInfoInTargetPlatform (SimpleItemDesc: id, price, subject, description, url, priceRanges[{price,startQuantity}]), skus (PushProductSKUResult[]: skuIdInSource, skuIdInPartner, skuPushStatus, skuIdInTargetPlatform, skuInfoInTargetPlatform, mappingInfo[]{propertyIdInSource, propertyTextInSource, valueIdInSource, valueTextInSource, propertyIdInTarget, propertyTextInTarget, valueIdInTarget, valueTextInTarget}), userShopIdInTargetPlatform (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"success\":true}"),
     };
 }
 
@@ -2124,6 +6469,66 @@ pub mod system_oauth2 {
             "{\"access_token\":\"0a1b2c3d-4e5f-6789-abcd-ef0123456789\",\"aliId\":\"8888888888\",\"expires_in\":\"36000\",\"memberId\":\"b2b-2206512340001\",\"refresh_token\":\"9d8c7b6a-5f4e-3d2c-1b0a-f9e8d7c6b5a4\",\"refresh_token_timeout\":\"20250515103412+0800\",\"resource_owner\":\"buyer_test01\"}",
         ),
     };
+    /// `system.oauth2:subaccount.auth.add-1`: identity and wire behaviour.
+    pub const SUBACCOUNT_AUTH_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "system.oauth2",
+        name: "subaccount.auth.add",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `system.oauth2:subaccount.auth.add-1` as data.
+    pub static SUBACCOUNT_AUTH_ADD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SUBACCOUNT_AUTH_ADD,
+        summary: "Batch-add sub-account authorizations (main account must already be authorized)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:subaccount.auth.add-1",
+        method: "client.system_oauth2().subaccount_auth_add(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "subUserIdentityList",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::String,
+                ),
+                required: true,
+                doc: "List of sub-account ids (e.g. abb:test1,abb:test2)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"returnValue\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `system.oauth2:subaccount.auth.cancel-1`: identity and wire behaviour.
+    pub const SUBACCOUNT_AUTH_CANCEL: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "system.oauth2",
+        name: "subaccount.auth.cancel",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: false,
+    };
+    /// `system.oauth2:subaccount.auth.cancel-1` as data.
+    pub static SUBACCOUNT_AUTH_CANCEL_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SUBACCOUNT_AUTH_CANCEL,
+        summary: "Batch-cancel sub-account authorizations",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:subaccount.auth.cancel-1",
+        method: "client.system_oauth2().subaccount_auth_cancel(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "subUserIdentityList",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::String,
+                ),
+                required: true,
+                doc: "List of sub-account ids (e.g. a:b,a:c)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"returnValue\":true,\"success\":true},\"success\":true}",
+        ),
+    };
     #[allow(non_upper_case_globals)]
     static GET_TOKEN__GrantType: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
         name: "GrantType",
@@ -2131,8 +6536,298 @@ pub mod system_oauth2 {
     };
 }
 
+/// The `com.alibaba.syt` APIs.
+pub mod syt {
+    /// `com.alibaba.syt:syt.buyer.confirmPurchaseOrder-1`: identity and wire behaviour.
+    pub const SYT_BUYER_CONFIRM_PURCHASE_ORDER: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.buyer.confirmPurchaseOrder",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.buyer.confirmPurchaseOrder-1` as data.
+    pub static SYT_BUYER_CONFIRM_PURCHASE_ORDER_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_BUYER_CONFIRM_PURCHASE_ORDER,
+        summary: "88 ShengYiTong: buyer confirms a purchase order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.buyer.confirmPurchaseOrder-1",
+        method: "client.syt().syt_buyer_confirm_purchase_order(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"draftNo\":{},\"isSuccess\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.buyer.draftPurchaseOrder-2`: identity and wire behaviour.
+    pub const SYT_BUYER_DRAFT_PURCHASE_ORDER_V2: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.buyer.draftPurchaseOrder",
+        version: 2u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.buyer.draftPurchaseOrder-2` as data.
+    pub static SYT_BUYER_DRAFT_PURCHASE_ORDER_V2_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_BUYER_DRAFT_PURCHASE_ORDER_V2,
+        summary: "88 ShengYiTong: buyer drafts a purchase order (version 2)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.buyer.draftPurchaseOrder-2",
+        method: "client.syt().syt_buyer_draft_purchase_order_v2(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "origin (String, req, fixed 'ERP'), requestNo (String, req, idempotency key), draftNo (String, empty on create), payTerm (amount BigDecimal yuan, payMethod 'SINGLE', payTimeType 'IMMEDIATELY', payTimeContent), contentTerm (contentType 'PURCHASE_ORDER', purchaseItems[]{key, productName, productSpec, quantity Integer, unitPrice, subtotal}), contractRoleInfoTerm (counterpartyOrigin LOGIN_ID_1688_MATCH/DRAFTER_INPUT/COUNTERPARTY_INPUT, counterpartyLoginId, counterpartyName, counterpartyLicenseNo, counterpartyLicenseType), drafterNeedSignConfirmAgain (Boolean, req), postFeeTerm (postFee BigDecimal), confirmTerm (contractConfirmType BUYER_MANUAL_CONFIRM/AUTO_CONFIRM, autoConfirmCondition{conditionEnum e.g. PAY_SUCCESS_TIME_PLUS_X_DAYS, xDay})",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"contractCurrentStatus\":{},\"counterpartyConfirmUrl\":{},\"draftNo\":{},\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.buyer.queryContractDetail-1`: identity and wire behaviour.
+    pub const SYT_BUYER_QUERY_CONTRACT_DETAIL: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.buyer.queryContractDetail",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.syt:syt.buyer.queryContractDetail-1` as data.
+    pub static SYT_BUYER_QUERY_CONTRACT_DETAIL_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_BUYER_QUERY_CONTRACT_DETAIL,
+        summary: "88 ShengYiTong: buyer queries purchase-order details",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.buyer.queryContractDetail-1",
+        method: "client.syt().syt_buyer_query_contract_detail(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"contractDTO\":{},\"fundPayOrderList\":{},\"isSuccess\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.contract.confirm-1`: identity and wire behaviour.
+    pub const SYT_CONTRACT_CONFIRM: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.contract.confirm",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.contract.confirm-1` as data.
+    pub static SYT_CONTRACT_CONFIRM_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_CONTRACT_CONFIRM,
+        summary: "88 ShengYiTong: confirm transaction complete",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.confirm-1",
+        method: "client.syt().syt_contract_confirm(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req, contract number)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"contractCurrentStatus\":{},\"draftNo\":{},\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.contract.invalid-1`: identity and wire behaviour.
+    pub const SYT_CONTRACT_INVALID: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.contract.invalid",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.contract.invalid-1` as data.
+    pub static SYT_CONTRACT_INVALID_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_CONTRACT_INVALID,
+        summary: "88 ShengYiTong: void a contract",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.invalid-1",
+        method: "client.syt().syt_contract_invalid(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"contractCurrentStatus\":{},\"draftNo\":{},\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.contract.pay-1`: identity and wire behaviour.
+    pub const SYT_CONTRACT_PAY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.contract.pay",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.contract.pay-1` as data.
+    pub static SYT_CONTRACT_PAY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_CONTRACT_PAY,
+        summary: "88 ShengYiTong: buyer payment, get cashier URL",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.pay-1",
+        method: "client.syt().syt_contract_pay(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req), amount (BigDecimal, req, yuan)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"cashierUrl\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.contract.payTransfer-1`: identity and wire behaviour.
+    pub const SYT_CONTRACT_PAY_TRANSFER: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.contract.payTransfer",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.contract.payTransfer-1` as data.
+    pub static SYT_CONTRACT_PAY_TRANSFER_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_CONTRACT_PAY_TRANSFER,
+        summary: "88 ShengYiTong: WorldFirst transfer payment (WorldFirst B2C accounts only)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.payTransfer-1",
+        method: "client.syt().syt_contract_pay_transfer(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req), payOrderNo (String, req), escrowAccount (BankAccount, req: cardHolderType COMPANY/PERSON, accountNumber, holder), transferToAmount (BigDecimal, req, yuan), transferFromCurrency (String, req, USD), transferFundChannel (String, req, WORLD_FIRST), transferFundChannelConfig (req: clientId, customerId, privateKeyCiphertext, privateKeyVersion)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"escrowAccount\":{},\"feeAmount\":1,\"feeCurrency\":{},\"quotePrice\":10.5,\"success\":true,\"traceId\":{},\"transferFromAmount\":{},\"transferFromCurrency\":{},\"transferToAmount\":1,\"transferToCurrency\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.contract.refund-1`: identity and wire behaviour.
+    pub const SYT_CONTRACT_REFUND: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.contract.refund",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.syt:syt.contract.refund-1` as data.
+    pub static SYT_CONTRACT_REFUND_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_CONTRACT_REFUND,
+        summary: "88 ShengYiTong: contract refund request",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.refund-1",
+        method: "client.syt().syt_contract_refund(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "draftNo (String, req), amount (BigDecimal, req, yuan), requestNo (String, req, idempotency key), payOrderNo (String, req), refundReason (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"refundOrderNo\":{},\"success\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.syt:syt.customer.queryUserAuthStatus-1`: identity and wire behaviour.
+    pub const SYT_CUSTOMER_QUERY_USER_AUTH_STATUS: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.syt",
+        name: "syt.customer.queryUserAuthStatus",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.syt:syt.customer.queryUserAuthStatus-1` as data.
+    pub static SYT_CUSTOMER_QUERY_USER_AUTH_STATUS_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SYT_CUSTOMER_QUERY_USER_AUTH_STATUS,
+        summary: "88 ShengYiTong: whether a customer completed real-name verification",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.customer.queryUserAuthStatus-1",
+        method: "client.syt().syt_customer_query_user_auth_status(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "request",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "loginId (String, req, 1688 loginId)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"authenticated\":true,\"isSuccess\":true,\"traceId\":{}},\"success\":true}",
+        ),
+    };
+}
+
 /// The `com.alibaba.trade` APIs.
 pub mod trade {
+    /// `com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1`: identity and wire behaviour.
+    pub const ACCOUNT_PERIOD_LIST_BUYER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.accountPeriod.list.buyerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1` as data.
+    pub static ACCOUNT_PERIOD_LIST_BUYER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ACCOUNT_PERIOD_LIST_BUYER_VIEW,
+        summary: "Buyer views all granted account-period (credit-term) lines (10 per page)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1",
+        method: "client.trade().account_period_list_buyer_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "pageIndex",
+                ty: &::open1688_core::ParamType::Long,
+                required: false,
+                doc: "Page number",
+            },
+            ::open1688_core::ParamDoc {
+                name: "sellerLoginId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Seller login id; empty = all",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"resultList\":{\"accountPeriodList\":{},\"totalCount\":1},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.trade:alibaba.alipay.url.get-1`: identity and wire behaviour.
     pub const ALIPAY_URL_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.trade",
@@ -2273,6 +6968,140 @@ pub mod trade {
             "{\"orderPreviewResuslt\":[{\"cargoList\":[{\"amount\":91.6,\"cargoPromotionList\":[],\"finalUnitPrice\":45.8,\"offerId\":624531232145,\"skuId\":4821372051234,\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\"}],\"flowFlag\":\"general\",\"shopPromotionList\":[{\"desc\":\"店铺优惠券\",\"discountFee\":500,\"freePostage\":false,\"promotionId\":\"itemCoupon-5600812521_31032085284-398517001570\",\"selected\":true,\"text\":\"满99减5\"}],\"status\":true,\"sumCarriage\":800,\"sumPayment\":9960,\"sumPaymentNoCarriage\":9160,\"taoSampleSinglePromotion\":false,\"tradeModeNameList\":[\"assureTrade\"],\"tradeModelList\":[{\"description\":\"买家下单5天内全款支付，确认收货后打款给卖家。\",\"name\":\"担保交易\",\"opSupport\":true,\"tradeType\":\"assureTrade\"}]}],\"success\":true}",
         ),
     };
+    /// `com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1`: identity and wire behaviour.
+    pub const CREATE_ORDER_PREVIEW4_CYB_MEDIA: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.createOrder.preview4CybMedia",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1` as data.
+    pub static CREATE_ORDER_PREVIEW4_CYB_MEDIA_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CREATE_ORDER_PREVIEW4_CYB_MEDIA,
+        summary: "Preview an order in the mark-up (CYB media) mode",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1",
+        method: "client.trade().create_order_preview4_cyb_media(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "addressParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "收货地址信息",
+            },
+            ::open1688_core::ParamDoc {
+                name: "cargoParamList",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "商品信息",
+            },
+            ::open1688_core::ParamDoc {
+                name: "useChannelPrice",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否走渠道专属价，传true优先使用渠道传享价，不传或者传false则不走渠道专享价，走普通的分销价",
+            },
+            ::open1688_core::ParamDoc {
+                name: "flow",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "不传，价格逻辑由useChannelPrice控制；传入general使用批发价，即useChannelPrice的价格逻辑失效；传入paired使用火拼价，若该商品未参与伙拼，则下单失败。",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"consignOfferList\":[1],\"orderPreviewResuslt\":{},\"postFeeByDescOfferList\":[1],\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.creditPay.url.get-1`: identity and wire behaviour.
+    pub const CREDIT_PAY_URL_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.creditPay.url.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.creditPay.url.get-1` as data.
+    pub static CREDIT_PAY_URL_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CREDIT_PAY_URL_GET,
+        summary: "Payment link for Cheng-e-She credit pay",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.creditPay.url.get-1",
+        method: "client.trade().credit_pay_url_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderIdList",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "Order ids, max 30 per batch (10 recommended)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"cantPayOrderList\":[1],\"payUrl\":{},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.crossBorderPay.url.get-1`: identity and wire behaviour.
+    pub const CROSS_BORDER_PAY_URL_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.crossBorderPay.url.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.crossBorderPay.url.get-1` as data.
+    pub static CROSS_BORDER_PAY_URL_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: CROSS_BORDER_PAY_URL_GET,
+        summary: "Payment link for Cross-Border Pay (Kuajingbao)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.crossBorderPay.url.get-1",
+        method: "client.trade().cross_border_pay_url_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderIdList",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "Order ids, max 30 per batch (10 recommended)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"cantPayOrderList\":[1],\"payUrl\":{},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.invoice.get-1`: identity and wire behaviour.
+    pub const INVOICE_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.invoice.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.invoice.get-1` as data.
+    pub static INVOICE_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: INVOICE_GET,
+        summary: "Get the invoice of an order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.invoice.get-1",
+        method: "client.trade().invoice_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "发票所关联的订单ID (example: 192516096574969811)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"invoiceCompanyName\":\"x\",\"invoiceType\":1,\"localInvoiceId\":1234567890123,\"orderId\":1234567890123,\"receiveCode\":\"x\",\"receiveCodeText\":\"x\",\"receiveMobile\":\"x\",\"receiveName\":\"x\",\"receivePhone\":\"x\",\"receivePost\":\"x\",\"receiveStreet\":\"x\",\"registerAccountId\":\"123456\",\"registerBank\":\"x\",\"registerCode\":\"x\",\"registerCodeText\":\"x\",\"registerPhone\":\"x\",\"registerStreet\":\"x\",\"taxpayerIdentify\":\"x\"},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.trade:alibaba.order.memoAdd-1`: identity and wire behaviour.
     pub const ORDER_MEMO_ADD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.trade",
@@ -2311,6 +7140,272 @@ pub mod trade {
         ],
         example_response: ::std::option::Option::Some("{\"success\":true}"),
     };
+    /// `com.alibaba.trade:order.receiveAddress.buyerUpdate-1`: identity and wire behaviour.
+    pub const ORDER_RECEIVE_ADDRESS_BUYER_UPDATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "order.receiveAddress.buyerUpdate",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:order.receiveAddress.buyerUpdate-1` as data.
+    pub static ORDER_RECEIVE_ADDRESS_BUYER_UPDATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ORDER_RECEIVE_ADDRESS_BUYER_UPDATE,
+        summary: "Buyer requests a shipping-address change (seller may need to confirm)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:order.receiveAddress.buyerUpdate-1",
+        method: "client.trade().order_receive_address_buyer_update(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (Long, req), receiveAddress (AddressParam, req: addressId, fullName, mobile, phone, postCode, cityText, cityCode, provinceText, provinceCode, areaText, areaCode, townText, townCode, address, districtCode)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:order.receiveAddress.sellerUpdate-1`: identity and wire behaviour.
+    pub const ORDER_RECEIVE_ADDRESS_SELLER_UPDATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "order.receiveAddress.sellerUpdate",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:order.receiveAddress.sellerUpdate-1` as data.
+    pub static ORDER_RECEIVE_ADDRESS_SELLER_UPDATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: ORDER_RECEIVE_ADDRESS_SELLER_UPDATE,
+        summary: "Change the receiving address of an order (seller)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:order.receiveAddress.sellerUpdate-1",
+        method: "client.trade().order_receive_address_seller_update(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.trade:alibaba.payment.order.bank.create-1`: identity and wire behaviour.
+    pub const PAYMENT_ORDER_BANK_CREATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.payment.order.bank.create",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.payment.order.bank.create-1` as data.
+    pub static PAYMENT_ORDER_BANK_CREATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: PAYMENT_ORDER_BANK_CREATE,
+        summary: "Create a bank payment order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.payment.order.bank.create-1",
+        method: "client.trade().payment_order_bank_create(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "采购结算单ID (example: 1515615)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"errorMessagge\":\"x\",\"result\":{\"paymentCode\":\"x\",\"sellerBankAccountInfo\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:repurchase.contract.get-1`: identity and wire behaviour.
+    pub const REPURCHASE_CONTRACT_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "repurchase.contract.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:repurchase.contract.get-1` as data.
+    pub static REPURCHASE_CONTRACT_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: REPURCHASE_CONTRACT_GET,
+        summary: "Whether products support a repurchase contract",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:repurchase.contract.get-1",
+        method: "client.trade().repurchase_contract_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "offerIds (Long[], req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:shipping.insurance.get-1`: identity and wire behaviour.
+    pub const SHIPPING_INSURANCE_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "shipping.insurance.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:shipping.insurance.get-1` as data.
+    pub static SHIPPING_INSURANCE_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: SHIPPING_INSURANCE_GET,
+        summary: "Shipping-insurance (运费险) info for an order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:shipping.insurance.get-1",
+        method: "client.trade().shipping_insurance_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Order number",
+            },
+            ::open1688_core::ParamDoc {
+                name: "type",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "givenByPlatform (platform gift) or givenByMerchant (merchant gift)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.addFeedback-1`: identity and wire behaviour.
+    pub const TRADE_ADD_FEEDBACK: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.addFeedback",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.trade.addFeedback-1` as data.
+    pub static TRADE_ADD_FEEDBACK_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ADD_FEEDBACK,
+        summary: "Buyer adds a supplementary order message (total <= 500 chars)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.addFeedback-1",
+        method: "client.trade().trade_add_feedback(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "tradeFeedbackParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "feedback (String, req), orderId (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.address.parseText-1`: identity and wire behaviour.
+    pub const TRADE_ADDRESS_PARSE_TEXT: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.address.parseText",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.address.parseText-1` as data.
+    pub static TRADE_ADDRESS_PARSE_TEXT_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ADDRESS_PARSE_TEXT,
+        summary: "Parse an overseas address",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.address.parseText-1",
+        method: "client.trade().trade_address_parse_text(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "area (String, req), city (String, req), country (String, req), province (String, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"data\":{},\"message\":\"x\",\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.addresscode.get-1`: identity and wire behaviour.
+    pub const TRADE_ADDRESSCODE_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.addresscode.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::None,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.addresscode.get-1` as data.
+    pub static TRADE_ADDRESSCODE_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ADDRESSCODE_GET,
+        summary: "Get one entry of the trade address code table",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade%3Aalibaba.trade.addresscode.get-1",
+        method: "client.trade().trade_addresscode_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "areaCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Address code, e.g. 330108",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "1688 or alibaba",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
+    /// `com.alibaba.trade:alibaba.trade.addresscode.getchild-1`: identity and wire behaviour.
+    pub const TRADE_ADDRESSCODE_GETCHILD: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.addresscode.getchild",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.addresscode.getchild-1` as data.
+    pub static TRADE_ADDRESSCODE_GETCHILD_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ADDRESSCODE_GETCHILD,
+        summary: "List the children of a trade address code (top level when no code)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.addresscode.getchild&v=1&cat=trade.address",
+        method: "client.trade().trade_addresscode_getchild(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "areaCode",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "地址码，如果不输入则获取最上层信息 (example: 330108)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息,1688或者alibaba (example: 1688)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"children\":[\"x\"],\"code\":\"x\",\"name\":\"x\",\"parentCode\":\"x\",\"post\":\"x\"}],\"success\":true}",
+        ),
+    };
     /// `com.alibaba.trade:alibaba.trade.addresscode.parse-1`: identity and wire behaviour.
     pub const TRADE_ADDRESSCODE_PARSE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.trade",
@@ -2337,6 +7432,34 @@ pub mod trade {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"address\":\"网商路699号\",\"addressCode\":\"330108\",\"addressCodeText\":\"浙江省 杭州市 滨江区\",\"isDefault\":false,\"latest\":false,\"postCode\":\"310051\"}}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.arbitration.apply-1`: identity and wire behaviour.
+    pub const TRADE_ARBITRATION_APPLY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.arbitration.apply",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.arbitration.apply-1` as data.
+    pub static TRADE_ARBITRATION_APPLY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ARBITRATION_APPLY,
+        summary: "Apply for trade arbitration (complaint)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.arbitration.apply-1",
+        method: "client.trade().trade_arbitration_apply(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "param",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "type (String, req: RefundComplaint, SafeRefundComplaint, AfterSalesComplaint, TradeComplaint), refundId (String; required for refund complaints), orderId (Long, req), reasonText (String, req), reasonId (Integer, req), picUrlEvidence (String)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
         ),
     };
     /// `com.alibaba.trade:alibaba.trade.cancel-1`: identity and wire behaviour.
@@ -2591,6 +7714,74 @@ pub mod trade {
             "{\"result\":{\"orderList\":[{\"chooseFreeFreight\":false,\"discount\":0,\"mergePay\":false,\"orderAmmount\":4848000,\"orderId\":\"3782105581756010628\",\"postFee\":48000,\"sumPaymentNoCarriageFromClient\":4800000},{\"chooseFreeFreight\":false,\"discount\":0,\"mergePay\":false,\"orderAmmount\":5050000,\"orderId\":\"3782105637283010628\",\"postFee\":50000,\"sumPaymentNoCarriageFromClient\":5000000}],\"success\":true},\"success\":true}",
         ),
     };
+    /// `com.alibaba.trade:alibaba.trade.createOrder4CybMedia-1`: identity and wire behaviour.
+    pub const TRADE_CREATE_ORDER4_CYB_MEDIA: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.createOrder4CybMedia",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.trade.createOrder4CybMedia-1` as data.
+    pub static TRADE_CREATE_ORDER4_CYB_MEDIA_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_CREATE_ORDER4_CYB_MEDIA,
+        summary: "Create an order in the mark-up (CYB media) mode",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createOrder4CybMedia-1",
+        method: "client.trade().trade_create_order4_cyb_media(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "addressParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "收货地址",
+            },
+            ::open1688_core::ParamDoc {
+                name: "cargoParamList",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "购买的商品信息",
+            },
+            ::open1688_core::ParamDoc {
+                name: "message",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "买家留言",
+            },
+            ::open1688_core::ParamDoc {
+                name: "outerOrderInfo",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "机构的订单信息，json格式，如果校验不通过，不能创建订单。业务线原因机构订单信息不能放在上面的下单参数结构体中，只能新增该字段用于机构订单信息回写，没有幂等校验，纯记录统计分析。mediaOrderId:机构订单号;phone:电话;offers.id:Long,1688商品id;offers.specId:String,1688商品specId(可能无);offers.price:Long,媒体溢价单价(单位分);offers.num:Long,售卖数量",
+            },
+            ::open1688_core::ParamDoc {
+                name: "tradeType",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "由于不同的商品支持的交易方式不同，没有一种交易方式是全局通用的，所以当前下单可使用的交易方式必须通过下单预览接口的tradeModeNameList获取。交易方式类型说明：fxassure（交易4.0通用担保交易），alipay（大市场通用的支付宝担保交易（目前在做切流，后续会下掉）），period（普通账期交易）, assure（大买家企业采购询报价下单时需要使用的担保交易流程）, creditBuy（诚E赊），bank（银行转账），631staged（631分阶段付款），37staged（37分阶段）；此字段不传则系统默认会选取一个可用的交易方式下单，如果开通了诚E赊默认是creditBuy（诚E赊），未开通诚E赊默认使用的方式是支付宝担宝交易。",
+            },
+            ::open1688_core::ParamDoc {
+                name: "useChannelPrice",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否走渠道专属价，传true优先使用渠道传享价，不传或者传false则不走渠道专享价，走普通的分销价",
+            },
+            ::open1688_core::ParamDoc {
+                name: "flow",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "不传，价格逻辑由useChannelPrice控制；传入general使用批发价，即useChannelPrice的价格逻辑失效；传入paired使用火拼价，若该商品未参与伙拼，则下单失败。",
+            },
+            ::open1688_core::ParamDoc {
+                name: "shopPromotionId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: ".",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
+    };
     /// `com.alibaba.trade:alibaba.trade.createRefund-1`: identity and wire behaviour.
     pub const TRADE_CREATE_REFUND: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.trade",
@@ -2691,6 +7882,230 @@ pub mod trade {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"result\":{\"refundId\":\"TQ34931008034741532\"},\"success\":true}}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.ec.getOrderList.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_EC_GET_ORDER_LIST_SELLER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.ec.getOrderList.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.ec.getOrderList.sellerView-1` as data.
+    pub static TRADE_EC_GET_ORDER_LIST_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_EC_GET_ORDER_LIST_SELLER_VIEW,
+        summary: "List the seller's orders (encrypted-order variant: receiver details masked)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.ec.getOrderList.sellerView&v=1&cat=aop.trade",
+        method: "client.trade().trade_ec_get_order_list_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "createStartTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "下单开始时间 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "createEndTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "下单结束时间 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "modifyStartTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "修改时间开始 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "modifyEndTime",
+                ty: &::open1688_core::ParamType::Date,
+                required: false,
+                doc: "修改时间结束 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "page",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "页码，从 1 开始 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "每页数量（最高 20） (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "orderStatus",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "refundStatus",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "buyerMemberId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "buyerLoginId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "tradeType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "bizTypes",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "isHis",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否查询历史订单表 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "productName",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needBuyerAddressAndPhone",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要买家详细地址和电话 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needMemoInfo",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要备注信息 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "tousuStatus",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否查找投诉中的订单 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "buyerRateStatus",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "买家评价状态：4 已评价, 5 未评价, 6 不需要评价 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "sellerRateStatus",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "卖家评价状态 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needCheckSend",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否返回发货校验信息（打单发货场景必填） (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needOutChannel",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needSendGoodsOverdueRisk",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要发货超期风险标 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needDeliverGoodsOverdueRisk",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否需要揽收超期风险标 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needOfficialLogisticOrder",
+                ty: &::open1688_core::ParamType::Boolean,
+                required: false,
+                doc: "是否筛选官方直送保障服务的订单 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needTgOfficialPickUpOrder",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":[{\"baseInfo\":{\"alipayTradeId\":\"123456\",\"allDeliveredTime\":\"20240102030405000+0800\",\"businessType\":\"x\",\"buyerAlipayId\":\"123456\",\"buyerContact\":{\"companyName\":\"x\",\"email\":\"x\",\"fax\":\"x\",\"imInPlatform\":\"x\",\"mobile\":\"x\",\"name\":\"x\",\"phone\":\"x\",\"shopName\":\"x\",\"wgSenderName\":\"x\",\"wgSenderPhone\":\"x\"},\"buyerFeedback\":\"x\",\"buyerID\":\"123456\",\"buyerLoginId\":\"123456\",\"buyerMemo\":\"x\",\"buyerOpenUid\":\"123456\",\"buyerRemarkIcon\":\"x\",\"buyerSubOpenUid\":\"123456\",\"buyerUserId\":1234567890123,\"ccid\":\"123456\",\"closeOperateType\":\"x\",\"closeReason\":\"x\",\"closeRemark\":\"x\",\"completeTime\":\"20240102030405000+0800\",\"confirmedTime\":\"20240102030405000+0800\",\"couponFee\":10.5,\"createTime\":\"20240102030405000+0800\",\"currency\":\"x\",\"discount\":1,\"flowTemplateCode\":\"x\",\"id\":1234567890123,\"idOfStr\":\"x\",\"inventoryMode\":\"x\",\"modifyTime\":\"20240102030405000+0800\",\"newStepOrderList\":[{}],\"officialSolutionCost\":1,\"officialSolutionOrderId\":\"123456\",\"outOrderId\":\"123456\",\"overSeaOrder\":true,\"payChannelCodeList\":[\"x\"],\"payChannelList\":[\"x\"],\"payTime\":\"20240102030405000+0800\",\"payTimeout\":1,\"payTimeoutType\":1,\"preOrderId\":1234567890123,\"receiverInfo\":{\"toArea\":\"x\",\"toDivisionCode\":\"x\",\"toFullName\":\"x\",\"toMobile\":\"x\",\"toPhone\":\"x\",\"toPost\":\"x\",\"toTownCode\":\"x\"},\"receivingTime\":\"20240102030405000+0800\",\"refund\":10.5,\"refundId\":\"123456\",\"refundPayment\":1,\"refundStatus\":\"waitselleragree\",\"refundStatusForAs\":\"x\",\"relatedCode\":\"x\",\"remark\":\"x\",\"sellerAlipayId\":\"123456\",\"sellerContact\":{\"companyName\":\"x\",\"email\":\"x\",\"fax\":\"x\",\"imInPlatform\":\"x\",\"mobile\":\"x\",\"name\":\"x\",\"phone\":\"x\",\"shopName\":\"x\",\"wgSenderName\":\"x\",\"wgSenderPhone\":\"x\"},\"sellerCreditLevel\":\"x\",\"sellerID\":\"123456\",\"sellerLoginId\":\"123456\",\"sellerMemo\":\"x\",\"sellerOrder\":true,\"sellerRemarkIcon\":\"x\",\"sellerUserId\":1234567890123,\"shippingFee\":10.5,\"status\":\"waitbuyerpay\",\"stepAgreementPath\":\"x\",\"stepOrderList\":[{}],\"stepPayAll\":true,\"subBuyerLoginId\":\"123456\",\"sumProductPayment\":10.5,\"totalAmount\":10.5,\"tradeType\":\"x\",\"tradeTypeCode\":\"x\",\"tradeTypeDesc\":\"x\"},\"customs\":{\"attributes\":[{}],\"buyerId\":1234567890123,\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"id\":1234567890123,\"orderId\":1234567890123,\"type\":1},\"encryptOutOrderInfo\":{\"encryptReceiverAddress\":\"x\",\"encryptReceiverMobile\":\"x\",\"encryptReceiverName\":\"x\",\"oaid\":\"123456\",\"outPatformExtraInfo\":\"x\",\"outPlatformAppkey\":\"x\",\"outPlatformCode\":\"x\",\"outPlatformOrderNo\":\"x\",\"outPlatformSubCode\":\"x\",\"outPlatformSupplyOrderNo\":\"x\",\"outShopId\":\"123456\",\"outShopName\":\"x\",\"outSupplierId\":\"123456\"},\"extAttributes\":[{\"description\":\"x\",\"key\":\"x\",\"value\":\"x\"}],\"fromEncryptOrder\":true,\"guaranteesTerms\":{\"assuranceInfo\":\"x\",\"assuranceType\":\"x\",\"qualityAssuranceType\":\"x\",\"value\":\"x\"},\"invoicingSettingModel\":{},\"nativeLogistics\":{\"address\":\"x\",\"area\":\"x\",\"areaCode\":\"x\",\"caid\":\"123456\",\"city\":\"x\",\"contactPerson\":\"x\",\"fax\":\"x\",\"logisticsItems\":[{}],\"mobile\":\"x\",\"province\":\"x\",\"telephone\":\"x\",\"town\":\"x\",\"townCode\":\"x\",\"zip\":\"x\"},\"officialLogisticOrder\":true,\"orderBizInfo\":{\"accountPeriodTime\":\"x\",\"creditOrder\":true,\"creditOrderDetail\":{\"createTime\":\"x\",\"lastRepayTime\":\"x\",\"payAmount\":1,\"repaySource\":\"x\",\"restRepayAmount\":1,\"status\":\"x\",\"statusStr\":\"x\"},\"dropshipping\":true,\"erpBuyerOrgId\":\"123456\",\"erpBuyerUserId\":\"123456\",\"erpOrderId\":\"123456\",\"isCz\":true,\"isDz\":true,\"lstOrderInfo\":{\"lstWarehouseType\":\"x\"},\"odsCyd\":true,\"officialPickUp\":true,\"preOrderInfo\":{\"createPreOrderApp\":true,\"marketName\":\"x\"},\"shippingInsurance\":\"x\"},\"orderInvoiceInfo\":{\"amount\":1,\"invoiceCompanyName\":\"x\",\"invoiceType\":1,\"localInvoiceId\":1234567890123,\"orderId\":1234567890123,\"receiveCode\":\"x\",\"receiveCodeText\":\"x\",\"receiveMobile\":\"x\",\"receiveName\":\"x\",\"receivePhone\":\"x\",\"receivePost\":\"x\",\"receiveStreet\":\"x\",\"registerAccountId\":\"123456\",\"registerBank\":\"x\",\"registerCode\":\"x\",\"registerCodeText\":\"x\",\"registerPhone\":\"x\",\"registerStreet\":\"x\",\"status\":\"x\",\"taxpayerIdentify\":\"x\"},\"orderRateInfo\":{\"buyerRateList\":[{}],\"buyerRateStatus\":1,\"sellerRateList\":[{}],\"sellerRateStatus\":1},\"overseaLogisticsInfo\":{},\"overseasExtraAddress\":{\"channelId\":\"123456\",\"channelName\":\"x\",\"country\":\"x\",\"countryCode\":\"x\",\"email\":\"x\",\"shippingCompanyId\":\"123456\",\"shippingCompanyName\":\"x\"},\"productItems\":[{\"cargoNumber\":\"x\",\"closeReason\":\"x\",\"entryDiscount\":1,\"gmtCompleted\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"gmtPayExpireTime\":\"x\",\"guaranteesTerms\":[{}],\"itemAmount\":10.5,\"logisticsStatus\":1,\"name\":\"x\",\"price\":10.5,\"productCargoNumber\":\"x\",\"productID\":1234567890123,\"productImgUrl\":[\"https://example.com/x\"],\"productSnapshotUrl\":\"https://example.com/x\",\"quantity\":10.5,\"quantityFactor\":10.5,\"refund\":10.5,\"refundId\":\"123456\",\"refundIdForAs\":\"x\",\"refundStatus\":\"x\",\"sharePostage\":10.5,\"skuID\":1234567890123,\"skuInfos\":[{}],\"specId\":\"123456\",\"status\":\"x\",\"statusStr\":\"x\",\"subItemID\":1234567890123,\"subItemIDString\":\"x\",\"unit\":\"x\",\"weight\":\"x\",\"weightUnit\":\"x\"}],\"quoteList\":[{\"count\":1.5,\"price\":10.5,\"productQuoteName\":\"x\"}],\"sendGoodsOverdueRisk\":\"x\",\"tradeTerms\":[{\"cardPay\":true,\"expressPay\":true,\"payStatus\":\"x\",\"payTime\":\"20240102030405000+0800\",\"payWay\":\"x\",\"payWayDesc\":\"x\",\"phasAmount\":10.5,\"phase\":1,\"phaseCondition\":\"x\",\"phaseDate\":\"x\"}]}],\"retCodes\":[\"x\"],\"success\":true,\"totalRecord\":1}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.ec.getOrder.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_EC_GET_ORDER_SELLER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.ec.getOrder.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.ec.getOrder.sellerView-1` as data.
+    pub static TRADE_EC_GET_ORDER_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_EC_GET_ORDER_SELLER_VIEW,
+        summary: "Get one order in full, seller view (encrypted-order variant)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.ec.getOrder.sellerView&v=1&cat=aop.trade",
+        method: "client.trade().trade_ec_get_order_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "交易的订单id (type as in the same-named parameter of alibaba.trade.get.buyerView)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "includeFields",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needOutChannel",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needSendGoodsOverdueRisk",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needDeliverGoodsOverdueRisk",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"baseInfo\":{\"alipayTradeId\":\"123456\",\"allDeliveredTime\":\"20240102030405000+0800\",\"businessType\":\"x\",\"buyerAlipayId\":\"123456\",\"buyerContact\":{\"companyName\":\"x\",\"email\":\"x\",\"fax\":\"x\",\"imInPlatform\":\"x\",\"mobile\":\"x\",\"name\":\"x\",\"phone\":\"x\",\"shopName\":\"x\",\"wgSenderName\":\"x\",\"wgSenderPhone\":\"x\"},\"buyerFeedback\":\"x\",\"buyerID\":\"123456\",\"buyerLoginId\":\"123456\",\"buyerMemo\":\"x\",\"buyerOpenUid\":\"123456\",\"buyerRemarkIcon\":\"x\",\"buyerSubOpenUid\":\"123456\",\"buyerUserId\":1234567890123,\"ccid\":\"123456\",\"closeOperateType\":\"x\",\"closeReason\":\"x\",\"closeRemark\":\"x\",\"completeTime\":\"20240102030405000+0800\",\"confirmedTime\":\"20240102030405000+0800\",\"couponFee\":10.5,\"createTime\":\"20240102030405000+0800\",\"currency\":\"x\",\"discount\":1,\"flowTemplateCode\":\"x\",\"id\":1234567890123,\"idOfStr\":\"x\",\"inventoryMode\":\"x\",\"modifyTime\":\"20240102030405000+0800\",\"newStepOrderList\":[{\"activeStatus\":1,\"adjustFee\":10.5,\"discountFee\":10.5,\"gmtEnd\":\"20240102030405000+0800\",\"gmtPay\":\"20240102030405000+0800\",\"gmtStart\":\"20240102030405000+0800\",\"goodsFee\":10.5,\"lastStep\":true,\"logisticsStatus\":1,\"paidFee\":10.5,\"paidPostFee\":10.5,\"payFee\":10.5,\"payStatus\":1,\"postFee\":10.5,\"stepName\":\"x\",\"stepNo\":1}],\"officialSolutionCost\":1,\"officialSolutionOrderId\":\"123456\",\"outOrderId\":\"123456\",\"overSeaOrder\":true,\"payChannelCodeList\":[\"x\"],\"payChannelList\":[\"x\"],\"payTime\":\"20240102030405000+0800\",\"payTimeout\":1,\"payTimeoutType\":1,\"preOrderId\":1234567890123,\"receiverInfo\":{\"toArea\":\"x\",\"toDivisionCode\":\"x\",\"toFullName\":\"x\",\"toMobile\":\"x\",\"toPhone\":\"x\",\"toPost\":\"x\",\"toTownCode\":\"x\"},\"receivingTime\":\"20240102030405000+0800\",\"refund\":10.5,\"refundId\":\"123456\",\"refundPayment\":1,\"refundStatus\":\"waitselleragree\",\"refundStatusForAs\":\"x\",\"relatedCode\":\"x\",\"remark\":\"x\",\"sellerAlipayId\":\"123456\",\"sellerContact\":{\"companyName\":\"x\",\"email\":\"x\",\"fax\":\"x\",\"imInPlatform\":\"x\",\"mobile\":\"x\",\"name\":\"x\",\"phone\":\"x\",\"shopName\":\"x\",\"wgSenderName\":\"x\",\"wgSenderPhone\":\"x\"},\"sellerCreditLevel\":\"x\",\"sellerID\":\"123456\",\"sellerLoginId\":\"123456\",\"sellerMemo\":\"x\",\"sellerOrder\":true,\"sellerRemarkIcon\":\"x\",\"sellerUserId\":1234567890123,\"shippingFee\":10.5,\"status\":\"waitbuyerpay\",\"stepAgreementPath\":\"x\",\"stepOrderList\":[{\"actualPayFee\":10.5,\"adjustFee\":10.5,\"amount\":1,\"buyerConfirmTimeout\":1,\"buyerPayTimeout\":1,\"discountFee\":10.5,\"endTime\":\"20240102030405000+0800\",\"enterTime\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"hasDisbursed\":true,\"instantPay\":true,\"itemDiscountFee\":10.5,\"lastStep\":true,\"message\":\"x\",\"needLogistics\":true,\"needSellerAction\":true,\"needSellerCallNext\":true,\"payFee\":10.5,\"payTime\":\"20240102030405000+0800\",\"postFee\":10.5,\"price\":10.5,\"sellerActionName\":\"x\",\"sellerActionTime\":\"20240102030405000+0800\",\"stepName\":\"x\",\"stepNo\":1,\"stepOrderId\":1234567890123,\"stepOrderStatus\":\"x\",\"stepPayStatus\":1,\"transferAfterConfirm\":true}],\"stepPayAll\":true,\"subBuyerLoginId\":\"123456\",\"sumProductPayment\":10.5,\"totalAmount\":10.5,\"tradeType\":\"x\",\"tradeTypeCode\":\"x\",\"tradeTypeDesc\":\"x\"},\"customs\":{\"attributes\":[{\"amount\":1.5,\"cName\":\"x\",\"currency\":\"x\",\"enName\":\"x\",\"quantity\":1.5,\"sku\":\"x\",\"weight\":1.5}],\"buyerId\":1234567890123,\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"id\":1234567890123,\"orderId\":1234567890123,\"type\":1},\"encryptOutOrderInfo\":{\"encryptReceiverAddress\":\"x\",\"encryptReceiverMobile\":\"x\",\"encryptReceiverName\":\"x\",\"oaid\":\"123456\",\"outPatformExtraInfo\":\"x\",\"outPlatformAppkey\":\"x\",\"outPlatformCode\":\"x\",\"outPlatformOrderNo\":\"x\",\"outPlatformSubCode\":\"x\",\"outPlatformSupplyOrderNo\":\"x\",\"outShopId\":\"123456\",\"outShopName\":\"x\",\"outSupplierId\":\"123456\"},\"extAttributes\":[{\"description\":\"x\",\"key\":\"x\",\"value\":\"x\"}],\"fromEncryptOrder\":true,\"guaranteesTerms\":{\"assuranceInfo\":\"x\",\"assuranceType\":\"x\",\"qualityAssuranceType\":\"x\",\"value\":\"x\"},\"invoicingSettingModel\":{},\"nativeLogistics\":{\"address\":\"x\",\"area\":\"x\",\"areaCode\":\"x\",\"caid\":\"123456\",\"city\":\"x\",\"contactPerson\":\"x\",\"fax\":\"x\",\"logisticsItems\":[{\"carriage\":10.5,\"deliveredTime\":\"20240102030405000+0800\",\"fromAddress\":\"x\",\"fromArea\":\"x\",\"fromCity\":\"x\",\"fromMobile\":\"x\",\"fromPhone\":\"x\",\"fromPost\":\"x\",\"fromProvince\":\"x\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"id\":1234567890123,\"logisticsBillNo\":\"x\",\"logisticsCode\":\"x\",\"logisticsCompanyId\":1234567890123,\"logisticsCompanyName\":\"x\",\"logisticsCompanyNo\":\"x\",\"noLogisticsBillNo\":\"x\",\"noLogisticsCondition\":\"x\",\"noLogisticsName\":\"x\",\"noLogisticsTel\":\"x\",\"status\":\"x\",\"subItemIds\":\"x\",\"toAddress\":\"x\",\"toArea\":\"x\",\"toCity\":\"x\",\"toMobile\":\"x\",\"toPhone\":\"x\",\"toPost\":\"x\",\"toProvince\":\"x\",\"type\":\"x\"}],\"mobile\":\"x\",\"province\":\"x\",\"telephone\":\"x\",\"town\":\"x\",\"townCode\":\"x\",\"zip\":\"x\"},\"officialLogisticOrder\":true,\"orderBizInfo\":{\"accountPeriodTime\":\"x\",\"creditOrder\":true,\"creditOrderDetail\":{\"createTime\":\"x\",\"lastRepayTime\":\"x\",\"payAmount\":1,\"repaySource\":\"x\",\"restRepayAmount\":1,\"status\":\"x\",\"statusStr\":\"x\"},\"dropshipping\":true,\"erpBuyerOrgId\":\"123456\",\"erpBuyerUserId\":\"123456\",\"erpOrderId\":\"123456\",\"isCz\":true,\"isDz\":true,\"lstOrderInfo\":{\"lstWarehouseType\":\"x\"},\"odsCyd\":true,\"officialPickUp\":true,\"preOrderInfo\":{\"createPreOrderApp\":true,\"marketName\":\"x\"},\"shippingInsurance\":\"x\"},\"orderInvoiceInfo\":{\"amount\":1,\"invoiceCompanyName\":\"x\",\"invoiceType\":1,\"localInvoiceId\":1234567890123,\"orderId\":1234567890123,\"receiveCode\":\"x\",\"receiveCodeText\":\"x\",\"receiveMobile\":\"x\",\"receiveName\":\"x\",\"receivePhone\":\"x\",\"receivePost\":\"x\",\"receiveStreet\":\"x\",\"registerAccountId\":\"123456\",\"registerBank\":\"x\",\"registerCode\":\"x\",\"registerCodeText\":\"x\",\"registerPhone\":\"x\",\"registerStreet\":\"x\",\"status\":\"x\",\"taxpayerIdentify\":\"x\"},\"orderRateInfo\":{\"buyerRateList\":[{\"content\":\"x\",\"posterNick\":\"x\",\"publishTime\":\"20240102030405000+0800\",\"receiverNick\":\"x\",\"starLevel\":1}],\"buyerRateStatus\":1,\"sellerRateList\":[{\"content\":\"x\",\"posterNick\":\"x\",\"publishTime\":\"20240102030405000+0800\",\"receiverNick\":\"x\",\"starLevel\":1}],\"sellerRateStatus\":1},\"overseaLogisticsInfo\":{},\"overseasExtraAddress\":{\"channelId\":\"123456\",\"channelName\":\"x\",\"country\":\"x\",\"countryCode\":\"x\",\"email\":\"x\",\"shippingCompanyId\":\"123456\",\"shippingCompanyName\":\"x\"},\"productItems\":[{\"cargoNumber\":\"x\",\"closeReason\":\"x\",\"entryDiscount\":1,\"gmtCompleted\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"gmtPayExpireTime\":\"x\",\"guaranteesTerms\":[{}],\"itemAmount\":10.5,\"logisticsStatus\":1,\"name\":\"x\",\"price\":10.5,\"productCargoNumber\":\"x\",\"productID\":1234567890123,\"productImgUrl\":[\"https://example.com/x\"],\"productSnapshotUrl\":\"https://example.com/x\",\"quantity\":10.5,\"quantityFactor\":10.5,\"refund\":10.5,\"refundId\":\"123456\",\"refundIdForAs\":\"x\",\"refundStatus\":\"x\",\"sharePostage\":10.5,\"skuID\":1234567890123,\"skuInfos\":[{}],\"specId\":\"123456\",\"status\":\"x\",\"statusStr\":\"x\",\"subItemID\":1234567890123,\"subItemIDString\":\"x\",\"unit\":\"x\",\"weight\":\"x\",\"weightUnit\":\"x\"}],\"quoteList\":[{\"count\":1.5,\"price\":10.5,\"productQuoteName\":\"x\"}],\"sendGoodsOverdueRisk\":\"x\",\"tradeTerms\":[{\"cardPay\":true,\"expressPay\":true,\"payStatus\":\"x\",\"payTime\":\"20240102030405000+0800\",\"payWay\":\"x\",\"payWayDesc\":\"x\",\"phasAmount\":10.5,\"phase\":1,\"phaseCondition\":\"x\",\"phaseDate\":\"x\"}]},\"success\":true}",
         ),
     };
     /// `com.alibaba.trade:alibaba.trade.fastCreateOrder-1`: identity and wire behaviour.
@@ -2987,6 +8402,46 @@ pub mod trade {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"orderId\":\"3782104562316543299\",\"postFee\":0,\"totalSuccessAmount\":1090},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.general.preorder-1`: identity and wire behaviour.
+    pub const TRADE_GENERAL_PREORDER: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.general.preorder",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.trade.general.preorder-1` as data.
+    pub static TRADE_GENERAL_PREORDER_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_GENERAL_PREORDER,
+        summary: "Preview an order (general pre-order)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.general.preorder-1",
+        method: "client.trade().trade_general_preorder(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "goods",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "购买的货物列表 (example: [   {     \"cartId\": null,     \"ext\": null,     \"flow\": \"123\",     \"id\": null,   ) JSON object fields: cartId (Long, 淘宝cartId); ext (String, 该参数是url中完整的id参数对应的json格式数据中,key等于ext的参数值.); flow (String, 所属流程); id (String, id,Cargo 标识); offerId (Long, 商品ID，offerId); quantity (Double, 数量); specId (String, 商品的规格特征值); tradeMode (String, 交易模式参数,交易4.0引入); tradeWay (String, 交易模式交易模式的分类,交易4.0mutilstep的模板id); extParams (AlibabaTradeComKeyValuePair[], 扩展数据,附加参数集合,自定各个业务场景下的附加属性)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "receiveAddress",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "收货地址，可以填写买家的收货地址ID，或者买家的收货地址信息 (example: {   \"address\": \"网商路699号\",   \"addressCode\": \"330108\",   \"addressCodeText\": \"浙江省 杭) JSON object fields: address (String, 街道地址，不包括省市编码); addressCode (String, 地址区域编码); addressCodeText (String, * 地址区域编码对应的文本（包括国家，省，城市）); addressId (Long, 地址ID); bizType (String, 业务类型); isDefault (Boolean, 是否为默认地址); fullName (String, 收货人姓名); latest (Boolean, 是否最近使用的地址); mobile (String, 手机); phone (String, 电话); postCode (String, 邮编)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "extension",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "扩展信息 (example: []) JSON object fields: key (String, 键值对的Key); value (String, 键值对的Value)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"buyer\":{},\"orderModels\":{},\"receiveAddress\":{},\"resultCode\":{}},\"success\":true}",
         ),
     };
     /// `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1`: identity and wire behaviour.
@@ -3423,6 +8878,442 @@ pub mod trade {
             "{\"result\":[{\"baseInfo\":{\"businessType\":\"cn\",\"buyerID\":\"b2b-2206512340001\",\"buyerLoginId\":\"buyer_test01\",\"buyerOpenUid\":\"BBBzc0dvHhTQvkfmDGvIJ4Zvg\",\"createTime\":\"20240515103412000+0800\",\"discount\":0,\"id\":3782104562316543210,\"idOfStr\":\"3782104562316543210\",\"modifyTime\":\"20240515104027000+0800\",\"payChannelCodeList\":[\"alipay\"],\"payChannelList\":[\"支付宝\"],\"payTime\":\"20240515104027000+0800\",\"receiverInfo\":{\"toArea\":\"浙江省 杭州市 滨江区 长河街道 网商路699号\",\"toDivisionCode\":\"330108\",\"toFullName\":\"张三\",\"toMobile\":\"15251667788\",\"toPost\":\"310051\"},\"refund\":0,\"sellerContact\":{\"companyName\":\"杭州某某服饰有限公司\",\"imInPlatform\":\"hzfushi2016\",\"mobile\":\"13800000000\",\"name\":\"王经理\"},\"sellerID\":\"b2b-2206598765432\",\"sellerLoginId\":\"hzfushi2016\",\"sellerMemo\":\"优先发货\",\"sellerUserId\":2206598765432,\"shippingFee\":8.0,\"status\":\"waitsellersend\",\"sumProductPayment\":91.6,\"totalAmount\":99.6,\"tradeType\":\"50060\",\"tradeTypeCode\":\"assureTrade\",\"tradeTypeDesc\":\"担保交易\"},\"nativeLogistics\":{\"address\":\"长河街道 网商路699号\",\"area\":\"滨江区\",\"areaCode\":\"330108\",\"city\":\"杭州市\",\"contactPerson\":\"张三\",\"mobile\":\"15251667788\",\"province\":\"浙江省\",\"zip\":\"310051\"},\"productItems\":[{\"itemAmount\":91.6,\"logisticsStatus\":1,\"name\":\"2024夏季新款法式碎花连衣裙女\",\"price\":45.8,\"productID\":624531232145,\"productImgUrl\":[\"https://cbu01.alicdn.com/img/ibank/O1CN01abcDEF1xYz2Q3R4s5_!!2206512345678-0-cib.80x80.jpg\"],\"quantity\":2,\"skuID\":4821372051234,\"skuInfos\":[{\"name\":\"颜色\",\"value\":\"白色\"},{\"name\":\"尺码\",\"value\":\"S\"}],\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\",\"status\":\"waitsellersend\",\"statusStr\":\"等待卖家发货\",\"subItemID\":3782104562317543210,\"subItemIDString\":\"3782104562317543210\",\"unit\":\"件\"}],\"tradeTerms\":[{\"payStatus\":\"2\",\"payTime\":\"20240515104027000+0800\",\"payWay\":\"1\",\"payWayDesc\":\"支付宝\",\"phasAmount\":99.6,\"phase\":3782104562318543210}]}],\"success\":true,\"totalRecord\":101}",
         ),
     };
+    /// `com.alibaba.trade:alibaba.trade.get.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_GET_SELLER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.get.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.get.sellerView-1` as data.
+    pub static TRADE_GET_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_GET_SELLER_VIEW,
+        summary: "Get one order in full, seller view",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?aopApiCategory=trade_new&id=com.alibaba.trade%3Aalibaba.trade.get.sellerView-1",
+        method: "client.trade().trade_get_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "webSite",
+                ty: &::open1688_core::ParamType::Enum(&super::Global__WebSite),
+                required: true,
+                doc: "站点信息，指定调用的API是属于国际站（alibaba）还是1688网站（1688） (example: 1688)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "交易的订单id (example: 201089727630969811)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"baseInfo\":{\"alipayTradeId\":\"123456\",\"allDeliveredTime\":\"20240102030405000+0800\",\"businessType\":\"x\",\"buyerAlipayId\":\"123456\",\"buyerContact\":{\"companyName\":\"x\",\"email\":\"x\",\"fax\":\"x\",\"imInPlatform\":\"x\",\"mobile\":\"x\",\"name\":\"x\",\"phone\":\"x\",\"shopName\":\"x\",\"wgSenderName\":\"x\",\"wgSenderPhone\":\"x\"},\"buyerFeedback\":\"x\",\"buyerID\":\"123456\",\"buyerLoginId\":\"123456\",\"buyerMemo\":\"x\",\"buyerOpenUid\":\"123456\",\"buyerRemarkIcon\":\"x\",\"buyerSubOpenUid\":\"123456\",\"buyerUserId\":1234567890123,\"ccid\":\"123456\",\"closeOperateType\":\"x\",\"closeReason\":\"x\",\"closeRemark\":\"x\",\"completeTime\":\"20240102030405000+0800\",\"confirmedTime\":\"20240102030405000+0800\",\"couponFee\":10.5,\"createTime\":\"20240102030405000+0800\",\"currency\":\"x\",\"discount\":1,\"flowTemplateCode\":\"x\",\"id\":1234567890123,\"idOfStr\":\"x\",\"inventoryMode\":\"x\",\"modifyTime\":\"20240102030405000+0800\",\"newStepOrderList\":[{\"activeStatus\":1,\"adjustFee\":10.5,\"discountFee\":10.5,\"gmtEnd\":\"20240102030405000+0800\",\"gmtPay\":\"20240102030405000+0800\",\"gmtStart\":\"20240102030405000+0800\",\"goodsFee\":10.5,\"lastStep\":true,\"logisticsStatus\":1,\"paidFee\":10.5,\"paidPostFee\":10.5,\"payFee\":10.5,\"payStatus\":1,\"postFee\":10.5,\"stepName\":\"x\",\"stepNo\":1}],\"officialSolutionCost\":1,\"officialSolutionOrderId\":\"123456\",\"outOrderId\":\"123456\",\"overSeaOrder\":true,\"payChannelCodeList\":[\"x\"],\"payChannelList\":[\"x\"],\"payTime\":\"20240102030405000+0800\",\"payTimeout\":1,\"payTimeoutType\":1,\"preOrderId\":1234567890123,\"receiverInfo\":{\"toArea\":\"x\",\"toDivisionCode\":\"x\",\"toFullName\":\"x\",\"toMobile\":\"x\",\"toPhone\":\"x\",\"toPost\":\"x\",\"toTownCode\":\"x\"},\"receivingTime\":\"20240102030405000+0800\",\"refund\":10.5,\"refundId\":\"123456\",\"refundPayment\":1,\"refundStatus\":\"waitselleragree\",\"refundStatusForAs\":\"x\",\"relatedCode\":\"x\",\"remark\":\"x\",\"sellerAlipayId\":\"123456\",\"sellerContact\":{\"companyName\":\"x\",\"email\":\"x\",\"fax\":\"x\",\"imInPlatform\":\"x\",\"mobile\":\"x\",\"name\":\"x\",\"phone\":\"x\",\"shopName\":\"x\",\"wgSenderName\":\"x\",\"wgSenderPhone\":\"x\"},\"sellerCreditLevel\":\"x\",\"sellerID\":\"123456\",\"sellerLoginId\":\"123456\",\"sellerMemo\":\"x\",\"sellerOrder\":true,\"sellerRemarkIcon\":\"x\",\"sellerUserId\":1234567890123,\"shippingFee\":10.5,\"status\":\"waitbuyerpay\",\"stepAgreementPath\":\"x\",\"stepOrderList\":[{\"actualPayFee\":10.5,\"adjustFee\":10.5,\"amount\":1,\"buyerConfirmTimeout\":1,\"buyerPayTimeout\":1,\"discountFee\":10.5,\"endTime\":\"20240102030405000+0800\",\"enterTime\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"hasDisbursed\":true,\"instantPay\":true,\"itemDiscountFee\":10.5,\"lastStep\":true,\"message\":\"x\",\"needLogistics\":true,\"needSellerAction\":true,\"needSellerCallNext\":true,\"payFee\":10.5,\"payTime\":\"20240102030405000+0800\",\"postFee\":10.5,\"price\":10.5,\"sellerActionName\":\"x\",\"sellerActionTime\":\"20240102030405000+0800\",\"stepName\":\"x\",\"stepNo\":1,\"stepOrderId\":1234567890123,\"stepOrderStatus\":\"x\",\"stepPayStatus\":1,\"transferAfterConfirm\":true}],\"stepPayAll\":true,\"subBuyerLoginId\":\"123456\",\"sumProductPayment\":10.5,\"totalAmount\":10.5,\"tradeType\":\"x\",\"tradeTypeCode\":\"x\",\"tradeTypeDesc\":\"x\"},\"customs\":{\"attributes\":[{\"amount\":1.5,\"cName\":\"x\",\"currency\":\"x\",\"enName\":\"x\",\"quantity\":1.5,\"sku\":\"x\",\"weight\":1.5}],\"buyerId\":1234567890123,\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"id\":1234567890123,\"orderId\":1234567890123,\"type\":1},\"encryptOutOrderInfo\":{\"encryptReceiverAddress\":\"x\",\"encryptReceiverMobile\":\"x\",\"encryptReceiverName\":\"x\",\"oaid\":\"123456\",\"outPatformExtraInfo\":\"x\",\"outPlatformAppkey\":\"x\",\"outPlatformCode\":\"x\",\"outPlatformOrderNo\":\"x\",\"outPlatformSubCode\":\"x\",\"outPlatformSupplyOrderNo\":\"x\",\"outShopId\":\"123456\",\"outShopName\":\"x\",\"outSupplierId\":\"123456\"},\"extAttributes\":[{\"description\":\"x\",\"key\":\"x\",\"value\":\"x\"}],\"fromEncryptOrder\":true,\"guaranteesTerms\":{\"assuranceInfo\":\"x\",\"assuranceType\":\"x\",\"qualityAssuranceType\":\"x\",\"value\":\"x\"},\"invoicingSettingModel\":{},\"nativeLogistics\":{\"address\":\"x\",\"area\":\"x\",\"areaCode\":\"x\",\"caid\":\"123456\",\"city\":\"x\",\"contactPerson\":\"x\",\"fax\":\"x\",\"logisticsItems\":[{\"carriage\":10.5,\"deliveredTime\":\"20240102030405000+0800\",\"fromAddress\":\"x\",\"fromArea\":\"x\",\"fromCity\":\"x\",\"fromMobile\":\"x\",\"fromPhone\":\"x\",\"fromPost\":\"x\",\"fromProvince\":\"x\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"id\":1234567890123,\"logisticsBillNo\":\"x\",\"logisticsCode\":\"x\",\"logisticsCompanyId\":1234567890123,\"logisticsCompanyName\":\"x\",\"logisticsCompanyNo\":\"x\",\"noLogisticsBillNo\":\"x\",\"noLogisticsCondition\":\"x\",\"noLogisticsName\":\"x\",\"noLogisticsTel\":\"x\",\"status\":\"x\",\"subItemIds\":\"x\",\"toAddress\":\"x\",\"toArea\":\"x\",\"toCity\":\"x\",\"toMobile\":\"x\",\"toPhone\":\"x\",\"toPost\":\"x\",\"toProvince\":\"x\",\"type\":\"x\"}],\"mobile\":\"x\",\"province\":\"x\",\"telephone\":\"x\",\"town\":\"x\",\"townCode\":\"x\",\"zip\":\"x\"},\"officialLogisticOrder\":true,\"orderBizInfo\":{\"accountPeriodTime\":\"x\",\"creditOrder\":true,\"creditOrderDetail\":{\"createTime\":\"x\",\"lastRepayTime\":\"x\",\"payAmount\":1,\"repaySource\":\"x\",\"restRepayAmount\":1,\"status\":\"x\",\"statusStr\":\"x\"},\"dropshipping\":true,\"erpBuyerOrgId\":\"123456\",\"erpBuyerUserId\":\"123456\",\"erpOrderId\":\"123456\",\"isCz\":true,\"isDz\":true,\"lstOrderInfo\":{\"lstWarehouseType\":\"x\"},\"odsCyd\":true,\"officialPickUp\":true,\"preOrderInfo\":{\"createPreOrderApp\":true,\"marketName\":\"x\"},\"shippingInsurance\":\"x\"},\"orderInvoiceInfo\":{\"amount\":1,\"invoiceCompanyName\":\"x\",\"invoiceType\":1,\"localInvoiceId\":1234567890123,\"orderId\":1234567890123,\"receiveCode\":\"x\",\"receiveCodeText\":\"x\",\"receiveMobile\":\"x\",\"receiveName\":\"x\",\"receivePhone\":\"x\",\"receivePost\":\"x\",\"receiveStreet\":\"x\",\"registerAccountId\":\"123456\",\"registerBank\":\"x\",\"registerCode\":\"x\",\"registerCodeText\":\"x\",\"registerPhone\":\"x\",\"registerStreet\":\"x\",\"status\":\"x\",\"taxpayerIdentify\":\"x\"},\"orderRateInfo\":{\"buyerRateList\":[{\"content\":\"x\",\"posterNick\":\"x\",\"publishTime\":\"20240102030405000+0800\",\"receiverNick\":\"x\",\"starLevel\":1}],\"buyerRateStatus\":1,\"sellerRateList\":[{\"content\":\"x\",\"posterNick\":\"x\",\"publishTime\":\"20240102030405000+0800\",\"receiverNick\":\"x\",\"starLevel\":1}],\"sellerRateStatus\":1},\"overseaLogisticsInfo\":{},\"overseasExtraAddress\":{\"channelId\":\"123456\",\"channelName\":\"x\",\"country\":\"x\",\"countryCode\":\"x\",\"email\":\"x\",\"shippingCompanyId\":\"123456\",\"shippingCompanyName\":\"x\"},\"productItems\":[{\"cargoNumber\":\"x\",\"closeReason\":\"x\",\"entryDiscount\":1,\"gmtCompleted\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"gmtPayExpireTime\":\"x\",\"guaranteesTerms\":[{}],\"itemAmount\":10.5,\"logisticsStatus\":1,\"name\":\"x\",\"price\":10.5,\"productCargoNumber\":\"x\",\"productID\":1234567890123,\"productImgUrl\":[\"https://example.com/x\"],\"productSnapshotUrl\":\"https://example.com/x\",\"quantity\":10.5,\"quantityFactor\":10.5,\"refund\":10.5,\"refundId\":\"123456\",\"refundIdForAs\":\"x\",\"refundStatus\":\"x\",\"sharePostage\":10.5,\"skuID\":1234567890123,\"skuInfos\":[{}],\"specId\":\"123456\",\"status\":\"x\",\"statusStr\":\"x\",\"subItemID\":1234567890123,\"subItemIDString\":\"x\",\"unit\":\"x\",\"weight\":\"x\",\"weightUnit\":\"x\"}],\"quoteList\":[{\"count\":1.5,\"price\":10.5,\"productQuoteName\":\"x\"}],\"sendGoodsOverdueRisk\":\"x\",\"tradeTerms\":[{\"cardPay\":true,\"expressPay\":true,\"payStatus\":\"x\",\"payTime\":\"20240102030405000+0800\",\"payWay\":\"x\",\"payWayDesc\":\"x\",\"phasAmount\":10.5,\"phase\":1,\"phaseCondition\":\"x\",\"phaseDate\":\"x\"}]},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.grouppay.url.get-1`: identity and wire behaviour.
+    pub const TRADE_GROUPPAY_URL_GET: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.grouppay.url.get",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.grouppay.url.get-1` as data.
+    pub static TRADE_GROUPPAY_URL_GET_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_GROUPPAY_URL_GET,
+        summary: "Combined-cashier URL",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.grouppay.url.get-1",
+        method: "client.trade().trade_grouppay_url_get(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "Order ids",
+            },
+            ::open1688_core::ParamDoc {
+                name: "payPlatformType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "PC or WIRELESS",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"results\":{\"payUrl\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoiceAmount.getList-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_AMOUNT_GET_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoiceAmount.getList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:trade.invoiceAmount.getList-1` as data.
+    pub static TRADE_INVOICE_AMOUNT_GET_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_AMOUNT_GET_LIST,
+        summary: "Invoiceable amount of orders",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoiceAmount.getList-1",
+        method: "client.trade().trade_invoice_amount_get_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "input",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderIds (Long[], req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"retCodes\":{},\"subCode\":{},\"subMessage\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoice.apply-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_APPLY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoice.apply",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.invoice.apply-1` as data.
+    pub static TRADE_INVOICE_APPLY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_APPLY,
+        summary: "Buyer requests invoices (batch)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.apply-1",
+        method: "client.trade().trade_invoice_apply(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "input",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "invoiceApplyModelList (OpInvoiceApplyModel[], req: orderId Long, amount Long (from trade.invoiceAmount.getList), invoiceType VATAX_SPEC/VATAX_COMM, purchaserInvoiceTitleModel {titleType PERSONAL/COMPANY, title, taxpayerIdentify, bankName, bankAccountId, registerAddress, registerPhone})",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"retCodes\":{},\"subCode\":{},\"subMessage\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_APPLY_GET_PAGE_LIST_BUYER_VIEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoiceApply.getPageListBuyerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1` as data.
+    pub static TRADE_INVOICE_APPLY_GET_PAGE_LIST_BUYER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_APPLY_GET_PAGE_LIST_BUYER_VIEW,
+        summary: "Invoice applications (buyer view, paginated)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1",
+        method: "client.trade().trade_invoice_apply_get_page_list_buyer_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "input",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "bizStatusList (String[]: ISSUING, ISSUED, VERIFYING, VERIFY_FAILED, RETURNING, RETURNED, INVALIDING, DEPRECATED, RED_ISSUING, RED_PART_ISSUED, RED_ALL_ISSUED, FAILED, CLOSED), fuzzyInvoiceTitle (String), isRedInvoice (Boolean), orderId (String), outBizId (String), page (int, req), pageSize (int, req, 1-100), createMillTimeStart/createMillTimeEnd/modifyMillTimeStart/modifyMillTimeEnd (Long, epoch ms)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"pageIndex\":{},\"resultList\":{},\"sizePerPage\":{},\"success\":true,\"totalRecords\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoice.consult-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_CONSULT: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoice.consult",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.invoice.consult-1` as data.
+    pub static TRADE_INVOICE_CONSULT_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_CONSULT,
+        summary: "Merged-invoice consultation (can orders be invoiced together, grouping)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.consult-1",
+        method: "client.trade().trade_invoice_consult(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "reqDTO",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderIdsJsonList (String, req, JSON list of order ids)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"errorDesc\":{},\"isRetry\":true,\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoice.getListBuyerView-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_GET_LIST_BUYER_VIEW: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoice.getListBuyerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:trade.invoice.getListBuyerView-1` as data.
+    pub static TRADE_INVOICE_GET_LIST_BUYER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_GET_LIST_BUYER_VIEW,
+        summary: "All issued invoices of an order (buyer view)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.getListBuyerView-1",
+        method: "client.trade().trade_invoice_get_list_buyer_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "input",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (Long, req)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"retCodes\":{},\"subCode\":{},\"subMessage\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoice.mergeapply-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_MERGEAPPLY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoice.mergeapply",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.invoice.mergeapply-1` as data.
+    pub static TRADE_INVOICE_MERGEAPPLY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_MERGEAPPLY,
+        summary: "Submit merged-invoice request (after trade.invoice.consult)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.mergeapply-1",
+        method: "client.trade().trade_invoice_mergeapply(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "reqDTO",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "invoiceType (String, req: 1 normal, 2 special), orderIdGroupsJsonList (String, req, e.g. [\"123,456\",\"101,202\"]), purchaserInvoiceTitle (InvoiceTitleModel, req: bankAccountId, bankName, email, isDefault Y/N, name, receiverPhone, registerAddress, registerPhone, taxpayerIdentify, title (req), titleType Integer (req: 0 personal/social, 1 company))",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"errorDesc\":{},\"isIdempotent\":true,\"isRetry\":true,\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_SELLERQUERYRELATEDORDERS: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoice.sellerqueryrelatedorders",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1` as data.
+    pub static TRADE_INVOICE_SELLERQUERYRELATEDORDERS_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_SELLERQUERYRELATEDORDERS,
+        summary: "Seller: merged-invoice relationships by order id or invoice application id (outBizId wins)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1",
+        method: "client.trade().trade_invoice_sellerqueryrelatedorders(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "reqDTO",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "orderId (String), outBizId (String) (both marked required in the doc table; either is used)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"errorDesc\":{},\"isRetry\":true,\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.invoiceTitle.getPageList-1`: identity and wire behaviour.
+    pub const TRADE_INVOICE_TITLE_GET_PAGE_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.invoiceTitle.getPageList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:trade.invoiceTitle.getPageList-1` as data.
+    pub static TRADE_INVOICE_TITLE_GET_PAGE_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_INVOICE_TITLE_GET_PAGE_LIST,
+        summary: "Buyer invoice titles (paginated)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoiceTitle.getPageList-1",
+        method: "client.trade().trade_invoice_title_get_page_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "input",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "page (int, >= 1), pageSize (int, 1-100), titleType (String: PERSONAL, COMPANY, SOCIAL_ORGANIZATION, PARENT_VIRTUAL)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"currentPage\":1,\"pageSize\":1,\"result\":{},\"success\":true,\"totalNum\":1},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1`: identity and wire behaviour.
+    pub const TRADE_OP_QUERY_MARKETING_MIX_CONFIG: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.OpQueryMarketingMixConfig",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1` as data.
+    pub static TRADE_OP_QUERY_MARKETING_MIX_CONFIG_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_OP_QUERY_MARKETING_MIX_CONFIG,
+        summary: "Seller's mixed-batch (混批) settings",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1",
+        method: "client.trade().trade_op_query_marketing_mix_config(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "sellerMemberId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Seller memberId",
+            },
+            ::open1688_core::ParamDoc {
+                name: "sellerLoginId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "Seller loginId (used when sellerMemberId is empty)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"extErrorMessage\":{},\"result\":{\"generalHunpi\":true,\"gmtCreate\":{},\"gmtModified\":{},\"memberId\":{},\"mixAmount\":1,\"mixNumber\":1},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.order.buyerdelete-1`: identity and wire behaviour.
+    pub const TRADE_ORDER_BUYERDELETE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.order.buyerdelete",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.order.buyerdelete-1` as data.
+    pub static TRADE_ORDER_BUYERDELETE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ORDER_BUYERDELETE,
+        summary: "Buyer deletes a closed order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.order.buyerdelete-1",
+        method: "client.trade().trade_order_buyerdelete(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "Order id",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":true,\"success\":true},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.order.PostponeConfirmTime-1`: identity and wire behaviour.
+    pub const TRADE_ORDER_POSTPONE_CONFIRM_TIME: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.order.PostponeConfirmTime",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.trade.order.PostponeConfirmTime-1` as data.
+    pub static TRADE_ORDER_POSTPONE_CONFIRM_TIME_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ORDER_POSTPONE_CONFIRM_TIME,
+        summary: "Postpone the automatic receipt confirmation of an order",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.order.PostponeConfirmTime&v=1&cat=aop.trade",
+        method: "client.trade().trade_order_postpone_confirm_time(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "订单ID (example: 198263322216969811)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "subPayOrderId",
+                ty: &::open1688_core::ParamType::Long,
+                required: true,
+                doc: "子支付单号，如果传递，该值必须是真实的subPayOrderId (example: 1357925445454)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "delayedDays",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "延迟时间（天） (example: 7)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":true,\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:trade.orderpay.analysis-1`: identity and wire behaviour.
+    pub const TRADE_ORDERPAY_ANALYSIS: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "trade.orderpay.analysis",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:trade.orderpay.analysis-1` as data.
+    pub static TRADE_ORDERPAY_ANALYSIS_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_ORDERPAY_ANALYSIS,
+        summary: "Order payment consultation (which payment method applies)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.orderpay.analysis-1",
+        method: "client.trade().trade_orderpay_analysis(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderIds",
+                ty: &::open1688_core::ParamType::Array(
+                    &::open1688_core::ParamType::Long,
+                ),
+                required: true,
+                doc: "Order ids",
+            },
+            ::open1688_core::ParamDoc {
+                name: "payChannel",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "alipay, shegou (Cheng-e-She) or kjpayV2 (Kuajingbao)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"code\":\"x\",\"message\":\"x\",\"result\":{},\"success\":true},\"success\":true}",
+        ),
+    };
     /// `com.alibaba.trade:alibaba.trade.pay.protocolPay-1`: identity and wire behaviour.
     pub const TRADE_PAY_PROTOCOL_PAY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
         namespace: "com.alibaba.trade",
@@ -3500,6 +9391,96 @@ pub mod trade {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"result\":{\"payChannel\":\"Alipay\",\"paySuccess\":true},\"success\":true}}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.payWay.query-1`: identity and wire behaviour.
+    pub const TRADE_PAY_WAY_QUERY: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.payWay.query",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.payWay.query-1` as data.
+    pub static TRADE_PAY_WAY_QUERY_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_PAY_WAY_QUERY,
+        summary: "Payment channels available for an unpaid order",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.payWay.query-1",
+        method: "client.trade().trade_pay_way_query(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Order number",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"resultList\":{\"channels\":{},\"orderId\":{},\"payFee\":1,\"timeout\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.queryOrderByInsure-1`: identity and wire behaviour.
+    pub const TRADE_QUERY_ORDER_BY_INSURE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.queryOrderByInsure",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.queryOrderByInsure-1` as data.
+    pub static TRADE_QUERY_ORDER_BY_INSURE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_QUERY_ORDER_BY_INSURE,
+        summary: "Query order number by claim or insurance-policy number (detail doc unavailable on open.1688.com)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.queryOrderByInsure-1",
+        method: "client.trade().trade_query_order_by_insure(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "tradeProtectParam",
+                ty: &::open1688_core::ParamType::Json,
+                required: false,
+                doc: "请求参数 (example: {\"type\":\"lp\",\"protectId\":\"91275389\"}) JSON object fields: type (String, 保单类型：查询理赔时type传lp，查询运费险时type传bx); protectId (String, 保单号)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"result\":{\"orderId\":\"123456\"},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.quotationOrder.create-1`: identity and wire behaviour.
+    pub const TRADE_QUOTATION_ORDER_CREATE: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.quotationOrder.create",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.trade.quotationOrder.create-1` as data.
+    pub static TRADE_QUOTATION_ORDER_CREATE_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_QUOTATION_ORDER_CREATE,
+        summary: "Create an order from a quotation (procurement)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.quotationOrder.create-1",
+        method: "client.trade().trade_quotation_order_create(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "makeSingleOrderGroup",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "下单详情信息，如 {\"receiveAddressGroup\":{\"address\":\"聚合路699号\",\"areaCode\":\"330108\",\"fullName\":\"洪洲阳\",\"mobile\":\"13817748888\",\"postCode\":\"311200\"}}",
+            },
+            ::open1688_core::ParamDoc {
+                name: "quotationInfo",
+                ty: &::open1688_core::ParamType::Json,
+                required: true,
+                doc: "询报价单参数标志 (quotation id, quoteItemIds, skuAmountList of {quoteItemId, itemCount})",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"orderResult\":{\"commitResults\":[{\"customOffer\":false,\"orderAmmount\":20000,\"orderId\":271525574350255893,\"orderModel\":{\"buyerAlipayId\":\"2088031666286208\",\"buyerMemberId\":\"dongyl3333\",\"buyerUserId\":983259358,\"id\":271525574350255893,\"orderEntryModel\":[{\"attr\":[{\"key\":\"ods_ump_outid\",\"value\":\"792552900841\"},{\"key\":\"b_ra\",\"value\":\"20.0\"},{\"key\":\"af\",\"value\":\"4000\"},{\"key\":\"bizCode\",\"value\":\"com.1688.business\"},{\"key\":\"b_wd\",\"value\":\"1.0\"},{\"key\":\"subFlowId\",\"value\":\"74\"},{\"key\":\"oup\",\"value\":\"200\"},{\"key\":\"b_unit\",\"value\":\"台\"},{\"key\":\"b_ci\",\"value\":\"126484005\"},{\"key\":\"oba\",\"value\":\"20000.0\"},{\"key\":\"pSubOutId\",\"value\":\"792552900841\"},{\"key\":\"b_ss\",\"value\":\"0\"},{\"key\":\"b_cc\",\"value\":\"CNY\"},{\"key\":\"b_pr\",\"value\":\"1000\"},{\"key\":\"b_seq\",\"value\":\"1\"},{\"key\":\"b_up\",\"value\":\"200\"},{\"key\":\"b_pmc\",\"value\":\"0060006\"},{\"key\":\"b_of\",\"value\":\"pq\"},{\"key\":\"b_amt\",\"value\":\"4000\"},{\"key\":\"tp3create\",\"value\":\"1\"},{\"key\":\"b_soc\",\"value\":\"1\"}],\"id\":271525574351255893,\"outOrderId\":\"792552900841\",\"succSumPayment\":0,\"tbId\":271525574351255893},{\"attr\":[{\"key\":\"ods_ump_outid\",\"value\":\"792552900842\"},{\"key\":\"b_ra\",\"value\":\"40.0\"},{\"key\":\"af\",\"value\":\"16000\"},{\"key\":\"bizCode\",\"value\":\"com.1688.business\"},{\"key\":\"b_wd\",\"value\":\"1.0\"},{\"key\":\"subFlowId\",\"value\":\"74\"},{\"key\":\"oup\",\"value\":\"400\"},{\"key\":\"b_unit\",\"value\":\"台\"},{\"key\":\"b_ci\",\"value\":\"124734044\"},{\"key\":\"oba\",\"value\":\"40000.0\"},{\"key\":\"pSubOutId\",\"value\":\"792552900842\"},{\"key\":\"b_ss\",\"value\":\"0\"},{\"key\":\"b_cc\",\"value\":\"CNY\"},{\"key\":\"b_pr\",\"value\":\"1000\"},{\"key\":\"b_seq\",\"value\":\"2\"},{\"key\":\"b_up\",\"value\":\"400\"},{\"key\":\"b_pmc\",\"value\":\"006003\"},{\"key\":\"b_of\",\"value\":\"pq\"},{\"key\":\"b_amt\",\"value\":\"16000\"},{\"key\":\"tp3create\",\"value\":\"1\"},{\"key\":\"b_soc\",\"value\":\"1\"}],\"id\":271525574352255893,\"outOrderId\":\"792552900842\",\"succSumPayment\":0,\"tbId\":271525574352255893}],\"outOrderId\":\"792552836889\",\"sellerAlipayId\":\"2088611490712805\",\"sellerMemberId\":\"b2b-2248624086\",\"sellerUserId\":2248624086,\"succSumPayment\":20000,\"tradeTypeStr\":\"50060\"},\"success\":true}],\"failOrderMap\":[],\"mutilOrderPublicData\":{\"isSupportFreeCarriage\":false,\"supportInvoice\":false},\"success\":true,\"successOrderMap\":[{\"key\":\"quotation_0\",\"value\":{\"customOffer\":false,\"orderAmmount\":20000,\"orderId\":271525574350255893,\"orderModel\":{\"buyerAlipayId\":\"2088031666286208\",\"buyerMemberId\":\"dongyl3333\",\"buyerUserId\":983259358,\"id\":271525574350255893,\"orderEntryModel\":[{\"attr\":[{\"key\":\"ods_ump_outid\",\"value\":\"792552900841\"},{\"key\":\"b_ra\",\"value\":\"20.0\"},{\"key\":\"af\",\"value\":\"4000\"},{\"key\":\"bizCode\",\"value\":\"com.1688.business\"},{\"key\":\"b_wd\",\"value\":\"1.0\"},{\"key\":\"subFlowId\",\"value\":\"74\"},{\"key\":\"oup\",\"value\":\"200\"},{\"key\":\"b_unit\",\"value\":\"台\"},{\"key\":\"b_ci\",\"value\":\"126484005\"},{\"key\":\"oba\",\"value\":\"20000.0\"},{\"key\":\"pSubOutId\",\"value\":\"792552900841\"},{\"key\":\"b_ss\",\"value\":\"0\"},{\"key\":\"b_cc\",\"value\":\"CNY\"},{\"key\":\"b_pr\",\"value\":\"1000\"},{\"key\":\"b_seq\",\"value\":\"1\"},{\"key\":\"b_up\",\"value\":\"200\"},{\"key\":\"b_pmc\",\"value\":\"0060006\"},{\"key\":\"b_of\",\"value\":\"pq\"},{\"key\":\"b_amt\",\"value\":\"4000\"},{\"key\":\"tp3create\",\"value\":\"1\"},{\"key\":\"b_soc\",\"value\":\"1\"}],\"id\":271525574351255893,\"outOrderId\":\"792552900841\",\"succSumPayment\":0,\"tbId\":271525574351255893},{\"attr\":[{\"key\":\"ods_ump_outid\",\"value\":\"792552900842\"},{\"key\":\"b_ra\",\"value\":\"40.0\"},{\"key\":\"af\",\"value\":\"16000\"},{\"key\":\"bizCode\",\"value\":\"com.1688.business\"},{\"key\":\"b_wd\",\"value\":\"1.0\"},{\"key\":\"subFlowId\",\"value\":\"74\"},{\"key\":\"oup\",\"value\":\"400\"},{\"key\":\"b_unit\",\"value\":\"台\"},{\"key\":\"b_ci\",\"value\":\"124734044\"},{\"key\":\"oba\",\"value\":\"40000.0\"},{\"key\":\"pSubOutId\",\"value\":\"792552900842\"},{\"key\":\"b_ss\",\"value\":\"0\"},{\"key\":\"b_cc\",\"value\":\"CNY\"},{\"key\":\"b_pr\",\"value\":\"1000\"},{\"key\":\"b_seq\",\"value\":\"2\"},{\"key\":\"b_up\",\"value\":\"400\"},{\"key\":\"b_pmc\",\"value\":\"006003\"},{\"key\":\"b_of\",\"value\":\"pq\"},{\"key\":\"b_amt\",\"value\":\"16000\"},{\"key\":\"tp3create\",\"value\":\"1\"},{\"key\":\"b_soc\",\"value\":\"1\"}],\"id\":271525574352255893,\"outOrderId\":\"792552900842\",\"succSumPayment\":0,\"tbId\":271525574352255893}],\"outOrderId\":\"792552836889\",\"sellerAlipayId\":\"2088611490712805\",\"sellerMemberId\":\"b2b-2248624086\",\"sellerUserId\":2248624086,\"succSumPayment\":20000,\"tradeTypeStr\":\"50060\"},\"success\":true}}]}}",
         ),
     };
     /// `com.alibaba.trade:alibaba.trade.receiveAddress.get-1`: identity and wire behaviour.
@@ -3651,6 +9632,76 @@ pub mod trade {
             "{\"result\":{\"currentPageNum\":0,\"opOrderRefundModels\":[{\"applyCarriage\":0,\"applyPayment\":4580,\"applyReason\":\"颜色/图案/款式不符\",\"applyReasonId\":20021,\"buyerMemberId\":\"b2b-2206512340001\",\"buyerSendGoods\":true,\"canRefundPayment\":4580,\"disputeRequest\":3,\"disputeType\":1,\"extInfo\":{\"7d\":\"1\",\"payMode\":\"alipay\"},\"freightBill\":\"773269807519999\",\"gmtApply\":\"20240520171116000+0800\",\"gmtCompleted\":\"20240522174713000+0800\",\"goodsReceived\":true,\"goodsStatus\":3,\"id\":8651493722961198,\"onlyRefund\":false,\"orderEntryCountMap\":{\"3782104562317543210\":1},\"orderEntryIdList\":[3782104562317543210],\"orderId\":3782104562316543210,\"productName\":\"2024夏季新款法式碎花连衣裙女\",\"refundCarriage\":0,\"refundGoods\":true,\"refundId\":\"TQ8651493722961198\",\"refundOperationList\":[],\"refundPayment\":4580,\"sellerMemberId\":\"b2b-2206598765432\",\"status\":\"refundsuccess\",\"tradeTypeStr\":\"50060\"}],\"totalCount\":1},\"success\":true}",
         ),
     };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpAgreeReturnGoods-1`: identity and wire behaviour.
+    pub const TRADE_REFUND_OP_AGREE_RETURN_GOODS: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.refund.OpAgreeReturnGoods",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: false,
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpAgreeReturnGoods-1` as data.
+    pub static TRADE_REFUND_OP_AGREE_RETURN_GOODS_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_REFUND_OP_AGREE_RETURN_GOODS,
+        summary: "Agree to a return and give the return address (seller)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.OpAgreeReturnGoods&v=1&cat=aop.trade",
+        method: "client.trade().trade_refund_op_agree_return_goods(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "refundId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "退款单Id (example: TQ123456)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "address",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "卖家收货地址 (example: 浙江省杭州市滨江区XXXX)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "post",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "邮编 (example: 100010)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "phone",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "电话 (example: 0571-XXXXXXXX)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "fullName",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "全名 (example: 全名)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "mobilePhone",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "手机 (example: 1380000XXXX)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "discription",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "说明",
+            },
+            ::open1688_core::ParamDoc {
+                name: "disputeType",
+                ty: &::open1688_core::ParamType::Int,
+                required: false,
+                doc: "1表示售中，2表示售后 (example: 1)",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"extErrorMessage\":\"x\",\"success\":true}",
+        ),
+    };
     /// `com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus-1`: identity and wire behaviour.
     pub const TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS: ::open1688_core::ApiInfo<
         'static,
@@ -3687,6 +9738,42 @@ pub mod trade {
         ],
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"opOrderRefundModels\":[{\"applyCarriage\":0,\"applyPayment\":4580,\"applyReason\":\"颜色/图案/款式不符\",\"applyReasonId\":20021,\"buyerLoginId\":\"buyer_test01\",\"canRefundPayment\":4580,\"disputeRequest\":3,\"disputeType\":1,\"gmtApply\":\"20240520171116000+0800\",\"goodsStatus\":3,\"id\":8651493722961198,\"isGoodsReceived\":true,\"isOnlyRefund\":false,\"isRefundGoods\":true,\"orderId\":3782104562316543210,\"refundId\":\"TQ8651493722961198\",\"refundOperationList\":[],\"refundPayment\":4580,\"sellerLoginId\":\"hzfushi2016\",\"status\":\"refundsuccess\",\"success\":true,\"tradeTypeStr\":\"50060\"}]}}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_SELLER_VIEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus.sellerView-1` as data.
+    pub static TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_SELLER_VIEW,
+        summary: "List the in-sale refunds of an order in real time (seller view)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus.sellerView&v=1&cat=aop.trade",
+        method: "client.trade().trade_refund_op_query_batch_refund_by_order_id_and_status_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "queryType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"extErrorMessage\":\"x\",\"result\":{\"opOrderRefundModels\":[{\"aftersaleAgreeTimeout\":true,\"aftersaleAutoDisburse\":true,\"alipayPaymentId\":\"123456\",\"applyCarriage\":1,\"applyExpect\":1,\"applyPayment\":1,\"applyReason\":\"x\",\"applyReasonId\":1234567890123,\"applySubReason\":\"x\",\"applySubReasonId\":1234567890123,\"buyerAlipayId\":\"123456\",\"buyerLoginId\":\"123456\",\"buyerLogisticsName\":\"x\",\"buyerMemberId\":\"123456\",\"buyerSendGoods\":true,\"buyerUserId\":1234567890123,\"canRefundPayment\":1,\"crmModifyRefund\":true,\"disburseChannel\":\"x\",\"disputeRequest\":1,\"disputeType\":1,\"extInfo\":{},\"freightBill\":\"x\",\"frozenFund\":1,\"gmtApply\":\"20240102030405000+0800\",\"gmtCompleted\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtFreezed\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"gmtTimeOut\":\"20240102030405000+0800\",\"goodsReceived\":true,\"goodsStatus\":1,\"id\":1234567890123,\"instantRefundType\":\"x\",\"insufficientAccount\":true,\"insufficientBail\":true,\"isAftersaleAgreeTimeout\":true,\"isAftersaleAutoDisburse\":true,\"isBuyerSendGoods\":true,\"isCrmModifyRefund\":true,\"isGoodsReceived\":true,\"isInsufficientAccount\":true,\"isInsufficientBail\":true,\"isNewRefundReturn\":true,\"isOnlyRefund\":true,\"isRefundGoods\":true,\"isSellerDelayDisburse\":true,\"isSupportNewSteppay\":true,\"isTimeOutFreeze\":true,\"newRefundReturn\":true,\"onlyRefund\":true,\"orderEntryCountMap\":{},\"orderEntryIdList\":[1],\"orderId\":1234567890123,\"prepaidBalance\":1,\"productName\":\"x\",\"refundCarriage\":1,\"refundGoods\":true,\"refundId\":\"123456\",\"refundOfficialSolutionCost\":1,\"refundOperationList\":[{}],\"refundPayment\":1,\"rejectReason\":\"x\",\"rejectReasonId\":1234567890123,\"rejectTimes\":1,\"sellerAlipayId\":\"123456\",\"sellerDelayDisburse\":true,\"sellerLoginId\":\"123456\",\"sellerMemberId\":\"123456\",\"sellerMobile\":\"x\",\"sellerRealName\":\"x\",\"sellerReceiveAddress\":\"x\",\"sellerTel\":\"x\",\"sellerUserId\":1234567890123,\"status\":\"x\",\"success\":true,\"supportNewSteppay\":true,\"taskStatus\":\"x\",\"timeOutFreeze\":true,\"timeOutOperateType\":\"x\",\"tradeTypeStr\":\"x\"}]},\"success\":true}",
         ),
     };
     /// `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1`: identity and wire behaviour.
@@ -3728,6 +9815,182 @@ pub mod trade {
         example_response: ::std::option::Option::Some(
             "{\"result\":{\"opOrderRefundModelDetail\":{\"applyCarriage\":0,\"applyPayment\":4580,\"applyReason\":\"颜色/图案/款式不符\",\"applyReasonId\":20021,\"buyerMemberId\":\"b2b-2206512340001\",\"buyerSendGoods\":true,\"canRefundPayment\":4580,\"disputeRequest\":3,\"disputeType\":1,\"extInfo\":{\"7d\":\"1\",\"payMode\":\"alipay\"},\"freightBill\":\"773269807519999\",\"gmtApply\":\"20240520171116000+0800\",\"gmtCompleted\":\"20240522174713000+0800\",\"goodsReceived\":true,\"goodsStatus\":3,\"id\":8651493722961198,\"onlyRefund\":false,\"orderEntryCountMap\":{\"3782104562317543210\":1},\"orderEntryIdList\":[3782104562317543210],\"orderId\":3782104562316543210,\"productName\":\"2024夏季新款法式碎花连衣裙女\",\"refundCarriage\":0,\"refundGoods\":true,\"refundId\":\"TQ8651493722961198\",\"refundOperationList\":[{\"afterOperateStatus\":\"waitsellerreceive\",\"beforeOperateStatus\":\"waitsellerreceive\",\"discription\":\"卖家同意退货退款协议，退货退款成功\",\"gmtCreate\":\"20240522174714000+0800\",\"id\":50027795018,\"operateRemark\":\"退款成功\",\"operateTypeInt\":8,\"operatorLoginId\":\"hzfushi2016\",\"operatorRoleId\":2,\"refundId\":\"TQ8651493722961198\"}],\"refundPayment\":4580,\"sellerMemberId\":\"b2b-2206598765432\",\"status\":\"refundsuccess\",\"tradeTypeStr\":\"50060\"}}}",
         ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1`: identity and wire behaviour.
+    pub const TRADE_REFUND_OP_QUERY_ORDER_REFUND_OPERATION_LIST: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.refund.OpQueryOrderRefundOperationList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1` as data.
+    pub static TRADE_REFUND_OP_QUERY_ORDER_REFUND_OPERATION_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_REFUND_OP_QUERY_ORDER_REFUND_OPERATION_LIST,
+        summary: "Refund operation history (buyer view)",
+        doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1",
+        method: "client.trade().trade_refund_op_query_order_refund_operation_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "refundId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Refund order ID (TQ...)",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageNo",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Current page number",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "Page size",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"extErrorMessage\":{},\"result\":{\"opOrderRefundOperationModels\":{}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund.sellerView-1`: identity and wire behaviour.
+    pub const TRADE_REFUND_OP_QUERY_ORDER_REFUND_SELLER_VIEW: ::open1688_core::ApiInfo<
+        'static,
+    > = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.refund.OpQueryOrderRefund.sellerView",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund.sellerView-1` as data.
+    pub static TRADE_REFUND_OP_QUERY_ORDER_REFUND_SELLER_VIEW_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_REFUND_OP_QUERY_ORDER_REFUND_SELLER_VIEW,
+        summary: "Get one refund with its operation history (seller view)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.OpQueryOrderRefund.sellerView&v=1&cat=order_refund",
+        method: "client.trade().trade_refund_op_query_order_refund_seller_view(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "refundId",
+                ty: &::open1688_core::ParamType::String,
+                required: true,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needTimeOutInfo",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "needOrderRefundOperation",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some(
+            "{\"extErrorMessage\":\"x\",\"result\":{\"opOrderRefundModelDetail\":{\"aftersaleAgreeTimeout\":true,\"aftersaleAutoDisburse\":true,\"alipayPaymentId\":\"123456\",\"applyCarriage\":1,\"applyExpect\":1,\"applyPayment\":1,\"applyReason\":\"x\",\"applyReasonId\":1234567890123,\"applySubReason\":\"x\",\"applySubReasonId\":1234567890123,\"buyerAlipayId\":\"123456\",\"buyerLoginId\":\"123456\",\"buyerLogisticsName\":\"x\",\"buyerMemberId\":\"123456\",\"buyerSendGoods\":true,\"buyerUserId\":1234567890123,\"canRefundPayment\":1,\"crmModifyRefund\":true,\"disburseChannel\":\"x\",\"disputeRequest\":1,\"disputeType\":1,\"extInfo\":{},\"freightBill\":\"x\",\"frozenFund\":1,\"gmtApply\":\"20240102030405000+0800\",\"gmtCompleted\":\"20240102030405000+0800\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtFreezed\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"gmtTimeOut\":\"20240102030405000+0800\",\"goodsReceived\":true,\"goodsStatus\":1,\"id\":1234567890123,\"instantRefundType\":\"x\",\"insufficientAccount\":true,\"insufficientBail\":true,\"newRefundReturn\":true,\"onlyRefund\":true,\"orderEntryCountMap\":{},\"orderEntryIdList\":[1],\"orderId\":1234567890123,\"prepaidBalance\":1,\"productName\":\"x\",\"refundCarriage\":1,\"refundGoods\":true,\"refundId\":\"123456\",\"refundOfficialSolutionCost\":1,\"refundOperationList\":[{\"afterOperateStatus\":\"x\",\"beforeOperateStatus\":\"x\",\"closeRefundStepId\":1234567890123,\"crmModifyRefund\":true,\"discription\":\"x\",\"email\":\"x\",\"freightBill\":\"x\",\"gmtCreate\":\"20240102030405000+0800\",\"gmtModified\":\"20240102030405000+0800\",\"id\":1234567890123,\"logisticsCompany\":{},\"messageStatus\":1,\"mobile\":\"x\",\"msgType\":1,\"operateRemark\":\"x\",\"operateTypeInt\":1,\"operatorId\":\"123456\",\"operatorLoginId\":\"123456\",\"operatorRoleId\":1,\"operatorUserId\":1234567890123,\"phone\":\"x\",\"refundAddress\":\"x\",\"refundId\":\"123456\",\"rejectReason\":\"x\",\"vouchers\":[\"x\"]}],\"refundPayment\":1,\"rejectReason\":\"x\",\"rejectReasonId\":1234567890123,\"rejectTimes\":1,\"sellerAlipayId\":\"123456\",\"sellerDelayDisburse\":true,\"sellerLoginId\":\"123456\",\"sellerMemberId\":\"123456\",\"sellerMobile\":\"x\",\"sellerRealName\":\"x\",\"sellerReceiveAddress\":\"x\",\"sellerTel\":\"x\",\"sellerUserId\":1234567890123,\"status\":\"x\",\"supportNewSteppay\":true,\"taskStatus\":\"x\",\"timeOutFreeze\":true,\"timeOutOperateType\":\"x\",\"tradeTypeStr\":\"x\"}},\"success\":true}",
+        ),
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.queryOrderRefundList-1`: identity and wire behaviour.
+    pub const TRADE_REFUND_QUERY_ORDER_REFUND_LIST: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
+        namespace: "com.alibaba.trade",
+        name: "alibaba.trade.refund.queryOrderRefundList",
+        version: 1u32,
+        protocol: "param2",
+        signed: true,
+        access_token: ::open1688_core::TokenMode::Required,
+        idempotent: true,
+    };
+    /// `com.alibaba.trade:alibaba.trade.refund.queryOrderRefundList-1` as data.
+    pub static TRADE_REFUND_QUERY_ORDER_REFUND_LIST_DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
+        api: TRADE_REFUND_QUERY_ORDER_REFUND_LIST,
+        summary: "List refunds by order or refund ids (seller view)",
+        doc_url: "https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.queryOrderRefundList&v=1&cat=order_refund",
+        method: "client.trade().trade_refund_query_order_refund_list(..)",
+        params: &[
+            ::open1688_core::ParamDoc {
+                name: "orderId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "applyStartTime",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "applyEndTime",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "refundStatusSet",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "buyerMemberId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "buyerLoginId",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "currentPageNum",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "pageSize",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "logisticsNo",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "modifyStartTime",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "modifyEndTime",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+            ::open1688_core::ParamDoc {
+                name: "dipsuteType",
+                ty: &::open1688_core::ParamType::String,
+                required: false,
+                doc: "untyped in the source: sent as text",
+            },
+        ],
+        example_response: ::std::option::Option::Some("{\"result\":{},\"success\":true}"),
     };
     /// `com.alibaba.trade:alibaba.trade.refund.returnGoods-1`: identity and wire behaviour.
     pub const TRADE_REFUND_RETURN_GOODS: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
@@ -4764,9 +11027,11 @@ static Global__WebSite: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
     values: &["1688", "alibaba"],
 };
 
-/// Every API in the specs (65), as data.
+/// Every API in the specs (240), as data.
 pub static APIS: &[&::open1688_core::ApiDoc] = &[
+    &account::ACCOUNT_AGENT_CROSS_BASIC_DOC,
     &account::ACCOUNT_BASIC_DOC,
+    &account::ACCOUNT_WANGWANG_URL_GET_DOC,
     &account::LOGINID_OPENUID_ENCRYPT_DOC,
     &account::SUB_ACCOUNT_LIST_DOC,
     &account::WANGWANGNICK_OPENUID_DECRYPT_DOC,
@@ -4774,61 +11039,234 @@ pub static APIS: &[&::open1688_core::ApiDoc] = &[
     &agent::NEWTONCLOUD_TASK_CREATE_DOC,
     &agent::NEWTONCLOUD_TASK_GET_DOC,
     &fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_ADD_DOC,
+    &fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_DELETE_DOC,
+    &fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_GET_DOC,
     &fenxiao::FENXIAO_BUYER_OUTSHOP_ADD_DOC,
+    &fenxiao::FENXIAO_BUYER_OUTSHOP_DELETE_DOC,
+    &fenxiao::FENXIAO_ORDER_CREATE_REVERSE_ORDER_DOC,
     &fenxiao::FENXIAO_PRODUCT_INFO_GET_DOC,
+    &fenxiao::FENXIAO_RELATIONADD_DOC,
+    &fenxiao::PRODUCT_KEYWORDS_SEARCH_DOC,
+    &fenxiao::REFUND_ADDRESS_GET_DOC,
+    &fenxiao::TRADE_CREATE_FENXIAO_ORDER_PREVIEW_DOC,
+    &fenxiao_crossborder::ACCOUNT_BUSINESS_SAVE_DOC,
+    &fenxiao_crossborder::ACCOUNT_SEARCH_GET_INFO_ASYNC_DOC,
+    &fenxiao_crossborder::ACCOUNT_SEARCH_GET_INFO_RESULT_DOC,
+    &fenxiao_crossborder::ACCOUNT_USER_REGISTER_DOC,
+    &fenxiao_crossborder::BIGCUSTOMER_MAIL_NO_QUERY_DOC,
     &fenxiao_crossborder::CATEGORY_TRANSLATION_GET_BY_ID_DOC,
+    &fenxiao_crossborder::CATEGORY_TRANSLATION_GET_BY_KEYWORD_DOC,
+    &fenxiao_crossborder::CONSIGNMENT_CO_INVENTORY_DOC,
+    &fenxiao_crossborder::CONSIGNMENT_CO_STATUS_SYNC_DOC,
+    &fenxiao_crossborder::CONSIGNMENT_TALLY_CREATE_DOC,
+    &fenxiao_crossborder::LABEL_URL_RECEIVE_DOC,
+    &fenxiao_crossborder::LOGISTICS_ORDER_GET_OUT_ORDER_ID_DOC,
+    &fenxiao_crossborder::ORDER_RELATION_WRITE_DOC,
+    &fenxiao_crossborder::POOL_PRODUCT_PULL_DOC,
+    &fenxiao_crossborder::POOL_PRODUCT_TOTAL_DOC,
+    &fenxiao_crossborder::PRODUCT_ANALYZE_GET_PERDAY_SELL_QUANTITY_TREND_NEW_DOC,
+    &fenxiao_crossborder::PRODUCT_ANALYZE_GET_REPURCHASE_RATE_TREND_NEW_DOC,
+    &fenxiao_crossborder::PRODUCT_ANALYZE_GET_THIRTY_DAY_MEDIAN_PRICE_TREND_NEW_DOC,
+    &fenxiao_crossborder::PRODUCT_CATEGORY_GET_ATTR_BY_ID_DOC,
+    &fenxiao_crossborder::PRODUCT_DISTRIBUTE_GET_DISTRIBUTE_INFO_DOC,
+    &fenxiao_crossborder::PRODUCT_FREIGHT_ESTIMATE_DOC,
     &fenxiao_crossborder::PRODUCT_IMAGE_UPLOAD_DOC,
+    &fenxiao_crossborder::PRODUCT_KJDISTRIBUTE_ADD_RELATION_DOC,
+    &fenxiao_crossborder::PRODUCT_KJDISTRIBUTE_REMOVE_RELATION_DOC,
+    &fenxiao_crossborder::PRODUCT_POD_ORDER_DESIGN_GET_DOC,
+    &fenxiao_crossborder::PRODUCT_RELATED_RECOMMEND_DOC,
     &fenxiao_crossborder::PRODUCT_SEARCH_IMAGE_QUERY_DOC,
     &fenxiao_crossborder::PRODUCT_SEARCH_KEYWORD_QUERY_DOC,
+    &fenxiao_crossborder::PRODUCT_SEARCH_KEYWORD_SN_QUERY_DOC,
+    &fenxiao_crossborder::PRODUCT_SEARCH_OFFER_RECOMMEND_DOC,
     &fenxiao_crossborder::PRODUCT_SEARCH_QUERY_PRODUCT_DETAIL_DOC,
+    &fenxiao_crossborder::PRODUCT_SEARCH_QUERY_SELLER_OFFER_LIST_DOC,
+    &fenxiao_crossborder::PRODUCT_SEARCH_TOP_KEYWORD_DOC,
+    &fenxiao_crossborder::PRODUCT_TOP_LIST_QUERY_DOC,
+    &fenxiao_crossborder::PUBLISH_CARD_GET_DOC,
+    &fenxiao_crossborder::PUBLISH_PRODUCT_LIST_DOC,
+    &fenxiao_crossborder::PUBLISH_RESULT_CALLBACK_DOC,
+    &fenxiao_crossborder::TRADE_CROSS_LOGISTICS_ORDER_SYNC_DOC,
+    &fenxiao_crossborder::TRADE_CROSS_ORDER_SYNC_DOC,
     &linkplus::CROSS_SIMILAR_OFFER_SEARCH_DOC,
+    &logistics::BULKSETTLEMENT_OP_BULK_SETTLEMENT_QUERY_RECEIVE_NOTE_LIST_BY_IDS_DOC,
+    &logistics::LOGISTICS_ADVICE_LGT_COMPANY_DOC,
+    &logistics::LOGISTICS_DELIVERY_URGE_DOC,
+    &logistics::LOGISTICS_FREIGHT_TEMPLATE_GET_LIST_DOC,
+    &logistics::LOGISTICS_FREIGHT_TEMPLATE_OPERATE_CHECK_DOC,
+    &logistics::LOGISTICS_MY_FREIGHT_TEMPLATE_LIST_GET_DOC,
+    &logistics::LOGISTICS_MY_SEND_GOODS_ADDRESS_LIST_GET_DOC,
+    &logistics::LOGISTICS_OFFICIAL_PICKUP_DOC,
     &logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_DUMMY_DOC,
     &logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_OFFLINE_DOC,
     &logistics::LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_DOC,
+    &logistics::LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_OFFLINE_DOC,
+    &logistics::REFUNDOFFICIALDELIVERY_ORDER_CANCEL_DOC,
+    &logistics::REFUNDOFFICIALDELIVERY_ORDER_CREATE_DOC,
+    &logistics::REFUNDOFFICIALDELIVERY_ORDER_GET_DOC,
+    &logistics::REFUNDOFFICIALDELIVERY_ORDER_MODIFY_DOC,
+    &logistics::REFUNDOFFICIALDELIVERY_SOLUTION_GET_DOC,
+    &logistics::TRADE_EC_GET_LOGISTICS_INFOS_SELLER_VIEW_DOC,
     &logistics::TRADE_GET_LOGISTICS_INFOS_BUYER_VIEW_DOC,
+    &logistics::TRADE_GET_LOGISTICS_INFOS_SELLER_VIEW_DOC,
     &logistics::TRADE_GET_LOGISTICS_TRACE_INFO_BUYER_VIEW_DOC,
+    &logistics::TRADE_GET_LOGISTICS_TRACE_INFO_SELLER_VIEW_DOC,
+    &logistics::TRADE_LOGISTICS_RECEVIER_DECRYPT_DOC,
+    &marketing::COUPON_OPTIMAL_CLAIM_DOC,
+    &member::MEMBER_BRAND_QUERY_DOC,
+    &multimedia::ALBABA_VIDEO_VIDEOCENTER_LIST_DOC,
+    &multimedia::VIDEO_VIDEOCENTER_ATTACH_DOC,
+    &multimedia::VIDEO_VIDEOCENTER_DELETE_DOC,
+    &multimedia::VIDEO_VIDEOCENTER_DETACH_DOC,
+    &multimedia::VIDEO_VIDEOCENTER_GET_DOC,
+    &multimedia::VIDEO_VIDEOCENTER_MODIFY_DOC,
+    &multimedia::VIDEO_VIDEOCENTER_VIDEO_CHECK_DOC,
+    &open::CAIGOU_API_BUY_OFFER_GET_BUY_OFFER_BY_ID_DOC,
+    &open::CAIGOU_API_QUOTATION_BUYER_GET_QUOTATION_LIST_BY_BUY_OFFER_ID_DOC,
+    &open::CAIGOU_API_SUPPLIER_GET_SUPPLIER_DOC,
     &open::PUSH_CURSOR_MESSAGE_LIST_DOC,
     &open::PUSH_MESSAGE_CONFIRM_DOC,
     &open::PUSH_QUERY_MESSAGE_LIST_DOC,
+    &open::TRADE_ORDER_BATCH_RATE_DOC,
+    &open::TRADE_ORDER_DETAIL_GET_DOC,
+    &open::TRADE_ORDER_MODIFY_ORDER_PRICE_DOC,
     &product::CATEGORY_ATTRIBUTE_GET_DOC,
     &product::CATEGORY_GET_DOC,
+    &product::CATEGORY_GET_SPU_INFO_DOC,
+    &product::CATEGORY_SEARCH_BY_KEYWORD_DOC,
+    &product::CATEGORY_SEARCH_SPU_INFO_DOC,
+    &product::COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_DOC,
+    &product::COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_LIST_DOC,
+    &product::CPS_MEDIA_PRODUCT_INFO_DOC,
     &product::CROSS_PRODUCT_INFO_DOC,
     &product::CROSS_PRODUCT_LIST_DOC,
+    &product::LOGISTICS_FREIGHT_TEMPLATE_GET_LIST_DOC,
+    &product::NEW_PRODUCT_ADD_DOC,
+    &product::NEW_PRODUCT_EDIT_DOC,
+    &product::NEW_PRODUCT_GET_SCHEMA_DOC,
+    &product::NEW_PRODUCT_GET_SUB_SCHEMA_DOC,
+    &product::PHOTOBANK_ALBUM_ADD_DOC,
+    &product::PHOTOBANK_ALBUM_DELETE_DOC,
+    &product::PHOTOBANK_ALBUM_GET_LIST_DOC,
+    &product::PHOTOBANK_ALBUM_GET_PROFILE_DOC,
+    &product::PHOTOBANK_ALBUM_MODIFY_DOC,
     &product::PHOTOBANK_PHOTO_ADD_DOC,
+    &product::PHOTOBANK_PHOTO_DELETE_DOC,
+    &product::PHOTOBANK_PHOTO_DELETE_BATCH_DOC,
+    &product::PHOTOBANK_PHOTO_GET_DOC,
+    &product::PHOTOBANK_PHOTO_GET_LIST_DOC,
+    &product::PHOTOBANK_PHOTO_MODIFY_DOC,
+    &product::PRODUCT_ASYNC_QUERY_INFO_GET_INFO_DOC,
+    &product::PRODUCT_DELETE_DOC,
+    &product::PRODUCT_EXPIRE_DOC,
     &product::PRODUCT_FOLLOW_DOC,
     &product::PRODUCT_FOLLOW_CROSSBORDER_DOC,
     &product::PRODUCT_GET_DOC,
+    &product::PRODUCT_GET_BY_ID_LIST_DOC,
+    &product::PRODUCT_GET_LIST_DOC,
+    &product::PRODUCT_GROUP_GET_SWITCH_DOC,
+    &product::PRODUCT_GROUP_SET_SWITCH_DOC,
+    &product::PRODUCT_INCREMENT_EDIT_INFO_DOC,
+    &product::PRODUCT_IS_MODIFIABLE_DOC,
+    &product::PRODUCT_LINES_GET_DOC,
+    &product::PRODUCT_LIST_GET_DOC,
+    &product::PRODUCT_MODIFY_QUICK_BACK_STOCK_DOC,
+    &product::PRODUCT_MODIFY_STOCK_DOC,
+    &product::PRODUCT_PTS_TAG_QUERY_DOC,
+    &product::PRODUCT_PTS_TAG_UPDATE_DOC,
+    &product::PRODUCT_QUALITY_GET_INFO_DOC,
+    &product::PRODUCT_RECOMMEND_DELETE_PRODUCT_GROUP_DOC,
+    &product::PRODUCT_RECOMMEND_EDIT_PRODUCT_GROUP_DOC,
+    &product::PRODUCT_RECOMMEND_QUERY_LIST_DOC,
+    &product::PRODUCT_RECOMMEND_QUERY_PRODUCT_LIST_BY_GROUP_ID_DOC,
+    &product::PRODUCT_RECOMMEND_SAVE_PRODUCT_GROUP_DOC,
     &product::PRODUCT_REPOST_DOC,
+    &product::PRODUCT_REPUBLISH_DOC,
     &product::PRODUCT_SIMPLE_GET_DOC,
     &product::PRODUCT_SUGGEST_CROSS_BORDER_DOC,
     &product::PRODUCT_UNFOLLOW_CROSSBORDER_DOC,
+    &product::USER_CATEGORY_LIST_GET_DOC,
+    &product::USER_DEFINE_CATEGORY_ADD_DOC,
     &product_push::CROSS_SYNC_PRODUCT_LIST_PUSHED_DOC,
+    &product_push::PRODUCT_PUSH_SYNC_PUSH_PRODUCT_RESULT_DOC,
     &system::CURRENT_TIME_MILLIS_DOC,
     &system_oauth2::GET_TOKEN_DOC,
     &system_oauth2::POSTPONE_TOKEN_DOC,
+    &system_oauth2::SUBACCOUNT_AUTH_ADD_DOC,
+    &system_oauth2::SUBACCOUNT_AUTH_CANCEL_DOC,
+    &syt::SYT_BUYER_CONFIRM_PURCHASE_ORDER_DOC,
+    &syt::SYT_BUYER_DRAFT_PURCHASE_ORDER_V2_DOC,
+    &syt::SYT_BUYER_QUERY_CONTRACT_DETAIL_DOC,
+    &syt::SYT_CONTRACT_CONFIRM_DOC,
+    &syt::SYT_CONTRACT_INVALID_DOC,
+    &syt::SYT_CONTRACT_PAY_DOC,
+    &syt::SYT_CONTRACT_PAY_TRANSFER_DOC,
+    &syt::SYT_CONTRACT_REFUND_DOC,
+    &syt::SYT_CUSTOMER_QUERY_USER_AUTH_STATUS_DOC,
+    &trade::ACCOUNT_PERIOD_LIST_BUYER_VIEW_DOC,
     &trade::ALIPAY_URL_GET_DOC,
     &trade::CREATE_ORDER_PREVIEW_DOC,
+    &trade::CREATE_ORDER_PREVIEW4_CYB_MEDIA_DOC,
+    &trade::CREDIT_PAY_URL_GET_DOC,
+    &trade::CROSS_BORDER_PAY_URL_GET_DOC,
+    &trade::INVOICE_GET_DOC,
     &trade::ORDER_MEMO_ADD_DOC,
+    &trade::ORDER_RECEIVE_ADDRESS_BUYER_UPDATE_DOC,
+    &trade::ORDER_RECEIVE_ADDRESS_SELLER_UPDATE_DOC,
+    &trade::PAYMENT_ORDER_BANK_CREATE_DOC,
+    &trade::REPURCHASE_CONTRACT_GET_DOC,
+    &trade::SHIPPING_INSURANCE_GET_DOC,
+    &trade::TRADE_ADD_FEEDBACK_DOC,
+    &trade::TRADE_ADDRESS_PARSE_TEXT_DOC,
+    &trade::TRADE_ADDRESSCODE_GET_DOC,
+    &trade::TRADE_ADDRESSCODE_GETCHILD_DOC,
     &trade::TRADE_ADDRESSCODE_PARSE_DOC,
+    &trade::TRADE_ARBITRATION_APPLY_DOC,
     &trade::TRADE_CANCEL_DOC,
     &trade::TRADE_CANCEL_REFUND_DOC,
     &trade::TRADE_CREATE_CROSS_ORDER_DOC,
+    &trade::TRADE_CREATE_ORDER4_CYB_MEDIA_DOC,
     &trade::TRADE_CREATE_REFUND_DOC,
+    &trade::TRADE_EC_GET_ORDER_LIST_SELLER_VIEW_DOC,
+    &trade::TRADE_EC_GET_ORDER_SELLER_VIEW_DOC,
     &trade::TRADE_FAST_CREATE_ORDER_DOC,
     &trade::TRADE_FENXIAO_ORDER_CREATE_DOC,
+    &trade::TRADE_GENERAL_PREORDER_DOC,
     &trade::TRADE_GET_BUYER_ORDER_LIST_DOC,
     &trade::TRADE_GET_BUYER_VIEW_DOC,
     &trade::TRADE_GET_MAX_REFUND_FEE_DOC,
     &trade::TRADE_GET_REFUND_REASON_LIST_DOC,
     &trade::TRADE_GET_SELLER_ORDER_LIST_DOC,
+    &trade::TRADE_GET_SELLER_VIEW_DOC,
+    &trade::TRADE_GROUPPAY_URL_GET_DOC,
+    &trade::TRADE_INVOICE_AMOUNT_GET_LIST_DOC,
+    &trade::TRADE_INVOICE_APPLY_DOC,
+    &trade::TRADE_INVOICE_APPLY_GET_PAGE_LIST_BUYER_VIEW_DOC,
+    &trade::TRADE_INVOICE_CONSULT_DOC,
+    &trade::TRADE_INVOICE_GET_LIST_BUYER_VIEW_DOC,
+    &trade::TRADE_INVOICE_MERGEAPPLY_DOC,
+    &trade::TRADE_INVOICE_SELLERQUERYRELATEDORDERS_DOC,
+    &trade::TRADE_INVOICE_TITLE_GET_PAGE_LIST_DOC,
+    &trade::TRADE_OP_QUERY_MARKETING_MIX_CONFIG_DOC,
+    &trade::TRADE_ORDER_BUYERDELETE_DOC,
+    &trade::TRADE_ORDER_POSTPONE_CONFIRM_TIME_DOC,
+    &trade::TRADE_ORDERPAY_ANALYSIS_DOC,
     &trade::TRADE_PAY_PROTOCOL_PAY_DOC,
     &trade::TRADE_PAY_PROTOCOL_PAY_ISOPEN_DOC,
     &trade::TRADE_PAY_PROTOCOL_PAY_PREPARE_PAY_DOC,
+    &trade::TRADE_PAY_WAY_QUERY_DOC,
+    &trade::TRADE_QUERY_ORDER_BY_INSURE_DOC,
+    &trade::TRADE_QUOTATION_ORDER_CREATE_DOC,
     &trade::TRADE_RECEIVE_ADDRESS_GET_DOC,
     &trade::TRADE_RECEIVEGOODS_CONFIRM_DOC,
     &trade::TRADE_REFUND_BUYER_QUERY_ORDER_REFUND_LIST_DOC,
+    &trade::TRADE_REFUND_OP_AGREE_RETURN_GOODS_DOC,
     &trade::TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_DOC,
+    &trade::TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_SELLER_VIEW_DOC,
     &trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND_DOC,
+    &trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND_OPERATION_LIST_DOC,
+    &trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND_SELLER_VIEW_DOC,
+    &trade::TRADE_REFUND_QUERY_ORDER_REFUND_LIST_DOC,
     &trade::TRADE_REFUND_RETURN_GOODS_DOC,
     &trade::TRADE_UPLOAD_REFUND_VOUCHER_DOC,
 ];

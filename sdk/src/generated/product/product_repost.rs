@@ -5,6 +5,7 @@
 //!
 //! API `com.alibaba.product:alibaba.product.repost-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1)
 pub use super::super::types::WebSite;
+pub use super::types::ProductOperateResult;
 
 /// Re-post (refresh) products
 ///
@@ -89,37 +90,6 @@ pub struct ProductRepostResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sub_error_message: ::std::option::Option<::std::string::String>,
-}
-
-/// 单个商品操作结果 (AlibabaProductProductOperateResult)
-///
-/// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductOperateResult {
-    /// 商品ID
-    ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 描述
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //! 买家视角查询退款单详情（卖家请用 alibaba.trade.refund.OpQueryOrderRefund.sellerView），可同时查询退款操作列表；需申请权限。金额单位分。错误以 errorCode=500 + JSON 文本 errorMessage 返回（如非授权用户的退款单、退款单号错误）。Evidence: XYT doc copy of com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1; official Python SDK class AlibabaTradeRefundOpQueryOrderRefundParam (refundId, needTimeOutInfo, needOrderRefundOperation).
 //!
 //! API `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1)
-pub use super::types::{OrderRefund, RefundLogisticsCompany, RefundOperation};
+pub use super::types::{
+    OrderRefund, OrderRefundDetail, RefundLogisticsCompany, RefundOperation,
+};
 
 /// Get a refund by refund id, with its operation history (buyer view)
 ///
@@ -94,22 +96,6 @@ pub struct TradeRefundOpQueryOrderRefundResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ext_error_message: ::std::option::Option<::std::string::String>,
-}
-
-/// 查询结果 (alibaba.trade.refund.result.OpQueryOrderRefund)
-///
-/// Wire type `OrderRefundDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderRefundDetail {
-    /// 退款单详情
-    ///
-    /// Wire name `opOrderRefundModelDetail`, type `OrderRefund`.
-    #[serde(
-        rename = "opOrderRefundModelDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub op_order_refund_model_detail: ::std::option::Option<OrderRefund>,
 }
 
 #[cfg(test)]
