@@ -12,7 +12,6 @@ fn fixture(file: &str) -> String {
 /// A mock that answers `api` with `body`, and a client of it.
 async fn serving(api: &str, body: String) -> (MockGateway, Client) {
     let mock = MockGateway::builder()
-        .apis(open1688::apis())
         .reply(api, Reply::status(200, body))
         .start()
         .await
