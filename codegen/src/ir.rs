@@ -75,6 +75,32 @@ pub struct Api {
     pub shared: Vec<String>,
     /// Example response as compact JSON.
     pub example: Option<String>,
+    /// How the API pages, when it does: it then gets a `*_stream` companion.
+    pub paging: Option<PagingIr>,
+}
+
+/// A paged API's spec `paging`, resolved to Rust fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagingIr {
+    /// The page-number param.
+    pub page: FieldIr,
+    /// The number of the first page.
+    pub first: u32,
+    /// The fields from the response to the item list.
+    pub items: Vec<Step>,
+    /// The type of one item.
+    pub item: Ty,
+    /// The fields from the response to the total, and whether the total is an `i32`.
+    pub total: Option<(Vec<Step>, bool)>,
+}
+
+/// One field on the way from a response to a value inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The Rust field name.
+    pub ident: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }
 
 impl Api {

@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod paging;
 pub mod spec;
 pub mod sync;
 pub mod types;

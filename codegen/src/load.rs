@@ -4,7 +4,7 @@
 //! stops at the first problem and reports line numbers rather than JSON pointers.
 
 use crate::diag::{child, did_you_mean, Diagnostics};
-use crate::spec::{Field, Spec, TokenMode, TypeDef, TypeKind};
+use crate::spec::{Field, Paging, Spec, TokenMode, TypeDef, TypeKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -24,7 +24,9 @@ const SPEC_KEYS: &[&str] = &[
     "response",
     "types",
     "example_response",
+    "paging",
 ];
+const PAGING_KEYS: &[&str] = &["page", "items", "total", "first"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "doc", "rust_name"];
 const TYPE_KEYS: &[&str] = &["fields", "enum", "doc"];
 
@@ -213,6 +215,7 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
         response_value,
         types: types(&obj, diags),
         example_response: obj.get("example_response").map(|(v, _)| v.clone()),
+        paging: paging(&obj, diags),
         namespace: namespace.unwrap_or_default(),
         name: name.unwrap_or_default(),
         version: version.unwrap_or_default(),
@@ -220,6 +223,39 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
     };
     let _ = obj.string("$schema", false, diags);
     Some(spec)
+}
+
+fn paging(obj: &Object, diags: &mut Diagnostics) -> Option<Paging> {
+    let (value, pointer) = obj.get("paging")?;
+    let p = Object::new(
+        value,
+        pointer.clone(),
+        obj.file,
+        PAGING_KEYS,
+        "paging",
+        diags,
+    )?;
+    let first = match p.get("first") {
+        None => 1,
+        Some((v, at)) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => n,
+            None => {
+                diags.push(
+                    obj.file,
+                    at,
+                    format!("\"first\" must be a page number (0 or more), found {v}"),
+                );
+                1
+            }
+        },
+    };
+    Some(Paging {
+        page: p.string("page", true, diags)?,
+        items: p.string("items", true, diags)?,
+        total: p.string("total", false, diags),
+        first,
+        pointer,
+    })
 }
 
 fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {

@@ -170,6 +170,20 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
         ns.apis.insert(api.method.clone(), api);
     }
     for ns in model.namespaces.values_mut() {
+        for api in ns.apis.values().filter(|a| a.paging.is_some()) {
+            let stream = format!("{}_stream", api.method.trim_start_matches("r#"));
+            if let Some(other) = ns.apis.get(&stream) {
+                diags.push(
+                    &api.source,
+                    "/paging",
+                    format!(
+                        "the stream companion `{stream}` of {} is the method of API {}",
+                        api.id(),
+                        other.id()
+                    ),
+                );
+            }
+        }
         share_types(ns);
     }
     model
@@ -316,7 +330,7 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
             },
         );
     }
-    let api = Api {
+    let mut api = Api {
         source: spec.file.clone(),
         namespace: spec.namespace.clone(),
         name: spec.name.clone(),
@@ -345,7 +359,9 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
         types,
         shared: Vec::new(),
         example: spec.example_response.as_ref().map(|v| v.to_string()),
+        paging: None,
     };
+    api.paging = crate::paging::resolve(spec, &api, diags);
     (diags.0.len() == before).then_some(api)
 }
 

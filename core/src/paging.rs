@@ -49,8 +49,21 @@ struct Walk<R: Paged> {
 /// Every item of a paged list, in order, from the first page (whatever page the request
 /// names). Ends after the page that completes the reported total, or at the first empty page;
 /// a failed page (after the client's retries) is yielded as an error and ends the stream.
+/// The stream owns a clone of the client (which shares its connections), so it can outlive
+/// the borrow and be moved to another task.
 pub fn stream<R: Paged>(
-    client: Client,
+    client: &Client,
+    request: R,
+) -> impl Stream<Item = Result<R::Item, Error>> + Send + 'static
+where
+    R::Response: Send,
+{
+    stream_with(client, request, CallOptions::default())
+}
+
+/// [`stream`] with per-call options, applied to every page.
+pub fn stream_with<R: Paged>(
+    client: &Client,
     request: R,
     options: CallOptions,
 ) -> impl Stream<Item = Result<R::Item, Error>> + Send + 'static
@@ -58,7 +71,7 @@ where
     R::Response: Send,
 {
     let walk = Walk {
-        client,
+        client: client.clone(),
         request,
         options,
         next_page: R::FIRST_PAGE,

@@ -73,10 +73,12 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
         let names = api.shared.iter().map(|n| ident(n));
         quote! { pub use super::types::{#(#names),*}; }
     });
+    let paged = super::paging::paged_impl(api);
     quote! {
         #(#![doc = #header])*
         #shared
         #request
+        #paged
         #response
         #(#types)*
         #catalogue

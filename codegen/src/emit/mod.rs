@@ -4,6 +4,7 @@ mod api;
 mod catalogue;
 mod common;
 mod namespace;
+mod paging;
 mod root;
 
 pub use api::{api_file, shared_types_file};

@@ -47,6 +47,17 @@ impl OpenApi<'_> {
     ) -> ::open1688_core::Result<PushQueryMessageListResponse> {
         self.client.call(&request).await
     }
+    /// Every item of [`Self::push_query_message_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn push_query_message_list_stream(
+        &self,
+        request: PushQueryMessageListRequest,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <PushQueryMessageListRequest as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
+    }
 }
 
 /// Every API of this namespace, as data.
