@@ -7,6 +7,38 @@ use std::collections::BTreeMap;
 pub struct Model {
     /// Namespaces keyed by module name (sorted, so output order never depends on input order).
     pub namespaces: BTreeMap<String, Namespace>,
+    /// The push topics of `api-specs/_push/`.
+    pub push: Push,
+}
+
+/// The typed push messages: one payload structure per topic with documented fields.
+#[derive(Debug, Default)]
+pub struct Push {
+    /// Topics, sorted by name.
+    pub topics: Vec<PushTopic>,
+    /// Named types of the payloads, keyed by Rust name.
+    pub types: BTreeMap<String, TypeIr>,
+}
+
+/// One push topic.
+#[derive(Debug)]
+pub struct PushTopic {
+    /// Spec file path, for docs.
+    pub source: String,
+    /// e.g. `ORDER_BUYER_VIEW_ORDER_PAY`.
+    pub topic: String,
+    /// e.g. `ORDER (订单消息)`.
+    pub group: String,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer doc.
+    pub doc: Option<String>,
+    /// Doc link.
+    pub doc_url: Option<String>,
+    /// The payload structure and enum variant, e.g. `OrderBuyerViewOrderPay`.
+    pub name: String,
+    /// The payload's fields; `None` when no source documents them (the payload stays JSON).
+    pub fields: Option<Vec<FieldIr>>,
 }
 
 impl Model {

@@ -14,6 +14,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod paging;
+pub mod push;
 pub mod spec;
 pub mod sync;
 pub mod types;
@@ -209,6 +210,10 @@ fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model, Dia
     specs.sort();
     let mut diags = Diagnostics::default();
     let mut loaded = Vec::new();
+    let (topics, specs): (Vec<_>, Vec<_>) = specs
+        .into_iter()
+        .partition(|(rel, _)| rel.starts_with(push::DIR));
+    let push = push::push(display_dir, &topics, &mut diags);
     for (rel, text) in specs {
         let file = format!("{display_dir}/{rel}");
         if let Some(spec) = load::load(&file, text, &mut diags) {
@@ -219,7 +224,8 @@ fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model, Dia
     if !diags.is_empty() {
         return Err(diags);
     }
-    let model = lower::lower(&loaded, &mut diags);
+    let mut model = lower::lower(&loaded, &mut diags);
+    model.push = push;
     if diags.is_empty() {
         Ok(model)
     } else {
@@ -231,6 +237,9 @@ fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model, Dia
 fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated, Diagnostics> {
     let dir = Path::new(GENERATED_DIR);
     let mut jobs = vec![(dir.join("mod.rs"), Job::Root)];
+    if !model.push.topics.is_empty() {
+        jobs.push((dir.join("push.rs"), Job::Push));
+    }
     for ns in model.namespaces.values() {
         let ns_dir = dir.join(ns.module.trim_start_matches("r#"));
         jobs.push((ns_dir.join("mod.rs"), Job::Namespace(ns)));
@@ -247,6 +256,7 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
     // error reported) is the same as a sequential run's.
     let formatted = parallel_map(&jobs, |(_, job)| match job {
         Job::Root => format::file(emit::root_file(model), None),
+        Job::Push => format::file(emit::push_file(&model.push), None),
         Job::Namespace(ns) => format::file(emit::namespace_file(ns), None),
         Job::Shared(ns) => format::file(emit::shared_types_file(ns), None),
         Job::Api(ns, api) => format::file(
@@ -282,6 +292,7 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
 /// One generated file to emit and format.
 enum Job<'a> {
     Root,
+    Push,
     Namespace(&'a ir::Namespace),
     Api(&'a ir::Namespace, &'a ir::Api),
     Shared(&'a ir::Namespace),

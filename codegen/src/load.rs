@@ -31,14 +31,14 @@ const FIELD_KEYS: &[&str] = &["name", "type", "required", "doc", "rust_name"];
 const TYPE_KEYS: &[&str] = &["fields", "enum", "doc"];
 
 /// Reads the keys of one JSON object, remembering problems.
-struct Object<'a> {
+pub(crate) struct Object<'a> {
     map: &'a Map<String, Value>,
     pointer: String,
     file: &'a str,
 }
 
 impl<'a> Object<'a> {
-    fn new(
+    pub(crate) fn new(
         value: &'a Value,
         pointer: String,
         file: &'a str,
@@ -72,11 +72,16 @@ impl<'a> Object<'a> {
         Some(Object { map, pointer, file })
     }
 
-    fn get(&self, key: &str) -> Option<(&'a Value, String)> {
+    pub(crate) fn get(&self, key: &str) -> Option<(&'a Value, String)> {
         self.map.get(key).map(|v| (v, child(&self.pointer, key)))
     }
 
-    fn string(&self, key: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {
+    pub(crate) fn string(
+        &self,
+        key: &str,
+        required: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
         match self.get(key) {
             None if required => {
                 diags.push(self.file, &self.pointer, format!("missing key \"{key}\""));
@@ -258,7 +263,7 @@ fn paging(obj: &Object, diags: &mut Diagnostics) -> Option<Paging> {
     })
 }
 
-fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {
+pub(crate) fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {
     let Some((value, pointer)) = obj.get(key) else {
         return Vec::new();
     };
@@ -303,7 +308,7 @@ fn field(
     })
 }
 
-fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
+pub(crate) fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
     let Some((value, pointer)) = obj.get("types") else {
         return BTreeMap::new();
     };

@@ -372,6 +372,7 @@ const SECRET_FIELDS: &[&str] = &[
     "refreshToken",
     "client_secret",
     "app_secret",
+    "userToken",
 ];
 
 fn secret_or(ty: Ty, wire: &str) -> Ty {

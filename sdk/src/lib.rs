@@ -35,10 +35,12 @@ mod client;
 #[rustfmt::skip]
 mod generated;
 
+pub mod push;
+
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
 pub use open1688_core::{
-    de, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
+    de, paging, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
     OAuth, ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
     StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };

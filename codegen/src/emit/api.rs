@@ -225,7 +225,7 @@ fn constructor(
 }
 
 /// A field of a decoded (and possibly re-encoded) structure.
-fn serde_field(f: &FieldIr) -> TokenStream {
+pub(super) fn serde_field(f: &FieldIr) -> TokenStream {
     let name = ident(&f.ident);
     let ty = field_ty(f, true);
     let doc = field_docs(f);
@@ -288,7 +288,7 @@ fn response(api: &Api, id: &str) -> TokenStream {
     }
 }
 
-fn named_type(name: &str, t: &TypeIr) -> TokenStream {
+pub(super) fn named_type(name: &str, t: &TypeIr) -> TokenStream {
     let rust = ident(name);
     let doc = docs(
         t.doc

@@ -33,9 +33,16 @@ pub fn root_file(model: &Model) -> TokenStream {
         let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
         quote! { #[cfg(feature = #feature)] all.extend_from_slice(#m::APIS); }
     });
+    let push = (!model.push.topics.is_empty()).then(|| {
+        quote! {
+            /// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+            pub mod push;
+        }
+    });
     quote! {
         #![doc = " Every API in `api-specs/`, one module per namespace."]
         #(#mods)*
+        #push
 
         impl crate::Client {
             #(#accessors)*

@@ -48,6 +48,9 @@ pub mod system_oauth2;
 #[cfg(feature = "trade")]
 pub mod trade;
 
+/// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+pub mod push;
+
 impl crate::Client {
     /// The `com.alibaba.account` APIs (4 in all).
     #[cfg(feature = "account")]
