@@ -29,6 +29,7 @@ struct Topic {
 
 /// Loads, checks and lowers the topic files, given as `(path under the specs dir, text)`.
 pub fn push(display_dir: &str, files: &[&(String, String)], diags: &mut Diagnostics) -> Push {
+    let before = diags.0.len();
     let mut topics = Vec::new();
     for (rel, text) in files {
         let file = format!("{display_dir}/{rel}");
@@ -36,8 +37,11 @@ pub fn push(display_dir: &str, files: &[&(String, String)], diags: &mut Diagnost
             topics.push(topic);
         }
     }
+    // Lowering expects valid specs.
+    if diags.0.len() != before {
+        return Push::default();
+    }
     let specs: Vec<Spec> = topics.iter().map(|t| t.spec.clone()).collect();
-    let before = diags.0.len();
     let model = lower::lower(&specs, diags);
     if diags.0.len() != before {
         return Push::default();
