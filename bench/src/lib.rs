@@ -3,11 +3,14 @@
 //! the exact commands: `BENCHMARKS.md` at the workspace root.
 //!
 //! ```text
-//! cargo run --release -p open1688-bench -- loopback [--answer 20k|example] [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_decode,sdk,python] [--repeat 1] [--pin]
+//! cargo run --release -p open1688-bench -- loopback [--answer 20k|example] [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_value,bare_decode,sdk,python] [--repeat 1] [--pin]
+//! cargo run --release -p open1688-bench -- fleet --workers 8 --qps 200 --seconds 10 [--redis redis://127.0.0.1:6379] [--concurrency 4] [--headroom 0.95]
+//! cargo run --release -p open1688-bench -- limiter-cost [--redis redis://127.0.0.1:6379] [--calls 5000]
 //! cargo run --release -p open1688-bench --bin codegen-bench -- [--apis 2000] [--runs 3]
 //! ```
 
 pub mod codegen;
+pub mod fleet;
 pub mod loopback;
 mod proc;
 pub mod serve;

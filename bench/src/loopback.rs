@@ -11,6 +11,8 @@
 //!   bytes (the limit for any client of the mock);
 //! - `bare_decode`: `bare` plus `serde_json` into the generated `ProductGetResponse` (the limit
 //!   for a client that decodes what it receives);
+//! - `bare_value`: `bare` plus `serde_json::Value` and indexing into it (status, the product's
+//!   id and title, every SKU's id and price): the client people write by hand;
 //! - `sdk`: `client.product().product_get(..)`: build, sign, send, check, decode;
 //! - `python`: `bench/python/client.py`, threads running requests (sign + POST + `json()`).
 
@@ -86,12 +88,41 @@ enum Caller {
         http: reqwest::Client,
         url: String,
         body: Bytes,
-        decode: bool,
+        decode: Decode,
     },
     Sdk {
         client: Client,
         request: ProductGetRequest,
     },
+}
+
+/// What a bare client does with the answer's bytes.
+#[derive(Clone, Copy)]
+enum Decode {
+    /// Nothing: read and drop them.
+    Nothing,
+    /// `serde_json` into the generated `ProductGetResponse`.
+    Typed,
+    /// `serde_json::Value`, then indexing, as a hand-written client reads the answer.
+    Value,
+}
+
+/// What a hand-written client takes from the answer: the status, the product's id and title,
+/// and every SKU's id and price, by indexing a `serde_json::Value`.
+fn index_value(bytes: &[u8]) -> Result<(), String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if value["success"] == false || value.get("errorCode").is_some_and(|c| !c.is_null()) {
+        return Err(format!("business error: {}", value["errorMessage"]));
+    }
+    let info = &value["productInfo"];
+    let id = info["productID"].as_i64().ok_or("no productID")?;
+    let subject = info["subject"].as_str().unwrap_or_default();
+    let mut skus = Vec::new();
+    for sku in info["skuInfos"].as_array().into_iter().flatten() {
+        skus.push((sku["skuId"].as_i64(), sku["price"].as_f64()));
+    }
+    std::hint::black_box((id, subject, skus));
+    Ok(())
 }
 
 /// The HTTP client as `open1688_core`'s transport configures it.
@@ -155,10 +186,14 @@ impl Caller {
                         String::from_utf8_lossy(&bytes)
                     ));
                 }
-                if *decode {
-                    let decoded: ProductGetResponse =
-                        serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                    std::hint::black_box(decoded);
+                match decode {
+                    Decode::Nothing => {}
+                    Decode::Typed => {
+                        let decoded: ProductGetResponse =
+                            serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                        std::hint::black_box(decoded);
+                    }
+                    Decode::Value => index_value(&bytes)?,
                 }
                 Ok(())
             }
@@ -196,7 +231,7 @@ impl Measured {
     }
 }
 
-fn percentile(sorted: &[u64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
@@ -375,7 +410,10 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
         .iter()
         .map(|c| c.parse().map_err(|_| format!("bad concurrency {c:?}")))
         .collect::<Result<_, _>>()?;
-    let clients = options.list("--clients", "trivial,bare,bare_decode,sdk,python");
+    let clients = options.list(
+        "--clients",
+        "trivial,bare,bare_value,bare_decode,sdk,python",
+    );
     let python = if clients.iter().any(|c| c == "python") {
         Some(python()?)
     } else {
@@ -403,7 +441,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
 
     let (url_path, form) = presigned_form(&server.token);
     let form = Bytes::from(form);
-    let bare = |base: &str, decode: bool| {
+    let bare = |base: &str, decode: Decode| {
         Arc::new(Caller::Bare {
             http: http_client(),
             url: format!("{base}/openapi/{url_path}"),
@@ -423,7 +461,11 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
         }))
     };
     // Every caller once, so a misconfiguration fails before anything is measured.
-    for caller in [bare(&server.mock_url, true), sdk()?] {
+    for caller in [
+        bare(&server.mock_url, Decode::Typed),
+        bare(&server.mock_url, Decode::Value),
+        sdk()?,
+    ] {
         runtime.block_on(caller.call())?;
     }
 
@@ -450,7 +492,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
                     "trivial" => run_rust(
                         &runtime,
                         client,
-                        bare(&server.trivial_url, false),
+                        bare(&server.trivial_url, Decode::Nothing),
                         concurrency,
                         warmup,
                         measure,
@@ -459,7 +501,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
                     "bare" => run_rust(
                         &runtime,
                         client,
-                        bare(&server.mock_url, false),
+                        bare(&server.mock_url, Decode::Nothing),
                         concurrency,
                         warmup,
                         measure,
@@ -468,7 +510,16 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
                     "bare_decode" => run_rust(
                         &runtime,
                         client,
-                        bare(&server.mock_url, true),
+                        bare(&server.mock_url, Decode::Typed),
+                        concurrency,
+                        warmup,
+                        measure,
+                        server_pid,
+                    )?,
+                    "bare_value" => run_rust(
+                        &runtime,
+                        client,
+                        bare(&server.mock_url, Decode::Value),
                         concurrency,
                         warmup,
                         measure,
@@ -534,7 +585,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
         };
         if let Some(sdk) = rate("sdk") {
             let mut line = format!("concurrency {concurrency}: sdk");
-            for base in ["bare", "bare_decode", "python"] {
+            for base in ["bare", "bare_value", "bare_decode", "python"] {
                 if let Some(b) = rate(base) {
                     line.push_str(&format!(" = {:.1}% of {base}", sdk / b * 100.0));
                     line.push(';');

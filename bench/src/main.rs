@@ -4,7 +4,7 @@
 //!
 //! Runs on the system allocator, as an application using the SDK would.
 
-use open1688_bench::{codegen, loopback, serve, Options};
+use open1688_bench::{codegen, fleet, loopback, serve, Options};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -15,8 +15,11 @@ fn main() -> ExitCode {
         "loopback" => loopback::run(&options),
         "serve" => serve::run(&options),
         "codegen" => codegen::run(&options),
+        "fleet" => fleet::run(&options),
+        "fleet-worker" => fleet::worker(&options),
+        "limiter-cost" => fleet::cost(&options),
         _ => Err(format!(
-            "usage: open1688-bench <loopback|serve|codegen> [options] (unknown command {command:?}); see BENCHMARKS.md"
+            "usage: open1688-bench <loopback|serve|codegen|fleet|fleet-worker|limiter-cost> [options] (unknown command {command:?}); see BENCHMARKS.md"
         )),
     };
     match result {

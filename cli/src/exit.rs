@@ -15,8 +15,9 @@ pub const USAGE: u8 = 2;
 pub const GATEWAY: u8 = 3;
 /// The API answered HTTP 200 with `success:false` (or one of its variants).
 pub const BUSINESS: u8 = 4;
-/// Not authorised: HTTP 401 (token missing, unknown or expired) or an OAuth error from the
-/// token endpoint (`invalid_grant`, `invalid_client`, ...).
+/// Not authorised: HTTP 401 (token missing, unknown or expired), an OAuth error from the
+/// token endpoint (`invalid_grant`, `invalid_client`, ...), or the message channel refusing
+/// the app's CONNECT.
 pub const AUTH: u8 = 5;
 /// The request could not be sent or the answer not read: connection failure or timeout.
 pub const TRANSPORT: u8 = 6;
@@ -34,7 +35,7 @@ Exit codes:
   2  usage error: bad flag or parameter, missing credential, unreadable file or config
   3  gateway error: HTTP 4xx/5xx with a gw.* code (gw.APIUnsupported, gw.SignatureInvalid, ...)
   4  business error: HTTP 200 with success:false
-  5  auth error: HTTP 401 (token missing/invalid/expired) or an OAuth error
+  5  auth error: HTTP 401 (token missing/invalid/expired), an OAuth error, or the channel refused
   6  transport error: connection failure or timeout
   7  decode error: the answer is not the expected JSON
   8  signature mismatch: sign --check failed, or verify-message found a tampered/unsigned message";
@@ -92,6 +93,7 @@ pub fn code_of(error: &Error) -> u8 {
         Error::Decode { .. } => DECODE,
         Error::InvalidInput { .. } => USAGE,
         Error::Push(_) => MISMATCH,
+        Error::Channel(_) => AUTH,
         _ => FAILURE,
     }
 }
@@ -118,6 +120,11 @@ impl From<Error> for CliError {
         }
         if matches!(error, Error::Unauthorized { .. }) {
             e = e.hint("the access token is missing, unknown or expired: pass --access-token (or OPEN1688_ACCESS_TOKEN), or renew it with `open1688 auth refresh`");
+        }
+        if matches!(error, Error::Channel(_)) {
+            e = e.hint(
+                "check --app-key and --app-secret, and that the app may use the message channel",
+            );
         }
         if matches!(error, Error::Business { .. }) {
             e = e.hint("the gateway accepted the call; the API itself reported the failure");

@@ -7,6 +7,7 @@ mod call;
 mod config;
 mod exit;
 mod json;
+mod listen;
 mod mistakes;
 mod mock;
 mod out;
@@ -20,8 +21,8 @@ use config::{Global, Settings};
 use exit::{CliError, CliResult};
 use std::process::ExitCode;
 
-/// Call 1688 Open Platform APIs, debug signatures, authorise, verify pushed messages and run a
-/// local gateway.
+/// Call 1688 Open Platform APIs, debug signatures, authorise, verify or listen to pushed messages
+/// and run a local gateway.
 ///
 /// Credentials come from flags, the environment (OPEN1688_APP_KEY, OPEN1688_APP_SECRET,
 /// OPEN1688_ACCESS_TOKEN, OPEN1688_REFRESH_TOKEN, OPEN1688_BASE_URL, OPEN1688_AUTH_URL) or a
@@ -53,6 +54,9 @@ enum Command {
     /// Verify a message 1688 pushed (form body, key=value lines or JSON; stdin or --file).
     #[command(after_help = exit::TABLE)]
     VerifyMessage(verify::VerifyArgs),
+    /// Print the messages pushed over the WebSocket channel as they arrive, and confirm them.
+    #[command(after_help = exit::TABLE)]
+    Listen(listen::ListenArgs),
     /// Run a local mock gateway serving every API the SDK knows, with demo credentials.
     Mock(mock::MockArgs),
 }
@@ -71,6 +75,7 @@ fn run(cli: Cli, settings: &Settings) -> CliResult {
         Command::Auth(args) => runtime()?.block_on(auth::run(args, settings)),
         Command::Apis(args) => apis::run(args),
         Command::VerifyMessage(args) => verify::run(args, settings),
+        Command::Listen(args) => runtime()?.block_on(listen::run(args, settings)),
         Command::Mock(args) => runtime()?.block_on(mock::run(args)),
     }
 }

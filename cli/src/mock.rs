@@ -67,6 +67,7 @@ pub async fn run(args: MockArgs) -> CliResult {
     );
     println!("export OPEN1688_BASE_URL={url}");
     println!("export OPEN1688_AUTH_URL={url}");
+    println!("export OPEN1688_CHANNEL_URL={}", gateway.channel_url());
     println!("export OPEN1688_APP_KEY={DEFAULT_APP_KEY}");
     println!("export OPEN1688_APP_SECRET={DEFAULT_APP_SECRET}");
     println!(

@@ -7,6 +7,14 @@ use std::collections::BTreeMap;
 pub struct Model {
     /// Namespaces keyed by module name (sorted, so output order never depends on input order).
     pub namespaces: BTreeMap<String, Namespace>,
+    /// Types shared across namespaces (`api-specs/_types.json`) that some API uses, keyed by
+    /// Rust name: emitted once, in the crate's `types` module.
+    pub shared: BTreeMap<String, TypeIr>,
+    /// The features (namespace modules) whose APIs use each of [`Model::shared`].
+    pub shared_features: BTreeMap<String, Vec<String>>,
+    /// Things worth knowing that are not errors (a local type shadowing a shared one, a shared
+    /// type no API uses), for `cargo xtask gen` to print.
+    pub notes: Vec<crate::Diagnostic>,
     /// The push topics of `api-specs/_push/`.
     pub push: Push,
 }
@@ -46,6 +54,28 @@ impl Model {
     pub fn api_count(&self) -> usize {
         self.namespaces.values().map(|n| n.apis.len()).sum()
     }
+
+    /// The definition of a named type (`Ty::Struct`/`Ty::Enum` name) as `api` of `ns` sees
+    /// it: its own, else its namespace's shared one, else the crate-wide one.
+    pub fn type_of<'a>(
+        &'a self,
+        ns: &'a Namespace,
+        api: &'a Api,
+        rust: &str,
+    ) -> Option<&'a TypeIr> {
+        api.types
+            .get(rust)
+            .or_else(|| {
+                ns.shared
+                    .get(rust)
+                    .filter(|_| api.shared.iter().any(|n| n == rust))
+            })
+            .or_else(|| {
+                self.shared
+                    .get(rust)
+                    .filter(|_| api.global.iter().any(|n| n == rust))
+            })
+    }
 }
 
 /// One namespace: a module, a cargo feature and a client accessor.
@@ -59,9 +89,13 @@ pub struct Namespace {
     pub accessor: String,
     /// APIs keyed by method name.
     pub apis: BTreeMap<String, Api>,
-    /// Named types that several APIs of the namespace define identically: emitted once, in
-    /// the namespace's `types` module, and re-exported by each API module that uses them.
+    /// The namespace's shared types (`<namespace>/_types.json`) that some API uses, keyed by
+    /// Rust name: emitted once, in the namespace's `types` module, and re-exported by each API
+    /// module that uses them.
     pub shared: BTreeMap<String, TypeIr>,
+    /// Types of [`Model::shared`] that [`Namespace::shared`] types hold, imported into the
+    /// namespace's `types` module.
+    pub imports: Vec<String>,
 }
 
 /// One API.
@@ -103,36 +137,16 @@ pub struct Api {
     pub response_value: Option<Ty>,
     /// Named types keyed by Rust name.
     pub types: BTreeMap<String, TypeIr>,
-    /// Shared types (see [`Namespace::shared`]) this API uses, re-exported from its module.
+    /// The namespace's shared types (see [`Namespace::shared`]) this API uses, re-exported
+    /// from its module.
     pub shared: Vec<String>,
+    /// Types shared across namespaces (see [`Model::shared`]) this API uses, re-exported from
+    /// its module.
+    pub global: Vec<String>,
     /// Example response as compact JSON.
     pub example: Option<String>,
     /// How the API pages, when it does: it then gets a `*_stream` companion.
     pub paging: Option<PagingIr>,
-}
-
-/// A paged API's spec `paging`, resolved to Rust fields.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PagingIr {
-    /// The page-number param.
-    pub page: FieldIr,
-    /// The number of the first page.
-    pub first: u32,
-    /// The fields from the response to the item list.
-    pub items: Vec<Step>,
-    /// The type of one item.
-    pub item: Ty,
-    /// The fields from the response to the total, and whether the total is an `i32`.
-    pub total: Option<(Vec<Step>, bool)>,
-}
-
-/// One field on the way from a response to a value inside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// The Rust field name.
-    pub ident: String,
-    /// Whether the field is an `Option`.
-    pub optional: bool,
 }
 
 impl Api {
@@ -224,4 +238,28 @@ pub enum TypeIrKind {
     Struct(Vec<FieldIr>),
     /// `(variant, value)` pairs.
     Enum(Vec<(String, String)>),
+}
+
+/// A paged API's spec `paging`, resolved to Rust fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagingIr {
+    /// The page-number param.
+    pub page: FieldIr,
+    /// The number of the first page.
+    pub first: u32,
+    /// The fields from the response to the item list.
+    pub items: Vec<Step>,
+    /// The type of one item.
+    pub item: Ty,
+    /// The fields from the response to the total, and whether the total is an `i32`.
+    pub total: Option<(Vec<Step>, bool)>,
+}
+
+/// One field on the way from a response to a value inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The Rust field name.
+    pub ident: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }

@@ -4,7 +4,7 @@
 //! stops at the first problem and reports line numbers rather than JSON pointers.
 
 use crate::diag::{child, did_you_mean, Diagnostics};
-use crate::spec::{Field, Paging, Spec, TokenMode, TypeDef, TypeKind};
+use crate::spec::{Field, Paging, SharedFile, Spec, TokenMode, TypeDef, TypeKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -27,6 +27,7 @@ const SPEC_KEYS: &[&str] = &[
     "paging",
 ];
 const PAGING_KEYS: &[&str] = &["page", "items", "total", "first"];
+const SHARED_KEYS: &[&str] = &["$schema", "doc", "types"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "doc", "rust_name"];
 const TYPE_KEYS: &[&str] = &["fields", "enum", "doc"];
 
@@ -228,6 +229,35 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
     };
     let _ = obj.string("$schema", false, diags);
     Some(spec)
+}
+
+/// Parses a shared-types file (`_types.json`) serving `namespace` (`None`: every namespace).
+/// Like [`load`], returns what could be read; `None` only when the text is not a JSON object.
+pub fn load_shared(
+    file: &str,
+    text: &str,
+    namespace: Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<SharedFile> {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(file, "", format!("invalid JSON: {e}"));
+            return None;
+        }
+    };
+    let what = "a shared-types file";
+    let obj = Object::new(&value, String::new(), file, SHARED_KEYS, what, diags)?;
+    let _ = obj.string("$schema", false, diags);
+    let _ = obj.string("doc", false, diags);
+    if obj.get("types").is_none() {
+        diags.push(file, "", "missing key \"types\"");
+    }
+    Some(SharedFile {
+        file: file.to_owned(),
+        namespace,
+        types: types(&obj, diags),
+    })
 }
 
 fn paging(obj: &Object, diags: &mut Diagnostics) -> Option<Paging> {

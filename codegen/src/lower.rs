@@ -1,9 +1,10 @@
 //! Lower: specs → [`Model`], deciding every Rust name and rejecting any two that collide.
 
-use crate::diag::{child, Diagnostics};
+use crate::diag::{child, Diagnostic, Diagnostics};
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
 use crate::naming;
-use crate::spec::{Field, Spec, TokenMode, TypeKind};
+use crate::shared::{Home, Scope, Shared};
+use crate::spec::{Field, Spec, TokenMode, TypeDef, TypeKind};
 use crate::types::TypeExpr;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,6 +38,25 @@ impl<'a> Names<'a> {
         self.taken.insert(rust.to_owned(), (by.to_owned(), true));
     }
 
+    /// Takes a name for something defined elsewhere (a re-exported shared type), described by
+    /// `by`; a collision is reported at `pointer` of this file.
+    fn claim_as(&mut self, rust: &str, by: String, pointer: &str, diags: &mut Diagnostics) {
+        let key = rust.trim_start_matches("r#").to_owned();
+        match self.taken.get(&key) {
+            Some((other, _)) => diags.push(
+                self.file,
+                pointer,
+                format!(
+                    "{by} and {other} both map to the Rust name `{rust}`; {}",
+                    self.fix
+                ),
+            ),
+            None => {
+                self.taken.insert(key, (by, false));
+            }
+        }
+    }
+
     fn claim(&mut self, rust: &str, wire: &str, pointer: &str, diags: &mut Diagnostics) {
         let key = rust.trim_start_matches("r#").to_owned();
         match self.taken.get(&key) {
@@ -64,10 +84,7 @@ impl<'a> Names<'a> {
 /// Fixes for a collision of two fields or params.
 const FIELD_FIX: &str = "set \"rust_name\" on one of them";
 /// Fixes for a collision of two named types, or of one with a generated type.
-const TYPE_FIX: (&str, &str) = (
-    "rename one of the types (type names are local to this file)",
-    "rename the type (type names are local to this file)",
-);
+const TYPE_FIX: (&str, &str) = ("rename one of the types", "rename the type");
 /// Fixes for a collision of two enum values, or of one with the fallback variant.
 const ENUM_FIX: (&str, &str) = (
     "remove one of them (a value not listed still decodes, as `Unknown(..)`)",
@@ -92,11 +109,14 @@ const CLIENT_METHODS: &[&str] = &[
     "deref",
 ];
 
-/// Builds the model; `specs` must already be valid.
-pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
+/// Builds the model; `specs` (folded, see [`Shared::fold_copies`]) and `shared` must already
+/// be valid. Notes (not errors) go to the model.
+pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model {
     let mut model = Model::default();
     let mut modules: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    // Shared types each API reaches: (module, home, wire name) → reached from the params.
+    let mut used: BTreeMap<(String, Home, String), bool> = BTreeMap::new();
     for spec in specs {
         let id = format!("{}:{}-{}", spec.namespace, spec.name, spec.version);
         if let Some(other) = ids.insert(id.clone(), spec.file.clone()) {
@@ -123,6 +143,10 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
             diags.push(&spec.file, "/namespace", format!("namespace \"{}\" maps to the accessor `client.{module}()`, which the client already has for itself", spec.namespace));
             continue;
         }
+        if module == "types" {
+            diags.push(&spec.file, "/namespace", format!("namespace \"{}\" maps to the module `types`, which holds the types shared across namespaces", spec.namespace));
+            continue;
+        }
         match modules.get(&module) {
             Some((wire, file)) if *wire != spec.namespace => {
                 diags.push(&spec.file, "/namespace", format!("namespaces \"{}\" and \"{wire}\" ({file}) both map to the module `{module}`", spec.namespace));
@@ -132,7 +156,8 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
                 modules.insert(module.clone(), (spec.namespace.clone(), spec.file.clone()));
             }
         }
-        let Some(api) = lower_api(spec, diags) else {
+        let scope = shared.scope(&spec.namespace, Some((&spec.file, &spec.types)));
+        let Some((api, reached)) = lower_api(spec, shared, scope, diags) else {
             continue;
         };
         let ns = model
@@ -141,9 +166,10 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
             .or_insert_with(|| Namespace {
                 wire: spec.namespace.clone(),
                 accessor: format!("{}Api", naming::camel(module.trim_start_matches("r#"))),
-                module,
+                module: module.clone(),
                 apis: BTreeMap::new(),
                 shared: BTreeMap::new(),
+                imports: Vec::new(),
             });
         if api.method == "types" {
             diags.push(
@@ -167,29 +193,270 @@ pub fn lower(specs: &[Spec], diags: &mut Diagnostics) -> Model {
             );
             continue;
         }
-        ns.apis.insert(api.method.clone(), api);
-    }
-    for ns in model.namespaces.values_mut() {
-        for api in ns.apis.values().filter(|a| a.paging.is_some()) {
-            let stream = format!("{}_stream", api.method.trim_start_matches("r#"));
-            if let Some(other) = ns.apis.get(&stream) {
-                diags.push(
-                    &api.source,
-                    "/paging",
-                    format!(
-                        "the stream companion `{stream}` of {} is the method of API {}",
-                        api.id(),
-                        other.id()
-                    ),
-                );
+        for ((home, name), in_params) in reached {
+            if home != Home::Local {
+                *used.entry((module.clone(), home, name)).or_default() |= in_params;
             }
         }
-        share_types(ns);
+        ns.apis.insert(api.method.clone(), api);
     }
+    lower_shared(&mut model, shared, &used, diags);
+    crate::paging::lower(specs, &mut model, diags);
     model
 }
 
-fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
+/// The shared types some API uses, lowered once each: a namespace's into its `types` module,
+/// the global ones into the crate's, each behind the features of the namespaces that use it.
+/// Shared types no API uses are noted and left out.
+fn lower_shared(
+    model: &mut Model,
+    shared: &Shared,
+    used: &BTreeMap<(String, Home, String), bool>,
+    diags: &mut Diagnostics,
+) {
+    let mut global_users: BTreeMap<&str, (BTreeSet<String>, bool)> = BTreeMap::new();
+    for ((module, home, name), in_params) in used {
+        if *home == Home::Global {
+            let entry = global_users.entry(name).or_default();
+            entry.0.insert(module.trim_start_matches("r#").to_owned());
+            entry.1 |= in_params;
+        }
+    }
+    for ns in model.namespaces.values_mut() {
+        let Some(file) = shared.namespaces.get(&ns.wire) else {
+            continue;
+        };
+        let scope = shared.layer_scope(Home::Namespace, &ns.wire);
+        let in_params = |name: &str| {
+            used.get(&(ns.module.clone(), Home::Namespace, name.to_owned()))
+                .copied()
+        };
+        let mut names = Names::new(&file.file, "type", TYPE_FIX.0, TYPE_FIX.1);
+        let defs: Vec<_> = file
+            .types
+            .iter()
+            .filter(|(name, _)| in_params(name).is_some())
+            .collect();
+        let lowerer = Lowerer {
+            file: &file.file,
+            scope,
+            cycles: direct_cycles(&file.types),
+        };
+        ns.shared = lowerer.types(&defs, |n| in_params(n) == Some(true), &mut names, diags);
+        // Global types the namespace's types hold, imported into its `types` module.
+        let mut imports = BTreeSet::new();
+        for (_, def) in &defs {
+            if let TypeKind::Struct(fields) = &def.kind {
+                for f in fields {
+                    if let Some((name, r)) = scope.named(&f.ty) {
+                        if r.home == Home::Global {
+                            imports.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+        for name in &imports {
+            let g = shared
+                .global
+                .as_ref()
+                .map(|g| g.file.as_str())
+                .unwrap_or_default();
+            names.claim_as(
+                &naming::camel(name),
+                format!("the shared type \"{name}\" of {g}"),
+                "",
+                diags,
+            );
+        }
+        ns.imports = imports.iter().map(|n| naming::camel(n)).collect();
+    }
+    if let Some(file) = &shared.global {
+        let mut names = Names::new(&file.file, "type", TYPE_FIX.0, TYPE_FIX.1);
+        let defs: Vec<_> = file
+            .types
+            .iter()
+            .filter(|(name, _)| global_users.contains_key(name.as_str()))
+            .collect();
+        let lowerer = Lowerer {
+            file: &file.file,
+            scope: shared.layer_scope(Home::Global, ""),
+            cycles: direct_cycles(&file.types),
+        };
+        model.shared = lowerer.types(
+            &defs,
+            |n| global_users.get(n).is_some_and(|u| u.1),
+            &mut names,
+            diags,
+        );
+        for (name, (features, _)) in &global_users {
+            model
+                .shared_features
+                .insert(naming::camel(name), features.iter().cloned().collect());
+        }
+    }
+    for (file, _) in shared.files() {
+        for (name, def) in &file.types {
+            let is_used = match &file.namespace {
+                None => global_users.contains_key(name.as_str()),
+                Some(ns) => used.keys().any(|(m, home, n)| {
+                    *home == Home::Namespace
+                        && n == name
+                        && model.namespaces.get(m).is_some_and(|x| &x.wire == ns)
+                }),
+            };
+            if !is_used {
+                model.notes.push(Diagnostic {
+                    file: file.file.clone(),
+                    pointer: def.pointer.clone(),
+                    message: format!(
+                        "shared type \"{name}\" is used by no API, so it is not generated"
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// Lowers fields and named types of one scope: a spec, a namespace's shared file, or the
+/// global one.
+struct Lowerer<'a> {
+    /// The file the definitions are in.
+    file: &'a str,
+    /// Where their type names resolve.
+    scope: Scope<'a>,
+    /// (owner, target) pairs that need a `Box`, within this layer.
+    cycles: BTreeSet<(String, String)>,
+}
+
+impl Lowerer<'_> {
+    /// A param or field; `owner` is the named type holding it; `setters`: whether an
+    /// optional one gets a setter method (params and named types do).
+    fn field(
+        &self,
+        f: &Field,
+        owner: Option<&str>,
+        setters: bool,
+        diags: &mut Diagnostics,
+        names: &mut Names,
+    ) -> FieldIr {
+        let ident = match &f.rust_name {
+            Some(r) => {
+                if !naming::is_snake_identifier(r) {
+                    diags.push(
+                        self.file,
+                        child(&f.pointer, "rust_name"),
+                        format!("\"rust_name\" must be a snake_case Rust identifier (like \"order_flow\" or \"r#type\"), found \"{r}\""),
+                    );
+                }
+                r.clone()
+            }
+            None => naming::field(&f.name),
+        };
+        if ident.is_empty() {
+            diags.push(
+                self.file,
+                child(&f.pointer, "name"),
+                format!(
+                    "{} \"{}\" has no letters or digits to make a Rust name from; set \"rust_name\"",
+                    names.what, f.name
+                ),
+            );
+        } else if setters && !f.required && ident == "new" {
+            diags.push(
+                self.file,
+                &f.pointer,
+                format!(
+                    "optional {} \"{}\" would get a setter `new`, which is the constructor; set \"rust_name\"",
+                    names.what, f.name
+                ),
+            );
+        } else {
+            names.claim(&ident, &f.name, &f.pointer, diags);
+        }
+        let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Json);
+        let boxed = match (&expr, owner) {
+            (TypeExpr::Named(target), Some(owner)) => {
+                self.cycles.contains(&(owner.to_owned(), target.clone()))
+            }
+            _ => false,
+        };
+        FieldIr {
+            wire: f.name.clone(),
+            ident,
+            ty: secret_or(resolve_ty(&self.scope, &expr), &f.name),
+            spec_ty: f.ty.clone(),
+            required: f.required,
+            doc: f.doc.clone(),
+            boxed,
+        }
+    }
+
+    /// Named types, keyed by Rust name; their names are claimed in `type_names`.
+    fn types(
+        &self,
+        defs: &[(&String, &TypeDef)],
+        in_params: impl Fn(&str) -> bool,
+        type_names: &mut Names,
+        diags: &mut Diagnostics,
+    ) -> BTreeMap<String, TypeIr> {
+        let mut out = BTreeMap::new();
+        for (wire, def) in defs {
+            let rust = naming::camel(wire);
+            if rust == "Self" {
+                diags.push(
+                    self.file,
+                    &def.pointer,
+                    format!("type \"{wire}\" maps to `Self`, a Rust keyword; rename the type"),
+                );
+            }
+            type_names.claim(&rust, wire, &def.pointer, diags);
+            let kind = match &def.kind {
+                TypeKind::Struct(fields) => {
+                    let mut names = Names::new(self.file, "field", FIELD_FIX, FIELD_FIX);
+                    TypeIrKind::Struct(
+                        fields
+                            .iter()
+                            .map(|f| self.field(f, Some(wire), true, diags, &mut names))
+                            .collect(),
+                    )
+                }
+                TypeKind::Enum(values) => {
+                    let mut names = Names::new(self.file, "enum value", ENUM_FIX.0, ENUM_FIX.1);
+                    names.reserve("Unknown", "the fallback for values not in the spec");
+                    let mut variants = Vec::new();
+                    for (i, v) in values.iter().enumerate() {
+                        let variant = naming::variant(v);
+                        names.claim(&variant, v, &child(&child(&def.pointer, "enum"), i), diags);
+                        variants.push((variant, v.clone()));
+                    }
+                    TypeIrKind::Enum(variants)
+                }
+            };
+            out.insert(
+                rust,
+                TypeIr {
+                    wire: wire.to_string(),
+                    doc: def.doc.clone(),
+                    kind,
+                    in_params: in_params(wire),
+                },
+            );
+        }
+        out
+    }
+}
+
+/// Named types an API reaches, with whether it reaches them from its params (callers build
+/// those, so they get a constructor and setters).
+type Reached = BTreeMap<(Home, String), bool>;
+
+fn lower_api(
+    spec: &Spec,
+    shared: &Shared,
+    scope: Scope,
+    diags: &mut Diagnostics,
+) -> Option<(Api, Reached)> {
     let before = diags.0.len();
     let (method, prefix) = naming::api(&spec.name, spec.version);
     let request = format!("{prefix}Request");
@@ -205,132 +472,55 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
         );
         return None;
     }
+    let reached = reach(spec, shared, scope);
     let mut type_names = Names::new(&spec.file, "type", TYPE_FIX.0, TYPE_FIX.1);
     type_names.reserve(&request, "the generated request type");
     type_names.reserve(&response, "the generated response type");
-    let rust_types: BTreeMap<&str, String> = spec
-        .types
-        .keys()
-        .map(|k| (k.as_str(), naming::camel(k)))
-        .collect();
-    for (wire, def) in &spec.types {
-        let rust = &rust_types[wire.as_str()];
-        if rust == "Self" {
-            diags.push(
-                &spec.file,
-                &def.pointer,
-                format!("type \"{wire}\" maps to `Self`, a Rust keyword; rename the type (type names are local to this file)"),
-            );
+    // Shared types it reaches are re-exported from its module, unless a local type of the
+    // same name shadows them.
+    let (mut ns_shared, mut global) = (Vec::new(), Vec::new());
+    for (home, name) in reached.keys() {
+        if *home == Home::Local || spec.types.contains_key(name) {
+            continue;
         }
-        type_names.claim(rust, wire, &def.pointer, diags);
+        let rust = naming::camel(name);
+        let file = scope.get(name).map(|r| r.file).unwrap_or_default();
+        type_names.claim_as(
+            &rust,
+            format!("the shared type \"{name}\" of {file}"),
+            "",
+            diags,
+        );
+        match home {
+            Home::Namespace => ns_shared.push(rust),
+            _ => global.push(rust),
+        }
     }
-    let cycles = direct_cycles(spec);
-    // `setters`: whether optional fields get a setter method (params and named types do).
-    let resolve = |f: &Field,
-                   owner: Option<&str>,
-                   setters: bool,
-                   diags: &mut Diagnostics,
-                   names: &mut Names|
-     -> FieldIr {
-        let ident = match &f.rust_name {
-            Some(r) => {
-                if !naming::is_snake_identifier(r) {
-                    diags.push(
-                        &spec.file,
-                        child(&f.pointer, "rust_name"),
-                        format!("\"rust_name\" must be a snake_case Rust identifier (like \"order_flow\" or \"r#type\"), found \"{r}\""),
-                    );
-                }
-                r.clone()
-            }
-            None => naming::field(&f.name),
-        };
-        if ident.is_empty() {
-            diags.push(
-                &spec.file,
-                child(&f.pointer, "name"),
-                format!(
-                    "{} \"{}\" has no letters or digits to make a Rust name from; set \"rust_name\"",
-                    names.what, f.name
-                ),
-            );
-        } else if setters && !f.required && ident == "new" {
-            diags.push(
-                &spec.file,
-                &f.pointer,
-                format!(
-                    "optional {} \"{}\" would get a setter `new`, which is the constructor; set \"rust_name\"",
-                    names.what, f.name
-                ),
-            );
-        } else {
-            names.claim(&ident, &f.name, &f.pointer, diags);
-        }
-        let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Json);
-        let boxed = match (&expr, owner) {
-            (TypeExpr::Named(target), Some(owner)) => {
-                cycles.contains(&(owner.to_owned(), target.clone()))
-            }
-            _ => false,
-        };
-        FieldIr {
-            wire: f.name.clone(),
-            ident,
-            ty: secret_or(resolve_ty(spec, &rust_types, &expr), &f.name),
-            spec_ty: f.ty.clone(),
-            required: f.required,
-            doc: f.doc.clone(),
-            boxed,
-        }
+    let lowerer = Lowerer {
+        file: &spec.file,
+        scope,
+        cycles: direct_cycles(&spec.types),
     };
     let mut names = Names::new(&spec.file, "param", FIELD_FIX, FIELD_FIX);
     let params = spec
         .params
         .iter()
-        .map(|f| resolve(f, None, true, diags, &mut names))
+        .map(|f| lowerer.field(f, None, true, diags, &mut names))
         .collect();
     let mut names = Names::new(&spec.file, "response field", FIELD_FIX, FIELD_FIX);
     let response_fields = spec
         .response
         .iter()
-        .map(|f| resolve(f, None, false, diags, &mut names))
+        .map(|f| lowerer.field(f, None, false, diags, &mut names))
         .collect();
-    let in_params = param_types(spec);
-    let mut types = BTreeMap::new();
-    for (wire, def) in &spec.types {
-        let kind = match &def.kind {
-            TypeKind::Struct(fields) => {
-                let mut names = Names::new(&spec.file, "field", FIELD_FIX, FIELD_FIX);
-                TypeIrKind::Struct(
-                    fields
-                        .iter()
-                        .map(|f| resolve(f, Some(wire), true, diags, &mut names))
-                        .collect(),
-                )
-            }
-            TypeKind::Enum(values) => {
-                let mut names = Names::new(&spec.file, "enum value", ENUM_FIX.0, ENUM_FIX.1);
-                names.reserve("Unknown", "the fallback for values not in the spec");
-                let mut variants = Vec::new();
-                for (i, v) in values.iter().enumerate() {
-                    let variant = naming::variant(v);
-                    names.claim(&variant, v, &child(&child(&def.pointer, "enum"), i), diags);
-                    variants.push((variant, v.clone()));
-                }
-                TypeIrKind::Enum(variants)
-            }
-        };
-        types.insert(
-            rust_types[wire.as_str()].clone(),
-            TypeIr {
-                wire: wire.clone(),
-                doc: def.doc.clone(),
-                kind,
-                in_params: in_params.contains(wire.as_str()),
-            },
-        );
-    }
-    let mut api = Api {
+    let defs: Vec<_> = spec.types.iter().collect();
+    let types = lowerer.types(
+        &defs,
+        |n| reached.get(&(Home::Local, n.to_owned())) == Some(&true),
+        &mut type_names,
+        diags,
+    );
+    let api = Api {
         source: spec.file.clone(),
         namespace: spec.namespace.clone(),
         name: spec.name.clone(),
@@ -355,16 +545,57 @@ fn lower_api(spec: &Spec, diags: &mut Diagnostics) -> Option<Api> {
             .response_value
             .as_ref()
             .and_then(|v| TypeExpr::parse(&v.ty).ok())
-            .map(|expr| resolve_ty(spec, &rust_types, &expr)),
+            .map(|expr| resolve_ty(&scope, &expr)),
         types,
-        shared: Vec::new(),
+        shared: ns_shared,
+        global,
         example: spec.example_response.as_ref().map(|v| v.to_string()),
         paging: None,
     };
-    api.paging = crate::paging::resolve(spec, &api, diags);
-    (diags.0.len() == before).then_some(api)
+    (diags.0.len() == before).then_some((api, reached))
 }
 
+/// Every named type an API reaches from its params, its response and its own types, following
+/// each definition's fields in the scope of the file that defines it.
+fn reach(spec: &Spec, shared: &Shared, scope: Scope) -> Reached {
+    let mut out = Reached::new();
+    let roots = |fields: &[Field], params: bool| {
+        fields
+            .iter()
+            .map(|f| (f.ty.clone(), params))
+            .collect::<Vec<_>>()
+    };
+    let mut stack: Vec<(Scope, String, bool)> = Vec::new();
+    for (ty, params) in roots(&spec.params, true)
+        .into_iter()
+        .chain(roots(&spec.response, false))
+        .chain(spec.response_value.iter().map(|v| (v.ty.clone(), false)))
+        .chain(spec.types.keys().map(|k| (k.clone(), false)))
+    {
+        stack.push((scope, ty, params));
+    }
+    while let Some((scope, ty, params)) = stack.pop() {
+        let Some((name, found)) = scope.named(&ty) else {
+            continue;
+        };
+        // Visit a type again only when this visit adds "reached from the params".
+        match out.get_mut(&(found.home, name.clone())) {
+            Some(seen) if *seen || !params => continue,
+            Some(seen) => *seen = true,
+            None => {
+                out.insert((found.home, name), params);
+            }
+        }
+        if let TypeKind::Struct(fields) = &found.def.kind {
+            let inner = match found.home {
+                Home::Local => scope,
+                home => shared.layer_scope(home, &spec.namespace),
+            };
+            stack.extend(fields.iter().map(|f| (inner, f.ty.clone(), params)));
+        }
+    }
+    out
+}
 /// Wire names whose string values are credentials: typed `Secret`, so `Debug` never shows them.
 const SECRET_FIELDS: &[&str] = &[
     "access_token",
@@ -383,7 +614,7 @@ fn secret_or(ty: Ty, wire: &str) -> Ty {
     }
 }
 
-fn resolve_ty(spec: &Spec, rust: &BTreeMap<&str, String>, expr: &TypeExpr) -> Ty {
+fn resolve_ty(scope: &Scope, expr: &TypeExpr) -> Ty {
     match expr {
         TypeExpr::String => Ty::String,
         TypeExpr::Boolean => Ty::Bool,
@@ -394,56 +625,26 @@ fn resolve_ty(spec: &Spec, rust: &BTreeMap<&str, String>, expr: &TypeExpr) -> Ty
         TypeExpr::Date => Ty::Date,
         TypeExpr::Json => Ty::Json,
         TypeExpr::File => Ty::File,
-        TypeExpr::Array(i) => Ty::Array(Box::new(resolve_ty(spec, rust, i))),
-        TypeExpr::Map(i) => Ty::Map(Box::new(resolve_ty(spec, rust, i))),
-        TypeExpr::Named(n) => match spec.types.get(n).map(|d| &d.kind) {
-            Some(TypeKind::Enum(_)) => Ty::Enum(rust[n.as_str()].clone()),
-            _ => Ty::Struct(rust[n.as_str()].clone()),
+        TypeExpr::Array(i) => Ty::Array(Box::new(resolve_ty(scope, i))),
+        TypeExpr::Map(i) => Ty::Map(Box::new(resolve_ty(scope, i))),
+        TypeExpr::Named(n) => match scope.get(n).map(|r| &r.def.kind) {
+            Some(TypeKind::Enum(_)) => Ty::Enum(naming::camel(n)),
+            _ => Ty::Struct(naming::camel(n)),
         },
     }
 }
 
-/// The named types a caller builds: those reachable from the params. Only these get a
-/// constructor and setters; response-only types are decoded, never built by hand.
-fn param_types(spec: &Spec) -> BTreeSet<&str> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&str> = spec
-        .params
-        .iter()
-        .filter_map(|f| named_in(spec, &f.ty))
-        .collect();
-    while let Some(name) = stack.pop() {
-        if seen.insert(name) {
-            if let Some(TypeKind::Struct(fields)) = spec.types.get(name).map(|d| &d.kind) {
-                stack.extend(fields.iter().filter_map(|f| named_in(spec, &f.ty)));
-            }
-        }
-    }
-    seen
-}
-
-/// The named type a type expression mentions, as a key of `spec.types`.
-fn named_in<'a>(spec: &'a Spec, ty: &str) -> Option<&'a str> {
-    let expr = TypeExpr::parse(ty).ok()?;
-    spec.types
-        .get_key_value(expr.named()?)
-        .map(|(k, _)| k.as_str())
-}
-
 /// Pairs (owner, target) where a struct holds `target` directly (not in a list or map) and
 /// `target` leads back to `owner` the same way: such fields need a `Box`.
-fn direct_cycles(spec: &Spec) -> BTreeSet<(String, String)> {
-    let edges: BTreeMap<&str, Vec<&str>> = spec
-        .types
+fn direct_cycles(types: &BTreeMap<String, TypeDef>) -> BTreeSet<(String, String)> {
+    let edges: BTreeMap<&str, Vec<&str>> = types
         .iter()
         .map(|(name, def)| {
             let targets = match &def.kind {
                 TypeKind::Struct(fields) => fields
                     .iter()
                     .filter_map(|f| match TypeExpr::parse(&f.ty) {
-                        Ok(TypeExpr::Named(n)) if spec.types.contains_key(&n) => {
-                            spec.types.get_key_value(&n).map(|(k, _)| k.as_str())
-                        }
+                        Ok(TypeExpr::Named(n)) => types.get_key_value(&n).map(|(k, _)| k.as_str()),
                         _ => None,
                     })
                     .collect(),
@@ -471,67 +672,6 @@ fn direct_cycles(spec: &Spec) -> BTreeSet<(String, String)> {
             if reaches(target, owner) {
                 out.insert((owner.to_string(), target.to_string()));
             }
-        }
-    }
-    out
-}
-
-/// Moves named types that two or more APIs of a namespace define identically (and whose own
-/// named fields are shared too) into the namespace's shared types: one `ProductInfo` for
-/// `product_get`, `cross_product_info` and `cross_product_list`, compiled once.
-fn share_types(ns: &mut Namespace) {
-    let mut defs: BTreeMap<&str, Vec<&TypeIr>> = BTreeMap::new();
-    for api in ns.apis.values() {
-        for (name, t) in &api.types {
-            defs.entry(name).or_default().push(t);
-        }
-    }
-    let same = |a: &TypeIr, b: &TypeIr| a.wire == b.wire && a.doc == b.doc && a.kind == b.kind;
-    let mut candidates: BTreeSet<String> = defs
-        .iter()
-        .filter(|(_, ts)| ts.len() > 1 && ts.iter().all(|t| same(t, ts[0])))
-        .map(|(name, _)| name.to_string())
-        .collect();
-    // A shared type may only refer to shared types: drop candidates until that holds.
-    loop {
-        let before = candidates.len();
-        let keep: BTreeSet<String> = candidates
-            .iter()
-            .filter(|name| {
-                let t = defs[name.as_str()][0];
-                referenced(t).iter().all(|r| candidates.contains(r))
-            })
-            .cloned()
-            .collect();
-        candidates = keep;
-        if candidates.len() == before {
-            break;
-        }
-    }
-    for api in ns.apis.values_mut() {
-        for name in &candidates {
-            if let Some(t) = api.types.remove(name) {
-                api.shared.push(name.clone());
-                let entry = ns.shared.entry(name.clone()).or_insert_with(|| t.clone());
-                entry.in_params |= t.in_params;
-            }
-        }
-    }
-}
-
-/// The named types a type's fields refer to.
-fn referenced(t: &TypeIr) -> Vec<String> {
-    fn walk(ty: &Ty, out: &mut Vec<String>) {
-        match ty {
-            Ty::Struct(n) | Ty::Enum(n) => out.push(n.clone()),
-            Ty::Array(inner) | Ty::Map(inner) => walk(inner, out),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let TypeIrKind::Struct(fields) = &t.kind {
-        for f in fields {
-            walk(&f.ty, &mut out);
         }
     }
     out

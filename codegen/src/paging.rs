@@ -3,11 +3,56 @@
 //! and `total` at an integer.
 
 use crate::diag::{child, Diagnostics};
-use crate::ir::{Api, FieldIr, PagingIr, Step, Ty, TypeIrKind};
+use crate::ir::{Api, FieldIr, Model, Namespace, PagingIr, Step, Ty, TypeIrKind};
+use crate::naming;
 use crate::spec::Spec;
 
+/// Resolves the `paging` of every spec that declares one, once all types are lowered (a list
+/// may sit in a shared type), and reports a stream companion clashing with another method.
+pub fn lower(specs: &[Spec], model: &mut Model, diags: &mut Diagnostics) {
+    for spec in specs.iter().filter(|s| s.paging.is_some()) {
+        let module = naming::namespace_module(&spec.namespace);
+        let id = format!("{}:{}-{}", spec.namespace, spec.name, spec.version);
+        let Some(ns) = model.namespaces.get(&module) else {
+            continue;
+        };
+        let Some(api) = ns.apis.values().find(|a| a.id() == id) else {
+            continue;
+        };
+        let Some(paging) = resolve(spec, model, ns, api, diags) else {
+            continue;
+        };
+        let stream = format!("{}_stream", api.method.trim_start_matches("r#"));
+        if let Some(other) = ns.apis.get(&stream) {
+            diags.push(
+                &spec.file,
+                "/paging",
+                format!(
+                    "the stream companion `{stream}` of {id} is the method of API {}",
+                    other.id()
+                ),
+            );
+            continue;
+        }
+        let method = api.method.clone();
+        if let Some(api) = model
+            .namespaces
+            .get_mut(&module)
+            .and_then(|ns| ns.apis.get_mut(&method))
+        {
+            api.paging = Some(paging);
+        }
+    }
+}
+
 /// Resolves `spec.paging` for `api` (lowered from `spec`); `None` (reported) when it is wrong.
-pub fn resolve(spec: &Spec, api: &Api, diags: &mut Diagnostics) -> Option<PagingIr> {
+fn resolve(
+    spec: &Spec,
+    model: &Model,
+    ns: &Namespace,
+    api: &Api,
+    diags: &mut Diagnostics,
+) -> Option<PagingIr> {
     let paging = spec.paging.as_ref()?;
     let before = diags.0.len();
     let file = spec.file.as_str();
@@ -33,7 +78,7 @@ pub fn resolve(spec: &Spec, api: &Api, diags: &mut Diagnostics) -> Option<Paging
         Some(_) => {}
     }
     let items = walk(
-        api,
+        (model, ns, api),
         &paging.items,
         file,
         &child(&paging.pointer, "items"),
@@ -53,7 +98,7 @@ pub fn resolve(spec: &Spec, api: &Api, diags: &mut Diagnostics) -> Option<Paging
     };
     let total = paging.total.as_ref().and_then(|total| {
         let at = child(&paging.pointer, "total");
-        match walk(api, total, file, &at, diags)? {
+        match walk((model, ns, api), total, file, &at, diags)? {
             (steps, Ty::Int) => Some((steps, true)),
             (steps, Ty::Long) => Some((steps, false)),
             (_, _) => {
@@ -81,7 +126,7 @@ pub fn resolve(spec: &Spec, api: &Api, diags: &mut Diagnostics) -> Option<Paging
 
 /// Follows a JSON pointer through the response fields; the steps and the type at its end.
 fn walk(
-    api: &Api,
+    (model, ns, api): (&Model, &Namespace, &Api),
     pointer: &str,
     file: &str,
     at: &str,
@@ -121,7 +166,7 @@ fn walk(
             return Some((steps, field.ty.clone()));
         }
         let inner = match &field.ty {
-            Ty::Struct(name) => api.types.get(name).map(|t| (name, &t.kind)),
+            Ty::Struct(name) => model.type_of(ns, api, name).map(|t| (name, &t.kind)),
             _ => None,
         };
         let Some((name, TypeIrKind::Struct(inner))) = inner else {

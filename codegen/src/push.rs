@@ -8,6 +8,7 @@
 use crate::diag::Diagnostics;
 use crate::ir::{Push, PushTopic};
 use crate::load::{fields, types, Object};
+use crate::shared::Shared;
 use crate::spec::{Spec, TokenMode};
 use crate::{lower, naming, validate};
 use serde_json::Value;
@@ -42,7 +43,8 @@ pub fn push(display_dir: &str, files: &[&(String, String)], diags: &mut Diagnost
         return Push::default();
     }
     let specs: Vec<Spec> = topics.iter().map(|t| t.spec.clone()).collect();
-    let model = lower::lower(&specs, diags);
+    // Payload types are local to their topic: no shared-types files apply.
+    let model = lower::lower(&specs, &Shared::default(), diags);
     if diags.0.len() != before {
         return Push::default();
     }
@@ -52,7 +54,6 @@ pub fn push(display_dir: &str, files: &[&(String, String)], diags: &mut Diagnost
     let mut push = Push::default();
     let mut apis: Vec<_> = ns.apis.into_values().collect();
     apis.sort_by(|a, b| a.name.cmp(&b.name));
-    push.types = ns.shared;
     for api in &apis {
         for (name, t) in &api.types {
             match push.types.get(name) {
@@ -158,7 +159,9 @@ fn load(file: &str, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<To
     // The API rules, with their pointers mapped back to this file's keys.
     let before = diags.0.len();
     let stand_in = format!("{}/{}-1.json", spec.namespace, spec.name);
-    validate::validate(&spec, &stand_in, diags);
+    let none = Shared::default();
+    let scope = none.scope(&spec.namespace, Some((&spec.file, &spec.types)));
+    validate::validate(&spec, &stand_in, &scope, diags);
     for d in &mut diags.0[before..] {
         d.pointer = d.pointer.replacen("/example_response", "/example/data", 1);
         d.message = d.message.replace("response field", "payload field");

@@ -104,3 +104,18 @@ pub enum TypeKind {
     /// A string enumeration.
     Enum(Vec<String>),
 }
+
+/// A shared-types file: `api-specs/_types.json` (every namespace) or
+/// `api-specs/<namespace>/_types.json` (the APIs of one namespace).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedFile {
+    /// Path of the file, for diagnostics.
+    pub file: String,
+    /// The namespace it serves (its directory), or `None` for the global file.
+    pub namespace: Option<String>,
+    /// Named types, sorted by name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// The file name of a shared-types file.
+pub const SHARED_FILE: &str = "_types.json";

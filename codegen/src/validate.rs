@@ -1,13 +1,15 @@
 //! Validate: everything about a spec that does not depend on naming.
 
-use crate::diag::{child, did_you_mean, Diagnostics};
-use crate::spec::{Field, Spec, TypeKind};
-use crate::types::{TypeExpr, BUILTINS};
+use crate::diag::{child, Diagnostics};
+use crate::shared::Scope;
+use crate::spec::{Field, SharedFile, Spec, TypeDef, TypeKind};
+use crate::types::TypeExpr;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Checks one loaded spec. `rel_path` is its path under `api-specs/`, with `/` separators.
-pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
+/// Checks one loaded spec, whose type names resolve in `scope`. `rel_path` is its path under
+/// `api-specs/`, with `/` separators.
+pub fn validate(spec: &Spec, rel_path: &str, scope: &Scope, diags: &mut Diagnostics) {
     let file = spec.file.as_str();
     let expected = format!("{}/{}-{}.json", spec.namespace, spec.name, spec.version);
     // An empty namespace or name, or a zero version, was reported when loading.
@@ -43,17 +45,60 @@ pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
             );
         }
     }
-    fields(spec, &spec.params, "param", true, diags);
-    fields(spec, &spec.response, "response field", false, diags);
+    fields(file, scope, &spec.params, "param", true, diags);
+    fields(file, scope, &spec.response, "response field", false, diags);
     if let Some(value) = &spec.response_value {
-        value_type(spec, value, diags);
+        value_type(file, scope, value, diags);
     }
-    for (name, def) in &spec.types {
+    types(file, scope, &spec.types, diags);
+    if let (Some(example), Some(value)) = (&spec.example_response, &spec.response_value) {
+        if let Ok(ty) = TypeExpr::parse(&value.ty) {
+            example_value(file, scope, &ty, example, "/example_response", diags);
+        }
+    } else if let Some(example) = &spec.example_response {
+        if example.is_object() {
+            example_fields(
+                file,
+                scope,
+                &spec.response,
+                example,
+                "/example_response",
+                diags,
+            );
+        } else {
+            diags.push(
+                file,
+                "/example_response",
+                "\"example_response\" must be a JSON object, like the API's response",
+            );
+        }
+    }
+}
+
+/// Whether a directory name under `api-specs/` is a well-formed namespace (dot-separated
+/// words of letters, digits and `_`).
+pub fn namespace_dir(dir: &str) -> bool {
+    let words = dir.split('.');
+    !dir.is_empty()
+        && !words.clone().any(str::is_empty)
+        && words
+            .flat_map(str::chars)
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Checks a shared-types file, whose names resolve in `scope`.
+pub fn validate_shared(shared: &SharedFile, scope: &Scope, diags: &mut Diagnostics) {
+    types(&shared.file, scope, &shared.types, diags);
+}
+
+/// Checks named type definitions: names, fields, enum values.
+fn types(file: &str, scope: &Scope, types: &BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
+    for (name, def) in types {
         if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.clone())) {
             diags.push(file, &def.pointer, format!("type name \"{name}\" must be a name like \"SkuInfo\", not a built-in type or expression"));
         }
         match &def.kind {
-            TypeKind::Struct(fs) => fields(spec, fs, "field", false, diags),
+            TypeKind::Struct(fs) => fields(file, scope, fs, "field", false, diags),
             TypeKind::Enum(values) if values.is_empty() => diags.push(
                 file,
                 child(&def.pointer, "enum"),
@@ -73,46 +118,33 @@ pub fn validate(spec: &Spec, rel_path: &str, diags: &mut Diagnostics) {
             }
         }
     }
-    if let (Some(example), Some(value)) = (&spec.example_response, &spec.response_value) {
-        if let Ok(ty) = TypeExpr::parse(&value.ty) {
-            example_value(spec, &ty, example, "/example_response", diags);
-        }
-    } else if let Some(example) = &spec.example_response {
-        if example.is_object() {
-            example_fields(spec, &spec.response, example, "/example_response", diags);
-        } else {
-            diags.push(
-                file,
-                "/example_response",
-                "\"example_response\" must be a JSON object, like the API's response",
-            );
-        }
-    }
 }
 
 /// `"response": "<type>"`: the type must exist and cannot be a file.
-fn value_type(spec: &Spec, value: &Field, diags: &mut Diagnostics) {
+fn value_type(file: &str, scope: &Scope, value: &Field, diags: &mut Diagnostics) {
     match TypeExpr::parse(&value.ty) {
-        Err(e) => diags.push(&spec.file, &value.pointer, e),
+        Err(e) => diags.push(file, &value.pointer, e),
         Ok(ty) if ty.has_file() => diags.push(
-            &spec.file,
+            file,
             &value.pointer,
             "\"file\" is only allowed as the type of a top-level param, not a response",
         ),
         Ok(ty) => {
-            if let Some(name) = ty.named().filter(|n| !spec.types.contains_key(*n)) {
-                diags.push(
-                    &spec.file,
-                    &value.pointer,
-                    format!("unknown type \"{name}\""),
-                );
+            if let Some(name) = ty.named().filter(|n| scope.get(n).is_none()) {
+                diags.push(file, &value.pointer, scope.unknown(name));
             }
         }
     }
 }
 
-fn fields(spec: &Spec, fields: &[Field], what: &str, allow_file: bool, diags: &mut Diagnostics) {
-    let file = spec.file.as_str();
+fn fields(
+    file: &str,
+    scope: &Scope,
+    fields: &[Field],
+    what: &str,
+    allow_file: bool,
+    diags: &mut Diagnostics,
+) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for f in fields {
         if let Some(first) = seen.insert(f.name.as_str(), f.pointer.as_str()) {
@@ -133,21 +165,8 @@ fn fields(spec: &Spec, fields: &[Field], what: &str, allow_file: bool, diags: &m
         match TypeExpr::parse(&f.ty) {
             Err(e) => diags.push(file, ty_pointer, e),
             Ok(ty) => {
-                if let Some(name) = ty.named() {
-                    if !spec.types.contains_key(name) {
-                        let candidates = BUILTINS
-                            .iter()
-                            .copied()
-                            .chain(spec.types.keys().map(String::as_str));
-                        let hint = did_you_mean(name, candidates)
-                            .map(|s| format!(" (did you mean \"{s}\"?)"))
-                            .unwrap_or_default();
-                        diags.push(
-                            file,
-                            ty_pointer.clone(),
-                            format!("unknown type \"{name}\"{hint}"),
-                        );
-                    }
+                if let Some(name) = ty.named().filter(|n| scope.get(n).is_none()) {
+                    diags.push(file, ty_pointer.clone(), scope.unknown(name));
                 }
                 if ty.has_file() && !(allow_file && ty == TypeExpr::File) {
                     diags.push(file, ty_pointer, format!("\"file\" is only allowed as the type of a top-level param, not in a {what}{}", if allow_file { " container" } else { "" }));
@@ -160,7 +179,8 @@ fn fields(spec: &Spec, fields: &[Field], what: &str, allow_file: bool, diags: &m
 /// Checks that an example has every required field with a plausible JSON type, so a wrong
 /// example is reported here, at its pointer, rather than by a failing generated test.
 fn example_fields(
-    spec: &Spec,
+    file: &str,
+    scope: &Scope,
     fields: &[Field],
     value: &Value,
     pointer: &str,
@@ -170,21 +190,28 @@ fn example_fields(
     for f in fields {
         match map.get(&f.name) {
             None | Some(Value::Null) if f.required => diags.push(
-                &spec.file,
+                file,
                 pointer,
                 format!("example is missing required field \"{}\"", f.name),
             ),
             None | Some(Value::Null) => {}
             Some(v) => {
                 if let Ok(ty) = TypeExpr::parse(&f.ty) {
-                    example_value(spec, &ty, v, &child(pointer, &f.name), diags);
+                    example_value(file, scope, &ty, v, &child(pointer, &f.name), diags);
                 }
             }
         }
     }
 }
 
-fn example_value(spec: &Spec, ty: &TypeExpr, v: &Value, pointer: &str, diags: &mut Diagnostics) {
+fn example_value(
+    file: &str,
+    scope: &Scope,
+    ty: &TypeExpr,
+    v: &Value,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) {
     let numeric_text = |v: &Value| v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok());
     let ok = match ty {
         TypeExpr::String => !v.is_object() && !v.is_array(),
@@ -198,7 +225,7 @@ fn example_value(spec: &Spec, ty: &TypeExpr, v: &Value, pointer: &str, diags: &m
         TypeExpr::Array(inner) => match v.as_array() {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    example_value(spec, inner, item, &child(pointer, i), diags);
+                    example_value(file, scope, inner, item, &child(pointer, i), diags);
                 }
                 true
             }
@@ -207,15 +234,15 @@ fn example_value(spec: &Spec, ty: &TypeExpr, v: &Value, pointer: &str, diags: &m
         TypeExpr::Map(inner) => match v.as_object() {
             Some(items) => {
                 for (k, item) in items {
-                    example_value(spec, inner, item, &child(pointer, k), diags);
+                    example_value(file, scope, inner, item, &child(pointer, k), diags);
                 }
                 true
             }
             None => false,
         },
-        TypeExpr::Named(name) => match spec.types.get(name).map(|d| &d.kind) {
+        TypeExpr::Named(name) => match scope.get(name).map(|r| &r.def.kind) {
             Some(TypeKind::Struct(fields)) if v.is_object() => {
-                example_fields(spec, fields, v, pointer, diags);
+                example_fields(file, scope, fields, v, pointer, diags);
                 true
             }
             Some(TypeKind::Struct(_)) => false,
@@ -225,7 +252,7 @@ fn example_value(spec: &Spec, ty: &TypeExpr, v: &Value, pointer: &str, diags: &m
     };
     if !ok {
         diags.push(
-            &spec.file,
+            file,
             pointer,
             format!("example value {v} does not fit type \"{ty}\""),
         );

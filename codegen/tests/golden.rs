@@ -98,7 +98,13 @@ fn fixtures_cover_every_type() {
 
 #[test]
 fn fixtures_cover_every_api_shape() {
-    let specs = fixtures();
+    let mut specs = fixtures();
+    let shared = specs
+        .iter()
+        .filter(|(p, _)| p.ends_with("_types.json"))
+        .count();
+    assert_eq!(shared, 2, "a global and a namespace shared-types file");
+    specs.retain(|(p, _)| !p.ends_with("_types.json"));
     let tokens = strings(specs.iter().map(|(_, s)| &s["access_token"]));
     assert_eq!(tokens, BTreeSet::from(["none", "optional", "required"]));
     let any = |pred: &dyn Fn(&Value) -> bool| specs.iter().any(|(_, s)| pred(s));
@@ -188,6 +194,9 @@ fn golden_output_shows_each_decision() {
     let cancel = file("src/generated/order/order_cancel.rs");
     let token = file("src/generated/system_auth/get_token.rs");
     let time = file("src/generated/system_auth/current_time_millis.rs");
+    let global = file("src/generated/types.rs");
+    let catalog_types = file("src/generated/catalog/types.rs");
+    let root = file("src/generated/mod.rs");
     let checks: &[(&str, &str, &str)] = &[
         // keywords: raw identifiers, or a trailing `_` where raw is impossible
         (order, "pub r#type: ::std::string::String,", "raw `type`"),
@@ -225,7 +234,7 @@ fn golden_output_shows_each_decision() {
         (search, "params.put_json(\"priceBands\", &self.price_bands);", "containers go as JSON"),
         (search, "params.put(\"since\", &self.since);", "dates go as text"),
         // enums
-        (catalog_item, "V1688 = \"1688\"", "a value starting with a digit"),
+        (global, "V1688 = \"1688\"", "a value starting with a digit"),
         (order, "WaitBuyerPay = \"WAIT_BUYER_PAY\"", "an upper-case value"),
         (order, "SelfValue = \"self\"", "the value `self`"),
         (cancel, "Empty = \"\"", "the empty value"),
@@ -252,11 +261,24 @@ fn golden_output_shows_each_decision() {
         (time, "fn write_params(&self, _params: &mut ::open1688_core::Params) {}", "no params"),
         (time, "pub type CurrentTimeMillisResponse = i64;", "a bare-value response is its type"),
         (cancel, "pub struct OrderCancelResponse {}", "empty response"),
+        // shared types: once each, re-exported where used, global ones behind their users' features
+        (root, "pub mod types;", "the crate-wide shared types module"),
+        (global, "#[cfg(any(feature = \"catalog\", feature = \"order\"))]\n::open1688_core::string_enum! {", "a global type behind the features that use it"),
+        (global, "/// Which site: 1688.com or alibaba.com.", "the shared file's doc"),
+        (catalog_types, "use super::super::types::WebSite;", "a namespace type holding a global one"),
+        (catalog_types, "pub struct Shop {", "a namespace shared type"),
+        (catalog_item, "pub use super::super::types::WebSite;\npub use super::types::{ItemStatus, Shop};", "re-exports"),
+        (search, "pub use super::types::{ItemStatus, Shop};", "re-exported through a field of a shared type"),
+        (cancel, "pub use super::super::types::WebSite;", "a global type in a second namespace"),
         // docs
         (catalog_item, "Get an item \\[with every response type\\]", "brackets escaped in docs"),
         (catalog_item, "&lt;string&gt;", "angle brackets escaped in docs"),
         (category, "[Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.category.get-1)", "doc link"),
     ];
+    assert!(
+        !search.contains("pub enum WebSite") && !search.contains("a local copy"),
+        "a local copy of a shared type is folded into it"
+    );
     let mut missing = Vec::new();
     for (text, needle, what) in checks {
         if !text.contains(needle) {

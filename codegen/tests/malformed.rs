@@ -57,7 +57,7 @@ malformed! {
 
     // --- a bare-value response ---
     response_value_of_unknown_type: spec(r#""response": "lnog""#) =>
-        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response: unknown type "lnog""#;
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response: unknown type "lnog" (did you mean "long"?)"#;
     response_value_file: spec(r#""response": "file""#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response: "file" is only allowed as the type of a top-level param, not a response"#;
     response_value_example_of_wrong_type: spec(r#""response": "long", "example_response": "soon""#) =>
@@ -185,11 +185,11 @@ malformed! {
     rust_name_collides_with_a_field: spec(r#""response": [{"name": "total", "type": "long"}, {"name": "totalCount", "type": "long", "rust_name": "total"}]"#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response/1: response field "totalCount" and "total" (/response/0) both map to the Rust name `total`; set "rust_name" on one of them"#;
     two_types_one_identifier: spec(r#""types": {"webSite": {"enum": ["1688"]}, "WebSite": {"enum": ["alibaba"]}}"#) =>
-        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/webSite: type "webSite" and "WebSite" (/types/WebSite) both map to the Rust name `WebSite`; rename one of the types (type names are local to this file)"#;
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/webSite: type "webSite" and "WebSite" (/types/WebSite) both map to the Rust name `WebSite`; rename one of the types"#;
     type_named_like_the_request: spec(r#""types": {"TestGetRequest": {"fields": []}}"#) =>
-        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/TestGetRequest: type "TestGetRequest" and the generated request type both map to the Rust name `TestGetRequest`; rename the type (type names are local to this file)"#;
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/TestGetRequest: type "TestGetRequest" and the generated request type both map to the Rust name `TestGetRequest`; rename the type"#;
     type_named_self: spec(r#""types": {"Self": {"fields": []}}"#) =>
-        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/Self: type "Self" maps to `Self`, a Rust keyword; rename the type (type names are local to this file)"#;
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/Self: type "Self" maps to `Self`, a Rust keyword; rename the type"#;
     enum_values_collide_after_camel_case: spec(r#""types": {"Status": {"enum": ["WAIT_BUYER_PAY", "waitBuyerPay"]}}"#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/Status/enum/1: enum value "waitBuyerPay" and "WAIT_BUYER_PAY" (/types/Status/enum/0) both map to the Rust name `WaitBuyerPay`; remove one of them (a value not listed still decodes, as `Unknown(..)`)"#;
     enum_value_unknown: spec(r#""types": {"Status": {"enum": ["success", "unknown"]}}"#) =>
@@ -335,6 +335,97 @@ fn two_namespaces_one_module() {
         ],
         &[
             r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /namespace: namespaces "com.alibaba.test" and "cn.alibaba.test" (api-specs/cn.alibaba.test/alibaba.test.get-1.json) both map to the module `test`"#,
+        ],
+    );
+}
+
+// --- shared-types files ---
+
+/// A spec at [`REL`] whose response field is of type `ty`.
+fn uses(ty: &str) -> String {
+    spec(&format!(r#""response": [{{"name": "x", "type": "{ty}"}}]"#))
+}
+
+#[test]
+fn a_shared_type_of_another_namespace_is_not_in_scope() {
+    let other = r#"{"types": {"Money": {"fields": [{"name": "amount", "type": "decimal"}]}}}"#;
+    assert_errors(
+        &[
+            ("com.alibaba.shop/_types.json", other),
+            (REL, &uses("array<Money>")),
+        ],
+        &[
+            r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /response/0/type: unknown type "Money": it is defined in api-specs/com.alibaba.shop/_types.json /types/Money, which only namespace com.alibaba.shop sees; to share it across namespaces move it to api-specs/_types.json"#,
+        ],
+    );
+}
+
+#[test]
+fn a_namespace_and_the_global_file_disagree_on_a_type() {
+    let global = r#"{"types": {"WebSite": {"enum": ["1688", "alibaba"]}}}"#;
+    let ns = r#"{"types": {"WebSite": {"enum": ["1688"]}}}"#;
+    assert_errors(
+        &[
+            ("_types.json", global),
+            ("com.alibaba.test/_types.json", ns),
+            (REL, &uses("WebSite")),
+        ],
+        &[
+            r#"api-specs/com.alibaba.test/_types.json: /types/WebSite: type "WebSite" is also defined in api-specs/_types.json /types/WebSite with another structure; a shared name means one structure in every scope: make them identical or rename one"#,
+        ],
+    );
+}
+
+#[test]
+fn a_global_type_sees_only_global_types() {
+    let global = r#"{"types": {"Info": {"fields": [{"name": "sku", "type": "Sku"}]}}}"#;
+    let ns = r#"{"types": {"Sku": {"fields": [{"name": "id", "type": "long"}]}}}"#;
+    assert_errors(
+        &[
+            ("_types.json", global),
+            ("com.alibaba.test/_types.json", ns),
+            (REL, &uses("Info")),
+        ],
+        &[
+            r#"api-specs/_types.json: /types/Info/fields/0/type: unknown type "Sku": it is defined in api-specs/com.alibaba.test/_types.json /types/Sku, which only namespace com.alibaba.test sees; to share it across namespaces move it to api-specs/_types.json"#,
+        ],
+    );
+}
+
+#[test]
+fn malformed_shared_types_files() {
+    assert_errors(
+        &[
+            (
+                "_types.json",
+                r#"{"types": {"A": {"fields": [{"name": "f", "type": "lnog"}], "enum": ["x"]}, "B": {"fields": [{"name": "up", "type": "file"}]}}, "typse": 1}"#,
+            ),
+            ("com.alibaba.test/_types.json", "{"),
+            ("com.alibaba.x/deeper/_types.json", r#"{"types": {}}"#),
+            ("com.alibaba.y/_types.json", r#"{"doc": "no types"}"#),
+        ],
+        &[
+            r#"api-specs/_types.json: /types/A: type "A" has both "fields" and "enum"; a type is one or the other"#,
+            r#"api-specs/_types.json: /types/A/fields/0/type: unknown type "lnog" (did you mean "long"?)"#,
+            r#"api-specs/_types.json: /types/B/fields/0/type: "file" is only allowed as the type of a top-level param, not in a field"#,
+            r#"api-specs/_types.json: /typse: unknown key "typse" in a shared-types file (did you mean "types"? expected one of: $schema, doc, types)"#,
+            r#"api-specs/com.alibaba.test/_types.json: /: invalid JSON: EOF while parsing an object at line 1 column 1"#,
+            r#"api-specs/com.alibaba.x/deeper/_types.json: /: a shared-types file must be api-specs/_types.json (every namespace) or api-specs/<namespace>/_types.json"#,
+            r#"api-specs/com.alibaba.y/_types.json: /: missing key "types""#,
+        ],
+    );
+}
+
+#[test]
+fn a_shared_type_and_a_local_type_with_one_rust_name() {
+    let global = r#"{"types": {"WebSite": {"enum": ["1688"]}}}"#;
+    let text = spec(
+        r#""response": [{"name": "a", "type": "WebSite"}, {"name": "b", "type": "webSite"}], "types": {"webSite": {"enum": ["x"]}}"#,
+    );
+    assert_errors(
+        &[("_types.json", global), (REL, &text)],
+        &[
+            r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/webSite: type "webSite" and the shared type "WebSite" of api-specs/_types.json both map to the Rust name `WebSite`; rename one of the types"#,
         ],
     );
 }

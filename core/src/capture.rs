@@ -57,7 +57,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     fields: &mut Fields,
 ) -> Result<T, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(crate::loose::utf8(body)?);
     let value = T::deserialize(Capture {
         inner: crate::de::Loose(&mut de),
         sink: Sink::Top(fields),

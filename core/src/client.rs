@@ -2,6 +2,7 @@
 
 use crate::api::{ApiInfo, Request, TokenMode};
 use crate::oauth::OAuth;
+use crate::ratelimit::{Limits, LocalLimiter, RateLimiter};
 use crate::response;
 use crate::token::{StaticToken, TokenProvider};
 use crate::transport::RawResponse;
@@ -84,6 +85,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     upload: UploadMode,
     tokens: Option<Arc<dyn TokenProvider>>,
+    limits: Option<Limits>,
+    limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl ClientBuilder {
@@ -134,12 +137,36 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails on an unusable base URL.
+    /// Budgets this process keeps to (a [`LocalLimiter`]): before each attempt, retries
+    /// included, a call waits for a slot, at most its timeout. Without budgets (the default)
+    /// calls are not limited, since 1688 publishes no figures; set them to your app's limits.
+    pub fn rate_limit(mut self, limits: Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// A limiter of your own in place of [`ClientBuilder::rate_limit`], e.g. one a whole fleet
+    /// shares (`open1688_redis::RedisLimiter`).
+    pub fn rate_limiter(mut self, limiter: impl RateLimiter + 'static) -> Self {
+        self.limiter = Some(Arc::new(limiter));
+        self
+    }
+
+    /// Builds the client; fails on an unusable base URL or rate limit.
     pub fn build(self) -> Result<Client, Error> {
         let transport = Transport::new(&self.base_url, self.timeout, self.connect_timeout)?;
+        let limiter = match (self.limiter, self.limits) {
+            (Some(limiter), _) => Some(limiter),
+            (None, Some(limits)) => {
+                Some(Arc::new(LocalLimiter::new(limits)?) as Arc<dyn RateLimiter>)
+            }
+            (None, None) => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
+                limiter,
+                timeout: self.timeout,
                 credentials: self.credentials,
                 auth_url: self.auth_url,
                 retry: self.retry,
@@ -153,6 +180,8 @@ impl ClientBuilder {
 #[derive(Debug)]
 struct Inner {
     transport: Transport,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    timeout: Duration,
     credentials: Credentials,
     auth_url: String,
     retry: RetryPolicy,
@@ -189,6 +218,8 @@ impl Client {
             retry: RetryPolicy::default(),
             upload: UploadMode::default(),
             tokens: None,
+            limits: None,
+            limiter: None,
         }
     }
 
@@ -336,6 +367,13 @@ impl Client {
             attempt += 1;
             let span = tracing::info_span!("open1688.call", api = %api, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
             let token = self.token_for(api, options).await?;
+            if let Some(limiter) = &self.inner.limiter {
+                let max_wait = options.timeout.unwrap_or(self.inner.timeout);
+                limiter
+                    .acquire(&api.to_string(), max_wait)
+                    .instrument(span.clone())
+                    .await?;
+            }
             let result = self
                 .send(api, &url_path, &text, &files, token.as_ref(), options)
                 .instrument(span.clone())

@@ -65,9 +65,17 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         Ok(v.into())
     }
     // JSON numbers reach us as f64; its shortest round-trip text is the text the server wrote
-    // for any amount of up to 15 significant digits, so parsing that text is exact.
+    // for any amount of up to 15 significant digits, so parsing that text is exact. `ryu`
+    // writes that text on the stack (`1e16` for very large or small values, which
+    // `from_scientific` reads).
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        self.visit_str(&v.to_string())
+        if !v.is_finite() {
+            return Err(E::custom(format_args!("{v} is not a decimal")));
+        }
+        let mut buffer = ryu::Buffer::new();
+        let text = buffer.format_finite(v);
+        // `ryu` writes integral values as `52.0`, `f64`'s `Display` (what this read before) `52`.
+        self.visit_str(text.strip_suffix(".0").unwrap_or(text))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let t = v.trim();
@@ -209,6 +217,15 @@ mod tests {
             probe(r#"{"money":12345678.99}"#).money.unwrap().to_string(),
             "12345678.99"
         );
+    }
+
+    #[test]
+    fn decimal_from_very_large_or_small_json_numbers() {
+        let money = |json: &str| probe(json).money.unwrap();
+        assert_eq!(money(r#"{"money":1e16}"#).to_string(), "10000000000000000");
+        assert_eq!(money(r#"{"money":0.0000001}"#).to_string(), "0.0000001");
+        assert_eq!(money(r#"{"money":-45.8}"#).to_string(), "-45.8");
+        assert_eq!(money(r#"{"money":52.0}"#).to_string(), "52");
     }
 
     #[test]

@@ -91,9 +91,21 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// The client's rate limiter did not admit the call: its next slot is beyond the call's
+    /// timeout, or a shared limiter was unreachable and its policy is to fail. Not sent.
+    #[error("rate limited before sending {api}: {message}")]
+    RateLimited {
+        /// The API id (`namespace:name-version`).
+        api: String,
+        /// Why.
+        message: String,
+    },
     /// A pushed message failed verification or could not be decoded.
     #[error("invalid push message: {0}")]
     Push(String),
+    /// The message channel refused the connection (wrong app key or secret, app not enabled).
+    #[error("message channel: {0}")]
+    Channel(String),
 }
 
 fn request_suffix(request_id: &Option<String>) -> String {

@@ -13,6 +13,8 @@
 
 pub mod api;
 mod capture;
+#[cfg(feature = "channel")]
+pub mod channel;
 mod client;
 mod date;
 pub mod de;
@@ -23,6 +25,7 @@ mod oauth;
 pub mod paging;
 mod params;
 pub mod push;
+mod ratelimit;
 pub mod response;
 mod retry;
 mod secret;
@@ -39,6 +42,7 @@ pub use error::{Error, Result};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
 pub use push::PushMessage;
+pub use ratelimit::{Budget, Limits, LocalLimiter, Rate, RateLimiter};
 pub use response::redact;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;

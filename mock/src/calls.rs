@@ -1,4 +1,4 @@
-//! The gateway pipeline for `/openapi/…` calls: app key → API → faults → signature → token →
+//! The gateway pipeline for `/openapi/…` calls: app key → API → QPS limits → faults → signature → token →
 //! parameters → answer.
 
 use crate::answer::Answer;
@@ -156,6 +156,10 @@ pub(crate) async fn handle(
         _ => SignatureStatus::NotChecked,
     };
     gw.journal.update(seq, |e| e.signature = signature);
+
+    if let Err((exceeded, qps)) = gw.qos.admit(app_key, &api_id) {
+        return Answer::gateway(429, exceeded.code(), exceeded.message(qps), request_id);
+    }
 
     if let Some(answer) = inject_fault(gw, seq, &api_id, target, received, &request_id).await {
         return answer;

@@ -1,5 +1,6 @@
 //! Building a gateway: apps, the API catalogue, lifetimes, canned replies, the seed.
 
+use crate::limits::QpsConfig;
 use crate::server::MockGateway;
 use crate::state::Gateway;
 use crate::tokens::Lifetimes;
@@ -104,6 +105,7 @@ pub struct MockGatewayBuilder {
     pub(crate) postpone_window: Duration,
     pub(crate) journal_capacity: usize,
     pub(crate) addr: SocketAddr,
+    pub(crate) qps: QpsConfig,
 }
 
 impl fmt::Debug for MockGatewayBuilder {
@@ -135,6 +137,7 @@ impl Default for MockGatewayBuilder {
             postpone_window: Duration::from_secs(30 * 86_400),
             journal_capacity: crate::journal::DEFAULT_JOURNAL_CAPACITY,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            qps: QpsConfig::default(),
         }
     }
 }
@@ -203,6 +206,21 @@ impl MockGatewayBuilder {
     /// How many requests the journal keeps (default 100 000); the oldest go first.
     pub fn journal_capacity(mut self, entries: usize) -> Self {
         self.journal_capacity = entries;
+        self
+    }
+
+    /// Refuses an app's calls beyond `qps` in any sliding second with HTTP 429
+    /// `gw.QosAppFrequencyLimit`, as the gateway throttles an app (default: no limit).
+    /// Each app has its own budget; refused calls do not count.
+    pub fn app_qps(mut self, qps: u32) -> Self {
+        self.qps.app = Some(qps);
+        self
+    }
+
+    /// Refuses an app's calls of `api` beyond `qps` in any sliding second with HTTP 429
+    /// `gw.QosAPIFrequencyLimit`. `api` is `namespace:name-version`.
+    pub fn api_qps(mut self, api: impl ApiRef, qps: u32) -> Self {
+        self.qps.apis.push((api.api_id(), qps));
         self
     }
 

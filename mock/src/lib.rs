@@ -7,7 +7,8 @@
 //! `Request need user authenticated` for a missing, unknown or expired token; the API's example
 //! response (or a configured [`Reply`]) on success. It runs the OAuth flow (an auto-approving
 //! authorize page, `getToken`, `postponeToken`), injects seeded [`Fault`]s, journals every
-//! request, and sends signed or tampered pushes.
+//! request, sends signed or tampered pushes, and speaks the WebSocket message channel at
+//! `/websocket` ([`channel`]).
 //!
 //! # Answers
 //! The protocol notes record codes, not statuses, for most refusals; the mock answers:
@@ -24,9 +25,11 @@
 //! | method other than GET/POST | 405 | `gw.MethodNotAllowed` |
 //! | OAuth endpoint refusal | 400 | `{"error":…,"error_description":…}` |
 //! | [`Fault::Throttle`] | 429 | `gw.QosAppFrequencyLimit` |
+//! | over the app's QPS ([`MockGatewayBuilder::app_qps`]) | 429 | `gw.QosAppFrequencyLimit` |
+//! | over the API's QPS ([`MockGatewayBuilder::api_qps`]) | 429 | `gw.QosAPIFrequencyLimit` |
 //!
-//! A request is checked in this order: body, method, app key, API, injected faults (see
-//! [`faults`]), signature, token, required parameters.
+//! A request is checked in this order: body, method, app key, API, QPS limits, injected faults
+//! (see [`faults`]), signature, token, required parameters.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -47,11 +50,13 @@
 
 mod answer;
 mod calls;
+pub mod channel;
 #[rustfmt::skip]
 mod generated;
 mod config;
 pub mod faults;
 pub mod journal;
+mod limits;
 mod oauth;
 pub mod push;
 mod request;
@@ -61,6 +66,7 @@ pub mod signature;
 mod state;
 mod tokens;
 
+pub use channel::{ChannelConfirm, ChannelControl, ConnectAck, PushSigning};
 pub use config::{ApiRef, MockGatewayBuilder, Reply, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
 pub use faults::{Fault, Faults, Scope};
 /// Every API in `api-specs/`, embedded at build time: what the gateway serves by default.

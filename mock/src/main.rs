@@ -30,13 +30,39 @@ struct Args {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 36_000)]
     token_lifetime: u64,
+    /// Calls per second the app may make (any sliding second); beyond it HTTP 429
+    /// `gw.QosAppFrequencyLimit`. Unlimited by default.
+    #[arg(long, value_name = "QPS")]
+    app_qps: Option<u32>,
+    /// Calls per second one API may take, as `namespace:name-version=QPS` (repeatable); beyond
+    /// it HTTP 429 `gw.QosAPIFrequencyLimit`.
+    #[arg(long, value_name = "API=QPS", value_parser = api_qps)]
+    api_qps: Vec<(String, u32)>,
+}
+
+/// Parses `namespace:name-version=QPS`.
+fn api_qps(value: &str) -> Result<(String, u32), String> {
+    let (api, qps) = value
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected namespace:name-version=QPS, got {value:?}"))?;
+    let qps = qps
+        .parse()
+        .map_err(|_| format!("QPS of {api} must be a whole number, not {qps:?}"))?;
+    Ok((api.to_owned(), qps))
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     // Serves every API in api-specs/ (the built-in catalogue), plus the OAuth endpoints.
-    let gateway = MockGateway::builder()
+    let mut builder = MockGateway::builder();
+    if let Some(qps) = args.app_qps {
+        builder = builder.app_qps(qps);
+    }
+    for (api, qps) in args.api_qps {
+        builder = builder.api_qps(api, qps);
+    }
+    let gateway = builder
         .app(args.app_key.clone(), args.app_secret)
         .seed(args.seed)
         .token_lifetime(Duration::from_secs(args.token_lifetime))

@@ -17,6 +17,7 @@ use std::time::Instant;
 pub(crate) fn router(gw: Arc<Gateway>) -> Router {
     Router::new()
         .route("/oauth/authorize", any(authorize))
+        .route("/websocket", any(crate::channel::websocket))
         .fallback(any(openapi))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(gw)

@@ -2,6 +2,7 @@
 //! connection without answering (axum's `serve` always answers), and the handle tests hold.
 
 use crate::answer::DropConnection;
+use crate::channel::ChannelControl;
 use crate::config::{ApiRef, MockGatewayBuilder, Reply};
 use crate::faults::Faults;
 use crate::journal::Journal;
@@ -145,8 +146,20 @@ impl MockGateway {
         push::send_push(url, self.gw.default_app().1.expose(), message, signature).await
     }
 
-    /// Stops serving: no new connections, open ones are closed.
+    /// The message channel's address, e.g. `ws://127.0.0.1:41234/websocket`.
+    pub fn channel_url(&self) -> String {
+        format!("ws://{}/websocket", self.addr)
+    }
+
+    /// Pushes messages over the message channel, drops its connections and shows what the
+    /// clients sent.
+    pub fn channel(&self) -> ChannelControl<'_> {
+        ChannelControl { gw: &self.gw }
+    }
+
+    /// Stops serving: no new connections, open ones (channel ones included) are closed.
     pub async fn stop(mut self) {
+        self.channel().drop_connections();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -158,6 +171,8 @@ impl MockGateway {
 
 impl Drop for MockGateway {
     fn drop(&mut self) {
+        // Upgraded channel connections run outside the accept loop: close them too.
+        self.channel().drop_connections();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -208,6 +223,7 @@ async fn serve_connection(stream: tokio::net::TcpStream, router: axum::Router) {
     });
     if let Err(e) = hyper::server::conn::http1::Builder::new()
         .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades()
         .await
     {
         tracing::trace!(error = %e, "connection closed");

@@ -40,6 +40,20 @@ pub fn signature(secret: &str, url_path: &str, params: &[(&str, &str)]) -> Strin
     hex::encode_upper(mac.finalize().into_bytes())
 }
 
+/// The message channel's frame signature (protocol notes §8): uppercase hex
+/// MD5(secret + appKey + \[content\] + pubTime), written apart from `open1688_core::channel`.
+///
+/// ```
+/// use open1688_mock::signature::frame_signature;
+/// assert_eq!(frame_signature("secretXYZ", "mykey", "", 1700000000000), "B9E65D4592778AE92A46050E139FABC6");
+/// assert_eq!(frame_signature("secretXYZ", "mykey", "content-str", 1700000000000), "252610EA907DCC37211639F39097455A");
+/// ```
+pub fn frame_signature(secret: &str, app_key: &str, content: &str, pub_time: i64) -> String {
+    use md5::{Digest, Md5};
+    let text = format!("{secret}{app_key}{content}{pub_time}");
+    hex::encode_upper(Md5::digest(text.as_bytes()))
+}
+
 /// Checks the `_aop_signature` among `params` (every received text parameter; file parts
 /// excluded by the caller) against the signature over all the others.
 pub fn check(secret: &str, url_path: &str, params: &[(String, String)]) -> SignatureStatus {

@@ -3,6 +3,7 @@
 use crate::config::{MockGatewayBuilder, Reply};
 use crate::faults::Faults;
 use crate::journal::{api_matches, Journal};
+use crate::limits::Qos;
 use crate::tokens::Tokens;
 use open1688_core::{ApiDoc, Secret};
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ pub(crate) struct Gateway {
     pub(crate) tokens: Tokens,
     pub(crate) journal: Journal,
     pub(crate) faults: Faults,
+    pub(crate) channel: crate::channel::Hub,
+    pub(crate) qos: Qos,
     pub(crate) postpone_window: Duration,
     request_ids: AtomicU64,
     seed: u64,
@@ -46,6 +49,8 @@ impl Gateway {
             tokens: Tokens::new(config.seed, config.lifetimes),
             journal: Journal::with_capacity(config.journal_capacity),
             faults: Faults::new(config.seed),
+            channel: Default::default(),
+            qos: Qos::new(config.qps),
             postpone_window: config.postpone_window,
             request_ids: AtomicU64::new(0),
             seed: config.seed,

@@ -75,6 +75,22 @@ fn response(c: &mut Criterion) {
     group.bench_function("typed_decode", |b| {
         b.iter(|| response::decode::<ProductGetResponse>(200, black_box(body)).unwrap())
     });
+    // What a bare reqwest client decoding the same types runs (`bare_decode` in the loopback
+    // bench): plain serde_json, no leniency, no status fields.
+    group.bench_function("serde_json_typed", |b| {
+        b.iter(|| serde_json::from_slice::<ProductGetResponse>(black_box(body)).unwrap())
+    });
+    // The lenient reader over bytes, as `de::from_slice` read before it checked the body's
+    // UTF-8 once and read it as text (the baseline of that change).
+    group.bench_function("loose_over_bytes", |b| {
+        b.iter(|| {
+            let mut de = serde_json::Deserializer::from_slice(black_box(body));
+            let value: ProductGetResponse =
+                serde::Deserialize::deserialize(open1688_core::de::Loose(&mut de)).unwrap();
+            de.end().unwrap();
+            value
+        })
+    });
     group.bench_function("untyped_value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(body)).unwrap())
     });

@@ -8,12 +8,12 @@
 //! `OPEN1688_APP_KEY`, `OPEN1688_APP_SECRET` and `OPEN1688_ACCESS_TOKEN` set, the same calls go to
 //! the real gateway (`OPEN1688_BASE_URL` overrides its address).
 
-use open1688::logistics::trade_get_logistics_infos_buyer_view::WebSite as LogisticsSite;
 use open1688::logistics::TradeGetLogisticsInfosBuyerViewRequest;
-use open1688::product::product_get::WebSite;
 use open1688::product::{CategoryGetRequest, ProductGetRequest};
-use open1688::trade::create_order_preview::{AddressParam, PreviewCargoParam};
+use open1688::trade::create_order_preview::PreviewCargoParam;
+use open1688::trade::types::AddressParam;
 use open1688::trade::CreateOrderPreviewRequest;
+use open1688::types::WebSite;
 use open1688::{Client, Credentials, Error};
 use open1688_mock::MockGateway;
 
@@ -125,7 +125,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .logistics()
         .trade_get_logistics_infos_buyer_view(TradeGetLogisticsInfosBuyerViewRequest::new(
             3535260697417660107,
-            LogisticsSite::V1688,
+            WebSite::V1688,
         ))
         .await?;
     for order in &logistics.result {

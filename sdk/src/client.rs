@@ -1,6 +1,8 @@
 //! The SDK's client: the core client plus one accessor per namespace (generated).
 
-use open1688_core::{Credentials, Error, RetryPolicy, Secret, TokenProvider, UploadMode};
+use open1688_core::{
+    Credentials, Error, Limits, RateLimiter, RetryPolicy, Secret, TokenProvider, UploadMode,
+};
 use std::ops::Deref;
 use std::time::Duration;
 
@@ -14,7 +16,7 @@ use std::time::Duration;
 /// use open1688::{Client, Credentials};
 /// let client = Client::builder(Credentials::new("1000000", "app-secret")).access_token("user-token").build()?;
 /// # #[cfg(feature = "product")] {
-/// use open1688::product::{ProductGetRequest, product_get::WebSite};
+/// use open1688::{product::ProductGetRequest, types::WebSite};
 /// let product = client.product().product_get(ProductGetRequest::new(694567890123, WebSite::V1688)).await?;
 /// println!("{:?}", product.product_info);
 /// # }
@@ -98,7 +100,18 @@ impl ClientBuilder {
         ClientBuilder(self.0.token_provider(provider))
     }
 
-    /// Builds the client; fails on an unusable base URL.
+    /// Budgets this process keeps to, waiting for a slot before each attempt (a
+    /// [`open1688_core::LocalLimiter`]); unlimited by default.
+    pub fn rate_limit(self, limits: Limits) -> Self {
+        ClientBuilder(self.0.rate_limit(limits))
+    }
+
+    /// A limiter of your own, e.g. one a fleet shares (`open1688_redis::RedisLimiter`).
+    pub fn rate_limiter(self, limiter: impl RateLimiter + 'static) -> Self {
+        ClientBuilder(self.0.rate_limiter(limiter))
+    }
+
+    /// Builds the client; fails on an unusable base URL or rate limit.
     pub fn build(self) -> Result<Client, Error> {
         self.0.build().map(Client)
     }

@@ -8,7 +8,8 @@
 //! use open1688::{Client, Credentials};
 //! let client = Client::builder(Credentials::new("1000000", "app-secret")).access_token("user-token").build()?;
 //! # #[cfg(feature = "product")] {
-//! use open1688::product::{CategoryGetRequest, ProductGetRequest, product_get::WebSite};
+//! use open1688::product::{CategoryGetRequest, ProductGetRequest};
+//! use open1688::types::WebSite;
 //! let product = client.product().product_get(ProductGetRequest::new(694567890123, WebSite::V1688)).await?;
 //! let roots = client.call(&CategoryGetRequest::new(0)).await?; // the generic form
 //! # }
@@ -26,8 +27,13 @@
 //! - Fields: snake_case with acronyms as one word (`productID` → `product_id`, `offerIDs` →
 //!   `offer_ids`); Rust keywords become raw identifiers (`r#type`) or take a trailing `_`
 //!   (`self_`). The wire name is always kept.
-//! - Request and response types are re-exported from the namespace module; named types live in
-//!   the API's module (`open1688::trade::trade_fast_create_order::AddressParam`).
+//! - Request and response types are re-exported from the namespace module. A named type lives
+//!   where its spec declares it: in the API's module when only that spec defines it, in the
+//!   namespace's `types` module when `api-specs/<namespace>/_types.json` does
+//!   (`open1688::trade::types::AddressParam`), in the crate's [`types`] module when
+//!   `api-specs/_types.json` does (`open1688::types::WebSite`, one type for every namespace).
+//!   Every API module re-exports the shared types it uses
+//!   (`open1688::trade::trade_fast_create_order::AddressParam` is the same type).
 //!
 //! APIs without a spec yet: [`Client::call_raw`](open1688_core::Client::call_raw).
 
@@ -39,9 +45,13 @@ pub mod push;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
+/// The WebSocket message channel: pushed messages without a public callback URL.
+#[cfg(feature = "channel")]
+pub use open1688_core::channel;
 pub use open1688_core::{
-    de, paging, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, Error, FileParam,
-    OAuth, ParamDoc, Params, PushMessage, RefreshingTokens, Request, Result, RetryPolicy, Secret,
+    de, dedupe, paging, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal,
+    DedupeStore, Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, Params,
+    PushMessage, Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret,
     StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 

@@ -172,3 +172,26 @@ fn every_api_is_a_method_on_its_namespace() {
     )));
     drop(client.call(&CurrentTimeMillisRequest::new()));
 }
+
+/// A shared type is one Rust type, whichever module it is named through.
+#[test]
+fn shared_types_are_one_type_across_apis_and_namespaces() {
+    use open1688_golden::catalog::catalog_item_get::{Shop, WebSite};
+    let site: open1688_golden::types::WebSite = WebSite::V1688;
+    let same: open1688_golden::order::order_cancel::WebSite = site.clone();
+    let request = open1688_golden::order::OrderCancelRequest::new(
+        1,
+        open1688_golden::order::order_cancel::CancelReason::Empty,
+    )
+    .web_site(same);
+    assert!(wire(&request).contains(&("webSite".to_string(), "1688".to_string())));
+    let shop: Shop =
+        open1688_core::de::from_str(r#"{"shopName":"s","site":"alibaba","status":"auditing"}"#)
+            .expect("decodes");
+    let via_search: open1688_golden::catalog::catalog_item_search_v2::Shop = shop;
+    assert_eq!(via_search.site, Some(WebSite::Alibaba));
+    assert_eq!(
+        via_search.status,
+        Some(open1688_golden::catalog::types::ItemStatus::Auditing)
+    );
+}

@@ -2,7 +2,7 @@
 
 use super::catalogue::{api_doc, api_info};
 use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident, rust_ty};
-use crate::ir::{Api, FieldIr, Namespace, Ty, TypeIr, TypeIrKind};
+use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -39,7 +39,7 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
 
     let request = request(api, &summary, &identity);
     let response = response(api, &id);
-    let types = api.types.iter().map(|(name, t)| named_type(name, t));
+    let types = api.types.iter().map(|(name, t)| named_type(name, t, None));
     let request_name = ident(&api.request);
     let doc_value = api_doc(
         api,
@@ -73,9 +73,14 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
         let names = api.shared.iter().map(|n| ident(n));
         quote! { pub use super::types::{#(#names),*}; }
     });
+    let global = (!api.global.is_empty()).then(|| {
+        let names = api.global.iter().map(|n| ident(n));
+        quote! { pub use super::super::types::{#(#names),*}; }
+    });
     let paged = super::paging::paged_impl(api);
     quote! {
         #(#![doc = #header])*
+        #global
         #shared
         #request
         #paged
@@ -86,15 +91,34 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
     }
 }
 
-/// The tokens of `<namespace>/types.rs`: the types several of the namespace's APIs share.
+/// The tokens of `<namespace>/types.rs`: the namespace's shared types, defined once and
+/// re-exported by each API's module.
 pub fn shared_types_file(ns: &Namespace) -> TokenStream {
     let header = format!(
-        " Types that several `{}` APIs share, defined once and re-exported by each API's module.",
-        ns.wire
+        " Types that several `{}` APIs share (`{}/_types.json`), defined once and re-exported by each API's module.",
+        ns.wire, ns.wire
     );
-    let types = ns.shared.iter().map(|(name, t)| named_type(name, t));
+    let imports = (!ns.imports.is_empty()).then(|| {
+        let names = ns.imports.iter().map(|n| ident(n));
+        quote! { use super::super::types::{#(#names),*}; }
+    });
+    let types = ns.shared.iter().map(|(name, t)| named_type(name, t, None));
     quote! {
         #![doc = #header]
+        #imports
+        #(#types)*
+    }
+}
+
+/// The tokens of the crate's `types.rs`: types shared across namespaces (`_types.json`), each
+/// compiled when a namespace that uses it is.
+pub fn global_types_file(model: &Model) -> TokenStream {
+    let types = model.shared.iter().map(|(name, t)| {
+        let features = model.shared_features.get(name).into_iter().flatten();
+        named_type(name, t, Some(quote!(#[cfg(any(#(feature = #features),*))])))
+    });
+    quote! {
+        #![doc = " Types that APIs of several namespaces share (`_types.json`), defined once and re-exported by each API's module. Each is compiled when a namespace feature that uses it is on."]
         #(#types)*
     }
 }
@@ -288,7 +312,8 @@ fn response(api: &Api, id: &str) -> TokenStream {
     }
 }
 
-pub(super) fn named_type(name: &str, t: &TypeIr) -> TokenStream {
+/// A named type's items, each under `cfg` when given.
+pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> TokenStream {
     let rust = ident(name);
     let doc = docs(
         t.doc
@@ -309,6 +334,7 @@ pub(super) fn named_type(name: &str, t: &TypeIr) -> TokenStream {
             // prints a macro's body as a run of tokens), then wrapped in `string_enum!`.
             let marker = ident(crate::format::STRING_ENUM_MARKER);
             quote! {
+                #cfg
                 #[#marker]
                 #doc
                 pub enum #rust { #(#variants),* }
@@ -321,12 +347,13 @@ pub(super) fn named_type(name: &str, t: &TypeIr) -> TokenStream {
                 let (new_fn, setters) = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.");
                 (
                     derive_default(fields),
-                    quote! { impl #rust { #new_fn #(#setters)* } },
+                    quote! { #cfg impl #rust { #new_fn #(#setters)* } },
                 )
             } else {
                 (None, TokenStream::new())
             };
             quote! {
+                #cfg
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[non_exhaustive]

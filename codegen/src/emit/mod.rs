@@ -8,7 +8,7 @@ mod paging;
 mod push;
 mod root;
 
-pub use api::{api_file, shared_types_file};
+pub use api::{api_file, global_types_file, shared_types_file};
 pub use catalogue::catalogue_file;
 pub use namespace::namespace_file;
 pub use push::push_file;

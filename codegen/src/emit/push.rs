@@ -10,7 +10,7 @@ use quote::quote;
 /// The tokens of `generated/push.rs`.
 pub fn push_file(push: &Push) -> TokenStream {
     let structs = push.topics.iter().filter_map(payload_struct);
-    let types = push.types.iter().map(|(name, t)| named_type(name, t));
+    let types = push.types.iter().map(|(name, t)| named_type(name, t, None));
     let variants = push.topics.iter().map(|t| {
         let name = ident(&t.name);
         let doc = topic_doc(t);

@@ -33,6 +33,12 @@ pub fn root_file(model: &Model) -> TokenStream {
         let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
         quote! { #[cfg(feature = #feature)] all.extend_from_slice(#m::APIS); }
     });
+    let types = (!model.shared.is_empty()).then(|| {
+        quote! {
+            /// Types that APIs of several namespaces share, re-exported by each API's module.
+            pub mod types;
+        }
+    });
     let push = (!model.push.topics.is_empty()).then(|| {
         quote! {
             /// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
@@ -41,8 +47,9 @@ pub fn root_file(model: &Model) -> TokenStream {
     });
     quote! {
         #![doc = " Every API in `api-specs/`, one module per namespace."]
-        #(#mods)*
+        #types
         #push
+        #(#mods)*
 
         impl crate::Client {
             #(#accessors)*

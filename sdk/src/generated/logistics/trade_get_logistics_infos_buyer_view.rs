@@ -4,7 +4,7 @@
 //! 需要订单买家授权；按订单号查看物流详情，包括发件人、收件人、所发货物明细。物流单录入有延迟。该 API 需向开放平台申请权限。订单尚未发货时返回错误码 500_2（建议监听 ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS 消息后再查）。Shape from the XYT doc copy (com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1) and go1688.
 //!
 //! API `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1)
-pub use super::types::WebSite;
+pub use super::super::types::WebSite;
 
 /// Get the logistics (shipment) records of an order (buyer view)
 ///

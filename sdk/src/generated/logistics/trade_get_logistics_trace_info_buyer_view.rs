@@ -4,7 +4,7 @@
 //! 需要订单买家授权，获取买家订单的物流跟踪信息；可按订单下的物流编号 logisticsId 过滤。物流单录入有延迟；需向开放平台申请权限。错误码：404 无跟踪信息，order.nopermission.buyer 非授权用户的订单，order.createtime.history 不支持一年前的订单。注意：无跟踪信息时可能返回 {"errorMessage":"该订单没有物流跟踪信息。","success":true}（go1688 注释，unverified），所以判断成功不能只看 success。Source: XYT doc copy of com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1; go1688.
 //!
 //! API `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1)
-pub use super::types::WebSite;
+pub use super::super::types::WebSite;
 
 /// Get the tracking steps of an order's shipments (buyer view)
 ///

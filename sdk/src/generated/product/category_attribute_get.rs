@@ -4,6 +4,8 @@
 //! 根据叶子类目ID获取类目属性。错误码 500_2 表示数据准备中，建议 1～3 秒后重试。attributeLevelMapStr 文档标为 java.util.Map 且称 "级联信息字符串，可强转成map"，示例为对象，故按 json 保留：key 为级联条件（"属性id:属性值id"，&gt; 表示层级），value 为需继续填写的下级属性 id（逗号分隔）。Source: XYT doc copy of com.alibaba.product:alibaba.category.attribute.get-1; official Python SDK.
 //!
 //! API `com.alibaba.product:alibaba.category.attribute.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.attribute.get-1)
+pub use super::super::types::WebSite;
+
 /// Get the attributes of a leaf category
 ///
 /// API `com.alibaba.product:alibaba.category.attribute.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.attribute.get-1)
@@ -311,18 +313,6 @@ pub struct PostLevelAttrRel {
     /// Wire name `attrType`, type `int`.
     #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
     pub attr_type: ::std::option::Option<i32>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

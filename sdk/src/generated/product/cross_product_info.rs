@@ -4,11 +4,11 @@
 //! 跨境场景获取商品详情，需要先建立跨境铺货关系（alibaba.cross.syncProductListPushed 或页面一键铺货），否则返回 "没有该商品的查询权限"。注意参数名为 productId（小写 d），而商品模型里是 productID。Source: XYT doc copy of com.alibaba.product:alibaba.cross.productInfo-1; official PHP SDK.
 //!
 //! API `com.alibaba.product:alibaba.cross.productInfo-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productInfo-1)
-pub use super::types::{
+pub use super::super::types::{
     BizGroupInfo, PriceRange, ProductAttribute, ProductExtendInfo, ProductImageInfo,
-    ProductInfo, ProductIntelligentInfo, ProductSaleInfo, ProductShippingInfo,
-    ProductSkuInfo, SkuAttribute, SkuIntelligentInfo,
+    ProductSaleInfo, ProductShippingInfo, ProductSkuInfo, SkuAttribute,
 };
+pub use super::types::{ProductInfo, ProductIntelligentInfo, SkuIntelligentInfo};
 
 /// Get product details (cross-border; requires an existing listing relation)
 ///

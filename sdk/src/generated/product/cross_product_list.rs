@@ -4,11 +4,11 @@
 //! 跨境业务专用，校验跨境铺货关系后批量获取商品（商品模型 V2，只含基础字段：标题、图片、属性、扩展信息等）。不存在的商品在 message 中列出，如 "57002765XXX:商品不存在"。Source: XYT doc copy of com.alibaba.product:alibaba.cross.productList-1.
 //!
 //! API `com.alibaba.product:alibaba.cross.productList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productList-1)
-pub use super::types::{
+pub use super::super::types::{
     BizGroupInfo, PriceRange, ProductAttribute, ProductExtendInfo, ProductImageInfo,
-    ProductInfo, ProductIntelligentInfo, ProductSaleInfo, ProductShippingInfo,
-    ProductSkuInfo, SkuAttribute, SkuIntelligentInfo,
+    ProductSaleInfo, ProductShippingInfo, ProductSkuInfo, SkuAttribute,
 };
+pub use super::types::{ProductInfo, ProductIntelligentInfo, SkuIntelligentInfo};
 
 /// Get several products at once (cross-border; simplified model V2)
 ///

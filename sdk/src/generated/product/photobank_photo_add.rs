@@ -4,6 +4,8 @@
 //! 上传单张图片到图片银行相册。图片单张不超过 2MB，支持 jpg、jpeg、gif、bmp、png（不支持 png 透明色）。imageBytes 是二进制文件参数：按文档约定以 multipart/form-data 文件部分发送，文件部分不参与签名，其余参数照常签名。官方 PHP SDK 则把它 base64 后放进普通（参与签名的）表单字段，可作为后备模式。Signing: the official Python SDK marks this API need_sign=False, but the gateway documentation requires _aop_signature on every business API, so it is signed here (the file part is excluded from the signature). Result shape from the official PHP/C# SDK (AlibabaPhotobankPhotoAddResult: image, errorCode, errorMsg).
 //!
 //! API `com.alibaba.product:alibaba.photobank.photo.add-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.photobank.photo.add-1)
+pub use super::super::types::WebSite;
+
 /// Upload an image into a photobank album
 ///
 /// API `com.alibaba.product:alibaba.photobank.photo.add-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.photobank.photo.add-1)
@@ -143,18 +145,6 @@ pub struct PhotoInfo {
     /// Wire name `url`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

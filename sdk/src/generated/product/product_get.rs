@@ -4,11 +4,11 @@
 //! 由商品ID获取商品详细信息（1688 商品 API，需用户授权；只能查询自己有权限的商品，未获授权的 app 会收到 gw.APIACLDecline）。官方生成的 SDK 把三个参数都标为必填，这是生成器的产物；scene 实际可选。返回对象的价格为元（小数）。Response shape from the official Java/PHP SDK result classes (AlibabaProductGetResult: productInfo, bizGroupInfos, createTime, lastUpdateTime, lastRepostTime, approvedTime, expireTime, errMsg).
 //!
 //! API `com.alibaba.product:alibaba.product.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.get-1)
-pub use super::types::{
+pub use super::super::types::{
     BizGroupInfo, PriceRange, ProductAttribute, ProductExtendInfo, ProductImageInfo,
-    ProductInfo, ProductIntelligentInfo, ProductSaleInfo, ProductShippingInfo,
-    ProductSkuInfo, SkuAttribute, SkuIntelligentInfo,
+    ProductSaleInfo, ProductShippingInfo, ProductSkuInfo, SkuAttribute, WebSite,
 };
+pub use super::types::{ProductInfo, ProductIntelligentInfo, SkuIntelligentInfo};
 
 /// Get a product (offer) by id with full details
 ///
@@ -135,18 +135,6 @@ pub struct ProductGetResponse {
     /// Wire name `errMsg`, type `string`.
     #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub err_msg: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 为中国站，alibaba 为国际站
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -4,6 +4,8 @@
 //! 商品重发：把自己的商品重新发布以刷新排序。返回每个商品的操作结果。Sources: C# port (AlibabaProductRepostParam: productIds long\[\], webSite "1688 或者 alibaba"; AlibabaProductRepostResult: result\[\] of AlibabaProductProductOperateResult {productId, result, code, desc}, errorCode, errorMessage, subErrorCode, subErrorMessage), official Java client code, open1688 PHP.
 //!
 //! API `com.alibaba.product:alibaba.product.repost-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1)
+pub use super::super::types::WebSite;
+
 /// Re-post (refresh) products
 ///
 /// API `com.alibaba.product:alibaba.product.repost-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1)
@@ -126,18 +128,6 @@ pub struct ProductOperateResult {
     /// Wire name `desc`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

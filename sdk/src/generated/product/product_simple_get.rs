@@ -4,11 +4,11 @@
 //! 由商品ID获取商品信息，只能获取已购买过商家的商品简单信息，主要用于 ERP 系统做数据关联；付费 API。商品模型与 alibaba.product.get 相同（alibaba.product.ProductInfo），价格单位元。错误时 errMsg 如 "商品\[57053081292\]不存在"。Source: XYT doc copy of com.alibaba.product:alibaba.product.simple.get-1.
 //!
 //! API `com.alibaba.product:alibaba.product.simple.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.simple.get-1)
-pub use super::types::{
+pub use super::super::types::{
     BizGroupInfo, PriceRange, ProductAttribute, ProductExtendInfo, ProductImageInfo,
-    ProductInfo, ProductIntelligentInfo, ProductSaleInfo, ProductShippingInfo,
-    ProductSkuInfo, SkuAttribute, SkuIntelligentInfo,
+    ProductSaleInfo, ProductShippingInfo, ProductSkuInfo, SkuAttribute, WebSite,
 };
+pub use super::types::{ProductInfo, ProductIntelligentInfo, SkuIntelligentInfo};
 
 /// Get simple info of a product from a supplier you have bought from
 ///
@@ -76,18 +76,6 @@ pub struct ProductSimpleGetResponse {
     /// Wire name `errMsg`, type `string`.
     #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub err_msg: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 站点：1688 为中国站，alibaba 为国际站
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

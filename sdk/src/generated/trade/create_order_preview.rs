@@ -6,7 +6,7 @@
 //!
 //! API `com.alibaba.trade:alibaba.createOrder.preview-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.createOrder.preview-1)
 pub use super::types::{
-    AddressParam, EncryptOutOrderInfo, InvoiceParam, OutAddress, Place,
+    AddressParam, EncryptOutOrderInfo, ExtPair, InvoiceParam, OutAddress, Place,
 };
 
 /// Preview an order before creating it (prices, freight, promotions, trade modes)
@@ -308,23 +308,6 @@ pub struct CreateOrderPreviewResponse {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub ext_pair_list: ::std::vec::Vec<ExtPair>,
-}
-
-/// 扩展键值对 (ExtrPair)
-///
-/// Wire type `ExtPair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtPair {
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
 }
 
 /// 官方物流上门揽方案

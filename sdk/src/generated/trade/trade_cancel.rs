@@ -4,7 +4,7 @@
 //! 买家或卖家取消交易，仅特定状态可取消，1688 上用于取消待付款订单。订单创建后 10 秒内关闭会返回 CLOSE_ORDER_TOO_FAST（可延迟后重试）。其他错误码：ORDER_STATUS_ERROR 订单状态错误（只能取消待付款订单），400_3 无权取消，ORDER_NOT_EXIST 订单不存在。Source: XYT doc copy of com.alibaba.trade:alibaba.trade.cancel-1; go1688.
 //!
 //! API `com.alibaba.trade:alibaba.trade.cancel-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancel-1)
-pub use super::types::WebSite;
+pub use super::super::types::WebSite;
 
 /// Cancel an unpaid order (buyer or seller)
 ///

@@ -6,7 +6,7 @@
 //! Choice: the doc says at most 50 SKUs; the Python SDK docstring says 100 (splitting above 50); the current doc is followed. Source: XYT doc copy of com.alibaba.trade:alibaba.trade.createCrossOrder-1; official Python SDK.
 //!
 //! API `com.alibaba.trade:alibaba.trade.createCrossOrder-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createCrossOrder-1)
-pub use super::types::{CargoParam, InvoiceParam};
+pub use super::types::{CargoParam, ExtPair, FailedOffer, InvoiceParam};
 
 /// Create an order (cross-border); may split into several orders
 ///
@@ -790,58 +790,6 @@ impl ExtKeyValue {
     }
 }
 
-/// 扩展键值对
-///
-/// Wire type `ExtPair`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtPair {
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
-}
-
-impl ExtPair {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new() -> Self {
-        Self {
-            key: ::std::default::Default::default(),
-            value: ::std::default::Default::default(),
-            desc: ::std::default::Default::default(),
-        }
-    }
-    /// Wire name `key`, type `string`.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `value`, type `string`.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Wire name `desc`, type `string`.
-    pub fn desc(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.desc = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 /// 下单扩展信息 (ExtendParam)
 ///
 /// Wire type `ExtendParam`.
@@ -936,40 +884,6 @@ impl ExtendParam {
         self.selected_trade_service_list = value;
         self
     }
-}
-
-/// 下单失败商品
-///
-/// Wire type `FailedOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FailedOffer {
-    /// 下单失败的商品（文档为 String）
-    ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 规格ID
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 错误编码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
 }
 
 /// 交易服务

@@ -4,6 +4,8 @@
 //! 创建退款/退款退货申请。金额单位分：applyPayment 不大于实际付款金额（等待卖家发货时必须等于商品实际付款金额），applyCarriage 为退运费。applyReasonId 取自 alibaba.trade.getRefundReasonList；vouchers 为 1–5 张 alibaba.trade.uploadRefundVoucher 返回的 "图片域名/相对路径"。错误码：5001 订单不存在, 5002 买家与用户不一致, 5003 货物状态不合法, 5004 原因错误, 5005 需要凭证, 5006 退运费大于0, 5010 退货状态错误（含重复提交）, 5011 金额错误, 5012 描述长度错误, 5013 子订单退货数量错误, 5100 其他。Not idempotent (a second call is rejected as a duplicate). Source: XYT doc copy of com.alibaba.trade:alibaba.trade.createRefund-1; go1688.
 //!
 //! API `com.alibaba.trade:alibaba.trade.createRefund-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createRefund-1)
+pub use super::types::{GoodsStatus, OrderEntryCount};
+
 /// Apply for a refund or a return-and-refund
 ///
 /// API `com.alibaba.trade:alibaba.trade.createRefund-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createRefund-1)
@@ -171,47 +173,6 @@ pub struct TradeCreateRefundResponse {
         Refund = "refund",
         /// `returnRefund`
         ReturnRefund = "returnRefund",
-    }
-}
-
-::open1688_core::string_enum! {
-    /// 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货（未确认完成交易）, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货。交易完成前为售中，完成后为售后。
-    ///
-    /// Wire type `GoodsStatus`.
-    pub enum GoodsStatus {
-        /// `refundWaitSellerSend`
-        RefundWaitSellerSend = "refundWaitSellerSend",
-        /// `refundWaitBuyerReceive`
-        RefundWaitBuyerReceive = "refundWaitBuyerReceive",
-        /// `refundBuyerReceived`
-        RefundBuyerReceived = "refundBuyerReceived",
-        /// `aftersaleBuyerNotReceived`
-        AftersaleBuyerNotReceived = "aftersaleBuyerNotReceived",
-        /// `aftersaleBuyerReceived`
-        AftersaleBuyerReceived = "aftersaleBuyerReceived",
-    }
-}
-
-/// 子订单退货数量
-///
-/// Wire type `OrderEntryCount`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderEntryCount {
-    /// 子订单id
-    ///
-    /// Wire name `id`, type `long`, required.
-    pub id: i64,
-    /// 退货数量
-    ///
-    /// Wire name `count`, type `int`, required.
-    pub count: i32,
-}
-
-impl OrderEntryCount {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new(id: i64, count: i32) -> Self {
-        Self { id, count }
     }
 }
 

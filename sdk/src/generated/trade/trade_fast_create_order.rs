@@ -7,7 +7,7 @@
 //!
 //! API `com.alibaba.trade:alibaba.trade.fastCreateOrder-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.fastCreateOrder-1)
 pub use super::types::{
-    AddressParam, CargoParam, EncryptOutOrderInfo, InvoiceParam, OutAddress,
+    AddressParam, CargoParam, EncryptOutOrderInfo, FailedOffer, InvoiceParam, OutAddress,
     OuterOrderInfo, OuterOrderOffer, Place,
 };
 
@@ -368,40 +368,6 @@ pub struct TradeFastCreateOrderResponse {
     /// Wire name `message`, type `string`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-}
-
-/// 下单失败的商品 (AlibabaTradeFastOffer)
-///
-/// Wire type `FailedOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FailedOffer {
-    /// 下单失败的商品（SDK 声明为 String）
-    ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 下单失败商品的规格 ID
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 下单失败的错误编码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 下单失败的错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
 }
 
 /// 下单结果 (AlibabaTradeFastResult)

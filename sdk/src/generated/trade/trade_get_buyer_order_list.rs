@@ -5,12 +5,12 @@
 //!
 //! API `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getBuyerOrderList-1)
 pub use super::types::{
-    CaigouQuoteInfo, CreditOrderDetail, Customs, CustomsAttribute, GuaranteeTermsInfo,
-    KeyValuePair, LstOrderInfo, NativeLogisticsInfo, NativeLogisticsItem, NewStepOrder,
-    OrderBaseInfo, OrderBizInfo, OrderInvoiceInfo, OrderRateInfo, OrderReceiverInfo,
-    OrderRefundStatus, OrderStatus, OverseasExtraAddress, PreOrderInfo, ProductItemInfo,
-    RateDetail, SkuItemDesc, StepOrder, TradeContact, TradeEncryptOutOrderInfo,
-    TradeInfo, TradeTermsInfo,
+    BizType, CaigouQuoteInfo, CreditOrderDetail, Customs, CustomsAttribute,
+    GuaranteeTermsInfo, KeyValuePair, LstOrderInfo, NativeLogisticsInfo,
+    NativeLogisticsItem, NewStepOrder, OrderBaseInfo, OrderBizInfo, OrderInvoiceInfo,
+    OrderRateInfo, OrderReceiverInfo, OrderRefundStatus, OrderStatus,
+    OverseasExtraAddress, PreOrderInfo, ProductItemInfo, RateDetail, SkuItemDesc,
+    StepOrder, TradeContact, TradeEncryptOutOrderInfo, TradeInfo, TradeTermsInfo,
 };
 
 /// List the authorized buyer's orders (paged, filterable)
@@ -372,56 +372,6 @@ pub struct TradeGetBuyerOrderListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 订单业务类型：cn 普通, ws 大额批发, yp 普通拿样, yf 一分钱拿样, fs 倒批, cz 加工定制, ag 协议采购, hp 伙拼, gc 国采, supply 供销, nyg, factory 淘工厂, quick 快订, xiangpin 享拼, nest 采购商城-鸟巢, f2f 当面付, cyfw 存样服务, sp 代销, wg 微供, factorysamp 淘工厂打样, factorybig 淘工厂大货
-    ///
-    /// Wire type `BizType`.
-    pub enum BizType {
-        /// `cn`
-        Cn = "cn",
-        /// `ws`
-        Ws = "ws",
-        /// `yp`
-        Yp = "yp",
-        /// `yf`
-        Yf = "yf",
-        /// `fs`
-        Fs = "fs",
-        /// `cz`
-        Cz = "cz",
-        /// `ag`
-        Ag = "ag",
-        /// `hp`
-        Hp = "hp",
-        /// `gc`
-        Gc = "gc",
-        /// `supply`
-        Supply = "supply",
-        /// `nyg`
-        Nyg = "nyg",
-        /// `factory`
-        Factory = "factory",
-        /// `quick`
-        Quick = "quick",
-        /// `xiangpin`
-        Xiangpin = "xiangpin",
-        /// `nest`
-        Nest = "nest",
-        /// `f2f`
-        F2f = "f2f",
-        /// `cyfw`
-        Cyfw = "cyfw",
-        /// `sp`
-        Sp = "sp",
-        /// `wg`
-        Wg = "wg",
-        /// `factorysamp`
-        Factorysamp = "factorysamp",
-        /// `factorybig`
-        Factorybig = "factorybig",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

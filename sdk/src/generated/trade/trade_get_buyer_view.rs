@@ -4,13 +4,14 @@
 //! 获取单个交易明细信息，仅限买家调用；该 API 需要向开放平台申请权限。金额：totalAmount、sumProductPayment、shippingFee、price、itemAmount 为元（decimal），discount、entryDiscount 为分。注意返回的 success 为字符串 "true"/"false"（go1688 BaseStrResponse；按 boolean 宽松解码）。Shapes from the XYT doc copy of com.alibaba.trade:alibaba.trade.get.buyerView-1 and the go1688 models; overseaLogisticsInfo and invoicingSettingModel are kept as json.
 //!
 //! API `com.alibaba.trade:alibaba.trade.get.buyerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.get.buyerView-1)
+pub use super::super::types::WebSite;
 pub use super::types::{
     CaigouQuoteInfo, CreditOrderDetail, Customs, CustomsAttribute, GuaranteeTermsInfo,
     KeyValuePair, LstOrderInfo, NativeLogisticsInfo, NativeLogisticsItem, NewStepOrder,
     OrderBaseInfo, OrderBizInfo, OrderInvoiceInfo, OrderRateInfo, OrderReceiverInfo,
     OrderRefundStatus, OrderStatus, OverseasExtraAddress, PreOrderInfo, ProductItemInfo,
     RateDetail, SkuItemDesc, StepOrder, TradeContact, TradeEncryptOutOrderInfo,
-    TradeInfo, TradeTermsInfo, WebSite,
+    TradeInfo, TradeTermsInfo,
 };
 
 /// Get one order in detail (buyer view)

@@ -4,6 +4,8 @@
 //! 申请退款时查询最大可退费用（单位分）：maxGoodsFee 商品、maxPostFee 运费、maxRefundFee 合计上限、maxSubstituteFetchFee 官方代揽服务费。参数整体放在 input 对象里（JSON 文本）。Evidence: XYT doc copy of com.alibaba.trade:alibaba.trade.getMaxRefundFee-1; alibaba-open-sdk GetMaxRefundFeeRequest (com.alibaba.trade:alibaba.trade.getMaxRefundFee-1).
 //!
 //! API `com.alibaba.trade:alibaba.trade.getMaxRefundFee-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getMaxRefundFee-1)
+pub use super::types::{GoodsStatus, OrderEntryCount};
+
 /// Get the maximum refundable amounts before applying for a refund
 ///
 /// API `com.alibaba.trade:alibaba.trade.getMaxRefundFee-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getMaxRefundFee-1)
@@ -48,24 +50,6 @@ pub struct TradeGetMaxRefundFeeResponse {
     /// Wire name `result`, type `MaxRefundFeeResult`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<MaxRefundFeeResult>,
-}
-
-::open1688_core::string_enum! {
-    /// 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货
-    ///
-    /// Wire type `GoodsStatus`.
-    pub enum GoodsStatus {
-        /// `refundWaitSellerSend`
-        RefundWaitSellerSend = "refundWaitSellerSend",
-        /// `refundWaitBuyerReceive`
-        RefundWaitBuyerReceive = "refundWaitBuyerReceive",
-        /// `refundBuyerReceived`
-        RefundBuyerReceived = "refundBuyerReceived",
-        /// `aftersaleBuyerNotReceived`
-        AftersaleBuyerNotReceived = "aftersaleBuyerNotReceived",
-        /// `aftersaleBuyerReceived`
-        AftersaleBuyerReceived = "aftersaleBuyerReceived",
-    }
 }
 
 /// 最大可退金额 (OpMaxRefundFeeModel)
@@ -198,29 +182,6 @@ pub struct MaxRefundFeeResult {
     /// Wire name `result`, type `MaxRefundFee`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<MaxRefundFee>,
-}
-
-/// 子订单数量
-///
-/// Wire type `OrderEntryCount`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderEntryCount {
-    /// 子订单id
-    ///
-    /// Wire name `id`, type `long`, required.
-    pub id: i64,
-    /// 数量
-    ///
-    /// Wire name `count`, type `int`, required.
-    pub count: i32,
-}
-
-impl OrderEntryCount {
-    /// Creates the value from its required fields; set optional ones with the methods below.
-    pub fn new(id: i64, count: i32) -> Self {
-        Self { id, count }
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -4,6 +4,8 @@
 //! 查询退款退货原因（用于 alibaba.trade.createRefund 的 applyReasonId）。needVoucher=true 表示必须上传凭证，noRefundCarriage=true 表示不支持退运费。错误码 5xxx 调用者错误，4xxx 服务方内部错误。Source: XYT doc copy of com.alibaba.trade:alibaba.trade.getRefundReasonList-1; go1688.
 //!
 //! API `com.alibaba.trade:alibaba.trade.getRefundReasonList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getRefundReasonList-1)
+pub use super::types::GoodsStatus;
+
 /// List refund/return reasons for sub-orders (input to createRefund)
 ///
 /// API `com.alibaba.trade:alibaba.trade.getRefundReasonList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getRefundReasonList-1)
@@ -66,24 +68,6 @@ pub struct TradeGetRefundReasonListResponse {
     /// Wire name `result`, type `RefundReasonListResult`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<RefundReasonListResult>,
-}
-
-::open1688_core::string_enum! {
-    /// 货物状态：refundWaitSellerSend 售中等待卖家发货, refundWaitBuyerReceive 售中等待买家收货, refundBuyerReceived 售中已收货（未确认完成交易）, aftersaleBuyerNotReceived 售后未收货, aftersaleBuyerReceived 售后已收到货。交易完成前为售中，完成后为售后。
-    ///
-    /// Wire type `GoodsStatus`.
-    pub enum GoodsStatus {
-        /// `refundWaitSellerSend`
-        RefundWaitSellerSend = "refundWaitSellerSend",
-        /// `refundWaitBuyerReceive`
-        RefundWaitBuyerReceive = "refundWaitBuyerReceive",
-        /// `refundBuyerReceived`
-        RefundBuyerReceived = "refundBuyerReceived",
-        /// `aftersaleBuyerNotReceived`
-        AftersaleBuyerNotReceived = "aftersaleBuyerNotReceived",
-        /// `aftersaleBuyerReceived`
-        AftersaleBuyerReceived = "aftersaleBuyerReceived",
-    }
 }
 
 /// 退款原因 (OrderRefundReasonModel)

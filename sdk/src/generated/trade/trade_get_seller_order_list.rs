@@ -5,12 +5,12 @@
 //!
 //! API `com.alibaba.trade:alibaba.trade.getSellerOrderList-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getSellerOrderList-1)
 pub use super::types::{
-    CaigouQuoteInfo, CreditOrderDetail, Customs, CustomsAttribute, GuaranteeTermsInfo,
-    KeyValuePair, LstOrderInfo, NativeLogisticsInfo, NativeLogisticsItem, NewStepOrder,
-    OrderBaseInfo, OrderBizInfo, OrderInvoiceInfo, OrderRateInfo, OrderReceiverInfo,
-    OrderRefundStatus, OrderStatus, OverseasExtraAddress, PreOrderInfo, ProductItemInfo,
-    RateDetail, SkuItemDesc, StepOrder, TradeContact, TradeEncryptOutOrderInfo,
-    TradeInfo, TradeTermsInfo,
+    BizType, CaigouQuoteInfo, CreditOrderDetail, Customs, CustomsAttribute,
+    GuaranteeTermsInfo, KeyValuePair, LstOrderInfo, NativeLogisticsInfo,
+    NativeLogisticsItem, NewStepOrder, OrderBaseInfo, OrderBizInfo, OrderInvoiceInfo,
+    OrderRateInfo, OrderReceiverInfo, OrderRefundStatus, OrderStatus,
+    OverseasExtraAddress, PreOrderInfo, ProductItemInfo, RateDetail, SkuItemDesc,
+    StepOrder, TradeContact, TradeEncryptOutOrderInfo, TradeInfo, TradeTermsInfo,
 };
 
 /// List the authorized seller's orders (paged, filterable)
@@ -422,56 +422,6 @@ pub struct TradeGetSellerOrderListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
-}
-
-::open1688_core::string_enum! {
-    /// 订单业务类型（同 getBuyerOrderList）
-    ///
-    /// Wire type `BizType`.
-    pub enum BizType {
-        /// `cn`
-        Cn = "cn",
-        /// `ws`
-        Ws = "ws",
-        /// `yp`
-        Yp = "yp",
-        /// `yf`
-        Yf = "yf",
-        /// `fs`
-        Fs = "fs",
-        /// `cz`
-        Cz = "cz",
-        /// `ag`
-        Ag = "ag",
-        /// `hp`
-        Hp = "hp",
-        /// `gc`
-        Gc = "gc",
-        /// `supply`
-        Supply = "supply",
-        /// `nyg`
-        Nyg = "nyg",
-        /// `factory`
-        Factory = "factory",
-        /// `quick`
-        Quick = "quick",
-        /// `xiangpin`
-        Xiangpin = "xiangpin",
-        /// `nest`
-        Nest = "nest",
-        /// `f2f`
-        F2f = "f2f",
-        /// `cyfw`
-        Cyfw = "cyfw",
-        /// `sp`
-        Sp = "sp",
-        /// `wg`
-        Wg = "wg",
-        /// `factorysamp`
-        Factorysamp = "factorysamp",
-        /// `factorybig`
-        Factorybig = "factorybig",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

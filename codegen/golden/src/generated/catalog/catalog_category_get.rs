@@ -4,6 +4,8 @@
 //! Fixture: self-referencing types (a category lists its children and holds its parent directly, which needs a Box) and mutually recursive ones (an attribute and its group hold each other directly).
 //!
 //! API `com.alibaba.catalog:alibaba.catalog.category.get-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.category.get-1)
+pub use super::super::types::WebSite;
+
 /// Get a category with its subtree
 ///
 /// API `com.alibaba.catalog:alibaba.catalog.category.get-1`. Sends the user access token when the client has one. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.category.get-1)
@@ -232,18 +234,6 @@ impl Category {
     pub fn attributes(mut self, value: ::std::vec::Vec<Attribute>) -> Self {
         self.attributes = value;
         self
-    }
-}
-
-::open1688_core::string_enum! {
-    /// Which site: 1688.com or alibaba.com.
-    ///
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
     }
 }
 

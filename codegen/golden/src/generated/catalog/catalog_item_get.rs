@@ -4,6 +4,9 @@
 //! Fixture: acronyms in names (productID, offerIDs, URLPath), an enum whose values start with a digit, and a response using every type: &lt;string&gt;, boolean, int, long, double, decimal, date, json, arrays, maps, nested containers, a named struct and a named enum.
 //!
 //! API `com.alibaba.catalog:alibaba.catalog.item.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.get-1)
+pub use super::super::types::WebSite;
+pub use super::types::{ItemStatus, Shop};
+
 /// Get an item \[with every response type\]
 ///
 /// API `com.alibaba.catalog:alibaba.catalog.item.get-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.get-1)
@@ -80,6 +83,11 @@ pub struct CatalogItemGetResponse {
     /// Wire name `errMsg`, type `string`.
     #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
     pub err_msg: ::std::option::Option<::std::string::String>,
+    /// a type of the namespace's _types.json
+    ///
+    /// Wire name `shop`, type `Shop`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub shop: ::std::option::Option<Shop>,
 }
 
 /// Wire type `ItemInfo`.
@@ -175,20 +183,6 @@ pub struct ItemInfo {
     pub url_path: ::std::option::Option<::std::string::String>,
 }
 
-::open1688_core::string_enum! {
-    /// An item's state.
-    ///
-    /// Wire type `ItemStatus`.
-    pub enum ItemStatus {
-        /// `published`
-        Published = "published",
-        /// `member expired`
-        MemberExpired = "member expired",
-        /// `auditing`
-        Auditing = "auditing",
-    }
-}
-
 /// Wire type `SkuInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -203,16 +197,6 @@ pub struct SkuInfo {
         deserialize_with = "::open1688_core::de::lenient"
     )]
     pub price: ::std::option::Option<::open1688_core::Decimal>,
-}
-
-::open1688_core::string_enum! {
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
-    }
 }
 
 /// This API as data, for tools that work with APIs by name.

@@ -2,6 +2,9 @@
 //! `com.alibaba.catalog:alibaba.catalog.item.search-2`: Search items: version 2, every type as a parameter
 //!
 //! API `com.alibaba.catalog:alibaba.catalog.item.search-2`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.search-2)
+pub use super::super::types::WebSite;
+pub use super::types::{ItemStatus, Shop};
+
 /// Search items: version 2, every type as a parameter
 ///
 /// API `com.alibaba.catalog:alibaba.catalog.item.search-2`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.search-2)
@@ -202,6 +205,9 @@ pub struct CatalogItemSearchV2Response {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub product_ids: ::std::vec::Vec<i64>,
+    /// Wire name `shops`, type `array<Shop>`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub shops: ::std::vec::Vec<Shop>,
 }
 
 /// Wire type `SortSpec`.
@@ -227,16 +233,6 @@ impl SortSpec {
     pub fn descending(mut self, value: bool) -> Self {
         self.descending = ::std::option::Option::Some(value);
         self
-    }
-}
-
-::open1688_core::string_enum! {
-    /// Wire type `WebSite`.
-    pub enum WebSite {
-        /// `1688`
-        V1688 = "1688",
-        /// `alibaba`
-        Alibaba = "alibaba",
     }
 }
 

@@ -4,6 +4,7 @@ pub mod catalog_category_get;
 pub mod catalog_item_get;
 pub mod catalog_item_search_v2;
 pub mod catalog_photo_upload;
+pub mod types;
 
 pub use catalog_category_get::{CatalogCategoryGetRequest, CatalogCategoryGetResponse};
 pub use catalog_item_get::{CatalogItemGetRequest, CatalogItemGetResponse};

@@ -2,6 +2,8 @@
 //! `com.alibaba.order:alibaba.order.cancel-1`: Cancel an order: an empty response
 //!
 //! API `com.alibaba.order:alibaba.order.cancel-1`. Needs a user access token.
+pub use super::super::types::WebSite;
+
 /// Cancel an order: an empty response
 ///
 /// API `com.alibaba.order:alibaba.order.cancel-1`. Needs a user access token.
@@ -14,6 +16,10 @@ pub struct OrderCancelRequest {
     pub cancel_reason: CancelReason,
     /// Wire name `remark`, type `string`.
     pub remark: ::std::option::Option<::std::string::String>,
+    /// the global shared type, from a second namespace
+    ///
+    /// Wire name `webSite`, type `WebSite`.
+    pub web_site: ::std::option::Option<WebSite>,
 }
 
 impl OrderCancelRequest {
@@ -23,6 +29,7 @@ impl OrderCancelRequest {
             order_id,
             cancel_reason,
             remark: ::std::default::Default::default(),
+            web_site: ::std::default::Default::default(),
         }
     }
     /// Wire name `remark`, type `string`.
@@ -31,6 +38,13 @@ impl OrderCancelRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.remark = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// the global shared type, from a second namespace
+    ///
+    /// Wire name `webSite`, type `WebSite`.
+    pub fn web_site(mut self, value: WebSite) -> Self {
+        self.web_site = ::std::option::Option::Some(value);
         self
     }
 }
@@ -50,6 +64,7 @@ impl ::open1688_core::Request for OrderCancelRequest {
         params.put("orderId", &self.order_id);
         params.put("cancelReason", &self.cancel_reason);
         params.put("remark", &self.remark);
+        params.put("webSite", &self.web_site);
     }
 }
 
@@ -95,6 +110,12 @@ pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
             ty: "string",
             required: false,
             doc: "",
+        },
+        ::open1688_core::ParamDoc {
+            name: "webSite",
+            ty: "WebSite",
+            required: false,
+            doc: "the global shared type, from a second namespace",
         },
     ],
     example_response: ::std::option::Option::Some("{}"),
