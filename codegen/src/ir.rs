@@ -93,8 +93,8 @@ pub struct Namespace {
     /// Rust name: emitted once, in the namespace's `types` module, and re-exported by each API
     /// module that uses them.
     pub shared: BTreeMap<String, TypeIr>,
-    /// Types of [`Model::shared`] that [`Namespace::shared`] types hold, imported into the
-    /// namespace's `types` module.
+    /// Types of [`Model::shared`] the namespace's APIs use, re-exported from its `types`
+    /// module.
     pub imports: Vec<String>,
 }
 

@@ -299,7 +299,7 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
     for ns in model.namespaces.values() {
         let ns_dir = dir.join(ns.module.trim_start_matches("r#"));
         jobs.push((ns_dir.join("mod.rs"), Job::Namespace(ns)));
-        if !ns.shared.is_empty() {
+        if !ns.shared.is_empty() || !ns.imports.is_empty() {
             jobs.push((ns_dir.join("types.rs"), Job::Shared(ns)));
         }
         for api in ns.apis.values() {

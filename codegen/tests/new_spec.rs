@@ -86,8 +86,9 @@ fn a_new_api_in_an_existing_namespace() {
             PathBuf::from("src/generated/mod.rs"),
             PathBuf::from("src/generated/product/mod.rs"),
             PathBuf::from("src/generated/product/product_zz_new_thing.rs"),
+            PathBuf::from("src/generated/surface.jsonl"),
         ]),
-        "only the new API's module, its namespace's module and the root module change"
+        "only the new API's module, its namespace's module, the root module and the surface manifest change"
     );
     let (old_root, new_root) = (
         file(&base, "src/generated/mod.rs"),
@@ -176,6 +177,7 @@ fn a_new_api_in_a_new_namespace() {
             PathBuf::from("src/generated/mod.rs"),
             PathBuf::from("src/generated/zznew/mod.rs"),
             PathBuf::from("src/generated/zznew/zznew_ping.rs"),
+            PathBuf::from("src/generated/surface.jsonl"),
         ]),
     );
 

@@ -82,6 +82,7 @@ fn first_write_creates_everything_and_keeps_hand_written_files() {
             "src/generated/product/mod.rs",
             "src/generated/product/product_get.rs",
             "src/generated/product/product_list.rs",
+            "src/generated/surface.jsonl",
             "src/generated/trade/mod.rs",
             "src/generated/trade/trade_get.rs",
         ])
@@ -173,6 +174,7 @@ fn a_removed_spec_removes_its_files() {
             "src/generated/mod.rs",
             "src/generated/product/mod.rs",
             "src/generated/product/product_get.rs",
+            "src/generated/surface.jsonl",
         ])
     );
     assert!(

@@ -95,12 +95,12 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
 /// re-exported by each API's module.
 pub fn shared_types_file(ns: &Namespace) -> TokenStream {
     let header = format!(
-        " Types that several `{}` APIs share (`{}/_types.json`), defined once and re-exported by each API's module.",
+        " Types that several `{}` APIs share (`{}/_types.json`), defined once and re-exported by each API's module; and the crate-wide types they use.",
         ns.wire, ns.wire
     );
     let imports = (!ns.imports.is_empty()).then(|| {
         let names = ns.imports.iter().map(|n| ident(n));
-        quote! { use super::super::types::{#(#names),*}; }
+        quote! { pub use super::super::types::{#(#names),*}; }
     });
     let types = ns.shared.iter().map(|(name, t)| named_type(name, t, None));
     quote! {

@@ -16,7 +16,8 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
     );
     let accessor = ident(&ns.accessor);
     let mods = ns.apis.keys().map(|m| ident(m));
-    let types_mod = (!ns.shared.is_empty()).then(|| quote! { pub mod types; });
+    let types_mod =
+        (!ns.shared.is_empty() || !ns.imports.is_empty()).then(|| quote! { pub mod types; });
     let reexports = ns.apis.values().map(|api| {
         let (m, req, resp) = (
             ident(&api.method),

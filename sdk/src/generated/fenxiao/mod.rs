@@ -3,6 +3,7 @@
 pub mod fenxiao_buyer_outproduct_relation_add;
 pub mod fenxiao_buyer_outshop_add;
 pub mod fenxiao_product_info_get;
+pub mod types;
 
 pub use fenxiao_buyer_outproduct_relation_add::{
     FenxiaoBuyerOutproductRelationAddRequest, FenxiaoBuyerOutproductRelationAddResponse,

@@ -2,6 +2,7 @@
 //! `com.alibaba.order`: 2 APIs. Cargo feature `order`.
 pub mod order_cancel;
 pub mod order_create;
+pub mod types;
 
 pub use order_cancel::{OrderCancelRequest, OrderCancelResponse};
 pub use order_create::{OrderCreateRequest, OrderCreateResponse};
