@@ -1,8 +1,7 @@
 //! The one place that speaks HTTP: POST a form (or multipart) to `/openapi/<url path>`.
 
-use crate::{Error, FileParam};
+use crate::{Error, SignedRequest};
 use bytes::Bytes;
-use std::borrow::Cow;
 use std::time::Duration;
 
 /// The gateway the SDK talks to unless told otherwise.
@@ -22,6 +21,9 @@ pub struct RawResponse {
 pub(crate) struct Transport {
     http: reqwest::Client,
     base_url: String,
+    /// `<base>/openapi/`, parsed once: a call appends its API path to a copy instead of
+    /// formatting and parsing a whole URL each time (a third of the client's own per-call work).
+    openapi: url::Url,
     pub(crate) timeout: Duration,
 }
 
@@ -58,6 +60,12 @@ impl Transport {
                 message: format!("{base_url:?} is not an http(s) URL"),
             });
         }
+        let base_url = base_url.trim_end_matches('/');
+        let openapi =
+            url::Url::parse(&format!("{base_url}/openapi/")).map_err(|e| Error::InvalidInput {
+                param: "base_url".into(),
+                message: format!("{base_url:?}: {e}"),
+            })?;
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
@@ -69,7 +77,8 @@ impl Transport {
             })?;
         Ok(Transport {
             http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            base_url: base_url.to_owned(),
+            openapi,
             timeout,
         })
     }
@@ -78,16 +87,23 @@ impl Transport {
         &self.base_url
     }
 
-    /// POSTs `params` (and `files`, as multipart) to `<base>/openapi/<url_path>`.
+    /// POSTs a signed request to `<base>/openapi/<url path>`: a form, or multipart when it
+    /// has file parts.
     pub(crate) async fn post(
         &self,
-        url_path: &str,
-        params: &[(&str, &str)],
-        files: &[(Cow<'static, str>, FileParam)],
+        request: &SignedRequest<'_>,
         timeout: Option<Duration>,
     ) -> Result<RawResponse, Error> {
         let timeout = timeout.unwrap_or(self.timeout);
-        let url = format!("{}/openapi/{url_path}", self.base_url);
+        let (params, files) = (request.form(), request.files());
+        let mut url = self.openapi.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::InvalidInput {
+                param: "base_url".into(),
+                message: format!("{:?} cannot take a path", self.base_url),
+            })?
+            .pop_if_empty()
+            .extend(request.url_path().split('/'));
         let request = self.http.post(url).timeout(timeout);
         let request = if files.is_empty() {
             let mut form = form_urlencoded::Serializer::new(String::with_capacity(256));

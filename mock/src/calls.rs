@@ -260,16 +260,12 @@ fn checked_call(
     success(gw, &api_id, doc, received)
 }
 
-/// The success answer: the configured reply, else the API's example, else `{"success":true}`.
+/// The success answer: the configured reply, else the catalogue's default answer (the API's
+/// example, else `{}`).
 fn success(gw: &Gateway, api_id: &str, doc: &ApiDoc, received: &Received) -> Answer {
     match gw.reply(api_id) {
         Some(reply) => Answer::reply(reply, received),
-        None => Answer::json(
-            200,
-            doc.example_response
-                .unwrap_or(r#"{"success":true}"#)
-                .to_owned(),
-        ),
+        None => Answer::json(200, doc.default_response().to_owned()),
     }
 }
 

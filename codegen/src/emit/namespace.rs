@@ -1,4 +1,4 @@
-//! One `mod.rs` per namespace: the API modules, re-exports, the accessor and the catalogue.
+//! One `mod.rs` per namespace: the API modules, re-exports, and the accessor.
 
 use super::common::{doc_text, ident};
 use crate::ir::Namespace;
@@ -66,10 +66,6 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
             #stream
         }
     });
-    let docs = ns.apis.keys().map(|m| {
-        let m = ident(m);
-        quote!(&#m::DOC)
-    });
     let accessor_doc = format!(
         " The `{}` APIs, from [`crate::Client::{}`].",
         ns.wire,
@@ -92,8 +88,5 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
         impl #accessor<'_> {
             #(#methods)*
         }
-
-        /// Every API of this namespace, as data.
-        pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#docs),*];
     }
 }

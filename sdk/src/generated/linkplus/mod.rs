@@ -34,6 +34,3 @@ impl LinkplusApi<'_> {
         ::open1688_core::paging::stream(self.client, request)
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[&cross_similar_offer_search::DOC];

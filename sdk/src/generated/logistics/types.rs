@@ -2,6 +2,525 @@
 //! Types that several `com.alibaba.logistics` APIs share (`com.alibaba.logistics/_types.json`), defined once and re-exported by each API's module; and the crate-wide types they use.
 pub use super::super::types::WebSite;
 
+/// 跨境海外轨迹 (CrossPackageFulfillmentDTO)
+///
+/// Wire type `CrossPackageFulfillment`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CrossPackageFulfillment {
+    /// 跨境运单号
+    ///
+    /// Wire name `crossMailNo`, type `string`.
+    #[serde(
+        rename = "crossMailNo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cross_mail_no: ::std::option::Option<::std::string::String>,
+    /// 订单 id
+    ///
+    /// Wire name `orderId`, type `string`.
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// 轨迹节点列表
+    ///
+    /// Wire name `crossPackageTraceDTOList`, type `array<CrossPackageTrace>`.
+    #[serde(
+        rename = "crossPackageTraceDTOList",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub cross_package_trace_dto_list: ::std::vec::Vec<CrossPackageTrace>,
+}
+
+/// 跨境轨迹节点 (CrossPackageTraceDTO)
+///
+/// Wire type `CrossPackageTrace`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CrossPackageTrace {
+    /// Wire name `buyerUserId`, type `string`.
+    #[serde(
+        rename = "buyerUserId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_user_id: ::std::option::Option<::std::string::String>,
+    /// 物流公司 CODE
+    ///
+    /// Wire name `carrierPartnerCode`, type `string`.
+    #[serde(
+        rename = "carrierPartnerCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub carrier_partner_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `outTraceNodeCode`, type `string`.
+    #[serde(
+        rename = "outTraceNodeCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub out_trace_node_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `opCode`, type `string`.
+    #[serde(rename = "opCode", skip_serializing_if = "::std::option::Option::is_none")]
+    pub op_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `nodeActionTime`, type `string`.
+    #[serde(
+        rename = "nodeActionTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub node_action_time: ::std::option::Option<::std::string::String>,
+    /// Wire name `nodeDetail`, type `string`.
+    #[serde(
+        rename = "nodeDetail",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub node_detail: ::std::option::Option<::std::string::String>,
+    /// Wire name `stageType`, type `string`.
+    #[serde(
+        rename = "stageType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stage_type: ::std::option::Option<::std::string::String>,
+    /// 轨迹节点
+    ///
+    /// Wire name `traceNode`, type `TraceNode`.
+    #[serde(
+        rename = "traceNode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trace_node: ::std::option::Option<TraceNode>,
+    /// 异常节点
+    ///
+    /// Wire name `traceException`, type `TraceException`.
+    #[serde(
+        rename = "traceException",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trace_exception: ::std::option::Option<TraceException>,
+}
+
+/// 物流单 (alibaba.logistics.OpenPlatformLogisticsOrder)
+///
+/// Wire type `LogisticsOrder`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsOrder {
+    /// 物流信息ID，如 BX111841674232006
+    ///
+    /// Wire name `logisticsId`, type `string`.
+    #[serde(
+        rename = "logisticsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_id: ::std::option::Option<::std::string::String>,
+    /// 物流单号（运单号）
+    ///
+    /// Wire name `logisticsBillNo`, type `string`.
+    #[serde(
+        rename = "logisticsBillNo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+    /// 订单号列表（逗号分隔），无子订单的等于主订单编号
+    ///
+    /// Wire name `orderEntryIds`, type `string`.
+    #[serde(
+        rename = "orderEntryIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub order_entry_ids: ::std::option::Option<::std::string::String>,
+    /// 物流状态
+    ///
+    /// Wire name `status`, type `LogisticsStatus`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<LogisticsStatus>,
+    /// 物流公司ID
+    ///
+    /// Wire name `logisticsCompanyId`, type `string`.
+    #[serde(
+        rename = "logisticsCompanyId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_company_id: ::std::option::Option<::std::string::String>,
+    /// 物流公司名称
+    ///
+    /// Wire name `logisticsCompanyName`, type `string`.
+    #[serde(
+        rename = "logisticsCompanyName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_company_name: ::std::option::Option<::std::string::String>,
+    /// 物流公司编号
+    ///
+    /// Wire name `logisticsCompanyNo`, type `string`.
+    #[serde(
+        rename = "logisticsCompanyNo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_company_no: ::std::option::Option<::std::string::String>,
+    /// 备注
+    ///
+    /// Wire name `remarks`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub remarks: ::std::option::Option<::std::string::String>,
+    /// Wire name `serviceFeature`, type `string`.
+    #[serde(
+        rename = "serviceFeature",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_feature: ::std::option::Option<::std::string::String>,
+    /// 系统发货时间（文档未给格式，按字符串保留）
+    ///
+    /// Wire name `gmtSystemSend`, type `string`.
+    #[serde(
+        rename = "gmtSystemSend",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gmt_system_send: ::std::option::Option<::std::string::String>,
+    /// 商品信息
+    ///
+    /// Wire name `sendGoods`, type `array<LogisticsSendGood>`.
+    #[serde(
+        rename = "sendGoods",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub send_goods: ::std::vec::Vec<LogisticsSendGood>,
+    /// 收件人信息
+    ///
+    /// Wire name `receiver`, type `LogisticsReceiver`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub receiver: ::std::option::Option<LogisticsReceiver>,
+    /// 发件人信息
+    ///
+    /// Wire name `sender`, type `LogisticsSender`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<LogisticsSender>,
+    /// 物流订单跟商品关系
+    ///
+    /// Wire name `logisticsOrderGoods`, type `array<LogisticsOrderSendGood>`.
+    #[serde(
+        rename = "logisticsOrderGoods",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub logistics_order_goods: ::std::vec::Vec<LogisticsOrderSendGood>,
+    /// 物流和订单关联
+    ///
+    /// Wire name `logisticsOrderSendGood`, type `array<LogisticsOrderSendGood>`.
+    #[serde(
+        rename = "logisticsOrderSendGood",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub logistics_order_send_good: ::std::vec::Vec<LogisticsOrderSendGood>,
+}
+
+/// 物流单与订单商品的关联
+///
+/// Wire type `LogisticsOrderSendGood`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsOrderSendGood {
+    /// 物流编号
+    ///
+    /// Wire name `logisticsId`, type `string`.
+    #[serde(
+        rename = "logisticsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_id: ::std::option::Option<::std::string::String>,
+    /// 交易主订单号
+    ///
+    /// Wire name `tradeOrderId`, type `long`.
+    #[serde(
+        rename = "tradeOrderId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trade_order_id: ::std::option::Option<i64>,
+    /// 交易子订单号
+    ///
+    /// Wire name `tradeOrderItemId`, type `long`.
+    #[serde(
+        rename = "tradeOrderItemId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trade_order_item_id: ::std::option::Option<i64>,
+    /// sku 描述，如 颜色: 黑色; 尺码: M;
+    ///
+    /// Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// 数量
+    ///
+    /// Wire name `quantity`, type `double`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub quantity: ::std::option::Option<f64>,
+    /// 单位
+    ///
+    /// Wire name `unit`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit: ::std::option::Option<::std::string::String>,
+    /// 商品名称
+    ///
+    /// Wire name `productName`, type `string`.
+    #[serde(
+        rename = "productName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_name: ::std::option::Option<::std::string::String>,
+}
+
+/// 收件人
+///
+/// Wire type `LogisticsReceiver`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsReceiver {
+    /// Wire name `receiverName`, type `string`.
+    #[serde(
+        rename = "receiverName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_name: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverPhone`, type `string`.
+    #[serde(
+        rename = "receiverPhone",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_phone: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverMobile`, type `string`.
+    #[serde(
+        rename = "receiverMobile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_mobile: ::std::option::Option<::std::string::String>,
+    /// 加密标识，示例为 CN
+    ///
+    /// Wire name `encrypt`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encrypt: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverProvinceCode`, type `string`.
+    #[serde(
+        rename = "receiverProvinceCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_province_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverCityCode`, type `string`.
+    #[serde(
+        rename = "receiverCityCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_city_code: ::std::option::Option<::std::string::String>,
+    /// 区县编码（go1688 拼作 receiverCountryCode；文档与示例为 receiverCountyCode）
+    ///
+    /// Wire name `receiverCountyCode`, type `string`.
+    #[serde(
+        rename = "receiverCountyCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_county_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverProvince`, type `string`.
+    #[serde(
+        rename = "receiverProvince",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_province: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverCity`, type `string`.
+    #[serde(
+        rename = "receiverCity",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_city: ::std::option::Option<::std::string::String>,
+    /// 区县
+    ///
+    /// Wire name `receiverCounty`, type `string`.
+    #[serde(
+        rename = "receiverCounty",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_county: ::std::option::Option<::std::string::String>,
+    /// Wire name `receiverAddress`, type `string`.
+    #[serde(
+        rename = "receiverAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub receiver_address: ::std::option::Option<::std::string::String>,
+}
+
+/// 所发货物
+///
+/// Wire type `LogisticsSendGood`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsSendGood {
+    /// 商品名
+    ///
+    /// Wire name `goodName`, type `string`.
+    #[serde(rename = "goodName", skip_serializing_if = "::std::option::Option::is_none")]
+    pub good_name: ::std::option::Option<::std::string::String>,
+    /// 商品数量（文档写 String，示例为数字；数值类型宽松解码两者皆可）
+    ///
+    /// Wire name `quantity`, type `double`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub quantity: ::std::option::Option<f64>,
+    /// 商品单位
+    ///
+    /// Wire name `unit`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit: ::std::option::Option<::std::string::String>,
+}
+
+/// 发件人
+///
+/// Wire type `LogisticsSender`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsSender {
+    /// Wire name `senderName`, type `string`.
+    #[serde(
+        rename = "senderName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_name: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderPhone`, type `string`.
+    #[serde(
+        rename = "senderPhone",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_phone: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderMobile`, type `string`.
+    #[serde(
+        rename = "senderMobile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_mobile: ::std::option::Option<::std::string::String>,
+    /// Wire name `encrypt`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encrypt: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderProvinceCode`, type `string`.
+    #[serde(
+        rename = "senderProvinceCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_province_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderCityCode`, type `string`.
+    #[serde(
+        rename = "senderCityCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_city_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderCountyCode`, type `string`.
+    #[serde(
+        rename = "senderCountyCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_county_code: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderProvince`, type `string`.
+    #[serde(
+        rename = "senderProvince",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_province: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderCity`, type `string`.
+    #[serde(
+        rename = "senderCity",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_city: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderCounty`, type `string`.
+    #[serde(
+        rename = "senderCounty",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_county: ::std::option::Option<::std::string::String>,
+    /// Wire name `senderAddress`, type `string`.
+    #[serde(
+        rename = "senderAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_address: ::std::option::Option<::std::string::String>,
+}
+
+::open1688_core::string_enum! {
+    /// 物流状态：WAITACCEPT 未受理, CANCEL 已撤销, ACCEPT 已受理, TRANSPORT 运输中, NOGET 揽件失败, SIGN 已签收, UNSIGN 签收异常
+    ///
+    /// Wire type `LogisticsStatus`.
+    pub enum LogisticsStatus {
+        /// `WAITACCEPT`
+        Waitaccept = "WAITACCEPT",
+        /// `CANCEL`
+        Cancel = "CANCEL",
+        /// `ACCEPT`
+        Accept = "ACCEPT",
+        /// `TRANSPORT`
+        Transport = "TRANSPORT",
+        /// `NOGET`
+        Noget = "NOGET",
+        /// `SIGN`
+        Sign = "SIGN",
+        /// `UNSIGN`
+        Unsign = "UNSIGN",
+    }
+}
+
+/// 物流跟踪步骤
+///
+/// Wire type `LogisticsStep`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsStep {
+    /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
+    ///
+    /// Wire name `acceptTime`, type `string`.
+    #[serde(
+        rename = "acceptTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub accept_time: ::std::option::Option<::std::string::String>,
+    /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
+    ///
+    /// Wire name `remark`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub remark: ::std::option::Option<::std::string::String>,
+}
+
+/// 物流跟踪信息
+///
+/// Wire type `LogisticsTrace`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LogisticsTrace {
+    /// 物流信息ID
+    ///
+    /// Wire name `logisticsId`, type `string`.
+    #[serde(
+        rename = "logisticsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_id: ::std::option::Option<::std::string::String>,
+    /// 订单号
+    ///
+    /// Wire name `orderId`, type `long`.
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub order_id: ::std::option::Option<i64>,
+    /// 运单号
+    ///
+    /// Wire name `logisticsBillNo`, type `string`.
+    #[serde(
+        rename = "logisticsBillNo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+    /// 物流跟踪步骤
+    ///
+    /// Wire name `logisticsSteps`, type `array<LogisticsStep>`.
+    #[serde(
+        rename = "logisticsSteps",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub logistics_steps: ::std::vec::Vec<LogisticsStep>,
+}
+
 /// 多包裹中的一个包裹
 ///
 /// Wire type `PackageExtBody`.
@@ -526,4 +1045,60 @@ pub struct SentGoodEntry {
     /// Wire name `extBody`, type `string`.
     #[serde(rename = "extBody", skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_body: ::std::option::Option<::std::string::String>,
+}
+
+/// 异常节点
+///
+/// Wire type `TraceException`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TraceException {
+    /// 异常编码
+    ///
+    /// Wire name `exceptionCode`, type `string`.
+    #[serde(
+        rename = "exceptionCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub exception_code: ::std::option::Option<::std::string::String>,
+    /// 异常节点
+    ///
+    /// Wire name `traceNodeCode`, type `string`.
+    #[serde(
+        rename = "traceNodeCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trace_node_code: ::std::option::Option<::std::string::String>,
+    /// 异常描述
+    ///
+    /// Wire name `exceptionDesc`, type `string`.
+    #[serde(
+        rename = "exceptionDesc",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub exception_desc: ::std::option::Option<::std::string::String>,
+}
+
+/// 轨迹节点
+///
+/// Wire type `TraceNode`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TraceNode {
+    /// 节点名称
+    ///
+    /// Wire name `traceNodeName`, type `string`.
+    #[serde(
+        rename = "traceNodeName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trace_node_name: ::std::option::Option<::std::string::String>,
+    /// 节点编码
+    ///
+    /// Wire name `traceNodeCode`, type `string`.
+    #[serde(
+        rename = "traceNodeCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trace_node_code: ::std::option::Option<::std::string::String>,
 }

@@ -5,6 +5,84 @@ pub use super::super::types::{
     ProductSaleInfo, ProductShippingInfo, ProductSkuInfo, SkuAttribute, WebSite,
 };
 
+/// SPU信息，可能为空
+///
+/// Wire type `CategorySpuInfo`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CategorySpuInfo {
+    /// spu ID
+    ///
+    /// Wire name `spuId`, type `long`.
+    #[serde(rename = "spuId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub spu_id: ::std::option::Option<i64>,
+    /// 类目ID
+    ///
+    /// Wire name `categoryId`, type `long`.
+    #[serde(
+        rename = "categoryId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub category_id: ::std::option::Option<i64>,
+    /// spu名称
+    ///
+    /// Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// spu的属性值对
+    ///
+    /// Wire name `standardSpuAttrValues`, type `json`.
+    #[serde(
+        rename = "standardSpuAttrValues",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub standard_spu_attr_values: ::std::option::Option<::serde_json::Value>,
+    /// SPU的详细说明
+    ///
+    /// Wire name `details`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub details: ::std::option::Option<::std::string::String>,
+    /// Wire name `table`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub table: ::std::option::Option<::std::string::String>,
+}
+
+/// 相册信息
+///
+/// Wire type `PhotobankPhotoAlbumDomain`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PhotobankPhotoAlbumDomain {
+    /// 相册ID
+    ///
+    /// Wire name `albumID`, type `long`.
+    #[serde(rename = "albumID", skip_serializing_if = "::std::option::Option::is_none")]
+    pub album_id: ::std::option::Option<i64>,
+    /// 相册名称
+    ///
+    /// Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// 相册描述，国际站无此信息
+    ///
+    /// Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”。国际站无此信息
+    ///
+    /// Wire name `authority`, type `int`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub authority: ::std::option::Option<i32>,
+    /// 图片数量
+    ///
+    /// Wire name `imageCount`, type `int`.
+    #[serde(
+        rename = "imageCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub image_count: ::std::option::Option<i32>,
+}
+
 /// 商品详细信息 (AlibabaProductProductInfo)
 ///
 /// Wire type `ProductInfo`.
@@ -339,6 +417,37 @@ pub struct ProductIntelligentInfo {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub description_images: ::std::vec::Vec<::std::string::String>,
+}
+
+/// 操作结果
+///
+/// Wire type `ProductOperateResult`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProductOperateResult {
+    /// 商品ID
+    ///
+    /// Wire name `productId`, type `long`.
+    #[serde(
+        rename = "productId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_id: ::std::option::Option<i64>,
+    /// 修改是否成功
+    ///
+    /// Wire name `result`, type `boolean`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<bool>,
+    /// 错误码
+    ///
+    /// Wire name `code`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// 备注
+    ///
+    /// Wire name `desc`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub desc: ::std::option::Option<::std::string::String>,
 }
 
 /// 规格图片改写信息

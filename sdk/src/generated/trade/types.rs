@@ -200,6 +200,634 @@ impl AddressParam {
     }
 }
 
+/// 退款单 (OpOrderRefundModel)。此接口的布尔字段带 is 前缀（isGoodsReceived、isOnlyRefund…），与 OpQueryOrderRefund 不同；两种拼写都列出。
+///
+/// Wire type `BatchOrderRefund`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BatchOrderRefund {
+    /// 退款单逻辑主键，如 TQ8651493722961198
+    ///
+    /// Wire name `refundId`, type `string`.
+    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub refund_id: ::std::option::Option<::std::string::String>,
+    /// 退款单编号
+    ///
+    /// Wire name `id`, type `long`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    /// 对应订单编号
+    ///
+    /// Wire name `orderId`, type `long`.
+    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub order_id: ::std::option::Option<i64>,
+    /// 退款单包含的子订单
+    ///
+    /// Wire name `orderEntryIdList`, type `array<long>`.
+    #[serde(
+        rename = "orderEntryIdList",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub order_entry_id_list: ::std::vec::Vec<i64>,
+    /// 子订单退货数量（key 为子订单 id）
+    ///
+    /// Wire name `orderEntryCountMap`, type `map<long>`.
+    #[serde(
+        rename = "orderEntryCountMap",
+        default,
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+    )]
+    pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+    /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
+    ///
+    /// Wire name `status`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// 产品名称
+    ///
+    /// Wire name `productName`, type `string`.
+    #[serde(
+        rename = "productName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub product_name: ::std::option::Option<::std::string::String>,
+    /// 买家申请退款金额（分）
+    ///
+    /// Wire name `applyPayment`, type `long`.
+    #[serde(
+        rename = "applyPayment",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_payment: ::std::option::Option<i64>,
+    /// 申请退运费（分）
+    ///
+    /// Wire name `applyCarriage`, type `long`.
+    #[serde(
+        rename = "applyCarriage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_carriage: ::std::option::Option<i64>,
+    /// 买家原始输入的退款金额
+    ///
+    /// Wire name `applyExpect`, type `long`.
+    #[serde(
+        rename = "applyExpect",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_expect: ::std::option::Option<i64>,
+    /// 实际退款金额（分）
+    ///
+    /// Wire name `refundPayment`, type `long`.
+    #[serde(
+        rename = "refundPayment",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub refund_payment: ::std::option::Option<i64>,
+    /// 实际退运费（分）
+    ///
+    /// Wire name `refundCarriage`, type `long`.
+    #[serde(
+        rename = "refundCarriage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub refund_carriage: ::std::option::Option<i64>,
+    /// 最大能够退款金额（分）
+    ///
+    /// Wire name `canRefundPayment`, type `long`.
+    #[serde(
+        rename = "canRefundPayment",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub can_refund_payment: ::std::option::Option<i64>,
+    /// 实际冻结账户金额（分）
+    ///
+    /// Wire name `frozenFund`, type `long`.
+    #[serde(
+        rename = "frozenFund",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub frozen_fund: ::std::option::Option<i64>,
+    /// 极速退款垫资金额
+    ///
+    /// Wire name `prepaidBalance`, type `long`.
+    #[serde(
+        rename = "prepaidBalance",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub prepaid_balance: ::std::option::Option<i64>,
+    /// 申请原因
+    ///
+    /// Wire name `applyReason`, type `string`.
+    #[serde(
+        rename = "applyReason",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_reason: ::std::option::Option<::std::string::String>,
+    /// 申请原因ID
+    ///
+    /// Wire name `applyReasonId`, type `long`.
+    #[serde(
+        rename = "applyReasonId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_reason_id: ::std::option::Option<i64>,
+    /// 二级退款原因
+    ///
+    /// Wire name `applySubReason`, type `string`.
+    #[serde(
+        rename = "applySubReason",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_sub_reason: ::std::option::Option<::std::string::String>,
+    /// 二级退款原因Id
+    ///
+    /// Wire name `applySubReasonId`, type `long`.
+    #[serde(
+        rename = "applySubReasonId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub apply_sub_reason_id: ::std::option::Option<i64>,
+    /// 售后退款要求
+    ///
+    /// Wire name `disputeRequest`, type `int`.
+    #[serde(
+        rename = "disputeRequest",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dispute_request: ::std::option::Option<i32>,
+    /// 纠纷类型：1 售中退款, 2 售后退款
+    ///
+    /// Wire name `disputeType`, type `int`.
+    #[serde(
+        rename = "disputeType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dispute_type: ::std::option::Option<i32>,
+    /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
+    ///
+    /// Wire name `goodsStatus`, type `int`.
+    #[serde(
+        rename = "goodsStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub goods_status: ::std::option::Option<i32>,
+    /// 买家是否已收到货
+    ///
+    /// Wire name `goodsReceived`, type `boolean`.
+    #[serde(
+        rename = "goodsReceived",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub goods_received: ::std::option::Option<bool>,
+    /// 是否仅退款
+    ///
+    /// Wire name `onlyRefund`, type `boolean`.
+    #[serde(
+        rename = "onlyRefund",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub only_refund: ::std::option::Option<bool>,
+    /// 是否要求退货
+    ///
+    /// Wire name `refundGoods`, type `boolean`.
+    #[serde(
+        rename = "refundGoods",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub refund_goods: ::std::option::Option<bool>,
+    /// 买家是否已退货发货
+    ///
+    /// Wire name `buyerSendGoods`, type `boolean`.
+    #[serde(
+        rename = "buyerSendGoods",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_send_goods: ::std::option::Option<bool>,
+    /// 买家退货物流公司名
+    ///
+    /// Wire name `buyerLogisticsName`, type `string`.
+    #[serde(
+        rename = "buyerLogisticsName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
+    /// 退货运单号
+    ///
+    /// Wire name `freightBill`, type `string`.
+    #[serde(
+        rename = "freightBill",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub freight_bill: ::std::option::Option<::std::string::String>,
+    /// 卖家拒绝原因
+    ///
+    /// Wire name `rejectReason`, type `string`.
+    #[serde(
+        rename = "rejectReason",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub reject_reason: ::std::option::Option<::std::string::String>,
+    /// 卖家拒绝原因Id
+    ///
+    /// Wire name `rejectReasonId`, type `long`.
+    #[serde(
+        rename = "rejectReasonId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub reject_reason_id: ::std::option::Option<i64>,
+    /// 被拒绝次数
+    ///
+    /// Wire name `rejectTimes`, type `int`.
+    #[serde(
+        rename = "rejectTimes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub reject_times: ::std::option::Option<i32>,
+    /// 买家退货时卖家收货地址
+    ///
+    /// Wire name `sellerReceiveAddress`, type `string`.
+    #[serde(
+        rename = "sellerReceiveAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_receive_address: ::std::option::Option<::std::string::String>,
+    /// 收货人姓名
+    ///
+    /// Wire name `sellerRealName`, type `string`.
+    #[serde(
+        rename = "sellerRealName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_real_name: ::std::option::Option<::std::string::String>,
+    /// 收货人手机
+    ///
+    /// Wire name `sellerMobile`, type `string`.
+    #[serde(
+        rename = "sellerMobile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_mobile: ::std::option::Option<::std::string::String>,
+    /// 收货人电话
+    ///
+    /// Wire name `sellerTel`, type `string`.
+    #[serde(
+        rename = "sellerTel",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_tel: ::std::option::Option<::std::string::String>,
+    /// Wire name `buyerMemberId`, type `string`.
+    #[serde(
+        rename = "buyerMemberId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_member_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `buyerUserId`, type `long`.
+    #[serde(
+        rename = "buyerUserId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_user_id: ::std::option::Option<i64>,
+    /// Wire name `buyerLoginId`, type `string`.
+    #[serde(
+        rename = "buyerLoginId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_login_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `buyerAlipayId`, type `string`.
+    #[serde(
+        rename = "buyerAlipayId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `sellerMemberId`, type `string`.
+    #[serde(
+        rename = "sellerMemberId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_member_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `sellerUserId`, type `long`.
+    #[serde(
+        rename = "sellerUserId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_user_id: ::std::option::Option<i64>,
+    /// Wire name `sellerLoginId`, type `string`.
+    #[serde(
+        rename = "sellerLoginId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_login_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `sellerAlipayId`, type `string`.
+    #[serde(
+        rename = "sellerAlipayId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+    /// 支付宝交易号
+    ///
+    /// Wire name `alipayPaymentId`, type `string`.
+    #[serde(
+        rename = "alipayPaymentId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub alipay_payment_id: ::std::option::Option<::std::string::String>,
+    /// 交易类型，如 50060
+    ///
+    /// Wire name `tradeTypeStr`, type `string`.
+    #[serde(
+        rename = "tradeTypeStr",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub trade_type_str: ::std::option::Option<::std::string::String>,
+    /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
+    ///
+    /// Wire name `extInfo`, type `map<string>`.
+    #[serde(
+        rename = "extInfo",
+        default,
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+    )]
+    pub ext_info: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    /// 申请退款时间
+    ///
+    /// Wire name `gmtApply`, type `date`.
+    #[serde(rename = "gmtApply", skip_serializing_if = "::std::option::Option::is_none")]
+    pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
+    /// Wire name `gmtCreate`, type `date`.
+    #[serde(
+        rename = "gmtCreate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+    /// Wire name `gmtModified`, type `date`.
+    #[serde(
+        rename = "gmtModified",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+    /// 完成时间
+    ///
+    /// Wire name `gmtCompleted`, type `date`.
+    #[serde(
+        rename = "gmtCompleted",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
+    /// 超时冻结开始时间
+    ///
+    /// Wire name `gmtFreezed`, type `date`.
+    #[serde(
+        rename = "gmtFreezed",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
+    /// 超时完成期限
+    ///
+    /// Wire name `gmtTimeOut`, type `date`.
+    #[serde(
+        rename = "gmtTimeOut",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
+    /// 是否超时系统冻结
+    ///
+    /// Wire name `timeOutFreeze`, type `boolean`.
+    #[serde(
+        rename = "timeOutFreeze",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_out_freeze: ::std::option::Option<bool>,
+    /// 超时后执行的动作
+    ///
+    /// Wire name `timeOutOperateType`, type `string`.
+    #[serde(
+        rename = "timeOutOperateType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_out_operate_type: ::std::option::Option<::std::string::String>,
+    /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
+    #[serde(
+        rename = "aftersaleAgreeTimeout",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub aftersale_agree_timeout: ::std::option::Option<bool>,
+    /// Wire name `aftersaleAutoDisburse`, type `boolean`.
+    #[serde(
+        rename = "aftersaleAutoDisburse",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub aftersale_auto_disburse: ::std::option::Option<bool>,
+    /// 是否卖家延迟打款（安全退款）
+    ///
+    /// Wire name `sellerDelayDisburse`, type `boolean`.
+    #[serde(
+        rename = "sellerDelayDisburse",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub seller_delay_disburse: ::std::option::Option<bool>,
+    /// 是否小二修改过退款单
+    ///
+    /// Wire name `crmModifyRefund`, type `boolean`.
+    #[serde(
+        rename = "crmModifyRefund",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub crm_modify_refund: ::std::option::Option<bool>,
+    /// 是否新流程创建的退款退货
+    ///
+    /// Wire name `newRefundReturn`, type `boolean`.
+    #[serde(
+        rename = "newRefundReturn",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub new_refund_return: ::std::option::Option<bool>,
+    /// 是否支持交易4.0
+    ///
+    /// Wire name `supportNewSteppay`, type `boolean`.
+    #[serde(
+        rename = "supportNewSteppay",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub support_new_steppay: ::std::option::Option<bool>,
+    /// Wire name `insufficientAccount`, type `boolean`.
+    #[serde(
+        rename = "insufficientAccount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub insufficient_account: ::std::option::Option<bool>,
+    /// Wire name `insufficientBail`, type `boolean`.
+    #[serde(
+        rename = "insufficientBail",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub insufficient_bail: ::std::option::Option<bool>,
+    /// Wire name `instantRefundType`, type `string`.
+    #[serde(
+        rename = "instantRefundType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instant_refund_type: ::std::option::Option<::std::string::String>,
+    /// Wire name `disburseChannel`, type `string`.
+    #[serde(
+        rename = "disburseChannel",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub disburse_channel: ::std::option::Option<::std::string::String>,
+    /// Wire name `taskStatus`, type `string`.
+    #[serde(
+        rename = "taskStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub task_status: ::std::option::Option<::std::string::String>,
+    /// 退官方物流提货订单费用（分）
+    ///
+    /// Wire name `refundOfficialSolutionCost`, type `long`.
+    #[serde(
+        rename = "refundOfficialSolutionCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub refund_official_solution_cost: ::std::option::Option<i64>,
+    /// 操作记录列表
+    ///
+    /// Wire name `refundOperationList`, type `array<RefundOperation>`.
+    #[serde(
+        rename = "refundOperationList",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
+    /// 是否成功
+    ///
+    /// Wire name `success`, type `boolean`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+    /// 是否小二修改过退款单
+    ///
+    /// Wire name `isCrmModifyRefund`, type `boolean`.
+    #[serde(
+        rename = "isCrmModifyRefund",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_crm_modify_refund: ::std::option::Option<bool>,
+    /// 是否超时系统冻结
+    ///
+    /// Wire name `isTimeOutFreeze`, type `boolean`.
+    #[serde(
+        rename = "isTimeOutFreeze",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_time_out_freeze: ::std::option::Option<bool>,
+    /// 交易4.0退款余额不足
+    ///
+    /// Wire name `isInsufficientAccount`, type `boolean`.
+    #[serde(
+        rename = "isInsufficientAccount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_insufficient_account: ::std::option::Option<bool>,
+    /// 买家是否已收到货
+    ///
+    /// Wire name `isGoodsReceived`, type `boolean`.
+    #[serde(
+        rename = "isGoodsReceived",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_goods_received: ::std::option::Option<bool>,
+    /// 是否仅退款
+    ///
+    /// Wire name `isOnlyRefund`, type `boolean`.
+    #[serde(
+        rename = "isOnlyRefund",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_only_refund: ::std::option::Option<bool>,
+    /// 是否要求退货
+    ///
+    /// Wire name `isRefundGoods`, type `boolean`.
+    #[serde(
+        rename = "isRefundGoods",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_refund_goods: ::std::option::Option<bool>,
+    /// 是否卖家延迟打款
+    ///
+    /// Wire name `isSellerDelayDisburse`, type `boolean`.
+    #[serde(
+        rename = "isSellerDelayDisburse",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_seller_delay_disburse: ::std::option::Option<bool>,
+    /// 售后自动打款
+    ///
+    /// Wire name `isAftersaleAutoDisburse`, type `boolean`.
+    #[serde(
+        rename = "isAftersaleAutoDisburse",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_aftersale_auto_disburse: ::std::option::Option<bool>,
+    /// 是否支持交易4.0
+    ///
+    /// Wire name `isSupportNewSteppay`, type `boolean`.
+    #[serde(
+        rename = "isSupportNewSteppay",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_support_new_steppay: ::std::option::Option<bool>,
+    /// 是否新流程创建的退款退货
+    ///
+    /// Wire name `isNewRefundReturn`, type `boolean`.
+    #[serde(
+        rename = "isNewRefundReturn",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_new_refund_return: ::std::option::Option<bool>,
+    /// 买家是否已退货发货
+    ///
+    /// Wire name `isBuyerSendGoods`, type `boolean`.
+    #[serde(
+        rename = "isBuyerSendGoods",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_buyer_send_goods: ::std::option::Option<bool>,
+    /// 售后超时标记
+    ///
+    /// Wire name `isAftersaleAgreeTimeout`, type `boolean`.
+    #[serde(
+        rename = "isAftersaleAgreeTimeout",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_aftersale_agree_timeout: ::std::option::Option<bool>,
+    /// 极速到账退款保证金不足
+    ///
+    /// Wire name `isInsufficientBail`, type `boolean`.
+    #[serde(
+        rename = "isInsufficientBail",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_insufficient_bail: ::std::option::Option<bool>,
+}
+
+/// 查询结果
+///
+/// Wire type `BatchRefundResult`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BatchRefundResult {
+    /// 退款单信息
+    ///
+    /// Wire name `opOrderRefundModels`, type `array<BatchOrderRefund>`.
+    #[serde(
+        rename = "opOrderRefundModels",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub op_order_refund_models: ::std::vec::Vec<BatchOrderRefund>,
+}
+
 ::open1688_core::string_enum! {
     /// 订单业务类型：cn 普通, ws 大额批发, yp 普通拿样, yf 一分钱拿样, fs 倒批, cz 加工定制, ag 协议采购, hp 伙拼, gc 国采, supply 供销, nyg, factory 淘工厂, quick 快订, xiangpin 享拼, nest 采购商城-鸟巢, f2f 当面付, cyfw 存样服务, sp 代销, wg 微供, factorysamp 淘工厂打样, factorybig 淘工厂大货
     ///
@@ -2949,6 +3577,22 @@ pub struct OrderRefund {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
+}
+
+/// 查询结果 (alibaba.trade.refund.result.OpQueryOrderRefund)
+///
+/// Wire type `OrderRefundDetail`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderRefundDetail {
+    /// 退款单详情
+    ///
+    /// Wire name `opOrderRefundModelDetail`, type `OrderRefund`.
+    #[serde(
+        rename = "opOrderRefundModelDetail",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub op_order_refund_model_detail: ::std::option::Option<OrderRefund>,
 }
 
 ::open1688_core::string_enum! {

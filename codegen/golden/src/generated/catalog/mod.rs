@@ -68,11 +68,3 @@ impl CatalogApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &catalog_category_get::DOC,
-    &catalog_item_get::DOC,
-    &catalog_item_search_v2::DOC,
-    &catalog_photo_upload::DOC,
-];
