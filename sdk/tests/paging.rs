@@ -15,7 +15,7 @@ const REFUNDS: &str = "com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRe
 
 async fn setup() -> (MockGateway, Client) {
     let mock = MockGateway::builder()
-        .apis(open1688::apis())
+        .catalogue(open1688::catalogue::APIS)
         .start()
         .await
         .expect("mock starts");
