@@ -16,6 +16,8 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod paging;
+pub mod push;
 pub mod shared;
 pub mod spec;
 pub mod surface;
@@ -247,6 +249,10 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
     let mut diags = Diagnostics::default();
     let mut loaded = Vec::new();
     let mut shared_files = Vec::new();
+    let (topics, specs): (Vec<_>, Vec<_>) = specs
+        .into_iter()
+        .partition(|(rel, _)| rel.starts_with(push::DIR));
+    let push = push::push(display_dir, &topics, &mut diags);
     for (rel, text) in specs {
         let file = format!("{display_dir}/{rel}");
         match rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f)) {
@@ -286,6 +292,7 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
         return Err(diags);
     }
     let mut model = lower::lower(&loaded, &shared, &mut diags);
+    model.push = push;
     notes.append(&mut model.notes);
     notes.sort();
     model.notes = notes;
@@ -311,6 +318,9 @@ fn crate_files(
     if !model.shared.is_empty() {
         jobs.push((dir.join("types.rs"), Job::Global));
     }
+    if !model.push.topics.is_empty() {
+        jobs.push((dir.join("push.rs"), Job::Push));
+    }
     for ns in model.namespaces.values() {
         let ns_dir = dir.join(ns.module.trim_start_matches("r#"));
         jobs.push((ns_dir.join("mod.rs"), Job::Namespace(ns)));
@@ -328,6 +338,7 @@ fn crate_files(
     let formatted = parallel_map(&jobs, |(_, job)| match job {
         Job::Root => format::file(emit::root_file(model, inline), None),
         Job::Catalogue => format::file(emit::catalogue_file(model), None),
+        Job::Push => format::file(emit::push_file(&model.push), None),
         Job::Namespace(ns) => format::file(emit::namespace_file(ns), None),
         Job::Shared(ns) => format::file(emit::shared_types_file(ns), None),
         Job::Global => format::file(emit::global_types_file(model), None),
@@ -361,6 +372,7 @@ fn crate_files(
 /// One generated file to emit and format.
 enum Job<'a> {
     Root,
+    Push,
     Catalogue,
     Namespace(&'a ir::Namespace),
     Api(&'a ir::Namespace, &'a ir::Api),

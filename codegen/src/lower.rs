@@ -201,6 +201,7 @@ pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model 
         ns.apis.insert(api.method.clone(), api);
     }
     lower_shared(&mut model, shared, &used, diags);
+    crate::paging::lower(specs, &mut model, diags);
     model
 }
 
@@ -547,6 +548,7 @@ fn lower_api(
         shared: ns_shared,
         global,
         example: spec.example_response.as_ref().map(|v| v.to_string()),
+        paging: None,
     };
     (diags.0.len() == before).then_some((api, reached))
 }
@@ -599,6 +601,7 @@ const SECRET_FIELDS: &[&str] = &[
     "refreshToken",
     "client_secret",
     "app_secret",
+    "userToken",
 ];
 
 fn secret_or(ty: Ty, wire: &str) -> Ty {

@@ -23,6 +23,7 @@ pub mod dedupe;
 mod error;
 mod loose;
 mod oauth;
+pub mod paging;
 mod params;
 mod prepare;
 pub mod push;

@@ -19,6 +19,14 @@ pub const DEFAULT_APP_SECRET: &str = "test123";
 pub enum Reply {
     /// HTTP 200 with this JSON body.
     Json(serde_json::Value),
+    /// A paged list: HTTP 200 with `pages[n - 1]` when the call's `param` is `n` (1 when it
+    /// is absent), and the last page again for a page past the end.
+    Pages {
+        /// The page-number param, e.g. `page`.
+        param: String,
+        /// The answer of each page, from page 1.
+        pages: Vec<serde_json::Value>,
+    },
     /// Any status, content type and body.
     Raw {
         /// HTTP status.

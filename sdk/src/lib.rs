@@ -41,6 +41,8 @@ mod client;
 #[rustfmt::skip]
 mod generated;
 
+pub mod push;
+
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
 /// Every API as data (parameters with their types, token mode, example): the catalogue the
@@ -50,9 +52,9 @@ pub use open1688_catalogue as catalogue;
 #[cfg(feature = "channel")]
 pub use open1688_core::channel;
 pub use open1688_core::{
-    de, dedupe, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, DedupeStore,
-    Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, ParamType, Params,
-    PushMessage, Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret,
+    de, dedupe, paging, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal,
+    DedupeStore, Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, ParamType,
+    Params, PushMessage, Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret,
     StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 

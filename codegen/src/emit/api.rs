@@ -69,11 +69,13 @@ pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> TokenStre
         let names = api.global.iter().map(|n| ident(n));
         quote! { pub use super::super::types::{#(#names),*}; }
     });
+    let paged = super::paging::paged_impl(api);
     quote! {
         #(#![doc = #header])*
         #global
         #shared
         #request
+        #paged
         #response
         #(#types)*
         #example_test
@@ -237,7 +239,7 @@ fn constructor(
 }
 
 /// A field of a decoded (and possibly re-encoded) structure.
-fn serde_field(f: &FieldIr) -> TokenStream {
+pub(super) fn serde_field(f: &FieldIr) -> TokenStream {
     let name = ident(&f.ident);
     let ty = field_ty(f, true);
     let doc = field_docs(f);
@@ -321,7 +323,7 @@ fn response(api: &Api, id: &str) -> TokenStream {
 }
 
 /// A named type's items, each under `cfg` when given.
-fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> TokenStream {
+pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> TokenStream {
     let rust = ident(name);
     let doc = docs(
         t.doc

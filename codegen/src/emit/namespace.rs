@@ -46,6 +46,16 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
                 .unwrap_or_default()
         );
         let summary = format!(" {summary}");
+        let stream = api.paging.as_ref().map(|_| {
+            let name = ident(&format!("{}_stream", api.method.trim_start_matches("r#")));
+            let doc = format!(" Every item of [`Self::{}`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).", api.method.trim_start_matches("r#"));
+            quote! {
+                #[doc = #doc]
+                pub fn #name(&self, request: #req) -> impl ::open1688_core::paging::Stream<Item = ::open1688_core::Result<<#req as ::open1688_core::paging::Paged>::Item>> + Send + 'static {
+                    ::open1688_core::paging::stream(self.client, request)
+                }
+            }
+        });
         quote! {
             #[doc = #summary]
             #[doc = ""]
@@ -53,6 +63,7 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
             pub async fn #m(&self, request: #req) -> ::open1688_core::Result<#resp> {
                 self.client.call(&request).await
             }
+            #stream
         }
     });
     let accessor_doc = format!(

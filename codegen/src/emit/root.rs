@@ -41,9 +41,16 @@ pub fn root_file(model: &Model, inline_catalogue: bool) -> TokenStream {
             pub mod types;
         }
     });
+    let push = (!model.push.topics.is_empty()).then(|| {
+        quote! {
+            /// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+            pub mod push;
+        }
+    });
     quote! {
         #![doc = " Every API in `api-specs/`, one module per namespace."]
         #types
+        #push
         #(#mods)*
         #catalogue
 

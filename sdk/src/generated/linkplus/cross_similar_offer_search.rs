@@ -55,6 +55,23 @@ impl ::open1688_core::Request for CrossSimilarOfferSearchRequest {
     }
 }
 
+impl ::open1688_core::paging::Paged for CrossSimilarOfferSearchRequest {
+    type Item = SimilarOffer;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = i32::try_from(page).unwrap_or(i32::MAX);
+    }
+    fn page(
+        response: CrossSimilarOfferSearchResponse,
+    ) -> ::open1688_core::paging::Page<SimilarOffer> {
+        let total = response.result.as_ref().and_then(|x| x.total);
+        ::open1688_core::paging::Page {
+            items: response.result.map(|x| x.result).unwrap_or_default(),
+            total,
+        }
+    }
+}
+
 /// The response of `com.alibaba.linkplus:alibaba.cross.similar.offer.search-1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

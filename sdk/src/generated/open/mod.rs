@@ -101,6 +101,17 @@ impl OpenApi<'_> {
     ) -> ::open1688_core::Result<PushQueryMessageListResponse> {
         self.client.call(&request).await
     }
+    /// Every item of [`Self::push_query_message_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn push_query_message_list_stream(
+        &self,
+        request: PushQueryMessageListRequest,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <PushQueryMessageListRequest as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
+    }
     /// Rate up to 10 orders at once, seller to buyer
     ///
     /// API `cn.alibaba.open:trade.order.batch.rate-1` ([documentation](https://open.1688.com/api/api.htm?ns=cn.alibaba.open&n=trade.order.batch.rate&v=1&cat=trade(new)))

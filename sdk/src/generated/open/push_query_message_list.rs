@@ -113,6 +113,27 @@ impl ::open1688_core::Request for PushQueryMessageListRequest {
     }
 }
 
+impl ::open1688_core::paging::Paged for PushQueryMessageListRequest {
+    type Item = PushMessage;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = ::std::option::Option::Some(i32::try_from(page).unwrap_or(i32::MAX));
+    }
+    fn page(
+        response: PushQueryMessageListResponse,
+    ) -> ::open1688_core::paging::Page<PushMessage> {
+        let total = response
+            .push_message_page
+            .as_ref()
+            .and_then(|x| x.total_count)
+            .map(i64::from);
+        ::open1688_core::paging::Page {
+            items: response.push_message_page.map(|x| x.datas).unwrap_or_default(),
+            total,
+        }
+    }
+}
+
 /// The response of `cn.alibaba.open:push.query.messageList-1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

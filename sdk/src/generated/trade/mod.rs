@@ -521,6 +521,17 @@ impl TradeApi<'_> {
     ) -> ::open1688_core::Result<TradeGetBuyerOrderListResponse> {
         self.client.call(&request).await
     }
+    /// Every item of [`Self::trade_get_buyer_order_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn trade_get_buyer_order_list_stream(
+        &self,
+        request: TradeGetBuyerOrderListRequest,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <TradeGetBuyerOrderListRequest as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
+    }
     /// Get one order in detail (buyer view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.get.buyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.get.buyerView-1))
@@ -556,6 +567,17 @@ impl TradeApi<'_> {
         request: TradeGetSellerOrderListRequest,
     ) -> ::open1688_core::Result<TradeGetSellerOrderListResponse> {
         self.client.call(&request).await
+    }
+    /// Every item of [`Self::trade_get_seller_order_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn trade_get_seller_order_list_stream(
+        &self,
+        request: TradeGetSellerOrderListRequest,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <TradeGetSellerOrderListRequest as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
     }
     /// Get one order in full, seller view
     ///
@@ -763,6 +785,17 @@ impl TradeApi<'_> {
         request: TradeRefundBuyerQueryOrderRefundListRequest,
     ) -> ::open1688_core::Result<TradeRefundBuyerQueryOrderRefundListResponse> {
         self.client.call(&request).await
+    }
+    /// Every item of [`Self::trade_refund_buyer_query_order_refund_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn trade_refund_buyer_query_order_refund_list_stream(
+        &self,
+        request: TradeRefundBuyerQueryOrderRefundListRequest,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <TradeRefundBuyerQueryOrderRefundListRequest as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
     }
     /// Agree to a return and give the return address (seller)
     ///

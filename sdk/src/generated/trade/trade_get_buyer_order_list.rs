@@ -314,6 +314,23 @@ impl ::open1688_core::Request for TradeGetBuyerOrderListRequest {
     }
 }
 
+impl ::open1688_core::paging::Paged for TradeGetBuyerOrderListRequest {
+    type Item = TradeInfo;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = ::std::option::Option::Some(i32::try_from(page).unwrap_or(i32::MAX));
+    }
+    fn page(
+        response: TradeGetBuyerOrderListResponse,
+    ) -> ::open1688_core::paging::Page<TradeInfo> {
+        let total = response.total_record;
+        ::open1688_core::paging::Page {
+            items: response.result,
+            total,
+        }
+    }
+}
+
 /// The response of `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -178,6 +178,25 @@ impl ::open1688_core::Request for TradeRefundBuyerQueryOrderRefundListRequest {
     }
 }
 
+impl ::open1688_core::paging::Paged for TradeRefundBuyerQueryOrderRefundListRequest {
+    type Item = OrderRefund;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.current_page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+    }
+    fn page(
+        response: TradeRefundBuyerQueryOrderRefundListResponse,
+    ) -> ::open1688_core::paging::Page<OrderRefund> {
+        let total = response.result.as_ref().and_then(|x| x.total_count).map(i64::from);
+        ::open1688_core::paging::Page {
+            items: response.result.map(|x| x.op_order_refund_models).unwrap_or_default(),
+            total,
+        }
+    }
+}
+
 /// The response of `com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

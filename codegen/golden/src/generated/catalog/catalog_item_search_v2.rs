@@ -167,6 +167,23 @@ impl ::open1688_core::Request for CatalogItemSearchV2Request {
     }
 }
 
+impl ::open1688_core::paging::Paged for CatalogItemSearchV2Request {
+    type Item = i64;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = i32::try_from(page).unwrap_or(i32::MAX);
+    }
+    fn page(
+        response: CatalogItemSearchV2Response,
+    ) -> ::open1688_core::paging::Page<i64> {
+        let total = ::std::option::Option::Some(i64::from(response.total));
+        ::open1688_core::paging::Page {
+            items: response.product_ids,
+            total,
+        }
+    }
+}
+
 /// The response of `com.alibaba.catalog:alibaba.catalog.item.search-2`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
