@@ -9,14 +9,19 @@ import json, pathlib, re
 root = pathlib.Path(__file__).resolve().parents[2]
 here = pathlib.Path(__file__).resolve().parent
 gen = root / "sdk/src/generated/product"
-types = (gen / "types.rs").read_text()
+# The crate-wide shared types and the product namespace's, one module.
+types = (gen.parent / "types.rs").read_text() + "\n" + (gen / "types.rs").read_text()
+types = re.sub(r"(pub )?use super::[^;]*;", "", types)
+types = re.sub(r"(?m)^#\[cfg\(.*feature.*\)\]\n", "", types)  # per-namespace features
+types = re.sub(r"(?ms)^::open1688_core::string_enum! \{.*?^\}\n", "", types)  # request enums
 types = types.replace("::open1688_core::Date", "::std::string::String")
 types = types.replace("::open1688_core::Decimal", "f64")
 types = re.sub(r',?\s*deserialize_with = "::open1688_core::de::lenient"', "", types)
 types = "\n".join(l for l in types.splitlines() if not l.startswith("//!"))
 get = (gen / "product_get.rs").read_text()
-response = get[get.index("/// The response of") : get.index("::open1688_core::string_enum!")]
+response = get[get.index("/// The response of") : get.index("/// This API as data")]
 response = response.replace("::open1688_core::Date", "::std::string::String")
+response = re.sub(r"(pub )?use super::[^;]*;", "", response)
 (here / "src/types.rs").write_text("#![allow(dead_code)]\n" + types + "\n" + response)
 
 example = re.search(r'example_response: ::std::option::Option::Some\(\n\s*"(.*)",\n', get).group(1)

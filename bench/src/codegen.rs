@@ -6,12 +6,28 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Copies of the real specs under new names: `com.alibaba.bench<k>` namespaces of 100 APIs,
-/// each API `bench<i>.<original name>`. Types are per API, so every copy is valid on its own.
+/// each API `bench<i>.<original name>`. The global `_types.json` is copied as is; each
+/// synthetic namespace gets every real namespace's shared types (their names are distinct),
+/// so every copy finds the types it refers to.
 fn synthesize(real: &[(String, String)], count: usize, dir: &Path) -> Result<(), String> {
-    let bases: Vec<serde_json::Value> = real
-        .iter()
-        .map(|(_, text)| serde_json::from_str(text).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
+    let parse =
+        |text: &str| serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string());
+    let mut bases = Vec::new();
+    let mut namespace_types = serde_json::Map::new();
+    for (path, text) in real {
+        match path.rsplit_once('/') {
+            None if path == "_types.json" => {
+                std::fs::write(dir.join(path), text).map_err(|e| e.to_string())?
+            }
+            Some((_, "_types.json")) => {
+                if let Some(types) = parse(text)?["types"].as_object() {
+                    namespace_types.extend(types.clone());
+                }
+            }
+            _ => bases.push(parse(text)?),
+        }
+    }
+    let shared = serde_json::json!({ "types": namespace_types }).to_string();
     for i in 0..count {
         let mut spec = bases[i % bases.len()].clone();
         let namespace = format!("com.alibaba.bench{}", i / 100);
@@ -20,7 +36,10 @@ fn synthesize(real: &[(String, String)], count: usize, dir: &Path) -> Result<(),
         spec["namespace"] = namespace.clone().into();
         spec["name"] = name.clone().into();
         let ns_dir = dir.join(&namespace);
-        std::fs::create_dir_all(&ns_dir).map_err(|e| e.to_string())?;
+        if !ns_dir.exists() {
+            std::fs::create_dir_all(&ns_dir).map_err(|e| e.to_string())?;
+            std::fs::write(ns_dir.join("_types.json"), &shared).map_err(|e| e.to_string())?;
+        }
         let text = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
         std::fs::write(ns_dir.join(format!("{name}-{version}.json")), text)
             .map_err(|e| e.to_string())?;

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo run --release -p open1688-bench -- loopback [--answer 20k|example] [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_value,bare_decode,sdk,python] [--repeat 1] [--pin]
-//! cargo run --release -p open1688-bench -- fleet --workers 8 --qps 200 --seconds 10 [--redis redis://127.0.0.1:6379] [--concurrency 4] [--headroom 0.95]
+//! cargo run --release -p open1688-bench -- fleet --workers 8 --qps 200 --seconds 10 [--redis redis://127.0.0.1:6379] [--concurrency 4] [--headroom 0.93]
 //! cargo run --release -p open1688-bench -- limiter-cost [--redis redis://127.0.0.1:6379] [--calls 5000]
 //! cargo run --release -p open1688-bench --bin codegen-bench -- [--apis 2000] [--runs 3]
 //! cargo run --release -p open1688-bench -- soak [--calls 20000] [--concurrency 32] [--seed 1]
@@ -38,10 +38,8 @@ pub fn workspace_root() -> PathBuf {
 /// The `alibaba.product.get` answer every loopback call gets: `20k` (the default, ~20 KB
 /// grown from the spec's example) or `example` (the spec's example itself, ~2 KB).
 pub(crate) fn product_get_body(answer: &str) -> Result<String, String> {
-    let example = open1688::apis()
-        .into_iter()
-        .find(|d| d.api.to_string() == fixture::PRODUCT_GET)
-        .and_then(|d| d.example_response)
+    let example = open1688::catalogue::product::PRODUCT_GET_DOC
+        .example_response
         .expect("alibaba.product.get has an example response");
     match answer {
         "20k" => Ok(fixture::product_get_body(example, 20 * 1024)),

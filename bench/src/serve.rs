@@ -27,9 +27,8 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
 async fn serve(body: String) -> Result<(), String> {
     let gateway = MockGateway::builder()
         .app(crate::APP_KEY, crate::APP_SECRET)
-        .apis(open1688::apis())
         .reply(
-            crate::fixture::PRODUCT_GET,
+            &open1688::catalogue::product::PRODUCT_GET,
             Reply::status(200, body.clone()),
         )
         .start()

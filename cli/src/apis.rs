@@ -5,7 +5,7 @@ use crate::json;
 use crate::resolve::{resolve, Target};
 use crate::sign::token_mode;
 use clap::Args;
-use open1688_core::ApiDoc;
+use open1688_core::{ApiDoc, ParamType};
 
 /// Arguments of `open1688 apis`.
 #[derive(Args, Debug)]
@@ -26,15 +26,19 @@ fn params_table(doc: &ApiDoc) -> String {
         return "    (no parameters)\n".into();
     }
     let name_w = doc.params.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    let ty_w = doc.params.iter().map(|p| p.ty.len()).max().unwrap_or(0);
+    let types: Vec<String> = doc.params.iter().map(|p| p.ty.to_string()).collect();
+    let ty_w = types.iter().map(String::len).max().unwrap_or(0);
     let mut out = String::new();
-    for p in doc.params {
+    for (p, ty) in doc.params.iter().zip(&types) {
         let required = if p.required { "required" } else { "optional" };
-        let summary = p.doc.lines().next().unwrap_or("").trim();
+        let mut summary = p.doc.lines().next().unwrap_or("").trim().to_owned();
+        if let ParamType::Enum(e) = p.ty {
+            summary = format!("one of {}. {summary}", e.values.join(", "));
+        }
         out.push_str(
             format!(
                 "    {:name_w$}  {:ty_w$}  {required}  {summary}",
-                p.name, p.ty
+                p.name, ty
             )
             .trim_end(),
         );
@@ -70,7 +74,7 @@ fn detail(doc: &ApiDoc, example: bool) -> String {
 
 /// Runs `open1688 apis`.
 pub fn run(args: ApisArgs) -> CliResult {
-    let apis = open1688::apis();
+    let apis = open1688_catalogue::APIS;
     if let Some(filter) = &args.filter {
         let exact = apis.iter().any(|d| {
             d.api.to_string() == *filter
@@ -78,7 +82,7 @@ pub fn run(args: ApisArgs) -> CliResult {
                 || format!("{}:{}", d.api.namespace, d.api.name) == *filter
         });
         if exact {
-            if let Target::Known(doc) = resolve(filter, &apis)? {
+            if let Target::Known(doc) = resolve(filter, apis)? {
                 return crate::out::write(detail(doc, args.example).as_bytes());
             }
         }

@@ -1,4 +1,4 @@
-//! `open1688 auth`: the OAuth steps (protocol notes §5).
+//! `open1688 auth`: the OAuth steps (`docs/protocol.md#oauth`).
 
 use crate::config::Settings;
 use crate::exit::{CliError, CliResult};
@@ -81,7 +81,7 @@ impl Step {
 
 fn random_state() -> String {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(crate::sign::now_millis() as u128);
+    hasher.write_u128(open1688_core::now_millis() as u128);
     format!("{:016x}", hasher.finish())
 }
 
@@ -123,7 +123,7 @@ pub fn token_json(t: &TokenResponse, show: bool) -> Value {
     );
     put("resource_owner", t.resource_owner.clone().map(Value::from));
     put("memberId", t.member_id.clone().map(Value::from));
-    put("aliId", t.ali_id.clone().map(Value::from));
+    put("aliId", t.ali_id.map(Value::from));
     put("uid", t.uid.clone().map(Value::from));
     Value::Object(out)
 }
@@ -206,7 +206,7 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
             show_secrets,
             no_save,
         } => {
-            let oauth = settings.client()?.oauth();
+            let oauth = settings.client(Default::default())?.oauth();
             let tokens = oauth
                 .exchange_code(&code, &redirect_uri)
                 .await
@@ -221,7 +221,7 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
             no_save,
         }) => {
             let refresh = refresh_token(given, settings)?;
-            let oauth = settings.client()?.oauth();
+            let oauth = settings.client(Default::default())?.oauth();
             let tokens = oauth.refresh(&refresh).await.map_err(|e| {
                 CliError::from(e).hint("a refresh token lives about 6 months and stops working once postponed; authorise again with `open1688 auth url`")
             })?;
@@ -238,7 +238,7 @@ pub async fn run(args: AuthArgs, settings: &Settings) -> CliResult {
                     "postponeToken needs the access token too: pass --access-token or set OPEN1688_ACCESS_TOKEN",
                 )
             })?;
-            let oauth = settings.client()?.oauth();
+            let oauth = settings.client(Default::default())?.oauth();
             let tokens = oauth.postpone(&refresh, &access).await?;
             keep_tokens(&tokens, settings, show_secrets, no_save)
         }

@@ -5,9 +5,9 @@ use crate::exit::{CliError, CliResult, DECODE};
 use crate::json;
 use crate::params::{build, split_pairs};
 use crate::resolve::{one_of, resolve, suggest, Target};
-use crate::sign::{explain, now_millis, signed_params};
+use crate::sign::Upload;
 use clap::Args;
-use open1688_core::{CallOptions, Error, TokenMode};
+use open1688_core::{now_millis, CallOptions, Error, TokenMode};
 use std::io::IsTerminal;
 
 /// Arguments of `open1688 call`.
@@ -41,16 +41,19 @@ pub struct CallArgs {
     /// of masking them.
     #[arg(long)]
     pub show_secrets: bool,
+    /// How file parameters travel.
+    #[arg(long, value_enum, default_value_t = Upload::Multipart)]
+    pub upload: Upload,
 }
 
 /// Runs `open1688 call`.
 pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
-    let apis = open1688::apis();
-    let target = resolve(&args.api, &apis)?;
+    let apis = open1688_catalogue::APIS;
+    let target = resolve(&args.api, apis)?;
     let api = target.info();
     let pairs = split_pairs(&args.params)?;
     let built = build(target.doc(), pairs, !args.no_validate)?;
-    let client = settings.client()?;
+    let client = settings.client(args.upload.into())?;
     let token = settings.access_token.clone();
 
     let mut options = CallOptions::new().timeout(settings.timeout);
@@ -66,8 +69,9 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
     if let Some(ts) = timestamp {
         options = options.timestamp(ts);
     }
+    let call = client.prepare(&api, built.params)?;
     if explaining {
-        let url_path = api.url_path(client.credentials().app_key.as_str());
+        let url_path = call.url_path();
         eprintln!("request:   POST {}/openapi/{url_path}", client.base_url());
         if let Target::Raw { .. } = target {
             eprintln!("api:       {api} (not in the SDK's catalogue: raw param2 call)");
@@ -75,14 +79,13 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
         if api.access_token == TokenMode::Required && token.is_none() {
             eprintln!("note:      {api} needs an access token (--access-token)");
         }
-        if api.signed {
-            let wire = signed_params(&built.text, &api, token.as_ref(), timestamp);
-            let explanation = explain(&client.credentials().app_secret, &url_path, &wire);
-            eprintln!("{explanation}");
-        } else {
-            eprintln!("signature: none (this API is unsigned)");
+        // Exactly what the client sends: the same preparation, signed with the same timestamp.
+        let signed = call.sign(&client.credentials().app_secret, token.as_ref(), timestamp);
+        match signed.explain() {
+            Some(explanation) => eprintln!("{explanation}"),
+            None => eprintln!("signature: none (this API is unsigned)"),
         }
-        for (name, file) in built.params.files() {
+        for (name, file) in signed.files() {
             eprintln!("file part: {name} = {file:?} (not signed)");
         }
         if args.dry_run {
@@ -90,9 +93,9 @@ pub async fn run(args: CallArgs, settings: &Settings) -> CliResult {
         }
     }
 
-    let raw = match client.execute(&api, built.params, &options).await {
+    let raw = match client.send_prepared(&call, &options).await {
         Ok(raw) => raw,
-        Err(e) => return Err(explain_error(e, &target, &apis)),
+        Err(e) => return Err(explain_error(e, &target, apis)),
     };
     // Secret fields of an answer (tokens) are masked unless asked for: terminals get logged.
     let body = match (args.show_secrets, std::str::from_utf8(&raw.body)) {

@@ -14,7 +14,7 @@
 
 use crate::exit::{CliError, CliResult};
 use clap::Args;
-use open1688_core::{Client, Credentials, Secret};
+use open1688_core::{Client, Credentials, Secret, UploadMode};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -214,8 +214,9 @@ impl Settings {
             .unwrap_or(open1688_core::DEFAULT_BASE_URL)
     }
 
-    /// A client for these settings. The access token, if any, is given per call.
-    pub fn client(&self) -> CliResult<Client> {
+    /// A client for these settings, sending files as `upload` says. The access token, if any,
+    /// is given per call.
+    pub fn client(&self, upload: UploadMode) -> CliResult<Client> {
         let credentials = Credentials::new(self.app_key()?, self.app_secret()?.clone());
         Client::builder(credentials)
             .base_url(self.base_url())
@@ -225,6 +226,7 @@ impl Settings {
                     .unwrap_or(open1688_core::DEFAULT_AUTH_URL),
             )
             .timeout(self.timeout)
+            .upload_mode(upload)
             .build()
             .map_err(|e| CliError::usage(e.to_string()).hint("check --base-url"))
     }

@@ -2,7 +2,7 @@
 
 use crate::exit::{CliError, CliResult};
 use crate::resolve::{one_of, suggest};
-use open1688_core::{ApiDoc, Date, FileParam, ParamDoc, Params};
+use open1688_core::{ApiDoc, Date, EnumDoc, FileParam, ParamDoc, ParamType, Params};
 use serde::de::IgnoredAny;
 
 /// System parameters the CLI sets itself; passing them as `key=value` is a usage error for `call`.
@@ -53,7 +53,7 @@ fn read(name: &str, path: &str) -> CliResult<Vec<u8>> {
     std::fs::read(path).map_err(|e| CliError::usage(format!("cannot read `{name}=@{path}`: {e}")))
 }
 
-fn json_value(name: &str, ty: &str, value: &str) -> CliResult<String> {
+fn json_value(name: &str, ty: &ParamType, value: &str) -> CliResult<String> {
     let text = match value.strip_prefix('@') {
         Some(path) => String::from_utf8(read(name, path)?).map_err(|_| {
             CliError::usage(format!("`{name}=@{path}`: the file is not UTF-8 text"))
@@ -68,9 +68,9 @@ fn json_value(name: &str, ty: &str, value: &str) -> CliResult<String> {
     Ok(text.trim().to_owned())
 }
 
-fn integer(name: &str, ty: &str, value: &str) -> CliResult<String> {
+fn integer(name: &str, ty: &ParamType, value: &str) -> CliResult<String> {
     let ok = match ty {
-        "int" | "integer" => value.parse::<i32>().is_ok(),
+        ParamType::Int => value.parse::<i32>().is_ok(),
         _ => value.parse::<i64>().is_ok(),
     };
     if ok {
@@ -82,51 +82,61 @@ fn integer(name: &str, ty: &str, value: &str) -> CliResult<String> {
     }
 }
 
-/// Encodes one value of a spec type as the wire text (`None` for `file`, sent as a part).
+fn enum_value(name: &str, e: &EnumDoc, value: &str) -> CliResult<String> {
+    if e.values.contains(&value) {
+        return Ok(value.to_owned());
+    }
+    let quoted: Vec<String> = e.values.iter().map(|v| format!("`{v}`")).collect();
+    Err(CliError::usage(format!(
+        "`{name}` must be one of {} ({}), got `{value}`",
+        quoted.join(", "),
+        e.name
+    ))
+    .hint("skip this check with --no-validate"))
+}
+
+/// Encodes one value of a parameter's type as the wire text (files are handled by the caller).
 fn encode(p: &ParamDoc, value: &str) -> CliResult<String> {
     let (name, ty) = (p.name, p.ty);
     match ty {
-        "string" => Ok(value.to_owned()),
-        "long" | "int" | "integer" => integer(name, ty, value),
-        "double" | "float" | "decimal" | "bigdecimal" => match value.parse::<f64>() {
+        ParamType::String | ParamType::File => Ok(value.to_owned()),
+        ParamType::Int | ParamType::Long => integer(name, ty, value),
+        ParamType::Double | ParamType::Decimal => match value.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(value.to_owned()),
             _ => Err(CliError::usage(format!(
                 "`{name}` must be a number ({ty}), got `{value}`"
             ))),
         },
-        "boolean" => match value.to_ascii_lowercase().as_str() {
+        ParamType::Boolean => match value.to_ascii_lowercase().as_str() {
             b @ ("true" | "false") => Ok(b.to_owned()),
             _ => Err(CliError::usage(format!(
                 "`{name}` must be true or false, got `{value}`"
             ))),
         },
-        "date" => value
+        ParamType::Date => value
             .parse::<Date>()
             .map(|d| d.to_wire())
             .map_err(|e| CliError::usage(format!("`{name}`: {e}"))),
-        "json" => json_value(name, ty, value),
-        _ if ty.starts_with("array<") => {
+        ParamType::Enum(e) => enum_value(name, e, value),
+        ParamType::Json | ParamType::Map(_) | ParamType::Struct(_) => json_value(name, ty, value),
+        ParamType::Array(element) => {
             if value.starts_with(['[', '@']) {
                 return json_value(name, ty, value);
             }
             // A comma-separated list, for convenience: `1,2,3` or `cn,ws`.
-            let element = ty
-                .strip_prefix("array<")
-                .and_then(|t| t.strip_suffix('>'))
-                .unwrap_or("string");
-            let items: Vec<&str> = value.split(',').map(str::trim).collect();
-            let encoded: CliResult<Vec<String>> = items
-                .iter()
+            let encoded: CliResult<Vec<String>> = value
+                .split(',')
+                .map(str::trim)
                 .map(|item| match element {
-                    "long" | "int" | "integer" => integer(name, element, item),
-                    _ => Ok(serde_json::Value::from(*item).to_string()),
+                    ParamType::Int | ParamType::Long => integer(name, element, item),
+                    ParamType::Enum(e) => {
+                        enum_value(name, e, item).map(|v| serde_json::Value::from(v).to_string())
+                    }
+                    _ => Ok(serde_json::Value::from(item).to_string()),
                 })
                 .collect();
             Ok(format!("[{}]", encoded?.join(",")))
         }
-        // A named type: an object (JSON) or an enum (its text).
-        _ if value.starts_with(['{', '[', '@']) => json_value(name, ty, value),
-        _ => Ok(value.to_owned()),
     }
 }
 
@@ -223,7 +233,7 @@ pub fn build(
         let Some((_, value)) = pairs.iter().find(|(k, _)| k == p.name) else {
             continue;
         };
-        if p.ty == "file" {
+        if *p.ty == ParamType::File {
             let Some(path) = value.strip_prefix('@') else {
                 return Err(CliError::usage(format!(
                     "`{}` is a file: pass {}=@path/to/file",
@@ -250,7 +260,20 @@ pub fn build(
 mod tests {
     use super::*;
 
-    fn p(name: &'static str, ty: &'static str, required: bool) -> ParamDoc {
+    static SITE: EnumDoc = EnumDoc {
+        name: "WebSite",
+        values: &["1688", "alibaba"],
+    };
+    static ADDRESS: open1688_core::StructDoc = open1688_core::StructDoc {
+        name: "AddressParam",
+        fields: &[],
+    };
+
+    static SITE_T: ParamType = ParamType::Enum(&SITE);
+    static SITES: ParamType = ParamType::Array(&SITE_T);
+    static ADDRESS_T: ParamType = ParamType::Struct(&ADDRESS);
+
+    fn p(name: &'static str, ty: &'static ParamType, required: bool) -> ParamDoc {
         ParamDoc {
             name,
             ty,
@@ -261,26 +284,48 @@ mod tests {
 
     #[test]
     fn values_are_checked_and_encoded_by_type() {
-        assert_eq!(encode(&p("n", "long", true), "12").unwrap(), "12");
-        assert!(encode(&p("n", "long", true), "12x").is_err());
-        assert!(encode(&p("n", "int", true), "99999999999").is_err());
-        assert_eq!(encode(&p("b", "boolean", true), "True").unwrap(), "true");
-        assert!(encode(&p("b", "boolean", true), "yes").is_err());
+        assert_eq!(encode(&p("n", &ParamType::Long, true), "12").unwrap(), "12");
+        assert!(encode(&p("n", &ParamType::Long, true), "12x").is_err());
+        assert!(encode(&p("n", &ParamType::Int, true), "99999999999").is_err());
         assert_eq!(
-            encode(&p("d", "date", true), "1700000000000").unwrap(),
+            encode(&p("b", &ParamType::Boolean, true), "True").unwrap(),
+            "true"
+        );
+        assert!(encode(&p("b", &ParamType::Boolean, true), "yes").is_err());
+        assert_eq!(
+            encode(&p("d", &ParamType::Date, true), "1700000000000").unwrap(),
             "20231115061320000+0800"
         );
         assert_eq!(
-            encode(&p("a", "array<long>", true), "1, 2").unwrap(),
+            encode(&p("a", &ParamType::Array(&ParamType::Long), true), "1, 2").unwrap(),
             "[1,2]"
         );
         assert_eq!(
-            encode(&p("a", "array<string>", true), "cn,ws").unwrap(),
+            encode(
+                &p("a", &ParamType::Array(&ParamType::String), true),
+                "cn,ws"
+            )
+            .unwrap(),
             r#"["cn","ws"]"#
         );
-        assert_eq!(encode(&p("a", "array<long>", true), "[3]").unwrap(), "[3]");
-        assert!(encode(&p("o", "AddressParam", true), "{bad").is_err());
-        assert_eq!(encode(&p("e", "WebSite", true), "1688").unwrap(), "1688");
+        assert_eq!(
+            encode(&p("a", &ParamType::Array(&ParamType::Long), true), "[3]").unwrap(),
+            "[3]"
+        );
+        assert!(encode(&p("o", &ADDRESS_T, true), "{bad").is_err());
+        assert_eq!(encode(&p("e", &SITE_T, true), "1688").unwrap(), "1688");
+        let e = encode(&p("webSite", &SITE_T, true), "xyz").unwrap_err();
+        assert_eq!(e.code, crate::exit::USAGE);
+        let text = e.to_string();
+        assert!(
+            text.contains("`webSite`") && text.contains("`1688`, `alibaba`"),
+            "{text}"
+        );
+        assert_eq!(
+            encode(&p("s", &SITES, true), "1688,alibaba").unwrap(),
+            r#"["1688","alibaba"]"#
+        );
+        assert!(encode(&p("s", &SITES, true), "1688,xyz").is_err());
     }
 
     #[test]

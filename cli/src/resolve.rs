@@ -180,20 +180,20 @@ mod tests {
 
     #[test]
     fn known_and_raw_targets() {
-        let apis = open1688::apis();
-        let t = resolve("alibaba.product.get", &apis).unwrap();
+        let apis = open1688_catalogue::APIS;
+        let t = resolve("alibaba.product.get", apis).unwrap();
         assert_eq!(
             t.info().to_string(),
             "com.alibaba.product:alibaba.product.get-1"
         );
-        let t = resolve("com.alibaba.product:alibaba.product.get-1", &apis).unwrap();
+        let t = resolve("com.alibaba.product:alibaba.product.get-1", apis).unwrap();
         assert!(t.doc().is_some());
-        let t = resolve("com.example:thing.do-2", &apis).unwrap();
+        let t = resolve("com.example:thing.do-2", apis).unwrap();
         assert!(t.doc().is_none());
         assert_eq!(t.info().url_path("K"), "param2/2/com.example/thing.do/K");
-        let e = resolve("alibaba.product.gte", &apis).unwrap_err();
+        let e = resolve("alibaba.product.gte", apis).unwrap_err();
         assert_eq!(e.code, crate::exit::USAGE);
         assert!(e.hints[0].contains("alibaba.product.get"), "{e}");
-        assert!(resolve(":x", &apis).is_err());
+        assert!(resolve(":x", apis).is_err());
     }
 }

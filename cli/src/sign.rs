@@ -6,8 +6,8 @@ use crate::mistakes::{self, Case};
 use crate::params::split_pairs;
 use crate::resolve::{resolve, Target};
 use clap::Args;
-use open1688_core::{sign, ApiInfo, Secret, TokenMode};
-use std::time::{SystemTime, UNIX_EPOCH};
+use open1688_core::{now_millis, ApiInfo, FileParam, ParamType, Params, PreparedCall, Secret};
+use open1688_core::{TokenMode, UploadMode};
 
 /// Appends a formatted line to a `String` report.
 macro_rules! outln {
@@ -38,42 +38,28 @@ pub struct SignArgs {
     /// produces it.
     #[arg(long, value_name = "SIGNATURE")]
     pub check: Option<String>,
+    /// How your code sends file parameters: multipart parts (not signed) or base64 text
+    /// (signed; give the file as key=@path, or its base64 text).
+    #[arg(long, value_enum, default_value_t = Upload::Multipart)]
+    pub upload: Upload,
 }
 
-/// Milliseconds since the Unix epoch.
-pub fn now_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or_default()
+/// How file parameters travel (`--upload`): as the client sends them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Upload {
+    /// A multipart part, not signed.
+    Multipart,
+    /// Base64 text in an ordinary form field, signed.
+    Base64,
 }
 
-/// Every parameter a call signs, in the client's order: business parameters, then
-/// `access_token` (per the API's token mode), then `_aop_timestamp`.
-pub fn signed_params(
-    text: &[(String, String)],
-    api: &ApiInfo<'_>,
-    token: Option<&Secret>,
-    timestamp: Option<u64>,
-) -> Vec<(String, String)> {
-    let mut wire = text.to_vec();
-    if let (Some(token), false) = (token, api.access_token == TokenMode::None) {
-        wire.push(("access_token".into(), token.expose().to_owned()));
+impl From<Upload> for UploadMode {
+    fn from(upload: Upload) -> Self {
+        match upload {
+            Upload::Multipart => UploadMode::Multipart,
+            Upload::Base64 => UploadMode::Base64Field,
+        }
     }
-    if let Some(ts) = timestamp {
-        wire.push(("_aop_timestamp".into(), ts.to_string()));
-    }
-    wire
-}
-
-/// Core's explanation of a signature over owned pairs.
-pub fn explain(
-    secret: &Secret,
-    url_path: &str,
-    wire: &[(String, String)],
-) -> sign::SignatureExplanation {
-    let borrowed: Vec<(&str, &str)> = wire.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    sign::explain(secret.expose(), url_path, &borrowed)
 }
 
 /// The API and app key named by a URL or path, plus its query parameters.
@@ -116,8 +102,8 @@ fn parse_url(arg: &str) -> CliResult<FromUrl> {
     if corrected {
         eprintln!("note: the signed URL path is the part after `/openapi/`, with no leading slash: signing `{trimmed}`");
     }
-    let apis = open1688::apis();
-    let target = resolve(&format!("{namespace}:{name}-{version}"), &apis)?;
+    let apis = open1688_catalogue::APIS;
+    let target = resolve(&format!("{namespace}:{name}-{version}"), apis)?;
     let query = form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
@@ -137,7 +123,7 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
         (u.target, Some(u.protocol), u.app_key, u.query)
     } else {
         (
-            resolve(&args.api, &open1688::apis())?,
+            resolve(&args.api, open1688_catalogue::APIS)?,
             None,
             None,
             Vec::new(),
@@ -159,7 +145,6 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
         // Sign the protocol segment the user's code sent.
         api.protocol = protocol;
     }
-    let url_path = api.url_path(app_key);
 
     // System parameters given literally override the flags.
     let take = |pairs: &mut Vec<(String, String)>, key: &str| {
@@ -197,23 +182,39 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
     };
     let token = literal_token.or_else(|| settings.access_token.clone());
     let doc = target.doc();
-    // Files travel as multipart parts and are not signed.
-    if let Some(doc) = doc {
-        let files: Vec<&str> = doc
-            .params
-            .iter()
-            .filter(|p| p.ty == "file")
-            .map(|p| p.name)
-            .collect();
-        pairs.retain(|(k, _)| {
-            let file = files.contains(&k.as_str());
-            if file {
-                eprintln!("note: `{k}` is a file (a multipart part): not signed");
+    let mut params = Params::new();
+    for (key, value) in pairs {
+        let file = doc
+            .and_then(|d| d.param(&key))
+            .is_some_and(|p| *p.ty == ParamType::File);
+        match (file, value.strip_prefix('@'), args.upload) {
+            (true, Some(path), _) => {
+                let file = FileParam::from_path(path)
+                    .map_err(|e| CliError::usage(format!("cannot read `{key}=@{path}`: {e}")))?;
+                params.put_file(key, Some(&file));
             }
-            !file
-        });
+            (true, None, Upload::Multipart) => {
+                eprintln!("note: `{key}` is a file (a multipart part): not signed");
+            }
+            _ => params.put(key, &value),
+        }
     }
-    let wire = signed_params(&pairs, &api, token.as_ref(), timestamp);
+    // The one preparation the client sends with: the same system parameters, token rule and
+    // upload encoding. An unsigned API is signed anyway, to show what code that signs it sends.
+    let unsigned = !api.signed;
+    let api = ApiInfo {
+        signed: true,
+        ..api
+    };
+    let call = PreparedCall::new(&api, app_key, params, args.upload.into())?;
+    for (key, _) in call.files() {
+        eprintln!("note: `{key}` is a file (a multipart part): not signed");
+    }
+    let signed = call.sign_with(secret, token.as_ref(), timestamp);
+    let wire: Vec<(String, String)> = signed
+        .signed_params()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
 
     let mut report = String::new();
     let known = match doc {
@@ -223,7 +224,7 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
         }
     };
     outln!(report, "api:       {api} ({known})");
-    if !api.signed {
+    if unsigned {
         outln!(
             report,
             "note:      this API is unsigned: the gateway does not check _aop_signature"
@@ -242,7 +243,9 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
         ),
         _ => {}
     }
-    let explanation = explain(secret, &url_path, &wire);
+    let Some(explanation) = signed.explain() else {
+        return Err(CliError::new(crate::exit::FAILURE, "nothing was signed"));
+    };
     outln!(report, "{explanation}");
 
     let Some(received) = check else {
@@ -260,7 +263,7 @@ pub fn run(args: SignArgs, settings: &Settings) -> CliResult {
     );
     let case = Case {
         secret: secret.expose(),
-        url_path: &url_path,
+        url_path: call.url_path(),
         params: &wire,
         token: token.as_ref().map(Secret::expose),
     };

@@ -1,4 +1,4 @@
-//! `open1688 verify-message`: verify a message 1688 pushed to the app (protocol notes §8).
+//! `open1688 verify-message`: verify a message 1688 pushed to the app (`docs/protocol.md#push`).
 
 use crate::config::Settings;
 use crate::exit::{CliError, CliResult, DECODE, MISMATCH};

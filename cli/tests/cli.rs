@@ -13,6 +13,7 @@ const APP_KEY: &str = "CLI_TEST_KEY";
 const SECRET: &str = "cli-secret-Zq9-never-printed";
 const TOKEN: &str = "cli-token-Xy7-never-printed";
 const PRODUCT_GET: &str = "com.alibaba.product:alibaba.product.get-1";
+const PHOTO_ADD: &str = "com.alibaba.product:alibaba.photobank.photo.add-1";
 
 struct Out {
     code: i32,
@@ -59,7 +60,7 @@ impl Mock {
             .block_on(
                 MockGateway::builder()
                     .app(APP_KEY, SECRET)
-                    .apis(open1688::apis())
+                    .catalogue(open1688_catalogue::APIS)
                     .postpone_window(Duration::from_secs(365 * 86_400))
                     .start(),
             )
@@ -134,8 +135,8 @@ impl Drop for Mock {
 }
 
 fn example(api: &str) -> &'static str {
-    open1688::apis()
-        .into_iter()
+    open1688_catalogue::APIS
+        .iter()
         .find(|d| d.api.to_string() == api)
         .and_then(|d| d.example_response)
         .unwrap()
@@ -337,6 +338,80 @@ fn explain_shows_the_signature_that_is_sent() {
         1,
         "--dry-run sends nothing"
     );
+}
+
+#[test]
+fn enum_values_are_checked_before_anything_is_signed() {
+    let m = Mock::start();
+    let out = m.run(&[
+        "call",
+        "alibaba.product.get",
+        "productID=1",
+        "webSite=xyz",
+        "--dry-run",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("`webSite` must be one of `1688`, `alibaba`"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("signature"), "{}", out.stderr);
+    let out = m.run(&["apis", "alibaba.product.get"]);
+    assert!(
+        out.stdout.contains("one of 1688, alibaba."),
+        "{}",
+        out.stdout
+    );
+}
+
+/// `--upload base64` sends a file as signed base64 text, as the client's `Base64Field` mode
+/// does, and `--explain` shows that very field among the signed factors.
+#[test]
+fn base64_uploads_are_explained_and_sent_as_signed_fields() {
+    let m = Mock::start();
+    let image = m.file("dot.jpg", "abc");
+    let out = m.run(&[
+        "call",
+        "alibaba.photobank.photo.add",
+        &format!("imageBytes=@{image}"),
+        "name=dot",
+        "albumID=1",
+        "webSite=1688",
+        "--upload",
+        "base64",
+        "--explain",
+        "--timestamp",
+        "1700000000000",
+    ]);
+    assert!(out.stderr.contains("  imageBytesYWJj\n"), "{}", out.all());
+    let hit = m.gw.journal().last(PHOTO_ADD).unwrap();
+    assert_eq!(hit.param("imageBytes"), Some("YWJj"));
+    assert!(hit.files.is_empty(), "no multipart part");
+    let sent = hit.param("_aop_signature").unwrap();
+    assert!(
+        out.stderr.contains(&format!("signature: {sent}")),
+        "{}",
+        out.stderr
+    );
+
+    let out = m.run(&[
+        "sign",
+        "alibaba.photobank.photo.add",
+        &format!("imageBytes=@{image}"),
+        "name=dot",
+        "albumID=1",
+        "webSite=1688",
+        "--upload",
+        "base64",
+        "--timestamp",
+        "1700000000000",
+        "--check",
+        sent,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("matches"), "{}", out.stdout);
 }
 
 #[test]
@@ -796,7 +871,7 @@ fn apis_lists_and_details() {
     ));
     assert_eq!(
         out.stdout.lines().filter(|l| !l.starts_with(' ')).count(),
-        open1688::apis().len()
+        open1688_catalogue::APIS.len()
     );
 
     let out = m.run(&["apis", "alibaba.product.get"]);

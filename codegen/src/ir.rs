@@ -15,6 +15,38 @@ pub struct Model {
     /// Things worth knowing that are not errors (a local type shadowing a shared one, a shared
     /// type no API uses), for `cargo xtask gen` to print.
     pub notes: Vec<crate::Diagnostic>,
+    /// The push topics of `api-specs/_push/`.
+    pub push: Push,
+}
+
+/// The typed push messages: one payload structure per topic with documented fields.
+#[derive(Debug, Default)]
+pub struct Push {
+    /// Topics, sorted by name.
+    pub topics: Vec<PushTopic>,
+    /// Named types of the payloads, keyed by Rust name.
+    pub types: BTreeMap<String, TypeIr>,
+}
+
+/// One push topic.
+#[derive(Debug)]
+pub struct PushTopic {
+    /// Spec file path, for docs.
+    pub source: String,
+    /// e.g. `ORDER_BUYER_VIEW_ORDER_PAY`.
+    pub topic: String,
+    /// e.g. `ORDER (订单消息)`.
+    pub group: String,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer doc.
+    pub doc: Option<String>,
+    /// Doc link.
+    pub doc_url: Option<String>,
+    /// The payload structure and enum variant, e.g. `OrderBuyerViewOrderPay`.
+    pub name: String,
+    /// The payload's fields; `None` when no source documents them (the payload stays JSON).
+    pub fields: Option<Vec<FieldIr>>,
 }
 
 impl Model {
@@ -61,8 +93,8 @@ pub struct Namespace {
     /// Rust name: emitted once, in the namespace's `types` module, and re-exported by each API
     /// module that uses them.
     pub shared: BTreeMap<String, TypeIr>,
-    /// Types of [`Model::shared`] that [`Namespace::shared`] types hold, imported into the
-    /// namespace's `types` module.
+    /// Types of [`Model::shared`] the namespace's APIs use, re-exported from its `types`
+    /// module.
     pub imports: Vec<String>,
 }
 
@@ -113,6 +145,8 @@ pub struct Api {
     pub global: Vec<String>,
     /// Example response as compact JSON.
     pub example: Option<String>,
+    /// How the API pages, when it does: it then gets a `*_stream` companion.
+    pub paging: Option<PagingIr>,
 }
 
 impl Api {
@@ -204,4 +238,28 @@ pub enum TypeIrKind {
     Struct(Vec<FieldIr>),
     /// `(variant, value)` pairs.
     Enum(Vec<(String, String)>),
+}
+
+/// A paged API's spec `paging`, resolved to Rust fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagingIr {
+    /// The page-number param.
+    pub page: FieldIr,
+    /// The number of the first page.
+    pub first: u32,
+    /// The fields from the response to the item list.
+    pub items: Vec<Step>,
+    /// The type of one item.
+    pub item: Ty,
+    /// The fields from the response to the total, and whether the total is an `i32`.
+    pub total: Option<(Vec<Step>, bool)>,
+}
+
+/// One field on the way from a response to a value inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The Rust field name.
+    pub ident: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }

@@ -16,6 +16,8 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod paging;
+pub mod push;
 pub mod shared;
 // The secret names and status keys are core's one list, read by path so the generator does not
 // pull in core's HTTP stack.
@@ -29,6 +31,7 @@ pub mod types;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use emit::CatalogueAt;
 pub use sync::{sync, Mode, Report};
 
 use std::collections::BTreeMap;
@@ -53,14 +56,16 @@ pub enum Output {
     Crate {
         /// Markdown file with a marked region for the API table, e.g. `../README.md`.
         api_table: Option<PathBuf>,
+        /// Where the catalogue the requests refer to is (inline: generated into the crate).
+        catalogue: CatalogueAt,
     },
-    /// Every API as data (`pub static APIS: &[ApiDoc]`), for crates that must know the
-    /// catalogue without depending on the SDK (the mock gateway).
+    /// Every API as data (`pub static APIS: &[&ApiDoc]`, one module per namespace): the
+    /// catalogue crate that the SDK, the mock gateway and the CLI all read.
     Catalogue,
 }
 
-/// Every generation target of this workspace, with a label: the SDK from `api-specs/` (and
-/// the README's API table), the mock gateway's built-in catalogue, and the generator's
+/// Every generation target of this workspace, with a label: the catalogue crate and the SDK
+/// from `api-specs/` (and the README's API table), and the generator's
 /// golden-output crate from its test fixtures. Paths are relative to the workspace root.
 /// `cargo xtask gen`/`check` and the staleness test both use this list.
 pub fn targets() -> [(&'static str, Target); 3] {
@@ -71,22 +76,29 @@ pub fn targets() -> [(&'static str, Target); 3] {
     };
     [
         (
+            "catalogue",
+            target("api-specs", "catalogue", Output::Catalogue),
+        ),
+        (
             "sdk",
             target(
                 "api-specs",
                 "sdk",
                 Output::Crate {
                     api_table: Some("../README.md".into()),
+                    catalogue: CatalogueAt::Crate("open1688_catalogue".into()),
                 },
             ),
         ),
-        ("mock", target("api-specs", "mock", Output::Catalogue)),
         (
             "golden",
             target(
                 "codegen/tests/fixtures/specs",
                 "codegen/golden",
-                Output::Crate { api_table: None },
+                Output::Crate {
+                    api_table: None,
+                    catalogue: CatalogueAt::Inline,
+                },
             ),
         ),
     ]
@@ -187,14 +199,18 @@ pub fn read_specs(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
     }
 }
 
-/// Generates a crate (without an API table) from spec texts given as `(path under the specs
-/// dir, text)`, in any order. `display_dir` prefixes paths in diagnostics and headers (e.g.
-/// `api-specs`).
+/// Generates a crate (without an API table, its catalogue inline) from spec texts given as
+/// `(path under the specs dir, text)`, in any order. `display_dir` prefixes paths in
+/// diagnostics and headers (e.g. `api-specs`).
 pub fn generate_from(
     display_dir: &str,
     specs: &[(String, String)],
 ) -> Result<Generated, Diagnostics> {
-    generate_output(display_dir, specs, &Output::Crate { api_table: None })
+    let output = Output::Crate {
+        api_table: None,
+        catalogue: CatalogueAt::Inline,
+    };
+    generate_output(display_dir, specs, &output)
 }
 
 /// Generates `output` from spec texts; see [`generate_from`].
@@ -205,8 +221,11 @@ pub fn generate_output(
 ) -> Result<Generated, Diagnostics> {
     let model = model(display_dir, specs)?;
     let mut generated = match output {
-        Output::Crate { api_table } => {
-            let mut generated = crate_files(&model, api_table.as_deref())?;
+        Output::Crate {
+            api_table,
+            catalogue,
+        } => {
+            let mut generated = crate_files(&model, api_table.as_deref(), catalogue)?;
             let surface = surface::Surface::of(&model);
             generated
                 .files
@@ -235,6 +254,10 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
     let mut diags = Diagnostics::default();
     let mut loaded = Vec::new();
     let mut shared_files = Vec::new();
+    let (topics, specs): (Vec<_>, Vec<_>) = specs
+        .into_iter()
+        .partition(|(rel, _)| rel.starts_with(push::DIR));
+    let push = push::push(display_dir, &topics, &mut diags);
     for (rel, text) in specs {
         let file = format!("{display_dir}/{rel}");
         match rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f)) {
@@ -274,6 +297,7 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
         return Err(diags);
     }
     let mut model = lower::lower(&loaded, &shared, &mut diags);
+    model.push = push;
     notes.append(&mut model.notes);
     notes.sort();
     model.notes = notes;
@@ -285,16 +309,27 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
 }
 
 /// The typed modules, the features region and (optionally) the API table of a crate.
-fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated, Diagnostics> {
+fn crate_files(
+    model: &ir::Model,
+    api_table: Option<&Path>,
+    catalogue: &CatalogueAt,
+) -> Result<Generated, Diagnostics> {
     let dir = Path::new(GENERATED_DIR);
+    let inline = *catalogue == CatalogueAt::Inline;
     let mut jobs = vec![(dir.join("mod.rs"), Job::Root)];
+    if inline {
+        jobs.push((dir.join("catalogue.rs"), Job::Catalogue));
+    }
     if !model.shared.is_empty() {
         jobs.push((dir.join("types.rs"), Job::Global));
+    }
+    if !model.push.topics.is_empty() {
+        jobs.push((dir.join("push.rs"), Job::Push));
     }
     for ns in model.namespaces.values() {
         let ns_dir = dir.join(ns.module.trim_start_matches("r#"));
         jobs.push((ns_dir.join("mod.rs"), Job::Namespace(ns)));
-        if !ns.shared.is_empty() {
+        if !ns.shared.is_empty() || !ns.imports.is_empty() {
             jobs.push((ns_dir.join("types.rs"), Job::Shared(ns)));
         }
         for api in ns.apis.values() {
@@ -306,14 +341,13 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
     // so each job emits its own; results come back in job order, so the output (and the first
     // error reported) is the same as a sequential run's.
     let formatted = parallel_map(&jobs, |(_, job)| match job {
-        Job::Root => format::file(emit::root_file(model), None),
+        Job::Root => format::file(emit::root_file(model, inline), None),
+        Job::Catalogue => format::file(emit::catalogue_file(model), None),
+        Job::Push => format::file(emit::push_file(&model.push), None),
         Job::Namespace(ns) => format::file(emit::namespace_file(ns), None),
         Job::Shared(ns) => format::file(emit::shared_types_file(ns), None),
         Job::Global => format::file(emit::global_types_file(model), None),
-        Job::Api(ns, api) => format::file(
-            emit::api_file(api, ns.module.trim_start_matches("r#")),
-            Some(&api.source),
-        ),
+        Job::Api(ns, api) => format::file(emit::api_file(ns, api, catalogue), Some(&api.source)),
     });
     let mut files = BTreeMap::new();
     for ((path, _), text) in jobs.into_iter().zip(formatted) {
@@ -343,6 +377,8 @@ fn crate_files(model: &ir::Model, api_table: Option<&Path>) -> Result<Generated,
 /// One generated file to emit and format.
 enum Job<'a> {
     Root,
+    Push,
+    Catalogue,
     Namespace(&'a ir::Namespace),
     Api(&'a ir::Namespace, &'a ir::Api),
     Shared(&'a ir::Namespace),

@@ -4,7 +4,7 @@
 //! stops at the first problem and reports line numbers rather than JSON pointers.
 
 use crate::diag::{child, did_you_mean, Diagnostics};
-use crate::spec::{Field, SharedFile, Spec, TokenMode, TypeDef, TypeKind};
+use crate::spec::{Field, Paging, SharedFile, Spec, TokenMode, TypeDef, TypeKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -24,20 +24,22 @@ const SPEC_KEYS: &[&str] = &[
     "response",
     "types",
     "example_response",
+    "paging",
 ];
+const PAGING_KEYS: &[&str] = &["page", "items", "total", "first"];
 const SHARED_KEYS: &[&str] = &["$schema", "doc", "types"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "doc", "rust_name"];
 const TYPE_KEYS: &[&str] = &["fields", "enum", "doc"];
 
 /// Reads the keys of one JSON object, remembering problems.
-struct Object<'a> {
+pub(crate) struct Object<'a> {
     map: &'a Map<String, Value>,
     pointer: String,
     file: &'a str,
 }
 
 impl<'a> Object<'a> {
-    fn new(
+    pub(crate) fn new(
         value: &'a Value,
         pointer: String,
         file: &'a str,
@@ -71,11 +73,16 @@ impl<'a> Object<'a> {
         Some(Object { map, pointer, file })
     }
 
-    fn get(&self, key: &str) -> Option<(&'a Value, String)> {
+    pub(crate) fn get(&self, key: &str) -> Option<(&'a Value, String)> {
         self.map.get(key).map(|v| (v, child(&self.pointer, key)))
     }
 
-    fn string(&self, key: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {
+    pub(crate) fn string(
+        &self,
+        key: &str,
+        required: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
         match self.get(key) {
             None if required => {
                 diags.push(self.file, &self.pointer, format!("missing key \"{key}\""));
@@ -214,6 +221,7 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spec> {
         response_value,
         types: types(&obj, diags),
         example_response: obj.get("example_response").map(|(v, _)| v.clone()),
+        paging: paging(&obj, diags),
         namespace: namespace.unwrap_or_default(),
         name: name.unwrap_or_default(),
         version: version.unwrap_or_default(),
@@ -252,7 +260,40 @@ pub fn load_shared(
     })
 }
 
-fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {
+fn paging(obj: &Object, diags: &mut Diagnostics) -> Option<Paging> {
+    let (value, pointer) = obj.get("paging")?;
+    let p = Object::new(
+        value,
+        pointer.clone(),
+        obj.file,
+        PAGING_KEYS,
+        "paging",
+        diags,
+    )?;
+    let first = match p.get("first") {
+        None => 1,
+        Some((v, at)) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => n,
+            None => {
+                diags.push(
+                    obj.file,
+                    at,
+                    format!("\"first\" must be a page number (0 or more), found {v}"),
+                );
+                1
+            }
+        },
+    };
+    Some(Paging {
+        page: p.string("page", true, diags)?,
+        items: p.string("items", true, diags)?,
+        total: p.string("total", false, diags),
+        first,
+        pointer,
+    })
+}
+
+pub(crate) fn fields(obj: &Object, key: &str, what: &str, diags: &mut Diagnostics) -> Vec<Field> {
     let Some((value, pointer)) = obj.get(key) else {
         return Vec::new();
     };
@@ -297,7 +338,7 @@ fn field(
     })
 }
 
-fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
+pub(crate) fn types(obj: &Object, diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
     let Some((value, pointer)) = obj.get("types") else {
         return BTreeMap::new();
     };

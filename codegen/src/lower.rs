@@ -201,6 +201,7 @@ pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model 
         ns.apis.insert(api.method.clone(), api);
     }
     lower_shared(&mut model, shared, &used, diags);
+    crate::paging::lower(specs, &mut model, diags);
     model
 }
 
@@ -221,10 +222,13 @@ fn lower_shared(
             entry.1 |= in_params;
         }
     }
+    let no_file = crate::spec::SharedFile {
+        file: String::new(),
+        namespace: None,
+        types: BTreeMap::new(),
+    };
     for ns in model.namespaces.values_mut() {
-        let Some(file) = shared.namespaces.get(&ns.wire) else {
-            continue;
-        };
+        let file = shared.namespaces.get(&ns.wire).unwrap_or(&no_file);
         let scope = shared.layer_scope(Home::Namespace, &ns.wire);
         let in_params = |name: &str| {
             used.get(&(ns.module.clone(), Home::Namespace, name.to_owned()))
@@ -242,25 +246,20 @@ fn lower_shared(
             cycles: direct_cycles(&file.types),
         };
         ns.shared = lowerer.types(&defs, |n| in_params(n) == Some(true), &mut names, diags);
-        // Global types the namespace's types hold, imported into its `types` module.
-        let mut imports = BTreeSet::new();
-        for (_, def) in &defs {
-            if let TypeKind::Struct(fields) = &def.kind {
-                for f in fields {
-                    if let Some((name, r)) = scope.named(&f.ty) {
-                        if r.home == Home::Global {
-                            imports.insert(name);
-                        }
-                    }
-                }
-            }
-        }
+        // The crate-wide types the namespace's APIs use are re-exported from its `types`
+        // module too: its own shared types may hold them, and `<ns>::types` then offers every
+        // shared type of the namespace (as it did when sharing was per namespace only).
+        let imports: Vec<&String> = used
+            .keys()
+            .filter(|(m, home, _)| *m == ns.module && *home == Home::Global)
+            .map(|(_, _, name)| name)
+            .collect();
+        let g = shared
+            .global
+            .as_ref()
+            .map(|g| g.file.as_str())
+            .unwrap_or_default();
         for name in &imports {
-            let g = shared
-                .global
-                .as_ref()
-                .map(|g| g.file.as_str())
-                .unwrap_or_default();
             names.claim_as(
                 &naming::camel(name),
                 format!("the shared type \"{name}\" of {g}"),
@@ -549,6 +548,7 @@ fn lower_api(
         shared: ns_shared,
         global,
         example: spec.example_response.as_ref().map(|v| v.to_string()),
+        paging: None,
     };
     (diags.0.len() == before).then_some((api, reached))
 }

@@ -38,6 +38,23 @@ pub struct Spec {
     pub types: BTreeMap<String, TypeDef>,
     /// An example response, as JSON.
     pub example_response: Option<serde_json::Value>,
+    /// How the API pages, when it returns a list a page at a time.
+    pub paging: Option<Paging>,
+}
+
+/// The spec's `paging`: which param numbers the pages and where the answer keeps the list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paging {
+    /// The page-number param, e.g. `page`.
+    pub page: String,
+    /// JSON pointer of the item list in the response, e.g. `/result`.
+    pub items: String,
+    /// JSON pointer of the total number of items, e.g. `/totalRecord`.
+    pub total: Option<String>,
+    /// The number of the first page (default 1).
+    pub first: u32,
+    /// JSON pointer of the `paging` object, for diagnostics.
+    pub pointer: String,
 }
 
 /// The spec's `access_token` mode.

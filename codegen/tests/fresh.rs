@@ -35,14 +35,14 @@ fn generated_code_is_fresh() {
     );
 }
 
-/// The targets are where `cargo xtask` and this test look: the SDK, the mock gateway's
-/// catalogue and the golden crate.
+/// The targets are where `cargo xtask` and this test look: the catalogue crate (read by the
+/// SDK, the mock gateway and the CLI), the SDK and the golden crate.
 #[test]
-fn targets_are_the_sdk_the_mock_and_the_golden_crate() {
+fn targets_are_the_catalogue_the_sdk_and_the_golden_crate() {
     let root = common::workspace_root();
     let targets = targets();
     let labels: Vec<&str> = targets.iter().map(|(l, _)| *l).collect();
-    assert_eq!(labels, ["sdk", "mock", "golden"]);
+    assert_eq!(labels, ["catalogue", "sdk", "golden"]);
     for (label, target) in &targets {
         assert!(
             root.join(&target.specs).is_dir(),
@@ -57,7 +57,7 @@ fn targets_are_the_sdk_the_mock_and_the_golden_crate() {
     }
     assert_eq!(
         targets[1].1.specs, targets[0].1.specs,
-        "the mock knows exactly the SDK's APIs"
+        "the catalogue describes exactly the SDK's APIs"
     );
     assert_eq!(targets[2].1.specs, std::path::Path::new(common::FIXTURES));
 }

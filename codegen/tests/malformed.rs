@@ -63,6 +63,20 @@ malformed! {
     response_value_example_of_wrong_type: spec(r#""response": "long", "example_response": "soon""#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /example_response: example value "soon" does not fit type "long""#;
 
+    // --- paging ---
+    paging_page_not_a_param: spec(r#""params": [{"name": "pageNo", "type": "int"}], "response": [{"name": "list", "type": "array<long>"}], "paging": {"page": "page", "items": "/list"}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /paging/page: "page" is not a param of this API (params: pageNo)"#;
+    paging_page_not_an_integer: spec(r#""params": [{"name": "page", "type": "string"}], "response": [{"name": "list", "type": "array<long>"}], "paging": {"page": "page", "items": "/list"}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /paging/page: the page param "page" must be an int or long, found string"#;
+    paging_items_field_missing: spec(r#""params": [{"name": "page", "type": "int"}], "response": [{"name": "result", "type": "Page"}], "types": {"Page": {"fields": [{"name": "list", "type": "array<long>"}]}}, "paging": {"page": "page", "items": "/result/lsit"}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /paging/items: "/result/lsit": type Page has no field "lsit" (fields: list)"#;
+    paging_items_not_a_list: spec(r#""params": [{"name": "page", "type": "int"}], "response": [{"name": "total", "type": "long"}], "paging": {"page": "page", "items": "/total"}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /paging/items: "/total" must point at a list (array<..>)"#;
+    paging_total_not_a_pointer: spec(r#""params": [{"name": "page", "type": "int"}], "response": [{"name": "list", "type": "array<long>"}, {"name": "total", "type": "long"}], "paging": {"page": "page", "items": "/list", "total": "total"}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /paging/total: "total" must be a JSON pointer into the response, like "/result/list""#;
+    paging_unknown_key: spec(r#""params": [{"name": "page", "type": "int"}], "response": [{"name": "list", "type": "array<long>"}], "paging": {"page": "page", "items": "/list", "size": "pageSize"}"#) =>
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /paging/size: unknown key "size" in paging (expected one of: page, items, total, first)"#;
+
     // --- required keys ---
     missing_namespace: r#"{"name": "alibaba.test.get", "version": 1, "access_token": "required"}"# =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /: missing key "namespace""#;
@@ -79,9 +93,9 @@ malformed! {
 
     // --- unknown keys: typos must not pass ---
     unknown_top_level_key_typo: spec(r#""sumary": "Get a thing""#) =>
-        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /sumary: unknown key "sumary" in an API spec (did you mean "summary"? expected one of: $schema, namespace, name, version, access_token, signed, idempotent, protocol, summary, doc, doc_url, params, response, types, example_response)"#;
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /sumary: unknown key "sumary" in an API spec (did you mean "summary"? expected one of: $schema, namespace, name, version, access_token, signed, idempotent, protocol, summary, doc, doc_url, params, response, types, example_response, paging)"#;
     unknown_top_level_key: spec(r#""owner": "me""#) =>
-        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /owner: unknown key "owner" in an API spec (expected one of: $schema, namespace, name, version, access_token, signed, idempotent, protocol, summary, doc, doc_url, params, response, types, example_response)"#;
+        r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /owner: unknown key "owner" in an API spec (expected one of: $schema, namespace, name, version, access_token, signed, idempotent, protocol, summary, doc, doc_url, params, response, types, example_response, paging)"#;
     unknown_param_key: spec(r#""params": [{"name": "productID", "type": "long", "requried": true}]"#) =>
         r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /params/0/requried: unknown key "requried" in a param (did you mean "required"? expected one of: name, type, required, doc, rust_name)"#;
     unknown_type_key: spec(r#""types": {"Sku": {"fields": [], "docs": "a SKU"}}"#) =>
@@ -450,7 +464,7 @@ fn every_problem_in_a_file_is_reported() {
             r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /params/0/type: unknown type "lnog" (did you mean "long"?)"#,
             r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /params/1/name: duplicate param "productID" (also at /params/0)"#,
             r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /params/2/type: "file" is only allowed as the type of a top-level param, not in a param container"#,
-            r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /sumary: unknown key "sumary" in an API spec (did you mean "summary"? expected one of: $schema, namespace, name, version, access_token, signed, idempotent, protocol, summary, doc, doc_url, params, response, types, example_response)"#,
+            r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /sumary: unknown key "sumary" in an API spec (did you mean "summary"? expected one of: $schema, namespace, name, version, access_token, signed, idempotent, protocol, summary, doc, doc_url, params, response, types, example_response, paging)"#,
             r#"api-specs/com.alibaba.test/alibaba.test.get-1.json: /types/Status/enum: enum "Status" has no values"#,
             r#"api-specs/com.alibaba.test/alibaba.test.list-2.json: /: the file's path must be api-specs/com.alibaba.test/alibaba.test.list-1.json to match its namespace, name and version"#,
         ],

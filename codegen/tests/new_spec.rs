@@ -83,11 +83,13 @@ fn a_new_api_in_an_existing_namespace() {
     assert_eq!(
         changed(&base, &after),
         BTreeSet::from([
+            PathBuf::from("src/generated/catalogue.rs"),
             PathBuf::from("src/generated/mod.rs"),
             PathBuf::from("src/generated/product/mod.rs"),
             PathBuf::from("src/generated/product/product_zz_new_thing.rs"),
+            PathBuf::from("src/generated/surface.jsonl"),
         ]),
-        "only the new API's module, its namespace's module and the root module change"
+        "only the catalogue, the new API's module, its namespace's module, the root module and the surface manifest change"
     );
     let (old_root, new_root) = (
         file(&base, "src/generated/mod.rs"),
@@ -131,8 +133,19 @@ fn a_new_api_in_an_existing_namespace() {
     assert_contains(api, "pub struct Thing {", "the API module");
     assert_contains(
         api,
-        "pub static DOC: ::open1688_core::ApiDoc",
+        "const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::product::PRODUCT_ZZ_NEW_THING;",
         "the API module",
+    );
+    let catalogue = file(&after, "src/generated/catalogue.rs");
+    assert_contains(
+        catalogue,
+        "pub static PRODUCT_ZZ_NEW_THING_DOC: ::open1688_core::ApiDoc",
+        "the catalogue",
+    );
+    assert_contains(
+        catalogue,
+        "&product::PRODUCT_ZZ_NEW_THING_DOC,",
+        "the catalogue",
     );
     assert_contains(api, "fn example_response_decodes()", "the API module");
 
@@ -145,7 +158,6 @@ fn a_new_api_in_an_existing_namespace() {
     );
     assert_contains(ns, "pub async fn product_zz_new_thing(", "product/mod.rs");
     assert_contains(ns, "request: ProductZzNewThingRequest,", "product/mod.rs");
-    assert_contains(ns, "&product_zz_new_thing::DOC", "product/mod.rs");
 }
 
 #[test]
@@ -173,9 +185,11 @@ fn a_new_api_in_a_new_namespace() {
     assert_eq!(
         changed(&base, &after),
         BTreeSet::from([
+            PathBuf::from("src/generated/catalogue.rs"),
             PathBuf::from("src/generated/mod.rs"),
             PathBuf::from("src/generated/zznew/mod.rs"),
             PathBuf::from("src/generated/zznew/zznew_ping.rs"),
+            PathBuf::from("src/generated/surface.jsonl"),
         ]),
     );
 
@@ -190,7 +204,9 @@ fn a_new_api_in_a_new_namespace() {
         "pub fn zznew(&self) -> zznew::ZznewApi<'_> {",
         "the client accessor",
     );
-    assert_contains(root, "all.extend_from_slice(zznew::APIS);", "the catalogue");
+    let catalogue = file(&after, "src/generated/catalogue.rs");
+    assert_contains(catalogue, "pub mod zznew {", "the catalogue");
+    assert_contains(catalogue, "&zznew::ZZNEW_PING_DOC,", "the catalogue");
     let ns = file(&after, "src/generated/zznew/mod.rs");
     assert_contains(ns, "pub async fn zznew_ping(", "zznew/mod.rs");
 

@@ -78,10 +78,12 @@ fn first_write_creates_everything_and_keeps_hand_written_files() {
     assert_eq!(
         report.missing,
         paths(&[
+            "src/generated/catalogue.rs",
             "src/generated/mod.rs",
             "src/generated/product/mod.rs",
             "src/generated/product/product_get.rs",
             "src/generated/product/product_list.rs",
+            "src/generated/surface.jsonl",
             "src/generated/trade/mod.rs",
             "src/generated/trade/trade_get.rs",
         ])
@@ -139,8 +141,10 @@ fn a_changed_spec_rewrites_only_its_files() {
         "Get an order, changed",
     );
     let report = sync(dir.path(), &generate(&specs), Mode::Write).unwrap();
-    // The API's own file, and its namespace's module (the accessor method's doc).
+    // The API's own file, its namespace's module (the accessor method's doc) and the catalogue
+    // (its summary).
     let expected = paths(&[
+        "src/generated/catalogue.rs",
         "src/generated/trade/mod.rs",
         "src/generated/trade/trade_get.rs",
     ]);
@@ -170,9 +174,11 @@ fn a_removed_spec_removes_its_files() {
         files_under(dir.path()),
         paths(&[
             "Cargo.toml",
+            "src/generated/catalogue.rs",
             "src/generated/mod.rs",
             "src/generated/product/mod.rs",
             "src/generated/product/product_get.rs",
+            "src/generated/surface.jsonl",
         ])
     );
     assert!(

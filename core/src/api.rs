@@ -118,34 +118,3 @@ pub trait Request {
     /// Adds this request's parameters.
     fn write_params(&self, params: &mut Params);
 }
-
-/// One parameter of an API, as its spec describes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ParamDoc {
-    /// The wire name, e.g. `productID`.
-    pub name: &'static str,
-    /// The spec type, e.g. `long`, `array<CargoParam>`, `file`.
-    pub ty: &'static str,
-    /// Whether the API requires it.
-    pub required: bool,
-    /// The spec's description.
-    pub doc: &'static str,
-}
-
-/// Everything the generated SDK knows about an API, as data: for tools (the CLI, the mock
-/// gateway) that work with APIs by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ApiDoc {
-    /// Identity and wire behaviour.
-    pub api: ApiInfo<'static>,
-    /// One-line summary.
-    pub summary: &'static str,
-    /// The open.1688.com documentation page.
-    pub doc_url: &'static str,
-    /// The typed method, e.g. `client.product().product_get(..)`.
-    pub method: &'static str,
-    /// The parameters, in spec order.
-    pub params: &'static [ParamDoc],
-    /// A response in the real shape, as JSON text.
-    pub example_response: Option<&'static str>,
-}

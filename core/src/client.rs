@@ -2,27 +2,16 @@
 
 use crate::api::{ApiInfo, Request, TokenMode};
 use crate::oauth::OAuth;
+use crate::prepare::{PreparedCall, UploadMode};
 use crate::ratelimit::{Limits, LocalLimiter, RateLimiter};
 use crate::response;
 use crate::token::{StaticToken, TokenProvider};
 use crate::transport::RawResponse;
 use crate::transport::{Transport, TransportConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
-use crate::{sign, Credentials, Error, FileParam, Params, RetryBudget, RetryPolicy, Secret};
-use base64::Engine as _;
-use std::borrow::Cow;
+use crate::{Credentials, Error, Params, RetryBudget, RetryPolicy, Secret};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tracing::Instrument;
-
-/// How `file` parameters travel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum UploadMode {
-    /// A `multipart/form-data` part, excluded from the signature (the gateway docs' form).
-    #[default]
-    Multipart,
-    /// Base64 text in an ordinary, signed form field (the official PHP SDK's form).
-    Base64Field,
-}
 
 /// Per-call settings.
 ///
@@ -74,8 +63,8 @@ impl CallOptions {
     }
 
     /// Pins `_aop_timestamp` (epoch milliseconds) instead of taking the clock at each attempt,
-    /// so a signature explained beforehand (see [`crate::sign::explain`]) is exactly the one
-    /// sent: for debugging tools such as the CLI's `call --explain`.
+    /// so a signature explained beforehand (see [`crate::SignedRequest::explain`]) is exactly
+    /// the one sent: for debugging tools such as the CLI's `call --explain`.
     pub fn timestamp(mut self, millis: u64) -> Self {
         self.timestamp = Some(millis);
         self
@@ -307,6 +296,36 @@ impl Client {
         self.inner.transport.base_url()
     }
 
+    /// The first half of a call: `params` encoded for `api` as this client sends them (its
+    /// app key, its upload mode), ready to sign. Tools show it with
+    /// [`PreparedCall::sign`] and [`crate::SignedRequest::explain`], then send it with
+    /// [`Client::send_prepared`].
+    pub fn prepare<'a>(
+        &self,
+        api: &'a ApiInfo<'a>,
+        params: Params,
+    ) -> Result<PreparedCall<'a>, Error> {
+        PreparedCall::new(
+            api,
+            &self.inner.credentials.app_key,
+            params,
+            self.inner.upload,
+        )
+    }
+
+    /// The second half: sends a prepared call (tokens, signing per attempt, status checks, one
+    /// refresh on 401, retries), as [`Client::execute`] does.
+    pub async fn send_prepared(
+        &self,
+        call: &PreparedCall<'_>,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        self.run(call, options, &mut |raw| {
+            response::check(raw.status, &raw.body)
+        })
+        .await
+    }
+
     /// Calls a typed API.
     pub async fn call<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
         self.call_with(request, &CallOptions::default()).await
@@ -331,8 +350,9 @@ impl Client {
         options: &CallOptions,
     ) -> Result<T, Error> {
         let mut decoded = None;
+        let call = self.prepare(api, params)?;
         let raw = self
-            .run(api, params, options, &mut |raw| {
+            .run(&call, options, &mut |raw| {
                 decoded = Some(response::check_and_decode(raw.status, &raw.body)?);
                 Ok(())
             })
@@ -392,34 +412,22 @@ impl Client {
         params: Params,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
-        self.run(api, params, options, &mut |raw| {
-            response::check(raw.status, &raw.body)
-        })
-        .await
+        self.send_prepared(&self.prepare(api, params)?, options)
+            .await
     }
 
     /// [`Client::execute`], with `accept` judging each answer in place of
     /// [`response::check`]: typed calls decode there, reading the body once.
     async fn run(
         &self,
-        api: &ApiInfo<'_>,
-        params: Params,
+        call: &PreparedCall<'_>,
         options: &CallOptions,
         accept: &mut (dyn FnMut(&RawResponse) -> Result<(), Error> + Send),
     ) -> Result<RawResponse, Error> {
+        let api = call.api();
         api.check()?;
         let started = Instant::now();
         let deadline = options.deadline.unwrap_or(self.inner.deadline);
-        let (mut text, mut files) = params.into_parts()?;
-        if self.inner.upload == UploadMode::Base64Field {
-            for (name, file) in files.drain(..) {
-                text.push((
-                    name,
-                    base64::engine::general_purpose::STANDARD.encode(&file.bytes),
-                ));
-            }
-        }
-        let url_path = api.url_path(&self.inner.credentials.app_key);
         let retry_ambiguous = api.idempotent || options.retry_ambiguous;
         let mut refreshed = false;
         let mut attempt = 0;
@@ -452,16 +460,16 @@ impl Client {
                     .instrument(span.clone())
                     .await?;
             }
+            // Each attempt is signed afresh: a new timestamp, the token of the moment.
+            let signed = call.sign(
+                &self.inner.credentials.app_secret,
+                token.as_ref(),
+                options.timestamp,
+            );
             let result = self
-                .send(
-                    api,
-                    &url_path,
-                    &text,
-                    &files,
-                    token.as_ref(),
-                    options,
-                    timeout,
-                )
+                .inner
+                .transport
+                .post(&signed, Some(timeout))
                 .instrument(span.clone())
                 .await;
             let mut retry_after = None;
@@ -538,41 +546,5 @@ impl Client {
             });
         }
         Ok(token)
-    }
-
-    /// One attempt: adds the system parameters, signs (fresh timestamp each time) and posts.
-    async fn send(
-        &self,
-        api: &ApiInfo<'_>,
-        url_path: &str,
-        text: &[(Cow<'static, str>, String)],
-        files: &[(Cow<'static, str>, FileParam)],
-        token: Option<&Secret>,
-        options: &CallOptions,
-        timeout: Duration,
-    ) -> Result<RawResponse, Error> {
-        let timestamp;
-        let mut wire: Vec<(&str, &str)> = Vec::with_capacity(text.len() + 3);
-        wire.extend(text.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
-        if let Some(token) = token {
-            wire.push(("access_token", token.expose()));
-        }
-        let signature;
-        if api.signed {
-            let millis = options.timestamp.map(u128::from).unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_millis())
-                    .unwrap_or_default()
-            });
-            timestamp = millis.to_string();
-            wire.push(("_aop_timestamp", &timestamp));
-            signature = sign::sign(self.inner.credentials.app_secret.expose(), url_path, &wire);
-            wire.push(("_aop_signature", &signature));
-        }
-        self.inner
-            .transport
-            .post(url_path, &wire, files, Some(timeout))
-            .await
     }
 }

@@ -6,13 +6,14 @@
 //!
 //! ```
 //! use open1688_core::sign::sign;
-//! // Test vector 1 of the gateway protocol notes.
+//! // The test vector of docs/protocol.md#signature.
 //! let sig = sign("test123", "param2/1/system/currentTime/1000000", &[("b", "2"), ("a", "1")]);
 //! assert_eq!(sig, "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88");
 //! ```
 
 pub mod api;
 mod capture;
+pub mod catalogue;
 #[cfg(feature = "channel")]
 pub mod channel;
 mod client;
@@ -24,9 +25,12 @@ mod finite;
 mod loose;
 pub mod names;
 mod oauth;
+pub mod paging;
 mod params;
+mod prepare;
 pub mod push;
 mod ratelimit;
+mod recover;
 pub mod response;
 mod retry;
 pub mod secret;
@@ -35,13 +39,15 @@ mod string_enum;
 mod token;
 mod transport;
 
-pub use api::{ApiDoc, ApiInfo, ParamDoc, Request, TokenMode};
-pub use client::{CallOptions, Client, ClientBuilder, UploadMode};
+pub use api::{ApiInfo, Request, TokenMode};
+pub use catalogue::{ApiDoc, EnumDoc, ParamDoc, ParamType, StructDoc};
+pub use client::{CallOptions, Client, ClientBuilder};
 pub use date::{Date, DateParseError};
 pub use dedupe::{DedupeStore, MemoryDedupe};
 pub use error::{Error, Result, THROTTLING_CODES};
 pub use oauth::{OAuth, TokenResponse, DEFAULT_AUTH_URL};
 pub use params::{FileParam, FilePart, Params, TextParam, ToParam};
+pub use prepare::{now_millis, PreparedCall, SignedRequest, UploadMode};
 pub use push::PushMessage;
 pub use ratelimit::{Budget, Limits, LocalLimiter, Rate, RateLimiter};
 pub use response::redact;

@@ -275,6 +275,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LooseMap<A> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         self.0.next_value_seed(LooseSeed(seed))
     }
+    // Derived structs read their fields here: one unreadable scalar may cost only its field.
+    fn next_value<V: serde::Deserialize<'de>>(&mut self) -> Result<V, A::Error> {
+        self.0.next_value_seed(crate::recover::OrNone(PhantomData))
+    }
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
     }
@@ -495,5 +499,30 @@ mod tests {
     fn ids_beyond_f64_stay_exact() {
         let b: Body = from_str(r#"{"orderId":9223372036854775807}"#).unwrap();
         assert_eq!(b.order_id, i64::MAX);
+    }
+
+    #[test]
+    fn one_garbage_scalar_costs_only_its_optional_field() {
+        let b: Body = from_str(
+            r#"{"success":"maybe","orderId":7,"count":"N/A","name":"kept","skus":"junk",
+                "nested":{"skuId":3,"price":"free"}}"#,
+        )
+        .unwrap();
+        assert_eq!((b.success, b.count, b.order_id), (None, None, 7));
+        assert_eq!(b.name.as_deref(), Some("kept"));
+        assert!(
+            b.skus.is_empty(),
+            "a list field given a scalar reads as empty"
+        );
+        let nested = b.nested.unwrap();
+        assert_eq!((nested.sku_id, nested.price), (3, None), "at every depth");
+    }
+
+    #[test]
+    fn garbage_in_a_required_field_or_inside_a_list_is_still_an_error() {
+        assert!(from_str::<Body>(r#"{"orderId":"12x","count":"N/A"}"#).is_err());
+        // An object is never skipped half-read: the list's own element type decides.
+        let e = from_str::<Body>(r#"{"orderId":1,"skus":[{"skuId":"x"}]}"#).unwrap_err();
+        assert!(e.to_string().contains("\"x\" is not an integer"), "{e}");
     }
 }

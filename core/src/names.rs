@@ -13,6 +13,7 @@ pub const SECRET_PARAMS: &[&str] = &[
     "clientSecret",
     "app_secret",
     "appSecret",
+    "userToken",
 ];
 
 /// The status keys a body's outcome is read from (top level and directly under `result`):

@@ -6,7 +6,8 @@
 
 use crate::de::lenient;
 use crate::transport::Transport;
-use crate::{response, Credentials, Date, Error, Secret};
+use crate::{response, ApiInfo, Credentials, Date, Error, Params, PreparedCall, Secret};
+use crate::{TokenMode, UploadMode};
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -45,9 +46,10 @@ pub struct TokenResponse {
     /// The member id (member APIs).
     #[serde(default, rename = "memberId", deserialize_with = "lenient")]
     pub member_id: Option<String>,
-    /// The Alibaba-group-wide user id.
+    /// The Alibaba-group-wide user id (a string in the documented sample, a number in
+    /// others; the `getToken` spec types it `long`, and so does this).
     #[serde(default, rename = "aliId", deserialize_with = "lenient")]
-    pub ali_id: Option<String>,
+    pub ali_id: Option<i64>,
     /// The user id some order APIs use.
     #[serde(default, deserialize_with = "lenient")]
     pub uid: Option<String>,
@@ -83,20 +85,34 @@ impl OAuth {
         format!("{}/oauth/authorize?{query}", self.auth_url)
     }
 
+    /// Prepares and sends a token endpoint call through the one request pipeline (the
+    /// endpoints are unsigned and take no `access_token` system parameter).
     async fn token_call(
         &self,
-        protocol: &str,
-        name: &str,
-        params: &[(&str, &str)],
+        protocol: &'static str,
+        name: &'static str,
+        params: &[(&'static str, &str)],
     ) -> Result<TokenResponse, Error> {
-        let url_path = format!(
-            "{protocol}/1/system.oauth2/{name}/{}",
-            self.credentials.app_key
-        );
-        let span = tracing::info_span!("open1688.oauth", api = %format_args!("system.oauth2:{name}-1"), status = tracing::field::Empty);
+        let api = ApiInfo {
+            namespace: "system.oauth2",
+            name,
+            version: 1,
+            protocol,
+            signed: false,
+            access_token: TokenMode::None,
+            idempotent: false,
+        };
+        let mut form = Params::new();
+        for (key, value) in params {
+            form.put(*key, *value);
+        }
+        let call = PreparedCall::new(&api, &self.credentials.app_key, form, UploadMode::Multipart)?;
+        let request = call.sign(&self.credentials.app_secret, None, None);
+        let span =
+            tracing::info_span!("open1688.oauth", api = %api, status = tracing::field::Empty);
         let raw = self
             .transport
-            .post(&url_path, params, &[], None)
+            .post(&request, None)
             .instrument(span.clone())
             .await?;
         span.record("status", raw.status);

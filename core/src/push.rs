@@ -7,6 +7,7 @@
 
 use crate::de::lenient;
 use crate::{sign, Error};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 /// A pushed message's envelope.
@@ -151,6 +152,16 @@ fn check_age(
         )));
     }
     Ok(())
+}
+
+/// Decodes a topic's `data` as `T`, loosely (numbers and booleans sent as strings, `null`
+/// lists), also when `data` arrives as JSON text; `None` when it does not fit `T`. The
+/// generated `open1688::push::Payload::decode` uses it and keeps such data as raw JSON.
+pub fn decode_data<T: DeserializeOwned>(data: &serde_json::Value) -> Option<T> {
+    match data {
+        serde_json::Value::String(text) => crate::de::from_str(text).ok(),
+        other => T::deserialize(crate::de::Loose(other)).ok(),
+    }
 }
 
 /// Decodes the envelope from `message`, or from separate fields when there is no `message`.

@@ -1,7 +1,7 @@
 //! Turning a raw HTTP answer into a body or an [`Error`].
 //!
 //! Gateway errors come as HTTP 4xx/5xx (`error_code` = `gw.*`, or OAuth's `error`), business
-//! errors as HTTP 200 in many shapes (protocol notes §7): `success`/`succes`/`isSuccess` false at
+//! errors as HTTP 200 in many shapes (`docs/protocol.md#errors`): `success`/`succes`/`isSuccess` false at
 //! the top level or under `result`, with the code and message under one of several names, or an
 //! integer `code` other than 0. One small pass over the body finds them without building a tree.
 

@@ -16,8 +16,8 @@ fn factor_order(a: &(&str, &str), b: &(&str, &str)) -> Ordering {
     left.cmp(right)
 }
 
-fn sorted<'a>(params: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut sorted = params.to_vec();
+fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
+    let mut sorted: Vec<_> = params.into_iter().collect();
     sorted.sort_unstable_by(factor_order);
     sorted
 }
@@ -31,7 +31,7 @@ fn sorted<'a>(params: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 /// ```
 pub fn signature_base(url_path: &str, params: &[(&str, &str)]) -> String {
     let mut base = String::from(url_path);
-    for (key, value) in sorted(params) {
+    for (key, value) in sorted(params.iter().copied()) {
         base.push_str(key);
         base.push_str(value);
     }
@@ -49,6 +49,15 @@ pub fn signature_base(url_path: &str, params: &[(&str, &str)]) -> String {
 /// assert_eq!(sig, "33E54F4F7B989E3E0E912D3FBD2F1A03CA7CCE88");
 /// ```
 pub fn sign(secret: &str, url_path: &str, params: &[(&str, &str)]) -> String {
+    sign_pairs(secret, url_path, params.iter().copied())
+}
+
+/// [`sign`] over pairs from an iterator (no intermediate slice to build).
+pub fn sign_pairs<'a>(
+    secret: &str,
+    url_path: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
     let mut mac =
         Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(url_path.as_bytes());
@@ -93,7 +102,7 @@ pub struct SignatureExplanation {
 /// assert!(!e.to_string().contains("USER-TOKEN-9"));
 /// ```
 pub fn explain(secret: &str, url_path: &str, params: &[(&str, &str)]) -> SignatureExplanation {
-    let factors: Vec<String> = sorted(params)
+    let factors: Vec<String> = sorted(params.iter().copied())
         .into_iter()
         .map(|(k, v)| {
             if crate::names::is_secret(k) {

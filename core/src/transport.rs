@@ -5,9 +5,8 @@
 //! `client_secret` to whatever host it names), and plain `http://` is refused for anything but
 //! loopback unless the caller opts in.
 
-use crate::{Error, FileParam};
+use crate::{Error, SignedRequest};
 use bytes::{Bytes, BytesMut};
-use std::borrow::Cow;
 use std::time::Duration;
 
 /// The gateway the SDK talks to unless told otherwise.
@@ -44,6 +43,9 @@ pub(crate) struct TransportConfig {
 pub(crate) struct Transport {
     http: reqwest::Client,
     base_url: String,
+    /// `<base>/openapi/`, parsed once: a call appends its API path to a copy instead of
+    /// formatting and parsing a whole URL each time (a third of the client's own per-call work).
+    openapi: url::Url,
     pub(crate) timeout: Duration,
     max_response_bytes: u64,
 }
@@ -102,6 +104,12 @@ impl Transport {
                 "a base URL takes no query or fragment",
             ));
         }
+        let base_url = base_url.trim_end_matches('/');
+        let openapi =
+            url::Url::parse(&format!("{base_url}/openapi/")).map_err(|e| Error::InvalidInput {
+                param: "base_url".into(),
+                message: format!("{base_url:?}: {e}"),
+            })?;
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
@@ -114,7 +122,8 @@ impl Transport {
             })?;
         Ok(Transport {
             http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            base_url: base_url.to_owned(),
+            openapi,
             timeout: config.timeout,
             max_response_bytes: config.max_response_bytes,
         })
@@ -124,16 +133,23 @@ impl Transport {
         &self.base_url
     }
 
-    /// POSTs `params` (and `files`, as multipart) to `<base>/openapi/<url_path>`.
+    /// POSTs a signed request to `<base>/openapi/<url path>`: a form, or multipart when it
+    /// has file parts.
     pub(crate) async fn post(
         &self,
-        url_path: &str,
-        params: &[(&str, &str)],
-        files: &[(Cow<'static, str>, FileParam)],
+        request: &SignedRequest<'_>,
         timeout: Option<Duration>,
     ) -> Result<RawResponse, Error> {
         let timeout = timeout.unwrap_or(self.timeout);
-        let url = format!("{}/openapi/{url_path}", self.base_url);
+        let (params, files) = (request.form(), request.files());
+        let mut url = self.openapi.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::InvalidInput {
+                param: "base_url".into(),
+                message: format!("{:?} cannot take a path", self.base_url),
+            })?
+            .pop_if_empty()
+            .extend(request.url_path().split('/'));
         let request = self.http.post(url).timeout(timeout);
         let request = if files.is_empty() {
             let mut form = form_urlencoded::Serializer::new(String::with_capacity(256));

@@ -1,4 +1,4 @@
-//! The signature test vectors of the gateway protocol notes, and the encoder/signer agreement.
+//! The signature test vectors (`docs/protocol.md#signature`), and the encoder/signer agreement.
 
 use open1688_core::sign::{sign, signature_base};
 use open1688_core::Params;
@@ -107,4 +107,39 @@ proptest! {
         prop_assert_eq!(&signed, &received);
         prop_assert_eq!(sign("k", "param2/1/a/b/1", &signed), sign("k", "param2/1/a/b/1", &received));
     }
+}
+
+/// Vector 2 through the request pipeline: the client's own preparation adds `access_token` and
+/// `_aop_timestamp` and signs exactly them, and sends what it signed.
+#[test]
+fn vector_2_through_the_pipeline() {
+    use open1688_core::{ApiInfo, PreparedCall, Secret, UploadMode};
+    let api = ApiInfo::raw("system", "currentTime", 1);
+    let mut params = Params::new();
+    params.put("productId", &694567890123i64);
+    let call = PreparedCall::new(&api, "TEST_APPKEY_0001", params, UploadMode::Multipart).unwrap();
+    let (secret, token) = (
+        Secret::new("UNIT-TEST-SECRET"),
+        Secret::new("UNIT-TEST-TOKEN-abc123"),
+    );
+    let signed = call.sign(&secret, Some(&token), Some(1_700_000_000_000));
+    assert_eq!(
+        signed.signature(),
+        Some("75CD0EB77C5DCB393BD2C2E4DB4CE09849780EC9")
+    );
+    let form: Vec<(&str, &str)> = signed.form().collect();
+    assert_eq!(
+        form,
+        [
+            ("productId", "694567890123"),
+            ("access_token", "UNIT-TEST-TOKEN-abc123"),
+            ("_aop_timestamp", "1700000000000"),
+            ("_aop_signature", "75CD0EB77C5DCB393BD2C2E4DB4CE09849780EC9"),
+        ]
+    );
+    let explained = signed.explain().unwrap();
+    assert_eq!(
+        explained.base_masked,
+        "param2/1/system/currentTime/TEST_APPKEY_0001_aop_timestamp1700000000000access_token***productId694567890123"
+    );
 }

@@ -3,6 +3,7 @@
 
 use crate::config::Reply;
 use crate::faults::Fault;
+use crate::request::Received;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::borrow::Cow;
@@ -88,9 +89,20 @@ impl Answer {
     }
 
     /// A reply configured for an API.
-    pub(crate) fn reply(reply: Reply) -> Answer {
+    pub(crate) fn reply(reply: Reply, received: &Received) -> Answer {
         match reply {
             Reply::Json(value) => Answer::json(200, value.to_string()),
+            Reply::Pages { param, mut pages } => {
+                // Page n is the n-th answer; a page past the end answers the last one again.
+                let n = received.get(&param).and_then(|n| n.parse::<usize>().ok());
+                let index = n.unwrap_or(1).clamp(1, pages.len().max(1)) - 1;
+                let page = if index < pages.len() {
+                    pages.swap_remove(index)
+                } else {
+                    serde_json::json!({ "success": true })
+                };
+                Answer::json(200, page.to_string())
+            }
             Reply::Raw {
                 status,
                 content_type,

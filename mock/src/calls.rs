@@ -161,7 +161,7 @@ pub(crate) async fn handle(
         return Answer::gateway(429, exceeded.code(), exceeded.message(qps), request_id);
     }
 
-    if let Some(answer) = inject_fault(gw, seq, &api_id, target, &request_id).await {
+    if let Some(answer) = inject_fault(gw, seq, &api_id, target, received, &request_id).await {
         return answer;
     }
     match target {
@@ -177,6 +177,7 @@ async fn inject_fault(
     seq: u64,
     api_id: &str,
     target: Target,
+    received: &Received,
     request_id: &str,
 ) -> Option<Answer> {
     let fault = gw.faults.pick(api_id, std::time::Instant::now())?;
@@ -189,7 +190,7 @@ async fn inject_fault(
         return None;
     }
     let success = || match target {
-        Target::Api(doc) => success(gw, api_id, doc).body,
+        Target::Api(doc) => success(gw, api_id, doc, received).body,
         Target::Token(_) => {
             r#"{"aliId":"8888888888","resource_owner":"mockbuyer","expires_in":"36000"}"#.to_owned()
         }
@@ -257,19 +258,15 @@ fn checked_call(
             request_id,
         );
     }
-    success(gw, &api_id, doc)
+    success(gw, &api_id, doc, received)
 }
 
-/// The success answer: the configured reply, else the API's example, else `{"success":true}`.
-fn success(gw: &Gateway, api_id: &str, doc: &ApiDoc) -> Answer {
+/// The success answer: the configured reply, else the catalogue's default answer (the API's
+/// example, else `{}`).
+fn success(gw: &Gateway, api_id: &str, doc: &ApiDoc, received: &Received) -> Answer {
     match gw.reply(api_id) {
-        Some(reply) => Answer::reply(reply),
-        None => Answer::json(
-            200,
-            doc.example_response
-                .unwrap_or(r#"{"success":true}"#)
-                .to_owned(),
-        ),
+        Some(reply) => Answer::reply(reply, received),
+        None => Answer::json(200, doc.default_response().to_owned()),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The message channel at `/websocket` (protocol notes §8), with the frame layout of
+//! The message channel at `/websocket` (`docs/protocol.md#channel`), with the frame layout of
 //! `open1688_core::channel::frame`.
 //!
 //! A client sends a signed CONNECT; the gateway checks it with its own signer and answers
@@ -80,6 +80,8 @@ struct HubState {
     ack: ConnectAck,
     redeliver_after: Option<Duration>,
     live: Vec<(u64, mpsc::UnboundedSender<Command>)>,
+    /// Connections left without a CONNECT_ACK ([`ConnectAck::Omit`]): only dropped.
+    silent: Vec<(u64, mpsc::UnboundedSender<Command>)>,
     connects: u64,
     deliveries: Vec<(String, Option<i64>)>,
     confirms: Vec<ChannelConfirm>,
@@ -174,13 +176,14 @@ impl ChannelControl<'_> {
         })
     }
 
-    /// Closes every live connection at once, without a close handshake; returns how many.
+    /// Closes every open connection (acknowledged or not) at once, without a close handshake;
+    /// returns how many.
     pub fn drop_connections(&self) -> usize {
         self.hub().update(|s| {
-            for (_, conn) in &s.live {
+            for (_, conn) in s.live.iter().chain(&s.silent) {
                 let _ = conn.send(Command::Drop);
             }
-            s.live.len()
+            s.live.len() + s.silent.len()
         })
     }
 
@@ -350,11 +353,7 @@ impl Connection {
         match ack {
             ConnectAck::Immediate => {}
             ConnectAck::Delay(delay) => tokio::time::sleep(delay).await,
-            ConnectAck::Omit => {
-                // Silent until the client gives up.
-                while self.next_frame().await.is_some() {}
-                return;
-            }
+            ConnectAck::Omit => return self.stay_silent(commands, inbox).await,
         }
         if !self.send(&Frame::new(FrameType::ConnectAck)).await {
             return;
@@ -372,6 +371,26 @@ impl Connection {
         self.run(&mut inbox).await;
         self.hub()
             .update(|s| s.live.retain(|(id, _)| *id != self.id));
+    }
+
+    /// Answers nothing until the client gives up or the connection is dropped.
+    async fn stay_silent(
+        &mut self,
+        commands: mpsc::UnboundedSender<Command>,
+        mut inbox: mpsc::UnboundedReceiver<Command>,
+    ) {
+        self.hub().update(|s| s.silent.push((self.id, commands)));
+        loop {
+            tokio::select! {
+                command = inbox.recv() => match command {
+                    Some(Command::Deliver(_)) => {}
+                    Some(Command::Drop) | None => break,
+                },
+                frame = self.next_frame() => if frame.is_none() { break },
+            }
+        }
+        self.hub()
+            .update(|s| s.silent.retain(|(id, _)| *id != self.id));
     }
 
     async fn run(&mut self, inbox: &mut mpsc::UnboundedReceiver<Command>) {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-/// The app key of the app a gateway knows when none is configured (protocol notes, vector 1).
+/// The app key of the app a gateway knows when none is configured (the test vector of `docs/protocol.md#signature`).
 pub const DEFAULT_APP_KEY: &str = "1000000";
 /// The secret of that app.
 pub const DEFAULT_APP_SECRET: &str = "test123";
@@ -19,6 +19,14 @@ pub const DEFAULT_APP_SECRET: &str = "test123";
 pub enum Reply {
     /// HTTP 200 with this JSON body.
     Json(serde_json::Value),
+    /// A paged list: HTTP 200 with `pages[n - 1]` when the call's `param` is `n` (1 when it
+    /// is absent), and the last page again for a page past the end.
+    Pages {
+        /// The page-number param, e.g. `page`.
+        param: String,
+        /// The answer of each page, from page 1.
+        pages: Vec<serde_json::Value>,
+    },
     /// Any status, content type and body.
     Raw {
         /// HTTP status.
@@ -144,12 +152,17 @@ impl MockGatewayBuilder {
     }
 
     /// Serves these APIs instead of the built-in catalogue ([`crate::CATALOGUE`], every API in
-    /// `api-specs/`), e.g. a hand-written test catalogue or `open1688::apis()` of a build with
-    /// fewer namespaces. The OAuth endpoints (`system.oauth2:getToken`, `postponeToken`) are
-    /// always served.
+    /// `api-specs/`), e.g. a hand-written test catalogue or a few entries of the built-in one.
+    /// The OAuth endpoints (`system.oauth2:getToken`, `postponeToken`) are always served.
     pub fn apis(mut self, apis: impl IntoIterator<Item = &'static ApiDoc>) -> Self {
         self.apis.extend(apis);
         self
+    }
+
+    /// Serves a whole catalogue, e.g. one generated from other specs (`APIS` of a crate that
+    /// `cargo xtask gen` wrote), instead of the built-in one.
+    pub fn catalogue(self, apis: &'static [&'static ApiDoc]) -> Self {
+        self.apis(apis.iter().copied())
     }
 
     /// Adds one API to the catalogue.
@@ -229,7 +242,7 @@ impl MockGatewayBuilder {
                 .push((DEFAULT_APP_KEY.to_owned(), Secret::new(DEFAULT_APP_SECRET)));
         }
         if self.apis.is_empty() {
-            self.apis.extend(crate::CATALOGUE);
+            self.apis.extend(crate::CATALOGUE.iter().copied());
         }
         let addr = self.addr;
         if !addr.ip().is_loopback()

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 /// One way a call can fail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// Throttling: HTTP 429 with `gw.QosAppFrequencyLimit`. The protocol notes record the code
+    /// Throttling: HTTP 429 with `gw.QosAppFrequencyLimit`. `docs/protocol.md#errors` records the code
     /// but not the status; 429 is what HTTP means by it, and clients must key on the code.
     Throttle,
     /// A bare 5xx with an HTML body, as a load balancer in front of the gateway answers; the

@@ -1,7 +1,8 @@
 //! A faithful local 1688 Open Platform gateway for tests and development.
 //!
 //! It serves `/openapi/<protocol>/<version>/<namespace>/<name>/<appKey>` for a catalogue of
-//! [`open1688_core::ApiDoc`]s and answers as the real gateway does (protocol notes §3–§8):
+//! [`open1688_core::ApiDoc`]s (by default [`CATALOGUE`], every API in `api-specs/`) and answers
+//! as the real gateway does (`docs/protocol.md`, sections signature to push):
 //! `gw.*` errors for an unknown app key or API, a missing or invalid signature (checked by its
 //! own signer over the raw parameters received) or a missing parameter; HTTP 401
 //! `Request need user authenticated` for a missing, unknown or expired token; the API's example
@@ -11,7 +12,7 @@
 //! `/websocket` ([`channel`]).
 //!
 //! # Answers
-//! The protocol notes record codes, not statuses, for most refusals; the mock answers:
+//! `docs/protocol.md#errors` records codes, not statuses, for most refusals; the mock answers:
 //!
 //! | Situation | Status | Body |
 //! |---|---|---|
@@ -51,8 +52,6 @@
 mod answer;
 mod calls;
 pub mod channel;
-#[rustfmt::skip]
-mod generated;
 mod config;
 pub mod faults;
 pub mod journal;
@@ -69,9 +68,10 @@ mod tokens;
 pub use channel::{ChannelConfirm, ChannelControl, ConnectAck, PushSigning};
 pub use config::{ApiRef, MockGatewayBuilder, Reply, DEFAULT_APP_KEY, DEFAULT_APP_SECRET};
 pub use faults::{Fault, Faults, Scope};
-/// Every API in `api-specs/`, embedded at build time: what the gateway serves by default.
-pub use generated::APIS as CATALOGUE;
 pub use journal::{FilePart, Journal, JournalEntry};
+/// Every API in `api-specs/` (the `open1688-catalogue` crate): what the gateway serves by
+/// default.
+pub use open1688_catalogue::APIS as CATALOGUE;
 pub use push::{send_push, PushReceipt, PushSignature};
 pub use server::MockGateway;
 pub use signature::SignatureStatus;

@@ -1,5 +1,5 @@
 //! The gateway's QoS limits: calls per second per app and per API, as the real gateway
-//! enforces them (`gw.QosAppFrequencyLimit`, `gw.QosAPIFrequencyLimit`, protocol notes §7).
+//! enforces them (`gw.QosAppFrequencyLimit`, `gw.QosAPIFrequencyLimit`, `docs/protocol.md#errors`).
 //!
 //! A limit admits at most `qps` calls in any sliding second (the strictest reading of "calls per
 //! second"); refused calls do not count. Each app has its own budgets.

@@ -1,4 +1,4 @@
-//! OAuth: the authorize page (auto-approving), `getToken` and `postponeToken` (protocol notes §5).
+//! OAuth: the authorize page (auto-approving), `getToken` and `postponeToken` (`docs/protocol.md#oauth`).
 
 use crate::answer::Answer;
 use crate::request::Received;

@@ -1,4 +1,4 @@
-//! Pushing messages to an app as 1688 does (protocol notes §8): a form POST with `message`
+//! Pushing messages to an app as 1688 does (`docs/protocol.md#push`): a form POST with `message`
 //! (JSON text) and `_aop_signature`, signed like a request with an empty URL path.
 
 use crate::signature::signature;

@@ -1,6 +1,6 @@
 //! The gateway's own signature check.
 //!
-//! Written from the protocol notes (§3) with `hmac`, `sha1` and `hex` directly, independently of
+//! Written from `docs/protocol.md#signature` with `hmac`, `sha1` and `hex` directly, independently of
 //! `open1688_core::sign`, so that a bug in the client's signer cannot confirm itself.
 
 use hmac::{Hmac, Mac};
@@ -40,7 +40,7 @@ pub fn signature(secret: &str, url_path: &str, params: &[(&str, &str)]) -> Strin
     hex::encode_upper(mac.finalize().into_bytes())
 }
 
-/// The message channel's frame signature (protocol notes §8): uppercase hex
+/// The message channel's frame signature (`docs/protocol.md#channel`): uppercase hex
 /// MD5(secret + appKey + \[content\] + pubTime), written apart from `open1688_core::channel`.
 ///
 /// ```

@@ -60,10 +60,8 @@ fn request(c: &mut Criterion) {
 }
 
 fn response(c: &mut Criterion) {
-    let example = open1688::apis()
-        .into_iter()
-        .find(|d| d.api.to_string() == fixture::PRODUCT_GET)
-        .and_then(|d| d.example_response)
+    let example = open1688::catalogue::product::PRODUCT_GET_DOC
+        .example_response
         .expect("product.get has an example");
     let body = fixture::product_get_body(example, 20 * 1024);
     let body = body.as_bytes();

@@ -38,10 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (builder.build()?, None)
         }
         _ => {
-            let mock = MockGateway::builder()
-                .apis(open1688::apis())
-                .start()
-                .await?;
+            let mock = MockGateway::builder().start().await?;
             let tokens = mock.issue_tokens();
             let credentials = Credentials::new(
                 open1688_mock::DEFAULT_APP_KEY,

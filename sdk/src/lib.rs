@@ -41,16 +41,21 @@ mod client;
 #[rustfmt::skip]
 mod generated;
 
+pub mod push;
+
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
+/// Every API as data (parameters with their types, token mode, example): the catalogue the
+/// typed requests, the mock gateway and the CLI share.
+pub use open1688_catalogue as catalogue;
 /// The WebSocket message channel: pushed messages without a public callback URL.
 #[cfg(feature = "channel")]
 pub use open1688_core::channel;
 pub use open1688_core::{
-    de, dedupe, push, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal, DedupeStore,
-    Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, Params, PushMessage,
-    Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret, StaticToken,
-    TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
+    de, dedupe, paging, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal,
+    DedupeStore, Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, ParamType,
+    Params, PushMessage, Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret,
+    StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
 };
 
 /// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.

@@ -20,7 +20,7 @@ const FAST_CREATE: &str = "com.alibaba.trade:alibaba.trade.fastCreateOrder-1";
 
 async fn mock() -> MockGateway {
     MockGateway::builder()
-        .apis(open1688::apis())
+        .catalogue(open1688::catalogue::APIS)
         .start()
         .await
         .expect("mock starts")
@@ -154,7 +154,7 @@ async fn an_upload_sends_the_file_as_an_unsigned_part() {
 #[tokio::test]
 async fn oauth_round_trip_then_automatic_refresh_on_expiry() {
     let mock = MockGateway::builder()
-        .apis(open1688::apis())
+        .catalogue(open1688::catalogue::APIS)
         .token_lifetime(Duration::from_secs(1))
         .start()
         .await

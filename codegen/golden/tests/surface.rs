@@ -104,9 +104,28 @@ fn identity_of_each_api() {
     );
     let idempotent = [OrderCreateRequest::API, OrderCancelRequest::API].map(|a| a.idempotent);
     assert_eq!(idempotent, [false, true]);
-    let all = open1688_golden::apis();
-    assert_eq!(all.len(), 8);
+    let all = open1688_golden::catalogue::APIS;
+    assert_eq!(all.len(), 9);
     assert!(all.iter().all(|d| d.method.starts_with("client.")));
+    // The request's identity is the catalogue's, and the catalogue's types are structured.
+    let create = &open1688_golden::catalogue::order::ORDER_CREATE_DOC;
+    assert_eq!(create.api, OrderCreateRequest::API);
+    let Some(open1688_core::ParamType::Enum(matching)) = create.param("match").map(|p| p.ty) else {
+        panic!("`match` is an enum param");
+    };
+    assert_eq!(
+        (matching.name, matching.values),
+        ("OrderMatch", &["exact", "fuzzy"][..])
+    );
+    let Some(open1688_core::ParamType::Struct(address)) =
+        create.param("addressParam").map(|p| p.ty)
+    else {
+        panic!("`addressParam` is an object param");
+    };
+    assert!(address
+        .fields
+        .iter()
+        .any(|f| f.name == "match" && *f.ty == open1688_core::ParamType::String));
 }
 
 #[test]

@@ -1,13 +1,14 @@
-//! One file per API: request, response, named types, catalogue entry, example test.
+//! One file per API: request, response, named types, example test. The API's data (identity,
+//! parameters, example) is in the catalogue, which the request refers to.
 
-use super::catalogue::{api_doc, api_info};
+use super::catalogue::{api_doc_path, api_info_path, CatalogueAt};
 use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident, rust_ty};
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The tokens of `<namespace>/<method>.rs`.
-pub fn api_file(api: &Api, module: &str) -> TokenStream {
+pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> TokenStream {
     let id = api.id();
     let summary = api
         .summary
@@ -37,19 +38,10 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
         .iter()
         .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
 
-    let request = request(api, &summary, &identity);
+    let request = request(api, &summary, &identity, api_info_path(catalogue, ns, api));
     let response = response(api, &id);
     let types = api.types.iter().map(|(name, t)| named_type(name, t, None));
-    let request_name = ident(&api.request);
-    let doc_value = api_doc(
-        api,
-        module,
-        quote!(<#request_name as ::open1688_core::Request>::API),
-    );
-    let catalogue = quote! {
-        /// This API as data, for tools that work with APIs by name.
-        pub static DOC: ::open1688_core::ApiDoc = #doc_value;
-    };
+    let doc_path = api_doc_path(catalogue, ns, api);
     let response_name = ident(&api.response);
     let example_test = api.example.as_ref().map(|_| {
         let message = format!(
@@ -61,7 +53,7 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
             mod tests {
                 #[test]
                 fn example_response_decodes() {
-                    let example = super::DOC.example_response.unwrap_or_default();
+                    let example = #doc_path.example_response.unwrap_or_default();
                     if let Err(e) = ::open1688_core::de::from_str::<super::#response_name>(example) {
                         panic!("{}: {e}", #message);
                     }
@@ -77,14 +69,15 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
         let names = api.global.iter().map(|n| ident(n));
         quote! { pub use super::super::types::{#(#names),*}; }
     });
+    let paged = super::paging::paged_impl(api);
     quote! {
         #(#![doc = #header])*
         #global
         #shared
         #request
+        #paged
         #response
         #(#types)*
-        #catalogue
         #example_test
     }
 }
@@ -93,12 +86,12 @@ pub fn api_file(api: &Api, module: &str) -> TokenStream {
 /// re-exported by each API's module.
 pub fn shared_types_file(ns: &Namespace) -> TokenStream {
     let header = format!(
-        " Types that several `{}` APIs share (`{}/_types.json`), defined once and re-exported by each API's module.",
+        " Types that several `{}` APIs share (`{}/_types.json`), defined once and re-exported by each API's module; and the crate-wide types they use.",
         ns.wire, ns.wire
     );
     let imports = (!ns.imports.is_empty()).then(|| {
         let names = ns.imports.iter().map(|n| ident(n));
-        quote! { use super::super::types::{#(#names),*}; }
+        quote! { pub use super::super::types::{#(#names),*}; }
     });
     let types = ns.shared.iter().map(|(name, t)| named_type(name, t, None));
     quote! {
@@ -121,7 +114,7 @@ pub fn global_types_file(model: &Model) -> TokenStream {
     }
 }
 
-fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
+fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> TokenStream {
     let name = ident(&api.request);
     let response = ident(&api.response);
     let doc = docs([summary, identity]);
@@ -132,7 +125,6 @@ fn request(api: &Api, summary: &str, identity: &str) -> TokenStream {
         quote! { #doc pub #ident: #ty, }
     });
     let (new_fn, setters) = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.");
-    let info = api_info(api);
     let puts = api.params.iter().map(|f| {
         let wire = &f.wire;
         let field = ident(&f.ident);
@@ -247,7 +239,7 @@ fn constructor(
 }
 
 /// A field of a decoded (and possibly re-encoded) structure.
-fn serde_field(f: &FieldIr) -> TokenStream {
+pub(super) fn serde_field(f: &FieldIr) -> TokenStream {
     let name = ident(&f.ident);
     let ty = field_ty(f, true);
     let doc = field_docs(f);
@@ -291,9 +283,29 @@ fn has_decimal(ty: &Ty) -> bool {
     }
 }
 
+/// Answers that core models itself, because its OAuth helper (and the token refresh built on it)
+/// decodes them too: the generated API returns core's type, so each answer has one type.
+const CORE_RESPONSES: &[(&str, &str, &str)] = &[
+    ("system.oauth2", "getToken", "TokenResponse"),
+    ("system.oauth2", "postponeToken", "TokenResponse"),
+];
+
 fn response(api: &Api, id: &str) -> TokenStream {
     let name = ident(&api.response);
     let doc = format!(" The response of `{id}`.");
+    let core = CORE_RESPONSES
+        .iter()
+        .find(|(ns, n, _)| *ns == api.namespace && *n == api.name);
+    if let Some((_, _, core)) = core {
+        let (core, doc) = (
+            ident(core),
+            format!("{doc} Core's type, which `OAuth` returns too."),
+        );
+        return quote! {
+            #[doc = #doc]
+            pub type #name = ::open1688_core::#core;
+        };
+    }
     if let Some(value) = &api.response_value {
         let ty = rust_ty(value);
         return quote! {
@@ -311,7 +323,7 @@ fn response(api: &Api, id: &str) -> TokenStream {
 }
 
 /// A named type's items, each under `cfg` when given.
-fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> TokenStream {
+pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> TokenStream {
     let rust = ident(name);
     let doc = docs(
         t.doc

@@ -1,4 +1,4 @@
-//! One `mod.rs` per namespace: the API modules, re-exports, the accessor and the catalogue.
+//! One `mod.rs` per namespace: the API modules, re-exports, and the accessor.
 
 use super::common::{doc_text, ident};
 use crate::ir::Namespace;
@@ -16,7 +16,8 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
     );
     let accessor = ident(&ns.accessor);
     let mods = ns.apis.keys().map(|m| ident(m));
-    let types_mod = (!ns.shared.is_empty()).then(|| quote! { pub mod types; });
+    let types_mod =
+        (!ns.shared.is_empty() || !ns.imports.is_empty()).then(|| quote! { pub mod types; });
     let reexports = ns.apis.values().map(|api| {
         let (m, req, resp) = (
             ident(&api.method),
@@ -45,6 +46,16 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
                 .unwrap_or_default()
         );
         let summary = format!(" {summary}");
+        let stream = api.paging.as_ref().map(|_| {
+            let name = ident(&format!("{}_stream", api.method.trim_start_matches("r#")));
+            let doc = format!(" Every item of [`Self::{}`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).", api.method.trim_start_matches("r#"));
+            quote! {
+                #[doc = #doc]
+                pub fn #name(&self, request: #req) -> impl ::open1688_core::paging::Stream<Item = ::open1688_core::Result<<#req as ::open1688_core::paging::Paged>::Item>> + Send + 'static {
+                    ::open1688_core::paging::stream(self.client, request)
+                }
+            }
+        });
         quote! {
             #[doc = #summary]
             #[doc = ""]
@@ -52,11 +63,8 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
             pub async fn #m(&self, request: #req) -> ::open1688_core::Result<#resp> {
                 self.client.call(&request).await
             }
+            #stream
         }
-    });
-    let docs = ns.apis.keys().map(|m| {
-        let m = ident(m);
-        quote!(&#m::DOC)
     });
     let accessor_doc = format!(
         " The `{}` APIs, from [`crate::Client::{}`].",
@@ -80,8 +88,5 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
         impl #accessor<'_> {
             #(#methods)*
         }
-
-        /// Every API of this namespace, as data.
-        pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#docs),*];
     }
 }

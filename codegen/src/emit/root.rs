@@ -1,4 +1,4 @@
-//! The root module (namespaces behind features, client accessors, the catalogue) and the
+//! The root module (namespaces behind features, client accessors) and the
 //! `[features]` table of the SDK's Cargo.toml.
 
 use super::common::ident;
@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The tokens of `generated/mod.rs`.
-pub fn root_file(model: &Model) -> TokenStream {
+pub fn root_file(model: &Model, inline_catalogue: bool) -> TokenStream {
     let namespaces: Vec<_> = model.namespaces.values().collect();
     let mods = namespaces.iter().map(|ns| {
         let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
@@ -29,9 +29,11 @@ pub fn root_file(model: &Model) -> TokenStream {
             }
         }
     });
-    let extends = namespaces.iter().map(|ns| {
-        let (m, feature) = (ident(&ns.module), ns.module.trim_start_matches("r#"));
-        quote! { #[cfg(feature = #feature)] all.extend_from_slice(#m::APIS); }
+    let catalogue = inline_catalogue.then(|| {
+        quote! {
+            /// Every API as data.
+            pub mod catalogue;
+        }
     });
     let types = (!model.shared.is_empty()).then(|| {
         quote! {
@@ -39,21 +41,21 @@ pub fn root_file(model: &Model) -> TokenStream {
             pub mod types;
         }
     });
+    let push = (!model.push.topics.is_empty()).then(|| {
+        quote! {
+            /// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+            pub mod push;
+        }
+    });
     quote! {
         #![doc = " Every API in `api-specs/`, one module per namespace."]
         #types
+        #push
         #(#mods)*
+        #catalogue
 
         impl crate::Client {
             #(#accessors)*
-        }
-
-        /// Every API compiled into this build (per the enabled namespace features), as data.
-        pub fn apis() -> ::std::vec::Vec<&'static ::open1688_core::ApiDoc> {
-            #[allow(unused_mut)]
-            let mut all = ::std::vec::Vec::new();
-            #(#extends)*
-            all
         }
     }
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
-/// The channel's address (protocol notes §8).
+/// The channel's address (`docs/protocol.md#channel`).
 pub const DEFAULT_CHANNEL_URL: &str = "ws://message.1688.com/websocket";
 
 /// A configured channel client; [`Channel::run`] connects and handles messages until shutdown.

@@ -1,8 +1,8 @@
 //! The channel's JSON frames: every field name and which fields each frame type carries.
 //!
-//! Protocol notes §8 name the frame types and the fields of CONNECT, HEARTBEAT and CONFIRM;
-//! where they are silent (the SERVER_PUSH layout, what CONFIRM signs, how the server refuses a
-//! connection) this module makes the choices recorded in `docs/channel.md`. The mock gateway
+//! `docs/protocol.md#channel` names the frame types and the fields of CONNECT, HEARTBEAT and
+//! CONFIRM; where it is silent (the SERVER_PUSH layout, what CONFIRM signs, how the server
+//! refuses a connection) this module makes the choices recorded in `docs/channel.md`. The mock gateway
 //! builds its frames with this same type, so correcting a choice here corrects both sides.
 
 use super::sign::sign;

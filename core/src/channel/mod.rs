@@ -1,4 +1,4 @@
-//! The WebSocket message channel (protocol notes §8): 1688 pushes messages over a long-lived
+//! The WebSocket message channel (`docs/protocol.md#channel`): 1688 pushes messages over a long-lived
 //! connection the app opens, so no public callback URL is needed.
 //!
 //! [`Channel::run`] connects and signs, sends a HEARTBEAT every 30 s, hands every SERVER_PUSH
@@ -25,7 +25,7 @@
 //! # }
 //! ```
 //!
-//! The frame layout where the protocol notes are silent is a documented choice
+//! The frame layout where `docs/protocol.md#channel` is silent is a documented choice
 //! (`docs/channel.md`), kept in [`frame`].
 
 mod client;

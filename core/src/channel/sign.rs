@@ -1,4 +1,4 @@
-//! The channel's frame signature (protocol notes §8): uppercase hex
+//! The channel's frame signature (`docs/protocol.md#channel`): uppercase hex
 //! MD5(secret + appKey + \[content\] + pubTime).
 
 use md5::{Digest, Md5};

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use open1688_core::{
-    ApiDoc, ApiInfo, BoxFuture, Client, ClientBuilder, Credentials, Error, ParamDoc,
+    ApiDoc, ApiInfo, BoxFuture, Client, ClientBuilder, Credentials, Error, ParamDoc, ParamType,
     RefreshingTokens, RetryPolicy, Secret, TokenMode, TokenProvider,
 };
 use open1688_mock::{MockGateway, MockGatewayBuilder};
@@ -32,7 +32,7 @@ const fn info(
     }
 }
 
-const fn param(name: &'static str, ty: &'static str, required: bool) -> ParamDoc {
+const fn param(name: &'static str, ty: &'static ParamType, required: bool) -> ParamDoc {
     ParamDoc {
         name,
         ty,
@@ -62,9 +62,9 @@ pub static PRODUCT_GET: ApiDoc = doc(
         true,
     ),
     &[
-        param("productID", "long", true),
-        param("webSite", "string", true),
-        param("scene", "string", false),
+        param("productID", &ParamType::Long, true),
+        param("webSite", &ParamType::String, true),
+        param("scene", &ParamType::String, false),
     ],
     r#"{"success":true,"productInfo":{"productID":694567890123,"subject":"连衣裙","status":"published"}}"#,
 );
@@ -78,7 +78,7 @@ pub static CATEGORY_GET: ApiDoc = doc(
         TokenMode::Optional,
         true,
     ),
-    &[param("categoryID", "long", true)],
+    &[param("categoryID", &ParamType::Long, true)],
     r#"{"succes":"true","categoryInfo":[{"categoryID":0,"name":"root","leaf":"false"}]}"#,
 );
 
@@ -91,7 +91,7 @@ pub static SIMILAR_SEARCH: ApiDoc = doc(
         TokenMode::None,
         true,
     ),
-    &[param("picUrl", "string", true)],
+    &[param("picUrl", &ParamType::String, true)],
     r#"{"result":{"success":true,"result":[{"offerId":1}]}}"#,
 );
 
@@ -112,10 +112,10 @@ pub static FAST_CREATE_ORDER: ApiDoc = doc(
         false,
     ),
     &[
-        param("flow", "string", true),
-        param("addressParam", "AddressParam", true),
-        param("cargoParamList", "array<CargoParam>", true),
-        param("outOrderId", "string", false),
+        param("flow", &ParamType::String, true),
+        param("addressParam", &ParamType::Json, true),
+        param("cargoParamList", &ParamType::Array(&ParamType::Json), true),
+        param("outOrderId", &ParamType::String, false),
     ],
     r#"{"success":true,"result":{"orderId":"3535260697417660107","totalSuccessAmount":1000,"postFee":0}}"#,
 );
@@ -130,9 +130,9 @@ pub static TRADE_CANCEL: ApiDoc = doc(
         false,
     ),
     &[
-        param("webSite", "string", true),
-        param("tradeID", "long", true),
-        param("cancelReason", "string", true),
+        param("webSite", &ParamType::String, true),
+        param("tradeID", &ParamType::Long, true),
+        param("cancelReason", &ParamType::String, true),
     ],
     r#"{"success":true}"#,
 );
@@ -147,8 +147,8 @@ pub static PHOTO_ADD: ApiDoc = doc(
         false,
     ),
     &[
-        param("imageBytes", "file", true),
-        param("name", "string", true),
+        param("imageBytes", &ParamType::File, true),
+        param("name", &ParamType::String, true),
     ],
     r#"{"result":{"url":"https://cbu01.alicdn.com/img/ibank/mock.jpg"}}"#,
 );

@@ -4,9 +4,6 @@
 
 use serde_json::{json, Value};
 
-/// The API's id, as the gateway and the mock write it.
-pub const PRODUCT_GET: &str = "com.alibaba.product:alibaba.product.get-1";
-
 /// The spec's example response for `alibaba.product.get`, scaled up to at least `target` bytes
 /// of compact JSON. Deterministic: the same bytes on every run.
 pub fn product_get_body(example: &str, target: usize) -> String {

@@ -3,6 +3,9 @@
 /// Types that APIs of several namespaces share, re-exported by each API's module.
 pub mod types;
 
+/// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+pub mod push;
+
 /// `com.alibaba.account` (feature `account`).
 #[cfg(feature = "account")]
 pub mod account;
@@ -27,6 +30,18 @@ pub mod linkplus;
 #[cfg(feature = "logistics")]
 pub mod logistics;
 
+/// `com.alibaba.marketing` (feature `marketing`).
+#[cfg(feature = "marketing")]
+pub mod marketing;
+
+/// `com.alibaba.member` (feature `member`).
+#[cfg(feature = "member")]
+pub mod member;
+
+/// `com.alibaba.multimedia` (feature `multimedia`).
+#[cfg(feature = "multimedia")]
+pub mod multimedia;
+
 /// `cn.alibaba.open` (feature `open`).
 #[cfg(feature = "open")]
 pub mod open;
@@ -47,12 +62,16 @@ pub mod system;
 #[cfg(feature = "system_oauth2")]
 pub mod system_oauth2;
 
+/// `com.alibaba.syt` (feature `syt`).
+#[cfg(feature = "syt")]
+pub mod syt;
+
 /// `com.alibaba.trade` (feature `trade`).
 #[cfg(feature = "trade")]
 pub mod trade;
 
 impl crate::Client {
-    /// The `com.alibaba.account` APIs (4 in all).
+    /// The `com.alibaba.account` APIs (6 in all).
     #[cfg(feature = "account")]
     pub fn account(&self) -> account::AccountApi<'_> {
         account::AccountApi {
@@ -64,14 +83,14 @@ impl crate::Client {
     pub fn agent(&self) -> agent::AgentApi<'_> {
         agent::AgentApi { client: self }
     }
-    /// The `com.alibaba.fenxiao` APIs (3 in all).
+    /// The `com.alibaba.fenxiao` APIs (11 in all).
     #[cfg(feature = "fenxiao")]
     pub fn fenxiao(&self) -> fenxiao::FenxiaoApi<'_> {
         fenxiao::FenxiaoApi {
             client: self,
         }
     }
-    /// The `com.alibaba.fenxiao.crossborder` APIs (5 in all).
+    /// The `com.alibaba.fenxiao.crossborder` APIs (39 in all).
     #[cfg(feature = "fenxiao_crossborder")]
     pub fn fenxiao_crossborder(&self) -> fenxiao_crossborder::FenxiaoCrossborderApi<'_> {
         fenxiao_crossborder::FenxiaoCrossborderApi {
@@ -85,26 +104,45 @@ impl crate::Client {
             client: self,
         }
     }
-    /// The `com.alibaba.logistics` APIs (5 in all).
+    /// The `com.alibaba.logistics` APIs (23 in all).
     #[cfg(feature = "logistics")]
     pub fn logistics(&self) -> logistics::LogisticsApi<'_> {
         logistics::LogisticsApi {
             client: self,
         }
     }
-    /// The `cn.alibaba.open` APIs (3 in all).
+    /// The `com.alibaba.marketing` APIs (1 in all).
+    #[cfg(feature = "marketing")]
+    pub fn marketing(&self) -> marketing::MarketingApi<'_> {
+        marketing::MarketingApi {
+            client: self,
+        }
+    }
+    /// The `com.alibaba.member` APIs (1 in all).
+    #[cfg(feature = "member")]
+    pub fn member(&self) -> member::MemberApi<'_> {
+        member::MemberApi { client: self }
+    }
+    /// The `com.alibaba.multimedia` APIs (7 in all).
+    #[cfg(feature = "multimedia")]
+    pub fn multimedia(&self) -> multimedia::MultimediaApi<'_> {
+        multimedia::MultimediaApi {
+            client: self,
+        }
+    }
+    /// The `cn.alibaba.open` APIs (9 in all).
     #[cfg(feature = "open")]
     pub fn open(&self) -> open::OpenApi<'_> {
         open::OpenApi { client: self }
     }
-    /// The `com.alibaba.product` APIs (12 in all).
+    /// The `com.alibaba.product` APIs (57 in all).
     #[cfg(feature = "product")]
     pub fn product(&self) -> product::ProductApi<'_> {
         product::ProductApi {
             client: self,
         }
     }
-    /// The `com.alibaba.product.push` APIs (1 in all).
+    /// The `com.alibaba.product.push` APIs (2 in all).
     #[cfg(feature = "product_push")]
     pub fn product_push(&self) -> product_push::ProductPushApi<'_> {
         product_push::ProductPushApi {
@@ -116,36 +154,21 @@ impl crate::Client {
     pub fn system(&self) -> system::SystemApi<'_> {
         system::SystemApi { client: self }
     }
-    /// The `system.oauth2` APIs (2 in all).
+    /// The `system.oauth2` APIs (4 in all).
     #[cfg(feature = "system_oauth2")]
     pub fn system_oauth2(&self) -> system_oauth2::SystemOauth2Api<'_> {
         system_oauth2::SystemOauth2Api {
             client: self,
         }
     }
-    /// The `com.alibaba.trade` APIs (25 in all).
+    /// The `com.alibaba.syt` APIs (9 in all).
+    #[cfg(feature = "syt")]
+    pub fn syt(&self) -> syt::SytApi<'_> {
+        syt::SytApi { client: self }
+    }
+    /// The `com.alibaba.trade` APIs (66 in all).
     #[cfg(feature = "trade")]
     pub fn trade(&self) -> trade::TradeApi<'_> {
         trade::TradeApi { client: self }
     }
-}
-
-/// Every API compiled into this build (per the enabled namespace features), as data.
-pub fn apis() -> ::std::vec::Vec<&'static ::open1688_core::ApiDoc> {
-    #[allow(unused_mut)]
-    let mut all = ::std::vec::Vec::new();
-    #[cfg(feature = "account")] all.extend_from_slice(account::APIS);
-    #[cfg(feature = "agent")] all.extend_from_slice(agent::APIS);
-    #[cfg(feature = "fenxiao")] all.extend_from_slice(fenxiao::APIS);
-    #[cfg(feature = "fenxiao_crossborder")]
-    all.extend_from_slice(fenxiao_crossborder::APIS);
-    #[cfg(feature = "linkplus")] all.extend_from_slice(linkplus::APIS);
-    #[cfg(feature = "logistics")] all.extend_from_slice(logistics::APIS);
-    #[cfg(feature = "open")] all.extend_from_slice(open::APIS);
-    #[cfg(feature = "product")] all.extend_from_slice(product::APIS);
-    #[cfg(feature = "product_push")] all.extend_from_slice(product_push::APIS);
-    #[cfg(feature = "system")] all.extend_from_slice(system::APIS);
-    #[cfg(feature = "system_oauth2")] all.extend_from_slice(system_oauth2::APIS);
-    #[cfg(feature = "trade")] all.extend_from_slice(trade::APIS);
-    all
 }

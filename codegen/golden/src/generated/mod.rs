@@ -15,6 +15,9 @@ pub mod order;
 #[cfg(feature = "system_auth")]
 pub mod system_auth;
 
+/// Every API as data.
+pub mod catalogue;
+
 impl crate::Client {
     /// The `com.alibaba.catalog` APIs (4 in all).
     #[cfg(feature = "catalog")]
@@ -23,7 +26,7 @@ impl crate::Client {
             client: self,
         }
     }
-    /// The `com.alibaba.order` APIs (2 in all).
+    /// The `com.alibaba.order` APIs (3 in all).
     #[cfg(feature = "order")]
     pub fn order(&self) -> order::OrderApi<'_> {
         order::OrderApi { client: self }
@@ -35,14 +38,4 @@ impl crate::Client {
             client: self,
         }
     }
-}
-
-/// Every API compiled into this build (per the enabled namespace features), as data.
-pub fn apis() -> ::std::vec::Vec<&'static ::open1688_core::ApiDoc> {
-    #[allow(unused_mut)]
-    let mut all = ::std::vec::Vec::new();
-    #[cfg(feature = "catalog")] all.extend_from_slice(catalog::APIS);
-    #[cfg(feature = "order")] all.extend_from_slice(order::APIS);
-    #[cfg(feature = "system_auth")] all.extend_from_slice(system_auth::APIS);
-    all
 }

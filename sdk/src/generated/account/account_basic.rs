@@ -19,15 +19,7 @@ impl AccountBasicRequest {
 
 impl ::open1688_core::Request for AccountBasicRequest {
     type Response = AccountBasicResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.account",
-        name: "alibaba.account.basic",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::ACCOUNT_BASIC;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
@@ -360,23 +352,13 @@ pub struct AccountInfo {
     pub modify_date: ::std::option::Option<::open1688_core::Date>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <AccountBasicRequest as ::open1688_core::Request>::API,
-    summary: "Get basic info of the authorized user",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.account.basic-1",
-    method: "client.account().account_basic(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"buyRate\":3,\"categoryId\":10166,\"categoryName\":\"女装\",\"companyName\":\"杭州某某服饰有限公司\",\"createDate\":\"20130312160828000+0800\",\"enterpriseAccount\":true,\"fm\":false,\"gmtPaidJoin\":\"20170502000942000+0800\",\"icon\":\"/cms/upload/2011/116/401/104611_1301427272.png\",\"joinFrom\":\"CJ_COMMON_JOIN_M\",\"loginId\":\"alitestforisv01\",\"maturity\":0,\"memberBizType\":\"PERSONAL\",\"memberId\":\"b2b-1623492085\",\"personAccount\":false,\"rateNum\":0,\"rateSum\":0,\"saleKeywords\":\"女装,男装,女鞋,衬衫\",\"supplierName\":\"杭州某某服饰有限公司\",\"tpYear\":0,\"trustScore\":0,\"userId\":1623492085}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::account::ACCOUNT_BASIC_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::AccountBasicResponse,
         >(example) {

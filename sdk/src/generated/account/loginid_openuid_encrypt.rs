@@ -25,15 +25,7 @@ impl LoginidOpenuidEncryptRequest {
 
 impl ::open1688_core::Request for LoginidOpenuidEncryptRequest {
     type Response = LoginidOpenuidEncryptResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.account",
-        name: "loginid.openuid.encrypt",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::LOGINID_OPENUID_ENCRYPT;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("loginId", &self.login_id);
     }
@@ -50,30 +42,13 @@ pub struct LoginidOpenuidEncryptResponse {
     pub open_uid: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <LoginidOpenuidEncryptRequest as ::open1688_core::Request>::API,
-    summary: "Encrypt a loginId into an openUid",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:loginid.openuid.encrypt-1",
-    method: "client.account().loginid_openuid_encrypt(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "loginId",
-            ty: "string",
-            required: true,
-            doc: "用户登录名",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"openUid\":\"BBBzc0dvHhTQvkfmDGvIJ4Zvg\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::account::LOGINID_OPENUID_ENCRYPT_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::LoginidOpenuidEncryptResponse,
         >(example) {

@@ -19,15 +19,7 @@ impl SubAccountListRequest {
 
 impl ::open1688_core::Request for SubAccountListRequest {
     type Response = SubAccountListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.account",
-        name: "alibaba.subAccount.list",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::SUB_ACCOUNT_LIST;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
@@ -111,23 +103,13 @@ pub struct SubAccount {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <SubAccountListRequest as ::open1688_core::Request>::API,
-    summary: "List the main account and its sub-accounts",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.subAccount.list-1",
-    method: "client.account().sub_account_list(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some(
-        "{\"mainLoginId\":\"buyer_test01\",\"mainMemberId\":\"b2b-2206512340001\",\"mainUserId\":\"2206512340001\",\"subAccountList\":[{\"loginId\":\"buyer_test01:caigou\",\"memberId\":\"b2b-2206512340001\",\"status\":\"enabled\",\"userId\":4001371176}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::account::SUB_ACCOUNT_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::SubAccountListResponse,
         >(example) {

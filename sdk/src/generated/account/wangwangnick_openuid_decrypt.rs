@@ -25,15 +25,7 @@ impl WangwangnickOpenuidDecryptRequest {
 
 impl ::open1688_core::Request for WangwangnickOpenuidDecryptRequest {
     type Response = WangwangnickOpenuidDecryptResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.account",
-        name: "wangwangnick.openuid.decrypt",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::WANGWANGNICK_OPENUID_DECRYPT;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("openUid", &self.open_uid);
     }
@@ -53,28 +45,13 @@ pub struct WangwangnickOpenuidDecryptResponse {
     pub wangwang_nick: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <WangwangnickOpenuidDecryptRequest as ::open1688_core::Request>::API,
-    summary: "Decrypt an openUid into a WangWang nick (only for opening a WangWang chat)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:wangwangnick.openuid.decrypt-1",
-    method: "client.account().wangwangnick_openuid_decrypt(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "openUid",
-            ty: "string",
-            required: true,
-            doc: "待解密的 openUid",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"wangwangNick\":\"hzfushi2016\"}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::account::WANGWANGNICK_OPENUID_DECRYPT_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::WangwangnickOpenuidDecryptResponse,
         >(example) {

@@ -48,10 +48,3 @@ impl AgentApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &newtoncloud_file_upload::DOC,
-    &newtoncloud_task_create::DOC,
-    &newtoncloud_task_get::DOC,
-];

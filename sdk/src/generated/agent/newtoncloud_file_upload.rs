@@ -35,15 +35,7 @@ impl NewtoncloudFileUploadRequest {
 
 impl ::open1688_core::Request for NewtoncloudFileUploadRequest {
     type Response = NewtoncloudFileUploadResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.agent",
-        name: "newtoncloud.file.upload",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::agent::NEWTONCLOUD_FILE_UPLOAD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("contentBase64", &self.content_base64);
         params.put("filename", &self.filename);
@@ -106,36 +98,13 @@ pub struct NewtonUploadResult {
     pub eagle_trace_id: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <NewtoncloudFileUploadRequest as ::open1688_core::Request>::API,
-    summary: "Newton Cloud: upload a file (base64) for use in tasks",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.file.upload-1",
-    method: "client.agent().newtoncloud_file_upload(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "contentBase64",
-            ty: "string",
-            required: true,
-            doc: "文件内容 Base64",
-        },
-        ::open1688_core::ParamDoc {
-            name: "filename",
-            ty: "string",
-            required: true,
-            doc: "文件名（含扩展名），如 报价单.xlsx",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"agentDownloadUrl\":\"https://selleragent.1688.com/api/seller/knowledge/file/download/8f3c2a1b\",\"downloadUrl\":\"https://selleragent.1688.com/api/newton/cloud/files/download?relativePath=uploads%2Fquote.xlsx\",\"eagleTraceId\":\"213e1a2f17220000000001\",\"fileSize\":102400,\"relativePath\":\"uploads/报价单.xlsx\"}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::agent::NEWTONCLOUD_FILE_UPLOAD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::NewtoncloudFileUploadResponse,
         >(example) {

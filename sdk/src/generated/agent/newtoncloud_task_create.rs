@@ -125,15 +125,7 @@ impl NewtoncloudTaskCreateRequest {
 
 impl ::open1688_core::Request for NewtoncloudTaskCreateRequest {
     type Response = NewtoncloudTaskCreateResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.agent",
-        name: "newtoncloud.task.create",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::agent::NEWTONCLOUD_TASK_CREATE;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("message", &self.message);
         params.put("sessionId", &self.session_id);
@@ -214,72 +206,13 @@ pub struct NewtoncloudTaskCreateResponse {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <NewtoncloudTaskCreateRequest as ::open1688_core::Request>::API,
-    summary: "Newton Cloud: create a long-running agent task",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.create-1",
-    method: "client.agent().newtoncloud_task_create(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "message",
-            ty: "string",
-            required: true,
-            doc: "用户发起的问题",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sessionId",
-            ty: "string",
-            required: false,
-            doc: "对话维度 id（一个 sessionId 可挂多个 taskId）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "taskId",
-            ty: "string",
-            required: false,
-            doc: "任务维度 id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "auto",
-            ty: "boolean",
-            required: false,
-            doc: "是否自动模式",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fileUrls",
-            ty: "array<string>",
-            required: false,
-            doc: "用户上传文件的 URL 列表",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fileNames",
-            ty: "array<string>",
-            required: false,
-            doc: "文件名称列表，与 fileUrls 一一对应",
-        },
-        ::open1688_core::ParamDoc {
-            name: "model",
-            ty: "string",
-            required: false,
-            doc: "可选择的模型，如 flagship",
-        },
-        ::open1688_core::ParamDoc {
-            name: "workflowName",
-            ty: "string",
-            required: false,
-            doc: "直接执行的 Workflow 名称（跳过意图识别）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"eagleTraceId\":\"2146a21517799488479778174e1539\",\"sessionId\":\"internal_a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"status\":\"INIT\",\"success\":true,\"taskId\":\"fdd93e89-2f43-4d58-b5b4-356da6cda5e4\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::agent::NEWTONCLOUD_TASK_CREATE_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::NewtoncloudTaskCreateResponse,
         >(example) {

@@ -53,15 +53,7 @@ impl NewtoncloudTaskGetRequest {
 
 impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
     type Response = NewtoncloudTaskGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.agent",
-        name: "newtoncloud.task.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::agent::NEWTONCLOUD_TASK_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("taskId", &self.task_id);
         params.put("fromIndex", &self.from_index);
@@ -233,42 +225,13 @@ pub struct TaskMessage {
     pub content: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <NewtoncloudTaskGetRequest as ::open1688_core::Request>::API,
-    summary: "Newton Cloud: poll a task (status, incremental output chunks)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.get-1",
-    method: "client.agent().newtoncloud_task_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "taskId",
-            ty: "string",
-            required: true,
-            doc: "任务 id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fromIndex",
-            ty: "long",
-            required: false,
-            doc: "增量输出起始下标",
-        },
-        ::open1688_core::ParamDoc {
-            name: "includeBlocks",
-            ty: "boolean",
-            required: false,
-            doc: "是否返回富文本/块结构（获取 chunks 时建议 true）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"createdAt\":\"2026-06-02T13:11:57.000Z\",\"eagleTraceId\":\"2146a21517799488479778174e1539\",\"finishedAt\":\"2026-06-02 13:14:02\",\"messages\":[{\"content\":\"已为你找到 3 家可定制保温杯的源头工厂。\",\"type\":\"text\"}],\"nextIndex\":327,\"outputStatus\":\"done\",\"sessionId\":\"2b6a7f8b-2c34-403c-9b9c-7e6121e50548\",\"startedAt\":\"2026-06-02T13:11:58.000Z\",\"status\":\"END\",\"success\":true,\"taskId\":\"009e1847-d652-4fa1-be5e-346b9b09ac38\",\"taskType\":\"LONG_RUNNING\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::agent::NEWTONCLOUD_TASK_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::NewtoncloudTaskGetResponse,
         >(example) {

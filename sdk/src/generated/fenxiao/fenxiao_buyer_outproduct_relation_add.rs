@@ -115,15 +115,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
 
 impl ::open1688_core::Request for FenxiaoBuyerOutproductRelationAddRequest {
     type Response = FenxiaoBuyerOutproductRelationAddResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao",
-        name: "alibaba.fenxiao.buyer.outproduct.relation.add",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_ADD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("openOfferId", &self.open_offer_id);
@@ -165,70 +157,13 @@ pub struct FenxiaoBuyerOutproductRelationAddResponse {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <FenxiaoBuyerOutproductRelationAddRequest as ::open1688_core::Request>::API,
-    summary: "Link a 1688 offer to a downstream (external) item (listing relation)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.add-1",
-    method: "client.fenxiao().fenxiao_buyer_outproduct_relation_add(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "offerId",
-            ty: "long",
-            required: false,
-            doc: "上游 1688 商品id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "openOfferId",
-            ty: "string",
-            required: false,
-            doc: "上游 1688 商品加密id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outItemCode",
-            ty: "string",
-            required: true,
-            doc: "下游外部商品码",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outShopCode",
-            ty: "string",
-            required: true,
-            doc: "下游店铺 code",
-        },
-        ::open1688_core::ParamDoc {
-            name: "channel",
-            ty: "string",
-            required: true,
-            doc: "下游分销渠道：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, kuaituantuan, other",
-        },
-        ::open1688_core::ParamDoc {
-            name: "distributeType",
-            ty: "string",
-            required: false,
-            doc: "铺货方式：manual 用户手动，hotAuto 自动",
-        },
-        ::open1688_core::ParamDoc {
-            name: "hitLabId",
-            ty: "string",
-            required: false,
-            doc: "爆品id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "aiMaterialDetailFields",
-            ty: "array<string>",
-            required: false,
-            doc: "使用 AI 素材的详情字段：cpv, title, picture",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"data\":\"true\",\"success\":true}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_ADD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::FenxiaoBuyerOutproductRelationAddResponse,
         >(example) {

@@ -35,15 +35,7 @@ impl FenxiaoBuyerOutshopAddRequest {
 
 impl ::open1688_core::Request for FenxiaoBuyerOutshopAddRequest {
     type Response = FenxiaoBuyerOutshopAddResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao",
-        name: "alibaba.fenxiao.buyer.outshop.add",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTSHOP_ADD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("outShopCode", &self.out_shop_code);
         params.put("channel", &self.channel);
@@ -79,34 +71,13 @@ pub struct FenxiaoBuyerOutshopAddResponse {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <FenxiaoBuyerOutshopAddRequest as ::open1688_core::Request>::API,
-    summary: "Register a downstream (external) shop of the distributor",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.add-1",
-    method: "client.fenxiao().fenxiao_buyer_outshop_add(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "outShopCode",
-            ty: "string",
-            required: true,
-            doc: "下游店铺 code（淘宝平台传用户授权工具的下游 user id）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "channel",
-            ty: "string",
-            required: true,
-            doc: "下游分销渠道：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, kuaituantuan, other",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"data\":\"true\",\"success\":true}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTSHOP_ADD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::FenxiaoBuyerOutshopAddResponse,
         >(example) {

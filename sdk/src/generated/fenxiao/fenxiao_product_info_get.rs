@@ -69,15 +69,7 @@ impl FenxiaoProductInfoGetRequest {
 
 impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
     type Response = FenxiaoProductInfoGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao",
-        name: "alibaba.fenxiao.productInfo.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_PRODUCT_INFO_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("openOfferId", &self.open_offer_id);
@@ -294,42 +286,13 @@ pub struct FenxiaoProductInfo {
     pub reference_price: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <FenxiaoProductInfoGetRequest as ::open1688_core::Request>::API,
-    summary: "Get a distribution (fenxiao) product by offerId or openOfferId",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1",
-    method: "client.fenxiao().fenxiao_product_info_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "offerId",
-            ty: "long",
-            required: false,
-            doc: "1688 商品ID（与 openOfferId 二选一）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "openOfferId",
-            ty: "string",
-            required: false,
-            doc: "1688 加密商品ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tenantId",
-            ty: "string",
-            required: false,
-            doc: "下游租户ID",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"productInfo\":{\"categoryID\":1032906,\"productAttribute\":[{\"attributeID\":287,\"attributeName\":\"材质\",\"value\":\"陶瓷\"}],\"productID\":573741401425,\"productImage\":{\"images\":[\"img/ibank/O1CN01mug1_!!2206512345678-0-cib.jpg\"]},\"productSaleInfo\":{\"amountOnSale\":520,\"consignPrice\":10.9,\"minOrderQuantity\":1,\"unit\":\"个\"},\"productSkuInfos\":[{\"amountOnSale\":520,\"attributes\":[{\"attributeID\":3216,\"attributeValue\":\"奶白色\"}],\"consignPrice\":10.9,\"price\":8.5,\"skuId\":4512345678901,\"specId\":\"5e0f0b0c9d8e7f6a5b4c3d2e1f0a9b8c\"}],\"status\":\"published\",\"subject\":\"北欧ins风陶瓷马克杯带盖勺\",\"supplierLoginId\":\"jdzcitao001\"},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao::FENXIAO_PRODUCT_INFO_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::FenxiaoProductInfoGetResponse,
         >(example) {

@@ -62,15 +62,7 @@ impl CategoryTranslationGetByIdRequest {
 
 impl ::open1688_core::Request for CategoryTranslationGetByIdRequest {
     type Response = CategoryTranslationGetByIdResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao.crossborder",
-        name: "category.translation.getById",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::CATEGORY_TRANSLATION_GET_BY_ID;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("language", &self.language);
         params.put("categoryId", &self.category_id);
@@ -186,48 +178,13 @@ pub struct TranslatedCategory {
     pub children: ::std::vec::Vec<TranslatedCategory>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CategoryTranslationGetByIdRequest as ::open1688_core::Request>::API,
-    summary: "Get a category in a given language, with its children",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:category.translation.getById-1",
-    method: "client.fenxiao_crossborder().category_translation_get_by_id(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "language",
-            ty: "string",
-            required: true,
-            doc: "语种，如 en、ja、ko",
-        },
-        ::open1688_core::ParamDoc {
-            name: "categoryId",
-            ty: "long",
-            required: true,
-            doc: "类目ID，0 为根",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outMemberId",
-            ty: "string",
-            required: false,
-            doc: "用户在机构的唯一ID（≤64位字母数字）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "parentCateId",
-            ty: "long",
-            required: false,
-            doc: "父类目 id",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"code\":\"S0000\",\"message\":\"成功\",\"result\":{\"categoryId\":10166,\"children\":[{\"categoryId\":1031910,\"chineseName\":\"连衣裙\",\"language\":\"ja\",\"leaf\":false,\"level\":\"2\",\"parentCateId\":10166,\"translatedName\":\"ワンピース\"}],\"chineseName\":\"女装\",\"fromCache\":true,\"language\":\"ja\",\"leaf\":\"false\",\"level\":\"1\",\"parentCateId\":0,\"translatedName\":\"レディースファッション\"},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao_crossborder::CATEGORY_TRANSLATION_GET_BY_ID_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CategoryTranslationGetByIdResponse,
         >(example) {

@@ -25,15 +25,7 @@ impl ProductImageUploadRequest {
 
 impl ::open1688_core::Request for ProductImageUploadRequest {
     type Response = ProductImageUploadResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao.crossborder",
-        name: "product.image.upload",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_IMAGE_UPLOAD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("uploadImageParam", &self.upload_image_param);
     }
@@ -119,30 +111,13 @@ pub struct UploadImageResult {
     pub result: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductImageUploadRequest as ::open1688_core::Request>::API,
-    summary: "Upload an image (base64) to get an imageId for image search",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.image.upload-1",
-    method: "client.fenxiao_crossborder().product_image_upload(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "uploadImageParam",
-            ty: "UploadImageParam",
-            required: true,
-            doc: "上传参数",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"code\":\"200\",\"message\":\"success\",\"result\":\"1073241846295740138\",\"success\":\"true\"}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_IMAGE_UPLOAD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductImageUploadResponse,
         >(example) {

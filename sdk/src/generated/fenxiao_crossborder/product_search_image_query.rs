@@ -30,15 +30,7 @@ impl ProductSearchImageQueryRequest {
 
 impl ::open1688_core::Request for ProductSearchImageQueryRequest {
     type Response = ProductSearchImageQueryResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao.crossborder",
-        name: "product.search.imageQuery",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_IMAGE_QUERY;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerQueryParam", &self.offer_query_param);
     }
@@ -362,30 +354,13 @@ pub struct ImageQueryResult {
     pub result: ::std::option::Option<SearchPage>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductSearchImageQueryRequest as ::open1688_core::Request>::API,
-    summary: "Multilingual image search (cross-border)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.imageQuery-1",
-    method: "client.fenxiao_crossborder().product_search_image_query(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "offerQueryParam",
-            ty: "ImageQueryParam",
-            required: true,
-            doc: "查询参数",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"code\":\"200\",\"message\":\"success\",\"result\":{\"currentPage\":1,\"data\":[{\"companyAddress\":\"浙江省杭州市\",\"companyName\":\"浙江省一路发发商贸公司\",\"createDate\":\"2024-04-20 08:00:00\",\"imageUrl\":\"https://cbu01.alicdn.com/img/ibank/O1CN01q5lIoD1ZPh3gN3www_!!2928623187-0-cib.jpg\",\"invoiceInfo\":{\"invoiceTypes\":[\"普票\"],\"supportFastInvoice\":false,\"supportOnlineInvoice\":true,\"taxpayerType\":\"一般纳税人\"},\"isJxhy\":true,\"isOnePsale\":true,\"minOrderQuantity\":2,\"modifyDate\":\"2024-05-02 10:11:12\",\"monthSold\":1234,\"offerId\":710891050473,\"offerIdentities\":[\"yx\"],\"priceInfo\":{\"consignPrice\":\"15.50\",\"jxhyPrice\":\"14.90\",\"price\":\"12.80\"},\"productSimpleShippingInfo\":{\"pickupWithin24hRate30d\":\"99.12%\",\"shippingTimeGuarantee\":\"shipIn48Hours\"},\"promotionModel\":{\"hasPromotion\":false},\"repurchaseRate\":\"13%\",\"secondCategoryId\":1042754,\"sellerDataInfo\":{\"compositeServiceScore\":\"4.5\",\"tpYear\":6,\"tradeMedalLevel\":\"4\"},\"sellerIdentities\":[\"powerful_merchants\"],\"subject\":\"儿童卡通保温杯316不锈钢吸管杯\",\"subjectTrans\":\"Children's cartoon thermos cup 316 stainless steel straw cup\",\"thirdCategoryId\":1046693,\"topCategoryId\":1813,\"traceInfo\":\"object_id@710891050473^object_type@offer\",\"tradeScore\":\"4.8\"}],\"pageSize\":20,\"picRegionInfo\":{\"currentRegion\":\"265,597,326,764\",\"yoloCropRegion\":\"265,597,326,764;443,783,154,595\"},\"totalPage\":20,\"totalRecords\":400},\"success\":\"true\"}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_IMAGE_QUERY_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSearchImageQueryResponse,
         >(example) {

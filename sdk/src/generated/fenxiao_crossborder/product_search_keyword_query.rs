@@ -30,15 +30,7 @@ impl ProductSearchKeywordQueryRequest {
 
 impl ::open1688_core::Request for ProductSearchKeywordQueryRequest {
     type Response = ProductSearchKeywordQueryResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao.crossborder",
-        name: "product.search.keywordQuery",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_KEYWORD_QUERY;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerQueryParam", &self.offer_query_param);
     }
@@ -401,30 +393,13 @@ impl SaleFilterParam {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductSearchKeywordQueryRequest as ::open1688_core::Request>::API,
-    summary: "Multilingual keyword product search (cross-border)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.keywordQuery-1",
-    method: "client.fenxiao_crossborder().product_search_keyword_query(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "offerQueryParam",
-            ty: "KeywordQueryParam",
-            required: true,
-            doc: "查询参数",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"code\":\"200\",\"message\":\"success\",\"result\":{\"currentPage\":1,\"data\":[{\"createDate\":\"2024-04-20 08:00:00\",\"imageUrl\":\"https://cbu01.alicdn.com/img/ibank/O1CN01q5lIoD1ZPh3gN3www_!!2928623187-0-cib.jpg\",\"invoiceInfo\":{\"invoiceTypes\":[\"普票\"],\"supportFastInvoice\":false,\"supportOnlineInvoice\":true,\"taxpayerType\":\"一般纳税人\"},\"isJxhy\":true,\"isOnePsale\":true,\"minOrderQuantity\":2,\"modifyDate\":\"2024-05-02 10:11:12\",\"monthSold\":1234,\"offerId\":710891050473,\"offerIdentities\":[\"yx\"],\"priceInfo\":{\"consignPrice\":\"15.50\",\"jxhyPrice\":\"14.90\",\"price\":\"12.80\"},\"productSimpleShippingInfo\":{\"pickupWithin24hRate30d\":\"99.12%\",\"shippingTimeGuarantee\":\"shipIn48Hours\"},\"promotionModel\":{\"hasPromotion\":false},\"repurchaseRate\":\"13%\",\"secondCategoryId\":1042754,\"sellerDataInfo\":{\"compositeServiceScore\":\"4.5\",\"tpYear\":6,\"tradeMedalLevel\":\"4\"},\"sellerIdentities\":[\"powerful_merchants\"],\"subject\":\"儿童卡通保温杯316不锈钢吸管杯\",\"subjectTrans\":\"Children's cartoon thermos cup 316 stainless steel straw cup\",\"thirdCategoryId\":1046693,\"topCategoryId\":1813,\"traceInfo\":\"object_id@710891050473^object_type@offer\",\"tradeScore\":\"4.8\"}],\"pageSize\":20,\"totalPage\":100,\"totalRecords\":2000},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_KEYWORD_QUERY_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSearchKeywordQueryResponse,
         >(example) {

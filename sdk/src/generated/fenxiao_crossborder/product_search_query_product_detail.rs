@@ -27,15 +27,7 @@ impl ProductSearchQueryProductDetailRequest {
 
 impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
     type Response = ProductSearchQueryProductDetailResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.fenxiao.crossborder",
-        name: "product.search.queryProductDetail",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_QUERY_PRODUCT_DETAIL;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerDetailParam", &self.offer_detail_param);
     }
@@ -1360,30 +1352,13 @@ pub struct UnitInfo {
     pub trans_unit: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductSearchQueryProductDetailRequest as ::open1688_core::Request>::API,
-    summary: "Multilingual product detail (cross-border)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1",
-    method: "client.fenxiao_crossborder().product_search_query_product_detail(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "offerDetailParam",
-            ty: "OfferDetailParam",
-            required: true,
-            doc: "参数，如 {\"offerId\":1,\"country\":\"en\"}",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"code\":\"200\",\"message\":\"成功\",\"result\":{\"categoryId\":1046693,\"categoryName\":\"保温杯\",\"companyName\":\"金华市某某日用品有限公司\",\"createDate\":\"2024-05-24 00:00:00\",\"isJxhy\":true,\"minOrderQuantity\":2,\"offerId\":710891050473,\"productAttribute\":[{\"attributeId\":\"287\",\"attributeName\":\"材质\",\"attributeNameTrans\":\"Material\",\"value\":\"316不锈钢\",\"valueTrans\":\"316 stainless steel\"}],\"productImage\":{\"images\":[\"https://cbu01.alicdn.com/img/ibank/O1CN01q5lIoD1ZPh3gN3www_!!2928623187-0-cib.jpg\"],\"whiteImage\":\"https://cbu01.alicdn.com/img/ibank/O1CN01pEsVS41Bs2uny9oka_!!0-0-cib.jpg\"},\"productSaleInfo\":{\"amountOnSale\":9600,\"priceRangeList\":[{\"price\":\"12.80\",\"startQuantity\":2}],\"quoteType\":1,\"unitInfo\":{\"transUnit\":\"piece\",\"unit\":\"个\"}},\"productShippingInfo\":{\"sendGoodsAddressText\":\"浙江省金华市\",\"shippingTimeGuarantee\":\"shipIn48Hours\",\"weight\":0.35},\"productSkuInfos\":[{\"amountOnSale\":3200,\"fenxiaoPriceInfo\":{\"offerPrice\":\"13.20\",\"onePiecePrice\":\"15.50\"},\"price\":\"12.80\",\"skuAttributes\":[{\"attributeId\":3216,\"attributeName\":\"颜色\",\"attributeNameTrans\":\"Color\",\"value\":\"粉色\",\"valueTrans\":\"Pink\"}],\"skuId\":5104790281451,\"specId\":\"2b36920d5139fd431a2030090d1e2599\"}],\"status\":\"published\",\"subject\":\"儿童卡通保温杯316不锈钢吸管杯\",\"subjectTrans\":\"Children's cartoon thermos cup 316 stainless steel straw cup\",\"tagInfoList\":[{\"key\":\"isOnePsale\",\"value\":true}]},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_QUERY_PRODUCT_DETAIL_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSearchQueryProductDetailResponse,
         >(example) {

@@ -47,19 +47,28 @@ impl CrossSimilarOfferSearchRequest {
 
 impl ::open1688_core::Request for CrossSimilarOfferSearchRequest {
     type Response = CrossSimilarOfferSearchResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.linkplus",
-        name: "alibaba.cross.similar.offer.search",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::linkplus::CROSS_SIMILAR_OFFER_SEARCH;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("picUrl", &self.pic_url);
         params.put("page", &self.page);
         params.put("pageSize", &self.page_size);
+    }
+}
+
+impl ::open1688_core::paging::Paged for CrossSimilarOfferSearchRequest {
+    type Item = SimilarOffer;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = i32::try_from(page).unwrap_or(i32::MAX);
+    }
+    fn page(
+        response: CrossSimilarOfferSearchResponse,
+    ) -> ::open1688_core::paging::Page<SimilarOffer> {
+        let total = response.result.as_ref().and_then(|x| x.total);
+        ::open1688_core::paging::Page {
+            items: response.result.map(|x| x.result).unwrap_or_default(),
+            total,
+        }
     }
 }
 
@@ -164,42 +173,13 @@ pub struct SimilarOfferPage {
     pub result: ::std::vec::Vec<SimilarOffer>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CrossSimilarOfferSearchRequest as ::open1688_core::Request>::API,
-    summary: "Search similar 1688 offers by picture URL (cross-border LinkPlus)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.linkplus:alibaba.cross.similar.offer.search-1",
-    method: "client.linkplus().cross_similar_offer_search(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "picUrl",
-            ty: "string",
-            required: true,
-            doc: "图片 URL",
-        },
-        ::open1688_core::ParamDoc {
-            name: "page",
-            ty: "int",
-            required: true,
-            doc: "页码，从 1 开始",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pageSize",
-            ty: "int",
-            required: false,
-            doc: "每页条数，服务端上限 20",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":[{\"categoryId\":1031910,\"detailUrl\":\"https://detail.1688.com/offer/624531232145.html\",\"imageUrl\":\"https://cbu01.alicdn.com/img/ibank/O1CN01abcDEF1xYz2Q3R4s5_!!2206512345678-0-cib.jpg\",\"offerId\":624531232145,\"oldPrice\":4580,\"quantityBegin\":2,\"subject\":\"2024夏季新款法式碎花连衣裙女收腰显瘦\",\"unit\":\"件\"},{\"categoryId\":1031910,\"detailUrl\":\"https://detail.1688.com/offer/710891050473.html\",\"imageUrl\":\"https://cbu01.alicdn.com/img/ibank/O1CN01q5lIoD1ZPh3gN3www_!!2928623187-0-cib.jpg\",\"offerId\":710891050473,\"oldPrice\":1049,\"quantityBegin\":1,\"subject\":\"法式复古碎花长裙\",\"unit\":\"件\"}],\"total\":1260},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::linkplus::CROSS_SIMILAR_OFFER_SEARCH_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CrossSimilarOfferSearchResponse,
         >(example) {

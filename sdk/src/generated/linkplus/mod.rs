@@ -22,7 +22,15 @@ impl LinkplusApi<'_> {
     ) -> ::open1688_core::Result<CrossSimilarOfferSearchResponse> {
         self.client.call(&request).await
     }
+    /// Every item of [`Self::cross_similar_offer_search`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn cross_similar_offer_search_stream(
+        &self,
+        request: CrossSimilarOfferSearchRequest,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <CrossSimilarOfferSearchRequest as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
+    }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[&cross_similar_offer_search::DOC];

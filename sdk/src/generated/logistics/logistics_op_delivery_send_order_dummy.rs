@@ -94,15 +94,7 @@ impl LogisticsOpDeliverySendOrderDummyRequest {
 
 impl ::open1688_core::Request for LogisticsOpDeliverySendOrderDummyRequest {
     type Response = LogisticsOpDeliverySendOrderDummyResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.logistics",
-        name: "alibaba.logistics.OpDeliverySendOrder.dummy",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_DUMMY;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("sendGoods", &self.send_goods);
         params.put_json("extBody", &self.ext_body);
@@ -254,60 +246,13 @@ impl NoLogisticsExtBody {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <LogisticsOpDeliverySendOrderDummyRequest as ::open1688_core::Request>::API,
-    summary: "Ship orders that need no logistics (seller side)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1",
-    method: "client.logistics().logistics_op_delivery_send_order_dummy(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "sendGoods",
-            ty: "array<SendGood>",
-            required: true,
-            doc: "发货对象列表",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extBody",
-            ty: "NoLogisticsExtBody",
-            required: true,
-            doc: "无需物流信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "gmtSend",
-            ty: "date",
-            required: false,
-            doc: "发货时间",
-        },
-        ::open1688_core::ParamDoc {
-            name: "remarks",
-            ty: "string",
-            required: false,
-            doc: "备注（原因 5 时必填）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extParam",
-            ty: "string",
-            required: false,
-            doc: "JSON 字符串",
-        },
-        ::open1688_core::ParamDoc {
-            name: "receiverInfo",
-            ty: "ReceiveContacter",
-            required: false,
-            doc: "收货地址，为空时使用订单收货地址",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"logisticsId\":\"ZX113988430670174\",\"sendGoods\":[{\"sendGoodEntries\":[{\"amount\":2,\"sourceEntryId\":3782104562317543210,\"weight\":0.7}],\"sourceId\":3782104562316543210}]},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_DUMMY_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::LogisticsOpDeliverySendOrderDummyResponse,
         >(example) {

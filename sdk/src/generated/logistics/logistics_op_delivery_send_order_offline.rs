@@ -125,15 +125,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
 
 impl ::open1688_core::Request for LogisticsOpDeliverySendOrderOfflineRequest {
     type Response = LogisticsOpDeliverySendOrderOfflineResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.logistics",
-        name: "alibaba.logistics.OpDeliverySendOrder.offline",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_OFFLINE;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("sendGoods", &self.send_goods);
         params.put("gmtSend", &self.gmt_send);
@@ -236,72 +228,13 @@ impl ExtBody {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <LogisticsOpDeliverySendOrderOfflineRequest as ::open1688_core::Request>::API,
-    summary: "Ship orders with a self-arranged carrier (seller side)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.offline-1",
-    method: "client.logistics().logistics_op_delivery_send_order_offline(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "sendGoods",
-            ty: "array<SendGood>",
-            required: true,
-            doc: "发货对象列表",
-        },
-        ::open1688_core::ParamDoc {
-            name: "gmtSend",
-            ty: "date",
-            required: false,
-            doc: "发货时间，yyyyMMddHHmmssSSSZ，如 20120801154220368+0800",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extBody",
-            ty: "ExtBody",
-            required: false,
-            doc: "单包裹发货时的物流信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "remarks",
-            ty: "string",
-            required: false,
-            doc: "备注",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extParam",
-            ty: "string",
-            required: false,
-            doc: "JSON 字符串（未文档化）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "receiverInfo",
-            ty: "ReceiveContacter",
-            required: false,
-            doc: "收货地址，为空时使用订单收货地址",
-        },
-        ::open1688_core::ParamDoc {
-            name: "multiPackage",
-            ty: "boolean",
-            required: false,
-            doc: "是否多包裹发货",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isEncryptOrderSend",
-            ty: "string",
-            required: false,
-            doc: "是否下游加密订单取号发货 Y/N",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"logisticsId\":\"ZX113988430670174\",\"sendGoods\":[{\"sendGoodEntries\":[{\"amount\":2,\"sourceEntryId\":3782104562317543210,\"weight\":0.7}],\"sourceId\":3782104562316543210}]},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_OFFLINE_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::LogisticsOpDeliverySendOrderOfflineResponse,
         >(example) {

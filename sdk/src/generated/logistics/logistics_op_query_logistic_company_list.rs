@@ -19,15 +19,7 @@ impl LogisticsOpQueryLogisticCompanyListRequest {
 
 impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListRequest {
     type Response = LogisticsOpQueryLogisticCompanyListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.logistics",
-        name: "alibaba.logistics.OpQueryLogisticCompanyList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
@@ -121,23 +113,13 @@ pub struct LogisticsCompany {
     pub spelling: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <LogisticsOpQueryLogisticCompanyListRequest as ::open1688_core::Request>::API,
-    summary: "List all logistics companies",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1",
-    method: "client.logistics().logistics_op_query_logistic_company_list(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":[{\"companyName\":\"圆通速递\",\"companyNo\":\"YTO\",\"companyPhone\":\"95554\",\"id\":7,\"spelling\":\"yuantongsudi\",\"supportPrint\":true},{\"companyName\":\"申通快递\",\"companyNo\":\"STO\",\"companyPhone\":\"95543\",\"id\":8,\"spelling\":\"shentongkuaidi\",\"supportPrint\":true}],\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::logistics::LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::LogisticsOpQueryLogisticCompanyListResponse,
         >(example) {

@@ -5,6 +5,10 @@
 //!
 //! API `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1)
 pub use super::super::types::WebSite;
+pub use super::types::{
+    CrossPackageFulfillment, CrossPackageTrace, LogisticsStep, LogisticsTrace,
+    TraceException, TraceNode,
+};
 
 /// Get the tracking steps of an order's shipments (buyer view)
 ///
@@ -49,15 +53,7 @@ impl TradeGetLogisticsTraceInfoBuyerViewRequest {
 
 impl ::open1688_core::Request for TradeGetLogisticsTraceInfoBuyerViewRequest {
     type Response = TradeGetLogisticsTraceInfoBuyerViewResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.logistics",
-        name: "alibaba.trade.getLogisticsTraceInfo.buyerView",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_TRACE_INFO_BUYER_VIEW;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("logisticsId", &self.logistics_id);
         params.put("orderId", &self.order_id);
@@ -110,252 +106,13 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
-/// 跨境海外轨迹 (CrossPackageFulfillmentDTO)
-///
-/// Wire type `CrossPackageFulfillment`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossPackageFulfillment {
-    /// 跨境运单号
-    ///
-    /// Wire name `crossMailNo`, type `string`.
-    #[serde(
-        rename = "crossMailNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cross_mail_no: ::std::option::Option<::std::string::String>,
-    /// 订单 id
-    ///
-    /// Wire name `orderId`, type `string`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<::std::string::String>,
-    /// 轨迹节点列表
-    ///
-    /// Wire name `crossPackageTraceDTOList`, type `array<CrossPackageTrace>`.
-    #[serde(
-        rename = "crossPackageTraceDTOList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cross_package_trace_dto_list: ::std::vec::Vec<CrossPackageTrace>,
-}
-
-/// 跨境轨迹节点 (CrossPackageTraceDTO)
-///
-/// Wire type `CrossPackageTrace`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossPackageTrace {
-    /// Wire name `buyerUserId`, type `string`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<::std::string::String>,
-    /// 物流公司 CODE
-    ///
-    /// Wire name `carrierPartnerCode`, type `string`.
-    #[serde(
-        rename = "carrierPartnerCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub carrier_partner_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `outTraceNodeCode`, type `string`.
-    #[serde(
-        rename = "outTraceNodeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_trace_node_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `opCode`, type `string`.
-    #[serde(rename = "opCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub op_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `nodeActionTime`, type `string`.
-    #[serde(
-        rename = "nodeActionTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub node_action_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `nodeDetail`, type `string`.
-    #[serde(
-        rename = "nodeDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub node_detail: ::std::option::Option<::std::string::String>,
-    /// Wire name `stageType`, type `string`.
-    #[serde(
-        rename = "stageType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub stage_type: ::std::option::Option<::std::string::String>,
-    /// 轨迹节点
-    ///
-    /// Wire name `traceNode`, type `TraceNode`.
-    #[serde(
-        rename = "traceNode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node: ::std::option::Option<TraceNode>,
-    /// 异常节点
-    ///
-    /// Wire name `traceException`, type `TraceException`.
-    #[serde(
-        rename = "traceException",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_exception: ::std::option::Option<TraceException>,
-}
-
-/// 物流跟踪步骤
-///
-/// Wire type `LogisticsStep`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsStep {
-    /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `acceptTime`, type `string`.
-    #[serde(
-        rename = "acceptTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub accept_time: ::std::option::Option<::std::string::String>,
-    /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
-    ///
-    /// Wire name `remark`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub remark: ::std::option::Option<::std::string::String>,
-}
-
-/// 物流跟踪信息
-///
-/// Wire type `LogisticsTrace`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsTrace {
-    /// 物流信息ID
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    #[serde(
-        rename = "logisticsId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_id: ::std::option::Option<::std::string::String>,
-    /// 订单号
-    ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 运单号
-    ///
-    /// Wire name `logisticsBillNo`, type `string`.
-    #[serde(
-        rename = "logisticsBillNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_bill_no: ::std::option::Option<::std::string::String>,
-    /// 物流跟踪步骤
-    ///
-    /// Wire name `logisticsSteps`, type `array<LogisticsStep>`.
-    #[serde(
-        rename = "logisticsSteps",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub logistics_steps: ::std::vec::Vec<LogisticsStep>,
-}
-
-/// 异常节点
-///
-/// Wire type `TraceException`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TraceException {
-    /// 异常编码
-    ///
-    /// Wire name `exceptionCode`, type `string`.
-    #[serde(
-        rename = "exceptionCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub exception_code: ::std::option::Option<::std::string::String>,
-    /// 异常节点
-    ///
-    /// Wire name `traceNodeCode`, type `string`.
-    #[serde(
-        rename = "traceNodeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node_code: ::std::option::Option<::std::string::String>,
-    /// 异常描述
-    ///
-    /// Wire name `exceptionDesc`, type `string`.
-    #[serde(
-        rename = "exceptionDesc",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub exception_desc: ::std::option::Option<::std::string::String>,
-}
-
-/// 轨迹节点
-///
-/// Wire type `TraceNode`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TraceNode {
-    /// 节点名称
-    ///
-    /// Wire name `traceNodeName`, type `string`.
-    #[serde(
-        rename = "traceNodeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node_name: ::std::option::Option<::std::string::String>,
-    /// 节点编码
-    ///
-    /// Wire name `traceNodeCode`, type `string`.
-    #[serde(
-        rename = "traceNodeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node_code: ::std::option::Option<::std::string::String>,
-}
-
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetLogisticsTraceInfoBuyerViewRequest as ::open1688_core::Request>::API,
-    summary: "Get the tracking steps of an order's shipments (buyer view)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1",
-    method: "client.logistics().trade_get_logistics_trace_info_buyer_view(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "logisticsId",
-            ty: "string",
-            required: false,
-            doc: "该订单下的物流编号，如 AL8234243；不传返回全部",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "1688 或 alibaba",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"logisticsTrace\":[{\"logisticsBillNo\":\"3832890717253\",\"logisticsId\":\"LP00106397027178\",\"logisticsSteps\":[{\"acceptTime\":\"2024-05-16 21:55:33\",\"remark\":\"在广东广州天河区天平架一公司进行揽件扫描\"},{\"acceptTime\":\"2024-05-17 01:45:05\",\"remark\":\"在分拨中心广东广州分拨中心进行称重扫描\"},{\"acceptTime\":\"2024-05-18 13:33:11\",\"remark\":\"快件已被 已签收 签收\"}],\"orderId\":1889837978384418000}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_TRACE_INFO_BUYER_VIEW_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetLogisticsTraceInfoBuyerViewResponse,
         >(example) {

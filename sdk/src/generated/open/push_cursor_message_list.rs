@@ -90,15 +90,7 @@ impl PushCursorMessageListRequest {
 
 impl ::open1688_core::Request for PushCursorMessageListRequest {
     type Response = PushCursorMessageListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "cn.alibaba.open",
-        name: "push.cursor.messageList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Optional,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::PUSH_CURSOR_MESSAGE_LIST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("createStartTime", &self.create_start_time);
         params.put("createEndTime", &self.create_end_time);
@@ -123,54 +115,13 @@ pub struct PushCursorMessageListResponse {
     pub push_message_list: ::std::vec::Vec<PushMessage>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <PushCursorMessageListRequest as ::open1688_core::Request>::API,
-    summary: "Pull failed push messages (cursor style, auto-confirmed)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.cursor.messageList-1",
-    method: "client.open().push_cursor_message_list(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "createStartTime",
-            ty: "date",
-            required: false,
-            doc: "消息创建时间范围开始",
-        },
-        ::open1688_core::ParamDoc {
-            name: "createEndTime",
-            ty: "date",
-            required: false,
-            doc: "消息创建时间范围结束",
-        },
-        ::open1688_core::ParamDoc {
-            name: "quantity",
-            ty: "int",
-            required: false,
-            doc: "每次取的数据量，20–200，默认 20",
-        },
-        ::open1688_core::ParamDoc {
-            name: "type",
-            ty: "string",
-            required: false,
-            doc: "消息类型",
-        },
-        ::open1688_core::ParamDoc {
-            name: "userInfo",
-            ty: "string",
-            required: false,
-            doc: "用户 memberId",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"pushMessageList\":[{\"appKey\":\"1234567\",\"data\":{\"buyerMemberId\":\"b2b-2206512340001\",\"currentStatus\":\"waitsellersend\",\"msgSendTime\":\"2024-05-15 10:34:27\",\"orderId\":3782104562316543210,\"sellerMemberId\":\"b2b-2206598765432\"},\"gmtBorn\":1715740467000,\"msgId\":68891027,\"topicGroup\":\"ORDER\",\"topicName\":\"ORDER_PAY\",\"type\":\"ORDER_BUYER_VIEW_ORDER_PAY\",\"userInfo\":\"b2b-2206512340001\"}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::open::PUSH_CURSOR_MESSAGE_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::PushCursorMessageListResponse,
         >(example) {

@@ -34,15 +34,7 @@ impl PushMessageConfirmRequest {
 
 impl ::open1688_core::Request for PushMessageConfirmRequest {
     type Response = PushMessageConfirmResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "cn.alibaba.open",
-        name: "push.message.confirm",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Optional,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::PUSH_MESSAGE_CONFIRM;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("msgIdList", &self.msg_id_list);
     }
@@ -62,28 +54,13 @@ pub struct PushMessageConfirmResponse {
     pub is_success: ::std::option::Option<bool>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <PushMessageConfirmRequest as ::open1688_core::Request>::API,
-    summary: "Confirm (acknowledge) failed push messages by id",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.message.confirm-1",
-    method: "client.open().push_message_confirm(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "msgIdList",
-            ty: "array<long>",
-            required: false,
-            doc: "待确认的消息 id 列表，如 [123,456]",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"isSuccess\":true}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::open::PUSH_MESSAGE_CONFIRM_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::PushMessageConfirmResponse,
         >(example) {

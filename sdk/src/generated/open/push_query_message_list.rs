@@ -102,15 +102,7 @@ impl PushQueryMessageListRequest {
 
 impl ::open1688_core::Request for PushQueryMessageListRequest {
     type Response = PushQueryMessageListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "cn.alibaba.open",
-        name: "push.query.messageList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Optional,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::PUSH_QUERY_MESSAGE_LIST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("createStartTime", &self.create_start_time);
         params.put("createEndTime", &self.create_end_time);
@@ -118,6 +110,27 @@ impl ::open1688_core::Request for PushQueryMessageListRequest {
         params.put("pageSize", &self.page_size);
         params.put("type", &self.r#type);
         params.put("userInfo", &self.user_info);
+    }
+}
+
+impl ::open1688_core::paging::Paged for PushQueryMessageListRequest {
+    type Item = PushMessage;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = ::std::option::Option::Some(i32::try_from(page).unwrap_or(i32::MAX));
+    }
+    fn page(
+        response: PushQueryMessageListResponse,
+    ) -> ::open1688_core::paging::Page<PushMessage> {
+        let total = response
+            .push_message_page
+            .as_ref()
+            .and_then(|x| x.total_count)
+            .map(i64::from);
+        ::open1688_core::paging::Page {
+            items: response.push_message_page.map(|x| x.datas).unwrap_or_default(),
+            total,
+        }
     }
 }
 
@@ -156,60 +169,13 @@ pub struct PushMessagePage {
     pub total_count: ::std::option::Option<i32>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <PushQueryMessageListRequest as ::open1688_core::Request>::API,
-    summary: "Query failed push messages (paged; confirm them explicitly)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.query.messageList-1",
-    method: "client.open().push_query_message_list(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "createStartTime",
-            ty: "date",
-            required: false,
-            doc: "消息创建时间开始",
-        },
-        ::open1688_core::ParamDoc {
-            name: "createEndTime",
-            ty: "date",
-            required: false,
-            doc: "消息创建时间结束",
-        },
-        ::open1688_core::ParamDoc {
-            name: "page",
-            ty: "int",
-            required: false,
-            doc: "页码，默认 1",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pageSize",
-            ty: "int",
-            required: false,
-            doc: "每页数量，20–200，默认 20",
-        },
-        ::open1688_core::ParamDoc {
-            name: "type",
-            ty: "string",
-            required: false,
-            doc: "消息类型",
-        },
-        ::open1688_core::ParamDoc {
-            name: "userInfo",
-            ty: "string",
-            required: false,
-            doc: "用户 memberId",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"pushMessagePage\":{\"datas\":[{\"appKey\":\"1234567\",\"data\":{\"buyerMemberId\":\"b2b-2206512340001\",\"currentStatus\":\"waitsellersend\",\"msgSendTime\":\"2024-05-15 10:34:27\",\"orderId\":3782104562316543210,\"sellerMemberId\":\"b2b-2206598765432\"},\"gmtBorn\":1715740467000,\"msgId\":68891027,\"topicGroup\":\"ORDER\",\"topicName\":\"ORDER_PAY\",\"type\":\"ORDER_BUYER_VIEW_ORDER_PAY\",\"userInfo\":\"b2b-2206512340001\"}],\"totalCount\":1}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::open::PUSH_QUERY_MESSAGE_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::PushQueryMessageListResponse,
         >(example) {

@@ -49,15 +49,7 @@ impl CategoryAttributeGetRequest {
 
 impl ::open1688_core::Request for CategoryAttributeGetRequest {
     type Response = CategoryAttributeGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.category.attribute.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_ATTRIBUTE_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
         params.put("webSite", &self.web_site);
@@ -315,42 +307,13 @@ pub struct PostLevelAttrRel {
     pub attr_type: ::std::option::Option<i32>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CategoryAttributeGetRequest as ::open1688_core::Request>::API,
-    summary: "Get the attributes of a leaf category",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.attribute.get-1",
-    method: "client.product().category_attribute_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "categoryID",
-            ty: "long",
-            required: true,
-            doc: "叶子类目ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "站点信息，1688 或 alibaba",
-        },
-        ::open1688_core::ParamDoc {
-            name: "scene",
-            ty: "string",
-            required: false,
-            doc: "场景值：空 或 processing（加工定制），默认空",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"attributeLevelMapStr\":{\"2489638:9955810\":\"973\"},\"attributes\":[{\"aspect\":\"0;\",\"attrID\":2489638,\"attrValues\":[{\"attrValueID\":91043051,\"name\":\"气质通勤\"}],\"fieldType\":\"enum\",\"inputType\":\"1\",\"isSKUAttribute\":false,\"isSpecPicAttr\":false,\"name\":\"风格类型\",\"required\":true},{\"aspect\":\"3\",\"attrID\":3216,\"attrValues\":[{\"attrValueID\":28320,\"isSKU\":true,\"name\":\"白色\"}],\"fieldType\":\"enum\",\"inputType\":\"2\",\"isSKUAttribute\":true,\"name\":\"颜色\",\"required\":true}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::CATEGORY_ATTRIBUTE_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CategoryAttributeGetResponse,
         >(example) {

@@ -25,15 +25,7 @@ impl CategoryGetRequest {
 
 impl ::open1688_core::Request for CategoryGetRequest {
     type Response = CategoryGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.category.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Optional,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
     }
@@ -156,30 +148,13 @@ pub struct ChildCategoryInfo {
     pub category_type: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CategoryGetRequest as ::open1688_core::Request>::API,
-    summary: "Get a category and its direct children (categoryID 0 = root categories)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.get-1",
-    method: "client.product().category_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "categoryID",
-            ty: "long",
-            required: true,
-            doc: "类目ID，0 表示根类目",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"categoryInfo\":[{\"categoryID\":10166,\"childCategorys\":[{\"categoryType\":\"1\",\"id\":1031910,\"name\":\"连衣裙\"},{\"categoryType\":\"1\",\"id\":127380009,\"name\":\"T恤\"},{\"categoryType\":\"1\",\"id\":1038378,\"name\":\"半身裙\"}],\"isLeaf\":false,\"name\":\"女装\",\"parentIDs\":[0]}],\"succes\":\"true\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::CATEGORY_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CategoryGetResponse,
         >(example) {

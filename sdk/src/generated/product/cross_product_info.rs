@@ -31,15 +31,7 @@ impl CrossProductInfoRequest {
 
 impl ::open1688_core::Request for CrossProductInfoRequest {
     type Response = CrossProductInfoResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.cross.productInfo",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CROSS_PRODUCT_INFO;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productId", &self.product_id);
     }
@@ -78,30 +70,13 @@ pub struct CrossProductInfoResponse {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CrossProductInfoRequest as ::open1688_core::Request>::API,
-    summary: "Get product details (cross-border; requires an existing listing relation)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productInfo-1",
-    method: "client.product().cross_product_info(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productId",
-            ty: "long",
-            required: true,
-            doc: "1688 商品ID",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"bizGroupInfos\":[{\"code\":\"isConsignMarketOffer\",\"description\":\"代销市场\",\"support\":true}],\"productInfo\":{\"attributes\":[{\"attributeID\":287,\"attributeName\":\"材质\",\"isCustom\":false,\"value\":\"雪纺\",\"valueID\":3241},{\"attributeID\":1398,\"attributeName\":\"货号\",\"isCustom\":false,\"value\":\"LYQ-2024-088\"}],\"bizType\":1,\"categoryID\":1031910,\"categoryName\":\"连衣裙\",\"createTime\":\"20240301101638000+0800\",\"image\":{\"images\":[\"img/ibank/O1CN01abcDEF1xYz2Q3R4s5_!!2206512345678-0-cib.jpg\",\"img/ibank/O1CN01ghiJKL1xYz2Q3R4s6_!!2206512345678-0-cib.jpg\"]},\"language\":\"CHINESE\",\"lastUpdateTime\":\"20240512175505000+0800\",\"pictureAuth\":false,\"productID\":624531232145,\"productType\":\"wholesale\",\"qualityLevel\":4,\"saleInfo\":{\"amountOnSale\":2350.0,\"minOrderQuantity\":2,\"mixWholeSale\":true,\"priceAuth\":false,\"priceRanges\":[{\"price\":45.8,\"startQuantity\":2},{\"price\":42.5,\"startQuantity\":50}],\"quoteType\":1,\"supportOnlineTrade\":true,\"unit\":\"件\"},\"shippingInfo\":{\"freightTemplateID\":13288021,\"sendGoodsAddressText\":\"浙江省 杭州市\",\"unitWeight\":0.35},\"skuInfos\":[{\"amountOnSale\":1490,\"attributes\":[{\"attributeID\":3216,\"attributeValue\":\"白色\",\"skuImageUrl\":\"img/ibank/O1CN01sku1_!!2206512345678-0-cib.jpg\"},{\"attributeID\":450,\"attributeValue\":\"S\"}],\"cargoNumber\":\"LYQ-088-S\",\"consignPrice\":52.0,\"price\":45.8,\"skuId\":4821372051234,\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\"},{\"amountOnSale\":860,\"attributes\":[{\"attributeID\":3216,\"attributeValue\":\"白色\"},{\"attributeID\":450,\"attributeValue\":\"M\"}],\"cargoNumber\":\"LYQ-088-M\",\"consignPrice\":52.0,\"price\":45.8,\"skuId\":4821372051235,\"specId\":\"0f3a6e1c8d2b44e1a9c7d5f6b3e2a1c0\"}],\"status\":\"published\",\"subject\":\"2024夏季新款法式碎花连衣裙女收腰显瘦中长款雪纺裙\",\"supplierLoginId\":\"hzfushi2016\"},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::CROSS_PRODUCT_INFO_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CrossProductInfoResponse,
         >(example) {

@@ -31,15 +31,7 @@ impl CrossProductListRequest {
 
 impl ::open1688_core::Request for CrossProductListRequest {
     type Response = CrossProductListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.cross.productList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CROSS_PRODUCT_LIST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIdList", &self.product_id_list);
     }
@@ -70,30 +62,13 @@ pub struct CrossProductListResponse {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CrossProductListRequest as ::open1688_core::Request>::API,
-    summary: "Get several products at once (cross-border; simplified model V2)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productList-1",
-    method: "client.product().cross_product_list(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productIdList",
-            ty: "array<long>",
-            required: true,
-            doc: "商品Id列表，如 [574325651942,570027659932]",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"productList\":[{\"bizType\":1,\"categoryID\":1048182,\"image\":{\"images\":[\"img/ibank/2018/502/115/9153511205_1606139362.jpg\"]},\"language\":\"CHINESE\",\"periodOfValidity\":3650,\"productID\":574325651942,\"productType\":\"wholesale\",\"status\":\"published\",\"subject\":\"宝宝成长纪念册相册配套 空白记录彩色加页\",\"supplierLoginId\":\"alitestforisv02\"},{\"bizType\":1,\"image\":{\"images\":[\"img/ibank/2018/178/658/8855856871_1630100306.jpg\"]},\"language\":\"CHINESE\",\"periodOfValidity\":3650,\"productID\":570027659932,\"productType\":\"wholesale\",\"status\":\"published\",\"subject\":\"新款波点雨伞折叠晴雨两用\",\"supplierLoginId\":\"alitestforisv02\"}],\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::CROSS_PRODUCT_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CrossProductListResponse,
         >(example) {

@@ -76,15 +76,7 @@ impl PhotobankPhotoAddRequest {
 
 impl ::open1688_core::Request for PhotobankPhotoAddRequest {
     type Response = PhotobankPhotoAddResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.photobank.photo.add",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_ADD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("albumID", &self.album_id);
         params.put("name", &self.name);
@@ -147,60 +139,13 @@ pub struct PhotoInfo {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <PhotobankPhotoAddRequest as ::open1688_core::Request>::API,
-    summary: "Upload an image into a photobank album",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.photobank.photo.add-1",
-    method: "client.product().photobank_photo_add(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "albumID",
-            ty: "long",
-            required: true,
-            doc: "相册ID，1688 必须传此参数，国际站可不传",
-        },
-        ::open1688_core::ParamDoc {
-            name: "name",
-            ty: "string",
-            required: true,
-            doc: "图片名称，最长30个中文字符",
-        },
-        ::open1688_core::ParamDoc {
-            name: "description",
-            ty: "string",
-            required: false,
-            doc: "图片描述，最长2000个中文字符",
-        },
-        ::open1688_core::ParamDoc {
-            name: "drawTxt",
-            ty: "boolean",
-            required: false,
-            doc: "是否添加默认水印",
-        },
-        ::open1688_core::ParamDoc {
-            name: "imageBytes",
-            ty: "file",
-            required: true,
-            doc: "图片二进制内容（≤2MB）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "站点，1688 或 alibaba",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"image\":{\"albumID\":134257610,\"id\":28476510293,\"name\":\"连衣裙主图1\",\"url\":\"img/ibank/2024/512/834/28476510293_1660977857.jpg\"}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::PHOTOBANK_PHOTO_ADD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::PhotobankPhotoAddResponse,
         >(example) {

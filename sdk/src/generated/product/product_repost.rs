@@ -5,6 +5,7 @@
 //!
 //! API `com.alibaba.product:alibaba.product.repost-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1)
 pub use super::super::types::WebSite;
+pub use super::types::ProductOperateResult;
 
 /// Re-post (refresh) products
 ///
@@ -41,15 +42,7 @@ impl ProductRepostRequest {
 
 impl ::open1688_core::Request for ProductRepostRequest {
     type Response = ProductRepostResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.product.repost",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_REPOST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIds", &self.product_ids);
         params.put("webSite", &self.web_site);
@@ -99,67 +92,13 @@ pub struct ProductRepostResponse {
     pub sub_error_message: ::std::option::Option<::std::string::String>,
 }
 
-/// 单个商品操作结果 (AlibabaProductProductOperateResult)
-///
-/// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductOperateResult {
-    /// 商品ID
-    ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 描述
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
-}
-
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductRepostRequest as ::open1688_core::Request>::API,
-    summary: "Re-post (refresh) products",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1",
-    method: "client.product().product_repost(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productIds",
-            ty: "array<long>",
-            required: true,
-            doc: "重发商品ID列表，如 [575340329168]",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: false,
-            doc: "1688 或者 alibaba",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":[{\"productId\":575340329168,\"result\":true}]}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::PRODUCT_REPOST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductRepostResponse,
         >(example) {

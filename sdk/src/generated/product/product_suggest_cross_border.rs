@@ -42,15 +42,7 @@ impl ProductSuggestCrossBorderRequest {
 
 impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
     type Response = ProductSuggestCrossBorderResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.product.suggest.crossBorder",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_SUGGEST_CROSS_BORDER;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("keyWord", &self.key_word);
         params.put("loginId", &self.login_id);
@@ -222,36 +214,13 @@ pub struct SimpleSku {
     pub amount_on_sale: ::std::option::Option<i64>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductSuggestCrossBorderRequest as ::open1688_core::Request>::API,
-    summary: "Recommend products by keyword (cross-border), sorted by sales",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.suggest.crossBorder-1",
-    method: "client.product().product_suggest_cross_border(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "keyWord",
-            ty: "string",
-            required: true,
-            doc: "商品的搜索关键字，通常是商品的标题",
-        },
-        ::open1688_core::ParamDoc {
-            name: "loginId",
-            ty: "string",
-            required: false,
-            doc: "卖家 loginId",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"resultList\":[{\"amountOnSale\":241682,\"city\":\"义乌市\",\"minPurchaseQuantity\":100,\"picUrl\":\"https://cbu01.alicdn.com/img/ibank/2015/112/013/2204310211_1220361846.jpg\",\"price\":0.06,\"productID\":45636254415,\"province\":\"浙江\",\"retailPrice\":0.5,\"saleQuantity\":159821,\"skuList\":[{\"amountOnSale\":36866,\"description\":\"颜色:黄色\",\"skuId\":92418963545,\"specId\":\"36c58a69219820709b9475e70bd789d4\"}],\"subject\":\"创意儿童戒指批发 糖果色塑料/树脂戒指混批时尚女童女孩戒指批发\",\"unit\":\"PCS\"}],\"success\":\"true\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::PRODUCT_SUGGEST_CROSS_BORDER_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductSuggestCrossBorderResponse,
         >(example) {

@@ -25,15 +25,7 @@ impl ProductUnfollowCrossborderRequest {
 
 impl ::open1688_core::Request for ProductUnfollowCrossborderRequest {
     type Response = ProductUnfollowCrossborderResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product",
-        name: "alibaba.product.unfollow.crossborder",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_UNFOLLOW_CROSSBORDER;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productId", &self.product_id);
     }
@@ -55,28 +47,13 @@ pub struct ProductUnfollowCrossborderResponse {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <ProductUnfollowCrossborderRequest as ::open1688_core::Request>::API,
-    summary: "Unfollow a product (cross-border scenario)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.unfollow.crossborder-1",
-    method: "client.product().product_unfollow_crossborder(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productId",
-            ty: "long",
-            required: true,
-            doc: "商品ID",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"code\":0,\"message\":\"success\"}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product::PRODUCT_UNFOLLOW_CROSSBORDER_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::ProductUnfollowCrossborderResponse,
         >(example) {

@@ -25,15 +25,7 @@ impl CrossSyncProductListPushedRequest {
 
 impl ::open1688_core::Request for CrossSyncProductListPushedRequest {
     type Response = CrossSyncProductListPushedResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.product.push",
-        name: "alibaba.cross.syncProductListPushed",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product_push::CROSS_SYNC_PRODUCT_LIST_PUSHED;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIdList", &self.product_id_list);
     }
@@ -76,28 +68,13 @@ pub struct CommonResult {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CrossSyncProductListPushedRequest as ::open1688_core::Request>::API,
-    summary: "Add products to the cross-border listing list (create listing relations)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product.push:alibaba.cross.syncProductListPushed-1",
-    method: "client.product_push().cross_sync_product_list_pushed(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productIdList",
-            ty: "array<long>",
-            required: true,
-            doc: "1688 商品ID列表，不超过 20 个",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"result\":{\"success\":true}}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::product_push::CROSS_SYNC_PRODUCT_LIST_PUSHED_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CrossSyncProductListPushedResponse,
         >(example) {

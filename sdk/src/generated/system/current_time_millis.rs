@@ -19,35 +19,19 @@ impl CurrentTimeMillisRequest {
 
 impl ::open1688_core::Request for CurrentTimeMillisRequest {
     type Response = CurrentTimeMillisResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system",
-        name: "currentTimeMillis",
-        version: 1u32,
-        protocol: "param2",
-        signed: false,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system::CURRENT_TIME_MILLIS;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
 /// The response of `system:currentTimeMillis-1`.
 pub type CurrentTimeMillisResponse = i64;
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CurrentTimeMillisRequest as ::open1688_core::Request>::API,
-    summary: "Get the gateway server time (epoch milliseconds)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system:currentTimeMillis-1",
-    method: "client.system().current_time_millis(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some("1715740467123"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::system::CURRENT_TIME_MILLIS_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CurrentTimeMillisResponse,
         >(example) {

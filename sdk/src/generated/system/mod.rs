@@ -21,6 +21,3 @@ impl SystemApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[&current_time_millis::DOC];

@@ -98,15 +98,7 @@ impl GetTokenRequest {
 
 impl ::open1688_core::Request for GetTokenRequest {
     type Response = GetTokenResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system.oauth2",
-        name: "getToken",
-        version: 1u32,
-        protocol: "http",
-        signed: false,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::GET_TOKEN;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("grant_type", &self.grant_type);
         params.put("client_id", &self.client_id);
@@ -118,62 +110,8 @@ impl ::open1688_core::Request for GetTokenRequest {
     }
 }
 
-/// The response of `system.oauth2:getToken-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTokenResponse {
-    /// 访问令牌，有效期 10 小时
-    ///
-    /// Wire name `access_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_token: ::std::option::Option<::open1688_core::Secret>,
-    /// 刷新令牌，有效期约半年（need_refresh_token=true 时返回）
-    ///
-    /// Wire name `refresh_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
-    /// access_token 有效秒数；样例中为字符串 "36000"
-    ///
-    /// Wire name `expires_in`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_in: ::std::option::Option<i64>,
-    /// refresh_token 过期时间，形如 20121222222222+0800
-    ///
-    /// Wire name `refresh_token_timeout`, type `date`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token_timeout: ::std::option::Option<::open1688_core::Date>,
-    /// 授权用户的登录名（loginId）
-    ///
-    /// Wire name `resource_owner`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_owner: ::std::option::Option<::std::string::String>,
-    /// 会员ID（会员 API 使用的 id，如 b2b-2206512340001）
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 阿里巴巴集团统一的用户数字 id
-    ///
-    /// Wire name `aliId`, type `long`.
-    #[serde(rename = "aliId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ali_id: ::std::option::Option<i64>,
-    /// 用户 id（部分订单 API 使用；官方 Java SDK 映射此字段）
-    ///
-    /// Wire name `uid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::std::string::String>,
-    /// OAuth 错误码（失败时返回，如 invalid_request）
-    ///
-    /// Wire name `error`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<::std::string::String>,
-    /// OAuth 错误描述
-    ///
-    /// Wire name `error_description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_description: ::std::option::Option<::std::string::String>,
-}
-
+/// The response of `system.oauth2:getToken-1`. Core's type, which `OAuth` returns too.
+pub type GetTokenResponse = ::open1688_core::TokenResponse;
 ::open1688_core::string_enum! {
     /// OAuth2 授权类型
     ///
@@ -186,66 +124,13 @@ pub struct GetTokenResponse {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <GetTokenRequest as ::open1688_core::Request>::API,
-    summary: "Exchange an authorization code (or a refresh token) for an access token",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:getToken-1",
-    method: "client.system_oauth2().get_token(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "grant_type",
-            ty: "GrantType",
-            required: true,
-            doc: "authorization_code 或 refresh_token",
-        },
-        ::open1688_core::ParamDoc {
-            name: "client_id",
-            ty: "string",
-            required: true,
-            doc: "appKey",
-        },
-        ::open1688_core::ParamDoc {
-            name: "client_secret",
-            ty: "string",
-            required: true,
-            doc: "app secret",
-        },
-        ::open1688_core::ParamDoc {
-            name: "code",
-            ty: "string",
-            required: false,
-            doc: "临时授权码（grant_type=authorization_code 时必填）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "redirect_uri",
-            ty: "string",
-            required: false,
-            doc: "回调地址（grant_type=authorization_code 时必填；官方 SDK 传 default）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "need_refresh_token",
-            ty: "boolean",
-            required: false,
-            doc: "是否同时返回 refresh_token",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refresh_token",
-            ty: "string",
-            required: false,
-            doc: "刷新令牌（grant_type=refresh_token 时必填）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"access_token\":\"0a1b2c3d-4e5f-6789-abcd-ef0123456789\",\"aliId\":\"8888888888\",\"expires_in\":\"36000\",\"memberId\":\"b2b-2206512340001\",\"refresh_token\":\"f6e1d2c3-0b9a-4c8d-9e7f-6a5b4c3d2e1f\",\"refresh_token_timeout\":\"20241115103412+0800\",\"resource_owner\":\"buyer_test01\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::system_oauth2::GET_TOKEN_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::GetTokenResponse,
         >(example) {

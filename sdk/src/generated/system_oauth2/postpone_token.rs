@@ -47,15 +47,7 @@ impl PostponeTokenRequest {
 
 impl ::open1688_core::Request for PostponeTokenRequest {
     type Response = PostponeTokenResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system.oauth2",
-        name: "postponeToken",
-        version: 1u32,
-        protocol: "param2",
-        signed: false,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::POSTPONE_TOKEN;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("client_id", &self.client_id);
         params.put("client_secret", &self.client_secret);
@@ -64,104 +56,15 @@ impl ::open1688_core::Request for PostponeTokenRequest {
     }
 }
 
-/// The response of `system.oauth2:postponeToken-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PostponeTokenResponse {
-    /// 访问令牌
-    ///
-    /// Wire name `access_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_token: ::std::option::Option<::open1688_core::Secret>,
-    /// 新的刷新令牌（旧的随即失效）
-    ///
-    /// Wire name `refresh_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
-    /// access_token 有效秒数（样例中为字符串）
-    ///
-    /// Wire name `expires_in`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_in: ::std::option::Option<i64>,
-    /// 新 refresh_token 过期时间，形如 20121222222222+0800
-    ///
-    /// Wire name `refresh_token_timeout`, type `date`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token_timeout: ::std::option::Option<::open1688_core::Date>,
-    /// 授权用户 loginId
-    ///
-    /// Wire name `resource_owner`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_owner: ::std::option::Option<::std::string::String>,
-    /// 会员ID
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 阿里巴巴集团统一用户数字 id
-    ///
-    /// Wire name `aliId`, type `long`.
-    #[serde(rename = "aliId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ali_id: ::std::option::Option<i64>,
-    /// 用户 id
-    ///
-    /// Wire name `uid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::std::string::String>,
-    /// OAuth 错误码
-    ///
-    /// Wire name `error`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<::std::string::String>,
-    /// OAuth 错误描述
-    ///
-    /// Wire name `error_description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_description: ::std::option::Option<::std::string::String>,
-}
-
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <PostponeTokenRequest as ::open1688_core::Request>::API,
-    summary: "Renew the refresh token (only within its last 30 days)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:postponeToken-1",
-    method: "client.system_oauth2().postpone_token(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "client_id",
-            ty: "string",
-            required: true,
-            doc: "appKey",
-        },
-        ::open1688_core::ParamDoc {
-            name: "client_secret",
-            ty: "string",
-            required: true,
-            doc: "app secret",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refresh_token",
-            ty: "string",
-            required: true,
-            doc: "当前 refresh_token",
-        },
-        ::open1688_core::ParamDoc {
-            name: "access_token",
-            ty: "string",
-            required: true,
-            doc: "当前 access_token",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"access_token\":\"0a1b2c3d-4e5f-6789-abcd-ef0123456789\",\"aliId\":\"8888888888\",\"expires_in\":\"36000\",\"memberId\":\"b2b-2206512340001\",\"refresh_token\":\"9d8c7b6a-5f4e-3d2c-1b0a-f9e8d7c6b5a4\",\"refresh_token_timeout\":\"20250515103412+0800\",\"resource_owner\":\"buyer_test01\"}",
-    ),
-};
-
+/// The response of `system.oauth2:postponeToken-1`. Core's type, which `OAuth` returns too.
+pub type PostponeTokenResponse = ::open1688_core::TokenResponse;
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::system_oauth2::POSTPONE_TOKEN_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::PostponeTokenResponse,
         >(example) {

@@ -25,15 +25,7 @@ impl AlipayUrlGetRequest {
 
 impl ::open1688_core::Request for AlipayUrlGetRequest {
     type Response = AlipayUrlGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.alipay.url.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::ALIPAY_URL_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderIdList", &self.order_id_list);
     }
@@ -77,30 +69,13 @@ pub struct AlipayUrlGetResponse {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <AlipayUrlGetRequest as ::open1688_core::Request>::API,
-    summary: "Get a cashier (payment) URL for one or more orders",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.alipay.url.get-1",
-    method: "client.trade().alipay_url_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderIdList",
-            ty: "array<long>",
-            required: true,
-            doc: "订单Id列表，最多 100 个（跨境宝最多 30 个）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"payUrl\":\"https://trade.1688.com/order/cashier.htm?orderId=3782104562316543210;3782104562316543299\",\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::ALIPAY_URL_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::AlipayUrlGetResponse,
         >(example) {

@@ -210,15 +210,7 @@ impl CreateOrderPreviewRequest {
 
 impl ::open1688_core::Request for CreateOrderPreviewRequest {
     type Response = CreateOrderPreviewResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.createOrder.preview",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::CREATE_ORDER_PREVIEW;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);
@@ -1149,108 +1141,13 @@ pub struct TradeServiceGroup {
     pub show_combined_price: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CreateOrderPreviewRequest as ::open1688_core::Request>::API,
-    summary: "Preview an order before creating it (prices, freight, promotions, trade modes)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.createOrder.preview-1",
-    method: "client.trade().create_order_preview(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "addressParam",
-            ty: "AddressParam",
-            required: true,
-            doc: "收货地址信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cargoParamList",
-            ty: "array<PreviewCargoParam>",
-            required: true,
-            doc: "商品信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "invoiceParam",
-            ty: "InvoiceParam",
-            required: false,
-            doc: "发票信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "flow",
-            ty: "string",
-            required: false,
-            doc: "general 大市场, fenxiao 分销, paired 天天特卖, repurchase 复购合约, saleproxy 代销, boutiquefenxiao 精选货源分销价, boutiquepifa 精选货源批发价；为空时系统比价返回最优流程",
-        },
-        ::open1688_core::ParamDoc {
-            name: "instanceId",
-            ty: "string",
-            required: false,
-            doc: "批发团 instanceId",
-        },
-        ::open1688_core::ParamDoc {
-            name: "encryptOutOrderInfo",
-            ty: "EncryptOutOrderInfo",
-            required: false,
-            doc: "下游加密订单信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "proxySettleRecordId",
-            ty: "string",
-            required: false,
-            doc: "分账普通下单采购单 id（flow 为 proxy）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "inventoryMode",
-            ty: "string",
-            required: false,
-            doc: "供货库存模式 jit 或 cang（目前仅 AE）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outOrderId",
-            ty: "string",
-            required: false,
-            doc: "外部订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pickupService",
-            ty: "string",
-            required: false,
-            doc: "上门揽收 y/n，默认 n（目前仅 AE 供货）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "crossBorderLogisticsSolutionId",
-            ty: "string",
-            required: false,
-            doc: "用户选择的官方跨境物流方案 sourceId",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useBorderLogisticsSolution",
-            ty: "boolean",
-            required: false,
-            doc: "是否使用跨境物流方案预览（港澳台地址生效）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizType",
-            ty: "string",
-            required: false,
-            doc: "开放平台业务码，如 cross",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useChannelPrice",
-            ty: "boolean",
-            required: false,
-            doc: "是否使用渠道价（go1688 发送；官方文档未收录）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"orderPreviewResuslt\":[{\"cargoList\":[{\"amount\":91.6,\"cargoPromotionList\":[],\"finalUnitPrice\":45.8,\"offerId\":624531232145,\"skuId\":4821372051234,\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\"}],\"flowFlag\":\"general\",\"shopPromotionList\":[{\"desc\":\"店铺优惠券\",\"discountFee\":500,\"freePostage\":false,\"promotionId\":\"itemCoupon-5600812521_31032085284-398517001570\",\"selected\":true,\"text\":\"满99减5\"}],\"status\":true,\"sumCarriage\":800,\"sumPayment\":9960,\"sumPaymentNoCarriage\":9160,\"taoSampleSinglePromotion\":false,\"tradeModeNameList\":[\"assureTrade\"],\"tradeModelList\":[{\"description\":\"买家下单5天内全款支付，确认收货后打款给卖家。\",\"name\":\"担保交易\",\"opSupport\":true,\"tradeType\":\"assureTrade\"}]}],\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::CREATE_ORDER_PREVIEW_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CreateOrderPreviewResponse,
         >(example) {

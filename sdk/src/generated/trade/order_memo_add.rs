@@ -41,15 +41,7 @@ impl OrderMemoAddRequest {
 
 impl ::open1688_core::Request for OrderMemoAddRequest {
     type Response = OrderMemoAddResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.order.memoAdd",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::ORDER_MEMO_ADD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("memo", &self.memo);
@@ -81,40 +73,13 @@ pub struct OrderMemoAddResponse {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <OrderMemoAddRequest as ::open1688_core::Request>::API,
-    summary: "Set the buyer/seller memo of an order (overwrites)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.order.memoAdd-1",
-    method: "client.trade().order_memo_add(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "订单ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "memo",
-            ty: "string",
-            required: true,
-            doc: "备忘信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "remarkIcon",
-            ty: "string",
-            required: true,
-            doc: "备忘图标：1 红, 2 蓝, 3 绿, 4 黄",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"success\":true}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::ORDER_MEMO_ADD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::OrderMemoAddResponse,
         >(example) {

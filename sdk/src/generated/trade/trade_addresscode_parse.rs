@@ -27,15 +27,7 @@ impl TradeAddresscodeParseRequest {
 
 impl ::open1688_core::Request for TradeAddresscodeParseRequest {
     type Response = TradeAddresscodeParseResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.addresscode.parse",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ADDRESSCODE_PARSE;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("addressInfo", &self.address_info);
     }
@@ -143,30 +135,13 @@ pub struct ReceiveAddress {
     pub post_code: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeAddresscodeParseRequest as ::open1688_core::Request>::API,
-    summary: "Parse a free-text Chinese address into area codes",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.addresscode.parse-1",
-    method: "client.trade().trade_addresscode_parse(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "addressInfo",
-            ty: "string",
-            required: true,
-            doc: "地址信息，如 浙江省 杭州市 滨江区网商路699号",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"address\":\"网商路699号\",\"addressCode\":\"330108\",\"addressCodeText\":\"浙江省 杭州市 滨江区\",\"isDefault\":false,\"latest\":false,\"postCode\":\"310051\"}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_ADDRESSCODE_PARSE_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeAddresscodeParseResponse,
         >(example) {

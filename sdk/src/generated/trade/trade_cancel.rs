@@ -54,15 +54,7 @@ impl TradeCancelRequest {
 
 impl ::open1688_core::Request for TradeCancelRequest {
     type Response = TradeCancelResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.cancel",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CANCEL;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("tradeID", &self.trade_id);
@@ -112,46 +104,13 @@ pub struct TradeCancelResponse {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeCancelRequest as ::open1688_core::Request>::API,
-    summary: "Cancel an unpaid order (buyer or seller)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancel-1",
-    method: "client.trade().trade_cancel(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "站点信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tradeID",
-            ty: "long",
-            required: true,
-            doc: "交易id，订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cancelReason",
-            ty: "CancelReason",
-            required: true,
-            doc: "原因：buyerCancel 买家取消订单, sellerGoodsLack 卖家库存不足, other 其它",
-        },
-        ::open1688_core::ParamDoc {
-            name: "remark",
-            ty: "string",
-            required: false,
-            doc: "备注",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"success\":true}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_CANCEL_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeCancelResponse,
         >(example) {

@@ -27,15 +27,7 @@ impl TradeCancelRefundRequest {
 
 impl ::open1688_core::Request for TradeCancelRefundRequest {
     type Response = TradeCancelRefundResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.cancelRefund",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Optional,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CANCEL_REFUND;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
     }
@@ -81,28 +73,13 @@ pub struct RefundCancelResult {
     pub error_info: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeCancelRefundRequest as ::open1688_core::Request>::API,
-    summary: "Cancel a refund / return application",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancelRefund-1",
-    method: "client.trade().trade_cancel_refund(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "refundId",
-            ty: "string",
-            required: true,
-            doc: "退款单id，如 TQ267395256051660259",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"result\":{\"success\":true}}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_CANCEL_REFUND_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeCancelRefundResponse,
         >(example) {

@@ -364,15 +364,7 @@ impl TradeCreateCrossOrderRequest {
 
 impl ::open1688_core::Request for TradeCreateCrossOrderRequest {
     type Response = TradeCreateCrossOrderResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.createCrossOrder",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CREATE_CROSS_ORDER;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("flow", &self.flow);
         params.put_json("addressParam", &self.address_param);
@@ -1128,174 +1120,13 @@ impl UseOfficialSolution {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeCreateCrossOrderRequest as ::open1688_core::Request>::API,
-    summary: "Create an order (cross-border); may split into several orders",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createCrossOrder-1",
-    method: "client.trade().trade_create_cross_order(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "flow",
-            ty: "string",
-            required: true,
-            doc: "general 批发, fenxiao 分销, saleproxy, paired 天天特卖, repurchase 复购合约, boutiquefenxiao, boutiquepifa",
-        },
-        ::open1688_core::ParamDoc {
-            name: "addressParam",
-            ty: "CrossAddressParam",
-            required: true,
-            doc: "收货地址信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cargoParamList",
-            ty: "array<CargoParam>",
-            required: true,
-            doc: "商品信息（≤50 SKU，同一供应商）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "message",
-            ty: "string",
-            required: false,
-            doc: "买家留言",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizType",
-            ty: "string",
-            required: false,
-            doc: "开放平台业务码，默认 cross；cross_daigou, cross_distribution",
-        },
-        ::open1688_core::ParamDoc {
-            name: "invoiceParam",
-            ty: "InvoiceParam",
-            required: false,
-            doc: "发票信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tradeType",
-            ty: "string",
-            required: false,
-            doc: "交易方式：assureTrade, alipay, period, assure, creditBuy, bank, 631staged, 37staged",
-        },
-        ::open1688_core::ParamDoc {
-            name: "shopPromotionId",
-            ty: "string",
-            required: false,
-            doc: "店铺优惠ID（来自预览）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "anonymousBuyer",
-            ty: "boolean",
-            required: false,
-            doc: "是否匿名下单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fenxiaoChannel",
-            ty: "string",
-            required: false,
-            doc: "回流订单下游平台：淘宝 thyny, 天猫 tm, 淘特 taote, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, kuaituantuan, other",
-        },
-        ::open1688_core::ParamDoc {
-            name: "inventoryMode",
-            ty: "string",
-            required: false,
-            doc: "库存模式 JIT 或 NORMAL（目前仅 AE）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outOrderId",
-            ty: "string",
-            required: false,
-            doc: "外部订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pickupService",
-            ty: "string",
-            required: false,
-            doc: "上门揽收 y/n（目前仅 AE 供货）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "warehouseCode",
-            ty: "string",
-            required: false,
-            doc: "上门揽仓库 code",
-        },
-        ::open1688_core::ParamDoc {
-            name: "preSelectPayChannel",
-            ty: "string",
-            required: false,
-            doc: "预选的支付渠道，如 alipay",
-        },
-        ::open1688_core::ParamDoc {
-            name: "smallProcurement",
-            ty: "string",
-            required: false,
-            doc: "是否小额采购 y/n",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useRedEnvelope",
-            ty: "string",
-            required: false,
-            doc: "使用红包 y/n，默认使用",
-        },
-        ::open1688_core::ParamDoc {
-            name: "dropshipping",
-            ty: "string",
-            required: false,
-            doc: "是否转运订单 y/n",
-        },
-        ::open1688_core::ParamDoc {
-            name: "addedService",
-            ty: "string",
-            required: false,
-            doc: "增值服务 toB、toC",
-        },
-        ::open1688_core::ParamDoc {
-            name: "crossBorderLogisticsSolutionId",
-            ty: "string",
-            required: false,
-            doc: "官方物流跨境解决方案 sourceId",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useCrossBorderLogisticsSolution",
-            ty: "boolean",
-            required: false,
-            doc: "是否使用跨境物流解决方案（港澳台地址生效）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extendParam",
-            ty: "ExtendParam",
-            required: false,
-            doc: "下单扩展信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useOfficialSolution",
-            ty: "boolean",
-            required: false,
-            doc: "配送方式使用官方物流提货",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useOfficialSolutionModelList",
-            ty: "array<UseOfficialSolution>",
-            required: false,
-            doc: "官方物流提货方案（useOfficialSolution 为 true 时必填）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fromAgent",
-            ty: "string",
-            required: false,
-            doc: "外部 agent",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"orderList\":[{\"chooseFreeFreight\":false,\"discount\":0,\"mergePay\":false,\"orderAmmount\":4848000,\"orderId\":\"3782105581756010628\",\"postFee\":48000,\"sumPaymentNoCarriageFromClient\":4800000},{\"chooseFreeFreight\":false,\"discount\":0,\"mergePay\":false,\"orderAmmount\":5050000,\"orderId\":\"3782105637283010628\",\"postFee\":50000,\"sumPaymentNoCarriageFromClient\":5000000}],\"success\":true},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_CREATE_CROSS_ORDER_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeCreateCrossOrderResponse,
         >(example) {

@@ -128,15 +128,7 @@ impl TradeCreateRefundRequest {
 
 impl ::open1688_core::Request for TradeCreateRefundRequest {
     type Response = TradeCreateRefundResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.createRefund",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CREATE_REFUND;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put_json("orderEntryIds", &self.order_entry_ids);
@@ -257,96 +249,13 @@ pub struct RefundCreated {
     pub refund_official_solution_cost: ::std::option::Option<i64>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeCreateRefundRequest as ::open1688_core::Request>::API,
-    summary: "Apply for a refund or a return-and-refund",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createRefund-1",
-    method: "client.trade().trade_create_refund(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "主订单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderEntryIds",
-            ty: "array<long>",
-            required: true,
-            doc: "子订单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "disputeRequest",
-            ty: "DisputeRequest",
-            required: true,
-            doc: "refund 退款, returnRefund 退款退货（只有已收到货才可退款退货）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "applyPayment",
-            ty: "long",
-            required: true,
-            doc: "退款金额（分）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "applyCarriage",
-            ty: "long",
-            required: true,
-            doc: "退运费金额（分）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "applyReasonId",
-            ty: "long",
-            required: true,
-            doc: "退款原因id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "description",
-            ty: "string",
-            required: true,
-            doc: "退款申请理由，2–150 字",
-        },
-        ::open1688_core::ParamDoc {
-            name: "goodsStatus",
-            ty: "GoodsStatus",
-            required: true,
-            doc: "货物状态",
-        },
-        ::open1688_core::ParamDoc {
-            name: "vouchers",
-            ty: "array<string>",
-            required: false,
-            doc: "凭证图片 URL，1–5 张",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderEntryCountList",
-            ty: "array<OrderEntryCount>",
-            required: false,
-            doc: "子订单退货数量（仅售中已收货退款退货时可指定，默认全部）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "customRefund",
-            ty: "boolean",
-            required: false,
-            doc: "是否定制退货运费：true 以 ISV 回传为准；false（默认）按平台规则",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refundRemark",
-            ty: "string",
-            required: false,
-            doc: "退款说明（下游退款单的实际描述）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":{\"refundId\":\"TQ34931008034741532\"},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_CREATE_REFUND_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeCreateRefundResponse,
         >(example) {

@@ -309,15 +309,7 @@ impl TradeFastCreateOrderRequest {
 
 impl ::open1688_core::Request for TradeFastCreateOrderRequest {
     type Response = TradeFastCreateOrderResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.fastCreateOrder",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_FAST_CREATE_ORDER;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("flow", &self.flow);
         params.put_json("addressParam", &self.address_param);
@@ -413,156 +405,13 @@ pub struct FastCreateResult {
     pub multi_orders: ::std::option::Option<::serde_json::Value>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeFastCreateOrderRequest as ::open1688_core::Request>::API,
-    summary: "Create a 1688 order in one step (general / saleproxy / fenxiao flows)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.fastCreateOrder-1",
-    method: "client.trade().trade_fast_create_order(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "flow",
-            ty: "string",
-            required: true,
-            doc: "流程：general 创建大市场订单，saleproxy 创建代销市场订单，fenxiao 最新淘货源下单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "addressParam",
-            ty: "AddressParam",
-            required: true,
-            doc: "收货地址信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cargoParamList",
-            ty: "array<CargoParam>",
-            required: true,
-            doc: "商品信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "message",
-            ty: "string",
-            required: false,
-            doc: "买家留言（不超过500字）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "invoiceParam",
-            ty: "InvoiceParam",
-            required: false,
-            doc: "发票信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "subUserId",
-            ty: "long",
-            required: false,
-            doc: "子账号ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "shopPromotionId",
-            ty: "string",
-            required: false,
-            doc: "店铺优惠ID，通过 alibaba.createOrder.preview 获得；为空使用默认优惠",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tradeType",
-            ty: "string",
-            required: false,
-            doc: "交易方式，取自 preview 返回的 tradeModeNameList，如 fxassure、alipay、period、assure、creditBuy",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizTypeStr",
-            ty: "string",
-            required: false,
-            doc: "开放平台业务码，如 isvtools、isv_fxgl、wangwang_push_order",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizTypeErp",
-            ty: "boolean",
-            required: false,
-            doc: "ERP 分销场景传 true（Python SDK 拼写；fenxiaoOrder.create 拼作 isvbiztypeErp）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizTypePD",
-            ty: "boolean",
-            required: false,
-            doc: "拍单场景传 true",
-        },
-        ::open1688_core::ParamDoc {
-            name: "encryptOutOrderInfo",
-            ty: "EncryptOutOrderInfo",
-            required: false,
-            doc: "下游加密订单信息，用于下游平台打单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "instanceId",
-            ty: "string",
-            required: false,
-            doc: "批发团 instanceId，从 alibaba.pifatuan.product.list 获取",
-        },
-        ::open1688_core::ParamDoc {
-            name: "proxySettleRecordId",
-            ty: "string",
-            required: false,
-            doc: "分账普通下单采购单 id（交易 flow 为 proxy）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "fenxiaoChannel",
-            ty: "string",
-            required: false,
-            doc: "分销渠道（下游平台编码）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outOrderId",
-            ty: "string",
-            required: false,
-            doc: "外部订单号，可用于幂等；可通过订单列表接口按该值查询",
-        },
-        ::open1688_core::ParamDoc {
-            name: "preSelectPayChannel",
-            ty: "string",
-            required: false,
-            doc: "预选的支付渠道，如 alipay；用作财务订单分流",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useRedEnvelope",
-            ty: "string",
-            required: false,
-            doc: "是否使用红包 y/n",
-        },
-        ::open1688_core::ParamDoc {
-            name: "noUseRedEnvelope",
-            ty: "string",
-            required: false,
-            doc: "不使用红包（Python SDK 中出现，语义与 useRedEnvelope 相反）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extendParam",
-            ty: "json",
-            required: false,
-            doc: "扩展参数（结构未文档化）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outerOrderInfo",
-            ty: "OuterOrderInfo",
-            required: false,
-            doc: "外部订单信息（go1688 发送；官方 SDK 未收录）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "useChannelPrice",
-            ty: "boolean",
-            required: false,
-            doc: "是否使用渠道价（go1688 发送；官方 SDK 未收录）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"orderId\":\"3782104562316543210\",\"postFee\":800,\"totalSuccessAmount\":9960},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_FAST_CREATE_ORDER_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeFastCreateOrderResponse,
         >(example) {

@@ -273,15 +273,7 @@ impl TradeFenxiaoOrderCreateRequest {
 
 impl ::open1688_core::Request for TradeFenxiaoOrderCreateRequest {
     type Response = TradeFenxiaoOrderCreateResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.fenxiaoOrder.create",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_FENXIAO_ORDER_CREATE;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);
@@ -512,138 +504,13 @@ impl FenxiaoCargoParam {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeFenxiaoOrderCreateRequest as ::open1688_core::Request>::API,
-    summary: "Create a distribution (fenxiao) order",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.fenxiaoOrder.create-1",
-    method: "client.trade().trade_fenxiao_order_create(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "addressParam",
-            ty: "AddressParam",
-            required: true,
-            doc: "收货地址",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cargoParamList",
-            ty: "array<FenxiaoCargoParam>",
-            required: true,
-            doc: "购买的商品信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "flow",
-            ty: "string",
-            required: false,
-            doc: "分销场景传 fenxiao",
-        },
-        ::open1688_core::ParamDoc {
-            name: "message",
-            ty: "string",
-            required: false,
-            doc: "买家留言",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tradeType",
-            ty: "string",
-            required: false,
-            doc: "交易方式（取自预览 tradeModeNameList），如 assureTrade",
-        },
-        ::open1688_core::ParamDoc {
-            name: "invoiceParam",
-            ty: "InvoiceParam",
-            required: false,
-            doc: "发票信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "shopPromotionId",
-            ty: "string",
-            required: false,
-            doc: "店铺优惠ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvbiztypeErp",
-            ty: "boolean",
-            required: false,
-            doc: "ERP 分销场景传 true（会修改 isvbiztype 为 erp_buy）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizTypePD",
-            ty: "boolean",
-            required: false,
-            doc: "拍单场景传 true（isv_pd_buy）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isvBizTypeStr",
-            ty: "string",
-            required: false,
-            doc: "开放平台业务码：isvtools, isv_fxgl, wangwang_push_order, fenxiaoMedia …",
-        },
-        ::open1688_core::ParamDoc {
-            name: "encryptOutOrderInfo",
-            ty: "EncryptOutOrderInfo",
-            required: false,
-            doc: "下游加密订单信息；下游明文时 encryptOrder 传 false",
-        },
-        ::open1688_core::ParamDoc {
-            name: "bestOption",
-            ty: "boolean",
-            required: false,
-            doc: "是否价格择优下单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isSplitJxhy",
-            ty: "boolean",
-            required: false,
-            doc: "精选货源与其他商品混合时是否按最优价拆单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "proxySettleRecordId",
-            ty: "string",
-            required: false,
-            doc: "分账普通下单采购单 id（flow 为 proxy）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "preSelectPayChannel",
-            ty: "string",
-            required: false,
-            doc: "预选的支付渠道，如 alipay",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outOrderId",
-            ty: "string",
-            required: false,
-            doc: "外部订单号，可用于幂等",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pushOrderApplyId",
-            ty: "string",
-            required: false,
-            doc: "推单申请单",
-        },
-        ::open1688_core::ParamDoc {
-            name: "extendParam",
-            ty: "json",
-            required: false,
-            doc: "订单参数拓展（ExtendParam，未文档化）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outerOrderInfo",
-            ty: "OuterOrderInfo",
-            required: false,
-            doc: "外部订单信息（go1688 发送）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"orderId\":\"3782104562316543299\",\"postFee\":0,\"totalSuccessAmount\":1090},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_FENXIAO_ORDER_CREATE_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeFenxiaoOrderCreateResponse,
         >(example) {

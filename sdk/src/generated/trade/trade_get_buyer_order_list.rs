@@ -289,15 +289,7 @@ impl TradeGetBuyerOrderListRequest {
 
 impl ::open1688_core::Request for TradeGetBuyerOrderListRequest {
     type Response = TradeGetBuyerOrderListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.getBuyerOrderList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_BUYER_ORDER_LIST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("bizTypes", &self.biz_types);
         params.put("createStartTime", &self.create_start_time);
@@ -319,6 +311,23 @@ impl ::open1688_core::Request for TradeGetBuyerOrderListRequest {
         params.put("outOrderId", &self.out_order_id);
         params.put("needInvoicingSetting", &self.need_invoicing_setting);
         params.put_json("orderIds", &self.order_ids);
+    }
+}
+
+impl ::open1688_core::paging::Paged for TradeGetBuyerOrderListRequest {
+    type Item = TradeInfo;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = ::std::option::Option::Some(i32::try_from(page).unwrap_or(i32::MAX));
+    }
+    fn page(
+        response: TradeGetBuyerOrderListResponse,
+    ) -> ::open1688_core::paging::Page<TradeInfo> {
+        let total = response.total_record;
+        ::open1688_core::paging::Page {
+            items: response.result,
+            total,
+        }
     }
 }
 
@@ -357,144 +366,13 @@ pub struct TradeGetBuyerOrderListResponse {
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetBuyerOrderListRequest as ::open1688_core::Request>::API,
-    summary: "List the authorized buyer's orders (paged, filterable)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getBuyerOrderList-1",
-    method: "client.trade().trade_get_buyer_order_list(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "bizTypes",
-            ty: "array<BizType>",
-            required: false,
-            doc: "业务类型，如 [\"cn\",\"ws\"]",
-        },
-        ::open1688_core::ParamDoc {
-            name: "createStartTime",
-            ty: "date",
-            required: false,
-            doc: "下单开始时间",
-        },
-        ::open1688_core::ParamDoc {
-            name: "createEndTime",
-            ty: "date",
-            required: false,
-            doc: "下单结束时间",
-        },
-        ::open1688_core::ParamDoc {
-            name: "modifyStartTime",
-            ty: "date",
-            required: false,
-            doc: "修改时间开始",
-        },
-        ::open1688_core::ParamDoc {
-            name: "modifyEndTime",
-            ty: "date",
-            required: false,
-            doc: "修改时间结束",
-        },
-        ::open1688_core::ParamDoc {
-            name: "isHis",
-            ty: "boolean",
-            required: false,
-            doc: "是否查询历史订单表，默认 false",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderStatus",
-            ty: "OrderStatus",
-            required: false,
-            doc: "订单状态：success, cancel, waitbuyerpay, waitsellersend, waitbuyerreceive",
-        },
-        ::open1688_core::ParamDoc {
-            name: "page",
-            ty: "int",
-            required: false,
-            doc: "页码，从 1 开始",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pageSize",
-            ty: "int",
-            required: false,
-            doc: "每页数量",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refundStatus",
-            ty: "string",
-            required: false,
-            doc: "退款状态：waitselleragree, refundsuccess, refundclose, waitbuyermodify, waitbuyersend, waitsellerreceive",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sellerMemberId",
-            ty: "string",
-            required: false,
-            doc: "卖家 memberId，如 b2b-1624961198",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sellerLoginId",
-            ty: "string",
-            required: false,
-            doc: "卖家 loginId",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sellerRateStatus",
-            ty: "int",
-            required: false,
-            doc: "卖家评价状态：4 已评价, 5 未评价, 6 不需要评价",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tradeType",
-            ty: "string",
-            required: false,
-            doc: "交易类型：1 担保交易 … 10 账期支付, 50060 交易4.0, 50070 当面付, 50080 服务类",
-        },
-        ::open1688_core::ParamDoc {
-            name: "productName",
-            ty: "string",
-            required: false,
-            doc: "商品名称",
-        },
-        ::open1688_core::ParamDoc {
-            name: "needBuyerAddressAndPhone",
-            ty: "boolean",
-            required: false,
-            doc: "是否需要查询买家的详细地址和电话",
-        },
-        ::open1688_core::ParamDoc {
-            name: "needMemoInfo",
-            ty: "boolean",
-            required: false,
-            doc: "是否需要查询备注信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outOrderId",
-            ty: "string",
-            required: false,
-            doc: "外部订单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "needInvoicingSetting",
-            ty: "boolean",
-            required: false,
-            doc: "是否查询开票设置",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderIds",
-            ty: "array<long>",
-            required: false,
-            doc: "查询多个订单 id",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":[{\"baseInfo\":{\"businessType\":\"cn\",\"buyerID\":\"b2b-2206512340001\",\"buyerLoginId\":\"buyer_test01\",\"createTime\":\"20240515103412000+0800\",\"discount\":0,\"id\":3782104562316543210,\"idOfStr\":\"3782104562316543210\",\"modifyTime\":\"20240515104027000+0800\",\"payChannelCodeList\":[\"alipay\"],\"payChannelList\":[\"支付宝\"],\"payTime\":\"20240515104027000+0800\",\"receiverInfo\":{\"toArea\":\"浙江省 杭州市 滨江区 长河街道 网商路699号\",\"toDivisionCode\":\"330108\",\"toFullName\":\"张三\",\"toMobile\":\"15251667788\",\"toPost\":\"310051\"},\"refund\":0,\"sellerContact\":{\"companyName\":\"杭州某某服饰有限公司\",\"imInPlatform\":\"hzfushi2016\",\"mobile\":\"13800000000\",\"name\":\"王经理\"},\"sellerID\":\"b2b-2206598765432\",\"sellerLoginId\":\"hzfushi2016\",\"sellerUserId\":2206598765432,\"shippingFee\":8.0,\"status\":\"waitsellersend\",\"sumProductPayment\":91.6,\"totalAmount\":99.6,\"tradeType\":\"50060\",\"tradeTypeCode\":\"assureTrade\",\"tradeTypeDesc\":\"担保交易\"},\"nativeLogistics\":{\"address\":\"长河街道 网商路699号\",\"area\":\"滨江区\",\"areaCode\":\"330108\",\"city\":\"杭州市\",\"contactPerson\":\"张三\",\"mobile\":\"15251667788\",\"province\":\"浙江省\",\"zip\":\"310051\"},\"productItems\":[{\"itemAmount\":91.6,\"logisticsStatus\":1,\"name\":\"2024夏季新款法式碎花连衣裙女\",\"price\":45.8,\"productID\":624531232145,\"productImgUrl\":[\"https://cbu01.alicdn.com/img/ibank/O1CN01abcDEF1xYz2Q3R4s5_!!2206512345678-0-cib.80x80.jpg\"],\"quantity\":2,\"skuID\":4821372051234,\"skuInfos\":[{\"name\":\"颜色\",\"value\":\"白色\"},{\"name\":\"尺码\",\"value\":\"S\"}],\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\",\"status\":\"waitsellersend\",\"statusStr\":\"等待卖家发货\",\"subItemID\":3782104562317543210,\"subItemIDString\":\"3782104562317543210\",\"unit\":\"件\"}],\"tradeTerms\":[{\"payStatus\":\"2\",\"payTime\":\"20240515104027000+0800\",\"payWay\":\"1\",\"payWayDesc\":\"支付宝\",\"phasAmount\":99.6,\"phase\":3782104562318543210}]}],\"totalRecord\":528}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_GET_BUYER_ORDER_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetBuyerOrderListResponse,
         >(example) {

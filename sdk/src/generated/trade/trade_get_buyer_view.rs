@@ -87,15 +87,7 @@ impl TradeGetBuyerViewRequest {
 
 impl ::open1688_core::Request for TradeGetBuyerViewRequest {
     type Response = TradeGetBuyerViewResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.get.buyerView",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_BUYER_VIEW;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("orderId", &self.order_id);
@@ -137,54 +129,13 @@ pub struct TradeGetBuyerViewResponse {
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetBuyerViewRequest as ::open1688_core::Request>::API,
-    summary: "Get one order in detail (buyer view)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.get.buyerView-1",
-    method: "client.trade().trade_get_buyer_view(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "站点信息，1688 或 alibaba（国际站）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "交易的订单id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "includeFields",
-            ty: "string",
-            required: false,
-            doc: "查询结果中包含的域，逗号分隔：GuaranteesTerms 保障条款, NativeLogistics 物流信息, RateDetail 评价详情, OrderInvoice 发票信息, InvoicingSetting 开票设置；默认返回 GuaranteesTerms、NativeLogistics、OrderInvoice",
-        },
-        ::open1688_core::ParamDoc {
-            name: "attributeKeys",
-            ty: "array<string>",
-            required: false,
-            doc: "垂直表中的 attributeKeys",
-        },
-        ::open1688_core::ParamDoc {
-            name: "outOrderId",
-            ty: "string",
-            required: false,
-            doc: "外部订单id",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"baseInfo\":{\"businessType\":\"cn\",\"buyerID\":\"b2b-2206512340001\",\"buyerLoginId\":\"buyer_test01\",\"createTime\":\"20240515103412000+0800\",\"discount\":0,\"id\":3782104562316543210,\"idOfStr\":\"3782104562316543210\",\"modifyTime\":\"20240515104027000+0800\",\"payChannelCodeList\":[\"alipay\"],\"payChannelList\":[\"支付宝\"],\"payTime\":\"20240515104027000+0800\",\"receiverInfo\":{\"toArea\":\"浙江省 杭州市 滨江区 长河街道 网商路699号\",\"toDivisionCode\":\"330108\",\"toFullName\":\"张三\",\"toMobile\":\"15251667788\",\"toPost\":\"310051\"},\"refund\":0,\"sellerContact\":{\"companyName\":\"杭州某某服饰有限公司\",\"imInPlatform\":\"hzfushi2016\",\"mobile\":\"13800000000\",\"name\":\"王经理\"},\"sellerID\":\"b2b-2206598765432\",\"sellerLoginId\":\"hzfushi2016\",\"sellerUserId\":2206598765432,\"shippingFee\":8.0,\"status\":\"waitsellersend\",\"sumProductPayment\":91.6,\"totalAmount\":99.6,\"tradeType\":\"50060\",\"tradeTypeCode\":\"assureTrade\",\"tradeTypeDesc\":\"担保交易\"},\"nativeLogistics\":{\"address\":\"长河街道 网商路699号\",\"area\":\"滨江区\",\"areaCode\":\"330108\",\"city\":\"杭州市\",\"contactPerson\":\"张三\",\"mobile\":\"15251667788\",\"province\":\"浙江省\",\"zip\":\"310051\"},\"productItems\":[{\"itemAmount\":91.6,\"logisticsStatus\":1,\"name\":\"2024夏季新款法式碎花连衣裙女\",\"price\":45.8,\"productID\":624531232145,\"productImgUrl\":[\"https://cbu01.alicdn.com/img/ibank/O1CN01abcDEF1xYz2Q3R4s5_!!2206512345678-0-cib.80x80.jpg\"],\"quantity\":2,\"skuID\":4821372051234,\"skuInfos\":[{\"name\":\"颜色\",\"value\":\"白色\"},{\"name\":\"尺码\",\"value\":\"S\"}],\"specId\":\"b265340beb52182c6bcfbff1fad02f0b\",\"status\":\"waitsellersend\",\"statusStr\":\"等待卖家发货\",\"subItemID\":3782104562317543210,\"subItemIDString\":\"3782104562317543210\",\"unit\":\"件\"}],\"tradeTerms\":[{\"payStatus\":\"2\",\"payTime\":\"20240515104027000+0800\",\"payWay\":\"1\",\"payWayDesc\":\"支付宝\",\"phasAmount\":99.6,\"phase\":3782104562318543210}]},\"success\":\"true\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_GET_BUYER_VIEW_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetBuyerViewResponse,
         >(example) {

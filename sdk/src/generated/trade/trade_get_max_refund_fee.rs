@@ -27,15 +27,7 @@ impl TradeGetMaxRefundFeeRequest {
 
 impl ::open1688_core::Request for TradeGetMaxRefundFeeRequest {
     type Response = TradeGetMaxRefundFeeResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.getMaxRefundFee",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_MAX_REFUND_FEE;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("input", &self.input);
     }
@@ -184,30 +176,13 @@ pub struct MaxRefundFeeResult {
     pub result: ::std::option::Option<MaxRefundFee>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetMaxRefundFeeRequest as ::open1688_core::Request>::API,
-    summary: "Get the maximum refundable amounts before applying for a refund",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getMaxRefundFee-1",
-    method: "client.trade().trade_get_max_refund_fee(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "input",
-            ty: "MaxRefundFeeParam",
-            required: true,
-            doc: "查询参数",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":{\"maxGoodsFee\":9160,\"maxPostFee\":800,\"maxRefundFee\":9960,\"maxSubstituteFetchFee\":0},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_GET_MAX_REFUND_FEE_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetMaxRefundFeeResponse,
         >(example) {

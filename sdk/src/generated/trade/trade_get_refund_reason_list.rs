@@ -43,15 +43,7 @@ impl TradeGetRefundReasonListRequest {
 
 impl ::open1688_core::Request for TradeGetRefundReasonListRequest {
     type Response = TradeGetRefundReasonListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.getRefundReasonList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_REFUND_REASON_LIST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put_json("orderEntryIds", &self.order_entry_ids);
@@ -150,42 +142,13 @@ pub struct RefundReasons {
     pub reasons: ::std::vec::Vec<RefundReason>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeGetRefundReasonListRequest as ::open1688_core::Request>::API,
-    summary: "List refund/return reasons for sub-orders (input to createRefund)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getRefundReasonList-1",
-    method: "client.trade().trade_get_refund_reason_list(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "主订单id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderEntryIds",
-            ty: "array<long>",
-            required: true,
-            doc: "子订单id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "goodsStatus",
-            ty: "GoodsStatus",
-            required: true,
-            doc: "货物状态",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":{\"reasons\":[{\"id\":20028,\"name\":\"商品质量问题\",\"needVoucher\":true,\"noRefundCarriage\":false,\"tip\":\"请上传商品问题部位照片\"},{\"id\":20011,\"name\":\"不想要了\",\"needVoucher\":false,\"noRefundCarriage\":true}]},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_GET_REFUND_REASON_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeGetRefundReasonListResponse,
         >(example) {

@@ -25,15 +25,7 @@ impl TradePayProtocolPayRequest {
 
 impl ::open1688_core::Request for TradePayProtocolPayRequest {
     type Response = TradePayProtocolPayResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.pay.protocolPay",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
     }
@@ -60,30 +52,13 @@ pub struct TradePayProtocolPayResponse {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradePayProtocolPayRequest as ::open1688_core::Request>::API,
-    summary: "Pay an order through the Alipay withholding protocol (legacy)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay-1",
-    method: "client.trade().trade_pay_protocol_pay(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "订单ID",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"code\":\"0\",\"message\":\"success\",\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradePayProtocolPayResponse,
         >(example) {

@@ -19,15 +19,7 @@ impl TradePayProtocolPayIsopenRequest {
 
 impl ::open1688_core::Request for TradePayProtocolPayIsopenRequest {
     type Response = TradePayProtocolPayIsopenResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.pay.protocolPay.isopen",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_ISOPEN;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
@@ -132,23 +124,13 @@ pub struct WithholdStatusResult {
     pub result: ::std::option::Option<WithholdStatus>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradePayProtocolPayIsopenRequest as ::open1688_core::Request>::API,
-    summary: "Check whether password-free (withholding) payment is signed",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1",
-    method: "client.trade().trade_pay_protocol_pay_isopen(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":{\"paymentAgreements\":[{\"bindingStatus\":\"false\",\"payChannel\":\"SHEGOU\",\"signedStatus\":\"false\"},{\"agreementNo\":\"20245512345678901234\",\"bindingStatus\":\"true\",\"payChannel\":\"ALIPAY\",\"signedStatus\":\"true\"}]},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_ISOPEN_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradePayProtocolPayIsopenResponse,
         >(example) {

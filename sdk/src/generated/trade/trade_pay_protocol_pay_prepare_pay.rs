@@ -27,15 +27,7 @@ impl TradePayProtocolPayPreparePayRequest {
 
 impl ::open1688_core::Request for TradePayProtocolPayPreparePayRequest {
     type Response = TradePayProtocolPayPreparePayResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.pay.protocolPay.preparePay",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_PREPARE_PAY;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params
             .put_json(
@@ -199,30 +191,13 @@ pub struct PreparePayResult {
     pub result: ::std::option::Option<PreparePayOutcome>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradePayProtocolPayPreparePayRequest as ::open1688_core::Request>::API,
-    summary: "Debit an order by password-free payment (Cheng-e-She first, then Alipay)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay.preparePay-1",
-    method: "client.trade().trade_pay_protocol_pay_prepare_pay(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "tradeWithholdPreparePayParam",
-            ty: "PreparePayParam",
-            required: true,
-            doc: "发起免密支付参数",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":{\"payChannel\":\"Alipay\",\"paySuccess\":true},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_PREPARE_PAY_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradePayProtocolPayPreparePayResponse,
         >(example) {

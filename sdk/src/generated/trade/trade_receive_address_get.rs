@@ -19,15 +19,7 @@ impl TradeReceiveAddressGetRequest {
 
 impl ::open1688_core::Request for TradeReceiveAddressGetRequest {
     type Response = TradeReceiveAddressGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.receiveAddress.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_RECEIVE_ADDRESS_GET;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
@@ -149,23 +141,13 @@ pub struct ReceiveAddressResult {
     pub receive_address_items: ::std::vec::Vec<ReceiveAddressItem>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeReceiveAddressGetRequest as ::open1688_core::Request>::API,
-    summary: "List the buyer's saved shipping addresses",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.receiveAddress.get-1",
-    method: "client.trade().trade_receive_address_get(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"receiveAddressItems\":[{\"address\":\"网商路699号\",\"addressCode\":\"330108\",\"addressCodeText\":\"浙江省 杭州市 滨江区\",\"fullName\":\"张三\",\"id\":584414269,\"isDefault\":true,\"mobilePhone\":\"15251667788\",\"post\":\"310051\",\"townCode\":\"330108002\",\"townName\":\"长河街道\"},{\"address\":\"中山路1号\",\"addressCode\":\"320102\",\"addressCodeText\":\"江苏省 南京市 玄武区\",\"fullName\":\"李四\",\"id\":586953001,\"isDefault\":false,\"mobilePhone\":\"18058423787\",\"post\":\"210046\",\"townCode\":\"320102003\",\"townName\":\"新街口街道\"}]},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_RECEIVE_ADDRESS_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeReceiveAddressGetResponse,
         >(example) {

@@ -29,15 +29,7 @@ impl TradeReceivegoodsConfirmRequest {
 
 impl ::open1688_core::Request for TradeReceivegoodsConfirmRequest {
     type Response = TradeReceivegoodsConfirmResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "trade.receivegoods.confirm",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_RECEIVEGOODS_CONFIRM;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put_json("orderEntryIds", &self.order_entry_ids);
@@ -84,34 +76,13 @@ pub struct ConfirmReceiptResult {
     pub error_info: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeReceivegoodsConfirmRequest as ::open1688_core::Request>::API,
-    summary: "Buyer confirms receipt of goods",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.receivegoods.confirm-1",
-    method: "client.trade().trade_receivegoods_confirm(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "订单ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "orderEntryIds",
-            ty: "array<long>",
-            required: true,
-            doc: "子订单ID",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"result\":{\"success\":true}}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_RECEIVEGOODS_CONFIRM_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeReceivegoodsConfirmResponse,
         >(example) {

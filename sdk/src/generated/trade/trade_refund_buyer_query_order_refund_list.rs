@@ -162,15 +162,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
 
 impl ::open1688_core::Request for TradeRefundBuyerQueryOrderRefundListRequest {
     type Response = TradeRefundBuyerQueryOrderRefundListResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.refund.buyer.queryOrderRefundList",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_BUYER_QUERY_ORDER_REFUND_LIST;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("applyStartTime", &self.apply_start_time);
@@ -183,6 +175,25 @@ impl ::open1688_core::Request for TradeRefundBuyerQueryOrderRefundListRequest {
         params.put("modifyStartTime", &self.modify_start_time);
         params.put("modifyEndTime", &self.modify_end_time);
         params.put("dipsuteType", &self.dipsute_type);
+    }
+}
+
+impl ::open1688_core::paging::Paged for TradeRefundBuyerQueryOrderRefundListRequest {
+    type Item = OrderRefund;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.current_page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+    }
+    fn page(
+        response: TradeRefundBuyerQueryOrderRefundListResponse,
+    ) -> ::open1688_core::paging::Page<OrderRefund> {
+        let total = response.result.as_ref().and_then(|x| x.total_count).map(i64::from);
+        ::open1688_core::paging::Page {
+            items: response.result.map(|x| x.op_order_refund_models).unwrap_or_default(),
+            total,
+        }
     }
 }
 
@@ -268,90 +279,13 @@ pub struct OrderRefundPage {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeRefundBuyerQueryOrderRefundListRequest as ::open1688_core::Request>::API,
-    summary: "List refunds (buyer view; main account only)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1",
-    method: "client.trade().trade_refund_buyer_query_order_refund_list(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: false,
-            doc: "订单Id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "applyStartTime",
-            ty: "date",
-            required: false,
-            doc: "退款申请时间（起始）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "applyEndTime",
-            ty: "date",
-            required: false,
-            doc: "退款申请时间（截止）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refundStatusSet",
-            ty: "array<RefundStatus>",
-            required: false,
-            doc: "退款状态列表",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sellerMemberId",
-            ty: "string",
-            required: false,
-            doc: "卖家 memberId",
-        },
-        ::open1688_core::ParamDoc {
-            name: "currentPageNum",
-            ty: "int",
-            required: false,
-            doc: "当前页码（从 0 开始）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pageSize",
-            ty: "int",
-            required: false,
-            doc: "每页条数",
-        },
-        ::open1688_core::ParamDoc {
-            name: "logisticsNo",
-            ty: "string",
-            required: false,
-            doc: "退货物流单号（需同时传 sellerMemberId）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "modifyStartTime",
-            ty: "date",
-            required: false,
-            doc: "退款修改时间（起始）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "modifyEndTime",
-            ty: "date",
-            required: false,
-            doc: "退款修改时间（截止）",
-        },
-        ::open1688_core::ParamDoc {
-            name: "dipsuteType",
-            ty: "int",
-            required: false,
-            doc: "1 售中退款, 2 售后退款, 0 所有（参数名拼写如此）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"currentPageNum\":0,\"opOrderRefundModels\":[{\"applyCarriage\":0,\"applyPayment\":4580,\"applyReason\":\"颜色/图案/款式不符\",\"applyReasonId\":20021,\"buyerMemberId\":\"b2b-2206512340001\",\"buyerSendGoods\":true,\"canRefundPayment\":4580,\"disputeRequest\":3,\"disputeType\":1,\"extInfo\":{\"7d\":\"1\",\"payMode\":\"alipay\"},\"freightBill\":\"773269807519999\",\"gmtApply\":\"20240520171116000+0800\",\"gmtCompleted\":\"20240522174713000+0800\",\"goodsReceived\":true,\"goodsStatus\":3,\"id\":8651493722961198,\"onlyRefund\":false,\"orderEntryCountMap\":{\"3782104562317543210\":1},\"orderEntryIdList\":[3782104562317543210],\"orderId\":3782104562316543210,\"productName\":\"2024夏季新款法式碎花连衣裙女\",\"refundCarriage\":0,\"refundGoods\":true,\"refundId\":\"TQ8651493722961198\",\"refundOperationList\":[],\"refundPayment\":4580,\"sellerMemberId\":\"b2b-2206598765432\",\"status\":\"refundsuccess\",\"tradeTypeStr\":\"50060\"}],\"totalCount\":1},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_REFUND_BUYER_QUERY_ORDER_REFUND_LIST_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeRefundBuyerQueryOrderRefundListResponse,
         >(example) {

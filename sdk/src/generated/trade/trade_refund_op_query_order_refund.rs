@@ -4,7 +4,9 @@
 //! 买家视角查询退款单详情（卖家请用 alibaba.trade.refund.OpQueryOrderRefund.sellerView），可同时查询退款操作列表；需申请权限。金额单位分。错误以 errorCode=500 + JSON 文本 errorMessage 返回（如非授权用户的退款单、退款单号错误）。Evidence: XYT doc copy of com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1; official Python SDK class AlibabaTradeRefundOpQueryOrderRefundParam (refundId, needTimeOutInfo, needOrderRefundOperation).
 //!
 //! API `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1`. Needs a user access token. [Documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1)
-pub use super::types::{OrderRefund, RefundLogisticsCompany, RefundOperation};
+pub use super::types::{
+    OrderRefund, OrderRefundDetail, RefundLogisticsCompany, RefundOperation,
+};
 
 /// Get a refund by refund id, with its operation history (buyer view)
 ///
@@ -53,15 +55,7 @@ impl TradeRefundOpQueryOrderRefundRequest {
 
 impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundRequest {
     type Response = TradeRefundOpQueryOrderRefundResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.refund.OpQueryOrderRefund",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("needTimeOutInfo", &self.need_time_out_info);
@@ -104,58 +98,13 @@ pub struct TradeRefundOpQueryOrderRefundResponse {
     pub ext_error_message: ::std::option::Option<::std::string::String>,
 }
 
-/// 查询结果 (alibaba.trade.refund.result.OpQueryOrderRefund)
-///
-/// Wire type `OrderRefundDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderRefundDetail {
-    /// 退款单详情
-    ///
-    /// Wire name `opOrderRefundModelDetail`, type `OrderRefund`.
-    #[serde(
-        rename = "opOrderRefundModelDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub op_order_refund_model_detail: ::std::option::Option<OrderRefund>,
-}
-
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeRefundOpQueryOrderRefundRequest as ::open1688_core::Request>::API,
-    summary: "Get a refund by refund id, with its operation history (buyer view)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1",
-    method: "client.trade().trade_refund_op_query_order_refund(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "refundId",
-            ty: "string",
-            required: true,
-            doc: "退款单业务主键 TQ+ID",
-        },
-        ::open1688_core::ParamDoc {
-            name: "needTimeOutInfo",
-            ty: "boolean",
-            required: false,
-            doc: "是否需要超时信息",
-        },
-        ::open1688_core::ParamDoc {
-            name: "needOrderRefundOperation",
-            ty: "boolean",
-            required: false,
-            doc: "是否需要所有退款操作信息",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"opOrderRefundModelDetail\":{\"applyCarriage\":0,\"applyPayment\":4580,\"applyReason\":\"颜色/图案/款式不符\",\"applyReasonId\":20021,\"buyerMemberId\":\"b2b-2206512340001\",\"buyerSendGoods\":true,\"canRefundPayment\":4580,\"disputeRequest\":3,\"disputeType\":1,\"extInfo\":{\"7d\":\"1\",\"payMode\":\"alipay\"},\"freightBill\":\"773269807519999\",\"gmtApply\":\"20240520171116000+0800\",\"gmtCompleted\":\"20240522174713000+0800\",\"goodsReceived\":true,\"goodsStatus\":3,\"id\":8651493722961198,\"onlyRefund\":false,\"orderEntryCountMap\":{\"3782104562317543210\":1},\"orderEntryIdList\":[3782104562317543210],\"orderId\":3782104562316543210,\"productName\":\"2024夏季新款法式碎花连衣裙女\",\"refundCarriage\":0,\"refundGoods\":true,\"refundId\":\"TQ8651493722961198\",\"refundOperationList\":[{\"afterOperateStatus\":\"waitsellerreceive\",\"beforeOperateStatus\":\"waitsellerreceive\",\"discription\":\"卖家同意退货退款协议，退货退款成功\",\"gmtCreate\":\"20240522174714000+0800\",\"id\":50027795018,\"operateRemark\":\"退款成功\",\"operateTypeInt\":8,\"operatorLoginId\":\"hzfushi2016\",\"operatorRoleId\":2,\"refundId\":\"TQ8651493722961198\"}],\"refundPayment\":4580,\"sellerMemberId\":\"b2b-2206598765432\",\"status\":\"refundsuccess\",\"tradeTypeStr\":\"50060\"}}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeRefundOpQueryOrderRefundResponse,
         >(example) {

@@ -68,15 +68,7 @@ impl TradeRefundReturnGoodsRequest {
 
 impl ::open1688_core::Request for TradeRefundReturnGoodsRequest {
     type Response = TradeRefundReturnGoodsResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.refund.returnGoods",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_RETURN_GOODS;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("logisticsCompanyNo", &self.logistics_company_no);
@@ -126,52 +118,13 @@ pub struct ReturnGoodsResult {
     pub error_info: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeRefundReturnGoodsRequest as ::open1688_core::Request>::API,
-    summary: "Buyer submits return shipment info (after the seller agreed)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.returnGoods-1",
-    method: "client.trade().trade_refund_return_goods(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "refundId",
-            ty: "string",
-            required: true,
-            doc: "退款单号，TQ 开头",
-        },
-        ::open1688_core::ParamDoc {
-            name: "logisticsCompanyNo",
-            ty: "string",
-            required: true,
-            doc: "物流公司编码，如 ZTO",
-        },
-        ::open1688_core::ParamDoc {
-            name: "freightBill",
-            ty: "string",
-            required: true,
-            doc: "运单号",
-        },
-        ::open1688_core::ParamDoc {
-            name: "description",
-            ty: "string",
-            required: false,
-            doc: "发货说明，2–200 字",
-        },
-        ::open1688_core::ParamDoc {
-            name: "vouchers",
-            ty: "array<string>",
-            required: false,
-            doc: "凭证图片 URL，最多 10 张",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{\"result\":{\"success\":true}}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_REFUND_RETURN_GOODS_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeRefundReturnGoodsResponse,
         >(example) {

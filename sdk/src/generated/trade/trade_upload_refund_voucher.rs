@@ -25,15 +25,7 @@ impl TradeUploadRefundVoucherRequest {
 
 impl ::open1688_core::Request for TradeUploadRefundVoucherRequest {
     type Response = TradeUploadRefundVoucherResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.trade",
-        name: "alibaba.trade.uploadRefundVoucher",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_UPLOAD_REFUND_VOUCHER;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_file("imageData", ::std::option::Option::Some(&self.image_data));
     }
@@ -102,30 +94,13 @@ pub struct UploadedVoucher {
     pub image_relative_url: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <TradeUploadRefundVoucherRequest as ::open1688_core::Request>::API,
-    summary: "Upload a refund evidence image (jpg < 1 MB)",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.uploadRefundVoucher-1",
-    method: "client.trade().trade_upload_refund_voucher(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "imageData",
-            ty: "file",
-            required: true,
-            doc: "凭证图片数据（jpg，<1MB）",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"result\":{\"imageDomain\":\"cbu01.alicdn.com\",\"imageRelativeUrl\":\"img/ibank/2024/901/930/11848039109.jpg\"},\"success\":true}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = ::open1688_catalogue::trade::TRADE_UPLOAD_REFUND_VOUCHER_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::TradeUploadRefundVoucherResponse,
         >(example) {

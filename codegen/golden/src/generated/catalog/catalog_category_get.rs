@@ -53,15 +53,7 @@ impl CatalogCategoryGetRequest {
 
 impl ::open1688_core::Request for CatalogCategoryGetRequest {
     type Response = CatalogCategoryGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.catalog",
-        name: "alibaba.catalog.category.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Optional,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_CATEGORY_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
         params.put("webSite", &self.web_site);
@@ -237,42 +229,13 @@ impl Category {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CatalogCategoryGetRequest as ::open1688_core::Request>::API,
-    summary: "Get a category with its subtree",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.category.get-1",
-    method: "client.catalog().catalog_category_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "categoryID",
-            ty: "long",
-            required: true,
-            doc: "category id; 0 for the roots",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: false,
-            doc: "which site",
-        },
-        ::open1688_core::ParamDoc {
-            name: "template",
-            ty: "Category",
-            required: false,
-            doc: "makes the recursive types params too, so they get constructors (boxed where recursive)",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"categoryInfo\":[{\"attributes\":[{\"attrID\":5,\"group\":{\"groupID\":9,\"members\":[],\"primary\":{\"attrID\":5,\"group\":{\"groupID\":9}}},\"name\":\"colour\"}],\"categoryID\":1,\"children\":[{\"categoryID\":2,\"name\":\"T-shirts\",\"parent\":{\"categoryID\":1}}],\"childrenByName\":{\"T-shirts\":{\"categoryID\":2}},\"name\":\"Apparel\"}],\"succes\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::catalog::CATALOG_CATEGORY_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogCategoryGetResponse,
         >(example) {

@@ -56,15 +56,7 @@ impl CatalogItemGetRequest {
 
 impl ::open1688_core::Request for CatalogItemGetRequest {
     type Response = CatalogItemGetResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.catalog",
-        name: "alibaba.catalog.item.get",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_ITEM_GET;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productID", &self.product_id);
         params.put("webSite", &self.web_site);
@@ -199,48 +191,13 @@ pub struct SkuInfo {
     pub price: ::std::option::Option<::open1688_core::Decimal>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CatalogItemGetRequest as ::open1688_core::Request>::API,
-    summary: "Get an item [with every response type]",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.get-1",
-    method: "client.catalog().catalog_item_get(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "productID",
-            ty: "long",
-            required: true,
-            doc: "item id",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "offerIDs",
-            ty: "array<long>",
-            required: false,
-            doc: "related items",
-        },
-        ::open1688_core::ParamDoc {
-            name: "URLPath",
-            ty: "string",
-            required: false,
-            doc: "",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"itemInfo\":{\"URLPath\":\"/offer/694567890123.html\",\"attributes\":{\"colour\":\"red\"},\"createTime\":\"20240131120000000+0800\",\"extra\":{\"anything\":[1,\"two\"]},\"imageURLs\":[\"https://cbu01.alicdn.com/img/a.jpg\"],\"mainSku\":{\"skuId\":1},\"offerIDs\":[1,\"2\"],\"onSale\":\"true\",\"price\":\"9.90\",\"priceRanges\":{\"wholesale\":[8,\"7.5\"]},\"productID\":694567890123,\"quantity\":\"12\",\"skuInfos\":[{\"price\":9.9,\"skuId\":1}],\"skuPrices\":[{\"M\":\"10.50\",\"S\":9.9}],\"status\":\"published\",\"subject\":\"t-shirt\",\"weight\":0.25}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::catalog::CATALOG_ITEM_GET_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogItemGetResponse,
         >(example) {

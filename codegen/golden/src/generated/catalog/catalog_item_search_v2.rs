@@ -145,15 +145,7 @@ impl CatalogItemSearchV2Request {
 
 impl ::open1688_core::Request for CatalogItemSearchV2Request {
     type Response = CatalogItemSearchV2Response;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.catalog",
-        name: "alibaba.catalog.item.search",
-        version: 2u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_ITEM_SEARCH_V2;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("keywords", &self.keywords);
         params.put("onSale", &self.on_sale);
@@ -172,6 +164,23 @@ impl ::open1688_core::Request for CatalogItemSearchV2Request {
         params.put("pageSize", &self.page_size);
         params.put("untilTime", &self.until_time);
         params.put("site", &self.site);
+    }
+}
+
+impl ::open1688_core::paging::Paged for CatalogItemSearchV2Request {
+    type Item = i64;
+    const FIRST_PAGE: u32 = 1;
+    fn set_page(&mut self, page: u32) {
+        self.page = i32::try_from(page).unwrap_or(i32::MAX);
+    }
+    fn page(
+        response: CatalogItemSearchV2Response,
+    ) -> ::open1688_core::paging::Page<i64> {
+        let total = ::std::option::Option::Some(i64::from(response.total));
+        ::open1688_core::paging::Page {
+            items: response.product_ids,
+            total,
+        }
     }
 }
 
@@ -219,126 +228,13 @@ impl SortSpec {
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CatalogItemSearchV2Request as ::open1688_core::Request>::API,
-    summary: "Search items: version 2, every type as a parameter",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.search-2",
-    method: "client.catalog().catalog_item_search_v2(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "keywords",
-            ty: "string",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "onSale",
-            ty: "boolean",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "page",
-            ty: "int",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "categoryID",
-            ty: "long",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "minWeight",
-            ty: "double",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "maxPrice",
-            ty: "decimal",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "since",
-            ty: "date",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: true,
-            doc: "eight required params: new(..) allows too_many_arguments",
-        },
-        ::open1688_core::ParamDoc {
-            name: "filter",
-            ty: "json",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "offerIDs",
-            ty: "array<long>",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "tags",
-            ty: "map<string>",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "priceBands",
-            ty: "array<map<decimal>>",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sort",
-            ty: "SortSpec",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "sorts",
-            ty: "array<SortSpec>",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "pageSize",
-            ty: "int",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "untilTime",
-            ty: "date",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "site",
-            ty: "WebSite",
-            required: false,
-            doc: "",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"productIDs\":[694567890123,694567890124],\"total\":2}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::catalog::CATALOG_ITEM_SEARCH_V2_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogItemSearchV2Response,
         >(example) {

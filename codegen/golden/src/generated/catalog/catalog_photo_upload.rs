@@ -45,15 +45,7 @@ impl CatalogPhotoUploadRequest {
 
 impl ::open1688_core::Request for CatalogPhotoUploadRequest {
     type Response = CatalogPhotoUploadResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.catalog",
-        name: "alibaba.catalog.photo.upload",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_PHOTO_UPLOAD;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("albumID", &self.album_id);
         params.put_file("imageBytes", ::std::option::Option::Some(&self.image_bytes));
@@ -83,48 +75,13 @@ pub struct PhotoInfo {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CatalogPhotoUploadRequest as ::open1688_core::Request>::API,
-    summary: "Upload a photo: file parameters, required and optional",
-    doc_url: "",
-    method: "client.catalog().catalog_photo_upload(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "albumID",
-            ty: "long",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "imageBytes",
-            ty: "file",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "thumbnail",
-            ty: "file",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "name",
-            ty: "string",
-            required: false,
-            doc: "",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"URL\":\"https://cbu01.alicdn.com/img/42.jpg\",\"photoID\":42}}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::catalog::CATALOG_PHOTO_UPLOAD_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CatalogPhotoUploadResponse,
         >(example) {

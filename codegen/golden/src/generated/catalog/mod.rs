@@ -47,6 +47,17 @@ impl CatalogApi<'_> {
     ) -> ::open1688_core::Result<CatalogItemSearchV2Response> {
         self.client.call(&request).await
     }
+    /// Every item of [`Self::catalog_item_search_v2`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
+    pub fn catalog_item_search_v2_stream(
+        &self,
+        request: CatalogItemSearchV2Request,
+    ) -> impl ::open1688_core::paging::Stream<
+        Item = ::open1688_core::Result<
+            <CatalogItemSearchV2Request as ::open1688_core::paging::Paged>::Item,
+        >,
+    > + Send + 'static {
+        ::open1688_core::paging::stream(self.client, request)
+    }
     /// Upload a photo: file parameters, required and optional
     ///
     /// API `com.alibaba.catalog:alibaba.catalog.photo.upload-1`
@@ -57,11 +68,3 @@ impl CatalogApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &catalog_category_get::DOC,
-    &catalog_item_get::DOC,
-    &catalog_item_search_v2::DOC,
-    &catalog_photo_upload::DOC,
-];

@@ -51,15 +51,7 @@ impl OrderCancelRequest {
 
 impl ::open1688_core::Request for OrderCancelRequest {
     type Response = OrderCancelResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.order",
-        name: "alibaba.order.cancel",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::order::ORDER_CANCEL;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("cancelReason", &self.cancel_reason);
@@ -86,46 +78,13 @@ pub struct OrderCancelResponse {}
     }
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <OrderCancelRequest as ::open1688_core::Request>::API,
-    summary: "Cancel an order: an empty response",
-    doc_url: "",
-    method: "client.order().order_cancel(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "orderId",
-            ty: "long",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cancelReason",
-            ty: "CancelReason",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "remark",
-            ty: "string",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "webSite",
-            ty: "WebSite",
-            required: false,
-            doc: "the global shared type, from a second namespace",
-        },
-    ],
-    example_response: ::std::option::Option::Some("{}"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::order::ORDER_CANCEL_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::OrderCancelResponse,
         >(example) {

@@ -88,15 +88,7 @@ impl OrderCreateRequest {
 
 impl ::open1688_core::Request for OrderCreateRequest {
     type Response = OrderCreateResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "com.alibaba.order",
-        name: "alibaba.order.create",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::Required,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::order::ORDER_CREATE;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("type", &self.r#type);
         params.put("self", &self.self_);
@@ -326,78 +318,13 @@ pub struct Result {
     pub failed_offer_list: ::std::vec::Vec<CargoParam>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <OrderCreateRequest as ::open1688_core::Request>::API,
-    summary: "Create an order",
-    doc_url: "https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.order:alibaba.order.create-1",
-    method: "client.order().order_create(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "type",
-            ty: "string",
-            required: true,
-            doc: "order type",
-        },
-        ::open1688_core::ParamDoc {
-            name: "self",
-            ty: "boolean",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "match",
-            ty: "OrderMatch",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "crate",
-            ty: "long",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "async",
-            ty: "boolean",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "flow",
-            ty: "string",
-            required: false,
-            doc: "renamed with rust_name",
-        },
-        ::open1688_core::ParamDoc {
-            name: "addressParam",
-            ty: "AddressParam",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "cargoParamList",
-            ty: "array<CargoParam>",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "option",
-            ty: "Option",
-            required: false,
-            doc: "",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"result\":{\"orderId\":\"1234567890\",\"status\":\"WAIT_BUYER_PAY\",\"totalSuccessAmount\":1990,\"type\":\"general\"},\"success\":true}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::order::ORDER_CREATE_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::OrderCreateResponse,
         >(example) {

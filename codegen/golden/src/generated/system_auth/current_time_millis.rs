@@ -17,35 +17,19 @@ impl CurrentTimeMillisRequest {
 
 impl ::open1688_core::Request for CurrentTimeMillisRequest {
     type Response = CurrentTimeMillisResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system.auth",
-        name: "currentTimeMillis",
-        version: 1u32,
-        protocol: "param2",
-        signed: true,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: true,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::system_auth::CURRENT_TIME_MILLIS;
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
 /// The response of `system.auth:currentTimeMillis-1`.
 pub type CurrentTimeMillisResponse = i64;
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <CurrentTimeMillisRequest as ::open1688_core::Request>::API,
-    summary: "The gateway's clock: no parameters, and a bare number for an answer",
-    doc_url: "",
-    method: "client.system_auth().current_time_millis(..)",
-    params: &[],
-    example_response: ::std::option::Option::Some("1706673600000"),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::system_auth::CURRENT_TIME_MILLIS_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::CurrentTimeMillisResponse,
         >(example) {

@@ -53,15 +53,7 @@ impl GetTokenRequest {
 
 impl ::open1688_core::Request for GetTokenRequest {
     type Response = GetTokenResponse;
-    const API: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-        namespace: "system.auth",
-        name: "getToken",
-        version: 1u32,
-        protocol: "http",
-        signed: false,
-        access_token: ::open1688_core::TokenMode::None,
-        idempotent: false,
-    };
+    const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::system_auth::GET_TOKEN;
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("grant_type", &self.grant_type);
         params.put("need_refresh_token", &self.need_refresh_token);
@@ -90,48 +82,13 @@ pub struct GetTokenResponse {
     pub resource_owner: ::std::option::Option<::std::string::String>,
 }
 
-/// This API as data, for tools that work with APIs by name.
-pub static DOC: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-    api: <GetTokenRequest as ::open1688_core::Request>::API,
-    summary: "Exchange an authorization code for tokens: unsigned, no access token, protocol http",
-    doc_url: "",
-    method: "client.system_auth().get_token(..)",
-    params: &[
-        ::open1688_core::ParamDoc {
-            name: "grant_type",
-            ty: "string",
-            required: true,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "need_refresh_token",
-            ty: "boolean",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "code",
-            ty: "string",
-            required: false,
-            doc: "",
-        },
-        ::open1688_core::ParamDoc {
-            name: "refresh_token",
-            ty: "string",
-            required: false,
-            doc: "",
-        },
-    ],
-    example_response: ::std::option::Option::Some(
-        "{\"access_token\":\"abc\",\"aliId\":\"8888\",\"expires_in\":\"36000\",\"resource_owner\":\"someone\"}",
-    ),
-};
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn example_response_decodes() {
-        let example = super::DOC.example_response.unwrap_or_default();
+        let example = crate::generated::catalogue::system_auth::GET_TOKEN_DOC
+            .example_response
+            .unwrap_or_default();
         if let Err(e) = ::open1688_core::de::from_str::<
             super::GetTokenResponse,
         >(example) {

@@ -32,9 +32,3 @@ impl SystemAuthApi<'_> {
         self.client.call(&request).await
     }
 }
-
-/// Every API of this namespace, as data.
-pub static APIS: &[&::open1688_core::ApiDoc] = &[
-    &current_time_millis::DOC,
-    &get_token::DOC,
-];
