@@ -21,7 +21,7 @@
 
 use open1688_core::response::check_and_decode;
 use open1688_core::{
-    ApiDoc, CallOptions, Client, Credentials, Error, FileParam, Params, RetryPolicy,
+    ApiDoc, CallOptions, Client, Credentials, Error, FileParam, ParamType, Params, RetryPolicy,
 };
 use open1688_mock::{Fault, MockGateway, Scope};
 use std::collections::HashMap;
@@ -52,8 +52,9 @@ struct Outcome {
 }
 
 fn doc(id: &str) -> Result<&'static ApiDoc, String> {
-    open1688::apis()
-        .into_iter()
+    open1688::catalogue::APIS
+        .iter()
+        .copied()
         .find(|d| d.api.to_string() == id)
         .ok_or_else(|| format!("{id} is not in the catalogue"))
 }
@@ -66,17 +67,18 @@ fn params(api: &ApiDoc, marker_param: &str, marker: &str) -> Params {
         .iter()
         .filter(|p| p.required || p.name == marker_param)
     {
-        if param.ty == "file" {
+        if *param.ty == ParamType::File {
             let bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
             p.put_file(param.name, Some(&FileParam::new("soak.jpg", bytes)));
         } else if param.name == marker_param {
             p.put(param.name, marker);
         } else {
             let value = match param.ty {
-                "long" | "int" => "1",
-                "boolean" => "true",
-                "string" | "WebSite" => "1688",
-                t if t.starts_with("array") => "[]",
+                ParamType::Long | ParamType::Int => "1",
+                ParamType::Boolean => "true",
+                ParamType::String => "1688",
+                ParamType::Enum(e) => e.values.first().copied().unwrap_or("1688"),
+                ParamType::Array(_) => "[]",
                 _ => "{}",
             };
             p.put(param.name, value);
@@ -109,7 +111,6 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
 async fn soak(calls: usize, concurrency: usize, seed: u64) -> Result<(), String> {
     let gw = MockGateway::builder()
         .app(crate::APP_KEY, "soak-app-secret-not-the-demo-one")
-        .apis(open1688::apis())
         .seed(seed)
         .journal_capacity(calls * 4 + 16)
         .start()
