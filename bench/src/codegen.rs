@@ -12,9 +12,17 @@ use std::time::{Duration, Instant};
 fn synthesize(real: &[(String, String)], count: usize, dir: &Path) -> Result<(), String> {
     let parse =
         |text: &str| serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string());
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut bases = Vec::new();
     let mut namespace_types = serde_json::Map::new();
     for (path, text) in real {
+        if let Some(topic) = path.strip_prefix("_push/") {
+            // Push topics are not APIs: copied as they are, so the output has the push module.
+            let push_dir = dir.join("_push");
+            std::fs::create_dir_all(&push_dir).map_err(|e| e.to_string())?;
+            std::fs::write(push_dir.join(topic), text).map_err(|e| e.to_string())?;
+            continue;
+        }
         match path.rsplit_once('/') {
             None if path == "_types.json" => {
                 std::fs::write(dir.join(path), text).map_err(|e| e.to_string())?
