@@ -234,9 +234,10 @@ pub fn generate_output(
             generated
         }
         Output::Catalogue => {
-            let text = format::file(emit::catalogue_file(&model), None)?;
+            let path = Path::new(GENERATED_DIR).join("mod.rs");
+            let jobs = catalogue_jobs(&path, &model);
             Generated {
-                files: BTreeMap::from([(Path::new(GENERATED_DIR).join("mod.rs"), text)]),
+                files: print_files(&model, &jobs, &CatalogueAt::Inline)?,
                 ..Generated::default()
             }
         }
@@ -318,7 +319,7 @@ fn crate_files(
     let inline = *catalogue == CatalogueAt::Inline;
     let mut jobs = vec![(dir.join("mod.rs"), Job::Root)];
     if inline {
-        jobs.push((dir.join("catalogue.rs"), Job::Catalogue));
+        jobs.extend(catalogue_jobs(&dir.join("catalogue.rs"), model));
     }
     if !model.shared.is_empty() {
         jobs.push((dir.join("types.rs"), Job::Global));
@@ -337,22 +338,7 @@ fn crate_files(
             jobs.push((ns_dir.join(file), Job::Api(ns, api)));
         }
     }
-    // Files are independent: emit and format them on every core. Token streams are not `Send`,
-    // so each job emits its own; results come back in job order, so the output (and the first
-    // error reported) is the same as a sequential run's.
-    let formatted = parallel_map(&jobs, |(_, job)| match job {
-        Job::Root => format::file(emit::root_file(model, inline), None),
-        Job::Catalogue => format::file(emit::catalogue_file(model), None),
-        Job::Push => format::file(emit::push_file(&model.push), None),
-        Job::Namespace(ns) => format::file(emit::namespace_file(ns), None),
-        Job::Shared(ns) => format::file(emit::shared_types_file(ns), None),
-        Job::Global => format::file(emit::global_types_file(model), None),
-        Job::Api(ns, api) => format::file(emit::api_file(ns, api, catalogue), Some(&api.source)),
-    });
-    let mut files = BTreeMap::new();
-    for ((path, _), text) in jobs.into_iter().zip(formatted) {
-        files.insert(path, text?);
-    }
+    let files = print_files(model, &jobs, catalogue)?;
     let mut regions = vec![Region {
         file: PathBuf::from("Cargo.toml"),
         begin: FEATURES_BEGIN,
@@ -374,11 +360,52 @@ fn crate_files(
     })
 }
 
-/// One generated file to emit and format.
+/// The catalogue's jobs: one file printed in pieces, so that it does not sit on one core.
+fn catalogue_jobs<'a>(path: &Path, model: &'a ir::Model) -> Vec<(PathBuf, Job<'a>)> {
+    let parts = emit::catalogue_parts(model).into_iter();
+    parts.map(|part| (path.to_path_buf(), Job::Catalogue(part))).collect()
+}
+
+/// Emits and formats every job's file. Files are independent: they are emitted and printed on
+/// every core. Token streams are not `Send`, so each job emits its own; results come back in
+/// job order, so the output (and the first error reported) is the same as a sequential run's.
+/// Consecutive jobs with the same path are pieces of one file, joined before finishing.
+fn print_files(
+    model: &ir::Model,
+    jobs: &[(PathBuf, Job)],
+    catalogue: &CatalogueAt,
+) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
+    let inline = *catalogue == CatalogueAt::Inline;
+    let printed = parallel_map(jobs, |(_, job)| match job {
+        Job::Root => format::print(emit::root_file(model, inline), None),
+        Job::Catalogue(part) => format::print(emit::catalogue_part(model, *part), None),
+        Job::Push => format::print(emit::push_file(&model.push), None),
+        Job::Namespace(ns) => format::print(emit::namespace_file(ns), None),
+        Job::Shared(ns) => format::print(emit::shared_types_file(ns), None),
+        Job::Global => format::print(emit::global_types_file(model), None),
+        Job::Api(ns, api) => format::print(emit::api_file(ns, api, catalogue), Some(&api.source)),
+    });
+    let mut files = BTreeMap::new();
+    let mut pieces = jobs.iter().zip(printed).peekable();
+    while let Some(((path, job), text)) = pieces.next() {
+        let mut text = text?;
+        while let Some(((_, _), more)) = pieces.next_if(|((next, _), _)| next == path) {
+            text.push_str(&more?);
+        }
+        let source = match job {
+            Job::Api(_, api) => Some(api.source.as_str()),
+            _ => None,
+        };
+        files.insert(path.clone(), format::finish(&text, source));
+    }
+    Ok(files)
+}
+
+/// One generated file, or one piece of one, to emit and format.
 enum Job<'a> {
     Root,
     Push,
-    Catalogue,
+    Catalogue(emit::CataloguePart<'a>),
     Namespace(&'a ir::Namespace),
     Api(&'a ir::Namespace, &'a ir::Api),
     Shared(&'a ir::Namespace),

@@ -52,15 +52,46 @@ pub fn api_doc_path(at: &CatalogueAt, ns: &Namespace, api: &Api) -> TokenStream 
     quote!(#root::#module::#name)
 }
 
-/// The tokens of the catalogue: one module per namespace and `APIS`, every API in one slice.
-pub fn catalogue_file(model: &Model) -> TokenStream {
-    // Crate-wide types are emitted once, at the root, whichever namespace reaches them.
+/// One piece of the catalogue file. The pieces are printed separately (on every core) and
+/// joined in this order: `Doc`, one `Module` per namespace, `Rest`.
+#[derive(Clone, Copy, Debug)]
+pub enum CataloguePart<'a> {
+    /// The file's doc comment.
+    Doc,
+    /// A namespace's module.
+    Module(&'a Namespace),
+    /// The crate-wide type statics and `APIS`, every API in one slice.
+    Rest,
+}
+
+/// The pieces of the catalogue, in file order.
+pub fn catalogue_parts(model: &Model) -> Vec<CataloguePart<'_>> {
+    let modules = model.namespaces.values().map(CataloguePart::Module);
+    [CataloguePart::Doc]
+        .into_iter()
+        .chain(modules)
+        .chain([CataloguePart::Rest])
+        .collect()
+}
+
+/// The tokens of one piece of the catalogue: one module per namespace and `APIS`.
+pub fn catalogue_part(model: &Model, part: CataloguePart) -> TokenStream {
+    match part {
+        CataloguePart::Doc => {
+            quote! { #![doc = " The API catalogue, generated from the specs by `cargo xtask gen`."] }
+        }
+        CataloguePart::Module(ns) => namespace_module(model, ns, &mut BTreeMap::new()),
+        CataloguePart::Rest => rest(model),
+    }
+}
+
+/// Crate-wide types are emitted once, at the root, whichever namespace reaches them: walking
+/// every namespace finds them (the modules themselves are printed by their own parts).
+fn rest(model: &Model) -> TokenStream {
     let mut global = BTreeMap::new();
-    let modules: Vec<TokenStream> = model
-        .namespaces
-        .values()
-        .map(|ns| namespace_module(model, ns, &mut global))
-        .collect();
+    for ns in model.namespaces.values() {
+        namespace_module(model, ns, &mut global);
+    }
     let global = global.into_values();
     let all = model.namespaces.values().flat_map(|ns| {
         let module = ident(&ns.module);
@@ -72,8 +103,6 @@ pub fn catalogue_file(model: &Model) -> TokenStream {
     let count = model.api_count();
     let doc = format!(" Every API in the specs ({count}), as data.");
     quote! {
-        #![doc = " The API catalogue, generated from the specs by `cargo xtask gen`."]
-        #(#modules)*
         #(#global)*
         #[doc = #doc]
         pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#all),*];
