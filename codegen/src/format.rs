@@ -6,14 +6,14 @@ use proc_macro2::TokenStream;
 
 /// Formats one generated file. `source` names the spec it came from.
 pub fn file(tokens: TokenStream, source: Option<&str>) -> Result<String, Diagnostics> {
-    Ok(finish(&print(tokens, source)?, source))
+    Ok(finish(&print(syn::parse2(tokens), source)?, source))
 }
 
-/// Lays out tokens with prettyplease. A file may be printed in pieces, each a run of whole
-/// top-level items (the first may carry the inner attributes): prettyplease lays out each
-/// top-level item on its own, so the joined pieces are the text of the whole file.
-pub fn print(tokens: TokenStream, source: Option<&str>) -> Result<String, Diagnostics> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+/// Lays out a file's syntax tree with prettyplease. A file may be printed in pieces, each a run
+/// of whole top-level items (the first may carry the inner attributes): prettyplease lays out
+/// each top-level item on its own, so the joined pieces are the text of the whole file.
+pub fn print(file: syn::Result<syn::File>, source: Option<&str>) -> Result<String, Diagnostics> {
+    let parsed = file.map_err(|e| {
         let mut d = Diagnostics::default();
         d.push(
             source.unwrap_or("(generator)"),

@@ -377,10 +377,12 @@ fn print_files(
 ) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
     let inline = *catalogue == CatalogueAt::Inline;
     let printed = parallel_map(jobs, |(_, job)| match job {
-        Job::Root => format::print(emit::root_file(model, inline), None),
-        Job::Catalogue(part) => format::print(emit::catalogue_part(model, *part), None),
+        Job::Root => format::print(syn::parse2(emit::root_file(model, inline)), None),
+        Job::Catalogue(part) => {
+            format::print(syn::parse2(emit::catalogue_part(model, *part)), None)
+        }
         Job::Push => format::print(emit::push_file(&model.push), None),
-        Job::Namespace(ns) => format::print(emit::namespace_file(ns), None),
+        Job::Namespace(ns) => format::print(syn::parse2(emit::namespace_file(ns)), None),
         Job::Shared(ns) => format::print(emit::shared_types_file(ns), None),
         Job::Global => format::print(emit::global_types_file(model), None),
         Job::Api(ns, api) => format::print(emit::api_file(ns, api, catalogue), Some(&api.source)),

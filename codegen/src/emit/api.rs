@@ -2,13 +2,15 @@
 //! parameters, example) is in the catalogue, which the request refers to.
 
 use super::catalogue::{api_doc_path, api_info_path, CatalogueAt};
-use super::common::{arg_ty, doc_text, docs, field_docs, field_ty, ident, rust_ty};
+use super::common::{arg_ty, doc_attrs, doc_text, field_docs, ident, rust_ty, syn_field_ty};
+use super::syntax::{self, items, list_attr, pub_field, pub_struct, word_attr};
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::{Attribute, Field, ImplItem, Item};
 
-/// The tokens of `<namespace>/<method>.rs`.
-pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> TokenStream {
+/// The items of `<namespace>/<method>.rs`.
+pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> syn::Result<syn::File> {
     let id = api.id();
     let summary = api
         .summary
@@ -36,11 +38,9 @@ pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> TokenStre
     header.push(format!(" {}", identity.trim_end()));
     let header = header
         .iter()
-        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+        .map(|l| syntax::inner_doc(if l.trim().is_empty() { "" } else { l.as_str() }))
+        .collect();
 
-    let request = request(api, &summary, &identity, api_info_path(catalogue, ns, api));
-    let response = response(api, &id);
-    let types = api.types.iter().map(|(name, t)| named_type(name, t, None));
     let doc_path = api_doc_path(catalogue, ns, api);
     let response_name = ident(&api.response);
     let example_test = api.example.as_ref().map(|_| {
@@ -69,22 +69,25 @@ pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> TokenStre
         let names = api.global.iter().map(|n| ident(n));
         quote! { pub use super::super::types::{#(#names),*}; }
     });
-    let paged = super::paging::paged_impl(api);
-    quote! {
-        #(#![doc = #header])*
-        #global
-        #shared
-        #request
-        #paged
-        #response
-        #(#types)*
-        #example_test
+    let mut out = items(quote! { #global #shared })?;
+    out.extend(request(
+        api,
+        &summary,
+        &identity,
+        api_info_path(catalogue, ns, api),
+    )?);
+    out.extend(items(super::paging::paged_impl(api).unwrap_or_default())?);
+    out.extend(response(api, &id)?);
+    for (name, t) in &api.types {
+        out.extend(named_type(name, t, None)?);
     }
+    out.extend(items(example_test.unwrap_or_default())?);
+    Ok(syntax::file(header, out))
 }
 
-/// The tokens of `<namespace>/types.rs`: the namespace's shared types, defined once and
+/// The items of `<namespace>/types.rs`: the namespace's shared types, defined once and
 /// re-exported by each API's module.
-pub fn shared_types_file(ns: &Namespace) -> TokenStream {
+pub fn shared_types_file(ns: &Namespace) -> syn::Result<syn::File> {
     let header = format!(
         " Types that several `{}` APIs share (`{}/_types.json`), defined once and re-exported by each API's module; and the crate-wide types they use.",
         ns.wire, ns.wire
@@ -93,38 +96,45 @@ pub fn shared_types_file(ns: &Namespace) -> TokenStream {
         let names = ns.imports.iter().map(|n| ident(n));
         quote! { pub use super::super::types::{#(#names),*}; }
     });
-    let types = ns.shared.iter().map(|(name, t)| named_type(name, t, None));
-    quote! {
-        #![doc = #header]
-        #imports
-        #(#types)*
+    let mut out = items(imports.unwrap_or_default())?;
+    for (name, t) in &ns.shared {
+        out.extend(named_type(name, t, None)?);
     }
+    Ok(syntax::file(vec![syntax::inner_doc(&header)], out))
 }
 
-/// The tokens of the crate's `types.rs`: types shared across namespaces (`_types.json`), each
+/// The items of the crate's `types.rs`: types shared across namespaces (`_types.json`), each
 /// compiled when a namespace that uses it is.
-pub fn global_types_file(model: &Model) -> TokenStream {
-    let types = model.shared.iter().map(|(name, t)| {
+pub fn global_types_file(model: &Model) -> syn::Result<syn::File> {
+    let mut out = Vec::new();
+    for (name, t) in &model.shared {
         let features = model.shared_features.get(name).into_iter().flatten();
-        named_type(name, t, Some(quote!(#[cfg(any(#(feature = #features),*))])))
-    });
-    quote! {
-        #![doc = " Types that APIs of several namespaces share (`_types.json`), defined once and re-exported by each API's module. Each is compiled when a namespace feature that uses it is on."]
-        #(#types)*
+        let cfg = list_attr("cfg", quote!(any(#(feature = #features),*)));
+        out.extend(named_type(name, t, Some(cfg))?);
     }
+    let header = " Types that APIs of several namespaces share (`_types.json`), defined once and re-exported by each API's module. Each is compiled when a namespace feature that uses it is on.";
+    Ok(syntax::file(vec![syntax::inner_doc(header)], out))
 }
 
-fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> TokenStream {
+fn request(
+    api: &Api,
+    summary: &str,
+    identity: &str,
+    info: TokenStream,
+) -> syn::Result<Vec<Item>> {
     let name = ident(&api.request);
     let response = ident(&api.response);
-    let doc = docs([summary, identity]);
-    let fields = api.params.iter().map(|f| {
-        let ident = ident(&f.ident);
-        let ty = field_ty(f, false);
-        let doc = field_docs(f);
-        quote! { #doc pub #ident: #ty, }
-    });
-    let (new_fn, setters) = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.");
+    let fields = api
+        .params
+        .iter()
+        .map(|f| pub_field(field_docs(f), ident(&f.ident), syn_field_ty(f, false)))
+        .collect();
+    let default = derive_default(&api.params);
+    let mut attrs = doc_attrs([summary, identity]);
+    attrs.push(list_attr("derive", quote!(Clone, Debug, #default PartialEq)));
+    attrs.push(word_attr("non_exhaustive"));
+    let strukt = pub_struct(attrs, name.clone(), fields);
+    let ctor = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.")?;
     let puts = api.params.iter().map(|f| {
         let wire = &f.wire;
         let field = ident(&f.ident);
@@ -137,23 +147,13 @@ fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> Token
             _ => quote! { params.put_json(#wire, &self.#field); },
         }
     });
-    let default = derive_default(&api.params);
     let params_arg = if api.params.is_empty() {
         quote!(_params)
     } else {
         quote!(params)
     };
-    quote! {
-        #doc
-        #[derive(Clone, Debug, #default PartialEq)]
-        #[non_exhaustive]
-        pub struct #name { #(#fields)* }
-
-        impl #name {
-            #new_fn
-            #(#setters)*
-        }
-
+    let mut out = vec![strukt, impl_block(None, &name, ctor)?];
+    out.extend(items(quote! {
         impl ::open1688_core::Request for #name {
             type Response = #response;
             const API: ::open1688_core::ApiInfo<'static> = #info;
@@ -161,7 +161,16 @@ fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> Token
                 #(#puts)*
             }
         }
-    }
+    })?);
+    Ok(out)
+}
+
+/// `impl name { items }`, under `cfg` when given.
+fn impl_block(cfg: Option<&Attribute>, name: &syn::Ident, items: Vec<ImplItem>) -> syn::Result<Item> {
+    let mut block: syn::ItemImpl = syn::parse2(quote! { impl #name {} })?;
+    block.attrs.extend(cfg.cloned());
+    block.items = items;
+    Ok(Item::Impl(block))
 }
 
 /// `Default` for the derive list of a struct whose `new()` takes no arguments: every field is
@@ -171,11 +180,7 @@ fn derive_default(fields: &[FieldIr]) -> Option<TokenStream> {
 }
 
 /// `new(required..)` and one setter per optional field.
-fn constructor(
-    fields: &[FieldIr],
-    lists_default: bool,
-    doc: &str,
-) -> (TokenStream, Vec<TokenStream>) {
+fn constructor(fields: &[FieldIr], lists_default: bool, doc: &str) -> syn::Result<Vec<ImplItem>> {
     let required: Vec<&FieldIr> = fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let name = ident(&f.ident);
@@ -197,64 +202,58 @@ fn constructor(
     });
     let doc = format!(" {doc}");
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let new_fn = quote! {
+    let mut out = vec![syn::parse2(quote! {
         #[doc = #doc]
         #allow
         pub fn new(#(#args),*) -> Self {
             Self { #(#inits),* }
         }
-    };
-    let setters = fields
-        .iter()
-        .filter(|f| !f.required)
-        .map(|f| {
-            let name = ident(&f.ident);
-            let (ty, into) = arg_ty(f);
-            let doc = field_docs(f);
-            let value = if into {
-                quote!(value.into())
-            } else {
-                quote!(value)
-            };
-            let value = if f.boxed {
-                quote!(::std::boxed::Box::new(#value))
-            } else {
-                value
-            };
-            let stored = if lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
-                value
-            } else {
-                quote!(::std::option::Option::Some(#value))
-            };
-            quote! {
-                #doc
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#name = #stored;
-                    self
-                }
+    })?];
+    for f in fields.iter().filter(|f| !f.required) {
+        let name = ident(&f.ident);
+        let (ty, into) = arg_ty(f);
+        let value = if into {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
+        let value = if f.boxed {
+            quote!(::std::boxed::Box::new(#value))
+        } else {
+            value
+        };
+        let stored = if lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
+            value
+        } else {
+            quote!(::std::option::Option::Some(#value))
+        };
+        let mut setter: syn::ImplItemFn = syn::parse2(quote! {
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#name = #stored;
+                self
             }
-        })
-        .collect();
-    (new_fn, setters)
+        })?;
+        setter.attrs = field_docs(f);
+        out.push(ImplItem::Fn(setter));
+    }
+    Ok(out)
 }
 
 /// A field of a decoded (and possibly re-encoded) structure.
-pub(super) fn serde_field(f: &FieldIr) -> TokenStream {
-    let name = ident(&f.ident);
-    let ty = field_ty(f, true);
-    let doc = field_docs(f);
-    let mut attrs = Vec::new();
+pub(super) fn serde_field(f: &FieldIr) -> Field {
+    let mut attrs = field_docs(f);
+    let mut serde = Vec::new();
     let bare = f.ident.trim_start_matches("r#");
     if bare != f.wire {
         let wire = &f.wire;
-        attrs.push(quote!(rename = #wire));
+        serde.push(quote!(rename = #wire));
     }
     // Loose decoding (core's `de::Loose`) handles strings-for-numbers and nulls for every
     // field; only exact decimals need their own decoder, which JSON numbers would skip.
     let decimal = has_decimal(&f.ty);
     let list = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
     if !f.required && (list || decimal) {
-        attrs.push(quote!(default));
+        serde.push(quote!(default));
     }
     if !f.required {
         let skip = match f.ty {
@@ -262,17 +261,35 @@ pub(super) fn serde_field(f: &FieldIr) -> TokenStream {
             Ty::Map(_) => "::std::collections::BTreeMap::is_empty",
             _ => "::std::option::Option::is_none",
         };
-        attrs.push(quote!(skip_serializing_if = #skip));
+        serde.push(quote!(skip_serializing_if = #skip));
     }
     if decimal {
-        attrs.push(quote!(deserialize_with = "::open1688_core::de::lenient"));
+        serde.push(quote!(deserialize_with = "::open1688_core::de::lenient"));
     }
-    let attrs = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
-    quote! {
-        #doc
-        #attrs
-        pub #name: #ty,
+    if !serde.is_empty() {
+        attrs.push(list_attr("serde", quote!(#(#serde),*)));
     }
+    pub_field(attrs, ident(&f.ident), syn_field_ty(f, true))
+}
+
+/// `#[derive(..)]` of a structure that is decoded and may be re-encoded.
+fn serde_derive(default: Option<TokenStream>) -> Attribute {
+    list_attr(
+        "derive",
+        quote!(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize),
+    )
+}
+
+/// A decoded structure: `attrs`, the serde derive, `#[non_exhaustive]`, its fields.
+pub(super) fn serde_struct(
+    mut attrs: Vec<Attribute>,
+    default: Option<TokenStream>,
+    name: syn::Ident,
+    fields: &[FieldIr],
+) -> Item {
+    attrs.push(serde_derive(default));
+    attrs.push(word_attr("non_exhaustive"));
+    pub_struct(attrs, name, fields.iter().map(serde_field).collect())
 }
 
 fn has_decimal(ty: &Ty) -> bool {
@@ -290,7 +307,7 @@ const CORE_RESPONSES: &[(&str, &str, &str)] = &[
     ("system.oauth2", "postponeToken", "TokenResponse"),
 ];
 
-fn response(api: &Api, id: &str) -> TokenStream {
+fn response(api: &Api, id: &str) -> syn::Result<Vec<Item>> {
     let name = ident(&api.response);
     let doc = format!(" The response of `{id}`.");
     let core = CORE_RESPONSES
@@ -301,38 +318,32 @@ fn response(api: &Api, id: &str) -> TokenStream {
             ident(core),
             format!("{doc} Core's type, which `OAuth` returns too."),
         );
-        return quote! {
+        return items(quote! {
             #[doc = #doc]
             pub type #name = ::open1688_core::#core;
-        };
+        });
     }
     if let Some(value) = &api.response_value {
         let ty = rust_ty(value);
-        return quote! {
+        return items(quote! {
             #[doc = #doc]
             pub type #name = #ty;
-        };
+        });
     }
-    let fields = api.response_fields.iter().map(serde_field);
-    quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name { #(#fields)* }
-    }
+    let attrs = vec![syntax::doc(&doc)];
+    Ok(vec![serde_struct(attrs, None, name, &api.response_fields)])
 }
 
 /// A named type's items, each under `cfg` when given.
-pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> TokenStream {
+pub(super) fn named_type(
+    name: &str,
+    t: &TypeIr,
+    cfg: Option<Attribute>,
+) -> syn::Result<Vec<Item>> {
     let rust = ident(name);
-    let doc = docs(
-        t.doc
-            .as_deref()
-            .map(doc_text)
-            .as_deref()
-            .into_iter()
-            .chain([format!("Wire type `{}`.", t.wire).as_str()]),
-    );
+    let wire = format!("Wire type `{}`.", t.wire);
+    let doc = t.doc.as_deref().map(doc_text);
+    let docs = doc_attrs(doc.as_deref().into_iter().chain([wire.as_str()]));
     match &t.kind {
         TypeIrKind::Enum(variants) => {
             let variants = variants.iter().map(|(v, value)| {
@@ -340,37 +351,24 @@ pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<TokenStream>) -> To
                 let doc = format!(" `{value}`");
                 quote! { #[doc = #doc] #v = #value }
             });
+            let mut item: syn::ItemEnum = syn::parse2(quote! { pub enum #rust { #(#variants),* } })?;
             // Printed as an item, so that prettyplease lays it out one variant per line (it
             // prints a macro's body as a run of tokens), then wrapped in `string_enum!`.
-            let marker = ident(crate::format::STRING_ENUM_MARKER);
-            quote! {
-                #cfg
-                #[#marker]
-                #doc
-                pub enum #rust { #(#variants),* }
-            }
+            let marker = word_attr(crate::format::STRING_ENUM_MARKER);
+            item.attrs = cfg.into_iter().chain([marker]).chain(docs).collect();
+            Ok(vec![Item::Enum(item)])
         }
         TypeIrKind::Struct(fields) => {
-            let serde_fields = fields.iter().map(serde_field);
+            let attrs = cfg.iter().cloned().chain(docs).collect();
             // Response-only types are decoded, never built: no constructor to compile.
-            let (default, build) = if t.in_params {
-                let (new_fn, setters) = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.");
-                (
-                    derive_default(fields),
-                    quote! { #cfg impl #rust { #new_fn #(#setters)* } },
-                )
-            } else {
-                (None, TokenStream::new())
-            };
-            quote! {
-                #cfg
-                #doc
-                #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[non_exhaustive]
-                pub struct #rust { #(#serde_fields)* }
-
-                #build
+            if !t.in_params {
+                return Ok(vec![serde_struct(attrs, None, rust, fields)]);
             }
+            let ctor = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.")?;
+            Ok(vec![
+                serde_struct(attrs, derive_default(fields), rust.clone(), fields),
+                impl_block(cfg.as_ref(), &rust, ctor)?,
+            ])
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Small pieces shared by the emitters: identifiers, types, docs.
 
+use super::syntax;
 use crate::ir::{FieldIr, Ty};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use syn::{Attribute, Type};
 
 /// An identifier from a lowered name, raw when it carries `r#`.
 pub fn ident(name: &str) -> Ident {
@@ -12,8 +14,9 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc = "..."]` lines for a text, one per line.
-pub fn docs<'a>(parts: impl IntoIterator<Item = &'a str>) -> TokenStream {
+/// The lines of a doc comment made of paragraphs, each with its leading space; blank lines
+/// empty.
+pub fn doc_lines<'a>(parts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for part in parts {
         if !lines.is_empty() {
@@ -21,10 +24,23 @@ pub fn docs<'a>(parts: impl IntoIterator<Item = &'a str>) -> TokenStream {
         }
         lines.extend(part.lines().map(|l| format!(" {}", l.trim_end())));
     }
-    let lines = lines
-        .iter()
-        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    for line in &mut lines {
+        if line.trim().is_empty() {
+            line.clear();
+        }
+    }
+    lines
+}
+
+/// `#[doc = "..."]` lines for a text, one per line.
+pub fn docs<'a>(parts: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let lines = doc_lines(parts);
     quote! { #(#[doc = #lines])* }
+}
+
+/// The doc attributes of a text, one per line.
+pub fn doc_attrs<'a>(parts: impl IntoIterator<Item = &'a str>) -> Vec<Attribute> {
+    doc_lines(parts).iter().map(|l| syntax::doc(l)).collect()
 }
 
 /// Escapes text for a doc comment: brackets would be read as intra-doc links, and bare URLs
@@ -90,20 +106,6 @@ pub fn rust_ty(ty: &Ty) -> TokenStream {
     }
 }
 
-/// The stored type of a field. `lists_default` makes optional lists and maps plain
-/// (empty when absent) instead of `Option`, as responses and named types want.
-pub fn field_ty(f: &FieldIr, lists_default: bool) -> TokenStream {
-    let mut ty = rust_ty(&f.ty);
-    if f.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
-    }
-    if f.required || (lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_))) {
-        ty
-    } else {
-        quote!(::std::option::Option<#ty>)
-    }
-}
-
 /// A setter or constructor argument: strings take `impl Into<String>`.
 pub fn arg_ty(f: &FieldIr) -> (TokenStream, bool) {
     match (&f.ty, f.boxed) {
@@ -120,7 +122,7 @@ pub fn arg_ty(f: &FieldIr) -> (TokenStream, bool) {
 }
 
 /// The doc of a field: its description and wire name.
-pub fn field_docs(f: &FieldIr) -> TokenStream {
+pub fn field_docs(f: &FieldIr) -> Vec<Attribute> {
     let wire = format!(
         "Wire name `{}`, type `{}`{}.",
         f.wire,
@@ -128,5 +130,45 @@ pub fn field_docs(f: &FieldIr) -> TokenStream {
         if f.required { ", required" } else { "" }
     );
     let doc = f.doc.as_deref().map(doc_text);
-    docs(doc.as_deref().into_iter().chain([wire.as_str()]))
+    doc_attrs(doc.as_deref().into_iter().chain([wire.as_str()]))
+}
+
+/// [`rust_ty`] as a `syn` type.
+pub fn syn_ty(ty: &Ty) -> Type {
+    let plain = |p: &str| syntax::path_ty(syntax::path(p), []);
+    let generic = |p: &str, args: Vec<Type>| syntax::path_ty(syntax::path(p), args);
+    match ty {
+        Ty::String => plain("::std::string::String"),
+        Ty::Secret => plain("::open1688_core::Secret"),
+        Ty::Bool => plain("bool"),
+        Ty::Int => plain("i32"),
+        Ty::Long => plain("i64"),
+        Ty::Double => plain("f64"),
+        Ty::Decimal => plain("::open1688_core::Decimal"),
+        Ty::Date => plain("::open1688_core::Date"),
+        Ty::Json => plain("::serde_json::Value"),
+        Ty::File => plain("::open1688_core::FileParam"),
+        Ty::Array(inner) => generic("::std::vec::Vec", vec![syn_ty(inner)]),
+        Ty::Map(inner) => generic(
+            "::std::collections::BTreeMap",
+            vec![plain("::std::string::String"), syn_ty(inner)],
+        ),
+        Ty::Struct(name) | Ty::Enum(name) => {
+            syntax::path_ty(syn::Path::from(ident(name)), [])
+        }
+    }
+}
+
+/// The stored type of a field. `lists_default` makes optional lists and maps plain
+/// (empty when absent) instead of `Option`, as responses and named types want.
+pub fn syn_field_ty(f: &FieldIr, lists_default: bool) -> Type {
+    let mut ty = syn_ty(&f.ty);
+    if f.boxed {
+        ty = syntax::path_ty(syntax::path("::std::boxed::Box"), [ty]);
+    }
+    if f.required || (lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_))) {
+        ty
+    } else {
+        syntax::path_ty(syntax::path("::std::option::Option"), [ty])
+    }
 }

@@ -7,6 +7,7 @@ mod namespace;
 mod paging;
 mod push;
 mod root;
+mod syntax;
 
 pub use api::{api_file, global_types_file, shared_types_file};
 pub use catalogue::{catalogue_part, catalogue_parts, CatalogueAt, CataloguePart};

@@ -1,19 +1,21 @@
 //! `generated/push.rs`: one payload structure per push topic with documented fields, their
 //! named types, and the `Payload` enum that decodes a message's `data` by its topic.
 
-use super::api::{named_type, serde_field};
-use super::common::{doc_text, docs, ident};
+use super::api::{named_type, serde_struct};
+use super::common::{doc_attrs, doc_text, docs, ident};
+use super::syntax::{self, items};
 use crate::ir::{Push, PushTopic};
-use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The tokens of `generated/push.rs`.
-pub fn push_file(push: &Push) -> TokenStream {
-    let structs = push.topics.iter().filter_map(payload_struct);
-    let types = push.types.iter().map(|(name, t)| named_type(name, t, None));
+/// The items of `generated/push.rs`.
+pub fn push_file(push: &Push) -> syn::Result<syn::File> {
+    let mut out: Vec<syn::Item> = push.topics.iter().filter_map(payload_struct).collect();
+    for (name, t) in &push.types {
+        out.extend(named_type(name, t, None)?);
+    }
     let variants = push.topics.iter().map(|t| {
         let name = ident(&t.name);
-        let doc = topic_doc(t);
+        let doc = docs(topic_doc(t).iter().map(String::as_str));
         let payload = match t.fields {
             Some(_) => quote!(#name),
             None => quote!(::serde_json::Value),
@@ -34,12 +36,7 @@ pub fn push_file(push: &Push) -> TokenStream {
         quote! { Payload::#name(_) => ::std::option::Option::Some(#topic), }
     });
     let topics = push.topics.iter().map(|t| &t.topic);
-    quote! {
-        #![doc = " Typed payloads of pushed messages: one structure per topic in `api-specs/_push/` whose"]
-        #![doc = " fields a source documents, and [`Payload`], which decodes a message's `data` by its topic."]
-        #(#structs)*
-        #(#types)*
-
+    out.extend(items(quote! {
         /// A pushed message's `data`, typed by its topic.
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -72,10 +69,16 @@ pub fn push_file(push: &Push) -> TokenStream {
                 }
             }
         }
-    }
+    })?);
+    let header = [
+        " Typed payloads of pushed messages: one structure per topic in `api-specs/_push/` whose",
+        " fields a source documents, and [`Payload`], which decodes a message's `data` by its topic.",
+    ];
+    Ok(syntax::file(header.map(syntax::inner_doc).into(), out))
 }
 
-fn topic_doc(t: &PushTopic) -> TokenStream {
+/// A topic's doc: its summary, spec and documentation link.
+fn topic_doc(t: &PushTopic) -> [String; 2] {
     let summary = t.summary.as_deref().map(doc_text).unwrap_or_default();
     let link = t
         .doc_url
@@ -88,17 +91,11 @@ fn topic_doc(t: &PushTopic) -> TokenStream {
     };
     let head = format!("`{}` ({}): {summary}", t.topic, t.group);
     let tail = format!("Spec `{}`.{what}{link}", t.source);
-    docs([head.as_str(), tail.as_str()])
+    [head, tail]
 }
 
-fn payload_struct(t: &PushTopic) -> Option<TokenStream> {
-    let fields = t.fields.as_ref()?.iter().map(serde_field);
-    let name = ident(&t.name);
-    let doc = topic_doc(t);
-    Some(quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name { #(#fields)* }
-    })
+fn payload_struct(t: &PushTopic) -> Option<syn::Item> {
+    let fields = t.fields.as_ref()?;
+    let doc = doc_attrs(topic_doc(t).iter().map(String::as_str));
+    Some(serde_struct(doc, None, ident(&t.name), fields))
 }

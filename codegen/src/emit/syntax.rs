@@ -1,0 +1,144 @@
+//! `syn` nodes built directly, for the parts of files that are mostly data (doc comments,
+//! fields and their attributes, types): printing those as tokens only for `syn` to parse them
+//! back was most of the generator's time. Code with bodies stays `quote!`, parsed by [`items`].
+
+use proc_macro2::{Ident, Span, TokenStream};
+use syn::punctuated::Punctuated;
+use syn::{
+    AttrStyle, Attribute, Expr, ExprLit, Field, Fields, FieldsNamed, GenericArgument, Item,
+    ItemStruct, Lit, LitStr, MacroDelimiter, Meta, MetaList, MetaNameValue, Path, PathArguments,
+    PathSegment, Type, TypePath, Visibility,
+};
+
+/// `#[doc = "text"]`.
+pub fn doc(text: &str) -> Attribute {
+    doc_attr(AttrStyle::Outer, text)
+}
+
+/// `#![doc = "text"]`.
+pub fn inner_doc(text: &str) -> Attribute {
+    doc_attr(AttrStyle::Inner(Default::default()), text)
+}
+
+fn doc_attr(style: AttrStyle, text: &str) -> Attribute {
+    let value = Expr::Lit(ExprLit {
+        attrs: Vec::new(),
+        lit: Lit::Str(LitStr::new(text, Span::call_site())),
+    });
+    attribute(
+        style,
+        Meta::NameValue(MetaNameValue {
+            path: path("doc"),
+            eq_token: Default::default(),
+            value,
+        }),
+    )
+}
+
+/// `#[name(tokens)]`, e.g. `derive(..)` or `serde(..)`.
+pub fn list_attr(name: &str, tokens: TokenStream) -> Attribute {
+    attribute(
+        AttrStyle::Outer,
+        Meta::List(MetaList {
+            path: path(name),
+            delimiter: MacroDelimiter::Paren(Default::default()),
+            tokens,
+        }),
+    )
+}
+
+/// `#[name]`, e.g. `non_exhaustive`.
+pub fn word_attr(name: &str) -> Attribute {
+    attribute(AttrStyle::Outer, Meta::Path(path(name)))
+}
+
+fn attribute(style: AttrStyle, meta: Meta) -> Attribute {
+    Attribute {
+        pound_token: Default::default(),
+        style,
+        bracket_token: Default::default(),
+        meta,
+    }
+}
+
+/// A path from its text, e.g. `::std::vec::Vec` or `doc` (segments are plain identifiers).
+pub fn path(text: &str) -> Path {
+    let (leading_colon, rest) = match text.strip_prefix("::") {
+        Some(rest) => (Some(Default::default()), rest),
+        None => (None, text),
+    };
+    let segments = rest
+        .split("::")
+        .map(|s| PathSegment::from(super::common::ident(s)))
+        .collect();
+    Path {
+        leading_colon,
+        segments,
+    }
+}
+
+/// The type at a path, with type arguments on its last segment: `path<args..>`.
+pub fn path_ty(path: Path, args: impl IntoIterator<Item = Type>) -> Type {
+    let mut path = path;
+    let args: Punctuated<GenericArgument, syn::Token![,]> =
+        args.into_iter().map(GenericArgument::Type).collect();
+    if !args.is_empty() {
+        if let Some(last) = path.segments.last_mut() {
+            last.arguments = PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+                colon2_token: None,
+                lt_token: Default::default(),
+                args,
+                gt_token: Default::default(),
+            });
+        }
+    }
+    Type::Path(TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path,
+    })
+}
+
+/// `attrs pub name: ty`.
+pub fn pub_field(attrs: Vec<Attribute>, name: Ident, ty: Type) -> Field {
+    Field {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        ident: Some(name),
+        colon_token: Some(Default::default()),
+        ty,
+        default: None,
+    }
+}
+
+/// `attrs pub struct name { fields }`.
+pub fn pub_struct(attrs: Vec<Attribute>, name: Ident, fields: Vec<Field>) -> Item {
+    Item::Struct(ItemStruct {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        fields: Fields::Named(FieldsNamed {
+            brace_token: Default::default(),
+            named: fields.into_iter().collect(),
+        }),
+        semi_token: None,
+    })
+}
+
+/// The items of generated code given as tokens.
+pub fn items(tokens: TokenStream) -> syn::Result<Vec<Item>> {
+    Ok(syn::parse2::<syn::File>(tokens)?.items)
+}
+
+/// A file of inner attributes and items.
+pub fn file(attrs: Vec<Attribute>, items: Vec<Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs,
+        items,
+    }
+}
