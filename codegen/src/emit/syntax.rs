@@ -23,7 +23,7 @@ pub fn inner_doc(text: &str) -> Attribute {
 fn doc_attr(style: AttrStyle, text: &str) -> Attribute {
     let value = Expr::Lit(ExprLit {
         attrs: Vec::new(),
-        lit: Lit::Str(LitStr::new(text, Span::call_site())),
+        lit: doc_literal(text),
     });
     attribute(
         style,
@@ -33,6 +33,26 @@ fn doc_attr(style: AttrStyle, text: &str) -> Attribute {
             value,
         }),
     )
+}
+
+/// The literal of a doc line. prettyplease prints a one-line doc by its value, so its spelling
+/// is free: a raw string is copied as it is, where `LitStr::new` escapes every character
+/// (costly for CJK text) only for prettyplease to unescape it again. Lines prettyplease would
+/// print as `#[doc = ".."]` (with a line break, or starting with `/`) keep the usual spelling.
+fn doc_literal(text: &str) -> Lit {
+    let raw = if text.contains(['\r', '\n']) || text.starts_with('/') {
+        None
+    } else if !text.contains('"') {
+        Some(format!("r\"{text}\""))
+    } else if !text.contains("\"#") {
+        Some(format!("r#\"{text}\"#"))
+    } else {
+        None
+    };
+    match raw.and_then(|raw| raw.parse::<proc_macro2::Literal>().ok()) {
+        Some(literal) => Lit::new(literal),
+        None => Lit::Str(LitStr::new(text, Span::call_site())),
+    }
 }
 
 /// `#[name(tokens)]`, e.g. `derive(..)` or `serde(..)`.
