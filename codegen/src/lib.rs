@@ -378,9 +378,7 @@ fn print_files(
     let inline = *catalogue == CatalogueAt::Inline;
     let printed = parallel_map(jobs, |(_, job)| match job {
         Job::Root => format::print(syn::parse2(emit::root_file(model, inline)), None),
-        Job::Catalogue(part) => {
-            format::print(syn::parse2(emit::catalogue_part(model, *part)), None)
-        }
+        Job::Catalogue(part) => format::print(emit::catalogue_part(model, *part), None),
         Job::Push => format::print(emit::push_file(&model.push), None),
         Job::Namespace(ns) => format::print(syn::parse2(emit::namespace_file(ns)), None),
         Job::Shared(ns) => format::print(emit::shared_types_file(ns), None),

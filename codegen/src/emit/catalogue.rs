@@ -7,10 +7,12 @@
 //! per named type reachable from its parameters, so enum values and object fields are data.
 
 use super::common::ident;
+use super::syntax;
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
+use syn::{Expr, Item, Type};
 
 /// Where the generated catalogue lives, as seen from the crate that uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,44 +76,51 @@ pub fn catalogue_parts(model: &Model) -> Vec<CataloguePart<'_>> {
         .collect()
 }
 
-/// The tokens of one piece of the catalogue: one module per namespace and `APIS`.
-pub fn catalogue_part(model: &Model, part: CataloguePart) -> TokenStream {
-    match part {
-        CataloguePart::Doc => {
-            quote! { #![doc = " The API catalogue, generated from the specs by `cargo xtask gen`."] }
+/// The items of one piece of the catalogue.
+pub fn catalogue_part(model: &Model, part: CataloguePart) -> syn::Result<syn::File> {
+    Ok(match part {
+        CataloguePart::Doc => syntax::file(
+            vec![syntax::inner_doc(
+                " The API catalogue, generated from the specs by `cargo xtask gen`.",
+            )],
+            Vec::new(),
+        ),
+        CataloguePart::Module(ns) => {
+            syntax::file(Vec::new(), vec![namespace_module(model, ns, &mut Statics::new())])
         }
-        CataloguePart::Module(ns) => namespace_module(model, ns, &mut BTreeMap::new()),
-        CataloguePart::Rest => rest(model),
-    }
+        CataloguePart::Rest => syntax::file(Vec::new(), rest(model)?),
+    })
 }
 
 /// Crate-wide types are emitted once, at the root, whichever namespace reaches them: walking
 /// every namespace finds them (the modules themselves are printed by their own parts).
-fn rest(model: &Model) -> TokenStream {
-    let mut global = BTreeMap::new();
+fn rest(model: &Model) -> syn::Result<Vec<Item>> {
+    let mut global = Statics::new();
     for ns in model.namespaces.values() {
         namespace_module(model, ns, &mut global);
     }
-    let global = global.into_values();
     let all = model.namespaces.values().flat_map(|ns| {
-        let module = ident(&ns.module);
         ns.apis.values().map(move |api| {
-            let doc = ident(&format!("{}_DOC", const_name(api)));
-            quote!(&#module::#doc)
+            let doc = format!("{}::{}_DOC", ns.module, const_name(api));
+            syntax::reference(syntax::path_expr(syntax::path(&doc)))
         })
     });
     let count = model.api_count();
     let doc = format!(" Every API in the specs ({count}), as data.");
-    quote! {
-        #(#global)*
-        #[doc = #doc]
-        pub static APIS: &[&::open1688_core::ApiDoc] = &[#(#all),*];
-    }
+    let mut out: Vec<Item> = global.into_values().flatten().collect();
+    out.push(syntax::static_item(
+        vec![syntax::doc(&doc)],
+        true,
+        ident("APIS"),
+        syn::parse_str("&[&::open1688_core::ApiDoc]")?,
+        syntax::reference(syntax::array(all.collect())),
+    ));
+    Ok(out)
 }
 
-/// Statics of named types, by static name (empty while one is being emitted: a type may
+/// Statics of named types, by static name (`None` while one is being emitted: a type may
 /// reach itself through its fields).
-type Statics = BTreeMap<String, TokenStream>;
+type Statics = BTreeMap<String, Option<Item>>;
 
 /// The API whose parameters are being described, and where its types are looked up.
 struct Scope<'a> {
@@ -120,40 +129,31 @@ struct Scope<'a> {
     api: &'a Api,
 }
 
-fn namespace_module(model: &Model, ns: &Namespace, global: &mut Statics) -> TokenStream {
-    let module = ident(&ns.module);
+fn namespace_module(model: &Model, ns: &Namespace, global: &mut Statics) -> Item {
     let header = format!(" The `{}` APIs.", ns.wire);
-    let mut types = BTreeMap::new();
-    let apis: Vec<TokenStream> = ns
-        .apis
-        .values()
-        .map(|api| api_items(&Scope { model, ns, api }, &mut types, global))
-        .collect();
-    let types = types.into_values();
-    quote! {
-        #[doc = #header]
-        pub mod #module {
-            #(#apis)*
-            #(#types)*
-        }
+    let mut types = Statics::new();
+    let mut items = Vec::new();
+    for api in ns.apis.values() {
+        items.extend(api_items(&Scope { model, ns, api }, &mut types, global));
     }
+    items.extend(types.into_values().flatten());
+    syntax::pub_mod(vec![syntax::doc(&header)], ident(&ns.module), items)
 }
 
-fn api_items(scope: &Scope, types: &mut Statics, global: &mut Statics) -> TokenStream {
+/// `::open1688_core::name`, as a type.
+fn core_ty(name: &str) -> Type {
+    syntax::path_ty(syntax::path(&format!("::open1688_core::{name}")), [])
+}
+
+/// `::open1688_core::name`, as a path.
+fn core_path(name: &str) -> syn::Path {
+    syntax::path(&format!("::open1688_core::{name}"))
+}
+
+fn api_items(scope: &Scope, types: &mut Statics, global: &mut Statics) -> [Item; 2] {
     let (ns, api) = (scope.ns, scope.api);
     let name = const_name(api);
     let (info_name, doc_name) = (ident(&name), ident(&format!("{name}_DOC")));
-    let (namespace, wire_name, version, protocol, signed, idempotent) = (
-        &api.namespace,
-        &api.name,
-        api.version,
-        &api.protocol,
-        api.signed,
-        api.idempotent,
-    );
-    let token = ident(api.token);
-    let summary = api.summary.clone().unwrap_or_default();
-    let doc_url = api.doc_url.clone().unwrap_or_default();
     let method = format!(
         "client.{}().{}(..)",
         ns.module.trim_start_matches("r#"),
@@ -161,56 +161,84 @@ fn api_items(scope: &Scope, types: &mut Statics, global: &mut Statics) -> TokenS
     );
     let params = params(scope, &api.params, types, global);
     let example = match &api.example {
-        Some(e) => quote!(::std::option::Option::Some(#e)),
-        None => quote!(::std::option::Option::None),
+        Some(e) => syntax::call(
+            syntax::path("::std::option::Option::Some"),
+            vec![syntax::str_lit(e)],
+        ),
+        None => syntax::path_expr(syntax::path("::std::option::Option::None")),
     };
     let info_doc = format!(" `{}`: identity and wire behaviour.", api.id());
     let doc_doc = format!(" `{}` as data.", api.id());
-    quote! {
-        #[doc = #info_doc]
-        pub const #info_name: ::open1688_core::ApiInfo<'static> = ::open1688_core::ApiInfo {
-            namespace: #namespace,
-            name: #wire_name,
-            version: #version,
-            protocol: #protocol,
-            signed: #signed,
-            access_token: ::open1688_core::TokenMode::#token,
-            idempotent: #idempotent,
-        };
-        #[doc = #doc_doc]
-        pub static #doc_name: ::open1688_core::ApiDoc = ::open1688_core::ApiDoc {
-            api: #info_name,
-            summary: #summary,
-            doc_url: #doc_url,
-            method: #method,
-            params: #params,
-            example_response: #example,
-        };
+    let info = syntax::struct_expr(
+        core_path("ApiInfo"),
+        [
+            ("namespace", syntax::str_lit(&api.namespace)),
+            ("name", syntax::str_lit(&api.name)),
+            ("version", syntax::u32_lit(api.version)),
+            ("protocol", syntax::str_lit(&api.protocol)),
+            ("signed", syntax::bool_lit(api.signed)),
+            (
+                "access_token",
+                syntax::path_expr(core_path(&format!("TokenMode::{}", api.token))),
+            ),
+            ("idempotent", syntax::bool_lit(api.idempotent)),
+        ],
+    );
+    let doc = syntax::struct_expr(
+        core_path("ApiDoc"),
+        [
+            ("api", syntax::path_expr(syn::Path::from(info_name.clone()))),
+            ("summary", syntax::str_lit(api.summary.as_deref().unwrap_or_default())),
+            ("doc_url", syntax::str_lit(api.doc_url.as_deref().unwrap_or_default())),
+            ("method", syntax::str_lit(&method)),
+            ("params", params),
+            ("example_response", example),
+        ],
+    );
+    [
+        syntax::pub_const(vec![syntax::doc(&info_doc)], info_name, api_info_ty(), info),
+        syntax::static_item(vec![syntax::doc(&doc_doc)], true, doc_name, core_ty("ApiDoc"), doc),
+    ]
+}
+
+/// `::open1688_core::ApiInfo<'static>`.
+fn api_info_ty() -> Type {
+    let mut ty = core_ty("ApiInfo");
+    if let Type::Path(p) = &mut ty {
+        if let Some(last) = p.path.segments.last_mut() {
+            let lifetime = syn::Lifetime::new("'static", proc_macro2::Span::call_site());
+            last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+                colon2_token: None,
+                lt_token: Default::default(),
+                args: [syn::GenericArgument::Lifetime(lifetime)].into_iter().collect(),
+                gt_token: Default::default(),
+            });
+        }
     }
+    ty
 }
 
 /// A `&[ParamDoc]` literal, adding the statics of the named types it reaches to `types`.
-fn params(
-    scope: &Scope,
-    fields: &[FieldIr],
-    types: &mut Statics,
-    global: &mut Statics,
-) -> TokenStream {
+fn params(scope: &Scope, fields: &[FieldIr], types: &mut Statics, global: &mut Statics) -> Expr {
     let params = fields.iter().map(|f| {
-        let (name, required) = (&f.wire, f.required);
-        let doc = f.doc.clone().unwrap_or_default();
         let ty = param_type(scope, &f.ty, types, global);
-        quote! {
-            ::open1688_core::ParamDoc { name: #name, ty: &#ty, required: #required, doc: #doc }
-        }
+        syntax::struct_expr(
+            core_path("ParamDoc"),
+            [
+                ("name", syntax::str_lit(&f.wire)),
+                ("ty", syntax::reference(ty)),
+                ("required", syntax::bool_lit(f.required)),
+                ("doc", syntax::str_lit(f.doc.as_deref().unwrap_or_default())),
+            ],
+        )
     });
-    quote!(&[#(#params),*])
+    syntax::reference(syntax::array(params.collect()))
 }
 
-fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics) -> TokenStream {
-    let variant = |v: &str| {
-        let v = ident(v);
-        quote!(::open1688_core::ParamType::#v)
+fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics) -> Expr {
+    let variant = |v: &str| syntax::path_expr(core_path(&format!("ParamType::{v}")));
+    let wrap = |v: &str, inner: Expr| {
+        syntax::call(core_path(&format!("ParamType::{v}")), vec![syntax::reference(inner)])
     };
     match ty {
         Ty::String | Ty::Secret => variant("String"),
@@ -222,14 +250,8 @@ fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics)
         Ty::Date => variant("Date"),
         Ty::Json => variant("Json"),
         Ty::File => variant("File"),
-        Ty::Array(inner) => {
-            let inner = param_type(scope, inner, types, global);
-            quote!(::open1688_core::ParamType::Array(&#inner))
-        }
-        Ty::Map(inner) => {
-            let inner = param_type(scope, inner, types, global);
-            quote!(::open1688_core::ParamType::Map(&#inner))
-        }
+        Ty::Array(inner) => wrap("Array", param_type(scope, inner, types, global)),
+        Ty::Map(inner) => wrap("Map", param_type(scope, inner, types, global)),
         Ty::Struct(name) | Ty::Enum(name) => {
             let (ns, api) = (scope.ns, scope.api);
             // Lowering resolved every name; an unknown one would be sent as JSON.
@@ -245,46 +267,42 @@ fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics)
             } else {
                 (format!("Global__{name}"), true)
             };
-            let static_ident = ident(&static_name);
             let path = if in_root {
-                quote!(super::#static_ident)
+                syntax::path(&format!("super::{static_name}"))
             } else {
-                quote!(#static_ident)
+                syntax::path(&static_name)
             };
             let known = if in_root { &*global } else { &*types };
             if !known.contains_key(&static_name) {
                 // Reserve the name first: a type may reach itself through its fields.
                 let reserve = if in_root { &mut *global } else { &mut *types };
-                reserve.insert(static_name.clone(), TokenStream::new());
-                let wire = &t.wire;
-                let item = match &t.kind {
+                reserve.insert(static_name.clone(), None);
+                let wire = syntax::str_lit(&t.wire);
+                let (ty, value) = match &t.kind {
                     TypeIrKind::Enum(values) => {
-                        let values = values.iter().map(|(_, v)| v);
-                        quote! {
-                            #[allow(non_upper_case_globals)]
-                            static #static_ident: ::open1688_core::EnumDoc = ::open1688_core::EnumDoc {
-                                name: #wire,
-                                values: &[#(#values),*],
-                            };
-                        }
+                        let values = values.iter().map(|(_, v)| syntax::str_lit(v)).collect();
+                        let values = syntax::reference(syntax::array(values));
+                        ("EnumDoc", [("name", wire), ("values", values)])
                     }
                     TypeIrKind::Struct(fields) => {
                         let fields = params(scope, fields, types, global);
-                        quote! {
-                            #[allow(non_upper_case_globals)]
-                            static #static_ident: ::open1688_core::StructDoc = ::open1688_core::StructDoc {
-                                name: #wire,
-                                fields: #fields,
-                            };
-                        }
+                        ("StructDoc", [("name", wire), ("fields", fields)])
                     }
                 };
+                let item = syntax::static_item(
+                    vec![syntax::list_attr("allow", quote!(non_upper_case_globals))],
+                    false,
+                    ident(&static_name),
+                    core_ty(ty),
+                    syntax::struct_expr(core_path(ty), value),
+                );
                 let done = if in_root { global } else { types };
-                done.insert(static_name, item);
+                done.insert(static_name, Some(item));
             }
+            let path = syntax::reference(syntax::path_expr(path));
             match t.kind {
-                TypeIrKind::Enum(_) => quote!(::open1688_core::ParamType::Enum(&#path)),
-                TypeIrKind::Struct(_) => quote!(::open1688_core::ParamType::Struct(&#path)),
+                TypeIrKind::Enum(_) => syntax::call(core_path("ParamType::Enum"), vec![path]),
+                TypeIrKind::Struct(_) => syntax::call(core_path("ParamType::Struct"), vec![path]),
             }
         }
     }

@@ -162,3 +162,132 @@ pub fn file(attrs: Vec<Attribute>, items: Vec<Item>) -> syn::File {
         items,
     }
 }
+
+/// A string literal, spelled as `quote!` spells it (it is printed as spelled).
+pub fn str_lit(value: &str) -> Expr {
+    lit(Lit::Str(LitStr::new(value, Span::call_site())))
+}
+
+/// `true` or `false`.
+pub fn bool_lit(value: bool) -> Expr {
+    lit(Lit::Bool(syn::LitBool::new(value, Span::call_site())))
+}
+
+/// A `u32` literal with its suffix, as `quote!` spells it: `1u32`.
+pub fn u32_lit(value: u32) -> Expr {
+    lit(Lit::new(proc_macro2::Literal::u32_suffixed(value)))
+}
+
+fn lit(lit: Lit) -> Expr {
+    Expr::Lit(ExprLit {
+        attrs: Vec::new(),
+        lit,
+    })
+}
+
+/// A path as an expression: a constant, a static, a unit variant.
+pub fn path_expr(path: Path) -> Expr {
+    Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path,
+    })
+}
+
+/// `&expr`.
+pub fn reference(expr: Expr) -> Expr {
+    Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(expr),
+    })
+}
+
+/// `[elems..]`.
+pub fn array(elems: Vec<Expr>) -> Expr {
+    Expr::Array(syn::ExprArray {
+        attrs: Vec::new(),
+        bracket_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// `func(args..)`.
+pub fn call(func: Path, args: Vec<Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(path_expr(func)),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `path { field: value, .. }`.
+pub fn struct_expr<'a>(path: Path, fields: impl IntoIterator<Item = (&'a str, Expr)>) -> Expr {
+    let fields = fields.into_iter().map(|(name, expr)| syn::FieldValue {
+        attrs: Vec::new(),
+        member: syn::Member::Named(super::common::ident(name)),
+        colon_token: Some(Default::default()),
+        expr,
+    });
+    Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path,
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        dot2_token: None,
+        rest: None,
+    })
+}
+
+/// `attrs pub const name: ty = expr;`.
+pub fn pub_const(attrs: Vec<Attribute>, name: Ident, ty: Type, expr: Expr) -> Item {
+    Item::Const(syn::ItemConst {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        const_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+        semi_token: Default::default(),
+    })
+}
+
+/// `attrs vis static name: ty = expr;`.
+pub fn static_item(attrs: Vec<Attribute>, public: bool, name: Ident, ty: Type, expr: Expr) -> Item {
+    Item::Static(syn::ItemStatic {
+        attrs,
+        vis: if public {
+            Visibility::Public(Default::default())
+        } else {
+            Visibility::Inherited
+        },
+        static_token: Default::default(),
+        mutability: syn::StaticMutability::None,
+        ident: name,
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+        semi_token: Default::default(),
+    })
+}
+
+/// `attrs pub mod name { items }`.
+pub fn pub_mod(attrs: Vec<Attribute>, name: Ident, items: Vec<Item>) -> Item {
+    Item::Mod(syn::ItemMod {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: name,
+        content: Some((Default::default(), items)),
+        semi: None,
+    })
+}
