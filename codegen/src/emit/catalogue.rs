@@ -11,7 +11,7 @@ use super::syntax;
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::{Expr, Item, Type};
 
 /// Where the generated catalogue lives, as seen from the crate that uses it.
@@ -92,12 +92,18 @@ pub fn catalogue_part(model: &Model, part: CataloguePart) -> syn::Result<syn::Fi
     })
 }
 
-/// Crate-wide types are emitted once, at the root, whichever namespace reaches them: walking
-/// every namespace finds them (the modules themselves are printed by their own parts).
+/// Crate-wide types are emitted once, at the root, whichever namespace reaches them first:
+/// walking every namespace's parameters as its module does finds them.
 fn rest(model: &Model) -> syn::Result<Vec<Item>> {
     let mut global = Statics::new();
     for ns in model.namespaces.values() {
-        namespace_module(model, ns, &mut global);
+        let mut seen = BTreeSet::new();
+        for api in ns.apis.values() {
+            let scope = Scope { model, ns, api };
+            for f in &api.params {
+                reach_globals(&scope, &f.ty, &mut seen, &mut global);
+            }
+        }
     }
     let all = model.namespaces.values().flat_map(|ns| {
         ns.apis.values().map(move |api| {
@@ -138,6 +144,48 @@ fn namespace_module(model: &Model, ns: &Namespace, global: &mut Statics) -> Item
     }
     items.extend(types.into_values().flatten());
     syntax::pub_mod(vec![syntax::doc(&header)], ident(&ns.module), items)
+}
+
+/// Emits the crate-wide statics `ty` reaches, in the order [`param_type`] would, without
+/// building the module's own items; `seen` holds the module's types already walked.
+fn reach_globals(scope: &Scope, ty: &Ty, seen: &mut BTreeSet<String>, global: &mut Statics) {
+    match ty {
+        Ty::Array(inner) | Ty::Map(inner) => reach_globals(scope, inner, seen, global),
+        Ty::Struct(name) | Ty::Enum(name) => {
+            let Some(t) = scope.model.type_of(scope.ns, scope.api, name) else {
+                return;
+            };
+            match static_name(scope, name) {
+                (static_name, true) => {
+                    if !global.contains_key(&static_name) {
+                        param_type(scope, ty, &mut Statics::new(), global);
+                    }
+                }
+                (static_name, false) => {
+                    if let (true, TypeIrKind::Struct(fields)) = (seen.insert(static_name), &t.kind) {
+                        for f in fields {
+                            reach_globals(scope, &f.ty, seen, global);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The name of a named type's static and whether it is at the root (crate-wide). Shared
+/// types are named in mixed case, API-local ones after their API's const, so they never
+/// collide (method names have no lower-case letters here).
+fn static_name(scope: &Scope, name: &str) -> (String, bool) {
+    let (ns, api) = (scope.ns, scope.api);
+    if api.types.contains_key(name) {
+        (format!("{}__{name}", const_name(api)), false)
+    } else if ns.shared.contains_key(name) && api.shared.iter().any(|n| n == name) {
+        (format!("Shared__{name}"), false)
+    } else {
+        (format!("Global__{name}"), true)
+    }
 }
 
 /// `::open1688_core::name`, as a type.
@@ -258,15 +306,7 @@ fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics)
             let Some(t) = scope.model.type_of(ns, api, name) else {
                 return variant("Json");
             };
-            // Shared types are named in mixed case, API-local ones after their API's const,
-            // so they never collide (method names have no lower-case letters here).
-            let (static_name, in_root) = if api.types.contains_key(name) {
-                (format!("{}__{name}", const_name(api)), false)
-            } else if ns.shared.contains_key(name) && api.shared.iter().any(|n| n == name) {
-                (format!("Shared__{name}"), false)
-            } else {
-                (format!("Global__{name}"), true)
-            };
+            let (static_name, in_root) = static_name(scope, name);
             let path = if in_root {
                 syntax::path(&format!("super::{static_name}"))
             } else {
