@@ -253,30 +253,44 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
     let mut specs: Vec<&(String, String)> = specs.iter().collect();
     specs.sort();
     let mut diags = Diagnostics::default();
-    let mut loaded = Vec::new();
+    let mut loaded_specs = Vec::new();
     let mut shared_files = Vec::new();
     let (topics, specs): (Vec<_>, Vec<_>) = specs
         .into_iter()
         .partition(|(rel, _)| rel.starts_with(push::DIR));
     let push = push::push(display_dir, &topics, &mut diags);
-    for (rel, text) in specs {
+    // Each file is parsed and checked on its own: on every core, merged in file order.
+    let loads = parallel_map(&specs, |(rel, text)| {
+        let mut diags = Diagnostics::default();
         let file = format!("{display_dir}/{rel}");
-        match rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f)) {
-            ("", spec::SHARED_FILE) => shared_files.extend(load::load_shared(&file, text, None, &mut diags)),
+        let loaded = match rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f)) {
+            ("", spec::SHARED_FILE) => Loaded::Shared(load::load_shared(&file, text, None, &mut diags)),
             (ns, spec::SHARED_FILE) if validate::namespace_dir(ns) => {
-                shared_files.extend(load::load_shared(&file, text, Some(ns.to_owned()), &mut diags))
+                Loaded::Shared(load::load_shared(&file, text, Some(ns.to_owned()), &mut diags))
             }
-            (_, spec::SHARED_FILE) => diags.push(
-                &file,
-                "",
-                format!(
-                    "a shared-types file must be {display_dir}/{0} (every namespace) or {display_dir}/<namespace>/{0}",
-                    spec::SHARED_FILE
-                ),
-            ),
-            _ => loaded.extend(load::load(&file, text, &mut diags)),
+            (_, spec::SHARED_FILE) => {
+                diags.push(
+                    &file,
+                    "",
+                    format!(
+                        "a shared-types file must be {display_dir}/{0} (every namespace) or {display_dir}/<namespace>/{0}",
+                        spec::SHARED_FILE
+                    ),
+                );
+                Loaded::Spec(None)
+            }
+            _ => Loaded::Spec(load::load(&file, text, &mut diags)),
+        };
+        (loaded, diags)
+    });
+    for (loaded, mut found) in loads {
+        diags.0.append(&mut found.0);
+        match loaded {
+            Loaded::Shared(file) => shared_files.extend(file),
+            Loaded::Spec(spec) => loaded_specs.extend(spec),
         }
     }
+    let mut loaded = loaded_specs;
     let shared = shared::Shared::new(shared_files, &mut diags);
     let mut notes = Vec::new();
     for spec in &mut loaded {
@@ -399,6 +413,12 @@ fn print_files(
         files.insert(path.clone(), format::finish(&text, source));
     }
     Ok(files)
+}
+
+/// A file of the specs directory, loaded.
+enum Loaded {
+    Spec(Option<spec::Spec>),
+    Shared(Option<spec::SharedFile>),
 }
 
 /// One generated file, or one piece of one, to emit and format.
