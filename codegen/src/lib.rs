@@ -263,11 +263,16 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
     let loads = parallel_map(&specs, |(rel, text)| {
         let mut diags = Diagnostics::default();
         let file = format!("{display_dir}/{rel}");
-        let loaded = match rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f)) {
-            ("", spec::SHARED_FILE) => Loaded::Shared(load::load_shared(&file, text, None, &mut diags)),
-            (ns, spec::SHARED_FILE) if validate::namespace_dir(ns) => {
-                Loaded::Shared(load::load_shared(&file, text, Some(ns.to_owned()), &mut diags))
+        let loaded = match rel
+            .rsplit_once('/')
+            .map_or(("", rel.as_str()), |(d, f)| (d, f))
+        {
+            ("", spec::SHARED_FILE) => {
+                Loaded::Shared(load::load_shared(&file, text, None, &mut diags))
             }
+            (ns, spec::SHARED_FILE) if validate::namespace_dir(ns) => Loaded::Shared(
+                load::load_shared(&file, text, Some(ns.to_owned()), &mut diags),
+            ),
             (_, spec::SHARED_FILE) => {
                 diags.push(
                     &file,
@@ -377,7 +382,9 @@ fn crate_files(
 /// The catalogue's jobs: one file printed in pieces, so that it does not sit on one core.
 fn catalogue_jobs<'a>(path: &Path, model: &'a ir::Model) -> Vec<(PathBuf, Job<'a>)> {
     let parts = emit::catalogue_parts(model).into_iter();
-    parts.map(|part| (path.to_path_buf(), Job::Catalogue(part))).collect()
+    parts
+        .map(|part| (path.to_path_buf(), Job::Catalogue(part)))
+        .collect()
 }
 
 /// Emits and formats every job's file. Files are independent: they are emitted and printed on

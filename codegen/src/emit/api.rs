@@ -2,7 +2,9 @@
 //! parameters, example) is in the catalogue, which the request refers to.
 
 use super::catalogue::{api_doc_path, api_info_path, CatalogueAt};
-use super::common::{arg_ty, doc_attrs, doc_text, field_docs, ident, rust_ty, syn_field_ty};
+use super::common::{
+    arg_ty, doc_attrs, doc_text, field_docs, ident, rust_ty, syn_field_ty, syn_ty,
+};
 use super::syntax::{self, items, list_attr, pub_field, pub_struct, word_attr};
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
@@ -116,12 +118,7 @@ pub fn global_types_file(model: &Model) -> syn::Result<syn::File> {
     Ok(syntax::file(vec![syntax::inner_doc(header)], out))
 }
 
-fn request(
-    api: &Api,
-    summary: &str,
-    identity: &str,
-    info: TokenStream,
-) -> syn::Result<Vec<Item>> {
+fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> syn::Result<Vec<Item>> {
     let name = ident(&api.request);
     let response = ident(&api.response);
     let fields = api
@@ -131,7 +128,10 @@ fn request(
         .collect();
     let default = derive_default(&api.params);
     let mut attrs = doc_attrs([summary, identity]);
-    attrs.push(list_attr("derive", quote!(Clone, Debug, #default PartialEq)));
+    attrs.push(list_attr(
+        "derive",
+        quote!(Clone, Debug, #default PartialEq),
+    ));
     attrs.push(word_attr("non_exhaustive"));
     let strukt = pub_struct(attrs, name.clone(), fields);
     let ctor = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.")?;
@@ -166,7 +166,11 @@ fn request(
 }
 
 /// `impl name { items }`, under `cfg` when given.
-fn impl_block(cfg: Option<&Attribute>, name: &syn::Ident, items: Vec<ImplItem>) -> syn::Result<Item> {
+fn impl_block(
+    cfg: Option<&Attribute>,
+    name: &syn::Ident,
+    items: Vec<ImplItem>,
+) -> syn::Result<Item> {
     let mut block: syn::ItemImpl = syn::parse2(quote! { impl #name {} })?;
     block.attrs.extend(cfg.cloned());
     block.items = items;
@@ -210,33 +214,44 @@ fn constructor(fields: &[FieldIr], lists_default: bool, doc: &str) -> syn::Resul
         }
     })?];
     for f in fields.iter().filter(|f| !f.required) {
-        let name = ident(&f.ident);
-        let (ty, into) = arg_ty(f);
-        let value = if into {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
-        let value = if f.boxed {
-            quote!(::std::boxed::Box::new(#value))
-        } else {
-            value
-        };
-        let stored = if lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
-            value
-        } else {
-            quote!(::std::option::Option::Some(#value))
-        };
-        let mut setter: syn::ImplItemFn = syn::parse2(quote! {
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = #stored;
-                self
-            }
-        })?;
-        setter.attrs = field_docs(f);
-        out.push(ImplItem::Fn(setter));
+        out.push(setter(f, lists_default));
     }
     Ok(out)
+}
+
+/// The setter of an optional field.
+fn setter(f: &FieldIr, lists_default: bool) -> ImplItem {
+    let (ty, into) = match &f.ty {
+        Ty::String => (into("::std::string::String"), true),
+        Ty::Secret => (into("::open1688_core::Secret"), true),
+        ty => (syn_ty(ty), false),
+    };
+    let value = syntax::path_expr(syntax::path("value"));
+    let value = if into {
+        syntax::method_call(value, "into")
+    } else {
+        value
+    };
+    let value = if f.boxed {
+        syntax::call(syntax::path("::std::boxed::Box::new"), vec![value])
+    } else {
+        value
+    };
+    let stored = if lists_default && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
+        value
+    } else {
+        syntax::call(syntax::path("::std::option::Option::Some"), vec![value])
+    };
+    syntax::setter(field_docs(f), ident(&f.ident), ty, stored)
+}
+
+/// `impl ::std::convert::Into<target>`: what a setter of text takes.
+fn into(target: &str) -> syn::Type {
+    let target = syntax::path_ty(syntax::path(target), []);
+    syntax::impl_trait(syntax::with_args(
+        syntax::path("::std::convert::Into"),
+        [target],
+    ))
 }
 
 /// A field of a decoded (and possibly re-encoded) structure.
@@ -335,11 +350,7 @@ fn response(api: &Api, id: &str) -> syn::Result<Vec<Item>> {
 }
 
 /// A named type's items, each under `cfg` when given.
-pub(super) fn named_type(
-    name: &str,
-    t: &TypeIr,
-    cfg: Option<Attribute>,
-) -> syn::Result<Vec<Item>> {
+pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<Attribute>) -> syn::Result<Vec<Item>> {
     let rust = ident(name);
     let wire = format!("Wire type `{}`.", t.wire);
     let doc = t.doc.as_deref().map(doc_text);
@@ -351,7 +362,8 @@ pub(super) fn named_type(
                 let doc = format!(" `{value}`");
                 quote! { #[doc = #doc] #v = #value }
             });
-            let mut item: syn::ItemEnum = syn::parse2(quote! { pub enum #rust { #(#variants),* } })?;
+            let mut item: syn::ItemEnum =
+                syn::parse2(quote! { pub enum #rust { #(#variants),* } })?;
             // Printed as an item, so that prettyplease lays it out one variant per line (it
             // prints a macro's body as a run of tokens), then wrapped in `string_enum!`.
             let marker = word_attr(crate::format::STRING_ENUM_MARKER);

@@ -85,9 +85,10 @@ pub fn catalogue_part(model: &Model, part: CataloguePart) -> syn::Result<syn::Fi
             )],
             Vec::new(),
         ),
-        CataloguePart::Module(ns) => {
-            syntax::file(Vec::new(), vec![namespace_module(model, ns, &mut Statics::new())])
-        }
+        CataloguePart::Module(ns) => syntax::file(
+            Vec::new(),
+            vec![namespace_module(model, ns, &mut Statics::new())],
+        ),
         CataloguePart::Rest => syntax::file(Vec::new(), rest(model)?),
     })
 }
@@ -162,7 +163,8 @@ fn reach_globals(scope: &Scope, ty: &Ty, seen: &mut BTreeSet<String>, global: &m
                     }
                 }
                 (static_name, false) => {
-                    if let (true, TypeIrKind::Struct(fields)) = (seen.insert(static_name), &t.kind) {
+                    if let (true, TypeIrKind::Struct(fields)) = (seen.insert(static_name), &t.kind)
+                    {
                         for f in fields {
                             reach_globals(scope, &f.ty, seen, global);
                         }
@@ -236,8 +238,14 @@ fn api_items(scope: &Scope, types: &mut Statics, global: &mut Statics) -> [Item;
         core_path("ApiDoc"),
         [
             ("api", syntax::path_expr(syn::Path::from(info_name.clone()))),
-            ("summary", syntax::str_lit(api.summary.as_deref().unwrap_or_default())),
-            ("doc_url", syntax::str_lit(api.doc_url.as_deref().unwrap_or_default())),
+            (
+                "summary",
+                syntax::str_lit(api.summary.as_deref().unwrap_or_default()),
+            ),
+            (
+                "doc_url",
+                syntax::str_lit(api.doc_url.as_deref().unwrap_or_default()),
+            ),
             ("method", syntax::str_lit(&method)),
             ("params", params),
             ("example_response", example),
@@ -245,7 +253,13 @@ fn api_items(scope: &Scope, types: &mut Statics, global: &mut Statics) -> [Item;
     );
     [
         syntax::pub_const(vec![syntax::doc(&info_doc)], info_name, api_info_ty(), info),
-        syntax::static_item(vec![syntax::doc(&doc_doc)], true, doc_name, core_ty("ApiDoc"), doc),
+        syntax::static_item(
+            vec![syntax::doc(&doc_doc)],
+            true,
+            doc_name,
+            core_ty("ApiDoc"),
+            doc,
+        ),
     ]
 }
 
@@ -255,12 +269,15 @@ fn api_info_ty() -> Type {
     if let Type::Path(p) = &mut ty {
         if let Some(last) = p.path.segments.last_mut() {
             let lifetime = syn::Lifetime::new("'static", proc_macro2::Span::call_site());
-            last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
-                colon2_token: None,
-                lt_token: Default::default(),
-                args: [syn::GenericArgument::Lifetime(lifetime)].into_iter().collect(),
-                gt_token: Default::default(),
-            });
+            last.arguments =
+                syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+                    colon2_token: None,
+                    lt_token: Default::default(),
+                    args: [syn::GenericArgument::Lifetime(lifetime)]
+                        .into_iter()
+                        .collect(),
+                    gt_token: Default::default(),
+                });
         }
     }
     ty
@@ -286,7 +303,10 @@ fn params(scope: &Scope, fields: &[FieldIr], types: &mut Statics, global: &mut S
 fn param_type(scope: &Scope, ty: &Ty, types: &mut Statics, global: &mut Statics) -> Expr {
     let variant = |v: &str| syntax::path_expr(core_path(&format!("ParamType::{v}")));
     let wrap = |v: &str, inner: Expr| {
-        syntax::call(core_path(&format!("ParamType::{v}")), vec![syntax::reference(inner)])
+        syntax::call(
+            core_path(&format!("ParamType::{v}")),
+            vec![syntax::reference(inner)],
+        )
     };
     match ty {
         Ty::String | Ty::Secret => variant("String"),

@@ -153,9 +153,7 @@ pub fn syn_ty(ty: &Ty) -> Type {
             "::std::collections::BTreeMap",
             vec![plain("::std::string::String"), syn_ty(inner)],
         ),
-        Ty::Struct(name) | Ty::Enum(name) => {
-            syntax::path_ty(syn::Path::from(ident(name)), [])
-        }
+        Ty::Struct(name) | Ty::Enum(name) => syntax::path_ty(syn::Path::from(ident(name)), []),
     }
 }
 

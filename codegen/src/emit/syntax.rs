@@ -99,7 +99,15 @@ pub fn path(text: &str) -> Path {
 
 /// The type at a path, with type arguments on its last segment: `path<args..>`.
 pub fn path_ty(path: Path, args: impl IntoIterator<Item = Type>) -> Type {
-    let mut path = path;
+    Type::Path(TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path: with_args(path, args),
+    })
+}
+
+/// `path<args..>`: type arguments on the last segment (none: the path as it is).
+pub fn with_args(mut path: Path, args: impl IntoIterator<Item = Type>) -> Path {
     let args: Punctuated<GenericArgument, syn::Token![,]> =
         args.into_iter().map(GenericArgument::Type).collect();
     if !args.is_empty() {
@@ -112,10 +120,95 @@ pub fn path_ty(path: Path, args: impl IntoIterator<Item = Type>) -> Type {
             });
         }
     }
-    Type::Path(TypePath {
+    path
+}
+
+/// `impl trait_`, e.g. `impl ::std::convert::Into<String>`.
+pub fn impl_trait(trait_: Path) -> Type {
+    let bound = syn::TraitBound {
+        paren_token: None,
+        lifetimes: None,
+        modifiers: Default::default(),
+        maybe: None,
+        path: trait_,
+    };
+    Type::ImplTrait(syn::TypeImplTrait {
         attrs: Vec::new(),
-        qself: None,
-        path,
+        impl_token: Default::default(),
+        bounds: [syn::TypeParamBound::Trait(bound)].into_iter().collect(),
+    })
+}
+
+/// `receiver.method()`.
+pub fn method_call(receiver: Expr, method: &str) -> Expr {
+    Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: super::common::ident(method),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: Punctuated::new(),
+    })
+}
+
+/// A builder method: `attrs pub fn name(mut self, value: ty) -> Self { self.name = stored; self }`.
+pub fn setter(attrs: Vec<Attribute>, name: Ident, ty: Type, stored: Expr) -> syn::ImplItem {
+    let receiver = syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        mutability: Some(Default::default()),
+        self_token: Default::default(),
+        kind: syn::ReceiverKind::Value,
+    });
+    let value = syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(syn::Pat::Ident(syn::PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident: super::common::ident("value"),
+            subpat: None,
+        })),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    });
+    let this = || path_expr(path("self"));
+    let field = Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(this()),
+        dot_token: Default::default(),
+        member: syn::Member::Named(name.clone()),
+    });
+    let assign = Expr::Assign(syn::ExprAssign {
+        attrs: Vec::new(),
+        left: Box::new(field),
+        eq_token: Default::default(),
+        right: Box::new(stored),
+    });
+    syn::ImplItem::Fn(syn::ImplItemFn {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        sig: syn::Signature {
+            constness: None,
+            asyncness: None,
+            safety: Default::default(),
+            abi: None,
+            fn_token: Default::default(),
+            ident: name,
+            generics: Default::default(),
+            paren_token: Default::default(),
+            inputs: [receiver, value].into_iter().collect(),
+            variadic: None,
+            output: syn::ReturnType::Type(Default::default(), Box::new(path_ty(path("Self"), []))),
+        },
+        block: syn::Block {
+            brace_token: Default::default(),
+            stmts: vec![
+                syn::Stmt::Expr(assign, Some(Default::default())),
+                syn::Stmt::Expr(this(), None),
+            ],
+        },
     })
 }
 
