@@ -135,34 +135,46 @@ fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> syn::
     attrs.push(word_attr("non_exhaustive"));
     let strukt = pub_struct(attrs, name.clone(), fields);
     let ctor = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.")?;
-    let puts = api.params.iter().map(|f| {
-        let wire = &f.wire;
-        let field = ident(&f.ident);
-        match (&f.ty, f.required) {
-            (Ty::File, true) => {
-                quote! { params.put_file(#wire, ::std::option::Option::Some(&self.#field)); }
-            }
-            (Ty::File, false) => quote! { params.put_file(#wire, self.#field.as_ref()); },
-            (ty, _) if ty.is_text() => quote! { params.put(#wire, &self.#field); },
-            _ => quote! { params.put_json(#wire, &self.#field); },
-        }
-    });
     let params_arg = if api.params.is_empty() {
         quote!(_params)
     } else {
         quote!(params)
     };
-    let mut out = vec![strukt, impl_block(None, &name, ctor)?];
-    out.extend(items(quote! {
+    let mut request_impl: syn::ItemImpl = syn::parse2(quote! {
         impl ::open1688_core::Request for #name {
             type Response = #response;
             const API: ::open1688_core::ApiInfo<'static> = #info;
-            fn write_params(&self, #params_arg: &mut ::open1688_core::Params) {
-                #(#puts)*
-            }
+            fn write_params(&self, #params_arg: &mut ::open1688_core::Params) {}
         }
-    })?);
-    Ok(out)
+    })?;
+    if let Some(ImplItem::Fn(write)) = request_impl.items.last_mut() {
+        write.block.stmts = api.params.iter().map(put).collect();
+    }
+    Ok(vec![
+        strukt,
+        impl_block(None, &name, ctor)?,
+        Item::Impl(request_impl),
+    ])
+}
+
+/// The statement of `write_params` that puts a parameter.
+fn put(f: &FieldIr) -> syn::Stmt {
+    let field = syntax::self_field(ident(&f.ident));
+    let (method, value) = match (&f.ty, f.required) {
+        (Ty::File, true) => (
+            "put_file",
+            syntax::call(
+                syntax::path("::std::option::Option::Some"),
+                vec![syntax::reference(field)],
+            ),
+        ),
+        (Ty::File, false) => ("put_file", syntax::method_call(field, "as_ref", Vec::new())),
+        (ty, _) if ty.is_text() => ("put", syntax::reference(field)),
+        _ => ("put_json", syntax::reference(field)),
+    };
+    let params = syntax::path_expr(syntax::path("params"));
+    let call = syntax::method_call(params, method, vec![syntax::str_lit(&f.wire), value]);
+    syn::Stmt::Expr(call, Some(Default::default()))
 }
 
 /// `impl name { items }`, under `cfg` when given.
@@ -228,7 +240,7 @@ fn setter(f: &FieldIr, lists_default: bool) -> ImplItem {
     };
     let value = syntax::path_expr(syntax::path("value"));
     let value = if into {
-        syntax::method_call(value, "into")
+        syntax::method_call(value, "into", Vec::new())
     } else {
         value
     };

@@ -139,8 +139,8 @@ pub fn impl_trait(trait_: Path) -> Type {
     })
 }
 
-/// `receiver.method()`.
-pub fn method_call(receiver: Expr, method: &str) -> Expr {
+/// `receiver.method(args..)`.
+pub fn method_call(receiver: Expr, method: &str, args: Vec<Expr>) -> Expr {
     Expr::MethodCall(syn::ExprMethodCall {
         attrs: Vec::new(),
         receiver: Box::new(receiver),
@@ -148,7 +148,17 @@ pub fn method_call(receiver: Expr, method: &str) -> Expr {
         method: super::common::ident(method),
         turbofish: None,
         paren_token: Default::default(),
-        args: Punctuated::new(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `self.name`.
+pub fn self_field(name: Ident) -> Expr {
+    Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(path_expr(path("self"))),
+        dot_token: Default::default(),
+        member: syn::Member::Named(name),
     })
 }
 
@@ -172,16 +182,9 @@ pub fn setter(attrs: Vec<Attribute>, name: Ident, ty: Type, stored: Expr) -> syn
         colon_token: Default::default(),
         ty: Box::new(ty),
     });
-    let this = || path_expr(path("self"));
-    let field = Expr::Field(syn::ExprField {
-        attrs: Vec::new(),
-        base: Box::new(this()),
-        dot_token: Default::default(),
-        member: syn::Member::Named(name.clone()),
-    });
     let assign = Expr::Assign(syn::ExprAssign {
         attrs: Vec::new(),
-        left: Box::new(field),
+        left: Box::new(self_field(name.clone())),
         eq_token: Default::default(),
         right: Box::new(stored),
     });
@@ -206,7 +209,7 @@ pub fn setter(attrs: Vec<Attribute>, name: Ident, ty: Type, stored: Expr) -> syn
             brace_token: Default::default(),
             stmts: vec![
                 syn::Stmt::Expr(assign, Some(Default::default())),
-                syn::Stmt::Expr(this(), None),
+                syn::Stmt::Expr(path_expr(path("self")), None),
             ],
         },
     })
