@@ -210,21 +210,28 @@ fn constructor(fields: &[FieldIr], lists_default: bool, doc: &str) -> syn::Resul
     });
     let inits = fields.iter().map(|f| {
         let name = ident(&f.ident);
-        match (f.required, arg_ty(f).1) {
-            (true, true) => quote! { #name: #name.into() },
-            (true, false) => quote! { #name },
-            (false, _) => quote! { #name: ::std::default::Default::default() },
-        }
+        let value = |name: &syn::Ident| syntax::path_expr(syn::Path::from(name.clone()));
+        let init = match (f.required, arg_ty(f).1) {
+            (true, true) => Some(syntax::method_call(value(&name), "into", Vec::new())),
+            (true, false) => None,
+            (false, _) => Some(syntax::call(
+                syntax::path("::std::default::Default::default"),
+                Vec::new(),
+            )),
+        };
+        syntax::field_value(name, init)
     });
     let doc = format!(" {doc}");
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let mut out = vec![syn::parse2(quote! {
+    // The signature is parsed; the body, one line per field, is built.
+    let mut new: syn::ImplItemFn = syn::parse2(quote! {
         #[doc = #doc]
         #allow
-        pub fn new(#(#args),*) -> Self {
-            Self { #(#inits),* }
-        }
-    })?];
+        pub fn new(#(#args),*) -> Self {}
+    })?;
+    let body = syntax::struct_of(syntax::path("Self"), inits);
+    new.block.stmts = vec![syn::Stmt::Expr(body, None)];
+    let mut out = vec![ImplItem::Fn(new)];
     for f in fields.iter().filter(|f| !f.required) {
         out.push(setter(f, lists_default));
     }

@@ -321,18 +321,34 @@ pub fn call(func: Path, args: Vec<Expr>) -> Expr {
 
 /// `path { field: value, .. }`.
 pub fn struct_expr<'a>(path: Path, fields: impl IntoIterator<Item = (&'a str, Expr)>) -> Expr {
-    let fields = fields.into_iter().map(|(name, expr)| syn::FieldValue {
+    let fields = fields
+        .into_iter()
+        .map(|(name, expr)| field_value(super::common::ident(name), Some(expr)));
+    struct_of(path, fields)
+}
+
+/// `name: value`, or `name` alone (shorthand) without a value.
+pub fn field_value(name: Ident, value: Option<Expr>) -> syn::FieldValue {
+    let (colon_token, expr) = match value {
+        Some(expr) => (Some(Default::default()), expr),
+        None => (None, path_expr(Path::from(name.clone()))),
+    };
+    syn::FieldValue {
         attrs: Vec::new(),
-        member: syn::Member::Named(super::common::ident(name)),
-        colon_token: Some(Default::default()),
+        member: syn::Member::Named(name),
+        colon_token,
         expr,
-    });
+    }
+}
+
+/// `path { fields.. }`.
+pub fn struct_of(path: Path, fields: impl IntoIterator<Item = syn::FieldValue>) -> Expr {
     Expr::Struct(syn::ExprStruct {
         attrs: Vec::new(),
         qself: None,
         path,
         brace_token: Default::default(),
-        fields: fields.collect(),
+        fields: fields.into_iter().collect(),
         dot2_token: None,
         rest: None,
     })
