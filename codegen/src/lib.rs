@@ -225,11 +225,23 @@ pub fn generate_output(
             api_table,
             catalogue,
         } => {
-            let mut generated = crate_files(&model, api_table.as_deref(), catalogue)?;
-            let surface = surface::Surface::of(&model);
+            // The surface is described alongside the files, on a thread of its own.
+            let (generated, surface) = std::thread::scope(|scope| {
+                let surface = scope.spawn(|| {
+                    let surface = surface::Surface::of(&model);
+                    let text = surface.to_jsonl();
+                    (surface, text)
+                });
+                let generated = crate_files(&model, api_table.as_deref(), catalogue);
+                let surface = surface
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (generated, surface)
+            });
+            let (mut generated, (surface, text)) = (generated?, surface);
             generated
                 .files
-                .insert(PathBuf::from(surface::SURFACE_FILE), surface.to_jsonl());
+                .insert(PathBuf::from(surface::SURFACE_FILE), text);
             generated.surface = Some(surface);
             generated
         }
@@ -390,34 +402,44 @@ fn catalogue_jobs<'a>(path: &Path, model: &'a ir::Model) -> Vec<(PathBuf, Job<'a
 /// Emits and formats every job's file. Files are independent: they are emitted and printed on
 /// every core. Token streams are not `Send`, so each job emits its own; results come back in
 /// job order, so the output (and the first error reported) is the same as a sequential run's.
-/// Consecutive jobs with the same path are pieces of one file, joined before finishing.
+/// Consecutive catalogue jobs with the same path are pieces of one file, joined before finishing.
 fn print_files(
     model: &ir::Model,
     jobs: &[(PathBuf, Job)],
     catalogue: &CatalogueAt,
 ) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
     let inline = *catalogue == CatalogueAt::Inline;
-    let printed = parallel_map(jobs, |(_, job)| match job {
-        Job::Root => format::print(syn::parse2(emit::root_file(model, inline)), None),
-        Job::Catalogue(part) => format::print(emit::catalogue_part(model, *part), None),
-        Job::Push => format::print(emit::push_file(&model.push), None),
-        Job::Namespace(ns) => format::print(syn::parse2(emit::namespace_file(ns)), None),
-        Job::Shared(ns) => format::print(emit::shared_types_file(ns), None),
-        Job::Global => format::print(emit::global_types_file(model), None),
-        Job::Api(ns, api) => format::print(emit::api_file(ns, api, catalogue), Some(&api.source)),
+    let printed = parallel_map(jobs, |(_, job)| {
+        let (file, source) = match job {
+            Job::Root => (syn::parse2(emit::root_file(model, inline)), None),
+            Job::Catalogue(part) => (emit::catalogue_part(model, *part), None),
+            Job::Push => (emit::push_file(&model.push), None),
+            Job::Namespace(ns) => (syn::parse2(emit::namespace_file(ns)), None),
+            Job::Shared(ns) => (emit::shared_types_file(ns), None),
+            Job::Global => (emit::global_types_file(model), None),
+            Job::Api(ns, api) => (
+                emit::api_file(ns, api, catalogue),
+                Some(api.source.as_str()),
+            ),
+        };
+        let text = format::print(file, source)?;
+        // A whole file is finished on its core; the catalogue's pieces once joined.
+        Ok(match job {
+            Job::Catalogue(_) => text,
+            _ => format::finish(&text, source),
+        })
     });
     let mut files = BTreeMap::new();
     let mut pieces = jobs.iter().zip(printed).peekable();
     while let Some(((path, job), text)) = pieces.next() {
-        let mut text = text?;
-        while let Some(((_, _), more)) = pieces.next_if(|((next, _), _)| next == path) {
-            text.push_str(&more?);
+        let mut text: String = text?;
+        if let Job::Catalogue(_) = job {
+            while let Some((_, more)) = pieces.next_if(|((next, _), _)| next == path) {
+                text.push_str(&more?);
+            }
+            text = format::finish(&text, None);
         }
-        let source = match job {
-            Job::Api(_, api) => Some(api.source.as_str()),
-            _ => None,
-        };
-        files.insert(path.clone(), format::finish(&text, source));
+        files.insert(path.clone(), text);
     }
     Ok(files)
 }
