@@ -296,7 +296,7 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
                 );
                 Loaded::Spec(None)
             }
-            _ => Loaded::Spec(load::load(&file, text, &mut diags)),
+            _ => Loaded::Spec(load::load(&file, text, &mut diags).map(Box::new)),
         };
         (loaded, diags)
     });
@@ -304,7 +304,7 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
         diags.0.append(&mut found.0);
         match loaded {
             Loaded::Shared(file) => shared_files.extend(file),
-            Loaded::Spec(spec) => loaded_specs.extend(spec),
+            Loaded::Spec(spec) => loaded_specs.extend(spec.map(|s| *s)),
         }
     }
     let mut loaded = loaded_specs;
@@ -446,7 +446,7 @@ fn print_files(
 
 /// A file of the specs directory, loaded.
 enum Loaded {
-    Spec(Option<spec::Spec>),
+    Spec(Option<Box<spec::Spec>>),
     Shared(Option<spec::SharedFile>),
 }
 
