@@ -286,9 +286,18 @@ mod tests {
 
     #[test]
     fn short_decimal_takes_common_prices_and_leaves_the_rest_to_ryu() {
-        assert_eq!(short_decimal(12.5).map(|d| d.to_string()), Some("12.5".into()));
-        assert_eq!(short_decimal(52.0).map(|d| d.to_string()), Some("52".into()));
-        assert_eq!(short_decimal(-0.07).map(|d| d.to_string()), Some("-0.07".into()));
+        assert_eq!(
+            short_decimal(12.5).map(|d| d.to_string()),
+            Some("12.5".into())
+        );
+        assert_eq!(
+            short_decimal(52.0).map(|d| d.to_string()),
+            Some("52".into())
+        );
+        assert_eq!(
+            short_decimal(-0.07).map(|d| d.to_string()),
+            Some("-0.07".into())
+        );
         assert_eq!(short_decimal(0.1 + 0.2), None); // 17 significant digits
         assert_eq!(short_decimal(1e16), None);
         assert_eq!(short_decimal(-0.0), None);
