@@ -127,7 +127,8 @@ fn index_value(bytes: &[u8]) -> Result<(), String> {
 
 /// The HTTP client as `open1688_core`'s transport configures it.
 fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    open1688_core::tls::reqwest_builder()
+        .expect("TLS configuration")
         .connect_timeout(Duration::from_secs(5))
         .pool_idle_timeout(Duration::from_secs(60))
         .user_agent("open1688-bench")
@@ -290,6 +291,7 @@ fn run_rust(
     server_pid: u32,
 ) -> Result<Measured, String> {
     let me = std::process::id();
+    proc::trim_heap();
     proc::reset_peak_rss(me);
     proc::reset_peak_rss(server_pid);
     let (client_cpu, server_cpu) = (proc::cpu_seconds(me), proc::cpu_seconds(server_pid));

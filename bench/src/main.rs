@@ -1,6 +1,6 @@
 //! `open1688-bench`: the loopback throughput bench, and the gateway process it starts; also
-//! the generator bench on the system allocator (`codegen-bench` is the same on mimalloc, as
-//! `cargo xtask gen` runs). See the library docs and `BENCHMARKS.md`.
+//! the generator bench on the system allocator, as `cargo xtask gen` runs (`codegen-bench` is
+//! the same on mimalloc). See the library docs and `BENCHMARKS.md`.
 //!
 //! Runs on the system allocator, as an application using the SDK would.
 

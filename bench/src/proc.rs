@@ -36,3 +36,19 @@ pub(crate) fn peak_rss_kib(pid: u32) -> Option<u64> {
 pub(crate) fn reset_peak_rss(pid: u32) -> bool {
     fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }
+
+/// Hands the heap's free memory back to the system (glibc's `malloc_trim`), so that a run's peak
+/// RSS does not include what earlier runs in this process freed but glibc kept: the clients
+/// run one after another in one process, and the last one measured was charged for the others.
+pub(crate) fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: `malloc_trim` takes no pointers and is safe to call at any time.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}

@@ -619,7 +619,8 @@ fn oauth_flow_against_the_mock_masks_tokens() {
 
     // The mock's authorize page approves at once and redirects with the code.
     let location = m.rt.block_on(async {
-        let http = reqwest::Client::builder()
+        let http = open1688_core::tls::reqwest_builder()
+            .unwrap()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

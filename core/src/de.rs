@@ -72,6 +72,9 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         if !v.is_finite() {
             return Err(E::custom(format_args!("{v} is not a decimal")));
         }
+        if let Some(exact) = short_decimal(v) {
+            return Ok(exact);
+        }
         let mut buffer = ryu::Buffer::new();
         let text = buffer.format_finite(v);
         // `ryu` writes integral values as `52.0`, `f64`'s `Display` (what this read before) `52`.
@@ -84,6 +87,30 @@ impl<'de> Visitor<'de> for DecimalVisitor {
             .map_err(|_| E::custom(format_args!("{v:?} is not a decimal")))
     }
 }
+/// The decimal with the fewest fraction digits that reads back as `v`, found with integer
+/// arithmetic instead of writing and re-parsing text (a tenth of a product answer's decode).
+/// `None` (the caller falls back to `ryu`'s text) past 15 significant digits, and for zero, whose
+/// sign the text keeps. Below 10^15 the decimals of one scale lie more than two `f64` steps
+/// apart, so at most one of them reads back as `v`, it is the one `round` finds, and it is the
+/// shortest round-trip text `ryu` would write: the same value and scale.
+fn short_decimal(v: f64) -> Option<rust_decimal::Decimal> {
+    if v == 0.0 {
+        return None;
+    }
+    let mut scale = 1.0;
+    for s in 0..=15 {
+        let m = (v * scale).round();
+        if m.abs() >= 1e15 {
+            return None;
+        }
+        if m / scale == v {
+            return Some(rust_decimal::Decimal::new(m as i64, s));
+        }
+        scale *= 10.0;
+    }
+    None
+}
+
 impl Lenient for rust_decimal::Decimal {
     fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(DecimalVisitor)
@@ -208,6 +235,72 @@ mod tests {
         assert_eq!(p.n, None);
         assert!(p.list.is_empty());
         assert_eq!(probe("{}").flag, None);
+    }
+
+    /// What `visit_f64` returned before the integer fast path: `ryu`'s shortest text, parsed.
+    fn via_text(v: f64) -> Option<rust_decimal::Decimal> {
+        let mut buffer = ryu::Buffer::new();
+        let text = buffer.format_finite(v);
+        let text = text.strip_suffix(".0").unwrap_or(text);
+        text.parse()
+            .or_else(|_| rust_decimal::Decimal::from_scientific(text))
+            .ok()
+    }
+
+    fn same(v: f64) -> Result<(), proptest::test_runner::TestCaseError> {
+        if let Some(fast) = short_decimal(v) {
+            let text = via_text(v);
+            proptest::prop_assert!(text.is_some(), "{} has no text decimal", v);
+            let text = text.unwrap_or_default();
+            proptest::prop_assert_eq!(fast, text, "{}", v);
+            proptest::prop_assert_eq!(fast.scale(), text.scale(), "{}", v);
+            proptest::prop_assert_eq!(fast.to_string(), text.to_string(), "{}", v);
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Prices as the gateway writes them: the fast path gives ryu's value and scale.
+        #[test]
+        fn short_decimal_matches_ryu_on_prices(m in -10_000_000_000_000i64..10_000_000_000_000, s in 0u32..10) {
+            same(rust_decimal::Decimal::new(m, s).to_string().parse::<f64>().unwrap())?;
+        }
+
+        /// Values computed in floating point rather than read from text.
+        #[test]
+        fn short_decimal_matches_ryu_on_rounded_floats(x in -1e9f64..1e9, k in 0i32..12) {
+            let p = 10f64.powi(k);
+            same((x * p).round() / p)?;
+            same(x)?;
+        }
+
+        /// Any finite f64 at all, long fractions and huge or tiny magnitudes included.
+        #[test]
+        fn short_decimal_matches_ryu_on_any_f64(bits in proptest::num::u64::ANY) {
+            let v = f64::from_bits(bits);
+            if v.is_finite() && v.abs() < 1e20 {
+                same(v)?;
+            }
+        }
+    }
+
+    #[test]
+    fn short_decimal_takes_common_prices_and_leaves_the_rest_to_ryu() {
+        assert_eq!(
+            short_decimal(12.5).map(|d| d.to_string()),
+            Some("12.5".into())
+        );
+        assert_eq!(
+            short_decimal(52.0).map(|d| d.to_string()),
+            Some("52".into())
+        );
+        assert_eq!(
+            short_decimal(-0.07).map(|d| d.to_string()),
+            Some("-0.07".into())
+        );
+        assert_eq!(short_decimal(0.1 + 0.2), None); // 17 significant digits
+        assert_eq!(short_decimal(1e16), None);
+        assert_eq!(short_decimal(-0.0), None);
     }
 
     #[test]

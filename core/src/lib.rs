@@ -36,6 +36,7 @@ mod retry;
 pub mod secret;
 pub mod sign;
 mod string_enum;
+pub mod tls;
 mod token;
 mod transport;
 

@@ -42,7 +42,9 @@
 //!     summary: "server time", doc_url: "", method: "", params: &[], example_response: Some(r#"{"result":1700000000000}"#),
 //! };
 //! let gateway = MockGateway::builder().app("1000000", "test123").apis([&TIME]).start().await?;
-//! let body = reqwest::get(format!("{}/openapi/param2/1/system/currentTimeMillis/1000000", gateway.url())).await.unwrap().text().await.unwrap();
+//! let http = open1688_core::tls::reqwest_builder().unwrap().build().unwrap();
+//! let url = format!("{}/openapi/param2/1/system/currentTimeMillis/1000000", gateway.url());
+//! let body = http.get(url).send().await.unwrap().text().await.unwrap();
 //! assert_eq!(body, r#"{"result":1700000000000}"#);
 //! assert_eq!(gateway.journal().count("system:currentTimeMillis"), 1);
 //! gateway.stop().await;
@@ -72,7 +74,7 @@ pub use journal::{FilePart, Journal, JournalEntry};
 /// Every API in `api-specs/` (the `open1688-catalogue` crate): what the gateway serves by
 /// default.
 pub use open1688_catalogue::APIS as CATALOGUE;
-pub use push::{send_push, PushReceipt, PushSignature};
+pub use push::{send_push, PushError, PushReceipt, PushSignature};
 pub use server::MockGateway;
 pub use signature::SignatureStatus;
 pub use tokens::{IssuedTokens, User};

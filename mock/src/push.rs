@@ -66,8 +66,9 @@ pub async fn send_push(
     secret: &str,
     message: &str,
     how: PushSignature,
-) -> Result<PushReceipt, reqwest::Error> {
-    let response = reqwest::Client::new()
+) -> Result<PushReceipt, PushError> {
+    let response = open1688_core::tls::reqwest_builder()?
+        .build()?
         .post(url)
         .form(&push_form(secret, message, how))
         .send()
@@ -76,6 +77,9 @@ pub async fn send_push(
     let body = response.text().await?;
     Ok(PushReceipt { status, body })
 }
+
+/// Why a push could not be delivered: the HTTP client could not be set up, or the request failed.
+pub type PushError = Box<dyn std::error::Error + Send + Sync>;
 
 #[cfg(test)]
 mod tests {

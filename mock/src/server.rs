@@ -147,7 +147,7 @@ impl MockGateway {
         url: &str,
         message: &str,
         signature: PushSignature,
-    ) -> Result<PushReceipt, reqwest::Error> {
+    ) -> Result<PushReceipt, push::PushError> {
         push::send_push(url, self.gw.default_app().1.expose(), message, signature).await
     }
 

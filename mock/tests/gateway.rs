@@ -40,7 +40,10 @@ async fn json(response: reqwest::Response) -> (u16, Value) {
 #[tokio::test]
 async fn get_with_query_and_post_with_split_params_both_verify() {
     let gw = gateway().await;
-    let http = reqwest::Client::new();
+    let http = open1688_core::tls::reqwest_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let url = |p: &str| format!("{}/openapi/{p}", gw.url());
     let p = path(&SIMILAR_SEARCH);
     let params = [
@@ -89,7 +92,10 @@ async fn get_with_query_and_post_with_split_params_both_verify() {
 #[tokio::test]
 async fn every_gateway_refusal_has_its_code_and_request_id() {
     let gw = gateway().await;
-    let http = reqwest::Client::new();
+    let http = open1688_core::tls::reqwest_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let token = gw.issue_tokens().access_token;
     let p = path(&SIMILAR_SEARCH);
     let cases: Vec<(String, Form, u16, &str)> = vec![
@@ -178,7 +184,10 @@ async fn every_gateway_refusal_has_its_code_and_request_id() {
 #[tokio::test]
 async fn malformed_requests_get_answers_not_crashes() {
     let gw = gateway().await;
-    let http = reqwest::Client::new();
+    let http = open1688_core::tls::reqwest_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let url = format!("{}/openapi/{}", gw.url(), path(&SIMILAR_SEARCH));
     let broken = http
         .post(&url)
@@ -242,7 +251,8 @@ async fn malformed_requests_get_answers_not_crashes() {
 #[tokio::test]
 async fn authorize_refuses_unknown_apps_and_bad_redirects() {
     let gw = gateway().await;
-    let http = reqwest::Client::builder()
+    let http = open1688_core::tls::reqwest_builder()
+        .unwrap()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -11,7 +11,8 @@ const REDIRECT: &str = "https://isv.example.com/1688/callback?tenant=7";
 
 /// Follows the authorize URL like a browser whose user approves, and returns the redirect.
 async fn authorize(url: &str) -> url::Url {
-    let browser = reqwest::Client::builder()
+    let browser = open1688_core::tls::reqwest_builder()
+        .unwrap()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
@@ -155,7 +156,10 @@ async fn refresh_accepts_both_spellings_and_rejects_bad_tokens() {
         "{}/openapi/param2/1/system.oauth2/getToken/{APP_KEY}",
         gw.url()
     );
-    let http = reqwest::Client::new();
+    let http = open1688_core::tls::reqwest_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     for key in ["refresh_token", "refreshToken"] {
         let form = [
             ("grant_type", "refresh_token"),

@@ -115,7 +115,10 @@ async fn a_signature_over_the_file_bytes_is_rejected() {
         "imageBytes",
         reqwest::multipart::Part::bytes(file.as_bytes()).file_name("x.jpg"),
     );
-    let response = reqwest::Client::new()
+    let response = open1688_core::tls::reqwest_builder()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(format!("{}/openapi/{path}", gw.url()))
         .multipart(form)
         .send()

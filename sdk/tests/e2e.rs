@@ -162,7 +162,8 @@ async fn oauth_round_trip_then_automatic_refresh_on_expiry() {
     let oauth = builder(&mock).build().unwrap().oauth();
     let redirect = "https://app.example.com/callback";
     let url = oauth.authorize_url(redirect, "state-42");
-    let answer = reqwest::Client::builder()
+    let answer = open1688_core::tls::reqwest_builder()
+        .unwrap()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()

@@ -8,11 +8,6 @@ use open1688_codegen::{changes_on_disk, generate, model, read_specs, sync, targe
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-// syn, quote and prettyplease allocate millions of small blocks per run; mimalloc generates
-// the catalogue about twice as fast as the system allocator (see BENCHMARKS.md).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

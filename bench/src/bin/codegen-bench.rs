@@ -1,6 +1,7 @@
 //! `codegen-bench`: how long generation takes on the real catalogue and on N synthetic specs.
 //!
-//! Uses mimalloc, as `cargo xtask gen` does: syn, quote and prettyplease allocate heavily.
+//! Uses mimalloc (syn, quote and prettyplease allocate heavily); `open1688-bench codegen` is the
+//! same on the system allocator, which `cargo xtask gen` uses.
 
 use open1688_bench::{codegen, Options};
 use std::process::ExitCode;

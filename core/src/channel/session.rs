@@ -58,10 +58,18 @@ async fn handshake(channel: &Channel) -> Result<Ws, OpenError> {
     let config = WebSocketConfig::default()
         .max_message_size(Some(channel.max_frame))
         .max_frame_size(Some(channel.max_frame));
-    let (mut ws, _) =
-        tokio_tungstenite::connect_async_with_config(channel.url.as_str(), Some(config), true)
-            .await
-            .map_err(|e| OpenError::Failed(e.to_string()))?;
+    // The SDK's own TLS setup (crate::tls), not whatever provider the process has installed.
+    let tls = crate::tls::rustls_config().map_err(|e| OpenError::Failed(e.to_string()))?;
+    let (mut ws, _) = tokio_tungstenite::connect_async_tls_with_config(
+        channel.url.as_str(),
+        Some(config),
+        true,
+        Some(tokio_tungstenite::Connector::Rustls(std::sync::Arc::new(
+            tls,
+        ))),
+    )
+    .await
+    .map_err(|e| OpenError::Failed(e.to_string()))?;
     send(&mut ws, &signed(channel, FrameType::Connect))
         .await
         .map_err(OpenError::Failed)?;
