@@ -414,7 +414,7 @@ fn print_files(
             Job::Root => (syn::parse2(emit::root_file(model, inline)), None),
             Job::Catalogue(part) => (emit::catalogue_part(model, *part), None),
             Job::Push => (emit::push_file(&model.push), None),
-            Job::Namespace(ns) => (syn::parse2(emit::namespace_file(ns)), None),
+            Job::Namespace(ns) => (emit::namespace_file(ns), None),
             Job::Shared(ns) => (emit::shared_types_file(ns), None),
             Job::Global => (emit::global_types_file(model), None),
             Job::Api(ns, api) => (

@@ -1,12 +1,12 @@
 //! One `mod.rs` per namespace: the API modules, re-exports, and the accessor.
 
 use super::common::{doc_text, ident};
+use super::syntax;
 use crate::ir::Namespace;
-use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The tokens of `<namespace>/mod.rs`.
-pub fn namespace_file(ns: &Namespace) -> TokenStream {
+/// The items of `<namespace>/mod.rs`.
+pub fn namespace_file(ns: &Namespace) -> syn::Result<syn::File> {
     let header = format!(
         " `{}`: {} API{}. Cargo feature `{}`.",
         ns.wire,
@@ -26,7 +26,8 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
         );
         quote! { pub use #m::{#req, #resp}; }
     });
-    let methods = ns.apis.values().map(|api| {
+    let mut methods = Vec::new();
+    for api in ns.apis.values() {
         let (m, req, resp) = (
             ident(&api.method),
             ident(&api.request),
@@ -46,32 +47,31 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
                 .unwrap_or_default()
         );
         let summary = format!(" {summary}");
-        let stream = api.paging.as_ref().map(|_| {
+        // The summary (often CJK text) is a doc attribute built directly, not a token.
+        let mut call: syn::ImplItemFn = syn::parse2(quote! {
+            pub async fn #m(&self, request: #req) -> ::open1688_core::Result<#resp> {
+                self.client.call(&request).await
+            }
+        })?;
+        call.attrs = [summary.as_str(), "", id.as_str()].map(syntax::doc).into();
+        methods.push(syn::ImplItem::Fn(call));
+        if api.paging.is_some() {
             let name = ident(&format!("{}_stream", api.method.trim_start_matches("r#")));
             let doc = format!(" Every item of [`Self::{}`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).", api.method.trim_start_matches("r#"));
-            quote! {
+            methods.push(syn::parse2(quote! {
                 #[doc = #doc]
                 pub fn #name(&self, request: #req) -> impl ::open1688_core::paging::Stream<Item = ::open1688_core::Result<<#req as ::open1688_core::paging::Paged>::Item>> + Send + 'static {
                     ::open1688_core::paging::stream(self.client, request)
                 }
-            }
-        });
-        quote! {
-            #[doc = #summary]
-            #[doc = ""]
-            #[doc = #id]
-            pub async fn #m(&self, request: #req) -> ::open1688_core::Result<#resp> {
-                self.client.call(&request).await
-            }
-            #stream
+            })?);
         }
-    });
+    }
     let accessor_doc = format!(
         " The `{}` APIs, from [`crate::Client::{}`].",
         ns.wire,
         ns.module.trim_start_matches("r#")
     );
-    quote! {
+    let mut file: syn::File = syn::parse2(quote! {
         #![doc = #header]
         #(pub mod #mods;)*
         #types_mod
@@ -85,8 +85,10 @@ pub fn namespace_file(ns: &Namespace) -> TokenStream {
             pub(crate) client: &'a crate::Client,
         }
 
-        impl #accessor<'_> {
-            #(#methods)*
-        }
+        impl #accessor<'_> {}
+    })?;
+    if let Some(syn::Item::Impl(accessor)) = file.items.last_mut() {
+        accessor.items = methods;
     }
+    Ok(file)
 }
