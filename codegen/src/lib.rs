@@ -4,7 +4,7 @@
 //! [`load`] mirrors the JSON of specs and shared-types files (reporting every missing, unknown
 //! or mistyped key with its JSON pointer), [`shared`] decides where each type name resolves and
 //! folds local copies of shared types into them, [`validate`] checks types and paths,
-//! [`lower`] decides every Rust name and rejects collisions, `emit` prints token streams,
+//! [`lower`] decides every Rust name and rejects collisions, `emit` builds syntax trees,
 //! [`format`](mod@format) runs prettyplease, and [`sync`](mod@sync) writes only files whose
 //! contents changed (or, in check mode, lists what is stale). [`surface`] describes the
 //! public surface of the result, so that every run can say what it changed.

@@ -1,4 +1,6 @@
-//! Emit: the model → token streams. Prints only what lowering decided.
+//! Emit: the model → `syn` syntax trees, ready for prettyplease. Prints only what lowering
+//! decided. Data (docs, fields, attributes, the catalogue) is built as `syn` nodes directly
+//! ([`syntax`]); code with bodies is written with `quote!` and parsed.
 
 mod api;
 mod catalogue;
