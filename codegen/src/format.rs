@@ -26,7 +26,7 @@ pub fn print(file: syn::Result<syn::File>, source: Option<&str>) -> Result<Strin
     Ok(prettyplease::unparse(&parsed))
 }
 
-/// The file from the text [`print`] laid out: under a one-line header, string enums wrapped in
+/// The file from the text [`print()`] laid out: under a one-line header, string enums wrapped in
 /// their macro, a blank line after each item.
 pub fn finish(printed: &str, source: Option<&str>) -> String {
     let mut out = String::with_capacity(printed.len() + printed.len() / 8 + 128);
