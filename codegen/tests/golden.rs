@@ -215,17 +215,17 @@ fn golden_output_shows_each_decision() {
         (order, "pub crate_: ::std::option::Option<i64>,", "`crate` → `crate_`"),
         (order, "pub r#async: ::std::option::Option<bool>,", "raw `async`"),
         (order, "params.put(\"self\", &self.self_);", "wire name kept"),
-        (order, "#[serde(rename = \"self\", skip_serializing_if", "serde rename of `self_`"),
+        (order, "#[wire(\"self\")]\n        pub self_:", "wire name of `self_`"),
         (order, "pub self_upper:", "rust_name on a field named `Self`"),
         // rust_name
         (order, "pub order_flow: ::std::option::Option<::std::string::String>,", "rust_name"),
         (order, "params.put(\"flow\", &self.order_flow);", "rust_name keeps the wire name"),
-        (category, "rename = \"succes\",", "rust_name in a response keeps the wire name"),
+        (category, "#[wire(\"succes\")]\n        pub success:", "rust_name in a response keeps the wire name"),
         // acronyms
         (catalog_item, "pub product_id: i64,", "productID"),
         (catalog_item, "pub offer_ids: ::std::option::Option<::std::vec::Vec<i64>>,", "offerIDs"),
         (catalog_item, "pub url_path: ::std::option::Option<::std::string::String>,", "URLPath"),
-        (catalog_item, "rename = \"imageURLs\",", "imageURLs"),
+        (catalog_item, "#[wire(\"imageURLs\")]", "imageURLs"),
         (catalog_item, "pub image_urls:", "imageURLs"),
         // every type
         (catalog_item, "pub weight: ::std::option::Option<f64>,", "double"),
@@ -235,7 +235,7 @@ fn golden_output_shows_each_decision() {
         (catalog_item, "pub quantity: ::std::option::Option<i32>,", "int"),
         (
             catalog_item,
-            "pub sku_prices: ::std::vec::Vec<\n        ::std::collections::BTreeMap<::std::string::String, ::open1688_core::Decimal>,\n    >,",
+            "#[wire(\"skuPrices\", decimal)]\n        pub sku_prices: ::std::vec::Vec<\n            ::std::collections::BTreeMap<::std::string::String, ::open1688_core::Decimal>,\n        >,",
             "array<map<decimal>>, empty when absent",
         ),
         (upload, "pub image_bytes: ::open1688_core::FileParam,", "required file"),
@@ -278,6 +278,8 @@ fn golden_output_shows_each_decision() {
         (time, "fn write_params(&self, _params: &mut ::open1688_core::Params) {}", "no params"),
         (time, "pub type CurrentTimeMillisResponse = i64;", "a bare-value response is its type"),
         (cancel, "pub struct OrderCancelResponse {}", "empty response"),
+        (cancel, "::open1688_core::wire_struct! {\n    /// The response of `com.alibaba.order:alibaba.order.cancel-1`.\n    #[derive(Clone, Debug, PartialEq)]\n    #[non_exhaustive]\n    pub struct OrderCancelResponse {}\n}\n", "a decoded struct, even empty, wrapped in wire_struct!"),
+        (search, "#[wire(\"total\", required)]", "a required response field"),
         // shared types: once each, re-exported where used, global ones behind their users' features
         (root, "pub mod types;", "the crate-wide shared types module"),
         (global, "#[cfg(any(feature = \"catalog\", feature = \"order\"))]\n::open1688_core::string_enum! {", "a global type behind the features that use it"),

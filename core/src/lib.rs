@@ -39,6 +39,8 @@ mod string_enum;
 pub mod tls;
 mod token;
 mod transport;
+#[doc(hidden)]
+pub mod wire_struct;
 
 pub use api::{ApiInfo, Request, TokenMode};
 pub use catalogue::{ApiDoc, EnumDoc, ParamDoc, ParamType, StructDoc};

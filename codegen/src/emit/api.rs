@@ -273,55 +273,43 @@ fn into(target: &str) -> syn::Type {
     ))
 }
 
-/// A field of a decoded (and possibly re-encoded) structure.
+/// A field of a decoded (and possibly re-encoded) structure: its wire key and how it is read,
+/// for `::open1688_core::wire_struct!`.
 pub(super) fn serde_field(f: &FieldIr) -> Field {
     let mut attrs = field_docs(f);
-    let mut serde = Vec::new();
-    let bare = f.ident.trim_start_matches("r#");
-    if bare != f.wire {
-        let wire = &f.wire;
-        serde.push(quote!(rename = #wire));
+    let wire = &f.wire;
+    let mut flags = Vec::new();
+    if f.required {
+        flags.push(quote!(required));
     }
     // Loose decoding (core's `de::Loose`) handles strings-for-numbers and nulls for every
-    // field; only exact decimals need their own decoder, which JSON numbers would skip.
-    let decimal = has_decimal(&f.ty);
-    let list = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
-    if !f.required && (list || decimal) {
-        serde.push(quote!(default));
+    // field; only exact decimals need their own reader, which JSON numbers would skip.
+    if has_decimal(&f.ty) {
+        flags.push(quote!(decimal));
     }
-    if !f.required {
-        let skip = match f.ty {
-            Ty::Array(_) => "::std::vec::Vec::is_empty",
-            Ty::Map(_) => "::std::collections::BTreeMap::is_empty",
-            _ => "::std::option::Option::is_none",
-        };
-        serde.push(quote!(skip_serializing_if = #skip));
-    }
-    if decimal {
-        serde.push(quote!(deserialize_with = "::open1688_core::de::lenient"));
-    }
-    if !serde.is_empty() {
-        attrs.push(list_attr("serde", quote!(#(#serde),*)));
-    }
+    attrs.push(list_attr("wire", quote!(#wire #(, #flags)*)));
     pub_field(attrs, ident(&f.ident), syn_field_ty(f, true))
 }
 
-/// `#[derive(..)]` of a structure that is decoded and may be re-encoded.
-fn serde_derive(default: Option<TokenStream>) -> Attribute {
-    list_attr(
-        "derive",
-        quote!(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize),
-    )
-}
-
-/// A decoded structure: `attrs`, the serde derive, `#[non_exhaustive]`, its fields.
+/// A decoded structure: `attrs` (a `cfg` first), `#[non_exhaustive]`, its fields, printed as a
+/// `::open1688_core::wire_struct!` invocation, which adds slim serde impls (serde's derives
+/// were two thirds of the SDK's compile time).
 pub(super) fn serde_struct(
     mut attrs: Vec<Attribute>,
     default: Option<TokenStream>,
     name: syn::Ident,
     fields: &[FieldIr],
 ) -> Item {
-    attrs.push(serde_derive(default));
+    // The marker goes after any `cfg`, which stays outside the invocation and gates all of it.
+    let at = attrs
+        .iter()
+        .take_while(|a| a.path().is_ident("cfg"))
+        .count();
+    attrs.insert(at, word_attr(crate::format::WIRE_STRUCT_MARKER));
+    attrs.push(list_attr(
+        "derive",
+        quote!(Clone, Debug, #default PartialEq),
+    ));
     attrs.push(word_attr("non_exhaustive"));
     pub_struct(attrs, name, fields.iter().map(serde_field).collect())
 }

@@ -59,66 +59,52 @@ impl ::open1688_core::Request for AccountAgentCrossBasicRequest {
     }
 }
 
-/// The response of `com.alibaba.account:alibaba.account.agent.crossBasic-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountAgentCrossBasicResponse {
-    /// Wire name `result`, type `SimpleAccountInfo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SimpleAccountInfo>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.account:alibaba.account.agent.crossBasic-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountAgentCrossBasicResponse {
+        /// Wire name `result`, type `SimpleAccountInfo`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SimpleAccountInfo>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// SimpleAccountInfo
-///
-/// Wire type `SimpleAccountInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimpleAccountInfo {
-    /// Wire name `loginId`, type `json`.
-    #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub login_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `categoryName`, type `json`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `companyName`, type `json`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `shopUrl`, type `json`.
-    #[serde(rename = "shopUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub shop_url: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `supplierName`, type `json`.
-    #[serde(
-        rename = "supplierName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_name: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `kuaJingBao`, type `boolean`.
-    #[serde(
-        rename = "kuaJingBao",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub kua_jing_bao: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// SimpleAccountInfo
+    ///
+    /// Wire type `SimpleAccountInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SimpleAccountInfo {
+        /// Wire name `loginId`, type `json`.
+        #[wire("loginId")]
+        pub login_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `categoryName`, type `json`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `companyName`, type `json`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `shopUrl`, type `json`.
+        #[wire("shopUrl")]
+        pub shop_url: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `supplierName`, type `json`.
+        #[wire("supplierName")]
+        pub supplier_name: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `kuaJingBao`, type `boolean`.
+        #[wire("kuaJingBao")]
+        pub kua_jing_bao: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

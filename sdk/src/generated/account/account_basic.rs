@@ -23,333 +23,267 @@ impl ::open1688_core::Request for AccountBasicRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.account:alibaba.account.basic-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountBasicResponse {
-    /// 会员信息
-    ///
-    /// Wire name `result`, type `AccountInfo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<AccountInfo>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.account:alibaba.account.basic-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountBasicResponse {
+        /// 会员信息
+        ///
+        /// Wire name `result`, type `AccountInfo`.
+        #[wire("result")]
+        pub result: ::std::option::Option<AccountInfo>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 会员信息 (alibaba.account.simpleAccountInfo)
-///
-/// Wire type `AccountInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountInfo {
-    /// 登录名
+::open1688_core::wire_struct! {
+    /// 会员信息 (alibaba.account.simpleAccountInfo)
     ///
-    /// Wire name `loginId`, type `string`.
-    #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub login_id: ::std::option::Option<::std::string::String>,
-    /// 用户ID
-    ///
-    /// Wire name `userId`, type `long`.
-    #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<i64>,
-    /// memberId，如 b2b-1623492085
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 开放平台加密用户Id
-    ///
-    /// Wire name `openUid`, type `string`.
-    #[serde(rename = "openUid", skip_serializing_if = "::std::option::Option::is_none")]
-    pub open_uid: ::std::option::Option<::std::string::String>,
-    /// 子账号状态，如 enabled
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 公司名
-    ///
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// 供应商名称
-    ///
-    /// Wire name `supplierName`, type `string`.
-    #[serde(
-        rename = "supplierName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_name: ::std::option::Option<::std::string::String>,
-    /// 卖家名称
-    ///
-    /// Wire name `sellerName`, type `string`.
-    #[serde(
-        rename = "sellerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_name: ::std::option::Option<::std::string::String>,
-    /// 是否公司会员
-    ///
-    /// Wire name `enterpriseAccount`, type `boolean`.
-    #[serde(
-        rename = "enterpriseAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub enterprise_account: ::std::option::Option<bool>,
-    /// 是否个人账号
-    ///
-    /// Wire name `personAccount`, type `boolean`.
-    #[serde(
-        rename = "personAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub person_account: ::std::option::Option<bool>,
-    /// 业务类型：ENTERPRISE, SELF_EMPLOYED, ORGANIZATION, PERSONAL
-    ///
-    /// Wire name `memberBizType`, type `string`.
-    #[serde(
-        rename = "memberBizType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub member_biz_type: ::std::option::Option<::std::string::String>,
-    /// 主营行业类目id
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 主营行业类目名称
-    ///
-    /// Wire name `categoryName`, type `string`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::std::string::String>,
-    /// 主营行业
-    ///
-    /// Wire name `industry`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub industry: ::std::option::Option<::std::string::String>,
-    /// 主营产品
-    ///
-    /// Wire name `product`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub product: ::std::option::Option<::std::string::String>,
-    /// 诚信通指数
-    ///
-    /// Wire name `trustScore`, type `int`.
-    #[serde(
-        rename = "trustScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trust_score: ::std::option::Option<i32>,
-    /// 诚信通年限
-    ///
-    /// Wire name `tpYear`, type `int`.
-    #[serde(rename = "tpYear", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tp_year: ::std::option::Option<i32>,
-    /// 诚信通加入时间
-    ///
-    /// Wire name `gmtPaidJoin`, type `date`.
-    #[serde(
-        rename = "gmtPaidJoin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_paid_join: ::std::option::Option<::open1688_core::Date>,
-    /// 卖家等级
-    ///
-    /// Wire name `saleRate`, type `long`.
-    #[serde(rename = "saleRate", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sale_rate: ::std::option::Option<i64>,
-    /// 买家等级
-    ///
-    /// Wire name `buyRate`, type `long`.
-    #[serde(rename = "buyRate", skip_serializing_if = "::std::option::Option::is_none")]
-    pub buy_rate: ::std::option::Option<i64>,
-    /// 买家信用分值（淘宝）
-    ///
-    /// Wire name `rateNum`, type `long`.
-    #[serde(rename = "rateNum", skip_serializing_if = "::std::option::Option::is_none")]
-    pub rate_num: ::std::option::Option<i64>,
-    /// 卖家信用分值（淘宝）
-    ///
-    /// Wire name `rateSum`, type `long`.
-    #[serde(rename = "rateSum", skip_serializing_if = "::std::option::Option::is_none")]
-    pub rate_sum: ::std::option::Option<i64>,
-    /// 会员成熟度
-    ///
-    /// Wire name `maturity`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub maturity: ::std::option::Option<i32>,
-    /// 贸易通用户标识
-    ///
-    /// Wire name `communityLevel`, type `string`.
-    #[serde(
-        rename = "communityLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub community_level: ::std::option::Option<::std::string::String>,
-    /// 注册来源
-    ///
-    /// Wire name `joinFrom`, type `string`.
-    #[serde(rename = "joinFrom", skip_serializing_if = "::std::option::Option::is_none")]
-    pub join_from: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `memo`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub memo: ::std::option::Option<::std::string::String>,
-    /// 出售关键字
-    ///
-    /// Wire name `saleKeywords`, type `string`.
-    #[serde(
-        rename = "saleKeywords",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sale_keywords: ::std::option::Option<::std::string::String>,
-    /// 求购关键字
-    ///
-    /// Wire name `buyKeywords`, type `string`.
-    #[serde(
-        rename = "buyKeywords",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buy_keywords: ::std::option::Option<::std::string::String>,
-    /// 公司主页
-    ///
-    /// Wire name `homepageUrl`, type `string`.
-    #[serde(
-        rename = "homepageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub homepage_url: ::std::option::Option<::std::string::String>,
-    /// 旺铺首页地址
-    ///
-    /// Wire name `shopUrl`, type `string`.
-    #[serde(rename = "shopUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub shop_url: ::std::option::Option<::std::string::String>,
-    /// 1688 上店铺地址
-    ///
-    /// Wire name `domainInPlatforms`, type `array<string>`.
-    #[serde(
-        rename = "domainInPlatforms",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub domain_in_platforms: ::std::vec::Vec<::std::string::String>,
-    /// 用户头像
-    ///
-    /// Wire name `icon`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub icon: ::std::option::Option<::std::string::String>,
-    /// 固定电话
-    ///
-    /// Wire name `phoneNo`, type `string`.
-    #[serde(rename = "phoneNo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_no: ::std::option::Option<::std::string::String>,
-    /// 业务联系手机
-    ///
-    /// Wire name `mobileNo`, type `string`.
-    #[serde(rename = "mobileNo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile_no: ::std::option::Option<::std::string::String>,
-    /// 业务联系邮箱
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// 部门
-    ///
-    /// Wire name `department`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub department: ::std::option::Option<::std::string::String>,
-    /// 联系地址
-    ///
-    /// Wire name `addressLocation`, type `string`.
-    #[serde(
-        rename = "addressLocation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_location: ::std::option::Option<::std::string::String>,
-    /// 是否跨境宝
-    ///
-    /// Wire name `kuaJingBao`, type `boolean`.
-    #[serde(
-        rename = "kuaJingBao",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub kua_jing_bao: ::std::option::Option<bool>,
-    /// 是否跨境宝
-    ///
-    /// Wire name `crossBorder`, type `boolean`.
-    #[serde(
-        rename = "crossBorder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cross_border: ::std::option::Option<bool>,
-    /// 是否实商
-    ///
-    /// Wire name `isPm`, type `boolean`.
-    #[serde(rename = "isPm", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_pm: ::std::option::Option<bool>,
-    /// 是否实商
-    ///
-    /// Wire name `pm`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub pm: ::std::option::Option<bool>,
-    /// 是否找工厂商家
-    ///
-    /// Wire name `fm`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fm: ::std::option::Option<bool>,
-    /// 是否支持官方物流（字段名拼写如此）
-    ///
-    /// Wire name `isOfficalLogistics`, type `boolean`.
-    #[serde(
-        rename = "isOfficalLogistics",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_offical_logistics: ::std::option::Option<bool>,
-    /// 创建时间
-    ///
-    /// Wire name `createDate`, type `date`.
-    #[serde(
-        rename = "createDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_date: ::std::option::Option<::open1688_core::Date>,
-    /// 修改日期
-    ///
-    /// Wire name `modifyDate`, type `date`.
-    #[serde(
-        rename = "modifyDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub modify_date: ::std::option::Option<::open1688_core::Date>,
+    /// Wire type `AccountInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountInfo {
+        /// 登录名
+        ///
+        /// Wire name `loginId`, type `string`.
+        #[wire("loginId")]
+        pub login_id: ::std::option::Option<::std::string::String>,
+        /// 用户ID
+        ///
+        /// Wire name `userId`, type `long`.
+        #[wire("userId")]
+        pub user_id: ::std::option::Option<i64>,
+        /// memberId，如 b2b-1623492085
+        ///
+        /// Wire name `memberId`, type `string`.
+        #[wire("memberId")]
+        pub member_id: ::std::option::Option<::std::string::String>,
+        /// 开放平台加密用户Id
+        ///
+        /// Wire name `openUid`, type `string`.
+        #[wire("openUid")]
+        pub open_uid: ::std::option::Option<::std::string::String>,
+        /// 子账号状态，如 enabled
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 公司名
+        ///
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// 供应商名称
+        ///
+        /// Wire name `supplierName`, type `string`.
+        #[wire("supplierName")]
+        pub supplier_name: ::std::option::Option<::std::string::String>,
+        /// 卖家名称
+        ///
+        /// Wire name `sellerName`, type `string`.
+        #[wire("sellerName")]
+        pub seller_name: ::std::option::Option<::std::string::String>,
+        /// 是否公司会员
+        ///
+        /// Wire name `enterpriseAccount`, type `boolean`.
+        #[wire("enterpriseAccount")]
+        pub enterprise_account: ::std::option::Option<bool>,
+        /// 是否个人账号
+        ///
+        /// Wire name `personAccount`, type `boolean`.
+        #[wire("personAccount")]
+        pub person_account: ::std::option::Option<bool>,
+        /// 业务类型：ENTERPRISE, SELF_EMPLOYED, ORGANIZATION, PERSONAL
+        ///
+        /// Wire name `memberBizType`, type `string`.
+        #[wire("memberBizType")]
+        pub member_biz_type: ::std::option::Option<::std::string::String>,
+        /// 主营行业类目id
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 主营行业类目名称
+        ///
+        /// Wire name `categoryName`, type `string`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::std::string::String>,
+        /// 主营行业
+        ///
+        /// Wire name `industry`, type `string`.
+        #[wire("industry")]
+        pub industry: ::std::option::Option<::std::string::String>,
+        /// 主营产品
+        ///
+        /// Wire name `product`, type `string`.
+        #[wire("product")]
+        pub product: ::std::option::Option<::std::string::String>,
+        /// 诚信通指数
+        ///
+        /// Wire name `trustScore`, type `int`.
+        #[wire("trustScore")]
+        pub trust_score: ::std::option::Option<i32>,
+        /// 诚信通年限
+        ///
+        /// Wire name `tpYear`, type `int`.
+        #[wire("tpYear")]
+        pub tp_year: ::std::option::Option<i32>,
+        /// 诚信通加入时间
+        ///
+        /// Wire name `gmtPaidJoin`, type `date`.
+        #[wire("gmtPaidJoin")]
+        pub gmt_paid_join: ::std::option::Option<::open1688_core::Date>,
+        /// 卖家等级
+        ///
+        /// Wire name `saleRate`, type `long`.
+        #[wire("saleRate")]
+        pub sale_rate: ::std::option::Option<i64>,
+        /// 买家等级
+        ///
+        /// Wire name `buyRate`, type `long`.
+        #[wire("buyRate")]
+        pub buy_rate: ::std::option::Option<i64>,
+        /// 买家信用分值（淘宝）
+        ///
+        /// Wire name `rateNum`, type `long`.
+        #[wire("rateNum")]
+        pub rate_num: ::std::option::Option<i64>,
+        /// 卖家信用分值（淘宝）
+        ///
+        /// Wire name `rateSum`, type `long`.
+        #[wire("rateSum")]
+        pub rate_sum: ::std::option::Option<i64>,
+        /// 会员成熟度
+        ///
+        /// Wire name `maturity`, type `int`.
+        #[wire("maturity")]
+        pub maturity: ::std::option::Option<i32>,
+        /// 贸易通用户标识
+        ///
+        /// Wire name `communityLevel`, type `string`.
+        #[wire("communityLevel")]
+        pub community_level: ::std::option::Option<::std::string::String>,
+        /// 注册来源
+        ///
+        /// Wire name `joinFrom`, type `string`.
+        #[wire("joinFrom")]
+        pub join_from: ::std::option::Option<::std::string::String>,
+        /// 备注
+        ///
+        /// Wire name `memo`, type `string`.
+        #[wire("memo")]
+        pub memo: ::std::option::Option<::std::string::String>,
+        /// 出售关键字
+        ///
+        /// Wire name `saleKeywords`, type `string`.
+        #[wire("saleKeywords")]
+        pub sale_keywords: ::std::option::Option<::std::string::String>,
+        /// 求购关键字
+        ///
+        /// Wire name `buyKeywords`, type `string`.
+        #[wire("buyKeywords")]
+        pub buy_keywords: ::std::option::Option<::std::string::String>,
+        /// 公司主页
+        ///
+        /// Wire name `homepageUrl`, type `string`.
+        #[wire("homepageUrl")]
+        pub homepage_url: ::std::option::Option<::std::string::String>,
+        /// 旺铺首页地址
+        ///
+        /// Wire name `shopUrl`, type `string`.
+        #[wire("shopUrl")]
+        pub shop_url: ::std::option::Option<::std::string::String>,
+        /// 1688 上店铺地址
+        ///
+        /// Wire name `domainInPlatforms`, type `array<string>`.
+        #[wire("domainInPlatforms")]
+        pub domain_in_platforms: ::std::vec::Vec<::std::string::String>,
+        /// 用户头像
+        ///
+        /// Wire name `icon`, type `string`.
+        #[wire("icon")]
+        pub icon: ::std::option::Option<::std::string::String>,
+        /// 固定电话
+        ///
+        /// Wire name `phoneNo`, type `string`.
+        #[wire("phoneNo")]
+        pub phone_no: ::std::option::Option<::std::string::String>,
+        /// 业务联系手机
+        ///
+        /// Wire name `mobileNo`, type `string`.
+        #[wire("mobileNo")]
+        pub mobile_no: ::std::option::Option<::std::string::String>,
+        /// 业务联系邮箱
+        ///
+        /// Wire name `email`, type `string`.
+        #[wire("email")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// 部门
+        ///
+        /// Wire name `department`, type `string`.
+        #[wire("department")]
+        pub department: ::std::option::Option<::std::string::String>,
+        /// 联系地址
+        ///
+        /// Wire name `addressLocation`, type `string`.
+        #[wire("addressLocation")]
+        pub address_location: ::std::option::Option<::std::string::String>,
+        /// 是否跨境宝
+        ///
+        /// Wire name `kuaJingBao`, type `boolean`.
+        #[wire("kuaJingBao")]
+        pub kua_jing_bao: ::std::option::Option<bool>,
+        /// 是否跨境宝
+        ///
+        /// Wire name `crossBorder`, type `boolean`.
+        #[wire("crossBorder")]
+        pub cross_border: ::std::option::Option<bool>,
+        /// 是否实商
+        ///
+        /// Wire name `isPm`, type `boolean`.
+        #[wire("isPm")]
+        pub is_pm: ::std::option::Option<bool>,
+        /// 是否实商
+        ///
+        /// Wire name `pm`, type `boolean`.
+        #[wire("pm")]
+        pub pm: ::std::option::Option<bool>,
+        /// 是否找工厂商家
+        ///
+        /// Wire name `fm`, type `boolean`.
+        #[wire("fm")]
+        pub fm: ::std::option::Option<bool>,
+        /// 是否支持官方物流（字段名拼写如此）
+        ///
+        /// Wire name `isOfficalLogistics`, type `boolean`.
+        #[wire("isOfficalLogistics")]
+        pub is_offical_logistics: ::std::option::Option<bool>,
+        /// 创建时间
+        ///
+        /// Wire name `createDate`, type `date`.
+        #[wire("createDate")]
+        pub create_date: ::std::option::Option<::open1688_core::Date>,
+        /// 修改日期
+        ///
+        /// Wire name `modifyDate`, type `date`.
+        #[wire("modifyDate")]
+        pub modify_date: ::std::option::Option<::open1688_core::Date>,
+    }
 }
 
 #[cfg(test)]

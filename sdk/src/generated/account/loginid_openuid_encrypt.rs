@@ -31,15 +31,17 @@ impl ::open1688_core::Request for LoginidOpenuidEncryptRequest {
     }
 }
 
-/// The response of `com.alibaba.account:loginid.openuid.encrypt-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LoginidOpenuidEncryptResponse {
-    /// openUid
-    ///
-    /// Wire name `openUid`, type `string`.
-    #[serde(rename = "openUid", skip_serializing_if = "::std::option::Option::is_none")]
-    pub open_uid: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.account:loginid.openuid.encrypt-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LoginidOpenuidEncryptResponse {
+        /// openUid
+        ///
+        /// Wire name `openUid`, type `string`.
+        #[wire("openUid")]
+        pub open_uid: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -23,84 +23,72 @@ impl ::open1688_core::Request for SubAccountListRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.account:alibaba.subAccount.list-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubAccountListResponse {
-    /// 主账号 userId（文档为 String）
-    ///
-    /// Wire name `mainUserId`, type `string`.
-    #[serde(
-        rename = "mainUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_user_id: ::std::option::Option<::std::string::String>,
-    /// 主账号 loginId
-    ///
-    /// Wire name `mainLoginId`, type `string`.
-    #[serde(
-        rename = "mainLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_login_id: ::std::option::Option<::std::string::String>,
-    /// 主账号 memberId
-    ///
-    /// Wire name `mainMemberId`, type `string`.
-    #[serde(
-        rename = "mainMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_member_id: ::std::option::Option<::std::string::String>,
-    /// 子账号列表
-    ///
-    /// Wire name `subAccountList`, type `array<SubAccount>`.
-    #[serde(
-        rename = "subAccountList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sub_account_list: ::std::vec::Vec<SubAccount>,
-    /// 错误码，如 500_001
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.account:alibaba.subAccount.list-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SubAccountListResponse {
+        /// 主账号 userId（文档为 String）
+        ///
+        /// Wire name `mainUserId`, type `string`.
+        #[wire("mainUserId")]
+        pub main_user_id: ::std::option::Option<::std::string::String>,
+        /// 主账号 loginId
+        ///
+        /// Wire name `mainLoginId`, type `string`.
+        #[wire("mainLoginId")]
+        pub main_login_id: ::std::option::Option<::std::string::String>,
+        /// 主账号 memberId
+        ///
+        /// Wire name `mainMemberId`, type `string`.
+        #[wire("mainMemberId")]
+        pub main_member_id: ::std::option::Option<::std::string::String>,
+        /// 子账号列表
+        ///
+        /// Wire name `subAccountList`, type `array<SubAccount>`.
+        #[wire("subAccountList")]
+        pub sub_account_list: ::std::vec::Vec<SubAccount>,
+        /// 错误码，如 500_001
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 子账号 (simpleAccountInfo 子集)
-///
-/// Wire type `SubAccount`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubAccount {
-    /// 子账号登录名，如 alitestforisv01:01
+::open1688_core::wire_struct! {
+    /// 子账号 (simpleAccountInfo 子集)
     ///
-    /// Wire name `loginId`, type `string`.
-    #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub login_id: ::std::option::Option<::std::string::String>,
-    /// 子账号用户ID
-    ///
-    /// Wire name `userId`, type `long`.
-    #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<i64>,
-    /// 子账号 memberId
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 子账号状态，如 enabled
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Wire type `SubAccount`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SubAccount {
+        /// 子账号登录名，如 alitestforisv01:01
+        ///
+        /// Wire name `loginId`, type `string`.
+        #[wire("loginId")]
+        pub login_id: ::std::option::Option<::std::string::String>,
+        /// 子账号用户ID
+        ///
+        /// Wire name `userId`, type `long`.
+        #[wire("userId")]
+        pub user_id: ::std::option::Option<i64>,
+        /// 子账号 memberId
+        ///
+        /// Wire name `memberId`, type `string`.
+        #[wire("memberId")]
+        pub member_id: ::std::option::Option<::std::string::String>,
+        /// 子账号状态，如 enabled
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,18 +31,17 @@ impl ::open1688_core::Request for WangwangnickOpenuidDecryptRequest {
     }
 }
 
-/// The response of `com.alibaba.account:wangwangnick.openuid.decrypt-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct WangwangnickOpenuidDecryptResponse {
-    /// 用以唤起旺旺的旺旺昵称
-    ///
-    /// Wire name `wangwangNick`, type `string`.
-    #[serde(
-        rename = "wangwangNick",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub wangwang_nick: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.account:wangwangnick.openuid.decrypt-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct WangwangnickOpenuidDecryptResponse {
+        /// 用以唤起旺旺的旺旺昵称
+        ///
+        /// Wire name `wangwangNick`, type `string`.
+        #[wire("wangwangNick")]
+        pub wangwang_nick: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -42,60 +42,52 @@ impl ::open1688_core::Request for NewtoncloudFileUploadRequest {
     }
 }
 
-/// The response of `com.alibaba.agent:newtoncloud.file.upload-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewtoncloudFileUploadResponse {
-    /// 上传结果
-    ///
-    /// Wire name `result`, type `NewtonUploadResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<NewtonUploadResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.agent:newtoncloud.file.upload-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NewtoncloudFileUploadResponse {
+        /// 上传结果
+        ///
+        /// Wire name `result`, type `NewtonUploadResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<NewtonUploadResult>,
+    }
 }
 
-/// 牛顿云文件上传结果 (NewtonCloudUploadResult)
-///
-/// Wire type `NewtonUploadResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewtonUploadResult {
-    /// 稳定下载地址，长期有效，需登录对应 1688 账号访问
+::open1688_core::wire_struct! {
+    /// 牛顿云文件上传结果 (NewtonCloudUploadResult)
     ///
-    /// Wire name `downloadUrl`, type `string`.
-    #[serde(
-        rename = "downloadUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub download_url: ::std::option::Option<::std::string::String>,
-    /// 免登录公网下载地址，可用于 task.create 的 fileUrls
-    ///
-    /// Wire name `agentDownloadUrl`, type `string`.
-    #[serde(
-        rename = "agentDownloadUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub agent_download_url: ::std::option::Option<::std::string::String>,
-    /// 文件在牛顿云工作区的相对路径
-    ///
-    /// Wire name `relativePath`, type `string`.
-    #[serde(
-        rename = "relativePath",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub relative_path: ::std::option::Option<::std::string::String>,
-    /// 文件大小（字节）
-    ///
-    /// Wire name `fileSize`, type `long`.
-    #[serde(rename = "fileSize", skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<i64>,
-    /// 链路追踪 ID
-    ///
-    /// Wire name `eagleTraceId`, type `string`.
-    #[serde(
-        rename = "eagleTraceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `NewtonUploadResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NewtonUploadResult {
+        /// 稳定下载地址，长期有效，需登录对应 1688 账号访问
+        ///
+        /// Wire name `downloadUrl`, type `string`.
+        #[wire("downloadUrl")]
+        pub download_url: ::std::option::Option<::std::string::String>,
+        /// 免登录公网下载地址，可用于 task.create 的 fileUrls
+        ///
+        /// Wire name `agentDownloadUrl`, type `string`.
+        #[wire("agentDownloadUrl")]
+        pub agent_download_url: ::std::option::Option<::std::string::String>,
+        /// 文件在牛顿云工作区的相对路径
+        ///
+        /// Wire name `relativePath`, type `string`.
+        #[wire("relativePath")]
+        pub relative_path: ::std::option::Option<::std::string::String>,
+        /// 文件大小（字节）
+        ///
+        /// Wire name `fileSize`, type `long`.
+        #[wire("fileSize")]
+        pub file_size: ::std::option::Option<i64>,
+        /// 链路追踪 ID
+        ///
+        /// Wire name `eagleTraceId`, type `string`.
+        #[wire("eagleTraceId")]
+        pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

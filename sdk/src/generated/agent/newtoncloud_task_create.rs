@@ -138,54 +138,47 @@ impl ::open1688_core::Request for NewtoncloudTaskCreateRequest {
     }
 }
 
-/// The response of `com.alibaba.agent:newtoncloud.task.create-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewtoncloudTaskCreateResponse {
-    /// 请求是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 任务 id
-    ///
-    /// Wire name `taskId`, type `string`.
-    #[serde(rename = "taskId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub task_id: ::std::option::Option<::std::string::String>,
-    /// 对话 id
-    ///
-    /// Wire name `sessionId`, type `string`.
-    #[serde(
-        rename = "sessionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub session_id: ::std::option::Option<::std::string::String>,
-    /// 任务状态
-    ///
-    /// Wire name `status`, type `TaskStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<TaskStatus>,
-    /// 失败描述
-    ///
-    /// Wire name `error`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<::std::string::String>,
-    /// 失败错误码
-    ///
-    /// Wire name `errorCode`, type `RateLimitCode`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<RateLimitCode>,
-    /// 链路追踪 ID
-    ///
-    /// Wire name `eagleTraceId`, type `string`.
-    #[serde(
-        rename = "eagleTraceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.agent:newtoncloud.task.create-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NewtoncloudTaskCreateResponse {
+        /// 请求是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 任务 id
+        ///
+        /// Wire name `taskId`, type `string`.
+        #[wire("taskId")]
+        pub task_id: ::std::option::Option<::std::string::String>,
+        /// 对话 id
+        ///
+        /// Wire name `sessionId`, type `string`.
+        #[wire("sessionId")]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// 任务状态
+        ///
+        /// Wire name `status`, type `TaskStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<TaskStatus>,
+        /// 失败描述
+        ///
+        /// Wire name `error`, type `string`.
+        #[wire("error")]
+        pub error: ::std::option::Option<::std::string::String>,
+        /// 失败错误码
+        ///
+        /// Wire name `errorCode`, type `RateLimitCode`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<RateLimitCode>,
+        /// 链路追踪 ID
+        ///
+        /// Wire name `eagleTraceId`, type `string`.
+        #[wire("eagleTraceId")]
+        pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 ::open1688_core::string_enum! {

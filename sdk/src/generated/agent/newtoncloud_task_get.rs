@@ -61,168 +61,133 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
     }
 }
 
-/// The response of `com.alibaba.agent:newtoncloud.task.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewtoncloudTaskGetResponse {
-    /// 请求是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `taskId`, type `string`.
-    #[serde(rename = "taskId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub task_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sessionId`, type `string`.
-    #[serde(
-        rename = "sessionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub session_id: ::std::option::Option<::std::string::String>,
-    /// LONG_RUNNING 长程任务 / NORMAL 普通对话
-    ///
-    /// Wire name `taskType`, type `string`.
-    #[serde(rename = "taskType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub task_type: ::std::option::Option<::std::string::String>,
-    /// 任务状态
-    ///
-    /// Wire name `status`, type `TaskStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<TaskStatus>,
-    /// 任务创建时间（ISO-8601）
-    ///
-    /// Wire name `createdAt`, type `string`.
-    #[serde(
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// 任务开始时间（ISO-8601）
-    ///
-    /// Wire name `startedAt`, type `string`.
-    #[serde(
-        rename = "startedAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub started_at: ::std::option::Option<::std::string::String>,
-    /// 任务结束时间（yyyy-MM-dd HH:mm:ss，未结束为空串）
-    ///
-    /// Wire name `finishedAt`, type `string`.
-    #[serde(
-        rename = "finishedAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub finished_at: ::std::option::Option<::std::string::String>,
-    /// 当前流式输出（仅非终态）
-    ///
-    /// Wire name `content`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::std::string::String>,
-    /// 所有 AI 返回消息（仅终态）
-    ///
-    /// Wire name `messages`, type `array<TaskMessage>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub messages: ::std::vec::Vec<TaskMessage>,
-    /// 增量输出块（JSON 数组字符串）
-    ///
-    /// Wire name `chunks`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub chunks: ::std::option::Option<::std::string::String>,
-    /// 下一次轮询的 fromIndex
-    ///
-    /// Wire name `nextIndex`, type `long`.
-    #[serde(
-        rename = "nextIndex",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub next_index: ::std::option::Option<i64>,
-    /// 输出流状态：producing, done, error, wait_user
-    ///
-    /// Wire name `outputStatus`, type `string`.
-    #[serde(
-        rename = "outputStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub output_status: ::std::option::Option<::std::string::String>,
-    /// 排队位次（status=QUEUED 时）
-    ///
-    /// Wire name `queuePosition`, type `long`.
-    #[serde(
-        rename = "queuePosition",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub queue_position: ::std::option::Option<i64>,
-    /// 排队队列总长度
-    ///
-    /// Wire name `queueLength`, type `long`.
-    #[serde(
-        rename = "queueLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub queue_length: ::std::option::Option<i64>,
-    /// 账号排队中的任务总数
-    ///
-    /// Wire name `queuedTotal`, type `long`.
-    #[serde(
-        rename = "queuedTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub queued_total: ::std::option::Option<i64>,
-    /// 账号执行中的任务总数
-    ///
-    /// Wire name `runningTotal`, type `long`.
-    #[serde(
-        rename = "runningTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub running_total: ::std::option::Option<i64>,
-    /// 账号已结束的任务总数
-    ///
-    /// Wire name `finishedTotal`, type `long`.
-    #[serde(
-        rename = "finishedTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub finished_total: ::std::option::Option<i64>,
-    /// 任务失败描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 本次请求失败描述
-    ///
-    /// Wire name `error`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<::std::string::String>,
-    /// 链路追踪 ID
-    ///
-    /// Wire name `eagleTraceId`, type `string`.
-    #[serde(
-        rename = "eagleTraceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.agent:newtoncloud.task.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NewtoncloudTaskGetResponse {
+        /// 请求是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `taskId`, type `string`.
+        #[wire("taskId")]
+        pub task_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sessionId`, type `string`.
+        #[wire("sessionId")]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// LONG_RUNNING 长程任务 / NORMAL 普通对话
+        ///
+        /// Wire name `taskType`, type `string`.
+        #[wire("taskType")]
+        pub task_type: ::std::option::Option<::std::string::String>,
+        /// 任务状态
+        ///
+        /// Wire name `status`, type `TaskStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<TaskStatus>,
+        /// 任务创建时间（ISO-8601）
+        ///
+        /// Wire name `createdAt`, type `string`.
+        #[wire("createdAt")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        /// 任务开始时间（ISO-8601）
+        ///
+        /// Wire name `startedAt`, type `string`.
+        #[wire("startedAt")]
+        pub started_at: ::std::option::Option<::std::string::String>,
+        /// 任务结束时间（yyyy-MM-dd HH:mm:ss，未结束为空串）
+        ///
+        /// Wire name `finishedAt`, type `string`.
+        #[wire("finishedAt")]
+        pub finished_at: ::std::option::Option<::std::string::String>,
+        /// 当前流式输出（仅非终态）
+        ///
+        /// Wire name `content`, type `string`.
+        #[wire("content")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// 所有 AI 返回消息（仅终态）
+        ///
+        /// Wire name `messages`, type `array<TaskMessage>`.
+        #[wire("messages")]
+        pub messages: ::std::vec::Vec<TaskMessage>,
+        /// 增量输出块（JSON 数组字符串）
+        ///
+        /// Wire name `chunks`, type `string`.
+        #[wire("chunks")]
+        pub chunks: ::std::option::Option<::std::string::String>,
+        /// 下一次轮询的 fromIndex
+        ///
+        /// Wire name `nextIndex`, type `long`.
+        #[wire("nextIndex")]
+        pub next_index: ::std::option::Option<i64>,
+        /// 输出流状态：producing, done, error, wait_user
+        ///
+        /// Wire name `outputStatus`, type `string`.
+        #[wire("outputStatus")]
+        pub output_status: ::std::option::Option<::std::string::String>,
+        /// 排队位次（status=QUEUED 时）
+        ///
+        /// Wire name `queuePosition`, type `long`.
+        #[wire("queuePosition")]
+        pub queue_position: ::std::option::Option<i64>,
+        /// 排队队列总长度
+        ///
+        /// Wire name `queueLength`, type `long`.
+        #[wire("queueLength")]
+        pub queue_length: ::std::option::Option<i64>,
+        /// 账号排队中的任务总数
+        ///
+        /// Wire name `queuedTotal`, type `long`.
+        #[wire("queuedTotal")]
+        pub queued_total: ::std::option::Option<i64>,
+        /// 账号执行中的任务总数
+        ///
+        /// Wire name `runningTotal`, type `long`.
+        #[wire("runningTotal")]
+        pub running_total: ::std::option::Option<i64>,
+        /// 账号已结束的任务总数
+        ///
+        /// Wire name `finishedTotal`, type `long`.
+        #[wire("finishedTotal")]
+        pub finished_total: ::std::option::Option<i64>,
+        /// 任务失败描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 本次请求失败描述
+        ///
+        /// Wire name `error`, type `string`.
+        #[wire("error")]
+        pub error: ::std::option::Option<::std::string::String>,
+        /// 链路追踪 ID
+        ///
+        /// Wire name `eagleTraceId`, type `string`.
+        #[wire("eagleTraceId")]
+        pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// AI 返回消息
-///
-/// Wire type `TaskMessage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskMessage {
-    /// 消息类型，如 text
+::open1688_core::wire_struct! {
+    /// AI 返回消息
     ///
-    /// Wire name `type`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// 消息内容
-    ///
-    /// Wire name `content`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::std::string::String>,
+    /// Wire type `TaskMessage`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TaskMessage {
+        /// 消息类型，如 text
+        ///
+        /// Wire name `type`, type `string`.
+        #[wire("type")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 消息内容
+        ///
+        /// Wire name `content`, type `string`.
+        #[wire("content")]
+        pub content: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

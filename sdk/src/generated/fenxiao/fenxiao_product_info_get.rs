@@ -77,213 +77,152 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FenxiaoProductInfoGetResponse {
-    /// 商品信息
-    ///
-    /// Wire name `productInfo`, type `FenxiaoProductInfo`.
-    #[serde(
-        rename = "productInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_info: ::std::option::Option<FenxiaoProductInfo>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FenxiaoProductInfoGetResponse {
+        /// 商品信息
+        ///
+        /// Wire name `productInfo`, type `FenxiaoProductInfo`.
+        #[wire("productInfo")]
+        pub product_info: ::std::option::Option<FenxiaoProductInfo>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 分销商品信息（go1688 fenxiao ProductInfo 模型；字段名带 product 前缀，与 alibaba.product.get 不同）
-///
-/// Wire type `FenxiaoProductInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FenxiaoProductInfo {
-    /// 商品ID
+::open1688_core::wire_struct! {
+    /// 分销商品信息（go1688 fenxiao ProductInfo 模型；字段名带 product 前缀，与 alibaba.product.get 不同）
     ///
-    /// Wire name `productID`, type `long`.
-    #[serde(
-        rename = "productID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 商品类型
-    ///
-    /// Wire name `productType`, type `string`.
-    #[serde(
-        rename = "productType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_type: ::std::option::Option<::std::string::String>,
-    /// 类目ID
-    ///
-    /// Wire name `categoryID`, type `long`.
-    #[serde(
-        rename = "categoryID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 类目名
-    ///
-    /// Wire name `categoryName`, type `string`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::std::string::String>,
-    /// 分组ID
-    ///
-    /// Wire name `groupID`, type `array<long>`.
-    #[serde(
-        rename = "groupID",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub group_id: ::std::vec::Vec<i64>,
-    /// 商品标题
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// 详情描述（HTML）
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 业务类型
-    ///
-    /// Wire name `bizType`, type `int`.
-    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_type: ::std::option::Option<i32>,
-    /// 是否图片私密
-    ///
-    /// Wire name `pictureAuth`, type `boolean`.
-    #[serde(
-        rename = "pictureAuth",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub picture_auth: ::std::option::Option<bool>,
-    /// 商品状态
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 商品图片
-    ///
-    /// Wire name `productImage`, type `ProductImageInfo`.
-    #[serde(
-        rename = "productImage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_image: ::std::option::Option<ProductImageInfo>,
-    /// SKU 信息（含 consignPrice 分销价）
-    ///
-    /// Wire name `productSkuInfos`, type `array<ProductSkuInfo>`.
-    #[serde(
-        rename = "productSkuInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_sku_infos: ::std::vec::Vec<ProductSkuInfo>,
-    /// 销售信息
-    ///
-    /// Wire name `productSaleInfo`, type `ProductSaleInfo`.
-    #[serde(
-        rename = "productSaleInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_sale_info: ::std::option::Option<ProductSaleInfo>,
-    /// 物流信息
-    ///
-    /// Wire name `productShippingInfo`, type `ProductShippingInfo`.
-    #[serde(
-        rename = "productShippingInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_shipping_info: ::std::option::Option<ProductShippingInfo>,
-    /// 商品属性
-    ///
-    /// Wire name `productAttribute`, type `array<ProductAttribute>`.
-    #[serde(
-        rename = "productAttribute",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_attribute: ::std::vec::Vec<ProductAttribute>,
-    /// 业务支持信息
-    ///
-    /// Wire name `productBizGroupInfos`, type `array<BizGroupInfo>`.
-    #[serde(
-        rename = "productBizGroupInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
-    /// 扩展信息
-    ///
-    /// Wire name `productExtendInfos`, type `array<ProductExtendInfo>`.
-    #[serde(
-        rename = "productExtendInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_extend_infos: ::std::vec::Vec<ProductExtendInfo>,
-    /// 质量星级
-    ///
-    /// Wire name `qualityLevel`, type `int`.
-    #[serde(
-        rename = "qualityLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quality_level: ::std::option::Option<i32>,
-    /// 供应商 loginId
-    ///
-    /// Wire name `supplierLoginId`, type `string`.
-    #[serde(
-        rename = "supplierLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_login_id: ::std::option::Option<::std::string::String>,
-    /// 主图视频（字段名拼写如此）
-    ///
-    /// Wire name `mainVedio`, type `string`.
-    #[serde(
-        rename = "mainVedio",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_vedio: ::std::option::Option<::std::string::String>,
-    /// 商品货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    #[serde(
-        rename = "productCargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_cargo_number: ::std::option::Option<::std::string::String>,
-    /// 参考价格区间文本
-    ///
-    /// Wire name `referencePrice`, type `string`.
-    #[serde(
-        rename = "referencePrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reference_price: ::std::option::Option<::std::string::String>,
+    /// Wire type `FenxiaoProductInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FenxiaoProductInfo {
+        /// 商品ID
+        ///
+        /// Wire name `productID`, type `long`.
+        #[wire("productID")]
+        pub product_id: ::std::option::Option<i64>,
+        /// 商品类型
+        ///
+        /// Wire name `productType`, type `string`.
+        #[wire("productType")]
+        pub product_type: ::std::option::Option<::std::string::String>,
+        /// 类目ID
+        ///
+        /// Wire name `categoryID`, type `long`.
+        #[wire("categoryID")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 类目名
+        ///
+        /// Wire name `categoryName`, type `string`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::std::string::String>,
+        /// 分组ID
+        ///
+        /// Wire name `groupID`, type `array<long>`.
+        #[wire("groupID")]
+        pub group_id: ::std::vec::Vec<i64>,
+        /// 商品标题
+        ///
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// 详情描述（HTML）
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 业务类型
+        ///
+        /// Wire name `bizType`, type `int`.
+        #[wire("bizType")]
+        pub biz_type: ::std::option::Option<i32>,
+        /// 是否图片私密
+        ///
+        /// Wire name `pictureAuth`, type `boolean`.
+        #[wire("pictureAuth")]
+        pub picture_auth: ::std::option::Option<bool>,
+        /// 商品状态
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 商品图片
+        ///
+        /// Wire name `productImage`, type `ProductImageInfo`.
+        #[wire("productImage")]
+        pub product_image: ::std::option::Option<ProductImageInfo>,
+        /// SKU 信息（含 consignPrice 分销价）
+        ///
+        /// Wire name `productSkuInfos`, type `array<ProductSkuInfo>`.
+        #[wire("productSkuInfos")]
+        pub product_sku_infos: ::std::vec::Vec<ProductSkuInfo>,
+        /// 销售信息
+        ///
+        /// Wire name `productSaleInfo`, type `ProductSaleInfo`.
+        #[wire("productSaleInfo")]
+        pub product_sale_info: ::std::option::Option<ProductSaleInfo>,
+        /// 物流信息
+        ///
+        /// Wire name `productShippingInfo`, type `ProductShippingInfo`.
+        #[wire("productShippingInfo")]
+        pub product_shipping_info: ::std::option::Option<ProductShippingInfo>,
+        /// 商品属性
+        ///
+        /// Wire name `productAttribute`, type `array<ProductAttribute>`.
+        #[wire("productAttribute")]
+        pub product_attribute: ::std::vec::Vec<ProductAttribute>,
+        /// 业务支持信息
+        ///
+        /// Wire name `productBizGroupInfos`, type `array<BizGroupInfo>`.
+        #[wire("productBizGroupInfos")]
+        pub product_biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
+        /// 扩展信息
+        ///
+        /// Wire name `productExtendInfos`, type `array<ProductExtendInfo>`.
+        #[wire("productExtendInfos")]
+        pub product_extend_infos: ::std::vec::Vec<ProductExtendInfo>,
+        /// 质量星级
+        ///
+        /// Wire name `qualityLevel`, type `int`.
+        #[wire("qualityLevel")]
+        pub quality_level: ::std::option::Option<i32>,
+        /// 供应商 loginId
+        ///
+        /// Wire name `supplierLoginId`, type `string`.
+        #[wire("supplierLoginId")]
+        pub supplier_login_id: ::std::option::Option<::std::string::String>,
+        /// 主图视频（字段名拼写如此）
+        ///
+        /// Wire name `mainVedio`, type `string`.
+        #[wire("mainVedio")]
+        pub main_vedio: ::std::option::Option<::std::string::String>,
+        /// 商品货号
+        ///
+        /// Wire name `productCargoNumber`, type `string`.
+        #[wire("productCargoNumber")]
+        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        /// 参考价格区间文本
+        ///
+        /// Wire name `referencePrice`, type `string`.
+        #[wire("referencePrice")]
+        pub reference_price: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

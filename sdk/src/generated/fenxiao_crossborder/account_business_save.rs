@@ -31,42 +31,37 @@ impl ::open1688_core::Request for AccountBusinessSaveRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:account.business.save-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountBusinessSaveResponse {
-    /// Wire name `result`, type `AccountPerformanceResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<AccountPerformanceResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:account.business.save-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountBusinessSaveResponse {
+        /// Wire name `result`, type `AccountPerformanceResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<AccountPerformanceResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// AccountPerformanceResult
-///
-/// Wire type `AccountPerformanceResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountPerformanceResult {
-    /// Wire name `saveResult`, type `boolean`.
-    #[serde(
-        rename = "saveResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub save_result: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// AccountPerformanceResult
+    ///
+    /// Wire type `AccountPerformanceResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountPerformanceResult {
+        /// Wire name `saveResult`, type `boolean`.
+        #[wire("saveResult")]
+        pub save_result: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

@@ -71,111 +71,102 @@ impl ::open1688_core::Request for CategoryTranslationGetByIdRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:category.translation.getById-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategoryTranslationGetByIdResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `CategoryTranslationResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<CategoryTranslationResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:category.translation.getById-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategoryTranslationGetByIdResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `CategoryTranslationResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<CategoryTranslationResult>,
+    }
 }
 
-/// 结果 (category.translation.getById.ResultModel)
-///
-/// Wire type `CategoryTranslationResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategoryTranslationResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 结果 (category.translation.getById.ResultModel)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，成功为 S0000
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 类目
-    ///
-    /// Wire name `result`, type `TranslatedCategory`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<TranslatedCategory>,
+    /// Wire type `CategoryTranslationResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategoryTranslationResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，成功为 S0000
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 类目
+        ///
+        /// Wire name `result`, type `TranslatedCategory`.
+        #[wire("result")]
+        pub result: ::std::option::Option<TranslatedCategory>,
+    }
 }
 
-/// 多语言类目
-///
-/// Wire type `TranslatedCategory`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TranslatedCategory {
-    /// 类目ID
+::open1688_core::wire_struct! {
+    /// 多语言类目
     ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 中文名称
-    ///
-    /// Wire name `chineseName`, type `string`.
-    #[serde(
-        rename = "chineseName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub chinese_name: ::std::option::Option<::std::string::String>,
-    /// 翻译名称
-    ///
-    /// Wire name `translatedName`, type `string`.
-    #[serde(
-        rename = "translatedName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub translated_name: ::std::option::Option<::std::string::String>,
-    /// 语种
-    ///
-    /// Wire name `language`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<::std::string::String>,
-    /// 是否叶子类目（可能为字符串）
-    ///
-    /// Wire name `leaf`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub leaf: ::std::option::Option<bool>,
-    /// 类目层级
-    ///
-    /// Wire name `level`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<::std::string::String>,
-    /// 上层类目ID
-    ///
-    /// Wire name `parentCateId`, type `long`.
-    #[serde(
-        rename = "parentCateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub parent_cate_id: ::std::option::Option<i64>,
-    /// 数据是否来自缓存
-    ///
-    /// Wire name `fromCache`, type `boolean`.
-    #[serde(
-        rename = "fromCache",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_cache: ::std::option::Option<bool>,
-    /// 子类目（可能为 null）
-    ///
-    /// Wire name `children`, type `array<TranslatedCategory>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub children: ::std::vec::Vec<TranslatedCategory>,
+    /// Wire type `TranslatedCategory`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TranslatedCategory {
+        /// 类目ID
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 中文名称
+        ///
+        /// Wire name `chineseName`, type `string`.
+        #[wire("chineseName")]
+        pub chinese_name: ::std::option::Option<::std::string::String>,
+        /// 翻译名称
+        ///
+        /// Wire name `translatedName`, type `string`.
+        #[wire("translatedName")]
+        pub translated_name: ::std::option::Option<::std::string::String>,
+        /// 语种
+        ///
+        /// Wire name `language`, type `string`.
+        #[wire("language")]
+        pub language: ::std::option::Option<::std::string::String>,
+        /// 是否叶子类目（可能为字符串）
+        ///
+        /// Wire name `leaf`, type `boolean`.
+        #[wire("leaf")]
+        pub leaf: ::std::option::Option<bool>,
+        /// 类目层级
+        ///
+        /// Wire name `level`, type `string`.
+        #[wire("level")]
+        pub level: ::std::option::Option<::std::string::String>,
+        /// 上层类目ID
+        ///
+        /// Wire name `parentCateId`, type `long`.
+        #[wire("parentCateId")]
+        pub parent_cate_id: ::std::option::Option<i64>,
+        /// 数据是否来自缓存
+        ///
+        /// Wire name `fromCache`, type `boolean`.
+        #[wire("fromCache")]
+        pub from_cache: ::std::option::Option<bool>,
+        /// 子类目（可能为 null）
+        ///
+        /// Wire name `children`, type `array<TranslatedCategory>`.
+        #[wire("children")]
+        pub children: ::std::vec::Vec<TranslatedCategory>,
+    }
 }
 
 #[cfg(test)]

@@ -58,45 +58,43 @@ impl ::open1688_core::Request for LabelUrlReceiveRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:label.url.receive-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LabelUrlReceiveResponse {
-    /// Wire name `result`, type `LabelUrlReceiveResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<LabelUrlReceiveResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:label.url.receive-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LabelUrlReceiveResponse {
+        /// Wire name `result`, type `LabelUrlReceiveResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<LabelUrlReceiveResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// LabelUrlReceiveResult
-///
-/// Wire type `LabelUrlReceiveResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LabelUrlReceiveResult {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `data`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<bool>,
-    /// Wire name `msg`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// LabelUrlReceiveResult
+    ///
+    /// Wire type `LabelUrlReceiveResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LabelUrlReceiveResult {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `data`, type `boolean`.
+        #[wire("data")]
+        pub data: ::std::option::Option<bool>,
+        /// Wire name `msg`, type `string`.
+        #[wire("msg")]
+        pub msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -59,45 +59,43 @@ impl ::open1688_core::Request for LogisticsOrderGetOutOrderIdRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOrderGetOutOrderIdResponse {
-    /// Wire name `result`, type `LogisticsOrderGetOutOrderIdResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<LogisticsOrderGetOutOrderIdResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOrderGetOutOrderIdResponse {
+        /// Wire name `result`, type `LogisticsOrderGetOutOrderIdResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<LogisticsOrderGetOutOrderIdResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// LogisticsOrderGetOutOrderIdResult
-///
-/// Wire type `LogisticsOrderGetOutOrderIdResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOrderGetOutOrderIdResult {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `msg`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `model`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// LogisticsOrderGetOutOrderIdResult
+    ///
+    /// Wire type `LogisticsOrderGetOutOrderIdResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOrderGetOutOrderIdResult {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `msg`, type `string`.
+        #[wire("msg")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `model`, type `json`.
+        #[wire("model")]
+        pub model: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -31,48 +31,46 @@ impl ::open1688_core::Request for ProductAnalyzeGetRepurchaseRateTrendNewRequest
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductAnalyzeGetRepurchaseRateTrendNewResponse {
-    /// Wire name `result`, type `ProductAnalyzeGetRepurchaseRateTrendNewResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductAnalyzeGetRepurchaseRateTrendNewResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductAnalyzeGetRepurchaseRateTrendNewResponse {
+        /// Wire name `result`, type `ProductAnalyzeGetRepurchaseRateTrendNewResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductAnalyzeGetRepurchaseRateTrendNewResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ProductAnalyzeGetRepurchaseRateTrendNewResult
-///
-/// Wire type `ProductAnalyzeGetRepurchaseRateTrendNewResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductAnalyzeGetRepurchaseRateTrendNewResult {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `retCode`, type `string`.
-    #[serde(rename = "retCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ret_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `retMsg`, type `json`.
-    #[serde(rename = "retMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ret_msg: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `result`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// ProductAnalyzeGetRepurchaseRateTrendNewResult
+    ///
+    /// Wire type `ProductAnalyzeGetRepurchaseRateTrendNewResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductAnalyzeGetRepurchaseRateTrendNewResult {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `retCode`, type `string`.
+        #[wire("retCode")]
+        pub ret_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `retMsg`, type `json`.
+        #[wire("retMsg")]
+        pub ret_msg: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `result`, type `json`.
+        #[wire("result")]
+        pub result: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -31,42 +31,40 @@ impl ::open1688_core::Request for ProductAnalyzeGetThirtyDayMedianPriceTrendNewR
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductAnalyzeGetThirtyDayMedianPriceTrendNewResponse {
-    /// Wire name `result`, type `ProductAnalyzeGetThirtyDayMedianPriceTreResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductAnalyzeGetThirtyDayMedianPriceTreResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductAnalyzeGetThirtyDayMedianPriceTrendNewResponse {
+        /// Wire name `result`, type `ProductAnalyzeGetThirtyDayMedianPriceTreResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductAnalyzeGetThirtyDayMedianPriceTreResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ProductAnalyzeGetThirtyDayMedianPriceTreResult
-///
-/// Wire type `ProductAnalyzeGetThirtyDayMedianPriceTreResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductAnalyzeGetThirtyDayMedianPriceTreResult {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `retCode`, type `string`.
-    #[serde(rename = "retCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ret_code: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// ProductAnalyzeGetThirtyDayMedianPriceTreResult
+    ///
+    /// Wire type `ProductAnalyzeGetThirtyDayMedianPriceTreResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductAnalyzeGetThirtyDayMedianPriceTreResult {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `retCode`, type `string`.
+        #[wire("retCode")]
+        pub ret_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -33,72 +33,55 @@ impl ::open1688_core::Request for ProductCategoryGetAttrByIdRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.category.getAttrById-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductCategoryGetAttrByIdResponse {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `msg`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `data`, type `PVMappingVO`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<PvMappingVo>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.category.getAttrById-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductCategoryGetAttrByIdResponse {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `msg`, type `string`.
+        #[wire("msg")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `data`, type `PVMappingVO`.
+        #[wire("data")]
+        pub data: ::std::option::Option<PvMappingVo>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// PVMappingVO
-///
-/// Wire type `PVMappingVO`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PvMappingVo {
-    /// Wire name `categoryId`, type `json`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `categoryName`, type `json`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `externalCategoryId`, type `json`.
-    #[serde(
-        rename = "externalCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub external_category_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `externalCategoryName`, type `json`.
-    #[serde(
-        rename = "externalCategoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub external_category_name: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `attributes`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `productShippingInfo`, type `json`.
-    #[serde(
-        rename = "productShippingInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_shipping_info: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// PVMappingVO
+    ///
+    /// Wire type `PVMappingVO`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PvMappingVo {
+        /// Wire name `categoryId`, type `json`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `categoryName`, type `json`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `externalCategoryId`, type `json`.
+        #[wire("externalCategoryId")]
+        pub external_category_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `externalCategoryName`, type `json`.
+        #[wire("externalCategoryName")]
+        pub external_category_name: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `attributes`, type `json`.
+        #[wire("attributes")]
+        pub attributes: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `productShippingInfo`, type `json`.
+        #[wire("productShippingInfo")]
+        pub product_shipping_info: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

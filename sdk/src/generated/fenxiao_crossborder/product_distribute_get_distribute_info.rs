@@ -31,45 +31,43 @@ impl ::open1688_core::Request for ProductDistributeGetDistributeInfoRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductDistributeGetDistributeInfoResponse {
-    /// Wire name `result`, type `ProductDistributeGetDistributeInfoResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductDistributeGetDistributeInfoResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductDistributeGetDistributeInfoResponse {
+        /// Wire name `result`, type `ProductDistributeGetDistributeInfoResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductDistributeGetDistributeInfoResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ProductDistributeGetDistributeInfoResult
-///
-/// Wire type `ProductDistributeGetDistributeInfoResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductDistributeGetDistributeInfoResult {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `msg`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `data`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// ProductDistributeGetDistributeInfoResult
+    ///
+    /// Wire type `ProductDistributeGetDistributeInfoResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductDistributeGetDistributeInfoResult {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `msg`, type `string`.
+        #[wire("msg")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `data`, type `json`.
+        #[wire("data")]
+        pub data: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

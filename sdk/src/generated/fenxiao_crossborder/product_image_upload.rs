@@ -31,36 +31,37 @@ impl ::open1688_core::Request for ProductImageUploadRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.image.upload-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductImageUploadResponse {
-    /// 结果
-    ///
-    /// Wire name `result`, type `UploadImageResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<UploadImageResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.image.upload-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductImageUploadResponse {
+        /// 结果
+        ///
+        /// Wire name `result`, type `UploadImageResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<UploadImageResult>,
+    }
 }
 
-/// 上传参数 (product.image.upload.param.UploadImageParam)
-///
-/// Wire type `UploadImageParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadImageParam {
-    /// 图片 base64
+::open1688_core::wire_struct! {
+    /// 上传参数 (product.image.upload.param.UploadImageParam)
     ///
-    /// Wire name `imageBase64`, type `string`, required.
-    #[serde(rename = "imageBase64")]
-    pub image_base64: ::std::string::String,
-    /// 外部用户id
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `UploadImageParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UploadImageParam {
+        /// 图片 base64
+        ///
+        /// Wire name `imageBase64`, type `string`, required.
+        #[wire("imageBase64", required)]
+        pub image_base64: ::std::string::String,
+        /// 外部用户id
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl UploadImageParam {
@@ -83,32 +84,34 @@ impl UploadImageParam {
     }
 }
 
-/// 上传结果 (ResultModel)
-///
-/// Wire type `UploadImageResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadImageResult {
-    /// 是否成功（字符串）
+::open1688_core::wire_struct! {
+    /// 上传结果 (ResultModel)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 返回码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// imageId
-    ///
-    /// Wire name `result`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::string::String>,
+    /// Wire type `UploadImageResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UploadImageResult {
+        /// 是否成功（字符串）
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 返回码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 提示
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// imageId
+        ///
+        /// Wire name `result`, type `string`.
+        #[wire("result")]
+        pub result: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

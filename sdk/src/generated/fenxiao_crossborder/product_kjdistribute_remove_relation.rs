@@ -31,48 +31,46 @@ impl ::open1688_core::Request for ProductKjdistributeRemoveRelationRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductKjdistributeRemoveRelationResponse {
-    /// Wire name `result`, type `ProductKjdistributeRemoveRelationResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductKjdistributeRemoveRelationResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductKjdistributeRemoveRelationResponse {
+        /// Wire name `result`, type `ProductKjdistributeRemoveRelationResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductKjdistributeRemoveRelationResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ProductKjdistributeRemoveRelationResult
-///
-/// Wire type `ProductKjdistributeRemoveRelationResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductKjdistributeRemoveRelationResult {
-    /// Wire name `model`, type `array<string>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub model: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `msg`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `traceId`, type `json`.
-    #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// ProductKjdistributeRemoveRelationResult
+    ///
+    /// Wire type `ProductKjdistributeRemoveRelationResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductKjdistributeRemoveRelationResult {
+        /// Wire name `model`, type `array<string>`.
+        #[wire("model")]
+        pub model: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `msg`, type `string`.
+        #[wire("msg")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `traceId`, type `json`.
+        #[wire("traceId")]
+        pub trace_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

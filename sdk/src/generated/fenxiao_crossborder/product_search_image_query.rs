@@ -36,131 +36,112 @@ impl ::open1688_core::Request for ProductSearchImageQueryRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.search.imageQuery-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductSearchImageQueryResponse {
-    /// 返回值
-    ///
-    /// Wire name `result`, type `ImageQueryResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ImageQueryResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.search.imageQuery-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductSearchImageQueryResponse {
+        /// 返回值
+        ///
+        /// Wire name `result`, type `ImageQueryResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ImageQueryResult>,
+    }
 }
 
-/// 图搜参数 (product.search.imageQuery.param.OfferQueryParam)
-///
-/// Wire type `ImageQueryParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageQueryParam {
-    /// 图片id，由 product.image.upload 返回；文档标为必传，但文档示例只传 imageAddress，故此处可选
+::open1688_core::wire_struct! {
+    /// 图搜参数 (product.search.imageQuery.param.OfferQueryParam)
     ///
-    /// Wire name `imageId`, type `string`.
-    #[serde(rename = "imageId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_id: ::std::option::Option<::std::string::String>,
-    /// 图片地址，仅支持 1688 图片链接
-    ///
-    /// Wire name `imageAddress`, type `string`.
-    #[serde(
-        rename = "imageAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub image_address: ::std::option::Option<::std::string::String>,
-    /// 页码
-    ///
-    /// Wire name `beginPage`, type `int`, required.
-    #[serde(rename = "beginPage")]
-    pub begin_page: i32,
-    /// 每页条数，最大 50，建议 20
-    ///
-    /// Wire name `pageSize`, type `int`, required.
-    #[serde(rename = "pageSize")]
-    pub page_size: i32,
-    /// 语言，如 en
-    ///
-    /// Wire name `country`, type `string`, required.
-    pub country: ::std::string::String,
-    /// 主体选择，如 266,799,48,581
-    ///
-    /// Wire name `region`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::std::string::String>,
-    /// 筛选参数，英文逗号分隔
-    ///
-    /// Wire name `filter`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filter: ::std::option::Option<::std::string::String>,
-    /// 排序参数（JSON 文本），如 {"price":"asc"}
-    ///
-    /// Wire name `sort`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort: ::std::option::Option<::std::string::String>,
-    /// 外部用户 uid
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
-    /// 批发价开始
-    ///
-    /// Wire name `priceStart`, type `string`.
-    #[serde(
-        rename = "priceStart",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub price_start: ::std::option::Option<::std::string::String>,
-    /// 批发价结束
-    ///
-    /// Wire name `priceEnd`, type `string`.
-    #[serde(rename = "priceEnd", skip_serializing_if = "::std::option::Option::is_none")]
-    pub price_end: ::std::option::Option<::std::string::String>,
-    /// 类目id
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 在结果中搜索
-    ///
-    /// Wire name `keyword`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub keyword: ::std::option::Option<::std::string::String>,
-    /// 多模态图搜文案
-    ///
-    /// Wire name `auxiliaryText`, type `string`.
-    #[serde(
-        rename = "auxiliaryText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub auxiliary_text: ::std::option::Option<::std::string::String>,
-    /// 寻源通工作台货盘ID
-    ///
-    /// Wire name `productCollectionId`, type `string`.
-    #[serde(
-        rename = "productCollectionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_collection_id: ::std::option::Option<::std::string::String>,
-    /// 搜索词是否已翻译
-    ///
-    /// Wire name `keywordTranslate`, type `boolean`.
-    #[serde(
-        rename = "keywordTranslate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub keyword_translate: ::std::option::Option<bool>,
-    /// 商品标题（可提升图搜效果）
-    ///
-    /// Wire name `itemTitle`, type `string`.
-    #[serde(
-        rename = "itemTitle",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub item_title: ::std::option::Option<::std::string::String>,
+    /// Wire type `ImageQueryParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ImageQueryParam {
+        /// 图片id，由 product.image.upload 返回；文档标为必传，但文档示例只传 imageAddress，故此处可选
+        ///
+        /// Wire name `imageId`, type `string`.
+        #[wire("imageId")]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        /// 图片地址，仅支持 1688 图片链接
+        ///
+        /// Wire name `imageAddress`, type `string`.
+        #[wire("imageAddress")]
+        pub image_address: ::std::option::Option<::std::string::String>,
+        /// 页码
+        ///
+        /// Wire name `beginPage`, type `int`, required.
+        #[wire("beginPage", required)]
+        pub begin_page: i32,
+        /// 每页条数，最大 50，建议 20
+        ///
+        /// Wire name `pageSize`, type `int`, required.
+        #[wire("pageSize", required)]
+        pub page_size: i32,
+        /// 语言，如 en
+        ///
+        /// Wire name `country`, type `string`, required.
+        #[wire("country", required)]
+        pub country: ::std::string::String,
+        /// 主体选择，如 266,799,48,581
+        ///
+        /// Wire name `region`, type `string`.
+        #[wire("region")]
+        pub region: ::std::option::Option<::std::string::String>,
+        /// 筛选参数，英文逗号分隔
+        ///
+        /// Wire name `filter`, type `string`.
+        #[wire("filter")]
+        pub filter: ::std::option::Option<::std::string::String>,
+        /// 排序参数（JSON 文本），如 {"price":"asc"}
+        ///
+        /// Wire name `sort`, type `string`.
+        #[wire("sort")]
+        pub sort: ::std::option::Option<::std::string::String>,
+        /// 外部用户 uid
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+        /// 批发价开始
+        ///
+        /// Wire name `priceStart`, type `string`.
+        #[wire("priceStart")]
+        pub price_start: ::std::option::Option<::std::string::String>,
+        /// 批发价结束
+        ///
+        /// Wire name `priceEnd`, type `string`.
+        #[wire("priceEnd")]
+        pub price_end: ::std::option::Option<::std::string::String>,
+        /// 类目id
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 在结果中搜索
+        ///
+        /// Wire name `keyword`, type `string`.
+        #[wire("keyword")]
+        pub keyword: ::std::option::Option<::std::string::String>,
+        /// 多模态图搜文案
+        ///
+        /// Wire name `auxiliaryText`, type `string`.
+        #[wire("auxiliaryText")]
+        pub auxiliary_text: ::std::option::Option<::std::string::String>,
+        /// 寻源通工作台货盘ID
+        ///
+        /// Wire name `productCollectionId`, type `string`.
+        #[wire("productCollectionId")]
+        pub product_collection_id: ::std::option::Option<::std::string::String>,
+        /// 搜索词是否已翻译
+        ///
+        /// Wire name `keywordTranslate`, type `boolean`.
+        #[wire("keywordTranslate")]
+        pub keyword_translate: ::std::option::Option<bool>,
+        /// 商品标题（可提升图搜效果）
+        ///
+        /// Wire name `itemTitle`, type `string`.
+        #[wire("itemTitle")]
+        pub item_title: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl ImageQueryParam {
@@ -326,32 +307,34 @@ impl ImageQueryParam {
     }
 }
 
-/// 返回值 (ResultModelV5)
-///
-/// Wire type `ImageQueryResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageQueryResult {
-    /// 是否成功（图搜文档中为字符串）
+::open1688_core::wire_struct! {
+    /// 返回值 (ResultModelV5)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 状态码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 分页内容
-    ///
-    /// Wire name `result`, type `SearchPage`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SearchPage>,
+    /// Wire type `ImageQueryResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ImageQueryResult {
+        /// 是否成功（图搜文档中为字符串）
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 状态码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 提示
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 分页内容
+        ///
+        /// Wire name `result`, type `SearchPage`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SearchPage>,
+    }
 }
 
 #[cfg(test)]

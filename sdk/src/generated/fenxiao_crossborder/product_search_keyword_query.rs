@@ -36,126 +36,107 @@ impl ::open1688_core::Request for ProductSearchKeywordQueryRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.search.keywordQuery-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductSearchKeywordQueryResponse {
-    /// 返回信息
-    ///
-    /// Wire name `result`, type `KeywordQueryResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<KeywordQueryResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.search.keywordQuery-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductSearchKeywordQueryResponse {
+        /// 返回信息
+        ///
+        /// Wire name `result`, type `KeywordQueryResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<KeywordQueryResult>,
+    }
 }
 
-/// 关键词搜索参数 (product.search.keywordQuery.param.OfferQueryParam)
-///
-/// Wire type `KeywordQueryParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeywordQueryParam {
-    /// 关键词（可为外文，默认会翻译）
+::open1688_core::wire_struct! {
+    /// 关键词搜索参数 (product.search.keywordQuery.param.OfferQueryParam)
     ///
-    /// Wire name `keyword`, type `string`, required.
-    pub keyword: ::std::string::String,
-    /// 页码，从 1 开始
-    ///
-    /// Wire name `beginPage`, type `int`, required.
-    #[serde(rename = "beginPage")]
-    pub begin_page: i32,
-    /// 每页条数
-    ///
-    /// Wire name `pageSize`, type `int`, required.
-    #[serde(rename = "pageSize")]
-    pub page_size: i32,
-    /// 语言，如 en 英语、ja、ko、ru、vi …（枚举见解决方案开发人员参考）
-    ///
-    /// Wire name `country`, type `string`, required.
-    pub country: ::std::string::String,
-    /// 筛选参数，多个以英文逗号分隔，如 shipInToday,ksCiphertext
-    ///
-    /// Wire name `filter`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filter: ::std::option::Option<::std::string::String>,
-    /// 排序参数（JSON 文本），如 {"price":"asc"}
-    ///
-    /// Wire name `sort`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort: ::std::option::Option<::std::string::String>,
-    /// 外部用户id
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
-    /// 批发价开始
-    ///
-    /// Wire name `priceStart`, type `string`.
-    #[serde(
-        rename = "priceStart",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub price_start: ::std::option::Option<::std::string::String>,
-    /// 批发价结束
-    ///
-    /// Wire name `priceEnd`, type `string`.
-    #[serde(rename = "priceEnd", skip_serializing_if = "::std::option::Option::is_none")]
-    pub price_end: ::std::option::Option<::std::string::String>,
-    /// 类目id
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 类目id列表，英文逗号分隔，取并集
-    ///
-    /// Wire name `categoryIdList`, type `string`.
-    #[serde(
-        rename = "categoryIdList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id_list: ::std::option::Option<::std::string::String>,
-    /// 商机
-    ///
-    /// Wire name `regionOpp`, type `string`.
-    #[serde(
-        rename = "regionOpp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub region_opp: ::std::option::Option<::std::string::String>,
-    /// 寻源通工作台货盘id
-    ///
-    /// Wire name `productCollectionId`, type `string`.
-    #[serde(
-        rename = "productCollectionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_collection_id: ::std::option::Option<::std::string::String>,
-    /// 搜索导航ID，如 978 或 978:1352
-    ///
-    /// Wire name `snId`, type `string`.
-    #[serde(rename = "snId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sn_id: ::std::option::Option<::std::string::String>,
-    /// 关键词是否已翻译；true 则跳过翻译
-    ///
-    /// Wire name `keywordTranslate`, type `boolean`.
-    #[serde(
-        rename = "keywordTranslate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub keyword_translate: ::std::option::Option<bool>,
-    /// 销量筛选
-    ///
-    /// Wire name `saleFilterList`, type `array<SaleFilterParam>`.
-    #[serde(
-        rename = "saleFilterList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sale_filter_list: ::std::vec::Vec<SaleFilterParam>,
+    /// Wire type `KeywordQueryParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct KeywordQueryParam {
+        /// 关键词（可为外文，默认会翻译）
+        ///
+        /// Wire name `keyword`, type `string`, required.
+        #[wire("keyword", required)]
+        pub keyword: ::std::string::String,
+        /// 页码，从 1 开始
+        ///
+        /// Wire name `beginPage`, type `int`, required.
+        #[wire("beginPage", required)]
+        pub begin_page: i32,
+        /// 每页条数
+        ///
+        /// Wire name `pageSize`, type `int`, required.
+        #[wire("pageSize", required)]
+        pub page_size: i32,
+        /// 语言，如 en 英语、ja、ko、ru、vi …（枚举见解决方案开发人员参考）
+        ///
+        /// Wire name `country`, type `string`, required.
+        #[wire("country", required)]
+        pub country: ::std::string::String,
+        /// 筛选参数，多个以英文逗号分隔，如 shipInToday,ksCiphertext
+        ///
+        /// Wire name `filter`, type `string`.
+        #[wire("filter")]
+        pub filter: ::std::option::Option<::std::string::String>,
+        /// 排序参数（JSON 文本），如 {"price":"asc"}
+        ///
+        /// Wire name `sort`, type `string`.
+        #[wire("sort")]
+        pub sort: ::std::option::Option<::std::string::String>,
+        /// 外部用户id
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+        /// 批发价开始
+        ///
+        /// Wire name `priceStart`, type `string`.
+        #[wire("priceStart")]
+        pub price_start: ::std::option::Option<::std::string::String>,
+        /// 批发价结束
+        ///
+        /// Wire name `priceEnd`, type `string`.
+        #[wire("priceEnd")]
+        pub price_end: ::std::option::Option<::std::string::String>,
+        /// 类目id
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 类目id列表，英文逗号分隔，取并集
+        ///
+        /// Wire name `categoryIdList`, type `string`.
+        #[wire("categoryIdList")]
+        pub category_id_list: ::std::option::Option<::std::string::String>,
+        /// 商机
+        ///
+        /// Wire name `regionOpp`, type `string`.
+        #[wire("regionOpp")]
+        pub region_opp: ::std::option::Option<::std::string::String>,
+        /// 寻源通工作台货盘id
+        ///
+        /// Wire name `productCollectionId`, type `string`.
+        #[wire("productCollectionId")]
+        pub product_collection_id: ::std::option::Option<::std::string::String>,
+        /// 搜索导航ID，如 978 或 978:1352
+        ///
+        /// Wire name `snId`, type `string`.
+        #[wire("snId")]
+        pub sn_id: ::std::option::Option<::std::string::String>,
+        /// 关键词是否已翻译；true 则跳过翻译
+        ///
+        /// Wire name `keywordTranslate`, type `boolean`.
+        #[wire("keywordTranslate")]
+        pub keyword_translate: ::std::option::Option<bool>,
+        /// 销量筛选
+        ///
+        /// Wire name `saleFilterList`, type `array<SaleFilterParam>`.
+        #[wire("saleFilterList")]
+        pub sale_filter_list: ::std::vec::Vec<SaleFilterParam>,
+    }
 }
 
 impl KeywordQueryParam {
@@ -298,58 +279,59 @@ impl KeywordQueryParam {
     }
 }
 
-/// 返回信息 (ResultModelV3)
-///
-/// Wire type `KeywordQueryResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeywordQueryResult {
-    /// 是否成功（图搜文档中为字符串）
+::open1688_core::wire_struct! {
+    /// 返回信息 (ResultModelV3)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 状态码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 分页内容
-    ///
-    /// Wire name `result`, type `SearchPage`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SearchPage>,
+    /// Wire type `KeywordQueryResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct KeywordQueryResult {
+        /// 是否成功（图搜文档中为字符串）
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 状态码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 提示
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 分页内容
+        ///
+        /// Wire name `result`, type `SearchPage`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SearchPage>,
+    }
 }
 
-/// 销量筛选参数
-///
-/// Wire type `SaleFilterParam`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SaleFilterParam {
-    /// 销量类型：sales7 近7天, sales14 近14天, sales30 近30天, totalSales 总销量；多个取交集
+::open1688_core::wire_struct! {
+    /// 销量筛选参数
     ///
-    /// Wire name `saleType`, type `string`.
-    #[serde(rename = "saleType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sale_type: ::std::option::Option<::std::string::String>,
-    /// 最小销量
-    ///
-    /// Wire name `saleStart`, type `string`.
-    #[serde(
-        rename = "saleStart",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sale_start: ::std::option::Option<::std::string::String>,
-    /// 最大销量
-    ///
-    /// Wire name `saleEnd`, type `string`.
-    #[serde(rename = "saleEnd", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sale_end: ::std::option::Option<::std::string::String>,
+    /// Wire type `SaleFilterParam`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct SaleFilterParam {
+        /// 销量类型：sales7 近7天, sales14 近14天, sales30 近30天, totalSales 总销量；多个取交集
+        ///
+        /// Wire name `saleType`, type `string`.
+        #[wire("saleType")]
+        pub sale_type: ::std::option::Option<::std::string::String>,
+        /// 最小销量
+        ///
+        /// Wire name `saleStart`, type `string`.
+        #[wire("saleStart")]
+        pub sale_start: ::std::option::Option<::std::string::String>,
+        /// 最大销量
+        ///
+        /// Wire name `saleEnd`, type `string`.
+        #[wire("saleEnd")]
+        pub sale_end: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl SaleFilterParam {

@@ -33,772 +33,546 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductSearchQueryProductDetailResponse {
-    /// 结果
-    ///
-    /// Wire name `result`, type `ProductDetailResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductDetailResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductSearchQueryProductDetailResponse {
+        /// 结果
+        ///
+        /// Wire name `result`, type `ProductDetailResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductDetailResult>,
+    }
 }
 
-/// 渠道价格
-///
-/// Wire type `ChannelPrice`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChannelPrice {
-    /// 渠道 sku 价格列表
-    ///
-    /// Wire name `channelSkuPriceList`, type `array<ChannelSkuPrice>`.
-    #[serde(
-        rename = "channelSkuPriceList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub channel_sku_price_list: ::std::vec::Vec<ChannelSkuPrice>,
-}
-
-/// 渠道 sku 价格
-///
-/// Wire type `ChannelSkuPrice`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChannelSkuPrice {
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
+::open1688_core::wire_struct! {
     /// 渠道价格
     ///
-    /// Wire name `currentPrice`, type `decimal`.
-    #[serde(
-        rename = "currentPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub current_price: ::std::option::Option<::open1688_core::Decimal>,
+    /// Wire type `ChannelPrice`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelPrice {
+        /// 渠道 sku 价格列表
+        ///
+        /// Wire name `channelSkuPriceList`, type `array<ChannelSkuPrice>`.
+        #[wire("channelSkuPriceList")]
+        pub channel_sku_price_list: ::std::vec::Vec<ChannelSkuPrice>,
+    }
 }
 
-/// 商品属性
-///
-/// Wire type `DetailAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailAttribute {
-    /// 属性id
+::open1688_core::wire_struct! {
+    /// 渠道 sku 价格
     ///
-    /// Wire name `attributeId`, type `string`.
-    #[serde(
-        rename = "attributeId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_id: ::std::option::Option<::std::string::String>,
-    /// 属性名称
-    ///
-    /// Wire name `attributeName`, type `string`.
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// 属性值
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// 属性名称翻译
-    ///
-    /// Wire name `attributeNameTrans`, type `string`.
-    #[serde(
-        rename = "attributeNameTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_name_trans: ::std::option::Option<::std::string::String>,
-    /// 属性值翻译
-    ///
-    /// Wire name `valueTrans`, type `string`.
-    #[serde(
-        rename = "valueTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub value_trans: ::std::option::Option<::std::string::String>,
+    /// Wire type `ChannelSkuPrice`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelSkuPrice {
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// 渠道价格
+        ///
+        /// Wire name `currentPrice`, type `decimal`.
+        #[wire("currentPrice", decimal)]
+        pub current_price: ::std::option::Option<::open1688_core::Decimal>,
+    }
 }
 
-/// 价格区间 (PriceRangeV2)
-///
-/// Wire type `DetailPriceRange`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailPriceRange {
-    /// 起批量
+::open1688_core::wire_struct! {
+    /// 商品属性
     ///
-    /// Wire name `startQuantity`, type `long`.
-    #[serde(
-        rename = "startQuantity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub start_quantity: ::std::option::Option<i64>,
-    /// 批发价
-    ///
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 营销价
-    ///
-    /// Wire name `promotionPrice`, type `decimal`.
-    #[serde(
-        rename = "promotionPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub promotion_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 外币价格
-    ///
-    /// Wire name `foreignCurrencyPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 外币营销价格
-    ///
-    /// Wire name `foreignCurrencyPromotionPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyPromotionPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_promotion_price: ::std::option::Option<
-        ::open1688_core::Decimal,
-    >,
+    /// Wire type `DetailAttribute`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailAttribute {
+        /// 属性id
+        ///
+        /// Wire name `attributeId`, type `string`.
+        #[wire("attributeId")]
+        pub attribute_id: ::std::option::Option<::std::string::String>,
+        /// 属性名称
+        ///
+        /// Wire name `attributeName`, type `string`.
+        #[wire("attributeName")]
+        pub attribute_name: ::std::option::Option<::std::string::String>,
+        /// 属性值
+        ///
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 属性名称翻译
+        ///
+        /// Wire name `attributeNameTrans`, type `string`.
+        #[wire("attributeNameTrans")]
+        pub attribute_name_trans: ::std::option::Option<::std::string::String>,
+        /// 属性值翻译
+        ///
+        /// Wire name `valueTrans`, type `string`.
+        #[wire("valueTrans")]
+        pub value_trans: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 商品图片
-///
-/// Wire type `DetailProductImage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailProductImage {
-    /// 图片（完整 URL）
+::open1688_core::wire_struct! {
+    /// 价格区间 (PriceRangeV2)
     ///
-    /// Wire name `images`, type `array<string>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub images: ::std::vec::Vec<::std::string::String>,
-    /// 白底图
-    ///
-    /// Wire name `whiteImage`, type `string`.
-    #[serde(
-        rename = "whiteImage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub white_image: ::std::option::Option<::std::string::String>,
+    /// Wire type `DetailPriceRange`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailPriceRange {
+        /// 起批量
+        ///
+        /// Wire name `startQuantity`, type `long`.
+        #[wire("startQuantity")]
+        pub start_quantity: ::std::option::Option<i64>,
+        /// 批发价
+        ///
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 营销价
+        ///
+        /// Wire name `promotionPrice`, type `decimal`.
+        #[wire("promotionPrice", decimal)]
+        pub promotion_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 外币价格
+        ///
+        /// Wire name `foreignCurrencyPrice`, type `decimal`.
+        #[wire("foreignCurrencyPrice", decimal)]
+        pub foreign_currency_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 外币营销价格
+        ///
+        /// Wire name `foreignCurrencyPromotionPrice`, type `decimal`.
+        #[wire("foreignCurrencyPromotionPrice", decimal)]
+        pub foreign_currency_promotion_price: ::std::option::Option<
+            ::open1688_core::Decimal,
+        >,
+    }
 }
 
-/// 销售信息
-///
-/// Wire type `DetailSaleInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailSaleInfo {
-    /// 商品库存
+::open1688_core::wire_struct! {
+    /// 商品图片
     ///
-    /// Wire name `amountOnSale`, type `long`.
-    #[serde(
-        rename = "amountOnSale",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub amount_on_sale: ::std::option::Option<i64>,
-    /// 价格区间
-    ///
-    /// Wire name `priceRangeList`, type `array<DetailPriceRange>`.
-    #[serde(
-        rename = "priceRangeList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub price_range_list: ::std::vec::Vec<DetailPriceRange>,
-    /// 0 无 sku 按数量报价，1 按 sku 规格报价，2 有 sku 按数量报价
-    ///
-    /// Wire name `quoteType`, type `int`.
-    #[serde(
-        rename = "quoteType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quote_type: ::std::option::Option<i32>,
-    /// 零售价
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    #[serde(
-        rename = "retailPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub retail_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 外币金额
-    ///
-    /// Wire name `foreignCurrencyPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 零售价外币金额
-    ///
-    /// Wire name `foreignCurrencyRetailPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyRetailPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_retail_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// （废弃）
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    #[serde(
-        rename = "consignPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub consign_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// （废弃）
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    #[serde(
-        rename = "jxhyPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub jxhy_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 单位信息
-    ///
-    /// Wire name `unitInfo`, type `UnitInfo`.
-    #[serde(rename = "unitInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit_info: ::std::option::Option<UnitInfo>,
-    /// 分销销售信息
-    ///
-    /// Wire name `fenxiaoSaleInfo`, type `FenxiaoSaleInfo`.
-    #[serde(
-        rename = "fenxiaoSaleInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub fenxiao_sale_info: ::std::option::Option<FenxiaoSaleInfo>,
+    /// Wire type `DetailProductImage`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailProductImage {
+        /// 图片（完整 URL）
+        ///
+        /// Wire name `images`, type `array<string>`.
+        #[wire("images")]
+        pub images: ::std::vec::Vec<::std::string::String>,
+        /// 白底图
+        ///
+        /// Wire name `whiteImage`, type `string`.
+        #[wire("whiteImage")]
+        pub white_image: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 商家属性数据
-///
-/// Wire type `DetailSellerDataInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailSellerDataInfo {
-    /// Wire name `tradeMedalLevel`, type `string`.
-    #[serde(
-        rename = "tradeMedalLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_medal_level: ::std::option::Option<::std::string::String>,
-    /// Wire name `compositeServiceScore`, type `string`.
-    #[serde(
-        rename = "compositeServiceScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub composite_service_score: ::std::option::Option<::std::string::String>,
-    /// Wire name `logisticsExperienceScore`, type `string`.
-    #[serde(
-        rename = "logisticsExperienceScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_experience_score: ::std::option::Option<::std::string::String>,
-    /// Wire name `disputeComplaintScore`, type `string`.
-    #[serde(
-        rename = "disputeComplaintScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dispute_complaint_score: ::std::option::Option<::std::string::String>,
-    /// Wire name `offerExperienceScore`, type `string`.
-    #[serde(
-        rename = "offerExperienceScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub offer_experience_score: ::std::option::Option<::std::string::String>,
-    /// Wire name `consultingExperienceScore`, type `string`.
-    #[serde(
-        rename = "consultingExperienceScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub consulting_experience_score: ::std::option::Option<::std::string::String>,
-    /// 卖家回头率
+::open1688_core::wire_struct! {
+    /// 销售信息
     ///
-    /// Wire name `repeatPurchasePercent`, type `string`.
-    #[serde(
-        rename = "repeatPurchasePercent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub repeat_purchase_percent: ::std::option::Option<::std::string::String>,
-    /// Wire name `afterSalesExperienceScore`, type `string`.
-    #[serde(
-        rename = "afterSalesExperienceScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub after_sales_experience_score: ::std::option::Option<::std::string::String>,
-    /// 最近30天48H揽收率
-    ///
-    /// Wire name `collect30DayWithin48HPercent`, type `string`.
-    #[serde(
-        rename = "collect30DayWithin48HPercent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub collect30_day_within48_h_percent: ::std::option::Option<::std::string::String>,
-    /// 最近30天品质退款率
-    ///
-    /// Wire name `qualityRefundWithin30Day`, type `string`.
-    #[serde(
-        rename = "qualityRefundWithin30Day",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quality_refund_within30_day: ::std::option::Option<::std::string::String>,
+    /// Wire type `DetailSaleInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailSaleInfo {
+        /// 商品库存
+        ///
+        /// Wire name `amountOnSale`, type `long`.
+        #[wire("amountOnSale")]
+        pub amount_on_sale: ::std::option::Option<i64>,
+        /// 价格区间
+        ///
+        /// Wire name `priceRangeList`, type `array<DetailPriceRange>`.
+        #[wire("priceRangeList")]
+        pub price_range_list: ::std::vec::Vec<DetailPriceRange>,
+        /// 0 无 sku 按数量报价，1 按 sku 规格报价，2 有 sku 按数量报价
+        ///
+        /// Wire name `quoteType`, type `int`.
+        #[wire("quoteType")]
+        pub quote_type: ::std::option::Option<i32>,
+        /// 零售价
+        ///
+        /// Wire name `retailPrice`, type `decimal`.
+        #[wire("retailPrice", decimal)]
+        pub retail_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 外币金额
+        ///
+        /// Wire name `foreignCurrencyPrice`, type `decimal`.
+        #[wire("foreignCurrencyPrice", decimal)]
+        pub foreign_currency_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 零售价外币金额
+        ///
+        /// Wire name `foreignCurrencyRetailPrice`, type `decimal`.
+        #[wire("foreignCurrencyRetailPrice", decimal)]
+        pub foreign_currency_retail_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// （废弃）
+        ///
+        /// Wire name `consignPrice`, type `decimal`.
+        #[wire("consignPrice", decimal)]
+        pub consign_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// （废弃）
+        ///
+        /// Wire name `jxhyPrice`, type `decimal`.
+        #[wire("jxhyPrice", decimal)]
+        pub jxhy_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 单位信息
+        ///
+        /// Wire name `unitInfo`, type `UnitInfo`.
+        #[wire("unitInfo")]
+        pub unit_info: ::std::option::Option<UnitInfo>,
+        /// 分销销售信息
+        ///
+        /// Wire name `fenxiaoSaleInfo`, type `FenxiaoSaleInfo`.
+        #[wire("fenxiaoSaleInfo")]
+        pub fenxiao_sale_info: ::std::option::Option<FenxiaoSaleInfo>,
+    }
 }
 
-/// 包裹配送数据
-///
-/// Wire type `DetailShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailShippingInfo {
-    /// 发货地
+::open1688_core::wire_struct! {
+    /// 商家属性数据
     ///
-    /// Wire name `sendGoodsAddressText`, type `string`.
-    #[serde(
-        rename = "sendGoodsAddressText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub send_goods_address_text: ::std::option::Option<::std::string::String>,
-    /// 重（kg）
-    ///
-    /// Wire name `weight`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<f64>,
-    /// 宽（cm）
-    ///
-    /// Wire name `width`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub width: ::std::option::Option<f64>,
-    /// 高（cm）
-    ///
-    /// Wire name `height`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub height: ::std::option::Option<f64>,
-    /// 长（cm）
-    ///
-    /// Wire name `length`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub length: ::std::option::Option<f64>,
-    /// shipIn24Hours / shipIn48Hours
-    ///
-    /// Wire name `shippingTimeGuarantee`, type `string`.
-    #[serde(
-        rename = "shippingTimeGuarantee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub shipping_time_guarantee: ::std::option::Option<::std::string::String>,
-    /// 件重尺数据来源
-    ///
-    /// Wire name `pkgSizeSource`, type `string`.
-    #[serde(
-        rename = "pkgSizeSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pkg_size_source: ::std::option::Option<::std::string::String>,
-    /// Wire name `officialLength`, type `double`.
-    #[serde(
-        rename = "officialLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_length: ::std::option::Option<f64>,
-    /// Wire name `officialWidth`, type `double`.
-    #[serde(
-        rename = "officialWidth",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_width: ::std::option::Option<f64>,
-    /// Wire name `officialHeight`, type `double`.
-    #[serde(
-        rename = "officialHeight",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_height: ::std::option::Option<f64>,
-    /// Wire name `officialWeight`, type `double`.
-    #[serde(
-        rename = "officialWeight",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_weight: ::std::option::Option<f64>,
-    /// sku 物流规格信息
-    ///
-    /// Wire name `skuShippingInfoList`, type `array<SkuShippingInfo>`.
-    #[serde(
-        rename = "skuShippingInfoList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_shipping_info_list: ::std::vec::Vec<SkuShippingInfo>,
-    /// sku 件重尺集合
-    ///
-    /// Wire name `skuShippingDetails`, type `array<SkuShippingDetail>`.
-    #[serde(
-        rename = "skuShippingDetails",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_shipping_details: ::std::vec::Vec<SkuShippingDetail>,
+    /// Wire type `DetailSellerDataInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailSellerDataInfo {
+        /// Wire name `tradeMedalLevel`, type `string`.
+        #[wire("tradeMedalLevel")]
+        pub trade_medal_level: ::std::option::Option<::std::string::String>,
+        /// Wire name `compositeServiceScore`, type `string`.
+        #[wire("compositeServiceScore")]
+        pub composite_service_score: ::std::option::Option<::std::string::String>,
+        /// Wire name `logisticsExperienceScore`, type `string`.
+        #[wire("logisticsExperienceScore")]
+        pub logistics_experience_score: ::std::option::Option<::std::string::String>,
+        /// Wire name `disputeComplaintScore`, type `string`.
+        #[wire("disputeComplaintScore")]
+        pub dispute_complaint_score: ::std::option::Option<::std::string::String>,
+        /// Wire name `offerExperienceScore`, type `string`.
+        #[wire("offerExperienceScore")]
+        pub offer_experience_score: ::std::option::Option<::std::string::String>,
+        /// Wire name `consultingExperienceScore`, type `string`.
+        #[wire("consultingExperienceScore")]
+        pub consulting_experience_score: ::std::option::Option<::std::string::String>,
+        /// 卖家回头率
+        ///
+        /// Wire name `repeatPurchasePercent`, type `string`.
+        #[wire("repeatPurchasePercent")]
+        pub repeat_purchase_percent: ::std::option::Option<::std::string::String>,
+        /// Wire name `afterSalesExperienceScore`, type `string`.
+        #[wire("afterSalesExperienceScore")]
+        pub after_sales_experience_score: ::std::option::Option<::std::string::String>,
+        /// 最近30天48H揽收率
+        ///
+        /// Wire name `collect30DayWithin48HPercent`, type `string`.
+        #[wire("collect30DayWithin48HPercent")]
+        pub collect30_day_within48_h_percent: ::std::option::Option<::std::string::String>,
+        /// 最近30天品质退款率
+        ///
+        /// Wire name `qualityRefundWithin30Day`, type `string`.
+        #[wire("qualityRefundWithin30Day")]
+        pub quality_refund_within30_day: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// SKU 属性
-///
-/// Wire type `DetailSkuAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailSkuAttribute {
-    /// 属性id
+::open1688_core::wire_struct! {
+    /// 包裹配送数据
     ///
-    /// Wire name `attributeId`, type `long`.
-    #[serde(
-        rename = "attributeId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_id: ::std::option::Option<i64>,
-    /// 属性名
-    ///
-    /// Wire name `attributeName`, type `string`.
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// 属性名翻译
-    ///
-    /// Wire name `attributeNameTrans`, type `string`.
-    #[serde(
-        rename = "attributeNameTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_name_trans: ::std::option::Option<::std::string::String>,
-    /// 值
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// 值翻译
-    ///
-    /// Wire name `valueTrans`, type `string`.
-    #[serde(
-        rename = "valueTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub value_trans: ::std::option::Option<::std::string::String>,
-    /// sku 图片
-    ///
-    /// Wire name `skuImageUrl`, type `string`.
-    #[serde(
-        rename = "skuImageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sku_image_url: ::std::option::Option<::std::string::String>,
-    /// sku 图片（AIGC 处理翻译后）
-    ///
-    /// Wire name `skuImageUrlTrans`, type `string`.
-    #[serde(
-        rename = "skuImageUrlTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sku_image_url_trans: ::std::option::Option<::std::string::String>,
+    /// Wire type `DetailShippingInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailShippingInfo {
+        /// 发货地
+        ///
+        /// Wire name `sendGoodsAddressText`, type `string`.
+        #[wire("sendGoodsAddressText")]
+        pub send_goods_address_text: ::std::option::Option<::std::string::String>,
+        /// 重（kg）
+        ///
+        /// Wire name `weight`, type `double`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<f64>,
+        /// 宽（cm）
+        ///
+        /// Wire name `width`, type `double`.
+        #[wire("width")]
+        pub width: ::std::option::Option<f64>,
+        /// 高（cm）
+        ///
+        /// Wire name `height`, type `double`.
+        #[wire("height")]
+        pub height: ::std::option::Option<f64>,
+        /// 长（cm）
+        ///
+        /// Wire name `length`, type `double`.
+        #[wire("length")]
+        pub length: ::std::option::Option<f64>,
+        /// shipIn24Hours / shipIn48Hours
+        ///
+        /// Wire name `shippingTimeGuarantee`, type `string`.
+        #[wire("shippingTimeGuarantee")]
+        pub shipping_time_guarantee: ::std::option::Option<::std::string::String>,
+        /// 件重尺数据来源
+        ///
+        /// Wire name `pkgSizeSource`, type `string`.
+        #[wire("pkgSizeSource")]
+        pub pkg_size_source: ::std::option::Option<::std::string::String>,
+        /// Wire name `officialLength`, type `double`.
+        #[wire("officialLength")]
+        pub official_length: ::std::option::Option<f64>,
+        /// Wire name `officialWidth`, type `double`.
+        #[wire("officialWidth")]
+        pub official_width: ::std::option::Option<f64>,
+        /// Wire name `officialHeight`, type `double`.
+        #[wire("officialHeight")]
+        pub official_height: ::std::option::Option<f64>,
+        /// Wire name `officialWeight`, type `double`.
+        #[wire("officialWeight")]
+        pub official_weight: ::std::option::Option<f64>,
+        /// sku 物流规格信息
+        ///
+        /// Wire name `skuShippingInfoList`, type `array<SkuShippingInfo>`.
+        #[wire("skuShippingInfoList")]
+        pub sku_shipping_info_list: ::std::vec::Vec<SkuShippingInfo>,
+        /// sku 件重尺集合
+        ///
+        /// Wire name `skuShippingDetails`, type `array<SkuShippingDetail>`.
+        #[wire("skuShippingDetails")]
+        pub sku_shipping_details: ::std::vec::Vec<SkuShippingDetail>,
+    }
 }
 
-/// SKU
-///
-/// Wire type `DetailSkuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailSkuInfo {
-    /// skuId
-    ///
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// specId（下单用）
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 库存
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    #[serde(
-        rename = "amountOnSale",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub amount_on_sale: ::std::option::Option<i64>,
-    /// 价格（元，字符串）
-    ///
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 营销价
-    ///
-    /// Wire name `promotionPrice`, type `decimal`.
-    #[serde(
-        rename = "promotionPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub promotion_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 零售价
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    #[serde(
-        rename = "retailPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub retail_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// （废弃）
-    ///
-    /// Wire name `consignPrice`, type `decimal`.
-    #[serde(
-        rename = "consignPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub consign_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// （废弃）精选货源价格
-    ///
-    /// Wire name `jxhyPrice`, type `decimal`.
-    #[serde(
-        rename = "jxhyPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub jxhy_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// （废弃）
-    ///
-    /// Wire name `pfJxhyPrice`, type `decimal`.
-    #[serde(
-        rename = "pfJxhyPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub pf_jxhy_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// sku 级货号
-    ///
-    /// Wire name `cargoNumber`, type `string`.
-    #[serde(
-        rename = "cargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cargo_number: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
     /// SKU 属性
     ///
-    /// Wire name `skuAttributes`, type `array<DetailSkuAttribute>`.
-    #[serde(
-        rename = "skuAttributes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_attributes: ::std::vec::Vec<DetailSkuAttribute>,
+    /// Wire type `DetailSkuAttribute`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailSkuAttribute {
+        /// 属性id
+        ///
+        /// Wire name `attributeId`, type `long`.
+        #[wire("attributeId")]
+        pub attribute_id: ::std::option::Option<i64>,
+        /// 属性名
+        ///
+        /// Wire name `attributeName`, type `string`.
+        #[wire("attributeName")]
+        pub attribute_name: ::std::option::Option<::std::string::String>,
+        /// 属性名翻译
+        ///
+        /// Wire name `attributeNameTrans`, type `string`.
+        #[wire("attributeNameTrans")]
+        pub attribute_name_trans: ::std::option::Option<::std::string::String>,
+        /// 值
+        ///
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// 值翻译
+        ///
+        /// Wire name `valueTrans`, type `string`.
+        #[wire("valueTrans")]
+        pub value_trans: ::std::option::Option<::std::string::String>,
+        /// sku 图片
+        ///
+        /// Wire name `skuImageUrl`, type `string`.
+        #[wire("skuImageUrl")]
+        pub sku_image_url: ::std::option::Option<::std::string::String>,
+        /// sku 图片（AIGC 处理翻译后）
+        ///
+        /// Wire name `skuImageUrlTrans`, type `string`.
+        #[wire("skuImageUrlTrans")]
+        pub sku_image_url_trans: ::std::option::Option<::std::string::String>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// SKU
+    ///
+    /// Wire type `DetailSkuInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DetailSkuInfo {
+        /// skuId
+        ///
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// specId（下单用）
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 库存
+        ///
+        /// Wire name `amountOnSale`, type `long`.
+        #[wire("amountOnSale")]
+        pub amount_on_sale: ::std::option::Option<i64>,
+        /// 价格（元，字符串）
+        ///
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 营销价
+        ///
+        /// Wire name `promotionPrice`, type `decimal`.
+        #[wire("promotionPrice", decimal)]
+        pub promotion_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 零售价
+        ///
+        /// Wire name `retailPrice`, type `decimal`.
+        #[wire("retailPrice", decimal)]
+        pub retail_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// （废弃）
+        ///
+        /// Wire name `consignPrice`, type `decimal`.
+        #[wire("consignPrice", decimal)]
+        pub consign_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// （废弃）精选货源价格
+        ///
+        /// Wire name `jxhyPrice`, type `decimal`.
+        #[wire("jxhyPrice", decimal)]
+        pub jxhy_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// （废弃）
+        ///
+        /// Wire name `pfJxhyPrice`, type `decimal`.
+        #[wire("pfJxhyPrice", decimal)]
+        pub pf_jxhy_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// sku 级货号
+        ///
+        /// Wire name `cargoNumber`, type `string`.
+        #[wire("cargoNumber")]
+        pub cargo_number: ::std::option::Option<::std::string::String>,
+        /// SKU 属性
+        ///
+        /// Wire name `skuAttributes`, type `array<DetailSkuAttribute>`.
+        #[wire("skuAttributes")]
+        pub sku_attributes: ::std::vec::Vec<DetailSkuAttribute>,
+        /// 分销价格
+        ///
+        /// Wire name `fenxiaoPriceInfo`, type `FenxiaoPriceInfo`.
+        #[wire("fenxiaoPriceInfo")]
+        pub fenxiao_price_info: ::std::option::Option<FenxiaoPriceInfo>,
+        /// 外币价格
+        ///
+        /// Wire name `foreignCurrencyPrice`, type `decimal`.
+        #[wire("foreignCurrencyPrice", decimal)]
+        pub foreign_currency_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 外币营销价格
+        ///
+        /// Wire name `foreignCurrencyPromotionPrice`, type `decimal`.
+        #[wire("foreignCurrencyPromotionPrice", decimal)]
+        pub foreign_currency_promotion_price: ::std::option::Option<
+            ::open1688_core::Decimal,
+        >,
+        /// 零售价外币金额
+        ///
+        /// Wire name `foreignCurrencyRetailPrice`, type `decimal`.
+        #[wire("foreignCurrencyRetailPrice", decimal)]
+        pub foreign_currency_retail_price: ::std::option::Option<::open1688_core::Decimal>,
+    }
+}
+
+::open1688_core::wire_struct! {
     /// 分销价格
     ///
-    /// Wire name `fenxiaoPriceInfo`, type `FenxiaoPriceInfo`.
-    #[serde(
-        rename = "fenxiaoPriceInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub fenxiao_price_info: ::std::option::Option<FenxiaoPriceInfo>,
-    /// 外币价格
-    ///
-    /// Wire name `foreignCurrencyPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 外币营销价格
-    ///
-    /// Wire name `foreignCurrencyPromotionPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyPromotionPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_promotion_price: ::std::option::Option<
-        ::open1688_core::Decimal,
-    >,
-    /// 零售价外币金额
-    ///
-    /// Wire name `foreignCurrencyRetailPrice`, type `decimal`.
-    #[serde(
-        rename = "foreignCurrencyRetailPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub foreign_currency_retail_price: ::std::option::Option<::open1688_core::Decimal>,
+    /// Wire type `FenxiaoPriceInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FenxiaoPriceInfo {
+        /// 一件代发包邮价格
+        ///
+        /// Wire name `onePiecePrice`, type `decimal`.
+        #[wire("onePiecePrice", decimal)]
+        pub one_piece_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 分销价
+        ///
+        /// Wire name `offerPrice`, type `decimal`.
+        #[wire("offerPrice", decimal)]
+        pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
+    }
 }
 
-/// 分销价格
-///
-/// Wire type `FenxiaoPriceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FenxiaoPriceInfo {
-    /// 一件代发包邮价格
+::open1688_core::wire_struct! {
+    /// 分销销售信息
     ///
-    /// Wire name `onePiecePrice`, type `decimal`.
-    #[serde(
-        rename = "onePiecePrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub one_piece_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 分销价
-    ///
-    /// Wire name `offerPrice`, type `decimal`.
-    #[serde(
-        rename = "offerPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
+    /// Wire type `FenxiaoSaleInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FenxiaoSaleInfo {
+        /// 是否一件代发包邮
+        ///
+        /// Wire name `onePieceFreePostage`, type `boolean`.
+        #[wire("onePieceFreePostage")]
+        pub one_piece_free_postage: ::std::option::Option<bool>,
+        /// 分销起批量
+        ///
+        /// Wire name `startQuantity`, type `long`.
+        #[wire("startQuantity")]
+        pub start_quantity: ::std::option::Option<i64>,
+        /// 一件代发包邮价
+        ///
+        /// Wire name `onePiecePrice`, type `decimal`.
+        #[wire("onePiecePrice", decimal)]
+        pub one_piece_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 分销价
+        ///
+        /// Wire name `offerPrice`, type `decimal`.
+        #[wire("offerPrice", decimal)]
+        pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
+    }
 }
 
-/// 分销销售信息
-///
-/// Wire type `FenxiaoSaleInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FenxiaoSaleInfo {
-    /// 是否一件代发包邮
+::open1688_core::wire_struct! {
+    /// 商品证书
     ///
-    /// Wire name `onePieceFreePostage`, type `boolean`.
-    #[serde(
-        rename = "onePieceFreePostage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub one_piece_free_postage: ::std::option::Option<bool>,
-    /// 分销起批量
-    ///
-    /// Wire name `startQuantity`, type `long`.
-    #[serde(
-        rename = "startQuantity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub start_quantity: ::std::option::Option<i64>,
-    /// 一件代发包邮价
-    ///
-    /// Wire name `onePiecePrice`, type `decimal`.
-    #[serde(
-        rename = "onePiecePrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub one_piece_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 分销价
-    ///
-    /// Wire name `offerPrice`, type `decimal`.
-    #[serde(
-        rename = "offerPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub offer_price: ::std::option::Option<::open1688_core::Decimal>,
+    /// Wire type `OfferCertificate`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OfferCertificate {
+        /// Wire name `certificateName`, type `string`.
+        #[wire("certificateName")]
+        pub certificate_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `certificateCode`, type `string`.
+        #[wire("certificateCode")]
+        pub certificate_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `certificatePhotoList`, type `array<string>`.
+        #[wire("certificatePhotoList")]
+        pub certificate_photo_list: ::std::vec::Vec<::std::string::String>,
+    }
 }
 
-/// 商品证书
-///
-/// Wire type `OfferCertificate`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferCertificate {
-    /// Wire name `certificateName`, type `string`.
-    #[serde(
-        rename = "certificateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `certificateCode`, type `string`.
-    #[serde(
-        rename = "certificateCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub certificate_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `certificatePhotoList`, type `array<string>`.
-    #[serde(
-        rename = "certificatePhotoList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub certificate_photo_list: ::std::vec::Vec<::std::string::String>,
-}
-
-/// 商详参数 (product.search.queryProductDetail.param.OfferDetailParam)
-///
-/// Wire type `OfferDetailParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferDetailParam {
-    /// 商品id
+::open1688_core::wire_struct! {
+    /// 商详参数 (product.search.queryProductDetail.param.OfferDetailParam)
     ///
-    /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId")]
-    pub offer_id: i64,
-    /// 语言：ja 日语, en 英语 …
-    ///
-    /// Wire name `country`, type `string`, required.
-    pub country: ::std::string::String,
-    /// 外部用户id
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
-    /// 币种编码，如 HKD（返回 foreignCurrency* 价格）
-    ///
-    /// Wire name `currency`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::std::string::String>,
+    /// Wire type `OfferDetailParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OfferDetailParam {
+        /// 商品id
+        ///
+        /// Wire name `offerId`, type `long`, required.
+        #[wire("offerId", required)]
+        pub offer_id: i64,
+        /// 语言：ja 日语, en 英语 …
+        ///
+        /// Wire name `country`, type `string`, required.
+        #[wire("country", required)]
+        pub country: ::std::string::String,
+        /// 外部用户id
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+        /// 币种编码，如 HKD（返回 foreignCurrency* 价格）
+        ///
+        /// Wire name `currency`, type `string`.
+        #[wire("currency")]
+        pub currency: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl OfferDetailParam {
@@ -836,520 +610,399 @@ impl OfferDetailParam {
     }
 }
 
-/// 多语言商品详情 (ProductDetailModel)
-///
-/// Wire type `ProductDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductDetail {
-    /// 商品id
+::open1688_core::wire_struct! {
+    /// 多语言商品详情 (ProductDetailModel)
     ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 类目id
+    /// Wire type `ProductDetail`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductDetail {
+        /// 商品id
+        ///
+        /// Wire name `offerId`, type `long`.
+        #[wire("offerId")]
+        pub offer_id: ::std::option::Option<i64>,
+        /// 类目id
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 类目名称
+        ///
+        /// Wire name `categoryName`, type `string`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `topCategoryId`, type `long`.
+        #[wire("topCategoryId")]
+        pub top_category_id: ::std::option::Option<i64>,
+        /// Wire name `secondCategoryId`, type `long`.
+        #[wire("secondCategoryId")]
+        pub second_category_id: ::std::option::Option<i64>,
+        /// Wire name `thirdCategoryId`, type `long`.
+        #[wire("thirdCategoryId")]
+        pub third_category_id: ::std::option::Option<i64>,
+        /// 中文标题
+        ///
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// 译文标题
+        ///
+        /// Wire name `subjectTrans`, type `string`.
+        #[wire("subjectTrans")]
+        pub subject_trans: ::std::option::Option<::std::string::String>,
+        /// 详情描述（HTML）
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 详情描述（AIGC 处理和翻译后）
+        ///
+        /// Wire name `descriptionTrans`, type `string`.
+        #[wire("descriptionTrans")]
+        pub description_trans: ::std::option::Option<::std::string::String>,
+        /// 主视频
+        ///
+        /// Wire name `mainVideo`, type `string`.
+        #[wire("mainVideo")]
+        pub main_video: ::std::option::Option<::std::string::String>,
+        /// 详情视频
+        ///
+        /// Wire name `detailVideo`, type `string`.
+        #[wire("detailVideo")]
+        pub detail_video: ::std::option::Option<::std::string::String>,
+        /// 图片
+        ///
+        /// Wire name `productImage`, type `DetailProductImage`.
+        #[wire("productImage")]
+        pub product_image: ::std::option::Option<DetailProductImage>,
+        /// 图片（AIGC 处理和翻译后）
+        ///
+        /// Wire name `productImageTrans`, type `DetailProductImage`.
+        #[wire("productImageTrans")]
+        pub product_image_trans: ::std::option::Option<DetailProductImage>,
+        /// 商品 CPV 属性
+        ///
+        /// Wire name `productAttribute`, type `array<DetailAttribute>`.
+        #[wire("productAttribute")]
+        pub product_attribute: ::std::vec::Vec<DetailAttribute>,
+        /// 商品 SKU
+        ///
+        /// Wire name `productSkuInfos`, type `array<DetailSkuInfo>`.
+        #[wire("productSkuInfos")]
+        pub product_sku_infos: ::std::vec::Vec<DetailSkuInfo>,
+        /// 销售信息
+        ///
+        /// Wire name `productSaleInfo`, type `DetailSaleInfo`.
+        #[wire("productSaleInfo")]
+        pub product_sale_info: ::std::option::Option<DetailSaleInfo>,
+        /// 包裹配送相关数据
+        ///
+        /// Wire name `productShippingInfo`, type `DetailShippingInfo`.
+        #[wire("productShippingInfo")]
+        pub product_shipping_info: ::std::option::Option<DetailShippingInfo>,
+        /// 是否精选货源
+        ///
+        /// Wire name `isJxhy`, type `boolean`.
+        #[wire("isJxhy")]
+        pub is_jxhy: ::std::option::Option<bool>,
+        /// 跨境 select 货盘（文档为 String "true"）
+        ///
+        /// Wire name `isSelect`, type `boolean`.
+        #[wire("isSelect")]
+        pub is_select: ::std::option::Option<bool>,
+        /// 商家加密ID
+        ///
+        /// Wire name `sellerOpenId`, type `string`.
+        #[wire("sellerOpenId")]
+        pub seller_open_id: ::std::option::Option<::std::string::String>,
+        /// 供应商店铺名称
+        ///
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// 最小起批量
+        ///
+        /// Wire name `minOrderQuantity`, type `long`.
+        #[wire("minOrderQuantity")]
+        pub min_order_quantity: ::std::option::Option<i64>,
+        /// 一手数量
+        ///
+        /// Wire name `batchNumber`, type `long`.
+        #[wire("batchNumber")]
+        pub batch_number: ::std::option::Option<i64>,
+        /// 商品状态，如 published
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 商品服务标签
+        ///
+        /// Wire name `tagInfoList`, type `array<ProductTagInfo>`.
+        #[wire("tagInfoList")]
+        pub tag_info_list: ::std::vec::Vec<ProductTagInfo>,
+        /// 打点信息
+        ///
+        /// Wire name `traceInfo`, type `string`.
+        #[wire("traceInfo")]
+        pub trace_info: ::std::option::Option<::std::string::String>,
+        /// 卖家混批配置
+        ///
+        /// Wire name `sellerMixSetting`, type `SellerMixSetting`.
+        #[wire("sellerMixSetting")]
+        pub seller_mix_setting: ::std::option::Option<SellerMixSetting>,
+        /// 商品货号
+        ///
+        /// Wire name `productCargoNumber`, type `string`.
+        #[wire("productCargoNumber")]
+        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        /// 商家属性数据
+        ///
+        /// Wire name `sellerDataInfo`, type `DetailSellerDataInfo`.
+        #[wire("sellerDataInfo")]
+        pub seller_data_info: ::std::option::Option<DetailSellerDataInfo>,
+        /// 商品销量
+        ///
+        /// Wire name `soldOut`, type `string`.
+        #[wire("soldOut")]
+        pub sold_out: ::std::option::Option<::std::string::String>,
+        /// 渠道价格数据
+        ///
+        /// Wire name `channelPrice`, type `ChannelPrice`.
+        #[wire("channelPrice")]
+        pub channel_price: ::std::option::Option<ChannelPrice>,
+        /// 营销
+        ///
+        /// Wire name `promotionModel`, type `PromotionModel`.
+        #[wire("promotionModel")]
+        pub promotion_model: ::std::option::Option<PromotionModel>,
+        /// 商品交易评分
+        ///
+        /// Wire name `tradeScore`, type `string`.
+        #[wire("tradeScore")]
+        pub trade_score: ::std::option::Option<::std::string::String>,
+        /// 多语言卖点
+        ///
+        /// Wire name `sellingPoint`, type `array<string>`.
+        #[wire("sellingPoint")]
+        pub selling_point: ::std::vec::Vec<::std::string::String>,
+        /// 商家身份
+        ///
+        /// Wire name `offerIdentities`, type `array<string>`.
+        #[wire("offerIdentities")]
+        pub offer_identities: ::std::vec::Vec<::std::string::String>,
+        /// 创建时间（yyyy-MM-dd HH:mm:ss）
+        ///
+        /// Wire name `createDate`, type `date`.
+        #[wire("createDate")]
+        pub create_date: ::std::option::Option<::open1688_core::Date>,
+        /// 商品证书列表
+        ///
+        /// Wire name `certificateList`, type `array<OfferCertificate>`.
+        #[wire("certificateList")]
+        pub certificate_list: ::std::vec::Vec<OfferCertificate>,
+        /// 返佣 cps 链接
+        ///
+        /// Wire name `promotionUrl`, type `string`.
+        #[wire("promotionUrl")]
+        pub promotion_url: ::std::option::Option<::std::string::String>,
+        /// 发票信息
+        ///
+        /// Wire name `invoiceInfo`, type `InvoiceInfo`.
+        #[wire("invoiceInfo")]
+        pub invoice_info: ::std::option::Option<InvoiceInfo>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 结果 (ResultModel)
     ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 类目名称
-    ///
-    /// Wire name `categoryName`, type `string`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `topCategoryId`, type `long`.
-    #[serde(
-        rename = "topCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub top_category_id: ::std::option::Option<i64>,
-    /// Wire name `secondCategoryId`, type `long`.
-    #[serde(
-        rename = "secondCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub second_category_id: ::std::option::Option<i64>,
-    /// Wire name `thirdCategoryId`, type `long`.
-    #[serde(
-        rename = "thirdCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub third_category_id: ::std::option::Option<i64>,
-    /// 中文标题
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// 译文标题
-    ///
-    /// Wire name `subjectTrans`, type `string`.
-    #[serde(
-        rename = "subjectTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub subject_trans: ::std::option::Option<::std::string::String>,
-    /// 详情描述（HTML）
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 详情描述（AIGC 处理和翻译后）
-    ///
-    /// Wire name `descriptionTrans`, type `string`.
-    #[serde(
-        rename = "descriptionTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub description_trans: ::std::option::Option<::std::string::String>,
-    /// 主视频
-    ///
-    /// Wire name `mainVideo`, type `string`.
-    #[serde(
-        rename = "mainVideo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_video: ::std::option::Option<::std::string::String>,
-    /// 详情视频
-    ///
-    /// Wire name `detailVideo`, type `string`.
-    #[serde(
-        rename = "detailVideo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub detail_video: ::std::option::Option<::std::string::String>,
-    /// 图片
-    ///
-    /// Wire name `productImage`, type `DetailProductImage`.
-    #[serde(
-        rename = "productImage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_image: ::std::option::Option<DetailProductImage>,
-    /// 图片（AIGC 处理和翻译后）
-    ///
-    /// Wire name `productImageTrans`, type `DetailProductImage`.
-    #[serde(
-        rename = "productImageTrans",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_image_trans: ::std::option::Option<DetailProductImage>,
-    /// 商品 CPV 属性
-    ///
-    /// Wire name `productAttribute`, type `array<DetailAttribute>`.
-    #[serde(
-        rename = "productAttribute",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_attribute: ::std::vec::Vec<DetailAttribute>,
-    /// 商品 SKU
-    ///
-    /// Wire name `productSkuInfos`, type `array<DetailSkuInfo>`.
-    #[serde(
-        rename = "productSkuInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_sku_infos: ::std::vec::Vec<DetailSkuInfo>,
-    /// 销售信息
-    ///
-    /// Wire name `productSaleInfo`, type `DetailSaleInfo`.
-    #[serde(
-        rename = "productSaleInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_sale_info: ::std::option::Option<DetailSaleInfo>,
-    /// 包裹配送相关数据
-    ///
-    /// Wire name `productShippingInfo`, type `DetailShippingInfo`.
-    #[serde(
-        rename = "productShippingInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_shipping_info: ::std::option::Option<DetailShippingInfo>,
-    /// 是否精选货源
-    ///
-    /// Wire name `isJxhy`, type `boolean`.
-    #[serde(rename = "isJxhy", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_jxhy: ::std::option::Option<bool>,
-    /// 跨境 select 货盘（文档为 String "true"）
-    ///
-    /// Wire name `isSelect`, type `boolean`.
-    #[serde(rename = "isSelect", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_select: ::std::option::Option<bool>,
-    /// 商家加密ID
-    ///
-    /// Wire name `sellerOpenId`, type `string`.
-    #[serde(
-        rename = "sellerOpenId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_open_id: ::std::option::Option<::std::string::String>,
-    /// 供应商店铺名称
-    ///
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// 最小起批量
-    ///
-    /// Wire name `minOrderQuantity`, type `long`.
-    #[serde(
-        rename = "minOrderQuantity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub min_order_quantity: ::std::option::Option<i64>,
-    /// 一手数量
-    ///
-    /// Wire name `batchNumber`, type `long`.
-    #[serde(
-        rename = "batchNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub batch_number: ::std::option::Option<i64>,
-    /// 商品状态，如 published
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Wire type `ProductDetailResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductDetailResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 返回码，如 200
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 提示
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 商品详情
+        ///
+        /// Wire name `result`, type `ProductDetail`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductDetail>,
+    }
+}
+
+::open1688_core::wire_struct! {
     /// 商品服务标签
     ///
-    /// Wire name `tagInfoList`, type `array<ProductTagInfo>`.
-    #[serde(
-        rename = "tagInfoList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub tag_info_list: ::std::vec::Vec<ProductTagInfo>,
-    /// 打点信息
-    ///
-    /// Wire name `traceInfo`, type `string`.
-    #[serde(
-        rename = "traceInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_info: ::std::option::Option<::std::string::String>,
+    /// Wire type `ProductTagInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductTagInfo {
+        /// 服务名：isOnePsale 一件代发, select 跨境 select 货盘
+        ///
+        /// Wire name `key`, type `string`.
+        #[wire("key")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// 是否开通
+        ///
+        /// Wire name `value`, type `boolean`.
+        #[wire("value")]
+        pub value: ::std::option::Option<bool>,
+    }
+}
+
+::open1688_core::wire_struct! {
     /// 卖家混批配置
     ///
-    /// Wire name `sellerMixSetting`, type `SellerMixSetting`.
-    #[serde(
-        rename = "sellerMixSetting",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_mix_setting: ::std::option::Option<SellerMixSetting>,
-    /// 商品货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    #[serde(
-        rename = "productCargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_cargo_number: ::std::option::Option<::std::string::String>,
-    /// 商家属性数据
-    ///
-    /// Wire name `sellerDataInfo`, type `DetailSellerDataInfo`.
-    #[serde(
-        rename = "sellerDataInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_data_info: ::std::option::Option<DetailSellerDataInfo>,
-    /// 商品销量
-    ///
-    /// Wire name `soldOut`, type `string`.
-    #[serde(rename = "soldOut", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sold_out: ::std::option::Option<::std::string::String>,
-    /// 渠道价格数据
-    ///
-    /// Wire name `channelPrice`, type `ChannelPrice`.
-    #[serde(
-        rename = "channelPrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub channel_price: ::std::option::Option<ChannelPrice>,
-    /// 营销
-    ///
-    /// Wire name `promotionModel`, type `PromotionModel`.
-    #[serde(
-        rename = "promotionModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub promotion_model: ::std::option::Option<PromotionModel>,
-    /// 商品交易评分
-    ///
-    /// Wire name `tradeScore`, type `string`.
-    #[serde(
-        rename = "tradeScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_score: ::std::option::Option<::std::string::String>,
-    /// 多语言卖点
-    ///
-    /// Wire name `sellingPoint`, type `array<string>`.
-    #[serde(
-        rename = "sellingPoint",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub selling_point: ::std::vec::Vec<::std::string::String>,
-    /// 商家身份
-    ///
-    /// Wire name `offerIdentities`, type `array<string>`.
-    #[serde(
-        rename = "offerIdentities",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub offer_identities: ::std::vec::Vec<::std::string::String>,
-    /// 创建时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `createDate`, type `date`.
-    #[serde(
-        rename = "createDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_date: ::std::option::Option<::open1688_core::Date>,
-    /// 商品证书列表
-    ///
-    /// Wire name `certificateList`, type `array<OfferCertificate>`.
-    #[serde(
-        rename = "certificateList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub certificate_list: ::std::vec::Vec<OfferCertificate>,
-    /// 返佣 cps 链接
-    ///
-    /// Wire name `promotionUrl`, type `string`.
-    #[serde(
-        rename = "promotionUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub promotion_url: ::std::option::Option<::std::string::String>,
-    /// 发票信息
-    ///
-    /// Wire name `invoiceInfo`, type `InvoiceInfo`.
-    #[serde(
-        rename = "invoiceInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_info: ::std::option::Option<InvoiceInfo>,
+    /// Wire type `SellerMixSetting`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SellerMixSetting {
+        /// 是否普通混批
+        ///
+        /// Wire name `generalHunpi`, type `boolean`.
+        #[wire("generalHunpi")]
+        pub general_hunpi: ::std::option::Option<bool>,
+        /// 混批金额
+        ///
+        /// Wire name `mixAmount`, type `long`.
+        #[wire("mixAmount")]
+        pub mix_amount: ::std::option::Option<i64>,
+        /// 混批数量
+        ///
+        /// Wire name `mixNumber`, type `long`.
+        #[wire("mixNumber")]
+        pub mix_number: ::std::option::Option<i64>,
+    }
 }
 
-/// 结果 (ResultModel)
-///
-/// Wire type `ProductDetailResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductDetailResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// sku 件重尺
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 返回码，如 200
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 提示
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 商品详情
-    ///
-    /// Wire name `result`, type `ProductDetail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductDetail>,
+    /// Wire type `SkuShippingDetail`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SkuShippingDetail {
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// cm
+        ///
+        /// Wire name `width`, type `double`.
+        #[wire("width")]
+        pub width: ::std::option::Option<f64>,
+        /// cm
+        ///
+        /// Wire name `length`, type `double`.
+        #[wire("length")]
+        pub length: ::std::option::Option<f64>,
+        /// cm
+        ///
+        /// Wire name `height`, type `double`.
+        #[wire("height")]
+        pub height: ::std::option::Option<f64>,
+        /// kg
+        ///
+        /// Wire name `weight`, type `double`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<f64>,
+        /// 件重尺来源
+        ///
+        /// Wire name `pkgSizeSource`, type `string`.
+        #[wire("pkgSizeSource")]
+        pub pkg_size_source: ::std::option::Option<::std::string::String>,
+        /// Wire name `officialLength`, type `double`.
+        #[wire("officialLength")]
+        pub official_length: ::std::option::Option<f64>,
+        /// Wire name `officialWidth`, type `double`.
+        #[wire("officialWidth")]
+        pub official_width: ::std::option::Option<f64>,
+        /// Wire name `officialHeight`, type `double`.
+        #[wire("officialHeight")]
+        pub official_height: ::std::option::Option<f64>,
+        /// Wire name `officialWeight`, type `double`.
+        #[wire("officialWeight")]
+        pub official_weight: ::std::option::Option<f64>,
+        /// AI 预测重量（kg）
+        ///
+        /// Wire name `aiWeight`, type `double`.
+        #[wire("aiWeight")]
+        pub ai_weight: ::std::option::Option<f64>,
+        /// AI 预测准确率
+        ///
+        /// Wire name `aiWeightAccuracy`, type `string`.
+        #[wire("aiWeightAccuracy")]
+        pub ai_weight_accuracy: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 商品服务标签
-///
-/// Wire type `ProductTagInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductTagInfo {
-    /// 服务名：isOnePsale 一件代发, select 跨境 select 货盘
+::open1688_core::wire_struct! {
+    /// sku 物流规格
     ///
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// 是否开通
-    ///
-    /// Wire name `value`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<bool>,
+    /// Wire type `SkuShippingInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SkuShippingInfo {
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// cm
+        ///
+        /// Wire name `width`, type `double`.
+        #[wire("width")]
+        pub width: ::std::option::Option<f64>,
+        /// cm
+        ///
+        /// Wire name `length`, type `double`.
+        #[wire("length")]
+        pub length: ::std::option::Option<f64>,
+        /// cm
+        ///
+        /// Wire name `height`, type `double`.
+        #[wire("height")]
+        pub height: ::std::option::Option<f64>,
+        /// 重（g）
+        ///
+        /// Wire name `weight`, type `long`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<i64>,
+    }
 }
 
-/// 卖家混批配置
-///
-/// Wire type `SellerMixSetting`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SellerMixSetting {
-    /// 是否普通混批
+::open1688_core::wire_struct! {
+    /// 单位
     ///
-    /// Wire name `generalHunpi`, type `boolean`.
-    #[serde(
-        rename = "generalHunpi",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub general_hunpi: ::std::option::Option<bool>,
-    /// 混批金额
-    ///
-    /// Wire name `mixAmount`, type `long`.
-    #[serde(
-        rename = "mixAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mix_amount: ::std::option::Option<i64>,
-    /// 混批数量
-    ///
-    /// Wire name `mixNumber`, type `long`.
-    #[serde(
-        rename = "mixNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mix_number: ::std::option::Option<i64>,
-}
-
-/// sku 件重尺
-///
-/// Wire type `SkuShippingDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SkuShippingDetail {
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// cm
-    ///
-    /// Wire name `width`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub width: ::std::option::Option<f64>,
-    /// cm
-    ///
-    /// Wire name `length`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub length: ::std::option::Option<f64>,
-    /// cm
-    ///
-    /// Wire name `height`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub height: ::std::option::Option<f64>,
-    /// kg
-    ///
-    /// Wire name `weight`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<f64>,
-    /// 件重尺来源
-    ///
-    /// Wire name `pkgSizeSource`, type `string`.
-    #[serde(
-        rename = "pkgSizeSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pkg_size_source: ::std::option::Option<::std::string::String>,
-    /// Wire name `officialLength`, type `double`.
-    #[serde(
-        rename = "officialLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_length: ::std::option::Option<f64>,
-    /// Wire name `officialWidth`, type `double`.
-    #[serde(
-        rename = "officialWidth",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_width: ::std::option::Option<f64>,
-    /// Wire name `officialHeight`, type `double`.
-    #[serde(
-        rename = "officialHeight",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_height: ::std::option::Option<f64>,
-    /// Wire name `officialWeight`, type `double`.
-    #[serde(
-        rename = "officialWeight",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_weight: ::std::option::Option<f64>,
-    /// AI 预测重量（kg）
-    ///
-    /// Wire name `aiWeight`, type `double`.
-    #[serde(rename = "aiWeight", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ai_weight: ::std::option::Option<f64>,
-    /// AI 预测准确率
-    ///
-    /// Wire name `aiWeightAccuracy`, type `string`.
-    #[serde(
-        rename = "aiWeightAccuracy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ai_weight_accuracy: ::std::option::Option<::std::string::String>,
-}
-
-/// sku 物流规格
-///
-/// Wire type `SkuShippingInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SkuShippingInfo {
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// cm
-    ///
-    /// Wire name `width`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub width: ::std::option::Option<f64>,
-    /// cm
-    ///
-    /// Wire name `length`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub length: ::std::option::Option<f64>,
-    /// cm
-    ///
-    /// Wire name `height`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub height: ::std::option::Option<f64>,
-    /// 重（g）
-    ///
-    /// Wire name `weight`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<i64>,
-}
-
-/// 单位
-///
-/// Wire type `UnitInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnitInfo {
-    /// 中文单位
-    ///
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// 译文单位
-    ///
-    /// Wire name `transUnit`, type `string`.
-    #[serde(
-        rename = "transUnit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trans_unit: ::std::option::Option<::std::string::String>,
+    /// Wire type `UnitInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UnitInfo {
+        /// 中文单位
+        ///
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// 译文单位
+        ///
+        /// Wire name `transUnit`, type `string`.
+        #[wire("transUnit")]
+        pub trans_unit: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,66 +31,58 @@ impl ::open1688_core::Request for PublishCardGetRequest {
     }
 }
 
-/// The response of `com.alibaba.fenxiao.crossborder:publish.card.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PublishCardGetResponse {
-    /// Wire name `result`, type `WbProductCardResponseDTO`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<WbProductCardResponseDto>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.fenxiao.crossborder:publish.card.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PublishCardGetResponse {
+        /// Wire name `result`, type `WbProductCardResponseDTO`.
+        #[wire("result")]
+        pub result: ::std::option::Option<WbProductCardResponseDto>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// WbProductCardResponseDTO
-///
-/// Wire type `WbProductCardResponseDTO`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct WbProductCardResponseDto {
-    /// Wire name `offerId`, type `json`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `subjectID`, type `int`.
-    #[serde(
-        rename = "subjectID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub subject_id: ::std::option::Option<i32>,
-    /// Wire name `subject`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `status`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `productRating`, type `double`.
-    #[serde(
-        rename = "productRating",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_rating: ::std::option::Option<f64>,
-    /// Wire name `images`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub images: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `videos`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub videos: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `cards`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cards: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// WbProductCardResponseDTO
+    ///
+    /// Wire type `WbProductCardResponseDTO`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct WbProductCardResponseDto {
+        /// Wire name `offerId`, type `json`.
+        #[wire("offerId")]
+        pub offer_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `subjectID`, type `int`.
+        #[wire("subjectID")]
+        pub subject_id: ::std::option::Option<i32>,
+        /// Wire name `subject`, type `json`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `status`, type `json`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `productRating`, type `double`.
+        #[wire("productRating")]
+        pub product_rating: ::std::option::Option<f64>,
+        /// Wire name `images`, type `json`.
+        #[wire("images")]
+        pub images: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `videos`, type `json`.
+        #[wire("videos")]
+        pub videos: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `cards`, type `json`.
+        #[wire("cards")]
+        pub cards: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -72,105 +72,102 @@ impl ::open1688_core::paging::Paged for CrossSimilarOfferSearchRequest {
     }
 }
 
-/// The response of `com.alibaba.linkplus:alibaba.cross.similar.offer.search-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossSimilarOfferSearchResponse {
-    /// 搜索结果
-    ///
-    /// Wire name `result`, type `SimilarOfferPage`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SimilarOfferPage>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 SYSTEM_ERROR
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.linkplus:alibaba.cross.similar.offer.search-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossSimilarOfferSearchResponse {
+        /// 搜索结果
+        ///
+        /// Wire name `result`, type `SimilarOfferPage`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SimilarOfferPage>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 SYSTEM_ERROR
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 相似商品（observed 字段，unverified）
-///
-/// Wire type `SimilarOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimilarOffer {
-    /// 商品 id
+::open1688_core::wire_struct! {
+    /// 相似商品（observed 字段，unverified）
     ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 中文标题
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// 主图（仅一张）
-    ///
-    /// Wire name `imageUrl`, type `string`.
-    #[serde(rename = "imageUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_url: ::std::option::Option<::std::string::String>,
-    /// 价格，单位分（observed）
-    ///
-    /// Wire name `oldPrice`, type `long`.
-    #[serde(rename = "oldPrice", skip_serializing_if = "::std::option::Option::is_none")]
-    pub old_price: ::std::option::Option<i64>,
-    /// 类目 id
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 起批量
-    ///
-    /// Wire name `quantityBegin`, type `long`.
-    #[serde(
-        rename = "quantityBegin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quantity_begin: ::std::option::Option<i64>,
-    /// 单位
-    ///
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// 商品详情页链接
-    ///
-    /// Wire name `detailUrl`, type `string`.
-    #[serde(
-        rename = "detailUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub detail_url: ::std::option::Option<::std::string::String>,
+    /// Wire type `SimilarOffer`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SimilarOffer {
+        /// 商品 id
+        ///
+        /// Wire name `offerId`, type `long`.
+        #[wire("offerId")]
+        pub offer_id: ::std::option::Option<i64>,
+        /// 中文标题
+        ///
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// 主图（仅一张）
+        ///
+        /// Wire name `imageUrl`, type `string`.
+        #[wire("imageUrl")]
+        pub image_url: ::std::option::Option<::std::string::String>,
+        /// 价格，单位分（observed）
+        ///
+        /// Wire name `oldPrice`, type `long`.
+        #[wire("oldPrice")]
+        pub old_price: ::std::option::Option<i64>,
+        /// 类目 id
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 起批量
+        ///
+        /// Wire name `quantityBegin`, type `long`.
+        #[wire("quantityBegin")]
+        pub quantity_begin: ::std::option::Option<i64>,
+        /// 单位
+        ///
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// 商品详情页链接
+        ///
+        /// Wire name `detailUrl`, type `string`.
+        #[wire("detailUrl")]
+        pub detail_url: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 分页结果（observed）
-///
-/// Wire type `SimilarOfferPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimilarOfferPage {
-    /// 结果总数
+::open1688_core::wire_struct! {
+    /// 分页结果（observed）
     ///
-    /// Wire name `total`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total: ::std::option::Option<i64>,
-    /// 本页商品
-    ///
-    /// Wire name `result`, type `array<SimilarOffer>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<SimilarOffer>,
+    /// Wire type `SimilarOfferPage`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SimilarOfferPage {
+        /// 结果总数
+        ///
+        /// Wire name `total`, type `long`.
+        #[wire("total")]
+        pub total: ::std::option::Option<i64>,
+        /// 本页商品
+        ///
+        /// Wire name `result`, type `array<SimilarOffer>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<SimilarOffer>,
+    }
 }
 
 #[cfg(test)]

@@ -32,288 +32,190 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
     }
 }
 
-/// The response of `com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsResponse {
-    /// Wire name `result`, type `Result`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<Result>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsResponse {
+        /// Wire name `result`, type `Result`.
+        #[wire("result")]
+        pub result: ::std::option::Option<Result>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `Model` as observed in a real answer
-///
-/// Wire type `Model`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Model {
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `statusInfo`, type `string`.
-    #[serde(
-        rename = "statusInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_info: ::std::option::Option<::std::string::String>,
-    /// Wire name `actualPayFee`, type `long`.
-    #[serde(
-        rename = "actualPayFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub actual_pay_fee: ::std::option::Option<i64>,
-    /// Wire name `isSuccess`, type `long`.
-    #[serde(
-        rename = "isSuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_success: ::std::option::Option<i64>,
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// Wire name `gmtReceive`, type `date`.
-    #[serde(
-        rename = "gmtReceive",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_receive: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `sellerUserId`, type `long`.
-    #[serde(
-        rename = "sellerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_user_id: ::std::option::Option<i64>,
-    /// Wire name `sellerCompanyName`, type `string`.
-    #[serde(
-        rename = "sellerCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_company_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `operatorUsername`, type `string`.
-    #[serde(
-        rename = "operatorUsername",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operator_username: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerUserId`, type `long`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<i64>,
-    /// Wire name `operatorUserId`, type `long`.
-    #[serde(
-        rename = "operatorUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operator_user_id: ::std::option::Option<i64>,
-    /// Wire name `buyerName`, type `string`.
-    #[serde(
-        rename = "buyerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiveEntrylist`, type `array<ReceiveEntry>`.
-    #[serde(
-        rename = "receiveEntrylist",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub receive_entrylist: ::std::vec::Vec<ReceiveEntry>,
+::open1688_core::wire_struct! {
+    /// `Model` as observed in a real answer
+    ///
+    /// Wire type `Model`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Model {
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `statusInfo`, type `string`.
+        #[wire("statusInfo")]
+        pub status_info: ::std::option::Option<::std::string::String>,
+        /// Wire name `actualPayFee`, type `long`.
+        #[wire("actualPayFee")]
+        pub actual_pay_fee: ::std::option::Option<i64>,
+        /// Wire name `isSuccess`, type `long`.
+        #[wire("isSuccess")]
+        pub is_success: ::std::option::Option<i64>,
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// Wire name `gmtReceive`, type `date`.
+        #[wire("gmtReceive")]
+        pub gmt_receive: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `sellerUserId`, type `long`.
+        #[wire("sellerUserId")]
+        pub seller_user_id: ::std::option::Option<i64>,
+        /// Wire name `sellerCompanyName`, type `string`.
+        #[wire("sellerCompanyName")]
+        pub seller_company_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `operatorUsername`, type `string`.
+        #[wire("operatorUsername")]
+        pub operator_username: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerUserId`, type `long`.
+        #[wire("buyerUserId")]
+        pub buyer_user_id: ::std::option::Option<i64>,
+        /// Wire name `operatorUserId`, type `long`.
+        #[wire("operatorUserId")]
+        pub operator_user_id: ::std::option::Option<i64>,
+        /// Wire name `buyerName`, type `string`.
+        #[wire("buyerName")]
+        pub buyer_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiveEntrylist`, type `array<ReceiveEntry>`.
+        #[wire("receiveEntrylist")]
+        pub receive_entrylist: ::std::vec::Vec<ReceiveEntry>,
+    }
 }
 
-/// `QuantityModel` as observed in a real answer
-///
-/// Wire type `QuantityModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuantityModel {
-    /// Wire name `realAmount`, type `double`.
-    #[serde(
-        rename = "realAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub real_amount: ::std::option::Option<f64>,
-    /// Wire name `amountFactor`, type `double`.
-    #[serde(
-        rename = "amountFactor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub amount_factor: ::std::option::Option<f64>,
-    /// Wire name `calAmount`, type `long`.
-    #[serde(
-        rename = "calAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cal_amount: ::std::option::Option<i64>,
-    /// Wire name `realAmountStr`, type `string`.
-    #[serde(
-        rename = "realAmountStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub real_amount_str: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `QuantityModel` as observed in a real answer
+    ///
+    /// Wire type `QuantityModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct QuantityModel {
+        /// Wire name `realAmount`, type `double`.
+        #[wire("realAmount")]
+        pub real_amount: ::std::option::Option<f64>,
+        /// Wire name `amountFactor`, type `double`.
+        #[wire("amountFactor")]
+        pub amount_factor: ::std::option::Option<f64>,
+        /// Wire name `calAmount`, type `long`.
+        #[wire("calAmount")]
+        pub cal_amount: ::std::option::Option<i64>,
+        /// Wire name `realAmountStr`, type `string`.
+        #[wire("realAmountStr")]
+        pub real_amount_str: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `ReceiveEntry` as observed in a real answer
-///
-/// Wire type `ReceiveEntry`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReceiveEntry {
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `receiveId`, type `long`.
-    #[serde(
-        rename = "receiveId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_id: ::std::option::Option<i64>,
-    /// Wire name `statusInfo`, type `string`.
-    #[serde(
-        rename = "statusInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_info: ::std::option::Option<::std::string::String>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// Wire name `orderEntryId`, type `long`.
-    #[serde(
-        rename = "orderEntryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_entry_id: ::std::option::Option<i64>,
-    /// Wire name `orderSourceType`, type `string`.
-    #[serde(
-        rename = "orderSourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_source_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `price`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub price: ::std::option::Option<i64>,
-    /// Wire name `originalPrice`, type `long`.
-    #[serde(
-        rename = "originalPrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub original_price: ::std::option::Option<i64>,
-    /// Wire name `postFee`, type `long`.
-    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_fee: ::std::option::Option<i64>,
-    /// Wire name `actualPayFee`, type `long`.
-    #[serde(
-        rename = "actualPayFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub actual_pay_fee: ::std::option::Option<i64>,
-    /// Wire name `productName`, type `string`.
-    #[serde(
-        rename = "productName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `sourceId`, type `long`.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_id: ::std::option::Option<i64>,
-    /// Wire name `summImageUrl`, type `string`.
-    #[serde(
-        rename = "summImageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub summ_image_url: ::std::option::Option<::std::string::String>,
-    /// Wire name `productMaterialCode`, type `string`.
-    #[serde(
-        rename = "productMaterialCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_material_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `attributes`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<::std::string::String>,
-    /// Wire name `amount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
-    /// Wire name `specItems`, type `array<json>`.
-    #[serde(
-        rename = "specItems",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub spec_items: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `quantityModel`, type `QuantityModel`.
-    #[serde(
-        rename = "quantityModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quantity_model: ::std::option::Option<QuantityModel>,
+::open1688_core::wire_struct! {
+    /// `ReceiveEntry` as observed in a real answer
+    ///
+    /// Wire type `ReceiveEntry`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReceiveEntry {
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `receiveId`, type `long`.
+        #[wire("receiveId")]
+        pub receive_id: ::std::option::Option<i64>,
+        /// Wire name `statusInfo`, type `string`.
+        #[wire("statusInfo")]
+        pub status_info: ::std::option::Option<::std::string::String>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// Wire name `orderEntryId`, type `long`.
+        #[wire("orderEntryId")]
+        pub order_entry_id: ::std::option::Option<i64>,
+        /// Wire name `orderSourceType`, type `string`.
+        #[wire("orderSourceType")]
+        pub order_source_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `price`, type `long`.
+        #[wire("price")]
+        pub price: ::std::option::Option<i64>,
+        /// Wire name `originalPrice`, type `long`.
+        #[wire("originalPrice")]
+        pub original_price: ::std::option::Option<i64>,
+        /// Wire name `postFee`, type `long`.
+        #[wire("postFee")]
+        pub post_fee: ::std::option::Option<i64>,
+        /// Wire name `actualPayFee`, type `long`.
+        #[wire("actualPayFee")]
+        pub actual_pay_fee: ::std::option::Option<i64>,
+        /// Wire name `productName`, type `string`.
+        #[wire("productName")]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `sourceId`, type `long`.
+        #[wire("sourceId")]
+        pub source_id: ::std::option::Option<i64>,
+        /// Wire name `summImageUrl`, type `string`.
+        #[wire("summImageUrl")]
+        pub summ_image_url: ::std::option::Option<::std::string::String>,
+        /// Wire name `productMaterialCode`, type `string`.
+        #[wire("productMaterialCode")]
+        pub product_material_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `attributes`, type `string`.
+        #[wire("attributes")]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        /// Wire name `amount`, type `long`.
+        #[wire("amount")]
+        pub amount: ::std::option::Option<i64>,
+        /// Wire name `specItems`, type `array<json>`.
+        #[wire("specItems")]
+        pub spec_items: ::std::vec::Vec<::serde_json::Value>,
+        /// Wire name `quantityModel`, type `QuantityModel`.
+        #[wire("quantityModel")]
+        pub quantity_model: ::std::option::Option<QuantityModel>,
+    }
 }
 
-/// `Result` as observed in a real answer
-///
-/// Wire type `Result`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Result {
-    /// Wire name `totalCount`, type `long`.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_count: ::std::option::Option<i64>,
-    /// Wire name `realPrePageSize`, type `long`.
-    #[serde(
-        rename = "realPrePageSize",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub real_pre_page_size: ::std::option::Option<i64>,
-    /// Wire name `modelList`, type `array<Model>`.
-    #[serde(
-        rename = "modelList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub model_list: ::std::vec::Vec<Model>,
+::open1688_core::wire_struct! {
+    /// `Result` as observed in a real answer
+    ///
+    /// Wire type `Result`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Result {
+        /// Wire name `totalCount`, type `long`.
+        #[wire("totalCount")]
+        pub total_count: ::std::option::Option<i64>,
+        /// Wire name `realPrePageSize`, type `long`.
+        #[wire("realPrePageSize")]
+        pub real_pre_page_size: ::std::option::Option<i64>,
+        /// Wire name `modelList`, type `array<Model>`.
+        #[wire("modelList")]
+        pub model_list: ::std::vec::Vec<Model>,
+    }
 }
 
 #[cfg(test)]

@@ -61,114 +61,93 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
     }
 }
 
-/// The response of `com.alibaba.logistics:alibaba.logistics.freightTemplate.getList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsFreightTemplateGetListResponse {
-    /// 运费模板列表
-    ///
-    /// Wire name `freightTemplates`, type `array<LogisticsFreightTemplate>`.
-    #[serde(
-        rename = "freightTemplates",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub freight_templates: ::std::vec::Vec<LogisticsFreightTemplate>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.logistics.freightTemplate.getList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsFreightTemplateGetListResponse {
+        /// 运费模板列表
+        ///
+        /// Wire name `freightTemplates`, type `array<LogisticsFreightTemplate>`.
+        #[wire("freightTemplates")]
+        pub freight_templates: ::std::vec::Vec<LogisticsFreightTemplate>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 运费模板列表
-///
-/// Wire type `LogisticsFreightTemplate`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsFreightTemplate {
-    /// 地址信息
+::open1688_core::wire_struct! {
+    /// 运费模板列表
     ///
-    /// Wire name `addressCodeText`, type `string`.
-    #[serde(
-        rename = "addressCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_code_text: ::std::option::Option<::std::string::String>,
-    /// 发货地址地区码
-    ///
-    /// Wire name `fromAreaCode`, type `string`.
-    #[serde(
-        rename = "fromAreaCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_area_code: ::std::option::Option<::std::string::String>,
-    /// 模版ID
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 会员ID
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `remark`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub remark: ::std::option::Option<::std::string::String>,
-    /// 状态
-    ///
-    /// Wire name `status`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<i32>,
-    /// 快递子模版
-    ///
-    /// Wire name `expressSubTemplate`, type `json`.
-    #[serde(
-        rename = "expressSubTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub express_sub_template: ::std::option::Option<::serde_json::Value>,
-    /// 货运子模版
-    ///
-    /// Wire name `logisticsSubTemplate`, type `json`.
-    #[serde(
-        rename = "logisticsSubTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_sub_template: ::std::option::Option<::serde_json::Value>,
-    /// 货到付款子模版
-    ///
-    /// Wire name `codSubTemplate`, type `json`.
-    #[serde(
-        rename = "codSubTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cod_sub_template: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `LogisticsFreightTemplate`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsFreightTemplate {
+        /// 地址信息
+        ///
+        /// Wire name `addressCodeText`, type `string`.
+        #[wire("addressCodeText")]
+        pub address_code_text: ::std::option::Option<::std::string::String>,
+        /// 发货地址地区码
+        ///
+        /// Wire name `fromAreaCode`, type `string`.
+        #[wire("fromAreaCode")]
+        pub from_area_code: ::std::option::Option<::std::string::String>,
+        /// 模版ID
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 会员ID
+        ///
+        /// Wire name `memberId`, type `string`.
+        #[wire("memberId")]
+        pub member_id: ::std::option::Option<::std::string::String>,
+        /// 名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 备注
+        ///
+        /// Wire name `remark`, type `string`.
+        #[wire("remark")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 状态
+        ///
+        /// Wire name `status`, type `int`.
+        #[wire("status")]
+        pub status: ::std::option::Option<i32>,
+        /// 快递子模版
+        ///
+        /// Wire name `expressSubTemplate`, type `json`.
+        #[wire("expressSubTemplate")]
+        pub express_sub_template: ::std::option::Option<::serde_json::Value>,
+        /// 货运子模版
+        ///
+        /// Wire name `logisticsSubTemplate`, type `json`.
+        #[wire("logisticsSubTemplate")]
+        pub logistics_sub_template: ::std::option::Option<::serde_json::Value>,
+        /// 货到付款子模版
+        ///
+        /// Wire name `codSubTemplate`, type `json`.
+        #[wire("codSubTemplate")]
+        pub cod_sub_template: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -23,131 +23,102 @@ impl ::open1688_core::Request for LogisticsMySendGoodsAddressListGetRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.logistics:alibaba.logistics.mySendGoodsAddress.list.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsMySendGoodsAddressListGetResponse {
-    /// 返回结果列表
-    ///
-    /// Wire name `result`, type `array<LgisticsMySendGoodsAddress>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<LgisticsMySendGoodsAddress>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.logistics.mySendGoodsAddress.list.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsMySendGoodsAddressListGetResponse {
+        /// 返回结果列表
+        ///
+        /// Wire name `result`, type `array<LgisticsMySendGoodsAddress>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<LgisticsMySendGoodsAddress>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 返回结果列表
-///
-/// Wire type `LgisticsMySendGoodsAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LgisticsMySendGoodsAddress {
-    /// 地址名称
+::open1688_core::wire_struct! {
+    /// 返回结果列表
     ///
-    /// Wire name `addressName`, type `string`.
-    #[serde(
-        rename = "addressName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_name: ::std::option::Option<::std::string::String>,
-    /// 地址类型
-    ///
-    /// Wire name `addressType`, type `string`.
-    #[serde(
-        rename = "addressType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `areaName`, type `string`.
-    #[serde(rename = "areaName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub area_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `cityName`, type `string`.
-    #[serde(rename = "cityName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub city_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `country`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::std::string::String>,
-    /// Wire name `fullAddress`, type `string`.
-    #[serde(
-        rename = "fullAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub full_address: ::std::option::Option<::std::string::String>,
-    /// 地址Id
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `isDefault`, type `boolean`.
-    #[serde(
-        rename = "isDefault",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_default: ::std::option::Option<bool>,
-    /// Wire name `leastCode`, type `string`.
-    #[serde(
-        rename = "leastCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub least_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `post`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub post: ::std::option::Option<::std::string::String>,
-    /// Wire name `provinceName`, type `string`.
-    #[serde(
-        rename = "provinceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub province_name: ::std::option::Option<::std::string::String>,
-    /// 联系人
-    ///
-    /// Wire name `sendGoodsContactor`, type `string`.
-    #[serde(
-        rename = "sendGoodsContactor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub send_goods_contactor: ::std::option::Option<::std::string::String>,
-    /// Wire name `userId`, type `long`.
-    #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<i64>,
-    /// Wire name `wangwangNo`, type `string`.
-    #[serde(
-        rename = "wangwangNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub wangwang_no: ::std::option::Option<::std::string::String>,
+    /// Wire type `LgisticsMySendGoodsAddress`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LgisticsMySendGoodsAddress {
+        /// 地址名称
+        ///
+        /// Wire name `addressName`, type `string`.
+        #[wire("addressName")]
+        pub address_name: ::std::option::Option<::std::string::String>,
+        /// 地址类型
+        ///
+        /// Wire name `addressType`, type `string`.
+        #[wire("addressType")]
+        pub address_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `areaName`, type `string`.
+        #[wire("areaName")]
+        pub area_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `cityName`, type `string`.
+        #[wire("cityName")]
+        pub city_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `country`, type `string`.
+        #[wire("country")]
+        pub country: ::std::option::Option<::std::string::String>,
+        /// Wire name `fullAddress`, type `string`.
+        #[wire("fullAddress")]
+        pub full_address: ::std::option::Option<::std::string::String>,
+        /// 地址Id
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `isDefault`, type `boolean`.
+        #[wire("isDefault")]
+        pub is_default: ::std::option::Option<bool>,
+        /// Wire name `leastCode`, type `string`.
+        #[wire("leastCode")]
+        pub least_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `post`, type `string`.
+        #[wire("post")]
+        pub post: ::std::option::Option<::std::string::String>,
+        /// Wire name `provinceName`, type `string`.
+        #[wire("provinceName")]
+        pub province_name: ::std::option::Option<::std::string::String>,
+        /// 联系人
+        ///
+        /// Wire name `sendGoodsContactor`, type `string`.
+        #[wire("sendGoodsContactor")]
+        pub send_goods_contactor: ::std::option::Option<::std::string::String>,
+        /// Wire name `userId`, type `long`.
+        #[wire("userId")]
+        pub user_id: ::std::option::Option<i64>,
+        /// Wire name `wangwangNo`, type `string`.
+        #[wire("wangwangNo")]
+        pub wangwang_no: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -105,90 +105,72 @@ impl ::open1688_core::Request for LogisticsOpDeliverySendOrderDummyRequest {
     }
 }
 
-/// The response of `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOpDeliverySendOrderDummyResponse {
-    /// 发货明细
-    ///
-    /// Wire name `result`, type `SendResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SendResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 扩展错误描述
-    ///
-    /// Wire name `extErrorMessage`, type `string`.
-    #[serde(
-        rename = "extErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOpDeliverySendOrderDummyResponse {
+        /// 发货明细
+        ///
+        /// Wire name `result`, type `SendResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SendResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 扩展错误描述
+        ///
+        /// Wire name `extErrorMessage`, type `string`.
+        #[wire("extErrorMessage")]
+        pub ext_error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 无需物流信息（线上为 JSON 字符串）
-///
-/// Wire type `NoLogisticsExtBody`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NoLogisticsExtBody {
-    /// 无需物流原因 "0"–"5"：0 历史无需物流订单, 1 其他第三方物流/小型物充商/车队（需 name、tel）, 2 补运费、差价（需 billNo）, 3 卖家配送（需 name、tel）, 4 买家自提, 5 其他原因（需 remarks）
+::open1688_core::wire_struct! {
+    /// 无需物流信息（线上为 JSON 字符串）
     ///
-    /// Wire name `noLogisticsCondition`, type `string`, required.
-    #[serde(rename = "noLogisticsCondition")]
-    pub no_logistics_condition: ::std::string::String,
-    /// 无需物流名称
-    ///
-    /// Wire name `noLogisticsName`, type `string`.
-    #[serde(
-        rename = "noLogisticsName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_name: ::std::option::Option<::std::string::String>,
-    /// 无需物流电话
-    ///
-    /// Wire name `noLogisticsTel`, type `string`.
-    #[serde(
-        rename = "noLogisticsTel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_tel: ::std::option::Option<::std::string::String>,
-    /// 无需物流单号（含义随原因不同）
-    ///
-    /// Wire name `noLogisticsBillNo`, type `string`.
-    #[serde(
-        rename = "noLogisticsBillNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_bill_no: ::std::option::Option<::std::string::String>,
-    /// 发货凭证图片 URL 列表
-    ///
-    /// Wire name `noLogisticsFiles`, type `array<string>`.
-    #[serde(
-        rename = "noLogisticsFiles",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub no_logistics_files: ::std::vec::Vec<::std::string::String>,
+    /// Wire type `NoLogisticsExtBody`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoLogisticsExtBody {
+        /// 无需物流原因 "0"–"5"：0 历史无需物流订单, 1 其他第三方物流/小型物充商/车队（需 name、tel）, 2 补运费、差价（需 billNo）, 3 卖家配送（需 name、tel）, 4 买家自提, 5 其他原因（需 remarks）
+        ///
+        /// Wire name `noLogisticsCondition`, type `string`, required.
+        #[wire("noLogisticsCondition", required)]
+        pub no_logistics_condition: ::std::string::String,
+        /// 无需物流名称
+        ///
+        /// Wire name `noLogisticsName`, type `string`.
+        #[wire("noLogisticsName")]
+        pub no_logistics_name: ::std::option::Option<::std::string::String>,
+        /// 无需物流电话
+        ///
+        /// Wire name `noLogisticsTel`, type `string`.
+        #[wire("noLogisticsTel")]
+        pub no_logistics_tel: ::std::option::Option<::std::string::String>,
+        /// 无需物流单号（含义随原因不同）
+        ///
+        /// Wire name `noLogisticsBillNo`, type `string`.
+        #[wire("noLogisticsBillNo")]
+        pub no_logistics_bill_no: ::std::option::Option<::std::string::String>,
+        /// 发货凭证图片 URL 列表
+        ///
+        /// Wire name `noLogisticsFiles`, type `array<string>`.
+        #[wire("noLogisticsFiles")]
+        pub no_logistics_files: ::std::vec::Vec<::std::string::String>,
+    }
 }
 
 impl NoLogisticsExtBody {

@@ -138,70 +138,62 @@ impl ::open1688_core::Request for LogisticsOpDeliverySendOrderOfflineRequest {
     }
 }
 
-/// The response of `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.offline-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOpDeliverySendOrderOfflineResponse {
-    /// 发货明细
-    ///
-    /// Wire name `result`, type `SendResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SendResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 扩展错误描述
-    ///
-    /// Wire name `extErrorMessage`, type `string`.
-    #[serde(
-        rename = "extErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.offline-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOpDeliverySendOrderOfflineResponse {
+        /// 发货明细
+        ///
+        /// Wire name `result`, type `SendResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SendResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 扩展错误描述
+        ///
+        /// Wire name `extErrorMessage`, type `string`.
+        #[wire("extErrorMessage")]
+        pub ext_error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 单包裹物流信息（线上为 JSON 字符串）
-///
-/// Wire type `ExtBody`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtBody {
-    /// 物流公司 code（companyNo），如 SF
+::open1688_core::wire_struct! {
+    /// 单包裹物流信息（线上为 JSON 字符串）
     ///
-    /// Wire name `cpCode`, type `string`, required.
-    #[serde(rename = "cpCode")]
-    pub cp_code: ::std::string::String,
-    /// 物流公司名称，如 顺丰
-    ///
-    /// Wire name `logisticsCpName`, type `string`.
-    #[serde(
-        rename = "logisticsCpName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_cp_name: ::std::option::Option<::std::string::String>,
-    /// 运单号
-    ///
-    /// Wire name `mailNo`, type `string`, required.
-    #[serde(rename = "mailNo")]
-    pub mail_no: ::std::string::String,
+    /// Wire type `ExtBody`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ExtBody {
+        /// 物流公司 code（companyNo），如 SF
+        ///
+        /// Wire name `cpCode`, type `string`, required.
+        #[wire("cpCode", required)]
+        pub cp_code: ::std::string::String,
+        /// 物流公司名称，如 顺丰
+        ///
+        /// Wire name `logisticsCpName`, type `string`.
+        #[wire("logisticsCpName")]
+        pub logistics_cp_name: ::std::option::Option<::std::string::String>,
+        /// 运单号
+        ///
+        /// Wire name `mailNo`, type `string`, required.
+        #[wire("mailNo", required)]
+        pub mail_no: ::std::string::String,
+    }
 }
 
 impl ExtBody {

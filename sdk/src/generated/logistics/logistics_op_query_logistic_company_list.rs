@@ -23,94 +23,77 @@ impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOpQueryLogisticCompanyListResponse {
-    /// 物流公司列表
-    ///
-    /// Wire name `result`, type `array<LogisticsCompany>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<LogisticsCompany>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误码描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 扩展错误码描述
-    ///
-    /// Wire name `extErrorMessage`, type `string`.
-    #[serde(
-        rename = "extErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOpQueryLogisticCompanyListResponse {
+        /// 物流公司列表
+        ///
+        /// Wire name `result`, type `array<LogisticsCompany>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<LogisticsCompany>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误码描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 扩展错误码描述
+        ///
+        /// Wire name `extErrorMessage`, type `string`.
+        #[wire("extErrorMessage")]
+        pub ext_error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 物流公司 (alibaba.logistics.OpLogisticsCompanyModel)
-///
-/// Wire type `LogisticsCompany`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsCompany {
-    /// 物流公司ID
+::open1688_core::wire_struct! {
+    /// 物流公司 (alibaba.logistics.OpLogisticsCompanyModel)
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 物流公司名称
-    ///
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// 物流公司编号，如 YTO
-    ///
-    /// Wire name `companyNo`, type `string`.
-    #[serde(
-        rename = "companyNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_no: ::std::option::Option<::std::string::String>,
-    /// 物流公司服务电话
-    ///
-    /// Wire name `companyPhone`, type `string`.
-    #[serde(
-        rename = "companyPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_phone: ::std::option::Option<::std::string::String>,
-    /// 是否支持打印
-    ///
-    /// Wire name `supportPrint`, type `boolean`.
-    #[serde(
-        rename = "supportPrint",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_print: ::std::option::Option<bool>,
-    /// 全拼
-    ///
-    /// Wire name `spelling`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub spelling: ::std::option::Option<::std::string::String>,
+    /// Wire type `LogisticsCompany`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsCompany {
+        /// 物流公司ID
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 物流公司名称
+        ///
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// 物流公司编号，如 YTO
+        ///
+        /// Wire name `companyNo`, type `string`.
+        #[wire("companyNo")]
+        pub company_no: ::std::option::Option<::std::string::String>,
+        /// 物流公司服务电话
+        ///
+        /// Wire name `companyPhone`, type `string`.
+        #[wire("companyPhone")]
+        pub company_phone: ::std::option::Option<::std::string::String>,
+        /// 是否支持打印
+        ///
+        /// Wire name `supportPrint`, type `boolean`.
+        #[wire("supportPrint")]
+        pub support_print: ::std::option::Option<bool>,
+        /// 全拼
+        ///
+        /// Wire name `spelling`, type `string`.
+        #[wire("spelling")]
+        pub spelling: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -61,36 +61,32 @@ impl ::open1688_core::Request for TradeGetLogisticsInfosBuyerViewRequest {
     }
 }
 
-/// The response of `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGetLogisticsInfosBuyerViewResponse {
-    /// 物流单列表
-    ///
-    /// Wire name `result`, type `array<LogisticsOrder>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<LogisticsOrder>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 500_2 订单尚未发货
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGetLogisticsInfosBuyerViewResponse {
+        /// 物流单列表
+        ///
+        /// Wire name `result`, type `array<LogisticsOrder>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<LogisticsOrder>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 500_2 订单尚未发货
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -61,49 +61,37 @@ impl ::open1688_core::Request for TradeGetLogisticsTraceInfoBuyerViewRequest {
     }
 }
 
-/// The response of `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
-    /// 跟踪单详情
-    ///
-    /// Wire name `logisticsTrace`, type `array<LogisticsTrace>`.
-    #[serde(
-        rename = "logisticsTrace",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub logistics_trace: ::std::vec::Vec<LogisticsTrace>,
-    /// 跨境海外轨迹
-    ///
-    /// Wire name `crossPackageFulfillmentDTO`, type `array<CrossPackageFulfillment>`.
-    #[serde(
-        rename = "crossPackageFulfillmentDTO",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cross_package_fulfillment_dto: ::std::vec::Vec<CrossPackageFulfillment>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGetLogisticsTraceInfoBuyerViewResponse {
+        /// 跟踪单详情
+        ///
+        /// Wire name `logisticsTrace`, type `array<LogisticsTrace>`.
+        #[wire("logisticsTrace")]
+        pub logistics_trace: ::std::vec::Vec<LogisticsTrace>,
+        /// 跨境海外轨迹
+        ///
+        /// Wire name `crossPackageFulfillmentDTO`, type `array<CrossPackageFulfillment>`.
+        #[wire("crossPackageFulfillmentDTO")]
+        pub cross_package_fulfillment_dto: ::std::vec::Vec<CrossPackageFulfillment>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -2,442 +2,317 @@
 //! Types that several `com.alibaba.logistics` APIs share (`com.alibaba.logistics/_types.json`), defined once and re-exported by each API's module; and the crate-wide types they use.
 pub use super::super::types::WebSite;
 
-/// 跨境海外轨迹 (CrossPackageFulfillmentDTO)
-///
-/// Wire type `CrossPackageFulfillment`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossPackageFulfillment {
-    /// 跨境运单号
+::open1688_core::wire_struct! {
+    /// 跨境海外轨迹 (CrossPackageFulfillmentDTO)
     ///
-    /// Wire name `crossMailNo`, type `string`.
-    #[serde(
-        rename = "crossMailNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cross_mail_no: ::std::option::Option<::std::string::String>,
-    /// 订单 id
-    ///
-    /// Wire name `orderId`, type `string`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<::std::string::String>,
-    /// 轨迹节点列表
-    ///
-    /// Wire name `crossPackageTraceDTOList`, type `array<CrossPackageTrace>`.
-    #[serde(
-        rename = "crossPackageTraceDTOList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cross_package_trace_dto_list: ::std::vec::Vec<CrossPackageTrace>,
+    /// Wire type `CrossPackageFulfillment`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossPackageFulfillment {
+        /// 跨境运单号
+        ///
+        /// Wire name `crossMailNo`, type `string`.
+        #[wire("crossMailNo")]
+        pub cross_mail_no: ::std::option::Option<::std::string::String>,
+        /// 订单 id
+        ///
+        /// Wire name `orderId`, type `string`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<::std::string::String>,
+        /// 轨迹节点列表
+        ///
+        /// Wire name `crossPackageTraceDTOList`, type `array<CrossPackageTrace>`.
+        #[wire("crossPackageTraceDTOList")]
+        pub cross_package_trace_dto_list: ::std::vec::Vec<CrossPackageTrace>,
+    }
 }
 
-/// 跨境轨迹节点 (CrossPackageTraceDTO)
-///
-/// Wire type `CrossPackageTrace`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossPackageTrace {
-    /// Wire name `buyerUserId`, type `string`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<::std::string::String>,
-    /// 物流公司 CODE
+::open1688_core::wire_struct! {
+    /// 跨境轨迹节点 (CrossPackageTraceDTO)
     ///
-    /// Wire name `carrierPartnerCode`, type `string`.
-    #[serde(
-        rename = "carrierPartnerCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub carrier_partner_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `outTraceNodeCode`, type `string`.
-    #[serde(
-        rename = "outTraceNodeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_trace_node_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `opCode`, type `string`.
-    #[serde(rename = "opCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub op_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `nodeActionTime`, type `string`.
-    #[serde(
-        rename = "nodeActionTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub node_action_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `nodeDetail`, type `string`.
-    #[serde(
-        rename = "nodeDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub node_detail: ::std::option::Option<::std::string::String>,
-    /// Wire name `stageType`, type `string`.
-    #[serde(
-        rename = "stageType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub stage_type: ::std::option::Option<::std::string::String>,
-    /// 轨迹节点
-    ///
-    /// Wire name `traceNode`, type `TraceNode`.
-    #[serde(
-        rename = "traceNode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node: ::std::option::Option<TraceNode>,
-    /// 异常节点
-    ///
-    /// Wire name `traceException`, type `TraceException`.
-    #[serde(
-        rename = "traceException",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_exception: ::std::option::Option<TraceException>,
+    /// Wire type `CrossPackageTrace`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossPackageTrace {
+        /// Wire name `buyerUserId`, type `string`.
+        #[wire("buyerUserId")]
+        pub buyer_user_id: ::std::option::Option<::std::string::String>,
+        /// 物流公司 CODE
+        ///
+        /// Wire name `carrierPartnerCode`, type `string`.
+        #[wire("carrierPartnerCode")]
+        pub carrier_partner_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `outTraceNodeCode`, type `string`.
+        #[wire("outTraceNodeCode")]
+        pub out_trace_node_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `opCode`, type `string`.
+        #[wire("opCode")]
+        pub op_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `nodeActionTime`, type `string`.
+        #[wire("nodeActionTime")]
+        pub node_action_time: ::std::option::Option<::std::string::String>,
+        /// Wire name `nodeDetail`, type `string`.
+        #[wire("nodeDetail")]
+        pub node_detail: ::std::option::Option<::std::string::String>,
+        /// Wire name `stageType`, type `string`.
+        #[wire("stageType")]
+        pub stage_type: ::std::option::Option<::std::string::String>,
+        /// 轨迹节点
+        ///
+        /// Wire name `traceNode`, type `TraceNode`.
+        #[wire("traceNode")]
+        pub trace_node: ::std::option::Option<TraceNode>,
+        /// 异常节点
+        ///
+        /// Wire name `traceException`, type `TraceException`.
+        #[wire("traceException")]
+        pub trace_exception: ::std::option::Option<TraceException>,
+    }
 }
 
-/// 物流单 (alibaba.logistics.OpenPlatformLogisticsOrder)
-///
-/// Wire type `LogisticsOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOrder {
-    /// 物流信息ID，如 BX111841674232006
+::open1688_core::wire_struct! {
+    /// 物流单 (alibaba.logistics.OpenPlatformLogisticsOrder)
     ///
-    /// Wire name `logisticsId`, type `string`.
-    #[serde(
-        rename = "logisticsId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_id: ::std::option::Option<::std::string::String>,
-    /// 物流单号（运单号）
-    ///
-    /// Wire name `logisticsBillNo`, type `string`.
-    #[serde(
-        rename = "logisticsBillNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_bill_no: ::std::option::Option<::std::string::String>,
-    /// 订单号列表（逗号分隔），无子订单的等于主订单编号
-    ///
-    /// Wire name `orderEntryIds`, type `string`.
-    #[serde(
-        rename = "orderEntryIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_entry_ids: ::std::option::Option<::std::string::String>,
-    /// 物流状态
-    ///
-    /// Wire name `status`, type `LogisticsStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<LogisticsStatus>,
-    /// 物流公司ID
-    ///
-    /// Wire name `logisticsCompanyId`, type `string`.
-    #[serde(
-        rename = "logisticsCompanyId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company_id: ::std::option::Option<::std::string::String>,
-    /// 物流公司名称
-    ///
-    /// Wire name `logisticsCompanyName`, type `string`.
-    #[serde(
-        rename = "logisticsCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company_name: ::std::option::Option<::std::string::String>,
-    /// 物流公司编号
-    ///
-    /// Wire name `logisticsCompanyNo`, type `string`.
-    #[serde(
-        rename = "logisticsCompanyNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company_no: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `remarks`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub remarks: ::std::option::Option<::std::string::String>,
-    /// Wire name `serviceFeature`, type `string`.
-    #[serde(
-        rename = "serviceFeature",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub service_feature: ::std::option::Option<::std::string::String>,
-    /// 系统发货时间（文档未给格式，按字符串保留）
-    ///
-    /// Wire name `gmtSystemSend`, type `string`.
-    #[serde(
-        rename = "gmtSystemSend",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_system_send: ::std::option::Option<::std::string::String>,
-    /// 商品信息
-    ///
-    /// Wire name `sendGoods`, type `array<LogisticsSendGood>`.
-    #[serde(
-        rename = "sendGoods",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub send_goods: ::std::vec::Vec<LogisticsSendGood>,
-    /// 收件人信息
-    ///
-    /// Wire name `receiver`, type `LogisticsReceiver`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub receiver: ::std::option::Option<LogisticsReceiver>,
-    /// 发件人信息
-    ///
-    /// Wire name `sender`, type `LogisticsSender`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<LogisticsSender>,
-    /// 物流订单跟商品关系
-    ///
-    /// Wire name `logisticsOrderGoods`, type `array<LogisticsOrderSendGood>`.
-    #[serde(
-        rename = "logisticsOrderGoods",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub logistics_order_goods: ::std::vec::Vec<LogisticsOrderSendGood>,
-    /// 物流和订单关联
-    ///
-    /// Wire name `logisticsOrderSendGood`, type `array<LogisticsOrderSendGood>`.
-    #[serde(
-        rename = "logisticsOrderSendGood",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub logistics_order_send_good: ::std::vec::Vec<LogisticsOrderSendGood>,
+    /// Wire type `LogisticsOrder`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOrder {
+        /// 物流信息ID，如 BX111841674232006
+        ///
+        /// Wire name `logisticsId`, type `string`.
+        #[wire("logisticsId")]
+        pub logistics_id: ::std::option::Option<::std::string::String>,
+        /// 物流单号（运单号）
+        ///
+        /// Wire name `logisticsBillNo`, type `string`.
+        #[wire("logisticsBillNo")]
+        pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+        /// 订单号列表（逗号分隔），无子订单的等于主订单编号
+        ///
+        /// Wire name `orderEntryIds`, type `string`.
+        #[wire("orderEntryIds")]
+        pub order_entry_ids: ::std::option::Option<::std::string::String>,
+        /// 物流状态
+        ///
+        /// Wire name `status`, type `LogisticsStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<LogisticsStatus>,
+        /// 物流公司ID
+        ///
+        /// Wire name `logisticsCompanyId`, type `string`.
+        #[wire("logisticsCompanyId")]
+        pub logistics_company_id: ::std::option::Option<::std::string::String>,
+        /// 物流公司名称
+        ///
+        /// Wire name `logisticsCompanyName`, type `string`.
+        #[wire("logisticsCompanyName")]
+        pub logistics_company_name: ::std::option::Option<::std::string::String>,
+        /// 物流公司编号
+        ///
+        /// Wire name `logisticsCompanyNo`, type `string`.
+        #[wire("logisticsCompanyNo")]
+        pub logistics_company_no: ::std::option::Option<::std::string::String>,
+        /// 备注
+        ///
+        /// Wire name `remarks`, type `string`.
+        #[wire("remarks")]
+        pub remarks: ::std::option::Option<::std::string::String>,
+        /// Wire name `serviceFeature`, type `string`.
+        #[wire("serviceFeature")]
+        pub service_feature: ::std::option::Option<::std::string::String>,
+        /// 系统发货时间（文档未给格式，按字符串保留）
+        ///
+        /// Wire name `gmtSystemSend`, type `string`.
+        #[wire("gmtSystemSend")]
+        pub gmt_system_send: ::std::option::Option<::std::string::String>,
+        /// 商品信息
+        ///
+        /// Wire name `sendGoods`, type `array<LogisticsSendGood>`.
+        #[wire("sendGoods")]
+        pub send_goods: ::std::vec::Vec<LogisticsSendGood>,
+        /// 收件人信息
+        ///
+        /// Wire name `receiver`, type `LogisticsReceiver`.
+        #[wire("receiver")]
+        pub receiver: ::std::option::Option<LogisticsReceiver>,
+        /// 发件人信息
+        ///
+        /// Wire name `sender`, type `LogisticsSender`.
+        #[wire("sender")]
+        pub sender: ::std::option::Option<LogisticsSender>,
+        /// 物流订单跟商品关系
+        ///
+        /// Wire name `logisticsOrderGoods`, type `array<LogisticsOrderSendGood>`.
+        #[wire("logisticsOrderGoods")]
+        pub logistics_order_goods: ::std::vec::Vec<LogisticsOrderSendGood>,
+        /// 物流和订单关联
+        ///
+        /// Wire name `logisticsOrderSendGood`, type `array<LogisticsOrderSendGood>`.
+        #[wire("logisticsOrderSendGood")]
+        pub logistics_order_send_good: ::std::vec::Vec<LogisticsOrderSendGood>,
+    }
 }
 
-/// 物流单与订单商品的关联
-///
-/// Wire type `LogisticsOrderSendGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsOrderSendGood {
-    /// 物流编号
+::open1688_core::wire_struct! {
+    /// 物流单与订单商品的关联
     ///
-    /// Wire name `logisticsId`, type `string`.
-    #[serde(
-        rename = "logisticsId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_id: ::std::option::Option<::std::string::String>,
-    /// 交易主订单号
-    ///
-    /// Wire name `tradeOrderId`, type `long`.
-    #[serde(
-        rename = "tradeOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_order_id: ::std::option::Option<i64>,
-    /// 交易子订单号
-    ///
-    /// Wire name `tradeOrderItemId`, type `long`.
-    #[serde(
-        rename = "tradeOrderItemId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_order_item_id: ::std::option::Option<i64>,
-    /// sku 描述，如 颜色: 黑色; 尺码: M;
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 数量
-    ///
-    /// Wire name `quantity`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantity: ::std::option::Option<f64>,
-    /// 单位
-    ///
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// 商品名称
-    ///
-    /// Wire name `productName`, type `string`.
-    #[serde(
-        rename = "productName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_name: ::std::option::Option<::std::string::String>,
+    /// Wire type `LogisticsOrderSendGood`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsOrderSendGood {
+        /// 物流编号
+        ///
+        /// Wire name `logisticsId`, type `string`.
+        #[wire("logisticsId")]
+        pub logistics_id: ::std::option::Option<::std::string::String>,
+        /// 交易主订单号
+        ///
+        /// Wire name `tradeOrderId`, type `long`.
+        #[wire("tradeOrderId")]
+        pub trade_order_id: ::std::option::Option<i64>,
+        /// 交易子订单号
+        ///
+        /// Wire name `tradeOrderItemId`, type `long`.
+        #[wire("tradeOrderItemId")]
+        pub trade_order_item_id: ::std::option::Option<i64>,
+        /// sku 描述，如 颜色: 黑色; 尺码: M;
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 数量
+        ///
+        /// Wire name `quantity`, type `double`.
+        #[wire("quantity")]
+        pub quantity: ::std::option::Option<f64>,
+        /// 单位
+        ///
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// 商品名称
+        ///
+        /// Wire name `productName`, type `string`.
+        #[wire("productName")]
+        pub product_name: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 收件人
-///
-/// Wire type `LogisticsReceiver`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsReceiver {
-    /// Wire name `receiverName`, type `string`.
-    #[serde(
-        rename = "receiverName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverPhone`, type `string`.
-    #[serde(
-        rename = "receiverPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverMobile`, type `string`.
-    #[serde(
-        rename = "receiverMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_mobile: ::std::option::Option<::std::string::String>,
-    /// 加密标识，示例为 CN
+::open1688_core::wire_struct! {
+    /// 收件人
     ///
-    /// Wire name `encrypt`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypt: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverProvinceCode`, type `string`.
-    #[serde(
-        rename = "receiverProvinceCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_province_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverCityCode`, type `string`.
-    #[serde(
-        rename = "receiverCityCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_city_code: ::std::option::Option<::std::string::String>,
-    /// 区县编码（go1688 拼作 receiverCountryCode；文档与示例为 receiverCountyCode）
-    ///
-    /// Wire name `receiverCountyCode`, type `string`.
-    #[serde(
-        rename = "receiverCountyCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_county_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverProvince`, type `string`.
-    #[serde(
-        rename = "receiverProvince",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_province: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverCity`, type `string`.
-    #[serde(
-        rename = "receiverCity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_city: ::std::option::Option<::std::string::String>,
-    /// 区县
-    ///
-    /// Wire name `receiverCounty`, type `string`.
-    #[serde(
-        rename = "receiverCounty",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_county: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverAddress`, type `string`.
-    #[serde(
-        rename = "receiverAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_address: ::std::option::Option<::std::string::String>,
+    /// Wire type `LogisticsReceiver`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsReceiver {
+        /// Wire name `receiverName`, type `string`.
+        #[wire("receiverName")]
+        pub receiver_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverPhone`, type `string`.
+        #[wire("receiverPhone")]
+        pub receiver_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverMobile`, type `string`.
+        #[wire("receiverMobile")]
+        pub receiver_mobile: ::std::option::Option<::std::string::String>,
+        /// 加密标识，示例为 CN
+        ///
+        /// Wire name `encrypt`, type `string`.
+        #[wire("encrypt")]
+        pub encrypt: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverProvinceCode`, type `string`.
+        #[wire("receiverProvinceCode")]
+        pub receiver_province_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverCityCode`, type `string`.
+        #[wire("receiverCityCode")]
+        pub receiver_city_code: ::std::option::Option<::std::string::String>,
+        /// 区县编码（go1688 拼作 receiverCountryCode；文档与示例为 receiverCountyCode）
+        ///
+        /// Wire name `receiverCountyCode`, type `string`.
+        #[wire("receiverCountyCode")]
+        pub receiver_county_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverProvince`, type `string`.
+        #[wire("receiverProvince")]
+        pub receiver_province: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverCity`, type `string`.
+        #[wire("receiverCity")]
+        pub receiver_city: ::std::option::Option<::std::string::String>,
+        /// 区县
+        ///
+        /// Wire name `receiverCounty`, type `string`.
+        #[wire("receiverCounty")]
+        pub receiver_county: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverAddress`, type `string`.
+        #[wire("receiverAddress")]
+        pub receiver_address: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 所发货物
-///
-/// Wire type `LogisticsSendGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsSendGood {
-    /// 商品名
+::open1688_core::wire_struct! {
+    /// 所发货物
     ///
-    /// Wire name `goodName`, type `string`.
-    #[serde(rename = "goodName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub good_name: ::std::option::Option<::std::string::String>,
-    /// 商品数量（文档写 String，示例为数字；数值类型宽松解码两者皆可）
-    ///
-    /// Wire name `quantity`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantity: ::std::option::Option<f64>,
-    /// 商品单位
-    ///
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    /// Wire type `LogisticsSendGood`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsSendGood {
+        /// 商品名
+        ///
+        /// Wire name `goodName`, type `string`.
+        #[wire("goodName")]
+        pub good_name: ::std::option::Option<::std::string::String>,
+        /// 商品数量（文档写 String，示例为数字；数值类型宽松解码两者皆可）
+        ///
+        /// Wire name `quantity`, type `double`.
+        #[wire("quantity")]
+        pub quantity: ::std::option::Option<f64>,
+        /// 商品单位
+        ///
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 发件人
-///
-/// Wire type `LogisticsSender`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsSender {
-    /// Wire name `senderName`, type `string`.
-    #[serde(
-        rename = "senderName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderPhone`, type `string`.
-    #[serde(
-        rename = "senderPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderMobile`, type `string`.
-    #[serde(
-        rename = "senderMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `encrypt`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypt: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderProvinceCode`, type `string`.
-    #[serde(
-        rename = "senderProvinceCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_province_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderCityCode`, type `string`.
-    #[serde(
-        rename = "senderCityCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_city_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderCountyCode`, type `string`.
-    #[serde(
-        rename = "senderCountyCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_county_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderProvince`, type `string`.
-    #[serde(
-        rename = "senderProvince",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_province: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderCity`, type `string`.
-    #[serde(
-        rename = "senderCity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_city: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderCounty`, type `string`.
-    #[serde(
-        rename = "senderCounty",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_county: ::std::option::Option<::std::string::String>,
-    /// Wire name `senderAddress`, type `string`.
-    #[serde(
-        rename = "senderAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sender_address: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// 发件人
+    ///
+    /// Wire type `LogisticsSender`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsSender {
+        /// Wire name `senderName`, type `string`.
+        #[wire("senderName")]
+        pub sender_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderPhone`, type `string`.
+        #[wire("senderPhone")]
+        pub sender_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderMobile`, type `string`.
+        #[wire("senderMobile")]
+        pub sender_mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `encrypt`, type `string`.
+        #[wire("encrypt")]
+        pub encrypt: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderProvinceCode`, type `string`.
+        #[wire("senderProvinceCode")]
+        pub sender_province_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderCityCode`, type `string`.
+        #[wire("senderCityCode")]
+        pub sender_city_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderCountyCode`, type `string`.
+        #[wire("senderCountyCode")]
+        pub sender_county_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderProvince`, type `string`.
+        #[wire("senderProvince")]
+        pub sender_province: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderCity`, type `string`.
+        #[wire("senderCity")]
+        pub sender_city: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderCounty`, type `string`.
+        #[wire("senderCounty")]
+        pub sender_county: ::std::option::Option<::std::string::String>,
+        /// Wire name `senderAddress`, type `string`.
+        #[wire("senderAddress")]
+        pub sender_address: ::std::option::Option<::std::string::String>,
+    }
 }
 
 ::open1688_core::string_enum! {
@@ -462,93 +337,84 @@ pub struct LogisticsSender {
     }
 }
 
-/// 物流跟踪步骤
-///
-/// Wire type `LogisticsStep`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsStep {
-    /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `acceptTime`, type `string`.
-    #[serde(
-        rename = "acceptTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub accept_time: ::std::option::Option<::std::string::String>,
-    /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
-    ///
-    /// Wire name `remark`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub remark: ::std::option::Option<::std::string::String>,
-}
-
-/// 物流跟踪信息
-///
-/// Wire type `LogisticsTrace`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsTrace {
-    /// 物流信息ID
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    #[serde(
-        rename = "logisticsId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_id: ::std::option::Option<::std::string::String>,
-    /// 订单号
-    ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 运单号
-    ///
-    /// Wire name `logisticsBillNo`, type `string`.
-    #[serde(
-        rename = "logisticsBillNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
     /// 物流跟踪步骤
     ///
-    /// Wire name `logisticsSteps`, type `array<LogisticsStep>`.
-    #[serde(
-        rename = "logisticsSteps",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub logistics_steps: ::std::vec::Vec<LogisticsStep>,
+    /// Wire type `LogisticsStep`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsStep {
+        /// 物流跟踪单该步骤的时间（yyyy-MM-dd HH:mm:ss）
+        ///
+        /// Wire name `acceptTime`, type `string`.
+        #[wire("acceptTime")]
+        pub accept_time: ::std::option::Option<::std::string::String>,
+        /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
+        ///
+        /// Wire name `remark`, type `string`.
+        #[wire("remark")]
+        pub remark: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 多包裹中的一个包裹
-///
-/// Wire type `PackageExtBody`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PackageExtBody {
-    /// 物流公司 code（OpQueryLogisticCompanyList 的 companyNo，非数字 id），如 SF
+::open1688_core::wire_struct! {
+    /// 物流跟踪信息
     ///
-    /// Wire name `cpCode`, type `string`, required.
-    #[serde(rename = "cpCode")]
-    pub cp_code: ::std::string::String,
-    /// 物流公司名称
+    /// Wire type `LogisticsTrace`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsTrace {
+        /// 物流信息ID
+        ///
+        /// Wire name `logisticsId`, type `string`.
+        #[wire("logisticsId")]
+        pub logistics_id: ::std::option::Option<::std::string::String>,
+        /// 订单号
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 运单号
+        ///
+        /// Wire name `logisticsBillNo`, type `string`.
+        #[wire("logisticsBillNo")]
+        pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+        /// 物流跟踪步骤
+        ///
+        /// Wire name `logisticsSteps`, type `array<LogisticsStep>`.
+        #[wire("logisticsSteps")]
+        pub logistics_steps: ::std::vec::Vec<LogisticsStep>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 多包裹中的一个包裹
     ///
-    /// Wire name `logisticsCpName`, type `string`.
-    #[serde(
-        rename = "logisticsCpName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_cp_name: ::std::option::Option<::std::string::String>,
-    /// 运单号
-    ///
-    /// Wire name `mailNo`, type `string`, required.
-    #[serde(rename = "mailNo")]
-    pub mail_no: ::std::string::String,
-    /// 包裹内发货对象数量
-    ///
-    /// Wire name `quantity`, type `long`, required.
-    pub quantity: i64,
+    /// Wire type `PackageExtBody`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PackageExtBody {
+        /// 物流公司 code（OpQueryLogisticCompanyList 的 companyNo，非数字 id），如 SF
+        ///
+        /// Wire name `cpCode`, type `string`, required.
+        #[wire("cpCode", required)]
+        pub cp_code: ::std::string::String,
+        /// 物流公司名称
+        ///
+        /// Wire name `logisticsCpName`, type `string`.
+        #[wire("logisticsCpName")]
+        pub logistics_cp_name: ::std::option::Option<::std::string::String>,
+        /// 运单号
+        ///
+        /// Wire name `mailNo`, type `string`, required.
+        #[wire("mailNo", required)]
+        pub mail_no: ::std::string::String,
+        /// 包裹内发货对象数量
+        ///
+        /// Wire name `quantity`, type `long`, required.
+        #[wire("quantity", required)]
+        pub quantity: i64,
+    }
 }
 
 impl PackageExtBody {
@@ -577,124 +443,116 @@ impl PackageExtBody {
     }
 }
 
-/// 多包裹发货结果 (OpSendOrderResult)
-///
-/// Wire type `PackageSendResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PackageSendResult {
-    /// 主单id
+::open1688_core::wire_struct! {
+    /// 多包裹发货结果 (OpSendOrderResult)
     ///
-    /// Wire name `sourceId`, type `string`.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_id: ::std::option::Option<::std::string::String>,
-    /// 子单id
-    ///
-    /// Wire name `sourceEntryId`, type `string`.
-    #[serde(
-        rename = "sourceEntryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub source_entry_id: ::std::option::Option<::std::string::String>,
-    /// 对应入参中的一个包裹（JSON 文本）
-    ///
-    /// Wire name `extBody`, type `string`.
-    #[serde(rename = "extBody", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ext_body: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 物流单号
-    ///
-    /// Wire name `logisticsId`, type `string`.
-    #[serde(
-        rename = "logisticsId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+    /// Wire type `PackageSendResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PackageSendResult {
+        /// 主单id
+        ///
+        /// Wire name `sourceId`, type `string`.
+        #[wire("sourceId")]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        /// 子单id
+        ///
+        /// Wire name `sourceEntryId`, type `string`.
+        #[wire("sourceEntryId")]
+        pub source_entry_id: ::std::option::Option<::std::string::String>,
+        /// 对应入参中的一个包裹（JSON 文本）
+        ///
+        /// Wire name `extBody`, type `string`.
+        #[wire("extBody")]
+        pub ext_body: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 物流单号
+        ///
+        /// Wire name `logisticsId`, type `string`.
+        #[wire("logisticsId")]
+        pub logistics_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 收货地址 (OpReceiveContacter)，优先级高于订单收货地址
-///
-/// Wire type `ReceiveContacter`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReceiveContacter {
-    /// Wire name `provinceCode`, type `string`.
-    #[serde(
-        rename = "provinceCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub province_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `cityCode`, type `string`.
-    #[serde(rename = "cityCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub city_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `areaCode`, type `string`.
-    #[serde(rename = "areaCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub area_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `townCode`, type `string`.
-    #[serde(rename = "townCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_code: ::std::option::Option<::std::string::String>,
-    /// 省名称（传了 code 可不传）
+::open1688_core::wire_struct! {
+    /// 收货地址 (OpReceiveContacter)，优先级高于订单收货地址
     ///
-    /// Wire name `province`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub province: ::std::option::Option<::std::string::String>,
-    /// Wire name `city`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
-    /// Wire name `area`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub area: ::std::option::Option<::std::string::String>,
-    /// Wire name `town`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub town: ::std::option::Option<::std::string::String>,
-    /// 详细地址
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// 公司名称
-    ///
-    /// Wire name `corpName`, type `string`.
-    #[serde(rename = "corpName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub corp_name: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `post`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub post: ::std::option::Option<::std::string::String>,
-    /// 固定电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 移动电话
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 仓库
-    ///
-    /// Wire name `warehouse`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub warehouse: ::std::option::Option<::std::string::String>,
-    /// 地址编码类型，默认菜鸟标准编码
-    ///
-    /// Wire name `codeType`, type `string`.
-    #[serde(rename = "codeType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub code_type: ::std::option::Option<::std::string::String>,
+    /// Wire type `ReceiveContacter`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReceiveContacter {
+        /// Wire name `provinceCode`, type `string`.
+        #[wire("provinceCode")]
+        pub province_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `cityCode`, type `string`.
+        #[wire("cityCode")]
+        pub city_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `areaCode`, type `string`.
+        #[wire("areaCode")]
+        pub area_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `townCode`, type `string`.
+        #[wire("townCode")]
+        pub town_code: ::std::option::Option<::std::string::String>,
+        /// 省名称（传了 code 可不传）
+        ///
+        /// Wire name `province`, type `string`.
+        #[wire("province")]
+        pub province: ::std::option::Option<::std::string::String>,
+        /// Wire name `city`, type `string`.
+        #[wire("city")]
+        pub city: ::std::option::Option<::std::string::String>,
+        /// Wire name `area`, type `string`.
+        #[wire("area")]
+        pub area: ::std::option::Option<::std::string::String>,
+        /// Wire name `town`, type `string`.
+        #[wire("town")]
+        pub town: ::std::option::Option<::std::string::String>,
+        /// 详细地址
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 姓名
+        ///
+        /// Wire name `fullName`, type `string`.
+        #[wire("fullName")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// 公司名称
+        ///
+        /// Wire name `corpName`, type `string`.
+        #[wire("corpName")]
+        pub corp_name: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `post`, type `string`.
+        #[wire("post")]
+        pub post: ::std::option::Option<::std::string::String>,
+        /// 固定电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 移动电话
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 仓库
+        ///
+        /// Wire name `warehouse`, type `string`.
+        #[wire("warehouse")]
+        pub warehouse: ::std::option::Option<::std::string::String>,
+        /// 地址编码类型，默认菜鸟标准编码
+        ///
+        /// Wire name `codeType`, type `string`.
+        #[wire("codeType")]
+        pub code_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl ReceiveContacter {
@@ -867,22 +725,24 @@ impl ReceiveContacter {
     }
 }
 
-/// 发货对象 (alibaba.logistics.OpSendGood)
-///
-/// Wire type `SendGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendGood {
-    /// 发货对象id，一般是订单id（文档为 String）
+::open1688_core::wire_struct! {
+    /// 发货对象 (alibaba.logistics.OpSendGood)
     ///
-    /// Wire name `sourceId`, type `string`, required.
-    #[serde(rename = "sourceId")]
-    pub source_id: ::std::string::String,
-    /// 发货对象明细列表
-    ///
-    /// Wire name `sendGoodEntries`, type `array<SendGoodEntry>`, required.
-    #[serde(rename = "sendGoodEntries")]
-    pub send_good_entries: ::std::vec::Vec<SendGoodEntry>,
+    /// Wire type `SendGood`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SendGood {
+        /// 发货对象id，一般是订单id（文档为 String）
+        ///
+        /// Wire name `sourceId`, type `string`, required.
+        #[wire("sourceId", required)]
+        pub source_id: ::std::string::String,
+        /// 发货对象明细列表
+        ///
+        /// Wire name `sendGoodEntries`, type `array<SendGoodEntry>`, required.
+        #[wire("sendGoodEntries", required)]
+        pub send_good_entries: ::std::vec::Vec<SendGoodEntry>,
+    }
 }
 
 impl SendGood {
@@ -898,34 +758,34 @@ impl SendGood {
     }
 }
 
-/// 发货明细 (OpSendGoodEntry)
-///
-/// Wire type `SendGoodEntry`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendGoodEntry {
-    /// 发货对象明细id，对应子订单Id
+::open1688_core::wire_struct! {
+    /// 发货明细 (OpSendGoodEntry)
     ///
-    /// Wire name `sourceEntryId`, type `string`, required.
-    #[serde(rename = "sourceEntryId")]
-    pub source_entry_id: ::std::string::String,
-    /// 实发数量
-    ///
-    /// Wire name `amount`, type `long`, required.
-    pub amount: i64,
-    /// 实发重量（千克）
-    ///
-    /// Wire name `weight`, type `double`, required.
-    pub weight: f64,
-    /// 多包裹发货时的包裹列表（线上为 JSON 数组字符串）
-    ///
-    /// Wire name `extBody`, type `array<PackageExtBody>`.
-    #[serde(
-        rename = "extBody",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ext_body: ::std::vec::Vec<PackageExtBody>,
+    /// Wire type `SendGoodEntry`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SendGoodEntry {
+        /// 发货对象明细id，对应子订单Id
+        ///
+        /// Wire name `sourceEntryId`, type `string`, required.
+        #[wire("sourceEntryId", required)]
+        pub source_entry_id: ::std::string::String,
+        /// 实发数量
+        ///
+        /// Wire name `amount`, type `long`, required.
+        #[wire("amount", required)]
+        pub amount: i64,
+        /// 实发重量（千克）
+        ///
+        /// Wire name `weight`, type `double`, required.
+        #[wire("weight", required)]
+        pub weight: f64,
+        /// 多包裹发货时的包裹列表（线上为 JSON 数组字符串）
+        ///
+        /// Wire name `extBody`, type `array<PackageExtBody>`.
+        #[wire("extBody")]
+        pub ext_body: ::std::vec::Vec<PackageExtBody>,
+    }
 }
 
 impl SendGoodEntry {
@@ -951,154 +811,127 @@ impl SendGoodEntry {
     }
 }
 
-/// 发货结果 (OpSendOrderModelResult)
-///
-/// Wire type `SendResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendResult {
-    /// 物流编号
+::open1688_core::wire_struct! {
+    /// 发货结果 (OpSendOrderModelResult)
     ///
-    /// Wire name `logisticsId`, type `string`.
-    #[serde(
-        rename = "logisticsId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_id: ::std::option::Option<::std::string::String>,
-    /// 发货明细
-    ///
-    /// Wire name `sendGoods`, type `array<SentGood>`.
-    #[serde(
-        rename = "sendGoods",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub send_goods: ::std::vec::Vec<SentGood>,
-    /// 多包裹发货成功的包裹
-    ///
-    /// Wire name `sendSuccessList`, type `array<PackageSendResult>`.
-    #[serde(
-        rename = "sendSuccessList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub send_success_list: ::std::vec::Vec<PackageSendResult>,
-    /// 多包裹发货失败的包裹
-    ///
-    /// Wire name `sendFailList`, type `array<PackageSendResult>`.
-    #[serde(
-        rename = "sendFailList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub send_fail_list: ::std::vec::Vec<PackageSendResult>,
+    /// Wire type `SendResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SendResult {
+        /// 物流编号
+        ///
+        /// Wire name `logisticsId`, type `string`.
+        #[wire("logisticsId")]
+        pub logistics_id: ::std::option::Option<::std::string::String>,
+        /// 发货明细
+        ///
+        /// Wire name `sendGoods`, type `array<SentGood>`.
+        #[wire("sendGoods")]
+        pub send_goods: ::std::vec::Vec<SentGood>,
+        /// 多包裹发货成功的包裹
+        ///
+        /// Wire name `sendSuccessList`, type `array<PackageSendResult>`.
+        #[wire("sendSuccessList")]
+        pub send_success_list: ::std::vec::Vec<PackageSendResult>,
+        /// 多包裹发货失败的包裹
+        ///
+        /// Wire name `sendFailList`, type `array<PackageSendResult>`.
+        #[wire("sendFailList")]
+        pub send_fail_list: ::std::vec::Vec<PackageSendResult>,
+    }
 }
 
-/// 已发货对象
-///
-/// Wire type `SentGood`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SentGood {
-    /// 订单id（文档为 String，示例为数字）
+::open1688_core::wire_struct! {
+    /// 已发货对象
     ///
-    /// Wire name `sourceId`, type `long`.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_id: ::std::option::Option<i64>,
-    /// 明细
-    ///
-    /// Wire name `sendGoodEntries`, type `array<SentGoodEntry>`.
-    #[serde(
-        rename = "sendGoodEntries",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub send_good_entries: ::std::vec::Vec<SentGoodEntry>,
+    /// Wire type `SentGood`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SentGood {
+        /// 订单id（文档为 String，示例为数字）
+        ///
+        /// Wire name `sourceId`, type `long`.
+        #[wire("sourceId")]
+        pub source_id: ::std::option::Option<i64>,
+        /// 明细
+        ///
+        /// Wire name `sendGoodEntries`, type `array<SentGoodEntry>`.
+        #[wire("sendGoodEntries")]
+        pub send_good_entries: ::std::vec::Vec<SentGoodEntry>,
+    }
 }
 
-/// 已发货明细
-///
-/// Wire type `SentGoodEntry`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SentGoodEntry {
-    /// 子订单id
+::open1688_core::wire_struct! {
+    /// 已发货明细
     ///
-    /// Wire name `sourceEntryId`, type `long`.
-    #[serde(
-        rename = "sourceEntryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub source_entry_id: ::std::option::Option<i64>,
-    /// 实发数量
-    ///
-    /// Wire name `amount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
-    /// 实发重量（千克）
-    ///
-    /// Wire name `weight`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<f64>,
-    /// 包裹信息 JSON 文本
-    ///
-    /// Wire name `extBody`, type `string`.
-    #[serde(rename = "extBody", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ext_body: ::std::option::Option<::std::string::String>,
+    /// Wire type `SentGoodEntry`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SentGoodEntry {
+        /// 子订单id
+        ///
+        /// Wire name `sourceEntryId`, type `long`.
+        #[wire("sourceEntryId")]
+        pub source_entry_id: ::std::option::Option<i64>,
+        /// 实发数量
+        ///
+        /// Wire name `amount`, type `long`.
+        #[wire("amount")]
+        pub amount: ::std::option::Option<i64>,
+        /// 实发重量（千克）
+        ///
+        /// Wire name `weight`, type `double`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<f64>,
+        /// 包裹信息 JSON 文本
+        ///
+        /// Wire name `extBody`, type `string`.
+        #[wire("extBody")]
+        pub ext_body: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 异常节点
-///
-/// Wire type `TraceException`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TraceException {
-    /// 异常编码
-    ///
-    /// Wire name `exceptionCode`, type `string`.
-    #[serde(
-        rename = "exceptionCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub exception_code: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
     /// 异常节点
     ///
-    /// Wire name `traceNodeCode`, type `string`.
-    #[serde(
-        rename = "traceNodeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node_code: ::std::option::Option<::std::string::String>,
-    /// 异常描述
-    ///
-    /// Wire name `exceptionDesc`, type `string`.
-    #[serde(
-        rename = "exceptionDesc",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub exception_desc: ::std::option::Option<::std::string::String>,
+    /// Wire type `TraceException`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TraceException {
+        /// 异常编码
+        ///
+        /// Wire name `exceptionCode`, type `string`.
+        #[wire("exceptionCode")]
+        pub exception_code: ::std::option::Option<::std::string::String>,
+        /// 异常节点
+        ///
+        /// Wire name `traceNodeCode`, type `string`.
+        #[wire("traceNodeCode")]
+        pub trace_node_code: ::std::option::Option<::std::string::String>,
+        /// 异常描述
+        ///
+        /// Wire name `exceptionDesc`, type `string`.
+        #[wire("exceptionDesc")]
+        pub exception_desc: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 轨迹节点
-///
-/// Wire type `TraceNode`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TraceNode {
-    /// 节点名称
+::open1688_core::wire_struct! {
+    /// 轨迹节点
     ///
-    /// Wire name `traceNodeName`, type `string`.
-    #[serde(
-        rename = "traceNodeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node_name: ::std::option::Option<::std::string::String>,
-    /// 节点编码
-    ///
-    /// Wire name `traceNodeCode`, type `string`.
-    #[serde(
-        rename = "traceNodeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_node_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `TraceNode`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TraceNode {
+        /// 节点名称
+        ///
+        /// Wire name `traceNodeName`, type `string`.
+        #[wire("traceNodeName")]
+        pub trace_node_name: ::std::option::Option<::std::string::String>,
+        /// 节点编码
+        ///
+        /// Wire name `traceNodeCode`, type `string`.
+        #[wire("traceNodeCode")]
+        pub trace_node_code: ::std::option::Option<::std::string::String>,
+    }
 }

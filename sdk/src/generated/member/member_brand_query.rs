@@ -40,66 +40,58 @@ impl ::open1688_core::Request for MemberBrandQueryRequest {
     }
 }
 
-/// The response of `com.alibaba.member:alibaba.member.brand.query-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MemberBrandQueryResponse {
-    /// 请求是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误code
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误消息内容
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 授权品牌查询结果
-    ///
-    /// Wire name `result`, type `array<BrandMemberResult>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<BrandMemberResult>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.member:alibaba.member.brand.query-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct MemberBrandQueryResponse {
+        /// 请求是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误code
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误消息内容
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 授权品牌查询结果
+        ///
+        /// Wire name `result`, type `array<BrandMemberResult>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<BrandMemberResult>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 授权品牌查询结果
-///
-/// Wire type `BrandMemberResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BrandMemberResult {
-    /// 3
+::open1688_core::wire_struct! {
+    /// 授权品牌查询结果
     ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 3
-    ///
-    /// Wire name `brandInfoList`, type `json`.
-    #[serde(
-        rename = "brandInfoList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub brand_info_list: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `BrandMemberResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BrandMemberResult {
+        /// 3
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 3
+        ///
+        /// Wire name `brandInfoList`, type `json`.
+        #[wire("brandInfoList")]
+        pub brand_info_list: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

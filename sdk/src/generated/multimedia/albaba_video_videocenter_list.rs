@@ -53,91 +53,71 @@ impl ::open1688_core::Request for AlbabaVideoVideocenterListRequest {
     }
 }
 
-/// The response of `com.alibaba.multimedia:albaba.video.videocenter.list-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AlbabaVideoVideocenterListResponse {
-    /// 返回视频结果
-    ///
-    /// Wire name `result`, type `CommonPageResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<CommonPageResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.multimedia:albaba.video.videocenter.list-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AlbabaVideoVideocenterListResponse {
+        /// 返回视频结果
+        ///
+        /// Wire name `result`, type `CommonPageResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<CommonPageResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 返回视频结果
-///
-/// Wire type `CommonPageResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonPageResult {
-    /// 错误码
+::open1688_core::wire_struct! {
+    /// 返回视频结果
     ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
-    /// 页码
-    ///
-    /// Wire name `pageIndex`, type `int`.
-    #[serde(
-        rename = "pageIndex",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub page_index: ::std::option::Option<i32>,
-    /// 视频列表
-    ///
-    /// Wire name `resultList`, type `json`.
-    #[serde(
-        rename = "resultList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_list: ::std::option::Option<::serde_json::Value>,
-    /// 每页记录条数
-    ///
-    /// Wire name `sizePerPage`, type `int`.
-    #[serde(
-        rename = "sizePerPage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub size_per_page: ::std::option::Option<i32>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 总条数
-    ///
-    /// Wire name `totalRecords`, type `int`.
-    #[serde(
-        rename = "totalRecords",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_records: ::std::option::Option<i32>,
+    /// Wire type `CommonPageResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CommonPageResult {
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+        /// 页码
+        ///
+        /// Wire name `pageIndex`, type `int`.
+        #[wire("pageIndex")]
+        pub page_index: ::std::option::Option<i32>,
+        /// 视频列表
+        ///
+        /// Wire name `resultList`, type `json`.
+        #[wire("resultList")]
+        pub result_list: ::std::option::Option<::serde_json::Value>,
+        /// 每页记录条数
+        ///
+        /// Wire name `sizePerPage`, type `int`.
+        #[wire("sizePerPage")]
+        pub size_per_page: ::std::option::Option<i32>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 总条数
+        ///
+        /// Wire name `totalRecords`, type `int`.
+        #[wire("totalRecords")]
+        pub total_records: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

@@ -31,135 +31,118 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
     }
 }
 
-/// The response of `com.alibaba.multimedia:alibaba.video.videocenter.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct VideoVideocenterGetResponse {
-    /// 返回视频结果
-    ///
-    /// Wire name `result`, type `VideoVideocenterGetResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VideoVideocenterGetResult>,
-    /// 请求是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.multimedia:alibaba.video.videocenter.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct VideoVideocenterGetResponse {
+        /// 返回视频结果
+        ///
+        /// Wire name `result`, type `VideoVideocenterGetResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<VideoVideocenterGetResult>,
+        /// 请求是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 返回视频结果
-///
-/// Wire type `VideoVideocenterGetResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct VideoVideocenterGetResult {
-    /// 视频地址
+::open1688_core::wire_struct! {
+    /// 返回视频结果
     ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 创建时间
-    ///
-    /// Wire name `createTime`, type `date`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::open1688_core::Date>,
-    /// 视频描述
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 扩展字段（包括封面图）
-    ///
-    /// Wire name `extendInfo`, type `json`.
-    #[serde(
-        rename = "extendInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub extend_info: ::std::option::Option<::serde_json::Value>,
-    /// 视频所有者memberId
-    ///
-    /// Wire name `memberId`, type `string`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::std::string::String>,
-    /// 最近修改时间
-    ///
-    /// Wire name `modifiedTime`, type `date`.
-    #[serde(
-        rename = "modifiedTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub modified_time: ::std::option::Option<::open1688_core::Date>,
-    /// 视频名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 优先级
-    ///
-    /// Wire name `priority`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<i32>,
-    /// 场景
-    ///
-    /// Wire name `scene`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub scene: ::std::option::Option<::std::string::String>,
-    /// 视频状态
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 视频标签
-    ///
-    /// Wire name `tags`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::string::String>,
-    /// 视频时长
-    ///
-    /// Wire name `timeLength`, type `long`.
-    #[serde(
-        rename = "timeLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_length: ::std::option::Option<i64>,
-    /// 视频标志唯一字段
-    ///
-    /// Wire name `videoId`, type `long`.
-    #[serde(rename = "videoId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_id: ::std::option::Option<i64>,
-    /// 视频类型
-    ///
-    /// Wire name `videoType`, type `string`.
-    #[serde(
-        rename = "videoType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub video_type: ::std::option::Option<::std::string::String>,
+    /// Wire type `VideoVideocenterGetResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct VideoVideocenterGetResult {
+        /// 视频地址
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        ///
+        /// Wire name `createTime`, type `date`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::open1688_core::Date>,
+        /// 视频描述
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 扩展字段（包括封面图）
+        ///
+        /// Wire name `extendInfo`, type `json`.
+        #[wire("extendInfo")]
+        pub extend_info: ::std::option::Option<::serde_json::Value>,
+        /// 视频所有者memberId
+        ///
+        /// Wire name `memberId`, type `string`.
+        #[wire("memberId")]
+        pub member_id: ::std::option::Option<::std::string::String>,
+        /// 最近修改时间
+        ///
+        /// Wire name `modifiedTime`, type `date`.
+        #[wire("modifiedTime")]
+        pub modified_time: ::std::option::Option<::open1688_core::Date>,
+        /// 视频名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 优先级
+        ///
+        /// Wire name `priority`, type `int`.
+        #[wire("priority")]
+        pub priority: ::std::option::Option<i32>,
+        /// 场景
+        ///
+        /// Wire name `scene`, type `string`.
+        #[wire("scene")]
+        pub scene: ::std::option::Option<::std::string::String>,
+        /// 视频状态
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 视频标签
+        ///
+        /// Wire name `tags`, type `string`.
+        #[wire("tags")]
+        pub tags: ::std::option::Option<::std::string::String>,
+        /// 视频时长
+        ///
+        /// Wire name `timeLength`, type `long`.
+        #[wire("timeLength")]
+        pub time_length: ::std::option::Option<i64>,
+        /// 视频标志唯一字段
+        ///
+        /// Wire name `videoId`, type `long`.
+        #[wire("videoId")]
+        pub video_id: ::std::option::Option<i64>,
+        /// 视频类型
+        ///
+        /// Wire name `videoType`, type `string`.
+        #[wire("videoType")]
+        pub video_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

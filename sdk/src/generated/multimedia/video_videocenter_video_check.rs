@@ -23,41 +23,31 @@ impl ::open1688_core::Request for VideoVideocenterVideoCheckRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.multimedia:alibaba.video.videocenter.videoCheck-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct VideoVideocenterVideoCheckResponse {
-    /// 用户允许上传视频总数量
-    ///
-    /// Wire name `allowTotalVideos`, type `int`.
-    #[serde(
-        rename = "allowTotalVideos",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub allow_total_videos: ::std::option::Option<i32>,
-    /// 用户已经上传视频总数量
-    ///
-    /// Wire name `alreadyTotalVideos`, type `int`.
-    #[serde(
-        rename = "alreadyTotalVideos",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub already_total_videos: ::std::option::Option<i32>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.multimedia:alibaba.video.videocenter.videoCheck-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct VideoVideocenterVideoCheckResponse {
+        /// 用户允许上传视频总数量
+        ///
+        /// Wire name `allowTotalVideos`, type `int`.
+        #[wire("allowTotalVideos")]
+        pub allow_total_videos: ::std::option::Option<i32>,
+        /// 用户已经上传视频总数量
+        ///
+        /// Wire name `alreadyTotalVideos`, type `int`.
+        #[wire("alreadyTotalVideos")]
+        pub already_total_videos: ::std::option::Option<i32>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -33,328 +33,224 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CaigouApiBuyOfferGetBuyOfferByIdResponse {
-    /// Wire name `buyOffer`, type `BuyOffer`.
-    #[serde(rename = "buyOffer", skip_serializing_if = "::std::option::Option::is_none")]
-    pub buy_offer: ::std::option::Option<BuyOffer>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CaigouApiBuyOfferGetBuyOfferByIdResponse {
+        /// Wire name `buyOffer`, type `BuyOffer`.
+        #[wire("buyOffer")]
+        pub buy_offer: ::std::option::Option<BuyOffer>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `BuyOffer` as observed in a real answer
-///
-/// Wire type `BuyOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BuyOffer {
-    /// Wire name `processTemplateCode`, type `string`.
-    #[serde(
-        rename = "processTemplateCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub process_template_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `attachments`, type `array<json>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attachments: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `contactInfo`, type `ContactInfo`.
-    #[serde(
-        rename = "contactInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contact_info: ::std::option::Option<ContactInfo>,
-    /// Wire name `allowPartQuote`, type `boolean`.
-    #[serde(
-        rename = "allowPartQuote",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub allow_part_quote: ::std::option::Option<bool>,
-    /// Wire name `gmtQuotationExpire`, type `date`.
-    #[serde(
-        rename = "gmtQuotationExpire",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_quotation_expire: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `prId`, type `string`.
-    #[serde(rename = "prId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pr_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `isVisibleAfterEndQuote`, type `boolean`.
-    #[serde(
-        rename = "isVisibleAfterEndQuote",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_visible_after_end_quote: ::std::option::Option<bool>,
-    /// Wire name `title`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `quoteHasPostFee`, type `boolean`.
-    #[serde(
-        rename = "quoteHasPostFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quote_has_post_fee: ::std::option::Option<bool>,
-    /// Wire name `purchaseNoteId`, type `long`.
-    #[serde(
-        rename = "purchaseNoteId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub purchase_note_id: ::std::option::Option<i64>,
-    /// Wire name `includeTax`, type `boolean`.
-    #[serde(
-        rename = "includeTax",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub include_tax: ::std::option::Option<bool>,
-    /// Wire name `sourceMethodType`, type `string`.
-    #[serde(
-        rename = "sourceMethodType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub source_method_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `subBizType`, type `string`.
-    #[serde(
-        rename = "subBizType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_biz_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `onlineShoppingAttachList`, type `array<json>`.
-    #[serde(
-        rename = "onlineShoppingAttachList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub online_shopping_attach_list: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `transToolType`, type `string`.
-    #[serde(
-        rename = "transToolType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trans_tool_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `openToPortal`, type `boolean`.
-    #[serde(
-        rename = "openToPortal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub open_to_portal: ::std::option::Option<bool>,
-    /// Wire name `purchaseNoteItems`, type `array<PurchaseNoteItem>`.
-    #[serde(
-        rename = "purchaseNoteItems",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub purchase_note_items: ::std::vec::Vec<PurchaseNoteItem>,
-    /// Wire name `invoiceType`, type `string`.
-    #[serde(
-        rename = "invoiceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `subUserId`, type `long`.
-    #[serde(
-        rename = "subUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_user_id: ::std::option::Option<i64>,
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `BuyOffer` as observed in a real answer
+    ///
+    /// Wire type `BuyOffer`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BuyOffer {
+        /// Wire name `processTemplateCode`, type `string`.
+        #[wire("processTemplateCode")]
+        pub process_template_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `attachments`, type `array<json>`.
+        #[wire("attachments")]
+        pub attachments: ::std::vec::Vec<::serde_json::Value>,
+        /// Wire name `contactInfo`, type `ContactInfo`.
+        #[wire("contactInfo")]
+        pub contact_info: ::std::option::Option<ContactInfo>,
+        /// Wire name `allowPartQuote`, type `boolean`.
+        #[wire("allowPartQuote")]
+        pub allow_part_quote: ::std::option::Option<bool>,
+        /// Wire name `gmtQuotationExpire`, type `date`.
+        #[wire("gmtQuotationExpire")]
+        pub gmt_quotation_expire: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `prId`, type `string`.
+        #[wire("prId")]
+        pub pr_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `isVisibleAfterEndQuote`, type `boolean`.
+        #[wire("isVisibleAfterEndQuote")]
+        pub is_visible_after_end_quote: ::std::option::Option<bool>,
+        /// Wire name `title`, type `string`.
+        #[wire("title")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `quoteHasPostFee`, type `boolean`.
+        #[wire("quoteHasPostFee")]
+        pub quote_has_post_fee: ::std::option::Option<bool>,
+        /// Wire name `purchaseNoteId`, type `long`.
+        #[wire("purchaseNoteId")]
+        pub purchase_note_id: ::std::option::Option<i64>,
+        /// Wire name `includeTax`, type `boolean`.
+        #[wire("includeTax")]
+        pub include_tax: ::std::option::Option<bool>,
+        /// Wire name `sourceMethodType`, type `string`.
+        #[wire("sourceMethodType")]
+        pub source_method_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `subBizType`, type `string`.
+        #[wire("subBizType")]
+        pub sub_biz_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `onlineShoppingAttachList`, type `array<json>`.
+        #[wire("onlineShoppingAttachList")]
+        pub online_shopping_attach_list: ::std::vec::Vec<::serde_json::Value>,
+        /// Wire name `transToolType`, type `string`.
+        #[wire("transToolType")]
+        pub trans_tool_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `openToPortal`, type `boolean`.
+        #[wire("openToPortal")]
+        pub open_to_portal: ::std::option::Option<bool>,
+        /// Wire name `purchaseNoteItems`, type `array<PurchaseNoteItem>`.
+        #[wire("purchaseNoteItems")]
+        pub purchase_note_items: ::std::vec::Vec<PurchaseNoteItem>,
+        /// Wire name `invoiceType`, type `string`.
+        #[wire("invoiceType")]
+        pub invoice_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `subUserId`, type `long`.
+        #[wire("subUserId")]
+        pub sub_user_id: ::std::option::Option<i64>,
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `Category` as observed in a real answer
-///
-/// Wire type `Category`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Category {
-    /// Wire name `topCategoryId`, type `long`.
-    #[serde(
-        rename = "topCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub top_category_id: ::std::option::Option<i64>,
-    /// Wire name `topCategoryName`, type `string`.
-    #[serde(
-        rename = "topCategoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub top_category_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `secondCategoryName`, type `string`.
-    #[serde(
-        rename = "secondCategoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub second_category_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `thirdCategoryName`, type `string`.
-    #[serde(
-        rename = "thirdCategoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub third_category_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `leafCategoryId`, type `long`.
-    #[serde(
-        rename = "leafCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub leaf_category_id: ::std::option::Option<i64>,
-    /// Wire name `secondCategoryId`, type `long`.
-    #[serde(
-        rename = "secondCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub second_category_id: ::std::option::Option<i64>,
-    /// Wire name `categorylist`, type `array<long>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub categorylist: ::std::vec::Vec<i64>,
-    /// Wire name `thirdCategoryId`, type `long`.
-    #[serde(
-        rename = "thirdCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub third_category_id: ::std::option::Option<i64>,
-    /// Wire name `leafCategoryName`, type `string`.
-    #[serde(
-        rename = "leafCategoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub leaf_category_name: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `Category` as observed in a real answer
+    ///
+    /// Wire type `Category`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Category {
+        /// Wire name `topCategoryId`, type `long`.
+        #[wire("topCategoryId")]
+        pub top_category_id: ::std::option::Option<i64>,
+        /// Wire name `topCategoryName`, type `string`.
+        #[wire("topCategoryName")]
+        pub top_category_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `secondCategoryName`, type `string`.
+        #[wire("secondCategoryName")]
+        pub second_category_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `thirdCategoryName`, type `string`.
+        #[wire("thirdCategoryName")]
+        pub third_category_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `leafCategoryId`, type `long`.
+        #[wire("leafCategoryId")]
+        pub leaf_category_id: ::std::option::Option<i64>,
+        /// Wire name `secondCategoryId`, type `long`.
+        #[wire("secondCategoryId")]
+        pub second_category_id: ::std::option::Option<i64>,
+        /// Wire name `categorylist`, type `array<long>`.
+        #[wire("categorylist")]
+        pub categorylist: ::std::vec::Vec<i64>,
+        /// Wire name `thirdCategoryId`, type `long`.
+        #[wire("thirdCategoryId")]
+        pub third_category_id: ::std::option::Option<i64>,
+        /// Wire name `leafCategoryName`, type `string`.
+        #[wire("leafCategoryName")]
+        pub leaf_category_name: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `ContactInfo` as observed in a real answer
-///
-/// Wire type `ContactInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContactInfo {
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `contact`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub contact: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `ContactInfo` as observed in a real answer
+    ///
+    /// Wire type `ContactInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactInfo {
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `contact`, type `string`.
+        #[wire("contact")]
+        pub contact: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `PurchaseItemSign` as observed in a real answer
-///
-/// Wire type `PurchaseItemSign`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PurchaseItemSign {
-    /// Wire name `sign`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sign: ::std::option::Option<i64>,
-    /// Wire name `addedIntoProductedDeport`, type `boolean`.
-    #[serde(
-        rename = "addedIntoProductedDeport",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub added_into_producted_deport: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// `PurchaseItemSign` as observed in a real answer
+    ///
+    /// Wire type `PurchaseItemSign`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PurchaseItemSign {
+        /// Wire name `sign`, type `long`.
+        #[wire("sign")]
+        pub sign: ::std::option::Option<i64>,
+        /// Wire name `addedIntoProductedDeport`, type `boolean`.
+        #[wire("addedIntoProductedDeport")]
+        pub added_into_producted_deport: ::std::option::Option<bool>,
+    }
 }
 
-/// `PurchaseNoteItem` as observed in a real answer
-///
-/// Wire type `PurchaseNoteItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PurchaseNoteItem {
-    /// Wire name `attachments`, type `array<json>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attachments: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `purchaseCount`, type `long`.
-    #[serde(
-        rename = "purchaseCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub purchase_count: ::std::option::Option<i64>,
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Wire name `purchaseId`, type `long`.
-    #[serde(
-        rename = "purchaseId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub purchase_id: ::std::option::Option<i64>,
-    /// Wire name `purchaseNoteItemId`, type `long`.
-    #[serde(
-        rename = "purchaseNoteItemId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub purchase_note_item_id: ::std::option::Option<i64>,
-    /// Wire name `prItemId`, type `string`.
-    #[serde(rename = "prItemId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pr_item_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `brandName`, type `string`.
-    #[serde(
-        rename = "brandName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub brand_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `purchaseAmount`, type `long`.
-    #[serde(
-        rename = "purchaseAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub purchase_amount: ::std::option::Option<i64>,
-    /// Wire name `productFeature`, type `string`.
-    #[serde(
-        rename = "productFeature",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_feature: ::std::option::Option<::std::string::String>,
-    /// Wire name `purchaseItemSign`, type `PurchaseItemSign`.
-    #[serde(
-        rename = "purchaseItemSign",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub purchase_item_sign: ::std::option::Option<PurchaseItemSign>,
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// Wire name `productCode`, type `string`.
-    #[serde(
-        rename = "productCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `lineNum`, type `string`.
-    #[serde(rename = "lineNum", skip_serializing_if = "::std::option::Option::is_none")]
-    pub line_num: ::std::option::Option<::std::string::String>,
-    /// Wire name `modelNumber`, type `string`.
-    #[serde(
-        rename = "modelNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub model_number: ::std::option::Option<::std::string::String>,
-    /// Wire name `category`, type `Category`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub category: ::std::option::Option<Category>,
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
+::open1688_core::wire_struct! {
+    /// `PurchaseNoteItem` as observed in a real answer
+    ///
+    /// Wire type `PurchaseNoteItem`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PurchaseNoteItem {
+        /// Wire name `attachments`, type `array<json>`.
+        #[wire("attachments")]
+        pub attachments: ::std::vec::Vec<::serde_json::Value>,
+        /// Wire name `purchaseCount`, type `long`.
+        #[wire("purchaseCount")]
+        pub purchase_count: ::std::option::Option<i64>,
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// Wire name `purchaseId`, type `long`.
+        #[wire("purchaseId")]
+        pub purchase_id: ::std::option::Option<i64>,
+        /// Wire name `purchaseNoteItemId`, type `long`.
+        #[wire("purchaseNoteItemId")]
+        pub purchase_note_item_id: ::std::option::Option<i64>,
+        /// Wire name `prItemId`, type `string`.
+        #[wire("prItemId")]
+        pub pr_item_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `brandName`, type `string`.
+        #[wire("brandName")]
+        pub brand_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `purchaseAmount`, type `long`.
+        #[wire("purchaseAmount")]
+        pub purchase_amount: ::std::option::Option<i64>,
+        /// Wire name `productFeature`, type `string`.
+        #[wire("productFeature")]
+        pub product_feature: ::std::option::Option<::std::string::String>,
+        /// Wire name `purchaseItemSign`, type `PurchaseItemSign`.
+        #[wire("purchaseItemSign")]
+        pub purchase_item_sign: ::std::option::Option<PurchaseItemSign>,
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// Wire name `productCode`, type `string`.
+        #[wire("productCode")]
+        pub product_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `lineNum`, type `string`.
+        #[wire("lineNum")]
+        pub line_num: ::std::option::Option<::std::string::String>,
+        /// Wire name `modelNumber`, type `string`.
+        #[wire("modelNumber")]
+        pub model_number: ::std::option::Option<::std::string::String>,
+        /// Wire name `category`, type `Category`.
+        #[wire("category")]
+        pub category: ::std::option::Option<Category>,
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+    }
 }
 
 #[cfg(test)]

@@ -34,190 +34,150 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse {
-    /// Wire name `quotationList`, type `array<Quotation>`.
-    #[serde(
-        rename = "quotationList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub quotation_list: ::std::vec::Vec<Quotation>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse {
+        /// Wire name `quotationList`, type `array<Quotation>`.
+        #[wire("quotationList")]
+        pub quotation_list: ::std::vec::Vec<Quotation>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `ContactInfo` as observed in a real answer
-///
-/// Wire type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo {
-    /// Wire name `contact`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub contact: ::std::option::Option<::std::string::String>,
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `ContactInfo` as observed in a real answer
+    ///
+    /// Wire type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo {
+        /// Wire name `contact`, type `string`.
+        #[wire("contact")]
+        pub contact: ::std::option::Option<::std::string::String>,
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `PayRequirementInfo` as observed in a real answer
-///
-/// Wire type `PayRequirementInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PayRequirementInfo {
-    /// Wire name `type`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `PayRequirementInfo` as observed in a real answer
+    ///
+    /// Wire type `PayRequirementInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PayRequirementInfo {
+        /// Wire name `type`, type `string`.
+        #[wire("type")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `Quotation` as observed in a real answer
-///
-/// Wire type `Quotation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Quotation {
-    /// Wire name `expireDate`, type `date`.
-    #[serde(
-        rename = "expireDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expire_date: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `buyOfferId`, type `long`.
-    #[serde(
-        rename = "buyOfferId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buy_offer_id: ::std::option::Option<i64>,
-    /// Wire name `attachments`, type `array<json>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attachments: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `supplierMemberId`, type `string`.
-    #[serde(
-        rename = "supplierMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `contactInfo`, type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
-    #[serde(
-        rename = "contactInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contact_info: ::std::option::Option<
-        CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo,
-    >,
-    /// Wire name `invoiceType`, type `string`.
-    #[serde(
-        rename = "invoiceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `freight`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub freight: ::std::option::Option<i64>,
-    /// Wire name `totalPrice`, type `long`.
-    #[serde(
-        rename = "totalPrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_price: ::std::option::Option<i64>,
-    /// Wire name `supplyNoteItems`, type `array<SupplyNoteItem>`.
-    #[serde(
-        rename = "supplyNoteItems",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub supply_note_items: ::std::vec::Vec<SupplyNoteItem>,
-    /// Wire name `payRequirementInfo`, type `PayRequirementInfo`.
-    #[serde(
-        rename = "payRequirementInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_requirement_info: ::std::option::Option<PayRequirementInfo>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `prId`, type `string`.
-    #[serde(rename = "prId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pr_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `Quotation` as observed in a real answer
+    ///
+    /// Wire type `Quotation`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Quotation {
+        /// Wire name `expireDate`, type `date`.
+        #[wire("expireDate")]
+        pub expire_date: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `buyOfferId`, type `long`.
+        #[wire("buyOfferId")]
+        pub buy_offer_id: ::std::option::Option<i64>,
+        /// Wire name `attachments`, type `array<json>`.
+        #[wire("attachments")]
+        pub attachments: ::std::vec::Vec<::serde_json::Value>,
+        /// Wire name `supplierMemberId`, type `string`.
+        #[wire("supplierMemberId")]
+        pub supplier_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `contactInfo`, type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
+        #[wire("contactInfo")]
+        pub contact_info: ::std::option::Option<
+            CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo,
+        >,
+        /// Wire name `invoiceType`, type `string`.
+        #[wire("invoiceType")]
+        pub invoice_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `freight`, type `long`.
+        #[wire("freight")]
+        pub freight: ::std::option::Option<i64>,
+        /// Wire name `totalPrice`, type `long`.
+        #[wire("totalPrice")]
+        pub total_price: ::std::option::Option<i64>,
+        /// Wire name `supplyNoteItems`, type `array<SupplyNoteItem>`.
+        #[wire("supplyNoteItems")]
+        pub supply_note_items: ::std::vec::Vec<SupplyNoteItem>,
+        /// Wire name `payRequirementInfo`, type `PayRequirementInfo`.
+        #[wire("payRequirementInfo")]
+        pub pay_requirement_info: ::std::option::Option<PayRequirementInfo>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `prId`, type `string`.
+        #[wire("prId")]
+        pub pr_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `SupplyNoteItem` as observed in a real answer
-///
-/// Wire type `SupplyNoteItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SupplyNoteItem {
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Wire name `amount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// Wire name `price`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub price: ::std::option::Option<i64>,
-    /// Wire name `prItemId`, type `string`.
-    #[serde(rename = "prItemId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pr_item_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `productCode`, type `string`.
-    #[serde(
-        rename = "productCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `taxRate`, type `string`.
-    #[serde(rename = "taxRate", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tax_rate: ::std::option::Option<::std::string::String>,
-    /// Wire name `itemCount`, type `double`.
-    #[serde(
-        rename = "itemCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub item_count: ::std::option::Option<f64>,
-    /// Wire name `brandName`, type `string`.
-    #[serde(
-        rename = "brandName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub brand_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `modelNumber`, type `string`.
-    #[serde(
-        rename = "modelNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub model_number: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `SupplyNoteItem` as observed in a real answer
+    ///
+    /// Wire type `SupplyNoteItem`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SupplyNoteItem {
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// Wire name `amount`, type `long`.
+        #[wire("amount")]
+        pub amount: ::std::option::Option<i64>,
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// Wire name `price`, type `long`.
+        #[wire("price")]
+        pub price: ::std::option::Option<i64>,
+        /// Wire name `prItemId`, type `string`.
+        #[wire("prItemId")]
+        pub pr_item_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `productCode`, type `string`.
+        #[wire("productCode")]
+        pub product_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `taxRate`, type `string`.
+        #[wire("taxRate")]
+        pub tax_rate: ::std::option::Option<::std::string::String>,
+        /// Wire name `itemCount`, type `double`.
+        #[wire("itemCount")]
+        pub item_count: ::std::option::Option<f64>,
+        /// Wire name `brandName`, type `string`.
+        #[wire("brandName")]
+        pub brand_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `modelNumber`, type `string`.
+        #[wire("modelNumber")]
+        pub model_number: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

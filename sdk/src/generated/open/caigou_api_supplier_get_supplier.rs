@@ -33,468 +33,322 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:caigou.api.supplier.getSupplier-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CaigouApiSupplierGetSupplierResponse {
-    /// Wire name `supplier`, type `Supplier`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supplier: ::std::option::Option<Supplier>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:caigou.api.supplier.getSupplier-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CaigouApiSupplierGetSupplierResponse {
+        /// Wire name `supplier`, type `Supplier`.
+        #[wire("supplier")]
+        pub supplier: ::std::option::Option<Supplier>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `BusinessAbility` as observed in a real answer
-///
-/// Wire type `BusinessAbility`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BusinessAbility {
-    /// Wire name `buyerProtected`, type `boolean`.
-    #[serde(
-        rename = "buyerProtected",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_protected: ::std::option::Option<bool>,
-    /// Wire name `employeesCount`, type `string`.
-    #[serde(
-        rename = "employeesCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub employees_count: ::std::option::Option<::std::string::String>,
-    /// Wire name `hasTaobaoSeller`, type `boolean`.
-    #[serde(
-        rename = "hasTaobaoSeller",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub has_taobao_seller: ::std::option::Option<bool>,
-    /// Wire name `strokeBuyerCount90days`, type `long`.
-    #[serde(
-        rename = "strokeBuyerCount90days",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub stroke_buyer_count90days: ::std::option::Option<i64>,
-    /// Wire name `hasMingQiBuyer`, type `boolean`.
-    #[serde(
-        rename = "hasMingQiBuyer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub has_ming_qi_buyer: ::std::option::Option<bool>,
-    /// Wire name `bindAlipay`, type `boolean`.
-    #[serde(
-        rename = "bindAlipay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bind_alipay: ::std::option::Option<bool>,
-    /// Wire name `vatInvoice`, type `boolean`.
-    #[serde(
-        rename = "vatInvoice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub vat_invoice: ::std::option::Option<bool>,
-    /// Wire name `strokeCountIn90days`, type `long`.
-    #[serde(
-        rename = "strokeCountIn90days",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub stroke_count_in90days: ::std::option::Option<i64>,
-    /// Wire name `alipayType`, type `string`.
-    #[serde(
-        rename = "alipayType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub alipay_type: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `BusinessAbility` as observed in a real answer
+    ///
+    /// Wire type `BusinessAbility`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BusinessAbility {
+        /// Wire name `buyerProtected`, type `boolean`.
+        #[wire("buyerProtected")]
+        pub buyer_protected: ::std::option::Option<bool>,
+        /// Wire name `employeesCount`, type `string`.
+        #[wire("employeesCount")]
+        pub employees_count: ::std::option::Option<::std::string::String>,
+        /// Wire name `hasTaobaoSeller`, type `boolean`.
+        #[wire("hasTaobaoSeller")]
+        pub has_taobao_seller: ::std::option::Option<bool>,
+        /// Wire name `strokeBuyerCount90days`, type `long`.
+        #[wire("strokeBuyerCount90days")]
+        pub stroke_buyer_count90days: ::std::option::Option<i64>,
+        /// Wire name `hasMingQiBuyer`, type `boolean`.
+        #[wire("hasMingQiBuyer")]
+        pub has_ming_qi_buyer: ::std::option::Option<bool>,
+        /// Wire name `bindAlipay`, type `boolean`.
+        #[wire("bindAlipay")]
+        pub bind_alipay: ::std::option::Option<bool>,
+        /// Wire name `vatInvoice`, type `boolean`.
+        #[wire("vatInvoice")]
+        pub vat_invoice: ::std::option::Option<bool>,
+        /// Wire name `strokeCountIn90days`, type `long`.
+        #[wire("strokeCountIn90days")]
+        pub stroke_count_in90days: ::std::option::Option<i64>,
+        /// Wire name `alipayType`, type `string`.
+        #[wire("alipayType")]
+        pub alipay_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `BusinessInfo` as observed in a real answer
-///
-/// Wire type `BusinessInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BusinessInfo {
-    /// Wire name `productionService`, type `array<string>`.
-    #[serde(
-        rename = "productionService",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub production_service: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `mainIndustries`, type `string`.
-    #[serde(
-        rename = "mainIndustries",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_industries: ::std::option::Option<::std::string::String>,
-    /// Wire name `businessModel`, type `string`.
-    #[serde(
-        rename = "businessModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_model: ::std::option::Option<::std::string::String>,
-    /// Wire name `businessAddress`, type `string`.
-    #[serde(
-        rename = "businessAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `enterpriseType`, type `string`.
-    #[serde(
-        rename = "enterpriseType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub enterprise_type: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `BusinessInfo` as observed in a real answer
+    ///
+    /// Wire type `BusinessInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BusinessInfo {
+        /// Wire name `productionService`, type `array<string>`.
+        #[wire("productionService")]
+        pub production_service: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `mainIndustries`, type `string`.
+        #[wire("mainIndustries")]
+        pub main_industries: ::std::option::Option<::std::string::String>,
+        /// Wire name `businessModel`, type `string`.
+        #[wire("businessModel")]
+        pub business_model: ::std::option::Option<::std::string::String>,
+        /// Wire name `businessAddress`, type `string`.
+        #[wire("businessAddress")]
+        pub business_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `enterpriseType`, type `string`.
+        #[wire("enterpriseType")]
+        pub enterprise_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `ContactInfo` as observed in a real answer
-///
-/// Wire type `CaigouSupplierGetSupplierContactInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CaigouSupplierGetSupplierContactInfo {
-    /// Wire name `gender`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gender: ::std::option::Option<::std::string::String>,
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `contactAddress`, type `string`.
-    #[serde(
-        rename = "contactAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contact_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `fax`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fax: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `ContactInfo` as observed in a real answer
+    ///
+    /// Wire type `CaigouSupplierGetSupplierContactInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CaigouSupplierGetSupplierContactInfo {
+        /// Wire name `gender`, type `string`.
+        #[wire("gender")]
+        pub gender: ::std::option::Option<::std::string::String>,
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Wire name `contactAddress`, type `string`.
+        #[wire("contactAddress")]
+        pub contact_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `fax`, type `string`.
+        #[wire("fax")]
+        pub fax: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `Certifications` as observed in a real answer
-///
-/// Wire type `Certifications`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Certifications {
-    /// Wire name `icpLicence`, type `array<IcpLicence>`.
-    #[serde(
-        rename = "icpLicence",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub icp_licence: ::std::vec::Vec<IcpLicence>,
-    /// Wire name `taxRegistration`, type `array<TaxRegistration>`.
-    #[serde(
-        rename = "taxRegistration",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub tax_registration: ::std::vec::Vec<TaxRegistration>,
+::open1688_core::wire_struct! {
+    /// `Certifications` as observed in a real answer
+    ///
+    /// Wire type `Certifications`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Certifications {
+        /// Wire name `icpLicence`, type `array<IcpLicence>`.
+        #[wire("icpLicence")]
+        pub icp_licence: ::std::vec::Vec<IcpLicence>,
+        /// Wire name `taxRegistration`, type `array<TaxRegistration>`.
+        #[wire("taxRegistration")]
+        pub tax_registration: ::std::vec::Vec<TaxRegistration>,
+    }
 }
 
-/// `CompanyCredit` as observed in a real answer
-///
-/// Wire type `CompanyCredit`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompanyCredit {
-    /// Wire name `truthfulDescription`, type `long`.
-    #[serde(
-        rename = "truthfulDescription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub truthful_description: ::std::option::Option<i64>,
-    /// Wire name `serviceAttitude`, type `long`.
-    #[serde(
-        rename = "serviceAttitude",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub service_attitude: ::std::option::Option<i64>,
-    /// Wire name `buyersCommentsIn180days`, type `long`.
-    #[serde(
-        rename = "buyersCommentsIn180days",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyers_comments_in180days: ::std::option::Option<i64>,
-    /// Wire name `complaintRateIn90days`, type `long`.
-    #[serde(
-        rename = "complaintRateIn90days",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub complaint_rate_in90days: ::std::option::Option<i64>,
-    /// Wire name `refundRateIn90days`, type `long`.
-    #[serde(
-        rename = "refundRateIn90days",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_rate_in90days: ::std::option::Option<i64>,
-    /// Wire name `arrivalRate`, type `long`.
-    #[serde(
-        rename = "arrivalRate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub arrival_rate: ::std::option::Option<i64>,
-    /// Wire name `supplierLevel`, type `long`.
-    #[serde(
-        rename = "supplierLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_level: ::std::option::Option<i64>,
-    /// Wire name `averageDeliverySpeedIn90days`, type `long`.
-    #[serde(
-        rename = "averageDeliverySpeedIn90days",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub average_delivery_speed_in90days: ::std::option::Option<i64>,
-    /// Wire name `authType`, type `string`.
-    #[serde(rename = "authType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub auth_type: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `CompanyCredit` as observed in a real answer
+    ///
+    /// Wire type `CompanyCredit`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CompanyCredit {
+        /// Wire name `truthfulDescription`, type `long`.
+        #[wire("truthfulDescription")]
+        pub truthful_description: ::std::option::Option<i64>,
+        /// Wire name `serviceAttitude`, type `long`.
+        #[wire("serviceAttitude")]
+        pub service_attitude: ::std::option::Option<i64>,
+        /// Wire name `buyersCommentsIn180days`, type `long`.
+        #[wire("buyersCommentsIn180days")]
+        pub buyers_comments_in180days: ::std::option::Option<i64>,
+        /// Wire name `complaintRateIn90days`, type `long`.
+        #[wire("complaintRateIn90days")]
+        pub complaint_rate_in90days: ::std::option::Option<i64>,
+        /// Wire name `refundRateIn90days`, type `long`.
+        #[wire("refundRateIn90days")]
+        pub refund_rate_in90days: ::std::option::Option<i64>,
+        /// Wire name `arrivalRate`, type `long`.
+        #[wire("arrivalRate")]
+        pub arrival_rate: ::std::option::Option<i64>,
+        /// Wire name `supplierLevel`, type `long`.
+        #[wire("supplierLevel")]
+        pub supplier_level: ::std::option::Option<i64>,
+        /// Wire name `averageDeliverySpeedIn90days`, type `long`.
+        #[wire("averageDeliverySpeedIn90days")]
+        pub average_delivery_speed_in90days: ::std::option::Option<i64>,
+        /// Wire name `authType`, type `string`.
+        #[wire("authType")]
+        pub auth_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `CompanyInfo` as observed in a real answer
-///
-/// Wire type `CompanyInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompanyInfo {
-    /// Wire name `icrInfo`, type `IcrInfo`.
-    #[serde(rename = "icrInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub icr_info: ::std::option::Option<IcrInfo>,
-    /// Wire name `homepageUrl`, type `array<string>`.
-    #[serde(
-        rename = "homepageUrl",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub homepage_url: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `companySummary`, type `string`.
-    #[serde(
-        rename = "companySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_summary: ::std::option::Option<::std::string::String>,
-    /// Wire name `governmentInvitedSupplier`, type `boolean`.
-    #[serde(
-        rename = "governmentInvitedSupplier",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub government_invited_supplier: ::std::option::Option<bool>,
-    /// Wire name `tp`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tp: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// `CompanyInfo` as observed in a real answer
+    ///
+    /// Wire type `CompanyInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CompanyInfo {
+        /// Wire name `icrInfo`, type `IcrInfo`.
+        #[wire("icrInfo")]
+        pub icr_info: ::std::option::Option<IcrInfo>,
+        /// Wire name `homepageUrl`, type `array<string>`.
+        #[wire("homepageUrl")]
+        pub homepage_url: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `companySummary`, type `string`.
+        #[wire("companySummary")]
+        pub company_summary: ::std::option::Option<::std::string::String>,
+        /// Wire name `governmentInvitedSupplier`, type `boolean`.
+        #[wire("governmentInvitedSupplier")]
+        pub government_invited_supplier: ::std::option::Option<bool>,
+        /// Wire name `tp`, type `boolean`.
+        #[wire("tp")]
+        pub tp: ::std::option::Option<bool>,
+    }
 }
 
-/// `IcpLicence` as observed in a real answer
-///
-/// Wire type `IcpLicence`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IcpLicence {
-    /// Wire name `expiryDate`, type `string`.
-    #[serde(
-        rename = "expiryDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expiry_date: ::std::option::Option<::std::string::String>,
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `certificatePicture`, type `array<string>`.
-    #[serde(
-        rename = "certificatePicture",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub certificate_picture: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `certifyingAuthority`, type `string`.
-    #[serde(
-        rename = "certifyingAuthority",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub certifying_authority: ::std::option::Option<::std::string::String>,
-    /// Wire name `certificateName`, type `string`.
-    #[serde(
-        rename = "certificateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `effectiveDate`, type `string`.
-    #[serde(
-        rename = "effectiveDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub effective_date: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `IcpLicence` as observed in a real answer
+    ///
+    /// Wire type `IcpLicence`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct IcpLicence {
+        /// Wire name `expiryDate`, type `string`.
+        #[wire("expiryDate")]
+        pub expiry_date: ::std::option::Option<::std::string::String>,
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `certificatePicture`, type `array<string>`.
+        #[wire("certificatePicture")]
+        pub certificate_picture: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `certifyingAuthority`, type `string`.
+        #[wire("certifyingAuthority")]
+        pub certifying_authority: ::std::option::Option<::std::string::String>,
+        /// Wire name `certificateName`, type `string`.
+        #[wire("certificateName")]
+        pub certificate_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `effectiveDate`, type `string`.
+        #[wire("effectiveDate")]
+        pub effective_date: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `IcrInfo` as observed in a real answer
-///
-/// Wire type `IcrInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IcrInfo {
-    /// Wire name `bankAccount`, type `string`.
-    #[serde(
-        rename = "bankAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bank_account: ::std::option::Option<::std::string::String>,
-    /// Wire name `principal`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub principal: ::std::option::Option<::std::string::String>,
-    /// Wire name `bank`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bank: ::std::option::Option<::std::string::String>,
-    /// Wire name `registeredCapital`, type `string`.
-    #[serde(
-        rename = "registeredCapital",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub registered_capital: ::std::option::Option<::std::string::String>,
-    /// Wire name `companyAddress`, type `string`.
-    #[serde(
-        rename = "companyAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `registrationId`, type `string`.
-    #[serde(
-        rename = "registrationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub registration_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `dateOfEstablishment`, type `string`.
-    #[serde(
-        rename = "dateOfEstablishment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub date_of_establishment: ::std::option::Option<::std::string::String>,
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `businessScope`, type `string`.
-    #[serde(
-        rename = "businessScope",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_scope: ::std::option::Option<::std::string::String>,
-    /// Wire name `businessTerm`, type `string`.
-    #[serde(
-        rename = "businessTerm",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_term: ::std::option::Option<::std::string::String>,
-    /// Wire name `redistrationAuthority`, type `string`.
-    #[serde(
-        rename = "redistrationAuthority",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub redistration_authority: ::std::option::Option<::std::string::String>,
-    /// Wire name `enterpriseType`, type `string`.
-    #[serde(
-        rename = "enterpriseType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub enterprise_type: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `IcrInfo` as observed in a real answer
+    ///
+    /// Wire type `IcrInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct IcrInfo {
+        /// Wire name `bankAccount`, type `string`.
+        #[wire("bankAccount")]
+        pub bank_account: ::std::option::Option<::std::string::String>,
+        /// Wire name `principal`, type `string`.
+        #[wire("principal")]
+        pub principal: ::std::option::Option<::std::string::String>,
+        /// Wire name `bank`, type `string`.
+        #[wire("bank")]
+        pub bank: ::std::option::Option<::std::string::String>,
+        /// Wire name `registeredCapital`, type `string`.
+        #[wire("registeredCapital")]
+        pub registered_capital: ::std::option::Option<::std::string::String>,
+        /// Wire name `companyAddress`, type `string`.
+        #[wire("companyAddress")]
+        pub company_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `registrationId`, type `string`.
+        #[wire("registrationId")]
+        pub registration_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `dateOfEstablishment`, type `string`.
+        #[wire("dateOfEstablishment")]
+        pub date_of_establishment: ::std::option::Option<::std::string::String>,
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Wire name `businessScope`, type `string`.
+        #[wire("businessScope")]
+        pub business_scope: ::std::option::Option<::std::string::String>,
+        /// Wire name `businessTerm`, type `string`.
+        #[wire("businessTerm")]
+        pub business_term: ::std::option::Option<::std::string::String>,
+        /// Wire name `redistrationAuthority`, type `string`.
+        #[wire("redistrationAuthority")]
+        pub redistration_authority: ::std::option::Option<::std::string::String>,
+        /// Wire name `enterpriseType`, type `string`.
+        #[wire("enterpriseType")]
+        pub enterprise_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `Supplier` as observed in a real answer
-///
-/// Wire type `Supplier`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Supplier {
-    /// Wire name `loginId`, type `string`.
-    #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `contactInfo`, type `CaigouSupplierGetSupplierContactInfo`.
-    #[serde(
-        rename = "contactInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contact_info: ::std::option::Option<CaigouSupplierGetSupplierContactInfo>,
-    /// Wire name `companyInfo`, type `CompanyInfo`.
-    #[serde(
-        rename = "companyInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_info: ::std::option::Option<CompanyInfo>,
-    /// Wire name `businessAbility`, type `BusinessAbility`.
-    #[serde(
-        rename = "businessAbility",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_ability: ::std::option::Option<BusinessAbility>,
-    /// Wire name `companyCredit`, type `CompanyCredit`.
-    #[serde(
-        rename = "companyCredit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_credit: ::std::option::Option<CompanyCredit>,
-    /// Wire name `certifications`, type `Certifications`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub certifications: ::std::option::Option<Certifications>,
-    /// Wire name `businessInfo`, type `BusinessInfo`.
-    #[serde(
-        rename = "businessInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_info: ::std::option::Option<BusinessInfo>,
+::open1688_core::wire_struct! {
+    /// `Supplier` as observed in a real answer
+    ///
+    /// Wire type `Supplier`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Supplier {
+        /// Wire name `loginId`, type `string`.
+        #[wire("loginId")]
+        pub login_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `contactInfo`, type `CaigouSupplierGetSupplierContactInfo`.
+        #[wire("contactInfo")]
+        pub contact_info: ::std::option::Option<CaigouSupplierGetSupplierContactInfo>,
+        /// Wire name `companyInfo`, type `CompanyInfo`.
+        #[wire("companyInfo")]
+        pub company_info: ::std::option::Option<CompanyInfo>,
+        /// Wire name `businessAbility`, type `BusinessAbility`.
+        #[wire("businessAbility")]
+        pub business_ability: ::std::option::Option<BusinessAbility>,
+        /// Wire name `companyCredit`, type `CompanyCredit`.
+        #[wire("companyCredit")]
+        pub company_credit: ::std::option::Option<CompanyCredit>,
+        /// Wire name `certifications`, type `Certifications`.
+        #[wire("certifications")]
+        pub certifications: ::std::option::Option<Certifications>,
+        /// Wire name `businessInfo`, type `BusinessInfo`.
+        #[wire("businessInfo")]
+        pub business_info: ::std::option::Option<BusinessInfo>,
+    }
 }
 
-/// `TaxRegistration` as observed in a real answer
-///
-/// Wire type `TaxRegistration`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaxRegistration {
-    /// Wire name `expiryDate`, type `string`.
-    #[serde(
-        rename = "expiryDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expiry_date: ::std::option::Option<::std::string::String>,
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `certificatePicture`, type `array<string>`.
-    #[serde(
-        rename = "certificatePicture",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub certificate_picture: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `certifyingAuthority`, type `string`.
-    #[serde(
-        rename = "certifyingAuthority",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub certifying_authority: ::std::option::Option<::std::string::String>,
-    /// Wire name `certificateName`, type `string`.
-    #[serde(
-        rename = "certificateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `effectiveDate`, type `string`.
-    #[serde(
-        rename = "effectiveDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub effective_date: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `TaxRegistration` as observed in a real answer
+    ///
+    /// Wire type `TaxRegistration`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TaxRegistration {
+        /// Wire name `expiryDate`, type `string`.
+        #[wire("expiryDate")]
+        pub expiry_date: ::std::option::Option<::std::string::String>,
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `certificatePicture`, type `array<string>`.
+        #[wire("certificatePicture")]
+        pub certificate_picture: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `certifyingAuthority`, type `string`.
+        #[wire("certifyingAuthority")]
+        pub certifying_authority: ::std::option::Option<::std::string::String>,
+        /// Wire name `certificateName`, type `string`.
+        #[wire("certificateName")]
+        pub certificate_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `effectiveDate`, type `string`.
+        #[wire("effectiveDate")]
+        pub effective_date: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -100,19 +100,17 @@ impl ::open1688_core::Request for PushCursorMessageListRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:push.cursor.messageList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PushCursorMessageListResponse {
-    /// 推送消息列表
-    ///
-    /// Wire name `pushMessageList`, type `array<PushMessage>`.
-    #[serde(
-        rename = "pushMessageList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub push_message_list: ::std::vec::Vec<PushMessage>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:push.cursor.messageList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PushCursorMessageListResponse {
+        /// 推送消息列表
+        ///
+        /// Wire name `pushMessageList`, type `array<PushMessage>`.
+        #[wire("pushMessageList")]
+        pub push_message_list: ::std::vec::Vec<PushMessage>,
+    }
 }
 
 #[cfg(test)]

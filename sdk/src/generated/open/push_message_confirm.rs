@@ -40,18 +40,17 @@ impl ::open1688_core::Request for PushMessageConfirmRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:push.message.confirm-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PushMessageConfirmResponse {
-    /// 操作是否成功
-    ///
-    /// Wire name `isSuccess`, type `boolean`.
-    #[serde(
-        rename = "isSuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:push.message.confirm-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PushMessageConfirmResponse {
+        /// 操作是否成功
+        ///
+        /// Wire name `isSuccess`, type `boolean`.
+        #[wire("isSuccess")]
+        pub is_success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

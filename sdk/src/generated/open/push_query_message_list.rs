@@ -134,39 +134,37 @@ impl ::open1688_core::paging::Paged for PushQueryMessageListRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:push.query.messageList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PushQueryMessageListResponse {
-    /// 分页数据
-    ///
-    /// Wire name `pushMessagePage`, type `PushMessagePage`.
-    #[serde(
-        rename = "pushMessagePage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub push_message_page: ::std::option::Option<PushMessagePage>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:push.query.messageList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PushQueryMessageListResponse {
+        /// 分页数据
+        ///
+        /// Wire name `pushMessagePage`, type `PushMessagePage`.
+        #[wire("pushMessagePage")]
+        pub push_message_page: ::std::option::Option<PushMessagePage>,
+    }
 }
 
-/// 消息分页
-///
-/// Wire type `PushMessagePage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PushMessagePage {
-    /// 本页消息
+::open1688_core::wire_struct! {
+    /// 消息分页
     ///
-    /// Wire name `datas`, type `array<PushMessage>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub datas: ::std::vec::Vec<PushMessage>,
-    /// 消息总数
-    ///
-    /// Wire name `totalCount`, type `int`.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_count: ::std::option::Option<i32>,
+    /// Wire type `PushMessagePage`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PushMessagePage {
+        /// 本页消息
+        ///
+        /// Wire name `datas`, type `array<PushMessage>`.
+        #[wire("datas")]
+        pub datas: ::std::vec::Vec<PushMessage>,
+        /// 消息总数
+        ///
+        /// Wire name `totalCount`, type `int`.
+        #[wire("totalCount")]
+        pub total_count: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

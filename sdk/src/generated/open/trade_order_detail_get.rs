@@ -85,264 +85,184 @@ impl ::open1688_core::Request for TradeOrderDetailGetRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:trade.order.detail.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeOrderDetailGetResponse {
-    /// Wire name `orderModel`, type `OrderModel`.
-    #[serde(
-        rename = "orderModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_model: ::std::option::Option<OrderModel>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:trade.order.detail.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeOrderDetailGetResponse {
+        /// Wire name `orderModel`, type `OrderModel`.
+        #[wire("orderModel")]
+        pub order_model: ::std::option::Option<OrderModel>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// OrderModel
-///
-/// Wire type `OrderModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderModel {
-    /// 订单状态。CANCEL交易关闭，SUCCESS交易成功，WAIT_BUYER_PAY等待买家付款，WAIT_SELLER_SEND等待卖家发货，WAIT_BUYER_RECEIVE等待买家确认收货，WAIT_SELLER_ACT分阶段等待卖家操作，WAIT_BUYER_CONFIRM_ACTION分阶段等待买家确认卖家操作，WAIT_SELLER_PUSH分阶段等待卖家推进，WAIT_LOGISTICS_TAKE_IN等待物流公司揽件COD，WAIT_BUYER_SIGN等待买家签收COD，SIGN_IN_SUCCESS买家已签收COD，SIGN_IN_FAILED签收失败COD
+::open1688_core::wire_struct! {
+    /// OrderModel
     ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 修改时间
-    ///
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// 创建时间
-    ///
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// 退款状态。WAIT_SELLER_AGREE等待卖家同意退款协议，REFUND_SUCCESS退款成功，REFUND_CLOSED退款关闭，WAIT_BUYER_MODIFY等待买家修改，WAIT_BUYER_SEND等待买家退货，WAIT_SELLER_RECEIVE等待卖家确认收货
-    ///
-    /// Wire name `refundStatus`, type `string`.
-    #[serde(
-        rename = "refundStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_status: ::std::option::Option<::std::string::String>,
-    /// 买家评价状态。5未评价，4已评价
-    ///
-    /// Wire name `buyerRateStatus`, type `int`.
-    #[serde(
-        rename = "buyerRateStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_rate_status: ::std::option::Option<i32>,
-    /// 卖家评价状态。5未评价，4已评价
-    ///
-    /// Wire name `sellerRateStatus`, type `int`.
-    #[serde(
-        rename = "sellerRateStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_rate_status: ::std::option::Option<i32>,
-    /// 支付时间
-    ///
-    /// Wire name `gmtPayment`, type `date`.
-    #[serde(
-        rename = "gmtPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_payment: ::std::option::Option<::open1688_core::Date>,
-    /// 发货时间
-    ///
-    /// Wire name `gmtGoodsSend`, type `date`.
-    #[serde(
-        rename = "gmtGoodsSend",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_goods_send: ::std::option::Option<::open1688_core::Date>,
-    /// 确认时间
-    ///
-    /// Wire name `gmtConfirmed`, type `date`.
-    #[serde(
-        rename = "gmtConfirmed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_confirmed: ::std::option::Option<::open1688_core::Date>,
-    /// 折扣，单位分
-    ///
-    /// Wire name `discount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub discount: ::std::option::Option<i64>,
-    /// 运费，单位分
-    ///
-    /// Wire name `carriage`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub carriage: ::std::option::Option<i64>,
-    /// 退款金额，单位分
-    ///
-    /// Wire name `refundPayment`, type `long`.
-    #[serde(
-        rename = "refundPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_payment: ::std::option::Option<i64>,
-    /// 付款总金额，单位（分）订单需要支付的总金额=产品总金额+运费-折扣金额-抵价券（如果有的话），如果是COD订单，不包括COD服务费
-    ///
-    /// Wire name `sumPayment`, type `long`.
-    #[serde(
-        rename = "sumPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sum_payment: ::std::option::Option<i64>,
-    /// 关闭原因
-    ///
-    /// Wire name `closeReason`, type `string`.
-    #[serde(
-        rename = "closeReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub close_reason: ::std::option::Option<::std::string::String>,
-    /// 买家留言
-    ///
-    /// Wire name `buyerFeedback`, type `string`.
-    #[serde(
-        rename = "buyerFeedback",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_feedback: ::std::option::Option<::std::string::String>,
-    /// 收货人邮编
-    ///
-    /// Wire name `toPost`, type `string`.
-    #[serde(rename = "toPost", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_post: ::std::option::Option<::std::string::String>,
-    /// 收货人地址
-    ///
-    /// Wire name `toArea`, type `string`.
-    #[serde(rename = "toArea", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_area: ::std::option::Option<::std::string::String>,
-    /// 支付宝交易号
-    ///
-    /// Wire name `alipayTradeId`, type `string`.
-    #[serde(
-        rename = "alipayTradeId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub alipay_trade_id: ::std::option::Option<::std::string::String>,
-    /// 卖家公司名称
-    ///
-    /// Wire name `sellerCompanyName`, type `string`.
-    #[serde(
-        rename = "sellerCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_company_name: ::std::option::Option<::std::string::String>,
-    /// 卖家email
-    ///
-    /// Wire name `sellerEmail`, type `string`.
-    #[serde(
-        rename = "sellerEmail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_email: ::std::option::Option<::std::string::String>,
-    /// 买家公司名称
-    ///
-    /// Wire name `buyerCompanyName`, type `string`.
-    #[serde(
-        rename = "buyerCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_company_name: ::std::option::Option<::std::string::String>,
-    /// 买家email
-    ///
-    /// Wire name `buyerEmail`, type `string`.
-    #[serde(
-        rename = "buyerEmail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_email: ::std::option::Option<::std::string::String>,
-    /// 总货品金额
-    ///
-    /// Wire name `sumProductPayment`, type `long`.
-    #[serde(
-        rename = "sumProductPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sum_product_payment: ::std::option::Option<i64>,
-    /// 订单明细
-    ///
-    /// Wire name `orderEntries`, type `json`.
-    #[serde(
-        rename = "orderEntries",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_entries: ::std::option::Option<::serde_json::Value>,
-    /// 物流单列表
-    ///
-    /// Wire name `logisticsOrderList`, type `json`.
-    #[serde(
-        rename = "logisticsOrderList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_order_list: ::std::option::Option<::serde_json::Value>,
-    /// 备注列表
-    ///
-    /// Wire name `orderMemoList`, type `json`.
-    #[serde(
-        rename = "orderMemoList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_memo_list: ::std::option::Option<::serde_json::Value>,
-    /// 发票信息
-    ///
-    /// Wire name `orderInvoiceModel`, type `json`.
-    #[serde(
-        rename = "orderInvoiceModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_invoice_model: ::std::option::Option<::serde_json::Value>,
-    /// 子支付单
-    ///
-    /// Wire name `stepOrderList`, type `json`.
-    #[serde(
-        rename = "stepOrderList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_order_list: ::std::option::Option<::serde_json::Value>,
-    /// 是否一次性付款
-    ///
-    /// Wire name `stepPayAll`, type `boolean`.
-    #[serde(
-        rename = "stepPayAll",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_pay_all: ::std::option::Option<bool>,
-    /// 支付状态。1:等待买家付款，2:已付款，4:交易关闭，6:交易成功，8:交易被系统关闭
-    ///
-    /// Wire name `payStatus`, type `int`.
-    #[serde(
-        rename = "payStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_status: ::std::option::Option<i32>,
+    /// Wire type `OrderModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderModel {
+        /// 订单状态。CANCEL交易关闭，SUCCESS交易成功，WAIT_BUYER_PAY等待买家付款，WAIT_SELLER_SEND等待卖家发货，WAIT_BUYER_RECEIVE等待买家确认收货，WAIT_SELLER_ACT分阶段等待卖家操作，WAIT_BUYER_CONFIRM_ACTION分阶段等待买家确认卖家操作，WAIT_SELLER_PUSH分阶段等待卖家推进，WAIT_LOGISTICS_TAKE_IN等待物流公司揽件COD，WAIT_BUYER_SIGN等待买家签收COD，SIGN_IN_SUCCESS买家已签收COD，SIGN_IN_FAILED签收失败COD
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 修改时间
+        ///
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// 创建时间
+        ///
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// 退款状态。WAIT_SELLER_AGREE等待卖家同意退款协议，REFUND_SUCCESS退款成功，REFUND_CLOSED退款关闭，WAIT_BUYER_MODIFY等待买家修改，WAIT_BUYER_SEND等待买家退货，WAIT_SELLER_RECEIVE等待卖家确认收货
+        ///
+        /// Wire name `refundStatus`, type `string`.
+        #[wire("refundStatus")]
+        pub refund_status: ::std::option::Option<::std::string::String>,
+        /// 买家评价状态。5未评价，4已评价
+        ///
+        /// Wire name `buyerRateStatus`, type `int`.
+        #[wire("buyerRateStatus")]
+        pub buyer_rate_status: ::std::option::Option<i32>,
+        /// 卖家评价状态。5未评价，4已评价
+        ///
+        /// Wire name `sellerRateStatus`, type `int`.
+        #[wire("sellerRateStatus")]
+        pub seller_rate_status: ::std::option::Option<i32>,
+        /// 支付时间
+        ///
+        /// Wire name `gmtPayment`, type `date`.
+        #[wire("gmtPayment")]
+        pub gmt_payment: ::std::option::Option<::open1688_core::Date>,
+        /// 发货时间
+        ///
+        /// Wire name `gmtGoodsSend`, type `date`.
+        #[wire("gmtGoodsSend")]
+        pub gmt_goods_send: ::std::option::Option<::open1688_core::Date>,
+        /// 确认时间
+        ///
+        /// Wire name `gmtConfirmed`, type `date`.
+        #[wire("gmtConfirmed")]
+        pub gmt_confirmed: ::std::option::Option<::open1688_core::Date>,
+        /// 折扣，单位分
+        ///
+        /// Wire name `discount`, type `long`.
+        #[wire("discount")]
+        pub discount: ::std::option::Option<i64>,
+        /// 运费，单位分
+        ///
+        /// Wire name `carriage`, type `long`.
+        #[wire("carriage")]
+        pub carriage: ::std::option::Option<i64>,
+        /// 退款金额，单位分
+        ///
+        /// Wire name `refundPayment`, type `long`.
+        #[wire("refundPayment")]
+        pub refund_payment: ::std::option::Option<i64>,
+        /// 付款总金额，单位（分）订单需要支付的总金额=产品总金额+运费-折扣金额-抵价券（如果有的话），如果是COD订单，不包括COD服务费
+        ///
+        /// Wire name `sumPayment`, type `long`.
+        #[wire("sumPayment")]
+        pub sum_payment: ::std::option::Option<i64>,
+        /// 关闭原因
+        ///
+        /// Wire name `closeReason`, type `string`.
+        #[wire("closeReason")]
+        pub close_reason: ::std::option::Option<::std::string::String>,
+        /// 买家留言
+        ///
+        /// Wire name `buyerFeedback`, type `string`.
+        #[wire("buyerFeedback")]
+        pub buyer_feedback: ::std::option::Option<::std::string::String>,
+        /// 收货人邮编
+        ///
+        /// Wire name `toPost`, type `string`.
+        #[wire("toPost")]
+        pub to_post: ::std::option::Option<::std::string::String>,
+        /// 收货人地址
+        ///
+        /// Wire name `toArea`, type `string`.
+        #[wire("toArea")]
+        pub to_area: ::std::option::Option<::std::string::String>,
+        /// 支付宝交易号
+        ///
+        /// Wire name `alipayTradeId`, type `string`.
+        #[wire("alipayTradeId")]
+        pub alipay_trade_id: ::std::option::Option<::std::string::String>,
+        /// 卖家公司名称
+        ///
+        /// Wire name `sellerCompanyName`, type `string`.
+        #[wire("sellerCompanyName")]
+        pub seller_company_name: ::std::option::Option<::std::string::String>,
+        /// 卖家email
+        ///
+        /// Wire name `sellerEmail`, type `string`.
+        #[wire("sellerEmail")]
+        pub seller_email: ::std::option::Option<::std::string::String>,
+        /// 买家公司名称
+        ///
+        /// Wire name `buyerCompanyName`, type `string`.
+        #[wire("buyerCompanyName")]
+        pub buyer_company_name: ::std::option::Option<::std::string::String>,
+        /// 买家email
+        ///
+        /// Wire name `buyerEmail`, type `string`.
+        #[wire("buyerEmail")]
+        pub buyer_email: ::std::option::Option<::std::string::String>,
+        /// 总货品金额
+        ///
+        /// Wire name `sumProductPayment`, type `long`.
+        #[wire("sumProductPayment")]
+        pub sum_product_payment: ::std::option::Option<i64>,
+        /// 订单明细
+        ///
+        /// Wire name `orderEntries`, type `json`.
+        #[wire("orderEntries")]
+        pub order_entries: ::std::option::Option<::serde_json::Value>,
+        /// 物流单列表
+        ///
+        /// Wire name `logisticsOrderList`, type `json`.
+        #[wire("logisticsOrderList")]
+        pub logistics_order_list: ::std::option::Option<::serde_json::Value>,
+        /// 备注列表
+        ///
+        /// Wire name `orderMemoList`, type `json`.
+        #[wire("orderMemoList")]
+        pub order_memo_list: ::std::option::Option<::serde_json::Value>,
+        /// 发票信息
+        ///
+        /// Wire name `orderInvoiceModel`, type `json`.
+        #[wire("orderInvoiceModel")]
+        pub order_invoice_model: ::std::option::Option<::serde_json::Value>,
+        /// 子支付单
+        ///
+        /// Wire name `stepOrderList`, type `json`.
+        #[wire("stepOrderList")]
+        pub step_order_list: ::std::option::Option<::serde_json::Value>,
+        /// 是否一次性付款
+        ///
+        /// Wire name `stepPayAll`, type `boolean`.
+        #[wire("stepPayAll")]
+        pub step_pay_all: ::std::option::Option<bool>,
+        /// 支付状态。1:等待买家付款，2:已付款，4:交易关闭，6:交易成功，8:交易被系统关闭
+        ///
+        /// Wire name `payStatus`, type `int`.
+        #[wire("payStatus")]
+        pub pay_status: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

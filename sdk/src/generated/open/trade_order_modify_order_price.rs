@@ -62,46 +62,36 @@ impl ::open1688_core::Request for TradeOrderModifyOrderPriceRequest {
     }
 }
 
-/// The response of `cn.alibaba.open:trade.order.modifyOrderPrice-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeOrderModifyOrderPriceResponse {
-    /// 修改结果，true 成功，false 失败
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码，指示错误原因
-    ///
-    /// Wire name `resultCode`, type `string`.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::std::string::String>,
-    /// 错误原因
-    ///
-    /// Wire name `resultMsg`, type `string`.
-    #[serde(
-        rename = "resultMsg",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `cn.alibaba.open:trade.order.modifyOrderPrice-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeOrderModifyOrderPriceResponse {
+        /// 修改结果，true 成功，false 失败
+        ///
+        /// Wire name `result`, type `boolean`.
+        #[wire("result")]
+        pub result: ::std::option::Option<bool>,
+        /// 错误码，指示错误原因
+        ///
+        /// Wire name `resultCode`, type `string`.
+        #[wire("resultCode")]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        /// 错误原因
+        ///
+        /// Wire name `resultMsg`, type `string`.
+        #[wire("resultMsg")]
+        pub result_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

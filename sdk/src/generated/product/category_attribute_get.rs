@@ -57,254 +57,207 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.category.attribute.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategoryAttributeGetResponse {
-    /// 类目属性信息
-    ///
-    /// Wire name `attributes`, type `array<AttributeInfo>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attributes: ::std::vec::Vec<AttributeInfo>,
-    /// （废弃）类目属性级联关系，仅 1688 返回
-    ///
-    /// Wire name `levelAttrRelList`, type `array<PostLevelAttrRel>`.
-    #[serde(
-        rename = "levelAttrRelList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub level_attr_rel_list: ::std::vec::Vec<PostLevelAttrRel>,
-    /// 级联信息（对象或其 JSON 字符串）
-    ///
-    /// Wire name `attributeLevelMapStr`, type `json`.
-    #[serde(
-        rename = "attributeLevelMapStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attribute_level_map_str: ::std::option::Option<::serde_json::Value>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 500_2
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.category.attribute.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategoryAttributeGetResponse {
+        /// 类目属性信息
+        ///
+        /// Wire name `attributes`, type `array<AttributeInfo>`.
+        #[wire("attributes")]
+        pub attributes: ::std::vec::Vec<AttributeInfo>,
+        /// （废弃）类目属性级联关系，仅 1688 返回
+        ///
+        /// Wire name `levelAttrRelList`, type `array<PostLevelAttrRel>`.
+        #[wire("levelAttrRelList")]
+        pub level_attr_rel_list: ::std::vec::Vec<PostLevelAttrRel>,
+        /// 级联信息（对象或其 JSON 字符串）
+        ///
+        /// Wire name `attributeLevelMapStr`, type `json`.
+        #[wire("attributeLevelMapStr")]
+        pub attribute_level_map_str: ::std::option::Option<::serde_json::Value>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 500_2
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 类目属性 (alibaba.category.AttributeInfo)
-///
-/// Wire type `AttributeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttributeInfo {
-    /// 属性id
+::open1688_core::wire_struct! {
+    /// 类目属性 (alibaba.category.AttributeInfo)
     ///
-    /// Wire name `attrID`, type `long`.
-    #[serde(rename = "attrID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub attr_id: ::std::option::Option<i64>,
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 英文名称（1688 无）
-    ///
-    /// Wire name `enName`, type `string`.
-    #[serde(rename = "enName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub en_name: ::std::option::Option<::std::string::String>,
-    /// 是否必填属性
-    ///
-    /// Wire name `required`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub required: ::std::option::Option<bool>,
-    /// 该属性的单位
-    ///
-    /// Wire name `units`, type `array<string>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub units: ::std::vec::Vec<::std::string::String>,
-    /// 能否当成 SKU 属性
-    ///
-    /// Wire name `isSKUAttribute`, type `boolean`.
-    #[serde(
-        rename = "isSKUAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_sku_attribute: ::std::option::Option<bool>,
-    /// 可选的属性值
-    ///
-    /// Wire name `attrValues`, type `array<AttributeValueInfo>`.
-    #[serde(
-        rename = "attrValues",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub attr_values: ::std::vec::Vec<AttributeValueInfo>,
-    /// 输入类型：-1 数字输入框, 0 文本输入框, 1 下拉框, 2 多选框, 3 单选框, 4 下拉框列表, 5 日期
-    ///
-    /// Wire name `inputType`, type `string`.
-    #[serde(
-        rename = "inputType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub input_type: ::std::option::Option<::std::string::String>,
-    /// SKU 属性是否支持自定义值名称（1688 不返回）
-    ///
-    /// Wire name `isSupportCustomizeValue`, type `boolean`.
-    #[serde(
-        rename = "isSupportCustomizeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_support_customize_value: ::std::option::Option<bool>,
-    /// SKU 属性是否支持自定义图片（1688 不返回）
-    ///
-    /// Wire name `isSupportCustomizeImage`, type `boolean`.
-    #[serde(
-        rename = "isSupportCustomizeImage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_support_customize_image: ::std::option::Option<bool>,
-    /// 父属性ID，空或 0 表示一级属性
-    ///
-    /// Wire name `parentAttrID`, type `string`.
-    #[serde(
-        rename = "parentAttrID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub parent_attr_id: ::std::option::Option<::std::string::String>,
-    /// 父属性值ID
-    ///
-    /// Wire name `parentAttrValueID`, type `string`.
-    #[serde(
-        rename = "parentAttrValueID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub parent_attr_value_id: ::std::option::Option<::std::string::String>,
-    /// 0 产品属性, 3 交易属性, 5 spu 匹配属性（示例中为 "0;"）
-    ///
-    /// Wire name `aspect`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub aspect: ::std::option::Option<::std::string::String>,
-    /// int 数字, string 字符串, enum 枚举
-    ///
-    /// Wire name `fieldType`, type `string`.
-    #[serde(
-        rename = "fieldType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub field_type: ::std::option::Option<::std::string::String>,
-    /// 是否图片属性
-    ///
-    /// Wire name `isSpecPicAttr`, type `boolean`.
-    #[serde(
-        rename = "isSpecPicAttr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_spec_pic_attr: ::std::option::Option<bool>,
-    /// 是否为一级属性
-    ///
-    /// Wire name `firstLevel`, type `boolean`.
-    #[serde(
-        rename = "firstLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub first_level: ::std::option::Option<bool>,
-    /// 0 产品属性, 1 规格属性, 2 规格扩展属性
-    ///
-    /// Wire name `attrType`, type `string`.
-    #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub attr_type: ::std::option::Option<::std::string::String>,
-    /// 排序
-    ///
-    /// Wire name `sort`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort: ::std::option::Option<i32>,
-    /// 是否推荐属性
-    ///
-    /// Wire name `recommendAttr`, type `boolean`.
-    #[serde(
-        rename = "recommendAttr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub recommend_attr: ::std::option::Option<bool>,
+    /// Wire type `AttributeInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AttributeInfo {
+        /// 属性id
+        ///
+        /// Wire name `attrID`, type `long`.
+        #[wire("attrID")]
+        pub attr_id: ::std::option::Option<i64>,
+        /// 名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 英文名称（1688 无）
+        ///
+        /// Wire name `enName`, type `string`.
+        #[wire("enName")]
+        pub en_name: ::std::option::Option<::std::string::String>,
+        /// 是否必填属性
+        ///
+        /// Wire name `required`, type `boolean`.
+        #[wire("required")]
+        pub required: ::std::option::Option<bool>,
+        /// 该属性的单位
+        ///
+        /// Wire name `units`, type `array<string>`.
+        #[wire("units")]
+        pub units: ::std::vec::Vec<::std::string::String>,
+        /// 能否当成 SKU 属性
+        ///
+        /// Wire name `isSKUAttribute`, type `boolean`.
+        #[wire("isSKUAttribute")]
+        pub is_sku_attribute: ::std::option::Option<bool>,
+        /// 可选的属性值
+        ///
+        /// Wire name `attrValues`, type `array<AttributeValueInfo>`.
+        #[wire("attrValues")]
+        pub attr_values: ::std::vec::Vec<AttributeValueInfo>,
+        /// 输入类型：-1 数字输入框, 0 文本输入框, 1 下拉框, 2 多选框, 3 单选框, 4 下拉框列表, 5 日期
+        ///
+        /// Wire name `inputType`, type `string`.
+        #[wire("inputType")]
+        pub input_type: ::std::option::Option<::std::string::String>,
+        /// SKU 属性是否支持自定义值名称（1688 不返回）
+        ///
+        /// Wire name `isSupportCustomizeValue`, type `boolean`.
+        #[wire("isSupportCustomizeValue")]
+        pub is_support_customize_value: ::std::option::Option<bool>,
+        /// SKU 属性是否支持自定义图片（1688 不返回）
+        ///
+        /// Wire name `isSupportCustomizeImage`, type `boolean`.
+        #[wire("isSupportCustomizeImage")]
+        pub is_support_customize_image: ::std::option::Option<bool>,
+        /// 父属性ID，空或 0 表示一级属性
+        ///
+        /// Wire name `parentAttrID`, type `string`.
+        #[wire("parentAttrID")]
+        pub parent_attr_id: ::std::option::Option<::std::string::String>,
+        /// 父属性值ID
+        ///
+        /// Wire name `parentAttrValueID`, type `string`.
+        #[wire("parentAttrValueID")]
+        pub parent_attr_value_id: ::std::option::Option<::std::string::String>,
+        /// 0 产品属性, 3 交易属性, 5 spu 匹配属性（示例中为 "0;"）
+        ///
+        /// Wire name `aspect`, type `string`.
+        #[wire("aspect")]
+        pub aspect: ::std::option::Option<::std::string::String>,
+        /// int 数字, string 字符串, enum 枚举
+        ///
+        /// Wire name `fieldType`, type `string`.
+        #[wire("fieldType")]
+        pub field_type: ::std::option::Option<::std::string::String>,
+        /// 是否图片属性
+        ///
+        /// Wire name `isSpecPicAttr`, type `boolean`.
+        #[wire("isSpecPicAttr")]
+        pub is_spec_pic_attr: ::std::option::Option<bool>,
+        /// 是否为一级属性
+        ///
+        /// Wire name `firstLevel`, type `boolean`.
+        #[wire("firstLevel")]
+        pub first_level: ::std::option::Option<bool>,
+        /// 0 产品属性, 1 规格属性, 2 规格扩展属性
+        ///
+        /// Wire name `attrType`, type `string`.
+        #[wire("attrType")]
+        pub attr_type: ::std::option::Option<::std::string::String>,
+        /// 排序
+        ///
+        /// Wire name `sort`, type `int`.
+        #[wire("sort")]
+        pub sort: ::std::option::Option<i32>,
+        /// 是否推荐属性
+        ///
+        /// Wire name `recommendAttr`, type `boolean`.
+        #[wire("recommendAttr")]
+        pub recommend_attr: ::std::option::Option<bool>,
+    }
 }
 
-/// 属性值
-///
-/// Wire type `AttributeValueInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttributeValueInfo {
-    /// 属性值id
+::open1688_core::wire_struct! {
+    /// 属性值
     ///
-    /// Wire name `attrValueID`, type `long`.
-    #[serde(
-        rename = "attrValueID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attr_value_id: ::std::option::Option<i64>,
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 英文名称
-    ///
-    /// Wire name `enName`, type `string`.
-    #[serde(rename = "enName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub en_name: ::std::option::Option<::std::string::String>,
-    /// 该属性值的子属性 id
-    ///
-    /// Wire name `childAttrs`, type `array<long>`.
-    #[serde(
-        rename = "childAttrs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub child_attrs: ::std::vec::Vec<i64>,
-    /// 是否 SKU 属性值
-    ///
-    /// Wire name `isSKU`, type `boolean`.
-    #[serde(rename = "isSKU", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_sku: ::std::option::Option<bool>,
+    /// Wire type `AttributeValueInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AttributeValueInfo {
+        /// 属性值id
+        ///
+        /// Wire name `attrValueID`, type `long`.
+        #[wire("attrValueID")]
+        pub attr_value_id: ::std::option::Option<i64>,
+        /// 名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 英文名称
+        ///
+        /// Wire name `enName`, type `string`.
+        #[wire("enName")]
+        pub en_name: ::std::option::Option<::std::string::String>,
+        /// 该属性值的子属性 id
+        ///
+        /// Wire name `childAttrs`, type `array<long>`.
+        #[wire("childAttrs")]
+        pub child_attrs: ::std::vec::Vec<i64>,
+        /// 是否 SKU 属性值
+        ///
+        /// Wire name `isSKU`, type `boolean`.
+        #[wire("isSKU")]
+        pub is_sku: ::std::option::Option<bool>,
+    }
 }
 
-/// （废弃）属性级联关系
-///
-/// Wire type `PostLevelAttrRel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PostLevelAttrRel {
-    /// 属性id
+::open1688_core::wire_struct! {
+    /// （废弃）属性级联关系
     ///
-    /// Wire name `fid`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fid: ::std::option::Option<i64>,
-    /// 子关联属性
-    ///
-    /// Wire name `subFids`, type `array<long>`.
-    #[serde(
-        rename = "subFids",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sub_fids: ::std::vec::Vec<i64>,
-    /// 0/空 现货属性层级，1 加工属性层级
-    ///
-    /// Wire name `attrType`, type `int`.
-    #[serde(rename = "attrType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub attr_type: ::std::option::Option<i32>,
+    /// Wire type `PostLevelAttrRel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PostLevelAttrRel {
+        /// 属性id
+        ///
+        /// Wire name `fid`, type `long`.
+        #[wire("fid")]
+        pub fid: ::std::option::Option<i64>,
+        /// 子关联属性
+        ///
+        /// Wire name `subFids`, type `array<long>`.
+        #[wire("subFids")]
+        pub sub_fids: ::std::vec::Vec<i64>,
+        /// 0/空 现货属性层级，1 加工属性层级
+        ///
+        /// Wire name `attrType`, type `int`.
+        #[wire("attrType")]
+        pub attr_type: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

@@ -31,121 +31,102 @@ impl ::open1688_core::Request for CategoryGetRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.category.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategoryGetResponse {
-    /// 是否成功（字段名原样拼错；值为字符串）
-    ///
-    /// Wire name `succes`, type `boolean`.
-    #[serde(rename = "succes", skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 类目列表（通常只有被查询的一个类目，子类目在 childCategorys 中）
-    ///
-    /// Wire name `categoryInfo`, type `array<CategoryInfo>`.
-    #[serde(
-        rename = "categoryInfo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub category_info: ::std::vec::Vec<CategoryInfo>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.category.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategoryGetResponse {
+        /// 是否成功（字段名原样拼错；值为字符串）
+        ///
+        /// Wire name `succes`, type `boolean`.
+        #[wire("succes")]
+        pub success: ::std::option::Option<bool>,
+        /// 类目列表（通常只有被查询的一个类目，子类目在 childCategorys 中）
+        ///
+        /// Wire name `categoryInfo`, type `array<CategoryInfo>`.
+        #[wire("categoryInfo")]
+        pub category_info: ::std::vec::Vec<CategoryInfo>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 类目信息 (AlibabaCategoryCategoryInfo)
-///
-/// Wire type `CategoryInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategoryInfo {
-    /// 类目ID
+::open1688_core::wire_struct! {
+    /// 类目信息 (AlibabaCategoryCategoryInfo)
     ///
-    /// Wire name `categoryID`, type `long`.
-    #[serde(
-        rename = "categoryID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 类目名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 类目层级（1688 无此内容）
-    ///
-    /// Wire name `level`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<i32>,
-    /// 是否叶子类目（只有叶子类目才能发布商品）
-    ///
-    /// Wire name `isLeaf`, type `boolean`.
-    #[serde(rename = "isLeaf", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_leaf: ::std::option::Option<bool>,
-    /// 父类目ID数组，1688 只返回一个父 id
-    ///
-    /// Wire name `parentIDs`, type `array<long>`.
-    #[serde(
-        rename = "parentIDs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub parent_ids: ::std::vec::Vec<i64>,
-    /// 子类目ID数组（1688 无此内容）
-    ///
-    /// Wire name `childIDs`, type `array<long>`.
-    #[serde(
-        rename = "childIDs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub child_ids: ::std::vec::Vec<i64>,
-    /// 子类目信息（字段名拼写如此）
-    ///
-    /// Wire name `childCategorys`, type `array<ChildCategoryInfo>`.
-    #[serde(
-        rename = "childCategorys",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub child_categorys: ::std::vec::Vec<ChildCategoryInfo>,
+    /// Wire type `CategoryInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategoryInfo {
+        /// 类目ID
+        ///
+        /// Wire name `categoryID`, type `long`.
+        #[wire("categoryID")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 类目名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 类目层级（1688 无此内容）
+        ///
+        /// Wire name `level`, type `int`.
+        #[wire("level")]
+        pub level: ::std::option::Option<i32>,
+        /// 是否叶子类目（只有叶子类目才能发布商品）
+        ///
+        /// Wire name `isLeaf`, type `boolean`.
+        #[wire("isLeaf")]
+        pub is_leaf: ::std::option::Option<bool>,
+        /// 父类目ID数组，1688 只返回一个父 id
+        ///
+        /// Wire name `parentIDs`, type `array<long>`.
+        #[wire("parentIDs")]
+        pub parent_ids: ::std::vec::Vec<i64>,
+        /// 子类目ID数组（1688 无此内容）
+        ///
+        /// Wire name `childIDs`, type `array<long>`.
+        #[wire("childIDs")]
+        pub child_ids: ::std::vec::Vec<i64>,
+        /// 子类目信息（字段名拼写如此）
+        ///
+        /// Wire name `childCategorys`, type `array<ChildCategoryInfo>`.
+        #[wire("childCategorys")]
+        pub child_categorys: ::std::vec::Vec<ChildCategoryInfo>,
+    }
 }
 
-/// 子类目
-///
-/// Wire type `ChildCategoryInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChildCategoryInfo {
-    /// 子类目ID
+::open1688_core::wire_struct! {
+    /// 子类目
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 子类目名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 类目类型（部分返回中出现）
-    ///
-    /// Wire name `categoryType`, type `string`.
-    #[serde(
-        rename = "categoryType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_type: ::std::option::Option<::std::string::String>,
+    /// Wire type `ChildCategoryInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChildCategoryInfo {
+        /// 子类目ID
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 子类目名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 类目类型（部分返回中出现）
+        ///
+        /// Wire name `categoryType`, type `string`.
+        #[wire("categoryType")]
+        pub category_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -43,128 +43,100 @@ impl ::open1688_core::Request for CategorySearchByKeywordRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.category.searchByKeyword-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategorySearchByKeywordResponse {
-    /// 类目列表
-    ///
-    /// Wire name `products`, type `array<CategorySearchByKeywordCategoryInfo>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub products: ::std::vec::Vec<CategorySearchByKeywordCategoryInfo>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.category.searchByKeyword-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategorySearchByKeywordResponse {
+        /// 类目列表
+        ///
+        /// Wire name `products`, type `array<CategorySearchByKeywordCategoryInfo>`.
+        #[wire("products")]
+        pub products: ::std::vec::Vec<CategorySearchByKeywordCategoryInfo>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `string`.
+        #[wire("success")]
+        pub success: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 类目列表
-///
-/// Wire type `CategorySearchByKeywordCategoryInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategorySearchByKeywordCategoryInfo {
-    /// 类目ID
+::open1688_core::wire_struct! {
+    /// 类目列表
     ///
-    /// Wire name `categoryID`, type `long`.
-    #[serde(
-        rename = "categoryID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 类目名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 类目层级，1688无此内容
-    ///
-    /// Wire name `level`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<i32>,
-    /// 是否叶子类目（只有叶子类目才能发布商品）
-    ///
-    /// Wire name `isLeaf`, type `boolean`.
-    #[serde(rename = "isLeaf", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_leaf: ::std::option::Option<bool>,
-    /// 父类目ID数组,1688只返回一个父id
-    ///
-    /// Wire name `parentIDs`, type `array<long>`.
-    #[serde(
-        rename = "parentIDs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub parent_ids: ::std::vec::Vec<i64>,
-    /// 子类目ID数组，1688无此内容
-    ///
-    /// Wire name `childIDs`, type `array<long>`.
-    #[serde(
-        rename = "childIDs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub child_ids: ::std::vec::Vec<i64>,
-    /// 子类目信息
-    ///
-    /// Wire name `childCategorys`, type `json`.
-    #[serde(
-        rename = "childCategorys",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub child_categorys: ::std::option::Option<::serde_json::Value>,
-    /// 最小起订量
-    ///
-    /// Wire name `minOrderQuantity`, type `long`.
-    #[serde(
-        rename = "minOrderQuantity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub min_order_quantity: ::std::option::Option<i64>,
-    /// 类目特征信息
-    ///
-    /// Wire name `featureInfos`, type `json`.
-    #[serde(
-        rename = "featureInfos",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub feature_infos: ::std::option::Option<::serde_json::Value>,
-    /// 类目的类型：1表示cbu类目，2表示gallop类目
-    ///
-    /// Wire name `categoryType`, type `string`.
-    #[serde(
-        rename = "categoryType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_type: ::std::option::Option<::std::string::String>,
-    /// 类目是否支持加工定制
-    ///
-    /// Wire name `isSupportProcessing`, type `boolean`.
-    #[serde(
-        rename = "isSupportProcessing",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_support_processing: ::std::option::Option<bool>,
+    /// Wire type `CategorySearchByKeywordCategoryInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategorySearchByKeywordCategoryInfo {
+        /// 类目ID
+        ///
+        /// Wire name `categoryID`, type `long`.
+        #[wire("categoryID")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 类目名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 类目层级，1688无此内容
+        ///
+        /// Wire name `level`, type `int`.
+        #[wire("level")]
+        pub level: ::std::option::Option<i32>,
+        /// 是否叶子类目（只有叶子类目才能发布商品）
+        ///
+        /// Wire name `isLeaf`, type `boolean`.
+        #[wire("isLeaf")]
+        pub is_leaf: ::std::option::Option<bool>,
+        /// 父类目ID数组,1688只返回一个父id
+        ///
+        /// Wire name `parentIDs`, type `array<long>`.
+        #[wire("parentIDs")]
+        pub parent_ids: ::std::vec::Vec<i64>,
+        /// 子类目ID数组，1688无此内容
+        ///
+        /// Wire name `childIDs`, type `array<long>`.
+        #[wire("childIDs")]
+        pub child_ids: ::std::vec::Vec<i64>,
+        /// 子类目信息
+        ///
+        /// Wire name `childCategorys`, type `json`.
+        #[wire("childCategorys")]
+        pub child_categorys: ::std::option::Option<::serde_json::Value>,
+        /// 最小起订量
+        ///
+        /// Wire name `minOrderQuantity`, type `long`.
+        #[wire("minOrderQuantity")]
+        pub min_order_quantity: ::std::option::Option<i64>,
+        /// 类目特征信息
+        ///
+        /// Wire name `featureInfos`, type `json`.
+        #[wire("featureInfos")]
+        pub feature_infos: ::std::option::Option<::serde_json::Value>,
+        /// 类目的类型：1表示cbu类目，2表示gallop类目
+        ///
+        /// Wire name `categoryType`, type `string`.
+        #[wire("categoryType")]
+        pub category_type: ::std::option::Option<::std::string::String>,
+        /// 类目是否支持加工定制
+        ///
+        /// Wire name `isSupportProcessing`, type `boolean`.
+        #[wire("isSupportProcessing")]
+        pub is_support_processing: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

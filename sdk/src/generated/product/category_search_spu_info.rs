@@ -94,44 +94,37 @@ impl ::open1688_core::Request for CategorySearchSpuInfoRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.category.searchSPUInfo-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategorySearchSpuInfoResponse {
-    /// SPU数组信息
-    ///
-    /// Wire name `result`, type `array<CategorySpuInfo>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<CategorySpuInfo>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 总记录数
-    ///
-    /// Wire name `totalRecords`, type `int`.
-    #[serde(
-        rename = "totalRecords",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_records: ::std::option::Option<i32>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.category.searchSPUInfo-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategorySearchSpuInfoResponse {
+        /// SPU数组信息
+        ///
+        /// Wire name `result`, type `array<CategorySpuInfo>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<CategorySpuInfo>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 总记录数
+        ///
+        /// Wire name `totalRecords`, type `int`.
+        #[wire("totalRecords")]
+        pub total_records: ::std::option::Option<i32>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

@@ -59,41 +59,31 @@ impl ::open1688_core::Request for CpsMediaProductInfoRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.cpsMedia.productInfo-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpsMediaProductInfoResponse {
-    /// 商品详情
-    ///
-    /// Wire name `productInfo`, type `json`.
-    #[serde(
-        rename = "productInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_info: ::std::option::Option<::serde_json::Value>,
-    /// 业务信息
-    ///
-    /// Wire name `bizGroupInfos`, type `json`.
-    #[serde(
-        rename = "bizGroupInfos",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub biz_group_infos: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.cpsMedia.productInfo-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CpsMediaProductInfoResponse {
+        /// 商品详情
+        ///
+        /// Wire name `productInfo`, type `json`.
+        #[wire("productInfo")]
+        pub product_info: ::std::option::Option<::serde_json::Value>,
+        /// 业务信息
+        ///
+        /// Wire name `bizGroupInfos`, type `json`.
+        #[wire("bizGroupInfos")]
+        pub biz_group_infos: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

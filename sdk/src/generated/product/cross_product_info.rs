@@ -37,37 +37,32 @@ impl ::open1688_core::Request for CrossProductInfoRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.cross.productInfo-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossProductInfoResponse {
-    /// 商品详情
-    ///
-    /// Wire name `productInfo`, type `ProductInfo`.
-    #[serde(
-        rename = "productInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_info: ::std::option::Option<ProductInfo>,
-    /// 产品业务的支持信息
-    ///
-    /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
-    #[serde(
-        rename = "bizGroupInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 调用信息 / 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.cross.productInfo-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossProductInfoResponse {
+        /// 商品详情
+        ///
+        /// Wire name `productInfo`, type `ProductInfo`.
+        #[wire("productInfo")]
+        pub product_info: ::std::option::Option<ProductInfo>,
+        /// 产品业务的支持信息
+        ///
+        /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
+        #[wire("bizGroupInfos")]
+        pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 调用信息 / 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -37,29 +37,27 @@ impl ::open1688_core::Request for CrossProductListRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.cross.productList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossProductListResponse {
-    /// 商品列表
-    ///
-    /// Wire name `productList`, type `array<ProductInfo>`.
-    #[serde(
-        rename = "productList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_list: ::std::vec::Vec<ProductInfo>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 返回信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.cross.productList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossProductListResponse {
+        /// 商品列表
+        ///
+        /// Wire name `productList`, type `array<ProductInfo>`.
+        #[wire("productList")]
+        pub product_list: ::std::vec::Vec<ProductInfo>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 返回信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

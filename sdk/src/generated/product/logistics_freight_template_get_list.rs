@@ -33,59 +33,53 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LogisticsFreightTemplateGetListResponse {
-    /// 运费模板列表
-    ///
-    /// Wire name `freightTemplates`, type `array<ShippingFreightTemplateInfo>`.
-    #[serde(
-        rename = "freightTemplates",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub freight_templates: ::std::vec::Vec<ShippingFreightTemplateInfo>,
-    /// 错误编码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LogisticsFreightTemplateGetListResponse {
+        /// 运费模板列表
+        ///
+        /// Wire name `freightTemplates`, type `array<ShippingFreightTemplateInfo>`.
+        #[wire("freightTemplates")]
+        pub freight_templates: ::std::vec::Vec<ShippingFreightTemplateInfo>,
+        /// 错误编码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 运费模板列表
-///
-/// Wire type `ShippingFreightTemplateInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShippingFreightTemplateInfo {
-    /// 运费模板ID
+::open1688_core::wire_struct! {
+    /// 运费模板列表
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 运费模板名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Wire type `ShippingFreightTemplateInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ShippingFreightTemplateInfo {
+        /// 运费模板ID
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 运费模板名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

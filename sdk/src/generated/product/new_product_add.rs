@@ -78,58 +78,56 @@ impl ::open1688_core::Request for NewProductAddRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.new.product.add-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewProductAddResponse {
-    /// 接口返回结果
-    ///
-    /// Wire name `result`, type `SubmitBizDataObj`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<SubmitBizDataObj>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.new.product.add-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NewProductAddResponse {
+        /// 接口返回结果
+        ///
+        /// Wire name `result`, type `SubmitBizDataObj`.
+        #[wire("result")]
+        pub result: ::std::option::Option<SubmitBizDataObj>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 接口返回结果
-///
-/// Wire type `SubmitBizDataObj`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubmitBizDataObj {
-    /// 是否调用成功
+::open1688_core::wire_struct! {
+    /// 接口返回结果
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 业务错误码
-    ///
-    /// Wire name `bizCode`, type `string`.
-    #[serde(rename = "bizCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_code: ::std::option::Option<::std::string::String>,
-    /// 业务错误信息
-    ///
-    /// Wire name `bizMsg`, type `string`.
-    #[serde(rename = "bizMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_msg: ::std::option::Option<::std::string::String>,
-    /// 业务数据结果
-    ///
-    /// Wire name `bizData`, type `json`.
-    #[serde(rename = "bizData", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_data: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `SubmitBizDataObj`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SubmitBizDataObj {
+        /// 是否调用成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 业务错误码
+        ///
+        /// Wire name `bizCode`, type `string`.
+        #[wire("bizCode")]
+        pub biz_code: ::std::option::Option<::std::string::String>,
+        /// 业务错误信息
+        ///
+        /// Wire name `bizMsg`, type `string`.
+        #[wire("bizMsg")]
+        pub biz_msg: ::std::option::Option<::std::string::String>,
+        /// 业务数据结果
+        ///
+        /// Wire name `bizData`, type `json`.
+        #[wire("bizData")]
+        pub biz_data: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -89,40 +89,36 @@ impl ::open1688_core::Request for PhotobankAlbumAddRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.album.add-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankAlbumAddResponse {
-    /// 相册ID
-    ///
-    /// Wire name `albumID`, type `long`.
-    #[serde(rename = "albumID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub album_id: ::std::option::Option<i64>,
-    /// 错误编码
-    ///
-    /// Wire name `errCode`, type `string`.
-    #[serde(rename = "errCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub err_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errMsg`, type `string`.
-    #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub err_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.album.add-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankAlbumAddResponse {
+        /// 相册ID
+        ///
+        /// Wire name `albumID`, type `long`.
+        #[wire("albumID")]
+        pub album_id: ::std::option::Option<i64>,
+        /// 错误编码
+        ///
+        /// Wire name `errCode`, type `string`.
+        #[wire("errCode")]
+        pub err_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errMsg`, type `string`.
+        #[wire("errMsg")]
+        pub err_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -52,41 +52,33 @@ impl ::open1688_core::Request for PhotobankAlbumGetListRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.album.getList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankAlbumGetListResponse {
-    /// 相册信息
-    ///
-    /// Wire name `albumInfos`, type `array<PhotobankPhotoAlbumDomain>`.
-    #[serde(
-        rename = "albumInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub album_infos: ::std::vec::Vec<PhotobankPhotoAlbumDomain>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.album.getList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankAlbumGetListResponse {
+        /// 相册信息
+        ///
+        /// Wire name `albumInfos`, type `array<PhotobankPhotoAlbumDomain>`.
+        #[wire("albumInfos")]
+        pub album_infos: ::std::vec::Vec<PhotobankPhotoAlbumDomain>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -33,71 +33,60 @@ impl ::open1688_core::Request for PhotobankAlbumGetProfileRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.album.getProfile-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankAlbumGetProfileResponse {
-    /// 图片相册详情
-    ///
-    /// Wire name `result`, type `ProductAlbumDetail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductAlbumDetail>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.album.getProfile-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankAlbumGetProfileResponse {
+        /// 图片相册详情
+        ///
+        /// Wire name `result`, type `ProductAlbumDetail`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductAlbumDetail>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 图片相册详情
-///
-/// Wire type `ProductAlbumDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductAlbumDetail {
-    /// 已使用空间
+::open1688_core::wire_struct! {
+    /// 图片相册详情
     ///
-    /// Wire name `usedSpace`, type `long`.
-    #[serde(
-        rename = "usedSpace",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub used_space: ::std::option::Option<i64>,
-    /// 默认空间大小
-    ///
-    /// Wire name `defaultSpace`, type `long`.
-    #[serde(
-        rename = "defaultSpace",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub default_space: ::std::option::Option<i64>,
-    /// 额外空间
-    ///
-    /// Wire name `externalSpace`, type `long`.
-    #[serde(
-        rename = "externalSpace",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub external_space: ::std::option::Option<i64>,
-    /// 是否已经满了
-    ///
-    /// Wire name `full`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub full: ::std::option::Option<bool>,
+    /// Wire type `ProductAlbumDetail`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductAlbumDetail {
+        /// 已使用空间
+        ///
+        /// Wire name `usedSpace`, type `long`.
+        #[wire("usedSpace")]
+        pub used_space: ::std::option::Option<i64>,
+        /// 默认空间大小
+        ///
+        /// Wire name `defaultSpace`, type `long`.
+        #[wire("defaultSpace")]
+        pub default_space: ::std::option::Option<i64>,
+        /// 额外空间
+        ///
+        /// Wire name `externalSpace`, type `long`.
+        #[wire("externalSpace")]
+        pub external_space: ::std::option::Option<i64>,
+        /// 是否已经满了
+        ///
+        /// Wire name `full`, type `boolean`.
+        #[wire("full")]
+        pub full: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

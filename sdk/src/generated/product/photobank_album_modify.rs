@@ -65,30 +65,26 @@ impl ::open1688_core::Request for PhotobankAlbumModifyRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.album.modify-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankAlbumModifyResponse {
-    /// 图片相册修改返回结果
-    ///
-    /// Wire name `result`, type `PhotobankPhotoAlbumDomain`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<PhotobankPhotoAlbumDomain>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.album.modify-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankAlbumModifyResponse {
+        /// 图片相册修改返回结果
+        ///
+        /// Wire name `result`, type `PhotobankPhotoAlbumDomain`.
+        #[wire("result")]
+        pub result: ::std::option::Option<PhotobankPhotoAlbumDomain>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

@@ -87,56 +87,57 @@ impl ::open1688_core::Request for PhotobankPhotoAddRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.photo.add-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoAddResponse {
-    /// 图片信息
-    ///
-    /// Wire name `image`, type `PhotoInfo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub image: ::std::option::Option<PhotoInfo>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息描述
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.photo.add-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoAddResponse {
+        /// 图片信息
+        ///
+        /// Wire name `image`, type `PhotoInfo`.
+        #[wire("image")]
+        pub image: ::std::option::Option<PhotoInfo>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息描述
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 图片信息 (AlibabaPhotobankPhotoResponseDomain)
-///
-/// Wire type `PhotoInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotoInfo {
-    /// 图片ID
+::open1688_core::wire_struct! {
+    /// 图片信息 (AlibabaPhotobankPhotoResponseDomain)
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 相册ID
-    ///
-    /// Wire name `albumID`, type `long`.
-    #[serde(rename = "albumID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub album_id: ::std::option::Option<i64>,
-    /// 图片名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 图片url（相对路径，如 img/ibank/...）
-    ///
-    /// Wire name `url`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    /// Wire type `PhotoInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotoInfo {
+        /// 图片ID
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 相册ID
+        ///
+        /// Wire name `albumID`, type `long`.
+        #[wire("albumID")]
+        pub album_id: ::std::option::Option<i64>,
+        /// 图片名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 图片url（相对路径，如 img/ibank/...）
+        ///
+        /// Wire name `url`, type `string`.
+        #[wire("url")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -48,57 +48,46 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.photo.delete-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoDeleteResponse {
-    /// 删除是否成功
-    ///
-    /// Wire name `isSuccess`, type `boolean`.
-    #[serde(
-        rename = "isSuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_success: ::std::option::Option<bool>,
-    /// 删除不成功的原因描述
-    ///
-    /// Wire name `reason`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// 图片Id
-    ///
-    /// Wire name `imageId`, type `long`.
-    #[serde(rename = "imageId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_id: ::std::option::Option<i64>,
-    /// 图片相对url
-    ///
-    /// Wire name `url`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-    /// 正在使用图片的商品
-    ///
-    /// Wire name `productIds`, type `array<long>`.
-    #[serde(
-        rename = "productIds",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_ids: ::std::vec::Vec<i64>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.photo.delete-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoDeleteResponse {
+        /// 删除是否成功
+        ///
+        /// Wire name `isSuccess`, type `boolean`.
+        #[wire("isSuccess")]
+        pub is_success: ::std::option::Option<bool>,
+        /// 删除不成功的原因描述
+        ///
+        /// Wire name `reason`, type `string`.
+        #[wire("reason")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        /// 图片Id
+        ///
+        /// Wire name `imageId`, type `long`.
+        #[wire("imageId")]
+        pub image_id: ::std::option::Option<i64>,
+        /// 图片相对url
+        ///
+        /// Wire name `url`, type `string`.
+        #[wire("url")]
+        pub url: ::std::option::Option<::std::string::String>,
+        /// 正在使用图片的商品
+        ///
+        /// Wire name `productIds`, type `array<long>`.
+        #[wire("productIds")]
+        pub product_ids: ::std::vec::Vec<i64>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

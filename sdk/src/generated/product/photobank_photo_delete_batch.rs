@@ -48,76 +48,70 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteBatchRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.photo.deleteBatch-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoDeleteBatchResponse {
-    /// 图片批量操作信息结果
-    ///
-    /// Wire name `result`, type `array<ProductImageOperateBean>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<ProductImageOperateBean>,
-    /// 错误code
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.photo.deleteBatch-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoDeleteBatchResponse {
+        /// 图片批量操作信息结果
+        ///
+        /// Wire name `result`, type `array<ProductImageOperateBean>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<ProductImageOperateBean>,
+        /// 错误code
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 图片批量操作信息结果
-///
-/// Wire type `ProductImageOperateBean`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductImageOperateBean {
-    /// 图片ID
+::open1688_core::wire_struct! {
+    /// 图片批量操作信息结果
     ///
-    /// Wire name `imageId`, type `long`.
-    #[serde(rename = "imageId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_id: ::std::option::Option<i64>,
-    /// 操作结果
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 操作结果错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 操作结果错误描述
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
-    /// 图片相对URL
-    ///
-    /// Wire name `url`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-    /// 商品ID列表
-    ///
-    /// Wire name `productIds`, type `array<long>`.
-    #[serde(
-        rename = "productIds",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_ids: ::std::vec::Vec<i64>,
+    /// Wire type `ProductImageOperateBean`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductImageOperateBean {
+        /// 图片ID
+        ///
+        /// Wire name `imageId`, type `long`.
+        #[wire("imageId")]
+        pub image_id: ::std::option::Option<i64>,
+        /// 操作结果
+        ///
+        /// Wire name `result`, type `boolean`.
+        #[wire("result")]
+        pub result: ::std::option::Option<bool>,
+        /// 操作结果错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 操作结果错误描述
+        ///
+        /// Wire name `desc`, type `string`.
+        #[wire("desc")]
+        pub desc: ::std::option::Option<::std::string::String>,
+        /// 图片相对URL
+        ///
+        /// Wire name `url`, type `string`.
+        #[wire("url")]
+        pub url: ::std::option::Option<::std::string::String>,
+        /// 商品ID列表
+        ///
+        /// Wire name `productIds`, type `array<long>`.
+        #[wire("productIds")]
+        pub product_ids: ::std::vec::Vec<i64>,
+    }
 }
 
 #[cfg(test)]

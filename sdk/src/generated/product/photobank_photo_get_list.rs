@@ -74,85 +74,76 @@ impl ::open1688_core::Request for PhotobankPhotoGetListRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.photo.getList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoGetListResponse {
-    /// 图片列表
-    ///
-    /// Wire name `photoInfos`, type `array<PhotobankPhotoResponseDomain>`.
-    #[serde(
-        rename = "photoInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub photo_infos: ::std::vec::Vec<PhotobankPhotoResponseDomain>,
-    /// 总条数
-    ///
-    /// Wire name `count`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i32>,
-    /// 当前页
-    ///
-    /// Wire name `currentPage`, type `int`.
-    #[serde(
-        rename = "currentPage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub current_page: ::std::option::Option<i32>,
-    /// 每页大小
-    ///
-    /// Wire name `pageSize`, type `int`.
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_size: ::std::option::Option<i32>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.photo.getList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoGetListResponse {
+        /// 图片列表
+        ///
+        /// Wire name `photoInfos`, type `array<PhotobankPhotoResponseDomain>`.
+        #[wire("photoInfos")]
+        pub photo_infos: ::std::vec::Vec<PhotobankPhotoResponseDomain>,
+        /// 总条数
+        ///
+        /// Wire name `count`, type `int`.
+        #[wire("count")]
+        pub count: ::std::option::Option<i32>,
+        /// 当前页
+        ///
+        /// Wire name `currentPage`, type `int`.
+        #[wire("currentPage")]
+        pub current_page: ::std::option::Option<i32>,
+        /// 每页大小
+        ///
+        /// Wire name `pageSize`, type `int`.
+        #[wire("pageSize")]
+        pub page_size: ::std::option::Option<i32>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 图片列表
-///
-/// Wire type `PhotobankPhotoResponseDomain`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoResponseDomain {
-    /// 图片ID
+::open1688_core::wire_struct! {
+    /// 图片列表
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 相册ID
-    ///
-    /// Wire name `albumID`, type `long`.
-    #[serde(rename = "albumID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub album_id: ::std::option::Option<i64>,
-    /// 图片名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 图片url
-    ///
-    /// Wire name `url`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    /// Wire type `PhotobankPhotoResponseDomain`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoResponseDomain {
+        /// 图片ID
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 相册ID
+        ///
+        /// Wire name `albumID`, type `long`.
+        #[wire("albumID")]
+        pub album_id: ::std::option::Option<i64>,
+        /// 图片名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 图片url
+        ///
+        /// Wire name `url`, type `string`.
+        #[wire("url")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

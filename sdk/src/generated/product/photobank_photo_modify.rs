@@ -48,57 +48,55 @@ impl ::open1688_core::Request for PhotobankPhotoModifyRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.photobank.photo.modify-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoModifyResponse {
-    /// 结果
-    ///
-    /// Wire name `result`, type `PhotobankPhotoModifyProductImageInfo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<PhotobankPhotoModifyProductImageInfo>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.photobank.photo.modify-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoModifyResponse {
+        /// 结果
+        ///
+        /// Wire name `result`, type `PhotobankPhotoModifyProductImageInfo`.
+        #[wire("result")]
+        pub result: ::std::option::Option<PhotobankPhotoModifyProductImageInfo>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 结果
-///
-/// Wire type `PhotobankPhotoModifyProductImageInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoModifyProductImageInfo {
-    /// 图片ID
+::open1688_core::wire_struct! {
+    /// 结果
     ///
-    /// Wire name `imageId`, type `long`.
-    #[serde(rename = "imageId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_id: ::std::option::Option<i64>,
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 描述
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    /// Wire type `PhotobankPhotoModifyProductImageInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoModifyProductImageInfo {
+        /// 图片ID
+        ///
+        /// Wire name `imageId`, type `long`.
+        #[wire("imageId")]
+        pub image_id: ::std::option::Option<i64>,
+        /// 名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 描述
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,38 +31,31 @@ impl ::open1688_core::Request for ProductDeleteRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.delete-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductDeleteResponse {
-    /// 删除是否成功
-    ///
-    /// Wire name `isSuccess`, type `boolean`.
-    #[serde(
-        rename = "isSuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_success: ::std::option::Option<bool>,
-    /// 删除不成功的原因描述
-    ///
-    /// Wire name `reason`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.delete-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductDeleteResponse {
+        /// 删除是否成功
+        ///
+        /// Wire name `isSuccess`, type `boolean`.
+        #[wire("isSuccess")]
+        pub is_success: ::std::option::Option<bool>,
+        /// 删除不成功的原因描述
+        ///
+        /// Wire name `reason`, type `string`.
+        #[wire("reason")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,20 +31,22 @@ impl ::open1688_core::Request for ProductFollowCrossborderRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.follow.crossborder-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductFollowCrossborderResponse {
-    /// 0 表示成功
-    ///
-    /// Wire name `code`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i32>,
-    /// 结果描述
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.follow.crossborder-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductFollowCrossborderResponse {
+        /// 0 表示成功
+        ///
+        /// Wire name `code`, type `int`.
+        #[wire("code")]
+        pub code: ::std::option::Option<i32>,
+        /// 结果描述
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -61,72 +61,52 @@ impl ::open1688_core::Request for ProductGetRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductGetResponse {
-    /// 商品详细信息
-    ///
-    /// Wire name `productInfo`, type `ProductInfo`.
-    #[serde(
-        rename = "productInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_info: ::std::option::Option<ProductInfo>,
-    /// 产品业务的支持信息
-    ///
-    /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
-    #[serde(
-        rename = "bizGroupInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
-    /// 创建时间
-    ///
-    /// Wire name `createTime`, type `date`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::open1688_core::Date>,
-    /// 最后修改时间
-    ///
-    /// Wire name `lastUpdateTime`, type `date`.
-    #[serde(
-        rename = "lastUpdateTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_update_time: ::std::option::Option<::open1688_core::Date>,
-    /// 最近重发时间（国际站无）
-    ///
-    /// Wire name `lastRepostTime`, type `date`.
-    #[serde(
-        rename = "lastRepostTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
-    /// 审核通过时间（国际站无）
-    ///
-    /// Wire name `approvedTime`, type `date`.
-    #[serde(
-        rename = "approvedTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub approved_time: ::std::option::Option<::open1688_core::Date>,
-    /// 过期时间（国际站无）
-    ///
-    /// Wire name `expireTime`, type `date`.
-    #[serde(
-        rename = "expireTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expire_time: ::std::option::Option<::open1688_core::Date>,
-    /// 错误信息
-    ///
-    /// Wire name `errMsg`, type `string`.
-    #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub err_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductGetResponse {
+        /// 商品详细信息
+        ///
+        /// Wire name `productInfo`, type `ProductInfo`.
+        #[wire("productInfo")]
+        pub product_info: ::std::option::Option<ProductInfo>,
+        /// 产品业务的支持信息
+        ///
+        /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
+        #[wire("bizGroupInfos")]
+        pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
+        /// 创建时间
+        ///
+        /// Wire name `createTime`, type `date`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::open1688_core::Date>,
+        /// 最后修改时间
+        ///
+        /// Wire name `lastUpdateTime`, type `date`.
+        #[wire("lastUpdateTime")]
+        pub last_update_time: ::std::option::Option<::open1688_core::Date>,
+        /// 最近重发时间（国际站无）
+        ///
+        /// Wire name `lastRepostTime`, type `date`.
+        #[wire("lastRepostTime")]
+        pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
+        /// 审核通过时间（国际站无）
+        ///
+        /// Wire name `approvedTime`, type `date`.
+        #[wire("approvedTime")]
+        pub approved_time: ::std::option::Option<::open1688_core::Date>,
+        /// 过期时间（国际站无）
+        ///
+        /// Wire name `expireTime`, type `date`.
+        #[wire("expireTime")]
+        pub expire_time: ::std::option::Option<::open1688_core::Date>,
+        /// 错误信息
+        ///
+        /// Wire name `errMsg`, type `string`.
+        #[wire("errMsg")]
+        pub err_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -122,279 +122,206 @@ impl ::open1688_core::Request for ProductGetListRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.getList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductGetListResponse {
-    /// 商品列表
-    ///
-    /// Wire name `productInfos`, type `array<ProductGetListProductInfo>`.
-    #[serde(
-        rename = "productInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_infos: ::std::vec::Vec<ProductGetListProductInfo>,
-    /// 总条数
-    ///
-    /// Wire name `count`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i32>,
-    /// 当前页
-    ///
-    /// Wire name `currentPage`, type `int`.
-    #[serde(
-        rename = "currentPage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub current_page: ::std::option::Option<i32>,
-    /// 每页大小
-    ///
-    /// Wire name `pageSize`, type `int`.
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_size: ::std::option::Option<i32>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.getList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductGetListResponse {
+        /// 商品列表
+        ///
+        /// Wire name `productInfos`, type `array<ProductGetListProductInfo>`.
+        #[wire("productInfos")]
+        pub product_infos: ::std::vec::Vec<ProductGetListProductInfo>,
+        /// 总条数
+        ///
+        /// Wire name `count`, type `int`.
+        #[wire("count")]
+        pub count: ::std::option::Option<i32>,
+        /// 当前页
+        ///
+        /// Wire name `currentPage`, type `int`.
+        #[wire("currentPage")]
+        pub current_page: ::std::option::Option<i32>,
+        /// 每页大小
+        ///
+        /// Wire name `pageSize`, type `int`.
+        #[wire("pageSize")]
+        pub page_size: ::std::option::Option<i32>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 商品列表
-///
-/// Wire type `ProductGetListProductInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductGetListProductInfo {
-    /// 商品ID
+::open1688_core::wire_struct! {
+    /// 商品列表
     ///
-    /// Wire name `productID`, type `long`.
-    #[serde(
-        rename = "productID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 商品类型，在线批发商品(wholesale)或者询盘商品(sourcing)，1688网站缺省为wholesale
-    ///
-    /// Wire name `productType`, type `string`.
-    #[serde(
-        rename = "productType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_type: ::std::option::Option<::std::string::String>,
-    /// 类目ID，标识商品所属类目
-    ///
-    /// Wire name `categoryID`, type `long`.
-    #[serde(
-        rename = "categoryID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 商品属性和属性值
-    ///
-    /// Wire name `attributes`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<::serde_json::Value>,
-    /// 分组ID，确定商品所属分组。1688可传入多个分组ID，国际站同一个商品只能属于一个分组，因此默认只取第一个
-    ///
-    /// Wire name `groupID`, type `array<long>`.
-    #[serde(
-        rename = "groupID",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub group_id: ::std::vec::Vec<i64>,
-    /// 商品状态。published:上网状态;member expired:会员撤销;auto expired:自然过期;expired:过期(包含手动过期与自动过期);member deleted:会员删除;modified:修改;new:新发;deleted:删除;TBD:to be delete;approved:审批通过;auditing:审核中;untread:审核不通过;
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 商品标题，最多128个字符
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// 商品详情描述，可包含图片中心的图片URL
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 语种，参见FAQ 语种枚举值，1688网站默认传入CHINESE
-    ///
-    /// Wire name `language`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<::std::string::String>,
-    /// 信息有效期，按天计算，国际站无此信息
-    ///
-    /// Wire name `periodOfValidity`, type `int`.
-    #[serde(
-        rename = "periodOfValidity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub period_of_validity: ::std::option::Option<i32>,
-    /// 业务类型。1：商品，2：加工，3：代理，4：合作，5：商务服务。国际站按默认商品。
-    ///
-    /// Wire name `bizType`, type `int`.
-    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_type: ::std::option::Option<i32>,
-    /// 是否图片私密信息，国际站此字段无效
-    ///
-    /// Wire name `pictureAuth`, type `boolean`.
-    #[serde(
-        rename = "pictureAuth",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub picture_auth: ::std::option::Option<bool>,
-    /// 商品主图
-    ///
-    /// Wire name `image`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub image: ::std::option::Option<::serde_json::Value>,
-    /// sku信息
-    ///
-    /// Wire name `skuInfos`, type `json`.
-    #[serde(rename = "skuInfos", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_infos: ::std::option::Option<::serde_json::Value>,
-    /// 商品销售信息
-    ///
-    /// Wire name `saleInfo`, type `json`.
-    #[serde(rename = "saleInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sale_info: ::std::option::Option<::serde_json::Value>,
-    /// 商品物流信息
-    ///
-    /// Wire name `shippingInfo`, type `json`.
-    #[serde(
-        rename = "shippingInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub shipping_info: ::std::option::Option<::serde_json::Value>,
-    /// 商品扩展信息
-    ///
-    /// Wire name `extendInfos`, type `json`.
-    #[serde(
-        rename = "extendInfos",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub extend_infos: ::std::option::Option<::serde_json::Value>,
-    /// 供应商用户ID
-    ///
-    /// Wire name `supplierUserId`, type `string`.
-    #[serde(
-        rename = "supplierUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_user_id: ::std::option::Option<::std::string::String>,
-    /// 质量星级(0-5)
-    ///
-    /// Wire name `qualityLevel`, type `int`.
-    #[serde(
-        rename = "qualityLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quality_level: ::std::option::Option<i32>,
-    /// 供应商loginId
-    ///
-    /// Wire name `supplierLoginId`, type `string`.
-    #[serde(
-        rename = "supplierLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_login_id: ::std::option::Option<::std::string::String>,
-    /// 类目名
-    ///
-    /// Wire name `categoryName`, type `string`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::std::string::String>,
-    /// 主图视频播放地址
-    ///
-    /// Wire name `mainVedio`, type `string`.
-    #[serde(
-        rename = "mainVedio",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_vedio: ::std::option::Option<::std::string::String>,
-    /// 商品货号，产品属性中的货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    #[serde(
-        rename = "productCargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_cargo_number: ::std::option::Option<::std::string::String>,
-    /// 是否海外代发
-    ///
-    /// Wire name `crossBorderOffer`, type `boolean`.
-    #[serde(
-        rename = "crossBorderOffer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cross_border_offer: ::std::option::Option<bool>,
-    /// 参考价格，返回价格区间，可能为空
-    ///
-    /// Wire name `referencePrice`, type `string`.
-    #[serde(
-        rename = "referencePrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reference_price: ::std::option::Option<::std::string::String>,
-    /// 创建时间
-    ///
-    /// Wire name `createTime`, type `date`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::open1688_core::Date>,
-    /// 最后操作时间
-    ///
-    /// Wire name `lastUpdateTime`, type `date`.
-    #[serde(
-        rename = "lastUpdateTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_update_time: ::std::option::Option<::open1688_core::Date>,
-    /// 过期时间
-    ///
-    /// Wire name `expireTime`, type `date`.
-    #[serde(
-        rename = "expireTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expire_time: ::std::option::Option<::open1688_core::Date>,
-    /// 修改时间
-    ///
-    /// Wire name `modifyTime`, type `date`.
-    #[serde(
-        rename = "modifyTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub modify_time: ::std::option::Option<::open1688_core::Date>,
-    /// 审核时间
-    ///
-    /// Wire name `approvedTime`, type `date`.
-    #[serde(
-        rename = "approvedTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub approved_time: ::std::option::Option<::open1688_core::Date>,
+    /// Wire type `ProductGetListProductInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductGetListProductInfo {
+        /// 商品ID
+        ///
+        /// Wire name `productID`, type `long`.
+        #[wire("productID")]
+        pub product_id: ::std::option::Option<i64>,
+        /// 商品类型，在线批发商品(wholesale)或者询盘商品(sourcing)，1688网站缺省为wholesale
+        ///
+        /// Wire name `productType`, type `string`.
+        #[wire("productType")]
+        pub product_type: ::std::option::Option<::std::string::String>,
+        /// 类目ID，标识商品所属类目
+        ///
+        /// Wire name `categoryID`, type `long`.
+        #[wire("categoryID")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 商品属性和属性值
+        ///
+        /// Wire name `attributes`, type `json`.
+        #[wire("attributes")]
+        pub attributes: ::std::option::Option<::serde_json::Value>,
+        /// 分组ID，确定商品所属分组。1688可传入多个分组ID，国际站同一个商品只能属于一个分组，因此默认只取第一个
+        ///
+        /// Wire name `groupID`, type `array<long>`.
+        #[wire("groupID")]
+        pub group_id: ::std::vec::Vec<i64>,
+        /// 商品状态。published:上网状态;member expired:会员撤销;auto expired:自然过期;expired:过期(包含手动过期与自动过期);member deleted:会员删除;modified:修改;new:新发;deleted:删除;TBD:to be delete;approved:审批通过;auditing:审核中;untread:审核不通过;
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 商品标题，最多128个字符
+        ///
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// 商品详情描述，可包含图片中心的图片URL
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 语种，参见FAQ 语种枚举值，1688网站默认传入CHINESE
+        ///
+        /// Wire name `language`, type `string`.
+        #[wire("language")]
+        pub language: ::std::option::Option<::std::string::String>,
+        /// 信息有效期，按天计算，国际站无此信息
+        ///
+        /// Wire name `periodOfValidity`, type `int`.
+        #[wire("periodOfValidity")]
+        pub period_of_validity: ::std::option::Option<i32>,
+        /// 业务类型。1：商品，2：加工，3：代理，4：合作，5：商务服务。国际站按默认商品。
+        ///
+        /// Wire name `bizType`, type `int`.
+        #[wire("bizType")]
+        pub biz_type: ::std::option::Option<i32>,
+        /// 是否图片私密信息，国际站此字段无效
+        ///
+        /// Wire name `pictureAuth`, type `boolean`.
+        #[wire("pictureAuth")]
+        pub picture_auth: ::std::option::Option<bool>,
+        /// 商品主图
+        ///
+        /// Wire name `image`, type `json`.
+        #[wire("image")]
+        pub image: ::std::option::Option<::serde_json::Value>,
+        /// sku信息
+        ///
+        /// Wire name `skuInfos`, type `json`.
+        #[wire("skuInfos")]
+        pub sku_infos: ::std::option::Option<::serde_json::Value>,
+        /// 商品销售信息
+        ///
+        /// Wire name `saleInfo`, type `json`.
+        #[wire("saleInfo")]
+        pub sale_info: ::std::option::Option<::serde_json::Value>,
+        /// 商品物流信息
+        ///
+        /// Wire name `shippingInfo`, type `json`.
+        #[wire("shippingInfo")]
+        pub shipping_info: ::std::option::Option<::serde_json::Value>,
+        /// 商品扩展信息
+        ///
+        /// Wire name `extendInfos`, type `json`.
+        #[wire("extendInfos")]
+        pub extend_infos: ::std::option::Option<::serde_json::Value>,
+        /// 供应商用户ID
+        ///
+        /// Wire name `supplierUserId`, type `string`.
+        #[wire("supplierUserId")]
+        pub supplier_user_id: ::std::option::Option<::std::string::String>,
+        /// 质量星级(0-5)
+        ///
+        /// Wire name `qualityLevel`, type `int`.
+        #[wire("qualityLevel")]
+        pub quality_level: ::std::option::Option<i32>,
+        /// 供应商loginId
+        ///
+        /// Wire name `supplierLoginId`, type `string`.
+        #[wire("supplierLoginId")]
+        pub supplier_login_id: ::std::option::Option<::std::string::String>,
+        /// 类目名
+        ///
+        /// Wire name `categoryName`, type `string`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::std::string::String>,
+        /// 主图视频播放地址
+        ///
+        /// Wire name `mainVedio`, type `string`.
+        #[wire("mainVedio")]
+        pub main_vedio: ::std::option::Option<::std::string::String>,
+        /// 商品货号，产品属性中的货号
+        ///
+        /// Wire name `productCargoNumber`, type `string`.
+        #[wire("productCargoNumber")]
+        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        /// 是否海外代发
+        ///
+        /// Wire name `crossBorderOffer`, type `boolean`.
+        #[wire("crossBorderOffer")]
+        pub cross_border_offer: ::std::option::Option<bool>,
+        /// 参考价格，返回价格区间，可能为空
+        ///
+        /// Wire name `referencePrice`, type `string`.
+        #[wire("referencePrice")]
+        pub reference_price: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        ///
+        /// Wire name `createTime`, type `date`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::open1688_core::Date>,
+        /// 最后操作时间
+        ///
+        /// Wire name `lastUpdateTime`, type `date`.
+        #[wire("lastUpdateTime")]
+        pub last_update_time: ::std::option::Option<::open1688_core::Date>,
+        /// 过期时间
+        ///
+        /// Wire name `expireTime`, type `date`.
+        #[wire("expireTime")]
+        pub expire_time: ::std::option::Option<::open1688_core::Date>,
+        /// 修改时间
+        ///
+        /// Wire name `modifyTime`, type `date`.
+        #[wire("modifyTime")]
+        pub modify_time: ::std::option::Option<::open1688_core::Date>,
+        /// 审核时间
+        ///
+        /// Wire name `approvedTime`, type `date`.
+        #[wire("approvedTime")]
+        pub approved_time: ::std::option::Option<::open1688_core::Date>,
+    }
 }
 
 #[cfg(test)]

@@ -33,33 +33,26 @@ impl ::open1688_core::Request for ProductGroupGetSwitchRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.group.getSwitch-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductGroupGetSwitchResponse {
-    /// true：已开启；false：未开启
-    ///
-    /// Wire name `switchValue`, type `boolean`.
-    #[serde(
-        rename = "switchValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub switch_value: ::std::option::Option<bool>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.group.getSwitch-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductGroupGetSwitchResponse {
+        /// true：已开启；false：未开启
+        ///
+        /// Wire name `switchValue`, type `boolean`.
+        #[wire("switchValue")]
+        pub switch_value: ::std::option::Option<bool>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -38,60 +38,55 @@ impl ::open1688_core::Request for ProductIsModifiableRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.isModifiable-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductIsModifiableResponse {
-    /// 商品是否可以修改返回结果
-    ///
-    /// Wire name `result`, type `array<ProductModifiable>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<ProductModifiable>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.isModifiable-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductIsModifiableResponse {
+        /// 商品是否可以修改返回结果
+        ///
+        /// Wire name `result`, type `array<ProductModifiable>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<ProductModifiable>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 商品是否可以修改返回结果
-///
-/// Wire type `ProductModifiable`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductModifiable {
-    /// 商品ID
+::open1688_core::wire_struct! {
+    /// 商品是否可以修改返回结果
     ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 是否可以修改
-    ///
-    /// Wire name `modifiable`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub modifiable: ::std::option::Option<bool>,
-    /// 如果不能修改，描述信息
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
+    /// Wire type `ProductModifiable`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductModifiable {
+        /// 商品ID
+        ///
+        /// Wire name `productId`, type `long`.
+        #[wire("productId")]
+        pub product_id: ::std::option::Option<i64>,
+        /// 是否可以修改
+        ///
+        /// Wire name `modifiable`, type `boolean`.
+        #[wire("modifiable")]
+        pub modifiable: ::std::option::Option<bool>,
+        /// 如果不能修改，描述信息
+        ///
+        /// Wire name `desc`, type `string`.
+        #[wire("desc")]
+        pub desc: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -23,80 +23,71 @@ impl ::open1688_core::Request for ProductLinesGetRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.product:alibaba.productLines.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductLinesGetResponse {
-    /// 产品线查询结果
-    ///
-    /// Wire name `result`, type `ProductLinesGetModel`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductLinesGetModel>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.productLines.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductLinesGetResponse {
+        /// 产品线查询结果
+        ///
+        /// Wire name `result`, type `ProductLinesGetModel`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductLinesGetModel>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 产品线查询结果
-///
-/// Wire type `ProductLinesGetModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductLinesGetModel {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 产品线查询结果
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 子错误码
-    ///
-    /// Wire name `subCode`, type `string`.
-    #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sub_code: ::std::option::Option<::std::string::String>,
-    /// 子错误信息
-    ///
-    /// Wire name `subMessage`, type `string`.
-    #[serde(
-        rename = "subMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_message: ::std::option::Option<::std::string::String>,
-    /// 在返回成功状态下，提示isv进行对应逻辑处理
-    ///
-    /// Wire name `retCodes`, type `array<string>`.
-    #[serde(
-        rename = "retCodes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ret_codes: ::std::vec::Vec<::std::string::String>,
-    /// 产品线id以及名称
-    ///
-    /// Wire name `result`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `ProductLinesGetModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductLinesGetModel {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 子错误码
+        ///
+        /// Wire name `subCode`, type `string`.
+        #[wire("subCode")]
+        pub sub_code: ::std::option::Option<::std::string::String>,
+        /// 子错误信息
+        ///
+        /// Wire name `subMessage`, type `string`.
+        #[wire("subMessage")]
+        pub sub_message: ::std::option::Option<::std::string::String>,
+        /// 在返回成功状态下，提示isv进行对应逻辑处理
+        ///
+        /// Wire name `retCodes`, type `array<string>`.
+        #[wire("retCodes")]
+        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        /// 产品线id以及名称
+        ///
+        /// Wire name `result`, type `json`.
+        #[wire("result")]
+        pub result: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -380,58 +380,53 @@ impl ::open1688_core::Request for ProductListGetRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.list.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductListGetResponse {
-    /// 查询结果
-    ///
-    /// Wire name `result`, type `ProductInfoListResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductInfoListResult>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.list.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductListGetResponse {
+        /// 查询结果
+        ///
+        /// Wire name `result`, type `ProductInfoListResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductInfoListResult>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 查询结果
-///
-/// Wire type `ProductInfoListResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductInfoListResult {
+::open1688_core::wire_struct! {
     /// 查询结果
     ///
-    /// Wire name `pageResult`, type `json`.
-    #[serde(
-        rename = "pageResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub page_result: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `ProductInfoListResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductInfoListResult {
+        /// 查询结果
+        ///
+        /// Wire name `pageResult`, type `json`.
+        #[wire("pageResult")]
+        pub page_result: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -46,92 +46,78 @@ impl ::open1688_core::Request for ProductPtsTagQueryRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.ptsTag.query-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductPtsTagQueryResponse {
-    /// 买家保障服务列表
-    ///
-    /// Wire name `result`, type `ProductPtsTagQueryResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ProductPtsTagQueryResult>,
-    /// 请求是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.ptsTag.query-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductPtsTagQueryResponse {
+        /// 买家保障服务列表
+        ///
+        /// Wire name `result`, type `ProductPtsTagQueryResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ProductPtsTagQueryResult>,
+        /// 请求是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 买家保障服务列表
-///
-/// Wire type `ProductPtsTagQueryResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductPtsTagQueryResult {
-    /// 开通保障服务的链接
+::open1688_core::wire_struct! {
+    /// 买家保障服务列表
     ///
-    /// Wire name `openLink`, type `string`.
-    #[serde(rename = "openLink", skip_serializing_if = "::std::option::Option::is_none")]
-    pub open_link: ::std::option::Option<::std::string::String>,
-    /// 保障服务详情链接
-    ///
-    /// Wire name `detailLink`, type `string`.
-    #[serde(
-        rename = "detailLink",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub detail_link: ::std::option::Option<::std::string::String>,
-    /// 标示是否已经开通买家保障服务,true标示开通
-    ///
-    /// Wire name `isBpsOpen`, type `boolean`.
-    #[serde(
-        rename = "isBpsOpen",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_bps_open: ::std::option::Option<bool>,
-    /// 保证金金额
-    ///
-    /// Wire name `balance`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub balance: ::std::option::Option<i64>,
-    /// 保障服务
-    ///
-    /// Wire name `ptsTagModels`, type `json`.
-    #[serde(
-        rename = "ptsTagModels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pts_tag_models: ::std::option::Option<::serde_json::Value>,
-    /// 保障服务组
-    ///
-    /// Wire name `ptsTagGroups`, type `json`.
-    #[serde(
-        rename = "ptsTagGroups",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pts_tag_groups: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `ProductPtsTagQueryResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductPtsTagQueryResult {
+        /// 开通保障服务的链接
+        ///
+        /// Wire name `openLink`, type `string`.
+        #[wire("openLink")]
+        pub open_link: ::std::option::Option<::std::string::String>,
+        /// 保障服务详情链接
+        ///
+        /// Wire name `detailLink`, type `string`.
+        #[wire("detailLink")]
+        pub detail_link: ::std::option::Option<::std::string::String>,
+        /// 标示是否已经开通买家保障服务,true标示开通
+        ///
+        /// Wire name `isBpsOpen`, type `boolean`.
+        #[wire("isBpsOpen")]
+        pub is_bps_open: ::std::option::Option<bool>,
+        /// 保证金金额
+        ///
+        /// Wire name `balance`, type `long`.
+        #[wire("balance")]
+        pub balance: ::std::option::Option<i64>,
+        /// 保障服务
+        ///
+        /// Wire name `ptsTagModels`, type `json`.
+        #[wire("ptsTagModels")]
+        pub pts_tag_models: ::std::option::Option<::serde_json::Value>,
+        /// 保障服务组
+        ///
+        /// Wire name `ptsTagGroups`, type `json`.
+        #[wire("ptsTagGroups")]
+        pub pts_tag_groups: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -88,55 +88,53 @@ impl ::open1688_core::Request for ProductQualityGetInfoRequest {
     }
 }
 
-/// The response of `com.alibaba.product:product.quality.getInfo-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductQualityGetInfoResponse {
-    /// 接口调用是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 接口调用错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 接口调用错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 接口返回业务结果
-    ///
-    /// Wire name `result`, type `GetQualityInfoBizData`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<GetQualityInfoBizData>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:product.quality.getInfo-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductQualityGetInfoResponse {
+        /// 接口调用是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 接口调用错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 接口调用错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 接口返回业务结果
+        ///
+        /// Wire name `result`, type `GetQualityInfoBizData`.
+        #[wire("result")]
+        pub result: ::std::option::Option<GetQualityInfoBizData>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 接口返回业务结果
-///
-/// Wire type `GetQualityInfoBizData`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetQualityInfoBizData {
-    /// 业务数据
+::open1688_core::wire_struct! {
+    /// 接口返回业务结果
     ///
-    /// Wire name `dataJson`, type `string`.
-    #[serde(rename = "dataJson", skip_serializing_if = "::std::option::Option::is_none")]
-    pub data_json: ::std::option::Option<::std::string::String>,
+    /// Wire type `GetQualityInfoBizData`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetQualityInfoBizData {
+        /// 业务数据
+        ///
+        /// Wire name `dataJson`, type `string`.
+        #[wire("dataJson")]
+        pub data_json: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -40,80 +40,57 @@ impl ::open1688_core::Request for ProductRecommendQueryListRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.recommend.queryList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRecommendQueryListResponse {
-    /// 出参模型
-    ///
-    /// Wire name `pageResult`, type `ProductRecommendQueryListCommonPageResult`.
-    #[serde(
-        rename = "pageResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub page_result: ::std::option::Option<ProductRecommendQueryListCommonPageResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.recommend.queryList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductRecommendQueryListResponse {
+        /// 出参模型
+        ///
+        /// Wire name `pageResult`, type `ProductRecommendQueryListCommonPageResult`.
+        #[wire("pageResult")]
+        pub page_result: ::std::option::Option<ProductRecommendQueryListCommonPageResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 出参模型
-///
-/// Wire type `ProductRecommendQueryListCommonPageResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRecommendQueryListCommonPageResult {
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
-    /// Wire name `pageIndex`, type `int`.
-    #[serde(
-        rename = "pageIndex",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub page_index: ::std::option::Option<i32>,
-    /// Wire name `resultList`, type `json`.
-    #[serde(
-        rename = "resultList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_list: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `sizePerPage`, type `int`.
-    #[serde(
-        rename = "sizePerPage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub size_per_page: ::std::option::Option<i32>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `totalRecords`, type `int`.
-    #[serde(
-        rename = "totalRecords",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_records: ::std::option::Option<i32>,
+::open1688_core::wire_struct! {
+    /// 出参模型
+    ///
+    /// Wire type `ProductRecommendQueryListCommonPageResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductRecommendQueryListCommonPageResult {
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+        /// Wire name `pageIndex`, type `int`.
+        #[wire("pageIndex")]
+        pub page_index: ::std::option::Option<i32>,
+        /// Wire name `resultList`, type `json`.
+        #[wire("resultList")]
+        pub result_list: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `sizePerPage`, type `int`.
+        #[wire("sizePerPage")]
+        pub size_per_page: ::std::option::Option<i32>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `totalRecords`, type `int`.
+        #[wire("totalRecords")]
+        pub total_records: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

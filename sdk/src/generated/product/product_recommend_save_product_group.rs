@@ -47,59 +47,51 @@ impl ::open1688_core::Request for ProductRecommendSaveProductGroupRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.recommend.saveProductGroup-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRecommendSaveProductGroupResponse {
-    /// 出参模型
-    ///
-    /// Wire name `resultModel`, type `ProductRecommendSaveProductGroupModel`.
-    #[serde(
-        rename = "resultModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_model: ::std::option::Option<ProductRecommendSaveProductGroupModel>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.recommend.saveProductGroup-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductRecommendSaveProductGroupResponse {
+        /// 出参模型
+        ///
+        /// Wire name `resultModel`, type `ProductRecommendSaveProductGroupModel`.
+        #[wire("resultModel")]
+        pub result_model: ::std::option::Option<ProductRecommendSaveProductGroupModel>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 出参模型
-///
-/// Wire type `ProductRecommendSaveProductGroupModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRecommendSaveProductGroupModel {
-    /// 返回错误码
+::open1688_core::wire_struct! {
+    /// 出参模型
     ///
-    /// Wire name `subCode`, type `string`.
-    #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sub_code: ::std::option::Option<::std::string::String>,
-    /// 返回错误信息
-    ///
-    /// Wire name `subMessage`, type `string`.
-    #[serde(
-        rename = "subMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_message: ::std::option::Option<::std::string::String>,
-    /// 返回是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    /// Wire type `ProductRecommendSaveProductGroupModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductRecommendSaveProductGroupModel {
+        /// 返回错误码
+        ///
+        /// Wire name `subCode`, type `string`.
+        #[wire("subCode")]
+        pub sub_code: ::std::option::Option<::std::string::String>,
+        /// 返回错误信息
+        ///
+        /// Wire name `subMessage`, type `string`.
+        #[wire("subMessage")]
+        pub sub_message: ::std::option::Option<::std::string::String>,
+        /// 返回是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

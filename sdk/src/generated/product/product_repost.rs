@@ -49,47 +49,37 @@ impl ::open1688_core::Request for ProductRepostRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.repost-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRepostResponse {
-    /// 操作结果
-    ///
-    /// Wire name `result`, type `array<ProductOperateResult>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<ProductOperateResult>,
-    /// 错误 code
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 详细的错误信息，可能有多条
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 单条错误 code
-    ///
-    /// Wire name `subErrorCode`, type `string`.
-    #[serde(
-        rename = "subErrorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_error_code: ::std::option::Option<::std::string::String>,
-    /// 单条错误信息，可用于前台展示
-    ///
-    /// Wire name `subErrorMessage`, type `string`.
-    #[serde(
-        rename = "subErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.repost-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductRepostResponse {
+        /// 操作结果
+        ///
+        /// Wire name `result`, type `array<ProductOperateResult>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<ProductOperateResult>,
+        /// 错误 code
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 详细的错误信息，可能有多条
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 单条错误 code
+        ///
+        /// Wire name `subErrorCode`, type `string`.
+        #[wire("subErrorCode")]
+        pub sub_error_code: ::std::option::Option<::std::string::String>,
+        /// 单条错误信息，可用于前台展示
+        ///
+        /// Wire name `subErrorMessage`, type `string`.
+        #[wire("subErrorMessage")]
+        pub sub_error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

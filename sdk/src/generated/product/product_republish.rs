@@ -33,50 +33,40 @@ impl ::open1688_core::Request for ProductRepublishRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.republish-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRepublishResponse {
-    /// 操作结果
-    ///
-    /// Wire name `result`, type `array<ProductOperateResult>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<ProductOperateResult>,
-    /// 错误code
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 详细的错误信息，可能有多条，是一个Map，用于开发自己定位问题
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 单条错误code
-    ///
-    /// Wire name `subErrorCode`, type `string`.
-    #[serde(
-        rename = "subErrorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_error_code: ::std::option::Option<::std::string::String>,
-    /// 单条错误信息，被errorMessage所包含。可用于前台展示
-    ///
-    /// Wire name `subErrorMessage`, type `string`.
-    #[serde(
-        rename = "subErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.republish-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductRepublishResponse {
+        /// 操作结果
+        ///
+        /// Wire name `result`, type `array<ProductOperateResult>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<ProductOperateResult>,
+        /// 错误code
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 详细的错误信息，可能有多条，是一个Map，用于开发自己定位问题
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 单条错误code
+        ///
+        /// Wire name `subErrorCode`, type `string`.
+        #[wire("subErrorCode")]
+        pub sub_error_code: ::std::option::Option<::std::string::String>,
+        /// 单条错误信息，被errorMessage所包含。可用于前台展示
+        ///
+        /// Wire name `subErrorMessage`, type `string`.
+        #[wire("subErrorMessage")]
+        pub sub_error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

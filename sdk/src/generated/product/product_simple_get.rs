@@ -42,32 +42,27 @@ impl ::open1688_core::Request for ProductSimpleGetRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.simple.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductSimpleGetResponse {
-    /// 商品信息
-    ///
-    /// Wire name `productInfo`, type `ProductInfo`.
-    #[serde(
-        rename = "productInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_info: ::std::option::Option<ProductInfo>,
-    /// 产品业务的支持信息，support 为 false 说明不支持
-    ///
-    /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
-    #[serde(
-        rename = "bizGroupInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
-    /// 错误信息
-    ///
-    /// Wire name `errMsg`, type `string`.
-    #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub err_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.simple.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductSimpleGetResponse {
+        /// 商品信息
+        ///
+        /// Wire name `productInfo`, type `ProductInfo`.
+        #[wire("productInfo")]
+        pub product_info: ::std::option::Option<ProductInfo>,
+        /// 产品业务的支持信息，support 为 false 说明不支持
+        ///
+        /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
+        #[wire("bizGroupInfos")]
+        pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
+        /// 错误信息
+        ///
+        /// Wire name `errMsg`, type `string`.
+        #[wire("errMsg")]
+        pub err_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

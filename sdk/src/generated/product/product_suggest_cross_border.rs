@@ -49,169 +49,137 @@ impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.product.suggest.crossBorder-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductSuggestCrossBorderResponse {
-    /// 搜索的返回结果
-    ///
-    /// Wire name `resultList`, type `array<ProductSearchResult>`.
-    #[serde(
-        rename = "resultList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub result_list: ::std::vec::Vec<ProductSearchResult>,
-    /// 是否成功（字符串 "true"/"false"）
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.product.suggest.crossBorder-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductSuggestCrossBorderResponse {
+        /// 搜索的返回结果
+        ///
+        /// Wire name `resultList`, type `array<ProductSearchResult>`.
+        #[wire("resultList")]
+        pub result_list: ::std::vec::Vec<ProductSearchResult>,
+        /// 是否成功（字符串 "true"/"false"）
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 搜索结果 (alibaba.search.ProductSearchResultInfo)
-///
-/// Wire type `ProductSearchResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductSearchResult {
-    /// 商品ID
+::open1688_core::wire_struct! {
+    /// 搜索结果 (alibaba.search.ProductSearchResultInfo)
     ///
-    /// Wire name `productID`, type `long`.
-    #[serde(
-        rename = "productID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 商品标题（可能含高亮 HTML）
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// 产品图片地址
-    ///
-    /// Wire name `picUrl`, type `string`.
-    #[serde(rename = "picUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pic_url: ::std::option::Option<::std::string::String>,
-    /// 参考商品价格（元）
-    ///
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 建议零售价（元）
-    ///
-    /// Wire name `retailPrice`, type `decimal`.
-    #[serde(
-        rename = "retailPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub retail_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 可售数量
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    #[serde(
-        rename = "amountOnSale",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub amount_on_sale: ::std::option::Option<i64>,
-    /// 最小起批量
-    ///
-    /// Wire name `minPurchaseQuantity`, type `double`.
-    #[serde(
-        rename = "minPurchaseQuantity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub min_purchase_quantity: ::std::option::Option<f64>,
-    /// 售出笔数（订单维度）
-    ///
-    /// Wire name `bookedCount`, type `double`.
-    #[serde(
-        rename = "bookedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub booked_count: ::std::option::Option<f64>,
-    /// 售出件数（商品单位维度）
-    ///
-    /// Wire name `saleQuantity`, type `double`.
-    #[serde(
-        rename = "saleQuantity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sale_quantity: ::std::option::Option<f64>,
-    /// 发货省份
-    ///
-    /// Wire name `province`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub province: ::std::option::Option<::std::string::String>,
-    /// 发货城市
-    ///
-    /// Wire name `city`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
-    /// 商品单位
-    ///
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// sku 信息
-    ///
-    /// Wire name `skuList`, type `array<SimpleSku>`.
-    #[serde(
-        rename = "skuList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_list: ::std::vec::Vec<SimpleSku>,
+    /// Wire type `ProductSearchResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductSearchResult {
+        /// 商品ID
+        ///
+        /// Wire name `productID`, type `long`.
+        #[wire("productID")]
+        pub product_id: ::std::option::Option<i64>,
+        /// 商品标题（可能含高亮 HTML）
+        ///
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// 产品图片地址
+        ///
+        /// Wire name `picUrl`, type `string`.
+        #[wire("picUrl")]
+        pub pic_url: ::std::option::Option<::std::string::String>,
+        /// 参考商品价格（元）
+        ///
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 建议零售价（元）
+        ///
+        /// Wire name `retailPrice`, type `decimal`.
+        #[wire("retailPrice", decimal)]
+        pub retail_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 可售数量
+        ///
+        /// Wire name `amountOnSale`, type `long`.
+        #[wire("amountOnSale")]
+        pub amount_on_sale: ::std::option::Option<i64>,
+        /// 最小起批量
+        ///
+        /// Wire name `minPurchaseQuantity`, type `double`.
+        #[wire("minPurchaseQuantity")]
+        pub min_purchase_quantity: ::std::option::Option<f64>,
+        /// 售出笔数（订单维度）
+        ///
+        /// Wire name `bookedCount`, type `double`.
+        #[wire("bookedCount")]
+        pub booked_count: ::std::option::Option<f64>,
+        /// 售出件数（商品单位维度）
+        ///
+        /// Wire name `saleQuantity`, type `double`.
+        #[wire("saleQuantity")]
+        pub sale_quantity: ::std::option::Option<f64>,
+        /// 发货省份
+        ///
+        /// Wire name `province`, type `string`.
+        #[wire("province")]
+        pub province: ::std::option::Option<::std::string::String>,
+        /// 发货城市
+        ///
+        /// Wire name `city`, type `string`.
+        #[wire("city")]
+        pub city: ::std::option::Option<::std::string::String>,
+        /// 商品单位
+        ///
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// sku 信息
+        ///
+        /// Wire name `skuList`, type `array<SimpleSku>`.
+        #[wire("skuList")]
+        pub sku_list: ::std::vec::Vec<SimpleSku>,
+    }
 }
 
-/// 简单 SKU (alibaba.simple.sku)
-///
-/// Wire type `SimpleSku`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimpleSku {
-    /// skuID，全局唯一
+::open1688_core::wire_struct! {
+    /// 简单 SKU (alibaba.simple.sku)
     ///
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// specID，商品内唯一
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 规格描述，如 颜色:红色;尺码:L
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 可售数量
-    ///
-    /// Wire name `amountOnSale`, type `long`.
-    #[serde(
-        rename = "amountOnSale",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub amount_on_sale: ::std::option::Option<i64>,
+    /// Wire type `SimpleSku`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SimpleSku {
+        /// skuID，全局唯一
+        ///
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// specID，商品内唯一
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 规格描述，如 颜色:红色;尺码:L
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 可售数量
+        ///
+        /// Wire name `amountOnSale`, type `long`.
+        #[wire("amountOnSale")]
+        pub amount_on_sale: ::std::option::Option<i64>,
+    }
 }
 
 #[cfg(test)]

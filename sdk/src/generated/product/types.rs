@@ -5,465 +5,360 @@ pub use super::super::types::{
     ProductSaleInfo, ProductShippingInfo, ProductSkuInfo, SkuAttribute, WebSite,
 };
 
-/// SPU信息，可能为空
-///
-/// Wire type `CategorySpuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategorySpuInfo {
-    /// spu ID
+::open1688_core::wire_struct! {
+    /// SPU信息，可能为空
     ///
-    /// Wire name `spuId`, type `long`.
-    #[serde(rename = "spuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spu_id: ::std::option::Option<i64>,
-    /// 类目ID
-    ///
-    /// Wire name `categoryId`, type `long`.
-    #[serde(
-        rename = "categoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// spu名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// spu的属性值对
-    ///
-    /// Wire name `standardSpuAttrValues`, type `json`.
-    #[serde(
-        rename = "standardSpuAttrValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub standard_spu_attr_values: ::std::option::Option<::serde_json::Value>,
-    /// SPU的详细说明
-    ///
-    /// Wire name `details`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<::std::string::String>,
-    /// Wire name `table`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub table: ::std::option::Option<::std::string::String>,
+    /// Wire type `CategorySpuInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CategorySpuInfo {
+        /// spu ID
+        ///
+        /// Wire name `spuId`, type `long`.
+        #[wire("spuId")]
+        pub spu_id: ::std::option::Option<i64>,
+        /// 类目ID
+        ///
+        /// Wire name `categoryId`, type `long`.
+        #[wire("categoryId")]
+        pub category_id: ::std::option::Option<i64>,
+        /// spu名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// spu的属性值对
+        ///
+        /// Wire name `standardSpuAttrValues`, type `json`.
+        #[wire("standardSpuAttrValues")]
+        pub standard_spu_attr_values: ::std::option::Option<::serde_json::Value>,
+        /// SPU的详细说明
+        ///
+        /// Wire name `details`, type `string`.
+        #[wire("details")]
+        pub details: ::std::option::Option<::std::string::String>,
+        /// Wire name `table`, type `string`.
+        #[wire("table")]
+        pub table: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 相册信息
-///
-/// Wire type `PhotobankPhotoAlbumDomain`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotobankPhotoAlbumDomain {
-    /// 相册ID
+::open1688_core::wire_struct! {
+    /// 相册信息
     ///
-    /// Wire name `albumID`, type `long`.
-    #[serde(rename = "albumID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub album_id: ::std::option::Option<i64>,
-    /// 相册名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 相册描述，国际站无此信息
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”。国际站无此信息
-    ///
-    /// Wire name `authority`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub authority: ::std::option::Option<i32>,
-    /// 图片数量
-    ///
-    /// Wire name `imageCount`, type `int`.
-    #[serde(
-        rename = "imageCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub image_count: ::std::option::Option<i32>,
+    /// Wire type `PhotobankPhotoAlbumDomain`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotobankPhotoAlbumDomain {
+        /// 相册ID
+        ///
+        /// Wire name `albumID`, type `long`.
+        #[wire("albumID")]
+        pub album_id: ::std::option::Option<i64>,
+        /// 相册名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 相册描述，国际站无此信息
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”。国际站无此信息
+        ///
+        /// Wire name `authority`, type `int`.
+        #[wire("authority")]
+        pub authority: ::std::option::Option<i32>,
+        /// 图片数量
+        ///
+        /// Wire name `imageCount`, type `int`.
+        #[wire("imageCount")]
+        pub image_count: ::std::option::Option<i32>,
+    }
 }
 
-/// 商品详细信息 (AlibabaProductProductInfo)
-///
-/// Wire type `ProductInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductInfo {
-    /// 商品ID (offer id)
+::open1688_core::wire_struct! {
+    /// 商品详细信息 (AlibabaProductProductInfo)
     ///
-    /// Wire name `productID`, type `long`.
-    #[serde(
-        rename = "productID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 商品类型：wholesale 在线批发，sourcing 询盘；1688 缺省 wholesale
-    ///
-    /// Wire name `productType`, type `string`.
-    #[serde(
-        rename = "productType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_type: ::std::option::Option<::std::string::String>,
-    /// 类目ID
-    ///
-    /// Wire name `categoryID`, type `long`.
-    #[serde(
-        rename = "categoryID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_id: ::std::option::Option<i64>,
-    /// 类目名
-    ///
-    /// Wire name `categoryName`, type `string`.
-    #[serde(
-        rename = "categoryName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::std::string::String>,
-    /// 商品属性和属性值
-    ///
-    /// Wire name `attributes`, type `array<ProductAttribute>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attributes: ::std::vec::Vec<ProductAttribute>,
-    /// 分组ID列表
-    ///
-    /// Wire name `groupID`, type `array<long>`.
-    #[serde(
-        rename = "groupID",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub group_id: ::std::vec::Vec<i64>,
-    /// 商品状态：published 上网, member expired, auto expired, expired, member deleted, modified, new, deleted, TBD, approved, auditing, untread
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 商品标题，最多128个字符
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// 商品详情描述（HTML）
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 语种，1688 为 CHINESE
-    ///
-    /// Wire name `language`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<::std::string::String>,
-    /// 信息有效期（天）
-    ///
-    /// Wire name `periodOfValidity`, type `int`.
-    #[serde(
-        rename = "periodOfValidity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub period_of_validity: ::std::option::Option<i32>,
-    /// 业务类型：1 商品，2 加工，3 代理，4 合作，5 商务服务
-    ///
-    /// Wire name `bizType`, type `int`.
-    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_type: ::std::option::Option<i32>,
-    /// 是否图片私密信息
-    ///
-    /// Wire name `pictureAuth`, type `boolean`.
-    #[serde(
-        rename = "pictureAuth",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub picture_auth: ::std::option::Option<bool>,
-    /// 商品主图
-    ///
-    /// Wire name `image`, type `ProductImageInfo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub image: ::std::option::Option<ProductImageInfo>,
-    /// SKU 信息
-    ///
-    /// Wire name `skuInfos`, type `array<ProductSkuInfo>`.
-    #[serde(
-        rename = "skuInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_infos: ::std::vec::Vec<ProductSkuInfo>,
-    /// 销售信息
-    ///
-    /// Wire name `saleInfo`, type `ProductSaleInfo`.
-    #[serde(rename = "saleInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sale_info: ::std::option::Option<ProductSaleInfo>,
-    /// 物流信息
-    ///
-    /// Wire name `shippingInfo`, type `ProductShippingInfo`.
-    #[serde(
-        rename = "shippingInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub shipping_info: ::std::option::Option<ProductShippingInfo>,
-    /// 扩展信息
-    ///
-    /// Wire name `extendInfos`, type `array<ProductExtendInfo>`.
-    #[serde(
-        rename = "extendInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub extend_infos: ::std::vec::Vec<ProductExtendInfo>,
-    /// 供应商用户ID（SDK 声明为 String，值为数字）
-    ///
-    /// Wire name `supplierUserId`, type `long`.
-    #[serde(
-        rename = "supplierUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_user_id: ::std::option::Option<i64>,
-    /// 质量星级 0-5
-    ///
-    /// Wire name `qualityLevel`, type `int`.
-    #[serde(
-        rename = "qualityLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quality_level: ::std::option::Option<i32>,
-    /// 供应商 loginId
-    ///
-    /// Wire name `supplierLoginId`, type `string`.
-    #[serde(
-        rename = "supplierLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub supplier_login_id: ::std::option::Option<::std::string::String>,
-    /// 卖家旺旺ID
-    ///
-    /// Wire name `sellerLoginId`, type `string`.
-    #[serde(
-        rename = "sellerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_login_id: ::std::option::Option<::std::string::String>,
-    /// 主图视频播放地址（字段名拼写如此）
-    ///
-    /// Wire name `mainVedio`, type `string`.
-    #[serde(
-        rename = "mainVedio",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub main_vedio: ::std::option::Option<::std::string::String>,
-    /// 详情视频（字段名拼写如此）
-    ///
-    /// Wire name `detailVedio`, type `string`.
-    #[serde(
-        rename = "detailVedio",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub detail_vedio: ::std::option::Option<::std::string::String>,
-    /// 商品货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    #[serde(
-        rename = "productCargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_cargo_number: ::std::option::Option<::std::string::String>,
-    /// 是否海外代发
-    ///
-    /// Wire name `crossBorderOffer`, type `boolean`.
-    #[serde(
-        rename = "crossBorderOffer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cross_border_offer: ::std::option::Option<bool>,
-    /// 参考价格，价格区间文本如 "12.50~15.00"，可能为空
-    ///
-    /// Wire name `referencePrice`, type `string`.
-    #[serde(
-        rename = "referencePrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reference_price: ::std::option::Option<::std::string::String>,
-    /// 成交量（SDK 声明为 String，值为数字）
-    ///
-    /// Wire name `bookedCount`, type `long`.
-    #[serde(
-        rename = "bookedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub booked_count: ::std::option::Option<i64>,
-    /// 产品线
-    ///
-    /// Wire name `productLine`, type `string`.
-    #[serde(
-        rename = "productLine",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_line: ::std::option::Option<::std::string::String>,
-    /// 产品业务的支持信息，support 为 false 说明不支持
-    ///
-    /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
-    #[serde(
-        rename = "bizGroupInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
-    /// 商品算法智能改写信息（优化后的标题和图片；未改写则返回原标题和原图片）
-    ///
-    /// Wire name `intelligentInfo`, type `ProductIntelligentInfo`.
-    #[serde(
-        rename = "intelligentInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub intelligent_info: ::std::option::Option<ProductIntelligentInfo>,
-    /// 是否支持七天无理由退货
-    ///
-    /// Wire name `sevenDaysRefunds`, type `boolean`.
-    #[serde(
-        rename = "sevenDaysRefunds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seven_days_refunds: ::std::option::Option<bool>,
-    /// 预售开售时间
-    ///
-    /// Wire name `sellStartTime`, type `date`.
-    #[serde(
-        rename = "sellStartTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sell_start_time: ::std::option::Option<::open1688_core::Date>,
-    /// 创建时间
-    ///
-    /// Wire name `createTime`, type `date`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::open1688_core::Date>,
-    /// 最后操作时间
-    ///
-    /// Wire name `lastUpdateTime`, type `date`.
-    #[serde(
-        rename = "lastUpdateTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_update_time: ::std::option::Option<::open1688_core::Date>,
-    /// 修改时间
-    ///
-    /// Wire name `modifyTime`, type `date`.
-    #[serde(
-        rename = "modifyTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub modify_time: ::std::option::Option<::open1688_core::Date>,
-    /// 审核时间
-    ///
-    /// Wire name `approvedTime`, type `date`.
-    #[serde(
-        rename = "approvedTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub approved_time: ::std::option::Option<::open1688_core::Date>,
-    /// 过期时间
-    ///
-    /// Wire name `expireTime`, type `date`.
-    #[serde(
-        rename = "expireTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expire_time: ::std::option::Option<::open1688_core::Date>,
-    /// 最后重发时间
-    ///
-    /// Wire name `lastRepostTime`, type `date`.
-    #[serde(
-        rename = "lastRepostTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
+    /// Wire type `ProductInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductInfo {
+        /// 商品ID (offer id)
+        ///
+        /// Wire name `productID`, type `long`.
+        #[wire("productID")]
+        pub product_id: ::std::option::Option<i64>,
+        /// 商品类型：wholesale 在线批发，sourcing 询盘；1688 缺省 wholesale
+        ///
+        /// Wire name `productType`, type `string`.
+        #[wire("productType")]
+        pub product_type: ::std::option::Option<::std::string::String>,
+        /// 类目ID
+        ///
+        /// Wire name `categoryID`, type `long`.
+        #[wire("categoryID")]
+        pub category_id: ::std::option::Option<i64>,
+        /// 类目名
+        ///
+        /// Wire name `categoryName`, type `string`.
+        #[wire("categoryName")]
+        pub category_name: ::std::option::Option<::std::string::String>,
+        /// 商品属性和属性值
+        ///
+        /// Wire name `attributes`, type `array<ProductAttribute>`.
+        #[wire("attributes")]
+        pub attributes: ::std::vec::Vec<ProductAttribute>,
+        /// 分组ID列表
+        ///
+        /// Wire name `groupID`, type `array<long>`.
+        #[wire("groupID")]
+        pub group_id: ::std::vec::Vec<i64>,
+        /// 商品状态：published 上网, member expired, auto expired, expired, member deleted, modified, new, deleted, TBD, approved, auditing, untread
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 商品标题，最多128个字符
+        ///
+        /// Wire name `subject`, type `string`.
+        #[wire("subject")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        /// 商品详情描述（HTML）
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 语种，1688 为 CHINESE
+        ///
+        /// Wire name `language`, type `string`.
+        #[wire("language")]
+        pub language: ::std::option::Option<::std::string::String>,
+        /// 信息有效期（天）
+        ///
+        /// Wire name `periodOfValidity`, type `int`.
+        #[wire("periodOfValidity")]
+        pub period_of_validity: ::std::option::Option<i32>,
+        /// 业务类型：1 商品，2 加工，3 代理，4 合作，5 商务服务
+        ///
+        /// Wire name `bizType`, type `int`.
+        #[wire("bizType")]
+        pub biz_type: ::std::option::Option<i32>,
+        /// 是否图片私密信息
+        ///
+        /// Wire name `pictureAuth`, type `boolean`.
+        #[wire("pictureAuth")]
+        pub picture_auth: ::std::option::Option<bool>,
+        /// 商品主图
+        ///
+        /// Wire name `image`, type `ProductImageInfo`.
+        #[wire("image")]
+        pub image: ::std::option::Option<ProductImageInfo>,
+        /// SKU 信息
+        ///
+        /// Wire name `skuInfos`, type `array<ProductSkuInfo>`.
+        #[wire("skuInfos")]
+        pub sku_infos: ::std::vec::Vec<ProductSkuInfo>,
+        /// 销售信息
+        ///
+        /// Wire name `saleInfo`, type `ProductSaleInfo`.
+        #[wire("saleInfo")]
+        pub sale_info: ::std::option::Option<ProductSaleInfo>,
+        /// 物流信息
+        ///
+        /// Wire name `shippingInfo`, type `ProductShippingInfo`.
+        #[wire("shippingInfo")]
+        pub shipping_info: ::std::option::Option<ProductShippingInfo>,
+        /// 扩展信息
+        ///
+        /// Wire name `extendInfos`, type `array<ProductExtendInfo>`.
+        #[wire("extendInfos")]
+        pub extend_infos: ::std::vec::Vec<ProductExtendInfo>,
+        /// 供应商用户ID（SDK 声明为 String，值为数字）
+        ///
+        /// Wire name `supplierUserId`, type `long`.
+        #[wire("supplierUserId")]
+        pub supplier_user_id: ::std::option::Option<i64>,
+        /// 质量星级 0-5
+        ///
+        /// Wire name `qualityLevel`, type `int`.
+        #[wire("qualityLevel")]
+        pub quality_level: ::std::option::Option<i32>,
+        /// 供应商 loginId
+        ///
+        /// Wire name `supplierLoginId`, type `string`.
+        #[wire("supplierLoginId")]
+        pub supplier_login_id: ::std::option::Option<::std::string::String>,
+        /// 卖家旺旺ID
+        ///
+        /// Wire name `sellerLoginId`, type `string`.
+        #[wire("sellerLoginId")]
+        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        /// 主图视频播放地址（字段名拼写如此）
+        ///
+        /// Wire name `mainVedio`, type `string`.
+        #[wire("mainVedio")]
+        pub main_vedio: ::std::option::Option<::std::string::String>,
+        /// 详情视频（字段名拼写如此）
+        ///
+        /// Wire name `detailVedio`, type `string`.
+        #[wire("detailVedio")]
+        pub detail_vedio: ::std::option::Option<::std::string::String>,
+        /// 商品货号
+        ///
+        /// Wire name `productCargoNumber`, type `string`.
+        #[wire("productCargoNumber")]
+        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        /// 是否海外代发
+        ///
+        /// Wire name `crossBorderOffer`, type `boolean`.
+        #[wire("crossBorderOffer")]
+        pub cross_border_offer: ::std::option::Option<bool>,
+        /// 参考价格，价格区间文本如 "12.50~15.00"，可能为空
+        ///
+        /// Wire name `referencePrice`, type `string`.
+        #[wire("referencePrice")]
+        pub reference_price: ::std::option::Option<::std::string::String>,
+        /// 成交量（SDK 声明为 String，值为数字）
+        ///
+        /// Wire name `bookedCount`, type `long`.
+        #[wire("bookedCount")]
+        pub booked_count: ::std::option::Option<i64>,
+        /// 产品线
+        ///
+        /// Wire name `productLine`, type `string`.
+        #[wire("productLine")]
+        pub product_line: ::std::option::Option<::std::string::String>,
+        /// 产品业务的支持信息，support 为 false 说明不支持
+        ///
+        /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
+        #[wire("bizGroupInfos")]
+        pub biz_group_infos: ::std::vec::Vec<BizGroupInfo>,
+        /// 商品算法智能改写信息（优化后的标题和图片；未改写则返回原标题和原图片）
+        ///
+        /// Wire name `intelligentInfo`, type `ProductIntelligentInfo`.
+        #[wire("intelligentInfo")]
+        pub intelligent_info: ::std::option::Option<ProductIntelligentInfo>,
+        /// 是否支持七天无理由退货
+        ///
+        /// Wire name `sevenDaysRefunds`, type `boolean`.
+        #[wire("sevenDaysRefunds")]
+        pub seven_days_refunds: ::std::option::Option<bool>,
+        /// 预售开售时间
+        ///
+        /// Wire name `sellStartTime`, type `date`.
+        #[wire("sellStartTime")]
+        pub sell_start_time: ::std::option::Option<::open1688_core::Date>,
+        /// 创建时间
+        ///
+        /// Wire name `createTime`, type `date`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::open1688_core::Date>,
+        /// 最后操作时间
+        ///
+        /// Wire name `lastUpdateTime`, type `date`.
+        #[wire("lastUpdateTime")]
+        pub last_update_time: ::std::option::Option<::open1688_core::Date>,
+        /// 修改时间
+        ///
+        /// Wire name `modifyTime`, type `date`.
+        #[wire("modifyTime")]
+        pub modify_time: ::std::option::Option<::open1688_core::Date>,
+        /// 审核时间
+        ///
+        /// Wire name `approvedTime`, type `date`.
+        #[wire("approvedTime")]
+        pub approved_time: ::std::option::Option<::open1688_core::Date>,
+        /// 过期时间
+        ///
+        /// Wire name `expireTime`, type `date`.
+        #[wire("expireTime")]
+        pub expire_time: ::std::option::Option<::open1688_core::Date>,
+        /// 最后重发时间
+        ///
+        /// Wire name `lastRepostTime`, type `date`.
+        #[wire("lastRepostTime")]
+        pub last_repost_time: ::std::option::Option<::open1688_core::Date>,
+    }
 }
 
-/// 商品智能改写信息 (ProductIntelligentInfo)
-///
-/// Wire type `ProductIntelligentInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductIntelligentInfo {
-    /// 算法优化后的商品标题
+::open1688_core::wire_struct! {
+    /// 商品智能改写信息 (ProductIntelligentInfo)
     ///
-    /// Wire name `title`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
-    /// 算法优化后的商品图片
-    ///
-    /// Wire name `images`, type `array<string>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub images: ::std::vec::Vec<::std::string::String>,
-    /// 算法优化后的规格图片
-    ///
-    /// Wire name `skuImages`, type `array<SkuIntelligentInfo>`.
-    #[serde(
-        rename = "skuImages",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_images: ::std::vec::Vec<SkuIntelligentInfo>,
-    /// 算法优化后的详情图片
-    ///
-    /// Wire name `descriptionImages`, type `array<string>`.
-    #[serde(
-        rename = "descriptionImages",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub description_images: ::std::vec::Vec<::std::string::String>,
+    /// Wire type `ProductIntelligentInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductIntelligentInfo {
+        /// 算法优化后的商品标题
+        ///
+        /// Wire name `title`, type `string`.
+        #[wire("title")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 算法优化后的商品图片
+        ///
+        /// Wire name `images`, type `array<string>`.
+        #[wire("images")]
+        pub images: ::std::vec::Vec<::std::string::String>,
+        /// 算法优化后的规格图片
+        ///
+        /// Wire name `skuImages`, type `array<SkuIntelligentInfo>`.
+        #[wire("skuImages")]
+        pub sku_images: ::std::vec::Vec<SkuIntelligentInfo>,
+        /// 算法优化后的详情图片
+        ///
+        /// Wire name `descriptionImages`, type `array<string>`.
+        #[wire("descriptionImages")]
+        pub description_images: ::std::vec::Vec<::std::string::String>,
+    }
 }
 
-/// 操作结果
-///
-/// Wire type `ProductOperateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductOperateResult {
-    /// 商品ID
+::open1688_core::wire_struct! {
+    /// 操作结果
     ///
-    /// Wire name `productId`, type `long`.
-    #[serde(
-        rename = "productId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// 修改是否成功
-    ///
-    /// Wire name `result`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 备注
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
+    /// Wire type `ProductOperateResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductOperateResult {
+        /// 商品ID
+        ///
+        /// Wire name `productId`, type `long`.
+        #[wire("productId")]
+        pub product_id: ::std::option::Option<i64>,
+        /// 修改是否成功
+        ///
+        /// Wire name `result`, type `boolean`.
+        #[wire("result")]
+        pub result: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 备注
+        ///
+        /// Wire name `desc`, type `string`.
+        #[wire("desc")]
+        pub desc: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 规格图片改写信息
-///
-/// Wire type `SkuIntelligentInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SkuIntelligentInfo {
-    /// skuId
+::open1688_core::wire_struct! {
+    /// 规格图片改写信息
     ///
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// 算法处理后的图片地址，未处理则为原图
-    ///
-    /// Wire name `imageUrl`, type `string`.
-    #[serde(rename = "imageUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Wire type `SkuIntelligentInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SkuIntelligentInfo {
+        /// skuId
+        ///
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// 算法处理后的图片地址，未处理则为原图
+        ///
+        /// Wire name `imageUrl`, type `string`.
+        #[wire("imageUrl")]
+        pub image_url: ::std::option::Option<::std::string::String>,
+    }
 }

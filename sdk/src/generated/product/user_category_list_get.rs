@@ -23,79 +23,70 @@ impl ::open1688_core::Request for UserCategoryListGetRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.product:alibaba.userCategory.list.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCategoryListGetResponse {
-    /// 自定义分类列表
-    ///
-    /// Wire name `cateList`, type `array<UserCategoryInfo>`.
-    #[serde(
-        rename = "cateList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cate_list: ::std::vec::Vec<UserCategoryInfo>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.userCategory.list.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserCategoryListGetResponse {
+        /// 自定义分类列表
+        ///
+        /// Wire name `cateList`, type `array<UserCategoryInfo>`.
+        #[wire("cateList")]
+        pub cate_list: ::std::vec::Vec<UserCategoryInfo>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 自定义分类列表
-///
-/// Wire type `UserCategoryInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCategoryInfo {
-    /// 111
+::open1688_core::wire_struct! {
+    /// 自定义分类列表
     ///
-    /// Wire name `subCategoryList`, type `json`.
-    #[serde(
-        rename = "subCategoryList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_category_list: ::std::option::Option<::serde_json::Value>,
-    /// 图标
-    ///
-    /// Wire name `iconUrl`, type `string`.
-    #[serde(rename = "iconUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub icon_url: ::std::option::Option<::std::string::String>,
-    /// Id
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 排序Id
-    ///
-    /// Wire name `ordering`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ordering: ::std::option::Option<i32>,
+    /// Wire type `UserCategoryInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserCategoryInfo {
+        /// 111
+        ///
+        /// Wire name `subCategoryList`, type `json`.
+        #[wire("subCategoryList")]
+        pub sub_category_list: ::std::option::Option<::serde_json::Value>,
+        /// 图标
+        ///
+        /// Wire name `iconUrl`, type `string`.
+        #[wire("iconUrl")]
+        pub icon_url: ::std::option::Option<::std::string::String>,
+        /// Id
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 排序Id
+        ///
+        /// Wire name `ordering`, type `int`.
+        #[wire("ordering")]
+        pub ordering: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

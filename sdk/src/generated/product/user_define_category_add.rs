@@ -56,30 +56,26 @@ impl ::open1688_core::Request for UserDefineCategoryAddRequest {
     }
 }
 
-/// The response of `com.alibaba.product:alibaba.userDefine.category.add-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserDefineCategoryAddResponse {
-    /// 新建的类目的id
-    ///
-    /// Wire name `catId`, type `long`.
-    #[serde(rename = "catId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub cat_id: ::std::option::Option<i64>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product:alibaba.userDefine.category.add-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserDefineCategoryAddResponse {
+        /// 新建的类目的id
+        ///
+        /// Wire name `catId`, type `long`.
+        #[wire("catId")]
+        pub cat_id: ::std::option::Option<i64>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

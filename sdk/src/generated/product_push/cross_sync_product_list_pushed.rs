@@ -31,41 +31,42 @@ impl ::open1688_core::Request for CrossSyncProductListPushedRequest {
     }
 }
 
-/// The response of `com.alibaba.product.push:alibaba.cross.syncProductListPushed-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossSyncProductListPushedResponse {
-    /// 同步结果
-    ///
-    /// Wire name `result`, type `CommonResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<CommonResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.product.push:alibaba.cross.syncProductListPushed-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossSyncProductListPushedResponse {
+        /// 同步结果
+        ///
+        /// Wire name `result`, type `CommonResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<CommonResult>,
+    }
 }
 
-/// 通用结果 (alibaba.panama.commonResult)
-///
-/// Wire type `CommonResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 通用结果 (alibaba.panama.commonResult)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+    /// Wire type `CommonResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CommonResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,57 +31,46 @@ impl ::open1688_core::Request for SubaccountAuthCancelRequest {
     }
 }
 
-/// The response of `system.oauth2:subaccount.auth.cancel-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubaccountAuthCancelResponse {
-    /// Wire name `result`, type `AuthResultModelBoolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<AuthResultModelBoolean>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `system.oauth2:subaccount.auth.cancel-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SubaccountAuthCancelResponse {
+        /// Wire name `result`, type `AuthResultModelBoolean`.
+        #[wire("result")]
+        pub result: ::std::option::Option<AuthResultModelBoolean>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// AuthResultModelBoolean
-///
-/// Wire type `AuthResultModelBoolean`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuthResultModelBoolean {
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `returnValue`, type `boolean`.
-    #[serde(
-        rename = "returnValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub return_value: ::std::option::Option<bool>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// AuthResultModelBoolean
+    ///
+    /// Wire type `AuthResultModelBoolean`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AuthResultModelBoolean {
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `returnValue`, type `boolean`.
+        #[wire("returnValue")]
+        pub return_value: ::std::option::Option<bool>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

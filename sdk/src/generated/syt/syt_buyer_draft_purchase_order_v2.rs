@@ -31,66 +31,55 @@ impl ::open1688_core::Request for SytBuyerDraftPurchaseOrderV2Request {
     }
 }
 
-/// The response of `com.alibaba.syt:syt.buyer.draftPurchaseOrder-2`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SytBuyerDraftPurchaseOrderV2Response {
-    /// Wire name `result`, type `ContractDraftAndSignApplyApiResponse`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ContractDraftAndSignApplyApiResponse>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.syt:syt.buyer.draftPurchaseOrder-2`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SytBuyerDraftPurchaseOrderV2Response {
+        /// Wire name `result`, type `ContractDraftAndSignApplyApiResponse`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ContractDraftAndSignApplyApiResponse>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ContractDraftAndSignApplyApiResponse
-///
-/// Wire type `ContractDraftAndSignApplyApiResponse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractDraftAndSignApplyApiResponse {
-    /// Wire name `draftNo`, type `json`.
-    #[serde(rename = "draftNo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub draft_no: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `contractCurrentStatus`, type `json`.
-    #[serde(
-        rename = "contractCurrentStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contract_current_status: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `traceId`, type `json`.
-    #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `counterpartyConfirmUrl`, type `json`.
-    #[serde(
-        rename = "counterpartyConfirmUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub counterparty_confirm_url: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// ContractDraftAndSignApplyApiResponse
+    ///
+    /// Wire type `ContractDraftAndSignApplyApiResponse`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContractDraftAndSignApplyApiResponse {
+        /// Wire name `draftNo`, type `json`.
+        #[wire("draftNo")]
+        pub draft_no: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `contractCurrentStatus`, type `json`.
+        #[wire("contractCurrentStatus")]
+        pub contract_current_status: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `traceId`, type `json`.
+        #[wire("traceId")]
+        pub trace_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `counterpartyConfirmUrl`, type `json`.
+        #[wire("counterpartyConfirmUrl")]
+        pub counterparty_confirm_url: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

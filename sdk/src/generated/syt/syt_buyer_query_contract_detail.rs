@@ -31,66 +31,52 @@ impl ::open1688_core::Request for SytBuyerQueryContractDetailRequest {
     }
 }
 
-/// The response of `com.alibaba.syt:syt.buyer.queryContractDetail-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SytBuyerQueryContractDetailResponse {
-    /// Wire name `result`, type `ContractQueryDetailApiResponse`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ContractQueryDetailApiResponse>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.syt:syt.buyer.queryContractDetail-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SytBuyerQueryContractDetailResponse {
+        /// Wire name `result`, type `ContractQueryDetailApiResponse`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ContractQueryDetailApiResponse>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ContractQueryDetailApiResponse
-///
-/// Wire type `ContractQueryDetailApiResponse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractQueryDetailApiResponse {
-    /// Wire name `contractDTO`, type `json`.
-    #[serde(
-        rename = "contractDTO",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contract_dto: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `isSuccess`, type `boolean`.
-    #[serde(
-        rename = "isSuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_success: ::std::option::Option<bool>,
-    /// Wire name `traceId`, type `json`.
-    #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `fundPayOrderList`, type `json`.
-    #[serde(
-        rename = "fundPayOrderList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub fund_pay_order_list: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// ContractQueryDetailApiResponse
+    ///
+    /// Wire type `ContractQueryDetailApiResponse`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContractQueryDetailApiResponse {
+        /// Wire name `contractDTO`, type `json`.
+        #[wire("contractDTO")]
+        pub contract_dto: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `isSuccess`, type `boolean`.
+        #[wire("isSuccess")]
+        pub is_success: ::std::option::Option<bool>,
+        /// Wire name `traceId`, type `json`.
+        #[wire("traceId")]
+        pub trace_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `fundPayOrderList`, type `json`.
+        #[wire("fundPayOrderList")]
+        pub fund_pay_order_list: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -31,101 +31,70 @@ impl ::open1688_core::Request for SytContractPayTransferRequest {
     }
 }
 
-/// The response of `com.alibaba.syt:syt.contract.payTransfer-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SytContractPayTransferResponse {
-    /// Wire name `result`, type `ContractPayTransferApiResponse`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ContractPayTransferApiResponse>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.syt:syt.contract.payTransfer-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SytContractPayTransferResponse {
+        /// Wire name `result`, type `ContractPayTransferApiResponse`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ContractPayTransferApiResponse>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// ContractPayTransferApiResponse
-///
-/// Wire type `ContractPayTransferApiResponse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractPayTransferApiResponse {
-    /// Wire name `escrowAccount`, type `json`.
-    #[serde(
-        rename = "escrowAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub escrow_account: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `transferToCurrency`, type `json`.
-    #[serde(
-        rename = "transferToCurrency",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub transfer_to_currency: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `transferToAmount`, type `long`.
-    #[serde(
-        rename = "transferToAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub transfer_to_amount: ::std::option::Option<i64>,
-    /// Wire name `transferFromAmount`, type `json`.
-    #[serde(
-        rename = "transferFromAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub transfer_from_amount: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `transferFromCurrency`, type `json`.
-    #[serde(
-        rename = "transferFromCurrency",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub transfer_from_currency: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `quotePrice`, type `decimal`.
-    #[serde(
-        rename = "quotePrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub quote_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// Wire name `feeAmount`, type `long`.
-    #[serde(
-        rename = "feeAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub fee_amount: ::std::option::Option<i64>,
-    /// Wire name `feeCurrency`, type `json`.
-    #[serde(
-        rename = "feeCurrency",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub fee_currency: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `traceId`, type `json`.
-    #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// ContractPayTransferApiResponse
+    ///
+    /// Wire type `ContractPayTransferApiResponse`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContractPayTransferApiResponse {
+        /// Wire name `escrowAccount`, type `json`.
+        #[wire("escrowAccount")]
+        pub escrow_account: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `transferToCurrency`, type `json`.
+        #[wire("transferToCurrency")]
+        pub transfer_to_currency: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `transferToAmount`, type `long`.
+        #[wire("transferToAmount")]
+        pub transfer_to_amount: ::std::option::Option<i64>,
+        /// Wire name `transferFromAmount`, type `json`.
+        #[wire("transferFromAmount")]
+        pub transfer_from_amount: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `transferFromCurrency`, type `json`.
+        #[wire("transferFromCurrency")]
+        pub transfer_from_currency: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `quotePrice`, type `decimal`.
+        #[wire("quotePrice", decimal)]
+        pub quote_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// Wire name `feeAmount`, type `long`.
+        #[wire("feeAmount")]
+        pub fee_amount: ::std::option::Option<i64>,
+        /// Wire name `feeCurrency`, type `json`.
+        #[wire("feeCurrency")]
+        pub fee_currency: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `traceId`, type `json`.
+        #[wire("traceId")]
+        pub trace_id: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

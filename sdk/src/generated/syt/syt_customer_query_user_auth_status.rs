@@ -31,57 +31,49 @@ impl ::open1688_core::Request for SytCustomerQueryUserAuthStatusRequest {
     }
 }
 
-/// The response of `com.alibaba.syt:syt.customer.queryUserAuthStatus-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SytCustomerQueryUserAuthStatusResponse {
-    /// Wire name `result`, type `UserAuthStatusQueryApiResponse`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<UserAuthStatusQueryApiResponse>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.syt:syt.customer.queryUserAuthStatus-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SytCustomerQueryUserAuthStatusResponse {
+        /// Wire name `result`, type `UserAuthStatusQueryApiResponse`.
+        #[wire("result")]
+        pub result: ::std::option::Option<UserAuthStatusQueryApiResponse>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// UserAuthStatusQueryApiResponse
-///
-/// Wire type `UserAuthStatusQueryApiResponse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserAuthStatusQueryApiResponse {
-    /// Wire name `authenticated`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub authenticated: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `isSuccess`, type `boolean`.
-    #[serde(
-        rename = "isSuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_success: ::std::option::Option<bool>,
-    /// Wire name `traceId`, type `json`.
-    #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// UserAuthStatusQueryApiResponse
+    ///
+    /// Wire type `UserAuthStatusQueryApiResponse`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserAuthStatusQueryApiResponse {
+        /// Wire name `authenticated`, type `boolean`.
+        #[wire("authenticated")]
+        pub authenticated: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `isSuccess`, type `boolean`.
+        #[wire("isSuccess")]
+        pub is_success: ::std::option::Option<bool>,
+        /// Wire name `traceId`, type `json`.
+        #[wire("traceId")]
+        pub trace_id: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

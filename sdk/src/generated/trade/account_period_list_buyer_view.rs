@@ -56,54 +56,43 @@ impl ::open1688_core::Request for AccountPeriodListBuyerViewRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountPeriodListBuyerViewResponse {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `resultList`, type `AccountPeriodListBuyerViewResultList`.
-    #[serde(
-        rename = "resultList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_list: ::std::option::Option<AccountPeriodListBuyerViewResultList>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountPeriodListBuyerViewResponse {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `resultList`, type `AccountPeriodListBuyerViewResultList`.
+        #[wire("resultList")]
+        pub result_list: ::std::option::Option<AccountPeriodListBuyerViewResultList>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// AccountPeriodListBuyerViewResultList
-///
-/// Wire type `AccountPeriodListBuyerViewResultList`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountPeriodListBuyerViewResultList {
-    /// Wire name `totalCount`, type `long`.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_count: ::std::option::Option<i64>,
-    /// Wire name `accountPeriodList`, type `json`.
-    #[serde(
-        rename = "accountPeriodList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub account_period_list: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// AccountPeriodListBuyerViewResultList
+    ///
+    /// Wire type `AccountPeriodListBuyerViewResultList`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountPeriodListBuyerViewResultList {
+        /// Wire name `totalCount`, type `long`.
+        #[wire("totalCount")]
+        pub total_count: ::std::option::Option<i64>,
+        /// Wire name `accountPeriodList`, type `json`.
+        #[wire("accountPeriodList")]
+        pub account_period_list: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

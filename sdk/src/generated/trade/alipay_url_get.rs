@@ -31,42 +31,37 @@ impl ::open1688_core::Request for AlipayUrlGetRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.alipay.url.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AlipayUrlGetResponse {
-    /// 支付链接
-    ///
-    /// Wire name `payUrl`, type `string`.
-    #[serde(rename = "payUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_url: ::std::option::Option<::std::string::String>,
-    /// 是否成功（可能部分成功）
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 部分失败的订单id
-    ///
-    /// Wire name `payFailureOrderList`, type `array<long>`.
-    #[serde(
-        rename = "payFailureOrderList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub pay_failure_order_list: ::std::vec::Vec<i64>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息（字段名原样拼错）
-    ///
-    /// Wire name `erroMsg`, type `string`.
-    #[serde(rename = "erroMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.alipay.url.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AlipayUrlGetResponse {
+        /// 支付链接
+        ///
+        /// Wire name `payUrl`, type `string`.
+        #[wire("payUrl")]
+        pub pay_url: ::std::option::Option<::std::string::String>,
+        /// 是否成功（可能部分成功）
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 部分失败的订单id
+        ///
+        /// Wire name `payFailureOrderList`, type `array<long>`.
+        #[wire("payFailureOrderList")]
+        pub pay_failure_order_list: ::std::vec::Vec<i64>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息（字段名原样拼错）
+        ///
+        /// Wire name `erroMsg`, type `string`.
+        #[wire("erroMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -233,182 +233,132 @@ impl ::open1688_core::Request for CreateOrderPreviewRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.createOrder.preview-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrderPreviewResponse {
-    /// 订单预览结果（字段名原样拼错）
-    ///
-    /// Wire name `orderPreviewResuslt`, type `array<PreviewResult>`.
-    #[serde(
-        rename = "orderPreviewResuslt",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub order_preview_result: ::std::vec::Vec<PreviewResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 500_002
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// 运费说明的商品列表
-    ///
-    /// Wire name `postFeeByDescOfferList`, type `array<long>`.
-    #[serde(
-        rename = "postFeeByDescOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub post_fee_by_desc_offer_list: ::std::vec::Vec<i64>,
-    /// 代销商品列表
-    ///
-    /// Wire name `consignOfferList`, type `array<long>`.
-    #[serde(
-        rename = "consignOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub consign_offer_list: ::std::vec::Vec<i64>,
-    /// 不支持跨境宝支付的商品列表
-    ///
-    /// Wire name `unsupportedCrossBorderPayOfferList`, type `array<long>`.
-    #[serde(
-        rename = "unsupportedCrossBorderPayOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub unsupported_cross_border_pay_offer_list: ::std::vec::Vec<i64>,
-    /// 扩展对象
-    ///
-    /// Wire name `extPairList`, type `array<ExtPair>`.
-    #[serde(
-        rename = "extPairList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ext_pair_list: ::std::vec::Vec<ExtPair>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.createOrder.preview-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateOrderPreviewResponse {
+        /// 订单预览结果（字段名原样拼错）
+        ///
+        /// Wire name `orderPreviewResuslt`, type `array<PreviewResult>`.
+        #[wire("orderPreviewResuslt")]
+        pub order_preview_result: ::std::vec::Vec<PreviewResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 500_002
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// 运费说明的商品列表
+        ///
+        /// Wire name `postFeeByDescOfferList`, type `array<long>`.
+        #[wire("postFeeByDescOfferList")]
+        pub post_fee_by_desc_offer_list: ::std::vec::Vec<i64>,
+        /// 代销商品列表
+        ///
+        /// Wire name `consignOfferList`, type `array<long>`.
+        #[wire("consignOfferList")]
+        pub consign_offer_list: ::std::vec::Vec<i64>,
+        /// 不支持跨境宝支付的商品列表
+        ///
+        /// Wire name `unsupportedCrossBorderPayOfferList`, type `array<long>`.
+        #[wire("unsupportedCrossBorderPayOfferList")]
+        pub unsupported_cross_border_pay_offer_list: ::std::vec::Vec<i64>,
+        /// 扩展对象
+        ///
+        /// Wire name `extPairList`, type `array<ExtPair>`.
+        #[wire("extPairList")]
+        pub ext_pair_list: ::std::vec::Vec<ExtPair>,
+    }
 }
 
-/// 官方物流上门揽方案
-///
-/// Wire type `OfficialSolution`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfficialSolution {
-    /// 物流方案编码
+::open1688_core::wire_struct! {
+    /// 官方物流上门揽方案
     ///
-    /// Wire name `solutionCode`, type `string`.
-    #[serde(
-        rename = "solutionCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub solution_code: ::std::option::Option<::std::string::String>,
-    /// 物流方案名称
-    ///
-    /// Wire name `solutionName`, type `string`.
-    #[serde(
-        rename = "solutionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub solution_name: ::std::option::Option<::std::string::String>,
-    /// 总费用（分）
-    ///
-    /// Wire name `totalCost`, type `long`.
-    #[serde(
-        rename = "totalCost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_cost: ::std::option::Option<i64>,
+    /// Wire type `OfficialSolution`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OfficialSolution {
+        /// 物流方案编码
+        ///
+        /// Wire name `solutionCode`, type `string`.
+        #[wire("solutionCode")]
+        pub solution_code: ::std::option::Option<::std::string::String>,
+        /// 物流方案名称
+        ///
+        /// Wire name `solutionName`, type `string`.
+        #[wire("solutionName")]
+        pub solution_name: ::std::option::Option<::std::string::String>,
+        /// 总费用（分）
+        ///
+        /// Wire name `totalCost`, type `long`.
+        #[wire("totalCost")]
+        pub total_cost: ::std::option::Option<i64>,
+    }
 }
 
-/// 下游子订单信息 (BizFenXiaoOutSubOrderInfo)
-///
-/// Wire type `OutSubOrderInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OutSubOrderInfo {
-    /// 外部子订单id
+::open1688_core::wire_struct! {
+    /// 下游子订单信息 (BizFenXiaoOutSubOrderInfo)
     ///
-    /// Wire name `outSubOrderId`, type `string`.
-    #[serde(
-        rename = "outSubOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_order_id: ::std::option::Option<::std::string::String>,
-    /// 外部 sku
-    ///
-    /// Wire name `outSkuId`, type `string`.
-    #[serde(rename = "outSkuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub out_sku_id: ::std::option::Option<::std::string::String>,
-    /// gmv
-    ///
-    /// Wire name `outSubGmv`, type `double`.
-    #[serde(
-        rename = "outSubGmv",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_gmv: ::std::option::Option<f64>,
-    /// 数量
-    ///
-    /// Wire name `outSubQty`, type `double`.
-    #[serde(
-        rename = "outSubQty",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_qty: ::std::option::Option<f64>,
-    /// 下游子订单下单时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `outSubOrderPayTime`, type `string`.
-    #[serde(
-        rename = "outSubOrderPayTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_order_pay_time: ::std::option::Option<::std::string::String>,
-    /// 下游主单最晚发货时间
-    ///
-    /// Wire name `outSubOrderLatestDeliveryTime`, type `string`.
-    #[serde(
-        rename = "outSubOrderLatestDeliveryTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_order_latest_delivery_time: ::std::option::Option<::std::string::String>,
-    /// 下游子订单优惠金额
-    ///
-    /// Wire name `outSubGmvDiscount`, type `double`.
-    #[serde(
-        rename = "outSubGmvDiscount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_gmv_discount: ::std::option::Option<f64>,
-    /// 下游子订单运费
-    ///
-    /// Wire name `outSubGmvPost`, type `double`.
-    #[serde(
-        rename = "outSubGmvPost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_gmv_post: ::std::option::Option<f64>,
-    /// 下游子订单实收金额
-    ///
-    /// Wire name `outSubGmvReceive`, type `double`.
-    #[serde(
-        rename = "outSubGmvReceive",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_sub_gmv_receive: ::std::option::Option<f64>,
+    /// Wire type `OutSubOrderInfo`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct OutSubOrderInfo {
+        /// 外部子订单id
+        ///
+        /// Wire name `outSubOrderId`, type `string`.
+        #[wire("outSubOrderId")]
+        pub out_sub_order_id: ::std::option::Option<::std::string::String>,
+        /// 外部 sku
+        ///
+        /// Wire name `outSkuId`, type `string`.
+        #[wire("outSkuId")]
+        pub out_sku_id: ::std::option::Option<::std::string::String>,
+        /// gmv
+        ///
+        /// Wire name `outSubGmv`, type `double`.
+        #[wire("outSubGmv")]
+        pub out_sub_gmv: ::std::option::Option<f64>,
+        /// 数量
+        ///
+        /// Wire name `outSubQty`, type `double`.
+        #[wire("outSubQty")]
+        pub out_sub_qty: ::std::option::Option<f64>,
+        /// 下游子订单下单时间（yyyy-MM-dd HH:mm:ss）
+        ///
+        /// Wire name `outSubOrderPayTime`, type `string`.
+        #[wire("outSubOrderPayTime")]
+        pub out_sub_order_pay_time: ::std::option::Option<::std::string::String>,
+        /// 下游主单最晚发货时间
+        ///
+        /// Wire name `outSubOrderLatestDeliveryTime`, type `string`.
+        #[wire("outSubOrderLatestDeliveryTime")]
+        pub out_sub_order_latest_delivery_time: ::std::option::Option<::std::string::String>,
+        /// 下游子订单优惠金额
+        ///
+        /// Wire name `outSubGmvDiscount`, type `double`.
+        #[wire("outSubGmvDiscount")]
+        pub out_sub_gmv_discount: ::std::option::Option<f64>,
+        /// 下游子订单运费
+        ///
+        /// Wire name `outSubGmvPost`, type `double`.
+        #[wire("outSubGmvPost")]
+        pub out_sub_gmv_post: ::std::option::Option<f64>,
+        /// 下游子订单实收金额
+        ///
+        /// Wire name `outSubGmvReceive`, type `double`.
+        #[wire("outSubGmvReceive")]
+        pub out_sub_gmv_receive: ::std::option::Option<f64>,
+    }
 }
 
 impl OutSubOrderInfo {
@@ -505,178 +455,139 @@ impl OutSubOrderInfo {
     }
 }
 
-/// 支付渠道
-///
-/// Wire type `PayChannelInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PayChannelInfo {
-    /// 支付渠道，如 alipay
+::open1688_core::wire_struct! {
+    /// 支付渠道
     ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 可用额度，单位分
-    ///
-    /// Wire name `amountLimit`, type `long`.
-    #[serde(
-        rename = "amountLimit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub amount_limit: ::std::option::Option<i64>,
+    /// Wire type `PayChannelInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PayChannelInfo {
+        /// 支付渠道，如 alipay
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 可用额度，单位分
+        ///
+        /// Wire name `amountLimit`, type `long`.
+        #[wire("amountLimit")]
+        pub amount_limit: ::std::option::Option<i64>,
+    }
 }
 
-/// 预览商品
-///
-/// Wire type `PreviewCargo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreviewCargo {
-    /// 商品ID
+::open1688_core::wire_struct! {
+    /// 预览商品
     ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 加密商品ID
-    ///
-    /// Wire name `openOfferId`, type `string`.
-    #[serde(
-        rename = "openOfferId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub open_offer_id: ::std::option::Option<::std::string::String>,
-    /// 规格ID
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// skuId
-    ///
-    /// Wire name `skuId`, type `long`.
-    #[serde(rename = "skuId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// 产品总金额（元，示例 36 对应 sumPaymentNoCarriage 3600 分）
-    ///
-    /// Wire name `amount`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub amount: ::std::option::Option<::open1688_core::Decimal>,
-    /// 最终单价（元）
-    ///
-    /// Wire name `finalUnitPrice`, type `decimal`.
-    #[serde(
-        rename = "finalUnitPrice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub final_unit_price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 返回码
-    ///
-    /// Wire name `resultCode`, type `string`.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::std::string::String>,
-    /// 返回信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 商品优惠列表
-    ///
-    /// Wire name `cargoPromotionList`, type `array<Promotion>`.
-    #[serde(
-        rename = "cargoPromotionList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cargo_promotion_list: ::std::vec::Vec<Promotion>,
-    /// 扩展对象
-    ///
-    /// Wire name `extPairList`, type `array<ExtPair>`.
-    #[serde(
-        rename = "extPairList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ext_pair_list: ::std::vec::Vec<ExtPair>,
-    /// 商品相关服务
-    ///
-    /// Wire name `tradeServiceList`, type `array<TradeServiceGroup>`.
-    #[serde(
-        rename = "tradeServiceList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub trade_service_list: ::std::vec::Vec<TradeServiceGroup>,
-    /// 红包使用总金额（分）
-    ///
-    /// Wire name `totalFundUsageAmount`, type `long`.
-    #[serde(
-        rename = "totalFundUsageAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_fund_usage_amount: ::std::option::Option<i64>,
-    /// 运费券使用总金额（分）
-    ///
-    /// Wire name `totalPostFundUsageAmount`, type `long`.
-    #[serde(
-        rename = "totalPostFundUsageAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_post_fund_usage_amount: ::std::option::Option<i64>,
+    /// Wire type `PreviewCargo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreviewCargo {
+        /// 商品ID
+        ///
+        /// Wire name `offerId`, type `long`.
+        #[wire("offerId")]
+        pub offer_id: ::std::option::Option<i64>,
+        /// 加密商品ID
+        ///
+        /// Wire name `openOfferId`, type `string`.
+        #[wire("openOfferId")]
+        pub open_offer_id: ::std::option::Option<::std::string::String>,
+        /// 规格ID
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// skuId
+        ///
+        /// Wire name `skuId`, type `long`.
+        #[wire("skuId")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// 产品总金额（元，示例 36 对应 sumPaymentNoCarriage 3600 分）
+        ///
+        /// Wire name `amount`, type `decimal`.
+        #[wire("amount", decimal)]
+        pub amount: ::std::option::Option<::open1688_core::Decimal>,
+        /// 最终单价（元）
+        ///
+        /// Wire name `finalUnitPrice`, type `decimal`.
+        #[wire("finalUnitPrice", decimal)]
+        pub final_unit_price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 返回码
+        ///
+        /// Wire name `resultCode`, type `string`.
+        #[wire("resultCode")]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        /// 返回信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 商品优惠列表
+        ///
+        /// Wire name `cargoPromotionList`, type `array<Promotion>`.
+        #[wire("cargoPromotionList")]
+        pub cargo_promotion_list: ::std::vec::Vec<Promotion>,
+        /// 扩展对象
+        ///
+        /// Wire name `extPairList`, type `array<ExtPair>`.
+        #[wire("extPairList")]
+        pub ext_pair_list: ::std::vec::Vec<ExtPair>,
+        /// 商品相关服务
+        ///
+        /// Wire name `tradeServiceList`, type `array<TradeServiceGroup>`.
+        #[wire("tradeServiceList")]
+        pub trade_service_list: ::std::vec::Vec<TradeServiceGroup>,
+        /// 红包使用总金额（分）
+        ///
+        /// Wire name `totalFundUsageAmount`, type `long`.
+        #[wire("totalFundUsageAmount")]
+        pub total_fund_usage_amount: ::std::option::Option<i64>,
+        /// 运费券使用总金额（分）
+        ///
+        /// Wire name `totalPostFundUsageAmount`, type `long`.
+        #[wire("totalPostFundUsageAmount")]
+        pub total_post_fund_usage_amount: ::std::option::Option<i64>,
+    }
 }
 
-/// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
-///
-/// Wire type `PreviewCargoParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreviewCargoParam {
-    /// 商品 offer id
+::open1688_core::wire_struct! {
+    /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
     ///
-    /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId")]
-    pub offer_id: i64,
-    /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 商品数量（计算金额用）
-    ///
-    /// Wire name `quantity`, type `double`, required.
-    pub quantity: f64,
-    /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
-    ///
-    /// Wire name `openOfferId`, type `string`.
-    #[serde(
-        rename = "openOfferId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub open_offer_id: ::std::option::Option<::std::string::String>,
-    /// 外部下游会员ID
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
-    /// 分销下游子订单数据
-    ///
-    /// Wire name `bizFenXiaoOutSubOrderInfo`, type `array<OutSubOrderInfo>`.
-    #[serde(
-        rename = "bizFenXiaoOutSubOrderInfo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub biz_fen_xiao_out_sub_order_info: ::std::vec::Vec<OutSubOrderInfo>,
+    /// Wire type `PreviewCargoParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreviewCargoParam {
+        /// 商品 offer id
+        ///
+        /// Wire name `offerId`, type `long`, required.
+        #[wire("offerId", required)]
+        pub offer_id: i64,
+        /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 商品数量（计算金额用）
+        ///
+        /// Wire name `quantity`, type `double`, required.
+        #[wire("quantity", required)]
+        pub quantity: f64,
+        /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
+        ///
+        /// Wire name `openOfferId`, type `string`.
+        #[wire("openOfferId")]
+        pub open_offer_id: ::std::option::Option<::std::string::String>,
+        /// 外部下游会员ID
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+        /// 分销下游子订单数据
+        ///
+        /// Wire name `bizFenXiaoOutSubOrderInfo`, type `array<OutSubOrderInfo>`.
+        #[wire("bizFenXiaoOutSubOrderInfo")]
+        pub biz_fen_xiao_out_sub_order_info: ::std::vec::Vec<OutSubOrderInfo>,
+    }
 }
 
 impl PreviewCargoParam {
@@ -733,412 +644,293 @@ impl PreviewCargoParam {
     }
 }
 
-/// 订单预览结果 (alibaba.createOrder.preview.result.model)
-///
-/// Wire type `PreviewResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreviewResult {
-    /// 状态
+::open1688_core::wire_struct! {
+    /// 订单预览结果 (alibaba.createOrder.preview.result.model)
     ///
-    /// Wire name `status`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<bool>,
-    /// 返回码
-    ///
-    /// Wire name `resultCode`, type `string`.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::std::string::String>,
-    /// 返回信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 下单流程，如 general
-    ///
-    /// Wire name `flowFlag`, type `string`.
-    #[serde(rename = "flowFlag", skip_serializing_if = "::std::option::Option::is_none")]
-    pub flow_flag: ::std::option::Option<::std::string::String>,
-    /// 订单总费用，单位分
-    ///
-    /// Wire name `sumPayment`, type `long`.
-    #[serde(
-        rename = "sumPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sum_payment: ::std::option::Option<i64>,
-    /// 总运费，单位分
-    ///
-    /// Wire name `sumCarriage`, type `long`.
-    #[serde(
-        rename = "sumCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sum_carriage: ::std::option::Option<i64>,
-    /// 不含运费的货品总费用，单位分
-    ///
-    /// Wire name `sumPaymentNoCarriage`, type `long`.
-    #[serde(
-        rename = "sumPaymentNoCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sum_payment_no_carriage: ::std::option::Option<i64>,
-    /// 计算完货品金额后再次进行的减免金额，单位分
-    ///
-    /// Wire name `discountFee`, type `long`.
-    #[serde(
-        rename = "discountFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub discount_fee: ::std::option::Option<i64>,
-    /// 附加费，单位分
-    ///
-    /// Wire name `additionalFee`, type `long`.
-    #[serde(
-        rename = "additionalFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub additional_fee: ::std::option::Option<i64>,
-    /// 是否有淘货源单品优惠（false 有，true 无）
-    ///
-    /// Wire name `taoSampleSinglePromotion`, type `boolean`.
-    #[serde(
-        rename = "taoSampleSinglePromotion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tao_sample_single_promotion: ::std::option::Option<bool>,
-    /// 可用于下单 API tradeType 入参的交易方式；为空表示只能在 1688 页面下单
-    ///
-    /// Wire name `tradeModeNameList`, type `array<string>`.
-    #[serde(
-        rename = "tradeModeNameList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub trade_mode_name_list: ::std::vec::Vec<::std::string::String>,
-    /// 当前交易支持的交易方式
-    ///
-    /// Wire name `tradeModelList`, type `array<TradeModel>`.
-    #[serde(
-        rename = "tradeModelList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub trade_model_list: ::std::vec::Vec<TradeModel>,
-    /// 规格信息
-    ///
-    /// Wire name `cargoList`, type `array<PreviewCargo>`.
-    #[serde(
-        rename = "cargoList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cargo_list: ::std::vec::Vec<PreviewCargo>,
-    /// 可用店铺优惠
-    ///
-    /// Wire name `shopPromotionList`, type `array<Promotion>`.
-    #[serde(
-        rename = "shopPromotionList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub shop_promotion_list: ::std::vec::Vec<Promotion>,
-    /// 支持的支付渠道
-    ///
-    /// Wire name `payChannelInfos`, type `array<PayChannelInfo>`.
-    #[serde(
-        rename = "payChannelInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub pay_channel_infos: ::std::vec::Vec<PayChannelInfo>,
-    /// 提供的服务列表，如跨境物流服务
-    ///
-    /// Wire name `tradeServiceList`, type `array<TradeServiceGroup>`.
-    #[serde(
-        rename = "tradeServiceList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub trade_service_list: ::std::vec::Vec<TradeServiceGroup>,
-    /// 扩展对象
-    ///
-    /// Wire name `extPairList`, type `array<ExtPair>`.
-    #[serde(
-        rename = "extPairList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ext_pair_list: ::std::vec::Vec<ExtPair>,
-    /// 订单分组（指定官方物流上门揽方案时使用）
-    ///
-    /// Wire name `orderGroup`, type `string`.
-    #[serde(
-        rename = "orderGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_group: ::std::option::Option<::std::string::String>,
-    /// 是否可用官方物流上门揽
-    ///
-    /// Wire name `canUseOfficialSolution`, type `boolean`.
-    #[serde(
-        rename = "canUseOfficialSolution",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub can_use_official_solution: ::std::option::Option<bool>,
-    /// 官方物流上门揽服务
-    ///
-    /// Wire name `officialSolutionModelList`, type `array<OfficialSolution>`.
-    #[serde(
-        rename = "officialSolutionModelList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub official_solution_model_list: ::std::vec::Vec<OfficialSolution>,
-    /// 红包使用总金额，单位分
-    ///
-    /// Wire name `totalFundUsageAmount`, type `long`.
-    #[serde(
-        rename = "totalFundUsageAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_fund_usage_amount: ::std::option::Option<i64>,
-    /// 运费券使用总金额，单位分
-    ///
-    /// Wire name `totalPostFundUsageAmount`, type `long`.
-    #[serde(
-        rename = "totalPostFundUsageAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_post_fund_usage_amount: ::std::option::Option<i64>,
+    /// Wire type `PreviewResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreviewResult {
+        /// 状态
+        ///
+        /// Wire name `status`, type `boolean`.
+        #[wire("status")]
+        pub status: ::std::option::Option<bool>,
+        /// 返回码
+        ///
+        /// Wire name `resultCode`, type `string`.
+        #[wire("resultCode")]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        /// 返回信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 下单流程，如 general
+        ///
+        /// Wire name `flowFlag`, type `string`.
+        #[wire("flowFlag")]
+        pub flow_flag: ::std::option::Option<::std::string::String>,
+        /// 订单总费用，单位分
+        ///
+        /// Wire name `sumPayment`, type `long`.
+        #[wire("sumPayment")]
+        pub sum_payment: ::std::option::Option<i64>,
+        /// 总运费，单位分
+        ///
+        /// Wire name `sumCarriage`, type `long`.
+        #[wire("sumCarriage")]
+        pub sum_carriage: ::std::option::Option<i64>,
+        /// 不含运费的货品总费用，单位分
+        ///
+        /// Wire name `sumPaymentNoCarriage`, type `long`.
+        #[wire("sumPaymentNoCarriage")]
+        pub sum_payment_no_carriage: ::std::option::Option<i64>,
+        /// 计算完货品金额后再次进行的减免金额，单位分
+        ///
+        /// Wire name `discountFee`, type `long`.
+        #[wire("discountFee")]
+        pub discount_fee: ::std::option::Option<i64>,
+        /// 附加费，单位分
+        ///
+        /// Wire name `additionalFee`, type `long`.
+        #[wire("additionalFee")]
+        pub additional_fee: ::std::option::Option<i64>,
+        /// 是否有淘货源单品优惠（false 有，true 无）
+        ///
+        /// Wire name `taoSampleSinglePromotion`, type `boolean`.
+        #[wire("taoSampleSinglePromotion")]
+        pub tao_sample_single_promotion: ::std::option::Option<bool>,
+        /// 可用于下单 API tradeType 入参的交易方式；为空表示只能在 1688 页面下单
+        ///
+        /// Wire name `tradeModeNameList`, type `array<string>`.
+        #[wire("tradeModeNameList")]
+        pub trade_mode_name_list: ::std::vec::Vec<::std::string::String>,
+        /// 当前交易支持的交易方式
+        ///
+        /// Wire name `tradeModelList`, type `array<TradeModel>`.
+        #[wire("tradeModelList")]
+        pub trade_model_list: ::std::vec::Vec<TradeModel>,
+        /// 规格信息
+        ///
+        /// Wire name `cargoList`, type `array<PreviewCargo>`.
+        #[wire("cargoList")]
+        pub cargo_list: ::std::vec::Vec<PreviewCargo>,
+        /// 可用店铺优惠
+        ///
+        /// Wire name `shopPromotionList`, type `array<Promotion>`.
+        #[wire("shopPromotionList")]
+        pub shop_promotion_list: ::std::vec::Vec<Promotion>,
+        /// 支持的支付渠道
+        ///
+        /// Wire name `payChannelInfos`, type `array<PayChannelInfo>`.
+        #[wire("payChannelInfos")]
+        pub pay_channel_infos: ::std::vec::Vec<PayChannelInfo>,
+        /// 提供的服务列表，如跨境物流服务
+        ///
+        /// Wire name `tradeServiceList`, type `array<TradeServiceGroup>`.
+        #[wire("tradeServiceList")]
+        pub trade_service_list: ::std::vec::Vec<TradeServiceGroup>,
+        /// 扩展对象
+        ///
+        /// Wire name `extPairList`, type `array<ExtPair>`.
+        #[wire("extPairList")]
+        pub ext_pair_list: ::std::vec::Vec<ExtPair>,
+        /// 订单分组（指定官方物流上门揽方案时使用）
+        ///
+        /// Wire name `orderGroup`, type `string`.
+        #[wire("orderGroup")]
+        pub order_group: ::std::option::Option<::std::string::String>,
+        /// 是否可用官方物流上门揽
+        ///
+        /// Wire name `canUseOfficialSolution`, type `boolean`.
+        #[wire("canUseOfficialSolution")]
+        pub can_use_official_solution: ::std::option::Option<bool>,
+        /// 官方物流上门揽服务
+        ///
+        /// Wire name `officialSolutionModelList`, type `array<OfficialSolution>`.
+        #[wire("officialSolutionModelList")]
+        pub official_solution_model_list: ::std::vec::Vec<OfficialSolution>,
+        /// 红包使用总金额，单位分
+        ///
+        /// Wire name `totalFundUsageAmount`, type `long`.
+        #[wire("totalFundUsageAmount")]
+        pub total_fund_usage_amount: ::std::option::Option<i64>,
+        /// 运费券使用总金额，单位分
+        ///
+        /// Wire name `totalPostFundUsageAmount`, type `long`.
+        #[wire("totalPostFundUsageAmount")]
+        pub total_post_fund_usage_amount: ::std::option::Option<i64>,
+    }
 }
 
-/// 优惠 (alibaba.trade.promotion.model)
-///
-/// Wire type `Promotion`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Promotion {
-    /// 优惠券ID（下单 shopPromotionId 用它）
+::open1688_core::wire_struct! {
+    /// 优惠 (alibaba.trade.promotion.model)
     ///
-    /// Wire name `promotionId`, type `string`.
-    #[serde(
-        rename = "promotionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub promotion_id: ::std::option::Option<::std::string::String>,
-    /// 是否默认选中
-    ///
-    /// Wire name `selected`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub selected: ::std::option::Option<bool>,
-    /// 优惠券名称
-    ///
-    /// Wire name `text`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    /// 优惠券描述
-    ///
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
-    /// 是否免邮
-    ///
-    /// Wire name `freePostage`, type `boolean`.
-    #[serde(
-        rename = "freePostage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub free_postage: ::std::option::Option<bool>,
-    /// 减去金额，单位分
-    ///
-    /// Wire name `discountFee`, type `long`.
-    #[serde(
-        rename = "discountFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub discount_fee: ::std::option::Option<i64>,
+    /// Wire type `Promotion`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Promotion {
+        /// 优惠券ID（下单 shopPromotionId 用它）
+        ///
+        /// Wire name `promotionId`, type `string`.
+        #[wire("promotionId")]
+        pub promotion_id: ::std::option::Option<::std::string::String>,
+        /// 是否默认选中
+        ///
+        /// Wire name `selected`, type `boolean`.
+        #[wire("selected")]
+        pub selected: ::std::option::Option<bool>,
+        /// 优惠券名称
+        ///
+        /// Wire name `text`, type `string`.
+        #[wire("text")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// 优惠券描述
+        ///
+        /// Wire name `desc`, type `string`.
+        #[wire("desc")]
+        pub desc: ::std::option::Option<::std::string::String>,
+        /// 是否免邮
+        ///
+        /// Wire name `freePostage`, type `boolean`.
+        #[wire("freePostage")]
+        pub free_postage: ::std::option::Option<bool>,
+        /// 减去金额，单位分
+        ///
+        /// Wire name `discountFee`, type `long`.
+        #[wire("discountFee")]
+        pub discount_fee: ::std::option::Option<i64>,
+    }
 }
 
-/// 交易方式
-///
-/// Wire type `TradeModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeModel {
-    /// 下单接口 tradeType 入参值
+::open1688_core::wire_struct! {
+    /// 交易方式
     ///
-    /// Wire name `tradeType`, type `string`.
-    #[serde(
-        rename = "tradeType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type: ::std::option::Option<::std::string::String>,
-    /// 交易方式名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 交易描述
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// 开放平台下单是否支持该交易方式
-    ///
-    /// Wire name `opSupport`, type `boolean`.
-    #[serde(
-        rename = "opSupport",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub op_support: ::std::option::Option<bool>,
+    /// Wire type `TradeModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeModel {
+        /// 下单接口 tradeType 入参值
+        ///
+        /// Wire name `tradeType`, type `string`.
+        #[wire("tradeType")]
+        pub trade_type: ::std::option::Option<::std::string::String>,
+        /// 交易方式名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 交易描述
+        ///
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// 开放平台下单是否支持该交易方式
+        ///
+        /// Wire name `opSupport`, type `boolean`.
+        #[wire("opSupport")]
+        pub op_support: ::std::option::Option<bool>,
+    }
 }
 
-/// 服务 (TradeService)
-///
-/// Wire type `TradeService`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeService {
-    /// Wire name `sourceType`, type `string`.
-    #[serde(
-        rename = "sourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub source_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `serviceType`, type `string`.
-    #[serde(
-        rename = "serviceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub service_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `sourceId`, type `string`.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `title`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
-    /// 单价
+::open1688_core::wire_struct! {
+    /// 服务 (TradeService)
     ///
-    /// Wire name `unitPrice`, type `long`.
-    #[serde(
-        rename = "unitPrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub unit_price: ::std::option::Option<i64>,
-    /// Wire name `quantity`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantity: ::std::option::Option<f64>,
-    /// Wire name `serviceTips`, type `string`.
-    #[serde(
-        rename = "serviceTips",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub service_tips: ::std::option::Option<::std::string::String>,
-    /// Wire name `serviceUrl`, type `string`.
-    #[serde(
-        rename = "serviceUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub service_url: ::std::option::Option<::std::string::String>,
-    /// Wire name `groupTitle`, type `string`.
-    #[serde(
-        rename = "groupTitle",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub group_title: ::std::option::Option<::std::string::String>,
-    /// Wire name `groupCode`, type `string`.
-    #[serde(
-        rename = "groupCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub group_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `sponsorDesc`, type `string`.
-    #[serde(
-        rename = "sponsorDesc",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sponsor_desc: ::std::option::Option<::std::string::String>,
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `extMapStr`, type `string`.
-    #[serde(
-        rename = "extMapStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_map_str: ::std::option::Option<::std::string::String>,
+    /// Wire type `TradeService`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeService {
+        /// Wire name `sourceType`, type `string`.
+        #[wire("sourceType")]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `serviceType`, type `string`.
+        #[wire("serviceType")]
+        pub service_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `sourceId`, type `string`.
+        #[wire("sourceId")]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `title`, type `string`.
+        #[wire("title")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// 单价
+        ///
+        /// Wire name `unitPrice`, type `long`.
+        #[wire("unitPrice")]
+        pub unit_price: ::std::option::Option<i64>,
+        /// Wire name `quantity`, type `double`.
+        #[wire("quantity")]
+        pub quantity: ::std::option::Option<f64>,
+        /// Wire name `serviceTips`, type `string`.
+        #[wire("serviceTips")]
+        pub service_tips: ::std::option::Option<::std::string::String>,
+        /// Wire name `serviceUrl`, type `string`.
+        #[wire("serviceUrl")]
+        pub service_url: ::std::option::Option<::std::string::String>,
+        /// Wire name `groupTitle`, type `string`.
+        #[wire("groupTitle")]
+        pub group_title: ::std::option::Option<::std::string::String>,
+        /// Wire name `groupCode`, type `string`.
+        #[wire("groupCode")]
+        pub group_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `sponsorDesc`, type `string`.
+        #[wire("sponsorDesc")]
+        pub sponsor_desc: ::std::option::Option<::std::string::String>,
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `extMapStr`, type `string`.
+        #[wire("extMapStr")]
+        pub ext_map_str: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 服务分组 (TradeServiceGroup)
-///
-/// Wire type `TradeServiceGroup`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeServiceGroup {
-    /// Wire name `outId`, type `string`.
-    #[serde(rename = "outId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub out_id: ::std::option::Option<::std::string::String>,
-    /// 分组名称
+::open1688_core::wire_struct! {
+    /// 服务分组 (TradeServiceGroup)
     ///
-    /// Wire name `groupTitle`, type `string`.
-    #[serde(
-        rename = "groupTitle",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub group_title: ::std::option::Option<::std::string::String>,
-    /// 分组 code
-    ///
-    /// Wire name `groupCode`, type `string`.
-    #[serde(
-        rename = "groupCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub group_code: ::std::option::Option<::std::string::String>,
-    /// 分组描述链接
-    ///
-    /// Wire name `groupDescLink`, type `string`.
-    #[serde(
-        rename = "groupDescLink",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub group_desc_link: ::std::option::Option<::std::string::String>,
-    /// 服务信息
-    ///
-    /// Wire name `tradeServiceList`, type `array<TradeService>`.
-    #[serde(
-        rename = "tradeServiceList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub trade_service_list: ::std::vec::Vec<TradeService>,
-    /// 扩展信息
-    ///
-    /// Wire name `extraMapStr`, type `string`.
-    #[serde(
-        rename = "extraMapStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub extra_map_str: ::std::option::Option<::std::string::String>,
-    /// 组合价格
-    ///
-    /// Wire name `combinedPrice`, type `long`.
-    #[serde(
-        rename = "combinedPrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub combined_price: ::std::option::Option<i64>,
-    /// 展示的组合价格
-    ///
-    /// Wire name `showCombinedPrice`, type `string`.
-    #[serde(
-        rename = "showCombinedPrice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub show_combined_price: ::std::option::Option<::std::string::String>,
+    /// Wire type `TradeServiceGroup`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeServiceGroup {
+        /// Wire name `outId`, type `string`.
+        #[wire("outId")]
+        pub out_id: ::std::option::Option<::std::string::String>,
+        /// 分组名称
+        ///
+        /// Wire name `groupTitle`, type `string`.
+        #[wire("groupTitle")]
+        pub group_title: ::std::option::Option<::std::string::String>,
+        /// 分组 code
+        ///
+        /// Wire name `groupCode`, type `string`.
+        #[wire("groupCode")]
+        pub group_code: ::std::option::Option<::std::string::String>,
+        /// 分组描述链接
+        ///
+        /// Wire name `groupDescLink`, type `string`.
+        #[wire("groupDescLink")]
+        pub group_desc_link: ::std::option::Option<::std::string::String>,
+        /// 服务信息
+        ///
+        /// Wire name `tradeServiceList`, type `array<TradeService>`.
+        #[wire("tradeServiceList")]
+        pub trade_service_list: ::std::vec::Vec<TradeService>,
+        /// 扩展信息
+        ///
+        /// Wire name `extraMapStr`, type `string`.
+        #[wire("extraMapStr")]
+        pub extra_map_str: ::std::option::Option<::std::string::String>,
+        /// 组合价格
+        ///
+        /// Wire name `combinedPrice`, type `long`.
+        #[wire("combinedPrice")]
+        pub combined_price: ::std::option::Option<i64>,
+        /// 展示的组合价格
+        ///
+        /// Wire name `showCombinedPrice`, type `string`.
+        #[wire("showCombinedPrice")]
+        pub show_combined_price: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -79,51 +79,36 @@ impl ::open1688_core::Request for CreateOrderPreview4CybMediaRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrderPreview4CybMediaResponse {
-    /// 运费说明的商品列表
-    ///
-    /// Wire name `postFeeByDescOfferList`, type `array<long>`.
-    #[serde(
-        rename = "postFeeByDescOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub post_fee_by_desc_offer_list: ::std::vec::Vec<i64>,
-    /// 代销商品列表
-    ///
-    /// Wire name `consignOfferList`, type `array<long>`.
-    #[serde(
-        rename = "consignOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub consign_offer_list: ::std::vec::Vec<i64>,
-    /// 订单预览结果，过自动拆单会返回多个记录
-    ///
-    /// Wire name `orderPreviewResuslt`, type `json`.
-    #[serde(
-        rename = "orderPreviewResuslt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_preview_resuslt: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateOrderPreview4CybMediaResponse {
+        /// 运费说明的商品列表
+        ///
+        /// Wire name `postFeeByDescOfferList`, type `array<long>`.
+        #[wire("postFeeByDescOfferList")]
+        pub post_fee_by_desc_offer_list: ::std::vec::Vec<i64>,
+        /// 代销商品列表
+        ///
+        /// Wire name `consignOfferList`, type `array<long>`.
+        #[wire("consignOfferList")]
+        pub consign_offer_list: ::std::vec::Vec<i64>,
+        /// 订单预览结果，过自动拆单会返回多个记录
+        ///
+        /// Wire name `orderPreviewResuslt`, type `json`.
+        #[wire("orderPreviewResuslt")]
+        pub order_preview_resuslt: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,38 +31,30 @@ impl ::open1688_core::Request for CreditPayUrlGetRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.creditPay.url.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreditPayUrlGetResponse {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `payUrl`, type `json`.
-    #[serde(rename = "payUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_url: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `cantPayOrderList`, type `array<long>`.
-    #[serde(
-        rename = "cantPayOrderList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cant_pay_order_list: ::std::vec::Vec<i64>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.creditPay.url.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreditPayUrlGetResponse {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `payUrl`, type `json`.
+        #[wire("payUrl")]
+        pub pay_url: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `cantPayOrderList`, type `array<long>`.
+        #[wire("cantPayOrderList")]
+        pub cant_pay_order_list: ::std::vec::Vec<i64>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

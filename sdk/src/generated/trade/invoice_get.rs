@@ -31,183 +31,130 @@ impl ::open1688_core::Request for InvoiceGetRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.invoice.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct InvoiceGetResponse {
-    /// 发票信息
-    ///
-    /// Wire name `result`, type `InvoiceOrderInvoiceModel`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<InvoiceOrderInvoiceModel>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.invoice.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct InvoiceGetResponse {
+        /// 发票信息
+        ///
+        /// Wire name `result`, type `InvoiceOrderInvoiceModel`.
+        #[wire("result")]
+        pub result: ::std::option::Option<InvoiceOrderInvoiceModel>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 发票信息
-///
-/// Wire type `InvoiceOrderInvoiceModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct InvoiceOrderInvoiceModel {
-    /// 发票公司名称(即发票抬头-title)
+::open1688_core::wire_struct! {
+    /// 发票信息
     ///
-    /// Wire name `invoiceCompanyName`, type `string`.
-    #[serde(
-        rename = "invoiceCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_company_name: ::std::option::Option<::std::string::String>,
-    /// 发票类型. 0：普通发票，1:增值税发票，9未知类型
-    ///
-    /// Wire name `invoiceType`, type `int`.
-    #[serde(
-        rename = "invoiceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_type: ::std::option::Option<i32>,
-    /// 本地发票号
-    ///
-    /// Wire name `localInvoiceId`, type `long`.
-    #[serde(
-        rename = "localInvoiceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub local_invoice_id: ::std::option::Option<i64>,
-    /// 订单Id
-    ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// (收件人)址区域编码
-    ///
-    /// Wire name `receiveCode`, type `string`.
-    #[serde(
-        rename = "receiveCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_code: ::std::option::Option<::std::string::String>,
-    /// (收件人) 省市区编码对应的文案(增值税发票信息)
-    ///
-    /// Wire name `receiveCodeText`, type `string`.
-    #[serde(
-        rename = "receiveCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_code_text: ::std::option::Option<::std::string::String>,
-    /// （收件者）发票收货人手机
-    ///
-    /// Wire name `receiveMobile`, type `string`.
-    #[serde(
-        rename = "receiveMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_mobile: ::std::option::Option<::std::string::String>,
-    /// （收件者）发票收货人
-    ///
-    /// Wire name `receiveName`, type `string`.
-    #[serde(
-        rename = "receiveName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_name: ::std::option::Option<::std::string::String>,
-    /// （收件者）发票收货人电话
-    ///
-    /// Wire name `receivePhone`, type `string`.
-    #[serde(
-        rename = "receivePhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_phone: ::std::option::Option<::std::string::String>,
-    /// （收件者）发票收货地址邮编
-    ///
-    /// Wire name `receivePost`, type `string`.
-    #[serde(
-        rename = "receivePost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_post: ::std::option::Option<::std::string::String>,
-    /// (收件人) 街道地址(增值税发票信息)
-    ///
-    /// Wire name `receiveStreet`, type `string`.
-    #[serde(
-        rename = "receiveStreet",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_street: ::std::option::Option<::std::string::String>,
-    /// (公司)银行账号
-    ///
-    /// Wire name `registerAccountId`, type `string`.
-    #[serde(
-        rename = "registerAccountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_account_id: ::std::option::Option<::std::string::String>,
-    /// (公司)开户银行
-    ///
-    /// Wire name `registerBank`, type `string`.
-    #[serde(
-        rename = "registerBank",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_bank: ::std::option::Option<::std::string::String>,
-    /// (注册)省市区编码
-    ///
-    /// Wire name `registerCode`, type `string`.
-    #[serde(
-        rename = "registerCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_code: ::std::option::Option<::std::string::String>,
-    /// (注册)省市区文本
-    ///
-    /// Wire name `registerCodeText`, type `string`.
-    #[serde(
-        rename = "registerCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_code_text: ::std::option::Option<::std::string::String>,
-    /// （公司）注册电话
-    ///
-    /// Wire name `registerPhone`, type `string`.
-    #[serde(
-        rename = "registerPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_phone: ::std::option::Option<::std::string::String>,
-    /// (注册)街道地址
-    ///
-    /// Wire name `registerStreet`, type `string`.
-    #[serde(
-        rename = "registerStreet",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_street: ::std::option::Option<::std::string::String>,
-    /// 纳税人识别号
-    ///
-    /// Wire name `taxpayerIdentify`, type `string`.
-    #[serde(
-        rename = "taxpayerIdentify",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub taxpayer_identify: ::std::option::Option<::std::string::String>,
+    /// Wire type `InvoiceOrderInvoiceModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct InvoiceOrderInvoiceModel {
+        /// 发票公司名称(即发票抬头-title)
+        ///
+        /// Wire name `invoiceCompanyName`, type `string`.
+        #[wire("invoiceCompanyName")]
+        pub invoice_company_name: ::std::option::Option<::std::string::String>,
+        /// 发票类型. 0：普通发票，1:增值税发票，9未知类型
+        ///
+        /// Wire name `invoiceType`, type `int`.
+        #[wire("invoiceType")]
+        pub invoice_type: ::std::option::Option<i32>,
+        /// 本地发票号
+        ///
+        /// Wire name `localInvoiceId`, type `long`.
+        #[wire("localInvoiceId")]
+        pub local_invoice_id: ::std::option::Option<i64>,
+        /// 订单Id
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// (收件人)址区域编码
+        ///
+        /// Wire name `receiveCode`, type `string`.
+        #[wire("receiveCode")]
+        pub receive_code: ::std::option::Option<::std::string::String>,
+        /// (收件人) 省市区编码对应的文案(增值税发票信息)
+        ///
+        /// Wire name `receiveCodeText`, type `string`.
+        #[wire("receiveCodeText")]
+        pub receive_code_text: ::std::option::Option<::std::string::String>,
+        /// （收件者）发票收货人手机
+        ///
+        /// Wire name `receiveMobile`, type `string`.
+        #[wire("receiveMobile")]
+        pub receive_mobile: ::std::option::Option<::std::string::String>,
+        /// （收件者）发票收货人
+        ///
+        /// Wire name `receiveName`, type `string`.
+        #[wire("receiveName")]
+        pub receive_name: ::std::option::Option<::std::string::String>,
+        /// （收件者）发票收货人电话
+        ///
+        /// Wire name `receivePhone`, type `string`.
+        #[wire("receivePhone")]
+        pub receive_phone: ::std::option::Option<::std::string::String>,
+        /// （收件者）发票收货地址邮编
+        ///
+        /// Wire name `receivePost`, type `string`.
+        #[wire("receivePost")]
+        pub receive_post: ::std::option::Option<::std::string::String>,
+        /// (收件人) 街道地址(增值税发票信息)
+        ///
+        /// Wire name `receiveStreet`, type `string`.
+        #[wire("receiveStreet")]
+        pub receive_street: ::std::option::Option<::std::string::String>,
+        /// (公司)银行账号
+        ///
+        /// Wire name `registerAccountId`, type `string`.
+        #[wire("registerAccountId")]
+        pub register_account_id: ::std::option::Option<::std::string::String>,
+        /// (公司)开户银行
+        ///
+        /// Wire name `registerBank`, type `string`.
+        #[wire("registerBank")]
+        pub register_bank: ::std::option::Option<::std::string::String>,
+        /// (注册)省市区编码
+        ///
+        /// Wire name `registerCode`, type `string`.
+        #[wire("registerCode")]
+        pub register_code: ::std::option::Option<::std::string::String>,
+        /// (注册)省市区文本
+        ///
+        /// Wire name `registerCodeText`, type `string`.
+        #[wire("registerCodeText")]
+        pub register_code_text: ::std::option::Option<::std::string::String>,
+        /// （公司）注册电话
+        ///
+        /// Wire name `registerPhone`, type `string`.
+        #[wire("registerPhone")]
+        pub register_phone: ::std::option::Option<::std::string::String>,
+        /// (注册)街道地址
+        ///
+        /// Wire name `registerStreet`, type `string`.
+        #[wire("registerStreet")]
+        pub register_street: ::std::option::Option<::std::string::String>,
+        /// 纳税人识别号
+        ///
+        /// Wire name `taxpayerIdentify`, type `string`.
+        #[wire("taxpayerIdentify")]
+        pub taxpayer_identify: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,64 +31,53 @@ impl ::open1688_core::Request for PaymentOrderBankCreateRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.payment.order.bank.create-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentOrderBankCreateResponse {
-    /// 预支付单返回结果
-    ///
-    /// Wire name `result`, type `PaymentChannelPreparePayResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<PaymentChannelPreparePayResult>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessagge`, type `string`.
-    #[serde(
-        rename = "errorMessagge",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_messagge: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.payment.order.bank.create-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PaymentOrderBankCreateResponse {
+        /// 预支付单返回结果
+        ///
+        /// Wire name `result`, type `PaymentChannelPreparePayResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<PaymentChannelPreparePayResult>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessagge`, type `string`.
+        #[wire("errorMessagge")]
+        pub error_messagge: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 预支付单返回结果
-///
-/// Wire type `PaymentChannelPreparePayResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentChannelPreparePayResult {
-    /// 付款识别码
+::open1688_core::wire_struct! {
+    /// 预支付单返回结果
     ///
-    /// Wire name `paymentCode`, type `string`.
-    #[serde(
-        rename = "paymentCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub payment_code: ::std::option::Option<::std::string::String>,
-    /// 卖家收款银行账号信息
-    ///
-    /// Wire name `sellerBankAccountInfo`, type `json`.
-    #[serde(
-        rename = "sellerBankAccountInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_bank_account_info: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `PaymentChannelPreparePayResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PaymentChannelPreparePayResult {
+        /// 付款识别码
+        ///
+        /// Wire name `paymentCode`, type `string`.
+        #[wire("paymentCode")]
+        pub payment_code: ::std::option::Option<::std::string::String>,
+        /// 卖家收款银行账号信息
+        ///
+        /// Wire name `sellerBankAccountInfo`, type `json`.
+        #[wire("sellerBankAccountInfo")]
+        pub seller_bank_account_info: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -51,70 +51,65 @@ impl ::open1688_core::Request for TradeAddresscodeGetchildRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.addresscode.getchild-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeAddresscodeGetchildResponse {
-    /// 子地区信息，可能为空。如果返回值是空，则说明输入参数无法找到下一级区域信息，或者输入code已经是最底层区域
-    ///
-    /// Wire name `result`, type `array<TradeAddressCode>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<TradeAddressCode>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.addresscode.getchild-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeAddresscodeGetchildResponse {
+        /// 子地区信息，可能为空。如果返回值是空，则说明输入参数无法找到下一级区域信息，或者输入code已经是最底层区域
+        ///
+        /// Wire name `result`, type `array<TradeAddressCode>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<TradeAddressCode>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 子地区信息，可能为空。如果返回值是空，则说明输入参数无法找到下一级区域信息，或者输入code已经是最底层区域
-///
-/// Wire type `TradeAddressCode`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeAddressCode {
-    /// 地区编码
+::open1688_core::wire_struct! {
+    /// 子地区信息，可能为空。如果返回值是空，则说明输入参数无法找到下一级区域信息，或者输入code已经是最底层区域
     ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 地区名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 父节点编码，可能为空
-    ///
-    /// Wire name `parentCode`, type `string`.
-    #[serde(
-        rename = "parentCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub parent_code: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `post`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub post: ::std::option::Option<::std::string::String>,
-    /// 下一级编码列表，可能为空
-    ///
-    /// Wire name `children`, type `array<string>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub children: ::std::vec::Vec<::std::string::String>,
+    /// Wire type `TradeAddressCode`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeAddressCode {
+        /// 地区编码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 地区名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 父节点编码，可能为空
+        ///
+        /// Wire name `parentCode`, type `string`.
+        #[wire("parentCode")]
+        pub parent_code: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `post`, type `string`.
+        #[wire("post")]
+        pub post: ::std::option::Option<::std::string::String>,
+        /// 下一级编码列表，可能为空
+        ///
+        /// Wire name `children`, type `array<string>`.
+        #[wire("children")]
+        pub children: ::std::vec::Vec<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -33,106 +33,92 @@ impl ::open1688_core::Request for TradeAddresscodeParseRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.addresscode.parse-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeAddresscodeParseResponse {
-    /// 解析出的收货地址
-    ///
-    /// Wire name `result`, type `ReceiveAddress`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ReceiveAddress>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.addresscode.parse-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeAddresscodeParseResponse {
+        /// 解析出的收货地址
+        ///
+        /// Wire name `result`, type `ReceiveAddress`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ReceiveAddress>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 收货地址 (alibaba.trade.ReceiveAddress)
-///
-/// Wire type `ReceiveAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReceiveAddress {
-    /// 街道地址，不包括省市编码
+::open1688_core::wire_struct! {
+    /// 收货地址 (alibaba.trade.ReceiveAddress)
     ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 地址区域编码，如 330108
-    ///
-    /// Wire name `addressCode`, type `string`.
-    #[serde(
-        rename = "addressCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_code: ::std::option::Option<::std::string::String>,
-    /// 地址区域编码对应的文本（包括国家、省、城市）
-    ///
-    /// Wire name `addressCodeText`, type `string`.
-    #[serde(
-        rename = "addressCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_code_text: ::std::option::Option<::std::string::String>,
-    /// addressId
-    ///
-    /// Wire name `addressId`, type `long`.
-    #[serde(
-        rename = "addressId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_id: ::std::option::Option<i64>,
-    /// 记录收货地址的业务类型
-    ///
-    /// Wire name `bizType`, type `string`.
-    #[serde(rename = "bizType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub biz_type: ::std::option::Option<::std::string::String>,
-    /// 是否为默认
-    ///
-    /// Wire name `isDefault`, type `boolean`.
-    #[serde(
-        rename = "isDefault",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_default: ::std::option::Option<bool>,
-    /// 收货人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// 是否是最后选择的收货地址
-    ///
-    /// Wire name `latest`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latest: ::std::option::Option<bool>,
-    /// 手机号
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `postCode`, type `string`.
-    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `ReceiveAddress`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReceiveAddress {
+        /// 街道地址，不包括省市编码
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 地址区域编码，如 330108
+        ///
+        /// Wire name `addressCode`, type `string`.
+        #[wire("addressCode")]
+        pub address_code: ::std::option::Option<::std::string::String>,
+        /// 地址区域编码对应的文本（包括国家、省、城市）
+        ///
+        /// Wire name `addressCodeText`, type `string`.
+        #[wire("addressCodeText")]
+        pub address_code_text: ::std::option::Option<::std::string::String>,
+        /// addressId
+        ///
+        /// Wire name `addressId`, type `long`.
+        #[wire("addressId")]
+        pub address_id: ::std::option::Option<i64>,
+        /// 记录收货地址的业务类型
+        ///
+        /// Wire name `bizType`, type `string`.
+        #[wire("bizType")]
+        pub biz_type: ::std::option::Option<::std::string::String>,
+        /// 是否为默认
+        ///
+        /// Wire name `isDefault`, type `boolean`.
+        #[wire("isDefault")]
+        pub is_default: ::std::option::Option<bool>,
+        /// 收货人姓名
+        ///
+        /// Wire name `fullName`, type `string`.
+        #[wire("fullName")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// 是否是最后选择的收货地址
+        ///
+        /// Wire name `latest`, type `boolean`.
+        #[wire("latest")]
+        pub latest: ::std::option::Option<bool>,
+        /// 手机号
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `postCode`, type `string`.
+        #[wire("postCode")]
+        pub post_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -406,136 +406,127 @@ impl ::open1688_core::Request for TradeCreateCrossOrderRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.createCrossOrder-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeCreateCrossOrderResponse {
-    /// 创建订单结果
-    ///
-    /// Wire name `result`, type `CrossOrderResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<CrossOrderResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 400
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.createCrossOrder-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeCreateCrossOrderResponse {
+        /// 创建订单结果
+        ///
+        /// Wire name `result`, type `CrossOrderResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<CrossOrderResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 400
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 账期信息
-///
-/// Wire type `AccountPeriod`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountPeriod {
-    /// 账期类型：1 每月指定日结算, 3 两月, 6 三月, 5 按收货时间和账期日期结算
+::open1688_core::wire_struct! {
+    /// 账期信息
     ///
-    /// Wire name `tapType`, type `int`.
-    #[serde(rename = "tapType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tap_type: ::std::option::Option<i32>,
-    /// 按月结算为具体某日；按收货时间结算为周期
-    ///
-    /// Wire name `tapDate`, type `int`.
-    #[serde(rename = "tapDate", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tap_date: ::std::option::Option<i32>,
-    /// 逾期次数
-    ///
-    /// Wire name `tapOverdue`, type `int`.
-    #[serde(
-        rename = "tapOverdue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tap_overdue: ::std::option::Option<i32>,
+    /// Wire type `AccountPeriod`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountPeriod {
+        /// 账期类型：1 每月指定日结算, 3 两月, 6 三月, 5 按收货时间和账期日期结算
+        ///
+        /// Wire name `tapType`, type `int`.
+        #[wire("tapType")]
+        pub tap_type: ::std::option::Option<i32>,
+        /// 按月结算为具体某日；按收货时间结算为周期
+        ///
+        /// Wire name `tapDate`, type `int`.
+        #[wire("tapDate")]
+        pub tap_date: ::std::option::Option<i32>,
+        /// 逾期次数
+        ///
+        /// Wire name `tapOverdue`, type `int`.
+        #[wire("tapOverdue")]
+        pub tap_overdue: ::std::option::Option<i32>,
+    }
 }
 
-/// 收货地址 (alibaba.trade.fast.address)。三种传法按优先级：1) 只传 addressId（来自 alibaba.trade.receiveAddress.get）；2) 传 districtCode（来自 alibaba.trade.addresscode.parse）+ address/fullName/mobile；3) 传省市区文本。phone 只能填电话号码。
-///
-/// Wire type `CrossAddressParam`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossAddressParam {
-    /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
+::open1688_core::wire_struct! {
+    /// 收货地址 (alibaba.trade.fast.address)。三种传法按优先级：1) 只传 addressId（来自 alibaba.trade.receiveAddress.get）；2) 传 districtCode（来自 alibaba.trade.addresscode.parse）+ address/fullName/mobile；3) 传省市区文本。phone 只能填电话号码。
     ///
-    /// Wire name `addressId`, type `long`.
-    #[serde(
-        rename = "addressId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_id: ::std::option::Option<i64>,
-    /// 收货人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// 手机
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `postCode`, type `string`.
-    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_code: ::std::option::Option<::std::string::String>,
-    /// 省份文本，如 浙江省
-    ///
-    /// Wire name `provinceText`, type `string`.
-    #[serde(
-        rename = "provinceText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub province_text: ::std::option::Option<::std::string::String>,
-    /// 市文本，如 杭州市
-    ///
-    /// Wire name `cityText`, type `string`.
-    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub city_text: ::std::option::Option<::std::string::String>,
-    /// 区文本，如 滨江区
-    ///
-    /// Wire name `areaText`, type `string`.
-    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub area_text: ::std::option::Option<::std::string::String>,
-    /// 镇/街道文本
-    ///
-    /// Wire name `townText`, type `string`.
-    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_text: ::std::option::Option<::std::string::String>,
-    /// 街道地址（不超过200字）
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
-    ///
-    /// Wire name `districtCode`, type `string`.
-    #[serde(
-        rename = "districtCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub district_code: ::std::option::Option<::std::string::String>,
-    /// 地址编码
-    ///
-    /// Wire name `addressCode`, type `string`.
-    #[serde(
-        rename = "addressCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `CrossAddressParam`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossAddressParam {
+        /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
+        ///
+        /// Wire name `addressId`, type `long`.
+        #[wire("addressId")]
+        pub address_id: ::std::option::Option<i64>,
+        /// 收货人姓名
+        ///
+        /// Wire name `fullName`, type `string`.
+        #[wire("fullName")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// 手机
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `postCode`, type `string`.
+        #[wire("postCode")]
+        pub post_code: ::std::option::Option<::std::string::String>,
+        /// 省份文本，如 浙江省
+        ///
+        /// Wire name `provinceText`, type `string`.
+        #[wire("provinceText")]
+        pub province_text: ::std::option::Option<::std::string::String>,
+        /// 市文本，如 杭州市
+        ///
+        /// Wire name `cityText`, type `string`.
+        #[wire("cityText")]
+        pub city_text: ::std::option::Option<::std::string::String>,
+        /// 区文本，如 滨江区
+        ///
+        /// Wire name `areaText`, type `string`.
+        #[wire("areaText")]
+        pub area_text: ::std::option::Option<::std::string::String>,
+        /// 镇/街道文本
+        ///
+        /// Wire name `townText`, type `string`.
+        #[wire("townText")]
+        pub town_text: ::std::option::Option<::std::string::String>,
+        /// 街道地址（不超过200字）
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
+        ///
+        /// Wire name `districtCode`, type `string`.
+        #[wire("districtCode")]
+        pub district_code: ::std::option::Option<::std::string::String>,
+        /// 地址编码
+        ///
+        /// Wire name `addressCode`, type `string`.
+        #[wire("addressCode")]
+        pub address_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl CrossAddressParam {
@@ -675,85 +666,75 @@ impl CrossAddressParam {
     }
 }
 
-/// 创建订单结果 (alibaba.trade.cross.result)
-///
-/// Wire type `CrossOrderResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossOrderResult {
-    /// 订单ID（文档为 String）；一次创建多个订单时为空
+::open1688_core::wire_struct! {
+    /// 创建订单结果 (alibaba.trade.cross.result)
     ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 订单总金额，单位分；多订单时为空
-    ///
-    /// Wire name `totalSuccessAmount`, type `long`.
-    #[serde(
-        rename = "totalSuccessAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_success_amount: ::std::option::Option<i64>,
-    /// 运费，单位分；多订单时为空
-    ///
-    /// Wire name `postFee`, type `long`.
-    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_fee: ::std::option::Option<i64>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 账期信息，非账期支付订单为空
-    ///
-    /// Wire name `accountPeriod`, type `AccountPeriod`.
-    #[serde(
-        rename = "accountPeriod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub account_period: ::std::option::Option<AccountPeriod>,
-    /// 失败商品信息
-    ///
-    /// Wire name `failedOfferList`, type `array<FailedOffer>`.
-    #[serde(
-        rename = "failedOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub failed_offer_list: ::std::vec::Vec<FailedOffer>,
-    /// 一次创建多个订单时的订单列表
-    ///
-    /// Wire name `orderList`, type `array<SimpleOrder>`.
-    #[serde(
-        rename = "orderList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub order_list: ::std::vec::Vec<SimpleOrder>,
+    /// Wire type `CrossOrderResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CrossOrderResult {
+        /// 订单ID（文档为 String）；一次创建多个订单时为空
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 订单总金额，单位分；多订单时为空
+        ///
+        /// Wire name `totalSuccessAmount`, type `long`.
+        #[wire("totalSuccessAmount")]
+        pub total_success_amount: ::std::option::Option<i64>,
+        /// 运费，单位分；多订单时为空
+        ///
+        /// Wire name `postFee`, type `long`.
+        #[wire("postFee")]
+        pub post_fee: ::std::option::Option<i64>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 账期信息，非账期支付订单为空
+        ///
+        /// Wire name `accountPeriod`, type `AccountPeriod`.
+        #[wire("accountPeriod")]
+        pub account_period: ::std::option::Option<AccountPeriod>,
+        /// 失败商品信息
+        ///
+        /// Wire name `failedOfferList`, type `array<FailedOffer>`.
+        #[wire("failedOfferList")]
+        pub failed_offer_list: ::std::vec::Vec<FailedOffer>,
+        /// 一次创建多个订单时的订单列表
+        ///
+        /// Wire name `orderList`, type `array<SimpleOrder>`.
+        #[wire("orderList")]
+        pub order_list: ::std::vec::Vec<SimpleOrder>,
+    }
 }
 
-/// 键值对
-///
-/// Wire type `ExtKeyValue`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtKeyValue {
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// 键值对
+    ///
+    /// Wire type `ExtKeyValue`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ExtKeyValue {
+        /// Wire name `key`, type `string`.
+        #[wire("key")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl ExtKeyValue {
@@ -782,49 +763,36 @@ impl ExtKeyValue {
     }
 }
 
-/// 下单扩展信息 (ExtendParam)
-///
-/// Wire type `ExtendParam`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtendParam {
-    /// 跨境集运仓自提点地址和联系人
+::open1688_core::wire_struct! {
+    /// 下单扩展信息 (ExtendParam)
     ///
-    /// Wire name `crossBorderLogisticsSelfPickupAddress`, type `SelfPickupAddress`.
-    #[serde(
-        rename = "crossBorderLogisticsSelfPickupAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cross_border_logistics_self_pickup_address: ::std::option::Option<
-        SelfPickupAddress,
-    >,
-    /// 扩展对象列表
-    ///
-    /// Wire name `extPairList`, type `array<ExtPair>`.
-    #[serde(
-        rename = "extPairList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ext_pair_list: ::std::vec::Vec<ExtPair>,
-    /// 轻应用闭环下单，offer 来源信息（key 为 offerId）
-    ///
-    /// Wire name `offerIsvCargoFromList`, type `array<ExtKeyValue>`.
-    #[serde(
-        rename = "offerIsvCargoFromList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub offer_isv_cargo_from_list: ::std::vec::Vec<ExtKeyValue>,
-    /// 交易服务参数
-    ///
-    /// Wire name `selectedTradeServiceList`, type `array<SelectedTradeService>`.
-    #[serde(
-        rename = "selectedTradeServiceList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub selected_trade_service_list: ::std::vec::Vec<SelectedTradeService>,
+    /// Wire type `ExtendParam`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ExtendParam {
+        /// 跨境集运仓自提点地址和联系人
+        ///
+        /// Wire name `crossBorderLogisticsSelfPickupAddress`, type `SelfPickupAddress`.
+        #[wire("crossBorderLogisticsSelfPickupAddress")]
+        pub cross_border_logistics_self_pickup_address: ::std::option::Option<
+            SelfPickupAddress,
+        >,
+        /// 扩展对象列表
+        ///
+        /// Wire name `extPairList`, type `array<ExtPair>`.
+        #[wire("extPairList")]
+        pub ext_pair_list: ::std::vec::Vec<ExtPair>,
+        /// 轻应用闭环下单，offer 来源信息（key 为 offerId）
+        ///
+        /// Wire name `offerIsvCargoFromList`, type `array<ExtKeyValue>`.
+        #[wire("offerIsvCargoFromList")]
+        pub offer_isv_cargo_from_list: ::std::vec::Vec<ExtKeyValue>,
+        /// 交易服务参数
+        ///
+        /// Wire name `selectedTradeServiceList`, type `array<SelectedTradeService>`.
+        #[wire("selectedTradeServiceList")]
+        pub selected_trade_service_list: ::std::vec::Vec<SelectedTradeService>,
+    }
 }
 
 impl ExtendParam {
@@ -878,22 +846,24 @@ impl ExtendParam {
     }
 }
 
-/// 交易服务
-///
-/// Wire type `SelectedTradeService`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SelectedTradeService {
-    /// 交易服务 code，如 vas
+::open1688_core::wire_struct! {
+    /// 交易服务
     ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 交易服务 sourceId
-    ///
-    /// Wire name `sourceId`, type `string`.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `SelectedTradeService`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct SelectedTradeService {
+        /// 交易服务 code，如 vas
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 交易服务 sourceId
+        ///
+        /// Wire name `sourceId`, type `string`.
+        #[wire("sourceId")]
+        pub source_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl SelectedTradeService {
@@ -926,33 +896,29 @@ impl SelectedTradeService {
     }
 }
 
-/// 集运仓自提点
-///
-/// Wire type `SelfPickupAddress`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SelfPickupAddress {
-    /// 集运仓自提地址（不含省市区）
+::open1688_core::wire_struct! {
+    /// 集运仓自提点
     ///
-    /// Wire name `addressText`, type `string`.
-    #[serde(
-        rename = "addressText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_text: ::std::option::Option<::std::string::String>,
-    /// 自提手机号
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 自提联系人（字段名拼写如此）
-    ///
-    /// Wire name `contractName`, type `string`.
-    #[serde(
-        rename = "contractName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contract_name: ::std::option::Option<::std::string::String>,
+    /// Wire type `SelfPickupAddress`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct SelfPickupAddress {
+        /// 集运仓自提地址（不含省市区）
+        ///
+        /// Wire name `addressText`, type `string`.
+        #[wire("addressText")]
+        pub address_text: ::std::option::Option<::std::string::String>,
+        /// 自提手机号
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 自提联系人（字段名拼写如此）
+        ///
+        /// Wire name `contractName`, type `string`.
+        #[wire("contractName")]
+        pub contract_name: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl SelfPickupAddress {
@@ -996,98 +962,81 @@ impl SelfPickupAddress {
     }
 }
 
-/// 拆单后的订单 (alibaba.tradeResult.BizSimpleOrder)
-///
-/// Wire type `SimpleOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimpleOrder {
-    /// 订单号（文档为 String）
+::open1688_core::wire_struct! {
+    /// 拆单后的订单 (alibaba.tradeResult.BizSimpleOrder)
     ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 运费（分）
-    ///
-    /// Wire name `postFee`, type `long`.
-    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_fee: ::std::option::Option<i64>,
-    /// 订单实付款金额，单位分（字段名拼写如此）
-    ///
-    /// Wire name `orderAmmount`, type `long`.
-    #[serde(
-        rename = "orderAmmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_ammount: ::std::option::Option<i64>,
-    /// 优惠（分）
-    ///
-    /// Wire name `discount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub discount: ::std::option::Option<i64>,
-    /// 不含运费金额（分）
-    ///
-    /// Wire name `sumPaymentNoCarriageFromClient`, type `long`.
-    #[serde(
-        rename = "sumPaymentNoCarriageFromClient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sum_payment_no_carriage_from_client: ::std::option::Option<i64>,
-    /// 是否合并支付
-    ///
-    /// Wire name `mergePay`, type `boolean`.
-    #[serde(rename = "mergePay", skip_serializing_if = "::std::option::Option::is_none")]
-    pub merge_pay: ::std::option::Option<bool>,
-    /// Wire name `chooseFreeFreight`, type `boolean`.
-    #[serde(
-        rename = "chooseFreeFreight",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub choose_free_freight: ::std::option::Option<bool>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `resultCode`, type `string`.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 支付渠道，如 shegou
-    ///
-    /// Wire name `payChannel`, type `string`.
-    #[serde(
-        rename = "payChannel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_channel: ::std::option::Option<::std::string::String>,
+    /// Wire type `SimpleOrder`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SimpleOrder {
+        /// 订单号（文档为 String）
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 运费（分）
+        ///
+        /// Wire name `postFee`, type `long`.
+        #[wire("postFee")]
+        pub post_fee: ::std::option::Option<i64>,
+        /// 订单实付款金额，单位分（字段名拼写如此）
+        ///
+        /// Wire name `orderAmmount`, type `long`.
+        #[wire("orderAmmount")]
+        pub order_ammount: ::std::option::Option<i64>,
+        /// 优惠（分）
+        ///
+        /// Wire name `discount`, type `long`.
+        #[wire("discount")]
+        pub discount: ::std::option::Option<i64>,
+        /// 不含运费金额（分）
+        ///
+        /// Wire name `sumPaymentNoCarriageFromClient`, type `long`.
+        #[wire("sumPaymentNoCarriageFromClient")]
+        pub sum_payment_no_carriage_from_client: ::std::option::Option<i64>,
+        /// 是否合并支付
+        ///
+        /// Wire name `mergePay`, type `boolean`.
+        #[wire("mergePay")]
+        pub merge_pay: ::std::option::Option<bool>,
+        /// Wire name `chooseFreeFreight`, type `boolean`.
+        #[wire("chooseFreeFreight")]
+        pub choose_free_freight: ::std::option::Option<bool>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `resultCode`, type `string`.
+        #[wire("resultCode")]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 支付渠道，如 shegou
+        ///
+        /// Wire name `payChannel`, type `string`.
+        #[wire("payChannel")]
+        pub pay_channel: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 官方物流提货方案选择
-///
-/// Wire type `UseOfficialSolution`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UseOfficialSolution {
-    /// 订单分组（来自预览 orderGroup）
+::open1688_core::wire_struct! {
+    /// 官方物流提货方案选择
     ///
-    /// Wire name `orderGroup`, type `string`.
-    #[serde(
-        rename = "orderGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_group: ::std::option::Option<::std::string::String>,
-    /// 官方物流提货方案编码
-    ///
-    /// Wire name `useOfficialSolutionCode`, type `string`.
-    #[serde(
-        rename = "useOfficialSolutionCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub use_official_solution_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `UseOfficialSolution`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct UseOfficialSolution {
+        /// 订单分组（来自预览 orderGroup）
+        ///
+        /// Wire name `orderGroup`, type `string`.
+        #[wire("orderGroup")]
+        pub order_group: ::std::option::Option<::std::string::String>,
+        /// 官方物流提货方案编码
+        ///
+        /// Wire name `useOfficialSolutionCode`, type `string`.
+        #[wire("useOfficialSolutionCode")]
+        pub use_official_solution_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl UseOfficialSolution {

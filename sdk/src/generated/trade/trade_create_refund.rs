@@ -145,15 +145,17 @@ impl ::open1688_core::Request for TradeCreateRefundRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.createRefund-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeCreateRefundResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `RefundCreateResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<RefundCreateResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.createRefund-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeCreateRefundResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `RefundCreateResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<RefundCreateResult>,
+    }
 }
 
 ::open1688_core::string_enum! {
@@ -168,85 +170,74 @@ pub struct TradeCreateRefundResponse {
     }
 }
 
-/// 返回结果 (OrderRefundCreateResult)
-///
-/// Wire type `RefundCreateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundCreateResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 返回结果 (OrderRefundCreateResult)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 结果
-    ///
-    /// Wire name `result`, type `RefundCreated`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<RefundCreated>,
+    /// Wire type `RefundCreateResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundCreateResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 结果
+        ///
+        /// Wire name `result`, type `RefundCreated`.
+        #[wire("result")]
+        pub result: ::std::option::Option<RefundCreated>,
+    }
 }
 
-/// 创建结果
-///
-/// Wire type `RefundCreated`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundCreated {
-    /// 退款单id，如 TQ34931008034741532
+::open1688_core::wire_struct! {
+    /// 创建结果
     ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 1688 退款原因ID
-    ///
-    /// Wire name `innerReasonId`, type `long`.
-    #[serde(
-        rename = "innerReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inner_reason_id: ::std::option::Option<i64>,
-    /// 1688 退款原因
-    ///
-    /// Wire name `innerReason`, type `string`.
-    #[serde(
-        rename = "innerReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inner_reason: ::std::option::Option<::std::string::String>,
-    /// 转换后退运费金额（分）
-    ///
-    /// Wire name `innerPostFee`, type `long`.
-    #[serde(
-        rename = "innerPostFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inner_post_fee: ::std::option::Option<i64>,
-    /// 是否写入留言凭证 1/0
-    ///
-    /// Wire name `isVoucher`, type `string`.
-    #[serde(
-        rename = "isVoucher",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_voucher: ::std::option::Option<::std::string::String>,
-    /// 退官方物流提货订单费用（分）
-    ///
-    /// Wire name `refundOfficialSolutionCost`, type `long`.
-    #[serde(
-        rename = "refundOfficialSolutionCost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_official_solution_cost: ::std::option::Option<i64>,
+    /// Wire type `RefundCreated`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundCreated {
+        /// 退款单id，如 TQ34931008034741532
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 1688 退款原因ID
+        ///
+        /// Wire name `innerReasonId`, type `long`.
+        #[wire("innerReasonId")]
+        pub inner_reason_id: ::std::option::Option<i64>,
+        /// 1688 退款原因
+        ///
+        /// Wire name `innerReason`, type `string`.
+        #[wire("innerReason")]
+        pub inner_reason: ::std::option::Option<::std::string::String>,
+        /// 转换后退运费金额（分）
+        ///
+        /// Wire name `innerPostFee`, type `long`.
+        #[wire("innerPostFee")]
+        pub inner_post_fee: ::std::option::Option<i64>,
+        /// 是否写入留言凭证 1/0
+        ///
+        /// Wire name `isVoucher`, type `string`.
+        #[wire("isVoucher")]
+        pub is_voucher: ::std::option::Option<::std::string::String>,
+        /// 退官方物流提货订单费用（分）
+        ///
+        /// Wire name `refundOfficialSolutionCost`, type `long`.
+        #[wire("refundOfficialSolutionCost")]
+        pub refund_official_solution_cost: ::std::option::Option<i64>,
+    }
 }
 
 #[cfg(test)]

@@ -336,73 +336,67 @@ impl ::open1688_core::Request for TradeFastCreateOrderRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.fastCreateOrder-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeFastCreateOrderResponse {
-    /// 订单结果
-    ///
-    /// Wire name `result`, type `FastCreateResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<FastCreateResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误编码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.fastCreateOrder-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeFastCreateOrderResponse {
+        /// 订单结果
+        ///
+        /// Wire name `result`, type `FastCreateResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<FastCreateResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误编码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 下单结果 (AlibabaTradeFastResult)
-///
-/// Wire type `FastCreateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FastCreateResult {
-    /// 下单成功后的订单 id（SDK 声明为 String，值为 18–19 位数字）；生成多笔订单时为空，读 multiOrders
+::open1688_core::wire_struct! {
+    /// 下单结果 (AlibabaTradeFastResult)
     ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 下单成功的订单总金额，单位：分
-    ///
-    /// Wire name `totalSuccessAmount`, type `long`.
-    #[serde(
-        rename = "totalSuccessAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_success_amount: ::std::option::Option<i64>,
-    /// 运费，单位：分；生成多笔订单时为空
-    ///
-    /// Wire name `postFee`, type `long`.
-    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_fee: ::std::option::Option<i64>,
-    /// 下单失败的商品信息
-    ///
-    /// Wire name `failedOfferList`, type `array<FailedOffer>`.
-    #[serde(
-        rename = "failedOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub failed_offer_list: ::std::vec::Vec<FailedOffer>,
-    /// 生成多笔订单时由该模型返回（仅见于一个 C# SDK 的注释，结构未文档化）
-    ///
-    /// Wire name `multiOrders`, type `json`.
-    #[serde(
-        rename = "multiOrders",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub multi_orders: ::std::option::Option<::serde_json::Value>,
+    /// Wire type `FastCreateResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FastCreateResult {
+        /// 下单成功后的订单 id（SDK 声明为 String，值为 18–19 位数字）；生成多笔订单时为空，读 multiOrders
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 下单成功的订单总金额，单位：分
+        ///
+        /// Wire name `totalSuccessAmount`, type `long`.
+        #[wire("totalSuccessAmount")]
+        pub total_success_amount: ::std::option::Option<i64>,
+        /// 运费，单位：分；生成多笔订单时为空
+        ///
+        /// Wire name `postFee`, type `long`.
+        #[wire("postFee")]
+        pub post_fee: ::std::option::Option<i64>,
+        /// 下单失败的商品信息
+        ///
+        /// Wire name `failedOfferList`, type `array<FailedOffer>`.
+        #[wire("failedOfferList")]
+        pub failed_offer_list: ::std::vec::Vec<FailedOffer>,
+        /// 生成多笔订单时由该模型返回（仅见于一个 C# SDK 的注释，结构未文档化）
+        ///
+        /// Wire name `multiOrders`, type `json`.
+        #[wire("multiOrders")]
+        pub multi_orders: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

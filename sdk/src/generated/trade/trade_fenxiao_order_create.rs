@@ -297,128 +297,117 @@ impl ::open1688_core::Request for TradeFenxiaoOrderCreateRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.fenxiaoOrder.create-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeFenxiaoOrderCreateResponse {
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.fenxiaoOrder.create-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeFenxiaoOrderCreateResponse {
+        /// 下单结果
+        ///
+        /// Wire name `result`, type `CreateOrderResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<CreateOrderResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 错误码（部分错误以此字段返回）
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息（部分错误以此字段返回）
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
+}
+
+::open1688_core::wire_struct! {
     /// 下单结果
     ///
-    /// Wire name `result`, type `CreateOrderResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<CreateOrderResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 错误码（部分错误以此字段返回）
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息（部分错误以此字段返回）
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+    /// Wire type `CreateOrderResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateOrderResult {
+        /// 订单号（go1688 以字符串解码，值为 18–19 位数字）
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 下单成功的订单总金额，单位分
+        ///
+        /// Wire name `totalSuccessAmount`, type `long`.
+        #[wire("totalSuccessAmount")]
+        pub total_success_amount: ::std::option::Option<i64>,
+        /// 运费，单位分
+        ///
+        /// Wire name `postFee`, type `long`.
+        #[wire("postFee")]
+        pub post_fee: ::std::option::Option<i64>,
+    }
 }
 
-/// 下单结果
-///
-/// Wire type `CreateOrderResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrderResult {
-    /// 订单号（go1688 以字符串解码，值为 18–19 位数字）
+::open1688_core::wire_struct! {
+    /// 分销下单商品（官方 cargo 模型 + go1688 附加的铺货关系字段）
     ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 下单成功的订单总金额，单位分
-    ///
-    /// Wire name `totalSuccessAmount`, type `long`.
-    #[serde(
-        rename = "totalSuccessAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_success_amount: ::std::option::Option<i64>,
-    /// 运费，单位分
-    ///
-    /// Wire name `postFee`, type `long`.
-    #[serde(rename = "postFee", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_fee: ::std::option::Option<i64>,
-}
-
-/// 分销下单商品（官方 cargo 模型 + go1688 附加的铺货关系字段）
-///
-/// Wire type `FenxiaoCargoParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FenxiaoCargoParam {
-    /// 商品 offer id
-    ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 加密 offerId（与 offerId 二选一）
-    ///
-    /// Wire name `openOfferId`, type `string`.
-    #[serde(
-        rename = "openOfferId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub open_offer_id: ::std::option::Option<::std::string::String>,
-    /// 规格 id
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 数量
-    ///
-    /// Wire name `quantity`, type `double`, required.
-    pub quantity: f64,
-    /// 外部下游会员ID
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
-    /// 下游渠道（go1688 发送）
-    ///
-    /// Wire name `channel`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub channel: ::std::option::Option<::std::string::String>,
-    /// 下游外部商品码（go1688 发送）
-    ///
-    /// Wire name `outItemCode`, type `string`.
-    #[serde(
-        rename = "outItemCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_item_code: ::std::option::Option<::std::string::String>,
-    /// 下游店铺 code（go1688 发送）
-    ///
-    /// Wire name `outShopCode`, type `string`.
-    #[serde(
-        rename = "outShopCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_shop_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `FenxiaoCargoParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FenxiaoCargoParam {
+        /// 商品 offer id
+        ///
+        /// Wire name `offerId`, type `long`.
+        #[wire("offerId")]
+        pub offer_id: ::std::option::Option<i64>,
+        /// 加密 offerId（与 offerId 二选一）
+        ///
+        /// Wire name `openOfferId`, type `string`.
+        #[wire("openOfferId")]
+        pub open_offer_id: ::std::option::Option<::std::string::String>,
+        /// 规格 id
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 数量
+        ///
+        /// Wire name `quantity`, type `double`, required.
+        #[wire("quantity", required)]
+        pub quantity: f64,
+        /// 外部下游会员ID
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+        /// 下游渠道（go1688 发送）
+        ///
+        /// Wire name `channel`, type `string`.
+        #[wire("channel")]
+        pub channel: ::std::option::Option<::std::string::String>,
+        /// 下游外部商品码（go1688 发送）
+        ///
+        /// Wire name `outItemCode`, type `string`.
+        #[wire("outItemCode")]
+        pub out_item_code: ::std::option::Option<::std::string::String>,
+        /// 下游店铺 code（go1688 发送）
+        ///
+        /// Wire name `outShopCode`, type `string`.
+        #[wire("outShopCode")]
+        pub out_shop_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl FenxiaoCargoParam {

@@ -66,63 +66,52 @@ impl ::open1688_core::Request for TradeGeneralPreorderRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.general.preorder-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGeneralPreorderResponse {
-    /// 多订单展示处理结果
-    ///
-    /// Wire name `result`, type `TradeOrderMutilViewResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<TradeOrderMutilViewResult>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.general.preorder-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGeneralPreorderResponse {
+        /// 多订单展示处理结果
+        ///
+        /// Wire name `result`, type `TradeOrderMutilViewResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<TradeOrderMutilViewResult>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// 多订单展示处理结果
-///
-/// Wire type `TradeOrderMutilViewResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeOrderMutilViewResult {
-    /// Wire name `buyer`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub buyer: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `orderModels`, type `json`.
-    #[serde(
-        rename = "orderModels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_models: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `receiveAddress`, type `json`.
-    #[serde(
-        rename = "receiveAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_address: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `resultCode`, type `json`.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// 多订单展示处理结果
+    ///
+    /// Wire type `TradeOrderMutilViewResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeOrderMutilViewResult {
+        /// Wire name `buyer`, type `json`.
+        #[wire("buyer")]
+        pub buyer: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `orderModels`, type `json`.
+        #[wire("orderModels")]
+        pub order_models: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `receiveAddress`, type `json`.
+        #[wire("receiveAddress")]
+        pub receive_address: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `resultCode`, type `json`.
+        #[wire("resultCode")]
+        pub result_code: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

@@ -331,39 +331,32 @@ impl ::open1688_core::paging::Paged for TradeGetBuyerOrderListRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGetBuyerOrderListResponse {
-    /// 订单列表
-    ///
-    /// Wire name `result`, type `array<TradeInfo>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<TradeInfo>,
-    /// 总记录数
-    ///
-    /// Wire name `totalRecord`, type `long`.
-    #[serde(
-        rename = "totalRecord",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_record: ::std::option::Option<i64>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGetBuyerOrderListResponse {
+        /// 订单列表
+        ///
+        /// Wire name `result`, type `array<TradeInfo>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<TradeInfo>,
+        /// 总记录数
+        ///
+        /// Wire name `totalRecord`, type `long`.
+        #[wire("totalRecord")]
+        pub total_record: ::std::option::Option<i64>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -33,83 +33,77 @@ impl ::open1688_core::Request for TradeGetMaxRefundFeeRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.getMaxRefundFee-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGetMaxRefundFeeResponse {
-    /// 结果
-    ///
-    /// Wire name `result`, type `MaxRefundFeeResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<MaxRefundFeeResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.getMaxRefundFee-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGetMaxRefundFeeResponse {
+        /// 结果
+        ///
+        /// Wire name `result`, type `MaxRefundFeeResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<MaxRefundFeeResult>,
+    }
 }
 
-/// 最大可退金额 (OpMaxRefundFeeModel)
-///
-/// Wire type `MaxRefundFee`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaxRefundFee {
-    /// 最大可退商品金额（分）
+::open1688_core::wire_struct! {
+    /// 最大可退金额 (OpMaxRefundFeeModel)
     ///
-    /// Wire name `maxGoodsFee`, type `long`.
-    #[serde(
-        rename = "maxGoodsFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub max_goods_fee: ::std::option::Option<i64>,
-    /// 最大可退运费（分）
-    ///
-    /// Wire name `maxPostFee`, type `long`.
-    #[serde(
-        rename = "maxPostFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub max_post_fee: ::std::option::Option<i64>,
-    /// 最大可退金额，运费+商品金额上限（分）
-    ///
-    /// Wire name `maxRefundFee`, type `long`.
-    #[serde(
-        rename = "maxRefundFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub max_refund_fee: ::std::option::Option<i64>,
-    /// 最大可退官方代揽服务费（分）
-    ///
-    /// Wire name `maxSubstituteFetchFee`, type `long`.
-    #[serde(
-        rename = "maxSubstituteFetchFee",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub max_substitute_fetch_fee: ::std::option::Option<i64>,
+    /// Wire type `MaxRefundFee`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct MaxRefundFee {
+        /// 最大可退商品金额（分）
+        ///
+        /// Wire name `maxGoodsFee`, type `long`.
+        #[wire("maxGoodsFee")]
+        pub max_goods_fee: ::std::option::Option<i64>,
+        /// 最大可退运费（分）
+        ///
+        /// Wire name `maxPostFee`, type `long`.
+        #[wire("maxPostFee")]
+        pub max_post_fee: ::std::option::Option<i64>,
+        /// 最大可退金额，运费+商品金额上限（分）
+        ///
+        /// Wire name `maxRefundFee`, type `long`.
+        #[wire("maxRefundFee")]
+        pub max_refund_fee: ::std::option::Option<i64>,
+        /// 最大可退官方代揽服务费（分）
+        ///
+        /// Wire name `maxSubstituteFetchFee`, type `long`.
+        #[wire("maxSubstituteFetchFee")]
+        pub max_substitute_fetch_fee: ::std::option::Option<i64>,
+    }
 }
 
-/// 查询参数 (OpMaxRefundFeeGetParam)
-///
-/// Wire type `MaxRefundFeeParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaxRefundFeeParam {
-    /// 订单ID
+::open1688_core::wire_struct! {
+    /// 查询参数 (OpMaxRefundFeeGetParam)
     ///
-    /// Wire name `orderId`, type `long`, required.
-    #[serde(rename = "orderId")]
-    pub order_id: i64,
-    /// 货物状态
-    ///
-    /// Wire name `goodsStatus`, type `GoodsStatus`, required.
-    #[serde(rename = "goodsStatus")]
-    pub goods_status: GoodsStatus,
-    /// 退款单（须为退款中状态），可不传
-    ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 退货数量
-    ///
-    /// Wire name `refundGoodsCountList`, type `array<OrderEntryCount>`, required.
-    #[serde(rename = "refundGoodsCountList")]
-    pub refund_goods_count_list: ::std::vec::Vec<OrderEntryCount>,
+    /// Wire type `MaxRefundFeeParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct MaxRefundFeeParam {
+        /// 订单ID
+        ///
+        /// Wire name `orderId`, type `long`, required.
+        #[wire("orderId", required)]
+        pub order_id: i64,
+        /// 货物状态
+        ///
+        /// Wire name `goodsStatus`, type `GoodsStatus`, required.
+        #[wire("goodsStatus", required)]
+        pub goods_status: GoodsStatus,
+        /// 退款单（须为退款中状态），可不传
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 退货数量
+        ///
+        /// Wire name `refundGoodsCountList`, type `array<OrderEntryCount>`, required.
+        #[wire("refundGoodsCountList", required)]
+        pub refund_goods_count_list: ::std::vec::Vec<OrderEntryCount>,
+    }
 }
 
 impl MaxRefundFeeParam {
@@ -138,42 +132,37 @@ impl MaxRefundFeeParam {
     }
 }
 
-/// 结果 (OpMaxRefundFeeResultModel)
-///
-/// Wire type `MaxRefundFeeResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaxRefundFeeResult {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Wire name `subCode`, type `string`.
-    #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sub_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `subMessage`, type `string`.
-    #[serde(
-        rename = "subMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `retCodes`, type `array<string>`.
-    #[serde(
-        rename = "retCodes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ret_codes: ::std::vec::Vec<::std::string::String>,
-    /// 最大可退金额
+::open1688_core::wire_struct! {
+    /// 结果 (OpMaxRefundFeeResultModel)
     ///
-    /// Wire name `result`, type `MaxRefundFee`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<MaxRefundFee>,
+    /// Wire type `MaxRefundFeeResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct MaxRefundFeeResult {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Wire name `subCode`, type `string`.
+        #[wire("subCode")]
+        pub sub_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `subMessage`, type `string`.
+        #[wire("subMessage")]
+        pub sub_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `retCodes`, type `array<string>`.
+        #[wire("retCodes")]
+        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        /// 最大可退金额
+        ///
+        /// Wire name `result`, type `MaxRefundFee`.
+        #[wire("result")]
+        pub result: ::std::option::Option<MaxRefundFee>,
+    }
 }
 
 #[cfg(test)]

@@ -51,95 +51,97 @@ impl ::open1688_core::Request for TradeGetRefundReasonListRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.getRefundReasonList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGetRefundReasonListResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `RefundReasonListResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<RefundReasonListResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.getRefundReasonList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGetRefundReasonListResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `RefundReasonListResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<RefundReasonListResult>,
+    }
 }
 
-/// 退款原因 (OrderRefundReasonModel)
-///
-/// Wire type `RefundReason`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundReason {
-    /// 原因id
+::open1688_core::wire_struct! {
+    /// 退款原因 (OrderRefundReasonModel)
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 原因
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 凭证是否必须上传
-    ///
-    /// Wire name `needVoucher`, type `boolean`.
-    #[serde(
-        rename = "needVoucher",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub need_voucher: ::std::option::Option<bool>,
-    /// true 表示不支持退运费
-    ///
-    /// Wire name `noRefundCarriage`, type `boolean`.
-    #[serde(
-        rename = "noRefundCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_refund_carriage: ::std::option::Option<bool>,
-    /// 提示
-    ///
-    /// Wire name `tip`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tip: ::std::option::Option<::std::string::String>,
+    /// Wire type `RefundReason`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundReason {
+        /// 原因id
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 原因
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 凭证是否必须上传
+        ///
+        /// Wire name `needVoucher`, type `boolean`.
+        #[wire("needVoucher")]
+        pub need_voucher: ::std::option::Option<bool>,
+        /// true 表示不支持退运费
+        ///
+        /// Wire name `noRefundCarriage`, type `boolean`.
+        #[wire("noRefundCarriage")]
+        pub no_refund_carriage: ::std::option::Option<bool>,
+        /// 提示
+        ///
+        /// Wire name `tip`, type `string`.
+        #[wire("tip")]
+        pub tip: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 返回结果 (OrderRefundReasonListResult)
-///
-/// Wire type `RefundReasonListResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundReasonListResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 返回结果 (OrderRefundReasonListResult)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 结果
-    ///
-    /// Wire name `result`, type `RefundReasons`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<RefundReasons>,
+    /// Wire type `RefundReasonListResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundReasonListResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 结果
+        ///
+        /// Wire name `result`, type `RefundReasons`.
+        #[wire("result")]
+        pub result: ::std::option::Option<RefundReasons>,
+    }
 }
 
-/// 原因列表
-///
-/// Wire type `RefundReasons`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundReasons {
+::open1688_core::wire_struct! {
     /// 原因列表
     ///
-    /// Wire name `reasons`, type `array<RefundReason>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub reasons: ::std::vec::Vec<RefundReason>,
+    /// Wire type `RefundReasons`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundReasons {
+        /// 原因列表
+        ///
+        /// Wire name `reasons`, type `array<RefundReason>`.
+        #[wire("reasons")]
+        pub reasons: ::std::vec::Vec<RefundReason>,
+    }
 }
 
 #[cfg(test)]

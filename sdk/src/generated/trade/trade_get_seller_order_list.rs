@@ -367,53 +367,42 @@ impl ::open1688_core::paging::Paged for TradeGetSellerOrderListRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.getSellerOrderList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGetSellerOrderListResponse {
-    /// 订单列表
-    ///
-    /// Wire name `result`, type `array<TradeInfo>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub result: ::std::vec::Vec<TradeInfo>,
-    /// 总记录数
-    ///
-    /// Wire name `totalRecord`, type `long`.
-    #[serde(
-        rename = "totalRecord",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_record: ::std::option::Option<i64>,
-    /// 是否调用成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 脱敏信息码
-    ///
-    /// Wire name `retCodes`, type `array<string>`.
-    #[serde(
-        rename = "retCodes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ret_codes: ::std::vec::Vec<::std::string::String>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.getSellerOrderList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGetSellerOrderListResponse {
+        /// 订单列表
+        ///
+        /// Wire name `result`, type `array<TradeInfo>`.
+        #[wire("result")]
+        pub result: ::std::vec::Vec<TradeInfo>,
+        /// 总记录数
+        ///
+        /// Wire name `totalRecord`, type `long`.
+        #[wire("totalRecord")]
+        pub total_record: ::std::option::Option<i64>,
+        /// 是否调用成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 脱敏信息码
+        ///
+        /// Wire name `retCodes`, type `array<string>`.
+        #[wire("retCodes")]
+        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -49,54 +49,46 @@ impl ::open1688_core::Request for TradeGrouppayUrlGetRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.grouppay.url.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeGrouppayUrlGetResponse {
-    /// Wire name `results`, type `TradeCreateGroupPayUrlResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub results: ::std::option::Option<TradeCreateGroupPayUrlResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.grouppay.url.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeGrouppayUrlGetResponse {
+        /// Wire name `results`, type `TradeCreateGroupPayUrlResult`.
+        #[wire("results")]
+        pub results: ::std::option::Option<TradeCreateGroupPayUrlResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// TradeCreateGroupPayUrlResult
-///
-/// Wire type `TradeCreateGroupPayUrlResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeCreateGroupPayUrlResult {
-    /// Wire name `payUrl`, type `json`.
-    #[serde(rename = "payUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_url: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// TradeCreateGroupPayUrlResult
+    ///
+    /// Wire type `TradeCreateGroupPayUrlResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeCreateGroupPayUrlResult {
+        /// Wire name `payUrl`, type `json`.
+        #[wire("payUrl")]
+        pub pay_url: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,75 +31,55 @@ impl ::open1688_core::Request for TradeInvoiceApplyGetPageListBuyerViewRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeInvoiceApplyGetPageListBuyerViewResponse {
-    /// Wire name `result`, type `OpInvoiceModelPageResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OpInvoiceModelPageResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeInvoiceApplyGetPageListBuyerViewResponse {
+        /// Wire name `result`, type `OpInvoiceModelPageResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OpInvoiceModelPageResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// OpInvoiceModelPageResult
-///
-/// Wire type `OpInvoiceModelPageResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpInvoiceModelPageResult {
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
-    /// Wire name `pageIndex`, type `json`.
-    #[serde(
-        rename = "pageIndex",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub page_index: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `resultList`, type `json`.
-    #[serde(
-        rename = "resultList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_list: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `sizePerPage`, type `json`.
-    #[serde(
-        rename = "sizePerPage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub size_per_page: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `totalRecords`, type `json`.
-    #[serde(
-        rename = "totalRecords",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_records: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// OpInvoiceModelPageResult
+    ///
+    /// Wire type `OpInvoiceModelPageResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OpInvoiceModelPageResult {
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+        /// Wire name `pageIndex`, type `json`.
+        #[wire("pageIndex")]
+        pub page_index: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `resultList`, type `json`.
+        #[wire("resultList")]
+        pub result_list: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `sizePerPage`, type `json`.
+        #[wire("sizePerPage")]
+        pub size_per_page: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `totalRecords`, type `json`.
+        #[wire("totalRecords")]
+        pub total_records: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

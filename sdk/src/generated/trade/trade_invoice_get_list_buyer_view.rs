@@ -31,60 +31,55 @@ impl ::open1688_core::Request for TradeInvoiceGetListBuyerViewRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:trade.invoice.getListBuyerView-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeInvoiceGetListBuyerViewResponse {
-    /// Wire name `result`, type `OpInvoiceModelListResultModel`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OpInvoiceModelListResultModel>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:trade.invoice.getListBuyerView-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeInvoiceGetListBuyerViewResponse {
+        /// Wire name `result`, type `OpInvoiceModelListResultModel`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OpInvoiceModelListResultModel>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// OpInvoiceModelListResultModel
-///
-/// Wire type `OpInvoiceModelListResultModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpInvoiceModelListResultModel {
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Wire name `result`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `retCodes`, type `json`.
-    #[serde(rename = "retCodes", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ret_codes: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `subCode`, type `json`.
-    #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sub_code: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `subMessage`, type `json`.
-    #[serde(
-        rename = "subMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_message: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// OpInvoiceModelListResultModel
+    ///
+    /// Wire type `OpInvoiceModelListResultModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OpInvoiceModelListResultModel {
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Wire name `result`, type `json`.
+        #[wire("result")]
+        pub result: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `retCodes`, type `json`.
+        #[wire("retCodes")]
+        pub ret_codes: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `subCode`, type `json`.
+        #[wire("subCode")]
+        pub sub_code: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `subMessage`, type `json`.
+        #[wire("subMessage")]
+        pub sub_message: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

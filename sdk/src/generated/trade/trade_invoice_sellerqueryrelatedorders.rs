@@ -31,57 +31,49 @@ impl ::open1688_core::Request for TradeInvoiceSellerqueryrelatedordersRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeInvoiceSellerqueryrelatedordersResponse {
-    /// Wire name `result`, type `TradeInvoiceSellerqueryrelatedordersResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<TradeInvoiceSellerqueryrelatedordersResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeInvoiceSellerqueryrelatedordersResponse {
+        /// Wire name `result`, type `TradeInvoiceSellerqueryrelatedordersResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<TradeInvoiceSellerqueryrelatedordersResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// TradeInvoiceSellerqueryrelatedordersResult
-///
-/// Wire type `TradeInvoiceSellerqueryrelatedordersResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeInvoiceSellerqueryrelatedordersResult {
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorDesc`, type `json`.
-    #[serde(
-        rename = "errorDesc",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_desc: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `isRetry`, type `boolean`.
-    #[serde(rename = "isRetry", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_retry: ::std::option::Option<bool>,
-    /// Wire name `result`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// TradeInvoiceSellerqueryrelatedordersResult
+    ///
+    /// Wire type `TradeInvoiceSellerqueryrelatedordersResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeInvoiceSellerqueryrelatedordersResult {
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorDesc`, type `json`.
+        #[wire("errorDesc")]
+        pub error_desc: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `isRetry`, type `boolean`.
+        #[wire("isRetry")]
+        pub is_retry: ::std::option::Option<bool>,
+        /// Wire name `result`, type `json`.
+        #[wire("result")]
+        pub result: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

@@ -31,66 +31,55 @@ impl ::open1688_core::Request for TradeInvoiceTitleGetPageListRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:trade.invoiceTitle.getPageList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeInvoiceTitleGetPageListResponse {
-    /// Wire name `result`, type `OpInvoiceTitlePageSingleResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OpInvoiceTitlePageSingleResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:trade.invoiceTitle.getPageList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeInvoiceTitleGetPageListResponse {
+        /// Wire name `result`, type `OpInvoiceTitlePageSingleResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OpInvoiceTitlePageSingleResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// OpInvoiceTitlePageSingleResult
-///
-/// Wire type `OpInvoiceTitlePageSingleResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpInvoiceTitlePageSingleResult {
-    /// Wire name `currentPage`, type `int`.
-    #[serde(
-        rename = "currentPage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub current_page: ::std::option::Option<i32>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
-    /// Wire name `pageSize`, type `int`.
-    #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_size: ::std::option::Option<i32>,
-    /// Wire name `result`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `totalNum`, type `long`.
-    #[serde(rename = "totalNum", skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_num: ::std::option::Option<i64>,
+::open1688_core::wire_struct! {
+    /// OpInvoiceTitlePageSingleResult
+    ///
+    /// Wire type `OpInvoiceTitlePageSingleResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OpInvoiceTitlePageSingleResult {
+        /// Wire name `currentPage`, type `int`.
+        #[wire("currentPage")]
+        pub current_page: ::std::option::Option<i32>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+        /// Wire name `pageSize`, type `int`.
+        #[wire("pageSize")]
+        pub page_size: ::std::option::Option<i32>,
+        /// Wire name `result`, type `json`.
+        #[wire("result")]
+        pub result: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `totalNum`, type `long`.
+        #[wire("totalNum")]
+        pub total_num: ::std::option::Option<i64>,
+    }
 }
 
 #[cfg(test)]

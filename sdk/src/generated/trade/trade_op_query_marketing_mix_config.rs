@@ -59,75 +59,55 @@ impl ::open1688_core::Request for TradeOpQueryMarketingMixConfigRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeOpQueryMarketingMixConfigResponse {
-    /// Wire name `result`, type `OpMarketingMixConfigModel`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OpMarketingMixConfigModel>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `extErrorMessage`, type `json`.
-    #[serde(
-        rename = "extErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_error_message: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeOpQueryMarketingMixConfigResponse {
+        /// Wire name `result`, type `OpMarketingMixConfigModel`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OpMarketingMixConfigModel>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `extErrorMessage`, type `json`.
+        #[wire("extErrorMessage")]
+        pub ext_error_message: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// OpMarketingMixConfigModel
-///
-/// Wire type `OpMarketingMixConfigModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpMarketingMixConfigModel {
-    /// Wire name `generalHunpi`, type `boolean`.
-    #[serde(
-        rename = "generalHunpi",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub general_hunpi: ::std::option::Option<bool>,
-    /// Wire name `gmtCreate`, type `json`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `gmtModified`, type `json`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `memberId`, type `json`.
-    #[serde(rename = "memberId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `mixAmount`, type `int`.
-    #[serde(
-        rename = "mixAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mix_amount: ::std::option::Option<i32>,
-    /// Wire name `mixNumber`, type `int`.
-    #[serde(
-        rename = "mixNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mix_number: ::std::option::Option<i32>,
+::open1688_core::wire_struct! {
+    /// OpMarketingMixConfigModel
+    ///
+    /// Wire type `OpMarketingMixConfigModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OpMarketingMixConfigModel {
+        /// Wire name `generalHunpi`, type `boolean`.
+        #[wire("generalHunpi")]
+        pub general_hunpi: ::std::option::Option<bool>,
+        /// Wire name `gmtCreate`, type `json`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `gmtModified`, type `json`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `memberId`, type `json`.
+        #[wire("memberId")]
+        pub member_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `mixAmount`, type `int`.
+        #[wire("mixAmount")]
+        pub mix_amount: ::std::option::Option<i32>,
+        /// Wire name `mixNumber`, type `int`.
+        #[wire("mixNumber")]
+        pub mix_number: ::std::option::Option<i32>,
+    }
 }
 
 #[cfg(test)]

@@ -23,105 +23,97 @@ impl ::open1688_core::Request for TradePayProtocolPayIsopenRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradePayProtocolPayIsopenResponse {
-    /// 签约情况
-    ///
-    /// Wire name `result`, type `WithholdStatusResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<WithholdStatusResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradePayProtocolPayIsopenResponse {
+        /// 签约情况
+        ///
+        /// Wire name `result`, type `WithholdStatusResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<WithholdStatusResult>,
+    }
 }
 
-/// 代扣协议 (TradePaymentAgreement)
-///
-/// Wire type `PaymentAgreement`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentAgreement {
-    /// 渠道：ALIPAY 或 SHEGOU
+::open1688_core::wire_struct! {
+    /// 代扣协议 (TradePaymentAgreement)
     ///
-    /// Wire name `payChannel`, type `string`.
-    #[serde(
-        rename = "payChannel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_channel: ::std::option::Option<::std::string::String>,
-    /// 是否已设置绑定（字符串 "true"/"false"）
-    ///
-    /// Wire name `bindingStatus`, type `boolean`.
-    #[serde(
-        rename = "bindingStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub binding_status: ::std::option::Option<bool>,
-    /// 是否已签约代扣（字符串 "true"/"false"）
-    ///
-    /// Wire name `signedStatus`, type `boolean`.
-    #[serde(
-        rename = "signedStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub signed_status: ::std::option::Option<bool>,
-    /// 签约 URL
-    ///
-    /// Wire name `signUrl`, type `string`.
-    #[serde(rename = "signUrl", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sign_url: ::std::option::Option<::std::string::String>,
-    /// 签约单号
-    ///
-    /// Wire name `agreementNo`, type `string`.
-    #[serde(
-        rename = "agreementNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub agreement_no: ::std::option::Option<::std::string::String>,
+    /// Wire type `PaymentAgreement`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PaymentAgreement {
+        /// 渠道：ALIPAY 或 SHEGOU
+        ///
+        /// Wire name `payChannel`, type `string`.
+        #[wire("payChannel")]
+        pub pay_channel: ::std::option::Option<::std::string::String>,
+        /// 是否已设置绑定（字符串 "true"/"false"）
+        ///
+        /// Wire name `bindingStatus`, type `boolean`.
+        #[wire("bindingStatus")]
+        pub binding_status: ::std::option::Option<bool>,
+        /// 是否已签约代扣（字符串 "true"/"false"）
+        ///
+        /// Wire name `signedStatus`, type `boolean`.
+        #[wire("signedStatus")]
+        pub signed_status: ::std::option::Option<bool>,
+        /// 签约 URL
+        ///
+        /// Wire name `signUrl`, type `string`.
+        #[wire("signUrl")]
+        pub sign_url: ::std::option::Option<::std::string::String>,
+        /// 签约单号
+        ///
+        /// Wire name `agreementNo`, type `string`.
+        #[wire("agreementNo")]
+        pub agreement_no: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 签约状态
-///
-/// Wire type `WithholdStatus`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct WithholdStatus {
-    /// 各渠道签约情况
-    ///
-    /// Wire name `paymentAgreements`, type `array<PaymentAgreement>`.
-    #[serde(
-        rename = "paymentAgreements",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub payment_agreements: ::std::vec::Vec<PaymentAgreement>,
-}
-
-/// 签约情况返回值 (TradeWithholdStatusResultModel)
-///
-/// Wire type `WithholdStatusResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct WithholdStatusResult {
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误消息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
     /// 签约状态
     ///
-    /// Wire name `result`, type `WithholdStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<WithholdStatus>,
+    /// Wire type `WithholdStatus`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct WithholdStatus {
+        /// 各渠道签约情况
+        ///
+        /// Wire name `paymentAgreements`, type `array<PaymentAgreement>`.
+        #[wire("paymentAgreements")]
+        pub payment_agreements: ::std::vec::Vec<PaymentAgreement>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 签约情况返回值 (TradeWithholdStatusResultModel)
+    ///
+    /// Wire type `WithholdStatusResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct WithholdStatusResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误消息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 签约状态
+        ///
+        /// Wire name `result`, type `WithholdStatus`.
+        #[wire("result")]
+        pub result: ::std::option::Option<WithholdStatus>,
+    }
 }
 
 #[cfg(test)]

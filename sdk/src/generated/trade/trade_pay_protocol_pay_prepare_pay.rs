@@ -37,91 +37,82 @@ impl ::open1688_core::Request for TradePayProtocolPayPreparePayRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.pay.protocolPay.preparePay-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradePayProtocolPayPreparePayResponse {
-    /// 免密支付结果
-    ///
-    /// Wire name `result`, type `PreparePayResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<PreparePayResult>,
-    /// 是否成功（错误时可能出现在顶层）
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码（错误时可能出现在顶层）
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误消息（错误时可能出现在顶层）
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.pay.protocolPay.preparePay-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradePayProtocolPayPreparePayResponse {
+        /// 免密支付结果
+        ///
+        /// Wire name `result`, type `PreparePayResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<PreparePayResult>,
+        /// 是否成功（错误时可能出现在顶层）
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码（错误时可能出现在顶层）
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误消息（错误时可能出现在顶层）
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 扣款返回值
-///
-/// Wire type `PreparePayOutcome`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreparePayOutcome {
-    /// 支付成功渠道，如 Alipay
+::open1688_core::wire_struct! {
+    /// 扣款返回值
     ///
-    /// Wire name `payChannel`, type `string`.
-    #[serde(
-        rename = "payChannel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_channel: ::std::option::Option<::std::string::String>,
-    /// 支付是否成功；超时可能返回 false 但实际扣款成功
-    ///
-    /// Wire name `paySuccess`, type `boolean`.
-    #[serde(
-        rename = "paySuccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_success: ::std::option::Option<bool>,
+    /// Wire type `PreparePayOutcome`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreparePayOutcome {
+        /// 支付成功渠道，如 Alipay
+        ///
+        /// Wire name `payChannel`, type `string`.
+        #[wire("payChannel")]
+        pub pay_channel: ::std::option::Option<::std::string::String>,
+        /// 支付是否成功；超时可能返回 false 但实际扣款成功
+        ///
+        /// Wire name `paySuccess`, type `boolean`.
+        #[wire("paySuccess")]
+        pub pay_success: ::std::option::Option<bool>,
+    }
 }
 
-/// 免密支付参数 (TradeWithholdPreparePayParam)
-///
-/// Wire type `PreparePayParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreparePayParam {
-    /// 订单ID
+::open1688_core::wire_struct! {
+    /// 免密支付参数 (TradeWithholdPreparePayParam)
     ///
-    /// Wire name `orderId`, type `long`, required.
-    #[serde(rename = "orderId")]
-    pub order_id: i64,
-    /// 先采后付传 shegou，支付宝传 alipay；不传按优先级代扣
-    ///
-    /// Wire name `payChannel`, type `string`.
-    #[serde(
-        rename = "payChannel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_channel: ::std::option::Option<::std::string::String>,
-    /// 付款总金额，单位分
-    ///
-    /// Wire name `payAmount`, type `long`.
-    #[serde(
-        rename = "payAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_amount: ::std::option::Option<i64>,
-    /// 请求 id
-    ///
-    /// Wire name `opRequestId`, type `string`.
-    #[serde(
-        rename = "opRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub op_request_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `PreparePayParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreparePayParam {
+        /// 订单ID
+        ///
+        /// Wire name `orderId`, type `long`, required.
+        #[wire("orderId", required)]
+        pub order_id: i64,
+        /// 先采后付传 shegou，支付宝传 alipay；不传按优先级代扣
+        ///
+        /// Wire name `payChannel`, type `string`.
+        #[wire("payChannel")]
+        pub pay_channel: ::std::option::Option<::std::string::String>,
+        /// 付款总金额，单位分
+        ///
+        /// Wire name `payAmount`, type `long`.
+        #[wire("payAmount")]
+        pub pay_amount: ::std::option::Option<i64>,
+        /// 请求 id
+        ///
+        /// Wire name `opRequestId`, type `string`.
+        #[wire("opRequestId")]
+        pub op_request_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl PreparePayParam {
@@ -163,32 +154,34 @@ impl PreparePayParam {
     }
 }
 
-/// 免密支付结果
-///
-/// Wire type `PreparePayResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreparePayResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 免密支付结果
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误消息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 扣款返回值
-    ///
-    /// Wire name `result`, type `PreparePayOutcome`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<PreparePayOutcome>,
+    /// Wire type `PreparePayResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreparePayResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误消息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 扣款返回值
+        ///
+        /// Wire name `result`, type `PreparePayOutcome`.
+        #[wire("result")]
+        pub result: ::std::option::Option<PreparePayOutcome>,
+    }
 }
 
 #[cfg(test)]

@@ -31,54 +31,49 @@ impl ::open1688_core::Request for TradePayWayQueryRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.payWay.query-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradePayWayQueryResponse {
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `resultList`, type `TradePayTypeResult`.
-    #[serde(
-        rename = "resultList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_list: ::std::option::Option<TradePayTypeResult>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.payWay.query-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradePayWayQueryResponse {
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        /// Wire name `resultList`, type `TradePayTypeResult`.
+        #[wire("resultList")]
+        pub result_list: ::std::option::Option<TradePayTypeResult>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// TradePayTypeResult
-///
-/// Wire type `TradePayTypeResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradePayTypeResult {
-    /// Wire name `channels`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub channels: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `orderId`, type `json`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `payFee`, type `long`.
-    #[serde(rename = "payFee", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_fee: ::std::option::Option<i64>,
-    /// Wire name `timeout`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub timeout: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// TradePayTypeResult
+    ///
+    /// Wire type `TradePayTypeResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradePayTypeResult {
+        /// Wire name `channels`, type `json`.
+        #[wire("channels")]
+        pub channels: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `orderId`, type `json`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `payFee`, type `long`.
+        #[wire("payFee")]
+        pub pay_fee: ::std::option::Option<i64>,
+        /// Wire name `timeout`, type `json`.
+        #[wire("timeout")]
+        pub timeout: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

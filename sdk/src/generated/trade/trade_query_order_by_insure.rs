@@ -40,43 +40,41 @@ impl ::open1688_core::Request for TradeQueryOrderByInsureRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.queryOrderByInsure-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeQueryOrderByInsureResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `TradeProtectResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<TradeProtectResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.queryOrderByInsure-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeQueryOrderByInsureResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `TradeProtectResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<TradeProtectResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 返回结果
-///
-/// Wire type `TradeProtectResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeProtectResult {
-    /// 订单ID
+::open1688_core::wire_struct! {
+    /// 返回结果
     ///
-    /// Wire name `orderId`, type `string`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `TradeProtectResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeProtectResult {
+        /// 订单ID
+        ///
+        /// Wire name `orderId`, type `string`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

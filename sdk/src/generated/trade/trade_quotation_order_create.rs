@@ -42,282 +42,215 @@ impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.quotationOrder.create-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeQuotationOrderCreateResponse {
-    /// Wire name `orderResult`, type `OrderResult`.
-    #[serde(
-        rename = "orderResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_result: ::std::option::Option<OrderResult>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.quotationOrder.create-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeQuotationOrderCreateResponse {
+        /// Wire name `orderResult`, type `OrderResult`.
+        #[wire("orderResult")]
+        pub order_result: ::std::option::Option<OrderResult>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `Attr` as observed in a real answer
-///
-/// Wire type `Attr`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attr {
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `Attr` as observed in a real answer
+    ///
+    /// Wire type `Attr`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Attr {
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// Wire name `key`, type `string`.
+        #[wire("key")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `CommitResult` as observed in a real answer
-///
-/// Wire type `CommitResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommitResult {
-    /// Wire name `orderAmmount`, type `long`.
-    #[serde(
-        rename = "orderAmmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_ammount: ::std::option::Option<i64>,
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `customOffer`, type `boolean`.
-    #[serde(
-        rename = "customOffer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub custom_offer: ::std::option::Option<bool>,
-    /// Wire name `orderModel`, type `TradeQuotationOrderCreateOrderModel`.
-    #[serde(
-        rename = "orderModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_model: ::std::option::Option<TradeQuotationOrderCreateOrderModel>,
+::open1688_core::wire_struct! {
+    /// `CommitResult` as observed in a real answer
+    ///
+    /// Wire type `CommitResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CommitResult {
+        /// Wire name `orderAmmount`, type `long`.
+        #[wire("orderAmmount")]
+        pub order_ammount: ::std::option::Option<i64>,
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `customOffer`, type `boolean`.
+        #[wire("customOffer")]
+        pub custom_offer: ::std::option::Option<bool>,
+        /// Wire name `orderModel`, type `TradeQuotationOrderCreateOrderModel`.
+        #[wire("orderModel")]
+        pub order_model: ::std::option::Option<TradeQuotationOrderCreateOrderModel>,
+    }
 }
 
-/// `MutilOrderPublicData` as observed in a real answer
-///
-/// Wire type `MutilOrderPublicData`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MutilOrderPublicData {
-    /// Wire name `isSupportFreeCarriage`, type `boolean`.
-    #[serde(
-        rename = "isSupportFreeCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_support_free_carriage: ::std::option::Option<bool>,
-    /// Wire name `supportInvoice`, type `boolean`.
-    #[serde(
-        rename = "supportInvoice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_invoice: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// `MutilOrderPublicData` as observed in a real answer
+    ///
+    /// Wire type `MutilOrderPublicData`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct MutilOrderPublicData {
+        /// Wire name `isSupportFreeCarriage`, type `boolean`.
+        #[wire("isSupportFreeCarriage")]
+        pub is_support_free_carriage: ::std::option::Option<bool>,
+        /// Wire name `supportInvoice`, type `boolean`.
+        #[wire("supportInvoice")]
+        pub support_invoice: ::std::option::Option<bool>,
+    }
 }
 
-/// `OrderEntryModel` as observed in a real answer
-///
-/// Wire type `OrderEntryModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderEntryModel {
-    /// Wire name `succSumPayment`, type `long`.
-    #[serde(
-        rename = "succSumPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub succ_sum_payment: ::std::option::Option<i64>,
-    /// Wire name `outOrderId`, type `string`.
-    #[serde(
-        rename = "outOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_order_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `attr`, type `array<Attr>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attr: ::std::vec::Vec<Attr>,
-    /// Wire name `tbId`, type `long`.
-    #[serde(rename = "tbId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tb_id: ::std::option::Option<i64>,
+::open1688_core::wire_struct! {
+    /// `OrderEntryModel` as observed in a real answer
+    ///
+    /// Wire type `OrderEntryModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderEntryModel {
+        /// Wire name `succSumPayment`, type `long`.
+        #[wire("succSumPayment")]
+        pub succ_sum_payment: ::std::option::Option<i64>,
+        /// Wire name `outOrderId`, type `string`.
+        #[wire("outOrderId")]
+        pub out_order_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `attr`, type `array<Attr>`.
+        #[wire("attr")]
+        pub attr: ::std::vec::Vec<Attr>,
+        /// Wire name `tbId`, type `long`.
+        #[wire("tbId")]
+        pub tb_id: ::std::option::Option<i64>,
+    }
 }
 
-/// `OrderResult` as observed in a real answer
-///
-/// Wire type `OrderResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderResult {
-    /// Wire name `failOrderMap`, type `array<json>`.
-    #[serde(
-        rename = "failOrderMap",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub fail_order_map: ::std::vec::Vec<::serde_json::Value>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `mutilOrderPublicData`, type `MutilOrderPublicData`.
-    #[serde(
-        rename = "mutilOrderPublicData",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mutil_order_public_data: ::std::option::Option<MutilOrderPublicData>,
-    /// Wire name `commitResults`, type `array<CommitResult>`.
-    #[serde(
-        rename = "commitResults",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub commit_results: ::std::vec::Vec<CommitResult>,
-    /// Wire name `successOrderMap`, type `array<SuccessOrderMap>`.
-    #[serde(
-        rename = "successOrderMap",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub success_order_map: ::std::vec::Vec<SuccessOrderMap>,
+::open1688_core::wire_struct! {
+    /// `OrderResult` as observed in a real answer
+    ///
+    /// Wire type `OrderResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderResult {
+        /// Wire name `failOrderMap`, type `array<json>`.
+        #[wire("failOrderMap")]
+        pub fail_order_map: ::std::vec::Vec<::serde_json::Value>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `mutilOrderPublicData`, type `MutilOrderPublicData`.
+        #[wire("mutilOrderPublicData")]
+        pub mutil_order_public_data: ::std::option::Option<MutilOrderPublicData>,
+        /// Wire name `commitResults`, type `array<CommitResult>`.
+        #[wire("commitResults")]
+        pub commit_results: ::std::vec::Vec<CommitResult>,
+        /// Wire name `successOrderMap`, type `array<SuccessOrderMap>`.
+        #[wire("successOrderMap")]
+        pub success_order_map: ::std::vec::Vec<SuccessOrderMap>,
+    }
 }
 
-/// `SuccessOrderMap` as observed in a real answer
-///
-/// Wire type `SuccessOrderMap`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SuccessOrderMap {
-    /// Wire name `value`, type `Value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<Value>,
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// `SuccessOrderMap` as observed in a real answer
+    ///
+    /// Wire type `SuccessOrderMap`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SuccessOrderMap {
+        /// Wire name `value`, type `Value`.
+        #[wire("value")]
+        pub value: ::std::option::Option<Value>,
+        /// Wire name `key`, type `string`.
+        #[wire("key")]
+        pub key: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// `OrderModel` as observed in a real answer
-///
-/// Wire type `TradeQuotationOrderCreateOrderModel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeQuotationOrderCreateOrderModel {
-    /// Wire name `buyerMemberId`, type `string`.
-    #[serde(
-        rename = "buyerMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerAlipayId`, type `string`.
-    #[serde(
-        rename = "sellerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_alipay_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tradeTypeStr`, type `string`.
-    #[serde(
-        rename = "tradeTypeStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type_str: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerUserId`, type `long`.
-    #[serde(
-        rename = "sellerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_user_id: ::std::option::Option<i64>,
-    /// Wire name `sellerMemberId`, type `string`.
-    #[serde(
-        rename = "sellerMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `succSumPayment`, type `long`.
-    #[serde(
-        rename = "succSumPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub succ_sum_payment: ::std::option::Option<i64>,
-    /// Wire name `buyerAlipayId`, type `string`.
-    #[serde(
-        rename = "buyerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `orderEntryModel`, type `array<OrderEntryModel>`.
-    #[serde(
-        rename = "orderEntryModel",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub order_entry_model: ::std::vec::Vec<OrderEntryModel>,
-    /// Wire name `outOrderId`, type `string`.
-    #[serde(
-        rename = "outOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_order_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerUserId`, type `long`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<i64>,
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
+::open1688_core::wire_struct! {
+    /// `OrderModel` as observed in a real answer
+    ///
+    /// Wire type `TradeQuotationOrderCreateOrderModel`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeQuotationOrderCreateOrderModel {
+        /// Wire name `buyerMemberId`, type `string`.
+        #[wire("buyerMemberId")]
+        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerAlipayId`, type `string`.
+        #[wire("sellerAlipayId")]
+        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `tradeTypeStr`, type `string`.
+        #[wire("tradeTypeStr")]
+        pub trade_type_str: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerUserId`, type `long`.
+        #[wire("sellerUserId")]
+        pub seller_user_id: ::std::option::Option<i64>,
+        /// Wire name `sellerMemberId`, type `string`.
+        #[wire("sellerMemberId")]
+        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `succSumPayment`, type `long`.
+        #[wire("succSumPayment")]
+        pub succ_sum_payment: ::std::option::Option<i64>,
+        /// Wire name `buyerAlipayId`, type `string`.
+        #[wire("buyerAlipayId")]
+        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `orderEntryModel`, type `array<OrderEntryModel>`.
+        #[wire("orderEntryModel")]
+        pub order_entry_model: ::std::vec::Vec<OrderEntryModel>,
+        /// Wire name `outOrderId`, type `string`.
+        #[wire("outOrderId")]
+        pub out_order_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerUserId`, type `long`.
+        #[wire("buyerUserId")]
+        pub buyer_user_id: ::std::option::Option<i64>,
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+    }
 }
 
-/// `Value` as observed in a real answer
-///
-/// Wire type `Value`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Value {
-    /// Wire name `orderAmmount`, type `long`.
-    #[serde(
-        rename = "orderAmmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_ammount: ::std::option::Option<i64>,
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// Wire name `customOffer`, type `boolean`.
-    #[serde(
-        rename = "customOffer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub custom_offer: ::std::option::Option<bool>,
-    /// Wire name `orderModel`, type `TradeQuotationOrderCreateOrderModel`.
-    #[serde(
-        rename = "orderModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_model: ::std::option::Option<TradeQuotationOrderCreateOrderModel>,
+::open1688_core::wire_struct! {
+    /// `Value` as observed in a real answer
+    ///
+    /// Wire type `Value`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Value {
+        /// Wire name `orderAmmount`, type `long`.
+        #[wire("orderAmmount")]
+        pub order_ammount: ::std::option::Option<i64>,
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// Wire name `customOffer`, type `boolean`.
+        #[wire("customOffer")]
+        pub custom_offer: ::std::option::Option<bool>,
+        /// Wire name `orderModel`, type `TradeQuotationOrderCreateOrderModel`.
+        #[wire("orderModel")]
+        pub order_model: ::std::option::Option<TradeQuotationOrderCreateOrderModel>,
+    }
 }
 
 #[cfg(test)]

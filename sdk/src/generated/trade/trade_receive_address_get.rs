@@ -23,122 +23,112 @@ impl ::open1688_core::Request for TradeReceiveAddressGetRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.receiveAddress.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeReceiveAddressGetResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `ReceiveAddressResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ReceiveAddressResult>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 400
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息，如 api need authorized
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.receiveAddress.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeReceiveAddressGetResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `ReceiveAddressResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ReceiveAddressResult>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 400
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息，如 api need authorized
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 收货地址 (alibaba.trade.ReceiveAddressItem)
-///
-/// Wire type `ReceiveAddressItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReceiveAddressItem {
-    /// addressId
+::open1688_core::wire_struct! {
+    /// 收货地址 (alibaba.trade.ReceiveAddressItem)
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 收货人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// 街道地址，不包括省市编码
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `post`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub post: ::std::option::Option<::std::string::String>,
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 手机号
-    ///
-    /// Wire name `mobilePhone`, type `string`.
-    #[serde(
-        rename = "mobilePhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mobile_phone: ::std::option::Option<::std::string::String>,
-    /// 地址区域编码
-    ///
-    /// Wire name `addressCode`, type `string`.
-    #[serde(
-        rename = "addressCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_code: ::std::option::Option<::std::string::String>,
-    /// 地址区域编码对应的文本
-    ///
-    /// Wire name `addressCodeText`, type `string`.
-    #[serde(
-        rename = "addressCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_code_text: ::std::option::Option<::std::string::String>,
-    /// 是否为默认
-    ///
-    /// Wire name `isDefault`, type `boolean`.
-    #[serde(
-        rename = "isDefault",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_default: ::std::option::Option<bool>,
-    /// 镇编码
-    ///
-    /// Wire name `townCode`, type `string`.
-    #[serde(rename = "townCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_code: ::std::option::Option<::std::string::String>,
-    /// 镇地址
-    ///
-    /// Wire name `townName`, type `string`.
-    #[serde(rename = "townName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_name: ::std::option::Option<::std::string::String>,
+    /// Wire type `ReceiveAddressItem`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReceiveAddressItem {
+        /// addressId
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 收货人姓名
+        ///
+        /// Wire name `fullName`, type `string`.
+        #[wire("fullName")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// 街道地址，不包括省市编码
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `post`, type `string`.
+        #[wire("post")]
+        pub post: ::std::option::Option<::std::string::String>,
+        /// 电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 手机号
+        ///
+        /// Wire name `mobilePhone`, type `string`.
+        #[wire("mobilePhone")]
+        pub mobile_phone: ::std::option::Option<::std::string::String>,
+        /// 地址区域编码
+        ///
+        /// Wire name `addressCode`, type `string`.
+        #[wire("addressCode")]
+        pub address_code: ::std::option::Option<::std::string::String>,
+        /// 地址区域编码对应的文本
+        ///
+        /// Wire name `addressCodeText`, type `string`.
+        #[wire("addressCodeText")]
+        pub address_code_text: ::std::option::Option<::std::string::String>,
+        /// 是否为默认
+        ///
+        /// Wire name `isDefault`, type `boolean`.
+        #[wire("isDefault")]
+        pub is_default: ::std::option::Option<bool>,
+        /// 镇编码
+        ///
+        /// Wire name `townCode`, type `string`.
+        #[wire("townCode")]
+        pub town_code: ::std::option::Option<::std::string::String>,
+        /// 镇地址
+        ///
+        /// Wire name `townName`, type `string`.
+        #[wire("townName")]
+        pub town_name: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 收货地址列表
-///
-/// Wire type `ReceiveAddressResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReceiveAddressResult {
+::open1688_core::wire_struct! {
     /// 收货地址列表
     ///
-    /// Wire name `receiveAddressItems`, type `array<ReceiveAddressItem>`.
-    #[serde(
-        rename = "receiveAddressItems",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub receive_address_items: ::std::vec::Vec<ReceiveAddressItem>,
+    /// Wire type `ReceiveAddressResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReceiveAddressResult {
+        /// 收货地址列表
+        ///
+        /// Wire name `receiveAddressItems`, type `array<ReceiveAddressItem>`.
+        #[wire("receiveAddressItems")]
+        pub receive_address_items: ::std::vec::Vec<ReceiveAddressItem>,
+    }
 }
 
 #[cfg(test)]

@@ -36,44 +36,42 @@ impl ::open1688_core::Request for TradeReceivegoodsConfirmRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:trade.receivegoods.confirm-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeReceivegoodsConfirmResponse {
-    /// 结果
-    ///
-    /// Wire name `result`, type `ConfirmReceiptResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ConfirmReceiptResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:trade.receivegoods.confirm-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeReceivegoodsConfirmResponse {
+        /// 结果
+        ///
+        /// Wire name `result`, type `ConfirmReceiptResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ConfirmReceiptResult>,
+    }
 }
 
-/// 确认收货结果 (TradeConfirmReceiptResult)
-///
-/// Wire type `ConfirmReceiptResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConfirmReceiptResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 确认收货结果 (TradeConfirmReceiptResult)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    /// Wire type `ConfirmReceiptResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ConfirmReceiptResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -197,66 +197,57 @@ impl ::open1688_core::paging::Paged for TradeRefundBuyerQueryOrderRefundListRequ
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeRefundBuyerQueryOrderRefundListResponse {
-    /// 查询结果
-    ///
-    /// Wire name `result`, type `OrderRefundPage`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OrderRefundPage>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码，如 APPLY_TIME_ERROR
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeRefundBuyerQueryOrderRefundListResponse {
+        /// 查询结果
+        ///
+        /// Wire name `result`, type `OrderRefundPage`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OrderRefundPage>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码，如 APPLY_TIME_ERROR
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `errorMsg`, type `string`.
+        #[wire("errorMsg")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 查询结果 (OpQueryOrderRefundListResult)
-///
-/// Wire type `OrderRefundPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderRefundPage {
-    /// 退款单列表
+::open1688_core::wire_struct! {
+    /// 查询结果 (OpQueryOrderRefundListResult)
     ///
-    /// Wire name `opOrderRefundModels`, type `array<OrderRefund>`.
-    #[serde(
-        rename = "opOrderRefundModels",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub op_order_refund_models: ::std::vec::Vec<OrderRefund>,
-    /// 符合条件的总记录数
-    ///
-    /// Wire name `totalCount`, type `int`.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_count: ::std::option::Option<i32>,
-    /// 当前页码
-    ///
-    /// Wire name `currentPageNum`, type `int`.
-    #[serde(
-        rename = "currentPageNum",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub current_page_num: ::std::option::Option<i32>,
+    /// Wire type `OrderRefundPage`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderRefundPage {
+        /// 退款单列表
+        ///
+        /// Wire name `opOrderRefundModels`, type `array<OrderRefund>`.
+        #[wire("opOrderRefundModels")]
+        pub op_order_refund_models: ::std::vec::Vec<OrderRefund>,
+        /// 符合条件的总记录数
+        ///
+        /// Wire name `totalCount`, type `int`.
+        #[wire("totalCount")]
+        pub total_count: ::std::option::Option<i32>,
+        /// 当前页码
+        ///
+        /// Wire name `currentPageNum`, type `int`.
+        #[wire("currentPageNum")]
+        pub current_page_num: ::std::option::Option<i32>,
+    }
 }
 
 ::open1688_core::string_enum! {

@@ -49,48 +49,40 @@ impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundOperationListRequ
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeRefundOpQueryOrderRefundOperationListResponse {
-    /// Wire name `result`, type `OpQueryOrderRefundOperationListResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OpQueryOrderRefundOperationListResult>,
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `extErrorMessage`, type `json`.
-    #[serde(
-        rename = "extErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_error_message: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeRefundOpQueryOrderRefundOperationListResponse {
+        /// Wire name `result`, type `OpQueryOrderRefundOperationListResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OpQueryOrderRefundOperationListResult>,
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `extErrorMessage`, type `json`.
+        #[wire("extErrorMessage")]
+        pub ext_error_message: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// OpQueryOrderRefundOperationListResult
-///
-/// Wire type `OpQueryOrderRefundOperationListResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpQueryOrderRefundOperationListResult {
-    /// Wire name `opOrderRefundOperationModels`, type `json`.
-    #[serde(
-        rename = "opOrderRefundOperationModels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub op_order_refund_operation_models: ::std::option::Option<::serde_json::Value>,
+::open1688_core::wire_struct! {
+    /// OpQueryOrderRefundOperationListResult
+    ///
+    /// Wire type `OpQueryOrderRefundOperationListResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OpQueryOrderRefundOperationListResult {
+        /// Wire name `opOrderRefundOperationModels`, type `json`.
+        #[wire("opOrderRefundOperationModels")]
+        pub op_order_refund_operation_models: ::std::option::Option<::serde_json::Value>,
+    }
 }
 
 #[cfg(test)]

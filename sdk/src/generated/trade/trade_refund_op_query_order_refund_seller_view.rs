@@ -69,42 +69,35 @@ impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundSellerViewRequest
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund.sellerView-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeRefundOpQueryOrderRefundSellerViewResponse {
-    /// 查询结果
-    ///
-    /// Wire name `result`, type `OrderRefundDetail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<OrderRefundDetail>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
-    /// 补充错误描述
-    ///
-    /// Wire name `extErrorMessage`, type `string`.
-    #[serde(
-        rename = "extErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ext_error_message: ::std::option::Option<::std::string::String>,
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund.sellerView-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeRefundOpQueryOrderRefundSellerViewResponse {
+        /// 查询结果
+        ///
+        /// Wire name `result`, type `OrderRefundDetail`.
+        #[wire("result")]
+        pub result: ::std::option::Option<OrderRefundDetail>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// 补充错误描述
+        ///
+        /// Wire name `extErrorMessage`, type `string`.
+        #[wire("extErrorMessage")]
+        pub ext_error_message: ::std::option::Option<::std::string::String>,
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
 #[cfg(test)]

@@ -78,44 +78,42 @@ impl ::open1688_core::Request for TradeRefundReturnGoodsRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.refund.returnGoods-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeRefundReturnGoodsResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `ReturnGoodsResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ReturnGoodsResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.refund.returnGoods-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeRefundReturnGoodsResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `ReturnGoodsResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<ReturnGoodsResult>,
+    }
 }
 
-/// 提交结果 (RefundReturnGoodsResult)
-///
-/// Wire type `ReturnGoodsResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReturnGoodsResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 提交结果 (RefundReturnGoodsResult)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 错误描述
-    ///
-    /// Wire name `errorInfo`, type `string`.
-    #[serde(
-        rename = "errorInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    /// Wire type `ReturnGoodsResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReturnGoodsResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 错误描述
+        ///
+        /// Wire name `errorInfo`, type `string`.
+        #[wire("errorInfo")]
+        pub error_info: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -31,67 +31,67 @@ impl ::open1688_core::Request for TradeUploadRefundVoucherRequest {
     }
 }
 
-/// The response of `com.alibaba.trade:alibaba.trade.uploadRefundVoucher-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeUploadRefundVoucherResponse {
-    /// 返回结果
-    ///
-    /// Wire name `result`, type `UploadVoucherResult`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<UploadVoucherResult>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.trade:alibaba.trade.uploadRefundVoucher-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeUploadRefundVoucherResponse {
+        /// 返回结果
+        ///
+        /// Wire name `result`, type `UploadVoucherResult`.
+        #[wire("result")]
+        pub result: ::std::option::Option<UploadVoucherResult>,
+    }
 }
 
-/// 返回结果 (OrderRefundUploadVoucherResult)
-///
-/// Wire type `UploadVoucherResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadVoucherResult {
-    /// 是否成功
+::open1688_core::wire_struct! {
+    /// 返回结果 (OrderRefundUploadVoucherResult)
     ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 错误码
-    ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 错误信息
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 结果
-    ///
-    /// Wire name `result`, type `UploadedVoucher`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<UploadedVoucher>,
+    /// Wire type `UploadVoucherResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UploadVoucherResult {
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 错误码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 错误信息
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 结果
+        ///
+        /// Wire name `result`, type `UploadedVoucher`.
+        #[wire("result")]
+        pub result: ::std::option::Option<UploadedVoucher>,
+    }
 }
 
-/// 上传结果
-///
-/// Wire type `UploadedVoucher`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadedVoucher {
-    /// 图片域名
+::open1688_core::wire_struct! {
+    /// 上传结果
     ///
-    /// Wire name `imageDomain`, type `string`.
-    #[serde(
-        rename = "imageDomain",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub image_domain: ::std::option::Option<::std::string::String>,
-    /// 图片相对路径
-    ///
-    /// Wire name `imageRelativeUrl`, type `string`.
-    #[serde(
-        rename = "imageRelativeUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub image_relative_url: ::std::option::Option<::std::string::String>,
+    /// Wire type `UploadedVoucher`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UploadedVoucher {
+        /// 图片域名
+        ///
+        /// Wire name `imageDomain`, type `string`.
+        #[wire("imageDomain")]
+        pub image_domain: ::std::option::Option<::std::string::String>,
+        /// 图片相对路径
+        ///
+        /// Wire name `imageRelativeUrl`, type `string`.
+        #[wire("imageRelativeUrl")]
+        pub image_relative_url: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

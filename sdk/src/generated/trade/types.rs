@@ -2,76 +2,69 @@
 //! Types that several `com.alibaba.trade` APIs share (`com.alibaba.trade/_types.json`), defined once and re-exported by each API's module; and the crate-wide types they use.
 pub use super::super::types::WebSite;
 
-/// 收货地址 (alibaba.trade.fast.address)，以 JSON 文本传输。文档把所有字段标为必填，实际上传省市区文本即可。
-///
-/// Wire type `AddressParam`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddressParam {
-    /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
+::open1688_core::wire_struct! {
+    /// 收货地址 (alibaba.trade.fast.address)，以 JSON 文本传输。文档把所有字段标为必填，实际上传省市区文本即可。
     ///
-    /// Wire name `addressId`, type `long`.
-    #[serde(
-        rename = "addressId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub address_id: ::std::option::Option<i64>,
-    /// 收货人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// 手机
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `postCode`, type `string`.
-    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_code: ::std::option::Option<::std::string::String>,
-    /// 省份文本，如 浙江省
-    ///
-    /// Wire name `provinceText`, type `string`.
-    #[serde(
-        rename = "provinceText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub province_text: ::std::option::Option<::std::string::String>,
-    /// 市文本，如 杭州市
-    ///
-    /// Wire name `cityText`, type `string`.
-    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub city_text: ::std::option::Option<::std::string::String>,
-    /// 区文本，如 滨江区
-    ///
-    /// Wire name `areaText`, type `string`.
-    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub area_text: ::std::option::Option<::std::string::String>,
-    /// 镇/街道文本
-    ///
-    /// Wire name `townText`, type `string`.
-    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_text: ::std::option::Option<::std::string::String>,
-    /// 街道地址（不超过200字）
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
-    ///
-    /// Wire name `districtCode`, type `string`.
-    #[serde(
-        rename = "districtCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub district_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `AddressParam`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AddressParam {
+        /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
+        ///
+        /// Wire name `addressId`, type `long`.
+        #[wire("addressId")]
+        pub address_id: ::std::option::Option<i64>,
+        /// 收货人姓名
+        ///
+        /// Wire name `fullName`, type `string`.
+        #[wire("fullName")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// 手机
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `postCode`, type `string`.
+        #[wire("postCode")]
+        pub post_code: ::std::option::Option<::std::string::String>,
+        /// 省份文本，如 浙江省
+        ///
+        /// Wire name `provinceText`, type `string`.
+        #[wire("provinceText")]
+        pub province_text: ::std::option::Option<::std::string::String>,
+        /// 市文本，如 杭州市
+        ///
+        /// Wire name `cityText`, type `string`.
+        #[wire("cityText")]
+        pub city_text: ::std::option::Option<::std::string::String>,
+        /// 区文本，如 滨江区
+        ///
+        /// Wire name `areaText`, type `string`.
+        #[wire("areaText")]
+        pub area_text: ::std::option::Option<::std::string::String>,
+        /// 镇/街道文本
+        ///
+        /// Wire name `townText`, type `string`.
+        #[wire("townText")]
+        pub town_text: ::std::option::Option<::std::string::String>,
+        /// 街道地址（不超过200字）
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
+        ///
+        /// Wire name `districtCode`, type `string`.
+        #[wire("districtCode")]
+        pub district_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl AddressParam {
@@ -200,632 +193,403 @@ impl AddressParam {
     }
 }
 
-/// 退款单 (OpOrderRefundModel)。此接口的布尔字段带 is 前缀（isGoodsReceived、isOnlyRefund…），与 OpQueryOrderRefund 不同；两种拼写都列出。
-///
-/// Wire type `BatchOrderRefund`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchOrderRefund {
-    /// 退款单逻辑主键，如 TQ8651493722961198
-    ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 退款单编号
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 对应订单编号
-    ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 退款单包含的子订单
-    ///
-    /// Wire name `orderEntryIdList`, type `array<long>`.
-    #[serde(
-        rename = "orderEntryIdList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub order_entry_id_list: ::std::vec::Vec<i64>,
-    /// 子订单退货数量（key 为子订单 id）
-    ///
-    /// Wire name `orderEntryCountMap`, type `map<long>`.
-    #[serde(
-        rename = "orderEntryCountMap",
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
-    pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
-    /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 产品名称
-    ///
-    /// Wire name `productName`, type `string`.
-    #[serde(
-        rename = "productName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_name: ::std::option::Option<::std::string::String>,
-    /// 买家申请退款金额（分）
-    ///
-    /// Wire name `applyPayment`, type `long`.
-    #[serde(
-        rename = "applyPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_payment: ::std::option::Option<i64>,
-    /// 申请退运费（分）
-    ///
-    /// Wire name `applyCarriage`, type `long`.
-    #[serde(
-        rename = "applyCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_carriage: ::std::option::Option<i64>,
-    /// 买家原始输入的退款金额
-    ///
-    /// Wire name `applyExpect`, type `long`.
-    #[serde(
-        rename = "applyExpect",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_expect: ::std::option::Option<i64>,
-    /// 实际退款金额（分）
-    ///
-    /// Wire name `refundPayment`, type `long`.
-    #[serde(
-        rename = "refundPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_payment: ::std::option::Option<i64>,
-    /// 实际退运费（分）
-    ///
-    /// Wire name `refundCarriage`, type `long`.
-    #[serde(
-        rename = "refundCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_carriage: ::std::option::Option<i64>,
-    /// 最大能够退款金额（分）
-    ///
-    /// Wire name `canRefundPayment`, type `long`.
-    #[serde(
-        rename = "canRefundPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub can_refund_payment: ::std::option::Option<i64>,
-    /// 实际冻结账户金额（分）
-    ///
-    /// Wire name `frozenFund`, type `long`.
-    #[serde(
-        rename = "frozenFund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub frozen_fund: ::std::option::Option<i64>,
-    /// 极速退款垫资金额
-    ///
-    /// Wire name `prepaidBalance`, type `long`.
-    #[serde(
-        rename = "prepaidBalance",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub prepaid_balance: ::std::option::Option<i64>,
-    /// 申请原因
-    ///
-    /// Wire name `applyReason`, type `string`.
-    #[serde(
-        rename = "applyReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_reason: ::std::option::Option<::std::string::String>,
-    /// 申请原因ID
-    ///
-    /// Wire name `applyReasonId`, type `long`.
-    #[serde(
-        rename = "applyReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_reason_id: ::std::option::Option<i64>,
-    /// 二级退款原因
-    ///
-    /// Wire name `applySubReason`, type `string`.
-    #[serde(
-        rename = "applySubReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_sub_reason: ::std::option::Option<::std::string::String>,
-    /// 二级退款原因Id
-    ///
-    /// Wire name `applySubReasonId`, type `long`.
-    #[serde(
-        rename = "applySubReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_sub_reason_id: ::std::option::Option<i64>,
-    /// 售后退款要求
-    ///
-    /// Wire name `disputeRequest`, type `int`.
-    #[serde(
-        rename = "disputeRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dispute_request: ::std::option::Option<i32>,
-    /// 纠纷类型：1 售中退款, 2 售后退款
-    ///
-    /// Wire name `disputeType`, type `int`.
-    #[serde(
-        rename = "disputeType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dispute_type: ::std::option::Option<i32>,
-    /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
-    ///
-    /// Wire name `goodsStatus`, type `int`.
-    #[serde(
-        rename = "goodsStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub goods_status: ::std::option::Option<i32>,
-    /// 买家是否已收到货
-    ///
-    /// Wire name `goodsReceived`, type `boolean`.
-    #[serde(
-        rename = "goodsReceived",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub goods_received: ::std::option::Option<bool>,
-    /// 是否仅退款
-    ///
-    /// Wire name `onlyRefund`, type `boolean`.
-    #[serde(
-        rename = "onlyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub only_refund: ::std::option::Option<bool>,
-    /// 是否要求退货
-    ///
-    /// Wire name `refundGoods`, type `boolean`.
-    #[serde(
-        rename = "refundGoods",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_goods: ::std::option::Option<bool>,
-    /// 买家是否已退货发货
-    ///
-    /// Wire name `buyerSendGoods`, type `boolean`.
-    #[serde(
-        rename = "buyerSendGoods",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_send_goods: ::std::option::Option<bool>,
-    /// 买家退货物流公司名
-    ///
-    /// Wire name `buyerLogisticsName`, type `string`.
-    #[serde(
-        rename = "buyerLogisticsName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
-    /// 退货运单号
-    ///
-    /// Wire name `freightBill`, type `string`.
-    #[serde(
-        rename = "freightBill",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub freight_bill: ::std::option::Option<::std::string::String>,
-    /// 卖家拒绝原因
-    ///
-    /// Wire name `rejectReason`, type `string`.
-    #[serde(
-        rename = "rejectReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_reason: ::std::option::Option<::std::string::String>,
-    /// 卖家拒绝原因Id
-    ///
-    /// Wire name `rejectReasonId`, type `long`.
-    #[serde(
-        rename = "rejectReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_reason_id: ::std::option::Option<i64>,
-    /// 被拒绝次数
-    ///
-    /// Wire name `rejectTimes`, type `int`.
-    #[serde(
-        rename = "rejectTimes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_times: ::std::option::Option<i32>,
-    /// 买家退货时卖家收货地址
-    ///
-    /// Wire name `sellerReceiveAddress`, type `string`.
-    #[serde(
-        rename = "sellerReceiveAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_receive_address: ::std::option::Option<::std::string::String>,
-    /// 收货人姓名
-    ///
-    /// Wire name `sellerRealName`, type `string`.
-    #[serde(
-        rename = "sellerRealName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_real_name: ::std::option::Option<::std::string::String>,
-    /// 收货人手机
-    ///
-    /// Wire name `sellerMobile`, type `string`.
-    #[serde(
-        rename = "sellerMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_mobile: ::std::option::Option<::std::string::String>,
-    /// 收货人电话
-    ///
-    /// Wire name `sellerTel`, type `string`.
-    #[serde(
-        rename = "sellerTel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_tel: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerMemberId`, type `string`.
-    #[serde(
-        rename = "buyerMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerUserId`, type `long`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<i64>,
-    /// Wire name `buyerLoginId`, type `string`.
-    #[serde(
-        rename = "buyerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerAlipayId`, type `string`.
-    #[serde(
-        rename = "buyerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerMemberId`, type `string`.
-    #[serde(
-        rename = "sellerMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerUserId`, type `long`.
-    #[serde(
-        rename = "sellerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_user_id: ::std::option::Option<i64>,
-    /// Wire name `sellerLoginId`, type `string`.
-    #[serde(
-        rename = "sellerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerAlipayId`, type `string`.
-    #[serde(
-        rename = "sellerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_alipay_id: ::std::option::Option<::std::string::String>,
-    /// 支付宝交易号
-    ///
-    /// Wire name `alipayPaymentId`, type `string`.
-    #[serde(
-        rename = "alipayPaymentId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub alipay_payment_id: ::std::option::Option<::std::string::String>,
-    /// 交易类型，如 50060
-    ///
-    /// Wire name `tradeTypeStr`, type `string`.
-    #[serde(
-        rename = "tradeTypeStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type_str: ::std::option::Option<::std::string::String>,
-    /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
-    ///
-    /// Wire name `extInfo`, type `map<string>`.
-    #[serde(
-        rename = "extInfo",
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
-    pub ext_info: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-    /// 申请退款时间
-    ///
-    /// Wire name `gmtApply`, type `date`.
-    #[serde(rename = "gmtApply", skip_serializing_if = "::std::option::Option::is_none")]
-    pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// 完成时间
-    ///
-    /// Wire name `gmtCompleted`, type `date`.
-    #[serde(
-        rename = "gmtCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
-    /// 超时冻结开始时间
-    ///
-    /// Wire name `gmtFreezed`, type `date`.
-    #[serde(
-        rename = "gmtFreezed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
-    /// 超时完成期限
-    ///
-    /// Wire name `gmtTimeOut`, type `date`.
-    #[serde(
-        rename = "gmtTimeOut",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
-    /// 是否超时系统冻结
-    ///
-    /// Wire name `timeOutFreeze`, type `boolean`.
-    #[serde(
-        rename = "timeOutFreeze",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_out_freeze: ::std::option::Option<bool>,
-    /// 超时后执行的动作
-    ///
-    /// Wire name `timeOutOperateType`, type `string`.
-    #[serde(
-        rename = "timeOutOperateType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_out_operate_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
-    #[serde(
-        rename = "aftersaleAgreeTimeout",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub aftersale_agree_timeout: ::std::option::Option<bool>,
-    /// Wire name `aftersaleAutoDisburse`, type `boolean`.
-    #[serde(
-        rename = "aftersaleAutoDisburse",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub aftersale_auto_disburse: ::std::option::Option<bool>,
-    /// 是否卖家延迟打款（安全退款）
-    ///
-    /// Wire name `sellerDelayDisburse`, type `boolean`.
-    #[serde(
-        rename = "sellerDelayDisburse",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_delay_disburse: ::std::option::Option<bool>,
-    /// 是否小二修改过退款单
-    ///
-    /// Wire name `crmModifyRefund`, type `boolean`.
-    #[serde(
-        rename = "crmModifyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub crm_modify_refund: ::std::option::Option<bool>,
-    /// 是否新流程创建的退款退货
-    ///
-    /// Wire name `newRefundReturn`, type `boolean`.
-    #[serde(
-        rename = "newRefundReturn",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub new_refund_return: ::std::option::Option<bool>,
-    /// 是否支持交易4.0
-    ///
-    /// Wire name `supportNewSteppay`, type `boolean`.
-    #[serde(
-        rename = "supportNewSteppay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_new_steppay: ::std::option::Option<bool>,
-    /// Wire name `insufficientAccount`, type `boolean`.
-    #[serde(
-        rename = "insufficientAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub insufficient_account: ::std::option::Option<bool>,
-    /// Wire name `insufficientBail`, type `boolean`.
-    #[serde(
-        rename = "insufficientBail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub insufficient_bail: ::std::option::Option<bool>,
-    /// Wire name `instantRefundType`, type `string`.
-    #[serde(
-        rename = "instantRefundType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub instant_refund_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `disburseChannel`, type `string`.
-    #[serde(
-        rename = "disburseChannel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub disburse_channel: ::std::option::Option<::std::string::String>,
-    /// Wire name `taskStatus`, type `string`.
-    #[serde(
-        rename = "taskStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub task_status: ::std::option::Option<::std::string::String>,
-    /// 退官方物流提货订单费用（分）
-    ///
-    /// Wire name `refundOfficialSolutionCost`, type `long`.
-    #[serde(
-        rename = "refundOfficialSolutionCost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_official_solution_cost: ::std::option::Option<i64>,
-    /// 操作记录列表
-    ///
-    /// Wire name `refundOperationList`, type `array<RefundOperation>`.
-    #[serde(
-        rename = "refundOperationList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
-    /// 是否成功
-    ///
-    /// Wire name `success`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-    /// 是否小二修改过退款单
-    ///
-    /// Wire name `isCrmModifyRefund`, type `boolean`.
-    #[serde(
-        rename = "isCrmModifyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_crm_modify_refund: ::std::option::Option<bool>,
-    /// 是否超时系统冻结
-    ///
-    /// Wire name `isTimeOutFreeze`, type `boolean`.
-    #[serde(
-        rename = "isTimeOutFreeze",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_time_out_freeze: ::std::option::Option<bool>,
-    /// 交易4.0退款余额不足
-    ///
-    /// Wire name `isInsufficientAccount`, type `boolean`.
-    #[serde(
-        rename = "isInsufficientAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_insufficient_account: ::std::option::Option<bool>,
-    /// 买家是否已收到货
-    ///
-    /// Wire name `isGoodsReceived`, type `boolean`.
-    #[serde(
-        rename = "isGoodsReceived",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_goods_received: ::std::option::Option<bool>,
-    /// 是否仅退款
-    ///
-    /// Wire name `isOnlyRefund`, type `boolean`.
-    #[serde(
-        rename = "isOnlyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_only_refund: ::std::option::Option<bool>,
-    /// 是否要求退货
-    ///
-    /// Wire name `isRefundGoods`, type `boolean`.
-    #[serde(
-        rename = "isRefundGoods",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_refund_goods: ::std::option::Option<bool>,
-    /// 是否卖家延迟打款
-    ///
-    /// Wire name `isSellerDelayDisburse`, type `boolean`.
-    #[serde(
-        rename = "isSellerDelayDisburse",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_seller_delay_disburse: ::std::option::Option<bool>,
-    /// 售后自动打款
-    ///
-    /// Wire name `isAftersaleAutoDisburse`, type `boolean`.
-    #[serde(
-        rename = "isAftersaleAutoDisburse",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_aftersale_auto_disburse: ::std::option::Option<bool>,
-    /// 是否支持交易4.0
-    ///
-    /// Wire name `isSupportNewSteppay`, type `boolean`.
-    #[serde(
-        rename = "isSupportNewSteppay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_support_new_steppay: ::std::option::Option<bool>,
-    /// 是否新流程创建的退款退货
-    ///
-    /// Wire name `isNewRefundReturn`, type `boolean`.
-    #[serde(
-        rename = "isNewRefundReturn",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_new_refund_return: ::std::option::Option<bool>,
-    /// 买家是否已退货发货
-    ///
-    /// Wire name `isBuyerSendGoods`, type `boolean`.
-    #[serde(
-        rename = "isBuyerSendGoods",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_buyer_send_goods: ::std::option::Option<bool>,
-    /// 售后超时标记
-    ///
-    /// Wire name `isAftersaleAgreeTimeout`, type `boolean`.
-    #[serde(
-        rename = "isAftersaleAgreeTimeout",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_aftersale_agree_timeout: ::std::option::Option<bool>,
-    /// 极速到账退款保证金不足
-    ///
-    /// Wire name `isInsufficientBail`, type `boolean`.
-    #[serde(
-        rename = "isInsufficientBail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_insufficient_bail: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// 退款单 (OpOrderRefundModel)。此接口的布尔字段带 is 前缀（isGoodsReceived、isOnlyRefund…），与 OpQueryOrderRefund 不同；两种拼写都列出。
+    ///
+    /// Wire type `BatchOrderRefund`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BatchOrderRefund {
+        /// 退款单逻辑主键，如 TQ8651493722961198
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 退款单编号
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 对应订单编号
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 退款单包含的子订单
+        ///
+        /// Wire name `orderEntryIdList`, type `array<long>`.
+        #[wire("orderEntryIdList")]
+        pub order_entry_id_list: ::std::vec::Vec<i64>,
+        /// 子订单退货数量（key 为子订单 id）
+        ///
+        /// Wire name `orderEntryCountMap`, type `map<long>`.
+        #[wire("orderEntryCountMap")]
+        pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+        /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 产品名称
+        ///
+        /// Wire name `productName`, type `string`.
+        #[wire("productName")]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        /// 买家申请退款金额（分）
+        ///
+        /// Wire name `applyPayment`, type `long`.
+        #[wire("applyPayment")]
+        pub apply_payment: ::std::option::Option<i64>,
+        /// 申请退运费（分）
+        ///
+        /// Wire name `applyCarriage`, type `long`.
+        #[wire("applyCarriage")]
+        pub apply_carriage: ::std::option::Option<i64>,
+        /// 买家原始输入的退款金额
+        ///
+        /// Wire name `applyExpect`, type `long`.
+        #[wire("applyExpect")]
+        pub apply_expect: ::std::option::Option<i64>,
+        /// 实际退款金额（分）
+        ///
+        /// Wire name `refundPayment`, type `long`.
+        #[wire("refundPayment")]
+        pub refund_payment: ::std::option::Option<i64>,
+        /// 实际退运费（分）
+        ///
+        /// Wire name `refundCarriage`, type `long`.
+        #[wire("refundCarriage")]
+        pub refund_carriage: ::std::option::Option<i64>,
+        /// 最大能够退款金额（分）
+        ///
+        /// Wire name `canRefundPayment`, type `long`.
+        #[wire("canRefundPayment")]
+        pub can_refund_payment: ::std::option::Option<i64>,
+        /// 实际冻结账户金额（分）
+        ///
+        /// Wire name `frozenFund`, type `long`.
+        #[wire("frozenFund")]
+        pub frozen_fund: ::std::option::Option<i64>,
+        /// 极速退款垫资金额
+        ///
+        /// Wire name `prepaidBalance`, type `long`.
+        #[wire("prepaidBalance")]
+        pub prepaid_balance: ::std::option::Option<i64>,
+        /// 申请原因
+        ///
+        /// Wire name `applyReason`, type `string`.
+        #[wire("applyReason")]
+        pub apply_reason: ::std::option::Option<::std::string::String>,
+        /// 申请原因ID
+        ///
+        /// Wire name `applyReasonId`, type `long`.
+        #[wire("applyReasonId")]
+        pub apply_reason_id: ::std::option::Option<i64>,
+        /// 二级退款原因
+        ///
+        /// Wire name `applySubReason`, type `string`.
+        #[wire("applySubReason")]
+        pub apply_sub_reason: ::std::option::Option<::std::string::String>,
+        /// 二级退款原因Id
+        ///
+        /// Wire name `applySubReasonId`, type `long`.
+        #[wire("applySubReasonId")]
+        pub apply_sub_reason_id: ::std::option::Option<i64>,
+        /// 售后退款要求
+        ///
+        /// Wire name `disputeRequest`, type `int`.
+        #[wire("disputeRequest")]
+        pub dispute_request: ::std::option::Option<i32>,
+        /// 纠纷类型：1 售中退款, 2 售后退款
+        ///
+        /// Wire name `disputeType`, type `int`.
+        #[wire("disputeType")]
+        pub dispute_type: ::std::option::Option<i32>,
+        /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
+        ///
+        /// Wire name `goodsStatus`, type `int`.
+        #[wire("goodsStatus")]
+        pub goods_status: ::std::option::Option<i32>,
+        /// 买家是否已收到货
+        ///
+        /// Wire name `goodsReceived`, type `boolean`.
+        #[wire("goodsReceived")]
+        pub goods_received: ::std::option::Option<bool>,
+        /// 是否仅退款
+        ///
+        /// Wire name `onlyRefund`, type `boolean`.
+        #[wire("onlyRefund")]
+        pub only_refund: ::std::option::Option<bool>,
+        /// 是否要求退货
+        ///
+        /// Wire name `refundGoods`, type `boolean`.
+        #[wire("refundGoods")]
+        pub refund_goods: ::std::option::Option<bool>,
+        /// 买家是否已退货发货
+        ///
+        /// Wire name `buyerSendGoods`, type `boolean`.
+        #[wire("buyerSendGoods")]
+        pub buyer_send_goods: ::std::option::Option<bool>,
+        /// 买家退货物流公司名
+        ///
+        /// Wire name `buyerLogisticsName`, type `string`.
+        #[wire("buyerLogisticsName")]
+        pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
+        /// 退货运单号
+        ///
+        /// Wire name `freightBill`, type `string`.
+        #[wire("freightBill")]
+        pub freight_bill: ::std::option::Option<::std::string::String>,
+        /// 卖家拒绝原因
+        ///
+        /// Wire name `rejectReason`, type `string`.
+        #[wire("rejectReason")]
+        pub reject_reason: ::std::option::Option<::std::string::String>,
+        /// 卖家拒绝原因Id
+        ///
+        /// Wire name `rejectReasonId`, type `long`.
+        #[wire("rejectReasonId")]
+        pub reject_reason_id: ::std::option::Option<i64>,
+        /// 被拒绝次数
+        ///
+        /// Wire name `rejectTimes`, type `int`.
+        #[wire("rejectTimes")]
+        pub reject_times: ::std::option::Option<i32>,
+        /// 买家退货时卖家收货地址
+        ///
+        /// Wire name `sellerReceiveAddress`, type `string`.
+        #[wire("sellerReceiveAddress")]
+        pub seller_receive_address: ::std::option::Option<::std::string::String>,
+        /// 收货人姓名
+        ///
+        /// Wire name `sellerRealName`, type `string`.
+        #[wire("sellerRealName")]
+        pub seller_real_name: ::std::option::Option<::std::string::String>,
+        /// 收货人手机
+        ///
+        /// Wire name `sellerMobile`, type `string`.
+        #[wire("sellerMobile")]
+        pub seller_mobile: ::std::option::Option<::std::string::String>,
+        /// 收货人电话
+        ///
+        /// Wire name `sellerTel`, type `string`.
+        #[wire("sellerTel")]
+        pub seller_tel: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerMemberId`, type `string`.
+        #[wire("buyerMemberId")]
+        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerUserId`, type `long`.
+        #[wire("buyerUserId")]
+        pub buyer_user_id: ::std::option::Option<i64>,
+        /// Wire name `buyerLoginId`, type `string`.
+        #[wire("buyerLoginId")]
+        pub buyer_login_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerAlipayId`, type `string`.
+        #[wire("buyerAlipayId")]
+        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerMemberId`, type `string`.
+        #[wire("sellerMemberId")]
+        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerUserId`, type `long`.
+        #[wire("sellerUserId")]
+        pub seller_user_id: ::std::option::Option<i64>,
+        /// Wire name `sellerLoginId`, type `string`.
+        #[wire("sellerLoginId")]
+        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerAlipayId`, type `string`.
+        #[wire("sellerAlipayId")]
+        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        /// 支付宝交易号
+        ///
+        /// Wire name `alipayPaymentId`, type `string`.
+        #[wire("alipayPaymentId")]
+        pub alipay_payment_id: ::std::option::Option<::std::string::String>,
+        /// 交易类型，如 50060
+        ///
+        /// Wire name `tradeTypeStr`, type `string`.
+        #[wire("tradeTypeStr")]
+        pub trade_type_str: ::std::option::Option<::std::string::String>,
+        /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
+        ///
+        /// Wire name `extInfo`, type `map<string>`.
+        #[wire("extInfo")]
+        pub ext_info: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        /// 申请退款时间
+        ///
+        /// Wire name `gmtApply`, type `date`.
+        #[wire("gmtApply")]
+        pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// 完成时间
+        ///
+        /// Wire name `gmtCompleted`, type `date`.
+        #[wire("gmtCompleted")]
+        pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
+        /// 超时冻结开始时间
+        ///
+        /// Wire name `gmtFreezed`, type `date`.
+        #[wire("gmtFreezed")]
+        pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
+        /// 超时完成期限
+        ///
+        /// Wire name `gmtTimeOut`, type `date`.
+        #[wire("gmtTimeOut")]
+        pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
+        /// 是否超时系统冻结
+        ///
+        /// Wire name `timeOutFreeze`, type `boolean`.
+        #[wire("timeOutFreeze")]
+        pub time_out_freeze: ::std::option::Option<bool>,
+        /// 超时后执行的动作
+        ///
+        /// Wire name `timeOutOperateType`, type `string`.
+        #[wire("timeOutOperateType")]
+        pub time_out_operate_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
+        #[wire("aftersaleAgreeTimeout")]
+        pub aftersale_agree_timeout: ::std::option::Option<bool>,
+        /// Wire name `aftersaleAutoDisburse`, type `boolean`.
+        #[wire("aftersaleAutoDisburse")]
+        pub aftersale_auto_disburse: ::std::option::Option<bool>,
+        /// 是否卖家延迟打款（安全退款）
+        ///
+        /// Wire name `sellerDelayDisburse`, type `boolean`.
+        #[wire("sellerDelayDisburse")]
+        pub seller_delay_disburse: ::std::option::Option<bool>,
+        /// 是否小二修改过退款单
+        ///
+        /// Wire name `crmModifyRefund`, type `boolean`.
+        #[wire("crmModifyRefund")]
+        pub crm_modify_refund: ::std::option::Option<bool>,
+        /// 是否新流程创建的退款退货
+        ///
+        /// Wire name `newRefundReturn`, type `boolean`.
+        #[wire("newRefundReturn")]
+        pub new_refund_return: ::std::option::Option<bool>,
+        /// 是否支持交易4.0
+        ///
+        /// Wire name `supportNewSteppay`, type `boolean`.
+        #[wire("supportNewSteppay")]
+        pub support_new_steppay: ::std::option::Option<bool>,
+        /// Wire name `insufficientAccount`, type `boolean`.
+        #[wire("insufficientAccount")]
+        pub insufficient_account: ::std::option::Option<bool>,
+        /// Wire name `insufficientBail`, type `boolean`.
+        #[wire("insufficientBail")]
+        pub insufficient_bail: ::std::option::Option<bool>,
+        /// Wire name `instantRefundType`, type `string`.
+        #[wire("instantRefundType")]
+        pub instant_refund_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `disburseChannel`, type `string`.
+        #[wire("disburseChannel")]
+        pub disburse_channel: ::std::option::Option<::std::string::String>,
+        /// Wire name `taskStatus`, type `string`.
+        #[wire("taskStatus")]
+        pub task_status: ::std::option::Option<::std::string::String>,
+        /// 退官方物流提货订单费用（分）
+        ///
+        /// Wire name `refundOfficialSolutionCost`, type `long`.
+        #[wire("refundOfficialSolutionCost")]
+        pub refund_official_solution_cost: ::std::option::Option<i64>,
+        /// 操作记录列表
+        ///
+        /// Wire name `refundOperationList`, type `array<RefundOperation>`.
+        #[wire("refundOperationList")]
+        pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
+        /// 是否成功
+        ///
+        /// Wire name `success`, type `boolean`.
+        #[wire("success")]
+        pub success: ::std::option::Option<bool>,
+        /// 是否小二修改过退款单
+        ///
+        /// Wire name `isCrmModifyRefund`, type `boolean`.
+        #[wire("isCrmModifyRefund")]
+        pub is_crm_modify_refund: ::std::option::Option<bool>,
+        /// 是否超时系统冻结
+        ///
+        /// Wire name `isTimeOutFreeze`, type `boolean`.
+        #[wire("isTimeOutFreeze")]
+        pub is_time_out_freeze: ::std::option::Option<bool>,
+        /// 交易4.0退款余额不足
+        ///
+        /// Wire name `isInsufficientAccount`, type `boolean`.
+        #[wire("isInsufficientAccount")]
+        pub is_insufficient_account: ::std::option::Option<bool>,
+        /// 买家是否已收到货
+        ///
+        /// Wire name `isGoodsReceived`, type `boolean`.
+        #[wire("isGoodsReceived")]
+        pub is_goods_received: ::std::option::Option<bool>,
+        /// 是否仅退款
+        ///
+        /// Wire name `isOnlyRefund`, type `boolean`.
+        #[wire("isOnlyRefund")]
+        pub is_only_refund: ::std::option::Option<bool>,
+        /// 是否要求退货
+        ///
+        /// Wire name `isRefundGoods`, type `boolean`.
+        #[wire("isRefundGoods")]
+        pub is_refund_goods: ::std::option::Option<bool>,
+        /// 是否卖家延迟打款
+        ///
+        /// Wire name `isSellerDelayDisburse`, type `boolean`.
+        #[wire("isSellerDelayDisburse")]
+        pub is_seller_delay_disburse: ::std::option::Option<bool>,
+        /// 售后自动打款
+        ///
+        /// Wire name `isAftersaleAutoDisburse`, type `boolean`.
+        #[wire("isAftersaleAutoDisburse")]
+        pub is_aftersale_auto_disburse: ::std::option::Option<bool>,
+        /// 是否支持交易4.0
+        ///
+        /// Wire name `isSupportNewSteppay`, type `boolean`.
+        #[wire("isSupportNewSteppay")]
+        pub is_support_new_steppay: ::std::option::Option<bool>,
+        /// 是否新流程创建的退款退货
+        ///
+        /// Wire name `isNewRefundReturn`, type `boolean`.
+        #[wire("isNewRefundReturn")]
+        pub is_new_refund_return: ::std::option::Option<bool>,
+        /// 买家是否已退货发货
+        ///
+        /// Wire name `isBuyerSendGoods`, type `boolean`.
+        #[wire("isBuyerSendGoods")]
+        pub is_buyer_send_goods: ::std::option::Option<bool>,
+        /// 售后超时标记
+        ///
+        /// Wire name `isAftersaleAgreeTimeout`, type `boolean`.
+        #[wire("isAftersaleAgreeTimeout")]
+        pub is_aftersale_agree_timeout: ::std::option::Option<bool>,
+        /// 极速到账退款保证金不足
+        ///
+        /// Wire name `isInsufficientBail`, type `boolean`.
+        #[wire("isInsufficientBail")]
+        pub is_insufficient_bail: ::std::option::Option<bool>,
+    }
 }
 
-/// 查询结果
-///
-/// Wire type `BatchRefundResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchRefundResult {
-    /// 退款单信息
+::open1688_core::wire_struct! {
+    /// 查询结果
     ///
-    /// Wire name `opOrderRefundModels`, type `array<BatchOrderRefund>`.
-    #[serde(
-        rename = "opOrderRefundModels",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub op_order_refund_models: ::std::vec::Vec<BatchOrderRefund>,
+    /// Wire type `BatchRefundResult`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct BatchRefundResult {
+        /// 退款单信息
+        ///
+        /// Wire name `opOrderRefundModels`, type `array<BatchOrderRefund>`.
+        #[wire("opOrderRefundModels")]
+        pub op_order_refund_models: ::std::vec::Vec<BatchOrderRefund>,
+    }
 }
 
 ::open1688_core::string_enum! {
@@ -878,68 +642,60 @@ pub struct BatchRefundResult {
     }
 }
 
-/// 采购单详情
-///
-/// Wire type `CaigouQuoteInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CaigouQuoteInfo {
-    /// Wire name `productQuoteName`, type `string`.
-    #[serde(
-        rename = "productQuoteName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_quote_name: ::std::option::Option<::std::string::String>,
-    /// 价格；get.buyerView 文档为元（BigDecimal），getBuyerOrderList 文档为分（Long）
+::open1688_core::wire_struct! {
+    /// 采购单详情
     ///
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// Wire name `count`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<f64>,
+    /// Wire type `CaigouQuoteInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CaigouQuoteInfo {
+        /// Wire name `productQuoteName`, type `string`.
+        #[wire("productQuoteName")]
+        pub product_quote_name: ::std::option::Option<::std::string::String>,
+        /// 价格；get.buyerView 文档为元（BigDecimal），getBuyerOrderList 文档为分（Long）
+        ///
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// Wire name `count`, type `double`.
+        #[wire("count")]
+        pub count: ::std::option::Option<f64>,
+    }
 }
 
-/// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
-///
-/// Wire type `CargoParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CargoParam {
-    /// 商品 offer id
+::open1688_core::wire_struct! {
+    /// 下单商品 (alibaba.trade.fast.cargo)，以 JSON 数组文本传输
     ///
-    /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId")]
-    pub offer_id: i64,
-    /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 商品数量（计算金额用）
-    ///
-    /// Wire name `quantity`, type `double`, required.
-    pub quantity: f64,
-    /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
-    ///
-    /// Wire name `openOfferId`, type `string`.
-    #[serde(
-        rename = "openOfferId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub open_offer_id: ::std::option::Option<::std::string::String>,
-    /// 外部下游会员ID
-    ///
-    /// Wire name `outMemberId`, type `string`.
-    #[serde(
-        rename = "outMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_member_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `CargoParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CargoParam {
+        /// 商品 offer id
+        ///
+        /// Wire name `offerId`, type `long`, required.
+        #[wire("offerId", required)]
+        pub offer_id: i64,
+        /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 商品数量（计算金额用）
+        ///
+        /// Wire name `quantity`, type `double`, required.
+        #[wire("quantity", required)]
+        pub quantity: f64,
+        /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
+        ///
+        /// Wire name `openOfferId`, type `string`.
+        #[wire("openOfferId")]
+        pub open_offer_id: ::std::option::Option<::std::string::String>,
+        /// 外部下游会员ID
+        ///
+        /// Wire name `outMemberId`, type `string`.
+        #[wire("outMemberId")]
+        pub out_member_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl CargoParam {
@@ -985,257 +741,205 @@ impl CargoParam {
     }
 }
 
-/// 诚e赊支付详情
-///
-/// Wire type `CreditOrderDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreditOrderDetail {
-    /// 订单金额（分）
+::open1688_core::wire_struct! {
+    /// 诚e赊支付详情
     ///
-    /// Wire name `payAmount`, type `long`.
-    #[serde(
-        rename = "payAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_amount: ::std::option::Option<i64>,
-    /// 支付时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `createTime`, type `string`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::std::string::String>,
-    /// 状态，如 END
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 状态描述
-    ///
-    /// Wire name `statusStr`, type `string`.
-    #[serde(
-        rename = "statusStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_str: ::std::option::Option<::std::string::String>,
-    /// 应还金额（分）
-    ///
-    /// Wire name `restRepayAmount`, type `long`.
-    #[serde(
-        rename = "restRepayAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rest_repay_amount: ::std::option::Option<i64>,
-    /// 最晚还款时间
-    ///
-    /// Wire name `lastRepayTime`, type `string`.
-    #[serde(
-        rename = "lastRepayTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_repay_time: ::std::option::Option<::std::string::String>,
-    /// 还款来源：KJPAY, OWN_FUNDS, INSTALLMENT_REPAY
-    ///
-    /// Wire name `repaySource`, type `string`.
-    #[serde(
-        rename = "repaySource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub repay_source: ::std::option::Option<::std::string::String>,
+    /// Wire type `CreditOrderDetail`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreditOrderDetail {
+        /// 订单金额（分）
+        ///
+        /// Wire name `payAmount`, type `long`.
+        #[wire("payAmount")]
+        pub pay_amount: ::std::option::Option<i64>,
+        /// 支付时间（yyyy-MM-dd HH:mm:ss）
+        ///
+        /// Wire name `createTime`, type `string`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        /// 状态，如 END
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 状态描述
+        ///
+        /// Wire name `statusStr`, type `string`.
+        #[wire("statusStr")]
+        pub status_str: ::std::option::Option<::std::string::String>,
+        /// 应还金额（分）
+        ///
+        /// Wire name `restRepayAmount`, type `long`.
+        #[wire("restRepayAmount")]
+        pub rest_repay_amount: ::std::option::Option<i64>,
+        /// 最晚还款时间
+        ///
+        /// Wire name `lastRepayTime`, type `string`.
+        #[wire("lastRepayTime")]
+        pub last_repay_time: ::std::option::Option<::std::string::String>,
+        /// 还款来源：KJPAY, OWN_FUNDS, INSTALLMENT_REPAY
+        ///
+        /// Wire name `repaySource`, type `string`.
+        #[wire("repaySource")]
+        pub repay_source: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 跨境报关信息
-///
-/// Wire type `Customs`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Customs {
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `buyerId`, type `long`.
-    #[serde(rename = "buyerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub buyer_id: ::std::option::Option<i64>,
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 业务数据类型，1 报关单
+::open1688_core::wire_struct! {
+    /// 跨境报关信息
     ///
-    /// Wire name `type`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<i32>,
-    /// 报关信息列表
-    ///
-    /// Wire name `attributes`, type `array<CustomsAttribute>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attributes: ::std::vec::Vec<CustomsAttribute>,
+    /// Wire type `Customs`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Customs {
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `buyerId`, type `long`.
+        #[wire("buyerId")]
+        pub buyer_id: ::std::option::Option<i64>,
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 业务数据类型，1 报关单
+        ///
+        /// Wire name `type`, type `int`.
+        #[wire("type")]
+        pub r#type: ::std::option::Option<i32>,
+        /// 报关信息列表
+        ///
+        /// Wire name `attributes`, type `array<CustomsAttribute>`.
+        #[wire("attributes")]
+        pub attributes: ::std::vec::Vec<CustomsAttribute>,
+    }
 }
 
-/// 报关信息
-///
-/// Wire type `CustomsAttribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomsAttribute {
-    /// Wire name `sku`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku: ::std::option::Option<::std::string::String>,
-    /// 中文名称
+::open1688_core::wire_struct! {
+    /// 报关信息
     ///
-    /// Wire name `cName`, type `string`.
-    #[serde(rename = "cName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub c_name: ::std::option::Option<::std::string::String>,
-    /// 英文名称
-    ///
-    /// Wire name `enName`, type `string`.
-    #[serde(rename = "enName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub en_name: ::std::option::Option<::std::string::String>,
-    /// 申报价值
-    ///
-    /// Wire name `amount`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<f64>,
-    /// Wire name `quantity`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantity: ::std::option::Option<f64>,
-    /// 重量 kg
-    ///
-    /// Wire name `weight`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<f64>,
-    /// 报关币种
-    ///
-    /// Wire name `currency`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::std::string::String>,
+    /// Wire type `CustomsAttribute`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CustomsAttribute {
+        /// Wire name `sku`, type `string`.
+        #[wire("sku")]
+        pub sku: ::std::option::Option<::std::string::String>,
+        /// 中文名称
+        ///
+        /// Wire name `cName`, type `string`.
+        #[wire("cName")]
+        pub c_name: ::std::option::Option<::std::string::String>,
+        /// 英文名称
+        ///
+        /// Wire name `enName`, type `string`.
+        #[wire("enName")]
+        pub en_name: ::std::option::Option<::std::string::String>,
+        /// 申报价值
+        ///
+        /// Wire name `amount`, type `double`.
+        #[wire("amount")]
+        pub amount: ::std::option::Option<f64>,
+        /// Wire name `quantity`, type `double`.
+        #[wire("quantity")]
+        pub quantity: ::std::option::Option<f64>,
+        /// 重量 kg
+        ///
+        /// Wire name `weight`, type `double`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<f64>,
+        /// 报关币种
+        ///
+        /// Wire name `currency`, type `string`.
+        #[wire("currency")]
+        pub currency: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
-///
-/// Wire type `EncryptOutOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct EncryptOutOrderInfo {
-    /// 是否加密订单；下游明文时传 false
+::open1688_core::wire_struct! {
+    /// 下游加密订单信息 (alibaba.trade.fastCreateOrder.EncryptOutOrderInfo)，用于下游打单
     ///
-    /// Wire name `encryptOrder`, type `boolean`, required.
-    #[serde(rename = "encryptOrder")]
-    pub encrypt_order: bool,
-    /// 下游平台订单号
-    ///
-    /// Wire name `outPlatformOrderNo`, type `string`.
-    #[serde(
-        rename = "outPlatformOrderNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_order_no: ::std::option::Option<::std::string::String>,
-    /// 下游平台供应链采购单号
-    ///
-    /// Wire name `outPlatformSupplyOrderNo`, type `string`.
-    #[serde(
-        rename = "outPlatformSupplyOrderNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
-    /// 下游平台编码：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
-    ///
-    /// Wire name `outPlatformCode`, type `string`.
-    #[serde(
-        rename = "outPlatformCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_code: ::std::option::Option<::std::string::String>,
-    /// 下游平台获取订单的 appkey
-    ///
-    /// Wire name `outPlatformAppkey`, type `string`.
-    #[serde(
-        rename = "outPlatformAppkey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_appkey: ::std::option::Option<::std::string::String>,
-    /// 下游平台店铺 id
-    ///
-    /// Wire name `outShopId`, type `string`.
-    #[serde(
-        rename = "outShopId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_shop_id: ::std::option::Option<::std::string::String>,
-    /// 下游平台店铺名
-    ///
-    /// Wire name `outShopName`, type `string`.
-    #[serde(
-        rename = "outShopName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_shop_name: ::std::option::Option<::std::string::String>,
-    /// 外部原始地址信息
-    ///
-    /// Wire name `outOriginAddress`, type `OutAddress`.
-    #[serde(
-        rename = "outOriginAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_origin_address: ::std::option::Option<OutAddress>,
-    /// 淘宝 oaid
-    ///
-    /// Wire name `oaid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub oaid: ::std::option::Option<::std::string::String>,
-    /// 下游平台其他扩展信息（字段名拼写如此）
-    ///
-    /// Wire name `outPatformExtraInfo`, type `string`.
-    #[serde(
-        rename = "outPatformExtraInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
-    /// 下游加密收货人姓名
-    ///
-    /// Wire name `encryptReceiverName`, type `string`.
-    #[serde(
-        rename = "encryptReceiverName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
-    /// 下游加密收货人电话
-    ///
-    /// Wire name `encryptReceiverMobile`, type `string`.
-    #[serde(
-        rename = "encryptReceiverMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
-    /// 下游加密收货人地址
-    ///
-    /// Wire name `encryptReceiverAddress`, type `string`.
-    #[serde(
-        rename = "encryptReceiverAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
-    /// 下游渠道子业务编码，如抖音供应链 101
-    ///
-    /// Wire name `outPlatformSubCode`, type `string`.
-    #[serde(
-        rename = "outPlatformSubCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `EncryptOutOrderInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct EncryptOutOrderInfo {
+        /// 是否加密订单；下游明文时传 false
+        ///
+        /// Wire name `encryptOrder`, type `boolean`, required.
+        #[wire("encryptOrder", required)]
+        pub encrypt_order: bool,
+        /// 下游平台订单号
+        ///
+        /// Wire name `outPlatformOrderNo`, type `string`.
+        #[wire("outPlatformOrderNo")]
+        pub out_platform_order_no: ::std::option::Option<::std::string::String>,
+        /// 下游平台供应链采购单号
+        ///
+        /// Wire name `outPlatformSupplyOrderNo`, type `string`.
+        #[wire("outPlatformSupplyOrderNo")]
+        pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
+        /// 下游平台编码：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
+        ///
+        /// Wire name `outPlatformCode`, type `string`.
+        #[wire("outPlatformCode")]
+        pub out_platform_code: ::std::option::Option<::std::string::String>,
+        /// 下游平台获取订单的 appkey
+        ///
+        /// Wire name `outPlatformAppkey`, type `string`.
+        #[wire("outPlatformAppkey")]
+        pub out_platform_appkey: ::std::option::Option<::std::string::String>,
+        /// 下游平台店铺 id
+        ///
+        /// Wire name `outShopId`, type `string`.
+        #[wire("outShopId")]
+        pub out_shop_id: ::std::option::Option<::std::string::String>,
+        /// 下游平台店铺名
+        ///
+        /// Wire name `outShopName`, type `string`.
+        #[wire("outShopName")]
+        pub out_shop_name: ::std::option::Option<::std::string::String>,
+        /// 外部原始地址信息
+        ///
+        /// Wire name `outOriginAddress`, type `OutAddress`.
+        #[wire("outOriginAddress")]
+        pub out_origin_address: ::std::option::Option<OutAddress>,
+        /// 淘宝 oaid
+        ///
+        /// Wire name `oaid`, type `string`.
+        #[wire("oaid")]
+        pub oaid: ::std::option::Option<::std::string::String>,
+        /// 下游平台其他扩展信息（字段名拼写如此）
+        ///
+        /// Wire name `outPatformExtraInfo`, type `string`.
+        #[wire("outPatformExtraInfo")]
+        pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
+        /// 下游加密收货人姓名
+        ///
+        /// Wire name `encryptReceiverName`, type `string`.
+        #[wire("encryptReceiverName")]
+        pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
+        /// 下游加密收货人电话
+        ///
+        /// Wire name `encryptReceiverMobile`, type `string`.
+        #[wire("encryptReceiverMobile")]
+        pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
+        /// 下游加密收货人地址
+        ///
+        /// Wire name `encryptReceiverAddress`, type `string`.
+        #[wire("encryptReceiverAddress")]
+        pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
+        /// 下游渠道子业务编码，如抖音供应链 101
+        ///
+        /// Wire name `outPlatformSubCode`, type `string`.
+        #[wire("outPlatformSubCode")]
+        pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl EncryptOutOrderInfo {
@@ -1387,21 +1091,23 @@ impl EncryptOutOrderInfo {
     }
 }
 
-/// 扩展键值对 (ExtrPair)
-///
-/// Wire type `ExtPair`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtPair {
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Wire name `desc`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub desc: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// 扩展键值对 (ExtrPair)
+    ///
+    /// Wire type `ExtPair`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ExtPair {
+        /// Wire name `key`, type `string`.
+        #[wire("key")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// Wire name `desc`, type `string`.
+        #[wire("desc")]
+        pub desc: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl ExtPair {
@@ -1439,38 +1145,34 @@ impl ExtPair {
     }
 }
 
-/// 下单失败的商品 (AlibabaTradeFastOffer)
-///
-/// Wire type `FailedOffer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct FailedOffer {
-    /// 下单失败的商品（SDK 声明为 String）
+::open1688_core::wire_struct! {
+    /// 下单失败的商品 (AlibabaTradeFastOffer)
     ///
-    /// Wire name `offerId`, type `long`.
-    #[serde(rename = "offerId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub offer_id: ::std::option::Option<i64>,
-    /// 下单失败商品的规格 ID
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 下单失败的错误编码
-    ///
-    /// Wire name `errorCode`, type `string`.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// 下单失败的错误描述
-    ///
-    /// Wire name `errorMessage`, type `string`.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_message: ::std::option::Option<::std::string::String>,
+    /// Wire type `FailedOffer`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct FailedOffer {
+        /// 下单失败的商品（SDK 声明为 String）
+        ///
+        /// Wire name `offerId`, type `long`.
+        #[wire("offerId")]
+        pub offer_id: ::std::option::Option<i64>,
+        /// 下单失败商品的规格 ID
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 下单失败的错误编码
+        ///
+        /// Wire name `errorCode`, type `string`.
+        #[wire("errorCode")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        /// 下单失败的错误描述
+        ///
+        /// Wire name `errorMessage`, type `string`.
+        #[wire("errorMessage")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+    }
 }
 
 ::open1688_core::string_enum! {
@@ -1491,134 +1193,114 @@ pub struct FailedOffer {
     }
 }
 
-/// 保障条款
-///
-/// Wire type `GuaranteeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct GuaranteeTermsInfo {
+::open1688_core::wire_struct! {
     /// 保障条款
     ///
-    /// Wire name `assuranceInfo`, type `string`.
-    #[serde(
-        rename = "assuranceInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub assurance_info: ::std::option::Option<::std::string::String>,
-    /// 保障方式，如 jqbz
-    ///
-    /// Wire name `assuranceType`, type `string`.
-    #[serde(
-        rename = "assuranceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub assurance_type: ::std::option::Option<::std::string::String>,
-    /// 质量保证类型
-    ///
-    /// Wire name `qualityAssuranceType`, type `string`.
-    #[serde(
-        rename = "qualityAssuranceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub quality_assurance_type: ::std::option::Option<::std::string::String>,
-    /// 保障条款值
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+    /// Wire type `GuaranteeTermsInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GuaranteeTermsInfo {
+        /// 保障条款
+        ///
+        /// Wire name `assuranceInfo`, type `string`.
+        #[wire("assuranceInfo")]
+        pub assurance_info: ::std::option::Option<::std::string::String>,
+        /// 保障方式，如 jqbz
+        ///
+        /// Wire name `assuranceType`, type `string`.
+        #[wire("assuranceType")]
+        pub assurance_type: ::std::option::Option<::std::string::String>,
+        /// 质量保证类型
+        ///
+        /// Wire name `qualityAssuranceType`, type `string`.
+        #[wire("qualityAssuranceType")]
+        pub quality_assurance_type: ::std::option::Option<::std::string::String>,
+        /// 保障条款值
+        ///
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 发票信息 (alibaba.trade.fast.invoice)
-///
-/// Wire type `InvoiceParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct InvoiceParam {
-    /// 发票类型：0 普通发票，1 增值税发票
+::open1688_core::wire_struct! {
+    /// 发票信息 (alibaba.trade.fast.invoice)
     ///
-    /// Wire name `invoiceType`, type `int`, required.
-    #[serde(rename = "invoiceType")]
-    pub invoice_type: i32,
-    /// 省份文本
-    ///
-    /// Wire name `provinceText`, type `string`.
-    #[serde(
-        rename = "provinceText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub province_text: ::std::option::Option<::std::string::String>,
-    /// 城市文本
-    ///
-    /// Wire name `cityText`, type `string`.
-    #[serde(rename = "cityText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub city_text: ::std::option::Option<::std::string::String>,
-    /// 地区文本
-    ///
-    /// Wire name `areaText`, type `string`.
-    #[serde(rename = "areaText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub area_text: ::std::option::Option<::std::string::String>,
-    /// 镇文本
-    ///
-    /// Wire name `townText`, type `string`.
-    #[serde(rename = "townText", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_text: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `postCode`, type `string`.
-    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_code: ::std::option::Option<::std::string::String>,
-    /// 街道
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 收票人姓名
-    ///
-    /// Wire name `fullName`, type `string`.
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 手机
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 购货公司名（发票抬头）
-    ///
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// 纳税识别码
-    ///
-    /// Wire name `taxpayerIdentifier`, type `string`.
-    #[serde(
-        rename = "taxpayerIdentifier",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub taxpayer_identifier: ::std::option::Option<::std::string::String>,
-    /// 开户行及帐号
-    ///
-    /// Wire name `bankAndAccount`, type `string`.
-    #[serde(
-        rename = "bankAndAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bank_and_account: ::std::option::Option<::std::string::String>,
-    /// 增值税本地发票号
-    ///
-    /// Wire name `localInvoiceId`, type `string`.
-    #[serde(
-        rename = "localInvoiceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub local_invoice_id: ::std::option::Option<::std::string::String>,
+    /// Wire type `InvoiceParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct InvoiceParam {
+        /// 发票类型：0 普通发票，1 增值税发票
+        ///
+        /// Wire name `invoiceType`, type `int`, required.
+        #[wire("invoiceType", required)]
+        pub invoice_type: i32,
+        /// 省份文本
+        ///
+        /// Wire name `provinceText`, type `string`.
+        #[wire("provinceText")]
+        pub province_text: ::std::option::Option<::std::string::String>,
+        /// 城市文本
+        ///
+        /// Wire name `cityText`, type `string`.
+        #[wire("cityText")]
+        pub city_text: ::std::option::Option<::std::string::String>,
+        /// 地区文本
+        ///
+        /// Wire name `areaText`, type `string`.
+        #[wire("areaText")]
+        pub area_text: ::std::option::Option<::std::string::String>,
+        /// 镇文本
+        ///
+        /// Wire name `townText`, type `string`.
+        #[wire("townText")]
+        pub town_text: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `postCode`, type `string`.
+        #[wire("postCode")]
+        pub post_code: ::std::option::Option<::std::string::String>,
+        /// 街道
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 收票人姓名
+        ///
+        /// Wire name `fullName`, type `string`.
+        #[wire("fullName")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// 电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 手机
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 购货公司名（发票抬头）
+        ///
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// 纳税识别码
+        ///
+        /// Wire name `taxpayerIdentifier`, type `string`.
+        #[wire("taxpayerIdentifier")]
+        pub taxpayer_identifier: ::std::option::Option<::std::string::String>,
+        /// 开户行及帐号
+        ///
+        /// Wire name `bankAndAccount`, type `string`.
+        #[wire("bankAndAccount")]
+        pub bank_and_account: ::std::option::Option<::std::string::String>,
+        /// 增值税本地发票号
+        ///
+        /// Wire name `localInvoiceId`, type `string`.
+        #[wire("localInvoiceId")]
+        pub local_invoice_id: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl InvoiceParam {
@@ -1773,1074 +1455,763 @@ impl InvoiceParam {
     }
 }
 
-/// 键值对
-///
-/// Wire type `KeyValuePair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeyValuePair {
-    /// Wire name `key`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Wire name `description`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// 键值对
+    ///
+    /// Wire type `KeyValuePair`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct KeyValuePair {
+        /// Wire name `key`, type `string`.
+        #[wire("key")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// Wire name `description`, type `string`.
+        #[wire("description")]
+        pub description: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 零售通订单信息
-///
-/// Wire type `LstOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct LstOrderInfo {
-    /// 零售通仓库类型：customer 虚仓，cainiao 实仓
-    ///
-    /// Wire name `lstWarehouseType`, type `string`.
-    #[serde(
-        rename = "lstWarehouseType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub lst_warehouse_type: ::std::option::Option<::std::string::String>,
-}
-
-/// 国内物流信息 (NativeLogisticsInfo)
-///
-/// Wire type `NativeLogisticsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeLogisticsInfo {
-    /// 联系人姓名
-    ///
-    /// Wire name `contactPerson`, type `string`.
-    #[serde(
-        rename = "contactPerson",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub contact_person: ::std::option::Option<::std::string::String>,
-    /// 解密地址ID（加密订单场景）
-    ///
-    /// Wire name `caid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub caid: ::std::option::Option<::std::string::String>,
-    /// Wire name `province`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub province: ::std::option::Option<::std::string::String>,
-    /// Wire name `city`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
-    /// 县/区
-    ///
-    /// Wire name `area`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub area: ::std::option::Option<::std::string::String>,
-    /// 镇/街道
-    ///
-    /// Wire name `town`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub town: ::std::option::Option<::std::string::String>,
-    /// 详细地址
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 省市区编码
-    ///
-    /// Wire name `areaCode`, type `string`.
-    #[serde(rename = "areaCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub area_code: ::std::option::Option<::std::string::String>,
-    /// 镇/街道地址码
-    ///
-    /// Wire name `townCode`, type `string`.
-    #[serde(rename = "townCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub town_code: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `zip`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub zip: ::std::option::Option<::std::string::String>,
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `telephone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub telephone: ::std::option::Option<::std::string::String>,
-    /// Wire name `fax`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fax: ::std::option::Option<::std::string::String>,
-    /// 运单明细
-    ///
-    /// Wire name `logisticsItems`, type `array<NativeLogisticsItem>`.
-    #[serde(
-        rename = "logisticsItems",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub logistics_items: ::std::vec::Vec<NativeLogisticsItem>,
-}
-
-/// 运单明细 (NativeLogisticsItemsInfo)
-///
-/// Wire type `NativeLogisticsItem`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeLogisticsItem {
-    /// 主键id
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 物流编号
-    ///
-    /// Wire name `logisticsCode`, type `string`.
-    #[serde(
-        rename = "logisticsCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_code: ::std::option::Option<::std::string::String>,
-    /// 发货类型：0 自行发货, 1 在线发货, 2 不需要物流
-    ///
-    /// Wire name `type`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// 状态
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 物流公司Id
-    ///
-    /// Wire name `logisticsCompanyId`, type `long`.
-    #[serde(
-        rename = "logisticsCompanyId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company_id: ::std::option::Option<i64>,
-    /// 物流公司编号
-    ///
-    /// Wire name `logisticsCompanyNo`, type `string`.
-    #[serde(
-        rename = "logisticsCompanyNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company_no: ::std::option::Option<::std::string::String>,
-    /// 物流公司名称
-    ///
-    /// Wire name `logisticsCompanyName`, type `string`.
-    #[serde(
-        rename = "logisticsCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company_name: ::std::option::Option<::std::string::String>,
-    /// 运单号
-    ///
-    /// Wire name `logisticsBillNo`, type `string`.
-    #[serde(
-        rename = "logisticsBillNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_bill_no: ::std::option::Option<::std::string::String>,
-    /// 子订单id，多个以逗号分隔
-    ///
-    /// Wire name `subItemIds`, type `string`.
-    #[serde(
-        rename = "subItemIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_item_ids: ::std::option::Option<::std::string::String>,
-    /// 运费（元）
-    ///
-    /// Wire name `carriage`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub carriage: ::std::option::Option<::open1688_core::Decimal>,
-    /// 发货时间
-    ///
-    /// Wire name `deliveredTime`, type `date`.
-    #[serde(
-        rename = "deliveredTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub delivered_time: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `fromProvince`, type `string`.
-    #[serde(
-        rename = "fromProvince",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_province: ::std::option::Option<::std::string::String>,
-    /// Wire name `fromCity`, type `string`.
-    #[serde(rename = "fromCity", skip_serializing_if = "::std::option::Option::is_none")]
-    pub from_city: ::std::option::Option<::std::string::String>,
-    /// Wire name `fromArea`, type `string`.
-    #[serde(rename = "fromArea", skip_serializing_if = "::std::option::Option::is_none")]
-    pub from_area: ::std::option::Option<::std::string::String>,
-    /// Wire name `fromAddress`, type `string`.
-    #[serde(
-        rename = "fromAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `fromPhone`, type `string`.
-    #[serde(
-        rename = "fromPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `fromMobile`, type `string`.
-    #[serde(
-        rename = "fromMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `fromPost`, type `string`.
-    #[serde(rename = "fromPost", skip_serializing_if = "::std::option::Option::is_none")]
-    pub from_post: ::std::option::Option<::std::string::String>,
-    /// Wire name `toProvince`, type `string`.
-    #[serde(
-        rename = "toProvince",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub to_province: ::std::option::Option<::std::string::String>,
-    /// Wire name `toCity`, type `string`.
-    #[serde(rename = "toCity", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_city: ::std::option::Option<::std::string::String>,
-    /// Wire name `toArea`, type `string`.
-    #[serde(rename = "toArea", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_area: ::std::option::Option<::std::string::String>,
-    /// Wire name `toAddress`, type `string`.
-    #[serde(
-        rename = "toAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub to_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `toPhone`, type `string`.
-    #[serde(rename = "toPhone", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `toMobile`, type `string`.
-    #[serde(rename = "toMobile", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `toPost`, type `string`.
-    #[serde(rename = "toPost", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_post: ::std::option::Option<::std::string::String>,
-    /// Wire name `noLogisticsName`, type `string`.
-    #[serde(
-        rename = "noLogisticsName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `noLogisticsTel`, type `string`.
-    #[serde(
-        rename = "noLogisticsTel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_tel: ::std::option::Option<::std::string::String>,
-    /// Wire name `noLogisticsBillNo`, type `string`.
-    #[serde(
-        rename = "noLogisticsBillNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_bill_no: ::std::option::Option<::std::string::String>,
-    /// 无需物流类别 1–5
-    ///
-    /// Wire name `noLogisticsCondition`, type `string`.
-    #[serde(
-        rename = "noLogisticsCondition",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub no_logistics_condition: ::std::option::Option<::std::string::String>,
-}
-
-/// \[交易4.0\] 分阶段订单 (alibaba.trade.BizNewStepOrderModel)
-///
-/// Wire type `NewStepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewStepOrder {
-    /// 阶段顺序编号
-    ///
-    /// Wire name `stepNo`, type `int`.
-    #[serde(rename = "stepNo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub step_no: ::std::option::Option<i32>,
-    /// 阶段名称，如 全款交易
-    ///
-    /// Wire name `stepName`, type `string`.
-    #[serde(rename = "stepName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub step_name: ::std::option::Option<::std::string::String>,
-    /// 是否最后一个阶段
-    ///
-    /// Wire name `lastStep`, type `boolean`.
-    #[serde(rename = "lastStep", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_step: ::std::option::Option<bool>,
-    /// 激活状态：0 未激活，1 已激活
-    ///
-    /// Wire name `activeStatus`, type `int`.
-    #[serde(
-        rename = "activeStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub active_status: ::std::option::Option<i32>,
-    /// 付款状态：1 未付款, 2 已付款, 8 付款前取消, 12 溢短补付款
-    ///
-    /// Wire name `payStatus`, type `int`.
-    #[serde(
-        rename = "payStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_status: ::std::option::Option<i32>,
-    /// 物流状态：1 未发货, 2 已发货, 3 已收货, 4 已全部退货, 7 发货前取消
-    ///
-    /// Wire name `logisticsStatus`, type `int`.
-    #[serde(
-        rename = "logisticsStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_status: ::std::option::Option<i32>,
-    /// 阶段应付款（含运费，元）
-    ///
-    /// Wire name `payFee`, type `decimal`.
-    #[serde(
-        rename = "payFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub pay_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段已付款（含运费，元）
-    ///
-    /// Wire name `paidFee`, type `decimal`.
-    #[serde(
-        rename = "paidFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub paid_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段商品价格分摊（元）
-    ///
-    /// Wire name `goodsFee`, type `decimal`.
-    #[serde(
-        rename = "goodsFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub goods_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段调整价格（元）
-    ///
-    /// Wire name `adjustFee`, type `decimal`.
-    #[serde(
-        rename = "adjustFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub adjust_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段优惠价格（元）
-    ///
-    /// Wire name `discountFee`, type `decimal`.
-    #[serde(
-        rename = "discountFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub discount_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段应付邮费（元）
-    ///
-    /// Wire name `postFee`, type `decimal`.
-    #[serde(
-        rename = "postFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub post_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段已付邮费（元）
-    ///
-    /// Wire name `paidPostFee`, type `decimal`.
-    #[serde(
-        rename = "paidPostFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub paid_post_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// Wire name `gmtStart`, type `date`.
-    #[serde(rename = "gmtStart", skip_serializing_if = "::std::option::Option::is_none")]
-    pub gmt_start: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtPay`, type `date`.
-    #[serde(rename = "gmtPay", skip_serializing_if = "::std::option::Option::is_none")]
-    pub gmt_pay: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtEnd`, type `date`.
-    #[serde(rename = "gmtEnd", skip_serializing_if = "::std::option::Option::is_none")]
-    pub gmt_end: ::std::option::Option<::open1688_core::Date>,
-}
-
-/// 订单基础信息 (alibaba.openplatform.trade.model.OrderBaseInfo)
-///
-/// Wire type `OrderBaseInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderBaseInfo {
-    /// 交易id（订单号，18–19 位）
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 交易id 的字符串形式
-    ///
-    /// Wire name `idOfStr`, type `string`.
-    #[serde(rename = "idOfStr", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id_of_str: ::std::option::Option<::std::string::String>,
-    /// 交易状态
-    ///
-    /// Wire name `status`, type `OrderStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<OrderStatus>,
-    /// 业务类型：cn 普通, ws 大额批发, yp 普通拿样, yf 一分钱拿样, fs 倒批, cz 加工定制, ag 协议采购, hp 伙拼, supply 供销, factory 淘工厂, quick 快订, xiangpin 享拼, f2f 当面付, cyfw 存样服务, sp 代销, wg 微供, lst 零售通, cb 跨境, distribution 分销, cab 采源宝, manufact 加工定制
-    ///
-    /// Wire name `businessType`, type `string`.
-    #[serde(
-        rename = "businessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub business_type: ::std::option::Option<::std::string::String>,
-    /// 交易类型：1 担保交易, 2 预存款交易, 3 ETC境外收单, 4 即时到帐, 5 保障金安全交易, 6 统一交易流程, 7 分阶段付款, 8 货到付款, 9 信用凭证支付, 10 账期支付, 50060 交易4.0
-    ///
-    /// Wire name `tradeType`, type `string`.
-    #[serde(
-        rename = "tradeType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type: ::std::option::Option<::std::string::String>,
-    /// 下单时指定的交易方式 tradeType，如 assureTrade
-    ///
-    /// Wire name `tradeTypeCode`, type `string`.
-    #[serde(
-        rename = "tradeTypeCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type_code: ::std::option::Option<::std::string::String>,
-    /// 下单时指定的交易方式描述，如 担保交易
-    ///
-    /// Wire name `tradeTypeDesc`, type `string`.
-    #[serde(
-        rename = "tradeTypeDesc",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type_desc: ::std::option::Option<::std::string::String>,
-    /// 4.0 交易流程模板 code
-    ///
-    /// Wire name `flowTemplateCode`, type `string`.
-    #[serde(
-        rename = "flowTemplateCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub flow_template_code: ::std::option::Option<::std::string::String>,
-    /// 应付款总金额 = ∑itemAmount + shippingFee，单位元
-    ///
-    /// Wire name `totalAmount`, type `decimal`.
-    #[serde(
-        rename = "totalAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub total_amount: ::std::option::Option<::open1688_core::Decimal>,
-    /// 产品总金额（明细金额之和），单位元
-    ///
-    /// Wire name `sumProductPayment`, type `decimal`.
-    #[serde(
-        rename = "sumProductPayment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub sum_product_payment: ::std::option::Option<::open1688_core::Decimal>,
-    /// 运费，单位元
-    ///
-    /// Wire name `shippingFee`, type `decimal`.
-    #[serde(
-        rename = "shippingFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub shipping_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 折扣信息，单位分
-    ///
-    /// Wire name `discount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub discount: ::std::option::Option<i64>,
-    /// 红包金额（元），totalAmount 已扣除
-    ///
-    /// Wire name `couponFee`, type `decimal`.
-    #[serde(
-        rename = "couponFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub coupon_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 退款金额，单位元
-    ///
-    /// Wire name `refund`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub refund: ::std::option::Option<::open1688_core::Decimal>,
-    /// 退款金额（分）
-    ///
-    /// Wire name `refundPayment`, type `long`.
-    #[serde(
-        rename = "refundPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_payment: ::std::option::Option<i64>,
-    /// 订单的售中退款状态
-    ///
-    /// Wire name `refundStatus`, type `OrderRefundStatus`.
-    #[serde(
-        rename = "refundStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_status: ::std::option::Option<OrderRefundStatus>,
-    /// 订单的售后退款状态
-    ///
-    /// Wire name `refundStatusForAs`, type `string`.
-    #[serde(
-        rename = "refundStatusForAs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_status_for_as: ::std::option::Option<::std::string::String>,
-    /// 退款单ID
-    ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 买家主账号id
-    ///
-    /// Wire name `buyerID`, type `string`.
-    #[serde(rename = "buyerID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub buyer_id: ::std::option::Option<::std::string::String>,
-    /// 买家数字id
-    ///
-    /// Wire name `buyerUserId`, type `long`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<i64>,
-    /// 买家 loginId（旺旺Id）
-    ///
-    /// Wire name `buyerLoginId`, type `string`.
-    #[serde(
-        rename = "buyerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_login_id: ::std::option::Option<::std::string::String>,
-    /// 买家子账号
-    ///
-    /// Wire name `subBuyerLoginId`, type `string`.
-    #[serde(
-        rename = "subBuyerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_buyer_login_id: ::std::option::Option<::std::string::String>,
-    /// 买家支付宝id
-    ///
-    /// Wire name `buyerAlipayId`, type `string`.
-    #[serde(
-        rename = "buyerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
-    /// 买家联系人
-    ///
-    /// Wire name `buyerContact`, type `TradeContact`.
-    #[serde(
-        rename = "buyerContact",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_contact: ::std::option::Option<TradeContact>,
-    /// 买家留言
-    ///
-    /// Wire name `buyerFeedback`, type `string`.
-    #[serde(
-        rename = "buyerFeedback",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_feedback: ::std::option::Option<::std::string::String>,
-    /// 买家备忘信息
-    ///
-    /// Wire name `buyerMemo`, type `string`.
-    #[serde(
-        rename = "buyerMemo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_memo: ::std::option::Option<::std::string::String>,
-    /// 买家备忘标志
-    ///
-    /// Wire name `buyerRemarkIcon`, type `string`.
-    #[serde(
-        rename = "buyerRemarkIcon",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_remark_icon: ::std::option::Option<::std::string::String>,
-    /// 卖家主账号id
-    ///
-    /// Wire name `sellerID`, type `string`.
-    #[serde(rename = "sellerID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub seller_id: ::std::option::Option<::std::string::String>,
-    /// 卖家数字id
-    ///
-    /// Wire name `sellerUserId`, type `long`.
-    #[serde(
-        rename = "sellerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_user_id: ::std::option::Option<i64>,
-    /// 卖家 loginId（旺旺Id）
-    ///
-    /// Wire name `sellerLoginId`, type `string`.
-    #[serde(
-        rename = "sellerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_login_id: ::std::option::Option<::std::string::String>,
-    /// 卖家支付宝id
-    ///
-    /// Wire name `sellerAlipayId`, type `string`.
-    #[serde(
-        rename = "sellerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_alipay_id: ::std::option::Option<::std::string::String>,
-    /// 卖家联系人
-    ///
-    /// Wire name `sellerContact`, type `TradeContact`.
-    #[serde(
-        rename = "sellerContact",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_contact: ::std::option::Option<TradeContact>,
-    /// 卖家诚信等级
-    ///
-    /// Wire name `sellerCreditLevel`, type `string`.
-    #[serde(
-        rename = "sellerCreditLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_credit_level: ::std::option::Option<::std::string::String>,
-    /// 是否自主订单（邀约订单）
-    ///
-    /// Wire name `sellerOrder`, type `boolean`.
-    #[serde(
-        rename = "sellerOrder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_order: ::std::option::Option<bool>,
-    /// 收件人信息
-    ///
-    /// Wire name `receiverInfo`, type `OrderReceiverInfo`.
-    #[serde(
-        rename = "receiverInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_info: ::std::option::Option<OrderReceiverInfo>,
-    /// 备注（下单时的备注）
-    ///
-    /// Wire name `remark`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub remark: ::std::option::Option<::std::string::String>,
-    /// 关闭原因：buyerCancel, sellerGoodsLack, other
-    ///
-    /// Wire name `closeReason`, type `string`.
-    #[serde(
-        rename = "closeReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub close_reason: ::std::option::Option<::std::string::String>,
-    /// 关闭订单备注
-    ///
-    /// Wire name `closeRemark`, type `string`.
-    #[serde(
-        rename = "closeRemark",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub close_remark: ::std::option::Option<::std::string::String>,
-    /// 关闭操作类型：CLOSE_TRADE_BY_SELLER, CLOSE_TRADE_BY_BOPS, CLOSE_TRADE_BY_SYSTEM, CLOSE_TRADE_BY_BUYER, CLOSE_TRADE_BY_CREADIT
-    ///
-    /// Wire name `closeOperateType`, type `string`.
-    #[serde(
-        rename = "closeOperateType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub close_operate_type: ::std::option::Option<::std::string::String>,
-    /// 外部支付交易Id
-    ///
-    /// Wire name `alipayTradeId`, type `string`.
-    #[serde(
-        rename = "alipayTradeId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub alipay_trade_id: ::std::option::Option<::std::string::String>,
-    /// 预订单ID
-    ///
-    /// Wire name `preOrderId`, type `long`.
-    #[serde(
-        rename = "preOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pre_order_id: ::std::option::Option<i64>,
-    /// 是否一次性付款
-    ///
-    /// Wire name `stepPayAll`, type `boolean`.
-    #[serde(
-        rename = "stepPayAll",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_pay_all: ::std::option::Option<bool>,
-    /// 分阶段法务协议地址
-    ///
-    /// Wire name `stepAgreementPath`, type `string`.
-    #[serde(
-        rename = "stepAgreementPath",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_agreement_path: ::std::option::Option<::std::string::String>,
-    /// \[交易3.0\] 分阶段订单
-    ///
-    /// Wire name `stepOrderList`, type `array<StepOrder>`.
-    #[serde(
-        rename = "stepOrderList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub step_order_list: ::std::vec::Vec<StepOrder>,
-    /// \[交易4.0\] 分阶段订单
-    ///
-    /// Wire name `newStepOrderList`, type `array<NewStepOrder>`.
-    #[serde(
-        rename = "newStepOrderList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub new_step_order_list: ::std::vec::Vec<NewStepOrder>,
-    /// 是否海外代发订单
-    ///
-    /// Wire name `overSeaOrder`, type `boolean`.
-    #[serde(
-        rename = "overSeaOrder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub over_sea_order: ::std::option::Option<bool>,
-    /// 支付渠道名称列表，如 支付宝、跨境宝
-    ///
-    /// Wire name `payChannelList`, type `array<string>`.
-    #[serde(
-        rename = "payChannelList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub pay_channel_list: ::std::vec::Vec<::std::string::String>,
-    /// 支付渠道 code，如 alipay
-    ///
-    /// Wire name `payChannelCodeList`, type `array<string>`.
-    #[serde(
-        rename = "payChannelCodeList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub pay_channel_code_list: ::std::vec::Vec<::std::string::String>,
-    /// 支付超时时间（秒）
-    ///
-    /// Wire name `payTimeout`, type `long`.
-    #[serde(
-        rename = "payTimeout",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_timeout: ::std::option::Option<i64>,
-    /// 支付超时类型：0 定长，1 固定时间
-    ///
-    /// Wire name `payTimeoutType`, type `int`.
-    #[serde(
-        rename = "payTimeoutType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_timeout_type: ::std::option::Option<i32>,
-    /// 供货库存模式：jit 或 cang
-    ///
-    /// Wire name `inventoryMode`, type `string`.
-    #[serde(
-        rename = "inventoryMode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inventory_mode: ::std::option::Option<::std::string::String>,
-    /// 外部订单号
-    ///
-    /// Wire name `outOrderId`, type `string`.
-    #[serde(
-        rename = "outOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_order_id: ::std::option::Option<::std::string::String>,
-    /// 官方物流提货订单ID
-    ///
-    /// Wire name `officialSolutionOrderId`, type `string`.
-    #[serde(
-        rename = "officialSolutionOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_solution_order_id: ::std::option::Option<::std::string::String>,
-    /// 官方物流提货订单费用（分）
-    ///
-    /// Wire name `officialSolutionCost`, type `long`.
-    #[serde(
-        rename = "officialSolutionCost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_solution_cost: ::std::option::Option<i64>,
-    /// 币种：USD, RMB, HKD, GBP, CAD, AUD, JPY, KRW, EUR
-    ///
-    /// Wire name `currency`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::std::string::String>,
-    /// 订单关联码（如属于哪个活动）
-    ///
-    /// Wire name `relatedCode`, type `string`.
-    #[serde(
-        rename = "relatedCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub related_code: ::std::option::Option<::std::string::String>,
-    /// 卖家备忘信息（卖家视角）
-    ///
-    /// Wire name `sellerMemo`, type `string`.
-    #[serde(
-        rename = "sellerMemo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_memo: ::std::option::Option<::std::string::String>,
-    /// 卖家备忘标志（卖家视角）
-    ///
-    /// Wire name `sellerRemarkIcon`, type `string`.
-    #[serde(
-        rename = "sellerRemarkIcon",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_remark_icon: ::std::option::Option<::std::string::String>,
-    /// 买家加密ID（卖家视角；不同 appkey 返回不同）
-    ///
-    /// Wire name `buyerOpenUid`, type `string`.
-    #[serde(
-        rename = "buyerOpenUid",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_open_uid: ::std::option::Option<::std::string::String>,
-    /// 买家子账号加密ID（卖家视角）
-    ///
-    /// Wire name `buyerSubOpenUid`, type `string`.
-    #[serde(
-        rename = "buyerSubOpenUid",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_sub_open_uid: ::std::option::Option<::std::string::String>,
-    /// 联系人信息解密ID（加密订单场景）
-    ///
-    /// Wire name `ccid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ccid: ::std::option::Option<::std::string::String>,
-    /// 创建时间
-    ///
-    /// Wire name `createTime`, type `date`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::open1688_core::Date>,
-    /// 修改时间
-    ///
-    /// Wire name `modifyTime`, type `date`.
-    #[serde(
-        rename = "modifyTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub modify_time: ::std::option::Option<::open1688_core::Date>,
-    /// 付款时间（多次付款时为首次）
-    ///
-    /// Wire name `payTime`, type `date`.
-    #[serde(rename = "payTime", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_time: ::std::option::Option<::open1688_core::Date>,
-    /// 完全发货时间
-    ///
-    /// Wire name `allDeliveredTime`, type `date`.
-    #[serde(
-        rename = "allDeliveredTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub all_delivered_time: ::std::option::Option<::open1688_core::Date>,
-    /// 完全收货时间
-    ///
-    /// Wire name `receivingTime`, type `date`.
-    #[serde(
-        rename = "receivingTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiving_time: ::std::option::Option<::open1688_core::Date>,
-    /// 确认时间
-    ///
-    /// Wire name `confirmedTime`, type `date`.
-    #[serde(
-        rename = "confirmedTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub confirmed_time: ::std::option::Option<::open1688_core::Date>,
-    /// 完成时间
-    ///
-    /// Wire name `completeTime`, type `date`.
-    #[serde(
-        rename = "completeTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub complete_time: ::std::option::Option<::open1688_core::Date>,
-}
-
-/// 订单业务信息 (alibaba.order.bizInfo)
-///
-/// Wire type `OrderBizInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderBizInfo {
-    /// 是否采源宝订单
-    ///
-    /// Wire name `odsCyd`, type `boolean`.
-    #[serde(rename = "odsCyd", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ods_cyd: ::std::option::Option<bool>,
-    /// 账期交易订单的到账时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `accountPeriodTime`, type `string`.
-    #[serde(
-        rename = "accountPeriodTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub account_period_time: ::std::option::Option<::std::string::String>,
-    /// 下单时是否选择了诚e赊交易方式
-    ///
-    /// Wire name `creditOrder`, type `boolean`.
-    #[serde(
-        rename = "creditOrder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub credit_order: ::std::option::Option<bool>,
-    /// 诚e赊支付详情
-    ///
-    /// Wire name `creditOrderDetail`, type `CreditOrderDetail`.
-    #[serde(
-        rename = "creditOrderDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub credit_order_detail: ::std::option::Option<CreditOrderDetail>,
-    /// 预订单信息
-    ///
-    /// Wire name `preOrderInfo`, type `PreOrderInfo`.
-    #[serde(
-        rename = "preOrderInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pre_order_info: ::std::option::Option<PreOrderInfo>,
+::open1688_core::wire_struct! {
     /// 零售通订单信息
     ///
-    /// Wire name `lstOrderInfo`, type `LstOrderInfo`.
-    #[serde(
-        rename = "lstOrderInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub lst_order_info: ::std::option::Option<LstOrderInfo>,
-    /// Wire name `erpBuyerUserId`, type `string`.
-    #[serde(
-        rename = "erpBuyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub erp_buyer_user_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `erpOrderId`, type `string`.
-    #[serde(
-        rename = "erpOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub erp_order_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `erpBuyerOrgId`, type `string`.
-    #[serde(
-        rename = "erpBuyerOrgId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub erp_buyer_org_id: ::std::option::Option<::std::string::String>,
-    /// 是否加工定制订单
-    ///
-    /// Wire name `isCz`, type `boolean`.
-    #[serde(rename = "isCz", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_cz: ::std::option::Option<bool>,
-    /// 是否定制订单
-    ///
-    /// Wire name `isDz`, type `boolean`.
-    #[serde(rename = "isDz", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_dz: ::std::option::Option<bool>,
-    /// 是否 dropshipping 订单（不允许合并发货）
-    ///
-    /// Wire name `dropshipping`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dropshipping: ::std::option::Option<bool>,
-    /// 运费险：givenByPlatform 平台赠送, givenByMerchant 商家赠送
-    ///
-    /// Wire name `shippingInsurance`, type `string`.
-    #[serde(
-        rename = "shippingInsurance",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub shipping_insurance: ::std::option::Option<::std::string::String>,
-    /// 官方物流提货
-    ///
-    /// Wire name `officialPickUp`, type `boolean`.
-    #[serde(
-        rename = "officialPickUp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_pick_up: ::std::option::Option<bool>,
+    /// Wire type `LstOrderInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct LstOrderInfo {
+        /// 零售通仓库类型：customer 虚仓，cainiao 实仓
+        ///
+        /// Wire name `lstWarehouseType`, type `string`.
+        #[wire("lstWarehouseType")]
+        pub lst_warehouse_type: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 子订单退货数量
-///
-/// Wire type `OrderEntryCount`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderEntryCount {
-    /// 子订单id
+::open1688_core::wire_struct! {
+    /// 国内物流信息 (NativeLogisticsInfo)
     ///
-    /// Wire name `id`, type `long`, required.
-    pub id: i64,
-    /// 退货数量
+    /// Wire type `NativeLogisticsInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NativeLogisticsInfo {
+        /// 联系人姓名
+        ///
+        /// Wire name `contactPerson`, type `string`.
+        #[wire("contactPerson")]
+        pub contact_person: ::std::option::Option<::std::string::String>,
+        /// 解密地址ID（加密订单场景）
+        ///
+        /// Wire name `caid`, type `string`.
+        #[wire("caid")]
+        pub caid: ::std::option::Option<::std::string::String>,
+        /// Wire name `province`, type `string`.
+        #[wire("province")]
+        pub province: ::std::option::Option<::std::string::String>,
+        /// Wire name `city`, type `string`.
+        #[wire("city")]
+        pub city: ::std::option::Option<::std::string::String>,
+        /// 县/区
+        ///
+        /// Wire name `area`, type `string`.
+        #[wire("area")]
+        pub area: ::std::option::Option<::std::string::String>,
+        /// 镇/街道
+        ///
+        /// Wire name `town`, type `string`.
+        #[wire("town")]
+        pub town: ::std::option::Option<::std::string::String>,
+        /// 详细地址
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 省市区编码
+        ///
+        /// Wire name `areaCode`, type `string`.
+        #[wire("areaCode")]
+        pub area_code: ::std::option::Option<::std::string::String>,
+        /// 镇/街道地址码
+        ///
+        /// Wire name `townCode`, type `string`.
+        #[wire("townCode")]
+        pub town_code: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `zip`, type `string`.
+        #[wire("zip")]
+        pub zip: ::std::option::Option<::std::string::String>,
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `telephone`, type `string`.
+        #[wire("telephone")]
+        pub telephone: ::std::option::Option<::std::string::String>,
+        /// Wire name `fax`, type `string`.
+        #[wire("fax")]
+        pub fax: ::std::option::Option<::std::string::String>,
+        /// 运单明细
+        ///
+        /// Wire name `logisticsItems`, type `array<NativeLogisticsItem>`.
+        #[wire("logisticsItems")]
+        pub logistics_items: ::std::vec::Vec<NativeLogisticsItem>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 运单明细 (NativeLogisticsItemsInfo)
     ///
-    /// Wire name `count`, type `int`, required.
-    pub count: i32,
+    /// Wire type `NativeLogisticsItem`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NativeLogisticsItem {
+        /// 主键id
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 物流编号
+        ///
+        /// Wire name `logisticsCode`, type `string`.
+        #[wire("logisticsCode")]
+        pub logistics_code: ::std::option::Option<::std::string::String>,
+        /// 发货类型：0 自行发货, 1 在线发货, 2 不需要物流
+        ///
+        /// Wire name `type`, type `string`.
+        #[wire("type")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// 状态
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 物流公司Id
+        ///
+        /// Wire name `logisticsCompanyId`, type `long`.
+        #[wire("logisticsCompanyId")]
+        pub logistics_company_id: ::std::option::Option<i64>,
+        /// 物流公司编号
+        ///
+        /// Wire name `logisticsCompanyNo`, type `string`.
+        #[wire("logisticsCompanyNo")]
+        pub logistics_company_no: ::std::option::Option<::std::string::String>,
+        /// 物流公司名称
+        ///
+        /// Wire name `logisticsCompanyName`, type `string`.
+        #[wire("logisticsCompanyName")]
+        pub logistics_company_name: ::std::option::Option<::std::string::String>,
+        /// 运单号
+        ///
+        /// Wire name `logisticsBillNo`, type `string`.
+        #[wire("logisticsBillNo")]
+        pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+        /// 子订单id，多个以逗号分隔
+        ///
+        /// Wire name `subItemIds`, type `string`.
+        #[wire("subItemIds")]
+        pub sub_item_ids: ::std::option::Option<::std::string::String>,
+        /// 运费（元）
+        ///
+        /// Wire name `carriage`, type `decimal`.
+        #[wire("carriage", decimal)]
+        pub carriage: ::std::option::Option<::open1688_core::Decimal>,
+        /// 发货时间
+        ///
+        /// Wire name `deliveredTime`, type `date`.
+        #[wire("deliveredTime")]
+        pub delivered_time: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `fromProvince`, type `string`.
+        #[wire("fromProvince")]
+        pub from_province: ::std::option::Option<::std::string::String>,
+        /// Wire name `fromCity`, type `string`.
+        #[wire("fromCity")]
+        pub from_city: ::std::option::Option<::std::string::String>,
+        /// Wire name `fromArea`, type `string`.
+        #[wire("fromArea")]
+        pub from_area: ::std::option::Option<::std::string::String>,
+        /// Wire name `fromAddress`, type `string`.
+        #[wire("fromAddress")]
+        pub from_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `fromPhone`, type `string`.
+        #[wire("fromPhone")]
+        pub from_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `fromMobile`, type `string`.
+        #[wire("fromMobile")]
+        pub from_mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `fromPost`, type `string`.
+        #[wire("fromPost")]
+        pub from_post: ::std::option::Option<::std::string::String>,
+        /// Wire name `toProvince`, type `string`.
+        #[wire("toProvince")]
+        pub to_province: ::std::option::Option<::std::string::String>,
+        /// Wire name `toCity`, type `string`.
+        #[wire("toCity")]
+        pub to_city: ::std::option::Option<::std::string::String>,
+        /// Wire name `toArea`, type `string`.
+        #[wire("toArea")]
+        pub to_area: ::std::option::Option<::std::string::String>,
+        /// Wire name `toAddress`, type `string`.
+        #[wire("toAddress")]
+        pub to_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `toPhone`, type `string`.
+        #[wire("toPhone")]
+        pub to_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `toMobile`, type `string`.
+        #[wire("toMobile")]
+        pub to_mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `toPost`, type `string`.
+        #[wire("toPost")]
+        pub to_post: ::std::option::Option<::std::string::String>,
+        /// Wire name `noLogisticsName`, type `string`.
+        #[wire("noLogisticsName")]
+        pub no_logistics_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `noLogisticsTel`, type `string`.
+        #[wire("noLogisticsTel")]
+        pub no_logistics_tel: ::std::option::Option<::std::string::String>,
+        /// Wire name `noLogisticsBillNo`, type `string`.
+        #[wire("noLogisticsBillNo")]
+        pub no_logistics_bill_no: ::std::option::Option<::std::string::String>,
+        /// 无需物流类别 1–5
+        ///
+        /// Wire name `noLogisticsCondition`, type `string`.
+        #[wire("noLogisticsCondition")]
+        pub no_logistics_condition: ::std::option::Option<::std::string::String>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// \[交易4.0\] 分阶段订单 (alibaba.trade.BizNewStepOrderModel)
+    ///
+    /// Wire type `NewStepOrder`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NewStepOrder {
+        /// 阶段顺序编号
+        ///
+        /// Wire name `stepNo`, type `int`.
+        #[wire("stepNo")]
+        pub step_no: ::std::option::Option<i32>,
+        /// 阶段名称，如 全款交易
+        ///
+        /// Wire name `stepName`, type `string`.
+        #[wire("stepName")]
+        pub step_name: ::std::option::Option<::std::string::String>,
+        /// 是否最后一个阶段
+        ///
+        /// Wire name `lastStep`, type `boolean`.
+        #[wire("lastStep")]
+        pub last_step: ::std::option::Option<bool>,
+        /// 激活状态：0 未激活，1 已激活
+        ///
+        /// Wire name `activeStatus`, type `int`.
+        #[wire("activeStatus")]
+        pub active_status: ::std::option::Option<i32>,
+        /// 付款状态：1 未付款, 2 已付款, 8 付款前取消, 12 溢短补付款
+        ///
+        /// Wire name `payStatus`, type `int`.
+        #[wire("payStatus")]
+        pub pay_status: ::std::option::Option<i32>,
+        /// 物流状态：1 未发货, 2 已发货, 3 已收货, 4 已全部退货, 7 发货前取消
+        ///
+        /// Wire name `logisticsStatus`, type `int`.
+        #[wire("logisticsStatus")]
+        pub logistics_status: ::std::option::Option<i32>,
+        /// 阶段应付款（含运费，元）
+        ///
+        /// Wire name `payFee`, type `decimal`.
+        #[wire("payFee", decimal)]
+        pub pay_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段已付款（含运费，元）
+        ///
+        /// Wire name `paidFee`, type `decimal`.
+        #[wire("paidFee", decimal)]
+        pub paid_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段商品价格分摊（元）
+        ///
+        /// Wire name `goodsFee`, type `decimal`.
+        #[wire("goodsFee", decimal)]
+        pub goods_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段调整价格（元）
+        ///
+        /// Wire name `adjustFee`, type `decimal`.
+        #[wire("adjustFee", decimal)]
+        pub adjust_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段优惠价格（元）
+        ///
+        /// Wire name `discountFee`, type `decimal`.
+        #[wire("discountFee", decimal)]
+        pub discount_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段应付邮费（元）
+        ///
+        /// Wire name `postFee`, type `decimal`.
+        #[wire("postFee", decimal)]
+        pub post_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段已付邮费（元）
+        ///
+        /// Wire name `paidPostFee`, type `decimal`.
+        #[wire("paidPostFee", decimal)]
+        pub paid_post_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// Wire name `gmtStart`, type `date`.
+        #[wire("gmtStart")]
+        pub gmt_start: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtPay`, type `date`.
+        #[wire("gmtPay")]
+        pub gmt_pay: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtEnd`, type `date`.
+        #[wire("gmtEnd")]
+        pub gmt_end: ::std::option::Option<::open1688_core::Date>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 订单基础信息 (alibaba.openplatform.trade.model.OrderBaseInfo)
+    ///
+    /// Wire type `OrderBaseInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderBaseInfo {
+        /// 交易id（订单号，18–19 位）
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 交易id 的字符串形式
+        ///
+        /// Wire name `idOfStr`, type `string`.
+        #[wire("idOfStr")]
+        pub id_of_str: ::std::option::Option<::std::string::String>,
+        /// 交易状态
+        ///
+        /// Wire name `status`, type `OrderStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<OrderStatus>,
+        /// 业务类型：cn 普通, ws 大额批发, yp 普通拿样, yf 一分钱拿样, fs 倒批, cz 加工定制, ag 协议采购, hp 伙拼, supply 供销, factory 淘工厂, quick 快订, xiangpin 享拼, f2f 当面付, cyfw 存样服务, sp 代销, wg 微供, lst 零售通, cb 跨境, distribution 分销, cab 采源宝, manufact 加工定制
+        ///
+        /// Wire name `businessType`, type `string`.
+        #[wire("businessType")]
+        pub business_type: ::std::option::Option<::std::string::String>,
+        /// 交易类型：1 担保交易, 2 预存款交易, 3 ETC境外收单, 4 即时到帐, 5 保障金安全交易, 6 统一交易流程, 7 分阶段付款, 8 货到付款, 9 信用凭证支付, 10 账期支付, 50060 交易4.0
+        ///
+        /// Wire name `tradeType`, type `string`.
+        #[wire("tradeType")]
+        pub trade_type: ::std::option::Option<::std::string::String>,
+        /// 下单时指定的交易方式 tradeType，如 assureTrade
+        ///
+        /// Wire name `tradeTypeCode`, type `string`.
+        #[wire("tradeTypeCode")]
+        pub trade_type_code: ::std::option::Option<::std::string::String>,
+        /// 下单时指定的交易方式描述，如 担保交易
+        ///
+        /// Wire name `tradeTypeDesc`, type `string`.
+        #[wire("tradeTypeDesc")]
+        pub trade_type_desc: ::std::option::Option<::std::string::String>,
+        /// 4.0 交易流程模板 code
+        ///
+        /// Wire name `flowTemplateCode`, type `string`.
+        #[wire("flowTemplateCode")]
+        pub flow_template_code: ::std::option::Option<::std::string::String>,
+        /// 应付款总金额 = ∑itemAmount + shippingFee，单位元
+        ///
+        /// Wire name `totalAmount`, type `decimal`.
+        #[wire("totalAmount", decimal)]
+        pub total_amount: ::std::option::Option<::open1688_core::Decimal>,
+        /// 产品总金额（明细金额之和），单位元
+        ///
+        /// Wire name `sumProductPayment`, type `decimal`.
+        #[wire("sumProductPayment", decimal)]
+        pub sum_product_payment: ::std::option::Option<::open1688_core::Decimal>,
+        /// 运费，单位元
+        ///
+        /// Wire name `shippingFee`, type `decimal`.
+        #[wire("shippingFee", decimal)]
+        pub shipping_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 折扣信息，单位分
+        ///
+        /// Wire name `discount`, type `long`.
+        #[wire("discount")]
+        pub discount: ::std::option::Option<i64>,
+        /// 红包金额（元），totalAmount 已扣除
+        ///
+        /// Wire name `couponFee`, type `decimal`.
+        #[wire("couponFee", decimal)]
+        pub coupon_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 退款金额，单位元
+        ///
+        /// Wire name `refund`, type `decimal`.
+        #[wire("refund", decimal)]
+        pub refund: ::std::option::Option<::open1688_core::Decimal>,
+        /// 退款金额（分）
+        ///
+        /// Wire name `refundPayment`, type `long`.
+        #[wire("refundPayment")]
+        pub refund_payment: ::std::option::Option<i64>,
+        /// 订单的售中退款状态
+        ///
+        /// Wire name `refundStatus`, type `OrderRefundStatus`.
+        #[wire("refundStatus")]
+        pub refund_status: ::std::option::Option<OrderRefundStatus>,
+        /// 订单的售后退款状态
+        ///
+        /// Wire name `refundStatusForAs`, type `string`.
+        #[wire("refundStatusForAs")]
+        pub refund_status_for_as: ::std::option::Option<::std::string::String>,
+        /// 退款单ID
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 买家主账号id
+        ///
+        /// Wire name `buyerID`, type `string`.
+        #[wire("buyerID")]
+        pub buyer_id: ::std::option::Option<::std::string::String>,
+        /// 买家数字id
+        ///
+        /// Wire name `buyerUserId`, type `long`.
+        #[wire("buyerUserId")]
+        pub buyer_user_id: ::std::option::Option<i64>,
+        /// 买家 loginId（旺旺Id）
+        ///
+        /// Wire name `buyerLoginId`, type `string`.
+        #[wire("buyerLoginId")]
+        pub buyer_login_id: ::std::option::Option<::std::string::String>,
+        /// 买家子账号
+        ///
+        /// Wire name `subBuyerLoginId`, type `string`.
+        #[wire("subBuyerLoginId")]
+        pub sub_buyer_login_id: ::std::option::Option<::std::string::String>,
+        /// 买家支付宝id
+        ///
+        /// Wire name `buyerAlipayId`, type `string`.
+        #[wire("buyerAlipayId")]
+        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        /// 买家联系人
+        ///
+        /// Wire name `buyerContact`, type `TradeContact`.
+        #[wire("buyerContact")]
+        pub buyer_contact: ::std::option::Option<TradeContact>,
+        /// 买家留言
+        ///
+        /// Wire name `buyerFeedback`, type `string`.
+        #[wire("buyerFeedback")]
+        pub buyer_feedback: ::std::option::Option<::std::string::String>,
+        /// 买家备忘信息
+        ///
+        /// Wire name `buyerMemo`, type `string`.
+        #[wire("buyerMemo")]
+        pub buyer_memo: ::std::option::Option<::std::string::String>,
+        /// 买家备忘标志
+        ///
+        /// Wire name `buyerRemarkIcon`, type `string`.
+        #[wire("buyerRemarkIcon")]
+        pub buyer_remark_icon: ::std::option::Option<::std::string::String>,
+        /// 卖家主账号id
+        ///
+        /// Wire name `sellerID`, type `string`.
+        #[wire("sellerID")]
+        pub seller_id: ::std::option::Option<::std::string::String>,
+        /// 卖家数字id
+        ///
+        /// Wire name `sellerUserId`, type `long`.
+        #[wire("sellerUserId")]
+        pub seller_user_id: ::std::option::Option<i64>,
+        /// 卖家 loginId（旺旺Id）
+        ///
+        /// Wire name `sellerLoginId`, type `string`.
+        #[wire("sellerLoginId")]
+        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        /// 卖家支付宝id
+        ///
+        /// Wire name `sellerAlipayId`, type `string`.
+        #[wire("sellerAlipayId")]
+        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        /// 卖家联系人
+        ///
+        /// Wire name `sellerContact`, type `TradeContact`.
+        #[wire("sellerContact")]
+        pub seller_contact: ::std::option::Option<TradeContact>,
+        /// 卖家诚信等级
+        ///
+        /// Wire name `sellerCreditLevel`, type `string`.
+        #[wire("sellerCreditLevel")]
+        pub seller_credit_level: ::std::option::Option<::std::string::String>,
+        /// 是否自主订单（邀约订单）
+        ///
+        /// Wire name `sellerOrder`, type `boolean`.
+        #[wire("sellerOrder")]
+        pub seller_order: ::std::option::Option<bool>,
+        /// 收件人信息
+        ///
+        /// Wire name `receiverInfo`, type `OrderReceiverInfo`.
+        #[wire("receiverInfo")]
+        pub receiver_info: ::std::option::Option<OrderReceiverInfo>,
+        /// 备注（下单时的备注）
+        ///
+        /// Wire name `remark`, type `string`.
+        #[wire("remark")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        /// 关闭原因：buyerCancel, sellerGoodsLack, other
+        ///
+        /// Wire name `closeReason`, type `string`.
+        #[wire("closeReason")]
+        pub close_reason: ::std::option::Option<::std::string::String>,
+        /// 关闭订单备注
+        ///
+        /// Wire name `closeRemark`, type `string`.
+        #[wire("closeRemark")]
+        pub close_remark: ::std::option::Option<::std::string::String>,
+        /// 关闭操作类型：CLOSE_TRADE_BY_SELLER, CLOSE_TRADE_BY_BOPS, CLOSE_TRADE_BY_SYSTEM, CLOSE_TRADE_BY_BUYER, CLOSE_TRADE_BY_CREADIT
+        ///
+        /// Wire name `closeOperateType`, type `string`.
+        #[wire("closeOperateType")]
+        pub close_operate_type: ::std::option::Option<::std::string::String>,
+        /// 外部支付交易Id
+        ///
+        /// Wire name `alipayTradeId`, type `string`.
+        #[wire("alipayTradeId")]
+        pub alipay_trade_id: ::std::option::Option<::std::string::String>,
+        /// 预订单ID
+        ///
+        /// Wire name `preOrderId`, type `long`.
+        #[wire("preOrderId")]
+        pub pre_order_id: ::std::option::Option<i64>,
+        /// 是否一次性付款
+        ///
+        /// Wire name `stepPayAll`, type `boolean`.
+        #[wire("stepPayAll")]
+        pub step_pay_all: ::std::option::Option<bool>,
+        /// 分阶段法务协议地址
+        ///
+        /// Wire name `stepAgreementPath`, type `string`.
+        #[wire("stepAgreementPath")]
+        pub step_agreement_path: ::std::option::Option<::std::string::String>,
+        /// \[交易3.0\] 分阶段订单
+        ///
+        /// Wire name `stepOrderList`, type `array<StepOrder>`.
+        #[wire("stepOrderList")]
+        pub step_order_list: ::std::vec::Vec<StepOrder>,
+        /// \[交易4.0\] 分阶段订单
+        ///
+        /// Wire name `newStepOrderList`, type `array<NewStepOrder>`.
+        #[wire("newStepOrderList")]
+        pub new_step_order_list: ::std::vec::Vec<NewStepOrder>,
+        /// 是否海外代发订单
+        ///
+        /// Wire name `overSeaOrder`, type `boolean`.
+        #[wire("overSeaOrder")]
+        pub over_sea_order: ::std::option::Option<bool>,
+        /// 支付渠道名称列表，如 支付宝、跨境宝
+        ///
+        /// Wire name `payChannelList`, type `array<string>`.
+        #[wire("payChannelList")]
+        pub pay_channel_list: ::std::vec::Vec<::std::string::String>,
+        /// 支付渠道 code，如 alipay
+        ///
+        /// Wire name `payChannelCodeList`, type `array<string>`.
+        #[wire("payChannelCodeList")]
+        pub pay_channel_code_list: ::std::vec::Vec<::std::string::String>,
+        /// 支付超时时间（秒）
+        ///
+        /// Wire name `payTimeout`, type `long`.
+        #[wire("payTimeout")]
+        pub pay_timeout: ::std::option::Option<i64>,
+        /// 支付超时类型：0 定长，1 固定时间
+        ///
+        /// Wire name `payTimeoutType`, type `int`.
+        #[wire("payTimeoutType")]
+        pub pay_timeout_type: ::std::option::Option<i32>,
+        /// 供货库存模式：jit 或 cang
+        ///
+        /// Wire name `inventoryMode`, type `string`.
+        #[wire("inventoryMode")]
+        pub inventory_mode: ::std::option::Option<::std::string::String>,
+        /// 外部订单号
+        ///
+        /// Wire name `outOrderId`, type `string`.
+        #[wire("outOrderId")]
+        pub out_order_id: ::std::option::Option<::std::string::String>,
+        /// 官方物流提货订单ID
+        ///
+        /// Wire name `officialSolutionOrderId`, type `string`.
+        #[wire("officialSolutionOrderId")]
+        pub official_solution_order_id: ::std::option::Option<::std::string::String>,
+        /// 官方物流提货订单费用（分）
+        ///
+        /// Wire name `officialSolutionCost`, type `long`.
+        #[wire("officialSolutionCost")]
+        pub official_solution_cost: ::std::option::Option<i64>,
+        /// 币种：USD, RMB, HKD, GBP, CAD, AUD, JPY, KRW, EUR
+        ///
+        /// Wire name `currency`, type `string`.
+        #[wire("currency")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        /// 订单关联码（如属于哪个活动）
+        ///
+        /// Wire name `relatedCode`, type `string`.
+        #[wire("relatedCode")]
+        pub related_code: ::std::option::Option<::std::string::String>,
+        /// 卖家备忘信息（卖家视角）
+        ///
+        /// Wire name `sellerMemo`, type `string`.
+        #[wire("sellerMemo")]
+        pub seller_memo: ::std::option::Option<::std::string::String>,
+        /// 卖家备忘标志（卖家视角）
+        ///
+        /// Wire name `sellerRemarkIcon`, type `string`.
+        #[wire("sellerRemarkIcon")]
+        pub seller_remark_icon: ::std::option::Option<::std::string::String>,
+        /// 买家加密ID（卖家视角；不同 appkey 返回不同）
+        ///
+        /// Wire name `buyerOpenUid`, type `string`.
+        #[wire("buyerOpenUid")]
+        pub buyer_open_uid: ::std::option::Option<::std::string::String>,
+        /// 买家子账号加密ID（卖家视角）
+        ///
+        /// Wire name `buyerSubOpenUid`, type `string`.
+        #[wire("buyerSubOpenUid")]
+        pub buyer_sub_open_uid: ::std::option::Option<::std::string::String>,
+        /// 联系人信息解密ID（加密订单场景）
+        ///
+        /// Wire name `ccid`, type `string`.
+        #[wire("ccid")]
+        pub ccid: ::std::option::Option<::std::string::String>,
+        /// 创建时间
+        ///
+        /// Wire name `createTime`, type `date`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::open1688_core::Date>,
+        /// 修改时间
+        ///
+        /// Wire name `modifyTime`, type `date`.
+        #[wire("modifyTime")]
+        pub modify_time: ::std::option::Option<::open1688_core::Date>,
+        /// 付款时间（多次付款时为首次）
+        ///
+        /// Wire name `payTime`, type `date`.
+        #[wire("payTime")]
+        pub pay_time: ::std::option::Option<::open1688_core::Date>,
+        /// 完全发货时间
+        ///
+        /// Wire name `allDeliveredTime`, type `date`.
+        #[wire("allDeliveredTime")]
+        pub all_delivered_time: ::std::option::Option<::open1688_core::Date>,
+        /// 完全收货时间
+        ///
+        /// Wire name `receivingTime`, type `date`.
+        #[wire("receivingTime")]
+        pub receiving_time: ::std::option::Option<::open1688_core::Date>,
+        /// 确认时间
+        ///
+        /// Wire name `confirmedTime`, type `date`.
+        #[wire("confirmedTime")]
+        pub confirmed_time: ::std::option::Option<::open1688_core::Date>,
+        /// 完成时间
+        ///
+        /// Wire name `completeTime`, type `date`.
+        #[wire("completeTime")]
+        pub complete_time: ::std::option::Option<::open1688_core::Date>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 订单业务信息 (alibaba.order.bizInfo)
+    ///
+    /// Wire type `OrderBizInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderBizInfo {
+        /// 是否采源宝订单
+        ///
+        /// Wire name `odsCyd`, type `boolean`.
+        #[wire("odsCyd")]
+        pub ods_cyd: ::std::option::Option<bool>,
+        /// 账期交易订单的到账时间（yyyy-MM-dd HH:mm:ss）
+        ///
+        /// Wire name `accountPeriodTime`, type `string`.
+        #[wire("accountPeriodTime")]
+        pub account_period_time: ::std::option::Option<::std::string::String>,
+        /// 下单时是否选择了诚e赊交易方式
+        ///
+        /// Wire name `creditOrder`, type `boolean`.
+        #[wire("creditOrder")]
+        pub credit_order: ::std::option::Option<bool>,
+        /// 诚e赊支付详情
+        ///
+        /// Wire name `creditOrderDetail`, type `CreditOrderDetail`.
+        #[wire("creditOrderDetail")]
+        pub credit_order_detail: ::std::option::Option<CreditOrderDetail>,
+        /// 预订单信息
+        ///
+        /// Wire name `preOrderInfo`, type `PreOrderInfo`.
+        #[wire("preOrderInfo")]
+        pub pre_order_info: ::std::option::Option<PreOrderInfo>,
+        /// 零售通订单信息
+        ///
+        /// Wire name `lstOrderInfo`, type `LstOrderInfo`.
+        #[wire("lstOrderInfo")]
+        pub lst_order_info: ::std::option::Option<LstOrderInfo>,
+        /// Wire name `erpBuyerUserId`, type `string`.
+        #[wire("erpBuyerUserId")]
+        pub erp_buyer_user_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `erpOrderId`, type `string`.
+        #[wire("erpOrderId")]
+        pub erp_order_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `erpBuyerOrgId`, type `string`.
+        #[wire("erpBuyerOrgId")]
+        pub erp_buyer_org_id: ::std::option::Option<::std::string::String>,
+        /// 是否加工定制订单
+        ///
+        /// Wire name `isCz`, type `boolean`.
+        #[wire("isCz")]
+        pub is_cz: ::std::option::Option<bool>,
+        /// 是否定制订单
+        ///
+        /// Wire name `isDz`, type `boolean`.
+        #[wire("isDz")]
+        pub is_dz: ::std::option::Option<bool>,
+        /// 是否 dropshipping 订单（不允许合并发货）
+        ///
+        /// Wire name `dropshipping`, type `boolean`.
+        #[wire("dropshipping")]
+        pub dropshipping: ::std::option::Option<bool>,
+        /// 运费险：givenByPlatform 平台赠送, givenByMerchant 商家赠送
+        ///
+        /// Wire name `shippingInsurance`, type `string`.
+        #[wire("shippingInsurance")]
+        pub shipping_insurance: ::std::option::Option<::std::string::String>,
+        /// 官方物流提货
+        ///
+        /// Wire name `officialPickUp`, type `boolean`.
+        #[wire("officialPickUp")]
+        pub official_pick_up: ::std::option::Option<bool>,
+    }
+}
+
+::open1688_core::wire_struct! {
+    /// 子订单退货数量
+    ///
+    /// Wire type `OrderEntryCount`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderEntryCount {
+        /// 子订单id
+        ///
+        /// Wire name `id`, type `long`, required.
+        #[wire("id", required)]
+        pub id: i64,
+        /// 退货数量
+        ///
+        /// Wire name `count`, type `int`, required.
+        #[wire("count", required)]
+        pub count: i32,
+    }
 }
 
 impl OrderEntryCount {
@@ -2850,749 +2221,492 @@ impl OrderEntryCount {
     }
 }
 
-/// 发票信息 (alibaba.invoice.OrderInvoiceModel)
-///
-/// Wire type `OrderInvoiceInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderInvoiceInfo {
-    /// 发票抬头
+::open1688_core::wire_struct! {
+    /// 发票信息 (alibaba.invoice.OrderInvoiceModel)
     ///
-    /// Wire name `invoiceCompanyName`, type `string`.
-    #[serde(
-        rename = "invoiceCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_company_name: ::std::option::Option<::std::string::String>,
-    /// 0 普通发票, 1 增值税发票, 9 未知
-    ///
-    /// Wire name `invoiceType`, type `int`.
-    #[serde(
-        rename = "invoiceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoice_type: ::std::option::Option<i32>,
-    /// 本地发票号
-    ///
-    /// Wire name `localInvoiceId`, type `long`.
-    #[serde(
-        rename = "localInvoiceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub local_invoice_id: ::std::option::Option<i64>,
-    /// 订单Id
-    ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// Wire name `receiveCode`, type `string`.
-    #[serde(
-        rename = "receiveCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiveCodeText`, type `string`.
-    #[serde(
-        rename = "receiveCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_code_text: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiveMobile`, type `string`.
-    #[serde(
-        rename = "receiveMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiveName`, type `string`.
-    #[serde(
-        rename = "receiveName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `receivePhone`, type `string`.
-    #[serde(
-        rename = "receivePhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `receivePost`, type `string`.
-    #[serde(
-        rename = "receivePost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_post: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiveStreet`, type `string`.
-    #[serde(
-        rename = "receiveStreet",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receive_street: ::std::option::Option<::std::string::String>,
-    /// Wire name `registerAccountId`, type `string`.
-    #[serde(
-        rename = "registerAccountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_account_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `registerBank`, type `string`.
-    #[serde(
-        rename = "registerBank",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_bank: ::std::option::Option<::std::string::String>,
-    /// Wire name `registerCode`, type `string`.
-    #[serde(
-        rename = "registerCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `registerCodeText`, type `string`.
-    #[serde(
-        rename = "registerCodeText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_code_text: ::std::option::Option<::std::string::String>,
-    /// Wire name `registerPhone`, type `string`.
-    #[serde(
-        rename = "registerPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `registerStreet`, type `string`.
-    #[serde(
-        rename = "registerStreet",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub register_street: ::std::option::Option<::std::string::String>,
-    /// 纳税人识别号
-    ///
-    /// Wire name `taxpayerIdentify`, type `string`.
-    #[serde(
-        rename = "taxpayerIdentify",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub taxpayer_identify: ::std::option::Option<::std::string::String>,
-    /// 发票含税总额（分）
-    ///
-    /// Wire name `amount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
-    /// 发票状态，如 ISSUED
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Wire type `OrderInvoiceInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderInvoiceInfo {
+        /// 发票抬头
+        ///
+        /// Wire name `invoiceCompanyName`, type `string`.
+        #[wire("invoiceCompanyName")]
+        pub invoice_company_name: ::std::option::Option<::std::string::String>,
+        /// 0 普通发票, 1 增值税发票, 9 未知
+        ///
+        /// Wire name `invoiceType`, type `int`.
+        #[wire("invoiceType")]
+        pub invoice_type: ::std::option::Option<i32>,
+        /// 本地发票号
+        ///
+        /// Wire name `localInvoiceId`, type `long`.
+        #[wire("localInvoiceId")]
+        pub local_invoice_id: ::std::option::Option<i64>,
+        /// 订单Id
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// Wire name `receiveCode`, type `string`.
+        #[wire("receiveCode")]
+        pub receive_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiveCodeText`, type `string`.
+        #[wire("receiveCodeText")]
+        pub receive_code_text: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiveMobile`, type `string`.
+        #[wire("receiveMobile")]
+        pub receive_mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiveName`, type `string`.
+        #[wire("receiveName")]
+        pub receive_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `receivePhone`, type `string`.
+        #[wire("receivePhone")]
+        pub receive_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `receivePost`, type `string`.
+        #[wire("receivePost")]
+        pub receive_post: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiveStreet`, type `string`.
+        #[wire("receiveStreet")]
+        pub receive_street: ::std::option::Option<::std::string::String>,
+        /// Wire name `registerAccountId`, type `string`.
+        #[wire("registerAccountId")]
+        pub register_account_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `registerBank`, type `string`.
+        #[wire("registerBank")]
+        pub register_bank: ::std::option::Option<::std::string::String>,
+        /// Wire name `registerCode`, type `string`.
+        #[wire("registerCode")]
+        pub register_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `registerCodeText`, type `string`.
+        #[wire("registerCodeText")]
+        pub register_code_text: ::std::option::Option<::std::string::String>,
+        /// Wire name `registerPhone`, type `string`.
+        #[wire("registerPhone")]
+        pub register_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `registerStreet`, type `string`.
+        #[wire("registerStreet")]
+        pub register_street: ::std::option::Option<::std::string::String>,
+        /// 纳税人识别号
+        ///
+        /// Wire name `taxpayerIdentify`, type `string`.
+        #[wire("taxpayerIdentify")]
+        pub taxpayer_identify: ::std::option::Option<::std::string::String>,
+        /// 发票含税总额（分）
+        ///
+        /// Wire name `amount`, type `long`.
+        #[wire("amount")]
+        pub amount: ::std::option::Option<i64>,
+        /// 发票状态，如 ISSUED
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 订单评价信息
-///
-/// Wire type `OrderRateInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderRateInfo {
-    /// 买家评价状态：4 已评论, 5 未评论, 6 不需要评论
+::open1688_core::wire_struct! {
+    /// 订单评价信息
     ///
-    /// Wire name `buyerRateStatus`, type `int`.
-    #[serde(
-        rename = "buyerRateStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_rate_status: ::std::option::Option<i32>,
-    /// 卖家评价状态
-    ///
-    /// Wire name `sellerRateStatus`, type `int`.
-    #[serde(
-        rename = "sellerRateStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_rate_status: ::std::option::Option<i32>,
-    /// 卖家给买家的评价
-    ///
-    /// Wire name `buyerRateList`, type `array<RateDetail>`.
-    #[serde(
-        rename = "buyerRateList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub buyer_rate_list: ::std::vec::Vec<RateDetail>,
-    /// 买家给卖家的评价
-    ///
-    /// Wire name `sellerRateList`, type `array<RateDetail>`.
-    #[serde(
-        rename = "sellerRateList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub seller_rate_list: ::std::vec::Vec<RateDetail>,
+    /// Wire type `OrderRateInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderRateInfo {
+        /// 买家评价状态：4 已评论, 5 未评论, 6 不需要评论
+        ///
+        /// Wire name `buyerRateStatus`, type `int`.
+        #[wire("buyerRateStatus")]
+        pub buyer_rate_status: ::std::option::Option<i32>,
+        /// 卖家评价状态
+        ///
+        /// Wire name `sellerRateStatus`, type `int`.
+        #[wire("sellerRateStatus")]
+        pub seller_rate_status: ::std::option::Option<i32>,
+        /// 卖家给买家的评价
+        ///
+        /// Wire name `buyerRateList`, type `array<RateDetail>`.
+        #[wire("buyerRateList")]
+        pub buyer_rate_list: ::std::vec::Vec<RateDetail>,
+        /// 买家给卖家的评价
+        ///
+        /// Wire name `sellerRateList`, type `array<RateDetail>`.
+        #[wire("sellerRateList")]
+        pub seller_rate_list: ::std::vec::Vec<RateDetail>,
+    }
 }
 
-/// 收件人信息
-///
-/// Wire type `OrderReceiverInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderReceiverInfo {
-    /// 收件人
+::open1688_core::wire_struct! {
+    /// 收件人信息
     ///
-    /// Wire name `toFullName`, type `string`.
-    #[serde(
-        rename = "toFullName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub to_full_name: ::std::option::Option<::std::string::String>,
-    /// 收货人地址区域编码
-    ///
-    /// Wire name `toDivisionCode`, type `string`.
-    #[serde(
-        rename = "toDivisionCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub to_division_code: ::std::option::Option<::std::string::String>,
-    /// 街道/镇区域编码，可能为空
-    ///
-    /// Wire name `toTownCode`, type `string`.
-    #[serde(
-        rename = "toTownCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub to_town_code: ::std::option::Option<::std::string::String>,
-    /// 收件人移动电话
-    ///
-    /// Wire name `toMobile`, type `string`.
-    #[serde(rename = "toMobile", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_mobile: ::std::option::Option<::std::string::String>,
-    /// 收件人电话
-    ///
-    /// Wire name `toPhone`, type `string`.
-    #[serde(rename = "toPhone", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_phone: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `toPost`, type `string`.
-    #[serde(rename = "toPost", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_post: ::std::option::Option<::std::string::String>,
-    /// 收货地址
-    ///
-    /// Wire name `toArea`, type `string`.
-    #[serde(rename = "toArea", skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_area: ::std::option::Option<::std::string::String>,
+    /// Wire type `OrderReceiverInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderReceiverInfo {
+        /// 收件人
+        ///
+        /// Wire name `toFullName`, type `string`.
+        #[wire("toFullName")]
+        pub to_full_name: ::std::option::Option<::std::string::String>,
+        /// 收货人地址区域编码
+        ///
+        /// Wire name `toDivisionCode`, type `string`.
+        #[wire("toDivisionCode")]
+        pub to_division_code: ::std::option::Option<::std::string::String>,
+        /// 街道/镇区域编码，可能为空
+        ///
+        /// Wire name `toTownCode`, type `string`.
+        #[wire("toTownCode")]
+        pub to_town_code: ::std::option::Option<::std::string::String>,
+        /// 收件人移动电话
+        ///
+        /// Wire name `toMobile`, type `string`.
+        #[wire("toMobile")]
+        pub to_mobile: ::std::option::Option<::std::string::String>,
+        /// 收件人电话
+        ///
+        /// Wire name `toPhone`, type `string`.
+        #[wire("toPhone")]
+        pub to_phone: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `toPost`, type `string`.
+        #[wire("toPost")]
+        pub to_post: ::std::option::Option<::std::string::String>,
+        /// 收货地址
+        ///
+        /// Wire name `toArea`, type `string`.
+        #[wire("toArea")]
+        pub to_area: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 退款单 (alibaba.trade.refund.OpOrderRefundModel)
-///
-/// Wire type `OrderRefund`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderRefund {
-    /// 退款单逻辑主键，如 TQ8651493722961198
+::open1688_core::wire_struct! {
+    /// 退款单 (alibaba.trade.refund.OpOrderRefundModel)
     ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 退款单编号
-    ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 对应订单编号
-    ///
-    /// Wire name `orderId`, type `long`.
-    #[serde(rename = "orderId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<i64>,
-    /// 退款单包含的子订单
-    ///
-    /// Wire name `orderEntryIdList`, type `array<long>`.
-    #[serde(
-        rename = "orderEntryIdList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub order_entry_id_list: ::std::vec::Vec<i64>,
-    /// 子订单退货数量（key 为子订单 id）
-    ///
-    /// Wire name `orderEntryCountMap`, type `map<long>`.
-    #[serde(
-        rename = "orderEntryCountMap",
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
-    pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
-    /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 产品名称
-    ///
-    /// Wire name `productName`, type `string`.
-    #[serde(
-        rename = "productName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_name: ::std::option::Option<::std::string::String>,
-    /// 买家申请退款金额（分）
-    ///
-    /// Wire name `applyPayment`, type `long`.
-    #[serde(
-        rename = "applyPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_payment: ::std::option::Option<i64>,
-    /// 申请退运费（分）
-    ///
-    /// Wire name `applyCarriage`, type `long`.
-    #[serde(
-        rename = "applyCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_carriage: ::std::option::Option<i64>,
-    /// 买家原始输入的退款金额
-    ///
-    /// Wire name `applyExpect`, type `long`.
-    #[serde(
-        rename = "applyExpect",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_expect: ::std::option::Option<i64>,
-    /// 实际退款金额（分）
-    ///
-    /// Wire name `refundPayment`, type `long`.
-    #[serde(
-        rename = "refundPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_payment: ::std::option::Option<i64>,
-    /// 实际退运费（分）
-    ///
-    /// Wire name `refundCarriage`, type `long`.
-    #[serde(
-        rename = "refundCarriage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_carriage: ::std::option::Option<i64>,
-    /// 最大能够退款金额（分）
-    ///
-    /// Wire name `canRefundPayment`, type `long`.
-    #[serde(
-        rename = "canRefundPayment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub can_refund_payment: ::std::option::Option<i64>,
-    /// 实际冻结账户金额（分）
-    ///
-    /// Wire name `frozenFund`, type `long`.
-    #[serde(
-        rename = "frozenFund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub frozen_fund: ::std::option::Option<i64>,
-    /// 极速退款垫资金额
-    ///
-    /// Wire name `prepaidBalance`, type `long`.
-    #[serde(
-        rename = "prepaidBalance",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub prepaid_balance: ::std::option::Option<i64>,
-    /// 申请原因
-    ///
-    /// Wire name `applyReason`, type `string`.
-    #[serde(
-        rename = "applyReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_reason: ::std::option::Option<::std::string::String>,
-    /// 申请原因ID
-    ///
-    /// Wire name `applyReasonId`, type `long`.
-    #[serde(
-        rename = "applyReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_reason_id: ::std::option::Option<i64>,
-    /// 二级退款原因
-    ///
-    /// Wire name `applySubReason`, type `string`.
-    #[serde(
-        rename = "applySubReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_sub_reason: ::std::option::Option<::std::string::String>,
-    /// 二级退款原因Id
-    ///
-    /// Wire name `applySubReasonId`, type `long`.
-    #[serde(
-        rename = "applySubReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub apply_sub_reason_id: ::std::option::Option<i64>,
-    /// 售后退款要求
-    ///
-    /// Wire name `disputeRequest`, type `int`.
-    #[serde(
-        rename = "disputeRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dispute_request: ::std::option::Option<i32>,
-    /// 纠纷类型：1 售中退款, 2 售后退款
-    ///
-    /// Wire name `disputeType`, type `int`.
-    #[serde(
-        rename = "disputeType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dispute_type: ::std::option::Option<i32>,
-    /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
-    ///
-    /// Wire name `goodsStatus`, type `int`.
-    #[serde(
-        rename = "goodsStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub goods_status: ::std::option::Option<i32>,
-    /// 买家是否已收到货
-    ///
-    /// Wire name `goodsReceived`, type `boolean`.
-    #[serde(
-        rename = "goodsReceived",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub goods_received: ::std::option::Option<bool>,
-    /// 是否仅退款
-    ///
-    /// Wire name `onlyRefund`, type `boolean`.
-    #[serde(
-        rename = "onlyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub only_refund: ::std::option::Option<bool>,
-    /// 是否要求退货
-    ///
-    /// Wire name `refundGoods`, type `boolean`.
-    #[serde(
-        rename = "refundGoods",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_goods: ::std::option::Option<bool>,
-    /// 买家是否已退货发货
-    ///
-    /// Wire name `buyerSendGoods`, type `boolean`.
-    #[serde(
-        rename = "buyerSendGoods",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_send_goods: ::std::option::Option<bool>,
-    /// 买家退货物流公司名
-    ///
-    /// Wire name `buyerLogisticsName`, type `string`.
-    #[serde(
-        rename = "buyerLogisticsName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
-    /// 退货运单号
-    ///
-    /// Wire name `freightBill`, type `string`.
-    #[serde(
-        rename = "freightBill",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub freight_bill: ::std::option::Option<::std::string::String>,
-    /// 卖家拒绝原因
-    ///
-    /// Wire name `rejectReason`, type `string`.
-    #[serde(
-        rename = "rejectReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_reason: ::std::option::Option<::std::string::String>,
-    /// 卖家拒绝原因Id
-    ///
-    /// Wire name `rejectReasonId`, type `long`.
-    #[serde(
-        rename = "rejectReasonId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_reason_id: ::std::option::Option<i64>,
-    /// 被拒绝次数
-    ///
-    /// Wire name `rejectTimes`, type `int`.
-    #[serde(
-        rename = "rejectTimes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_times: ::std::option::Option<i32>,
-    /// 买家退货时卖家收货地址
-    ///
-    /// Wire name `sellerReceiveAddress`, type `string`.
-    #[serde(
-        rename = "sellerReceiveAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_receive_address: ::std::option::Option<::std::string::String>,
-    /// 收货人姓名
-    ///
-    /// Wire name `sellerRealName`, type `string`.
-    #[serde(
-        rename = "sellerRealName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_real_name: ::std::option::Option<::std::string::String>,
-    /// 收货人手机
-    ///
-    /// Wire name `sellerMobile`, type `string`.
-    #[serde(
-        rename = "sellerMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_mobile: ::std::option::Option<::std::string::String>,
-    /// 收货人电话
-    ///
-    /// Wire name `sellerTel`, type `string`.
-    #[serde(
-        rename = "sellerTel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_tel: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerMemberId`, type `string`.
-    #[serde(
-        rename = "buyerMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerUserId`, type `long`.
-    #[serde(
-        rename = "buyerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_user_id: ::std::option::Option<i64>,
-    /// Wire name `buyerLoginId`, type `string`.
-    #[serde(
-        rename = "buyerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `buyerAlipayId`, type `string`.
-    #[serde(
-        rename = "buyerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerMemberId`, type `string`.
-    #[serde(
-        rename = "sellerMemberId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_member_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerUserId`, type `long`.
-    #[serde(
-        rename = "sellerUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_user_id: ::std::option::Option<i64>,
-    /// Wire name `sellerLoginId`, type `string`.
-    #[serde(
-        rename = "sellerLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `sellerAlipayId`, type `string`.
-    #[serde(
-        rename = "sellerAlipayId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_alipay_id: ::std::option::Option<::std::string::String>,
-    /// 支付宝交易号
-    ///
-    /// Wire name `alipayPaymentId`, type `string`.
-    #[serde(
-        rename = "alipayPaymentId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub alipay_payment_id: ::std::option::Option<::std::string::String>,
-    /// 交易类型，如 50060
-    ///
-    /// Wire name `tradeTypeStr`, type `string`.
-    #[serde(
-        rename = "tradeTypeStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trade_type_str: ::std::option::Option<::std::string::String>,
-    /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
-    ///
-    /// Wire name `extInfo`, type `map<string>`.
-    #[serde(
-        rename = "extInfo",
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
-    pub ext_info: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-    /// 申请退款时间
-    ///
-    /// Wire name `gmtApply`, type `date`.
-    #[serde(rename = "gmtApply", skip_serializing_if = "::std::option::Option::is_none")]
-    pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// 完成时间
-    ///
-    /// Wire name `gmtCompleted`, type `date`.
-    #[serde(
-        rename = "gmtCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
-    /// 超时冻结开始时间
-    ///
-    /// Wire name `gmtFreezed`, type `date`.
-    #[serde(
-        rename = "gmtFreezed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
-    /// 超时完成期限
-    ///
-    /// Wire name `gmtTimeOut`, type `date`.
-    #[serde(
-        rename = "gmtTimeOut",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
-    /// 是否超时系统冻结
-    ///
-    /// Wire name `timeOutFreeze`, type `boolean`.
-    #[serde(
-        rename = "timeOutFreeze",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_out_freeze: ::std::option::Option<bool>,
-    /// 超时后执行的动作
-    ///
-    /// Wire name `timeOutOperateType`, type `string`.
-    #[serde(
-        rename = "timeOutOperateType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_out_operate_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
-    #[serde(
-        rename = "aftersaleAgreeTimeout",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub aftersale_agree_timeout: ::std::option::Option<bool>,
-    /// Wire name `aftersaleAutoDisburse`, type `boolean`.
-    #[serde(
-        rename = "aftersaleAutoDisburse",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub aftersale_auto_disburse: ::std::option::Option<bool>,
-    /// 是否卖家延迟打款（安全退款）
-    ///
-    /// Wire name `sellerDelayDisburse`, type `boolean`.
-    #[serde(
-        rename = "sellerDelayDisburse",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_delay_disburse: ::std::option::Option<bool>,
-    /// 是否小二修改过退款单
-    ///
-    /// Wire name `crmModifyRefund`, type `boolean`.
-    #[serde(
-        rename = "crmModifyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub crm_modify_refund: ::std::option::Option<bool>,
-    /// 是否新流程创建的退款退货
-    ///
-    /// Wire name `newRefundReturn`, type `boolean`.
-    #[serde(
-        rename = "newRefundReturn",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub new_refund_return: ::std::option::Option<bool>,
-    /// 是否支持交易4.0
-    ///
-    /// Wire name `supportNewSteppay`, type `boolean`.
-    #[serde(
-        rename = "supportNewSteppay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_new_steppay: ::std::option::Option<bool>,
-    /// Wire name `insufficientAccount`, type `boolean`.
-    #[serde(
-        rename = "insufficientAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub insufficient_account: ::std::option::Option<bool>,
-    /// Wire name `insufficientBail`, type `boolean`.
-    #[serde(
-        rename = "insufficientBail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub insufficient_bail: ::std::option::Option<bool>,
-    /// Wire name `instantRefundType`, type `string`.
-    #[serde(
-        rename = "instantRefundType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub instant_refund_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `disburseChannel`, type `string`.
-    #[serde(
-        rename = "disburseChannel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub disburse_channel: ::std::option::Option<::std::string::String>,
-    /// Wire name `taskStatus`, type `string`.
-    #[serde(
-        rename = "taskStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub task_status: ::std::option::Option<::std::string::String>,
-    /// 退官方物流提货订单费用（分）
-    ///
-    /// Wire name `refundOfficialSolutionCost`, type `long`.
-    #[serde(
-        rename = "refundOfficialSolutionCost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_official_solution_cost: ::std::option::Option<i64>,
-    /// 操作记录列表
-    ///
-    /// Wire name `refundOperationList`, type `array<RefundOperation>`.
-    #[serde(
-        rename = "refundOperationList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
+    /// Wire type `OrderRefund`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderRefund {
+        /// 退款单逻辑主键，如 TQ8651493722961198
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 退款单编号
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 对应订单编号
+        ///
+        /// Wire name `orderId`, type `long`.
+        #[wire("orderId")]
+        pub order_id: ::std::option::Option<i64>,
+        /// 退款单包含的子订单
+        ///
+        /// Wire name `orderEntryIdList`, type `array<long>`.
+        #[wire("orderEntryIdList")]
+        pub order_entry_id_list: ::std::vec::Vec<i64>,
+        /// 子订单退货数量（key 为子订单 id）
+        ///
+        /// Wire name `orderEntryCountMap`, type `map<long>`.
+        #[wire("orderEntryCountMap")]
+        pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+        /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 产品名称
+        ///
+        /// Wire name `productName`, type `string`.
+        #[wire("productName")]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        /// 买家申请退款金额（分）
+        ///
+        /// Wire name `applyPayment`, type `long`.
+        #[wire("applyPayment")]
+        pub apply_payment: ::std::option::Option<i64>,
+        /// 申请退运费（分）
+        ///
+        /// Wire name `applyCarriage`, type `long`.
+        #[wire("applyCarriage")]
+        pub apply_carriage: ::std::option::Option<i64>,
+        /// 买家原始输入的退款金额
+        ///
+        /// Wire name `applyExpect`, type `long`.
+        #[wire("applyExpect")]
+        pub apply_expect: ::std::option::Option<i64>,
+        /// 实际退款金额（分）
+        ///
+        /// Wire name `refundPayment`, type `long`.
+        #[wire("refundPayment")]
+        pub refund_payment: ::std::option::Option<i64>,
+        /// 实际退运费（分）
+        ///
+        /// Wire name `refundCarriage`, type `long`.
+        #[wire("refundCarriage")]
+        pub refund_carriage: ::std::option::Option<i64>,
+        /// 最大能够退款金额（分）
+        ///
+        /// Wire name `canRefundPayment`, type `long`.
+        #[wire("canRefundPayment")]
+        pub can_refund_payment: ::std::option::Option<i64>,
+        /// 实际冻结账户金额（分）
+        ///
+        /// Wire name `frozenFund`, type `long`.
+        #[wire("frozenFund")]
+        pub frozen_fund: ::std::option::Option<i64>,
+        /// 极速退款垫资金额
+        ///
+        /// Wire name `prepaidBalance`, type `long`.
+        #[wire("prepaidBalance")]
+        pub prepaid_balance: ::std::option::Option<i64>,
+        /// 申请原因
+        ///
+        /// Wire name `applyReason`, type `string`.
+        #[wire("applyReason")]
+        pub apply_reason: ::std::option::Option<::std::string::String>,
+        /// 申请原因ID
+        ///
+        /// Wire name `applyReasonId`, type `long`.
+        #[wire("applyReasonId")]
+        pub apply_reason_id: ::std::option::Option<i64>,
+        /// 二级退款原因
+        ///
+        /// Wire name `applySubReason`, type `string`.
+        #[wire("applySubReason")]
+        pub apply_sub_reason: ::std::option::Option<::std::string::String>,
+        /// 二级退款原因Id
+        ///
+        /// Wire name `applySubReasonId`, type `long`.
+        #[wire("applySubReasonId")]
+        pub apply_sub_reason_id: ::std::option::Option<i64>,
+        /// 售后退款要求
+        ///
+        /// Wire name `disputeRequest`, type `int`.
+        #[wire("disputeRequest")]
+        pub dispute_request: ::std::option::Option<i32>,
+        /// 纠纷类型：1 售中退款, 2 售后退款
+        ///
+        /// Wire name `disputeType`, type `int`.
+        #[wire("disputeType")]
+        pub dispute_type: ::std::option::Option<i32>,
+        /// 1 买家未收到货, 2 买家已收到货, 3 买家已退货
+        ///
+        /// Wire name `goodsStatus`, type `int`.
+        #[wire("goodsStatus")]
+        pub goods_status: ::std::option::Option<i32>,
+        /// 买家是否已收到货
+        ///
+        /// Wire name `goodsReceived`, type `boolean`.
+        #[wire("goodsReceived")]
+        pub goods_received: ::std::option::Option<bool>,
+        /// 是否仅退款
+        ///
+        /// Wire name `onlyRefund`, type `boolean`.
+        #[wire("onlyRefund")]
+        pub only_refund: ::std::option::Option<bool>,
+        /// 是否要求退货
+        ///
+        /// Wire name `refundGoods`, type `boolean`.
+        #[wire("refundGoods")]
+        pub refund_goods: ::std::option::Option<bool>,
+        /// 买家是否已退货发货
+        ///
+        /// Wire name `buyerSendGoods`, type `boolean`.
+        #[wire("buyerSendGoods")]
+        pub buyer_send_goods: ::std::option::Option<bool>,
+        /// 买家退货物流公司名
+        ///
+        /// Wire name `buyerLogisticsName`, type `string`.
+        #[wire("buyerLogisticsName")]
+        pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
+        /// 退货运单号
+        ///
+        /// Wire name `freightBill`, type `string`.
+        #[wire("freightBill")]
+        pub freight_bill: ::std::option::Option<::std::string::String>,
+        /// 卖家拒绝原因
+        ///
+        /// Wire name `rejectReason`, type `string`.
+        #[wire("rejectReason")]
+        pub reject_reason: ::std::option::Option<::std::string::String>,
+        /// 卖家拒绝原因Id
+        ///
+        /// Wire name `rejectReasonId`, type `long`.
+        #[wire("rejectReasonId")]
+        pub reject_reason_id: ::std::option::Option<i64>,
+        /// 被拒绝次数
+        ///
+        /// Wire name `rejectTimes`, type `int`.
+        #[wire("rejectTimes")]
+        pub reject_times: ::std::option::Option<i32>,
+        /// 买家退货时卖家收货地址
+        ///
+        /// Wire name `sellerReceiveAddress`, type `string`.
+        #[wire("sellerReceiveAddress")]
+        pub seller_receive_address: ::std::option::Option<::std::string::String>,
+        /// 收货人姓名
+        ///
+        /// Wire name `sellerRealName`, type `string`.
+        #[wire("sellerRealName")]
+        pub seller_real_name: ::std::option::Option<::std::string::String>,
+        /// 收货人手机
+        ///
+        /// Wire name `sellerMobile`, type `string`.
+        #[wire("sellerMobile")]
+        pub seller_mobile: ::std::option::Option<::std::string::String>,
+        /// 收货人电话
+        ///
+        /// Wire name `sellerTel`, type `string`.
+        #[wire("sellerTel")]
+        pub seller_tel: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerMemberId`, type `string`.
+        #[wire("buyerMemberId")]
+        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerUserId`, type `long`.
+        #[wire("buyerUserId")]
+        pub buyer_user_id: ::std::option::Option<i64>,
+        /// Wire name `buyerLoginId`, type `string`.
+        #[wire("buyerLoginId")]
+        pub buyer_login_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `buyerAlipayId`, type `string`.
+        #[wire("buyerAlipayId")]
+        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerMemberId`, type `string`.
+        #[wire("sellerMemberId")]
+        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerUserId`, type `long`.
+        #[wire("sellerUserId")]
+        pub seller_user_id: ::std::option::Option<i64>,
+        /// Wire name `sellerLoginId`, type `string`.
+        #[wire("sellerLoginId")]
+        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `sellerAlipayId`, type `string`.
+        #[wire("sellerAlipayId")]
+        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        /// 支付宝交易号
+        ///
+        /// Wire name `alipayPaymentId`, type `string`.
+        #[wire("alipayPaymentId")]
+        pub alipay_payment_id: ::std::option::Option<::std::string::String>,
+        /// 交易类型，如 50060
+        ///
+        /// Wire name `tradeTypeStr`, type `string`.
+        #[wire("tradeTypeStr")]
+        pub trade_type_str: ::std::option::Option<::std::string::String>,
+        /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
+        ///
+        /// Wire name `extInfo`, type `map<string>`.
+        #[wire("extInfo")]
+        pub ext_info: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        /// 申请退款时间
+        ///
+        /// Wire name `gmtApply`, type `date`.
+        #[wire("gmtApply")]
+        pub gmt_apply: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// 完成时间
+        ///
+        /// Wire name `gmtCompleted`, type `date`.
+        #[wire("gmtCompleted")]
+        pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
+        /// 超时冻结开始时间
+        ///
+        /// Wire name `gmtFreezed`, type `date`.
+        #[wire("gmtFreezed")]
+        pub gmt_freezed: ::std::option::Option<::open1688_core::Date>,
+        /// 超时完成期限
+        ///
+        /// Wire name `gmtTimeOut`, type `date`.
+        #[wire("gmtTimeOut")]
+        pub gmt_time_out: ::std::option::Option<::open1688_core::Date>,
+        /// 是否超时系统冻结
+        ///
+        /// Wire name `timeOutFreeze`, type `boolean`.
+        #[wire("timeOutFreeze")]
+        pub time_out_freeze: ::std::option::Option<bool>,
+        /// 超时后执行的动作
+        ///
+        /// Wire name `timeOutOperateType`, type `string`.
+        #[wire("timeOutOperateType")]
+        pub time_out_operate_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
+        #[wire("aftersaleAgreeTimeout")]
+        pub aftersale_agree_timeout: ::std::option::Option<bool>,
+        /// Wire name `aftersaleAutoDisburse`, type `boolean`.
+        #[wire("aftersaleAutoDisburse")]
+        pub aftersale_auto_disburse: ::std::option::Option<bool>,
+        /// 是否卖家延迟打款（安全退款）
+        ///
+        /// Wire name `sellerDelayDisburse`, type `boolean`.
+        #[wire("sellerDelayDisburse")]
+        pub seller_delay_disburse: ::std::option::Option<bool>,
+        /// 是否小二修改过退款单
+        ///
+        /// Wire name `crmModifyRefund`, type `boolean`.
+        #[wire("crmModifyRefund")]
+        pub crm_modify_refund: ::std::option::Option<bool>,
+        /// 是否新流程创建的退款退货
+        ///
+        /// Wire name `newRefundReturn`, type `boolean`.
+        #[wire("newRefundReturn")]
+        pub new_refund_return: ::std::option::Option<bool>,
+        /// 是否支持交易4.0
+        ///
+        /// Wire name `supportNewSteppay`, type `boolean`.
+        #[wire("supportNewSteppay")]
+        pub support_new_steppay: ::std::option::Option<bool>,
+        /// Wire name `insufficientAccount`, type `boolean`.
+        #[wire("insufficientAccount")]
+        pub insufficient_account: ::std::option::Option<bool>,
+        /// Wire name `insufficientBail`, type `boolean`.
+        #[wire("insufficientBail")]
+        pub insufficient_bail: ::std::option::Option<bool>,
+        /// Wire name `instantRefundType`, type `string`.
+        #[wire("instantRefundType")]
+        pub instant_refund_type: ::std::option::Option<::std::string::String>,
+        /// Wire name `disburseChannel`, type `string`.
+        #[wire("disburseChannel")]
+        pub disburse_channel: ::std::option::Option<::std::string::String>,
+        /// Wire name `taskStatus`, type `string`.
+        #[wire("taskStatus")]
+        pub task_status: ::std::option::Option<::std::string::String>,
+        /// 退官方物流提货订单费用（分）
+        ///
+        /// Wire name `refundOfficialSolutionCost`, type `long`.
+        #[wire("refundOfficialSolutionCost")]
+        pub refund_official_solution_cost: ::std::option::Option<i64>,
+        /// 操作记录列表
+        ///
+        /// Wire name `refundOperationList`, type `array<RefundOperation>`.
+        #[wire("refundOperationList")]
+        pub refund_operation_list: ::std::vec::Vec<RefundOperation>,
+    }
 }
 
-/// 查询结果 (alibaba.trade.refund.result.OpQueryOrderRefund)
-///
-/// Wire type `OrderRefundDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderRefundDetail {
-    /// 退款单详情
+::open1688_core::wire_struct! {
+    /// 查询结果 (alibaba.trade.refund.result.OpQueryOrderRefund)
     ///
-    /// Wire name `opOrderRefundModelDetail`, type `OrderRefund`.
-    #[serde(
-        rename = "opOrderRefundModelDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub op_order_refund_model_detail: ::std::option::Option<OrderRefund>,
+    /// Wire type `OrderRefundDetail`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderRefundDetail {
+        /// 退款单详情
+        ///
+        /// Wire name `opOrderRefundModelDetail`, type `OrderRefund`.
+        #[wire("opOrderRefundModelDetail")]
+        pub op_order_refund_model_detail: ::std::option::Option<OrderRefund>,
+    }
 }
 
 ::open1688_core::string_enum! {
@@ -3643,42 +2757,44 @@ pub struct OrderRefundDetail {
     }
 }
 
-/// 外部原始地址
-///
-/// Wire type `OutAddress`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OutAddress {
-    /// 省
+::open1688_core::wire_struct! {
+    /// 外部原始地址
     ///
-    /// Wire name `province`, type `Place`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub province: ::std::option::Option<Place>,
-    /// 市
-    ///
-    /// Wire name `city`, type `Place`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<Place>,
-    /// 区
-    ///
-    /// Wire name `area`, type `Place`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub area: ::std::option::Option<Place>,
-    /// 镇/街道
-    ///
-    /// Wire name `town`, type `Place`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub town: ::std::option::Option<Place>,
-    /// 详细地址
-    ///
-    /// Wire name `address`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// 邮编
-    ///
-    /// Wire name `postCode`, type `string`.
-    #[serde(rename = "postCode", skip_serializing_if = "::std::option::Option::is_none")]
-    pub post_code: ::std::option::Option<::std::string::String>,
+    /// Wire type `OutAddress`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct OutAddress {
+        /// 省
+        ///
+        /// Wire name `province`, type `Place`.
+        #[wire("province")]
+        pub province: ::std::option::Option<Place>,
+        /// 市
+        ///
+        /// Wire name `city`, type `Place`.
+        #[wire("city")]
+        pub city: ::std::option::Option<Place>,
+        /// 区
+        ///
+        /// Wire name `area`, type `Place`.
+        #[wire("area")]
+        pub area: ::std::option::Option<Place>,
+        /// 镇/街道
+        ///
+        /// Wire name `town`, type `Place`.
+        #[wire("town")]
+        pub town: ::std::option::Option<Place>,
+        /// 详细地址
+        ///
+        /// Wire name `address`, type `string`.
+        #[wire("address")]
+        pub address: ::std::option::Option<::std::string::String>,
+        /// 邮编
+        ///
+        /// Wire name `postCode`, type `string`.
+        #[wire("postCode")]
+        pub post_code: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl OutAddress {
@@ -3743,30 +2859,29 @@ impl OutAddress {
     }
 }
 
-/// 外部订单信息（go1688 的结构；官方文档未收录，unverified）
-///
-/// Wire type `OuterOrderInfo`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OuterOrderInfo {
-    /// 外部（媒体）订单号
+::open1688_core::wire_struct! {
+    /// 外部订单信息（go1688 的结构；官方文档未收录，unverified）
     ///
-    /// Wire name `mediaOrderId`, type `string`.
-    #[serde(
-        rename = "mediaOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub media_order_id: ::std::option::Option<::std::string::String>,
-    /// 电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 外部订单商品
-    ///
-    /// Wire name `offers`, type `array<OuterOrderOffer>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub offers: ::std::vec::Vec<OuterOrderOffer>,
+    /// Wire type `OuterOrderInfo`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct OuterOrderInfo {
+        /// 外部（媒体）订单号
+        ///
+        /// Wire name `mediaOrderId`, type `string`.
+        #[wire("mediaOrderId")]
+        pub media_order_id: ::std::option::Option<::std::string::String>,
+        /// 电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 外部订单商品
+        ///
+        /// Wire name `offers`, type `array<OuterOrderOffer>`.
+        #[wire("offers")]
+        pub offers: ::std::vec::Vec<OuterOrderOffer>,
+    }
 }
 
 impl OuterOrderInfo {
@@ -3807,32 +2922,34 @@ impl OuterOrderInfo {
     }
 }
 
-/// 外部订单商品
-///
-/// Wire type `OuterOrderOffer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OuterOrderOffer {
-    /// offer id
+::open1688_core::wire_struct! {
+    /// 外部订单商品
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 规格 id
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 外部售价（go1688 以整数发送，单位未文档化，推测为分）
-    ///
-    /// Wire name `price`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub price: ::std::option::Option<i64>,
-    /// 数量
-    ///
-    /// Wire name `num`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub num: ::std::option::Option<i64>,
+    /// Wire type `OuterOrderOffer`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct OuterOrderOffer {
+        /// offer id
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 规格 id
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 外部售价（go1688 以整数发送，单位未文档化，推测为分）
+        ///
+        /// Wire name `price`, type `long`.
+        #[wire("price")]
+        pub price: ::std::option::Option<i64>,
+        /// 数量
+        ///
+        /// Wire name `num`, type `long`.
+        #[wire("num")]
+        pub num: ::std::option::Option<i64>,
+    }
 }
 
 impl OuterOrderOffer {
@@ -3878,66 +2995,55 @@ impl OuterOrderOffer {
     }
 }
 
-/// 跨境地址扩展信息
-///
-/// Wire type `OverseasExtraAddress`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OverseasExtraAddress {
-    /// Wire name `channelName`, type `string`.
-    #[serde(
-        rename = "channelName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub channel_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `channelId`, type `string`.
-    #[serde(
-        rename = "channelId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `shippingCompanyId`, type `string`.
-    #[serde(
-        rename = "shippingCompanyId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub shipping_company_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `shippingCompanyName`, type `string`.
-    #[serde(
-        rename = "shippingCompanyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub shipping_company_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `countryCode`, type `string`.
-    #[serde(
-        rename = "countryCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub country_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `country`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::std::string::String>,
-    /// Wire name `email`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// 跨境地址扩展信息
+    ///
+    /// Wire type `OverseasExtraAddress`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OverseasExtraAddress {
+        /// Wire name `channelName`, type `string`.
+        #[wire("channelName")]
+        pub channel_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `channelId`, type `string`.
+        #[wire("channelId")]
+        pub channel_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `shippingCompanyId`, type `string`.
+        #[wire("shippingCompanyId")]
+        pub shipping_company_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `shippingCompanyName`, type `string`.
+        #[wire("shippingCompanyName")]
+        pub shipping_company_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `countryCode`, type `string`.
+        #[wire("countryCode")]
+        pub country_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `country`, type `string`.
+        #[wire("country")]
+        pub country: ::std::option::Option<::std::string::String>,
+        /// Wire name `email`, type `string`.
+        #[wire("email")]
+        pub email: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 地址节点
-///
-/// Wire type `Place`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Place {
-    /// 地址编码
+::open1688_core::wire_struct! {
+    /// 地址节点
     ///
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// 地址名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Wire type `Place`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct Place {
+        /// 地址编码
+        ///
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// 地址名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl Place {
@@ -3970,1141 +3076,784 @@ impl Place {
     }
 }
 
-/// 预订单信息
-///
-/// Wire type `PreOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreOrderInfo {
-    /// 创建预订单时传入的市场名
+::open1688_core::wire_struct! {
+    /// 预订单信息
     ///
-    /// Wire name `marketName`, type `string`.
-    #[serde(
-        rename = "marketName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub market_name: ::std::option::Option<::std::string::String>,
-    /// 预订单是否为当前 ERP 创建
-    ///
-    /// Wire name `createPreOrderApp`, type `boolean`.
-    #[serde(
-        rename = "createPreOrderApp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_pre_order_app: ::std::option::Option<bool>,
+    /// Wire type `PreOrderInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PreOrderInfo {
+        /// 创建预订单时传入的市场名
+        ///
+        /// Wire name `marketName`, type `string`.
+        #[wire("marketName")]
+        pub market_name: ::std::option::Option<::std::string::String>,
+        /// 预订单是否为当前 ERP 创建
+        ///
+        /// Wire name `createPreOrderApp`, type `boolean`.
+        #[wire("createPreOrderApp")]
+        pub create_pre_order_app: ::std::option::Option<bool>,
+    }
 }
 
-/// 商品条目（子订单）信息 (ProductItemInfo)
-///
-/// Wire type `ProductItemInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductItemInfo {
-    /// 子订单号（商品明细条目ID）
+::open1688_core::wire_struct! {
+    /// 商品条目（子订单）信息 (ProductItemInfo)
     ///
-    /// Wire name `subItemID`, type `long`.
-    #[serde(
-        rename = "subItemID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_item_id: ::std::option::Option<i64>,
-    /// 子订单号字符串形式
-    ///
-    /// Wire name `subItemIDString`, type `string`.
-    #[serde(
-        rename = "subItemIDString",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sub_item_id_string: ::std::option::Option<::std::string::String>,
-    /// 产品ID
-    ///
-    /// Wire name `productID`, type `long`.
-    #[serde(
-        rename = "productID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<i64>,
-    /// skuID
-    ///
-    /// Wire name `skuID`, type `long`.
-    #[serde(rename = "skuID", skip_serializing_if = "::std::option::Option::is_none")]
-    pub sku_id: ::std::option::Option<i64>,
-    /// 订单销售属性ID
-    ///
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// 商品名称
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 原始单价（元）
-    ///
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 实付金额（元）
-    ///
-    /// Wire name `itemAmount`, type `decimal`.
-    #[serde(
-        rename = "itemAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub item_amount: ::std::option::Option<::open1688_core::Decimal>,
-    /// 以 unit 为单位的数量
-    ///
-    /// Wire name `quantity`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub quantity: ::std::option::Option<::open1688_core::Decimal>,
-    /// quantity 的精度系数
-    ///
-    /// Wire name `quantityFactor`, type `decimal`.
-    #[serde(
-        rename = "quantityFactor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub quantity_factor: ::std::option::Option<::open1688_core::Decimal>,
-    /// 售卖单位，如 件
-    ///
-    /// Wire name `unit`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// 退款金额（元）
-    ///
-    /// Wire name `refund`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub refund: ::std::option::Option<::open1688_core::Decimal>,
-    /// 明细涨价或降价的金额（分）
-    ///
-    /// Wire name `entryDiscount`, type `long`.
-    #[serde(
-        rename = "entryDiscount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub entry_discount: ::std::option::Option<i64>,
-    /// 分担邮费（元）
-    ///
-    /// Wire name `sharePostage`, type `decimal`.
-    #[serde(
-        rename = "sharePostage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub share_postage: ::std::option::Option<::open1688_core::Decimal>,
-    /// 子订单状态
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// 子订单状态描述
-    ///
-    /// Wire name `statusStr`, type `string`.
-    #[serde(
-        rename = "statusStr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_str: ::std::option::Option<::std::string::String>,
-    /// 退款状态：WAIT_SELLER_AGREE, REFUND_SUCCESS, REFUND_CLOSED, WAIT_BUYER_MODIFY, WAIT_BUYER_SEND, WAIT_SELLER_RECEIVE
-    ///
-    /// Wire name `refundStatus`, type `string`.
-    #[serde(
-        rename = "refundStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_status: ::std::option::Option<::std::string::String>,
-    /// 售中退款单号
-    ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 售后退款单号
-    ///
-    /// Wire name `refundIdForAs`, type `string`.
-    #[serde(
-        rename = "refundIdForAs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_id_for_as: ::std::option::Option<::std::string::String>,
-    /// 1 未发货, 2 已发货, 3 已收货, 4 已经退货, 5 部分发货, 8 还未创建物流订单
-    ///
-    /// Wire name `logisticsStatus`, type `int`.
-    #[serde(
-        rename = "logisticsStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_status: ::std::option::Option<i32>,
-    /// 关闭原因
-    ///
-    /// Wire name `closeReason`, type `string`.
-    #[serde(
-        rename = "closeReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub close_reason: ::std::option::Option<::std::string::String>,
-    /// 单品货号
-    ///
-    /// Wire name `cargoNumber`, type `string`.
-    #[serde(
-        rename = "cargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub cargo_number: ::std::option::Option<::std::string::String>,
-    /// 商品货号
-    ///
-    /// Wire name `productCargoNumber`, type `string`.
-    #[serde(
-        rename = "productCargoNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_cargo_number: ::std::option::Option<::std::string::String>,
-    /// 商品图片 url
-    ///
-    /// Wire name `productImgUrl`, type `array<string>`.
-    #[serde(
-        rename = "productImgUrl",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_img_url: ::std::vec::Vec<::std::string::String>,
-    /// 产品快照 url
-    ///
-    /// Wire name `productSnapshotUrl`, type `string`.
-    #[serde(
-        rename = "productSnapshotUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_snapshot_url: ::std::option::Option<::std::string::String>,
-    /// SKU 属性描述
-    ///
-    /// Wire name `skuInfos`, type `array<SkuItemDesc>`.
-    #[serde(
-        rename = "skuInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_infos: ::std::vec::Vec<SkuItemDesc>,
-    /// 保障条款
-    ///
-    /// Wire name `guaranteesTerms`, type `array<GuaranteeTermsInfo>`.
-    #[serde(
-        rename = "guaranteesTerms",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub guarantees_terms: ::std::vec::Vec<GuaranteeTermsInfo>,
-    /// Wire name `weight`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<::std::string::String>,
-    /// Wire name `weightUnit`, type `string`.
-    #[serde(
-        rename = "weightUnit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub weight_unit: ::std::option::Option<::std::string::String>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtCompleted`, type `date`.
-    #[serde(
-        rename = "gmtCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
-    /// 库存超时时间（yyyy-MM-dd HH:mm:ss）
-    ///
-    /// Wire name `gmtPayExpireTime`, type `string`.
-    #[serde(
-        rename = "gmtPayExpireTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_pay_expire_time: ::std::option::Option<::std::string::String>,
+    /// Wire type `ProductItemInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProductItemInfo {
+        /// 子订单号（商品明细条目ID）
+        ///
+        /// Wire name `subItemID`, type `long`.
+        #[wire("subItemID")]
+        pub sub_item_id: ::std::option::Option<i64>,
+        /// 子订单号字符串形式
+        ///
+        /// Wire name `subItemIDString`, type `string`.
+        #[wire("subItemIDString")]
+        pub sub_item_id_string: ::std::option::Option<::std::string::String>,
+        /// 产品ID
+        ///
+        /// Wire name `productID`, type `long`.
+        #[wire("productID")]
+        pub product_id: ::std::option::Option<i64>,
+        /// skuID
+        ///
+        /// Wire name `skuID`, type `long`.
+        #[wire("skuID")]
+        pub sku_id: ::std::option::Option<i64>,
+        /// 订单销售属性ID
+        ///
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// 商品名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 原始单价（元）
+        ///
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 实付金额（元）
+        ///
+        /// Wire name `itemAmount`, type `decimal`.
+        #[wire("itemAmount", decimal)]
+        pub item_amount: ::std::option::Option<::open1688_core::Decimal>,
+        /// 以 unit 为单位的数量
+        ///
+        /// Wire name `quantity`, type `decimal`.
+        #[wire("quantity", decimal)]
+        pub quantity: ::std::option::Option<::open1688_core::Decimal>,
+        /// quantity 的精度系数
+        ///
+        /// Wire name `quantityFactor`, type `decimal`.
+        #[wire("quantityFactor", decimal)]
+        pub quantity_factor: ::std::option::Option<::open1688_core::Decimal>,
+        /// 售卖单位，如 件
+        ///
+        /// Wire name `unit`, type `string`.
+        #[wire("unit")]
+        pub unit: ::std::option::Option<::std::string::String>,
+        /// 退款金额（元）
+        ///
+        /// Wire name `refund`, type `decimal`.
+        #[wire("refund", decimal)]
+        pub refund: ::std::option::Option<::open1688_core::Decimal>,
+        /// 明细涨价或降价的金额（分）
+        ///
+        /// Wire name `entryDiscount`, type `long`.
+        #[wire("entryDiscount")]
+        pub entry_discount: ::std::option::Option<i64>,
+        /// 分担邮费（元）
+        ///
+        /// Wire name `sharePostage`, type `decimal`.
+        #[wire("sharePostage", decimal)]
+        pub share_postage: ::std::option::Option<::open1688_core::Decimal>,
+        /// 子订单状态
+        ///
+        /// Wire name `status`, type `string`.
+        #[wire("status")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// 子订单状态描述
+        ///
+        /// Wire name `statusStr`, type `string`.
+        #[wire("statusStr")]
+        pub status_str: ::std::option::Option<::std::string::String>,
+        /// 退款状态：WAIT_SELLER_AGREE, REFUND_SUCCESS, REFUND_CLOSED, WAIT_BUYER_MODIFY, WAIT_BUYER_SEND, WAIT_SELLER_RECEIVE
+        ///
+        /// Wire name `refundStatus`, type `string`.
+        #[wire("refundStatus")]
+        pub refund_status: ::std::option::Option<::std::string::String>,
+        /// 售中退款单号
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 售后退款单号
+        ///
+        /// Wire name `refundIdForAs`, type `string`.
+        #[wire("refundIdForAs")]
+        pub refund_id_for_as: ::std::option::Option<::std::string::String>,
+        /// 1 未发货, 2 已发货, 3 已收货, 4 已经退货, 5 部分发货, 8 还未创建物流订单
+        ///
+        /// Wire name `logisticsStatus`, type `int`.
+        #[wire("logisticsStatus")]
+        pub logistics_status: ::std::option::Option<i32>,
+        /// 关闭原因
+        ///
+        /// Wire name `closeReason`, type `string`.
+        #[wire("closeReason")]
+        pub close_reason: ::std::option::Option<::std::string::String>,
+        /// 单品货号
+        ///
+        /// Wire name `cargoNumber`, type `string`.
+        #[wire("cargoNumber")]
+        pub cargo_number: ::std::option::Option<::std::string::String>,
+        /// 商品货号
+        ///
+        /// Wire name `productCargoNumber`, type `string`.
+        #[wire("productCargoNumber")]
+        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        /// 商品图片 url
+        ///
+        /// Wire name `productImgUrl`, type `array<string>`.
+        #[wire("productImgUrl")]
+        pub product_img_url: ::std::vec::Vec<::std::string::String>,
+        /// 产品快照 url
+        ///
+        /// Wire name `productSnapshotUrl`, type `string`.
+        #[wire("productSnapshotUrl")]
+        pub product_snapshot_url: ::std::option::Option<::std::string::String>,
+        /// SKU 属性描述
+        ///
+        /// Wire name `skuInfos`, type `array<SkuItemDesc>`.
+        #[wire("skuInfos")]
+        pub sku_infos: ::std::vec::Vec<SkuItemDesc>,
+        /// 保障条款
+        ///
+        /// Wire name `guaranteesTerms`, type `array<GuaranteeTermsInfo>`.
+        #[wire("guaranteesTerms")]
+        pub guarantees_terms: ::std::vec::Vec<GuaranteeTermsInfo>,
+        /// Wire name `weight`, type `string`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<::std::string::String>,
+        /// Wire name `weightUnit`, type `string`.
+        #[wire("weightUnit")]
+        pub weight_unit: ::std::option::Option<::std::string::String>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtCompleted`, type `date`.
+        #[wire("gmtCompleted")]
+        pub gmt_completed: ::std::option::Option<::open1688_core::Date>,
+        /// 库存超时时间（yyyy-MM-dd HH:mm:ss）
+        ///
+        /// Wire name `gmtPayExpireTime`, type `string`.
+        #[wire("gmtPayExpireTime")]
+        pub gmt_pay_expire_time: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 评价
-///
-/// Wire type `RateDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RateDetail {
-    /// Wire name `starLevel`, type `int`.
-    #[serde(
-        rename = "starLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub star_level: ::std::option::Option<i32>,
-    /// Wire name `content`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::std::string::String>,
-    /// Wire name `receiverNick`, type `string`.
-    #[serde(
-        rename = "receiverNick",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub receiver_nick: ::std::option::Option<::std::string::String>,
-    /// Wire name `posterNick`, type `string`.
-    #[serde(
-        rename = "posterNick",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub poster_nick: ::std::option::Option<::std::string::String>,
-    /// Wire name `publishTime`, type `date`.
-    #[serde(
-        rename = "publishTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub publish_time: ::std::option::Option<::open1688_core::Date>,
+::open1688_core::wire_struct! {
+    /// 评价
+    ///
+    /// Wire type `RateDetail`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RateDetail {
+        /// Wire name `starLevel`, type `int`.
+        #[wire("starLevel")]
+        pub star_level: ::std::option::Option<i32>,
+        /// Wire name `content`, type `string`.
+        #[wire("content")]
+        pub content: ::std::option::Option<::std::string::String>,
+        /// Wire name `receiverNick`, type `string`.
+        #[wire("receiverNick")]
+        pub receiver_nick: ::std::option::Option<::std::string::String>,
+        /// Wire name `posterNick`, type `string`.
+        #[wire("posterNick")]
+        pub poster_nick: ::std::option::Option<::std::string::String>,
+        /// Wire name `publishTime`, type `date`.
+        #[wire("publishTime")]
+        pub publish_time: ::std::option::Option<::open1688_core::Date>,
+    }
 }
 
-/// 物流公司
-///
-/// Wire type `RefundLogisticsCompany`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundLogisticsCompany {
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `companyNo`, type `string`.
-    #[serde(
-        rename = "companyNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_no: ::std::option::Option<::std::string::String>,
-    /// Wire name `companyPhone`, type `string`.
-    #[serde(
-        rename = "companyPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `spelling`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub spelling: ::std::option::Option<::std::string::String>,
-    /// Wire name `supportPrint`, type `boolean`.
-    #[serde(
-        rename = "supportPrint",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub support_print: ::std::option::Option<bool>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+::open1688_core::wire_struct! {
+    /// 物流公司
+    ///
+    /// Wire type `RefundLogisticsCompany`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundLogisticsCompany {
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `companyNo`, type `string`.
+        #[wire("companyNo")]
+        pub company_no: ::std::option::Option<::std::string::String>,
+        /// Wire name `companyPhone`, type `string`.
+        #[wire("companyPhone")]
+        pub company_phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `spelling`, type `string`.
+        #[wire("spelling")]
+        pub spelling: ::std::option::Option<::std::string::String>,
+        /// Wire name `supportPrint`, type `boolean`.
+        #[wire("supportPrint")]
+        pub support_print: ::std::option::Option<bool>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+    }
 }
 
-/// 退款操作记录 (OpOrderRefundOperationModel)
-///
-/// Wire type `RefundOperation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundOperation {
-    /// 操作记录流水号
+::open1688_core::wire_struct! {
+    /// 退款操作记录 (OpOrderRefundOperationModel)
     ///
-    /// Wire name `id`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// 退款单号
-    ///
-    /// Wire name `refundId`, type `string`.
-    #[serde(rename = "refundId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub refund_id: ::std::option::Option<::std::string::String>,
-    /// 操作前退款状态
-    ///
-    /// Wire name `beforeOperateStatus`, type `string`.
-    #[serde(
-        rename = "beforeOperateStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub before_operate_status: ::std::option::Option<::std::string::String>,
-    /// 操作后退款状态
-    ///
-    /// Wire name `afterOperateStatus`, type `string`.
-    #[serde(
-        rename = "afterOperateStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub after_operate_status: ::std::option::Option<::std::string::String>,
-    /// 操作类型
-    ///
-    /// Wire name `operateTypeInt`, type `int`.
-    #[serde(
-        rename = "operateTypeInt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operate_type_int: ::std::option::Option<i32>,
-    /// 操作备注
-    ///
-    /// Wire name `operateRemark`, type `string`.
-    #[serde(
-        rename = "operateRemark",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operate_remark: ::std::option::Option<::std::string::String>,
-    /// 描述（字段名拼写如此）
-    ///
-    /// Wire name `discription`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub discription: ::std::option::Option<::std::string::String>,
-    /// 操作者 memberId
-    ///
-    /// Wire name `operatorId`, type `string`.
-    #[serde(
-        rename = "operatorId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operator_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `operatorLoginId`, type `string`.
-    #[serde(
-        rename = "operatorLoginId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operator_login_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `operatorUserId`, type `long`.
-    #[serde(
-        rename = "operatorUserId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operator_user_id: ::std::option::Option<i64>,
-    /// 操作者角色：1 买家, 2 卖家, 4 系统…
-    ///
-    /// Wire name `operatorRoleId`, type `int`.
-    #[serde(
-        rename = "operatorRoleId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operator_role_id: ::std::option::Option<i32>,
-    /// 留言类型
-    ///
-    /// Wire name `msgType`, type `int`.
-    #[serde(rename = "msgType", skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg_type: ::std::option::Option<i32>,
-    /// 凭证状态
-    ///
-    /// Wire name `messageStatus`, type `int`.
-    #[serde(
-        rename = "messageStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub message_status: ::std::option::Option<i32>,
-    /// 运单号
-    ///
-    /// Wire name `freightBill`, type `string`.
-    #[serde(
-        rename = "freightBill",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub freight_bill: ::std::option::Option<::std::string::String>,
-    /// 退货地址
-    ///
-    /// Wire name `refundAddress`, type `string`.
-    #[serde(
-        rename = "refundAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub refund_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `rejectReason`, type `string`.
-    #[serde(
-        rename = "rejectReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reject_reason: ::std::option::Option<::std::string::String>,
-    /// 凭证图片地址
-    ///
-    /// Wire name `vouchers`, type `array<string>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub vouchers: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `email`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// Wire name `closeRefundStepId`, type `long`.
-    #[serde(
-        rename = "closeRefundStepId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub close_refund_step_id: ::std::option::Option<i64>,
-    /// Wire name `crmModifyRefund`, type `boolean`.
-    #[serde(
-        rename = "crmModifyRefund",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub crm_modify_refund: ::std::option::Option<bool>,
-    /// 物流公司详情
-    ///
-    /// Wire name `logisticsCompany`, type `RefundLogisticsCompany`.
-    #[serde(
-        rename = "logisticsCompany",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub logistics_company: ::std::option::Option<RefundLogisticsCompany>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+    /// Wire type `RefundOperation`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RefundOperation {
+        /// 操作记录流水号
+        ///
+        /// Wire name `id`, type `long`.
+        #[wire("id")]
+        pub id: ::std::option::Option<i64>,
+        /// 退款单号
+        ///
+        /// Wire name `refundId`, type `string`.
+        #[wire("refundId")]
+        pub refund_id: ::std::option::Option<::std::string::String>,
+        /// 操作前退款状态
+        ///
+        /// Wire name `beforeOperateStatus`, type `string`.
+        #[wire("beforeOperateStatus")]
+        pub before_operate_status: ::std::option::Option<::std::string::String>,
+        /// 操作后退款状态
+        ///
+        /// Wire name `afterOperateStatus`, type `string`.
+        #[wire("afterOperateStatus")]
+        pub after_operate_status: ::std::option::Option<::std::string::String>,
+        /// 操作类型
+        ///
+        /// Wire name `operateTypeInt`, type `int`.
+        #[wire("operateTypeInt")]
+        pub operate_type_int: ::std::option::Option<i32>,
+        /// 操作备注
+        ///
+        /// Wire name `operateRemark`, type `string`.
+        #[wire("operateRemark")]
+        pub operate_remark: ::std::option::Option<::std::string::String>,
+        /// 描述（字段名拼写如此）
+        ///
+        /// Wire name `discription`, type `string`.
+        #[wire("discription")]
+        pub discription: ::std::option::Option<::std::string::String>,
+        /// 操作者 memberId
+        ///
+        /// Wire name `operatorId`, type `string`.
+        #[wire("operatorId")]
+        pub operator_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `operatorLoginId`, type `string`.
+        #[wire("operatorLoginId")]
+        pub operator_login_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `operatorUserId`, type `long`.
+        #[wire("operatorUserId")]
+        pub operator_user_id: ::std::option::Option<i64>,
+        /// 操作者角色：1 买家, 2 卖家, 4 系统…
+        ///
+        /// Wire name `operatorRoleId`, type `int`.
+        #[wire("operatorRoleId")]
+        pub operator_role_id: ::std::option::Option<i32>,
+        /// 留言类型
+        ///
+        /// Wire name `msgType`, type `int`.
+        #[wire("msgType")]
+        pub msg_type: ::std::option::Option<i32>,
+        /// 凭证状态
+        ///
+        /// Wire name `messageStatus`, type `int`.
+        #[wire("messageStatus")]
+        pub message_status: ::std::option::Option<i32>,
+        /// 运单号
+        ///
+        /// Wire name `freightBill`, type `string`.
+        #[wire("freightBill")]
+        pub freight_bill: ::std::option::Option<::std::string::String>,
+        /// 退货地址
+        ///
+        /// Wire name `refundAddress`, type `string`.
+        #[wire("refundAddress")]
+        pub refund_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `rejectReason`, type `string`.
+        #[wire("rejectReason")]
+        pub reject_reason: ::std::option::Option<::std::string::String>,
+        /// 凭证图片地址
+        ///
+        /// Wire name `vouchers`, type `array<string>`.
+        #[wire("vouchers")]
+        pub vouchers: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `email`, type `string`.
+        #[wire("email")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// Wire name `closeRefundStepId`, type `long`.
+        #[wire("closeRefundStepId")]
+        pub close_refund_step_id: ::std::option::Option<i64>,
+        /// Wire name `crmModifyRefund`, type `boolean`.
+        #[wire("crmModifyRefund")]
+        pub crm_modify_refund: ::std::option::Option<bool>,
+        /// 物流公司详情
+        ///
+        /// Wire name `logisticsCompany`, type `RefundLogisticsCompany`.
+        #[wire("logisticsCompany")]
+        pub logistics_company: ::std::option::Option<RefundLogisticsCompany>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+    }
 }
 
-/// SKU 属性
-///
-/// Wire type `SkuItemDesc`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SkuItemDesc {
-    /// 属性名
+::open1688_core::wire_struct! {
+    /// SKU 属性
     ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 属性值
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+    /// Wire type `SkuItemDesc`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SkuItemDesc {
+        /// 属性名
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 属性值
+        ///
+        /// Wire name `value`, type `string`.
+        #[wire("value")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// \[交易3.0\] 分阶段订单 (alibaba.trade.StepOrderModel)
-///
-/// Wire type `StepOrder`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct StepOrder {
-    /// 阶段id
+::open1688_core::wire_struct! {
+    /// \[交易3.0\] 分阶段订单 (alibaba.trade.StepOrderModel)
     ///
-    /// Wire name `stepOrderId`, type `long`.
-    #[serde(
-        rename = "stepOrderId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_order_id: ::std::option::Option<i64>,
-    /// 阶段状态，如 waitbuyerpay, success, cancel
-    ///
-    /// Wire name `stepOrderStatus`, type `string`.
-    #[serde(
-        rename = "stepOrderStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_order_status: ::std::option::Option<::std::string::String>,
-    /// 1 未付款, 2 已付款, 4 已退款, 6 已转交易, 8 未付款被关闭
-    ///
-    /// Wire name `stepPayStatus`, type `int`.
-    #[serde(
-        rename = "stepPayStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub step_pay_status: ::std::option::Option<i32>,
-    /// 阶段序号
-    ///
-    /// Wire name `stepNo`, type `int`.
-    #[serde(rename = "stepNo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub step_no: ::std::option::Option<i32>,
-    /// 阶段名称
-    ///
-    /// Wire name `stepName`, type `string`.
-    #[serde(rename = "stepName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub step_name: ::std::option::Option<::std::string::String>,
-    /// 是否最后一个阶段
-    ///
-    /// Wire name `lastStep`, type `boolean`.
-    #[serde(rename = "lastStep", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_step: ::std::option::Option<bool>,
-    /// 是否已打款给卖家
-    ///
-    /// Wire name `hasDisbursed`, type `boolean`.
-    #[serde(
-        rename = "hasDisbursed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub has_disbursed: ::std::option::Option<bool>,
-    /// 创建时需付款金额（不含运费，元）
-    ///
-    /// Wire name `payFee`, type `decimal`.
-    #[serde(
-        rename = "payFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub pay_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 应付款（含运费，元）
-    ///
-    /// Wire name `actualPayFee`, type `decimal`.
-    #[serde(
-        rename = "actualPayFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub actual_pay_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 本阶段分摊的店铺优惠（元）
-    ///
-    /// Wire name `discountFee`, type `decimal`.
-    #[serde(
-        rename = "discountFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub discount_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 本阶段分摊的单品优惠（元）
-    ///
-    /// Wire name `itemDiscountFee`, type `decimal`.
-    #[serde(
-        rename = "itemDiscountFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub item_discount_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 本阶段分摊的单价（元）
-    ///
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// 购买数量
-    ///
-    /// Wire name `amount`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
-    /// 运费（元）
-    ///
-    /// Wire name `postFee`, type `decimal`.
-    #[serde(
-        rename = "postFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub post_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// 改价金额（元）
-    ///
-    /// Wire name `adjustFee`, type `decimal`.
-    #[serde(
-        rename = "adjustFee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub adjust_fee: ::std::option::Option<::open1688_core::Decimal>,
-    /// Wire name `gmtCreate`, type `date`.
-    #[serde(
-        rename = "gmtCreate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_create: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `gmtModified`, type `date`.
-    #[serde(
-        rename = "gmtModified",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `enterTime`, type `date`.
-    #[serde(
-        rename = "enterTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub enter_time: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `payTime`, type `date`.
-    #[serde(rename = "payTime", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_time: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `sellerActionTime`, type `date`.
-    #[serde(
-        rename = "sellerActionTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_action_time: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `endTime`, type `date`.
-    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
-    pub end_time: ::std::option::Option<::open1688_core::Date>,
-    /// 卖家操作留言
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// 卖家操作名称
-    ///
-    /// Wire name `sellerActionName`, type `string`.
-    #[serde(
-        rename = "sellerActionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub seller_action_name: ::std::option::Option<::std::string::String>,
-    /// 买家不付款的超时时间（秒）
-    ///
-    /// Wire name `buyerPayTimeout`, type `long`.
-    #[serde(
-        rename = "buyerPayTimeout",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_pay_timeout: ::std::option::Option<i64>,
-    /// 买家不确认的超时时间
-    ///
-    /// Wire name `buyerConfirmTimeout`, type `long`.
-    #[serde(
-        rename = "buyerConfirmTimeout",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub buyer_confirm_timeout: ::std::option::Option<i64>,
-    /// Wire name `needLogistics`, type `boolean`.
-    #[serde(
-        rename = "needLogistics",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub need_logistics: ::std::option::Option<bool>,
-    /// Wire name `needSellerAction`, type `boolean`.
-    #[serde(
-        rename = "needSellerAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub need_seller_action: ::std::option::Option<bool>,
-    /// Wire name `needSellerCallNext`, type `boolean`.
-    #[serde(
-        rename = "needSellerCallNext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub need_seller_call_next: ::std::option::Option<bool>,
-    /// Wire name `transferAfterConfirm`, type `boolean`.
-    #[serde(
-        rename = "transferAfterConfirm",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub transfer_after_confirm: ::std::option::Option<bool>,
-    /// Wire name `instantPay`, type `boolean`.
-    #[serde(
-        rename = "instantPay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub instant_pay: ::std::option::Option<bool>,
+    /// Wire type `StepOrder`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct StepOrder {
+        /// 阶段id
+        ///
+        /// Wire name `stepOrderId`, type `long`.
+        #[wire("stepOrderId")]
+        pub step_order_id: ::std::option::Option<i64>,
+        /// 阶段状态，如 waitbuyerpay, success, cancel
+        ///
+        /// Wire name `stepOrderStatus`, type `string`.
+        #[wire("stepOrderStatus")]
+        pub step_order_status: ::std::option::Option<::std::string::String>,
+        /// 1 未付款, 2 已付款, 4 已退款, 6 已转交易, 8 未付款被关闭
+        ///
+        /// Wire name `stepPayStatus`, type `int`.
+        #[wire("stepPayStatus")]
+        pub step_pay_status: ::std::option::Option<i32>,
+        /// 阶段序号
+        ///
+        /// Wire name `stepNo`, type `int`.
+        #[wire("stepNo")]
+        pub step_no: ::std::option::Option<i32>,
+        /// 阶段名称
+        ///
+        /// Wire name `stepName`, type `string`.
+        #[wire("stepName")]
+        pub step_name: ::std::option::Option<::std::string::String>,
+        /// 是否最后一个阶段
+        ///
+        /// Wire name `lastStep`, type `boolean`.
+        #[wire("lastStep")]
+        pub last_step: ::std::option::Option<bool>,
+        /// 是否已打款给卖家
+        ///
+        /// Wire name `hasDisbursed`, type `boolean`.
+        #[wire("hasDisbursed")]
+        pub has_disbursed: ::std::option::Option<bool>,
+        /// 创建时需付款金额（不含运费，元）
+        ///
+        /// Wire name `payFee`, type `decimal`.
+        #[wire("payFee", decimal)]
+        pub pay_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 应付款（含运费，元）
+        ///
+        /// Wire name `actualPayFee`, type `decimal`.
+        #[wire("actualPayFee", decimal)]
+        pub actual_pay_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 本阶段分摊的店铺优惠（元）
+        ///
+        /// Wire name `discountFee`, type `decimal`.
+        #[wire("discountFee", decimal)]
+        pub discount_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 本阶段分摊的单品优惠（元）
+        ///
+        /// Wire name `itemDiscountFee`, type `decimal`.
+        #[wire("itemDiscountFee", decimal)]
+        pub item_discount_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 本阶段分摊的单价（元）
+        ///
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// 购买数量
+        ///
+        /// Wire name `amount`, type `long`.
+        #[wire("amount")]
+        pub amount: ::std::option::Option<i64>,
+        /// 运费（元）
+        ///
+        /// Wire name `postFee`, type `decimal`.
+        #[wire("postFee", decimal)]
+        pub post_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// 改价金额（元）
+        ///
+        /// Wire name `adjustFee`, type `decimal`.
+        #[wire("adjustFee", decimal)]
+        pub adjust_fee: ::std::option::Option<::open1688_core::Decimal>,
+        /// Wire name `gmtCreate`, type `date`.
+        #[wire("gmtCreate")]
+        pub gmt_create: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `gmtModified`, type `date`.
+        #[wire("gmtModified")]
+        pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `enterTime`, type `date`.
+        #[wire("enterTime")]
+        pub enter_time: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `payTime`, type `date`.
+        #[wire("payTime")]
+        pub pay_time: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `sellerActionTime`, type `date`.
+        #[wire("sellerActionTime")]
+        pub seller_action_time: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `endTime`, type `date`.
+        #[wire("endTime")]
+        pub end_time: ::std::option::Option<::open1688_core::Date>,
+        /// 卖家操作留言
+        ///
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// 卖家操作名称
+        ///
+        /// Wire name `sellerActionName`, type `string`.
+        #[wire("sellerActionName")]
+        pub seller_action_name: ::std::option::Option<::std::string::String>,
+        /// 买家不付款的超时时间（秒）
+        ///
+        /// Wire name `buyerPayTimeout`, type `long`.
+        #[wire("buyerPayTimeout")]
+        pub buyer_pay_timeout: ::std::option::Option<i64>,
+        /// 买家不确认的超时时间
+        ///
+        /// Wire name `buyerConfirmTimeout`, type `long`.
+        #[wire("buyerConfirmTimeout")]
+        pub buyer_confirm_timeout: ::std::option::Option<i64>,
+        /// Wire name `needLogistics`, type `boolean`.
+        #[wire("needLogistics")]
+        pub need_logistics: ::std::option::Option<bool>,
+        /// Wire name `needSellerAction`, type `boolean`.
+        #[wire("needSellerAction")]
+        pub need_seller_action: ::std::option::Option<bool>,
+        /// Wire name `needSellerCallNext`, type `boolean`.
+        #[wire("needSellerCallNext")]
+        pub need_seller_call_next: ::std::option::Option<bool>,
+        /// Wire name `transferAfterConfirm`, type `boolean`.
+        #[wire("transferAfterConfirm")]
+        pub transfer_after_confirm: ::std::option::Option<bool>,
+        /// Wire name `instantPay`, type `boolean`.
+        #[wire("instantPay")]
+        pub instant_pay: ::std::option::Option<bool>,
+    }
 }
 
-/// 联系人 (alibaba.trade.tradeContact / tradeSellerContact)
-///
-/// Wire type `TradeContact`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeContact {
-    /// 联系人名称
+::open1688_core::wire_struct! {
+    /// 联系人 (alibaba.trade.tradeContact / tradeSellerContact)
     ///
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// 联系电话
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// 手机号
-    ///
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-    /// 传真
-    ///
-    /// Wire name `fax`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fax: ::std::option::Option<::std::string::String>,
-    /// 邮箱
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// 平台 IM 账号（旺旺）
-    ///
-    /// Wire name `imInPlatform`, type `string`.
-    #[serde(
-        rename = "imInPlatform",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub im_in_platform: ::std::option::Option<::std::string::String>,
-    /// 公司名称
-    ///
-    /// Wire name `companyName`, type `string`.
-    #[serde(
-        rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub company_name: ::std::option::Option<::std::string::String>,
-    /// 旺铺名称（卖家）
-    ///
-    /// Wire name `shopName`, type `string`.
-    #[serde(rename = "shopName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub shop_name: ::std::option::Option<::std::string::String>,
-    /// 发件人名称（微供等分销场景，卖家）
-    ///
-    /// Wire name `wgSenderName`, type `string`.
-    #[serde(
-        rename = "wgSenderName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub wg_sender_name: ::std::option::Option<::std::string::String>,
-    /// 发件人电话（微供等分销场景，卖家）
-    ///
-    /// Wire name `wgSenderPhone`, type `string`.
-    #[serde(
-        rename = "wgSenderPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub wg_sender_phone: ::std::option::Option<::std::string::String>,
+    /// Wire type `TradeContact`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeContact {
+        /// 联系人名称
+        ///
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// 联系电话
+        ///
+        /// Wire name `phone`, type `string`.
+        #[wire("phone")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// 手机号
+        ///
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+        /// 传真
+        ///
+        /// Wire name `fax`, type `string`.
+        #[wire("fax")]
+        pub fax: ::std::option::Option<::std::string::String>,
+        /// 邮箱
+        ///
+        /// Wire name `email`, type `string`.
+        #[wire("email")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// 平台 IM 账号（旺旺）
+        ///
+        /// Wire name `imInPlatform`, type `string`.
+        #[wire("imInPlatform")]
+        pub im_in_platform: ::std::option::Option<::std::string::String>,
+        /// 公司名称
+        ///
+        /// Wire name `companyName`, type `string`.
+        #[wire("companyName")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        /// 旺铺名称（卖家）
+        ///
+        /// Wire name `shopName`, type `string`.
+        #[wire("shopName")]
+        pub shop_name: ::std::option::Option<::std::string::String>,
+        /// 发件人名称（微供等分销场景，卖家）
+        ///
+        /// Wire name `wgSenderName`, type `string`.
+        #[wire("wgSenderName")]
+        pub wg_sender_name: ::std::option::Option<::std::string::String>,
+        /// 发件人电话（微供等分销场景，卖家）
+        ///
+        /// Wire name `wgSenderPhone`, type `string`.
+        #[wire("wgSenderPhone")]
+        pub wg_sender_phone: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 外部订单信息（订单详情中返回）
-///
-/// Wire type `TradeEncryptOutOrderInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeEncryptOutOrderInfo {
-    /// Wire name `outPlatformOrderNo`, type `string`.
-    #[serde(
-        rename = "outPlatformOrderNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_order_no: ::std::option::Option<::std::string::String>,
-    /// Wire name `outPlatformCode`, type `string`.
-    #[serde(
-        rename = "outPlatformCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `outPlatformAppkey`, type `string`.
-    #[serde(
-        rename = "outPlatformAppkey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_appkey: ::std::option::Option<::std::string::String>,
-    /// Wire name `outPlatformSubCode`, type `string`.
-    #[serde(
-        rename = "outPlatformSubCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
-    /// Wire name `outPlatformSupplyOrderNo`, type `string`.
-    #[serde(
-        rename = "outPlatformSupplyOrderNo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
-    /// Wire name `outSupplierId`, type `string`.
-    #[serde(
-        rename = "outSupplierId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_supplier_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `oaid`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub oaid: ::std::option::Option<::std::string::String>,
-    /// Wire name `outShopId`, type `string`.
-    #[serde(
-        rename = "outShopId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_shop_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `outShopName`, type `string`.
-    #[serde(
-        rename = "outShopName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_shop_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `encryptReceiverName`, type `string`.
-    #[serde(
-        rename = "encryptReceiverName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `encryptReceiverMobile`, type `string`.
-    #[serde(
-        rename = "encryptReceiverMobile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
-    /// Wire name `encryptReceiverAddress`, type `string`.
-    #[serde(
-        rename = "encryptReceiverAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `outPatformExtraInfo`, type `string`.
-    #[serde(
-        rename = "outPatformExtraInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// 外部订单信息（订单详情中返回）
+    ///
+    /// Wire type `TradeEncryptOutOrderInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeEncryptOutOrderInfo {
+        /// Wire name `outPlatformOrderNo`, type `string`.
+        #[wire("outPlatformOrderNo")]
+        pub out_platform_order_no: ::std::option::Option<::std::string::String>,
+        /// Wire name `outPlatformCode`, type `string`.
+        #[wire("outPlatformCode")]
+        pub out_platform_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `outPlatformAppkey`, type `string`.
+        #[wire("outPlatformAppkey")]
+        pub out_platform_appkey: ::std::option::Option<::std::string::String>,
+        /// Wire name `outPlatformSubCode`, type `string`.
+        #[wire("outPlatformSubCode")]
+        pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
+        /// Wire name `outPlatformSupplyOrderNo`, type `string`.
+        #[wire("outPlatformSupplyOrderNo")]
+        pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
+        /// Wire name `outSupplierId`, type `string`.
+        #[wire("outSupplierId")]
+        pub out_supplier_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `oaid`, type `string`.
+        #[wire("oaid")]
+        pub oaid: ::std::option::Option<::std::string::String>,
+        /// Wire name `outShopId`, type `string`.
+        #[wire("outShopId")]
+        pub out_shop_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `outShopName`, type `string`.
+        #[wire("outShopName")]
+        pub out_shop_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `encryptReceiverName`, type `string`.
+        #[wire("encryptReceiverName")]
+        pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
+        /// Wire name `encryptReceiverMobile`, type `string`.
+        #[wire("encryptReceiverMobile")]
+        pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
+        /// Wire name `encryptReceiverAddress`, type `string`.
+        #[wire("encryptReceiverAddress")]
+        pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
+        /// Wire name `outPatformExtraInfo`, type `string`.
+        #[wire("outPatformExtraInfo")]
+        pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// 订单详情 (alibaba.openplatform.trade.model.TradeInfo)
-///
-/// Wire type `TradeInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeInfo {
-    /// 订单基础信息
+::open1688_core::wire_struct! {
+    /// 订单详情 (alibaba.openplatform.trade.model.TradeInfo)
     ///
-    /// Wire name `baseInfo`, type `OrderBaseInfo`.
-    #[serde(rename = "baseInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub base_info: ::std::option::Option<OrderBaseInfo>,
-    /// 订单业务信息
-    ///
-    /// Wire name `orderBizInfo`, type `OrderBizInfo`.
-    #[serde(
-        rename = "orderBizInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_biz_info: ::std::option::Option<OrderBizInfo>,
-    /// 交易条款（付款阶段）
-    ///
-    /// Wire name `tradeTerms`, type `array<TradeTermsInfo>`.
-    #[serde(
-        rename = "tradeTerms",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub trade_terms: ::std::vec::Vec<TradeTermsInfo>,
-    /// 商品条目信息（子订单）
-    ///
-    /// Wire name `productItems`, type `array<ProductItemInfo>`.
-    #[serde(
-        rename = "productItems",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_items: ::std::vec::Vec<ProductItemInfo>,
-    /// 国内物流（收货地址与运单）
-    ///
-    /// Wire name `nativeLogistics`, type `NativeLogisticsInfo`.
-    #[serde(
-        rename = "nativeLogistics",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub native_logistics: ::std::option::Option<NativeLogisticsInfo>,
-    /// 发票信息
-    ///
-    /// Wire name `orderInvoiceInfo`, type `OrderInvoiceInfo`.
-    #[serde(
-        rename = "orderInvoiceInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_invoice_info: ::std::option::Option<OrderInvoiceInfo>,
-    /// 保障条款
-    ///
-    /// Wire name `guaranteesTerms`, type `GuaranteeTermsInfo`.
-    #[serde(
-        rename = "guaranteesTerms",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub guarantees_terms: ::std::option::Option<GuaranteeTermsInfo>,
-    /// 订单评价信息
-    ///
-    /// Wire name `orderRateInfo`, type `OrderRateInfo`.
-    #[serde(
-        rename = "orderRateInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub order_rate_info: ::std::option::Option<OrderRateInfo>,
-    /// 跨境地址扩展信息
-    ///
-    /// Wire name `overseasExtraAddress`, type `OverseasExtraAddress`.
-    #[serde(
-        rename = "overseasExtraAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub overseas_extra_address: ::std::option::Option<OverseasExtraAddress>,
-    /// 跨境报关信息
-    ///
-    /// Wire name `customs`, type `Customs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub customs: ::std::option::Option<Customs>,
-    /// 采购单详情列表，大企业采购订单独有
-    ///
-    /// Wire name `quoteList`, type `array<CaigouQuoteInfo>`.
-    #[serde(
-        rename = "quoteList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub quote_list: ::std::vec::Vec<CaigouQuoteInfo>,
-    /// 订单扩展属性
-    ///
-    /// Wire name `extAttributes`, type `array<KeyValuePair>`.
-    #[serde(
-        rename = "extAttributes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub ext_attributes: ::std::vec::Vec<KeyValuePair>,
-    /// 是否下游脱敏信息创建的订单
-    ///
-    /// Wire name `fromEncryptOrder`, type `boolean`.
-    #[serde(
-        rename = "fromEncryptOrder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub from_encrypt_order: ::std::option::Option<bool>,
-    /// 外部订单信息
-    ///
-    /// Wire name `encryptOutOrderInfo`, type `TradeEncryptOutOrderInfo`.
-    #[serde(
-        rename = "encryptOutOrderInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encrypt_out_order_info: ::std::option::Option<TradeEncryptOutOrderInfo>,
-    /// 海外物流信息（OverseaLogisticsInfo，未细化）
-    ///
-    /// Wire name `overseaLogisticsInfo`, type `json`.
-    #[serde(
-        rename = "overseaLogisticsInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub oversea_logistics_info: ::std::option::Option<::serde_json::Value>,
-    /// 开票设置（OpSellerInvoiceTradeSettingModel，未细化）
-    ///
-    /// Wire name `invoicingSettingModel`, type `json`.
-    #[serde(
-        rename = "invoicingSettingModel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invoicing_setting_model: ::std::option::Option<::serde_json::Value>,
-    /// 发货超期风险标（卖家视角）：PTMO 潜在超时, TMOT 已超期
-    ///
-    /// Wire name `sendGoodsOverdueRisk`, type `string`.
-    #[serde(
-        rename = "sendGoodsOverdueRisk",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub send_goods_overdue_risk: ::std::option::Option<::std::string::String>,
-    /// 是否官方直送保障服务订单（卖家视角）
-    ///
-    /// Wire name `officialLogisticOrder`, type `boolean`.
-    #[serde(
-        rename = "officialLogisticOrder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub official_logistic_order: ::std::option::Option<bool>,
+    /// Wire type `TradeInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeInfo {
+        /// 订单基础信息
+        ///
+        /// Wire name `baseInfo`, type `OrderBaseInfo`.
+        #[wire("baseInfo")]
+        pub base_info: ::std::option::Option<OrderBaseInfo>,
+        /// 订单业务信息
+        ///
+        /// Wire name `orderBizInfo`, type `OrderBizInfo`.
+        #[wire("orderBizInfo")]
+        pub order_biz_info: ::std::option::Option<OrderBizInfo>,
+        /// 交易条款（付款阶段）
+        ///
+        /// Wire name `tradeTerms`, type `array<TradeTermsInfo>`.
+        #[wire("tradeTerms")]
+        pub trade_terms: ::std::vec::Vec<TradeTermsInfo>,
+        /// 商品条目信息（子订单）
+        ///
+        /// Wire name `productItems`, type `array<ProductItemInfo>`.
+        #[wire("productItems")]
+        pub product_items: ::std::vec::Vec<ProductItemInfo>,
+        /// 国内物流（收货地址与运单）
+        ///
+        /// Wire name `nativeLogistics`, type `NativeLogisticsInfo`.
+        #[wire("nativeLogistics")]
+        pub native_logistics: ::std::option::Option<NativeLogisticsInfo>,
+        /// 发票信息
+        ///
+        /// Wire name `orderInvoiceInfo`, type `OrderInvoiceInfo`.
+        #[wire("orderInvoiceInfo")]
+        pub order_invoice_info: ::std::option::Option<OrderInvoiceInfo>,
+        /// 保障条款
+        ///
+        /// Wire name `guaranteesTerms`, type `GuaranteeTermsInfo`.
+        #[wire("guaranteesTerms")]
+        pub guarantees_terms: ::std::option::Option<GuaranteeTermsInfo>,
+        /// 订单评价信息
+        ///
+        /// Wire name `orderRateInfo`, type `OrderRateInfo`.
+        #[wire("orderRateInfo")]
+        pub order_rate_info: ::std::option::Option<OrderRateInfo>,
+        /// 跨境地址扩展信息
+        ///
+        /// Wire name `overseasExtraAddress`, type `OverseasExtraAddress`.
+        #[wire("overseasExtraAddress")]
+        pub overseas_extra_address: ::std::option::Option<OverseasExtraAddress>,
+        /// 跨境报关信息
+        ///
+        /// Wire name `customs`, type `Customs`.
+        #[wire("customs")]
+        pub customs: ::std::option::Option<Customs>,
+        /// 采购单详情列表，大企业采购订单独有
+        ///
+        /// Wire name `quoteList`, type `array<CaigouQuoteInfo>`.
+        #[wire("quoteList")]
+        pub quote_list: ::std::vec::Vec<CaigouQuoteInfo>,
+        /// 订单扩展属性
+        ///
+        /// Wire name `extAttributes`, type `array<KeyValuePair>`.
+        #[wire("extAttributes")]
+        pub ext_attributes: ::std::vec::Vec<KeyValuePair>,
+        /// 是否下游脱敏信息创建的订单
+        ///
+        /// Wire name `fromEncryptOrder`, type `boolean`.
+        #[wire("fromEncryptOrder")]
+        pub from_encrypt_order: ::std::option::Option<bool>,
+        /// 外部订单信息
+        ///
+        /// Wire name `encryptOutOrderInfo`, type `TradeEncryptOutOrderInfo`.
+        #[wire("encryptOutOrderInfo")]
+        pub encrypt_out_order_info: ::std::option::Option<TradeEncryptOutOrderInfo>,
+        /// 海外物流信息（OverseaLogisticsInfo，未细化）
+        ///
+        /// Wire name `overseaLogisticsInfo`, type `json`.
+        #[wire("overseaLogisticsInfo")]
+        pub oversea_logistics_info: ::std::option::Option<::serde_json::Value>,
+        /// 开票设置（OpSellerInvoiceTradeSettingModel，未细化）
+        ///
+        /// Wire name `invoicingSettingModel`, type `json`.
+        #[wire("invoicingSettingModel")]
+        pub invoicing_setting_model: ::std::option::Option<::serde_json::Value>,
+        /// 发货超期风险标（卖家视角）：PTMO 潜在超时, TMOT 已超期
+        ///
+        /// Wire name `sendGoodsOverdueRisk`, type `string`.
+        #[wire("sendGoodsOverdueRisk")]
+        pub send_goods_overdue_risk: ::std::option::Option<::std::string::String>,
+        /// 是否官方直送保障服务订单（卖家视角）
+        ///
+        /// Wire name `officialLogisticOrder`, type `boolean`.
+        #[wire("officialLogisticOrder")]
+        pub official_logistic_order: ::std::option::Option<bool>,
+    }
 }
 
-/// 交易条款 (TradeTermsInfo)
-///
-/// Wire type `TradeTermsInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TradeTermsInfo {
-    /// 支付状态。1688：1 未付款, 2 已付款, 4 全额退款, 6 回款完成, 7 未创建外部支付单, 8 付款前取消, 9 正在支付中, 12 账期支付待到账
+::open1688_core::wire_struct! {
+    /// 交易条款 (TradeTermsInfo)
     ///
-    /// Wire name `payStatus`, type `string`.
-    #[serde(
-        rename = "payStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_status: ::std::option::Option<::std::string::String>,
-    /// 完成阶段支付时间
-    ///
-    /// Wire name `payTime`, type `date`.
-    #[serde(rename = "payTime", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_time: ::std::option::Option<::open1688_core::Date>,
-    /// 支付方式。1688：1 支付宝, 2 网商银行信任付, 3 诚e赊, 4 银行转账, 5 赊销宝, 6 电子承兑票据, 7 账期支付, 8 合并支付渠道, 9 无打款, 10 零售通赊购, 12 声明付款, 13 支付平台
-    ///
-    /// Wire name `payWay`, type `string`.
-    #[serde(rename = "payWay", skip_serializing_if = "::std::option::Option::is_none")]
-    pub pay_way: ::std::option::Option<::std::string::String>,
-    /// 支付方式描述
-    ///
-    /// Wire name `payWayDesc`, type `string`.
-    #[serde(
-        rename = "payWayDesc",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub pay_way_desc: ::std::option::Option<::std::string::String>,
-    /// 付款额（元；字段名拼写如此）
-    ///
-    /// Wire name `phasAmount`, type `decimal`.
-    #[serde(
-        rename = "phasAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub phas_amount: ::std::option::Option<::open1688_core::Decimal>,
-    /// 阶段单id
-    ///
-    /// Wire name `phase`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phase: ::std::option::Option<i64>,
-    /// Wire name `phaseCondition`, type `string`.
-    #[serde(
-        rename = "phaseCondition",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub phase_condition: ::std::option::Option<::std::string::String>,
-    /// Wire name `phaseDate`, type `string`.
-    #[serde(
-        rename = "phaseDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub phase_date: ::std::option::Option<::std::string::String>,
-    /// 是否银行卡支付
-    ///
-    /// Wire name `cardPay`, type `boolean`.
-    #[serde(rename = "cardPay", skip_serializing_if = "::std::option::Option::is_none")]
-    pub card_pay: ::std::option::Option<bool>,
-    /// 是否快捷支付
-    ///
-    /// Wire name `expressPay`, type `boolean`.
-    #[serde(
-        rename = "expressPay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub express_pay: ::std::option::Option<bool>,
+    /// Wire type `TradeTermsInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TradeTermsInfo {
+        /// 支付状态。1688：1 未付款, 2 已付款, 4 全额退款, 6 回款完成, 7 未创建外部支付单, 8 付款前取消, 9 正在支付中, 12 账期支付待到账
+        ///
+        /// Wire name `payStatus`, type `string`.
+        #[wire("payStatus")]
+        pub pay_status: ::std::option::Option<::std::string::String>,
+        /// 完成阶段支付时间
+        ///
+        /// Wire name `payTime`, type `date`.
+        #[wire("payTime")]
+        pub pay_time: ::std::option::Option<::open1688_core::Date>,
+        /// 支付方式。1688：1 支付宝, 2 网商银行信任付, 3 诚e赊, 4 银行转账, 5 赊销宝, 6 电子承兑票据, 7 账期支付, 8 合并支付渠道, 9 无打款, 10 零售通赊购, 12 声明付款, 13 支付平台
+        ///
+        /// Wire name `payWay`, type `string`.
+        #[wire("payWay")]
+        pub pay_way: ::std::option::Option<::std::string::String>,
+        /// 支付方式描述
+        ///
+        /// Wire name `payWayDesc`, type `string`.
+        #[wire("payWayDesc")]
+        pub pay_way_desc: ::std::option::Option<::std::string::String>,
+        /// 付款额（元；字段名拼写如此）
+        ///
+        /// Wire name `phasAmount`, type `decimal`.
+        #[wire("phasAmount", decimal)]
+        pub phas_amount: ::std::option::Option<::open1688_core::Decimal>,
+        /// 阶段单id
+        ///
+        /// Wire name `phase`, type `long`.
+        #[wire("phase")]
+        pub phase: ::std::option::Option<i64>,
+        /// Wire name `phaseCondition`, type `string`.
+        #[wire("phaseCondition")]
+        pub phase_condition: ::std::option::Option<::std::string::String>,
+        /// Wire name `phaseDate`, type `string`.
+        #[wire("phaseDate")]
+        pub phase_date: ::std::option::Option<::std::string::String>,
+        /// 是否银行卡支付
+        ///
+        /// Wire name `cardPay`, type `boolean`.
+        #[wire("cardPay")]
+        pub card_pay: ::std::option::Option<bool>,
+        /// 是否快捷支付
+        ///
+        /// Wire name `expressPay`, type `boolean`.
+        #[wire("expressPay")]
+        pub express_pay: ::std::option::Option<bool>,
+    }
 }

@@ -61,38 +61,39 @@ impl ::open1688_core::Request for CatalogCategoryGetRequest {
     }
 }
 
-/// The response of `com.alibaba.catalog:alibaba.catalog.category.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogCategoryGetResponse {
-    /// Wire name `categoryInfo`, type `array<Category>`.
-    #[serde(
-        rename = "categoryInfo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub category_info: ::std::vec::Vec<Category>,
-    /// sic: the wire name is misspelt
-    ///
-    /// Wire name `succes`, type `boolean`.
-    #[serde(rename = "succes", skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.catalog:alibaba.catalog.category.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CatalogCategoryGetResponse {
+        /// Wire name `categoryInfo`, type `array<Category>`.
+        #[wire("categoryInfo")]
+        pub category_info: ::std::vec::Vec<Category>,
+        /// sic: the wire name is misspelt
+        ///
+        /// Wire name `succes`, type `boolean`.
+        #[wire("succes")]
+        pub success: ::std::option::Option<bool>,
+    }
 }
 
-/// Wire type `Attribute`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attribute {
-    /// Wire name `attrID`, type `long`, required.
-    #[serde(rename = "attrID")]
-    pub attr_id: i64,
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// required and recursive: boxed in new(..)
-    ///
-    /// Wire name `group`, type `AttributeGroup`, required.
-    pub group: ::std::boxed::Box<AttributeGroup>,
+::open1688_core::wire_struct! {
+    /// Wire type `Attribute`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Attribute {
+        /// Wire name `attrID`, type `long`, required.
+        #[wire("attrID", required)]
+        pub attr_id: i64,
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// required and recursive: boxed in new(..)
+        ///
+        /// Wire name `group`, type `AttributeGroup`, required.
+        #[wire("group", required)]
+        pub group: ::std::boxed::Box<AttributeGroup>,
+    }
 }
 
 impl Attribute {
@@ -114,19 +115,21 @@ impl Attribute {
     }
 }
 
-/// Wire type `AttributeGroup`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttributeGroup {
-    /// Wire name `groupID`, type `long`, required.
-    #[serde(rename = "groupID")]
-    pub group_id: i64,
-    /// Wire name `primary`, type `Attribute`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub primary: ::std::option::Option<::std::boxed::Box<Attribute>>,
-    /// Wire name `members`, type `array<Attribute>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub members: ::std::vec::Vec<Attribute>,
+::open1688_core::wire_struct! {
+    /// Wire type `AttributeGroup`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AttributeGroup {
+        /// Wire name `groupID`, type `long`, required.
+        #[wire("groupID", required)]
+        pub group_id: i64,
+        /// Wire name `primary`, type `Attribute`.
+        #[wire("primary")]
+        pub primary: ::std::option::Option<::std::boxed::Box<Attribute>>,
+        /// Wire name `members`, type `array<Attribute>`.
+        #[wire("members")]
+        pub members: ::std::vec::Vec<Attribute>,
+    }
 }
 
 impl AttributeGroup {
@@ -150,36 +153,34 @@ impl AttributeGroup {
     }
 }
 
-/// A node of the category tree.
-///
-/// Wire type `Category`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Category {
-    /// Wire name `categoryID`, type `long`, required.
-    #[serde(rename = "categoryID")]
-    pub category_id: i64,
-    /// Wire name `name`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// held directly: boxed
+::open1688_core::wire_struct! {
+    /// A node of the category tree.
     ///
-    /// Wire name `parent`, type `Category`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent: ::std::option::Option<::std::boxed::Box<Category>>,
-    /// Wire name `children`, type `array<Category>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub children: ::std::vec::Vec<Category>,
-    /// Wire name `childrenByName`, type `map<Category>`.
-    #[serde(
-        rename = "childrenByName",
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
-    pub children_by_name: ::std::collections::BTreeMap<::std::string::String, Category>,
-    /// Wire name `attributes`, type `array<Attribute>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attributes: ::std::vec::Vec<Attribute>,
+    /// Wire type `Category`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Category {
+        /// Wire name `categoryID`, type `long`, required.
+        #[wire("categoryID", required)]
+        pub category_id: i64,
+        /// Wire name `name`, type `string`.
+        #[wire("name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// held directly: boxed
+        ///
+        /// Wire name `parent`, type `Category`.
+        #[wire("parent")]
+        pub parent: ::std::option::Option<::std::boxed::Box<Category>>,
+        /// Wire name `children`, type `array<Category>`.
+        #[wire("children")]
+        pub children: ::std::vec::Vec<Category>,
+        /// Wire name `childrenByName`, type `map<Category>`.
+        #[wire("childrenByName")]
+        pub children_by_name: ::std::collections::BTreeMap<::std::string::String, Category>,
+        /// Wire name `attributes`, type `array<Attribute>`.
+        #[wire("attributes")]
+        pub attributes: ::std::vec::Vec<Attribute>,
+    }
 }
 
 impl Category {

@@ -65,130 +65,104 @@ impl ::open1688_core::Request for CatalogItemGetRequest {
     }
 }
 
-/// The response of `com.alibaba.catalog:alibaba.catalog.item.get-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogItemGetResponse {
-    /// Wire name `itemInfo`, type `ItemInfo`.
-    #[serde(rename = "itemInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    pub item_info: ::std::option::Option<ItemInfo>,
-    /// Wire name `errMsg`, type `string`.
-    #[serde(rename = "errMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub err_msg: ::std::option::Option<::std::string::String>,
-    /// a type of the namespace's _types.json
-    ///
-    /// Wire name `shop`, type `Shop`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub shop: ::std::option::Option<Shop>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.catalog:alibaba.catalog.item.get-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CatalogItemGetResponse {
+        /// Wire name `itemInfo`, type `ItemInfo`.
+        #[wire("itemInfo")]
+        pub item_info: ::std::option::Option<ItemInfo>,
+        /// Wire name `errMsg`, type `string`.
+        #[wire("errMsg")]
+        pub err_msg: ::std::option::Option<::std::string::String>,
+        /// a type of the namespace's _types.json
+        ///
+        /// Wire name `shop`, type `Shop`.
+        #[wire("shop")]
+        pub shop: ::std::option::Option<Shop>,
+    }
 }
 
-/// Wire type `ItemInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ItemInfo {
-    /// Wire name `productID`, type `long`, required.
-    #[serde(rename = "productID")]
-    pub product_id: i64,
-    /// Wire name `subject`, type `string`, required.
-    pub subject: ::std::string::String,
-    /// Wire name `onSale`, type `boolean`.
-    #[serde(rename = "onSale", skip_serializing_if = "::std::option::Option::is_none")]
-    pub on_sale: ::std::option::Option<bool>,
-    /// Wire name `quantity`, type `int`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantity: ::std::option::Option<i32>,
-    /// Wire name `weight`, type `double`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<f64>,
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
-    /// Wire name `createTime`, type `date`.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub create_time: ::std::option::Option<::open1688_core::Date>,
-    /// Wire name `extra`, type `json`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `imageURLs`, type `array<string>`.
-    #[serde(
-        rename = "imageURLs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub image_urls: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `offerIDs`, type `array<long>`.
-    #[serde(
-        rename = "offerIDs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub offer_ids: ::std::vec::Vec<i64>,
-    /// Wire name `attributes`, type `map<string>`.
-    #[serde(default, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
-    pub attributes: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-    /// Wire name `skuPrices`, type `array<map<decimal>>`.
-    #[serde(
-        rename = "skuPrices",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub sku_prices: ::std::vec::Vec<
-        ::std::collections::BTreeMap<::std::string::String, ::open1688_core::Decimal>,
-    >,
-    /// Wire name `priceRanges`, type `map<array<decimal>>`.
-    #[serde(
-        rename = "priceRanges",
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price_ranges: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::vec::Vec<::open1688_core::Decimal>,
-    >,
-    /// Wire name `status`, type `ItemStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<ItemStatus>,
-    /// Wire name `skuInfos`, type `array<SkuInfo>`.
-    #[serde(
-        rename = "skuInfos",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub sku_infos: ::std::vec::Vec<SkuInfo>,
-    /// Wire name `mainSku`, type `SkuInfo`.
-    #[serde(rename = "mainSku", skip_serializing_if = "::std::option::Option::is_none")]
-    pub main_sku: ::std::option::Option<SkuInfo>,
-    /// Wire name `URLPath`, type `string`.
-    #[serde(rename = "URLPath", skip_serializing_if = "::std::option::Option::is_none")]
-    pub url_path: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// Wire type `ItemInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ItemInfo {
+        /// Wire name `productID`, type `long`, required.
+        #[wire("productID", required)]
+        pub product_id: i64,
+        /// Wire name `subject`, type `string`, required.
+        #[wire("subject", required)]
+        pub subject: ::std::string::String,
+        /// Wire name `onSale`, type `boolean`.
+        #[wire("onSale")]
+        pub on_sale: ::std::option::Option<bool>,
+        /// Wire name `quantity`, type `int`.
+        #[wire("quantity")]
+        pub quantity: ::std::option::Option<i32>,
+        /// Wire name `weight`, type `double`.
+        #[wire("weight")]
+        pub weight: ::std::option::Option<f64>,
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+        /// Wire name `createTime`, type `date`.
+        #[wire("createTime")]
+        pub create_time: ::std::option::Option<::open1688_core::Date>,
+        /// Wire name `extra`, type `json`.
+        #[wire("extra")]
+        pub extra: ::std::option::Option<::serde_json::Value>,
+        /// Wire name `imageURLs`, type `array<string>`.
+        #[wire("imageURLs")]
+        pub image_urls: ::std::vec::Vec<::std::string::String>,
+        /// Wire name `offerIDs`, type `array<long>`.
+        #[wire("offerIDs")]
+        pub offer_ids: ::std::vec::Vec<i64>,
+        /// Wire name `attributes`, type `map<string>`.
+        #[wire("attributes")]
+        pub attributes: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        /// Wire name `skuPrices`, type `array<map<decimal>>`.
+        #[wire("skuPrices", decimal)]
+        pub sku_prices: ::std::vec::Vec<
+            ::std::collections::BTreeMap<::std::string::String, ::open1688_core::Decimal>,
+        >,
+        /// Wire name `priceRanges`, type `map<array<decimal>>`.
+        #[wire("priceRanges", decimal)]
+        pub price_ranges: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::open1688_core::Decimal>,
+        >,
+        /// Wire name `status`, type `ItemStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<ItemStatus>,
+        /// Wire name `skuInfos`, type `array<SkuInfo>`.
+        #[wire("skuInfos")]
+        pub sku_infos: ::std::vec::Vec<SkuInfo>,
+        /// Wire name `mainSku`, type `SkuInfo`.
+        #[wire("mainSku")]
+        pub main_sku: ::std::option::Option<SkuInfo>,
+        /// Wire name `URLPath`, type `string`.
+        #[wire("URLPath")]
+        pub url_path: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// Wire type `SkuInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SkuInfo {
-    /// Wire name `skuId`, type `long`, required.
-    #[serde(rename = "skuId")]
-    pub sku_id: i64,
-    /// Wire name `price`, type `decimal`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::open1688_core::de::lenient"
-    )]
-    pub price: ::std::option::Option<::open1688_core::Decimal>,
+::open1688_core::wire_struct! {
+    /// Wire type `SkuInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SkuInfo {
+        /// Wire name `skuId`, type `long`, required.
+        #[wire("skuId", required)]
+        pub sku_id: i64,
+        /// Wire name `price`, type `decimal`.
+        #[wire("price", decimal)]
+        pub price: ::std::option::Option<::open1688_core::Decimal>,
+    }
 }
 
 #[cfg(test)]

@@ -184,33 +184,35 @@ impl ::open1688_core::paging::Paged for CatalogItemSearchV2Request {
     }
 }
 
-/// The response of `com.alibaba.catalog:alibaba.catalog.item.search-2`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogItemSearchV2Response {
-    /// Wire name `total`, type `int`, required.
-    pub total: i32,
-    /// Wire name `productIDs`, type `array<long>`.
-    #[serde(
-        rename = "productIDs",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub product_ids: ::std::vec::Vec<i64>,
-    /// Wire name `shops`, type `array<Shop>`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub shops: ::std::vec::Vec<Shop>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.catalog:alibaba.catalog.item.search-2`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CatalogItemSearchV2Response {
+        /// Wire name `total`, type `int`, required.
+        #[wire("total", required)]
+        pub total: i32,
+        /// Wire name `productIDs`, type `array<long>`.
+        #[wire("productIDs")]
+        pub product_ids: ::std::vec::Vec<i64>,
+        /// Wire name `shops`, type `array<Shop>`.
+        #[wire("shops")]
+        pub shops: ::std::vec::Vec<Shop>,
+    }
 }
 
-/// Wire type `SortSpec`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SortSpec {
-    /// Wire name `field`, type `string`, required.
-    pub field: ::std::string::String,
-    /// Wire name `descending`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub descending: ::std::option::Option<bool>,
+::open1688_core::wire_struct! {
+    /// Wire type `SortSpec`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SortSpec {
+        /// Wire name `field`, type `string`, required.
+        #[wire("field", required)]
+        pub field: ::std::string::String,
+        /// Wire name `descending`, type `boolean`.
+        #[wire("descending")]
+        pub descending: ::std::option::Option<bool>,
+    }
 }
 
 impl SortSpec {

@@ -54,25 +54,29 @@ impl ::open1688_core::Request for CatalogPhotoUploadRequest {
     }
 }
 
-/// The response of `com.alibaba.catalog:alibaba.catalog.photo.upload-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogPhotoUploadResponse {
-    /// Wire name `result`, type `PhotoInfo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<PhotoInfo>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.catalog:alibaba.catalog.photo.upload-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CatalogPhotoUploadResponse {
+        /// Wire name `result`, type `PhotoInfo`.
+        #[wire("result")]
+        pub result: ::std::option::Option<PhotoInfo>,
+    }
 }
 
-/// Wire type `PhotoInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhotoInfo {
-    /// Wire name `photoID`, type `long`, required.
-    #[serde(rename = "photoID")]
-    pub photo_id: i64,
-    /// Wire name `URL`, type `string`.
-    #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// Wire type `PhotoInfo`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhotoInfo {
+        /// Wire name `photoID`, type `long`, required.
+        #[wire("photoID", required)]
+        pub photo_id: i64,
+        /// Wire name `URL`, type `string`.
+        #[wire("URL")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]

@@ -16,21 +16,23 @@ pub use super::super::types::WebSite;
     }
 }
 
-/// The shop selling an item.
-///
-/// Wire type `Shop`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Shop {
-    /// Wire name `shopName`, type `string`.
-    #[serde(rename = "shopName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub shop_name: ::std::option::Option<::std::string::String>,
-    /// a global shared type, held by a namespace's shared type
+::open1688_core::wire_struct! {
+    /// The shop selling an item.
     ///
-    /// Wire name `site`, type `WebSite`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub site: ::std::option::Option<WebSite>,
-    /// Wire name `status`, type `ItemStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<ItemStatus>,
+    /// Wire type `Shop`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Shop {
+        /// Wire name `shopName`, type `string`.
+        #[wire("shopName")]
+        pub shop_name: ::std::option::Option<::std::string::String>,
+        /// a global shared type, held by a namespace's shared type
+        ///
+        /// Wire name `site`, type `WebSite`.
+        #[wire("site")]
+        pub site: ::std::option::Option<WebSite>,
+        /// Wire name `status`, type `ItemStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<ItemStatus>,
+    }
 }

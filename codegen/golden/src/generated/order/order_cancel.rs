@@ -60,10 +60,13 @@ impl ::open1688_core::Request for OrderCancelRequest {
     }
 }
 
-/// The response of `com.alibaba.order:alibaba.order.cancel-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderCancelResponse {}
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.order:alibaba.order.cancel-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderCancelResponse {}
+}
+
 ::open1688_core::string_enum! {
     /// "" becomes the variant Empty.
     ///

@@ -102,51 +102,56 @@ impl ::open1688_core::Request for OrderCreateRequest {
     }
 }
 
-/// The response of `com.alibaba.order:alibaba.order.create-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderCreateResponse {
-    /// Wire name `result`, type `Result`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<Result>,
-    /// Wire name `success`, type `boolean`, required.
-    pub success: bool,
-    /// Wire name `code`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Wire name `message`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.order:alibaba.order.create-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderCreateResponse {
+        /// Wire name `result`, type `Result`.
+        #[wire("result")]
+        pub result: ::std::option::Option<Result>,
+        /// Wire name `success`, type `boolean`, required.
+        #[wire("success", required)]
+        pub success: bool,
+        /// Wire name `code`, type `string`.
+        #[wire("code")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Wire name `message`, type `string`.
+        #[wire("message")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
 }
 
-/// Wire type `AddressParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddressParam {
-    /// Wire name `type`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Wire name `self`, type `boolean`.
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_: ::std::option::Option<bool>,
-    /// Wire name `match`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#match: ::std::option::Option<::std::string::String>,
-    /// Wire name `crate`, type `string`.
-    #[serde(rename = "crate", skip_serializing_if = "::std::option::Option::is_none")]
-    pub crate_: ::std::option::Option<::std::string::String>,
-    /// Wire name `async`, type `boolean`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#async: ::std::option::Option<bool>,
-    /// Wire name `Self`, type `string`.
-    #[serde(rename = "Self", skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_upper: ::std::option::Option<::std::string::String>,
-    /// Wire name `fullName`, type `string`, required.
-    #[serde(rename = "fullName")]
-    pub full_name: ::std::string::String,
-    /// Wire name `mobile`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// Wire type `AddressParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AddressParam {
+        /// Wire name `type`, type `string`.
+        #[wire("type")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// Wire name `self`, type `boolean`.
+        #[wire("self")]
+        pub self_: ::std::option::Option<bool>,
+        /// Wire name `match`, type `string`.
+        #[wire("match")]
+        pub r#match: ::std::option::Option<::std::string::String>,
+        /// Wire name `crate`, type `string`.
+        #[wire("crate")]
+        pub crate_: ::std::option::Option<::std::string::String>,
+        /// Wire name `async`, type `boolean`.
+        #[wire("async")]
+        pub r#async: ::std::option::Option<bool>,
+        /// Wire name `Self`, type `string`.
+        #[wire("Self")]
+        pub self_upper: ::std::option::Option<::std::string::String>,
+        /// Wire name `fullName`, type `string`, required.
+        #[wire("fullName", required)]
+        pub full_name: ::std::string::String,
+        /// Wire name `mobile`, type `string`.
+        #[wire("mobile")]
+        pub mobile: ::std::option::Option<::std::string::String>,
+    }
 }
 
 impl AddressParam {
@@ -215,18 +220,21 @@ impl AddressParam {
     }
 }
 
-/// Wire type `CargoParam`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CargoParam {
-    /// Wire name `offerId`, type `long`, required.
-    #[serde(rename = "offerId")]
-    pub offer_id: i64,
-    /// Wire name `specId`, type `string`.
-    #[serde(rename = "specId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `quantity`, type `double`, required.
-    pub quantity: f64,
+::open1688_core::wire_struct! {
+    /// Wire type `CargoParam`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CargoParam {
+        /// Wire name `offerId`, type `long`, required.
+        #[wire("offerId", required)]
+        pub offer_id: i64,
+        /// Wire name `specId`, type `string`.
+        #[wire("specId")]
+        pub spec_id: ::std::option::Option<::std::string::String>,
+        /// Wire name `quantity`, type `double`, required.
+        #[wire("quantity", required)]
+        pub quantity: f64,
+    }
 }
 
 impl CargoParam {
@@ -288,34 +296,29 @@ impl CargoParam {
     }
 }
 
-/// Named like std's Result.
-///
-/// Wire type `Result`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Result {
-    /// Wire name `orderId`, type `string`, required.
-    #[serde(rename = "orderId")]
-    pub order_id: ::std::string::String,
-    /// Wire name `totalSuccessAmount`, type `long`.
-    #[serde(
-        rename = "totalSuccessAmount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_success_amount: ::std::option::Option<i64>,
-    /// Wire name `status`, type `OrderStatus`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<OrderStatus>,
-    /// Wire name `type`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Wire name `failedOfferList`, type `array<CargoParam>`.
-    #[serde(
-        rename = "failedOfferList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub failed_offer_list: ::std::vec::Vec<CargoParam>,
+::open1688_core::wire_struct! {
+    /// Named like std's Result.
+    ///
+    /// Wire type `Result`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Result {
+        /// Wire name `orderId`, type `string`, required.
+        #[wire("orderId", required)]
+        pub order_id: ::std::string::String,
+        /// Wire name `totalSuccessAmount`, type `long`.
+        #[wire("totalSuccessAmount")]
+        pub total_success_amount: ::std::option::Option<i64>,
+        /// Wire name `status`, type `OrderStatus`.
+        #[wire("status")]
+        pub status: ::std::option::Option<OrderStatus>,
+        /// Wire name `type`, type `string`.
+        #[wire("type")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// Wire name `failedOfferList`, type `array<CargoParam>`.
+        #[wire("failedOfferList")]
+        pub failed_offer_list: ::std::vec::Vec<CargoParam>,
+    }
 }
 
 #[cfg(test)]

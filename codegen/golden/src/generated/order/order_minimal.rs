@@ -21,7 +21,9 @@ impl ::open1688_core::Request for OrderMinimalRequest {
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 
-/// The response of `com.alibaba.order:alibaba.order.minimal-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderMinimalResponse {}
+::open1688_core::wire_struct! {
+    /// The response of `com.alibaba.order:alibaba.order.minimal-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct OrderMinimalResponse {}
+}

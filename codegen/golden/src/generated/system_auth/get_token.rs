@@ -62,24 +62,27 @@ impl ::open1688_core::Request for GetTokenRequest {
     }
 }
 
-/// The response of `system.auth:getToken-1`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTokenResponse {
-    /// Wire name `access_token`, type `string`, required.
-    pub access_token: ::open1688_core::Secret,
-    /// Wire name `expires_in`, type `long`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_in: ::std::option::Option<i64>,
-    /// Wire name `refresh_token`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
-    /// Wire name `aliId`, type `long`.
-    #[serde(rename = "aliId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub ali_id: ::std::option::Option<i64>,
-    /// Wire name `resource_owner`, type `string`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_owner: ::std::option::Option<::std::string::String>,
+::open1688_core::wire_struct! {
+    /// The response of `system.auth:getToken-1`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetTokenResponse {
+        /// Wire name `access_token`, type `string`, required.
+        #[wire("access_token", required)]
+        pub access_token: ::open1688_core::Secret,
+        /// Wire name `expires_in`, type `long`.
+        #[wire("expires_in")]
+        pub expires_in: ::std::option::Option<i64>,
+        /// Wire name `refresh_token`, type `string`.
+        #[wire("refresh_token")]
+        pub refresh_token: ::std::option::Option<::open1688_core::Secret>,
+        /// Wire name `aliId`, type `long`.
+        #[wire("aliId")]
+        pub ali_id: ::std::option::Option<i64>,
+        /// Wire name `resource_owner`, type `string`.
+        #[wire("resource_owner")]
+        pub resource_owner: ::std::option::Option<::std::string::String>,
+    }
 }
 
 #[cfg(test)]
