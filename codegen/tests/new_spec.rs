@@ -156,7 +156,7 @@ fn a_new_api_in_an_existing_namespace() {
         "pub use product_zz_new_thing::{ProductZzNewThingRequest, ProductZzNewThingResponse};",
         "product/mod.rs",
     );
-    assert_contains(ns, "pub async fn product_zz_new_thing(", "product/mod.rs");
+    assert_contains(ns, "#[inline]\n    pub fn product_zz_new_thing(", "product/mod.rs");
     assert_contains(ns, "request: ProductZzNewThingRequest,", "product/mod.rs");
 }
 
@@ -208,7 +208,7 @@ fn a_new_api_in_a_new_namespace() {
     assert_contains(catalogue, "pub mod zznew {", "the catalogue");
     assert_contains(catalogue, "&zznew::ZZNEW_PING_DOC,", "the catalogue");
     let ns = file(&after, "src/generated/zznew/mod.rs");
-    assert_contains(ns, "pub async fn zznew_ping(", "zznew/mod.rs");
+    assert_contains(ns, "#[inline]\n    pub fn zznew_ping(", "zznew/mod.rs");
 
     assert_eq!(after.regions.len(), 1);
     let features = &after.regions[0].content;

@@ -331,6 +331,14 @@ impl Client {
         self.call_with(request, &CallOptions::default()).await
     }
 
+    /// [`Client::call`] taking the request by value, so the future owns it and can be returned
+    /// from a plain `fn`: the generated API methods do that, marked `#[inline]`, so a call's
+    /// decoding is compiled only in the programs that make the call, not for every API in the
+    /// SDK crate.
+    pub async fn call_owned<R: Request>(&self, request: R) -> Result<R::Response, Error> {
+        self.call_with(&request, &CallOptions::default()).await
+    }
+
     /// Calls a typed API with per-call options.
     pub async fn call_with<R: Request>(
         &self,

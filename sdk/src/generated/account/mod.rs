@@ -32,55 +32,73 @@ impl AccountApi<'_> {
     /// Get basic info of a non-authorized user (cross-border)
     ///
     /// API `com.alibaba.account:alibaba.account.agent.crossBasic-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.account.agent.crossBasic-1))
-    pub async fn account_agent_cross_basic(
+    #[inline]
+    pub fn account_agent_cross_basic(
         &self,
         request: AccountAgentCrossBasicRequest,
-    ) -> ::open1688_core::Result<AccountAgentCrossBasicResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountAgentCrossBasicResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get basic info of the authorized user
     ///
     /// API `com.alibaba.account:alibaba.account.basic-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.account.basic-1))
-    pub async fn account_basic(
+    #[inline]
+    pub fn account_basic(
         &self,
         request: AccountBasicRequest,
-    ) -> ::open1688_core::Result<AccountBasicResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountBasicResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a link that opens a WangWang chat
     ///
     /// API `com.alibaba.account:account.wangwangUrl.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:account.wangwangUrl.get-1))
-    pub async fn account_wangwang_url_get(
+    #[inline]
+    pub fn account_wangwang_url_get(
         &self,
         request: AccountWangwangUrlGetRequest,
-    ) -> ::open1688_core::Result<AccountWangwangUrlGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountWangwangUrlGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Encrypt a loginId into an openUid
     ///
     /// API `com.alibaba.account:loginid.openuid.encrypt-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:loginid.openuid.encrypt-1))
-    pub async fn loginid_openuid_encrypt(
+    #[inline]
+    pub fn loginid_openuid_encrypt(
         &self,
         request: LoginidOpenuidEncryptRequest,
-    ) -> ::open1688_core::Result<LoginidOpenuidEncryptResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LoginidOpenuidEncryptResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the main account and its sub-accounts
     ///
     /// API `com.alibaba.account:alibaba.subAccount.list-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:alibaba.subAccount.list-1))
-    pub async fn sub_account_list(
+    #[inline]
+    pub fn sub_account_list(
         &self,
         request: SubAccountListRequest,
-    ) -> ::open1688_core::Result<SubAccountListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SubAccountListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Decrypt an openUid into a WangWang nick (only for opening a WangWang chat)
     ///
     /// API `com.alibaba.account:wangwangnick.openuid.decrypt-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.account:wangwangnick.openuid.decrypt-1))
-    pub async fn wangwangnick_openuid_decrypt(
+    #[inline]
+    pub fn wangwangnick_openuid_decrypt(
         &self,
         request: WangwangnickOpenuidDecryptRequest,
-    ) -> ::open1688_core::Result<WangwangnickOpenuidDecryptResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<WangwangnickOpenuidDecryptResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -23,28 +23,37 @@ impl AgentApi<'_> {
     /// Newton Cloud: upload a file (base64) for use in tasks
     ///
     /// API `com.alibaba.agent:newtoncloud.file.upload-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.file.upload-1))
-    pub async fn newtoncloud_file_upload(
+    #[inline]
+    pub fn newtoncloud_file_upload(
         &self,
         request: NewtoncloudFileUploadRequest,
-    ) -> ::open1688_core::Result<NewtoncloudFileUploadResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewtoncloudFileUploadResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Newton Cloud: create a long-running agent task
     ///
     /// API `com.alibaba.agent:newtoncloud.task.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.create-1))
-    pub async fn newtoncloud_task_create(
+    #[inline]
+    pub fn newtoncloud_task_create(
         &self,
         request: NewtoncloudTaskCreateRequest,
-    ) -> ::open1688_core::Result<NewtoncloudTaskCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewtoncloudTaskCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Newton Cloud: poll a task (status, incremental output chunks)
     ///
     /// API `com.alibaba.agent:newtoncloud.task.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.agent:newtoncloud.task.get-1))
-    pub async fn newtoncloud_task_get(
+    #[inline]
+    pub fn newtoncloud_task_get(
         &self,
         request: NewtoncloudTaskGetRequest,
-    ) -> ::open1688_core::Result<NewtoncloudTaskGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewtoncloudTaskGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

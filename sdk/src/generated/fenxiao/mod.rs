@@ -54,100 +54,133 @@ impl FenxiaoApi<'_> {
     /// Link a 1688 offer to a downstream (external) item (listing relation)
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.add-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.add-1))
-    pub async fn fenxiao_buyer_outproduct_relation_add(
+    #[inline]
+    pub fn fenxiao_buyer_outproduct_relation_add(
         &self,
         request: FenxiaoBuyerOutproductRelationAddRequest,
-    ) -> ::open1688_core::Result<FenxiaoBuyerOutproductRelationAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoBuyerOutproductRelationAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete the link between an outside product and a 1688 product (dropshipper)
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.delete-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.fenxiao.buyer.outproduct.relation.delete-1))
-    pub async fn fenxiao_buyer_outproduct_relation_delete(
+    #[inline]
+    pub fn fenxiao_buyer_outproduct_relation_delete(
         &self,
         request: FenxiaoBuyerOutproductRelationDeleteRequest,
-    ) -> ::open1688_core::Result<FenxiaoBuyerOutproductRelationDeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoBuyerOutproductRelationDeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the link between an outside product and a 1688 product (dropshipper)
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outproduct.relation.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.fenxiao.buyer.outproduct.relation.get-1))
-    pub async fn fenxiao_buyer_outproduct_relation_get(
+    #[inline]
+    pub fn fenxiao_buyer_outproduct_relation_get(
         &self,
         request: FenxiaoBuyerOutproductRelationGetRequest,
-    ) -> ::open1688_core::Result<FenxiaoBuyerOutproductRelationGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoBuyerOutproductRelationGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Register a downstream (external) shop of the distributor
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.add-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.add-1))
-    pub async fn fenxiao_buyer_outshop_add(
+    #[inline]
+    pub fn fenxiao_buyer_outshop_add(
         &self,
         request: FenxiaoBuyerOutshopAddRequest,
-    ) -> ::open1688_core::Result<FenxiaoBuyerOutshopAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoBuyerOutshopAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete a registered outside shop (dropshipper)
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.buyer.outshop.delete-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.fenxiao.buyer.outshop.delete-1))
-    pub async fn fenxiao_buyer_outshop_delete(
+    #[inline]
+    pub fn fenxiao_buyer_outshop_delete(
         &self,
         request: FenxiaoBuyerOutshopDeleteRequest,
-    ) -> ::open1688_core::Result<FenxiaoBuyerOutshopDeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoBuyerOutshopDeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Report a downstream after-sale (reverse) order (dropshipping)
     ///
     /// API `com.alibaba.fenxiao:fenxiao.order.createReverseOrder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Afenxiao.order.createReverseOrder-1))
-    pub async fn fenxiao_order_create_reverse_order(
+    #[inline]
+    pub fn fenxiao_order_create_reverse_order(
         &self,
         request: FenxiaoOrderCreateReverseOrderRequest,
-    ) -> ::open1688_core::Result<FenxiaoOrderCreateReverseOrderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoOrderCreateReverseOrderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a distribution (fenxiao) product by offerId or openOfferId
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.productInfo.get-1))
-    pub async fn fenxiao_product_info_get(
+    #[inline]
+    pub fn fenxiao_product_info_get(
         &self,
         request: FenxiaoProductInfoGetRequest,
-    ) -> ::open1688_core::Result<FenxiaoProductInfoGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoProductInfoGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Add buyer-seller distribution relationship by product ID
     ///
     /// API `com.alibaba.fenxiao:alibaba.fenxiao.relationadd-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:alibaba.fenxiao.relationadd-1))
-    pub async fn fenxiao_relationadd(
+    #[inline]
+    pub fn fenxiao_relationadd(
         &self,
         request: FenxiaoRelationaddRequest,
-    ) -> ::open1688_core::Result<FenxiaoRelationaddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<FenxiaoRelationaddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Search dropshipping products by keyword
     ///
     /// API `com.alibaba.fenxiao:product.keywords.search-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aproduct.keywords.search-1))
-    pub async fn product_keywords_search(
+    #[inline]
+    pub fn product_keywords_search(
         &self,
         request: ProductKeywordsSearchRequest,
-    ) -> ::open1688_core::Result<ProductKeywordsSearchResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductKeywordsSearchResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Merchant's return address for an order
     ///
     /// API `com.alibaba.fenxiao:refund.address.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao:refund.address.get-1))
-    pub async fn refund_address_get(
+    #[inline]
+    pub fn refund_address_get(
         &self,
         request: RefundAddressGetRequest,
-    ) -> ::open1688_core::Result<RefundAddressGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RefundAddressGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Preview a dropshipping order before creating it
     ///
     /// API `com.alibaba.fenxiao:alibaba.trade.createFenxiaoOrder.preview-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao%3Aalibaba.trade.createFenxiaoOrder.preview-1))
-    pub async fn trade_create_fenxiao_order_preview(
+    #[inline]
+    pub fn trade_create_fenxiao_order_preview(
         &self,
         request: TradeCreateFenxiaoOrderPreviewRequest,
-    ) -> ::open1688_core::Result<TradeCreateFenxiaoOrderPreviewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCreateFenxiaoOrderPreviewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -154,352 +154,473 @@ impl FenxiaoCrossborderApi<'_> {
     /// Save the business line an account belongs to
     ///
     /// API `com.alibaba.fenxiao.crossborder:account.business.save-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.business.save-1))
-    pub async fn account_business_save(
+    #[inline]
+    pub fn account_business_save(
         &self,
         request: AccountBusinessSaveRequest,
-    ) -> ::open1688_core::Result<AccountBusinessSaveResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountBusinessSaveResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Start an AI supplier-search task (async)
     ///
     /// API `com.alibaba.fenxiao.crossborder:account.search.getInfo.async-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.search.getInfo.async-1))
-    pub async fn account_search_get_info_async(
+    #[inline]
+    pub fn account_search_get_info_async(
         &self,
         request: AccountSearchGetInfoAsyncRequest,
-    ) -> ::open1688_core::Result<AccountSearchGetInfoAsyncResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountSearchGetInfoAsyncResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Result of an AI supplier-search task
     ///
     /// API `com.alibaba.fenxiao.crossborder:account.search.getInfoResult-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.search.getInfoResult-1))
-    pub async fn account_search_get_info_result(
+    #[inline]
+    pub fn account_search_get_info_result(
         &self,
         request: AccountSearchGetInfoResultRequest,
-    ) -> ::open1688_core::Result<AccountSearchGetInfoResultResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountSearchGetInfoResultResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Register a 1688 member
     ///
     /// API `com.alibaba.fenxiao.crossborder:account.user.register-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:account.user.register-1))
-    pub async fn account_user_register(
+    #[inline]
+    pub fn account_user_register(
         &self,
         request: AccountUserRegisterRequest,
-    ) -> ::open1688_core::Result<AccountUserRegisterResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountUserRegisterResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the set of waybill numbers for an external order
     ///
     /// API `com.alibaba.fenxiao.crossborder:bigcustomer.mailNo.query-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:bigcustomer.mailNo.query-1))
-    pub async fn bigcustomer_mail_no_query(
+    #[inline]
+    pub fn bigcustomer_mail_no_query(
         &self,
         request: BigcustomerMailNoQueryRequest,
-    ) -> ::open1688_core::Result<BigcustomerMailNoQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<BigcustomerMailNoQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a category in a given language, with its children
     ///
     /// API `com.alibaba.fenxiao.crossborder:category.translation.getById-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:category.translation.getById-1))
-    pub async fn category_translation_get_by_id(
+    #[inline]
+    pub fn category_translation_get_by_id(
         &self,
         request: CategoryTranslationGetByIdRequest,
-    ) -> ::open1688_core::Result<CategoryTranslationGetByIdResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategoryTranslationGetByIdResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query multilingual categories by category name (fuzzy; no children)
     ///
     /// API `com.alibaba.fenxiao.crossborder:category.translation.getByKeyword-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:category.translation.getByKeyword-1))
-    pub async fn category_translation_get_by_keyword(
+    #[inline]
+    pub fn category_translation_get_by_keyword(
         &self,
         request: CategoryTranslationGetByKeywordRequest,
-    ) -> ::open1688_core::Result<CategoryTranslationGetByKeywordResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategoryTranslationGetByKeywordResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Update warehouse product inventory
     ///
     /// API `com.alibaba.fenxiao.crossborder:consignment.co.inventory-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:consignment.co.inventory-1))
-    pub async fn consignment_co_inventory(
+    #[inline]
+    pub fn consignment_co_inventory(
         &self,
         request: ConsignmentCoInventoryRequest,
-    ) -> ::open1688_core::Result<ConsignmentCoInventoryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ConsignmentCoInventoryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Warehouse (Buffalo) syncs receipt/shelving to the 1688 shipment order
     ///
     /// API `com.alibaba.fenxiao.crossborder:consignment.co.status.sync-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:consignment.co.status.sync-1))
-    pub async fn consignment_co_status_sync(
+    #[inline]
+    pub fn consignment_co_status_sync(
         &self,
         request: ConsignmentCoStatusSyncRequest,
-    ) -> ::open1688_core::Result<ConsignmentCoStatusSyncResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ConsignmentCoStatusSyncResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Warehouse creates a discrepancy tally sheet
     ///
     /// API `com.alibaba.fenxiao.crossborder:consignment.tally.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:consignment.tally.create-1))
-    pub async fn consignment_tally_create(
+    #[inline]
+    pub fn consignment_tally_create(
         &self,
         request: ConsignmentTallyCreateRequest,
-    ) -> ::open1688_core::Result<ConsignmentTallyCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ConsignmentTallyCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Receive an external print-label (UDF) URL
     ///
     /// API `com.alibaba.fenxiao.crossborder:label.url.receive-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:label.url.receive-1))
-    pub async fn label_url_receive(
+    #[inline]
+    pub fn label_url_receive(
         &self,
         request: LabelUrlReceiveRequest,
-    ) -> ::open1688_core::Result<LabelUrlReceiveResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LabelUrlReceiveResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query external order ID by waybill number or unclaimed-parcel code
     ///
     /// API `com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:logistics.order.getOutOrderId-1))
-    pub async fn logistics_order_get_out_order_id(
+    #[inline]
+    pub fn logistics_order_get_out_order_id(
         &self,
         request: LogisticsOrderGetOutOrderIdRequest,
-    ) -> ::open1688_core::Result<LogisticsOrderGetOutOrderIdResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsOrderGetOutOrderIdResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Write back mapping between end-customer orders and 1688 orders
     ///
     /// API `com.alibaba.fenxiao.crossborder:order.relation.write-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:order.relation.write-1))
-    pub async fn order_relation_write(
+    #[inline]
+    pub fn order_relation_write(
         &self,
         request: OrderRelationWriteRequest,
-    ) -> ::open1688_core::Result<OrderRelationWriteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderRelationWriteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Batch-pull product data from a product pool by pool ID
     ///
     /// API `com.alibaba.fenxiao.crossborder:pool.product.pull-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:pool.product.pull-1))
-    pub async fn pool_product_pull(
+    #[inline]
+    pub fn pool_product_pull(
         &self,
         request: PoolProductPullRequest,
-    ) -> ::open1688_core::Result<PoolProductPullResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PoolProductPullResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query product count in a product pool
     ///
     /// API `com.alibaba.fenxiao.crossborder:pool.product.total-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:pool.product.total-1))
-    pub async fn pool_product_total(
+    #[inline]
+    pub fn pool_product_total(
         &self,
         request: PoolProductTotalRequest,
-    ) -> ::open1688_core::Result<PoolProductTotalResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PoolProductTotalResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Daily sales-quantity trend for a product (max 90 days)
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.analyze.getPerdaySellQuantityTrendNew-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.analyze.getPerdaySellQuantityTrendNew-1))
-    pub async fn product_analyze_get_perday_sell_quantity_trend_new(
+    #[inline]
+    pub fn product_analyze_get_perday_sell_quantity_trend_new(
         &self,
         request: ProductAnalyzeGetPerdaySellQuantityTrendNewRequest,
-    ) -> ::open1688_core::Result<ProductAnalyzeGetPerdaySellQuantityTrendNewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            ProductAnalyzeGetPerdaySellQuantityTrendNewResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 90-day repurchase-rate trend for a product (max 30 days per query)
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.analyze.getRepurchaseRateTrendNew-1))
-    pub async fn product_analyze_get_repurchase_rate_trend_new(
+    #[inline]
+    pub fn product_analyze_get_repurchase_rate_trend_new(
         &self,
         request: ProductAnalyzeGetRepurchaseRateTrendNewRequest,
-    ) -> ::open1688_core::Result<ProductAnalyzeGetRepurchaseRateTrendNewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductAnalyzeGetRepurchaseRateTrendNewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 30-day median-price trend for a product
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.analyze.getThirtyDayMedianPriceTrendNew-1))
-    pub async fn product_analyze_get_thirty_day_median_price_trend_new(
+    #[inline]
+    pub fn product_analyze_get_thirty_day_median_price_trend_new(
         &self,
         request: ProductAnalyzeGetThirtyDayMedianPriceTrendNewRequest,
-    ) -> ::open1688_core::Result<ProductAnalyzeGetThirtyDayMedianPriceTrendNewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            ProductAnalyzeGetThirtyDayMedianPriceTrendNewResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Leaf-category attribute/value mapping query
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.category.getAttrById-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.category.getAttrById-1))
-    pub async fn product_category_get_attr_by_id(
+    #[inline]
+    pub fn product_category_get_attr_by_id(
         &self,
         request: ProductCategoryGetAttrByIdRequest,
-    ) -> ::open1688_core::Result<ProductCategoryGetAttrByIdResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductCategoryGetAttrByIdResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the selling-point info needed to list (distribute) a product
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.distribute.getDistributeInfo-1))
-    pub async fn product_distribute_get_distribute_info(
+    #[inline]
+    pub fn product_distribute_get_distribute_info(
         &self,
         request: ProductDistributeGetDistributeInfoRequest,
-    ) -> ::open1688_core::Result<ProductDistributeGetDistributeInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductDistributeGetDistributeInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Estimate domestic (China) shipping fee for a product to a province/city/district
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.freight.estimate-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.freight.estimate-1))
-    pub async fn product_freight_estimate(
+    #[inline]
+    pub fn product_freight_estimate(
         &self,
         request: ProductFreightEstimateRequest,
-    ) -> ::open1688_core::Result<ProductFreightEstimateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductFreightEstimateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Upload an image (base64) to get an imageId for image search
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.image.upload-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.image.upload-1))
-    pub async fn product_image_upload(
+    #[inline]
+    pub fn product_image_upload(
         &self,
         request: ProductImageUploadRequest,
-    ) -> ::open1688_core::Result<ProductImageUploadResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductImageUploadResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Add a cross-border followed product
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.kjdistribute.addRelation-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.kjdistribute.addRelation-1))
-    pub async fn product_kjdistribute_add_relation(
+    #[inline]
+    pub fn product_kjdistribute_add_relation(
         &self,
         request: ProductKjdistributeAddRelationRequest,
-    ) -> ::open1688_core::Result<ProductKjdistributeAddRelationResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductKjdistributeAddRelationResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Remove a cross-border followed product
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.kjdistribute.removeRelation-1))
-    pub async fn product_kjdistribute_remove_relation(
+    #[inline]
+    pub fn product_kjdistribute_remove_relation(
         &self,
         request: ProductKjdistributeRemoveRelationRequest,
-    ) -> ::open1688_core::Result<ProductKjdistributeRemoveRelationResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductKjdistributeRemoveRelationResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Artwork/design info of a customization (POD) order
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.podOrderDesign.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.podOrderDesign.get-1))
-    pub async fn product_pod_order_design_get(
+    #[inline]
+    pub fn product_pod_order_design_get(
         &self,
         request: ProductPodOrderDesignGetRequest,
-    ) -> ::open1688_core::Result<ProductPodOrderDesignGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductPodOrderDesignGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Related product recommendations
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.related.recommend-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.related.recommend-1))
-    pub async fn product_related_recommend(
+    #[inline]
+    pub fn product_related_recommend(
         &self,
         request: ProductRelatedRecommendRequest,
-    ) -> ::open1688_core::Result<ProductRelatedRecommendResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRelatedRecommendResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Multilingual image search (cross-border)
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.imageQuery-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.imageQuery-1))
-    pub async fn product_search_image_query(
+    #[inline]
+    pub fn product_search_image_query(
         &self,
         request: ProductSearchImageQueryRequest,
-    ) -> ::open1688_core::Result<ProductSearchImageQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchImageQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Multilingual keyword product search (cross-border)
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.keywordQuery-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.keywordQuery-1))
-    pub async fn product_search_keyword_query(
+    #[inline]
+    pub fn product_search_keyword_query(
         &self,
         request: ProductSearchKeywordQueryRequest,
-    ) -> ::open1688_core::Result<ProductSearchKeywordQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchKeywordQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Multilingual keyword-search navigation list
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.keywordSNQuery-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.keywordSNQuery-1))
-    pub async fn product_search_keyword_sn_query(
+    #[inline]
+    pub fn product_search_keyword_sn_query(
         &self,
         request: ProductSearchKeywordSnQueryRequest,
-    ) -> ::open1688_core::Result<ProductSearchKeywordSnQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchKeywordSnQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Personalized product recommendations
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.offerRecommend-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.offerRecommend-1))
-    pub async fn product_search_offer_recommend(
+    #[inline]
+    pub fn product_search_offer_recommend(
         &self,
         request: ProductSearchOfferRecommendRequest,
-    ) -> ::open1688_core::Result<ProductSearchOfferRecommendResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchOfferRecommendResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Multilingual product detail (cross-border)
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1))
-    pub async fn product_search_query_product_detail(
+    #[inline]
+    pub fn product_search_query_product_detail(
         &self,
         request: ProductSearchQueryProductDetailRequest,
-    ) -> ::open1688_core::Result<ProductSearchQueryProductDetailResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchQueryProductDetailResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Multilingual search of the products in a seller's store
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.querySellerOfferList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.querySellerOfferList-1))
-    pub async fn product_search_query_seller_offer_list(
+    #[inline]
+    pub fn product_search_query_seller_offer_list(
         &self,
         request: ProductSearchQuerySellerOfferListRequest,
-    ) -> ::open1688_core::Result<ProductSearchQuerySellerOfferListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchQuerySellerOfferListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Trending product search keywords
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.search.topKeyword-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.search.topKeyword-1))
-    pub async fn product_search_top_keyword(
+    #[inline]
+    pub fn product_search_top_keyword(
         &self,
         request: ProductSearchTopKeywordRequest,
-    ) -> ::open1688_core::Result<ProductSearchTopKeywordResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSearchTopKeywordResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query ranking lists
     ///
     /// API `com.alibaba.fenxiao.crossborder:product.topList.query-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:product.topList.query-1))
-    pub async fn product_top_list_query(
+    #[inline]
+    pub fn product_top_list_query(
         &self,
         request: ProductTopListQueryRequest,
-    ) -> ::open1688_core::Result<ProductTopListQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductTopListQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Card data of one 1688 product converted to WB format
     ///
     /// API `com.alibaba.fenxiao.crossborder:publish.card.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:publish.card.get-1))
-    pub async fn publish_card_get(
+    #[inline]
+    pub fn publish_card_get(
         &self,
         request: PublishCardGetRequest,
-    ) -> ::open1688_core::Result<PublishCardGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PublishCardGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Listable products of a goods pool (paginated)
     ///
     /// API `com.alibaba.fenxiao.crossborder:publish.product.list-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:publish.product.list-1))
-    pub async fn publish_product_list(
+    #[inline]
+    pub fn publish_product_list(
         &self,
         request: PublishProductListRequest,
-    ) -> ::open1688_core::Result<PublishProductListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PublishProductListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// WB (Wildberries)-1688 integration: publish-result callback
     ///
     /// API `com.alibaba.fenxiao.crossborder:publish.result.callback-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:publish.result.callback-1))
-    pub async fn publish_result_callback(
+    #[inline]
+    pub fn publish_result_callback(
         &self,
         request: PublishResultCallbackRequest,
-    ) -> ::open1688_core::Result<PublishResultCallbackResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PublishResultCallbackResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Write back country-site logistics orders
     ///
     /// API `com.alibaba.fenxiao.crossborder:trade.cross.logisticsOrderSync-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:trade.cross.logisticsOrderSync-1))
-    pub async fn trade_cross_logistics_order_sync(
+    #[inline]
+    pub fn trade_cross_logistics_order_sync(
         &self,
         request: TradeCrossLogisticsOrderSyncRequest,
-    ) -> ::open1688_core::Result<TradeCrossLogisticsOrderSyncResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCrossLogisticsOrderSyncResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Sync downstream sales orders
     ///
     /// API `com.alibaba.fenxiao.crossborder:trade.cross.orderSync-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.fenxiao.crossborder:trade.cross.orderSync-1))
-    pub async fn trade_cross_order_sync(
+    #[inline]
+    pub fn trade_cross_order_sync(
         &self,
         request: TradeCrossOrderSyncRequest,
-    ) -> ::open1688_core::Result<TradeCrossOrderSyncResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCrossOrderSyncResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -16,11 +16,14 @@ impl LinkplusApi<'_> {
     /// Search similar 1688 offers by picture URL (cross-border LinkPlus)
     ///
     /// API `com.alibaba.linkplus:alibaba.cross.similar.offer.search-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.linkplus:alibaba.cross.similar.offer.search-1))
-    pub async fn cross_similar_offer_search(
+    #[inline]
+    pub fn cross_similar_offer_search(
         &self,
         request: CrossSimilarOfferSearchRequest,
-    ) -> ::open1688_core::Result<CrossSimilarOfferSearchResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CrossSimilarOfferSearchResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Every item of [`Self::cross_similar_offer_search`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
     pub fn cross_similar_offer_search_stream(

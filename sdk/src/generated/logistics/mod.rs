@@ -112,210 +112,281 @@ impl LogisticsApi<'_> {
     /// Get receiving notes by id (procurement settlement)
     ///
     /// API `com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.bulksettlement.OpBulkSettlementQueryReceiveNoteListByIds-1))
-    pub async fn bulksettlement_op_bulk_settlement_query_receive_note_list_by_ids(
+    #[inline]
+    pub fn bulksettlement_op_bulk_settlement_query_receive_note_list_by_ids(
         &self,
         request: BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest,
-    ) -> ::open1688_core::Result<
-        BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsResponse,
-    > {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Recommend carriers for the seller's receiving address
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.adviceLgtCompany-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.adviceLgtCompany-1))
-    pub async fn logistics_advice_lgt_company(
+    #[inline]
+    pub fn logistics_advice_lgt_company(
         &self,
         request: LogisticsAdviceLgtCompanyRequest,
-    ) -> ::open1688_core::Result<LogisticsAdviceLgtCompanyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsAdviceLgtCompanyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Urge the seller to ship (unshipped orders; once per 24 h)
     ///
     /// API `com.alibaba.logistics:logistics.delivery.urge-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:logistics.delivery.urge-1))
-    pub async fn logistics_delivery_urge(
+    #[inline]
+    pub fn logistics_delivery_urge(
         &self,
         request: LogisticsDeliveryUrgeRequest,
-    ) -> ::open1688_core::Result<LogisticsDeliveryUrgeResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsDeliveryUrgeResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's freight templates
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.freightTemplate.getList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.freightTemplate.getList&v=1&cat=wuliu))
-    pub async fn logistics_freight_template_get_list(
+    #[inline]
+    pub fn logistics_freight_template_get_list(
         &self,
         request: LogisticsFreightTemplateGetListRequest,
-    ) -> ::open1688_core::Result<LogisticsFreightTemplateGetListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsFreightTemplateGetListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Check whether an official-logistics freight template can be used
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.freightTemplate.operate.check-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.freightTemplate.operate.check&v=1&cat=))
-    pub async fn logistics_freight_template_operate_check(
+    #[inline]
+    pub fn logistics_freight_template_operate_check(
         &self,
         request: LogisticsFreightTemplateOperateCheckRequest,
-    ) -> ::open1688_core::Result<LogisticsFreightTemplateOperateCheckResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsFreightTemplateOperateCheckResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Seller's shipping (freight) templates; id 0 = fee to be explained, 1 = seller pays
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.myFreightTemplate.list.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.myFreightTemplate.list.get-1))
-    pub async fn logistics_my_freight_template_list_get(
+    #[inline]
+    pub fn logistics_my_freight_template_list_get(
         &self,
         request: LogisticsMyFreightTemplateListGetRequest,
-    ) -> ::open1688_core::Result<LogisticsMyFreightTemplateListGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsMyFreightTemplateListGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's dispatch addresses
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.mySendGoodsAddress.list.get-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.mySendGoodsAddress.list.get&v=1&cat=my_logistics_meta))
-    pub async fn logistics_my_send_goods_address_list_get(
+    #[inline]
+    pub fn logistics_my_send_goods_address_list_get(
         &self,
         request: LogisticsMySendGoodsAddressListGetRequest,
-    ) -> ::open1688_core::Result<LogisticsMySendGoodsAddressListGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsMySendGoodsAddressListGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Ship an order with official logistics pickup (whole order)
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.officialPickup-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.officialPickup&v=1&cat=aop.logistics))
-    pub async fn logistics_official_pickup(
+    #[inline]
+    pub fn logistics_official_pickup(
         &self,
         request: LogisticsOfficialPickupRequest,
-    ) -> ::open1688_core::Result<LogisticsOfficialPickupResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsOfficialPickupResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Ship orders that need no logistics (seller side)
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.dummy-1))
-    pub async fn logistics_op_delivery_send_order_dummy(
+    #[inline]
+    pub fn logistics_op_delivery_send_order_dummy(
         &self,
         request: LogisticsOpDeliverySendOrderDummyRequest,
-    ) -> ::open1688_core::Result<LogisticsOpDeliverySendOrderDummyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsOpDeliverySendOrderDummyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Ship orders with a self-arranged carrier (seller side)
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.offline-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpDeliverySendOrder.offline-1))
-    pub async fn logistics_op_delivery_send_order_offline(
+    #[inline]
+    pub fn logistics_op_delivery_send_order_offline(
         &self,
         request: LogisticsOpDeliverySendOrderOfflineRequest,
-    ) -> ::open1688_core::Result<LogisticsOpDeliverySendOrderOfflineResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsOpDeliverySendOrderOfflineResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List all logistics companies
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList-1))
-    pub async fn logistics_op_query_logistic_company_list(
+    #[inline]
+    pub fn logistics_op_query_logistic_company_list(
         &self,
         request: LogisticsOpQueryLogisticCompanyListRequest,
-    ) -> ::open1688_core::Result<LogisticsOpQueryLogisticCompanyListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsOpQueryLogisticCompanyListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the carriers for self-arranged shipping (codes for offline shipping and returns)
     ///
     /// API `com.alibaba.logistics:alibaba.logistics.OpQueryLogisticCompanyList.offline-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.logistics.OpQueryLogisticCompanyList.offline&v=1&cat=wuliu))
-    pub async fn logistics_op_query_logistic_company_list_offline(
+    #[inline]
+    pub fn logistics_op_query_logistic_company_list_offline(
         &self,
         request: LogisticsOpQueryLogisticCompanyListOfflineRequest,
-    ) -> ::open1688_core::Result<LogisticsOpQueryLogisticCompanyListOfflineResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            LogisticsOpQueryLogisticCompanyListOfflineResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Cancel an official return-pickup logistics order
     ///
     /// API `com.alibaba.logistics:refundofficialdelivery.order.cancel-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.cancel-1))
-    pub async fn refundofficialdelivery_order_cancel(
+    #[inline]
+    pub fn refundofficialdelivery_order_cancel(
         &self,
         request: RefundofficialdeliveryOrderCancelRequest,
-    ) -> ::open1688_core::Result<RefundofficialdeliveryOrderCancelResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RefundofficialdeliveryOrderCancelResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create an official-logistics door-to-door pickup order for a return
     ///
     /// API `com.alibaba.logistics:refundofficialdelivery.order.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.create-1))
-    pub async fn refundofficialdelivery_order_create(
+    #[inline]
+    pub fn refundofficialdelivery_order_create(
         &self,
         request: RefundofficialdeliveryOrderCreateRequest,
-    ) -> ::open1688_core::Result<RefundofficialdeliveryOrderCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RefundofficialdeliveryOrderCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get an official return-pickup logistics order
     ///
     /// API `com.alibaba.logistics:refundofficialdelivery.order.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.get-1))
-    pub async fn refundofficialdelivery_order_get(
+    #[inline]
+    pub fn refundofficialdelivery_order_get(
         &self,
         request: RefundofficialdeliveryOrderGetRequest,
-    ) -> ::open1688_core::Result<RefundofficialdeliveryOrderGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RefundofficialdeliveryOrderGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Modify an official return-pickup logistics order
     ///
     /// API `com.alibaba.logistics:refundofficialdelivery.order.modify-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.order.modify-1))
-    pub async fn refundofficialdelivery_order_modify(
+    #[inline]
+    pub fn refundofficialdelivery_order_modify(
         &self,
         request: RefundofficialdeliveryOrderModifyRequest,
-    ) -> ::open1688_core::Result<RefundofficialdeliveryOrderModifyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RefundofficialdeliveryOrderModifyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Available official door-to-door return-pickup plans
     ///
     /// API `com.alibaba.logistics:refundofficialdelivery.solution.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:refundofficialdelivery.solution.get-1))
-    pub async fn refundofficialdelivery_solution_get(
+    #[inline]
+    pub fn refundofficialdelivery_solution_get(
         &self,
         request: RefundofficialdeliverySolutionGetRequest,
-    ) -> ::open1688_core::Result<RefundofficialdeliverySolutionGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RefundofficialdeliverySolutionGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the shipments of an order, seller view (encrypted-order variant)
     ///
     /// API `com.alibaba.logistics:alibaba.trade.ec.getLogisticsInfos.sellerView-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.ec.getLogisticsInfos.sellerView&v=1&cat=aop.logistics))
-    pub async fn trade_ec_get_logistics_infos_seller_view(
+    #[inline]
+    pub fn trade_ec_get_logistics_infos_seller_view(
         &self,
         request: TradeEcGetLogisticsInfosSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeEcGetLogisticsInfosSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeEcGetLogisticsInfosSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the logistics (shipment) records of an order (buyer view)
     ///
     /// API `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView-1))
-    pub async fn trade_get_logistics_infos_buyer_view(
+    #[inline]
+    pub fn trade_get_logistics_infos_buyer_view(
         &self,
         request: TradeGetLogisticsInfosBuyerViewRequest,
-    ) -> ::open1688_core::Result<TradeGetLogisticsInfosBuyerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetLogisticsInfosBuyerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the shipments of an order (seller view)
     ///
     /// API `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsInfos.sellerView-1))
-    pub async fn trade_get_logistics_infos_seller_view(
+    #[inline]
+    pub fn trade_get_logistics_infos_seller_view(
         &self,
         request: TradeGetLogisticsInfosSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeGetLogisticsInfosSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetLogisticsInfosSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the tracking steps of an order's shipments (buyer view)
     ///
     /// API `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView-1))
-    pub async fn trade_get_logistics_trace_info_buyer_view(
+    #[inline]
+    pub fn trade_get_logistics_trace_info_buyer_view(
         &self,
         request: TradeGetLogisticsTraceInfoBuyerViewRequest,
-    ) -> ::open1688_core::Result<TradeGetLogisticsTraceInfoBuyerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetLogisticsTraceInfoBuyerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the tracking steps of an order's shipments (seller view)
     ///
     /// API `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.sellerView-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.getLogisticsTraceInfo.sellerView&v=1&cat=wuliu))
-    pub async fn trade_get_logistics_trace_info_seller_view(
+    #[inline]
+    pub fn trade_get_logistics_trace_info_seller_view(
         &self,
         request: TradeGetLogisticsTraceInfoSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeGetLogisticsTraceInfoSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetLogisticsTraceInfoSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Decrypt the receiver of an encrypted order (by caid and order id)
     ///
     /// API `com.alibaba.logistics:alibaba.trade.logisticsRecevier.decrypt-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.logistics&n=alibaba.trade.logisticsRecevier.decrypt&v=1&cat=my_logistics_meta))
-    pub async fn trade_logistics_recevier_decrypt(
+    #[inline]
+    pub fn trade_logistics_recevier_decrypt(
         &self,
         request: TradeLogisticsRecevierDecryptRequest,
-    ) -> ::open1688_core::Result<TradeLogisticsRecevierDecryptResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeLogisticsRecevierDecryptResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

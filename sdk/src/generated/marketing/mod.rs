@@ -14,10 +14,13 @@ impl MarketingApi<'_> {
     /// Claim the best-value coupon for products (call before ordering)
     ///
     /// API `com.alibaba.marketing:coupon.optimal.claim-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.marketing:coupon.optimal.claim-1))
-    pub async fn coupon_optimal_claim(
+    #[inline]
+    pub fn coupon_optimal_claim(
         &self,
         request: CouponOptimalClaimRequest,
-    ) -> ::open1688_core::Result<CouponOptimalClaimResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CouponOptimalClaimResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

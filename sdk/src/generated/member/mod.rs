@@ -14,10 +14,13 @@ impl MemberApi<'_> {
     /// List the brands the seller is authorised for in a leaf category
     ///
     /// API `com.alibaba.member:alibaba.member.brand.query-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.member&n=alibaba.member.brand.query&v=1&cat=))
-    pub async fn member_brand_query(
+    #[inline]
+    pub fn member_brand_query(
         &self,
         request: MemberBrandQueryRequest,
-    ) -> ::open1688_core::Result<MemberBrandQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<MemberBrandQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -38,64 +38,85 @@ impl MultimediaApi<'_> {
     /// List the videos of the seller's video centre, paged
     ///
     /// API `com.alibaba.multimedia:albaba.video.videocenter.list-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=albaba.video.videocenter.list&v=1&cat=video.center))
-    pub async fn albaba_video_videocenter_list(
+    #[inline]
+    pub fn albaba_video_videocenter_list(
         &self,
         request: AlbabaVideoVideocenterListRequest,
-    ) -> ::open1688_core::Result<AlbabaVideoVideocenterListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AlbabaVideoVideocenterListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Attach a video-centre video to a product
     ///
     /// API `com.alibaba.multimedia:alibaba.video.videocenter.attach-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.attach&v=1&cat=video.center))
-    pub async fn video_videocenter_attach(
+    #[inline]
+    pub fn video_videocenter_attach(
         &self,
         request: VideoVideocenterAttachRequest,
-    ) -> ::open1688_core::Result<VideoVideocenterAttachResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<VideoVideocenterAttachResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete a video-centre video
     ///
     /// API `com.alibaba.multimedia:alibaba.video.videocenter.delete-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.delete&v=1&cat=video.center))
-    pub async fn video_videocenter_delete(
+    #[inline]
+    pub fn video_videocenter_delete(
         &self,
         request: VideoVideocenterDeleteRequest,
-    ) -> ::open1688_core::Result<VideoVideocenterDeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<VideoVideocenterDeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Detach a video from a product
     ///
     /// API `com.alibaba.multimedia:alibaba.video.videocenter.detach-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.detach&v=1&cat=video.center))
-    pub async fn video_videocenter_detach(
+    #[inline]
+    pub fn video_videocenter_detach(
         &self,
         request: VideoVideocenterDetachRequest,
-    ) -> ::open1688_core::Result<VideoVideocenterDetachResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<VideoVideocenterDetachResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get one video-centre video
     ///
     /// API `com.alibaba.multimedia:alibaba.video.videocenter.get-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.get&v=1&cat=video.center))
-    pub async fn video_videocenter_get(
+    #[inline]
+    pub fn video_videocenter_get(
         &self,
         request: VideoVideocenterGetRequest,
-    ) -> ::open1688_core::Result<VideoVideocenterGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<VideoVideocenterGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change a video-centre video
     ///
     /// API `com.alibaba.multimedia:alibaba.video.videocenter.modify-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.modify&v=1&cat=video.center))
-    pub async fn video_videocenter_modify(
+    #[inline]
+    pub fn video_videocenter_modify(
         &self,
         request: VideoVideocenterModifyRequest,
-    ) -> ::open1688_core::Result<VideoVideocenterModifyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<VideoVideocenterModifyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Check the limits on uploading a produced video to the shop
     ///
     /// API `com.alibaba.multimedia:alibaba.video.videocenter.videoCheck-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.multimedia&n=alibaba.video.videocenter.videoCheck&v=1&cat=video.center))
-    pub async fn video_videocenter_video_check(
+    #[inline]
+    pub fn video_videocenter_video_check(
         &self,
         request: VideoVideocenterVideoCheckRequest,
-    ) -> ::open1688_core::Result<VideoVideocenterVideoCheckResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<VideoVideocenterVideoCheckResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -48,58 +48,76 @@ impl OpenApi<'_> {
     /// Get a purchase enquiry (buy offer) by id (procurement)
     ///
     /// API `cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:caigou.api.buyOffer.getBuyOfferById-1))
-    pub async fn caigou_api_buy_offer_get_buy_offer_by_id(
+    #[inline]
+    pub fn caigou_api_buy_offer_get_buy_offer_by_id(
         &self,
         request: CaigouApiBuyOfferGetBuyOfferByIdRequest,
-    ) -> ::open1688_core::Result<CaigouApiBuyOfferGetBuyOfferByIdResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CaigouApiBuyOfferGetBuyOfferByIdResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the quotations of a purchase enquiry (procurement, buyer)
     ///
     /// API `cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:caigou.api.quotation.buyerGetQuotationListByBuyOfferId-1))
-    pub async fn caigou_api_quotation_buyer_get_quotation_list_by_buy_offer_id(
+    #[inline]
+    pub fn caigou_api_quotation_buyer_get_quotation_list_by_buy_offer_id(
         &self,
         request: CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest,
-    ) -> ::open1688_core::Result<
-        CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse,
-    > {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a supplier's company, contact and business profile (procurement)
     ///
     /// API `cn.alibaba.open:caigou.api.supplier.getSupplier-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:caigou.api.supplier.getSupplier-1))
-    pub async fn caigou_api_supplier_get_supplier(
+    #[inline]
+    pub fn caigou_api_supplier_get_supplier(
         &self,
         request: CaigouApiSupplierGetSupplierRequest,
-    ) -> ::open1688_core::Result<CaigouApiSupplierGetSupplierResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CaigouApiSupplierGetSupplierResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Pull failed push messages (cursor style, auto-confirmed)
     ///
     /// API `cn.alibaba.open:push.cursor.messageList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.cursor.messageList-1))
-    pub async fn push_cursor_message_list(
+    #[inline]
+    pub fn push_cursor_message_list(
         &self,
         request: PushCursorMessageListRequest,
-    ) -> ::open1688_core::Result<PushCursorMessageListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PushCursorMessageListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Confirm (acknowledge) failed push messages by id
     ///
     /// API `cn.alibaba.open:push.message.confirm-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.message.confirm-1))
-    pub async fn push_message_confirm(
+    #[inline]
+    pub fn push_message_confirm(
         &self,
         request: PushMessageConfirmRequest,
-    ) -> ::open1688_core::Result<PushMessageConfirmResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PushMessageConfirmResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query failed push messages (paged; confirm them explicitly)
     ///
     /// API `cn.alibaba.open:push.query.messageList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:push.query.messageList-1))
-    pub async fn push_query_message_list(
+    #[inline]
+    pub fn push_query_message_list(
         &self,
         request: PushQueryMessageListRequest,
-    ) -> ::open1688_core::Result<PushQueryMessageListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PushQueryMessageListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Every item of [`Self::push_query_message_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
     pub fn push_query_message_list_stream(
@@ -115,28 +133,37 @@ impl OpenApi<'_> {
     /// Rate up to 10 orders at once, seller to buyer
     ///
     /// API `cn.alibaba.open:trade.order.batch.rate-1` ([documentation](https://open.1688.com/api/api.htm?ns=cn.alibaba.open&n=trade.order.batch.rate&v=1&cat=trade(new)))
-    pub async fn trade_order_batch_rate(
+    #[inline]
+    pub fn trade_order_batch_rate(
         &self,
         request: TradeOrderBatchRateRequest,
-    ) -> ::open1688_core::Result<TradeOrderBatchRateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOrderBatchRateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get one order in full (legacy order model)
     ///
     /// API `cn.alibaba.open:trade.order.detail.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=cn.alibaba.open:trade.order.detail.get-1))
-    pub async fn trade_order_detail_get(
+    #[inline]
+    pub fn trade_order_detail_get(
         &self,
         request: TradeOrderDetailGetRequest,
-    ) -> ::open1688_core::Result<TradeOrderDetailGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOrderDetailGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change the price of an unpaid order (seller)
     ///
     /// API `cn.alibaba.open:trade.order.modifyOrderPrice-1` ([documentation](https://open.1688.com/api/api.htm?ns=cn.alibaba.open&n=trade.order.modifyOrderPrice&v=1&cat=aop.trade))
-    pub async fn trade_order_modify_order_price(
+    #[inline]
+    pub fn trade_order_modify_order_price(
         &self,
         request: TradeOrderModifyOrderPriceRequest,
-    ) -> ::open1688_core::Result<TradeOrderModifyOrderPriceResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOrderModifyOrderPriceResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -198,514 +198,689 @@ impl ProductApi<'_> {
     /// Get the attributes of a leaf category
     ///
     /// API `com.alibaba.product:alibaba.category.attribute.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.attribute.get-1))
-    pub async fn category_attribute_get(
+    #[inline]
+    pub fn category_attribute_get(
         &self,
         request: CategoryAttributeGetRequest,
-    ) -> ::open1688_core::Result<CategoryAttributeGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategoryAttributeGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a category and its direct children (categoryID 0 = root categories)
     ///
     /// API `com.alibaba.product:alibaba.category.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.get-1))
-    pub async fn category_get(
+    #[inline]
+    pub fn category_get(
         &self,
         request: CategoryGetRequest,
-    ) -> ::open1688_core::Result<CategoryGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategoryGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a standard product unit (SPU) by category and key attributes
     ///
     /// API `com.alibaba.product:alibaba.category.getSPUInfo-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.getSPUInfo-1))
-    pub async fn category_get_spu_info(
+    #[inline]
+    pub fn category_get_spu_info(
         &self,
         request: CategoryGetSpuInfoRequest,
-    ) -> ::open1688_core::Result<CategoryGetSpuInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategoryGetSpuInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Find publishing (leaf) categories by keyword
     ///
     /// API `com.alibaba.product:alibaba.category.searchByKeyword-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.category.searchByKeyword&v=1&cat=aop.category))
-    pub async fn category_search_by_keyword(
+    #[inline]
+    pub fn category_search_by_keyword(
         &self,
         request: CategorySearchByKeywordRequest,
-    ) -> ::open1688_core::Result<CategorySearchByKeywordResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategorySearchByKeywordResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the standard product units (SPU) of a category, paged
     ///
     /// API `com.alibaba.product:alibaba.category.searchSPUInfo-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.category.searchSPUInfo-1))
-    pub async fn category_search_spu_info(
+    #[inline]
+    pub fn category_search_spu_info(
         &self,
         request: CategorySearchSpuInfoRequest,
-    ) -> ::open1688_core::Result<CategorySearchSpuInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CategorySearchSpuInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get quality-star advice for a product
     ///
     /// API `com.alibaba.product:com.alibaba.cbu.offer.quality.advice.query-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=com.alibaba.cbu.offer.quality.advice.query&v=1&cat=))
-    pub async fn com_alibaba_cbu_offer_quality_advice_query(
+    #[inline]
+    pub fn com_alibaba_cbu_offer_quality_advice_query(
         &self,
         request: ComAlibabaCbuOfferQualityAdviceQueryRequest,
-    ) -> ::open1688_core::Result<ComAlibabaCbuOfferQualityAdviceQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ComAlibabaCbuOfferQualityAdviceQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get quality-star advice for several products
     ///
     /// API `com.alibaba.product:com.alibaba.cbu.offer.quality.advice.queryList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=com.alibaba.cbu.offer.quality.advice.queryList&v=1&cat=))
-    pub async fn com_alibaba_cbu_offer_quality_advice_query_list(
+    #[inline]
+    pub fn com_alibaba_cbu_offer_quality_advice_query_list(
         &self,
         request: ComAlibabaCbuOfferQualityAdviceQueryListRequest,
-    ) -> ::open1688_core::Result<ComAlibabaCbuOfferQualityAdviceQueryListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            ComAlibabaCbuOfferQualityAdviceQueryListResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a product in full (CPS media)
     ///
     /// API `com.alibaba.product:alibaba.cpsMedia.productInfo-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cpsMedia.productInfo-1))
-    pub async fn cps_media_product_info(
+    #[inline]
+    pub fn cps_media_product_info(
         &self,
         request: CpsMediaProductInfoRequest,
-    ) -> ::open1688_core::Result<CpsMediaProductInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CpsMediaProductInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get product details (cross-border; requires an existing listing relation)
     ///
     /// API `com.alibaba.product:alibaba.cross.productInfo-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productInfo-1))
-    pub async fn cross_product_info(
+    #[inline]
+    pub fn cross_product_info(
         &self,
         request: CrossProductInfoRequest,
-    ) -> ::open1688_core::Result<CrossProductInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CrossProductInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get several products at once (cross-border; simplified model V2)
     ///
     /// API `com.alibaba.product:alibaba.cross.productList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.cross.productList-1))
-    pub async fn cross_product_list(
+    #[inline]
+    pub fn cross_product_list(
         &self,
         request: CrossProductListRequest,
-    ) -> ::open1688_core::Result<CrossProductListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CrossProductListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's freight templates
     ///
     /// API `com.alibaba.product:alibaba.logistics.freightTemplate.getList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.logistics.freightTemplate.getList-1))
-    pub async fn logistics_freight_template_get_list(
+    #[inline]
+    pub fn logistics_freight_template_get_list(
         &self,
         request: LogisticsFreightTemplateGetListRequest,
-    ) -> ::open1688_core::Result<LogisticsFreightTemplateGetListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<LogisticsFreightTemplateGetListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Publish a product (schema-based publishing)
     ///
     /// API `com.alibaba.product:alibaba.new.product.add-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.add&v=1&cat=))
-    pub async fn new_product_add(
+    #[inline]
+    pub fn new_product_add(
         &self,
         request: NewProductAddRequest,
-    ) -> ::open1688_core::Result<NewProductAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewProductAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Edit a product (schema-based publishing)
     ///
     /// API `com.alibaba.product:alibaba.new.product.edit-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.edit&v=1&cat=))
-    pub async fn new_product_edit(
+    #[inline]
+    pub fn new_product_edit(
         &self,
         request: NewProductEditRequest,
-    ) -> ::open1688_core::Result<NewProductEditResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewProductEditResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the publishing schema and rules of a category
     ///
     /// API `com.alibaba.product:alibaba.new.product.getSchema-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.getSchema&v=1&cat=))
-    pub async fn new_product_get_schema(
+    #[inline]
+    pub fn new_product_get_schema(
         &self,
         request: NewProductGetSchemaRequest,
-    ) -> ::open1688_core::Result<NewProductGetSchemaResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewProductGetSchemaResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the cascaded sub-schema of a publishing component
     ///
     /// API `com.alibaba.product:alibaba.new.product.getSubSchema-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.new.product.getSubSchema&v=1&cat=))
-    pub async fn new_product_get_sub_schema(
+    #[inline]
+    pub fn new_product_get_sub_schema(
         &self,
         request: NewProductGetSubSchemaRequest,
-    ) -> ::open1688_core::Result<NewProductGetSubSchemaResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<NewProductGetSubSchemaResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create a photobank album
     ///
     /// API `com.alibaba.product:alibaba.photobank.album.add-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.add&v=1&cat=aop.ibank))
-    pub async fn photobank_album_add(
+    #[inline]
+    pub fn photobank_album_add(
         &self,
         request: PhotobankAlbumAddRequest,
-    ) -> ::open1688_core::Result<PhotobankAlbumAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankAlbumAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete a photobank album
     ///
     /// API `com.alibaba.product:alibaba.photobank.album.delete-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.delete&v=1&cat=ibank))
-    pub async fn photobank_album_delete(
+    #[inline]
+    pub fn photobank_album_delete(
         &self,
         request: PhotobankAlbumDeleteRequest,
-    ) -> ::open1688_core::Result<PhotobankAlbumDeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankAlbumDeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the photobank albums
     ///
     /// API `com.alibaba.product:alibaba.photobank.album.getList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.getList&v=1&cat=ibank))
-    pub async fn photobank_album_get_list(
+    #[inline]
+    pub fn photobank_album_get_list(
         &self,
         request: PhotobankAlbumGetListRequest,
-    ) -> ::open1688_core::Result<PhotobankAlbumGetListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankAlbumGetListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a photobank album's details
     ///
     /// API `com.alibaba.product:alibaba.photobank.album.getProfile-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.getProfile&v=1&cat=ibank))
-    pub async fn photobank_album_get_profile(
+    #[inline]
+    pub fn photobank_album_get_profile(
         &self,
         request: PhotobankAlbumGetProfileRequest,
-    ) -> ::open1688_core::Result<PhotobankAlbumGetProfileResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankAlbumGetProfileResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Rename or change a photobank album
     ///
     /// API `com.alibaba.product:alibaba.photobank.album.modify-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.album.modify&v=1&cat=ibank))
-    pub async fn photobank_album_modify(
+    #[inline]
+    pub fn photobank_album_modify(
         &self,
         request: PhotobankAlbumModifyRequest,
-    ) -> ::open1688_core::Result<PhotobankAlbumModifyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankAlbumModifyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Upload an image into a photobank album
     ///
     /// API `com.alibaba.product:alibaba.photobank.photo.add-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.photobank.photo.add-1))
-    pub async fn photobank_photo_add(
+    #[inline]
+    pub fn photobank_photo_add(
         &self,
         request: PhotobankPhotoAddRequest,
-    ) -> ::open1688_core::Result<PhotobankPhotoAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankPhotoAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete a photobank photo
     ///
     /// API `com.alibaba.product:alibaba.photobank.photo.delete-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.delete&v=1&cat=aop.ibank))
-    pub async fn photobank_photo_delete(
+    #[inline]
+    pub fn photobank_photo_delete(
         &self,
         request: PhotobankPhotoDeleteRequest,
-    ) -> ::open1688_core::Result<PhotobankPhotoDeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankPhotoDeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete several photobank photos
     ///
     /// API `com.alibaba.product:alibaba.photobank.photo.deleteBatch-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.deleteBatch&v=1&cat=aop.ibank))
-    pub async fn photobank_photo_delete_batch(
+    #[inline]
+    pub fn photobank_photo_delete_batch(
         &self,
         request: PhotobankPhotoDeleteBatchRequest,
-    ) -> ::open1688_core::Result<PhotobankPhotoDeleteBatchResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankPhotoDeleteBatchResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a photobank photo by id or URL
     ///
     /// API `com.alibaba.product:alibaba.photobank.photo.get-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.get&v=1&cat=ibank))
-    pub async fn photobank_photo_get(
+    #[inline]
+    pub fn photobank_photo_get(
         &self,
         request: PhotobankPhotoGetRequest,
-    ) -> ::open1688_core::Result<PhotobankPhotoGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankPhotoGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the photos of a photobank album, paged
     ///
     /// API `com.alibaba.product:alibaba.photobank.photo.getList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.getList&v=1&cat=ibank))
-    pub async fn photobank_photo_get_list(
+    #[inline]
+    pub fn photobank_photo_get_list(
         &self,
         request: PhotobankPhotoGetListRequest,
-    ) -> ::open1688_core::Result<PhotobankPhotoGetListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankPhotoGetListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change a photobank photo's name or description
     ///
     /// API `com.alibaba.product:alibaba.photobank.photo.modify-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.photobank.photo.modify&v=1&cat=ibank))
-    pub async fn photobank_photo_modify(
+    #[inline]
+    pub fn photobank_photo_modify(
         &self,
         request: PhotobankPhotoModifyRequest,
-    ) -> ::open1688_core::Result<PhotobankPhotoModifyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PhotobankPhotoModifyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query publishing helpers: brands, category and title suggestions
     ///
     /// API `com.alibaba.product:product.asyncQueryInfo.getInfo-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=product.asyncQueryInfo.getInfo&v=1&cat=))
-    pub async fn product_async_query_info_get_info(
+    #[inline]
+    pub fn product_async_query_info_get_info(
         &self,
         request: ProductAsyncQueryInfoGetInfoRequest,
-    ) -> ::open1688_core::Result<ProductAsyncQueryInfoGetInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductAsyncQueryInfoGetInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Move a product to the recycle bin
     ///
     /// API `com.alibaba.product:alibaba.product.delete-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.delete&v=1&cat=aop.product))
-    pub async fn product_delete(
+    #[inline]
+    pub fn product_delete(
         &self,
         request: ProductDeleteRequest,
-    ) -> ::open1688_core::Result<ProductDeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductDeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Take a product off sale (expire it)
     ///
     /// API `com.alibaba.product:alibaba.product.expire-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.expire&v=1&cat=product))
-    pub async fn product_expire(
+    #[inline]
+    pub fn product_expire(
         &self,
         request: ProductExpireRequest,
-    ) -> ::open1688_core::Result<ProductExpireResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductExpireResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Follow a product
     ///
     /// API `com.alibaba.product:alibaba.product.follow-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.follow-1))
-    pub async fn product_follow(
+    #[inline]
+    pub fn product_follow(
         &self,
         request: ProductFollowRequest,
-    ) -> ::open1688_core::Result<ProductFollowResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductFollowResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Follow a product (cross-border scenario)
     ///
     /// API `com.alibaba.product:alibaba.product.follow.crossborder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.follow.crossborder-1))
-    pub async fn product_follow_crossborder(
+    #[inline]
+    pub fn product_follow_crossborder(
         &self,
         request: ProductFollowCrossborderRequest,
-    ) -> ::open1688_core::Result<ProductFollowCrossborderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductFollowCrossborderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a product (offer) by id with full details
     ///
     /// API `com.alibaba.product:alibaba.product.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.get-1))
-    pub async fn product_get(
+    #[inline]
+    pub fn product_get(
         &self,
         request: ProductGetRequest,
-    ) -> ::open1688_core::Result<ProductGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get several of the seller's products by id
     ///
     /// API `com.alibaba.product:alibaba.product.getByIdList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.getByIdList&v=1&cat=aop.product))
-    pub async fn product_get_by_id_list(
+    #[inline]
+    pub fn product_get_by_id_list(
         &self,
         request: ProductGetByIdListRequest,
-    ) -> ::open1688_core::Result<ProductGetByIdListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductGetByIdListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List products (legacy)
     ///
     /// API `com.alibaba.product:alibaba.product.getList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.getList-1))
-    pub async fn product_get_list(
+    #[inline]
+    pub fn product_get_list(
         &self,
         request: ProductGetListRequest,
-    ) -> ::open1688_core::Result<ProductGetListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductGetListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Tell whether the seller's own categories are enabled
     ///
     /// API `com.alibaba.product:alibaba.product.group.getSwitch-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.group.getSwitch-1))
-    pub async fn product_group_get_switch(
+    #[inline]
+    pub fn product_group_get_switch(
         &self,
         request: ProductGroupGetSwitchRequest,
-    ) -> ::open1688_core::Result<ProductGroupGetSwitchResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductGroupGetSwitchResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Enable or disable the seller's own categories
     ///
     /// API `com.alibaba.product:alibaba.product.group.setSwitch-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.group.setSwitch-1))
-    pub async fn product_group_set_switch(
+    #[inline]
+    pub fn product_group_set_switch(
         &self,
         request: ProductGroupSetSwitchRequest,
-    ) -> ::open1688_core::Result<ProductGroupSetSwitchResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductGroupSetSwitchResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Edit some fields of a product (incremental edit)
     ///
     /// API `com.alibaba.product:product.increment.editInfo-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=product.increment.editInfo&v=1&cat=))
-    pub async fn product_increment_edit_info(
+    #[inline]
+    pub fn product_increment_edit_info(
         &self,
         request: ProductIncrementEditInfoRequest,
-    ) -> ::open1688_core::Result<ProductIncrementEditInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductIncrementEditInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Tell whether a product can be edited now
     ///
     /// API `com.alibaba.product:alibaba.product.isModifiable-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.isModifiable&v=1&cat=product))
-    pub async fn product_is_modifiable(
+    #[inline]
+    pub fn product_is_modifiable(
         &self,
         request: ProductIsModifiableRequest,
-    ) -> ::open1688_core::Result<ProductIsModifiableResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductIsModifiableResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's product lines (id and name)
     ///
     /// API `com.alibaba.product:alibaba.productLines.get-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.productLines.get&v=1&cat=))
-    pub async fn product_lines_get(
+    #[inline]
+    pub fn product_lines_get(
         &self,
         request: ProductLinesGetRequest,
-    ) -> ::open1688_core::Result<ProductLinesGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductLinesGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's products by filters, paged
     ///
     /// API `com.alibaba.product:alibaba.product.list.get-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.list.get&v=1&cat=aop.product))
-    pub async fn product_list_get(
+    #[inline]
+    pub fn product_list_get(
         &self,
         request: ProductListGetRequest,
-    ) -> ::open1688_core::Result<ProductListGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductListGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change a product's quick-return stock
     ///
     /// API `com.alibaba.product:alibaba.product.modifyQuickBackStock-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.modifyQuickBackStock-1))
-    pub async fn product_modify_quick_back_stock(
+    #[inline]
+    pub fn product_modify_quick_back_stock(
         &self,
         request: ProductModifyQuickBackStockRequest,
-    ) -> ::open1688_core::Result<ProductModifyQuickBackStockResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductModifyQuickBackStockResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change a product's stock (incremental or absolute)
     ///
     /// API `com.alibaba.product:alibaba.product.modifyStock-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.modifyStock&v=1&cat=product))
-    pub async fn product_modify_stock(
+    #[inline]
+    pub fn product_modify_stock(
         &self,
         request: ProductModifyStockRequest,
-    ) -> ::open1688_core::Result<ProductModifyStockResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductModifyStockResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the buyer-protection services a product has
     ///
     /// API `com.alibaba.product:alibaba.product.ptsTag.query-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.ptsTag.query&v=1&cat=product))
-    pub async fn product_pts_tag_query(
+    #[inline]
+    pub fn product_pts_tag_query(
         &self,
         request: ProductPtsTagQueryRequest,
-    ) -> ::open1688_core::Result<ProductPtsTagQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductPtsTagQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// ${api.doc}
     ///
     /// API `com.alibaba.product:alibaba.product.ptsTag.update-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.ptsTag.update-1))
-    pub async fn product_pts_tag_update(
+    #[inline]
+    pub fn product_pts_tag_update(
         &self,
         request: ProductPtsTagUpdateRequest,
-    ) -> ::open1688_core::Result<ProductPtsTagUpdateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductPtsTagUpdateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the quality star rating of a product
     ///
     /// API `com.alibaba.product:product.quality.getInfo-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=product.quality.getInfo&v=1&cat=))
-    pub async fn product_quality_get_info(
+    #[inline]
+    pub fn product_quality_get_info(
         &self,
         request: ProductQualityGetInfoRequest,
-    ) -> ::open1688_core::Result<ProductQualityGetInfoResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductQualityGetInfoResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Delete a recommended product group
     ///
     /// API `com.alibaba.product:alibaba.product.recommend.deleteProductGroup-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.deleteProductGroup&v=1&cat=))
-    pub async fn product_recommend_delete_product_group(
+    #[inline]
+    pub fn product_recommend_delete_product_group(
         &self,
         request: ProductRecommendDeleteProductGroupRequest,
-    ) -> ::open1688_core::Result<ProductRecommendDeleteProductGroupResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRecommendDeleteProductGroupResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change a recommended product group
     ///
     /// API `com.alibaba.product:alibaba.product.recommend.editProductGroup-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.editProductGroup&v=1&cat=))
-    pub async fn product_recommend_edit_product_group(
+    #[inline]
+    pub fn product_recommend_edit_product_group(
         &self,
         request: ProductRecommendEditProductGroupRequest,
-    ) -> ::open1688_core::Result<ProductRecommendEditProductGroupResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRecommendEditProductGroupResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's recommended product groups
     ///
     /// API `com.alibaba.product:alibaba.product.recommend.queryList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.queryList&v=1&cat=))
-    pub async fn product_recommend_query_list(
+    #[inline]
+    pub fn product_recommend_query_list(
         &self,
         request: ProductRecommendQueryListRequest,
-    ) -> ::open1688_core::Result<ProductRecommendQueryListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRecommendQueryListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the products of a recommended group
     ///
     /// API `com.alibaba.product:alibaba.product.recommend.queryProductListByGroupId-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.queryProductListByGroupId&v=1&cat=))
-    pub async fn product_recommend_query_product_list_by_group_id(
+    #[inline]
+    pub fn product_recommend_query_product_list_by_group_id(
         &self,
         request: ProductRecommendQueryProductListByGroupIdRequest,
-    ) -> ::open1688_core::Result<ProductRecommendQueryProductListByGroupIdResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            ProductRecommendQueryProductListByGroupIdResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create a recommended product group
     ///
     /// API `com.alibaba.product:alibaba.product.recommend.saveProductGroup-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.recommend.saveProductGroup&v=1&cat=))
-    pub async fn product_recommend_save_product_group(
+    #[inline]
+    pub fn product_recommend_save_product_group(
         &self,
         request: ProductRecommendSaveProductGroupRequest,
-    ) -> ::open1688_core::Result<ProductRecommendSaveProductGroupResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRecommendSaveProductGroupResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Re-post (refresh) products
     ///
     /// API `com.alibaba.product:alibaba.product.repost-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.repost-1))
-    pub async fn product_repost(
+    #[inline]
+    pub fn product_repost(
         &self,
         request: ProductRepostRequest,
-    ) -> ::open1688_core::Result<ProductRepostResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRepostResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Put an expired product back on sale
     ///
     /// API `com.alibaba.product:alibaba.product.republish-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.product.republish&v=1&cat=product))
-    pub async fn product_republish(
+    #[inline]
+    pub fn product_republish(
         &self,
         request: ProductRepublishRequest,
-    ) -> ::open1688_core::Result<ProductRepublishResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductRepublishResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get simple info of a product from a supplier you have bought from
     ///
     /// API `com.alibaba.product:alibaba.product.simple.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.simple.get-1))
-    pub async fn product_simple_get(
+    #[inline]
+    pub fn product_simple_get(
         &self,
         request: ProductSimpleGetRequest,
-    ) -> ::open1688_core::Result<ProductSimpleGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSimpleGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Recommend products by keyword (cross-border), sorted by sales
     ///
     /// API `com.alibaba.product:alibaba.product.suggest.crossBorder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.suggest.crossBorder-1))
-    pub async fn product_suggest_cross_border(
+    #[inline]
+    pub fn product_suggest_cross_border(
         &self,
         request: ProductSuggestCrossBorderRequest,
-    ) -> ::open1688_core::Result<ProductSuggestCrossBorderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductSuggestCrossBorderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Unfollow a product (cross-border scenario)
     ///
     /// API `com.alibaba.product:alibaba.product.unfollow.crossborder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product:alibaba.product.unfollow.crossborder-1))
-    pub async fn product_unfollow_crossborder(
+    #[inline]
+    pub fn product_unfollow_crossborder(
         &self,
         request: ProductUnfollowCrossborderRequest,
-    ) -> ::open1688_core::Result<ProductUnfollowCrossborderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductUnfollowCrossborderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's own product categories
     ///
     /// API `com.alibaba.product:alibaba.userCategory.list.get-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.userCategory.list.get&v=1&cat=userCategory))
-    pub async fn user_category_list_get(
+    #[inline]
+    pub fn user_category_list_get(
         &self,
         request: UserCategoryListGetRequest,
-    ) -> ::open1688_core::Result<UserCategoryListGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<UserCategoryListGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create one of the seller's own categories
     ///
     /// API `com.alibaba.product:alibaba.userDefine.category.add-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.product&n=alibaba.userDefine.category.add&v=1&cat=category))
-    pub async fn user_define_category_add(
+    #[inline]
+    pub fn user_define_category_add(
         &self,
         request: UserDefineCategoryAddRequest,
-    ) -> ::open1688_core::Result<UserDefineCategoryAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<UserDefineCategoryAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -20,19 +20,25 @@ impl ProductPushApi<'_> {
     /// Add products to the cross-border listing list (create listing relations)
     ///
     /// API `com.alibaba.product.push:alibaba.cross.syncProductListPushed-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product.push:alibaba.cross.syncProductListPushed-1))
-    pub async fn cross_sync_product_list_pushed(
+    #[inline]
+    pub fn cross_sync_product_list_pushed(
         &self,
         request: CrossSyncProductListPushedRequest,
-    ) -> ::open1688_core::Result<CrossSyncProductListPushedResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CrossSyncProductListPushedResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// ISV reports the result of listing a 1688 product onto a target platform (also delisting via status)
     ///
     /// API `com.alibaba.product.push:alibaba.product.push.syncPushProductResult-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.product.push:alibaba.product.push.syncPushProductResult-1))
-    pub async fn product_push_sync_push_product_result(
+    #[inline]
+    pub fn product_push_sync_push_product_result(
         &self,
         request: ProductPushSyncPushProductResultRequest,
-    ) -> ::open1688_core::Result<ProductPushSyncPushProductResultResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ProductPushSyncPushProductResultResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -14,10 +14,13 @@ impl SystemApi<'_> {
     /// Get the gateway server time (epoch milliseconds)
     ///
     /// API `system:currentTimeMillis-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system:currentTimeMillis-1))
-    pub async fn current_time_millis(
+    #[inline]
+    pub fn current_time_millis(
         &self,
         request: CurrentTimeMillisRequest,
-    ) -> ::open1688_core::Result<CurrentTimeMillisResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CurrentTimeMillisResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -22,37 +22,49 @@ impl SystemOauth2Api<'_> {
     /// Exchange an authorization code (or a refresh token) for an access token
     ///
     /// API `system.oauth2:getToken-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:getToken-1))
-    pub async fn get_token(
+    #[inline]
+    pub fn get_token(
         &self,
         request: GetTokenRequest,
-    ) -> ::open1688_core::Result<GetTokenResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<GetTokenResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Renew the refresh token (only within its last 30 days)
     ///
     /// API `system.oauth2:postponeToken-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:postponeToken-1))
-    pub async fn postpone_token(
+    #[inline]
+    pub fn postpone_token(
         &self,
         request: PostponeTokenRequest,
-    ) -> ::open1688_core::Result<PostponeTokenResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PostponeTokenResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Batch-add sub-account authorizations (main account must already be authorized)
     ///
     /// API `system.oauth2:subaccount.auth.add-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:subaccount.auth.add-1))
-    pub async fn subaccount_auth_add(
+    #[inline]
+    pub fn subaccount_auth_add(
         &self,
         request: SubaccountAuthAddRequest,
-    ) -> ::open1688_core::Result<SubaccountAuthAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SubaccountAuthAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Batch-cancel sub-account authorizations
     ///
     /// API `system.oauth2:subaccount.auth.cancel-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=system.oauth2:subaccount.auth.cancel-1))
-    pub async fn subaccount_auth_cancel(
+    #[inline]
+    pub fn subaccount_auth_cancel(
         &self,
         request: SubaccountAuthCancelRequest,
-    ) -> ::open1688_core::Result<SubaccountAuthCancelResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SubaccountAuthCancelResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -40,82 +40,109 @@ impl SytApi<'_> {
     /// 88 ShengYiTong: buyer confirms a purchase order
     ///
     /// API `com.alibaba.syt:syt.buyer.confirmPurchaseOrder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.buyer.confirmPurchaseOrder-1))
-    pub async fn syt_buyer_confirm_purchase_order(
+    #[inline]
+    pub fn syt_buyer_confirm_purchase_order(
         &self,
         request: SytBuyerConfirmPurchaseOrderRequest,
-    ) -> ::open1688_core::Result<SytBuyerConfirmPurchaseOrderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytBuyerConfirmPurchaseOrderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: buyer drafts a purchase order (version 2)
     ///
     /// API `com.alibaba.syt:syt.buyer.draftPurchaseOrder-2` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.buyer.draftPurchaseOrder-2))
-    pub async fn syt_buyer_draft_purchase_order_v2(
+    #[inline]
+    pub fn syt_buyer_draft_purchase_order_v2(
         &self,
         request: SytBuyerDraftPurchaseOrderV2Request,
-    ) -> ::open1688_core::Result<SytBuyerDraftPurchaseOrderV2Response> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytBuyerDraftPurchaseOrderV2Response>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: buyer queries purchase-order details
     ///
     /// API `com.alibaba.syt:syt.buyer.queryContractDetail-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.buyer.queryContractDetail-1))
-    pub async fn syt_buyer_query_contract_detail(
+    #[inline]
+    pub fn syt_buyer_query_contract_detail(
         &self,
         request: SytBuyerQueryContractDetailRequest,
-    ) -> ::open1688_core::Result<SytBuyerQueryContractDetailResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytBuyerQueryContractDetailResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: confirm transaction complete
     ///
     /// API `com.alibaba.syt:syt.contract.confirm-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.confirm-1))
-    pub async fn syt_contract_confirm(
+    #[inline]
+    pub fn syt_contract_confirm(
         &self,
         request: SytContractConfirmRequest,
-    ) -> ::open1688_core::Result<SytContractConfirmResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytContractConfirmResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: void a contract
     ///
     /// API `com.alibaba.syt:syt.contract.invalid-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.invalid-1))
-    pub async fn syt_contract_invalid(
+    #[inline]
+    pub fn syt_contract_invalid(
         &self,
         request: SytContractInvalidRequest,
-    ) -> ::open1688_core::Result<SytContractInvalidResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytContractInvalidResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: buyer payment, get cashier URL
     ///
     /// API `com.alibaba.syt:syt.contract.pay-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.pay-1))
-    pub async fn syt_contract_pay(
+    #[inline]
+    pub fn syt_contract_pay(
         &self,
         request: SytContractPayRequest,
-    ) -> ::open1688_core::Result<SytContractPayResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytContractPayResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: WorldFirst transfer payment (WorldFirst B2C accounts only)
     ///
     /// API `com.alibaba.syt:syt.contract.payTransfer-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.payTransfer-1))
-    pub async fn syt_contract_pay_transfer(
+    #[inline]
+    pub fn syt_contract_pay_transfer(
         &self,
         request: SytContractPayTransferRequest,
-    ) -> ::open1688_core::Result<SytContractPayTransferResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytContractPayTransferResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: contract refund request
     ///
     /// API `com.alibaba.syt:syt.contract.refund-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.contract.refund-1))
-    pub async fn syt_contract_refund(
+    #[inline]
+    pub fn syt_contract_refund(
         &self,
         request: SytContractRefundRequest,
-    ) -> ::open1688_core::Result<SytContractRefundResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytContractRefundResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// 88 ShengYiTong: whether a customer completed real-name verification
     ///
     /// API `com.alibaba.syt:syt.customer.queryUserAuthStatus-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.syt:syt.customer.queryUserAuthStatus-1))
-    pub async fn syt_customer_query_user_auth_status(
+    #[inline]
+    pub fn syt_customer_query_user_auth_status(
         &self,
         request: SytCustomerQueryUserAuthStatusRequest,
-    ) -> ::open1688_core::Result<SytCustomerQueryUserAuthStatusResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<SytCustomerQueryUserAuthStatusResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

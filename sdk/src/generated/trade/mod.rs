@@ -254,272 +254,362 @@ impl TradeApi<'_> {
     /// Buyer views all granted account-period (credit-term) lines (10 per page)
     ///
     /// API `com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.accountPeriod.list.buyerView-1))
-    pub async fn account_period_list_buyer_view(
+    #[inline]
+    pub fn account_period_list_buyer_view(
         &self,
         request: AccountPeriodListBuyerViewRequest,
-    ) -> ::open1688_core::Result<AccountPeriodListBuyerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AccountPeriodListBuyerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a cashier (payment) URL for one or more orders
     ///
     /// API `com.alibaba.trade:alibaba.alipay.url.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.alipay.url.get-1))
-    pub async fn alipay_url_get(
+    #[inline]
+    pub fn alipay_url_get(
         &self,
         request: AlipayUrlGetRequest,
-    ) -> ::open1688_core::Result<AlipayUrlGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<AlipayUrlGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Preview an order before creating it (prices, freight, promotions, trade modes)
     ///
     /// API `com.alibaba.trade:alibaba.createOrder.preview-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.createOrder.preview-1))
-    pub async fn create_order_preview(
+    #[inline]
+    pub fn create_order_preview(
         &self,
         request: CreateOrderPreviewRequest,
-    ) -> ::open1688_core::Result<CreateOrderPreviewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CreateOrderPreviewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Preview an order in the mark-up (CYB media) mode
     ///
     /// API `com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.createOrder.preview4CybMedia-1))
-    pub async fn create_order_preview4_cyb_media(
+    #[inline]
+    pub fn create_order_preview4_cyb_media(
         &self,
         request: CreateOrderPreview4CybMediaRequest,
-    ) -> ::open1688_core::Result<CreateOrderPreview4CybMediaResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CreateOrderPreview4CybMediaResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Payment link for Cheng-e-She credit pay
     ///
     /// API `com.alibaba.trade:alibaba.creditPay.url.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.creditPay.url.get-1))
-    pub async fn credit_pay_url_get(
+    #[inline]
+    pub fn credit_pay_url_get(
         &self,
         request: CreditPayUrlGetRequest,
-    ) -> ::open1688_core::Result<CreditPayUrlGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CreditPayUrlGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Payment link for Cross-Border Pay (Kuajingbao)
     ///
     /// API `com.alibaba.trade:alibaba.crossBorderPay.url.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.crossBorderPay.url.get-1))
-    pub async fn cross_border_pay_url_get(
+    #[inline]
+    pub fn cross_border_pay_url_get(
         &self,
         request: CrossBorderPayUrlGetRequest,
-    ) -> ::open1688_core::Result<CrossBorderPayUrlGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CrossBorderPayUrlGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the invoice of an order
     ///
     /// API `com.alibaba.trade:alibaba.invoice.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.invoice.get-1))
-    pub async fn invoice_get(
+    #[inline]
+    pub fn invoice_get(
         &self,
         request: InvoiceGetRequest,
-    ) -> ::open1688_core::Result<InvoiceGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<InvoiceGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Set the buyer/seller memo of an order (overwrites)
     ///
     /// API `com.alibaba.trade:alibaba.order.memoAdd-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.order.memoAdd-1))
-    pub async fn order_memo_add(
+    #[inline]
+    pub fn order_memo_add(
         &self,
         request: OrderMemoAddRequest,
-    ) -> ::open1688_core::Result<OrderMemoAddResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderMemoAddResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer requests a shipping-address change (seller may need to confirm)
     ///
     /// API `com.alibaba.trade:order.receiveAddress.buyerUpdate-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:order.receiveAddress.buyerUpdate-1))
-    pub async fn order_receive_address_buyer_update(
+    #[inline]
+    pub fn order_receive_address_buyer_update(
         &self,
         request: OrderReceiveAddressBuyerUpdateRequest,
-    ) -> ::open1688_core::Result<OrderReceiveAddressBuyerUpdateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderReceiveAddressBuyerUpdateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Change the receiving address of an order (seller)
     ///
     /// API `com.alibaba.trade:order.receiveAddress.sellerUpdate-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:order.receiveAddress.sellerUpdate-1))
-    pub async fn order_receive_address_seller_update(
+    #[inline]
+    pub fn order_receive_address_seller_update(
         &self,
         request: OrderReceiveAddressSellerUpdateRequest,
-    ) -> ::open1688_core::Result<OrderReceiveAddressSellerUpdateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderReceiveAddressSellerUpdateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create a bank payment order
     ///
     /// API `com.alibaba.trade:alibaba.payment.order.bank.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.payment.order.bank.create-1))
-    pub async fn payment_order_bank_create(
+    #[inline]
+    pub fn payment_order_bank_create(
         &self,
         request: PaymentOrderBankCreateRequest,
-    ) -> ::open1688_core::Result<PaymentOrderBankCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<PaymentOrderBankCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Whether products support a repurchase contract
     ///
     /// API `com.alibaba.trade:repurchase.contract.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:repurchase.contract.get-1))
-    pub async fn repurchase_contract_get(
+    #[inline]
+    pub fn repurchase_contract_get(
         &self,
         request: RepurchaseContractGetRequest,
-    ) -> ::open1688_core::Result<RepurchaseContractGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<RepurchaseContractGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Shipping-insurance (运费险) info for an order
     ///
     /// API `com.alibaba.trade:shipping.insurance.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:shipping.insurance.get-1))
-    pub async fn shipping_insurance_get(
+    #[inline]
+    pub fn shipping_insurance_get(
         &self,
         request: ShippingInsuranceGetRequest,
-    ) -> ::open1688_core::Result<ShippingInsuranceGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<ShippingInsuranceGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer adds a supplementary order message (total &lt;= 500 chars)
     ///
     /// API `com.alibaba.trade:alibaba.trade.addFeedback-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.addFeedback-1))
-    pub async fn trade_add_feedback(
+    #[inline]
+    pub fn trade_add_feedback(
         &self,
         request: TradeAddFeedbackRequest,
-    ) -> ::open1688_core::Result<TradeAddFeedbackResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeAddFeedbackResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Parse an overseas address
     ///
     /// API `com.alibaba.trade:trade.address.parseText-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.address.parseText-1))
-    pub async fn trade_address_parse_text(
+    #[inline]
+    pub fn trade_address_parse_text(
         &self,
         request: TradeAddressParseTextRequest,
-    ) -> ::open1688_core::Result<TradeAddressParseTextResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeAddressParseTextResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get one entry of the trade address code table
     ///
     /// API `com.alibaba.trade:alibaba.trade.addresscode.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade%3Aalibaba.trade.addresscode.get-1))
-    pub async fn trade_addresscode_get(
+    #[inline]
+    pub fn trade_addresscode_get(
         &self,
         request: TradeAddresscodeGetRequest,
-    ) -> ::open1688_core::Result<TradeAddresscodeGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeAddresscodeGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the children of a trade address code (top level when no code)
     ///
     /// API `com.alibaba.trade:alibaba.trade.addresscode.getchild-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.addresscode.getchild&v=1&cat=trade.address))
-    pub async fn trade_addresscode_getchild(
+    #[inline]
+    pub fn trade_addresscode_getchild(
         &self,
         request: TradeAddresscodeGetchildRequest,
-    ) -> ::open1688_core::Result<TradeAddresscodeGetchildResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeAddresscodeGetchildResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Parse a free-text Chinese address into area codes
     ///
     /// API `com.alibaba.trade:alibaba.trade.addresscode.parse-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.addresscode.parse-1))
-    pub async fn trade_addresscode_parse(
+    #[inline]
+    pub fn trade_addresscode_parse(
         &self,
         request: TradeAddresscodeParseRequest,
-    ) -> ::open1688_core::Result<TradeAddresscodeParseResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeAddresscodeParseResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Apply for trade arbitration (complaint)
     ///
     /// API `com.alibaba.trade:trade.arbitration.apply-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.arbitration.apply-1))
-    pub async fn trade_arbitration_apply(
+    #[inline]
+    pub fn trade_arbitration_apply(
         &self,
         request: TradeArbitrationApplyRequest,
-    ) -> ::open1688_core::Result<TradeArbitrationApplyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeArbitrationApplyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Cancel an unpaid order (buyer or seller)
     ///
     /// API `com.alibaba.trade:alibaba.trade.cancel-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancel-1))
-    pub async fn trade_cancel(
+    #[inline]
+    pub fn trade_cancel(
         &self,
         request: TradeCancelRequest,
-    ) -> ::open1688_core::Result<TradeCancelResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCancelResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Cancel a refund / return application
     ///
     /// API `com.alibaba.trade:alibaba.trade.cancelRefund-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.cancelRefund-1))
-    pub async fn trade_cancel_refund(
+    #[inline]
+    pub fn trade_cancel_refund(
         &self,
         request: TradeCancelRefundRequest,
-    ) -> ::open1688_core::Result<TradeCancelRefundResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCancelRefundResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create an order (cross-border); may split into several orders
     ///
     /// API `com.alibaba.trade:alibaba.trade.createCrossOrder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createCrossOrder-1))
-    pub async fn trade_create_cross_order(
+    #[inline]
+    pub fn trade_create_cross_order(
         &self,
         request: TradeCreateCrossOrderRequest,
-    ) -> ::open1688_core::Result<TradeCreateCrossOrderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCreateCrossOrderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create an order in the mark-up (CYB media) mode
     ///
     /// API `com.alibaba.trade:alibaba.trade.createOrder4CybMedia-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createOrder4CybMedia-1))
-    pub async fn trade_create_order4_cyb_media(
+    #[inline]
+    pub fn trade_create_order4_cyb_media(
         &self,
         request: TradeCreateOrder4CybMediaRequest,
-    ) -> ::open1688_core::Result<TradeCreateOrder4CybMediaResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCreateOrder4CybMediaResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Apply for a refund or a return-and-refund
     ///
     /// API `com.alibaba.trade:alibaba.trade.createRefund-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.createRefund-1))
-    pub async fn trade_create_refund(
+    #[inline]
+    pub fn trade_create_refund(
         &self,
         request: TradeCreateRefundRequest,
-    ) -> ::open1688_core::Result<TradeCreateRefundResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeCreateRefundResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the seller's orders (encrypted-order variant: receiver details masked)
     ///
     /// API `com.alibaba.trade:alibaba.trade.ec.getOrderList.sellerView-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.ec.getOrderList.sellerView&v=1&cat=aop.trade))
-    pub async fn trade_ec_get_order_list_seller_view(
+    #[inline]
+    pub fn trade_ec_get_order_list_seller_view(
         &self,
         request: TradeEcGetOrderListSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeEcGetOrderListSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeEcGetOrderListSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get one order in full, seller view (encrypted-order variant)
     ///
     /// API `com.alibaba.trade:alibaba.trade.ec.getOrder.sellerView-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.ec.getOrder.sellerView&v=1&cat=aop.trade))
-    pub async fn trade_ec_get_order_seller_view(
+    #[inline]
+    pub fn trade_ec_get_order_seller_view(
         &self,
         request: TradeEcGetOrderSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeEcGetOrderSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeEcGetOrderSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create a 1688 order in one step (general / saleproxy / fenxiao flows)
     ///
     /// API `com.alibaba.trade:alibaba.trade.fastCreateOrder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.fastCreateOrder-1))
-    pub async fn trade_fast_create_order(
+    #[inline]
+    pub fn trade_fast_create_order(
         &self,
         request: TradeFastCreateOrderRequest,
-    ) -> ::open1688_core::Result<TradeFastCreateOrderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeFastCreateOrderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create a distribution (fenxiao) order
     ///
     /// API `com.alibaba.trade:alibaba.trade.fenxiaoOrder.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.fenxiaoOrder.create-1))
-    pub async fn trade_fenxiao_order_create(
+    #[inline]
+    pub fn trade_fenxiao_order_create(
         &self,
         request: TradeFenxiaoOrderCreateRequest,
-    ) -> ::open1688_core::Result<TradeFenxiaoOrderCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeFenxiaoOrderCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Preview an order (general pre-order)
     ///
     /// API `com.alibaba.trade:alibaba.trade.general.preorder-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.general.preorder-1))
-    pub async fn trade_general_preorder(
+    #[inline]
+    pub fn trade_general_preorder(
         &self,
         request: TradeGeneralPreorderRequest,
-    ) -> ::open1688_core::Result<TradeGeneralPreorderResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGeneralPreorderResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the authorized buyer's orders (paged, filterable)
     ///
     /// API `com.alibaba.trade:alibaba.trade.getBuyerOrderList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getBuyerOrderList-1))
-    pub async fn trade_get_buyer_order_list(
+    #[inline]
+    pub fn trade_get_buyer_order_list(
         &self,
         request: TradeGetBuyerOrderListRequest,
-    ) -> ::open1688_core::Result<TradeGetBuyerOrderListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetBuyerOrderListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Every item of [`Self::trade_get_buyer_order_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
     pub fn trade_get_buyer_order_list_stream(
@@ -535,38 +625,50 @@ impl TradeApi<'_> {
     /// Get one order in detail (buyer view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.get.buyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.get.buyerView-1))
-    pub async fn trade_get_buyer_view(
+    #[inline]
+    pub fn trade_get_buyer_view(
         &self,
         request: TradeGetBuyerViewRequest,
-    ) -> ::open1688_core::Result<TradeGetBuyerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetBuyerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get the maximum refundable amounts before applying for a refund
     ///
     /// API `com.alibaba.trade:alibaba.trade.getMaxRefundFee-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getMaxRefundFee-1))
-    pub async fn trade_get_max_refund_fee(
+    #[inline]
+    pub fn trade_get_max_refund_fee(
         &self,
         request: TradeGetMaxRefundFeeRequest,
-    ) -> ::open1688_core::Result<TradeGetMaxRefundFeeResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetMaxRefundFeeResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List refund/return reasons for sub-orders (input to createRefund)
     ///
     /// API `com.alibaba.trade:alibaba.trade.getRefundReasonList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getRefundReasonList-1))
-    pub async fn trade_get_refund_reason_list(
+    #[inline]
+    pub fn trade_get_refund_reason_list(
         &self,
         request: TradeGetRefundReasonListRequest,
-    ) -> ::open1688_core::Result<TradeGetRefundReasonListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetRefundReasonListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the authorized seller's orders (paged, filterable)
     ///
     /// API `com.alibaba.trade:alibaba.trade.getSellerOrderList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.getSellerOrderList-1))
-    pub async fn trade_get_seller_order_list(
+    #[inline]
+    pub fn trade_get_seller_order_list(
         &self,
         request: TradeGetSellerOrderListRequest,
-    ) -> ::open1688_core::Result<TradeGetSellerOrderListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetSellerOrderListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Every item of [`Self::trade_get_seller_order_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
     pub fn trade_get_seller_order_list_stream(
@@ -582,209 +684,278 @@ impl TradeApi<'_> {
     /// Get one order in full, seller view
     ///
     /// API `com.alibaba.trade:alibaba.trade.get.sellerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?aopApiCategory=trade_new&id=com.alibaba.trade%3Aalibaba.trade.get.sellerView-1))
-    pub async fn trade_get_seller_view(
+    #[inline]
+    pub fn trade_get_seller_view(
         &self,
         request: TradeGetSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeGetSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGetSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Combined-cashier URL
     ///
     /// API `com.alibaba.trade:alibaba.trade.grouppay.url.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.grouppay.url.get-1))
-    pub async fn trade_grouppay_url_get(
+    #[inline]
+    pub fn trade_grouppay_url_get(
         &self,
         request: TradeGrouppayUrlGetRequest,
-    ) -> ::open1688_core::Result<TradeGrouppayUrlGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeGrouppayUrlGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Invoiceable amount of orders
     ///
     /// API `com.alibaba.trade:trade.invoiceAmount.getList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoiceAmount.getList-1))
-    pub async fn trade_invoice_amount_get_list(
+    #[inline]
+    pub fn trade_invoice_amount_get_list(
         &self,
         request: TradeInvoiceAmountGetListRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceAmountGetListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceAmountGetListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer requests invoices (batch)
     ///
     /// API `com.alibaba.trade:trade.invoice.apply-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.apply-1))
-    pub async fn trade_invoice_apply(
+    #[inline]
+    pub fn trade_invoice_apply(
         &self,
         request: TradeInvoiceApplyRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceApplyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceApplyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Invoice applications (buyer view, paginated)
     ///
     /// API `com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoiceApply.getPageListBuyerView-1))
-    pub async fn trade_invoice_apply_get_page_list_buyer_view(
+    #[inline]
+    pub fn trade_invoice_apply_get_page_list_buyer_view(
         &self,
         request: TradeInvoiceApplyGetPageListBuyerViewRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceApplyGetPageListBuyerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceApplyGetPageListBuyerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Merged-invoice consultation (can orders be invoiced together, grouping)
     ///
     /// API `com.alibaba.trade:trade.invoice.consult-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.consult-1))
-    pub async fn trade_invoice_consult(
+    #[inline]
+    pub fn trade_invoice_consult(
         &self,
         request: TradeInvoiceConsultRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceConsultResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceConsultResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// All issued invoices of an order (buyer view)
     ///
     /// API `com.alibaba.trade:trade.invoice.getListBuyerView-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.getListBuyerView-1))
-    pub async fn trade_invoice_get_list_buyer_view(
+    #[inline]
+    pub fn trade_invoice_get_list_buyer_view(
         &self,
         request: TradeInvoiceGetListBuyerViewRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceGetListBuyerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceGetListBuyerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Submit merged-invoice request (after trade.invoice.consult)
     ///
     /// API `com.alibaba.trade:trade.invoice.mergeapply-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.mergeapply-1))
-    pub async fn trade_invoice_mergeapply(
+    #[inline]
+    pub fn trade_invoice_mergeapply(
         &self,
         request: TradeInvoiceMergeapplyRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceMergeapplyResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceMergeapplyResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Seller: merged-invoice relationships by order id or invoice application id (outBizId wins)
     ///
     /// API `com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoice.sellerqueryrelatedorders-1))
-    pub async fn trade_invoice_sellerqueryrelatedorders(
+    #[inline]
+    pub fn trade_invoice_sellerqueryrelatedorders(
         &self,
         request: TradeInvoiceSellerqueryrelatedordersRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceSellerqueryrelatedordersResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceSellerqueryrelatedordersResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer invoice titles (paginated)
     ///
     /// API `com.alibaba.trade:trade.invoiceTitle.getPageList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.invoiceTitle.getPageList-1))
-    pub async fn trade_invoice_title_get_page_list(
+    #[inline]
+    pub fn trade_invoice_title_get_page_list(
         &self,
         request: TradeInvoiceTitleGetPageListRequest,
-    ) -> ::open1688_core::Result<TradeInvoiceTitleGetPageListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeInvoiceTitleGetPageListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Seller's mixed-batch (混批) settings
     ///
     /// API `com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.OpQueryMarketingMixConfig-1))
-    pub async fn trade_op_query_marketing_mix_config(
+    #[inline]
+    pub fn trade_op_query_marketing_mix_config(
         &self,
         request: TradeOpQueryMarketingMixConfigRequest,
-    ) -> ::open1688_core::Result<TradeOpQueryMarketingMixConfigResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOpQueryMarketingMixConfigResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer deletes a closed order
     ///
     /// API `com.alibaba.trade:trade.order.buyerdelete-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.order.buyerdelete-1))
-    pub async fn trade_order_buyerdelete(
+    #[inline]
+    pub fn trade_order_buyerdelete(
         &self,
         request: TradeOrderBuyerdeleteRequest,
-    ) -> ::open1688_core::Result<TradeOrderBuyerdeleteResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOrderBuyerdeleteResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Postpone the automatic receipt confirmation of an order
     ///
     /// API `com.alibaba.trade:alibaba.trade.order.PostponeConfirmTime-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.order.PostponeConfirmTime&v=1&cat=aop.trade))
-    pub async fn trade_order_postpone_confirm_time(
+    #[inline]
+    pub fn trade_order_postpone_confirm_time(
         &self,
         request: TradeOrderPostponeConfirmTimeRequest,
-    ) -> ::open1688_core::Result<TradeOrderPostponeConfirmTimeResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOrderPostponeConfirmTimeResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Order payment consultation (which payment method applies)
     ///
     /// API `com.alibaba.trade:trade.orderpay.analysis-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.orderpay.analysis-1))
-    pub async fn trade_orderpay_analysis(
+    #[inline]
+    pub fn trade_orderpay_analysis(
         &self,
         request: TradeOrderpayAnalysisRequest,
-    ) -> ::open1688_core::Result<TradeOrderpayAnalysisResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeOrderpayAnalysisResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Pay an order through the Alipay withholding protocol (legacy)
     ///
     /// API `com.alibaba.trade:alibaba.trade.pay.protocolPay-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay-1))
-    pub async fn trade_pay_protocol_pay(
+    #[inline]
+    pub fn trade_pay_protocol_pay(
         &self,
         request: TradePayProtocolPayRequest,
-    ) -> ::open1688_core::Result<TradePayProtocolPayResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradePayProtocolPayResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Check whether password-free (withholding) payment is signed
     ///
     /// API `com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay.isopen-1))
-    pub async fn trade_pay_protocol_pay_isopen(
+    #[inline]
+    pub fn trade_pay_protocol_pay_isopen(
         &self,
         request: TradePayProtocolPayIsopenRequest,
-    ) -> ::open1688_core::Result<TradePayProtocolPayIsopenResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradePayProtocolPayIsopenResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Debit an order by password-free payment (Cheng-e-She first, then Alipay)
     ///
     /// API `com.alibaba.trade:alibaba.trade.pay.protocolPay.preparePay-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.pay.protocolPay.preparePay-1))
-    pub async fn trade_pay_protocol_pay_prepare_pay(
+    #[inline]
+    pub fn trade_pay_protocol_pay_prepare_pay(
         &self,
         request: TradePayProtocolPayPreparePayRequest,
-    ) -> ::open1688_core::Result<TradePayProtocolPayPreparePayResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradePayProtocolPayPreparePayResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Payment channels available for an unpaid order
     ///
     /// API `com.alibaba.trade:alibaba.trade.payWay.query-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.payWay.query-1))
-    pub async fn trade_pay_way_query(
+    #[inline]
+    pub fn trade_pay_way_query(
         &self,
         request: TradePayWayQueryRequest,
-    ) -> ::open1688_core::Result<TradePayWayQueryResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradePayWayQueryResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Query order number by claim or insurance-policy number (detail doc unavailable on open.1688.com)
     ///
     /// API `com.alibaba.trade:alibaba.trade.queryOrderByInsure-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.queryOrderByInsure-1))
-    pub async fn trade_query_order_by_insure(
+    #[inline]
+    pub fn trade_query_order_by_insure(
         &self,
         request: TradeQueryOrderByInsureRequest,
-    ) -> ::open1688_core::Result<TradeQueryOrderByInsureResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeQueryOrderByInsureResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create an order from a quotation (procurement)
     ///
     /// API `com.alibaba.trade:alibaba.trade.quotationOrder.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.quotationOrder.create-1))
-    pub async fn trade_quotation_order_create(
+    #[inline]
+    pub fn trade_quotation_order_create(
         &self,
         request: TradeQuotationOrderCreateRequest,
-    ) -> ::open1688_core::Result<TradeQuotationOrderCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeQuotationOrderCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the buyer's saved shipping addresses
     ///
     /// API `com.alibaba.trade:alibaba.trade.receiveAddress.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.receiveAddress.get-1))
-    pub async fn trade_receive_address_get(
+    #[inline]
+    pub fn trade_receive_address_get(
         &self,
         request: TradeReceiveAddressGetRequest,
-    ) -> ::open1688_core::Result<TradeReceiveAddressGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeReceiveAddressGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer confirms receipt of goods
     ///
     /// API `com.alibaba.trade:trade.receivegoods.confirm-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:trade.receivegoods.confirm-1))
-    pub async fn trade_receivegoods_confirm(
+    #[inline]
+    pub fn trade_receivegoods_confirm(
         &self,
         request: TradeReceivegoodsConfirmRequest,
-    ) -> ::open1688_core::Result<TradeReceivegoodsConfirmResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeReceivegoodsConfirmResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List refunds (buyer view; main account only)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.buyer.queryOrderRefundList-1))
-    pub async fn trade_refund_buyer_query_order_refund_list(
+    #[inline]
+    pub fn trade_refund_buyer_query_order_refund_list(
         &self,
         request: TradeRefundBuyerQueryOrderRefundListRequest,
-    ) -> ::open1688_core::Result<TradeRefundBuyerQueryOrderRefundListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeRefundBuyerQueryOrderRefundListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Every item of [`Self::trade_refund_buyer_query_order_refund_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
     pub fn trade_refund_buyer_query_order_refund_list_stream(
@@ -800,86 +971,115 @@ impl TradeApi<'_> {
     /// Agree to a return and give the return address (seller)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.OpAgreeReturnGoods-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.OpAgreeReturnGoods&v=1&cat=aop.trade))
-    pub async fn trade_refund_op_agree_return_goods(
+    #[inline]
+    pub fn trade_refund_op_agree_return_goods(
         &self,
         request: TradeRefundOpAgreeReturnGoodsRequest,
-    ) -> ::open1688_core::Result<TradeRefundOpAgreeReturnGoodsResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeRefundOpAgreeReturnGoodsResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the refunds of an order by status (buyer view; in-sale refunds only)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus-1))
-    pub async fn trade_refund_op_query_batch_refund_by_order_id_and_status(
+    #[inline]
+    pub fn trade_refund_op_query_batch_refund_by_order_id_and_status(
         &self,
         request: TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest,
-    ) -> ::open1688_core::Result<
-        TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse,
-    > {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List the in-sale refunds of an order in real time (seller view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus.sellerView-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.OpQueryBatchRefundByOrderIdAndStatus.sellerView&v=1&cat=aop.trade))
-    pub async fn trade_refund_op_query_batch_refund_by_order_id_and_status_seller_view(
+    #[inline]
+    pub fn trade_refund_op_query_batch_refund_by_order_id_and_status_seller_view(
         &self,
         request: TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewRequest,
-    ) -> ::open1688_core::Result<
-        TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewResponse,
-    > {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get a refund by refund id, with its operation history (buyer view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund-1))
-    pub async fn trade_refund_op_query_order_refund(
+    #[inline]
+    pub fn trade_refund_op_query_order_refund(
         &self,
         request: TradeRefundOpQueryOrderRefundRequest,
-    ) -> ::open1688_core::Result<TradeRefundOpQueryOrderRefundResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeRefundOpQueryOrderRefundResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Refund operation history (buyer view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefundOperationList-1))
-    pub async fn trade_refund_op_query_order_refund_operation_list(
+    #[inline]
+    pub fn trade_refund_op_query_order_refund_operation_list(
         &self,
         request: TradeRefundOpQueryOrderRefundOperationListRequest,
-    ) -> ::open1688_core::Result<TradeRefundOpQueryOrderRefundOperationListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<
+            TradeRefundOpQueryOrderRefundOperationListResponse,
+        >,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get one refund with its operation history (seller view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.OpQueryOrderRefund.sellerView-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.OpQueryOrderRefund.sellerView&v=1&cat=order_refund))
-    pub async fn trade_refund_op_query_order_refund_seller_view(
+    #[inline]
+    pub fn trade_refund_op_query_order_refund_seller_view(
         &self,
         request: TradeRefundOpQueryOrderRefundSellerViewRequest,
-    ) -> ::open1688_core::Result<TradeRefundOpQueryOrderRefundSellerViewResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeRefundOpQueryOrderRefundSellerViewResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// List refunds by order or refund ids (seller view)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.queryOrderRefundList-1` ([documentation](https://open.1688.com/api/api.htm?ns=com.alibaba.trade&n=alibaba.trade.refund.queryOrderRefundList&v=1&cat=order_refund))
-    pub async fn trade_refund_query_order_refund_list(
+    #[inline]
+    pub fn trade_refund_query_order_refund_list(
         &self,
         request: TradeRefundQueryOrderRefundListRequest,
-    ) -> ::open1688_core::Result<TradeRefundQueryOrderRefundListResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeRefundQueryOrderRefundListResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Buyer submits return shipment info (after the seller agreed)
     ///
     /// API `com.alibaba.trade:alibaba.trade.refund.returnGoods-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.refund.returnGoods-1))
-    pub async fn trade_refund_return_goods(
+    #[inline]
+    pub fn trade_refund_return_goods(
         &self,
         request: TradeRefundReturnGoodsRequest,
-    ) -> ::open1688_core::Result<TradeRefundReturnGoodsResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeRefundReturnGoodsResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Upload a refund evidence image (jpg &lt; 1 MB)
     ///
     /// API `com.alibaba.trade:alibaba.trade.uploadRefundVoucher-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.trade:alibaba.trade.uploadRefundVoucher-1))
-    pub async fn trade_upload_refund_voucher(
+    #[inline]
+    pub fn trade_upload_refund_voucher(
         &self,
         request: TradeUploadRefundVoucherRequest,
-    ) -> ::open1688_core::Result<TradeUploadRefundVoucherResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<TradeUploadRefundVoucherResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -23,29 +23,38 @@ impl CatalogApi<'_> {
     /// Get a category with its subtree
     ///
     /// API `com.alibaba.catalog:alibaba.catalog.category.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.category.get-1))
-    pub async fn catalog_category_get(
+    #[inline]
+    pub fn catalog_category_get(
         &self,
         request: CatalogCategoryGetRequest,
-    ) -> ::open1688_core::Result<CatalogCategoryGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CatalogCategoryGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Get an item \[with every response type\]
     ///
     /// API `com.alibaba.catalog:alibaba.catalog.item.get-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.get-1))
-    pub async fn catalog_item_get(
+    #[inline]
+    pub fn catalog_item_get(
         &self,
         request: CatalogItemGetRequest,
-    ) -> ::open1688_core::Result<CatalogItemGetResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CatalogItemGetResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Search items: version 2, every type as a parameter
     ///
     /// API `com.alibaba.catalog:alibaba.catalog.item.search-2` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.catalog:alibaba.catalog.item.search-2))
-    pub async fn catalog_item_search_v2(
+    #[inline]
+    pub fn catalog_item_search_v2(
         &self,
         request: CatalogItemSearchV2Request,
-    ) -> ::open1688_core::Result<CatalogItemSearchV2Response> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CatalogItemSearchV2Response>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Every item of [`Self::catalog_item_search_v2`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
     pub fn catalog_item_search_v2_stream(
@@ -61,10 +70,13 @@ impl CatalogApi<'_> {
     /// Upload a photo: file parameters, required and optional
     ///
     /// API `com.alibaba.catalog:alibaba.catalog.photo.upload-1`
-    pub async fn catalog_photo_upload(
+    #[inline]
+    pub fn catalog_photo_upload(
         &self,
         request: CatalogPhotoUploadRequest,
-    ) -> ::open1688_core::Result<CatalogPhotoUploadResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CatalogPhotoUploadResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

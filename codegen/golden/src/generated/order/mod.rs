@@ -19,28 +19,37 @@ impl OrderApi<'_> {
     /// Cancel an order: an empty response
     ///
     /// API `com.alibaba.order:alibaba.order.cancel-1`
-    pub async fn order_cancel(
+    #[inline]
+    pub fn order_cancel(
         &self,
         request: OrderCancelRequest,
-    ) -> ::open1688_core::Result<OrderCancelResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderCancelResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Create an order
     ///
     /// API `com.alibaba.order:alibaba.order.create-1` ([documentation](https://open.1688.com/api/apidocdetail.htm?id=com.alibaba.order:alibaba.order.create-1))
-    pub async fn order_create(
+    #[inline]
+    pub fn order_create(
         &self,
         request: OrderCreateRequest,
-    ) -> ::open1688_core::Result<OrderCreateResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderCreateResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Calls `com.alibaba.order:alibaba.order.minimal-1`.
     ///
     /// API `com.alibaba.order:alibaba.order.minimal-1`
-    pub async fn order_minimal(
+    #[inline]
+    pub fn order_minimal(
         &self,
         request: OrderMinimalRequest,
-    ) -> ::open1688_core::Result<OrderMinimalResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<OrderMinimalResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }

@@ -16,19 +16,25 @@ impl SystemAuthApi<'_> {
     /// The gateway's clock: no parameters, and a bare number for an answer
     ///
     /// API `system.auth:currentTimeMillis-1`
-    pub async fn current_time_millis(
+    #[inline]
+    pub fn current_time_millis(
         &self,
         request: CurrentTimeMillisRequest,
-    ) -> ::open1688_core::Result<CurrentTimeMillisResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<CurrentTimeMillisResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
     /// Exchange an authorization code for tokens: unsigned, no access token, protocol http
     ///
     /// API `system.auth:getToken-1`
-    pub async fn get_token(
+    #[inline]
+    pub fn get_token(
         &self,
         request: GetTokenRequest,
-    ) -> ::open1688_core::Result<GetTokenResponse> {
-        self.client.call(&request).await
+    ) -> impl ::std::future::Future<
+        Output = ::open1688_core::Result<GetTokenResponse>,
+    > + Send + '_ {
+        self.client.call_owned(request)
     }
 }
