@@ -156,7 +156,11 @@ fn a_new_api_in_an_existing_namespace() {
         "pub use product_zz_new_thing::{ProductZzNewThingRequest, ProductZzNewThingResponse};",
         "product/mod.rs",
     );
-    assert_contains(ns, "#[inline]\n    pub fn product_zz_new_thing(", "product/mod.rs");
+    assert_contains(
+        ns,
+        "#[inline]\n    pub fn product_zz_new_thing(",
+        "product/mod.rs",
+    );
     assert_contains(ns, "request: ProductZzNewThingRequest,", "product/mod.rs");
 }
 

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 use crate::names::STATUS_KEYS;
+use crate::wire_struct::Key;
 
 /// The status fields found while decoding.
 #[derive(Default, Debug)]
@@ -240,46 +241,6 @@ struct CaptureMap<'c, A> {
     pending: Pending,
 }
 
-/// A map key, borrowed from the body when it has no escapes.
-enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(s) => s,
-            Key::Owned(s) => s,
-        }
-    }
-}
-
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
-        d.deserialize_str(KeySeed)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map key")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key::Borrowed(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key::Owned(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-        Ok(Key::Owned(v))
-    }
-}
-
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
     type Error = A::Error;
 
@@ -287,7 +248,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some(key) = self.map.next_key_seed(KeySeed)? else {
+        let Some(key) = self.map.next_key::<Key>()? else {
             return Ok(None);
         };
         let name = key.as_str();

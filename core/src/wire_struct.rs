@@ -126,7 +126,8 @@ macro_rules! wire_struct {
     (@finish $a:ident $field:ident $wire:literal [$($flag:ident)*]) => { $field.unwrap_or_default() };
 }
 
-/// An object key as read: borrowed from the body when it has no escapes.
+/// An object key as read: borrowed from the body when it has no escapes (also what
+/// `capture` reads keys as).
 #[doc(hidden)]
 pub enum Key<'de> {
     Borrowed(&'de str),
@@ -145,7 +146,7 @@ impl Key<'_> {
 
 impl<'de> de::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_identifier(KeyVisitor)
+        d.deserialize_str(KeyVisitor)
     }
 }
 
