@@ -1973,6 +1973,7 @@ impl Payload {
         "XIAODIAN_BUYER_VIEW_REVERSE_ORDER_STATUS_CHANGE",
     ];
     /// Decodes `data` as the payload of `topic`; never fails (see [`Payload::Other`]).
+    #[inline]
     pub fn decode(topic: &str, data: &::serde_json::Value) -> Payload {
         let typed = match topic {
             "AGENT_NEWTON_CLOUD_TASK_NOTIFY" => {

@@ -33,6 +33,8 @@ pub struct TypedMessage {
 }
 
 impl From<PushMessage> for TypedMessage {
+    // Inline, as `Payload::decode` is: compiled where pushes are received.
+    #[inline]
     fn from(message: PushMessage) -> Self {
         let payload = Payload::decode(&message.topic, &message.data);
         TypedMessage { message, payload }
@@ -41,6 +43,7 @@ impl From<PushMessage> for TypedMessage {
 
 /// [`verify_form`], then the payload decoded by topic. Fails only when the push is not
 /// genuine (or its envelope is not JSON), never because of its topic or payload.
+#[inline]
 pub fn verify_typed(secret: &str, body: &[u8]) -> Result<TypedMessage, Error> {
     verify_form(secret, body).map(TypedMessage::from)
 }
