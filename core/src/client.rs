@@ -336,7 +336,7 @@ impl Client {
     /// decoding is compiled only in the programs that make the call, not for every API in the
     /// SDK crate.
     pub async fn call_owned<R: Request>(&self, request: R) -> Result<R::Response, Error> {
-        self.call_with(&request, &CallOptions::default()).await
+        self.call(&request).await
     }
 
     /// Calls a typed API with per-call options.

@@ -192,12 +192,9 @@ impl Transport {
             return Err(Error::ResponseTooLarge { limit });
         }
         // A body that came in one chunk is kept as hyper handed it over; a longer one is joined
-        // into one buffer sized from Content-Length up front (trusting the header for at most
-        // 1 MiB: it is the server's word). Growing a buffer chunk by chunk copied a 20 KB answer
-        // up to three times and held twice its size.
-        let expected = response.content_length().unwrap_or(0).min(1 << 20) as usize;
-        let mut first: Option<Bytes> = None;
-        let mut joined = BytesMut::new();
+        // once, into a buffer of exactly its length. (Growing one buffer chunk by chunk copied a
+        // 20 KB answer up to three times and held twice its size.)
+        let mut chunks: Vec<Bytes> = Vec::new();
         let mut len = 0u64;
         while let Some(chunk) = response
             .chunk()
@@ -208,18 +205,16 @@ impl Transport {
             if len > limit {
                 return Err(Error::ResponseTooLarge { limit });
             }
-            match first.take() {
-                None if joined.is_empty() => first = Some(chunk),
-                held => {
-                    if let Some(held) = held {
-                        joined.reserve(expected.max(len as usize));
-                        joined.extend_from_slice(&held);
-                    }
-                    joined.extend_from_slice(&chunk);
-                }
-            }
+            chunks.push(chunk);
         }
-        let body = first.unwrap_or_else(|| joined.freeze());
+        let body = match <[Bytes; 1]>::try_from(chunks) {
+            Ok([one]) => one,
+            Err(chunks) => {
+                let mut joined = BytesMut::with_capacity(len as usize);
+                chunks.iter().for_each(|c| joined.extend_from_slice(c));
+                joined.freeze()
+            }
+        };
         Ok(RawResponse {
             status: status.as_u16(),
             body,

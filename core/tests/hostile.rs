@@ -103,6 +103,37 @@ async fn an_endless_body_stops_at_the_limit() {
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 
+/// The transport keeps a one-chunk body as it came and joins a longer one: here the answer
+/// arrives in pieces, with pauses, so hyper hands it over as several chunks.
+#[tokio::test]
+async fn a_body_in_many_chunks_is_read_whole() {
+    let (url, _) = serve(Arc::new(|_, mut stream| {
+        tokio::spawn(async move {
+            read_request(&mut stream).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            let pieces = [r#"{"items":["#, r#""a","b","#, r#""c"],"#, r#""total":3}"#];
+            let _ = stream.write_all(head.as_bytes()).await;
+            for piece in pieces {
+                let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+                let _ = stream.write_all(chunk.as_bytes()).await;
+                let _ = stream.flush().await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = stream.write_all(b"0\r\n\r\n").await;
+        })
+    }))
+    .await;
+    let client = client(&url).build().unwrap();
+    let body = client
+        .call_raw_with(&idempotent(), [("a", "1")], &CallOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"items": ["a", "b", "c"], "total": 3})
+    );
+}
+
 #[tokio::test]
 async fn a_declared_huge_body_is_refused_before_reading() {
     let (url, _) = serve(Arc::new(|_, mut stream| {
