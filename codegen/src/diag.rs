@@ -64,8 +64,18 @@ impl std::error::Error for Diagnostics {}
 
 /// Appends a key to a JSON pointer, escaping `~` and `/` as RFC 6901 says.
 pub fn child(pointer: &str, key: impl fmt::Display) -> String {
-    let key = key.to_string().replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{key}")
+    use fmt::Write as _;
+    // One allocation in the usual case: every field of every spec gets a pointer, used or not.
+    let mut out = String::with_capacity(pointer.len() + 24);
+    out.push_str(pointer);
+    out.push('/');
+    let start = out.len();
+    let _ = write!(out, "{key}"); // writing to a String cannot fail
+    if out[start..].contains(['~', '/']) {
+        let key = out.split_off(start).replace('~', "~0").replace('/', "~1");
+        out.push_str(&key);
+    }
+    out
 }
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.

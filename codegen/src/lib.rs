@@ -316,14 +316,20 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
     for (file, scope) in shared.files() {
         validate::validate_shared(file, &scope, &mut diags);
     }
-    for spec in &loaded {
+    // Each spec is checked on its own, on every core; diagnostics merged in file order.
+    let checked = parallel_map(&loaded, |spec| {
+        let mut found = Diagnostics::default();
         let rel = spec
             .file
             .strip_prefix(display_dir)
             .map(|r| r.trim_start_matches('/'))
             .unwrap_or(&spec.file);
         let scope = shared.scope(&spec.namespace, Some((&spec.file, &spec.types)));
-        validate::validate(spec, rel, &scope, &mut diags);
+        validate::validate(spec, rel, &scope, &mut found);
+        found
+    });
+    for mut found in checked {
+        diags.0.append(&mut found.0);
     }
     if !diags.is_empty() {
         return Err(diags);

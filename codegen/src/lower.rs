@@ -117,7 +117,18 @@ pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model 
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     // Shared types each API reaches: (module, home, wire name) → reached from the params.
     let mut used: BTreeMap<(String, Home, String), bool> = BTreeMap::new();
+    // Each API is lowered on its own, on every core. The loop below takes them in file order and
+    // merges each one's diagnostics where a sequential run would have found them, so the model
+    // and the diagnostics are the same as lowering one spec after another.
+    let mut lowered = crate::parallel_map(specs, |spec| {
+        let mut found = Diagnostics::default();
+        let scope = shared.scope(&spec.namespace, Some((&spec.file, &spec.types)));
+        let api = lower_api(spec, shared, scope, &mut found);
+        (api, found)
+    })
+    .into_iter();
     for spec in specs {
+        let (api, mut found) = lowered.next().expect("one lowering per spec");
         let id = format!("{}:{}-{}", spec.namespace, spec.name, spec.version);
         if let Some(other) = ids.insert(id.clone(), spec.file.clone()) {
             diags.push(
@@ -156,8 +167,8 @@ pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model 
                 modules.insert(module.clone(), (spec.namespace.clone(), spec.file.clone()));
             }
         }
-        let scope = shared.scope(&spec.namespace, Some((&spec.file, &spec.types)));
-        let Some((api, reached)) = lower_api(spec, shared, scope, diags) else {
+        diags.0.append(&mut found.0);
+        let Some((api, reached)) = api else {
             continue;
         };
         let ns = model
