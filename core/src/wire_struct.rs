@@ -75,6 +75,9 @@ macro_rules! wire_struct {
                 struct Fields;
                 impl<'de> $crate::serde::de::Visitor<'de> for Fields {
                     type Value = $name;
+                    // Not generic: without `#[inline]` every struct's would be compiled in the
+                    // SDK crate, used or not.
+                    #[inline]
                     fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
                         f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
                     }

@@ -144,6 +144,7 @@ fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> syn::
         impl ::open1688_core::Request for #name {
             type Response = #response;
             const API: ::open1688_core::ApiInfo<'static> = #info;
+            #[inline]
             fn write_params(&self, #params_arg: &mut ::open1688_core::Params) {}
         }
     })?;
@@ -223,10 +224,13 @@ fn constructor(fields: &[FieldIr], lists_default: bool, doc: &str) -> syn::Resul
     });
     let doc = format!(" {doc}");
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    // The signature is parsed; the body, one line per field, is built.
+    // The signature is parsed; the body, one line per field, is built. `new`, the setters and
+    // `write_params` are `#[inline]`: compiled in the programs that call them, not in every
+    // build of the SDK crate.
     let mut new: syn::ImplItemFn = syn::parse2(quote! {
         #[doc = #doc]
         #allow
+        #[inline]
         pub fn new(#(#args),*) -> Self {}
     })?;
     let body = syntax::struct_of(syntax::path("Self"), inits);

@@ -162,8 +162,10 @@ pub fn self_field(name: Ident) -> Expr {
     })
 }
 
-/// A builder method: `attrs pub fn name(mut self, value: ty) -> Self { self.name = stored; self }`.
-pub fn setter(attrs: Vec<Attribute>, name: Ident, ty: Type, stored: Expr) -> syn::ImplItem {
+/// A builder method: `attrs #[inline] pub fn name(mut self, value: ty) -> Self { self.name = stored;
+/// self }`.
+pub fn setter(mut attrs: Vec<Attribute>, name: Ident, ty: Type, stored: Expr) -> syn::ImplItem {
+    attrs.push(word_attr("inline"));
     let receiver = syn::FnArg::Receiver(syn::Receiver {
         attrs: Vec::new(),
         mutability: Some(Default::default()),

@@ -22,6 +22,7 @@ pub struct AccountAgentCrossBasicRequest {
 
 impl AccountAgentCrossBasicRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             login_id: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl AccountAgentCrossBasicRequest {
     /// The user's loginId; loginId and domain cannot both be empty
     ///
     /// Wire name `loginId`, type `string`.
+    #[inline]
     pub fn login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl AccountAgentCrossBasicRequest {
     /// WangPu (storefront) domain, e.g. trgm66666.1688.com
     ///
     /// Wire name `domain`, type `string`.
+    #[inline]
     pub fn domain(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl AccountAgentCrossBasicRequest {
 impl ::open1688_core::Request for AccountAgentCrossBasicRequest {
     type Response = AccountAgentCrossBasicResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::ACCOUNT_AGENT_CROSS_BASIC;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("loginId", &self.login_id);
         params.put("domain", &self.domain);

@@ -12,6 +12,7 @@
 pub struct AccountBasicRequest {}
 impl AccountBasicRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl AccountBasicRequest {
 impl ::open1688_core::Request for AccountBasicRequest {
     type Response = AccountBasicResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::ACCOUNT_BASIC;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

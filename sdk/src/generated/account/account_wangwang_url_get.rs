@@ -18,6 +18,7 @@ pub struct AccountWangwangUrlGetRequest {
 
 impl AccountWangwangUrlGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(to_open_uid: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             to_open_uid: to_open_uid.into(),
@@ -28,6 +29,7 @@ impl AccountWangwangUrlGetRequest {
 impl ::open1688_core::Request for AccountWangwangUrlGetRequest {
     type Response = AccountWangwangUrlGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::ACCOUNT_WANGWANG_URL_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("toOpenUid", &self.to_open_uid);
     }

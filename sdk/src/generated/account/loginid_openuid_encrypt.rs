@@ -18,6 +18,7 @@ pub struct LoginidOpenuidEncryptRequest {
 
 impl LoginidOpenuidEncryptRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(login_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { login_id: login_id.into() }
     }
@@ -26,6 +27,7 @@ impl LoginidOpenuidEncryptRequest {
 impl ::open1688_core::Request for LoginidOpenuidEncryptRequest {
     type Response = LoginidOpenuidEncryptResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::LOGINID_OPENUID_ENCRYPT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("loginId", &self.login_id);
     }

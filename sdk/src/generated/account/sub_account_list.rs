@@ -12,6 +12,7 @@
 pub struct SubAccountListRequest {}
 impl SubAccountListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl SubAccountListRequest {
 impl ::open1688_core::Request for SubAccountListRequest {
     type Response = SubAccountListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::SUB_ACCOUNT_LIST;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -18,6 +18,7 @@ pub struct WangwangnickOpenuidDecryptRequest {
 
 impl WangwangnickOpenuidDecryptRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(open_uid: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { open_uid: open_uid.into() }
     }
@@ -26,6 +27,7 @@ impl WangwangnickOpenuidDecryptRequest {
 impl ::open1688_core::Request for WangwangnickOpenuidDecryptRequest {
     type Response = WangwangnickOpenuidDecryptResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::account::WANGWANGNICK_OPENUID_DECRYPT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("openUid", &self.open_uid);
     }

@@ -22,6 +22,7 @@ pub struct NewtoncloudFileUploadRequest {
 
 impl NewtoncloudFileUploadRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         content_base64: impl ::std::convert::Into<::std::string::String>,
         filename: impl ::std::convert::Into<::std::string::String>,
@@ -36,6 +37,7 @@ impl NewtoncloudFileUploadRequest {
 impl ::open1688_core::Request for NewtoncloudFileUploadRequest {
     type Response = NewtoncloudFileUploadResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::agent::NEWTONCLOUD_FILE_UPLOAD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("contentBase64", &self.content_base64);
         params.put("filename", &self.filename);

@@ -48,6 +48,7 @@ pub struct NewtoncloudTaskCreateRequest {
 
 impl NewtoncloudTaskCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             message: message.into(),
@@ -63,6 +64,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 对话维度 id（一个 sessionId 可挂多个 taskId）
     ///
     /// Wire name `sessionId`, type `string`.
+    #[inline]
     pub fn session_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -73,6 +75,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 任务维度 id
     ///
     /// Wire name `taskId`, type `string`.
+    #[inline]
     pub fn task_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -83,6 +86,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 是否自动模式
     ///
     /// Wire name `auto`, type `boolean`.
+    #[inline]
     pub fn auto(mut self, value: bool) -> Self {
         self.auto = ::std::option::Option::Some(value);
         self
@@ -90,6 +94,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 用户上传文件的 URL 列表
     ///
     /// Wire name `fileUrls`, type `array<string>`.
+    #[inline]
     pub fn file_urls(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.file_urls = ::std::option::Option::Some(value);
         self
@@ -97,6 +102,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 文件名称列表，与 fileUrls 一一对应
     ///
     /// Wire name `fileNames`, type `array<string>`.
+    #[inline]
     pub fn file_names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.file_names = ::std::option::Option::Some(value);
         self
@@ -104,6 +110,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 可选择的模型，如 flagship
     ///
     /// Wire name `model`, type `string`.
+    #[inline]
     pub fn model(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -114,6 +121,7 @@ impl NewtoncloudTaskCreateRequest {
     /// 直接执行的 Workflow 名称（跳过意图识别）
     ///
     /// Wire name `workflowName`, type `string`.
+    #[inline]
     pub fn workflow_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -126,6 +134,7 @@ impl NewtoncloudTaskCreateRequest {
 impl ::open1688_core::Request for NewtoncloudTaskCreateRequest {
     type Response = NewtoncloudTaskCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::agent::NEWTONCLOUD_TASK_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("message", &self.message);
         params.put("sessionId", &self.session_id);

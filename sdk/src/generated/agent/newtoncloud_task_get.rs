@@ -28,6 +28,7 @@ pub struct NewtoncloudTaskGetRequest {
 
 impl NewtoncloudTaskGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(task_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -38,6 +39,7 @@ impl NewtoncloudTaskGetRequest {
     /// 增量输出起始下标
     ///
     /// Wire name `fromIndex`, type `long`.
+    #[inline]
     pub fn from_index(mut self, value: i64) -> Self {
         self.from_index = ::std::option::Option::Some(value);
         self
@@ -45,6 +47,7 @@ impl NewtoncloudTaskGetRequest {
     /// 是否返回富文本/块结构（获取 chunks 时建议 true）
     ///
     /// Wire name `includeBlocks`, type `boolean`.
+    #[inline]
     pub fn include_blocks(mut self, value: bool) -> Self {
         self.include_blocks = ::std::option::Option::Some(value);
         self
@@ -54,6 +57,7 @@ impl NewtoncloudTaskGetRequest {
 impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
     type Response = NewtoncloudTaskGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::agent::NEWTONCLOUD_TASK_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("taskId", &self.task_id);
         params.put("fromIndex", &self.from_index);

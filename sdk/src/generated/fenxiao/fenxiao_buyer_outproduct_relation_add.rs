@@ -48,6 +48,7 @@ pub struct FenxiaoBuyerOutproductRelationAddRequest {
 
 impl FenxiaoBuyerOutproductRelationAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         out_item_code: impl ::std::convert::Into<::std::string::String>,
         out_shop_code: impl ::std::convert::Into<::std::string::String>,
@@ -67,6 +68,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
     /// 上游 1688 商品id
     ///
     /// Wire name `offerId`, type `long`.
+    #[inline]
     pub fn offer_id(mut self, value: i64) -> Self {
         self.offer_id = ::std::option::Option::Some(value);
         self
@@ -74,6 +76,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
     /// 上游 1688 商品加密id
     ///
     /// Wire name `openOfferId`, type `string`.
+    #[inline]
     pub fn open_offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -84,6 +87,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
     /// 铺货方式：manual 用户手动，hotAuto 自动
     ///
     /// Wire name `distributeType`, type `string`.
+    #[inline]
     pub fn distribute_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -94,6 +98,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
     /// 爆品id
     ///
     /// Wire name `hitLabId`, type `string`.
+    #[inline]
     pub fn hit_lab_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +109,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
     /// 使用 AI 素材的详情字段：cpv, title, picture
     ///
     /// Wire name `aiMaterialDetailFields`, type `array<string>`.
+    #[inline]
     pub fn ai_material_detail_fields(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -116,6 +122,7 @@ impl FenxiaoBuyerOutproductRelationAddRequest {
 impl ::open1688_core::Request for FenxiaoBuyerOutproductRelationAddRequest {
     type Response = FenxiaoBuyerOutproductRelationAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("openOfferId", &self.open_offer_id);

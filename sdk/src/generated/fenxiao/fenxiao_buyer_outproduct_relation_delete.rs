@@ -34,6 +34,7 @@ pub struct FenxiaoBuyerOutproductRelationDeleteRequest {
 
 impl FenxiaoBuyerOutproductRelationDeleteRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self {
             offer_id,
@@ -46,6 +47,7 @@ impl FenxiaoBuyerOutproductRelationDeleteRequest {
     /// Encrypted 1688 product id
     ///
     /// Wire name `openOfferId`, type `string`.
+    #[inline]
     pub fn open_offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +58,7 @@ impl FenxiaoBuyerOutproductRelationDeleteRequest {
     /// Downstream shop code
     ///
     /// Wire name `outShopCode`, type `string`.
+    #[inline]
     pub fn out_shop_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -66,6 +69,7 @@ impl FenxiaoBuyerOutproductRelationDeleteRequest {
     /// Downstream item id
     ///
     /// Wire name `outItemCode`, type `string`.
+    #[inline]
     pub fn out_item_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -76,6 +80,7 @@ impl FenxiaoBuyerOutproductRelationDeleteRequest {
     /// Downstream channel (thyny, tm, ..., kuaituantuan, other)
     ///
     /// Wire name `channel`, type `string`.
+    #[inline]
     pub fn channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +93,7 @@ impl FenxiaoBuyerOutproductRelationDeleteRequest {
 impl ::open1688_core::Request for FenxiaoBuyerOutproductRelationDeleteRequest {
     type Response = FenxiaoBuyerOutproductRelationDeleteResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_DELETE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("openOfferId", &self.open_offer_id);

@@ -30,6 +30,7 @@ pub struct FenxiaoBuyerOutproductRelationGetRequest {
 
 impl FenxiaoBuyerOutproductRelationGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self {
             out_item_code: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl FenxiaoBuyerOutproductRelationGetRequest {
     /// Downstream item code
     ///
     /// Wire name `outItemCode`, type `string`.
+    #[inline]
     pub fn out_item_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl FenxiaoBuyerOutproductRelationGetRequest {
     /// Downstream channel: thyny, tm, taote, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
     ///
     /// Wire name `channel`, type `string`.
+    #[inline]
     pub fn channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +64,7 @@ impl FenxiaoBuyerOutproductRelationGetRequest {
     /// Channel shop code
     ///
     /// Wire name `outShopCode`, type `string`.
+    #[inline]
     pub fn out_shop_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -73,6 +77,7 @@ impl FenxiaoBuyerOutproductRelationGetRequest {
 impl ::open1688_core::Request for FenxiaoBuyerOutproductRelationGetRequest {
     type Response = FenxiaoBuyerOutproductRelationGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTPRODUCT_RELATION_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("outItemCode", &self.out_item_code);
         params.put("channel", &self.channel);

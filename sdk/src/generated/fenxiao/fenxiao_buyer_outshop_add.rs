@@ -22,6 +22,7 @@ pub struct FenxiaoBuyerOutshopAddRequest {
 
 impl FenxiaoBuyerOutshopAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         out_shop_code: impl ::std::convert::Into<::std::string::String>,
         channel: impl ::std::convert::Into<::std::string::String>,
@@ -36,6 +37,7 @@ impl FenxiaoBuyerOutshopAddRequest {
 impl ::open1688_core::Request for FenxiaoBuyerOutshopAddRequest {
     type Response = FenxiaoBuyerOutshopAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTSHOP_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("outShopCode", &self.out_shop_code);
         params.put("channel", &self.channel);

@@ -22,6 +22,7 @@ pub struct FenxiaoBuyerOutshopDeleteRequest {
 
 impl FenxiaoBuyerOutshopDeleteRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             channel: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl FenxiaoBuyerOutshopDeleteRequest {
     /// Downstream channel
     ///
     /// Wire name `channel`, type `string`.
+    #[inline]
     pub fn channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl FenxiaoBuyerOutshopDeleteRequest {
     /// Downstream channel shop code
     ///
     /// Wire name `outShopCode`, type `string`.
+    #[inline]
     pub fn out_shop_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl FenxiaoBuyerOutshopDeleteRequest {
 impl ::open1688_core::Request for FenxiaoBuyerOutshopDeleteRequest {
     type Response = FenxiaoBuyerOutshopDeleteResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_BUYER_OUTSHOP_DELETE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("channel", &self.channel);
         params.put("outShopCode", &self.out_shop_code);

@@ -18,6 +18,7 @@ pub struct FenxiaoOrderCreateReverseOrderRequest {
 
 impl FenxiaoOrderCreateReverseOrderRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(create_req: ::serde_json::Value) -> Self {
         Self { create_req }
     }
@@ -26,6 +27,7 @@ impl FenxiaoOrderCreateReverseOrderRequest {
 impl ::open1688_core::Request for FenxiaoOrderCreateReverseOrderRequest {
     type Response = FenxiaoOrderCreateReverseOrderResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_ORDER_CREATE_REVERSE_ORDER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("createReq", &self.create_req);
     }

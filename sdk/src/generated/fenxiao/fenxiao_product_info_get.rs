@@ -31,6 +31,7 @@ pub struct FenxiaoProductInfoGetRequest {
 
 impl FenxiaoProductInfoGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             offer_id: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl FenxiaoProductInfoGetRequest {
     /// 1688 商品ID（与 openOfferId 二选一）
     ///
     /// Wire name `offerId`, type `long`.
+    #[inline]
     pub fn offer_id(mut self, value: i64) -> Self {
         self.offer_id = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl FenxiaoProductInfoGetRequest {
     /// 1688 加密商品ID
     ///
     /// Wire name `openOfferId`, type `string`.
+    #[inline]
     pub fn open_offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +61,7 @@ impl FenxiaoProductInfoGetRequest {
     /// 下游租户ID
     ///
     /// Wire name `tenantId`, type `string`.
+    #[inline]
     pub fn tenant_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +74,7 @@ impl FenxiaoProductInfoGetRequest {
 impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
     type Response = FenxiaoProductInfoGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_PRODUCT_INFO_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("openOfferId", &self.open_offer_id);

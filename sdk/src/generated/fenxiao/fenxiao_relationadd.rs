@@ -18,6 +18,7 @@ pub struct FenxiaoRelationaddRequest {
 
 impl FenxiaoRelationaddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self { offer_id }
     }
@@ -26,6 +27,7 @@ impl FenxiaoRelationaddRequest {
 impl ::open1688_core::Request for FenxiaoRelationaddRequest {
     type Response = FenxiaoRelationaddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::FENXIAO_RELATIONADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
     }

@@ -18,6 +18,7 @@ pub struct RefundAddressGetRequest {
 
 impl RefundAddressGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(main_order_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             main_order_id: main_order_id.into(),
@@ -28,6 +29,7 @@ impl RefundAddressGetRequest {
 impl ::open1688_core::Request for RefundAddressGetRequest {
     type Response = RefundAddressGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::REFUND_ADDRESS_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("mainOrderId", &self.main_order_id);
     }

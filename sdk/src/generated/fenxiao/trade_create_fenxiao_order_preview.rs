@@ -46,6 +46,7 @@ pub struct TradeCreateFenxiaoOrderPreviewRequest {
 
 impl TradeCreateFenxiaoOrderPreviewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             address_param: ::std::default::Default::default(),
@@ -61,6 +62,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// 收货地址信息: address, phone, mobile, fullName, postCode, areaText, townText, cityText, provinceText
     ///
     /// Wire name `addressParam`, type `json`.
+    #[inline]
     pub fn address_param(mut self, value: ::serde_json::Value) -> Self {
         self.address_param = ::std::option::Option::Some(value);
         self
@@ -68,6 +70,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// 商品信息: \[{specId, quantity, offerId}\]
     ///
     /// Wire name `cargoParamList`, type `json`.
+    #[inline]
     pub fn cargo_param_list(mut self, value: ::serde_json::Value) -> Self {
         self.cargo_param_list = ::std::option::Option::Some(value);
         self
@@ -75,6 +78,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// 发票信息: invoiceType, provinceText, cityText, areaText, address, phone, mobile, fullName, postCode, companyName, taxpayerIdentifier
     ///
     /// Wire name `invoiceParam`, type `json`.
+    #[inline]
     pub fn invoice_param(mut self, value: ::serde_json::Value) -> Self {
         self.invoice_param = ::std::option::Option::Some(value);
         self
@@ -82,6 +86,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// general（大市场订单）/ fenxiao（分销订单, validates the distribution relation); default compares prices and returns the best strategy
     ///
     /// Wire name `flow`, type `string`.
+    #[inline]
     pub fn flow(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -92,6 +97,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// Split curated-supply (精选货源) and other products at the best price
     ///
     /// Wire name `isSplitJxhy`, type `boolean`.
+    #[inline]
     pub fn is_split_jxhy(mut self, value: bool) -> Self {
         self.is_split_jxhy = ::std::option::Option::Some(value);
         self
@@ -99,6 +105,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// Downstream encrypted order info
     ///
     /// Wire name `encryptOutOrderInfo`, type `json`.
+    #[inline]
     pub fn encrypt_out_order_info(mut self, value: ::serde_json::Value) -> Self {
         self.encrypt_out_order_info = ::std::option::Option::Some(value);
         self
@@ -106,6 +113,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// Split-payment purchase order id (flow 'proxy')
     ///
     /// Wire name `proxySettleRecordId`, type `string`.
+    #[inline]
     pub fn proxy_settle_record_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -116,6 +124,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
     /// Compare prices / best-strategy preview (e.g. true)
     ///
     /// Wire name `bestOption`, type `string`.
+    #[inline]
     pub fn best_option(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -128,6 +137,7 @@ impl TradeCreateFenxiaoOrderPreviewRequest {
 impl ::open1688_core::Request for TradeCreateFenxiaoOrderPreviewRequest {
     type Response = TradeCreateFenxiaoOrderPreviewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao::TRADE_CREATE_FENXIAO_ORDER_PREVIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);

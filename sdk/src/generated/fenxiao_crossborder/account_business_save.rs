@@ -18,6 +18,7 @@ pub struct AccountBusinessSaveRequest {
 
 impl AccountBusinessSaveRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(account_performance: ::serde_json::Value) -> Self {
         Self { account_performance }
     }
@@ -26,6 +27,7 @@ impl AccountBusinessSaveRequest {
 impl ::open1688_core::Request for AccountBusinessSaveRequest {
     type Response = AccountBusinessSaveResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::ACCOUNT_BUSINESS_SAVE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("accountPerformance", &self.account_performance);
     }

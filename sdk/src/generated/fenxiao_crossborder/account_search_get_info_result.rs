@@ -18,6 +18,7 @@ pub struct AccountSearchGetInfoResultRequest {
 
 impl AccountSearchGetInfoResultRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(request: ::serde_json::Value) -> Self {
         Self { request }
     }
@@ -26,6 +27,7 @@ impl AccountSearchGetInfoResultRequest {
 impl ::open1688_core::Request for AccountSearchGetInfoResultRequest {
     type Response = AccountSearchGetInfoResultResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::ACCOUNT_SEARCH_GET_INFO_RESULT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("request", &self.request);
     }

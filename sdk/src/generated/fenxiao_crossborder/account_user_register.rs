@@ -18,6 +18,7 @@ pub struct AccountUserRegisterRequest {
 
 impl AccountUserRegisterRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(country_account: ::serde_json::Value) -> Self {
         Self { country_account }
     }
@@ -26,6 +27,7 @@ impl AccountUserRegisterRequest {
 impl ::open1688_core::Request for AccountUserRegisterRequest {
     type Response = AccountUserRegisterResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::ACCOUNT_USER_REGISTER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("countryAccount", &self.country_account);
     }

@@ -18,6 +18,7 @@ pub struct BigcustomerMailNoQueryRequest {
 
 impl BigcustomerMailNoQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(out_order_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             out_order_id: out_order_id.into(),
@@ -28,6 +29,7 @@ impl BigcustomerMailNoQueryRequest {
 impl ::open1688_core::Request for BigcustomerMailNoQueryRequest {
     type Response = BigcustomerMailNoQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::BIGCUSTOMER_MAIL_NO_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("outOrderId", &self.out_order_id);
     }

@@ -30,6 +30,7 @@ pub struct CategoryTranslationGetByIdRequest {
 
 impl CategoryTranslationGetByIdRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         language: impl ::std::convert::Into<::std::string::String>,
         category_id: i64,
@@ -44,6 +45,7 @@ impl CategoryTranslationGetByIdRequest {
     /// 用户在机构的唯一ID（≤64位字母数字）
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -54,6 +56,7 @@ impl CategoryTranslationGetByIdRequest {
     /// 父类目 id
     ///
     /// Wire name `parentCateId`, type `long`.
+    #[inline]
     pub fn parent_cate_id(mut self, value: i64) -> Self {
         self.parent_cate_id = ::std::option::Option::Some(value);
         self
@@ -63,6 +66,7 @@ impl CategoryTranslationGetByIdRequest {
 impl ::open1688_core::Request for CategoryTranslationGetByIdRequest {
     type Response = CategoryTranslationGetByIdResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::CATEGORY_TRANSLATION_GET_BY_ID;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("language", &self.language);
         params.put("categoryId", &self.category_id);

@@ -26,6 +26,7 @@ pub struct CategoryTranslationGetByKeywordRequest {
 
 impl CategoryTranslationGetByKeywordRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         language: impl ::std::convert::Into<::std::string::String>,
         cate_name: impl ::std::convert::Into<::std::string::String>,
@@ -39,6 +40,7 @@ impl CategoryTranslationGetByKeywordRequest {
     /// User's unique ID within the organization (&lt;=64 alphanumeric chars)
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl CategoryTranslationGetByKeywordRequest {
 impl ::open1688_core::Request for CategoryTranslationGetByKeywordRequest {
     type Response = CategoryTranslationGetByKeywordResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::CATEGORY_TRANSLATION_GET_BY_KEYWORD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("outMemberId", &self.out_member_id);
         params.put("language", &self.language);

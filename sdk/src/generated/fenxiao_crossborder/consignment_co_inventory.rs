@@ -30,6 +30,7 @@ pub struct ConsignmentCoInventoryRequest {
 
 impl ConsignmentCoInventoryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         biz_sku_id: impl ::std::convert::Into<::std::string::String>,
         source_item_id: impl ::std::convert::Into<::std::string::String>,
@@ -48,6 +49,7 @@ impl ConsignmentCoInventoryRequest {
 impl ::open1688_core::Request for ConsignmentCoInventoryRequest {
     type Response = ConsignmentCoInventoryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::CONSIGNMENT_CO_INVENTORY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("bizSkuId", &self.biz_sku_id);
         params.put("sourceItemId", &self.source_item_id);

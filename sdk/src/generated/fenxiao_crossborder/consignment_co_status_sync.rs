@@ -30,6 +30,7 @@ pub struct ConsignmentCoStatusSyncRequest {
 
 impl ConsignmentCoStatusSyncRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         biz_inbound_order_id: impl ::std::convert::Into<::std::string::String>,
         status: impl ::std::convert::Into<::std::string::String>,
@@ -48,6 +49,7 @@ impl ConsignmentCoStatusSyncRequest {
 impl ::open1688_core::Request for ConsignmentCoStatusSyncRequest {
     type Response = ConsignmentCoStatusSyncResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::CONSIGNMENT_CO_STATUS_SYNC;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("bizInboundOrderId", &self.biz_inbound_order_id);
         params.put("status", &self.status);

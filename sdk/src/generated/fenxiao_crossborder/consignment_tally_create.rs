@@ -42,6 +42,7 @@ pub struct ConsignmentTallyCreateRequest {
 
 impl ConsignmentTallyCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         biz_inbound_order_id: impl ::std::convert::Into<::std::string::String>,
         status: impl ::std::convert::Into<::std::string::String>,
@@ -66,6 +67,7 @@ impl ConsignmentTallyCreateRequest {
 impl ::open1688_core::Request for ConsignmentTallyCreateRequest {
     type Response = ConsignmentTallyCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::CONSIGNMENT_TALLY_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("bizInboundOrderId", &self.biz_inbound_order_id);
         params.put("status", &self.status);

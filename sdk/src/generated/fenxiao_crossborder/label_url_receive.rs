@@ -26,6 +26,7 @@ pub struct LabelUrlReceiveRequest {
 
 impl LabelUrlReceiveRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: impl ::std::convert::Into<::std::string::String>,
         print_urls: impl ::std::convert::Into<::std::string::String>,
@@ -39,6 +40,7 @@ impl LabelUrlReceiveRequest {
     /// External order ID
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl LabelUrlReceiveRequest {
 impl ::open1688_core::Request for LabelUrlReceiveRequest {
     type Response = LabelUrlReceiveResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::LABEL_URL_RECEIVE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("outOrderId", &self.out_order_id);

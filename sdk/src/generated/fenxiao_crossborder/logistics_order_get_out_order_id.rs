@@ -22,6 +22,7 @@ pub struct LogisticsOrderGetOutOrderIdRequest {
 
 impl LogisticsOrderGetOutOrderIdRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             shipment_id: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl LogisticsOrderGetOutOrderIdRequest {
     /// Waybill number
     ///
     /// Wire name `shipmentId`, type `string`.
+    #[inline]
     pub fn shipment_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl LogisticsOrderGetOutOrderIdRequest {
     /// Unclaimed-parcel code
     ///
     /// Wire name `noMainPartCode`, type `string`.
+    #[inline]
     pub fn no_main_part_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl LogisticsOrderGetOutOrderIdRequest {
 impl ::open1688_core::Request for LogisticsOrderGetOutOrderIdRequest {
     type Response = LogisticsOrderGetOutOrderIdResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::LOGISTICS_ORDER_GET_OUT_ORDER_ID;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("shipmentId", &self.shipment_id);
         params.put("noMainPartCode", &self.no_main_part_code);

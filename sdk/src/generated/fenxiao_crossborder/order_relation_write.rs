@@ -18,6 +18,7 @@ pub struct OrderRelationWriteRequest {
 
 impl OrderRelationWriteRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_relation_param: ::serde_json::Value) -> Self {
         Self { order_relation_param }
     }
@@ -26,6 +27,7 @@ impl OrderRelationWriteRequest {
 impl ::open1688_core::Request for OrderRelationWriteRequest {
     type Response = OrderRelationWriteResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::ORDER_RELATION_WRITE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderRelationParam", &self.order_relation_param);
     }

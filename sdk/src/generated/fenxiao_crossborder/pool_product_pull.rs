@@ -18,6 +18,7 @@ pub struct PoolProductPullRequest {
 
 impl PoolProductPullRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_pool_query_param: ::serde_json::Value) -> Self {
         Self { offer_pool_query_param }
     }
@@ -26,6 +27,7 @@ impl PoolProductPullRequest {
 impl ::open1688_core::Request for PoolProductPullRequest {
     type Response = PoolProductPullResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::POOL_PRODUCT_PULL;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerPoolQueryParam", &self.offer_pool_query_param);
     }

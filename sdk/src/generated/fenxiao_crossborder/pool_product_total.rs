@@ -26,6 +26,7 @@ pub struct PoolProductTotalRequest {
 
 impl PoolProductTotalRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         app_key: impl ::std::convert::Into<::std::string::String>,
         pallet_id: i64,
@@ -39,6 +40,7 @@ impl PoolProductTotalRequest {
     /// categoryId
     ///
     /// Wire name `categoryId`, type `string`.
+    #[inline]
     pub fn category_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl PoolProductTotalRequest {
 impl ::open1688_core::Request for PoolProductTotalRequest {
     type Response = PoolProductTotalResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::POOL_PRODUCT_TOTAL;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("appKey", &self.app_key);
         params.put("palletId", &self.pallet_id);

@@ -18,6 +18,7 @@ pub struct ProductAnalyzeGetPerdaySellQuantityTrendNewRequest {
 
 impl ProductAnalyzeGetPerdaySellQuantityTrendNewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(tend_query_param: ::serde_json::Value) -> Self {
         Self { tend_query_param }
     }
@@ -26,6 +27,7 @@ impl ProductAnalyzeGetPerdaySellQuantityTrendNewRequest {
 impl ::open1688_core::Request for ProductAnalyzeGetPerdaySellQuantityTrendNewRequest {
     type Response = ProductAnalyzeGetPerdaySellQuantityTrendNewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_ANALYZE_GET_PERDAY_SELL_QUANTITY_TREND_NEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("tendQueryParam", &self.tend_query_param);
     }

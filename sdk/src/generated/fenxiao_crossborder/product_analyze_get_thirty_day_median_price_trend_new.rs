@@ -18,6 +18,7 @@ pub struct ProductAnalyzeGetThirtyDayMedianPriceTrendNewRequest {
 
 impl ProductAnalyzeGetThirtyDayMedianPriceTrendNewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(trend_query_param: ::serde_json::Value) -> Self {
         Self { trend_query_param }
     }
@@ -26,6 +27,7 @@ impl ProductAnalyzeGetThirtyDayMedianPriceTrendNewRequest {
 impl ::open1688_core::Request for ProductAnalyzeGetThirtyDayMedianPriceTrendNewRequest {
     type Response = ProductAnalyzeGetThirtyDayMedianPriceTrendNewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_ANALYZE_GET_THIRTY_DAY_MEDIAN_PRICE_TREND_NEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("trendQueryParam", &self.trend_query_param);
     }

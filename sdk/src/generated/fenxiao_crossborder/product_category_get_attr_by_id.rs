@@ -18,6 +18,7 @@ pub struct ProductCategoryGetAttrByIdRequest {
 
 impl ProductCategoryGetAttrByIdRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             category_id: category_id.into(),
@@ -28,6 +29,7 @@ impl ProductCategoryGetAttrByIdRequest {
 impl ::open1688_core::Request for ProductCategoryGetAttrByIdRequest {
     type Response = ProductCategoryGetAttrByIdResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_CATEGORY_GET_ATTR_BY_ID;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryId", &self.category_id);
     }

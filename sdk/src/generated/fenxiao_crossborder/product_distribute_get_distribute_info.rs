@@ -18,6 +18,7 @@ pub struct ProductDistributeGetDistributeInfoRequest {
 
 impl ProductDistributeGetDistributeInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { offer_id: offer_id.into() }
     }
@@ -26,6 +27,7 @@ impl ProductDistributeGetDistributeInfoRequest {
 impl ::open1688_core::Request for ProductDistributeGetDistributeInfoRequest {
     type Response = ProductDistributeGetDistributeInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_DISTRIBUTE_GET_DISTRIBUTE_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
     }

@@ -18,6 +18,7 @@ pub struct ProductFreightEstimateRequest {
 
 impl ProductFreightEstimateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_freight_query_params_new: ::serde_json::Value) -> Self {
         Self {
             product_freight_query_params_new,
@@ -28,6 +29,7 @@ impl ProductFreightEstimateRequest {
 impl ::open1688_core::Request for ProductFreightEstimateRequest {
     type Response = ProductFreightEstimateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_FREIGHT_ESTIMATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params
             .put_json(

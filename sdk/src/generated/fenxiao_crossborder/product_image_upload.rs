@@ -18,6 +18,7 @@ pub struct ProductImageUploadRequest {
 
 impl ProductImageUploadRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(upload_image_param: UploadImageParam) -> Self {
         Self { upload_image_param }
     }
@@ -26,6 +27,7 @@ impl ProductImageUploadRequest {
 impl ::open1688_core::Request for ProductImageUploadRequest {
     type Response = ProductImageUploadResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_IMAGE_UPLOAD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("uploadImageParam", &self.upload_image_param);
     }
@@ -66,6 +68,7 @@ impl ::open1688_core::Request for ProductImageUploadRequest {
 
 impl UploadImageParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(image_base64: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             image_base64: image_base64.into(),
@@ -75,6 +78,7 @@ impl UploadImageParam {
     /// 外部用户id
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

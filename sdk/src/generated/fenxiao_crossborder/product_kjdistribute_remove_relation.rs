@@ -18,6 +18,7 @@ pub struct ProductKjdistributeRemoveRelationRequest {
 
 impl ProductKjdistributeRemoveRelationRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self { offer_id }
     }
@@ -26,6 +27,7 @@ impl ProductKjdistributeRemoveRelationRequest {
 impl ::open1688_core::Request for ProductKjdistributeRemoveRelationRequest {
     type Response = ProductKjdistributeRemoveRelationResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_KJDISTRIBUTE_REMOVE_RELATION;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
     }

@@ -18,6 +18,7 @@ pub struct ProductPodOrderDesignGetRequest {
 
 impl ProductPodOrderDesignGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_design_param: ::serde_json::Value) -> Self {
         Self { order_design_param }
     }
@@ -26,6 +27,7 @@ impl ProductPodOrderDesignGetRequest {
 impl ::open1688_core::Request for ProductPodOrderDesignGetRequest {
     type Response = ProductPodOrderDesignGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_POD_ORDER_DESIGN_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderDesignParam", &self.order_design_param);
     }

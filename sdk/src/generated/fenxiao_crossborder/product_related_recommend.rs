@@ -18,6 +18,7 @@ pub struct ProductRelatedRecommendRequest {
 
 impl ProductRelatedRecommendRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(related_query_params: ::serde_json::Value) -> Self {
         Self { related_query_params }
     }
@@ -26,6 +27,7 @@ impl ProductRelatedRecommendRequest {
 impl ::open1688_core::Request for ProductRelatedRecommendRequest {
     type Response = ProductRelatedRecommendResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_RELATED_RECOMMEND;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("relatedQueryParams", &self.related_query_params);
     }

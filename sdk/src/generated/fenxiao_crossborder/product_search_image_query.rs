@@ -23,6 +23,7 @@ pub struct ProductSearchImageQueryRequest {
 
 impl ProductSearchImageQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_query_param: ImageQueryParam) -> Self {
         Self { offer_query_param }
     }
@@ -31,6 +32,7 @@ impl ProductSearchImageQueryRequest {
 impl ::open1688_core::Request for ProductSearchImageQueryRequest {
     type Response = ProductSearchImageQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_IMAGE_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerQueryParam", &self.offer_query_param);
     }
@@ -146,6 +148,7 @@ impl ::open1688_core::Request for ProductSearchImageQueryRequest {
 
 impl ImageQueryParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         begin_page: i32,
         page_size: i32,
@@ -174,6 +177,7 @@ impl ImageQueryParam {
     /// 图片id，由 product.image.upload 返回；文档标为必传，但文档示例只传 imageAddress，故此处可选
     ///
     /// Wire name `imageId`, type `string`.
+    #[inline]
     pub fn image_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -184,6 +188,7 @@ impl ImageQueryParam {
     /// 图片地址，仅支持 1688 图片链接
     ///
     /// Wire name `imageAddress`, type `string`.
+    #[inline]
     pub fn image_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -194,6 +199,7 @@ impl ImageQueryParam {
     /// 主体选择，如 266,799,48,581
     ///
     /// Wire name `region`, type `string`.
+    #[inline]
     pub fn region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -204,6 +210,7 @@ impl ImageQueryParam {
     /// 筛选参数，英文逗号分隔
     ///
     /// Wire name `filter`, type `string`.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -214,6 +221,7 @@ impl ImageQueryParam {
     /// 排序参数（JSON 文本），如 {"price":"asc"}
     ///
     /// Wire name `sort`, type `string`.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -224,6 +232,7 @@ impl ImageQueryParam {
     /// 外部用户 uid
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -234,6 +243,7 @@ impl ImageQueryParam {
     /// 批发价开始
     ///
     /// Wire name `priceStart`, type `string`.
+    #[inline]
     pub fn price_start(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -244,6 +254,7 @@ impl ImageQueryParam {
     /// 批发价结束
     ///
     /// Wire name `priceEnd`, type `string`.
+    #[inline]
     pub fn price_end(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -254,6 +265,7 @@ impl ImageQueryParam {
     /// 类目id
     ///
     /// Wire name `categoryId`, type `long`.
+    #[inline]
     pub fn category_id(mut self, value: i64) -> Self {
         self.category_id = ::std::option::Option::Some(value);
         self
@@ -261,6 +273,7 @@ impl ImageQueryParam {
     /// 在结果中搜索
     ///
     /// Wire name `keyword`, type `string`.
+    #[inline]
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -271,6 +284,7 @@ impl ImageQueryParam {
     /// 多模态图搜文案
     ///
     /// Wire name `auxiliaryText`, type `string`.
+    #[inline]
     pub fn auxiliary_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -281,6 +295,7 @@ impl ImageQueryParam {
     /// 寻源通工作台货盘ID
     ///
     /// Wire name `productCollectionId`, type `string`.
+    #[inline]
     pub fn product_collection_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -291,6 +306,7 @@ impl ImageQueryParam {
     /// 搜索词是否已翻译
     ///
     /// Wire name `keywordTranslate`, type `boolean`.
+    #[inline]
     pub fn keyword_translate(mut self, value: bool) -> Self {
         self.keyword_translate = ::std::option::Option::Some(value);
         self
@@ -298,6 +314,7 @@ impl ImageQueryParam {
     /// 商品标题（可提升图搜效果）
     ///
     /// Wire name `itemTitle`, type `string`.
+    #[inline]
     pub fn item_title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -23,6 +23,7 @@ pub struct ProductSearchKeywordQueryRequest {
 
 impl ProductSearchKeywordQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_query_param: KeywordQueryParam) -> Self {
         Self { offer_query_param }
     }
@@ -31,6 +32,7 @@ impl ProductSearchKeywordQueryRequest {
 impl ::open1688_core::Request for ProductSearchKeywordQueryRequest {
     type Response = ProductSearchKeywordQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_KEYWORD_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerQueryParam", &self.offer_query_param);
     }
@@ -141,6 +143,7 @@ impl ::open1688_core::Request for ProductSearchKeywordQueryRequest {
 
 impl KeywordQueryParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         keyword: impl ::std::convert::Into<::std::string::String>,
         begin_page: i32,
@@ -169,6 +172,7 @@ impl KeywordQueryParam {
     /// 筛选参数，多个以英文逗号分隔，如 shipInToday,ksCiphertext
     ///
     /// Wire name `filter`, type `string`.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -179,6 +183,7 @@ impl KeywordQueryParam {
     /// 排序参数（JSON 文本），如 {"price":"asc"}
     ///
     /// Wire name `sort`, type `string`.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -189,6 +194,7 @@ impl KeywordQueryParam {
     /// 外部用户id
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -199,6 +205,7 @@ impl KeywordQueryParam {
     /// 批发价开始
     ///
     /// Wire name `priceStart`, type `string`.
+    #[inline]
     pub fn price_start(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -209,6 +216,7 @@ impl KeywordQueryParam {
     /// 批发价结束
     ///
     /// Wire name `priceEnd`, type `string`.
+    #[inline]
     pub fn price_end(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -219,6 +227,7 @@ impl KeywordQueryParam {
     /// 类目id
     ///
     /// Wire name `categoryId`, type `long`.
+    #[inline]
     pub fn category_id(mut self, value: i64) -> Self {
         self.category_id = ::std::option::Option::Some(value);
         self
@@ -226,6 +235,7 @@ impl KeywordQueryParam {
     /// 类目id列表，英文逗号分隔，取并集
     ///
     /// Wire name `categoryIdList`, type `string`.
+    #[inline]
     pub fn category_id_list(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -236,6 +246,7 @@ impl KeywordQueryParam {
     /// 商机
     ///
     /// Wire name `regionOpp`, type `string`.
+    #[inline]
     pub fn region_opp(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -246,6 +257,7 @@ impl KeywordQueryParam {
     /// 寻源通工作台货盘id
     ///
     /// Wire name `productCollectionId`, type `string`.
+    #[inline]
     pub fn product_collection_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -256,6 +268,7 @@ impl KeywordQueryParam {
     /// 搜索导航ID，如 978 或 978:1352
     ///
     /// Wire name `snId`, type `string`.
+    #[inline]
     pub fn sn_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -266,6 +279,7 @@ impl KeywordQueryParam {
     /// 关键词是否已翻译；true 则跳过翻译
     ///
     /// Wire name `keywordTranslate`, type `boolean`.
+    #[inline]
     pub fn keyword_translate(mut self, value: bool) -> Self {
         self.keyword_translate = ::std::option::Option::Some(value);
         self
@@ -273,6 +287,7 @@ impl KeywordQueryParam {
     /// 销量筛选
     ///
     /// Wire name `saleFilterList`, type `array<SaleFilterParam>`.
+    #[inline]
     pub fn sale_filter_list(mut self, value: ::std::vec::Vec<SaleFilterParam>) -> Self {
         self.sale_filter_list = value;
         self
@@ -336,6 +351,7 @@ impl KeywordQueryParam {
 
 impl SaleFilterParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sale_type: ::std::default::Default::default(),
@@ -346,6 +362,7 @@ impl SaleFilterParam {
     /// 销量类型：sales7 近7天, sales14 近14天, sales30 近30天, totalSales 总销量；多个取交集
     ///
     /// Wire name `saleType`, type `string`.
+    #[inline]
     pub fn sale_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -356,6 +373,7 @@ impl SaleFilterParam {
     /// 最小销量
     ///
     /// Wire name `saleStart`, type `string`.
+    #[inline]
     pub fn sale_start(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -366,6 +384,7 @@ impl SaleFilterParam {
     /// 最大销量
     ///
     /// Wire name `saleEnd`, type `string`.
+    #[inline]
     pub fn sale_end(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

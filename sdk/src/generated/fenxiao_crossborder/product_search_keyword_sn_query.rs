@@ -18,6 +18,7 @@ pub struct ProductSearchKeywordSnQueryRequest {
 
 impl ProductSearchKeywordSnQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(sn_params: ::serde_json::Value) -> Self {
         Self { sn_params }
     }
@@ -26,6 +27,7 @@ impl ProductSearchKeywordSnQueryRequest {
 impl ::open1688_core::Request for ProductSearchKeywordSnQueryRequest {
     type Response = ProductSearchKeywordSnQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_KEYWORD_SN_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("snParams", &self.sn_params);
     }

@@ -18,6 +18,7 @@ pub struct ProductSearchOfferRecommendRequest {
 
 impl ProductSearchOfferRecommendRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(recommend_offer_param: ::serde_json::Value) -> Self {
         Self { recommend_offer_param }
     }
@@ -26,6 +27,7 @@ impl ProductSearchOfferRecommendRequest {
 impl ::open1688_core::Request for ProductSearchOfferRecommendRequest {
     type Response = ProductSearchOfferRecommendResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_OFFER_RECOMMEND;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("recommendOfferParam", &self.recommend_offer_param);
     }

@@ -20,6 +20,7 @@ pub struct ProductSearchQueryProductDetailRequest {
 
 impl ProductSearchQueryProductDetailRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_detail_param: OfferDetailParam) -> Self {
         Self { offer_detail_param }
     }
@@ -28,6 +29,7 @@ impl ProductSearchQueryProductDetailRequest {
 impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
     type Response = ProductSearchQueryProductDetailResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_QUERY_PRODUCT_DETAIL;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerDetailParam", &self.offer_detail_param);
     }
@@ -577,6 +579,7 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
 
 impl OfferDetailParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         offer_id: i64,
         country: impl ::std::convert::Into<::std::string::String>,
@@ -591,6 +594,7 @@ impl OfferDetailParam {
     /// 外部用户id
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -601,6 +605,7 @@ impl OfferDetailParam {
     /// 币种编码，如 HKD（返回 foreignCurrency* 价格）
     ///
     /// Wire name `currency`, type `string`.
+    #[inline]
     pub fn currency(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

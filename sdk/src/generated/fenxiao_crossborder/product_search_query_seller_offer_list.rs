@@ -18,6 +18,7 @@ pub struct ProductSearchQuerySellerOfferListRequest {
 
 impl ProductSearchQuerySellerOfferListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_query_param: ::serde_json::Value) -> Self {
         Self { offer_query_param }
     }
@@ -26,6 +27,7 @@ impl ProductSearchQuerySellerOfferListRequest {
 impl ::open1688_core::Request for ProductSearchQuerySellerOfferListRequest {
     type Response = ProductSearchQuerySellerOfferListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_QUERY_SELLER_OFFER_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerQueryParam", &self.offer_query_param);
     }

@@ -18,6 +18,7 @@ pub struct ProductSearchTopKeywordRequest {
 
 impl ProductSearchTopKeywordRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(top_se_keyword_param: ::serde_json::Value) -> Self {
         Self { top_se_keyword_param }
     }
@@ -26,6 +27,7 @@ impl ProductSearchTopKeywordRequest {
 impl ::open1688_core::Request for ProductSearchTopKeywordRequest {
     type Response = ProductSearchTopKeywordResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_SEARCH_TOP_KEYWORD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("topSeKeywordParam", &self.top_se_keyword_param);
     }

@@ -18,6 +18,7 @@ pub struct ProductTopListQueryRequest {
 
 impl ProductTopListQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(rank_query_params: ::serde_json::Value) -> Self {
         Self { rank_query_params }
     }
@@ -26,6 +27,7 @@ impl ProductTopListQueryRequest {
 impl ::open1688_core::Request for ProductTopListQueryRequest {
     type Response = ProductTopListQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::PRODUCT_TOP_LIST_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("rankQueryParams", &self.rank_query_params);
     }

@@ -18,6 +18,7 @@ pub struct TradeCrossLogisticsOrderSyncRequest {
 
 impl TradeCrossLogisticsOrderSyncRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_logistics_param: ::serde_json::Value) -> Self {
         Self { order_logistics_param }
     }
@@ -26,6 +27,7 @@ impl TradeCrossLogisticsOrderSyncRequest {
 impl ::open1688_core::Request for TradeCrossLogisticsOrderSyncRequest {
     type Response = TradeCrossLogisticsOrderSyncResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::TRADE_CROSS_LOGISTICS_ORDER_SYNC;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderLogisticsParam", &self.order_logistics_param);
     }

@@ -18,6 +18,7 @@ pub struct TradeCrossOrderSyncRequest {
 
 impl TradeCrossOrderSyncRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_param: ::serde_json::Value) -> Self {
         Self { order_param }
     }
@@ -26,6 +27,7 @@ impl TradeCrossOrderSyncRequest {
 impl ::open1688_core::Request for TradeCrossOrderSyncRequest {
     type Response = TradeCrossOrderSyncResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::fenxiao_crossborder::TRADE_CROSS_ORDER_SYNC;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderParam", &self.order_param);
     }

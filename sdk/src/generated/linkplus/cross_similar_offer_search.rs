@@ -26,6 +26,7 @@ pub struct CrossSimilarOfferSearchRequest {
 
 impl CrossSimilarOfferSearchRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         pic_url: impl ::std::convert::Into<::std::string::String>,
         page: i32,
@@ -39,6 +40,7 @@ impl CrossSimilarOfferSearchRequest {
     /// 每页条数，服务端上限 20
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl CrossSimilarOfferSearchRequest {
 impl ::open1688_core::Request for CrossSimilarOfferSearchRequest {
     type Response = CrossSimilarOfferSearchResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::linkplus::CROSS_SIMILAR_OFFER_SEARCH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("picUrl", &self.pic_url);
         params.put("page", &self.page);

@@ -18,6 +18,7 @@ pub struct BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
 
 impl BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(receive_node_ids: ::serde_json::Value) -> Self {
         Self { receive_node_ids }
     }
@@ -27,6 +28,7 @@ impl ::open1688_core::Request
 for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
     type Response = BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::BULKSETTLEMENT_OP_BULK_SETTLEMENT_QUERY_RECEIVE_NOTE_LIST_BY_IDS;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("receiveNodeIds", &self.receive_node_ids);
     }

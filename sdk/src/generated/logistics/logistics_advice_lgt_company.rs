@@ -18,6 +18,7 @@ pub struct LogisticsAdviceLgtCompanyRequest {
 
 impl LogisticsAdviceLgtCompanyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             param: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl LogisticsAdviceLgtCompanyRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `param`, type `string`.
+    #[inline]
     pub fn param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -38,6 +40,7 @@ impl LogisticsAdviceLgtCompanyRequest {
 impl ::open1688_core::Request for LogisticsAdviceLgtCompanyRequest {
     type Response = LogisticsAdviceLgtCompanyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_ADVICE_LGT_COMPANY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("param", &self.param);
     }

@@ -18,6 +18,7 @@ pub struct LogisticsDeliveryUrgeRequest {
 
 impl LogisticsDeliveryUrgeRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { order_id: order_id.into() }
     }
@@ -26,6 +27,7 @@ impl LogisticsDeliveryUrgeRequest {
 impl ::open1688_core::Request for LogisticsDeliveryUrgeRequest {
     type Response = LogisticsDeliveryUrgeResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_DELIVERY_URGE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
     }

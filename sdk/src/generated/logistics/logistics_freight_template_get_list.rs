@@ -28,6 +28,7 @@ pub struct LogisticsFreightTemplateGetListRequest {
 
 impl LogisticsFreightTemplateGetListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             web_site,
@@ -38,6 +39,7 @@ impl LogisticsFreightTemplateGetListRequest {
     /// 商品类目Id，用于官方运费模板支持的筛选 (example: 1002)
     ///
     /// Wire name `categoryId`, type `long`.
+    #[inline]
     pub fn category_id(mut self, value: i64) -> Self {
         self.category_id = ::std::option::Option::Some(value);
         self
@@ -45,6 +47,7 @@ impl LogisticsFreightTemplateGetListRequest {
     /// 发货地址Id，用于官方运费模板支持的筛选 (example: 13654)
     ///
     /// Wire name `addressId`, type `long`.
+    #[inline]
     pub fn address_id(mut self, value: i64) -> Self {
         self.address_id = ::std::option::Option::Some(value);
         self
@@ -54,6 +57,7 @@ impl LogisticsFreightTemplateGetListRequest {
 impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
     type Response = LogisticsFreightTemplateGetListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_FREIGHT_TEMPLATE_GET_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("categoryId", &self.category_id);

@@ -30,6 +30,7 @@ pub struct LogisticsFreightTemplateOperateCheckRequest {
 
 impl LogisticsFreightTemplateOperateCheckRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: i64) -> Self {
         Self {
             address_id: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl LogisticsFreightTemplateOperateCheckRequest {
     /// 发货地址ID (example: 123645485)
     ///
     /// Wire name `addressId`, type `long`.
+    #[inline]
     pub fn address_id(mut self, value: i64) -> Self {
         self.address_id = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl LogisticsFreightTemplateOperateCheckRequest {
     /// 原始运费模板Id (example: 3265436595635645)
     ///
     /// Wire name `originTemplateId`, type `long`.
+    #[inline]
     pub fn origin_template_id(mut self, value: i64) -> Self {
         self.origin_template_id = ::std::option::Option::Some(value);
         self
@@ -55,6 +58,7 @@ impl LogisticsFreightTemplateOperateCheckRequest {
     /// 目标运费模板Id (example: 3265436595635623)
     ///
     /// Wire name `targetTemplateId`, type `long`.
+    #[inline]
     pub fn target_template_id(mut self, value: i64) -> Self {
         self.target_template_id = ::std::option::Option::Some(value);
         self
@@ -64,6 +68,7 @@ impl LogisticsFreightTemplateOperateCheckRequest {
 impl ::open1688_core::Request for LogisticsFreightTemplateOperateCheckRequest {
     type Response = LogisticsFreightTemplateOperateCheckResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_FREIGHT_TEMPLATE_OPERATE_CHECK;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("addressId", &self.address_id);
         params.put("categoryId", &self.category_id);

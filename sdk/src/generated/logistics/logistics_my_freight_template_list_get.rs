@@ -26,6 +26,7 @@ pub struct LogisticsMyFreightTemplateListGetRequest {
 
 impl LogisticsMyFreightTemplateListGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             template_id: ::std::default::Default::default(),
@@ -36,6 +37,7 @@ impl LogisticsMyFreightTemplateListGetRequest {
     /// Template id (single-record query)
     ///
     /// Wire name `templateId`, type `long`.
+    #[inline]
     pub fn template_id(mut self, value: i64) -> Self {
         self.template_id = ::std::option::Option::Some(value);
         self
@@ -43,6 +45,7 @@ impl LogisticsMyFreightTemplateListGetRequest {
     /// Whether to query sub-templates
     ///
     /// Wire name `querySubTemplate`, type `boolean`.
+    #[inline]
     pub fn query_sub_template(mut self, value: bool) -> Self {
         self.query_sub_template = ::std::option::Option::Some(value);
         self
@@ -50,6 +53,7 @@ impl LogisticsMyFreightTemplateListGetRequest {
     /// Whether to query sub-template rates
     ///
     /// Wire name `queryRate`, type `boolean`.
+    #[inline]
     pub fn query_rate(mut self, value: bool) -> Self {
         self.query_rate = ::std::option::Option::Some(value);
         self
@@ -59,6 +63,7 @@ impl LogisticsMyFreightTemplateListGetRequest {
 impl ::open1688_core::Request for LogisticsMyFreightTemplateListGetRequest {
     type Response = LogisticsMyFreightTemplateListGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_MY_FREIGHT_TEMPLATE_LIST_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("templateId", &self.template_id);
         params.put("querySubTemplate", &self.query_sub_template);

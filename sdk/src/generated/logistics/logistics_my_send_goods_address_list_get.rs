@@ -12,6 +12,7 @@
 pub struct LogisticsMySendGoodsAddressListGetRequest {}
 impl LogisticsMySendGoodsAddressListGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl LogisticsMySendGoodsAddressListGetRequest {
 impl ::open1688_core::Request for LogisticsMySendGoodsAddressListGetRequest {
     type Response = LogisticsMySendGoodsAddressListGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_MY_SEND_GOODS_ADDRESS_LIST_GET;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

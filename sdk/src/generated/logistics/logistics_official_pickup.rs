@@ -26,6 +26,7 @@ pub struct LogisticsOfficialPickupRequest {
 
 impl LogisticsOfficialPickupRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             send_goods: ::std::default::Default::default(),
@@ -36,6 +37,7 @@ impl LogisticsOfficialPickupRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `sendGoods`, type `string`.
+    #[inline]
     pub fn send_goods(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -46,6 +48,7 @@ impl LogisticsOfficialPickupRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `remarks`, type `string`.
+    #[inline]
     pub fn remarks(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +59,7 @@ impl LogisticsOfficialPickupRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `gmtSend`, type `string`.
+    #[inline]
     pub fn gmt_send(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -68,6 +72,7 @@ impl LogisticsOfficialPickupRequest {
 impl ::open1688_core::Request for LogisticsOfficialPickupRequest {
     type Response = LogisticsOfficialPickupResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OFFICIAL_PICKUP;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("sendGoods", &self.send_goods);
         params.put("remarks", &self.remarks);

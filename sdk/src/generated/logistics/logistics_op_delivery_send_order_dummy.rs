@@ -43,6 +43,7 @@ pub struct LogisticsOpDeliverySendOrderDummyRequest {
 
 impl LogisticsOpDeliverySendOrderDummyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         send_goods: ::std::vec::Vec<SendGood>,
         ext_body: NoLogisticsExtBody,
@@ -59,6 +60,7 @@ impl LogisticsOpDeliverySendOrderDummyRequest {
     /// 发货时间
     ///
     /// Wire name `gmtSend`, type `date`.
+    #[inline]
     pub fn gmt_send(mut self, value: ::open1688_core::Date) -> Self {
         self.gmt_send = ::std::option::Option::Some(value);
         self
@@ -66,6 +68,7 @@ impl LogisticsOpDeliverySendOrderDummyRequest {
     /// 备注（原因 5 时必填）
     ///
     /// Wire name `remarks`, type `string`.
+    #[inline]
     pub fn remarks(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -76,6 +79,7 @@ impl LogisticsOpDeliverySendOrderDummyRequest {
     /// JSON 字符串
     ///
     /// Wire name `extParam`, type `string`.
+    #[inline]
     pub fn ext_param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -86,6 +90,7 @@ impl LogisticsOpDeliverySendOrderDummyRequest {
     /// 收货地址，为空时使用订单收货地址
     ///
     /// Wire name `receiverInfo`, type `ReceiveContacter`.
+    #[inline]
     pub fn receiver_info(mut self, value: ReceiveContacter) -> Self {
         self.receiver_info = ::std::option::Option::Some(value);
         self
@@ -95,6 +100,7 @@ impl LogisticsOpDeliverySendOrderDummyRequest {
 impl ::open1688_core::Request for LogisticsOpDeliverySendOrderDummyRequest {
     type Response = LogisticsOpDeliverySendOrderDummyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_DUMMY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("sendGoods", &self.send_goods);
         params.put_json("extBody", &self.ext_body);
@@ -175,6 +181,7 @@ impl ::open1688_core::Request for LogisticsOpDeliverySendOrderDummyRequest {
 
 impl NoLogisticsExtBody {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         no_logistics_condition: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -189,6 +196,7 @@ impl NoLogisticsExtBody {
     /// 无需物流名称
     ///
     /// Wire name `noLogisticsName`, type `string`.
+    #[inline]
     pub fn no_logistics_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -199,6 +207,7 @@ impl NoLogisticsExtBody {
     /// 无需物流电话
     ///
     /// Wire name `noLogisticsTel`, type `string`.
+    #[inline]
     pub fn no_logistics_tel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -209,6 +218,7 @@ impl NoLogisticsExtBody {
     /// 无需物流单号（含义随原因不同）
     ///
     /// Wire name `noLogisticsBillNo`, type `string`.
+    #[inline]
     pub fn no_logistics_bill_no(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -219,6 +229,7 @@ impl NoLogisticsExtBody {
     /// 发货凭证图片 URL 列表
     ///
     /// Wire name `noLogisticsFiles`, type `array<string>`.
+    #[inline]
     pub fn no_logistics_files(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,

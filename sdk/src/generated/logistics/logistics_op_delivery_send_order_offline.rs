@@ -51,6 +51,7 @@ pub struct LogisticsOpDeliverySendOrderOfflineRequest {
 
 impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(send_goods: ::std::vec::Vec<SendGood>) -> Self {
         Self {
             send_goods,
@@ -66,6 +67,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// 发货时间，yyyyMMddHHmmssSSSZ，如 20120801154220368+0800
     ///
     /// Wire name `gmtSend`, type `date`.
+    #[inline]
     pub fn gmt_send(mut self, value: ::open1688_core::Date) -> Self {
         self.gmt_send = ::std::option::Option::Some(value);
         self
@@ -73,6 +75,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// 单包裹发货时的物流信息
     ///
     /// Wire name `extBody`, type `ExtBody`.
+    #[inline]
     pub fn ext_body(mut self, value: ExtBody) -> Self {
         self.ext_body = ::std::option::Option::Some(value);
         self
@@ -80,6 +83,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// 备注
     ///
     /// Wire name `remarks`, type `string`.
+    #[inline]
     pub fn remarks(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -90,6 +94,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// JSON 字符串（未文档化）
     ///
     /// Wire name `extParam`, type `string`.
+    #[inline]
     pub fn ext_param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -100,6 +105,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// 收货地址，为空时使用订单收货地址
     ///
     /// Wire name `receiverInfo`, type `ReceiveContacter`.
+    #[inline]
     pub fn receiver_info(mut self, value: ReceiveContacter) -> Self {
         self.receiver_info = ::std::option::Option::Some(value);
         self
@@ -107,6 +113,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// 是否多包裹发货
     ///
     /// Wire name `multiPackage`, type `boolean`.
+    #[inline]
     pub fn multi_package(mut self, value: bool) -> Self {
         self.multi_package = ::std::option::Option::Some(value);
         self
@@ -114,6 +121,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
     /// 是否下游加密订单取号发货 Y/N
     ///
     /// Wire name `isEncryptOrderSend`, type `string`.
+    #[inline]
     pub fn is_encrypt_order_send(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -126,6 +134,7 @@ impl LogisticsOpDeliverySendOrderOfflineRequest {
 impl ::open1688_core::Request for LogisticsOpDeliverySendOrderOfflineRequest {
     type Response = LogisticsOpDeliverySendOrderOfflineResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OP_DELIVERY_SEND_ORDER_OFFLINE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("sendGoods", &self.send_goods);
         params.put("gmtSend", &self.gmt_send);
@@ -198,6 +207,7 @@ impl ::open1688_core::Request for LogisticsOpDeliverySendOrderOfflineRequest {
 
 impl ExtBody {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         cp_code: impl ::std::convert::Into<::std::string::String>,
         mail_no: impl ::std::convert::Into<::std::string::String>,
@@ -211,6 +221,7 @@ impl ExtBody {
     /// 物流公司名称，如 顺丰
     ///
     /// Wire name `logisticsCpName`, type `string`.
+    #[inline]
     pub fn logistics_cp_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -12,6 +12,7 @@
 pub struct LogisticsOpQueryLogisticCompanyListOfflineRequest {}
 impl LogisticsOpQueryLogisticCompanyListOfflineRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl LogisticsOpQueryLogisticCompanyListOfflineRequest {
 impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListOfflineRequest {
     type Response = LogisticsOpQueryLogisticCompanyListOfflineResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::LOGISTICS_OP_QUERY_LOGISTIC_COMPANY_LIST_OFFLINE;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

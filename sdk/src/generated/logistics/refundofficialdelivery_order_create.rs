@@ -18,6 +18,7 @@ pub struct RefundofficialdeliveryOrderCreateRequest {
 
 impl RefundofficialdeliveryOrderCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(param: ::serde_json::Value) -> Self {
         Self { param }
     }
@@ -26,6 +27,7 @@ impl RefundofficialdeliveryOrderCreateRequest {
 impl ::open1688_core::Request for RefundofficialdeliveryOrderCreateRequest {
     type Response = RefundofficialdeliveryOrderCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::REFUNDOFFICIALDELIVERY_ORDER_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("param", &self.param);
     }

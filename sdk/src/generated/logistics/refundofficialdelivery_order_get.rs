@@ -18,6 +18,7 @@ pub struct RefundofficialdeliveryOrderGetRequest {
 
 impl RefundofficialdeliveryOrderGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         official_delivery_order_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -30,6 +31,7 @@ impl RefundofficialdeliveryOrderGetRequest {
 impl ::open1688_core::Request for RefundofficialdeliveryOrderGetRequest {
     type Response = RefundofficialdeliveryOrderGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::REFUNDOFFICIALDELIVERY_ORDER_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("officialDeliveryOrderId", &self.official_delivery_order_id);
     }

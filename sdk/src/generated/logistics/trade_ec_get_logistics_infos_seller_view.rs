@@ -32,6 +32,7 @@ pub struct TradeEcGetLogisticsInfosSellerViewRequest {
 
 impl TradeEcGetLogisticsInfosSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: impl ::std::convert::Into<::std::string::String>,
         web_site: WebSite,
@@ -45,6 +46,7 @@ impl TradeEcGetLogisticsInfosSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `fields`, type `string`.
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +59,7 @@ impl TradeEcGetLogisticsInfosSellerViewRequest {
 impl ::open1688_core::Request for TradeEcGetLogisticsInfosSellerViewRequest {
     type Response = TradeEcGetLogisticsInfosSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_EC_GET_LOGISTICS_INFOS_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("fields", &self.fields);

@@ -32,6 +32,7 @@ pub struct TradeGetLogisticsInfosBuyerViewRequest {
 
 impl TradeGetLogisticsInfosBuyerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64, web_site: WebSite) -> Self {
         Self {
             order_id,
@@ -42,6 +43,7 @@ impl TradeGetLogisticsInfosBuyerViewRequest {
     /// 需要返回的字段，英文逗号分隔：company.name,sender,receiver,sendgood
     ///
     /// Wire name `fields`, type `string`.
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -54,6 +56,7 @@ impl TradeGetLogisticsInfosBuyerViewRequest {
 impl ::open1688_core::Request for TradeGetLogisticsInfosBuyerViewRequest {
     type Response = TradeGetLogisticsInfosBuyerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_INFOS_BUYER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("fields", &self.fields);

@@ -32,6 +32,7 @@ pub struct TradeGetLogisticsInfosSellerViewRequest {
 
 impl TradeGetLogisticsInfosSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64, web_site: WebSite) -> Self {
         Self {
             order_id,
@@ -42,6 +43,7 @@ impl TradeGetLogisticsInfosSellerViewRequest {
     /// 需要返回的字段，目前有:company.name,sender,receiver,sendgood。返回的字段要用英文逗号分隔开 (example: company,name,sender,receiver,sendgood)
     ///
     /// Wire name `fields`, type `string`.
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -54,6 +56,7 @@ impl TradeGetLogisticsInfosSellerViewRequest {
 impl ::open1688_core::Request for TradeGetLogisticsInfosSellerViewRequest {
     type Response = TradeGetLogisticsInfosSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_INFOS_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("fields", &self.fields);

@@ -32,6 +32,7 @@ pub struct TradeGetLogisticsTraceInfoBuyerViewRequest {
 
 impl TradeGetLogisticsTraceInfoBuyerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64, web_site: WebSite) -> Self {
         Self {
             logistics_id: ::std::default::Default::default(),
@@ -42,6 +43,7 @@ impl TradeGetLogisticsTraceInfoBuyerViewRequest {
     /// 该订单下的物流编号，如 AL8234243；不传返回全部
     ///
     /// Wire name `logisticsId`, type `string`.
+    #[inline]
     pub fn logistics_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -54,6 +56,7 @@ impl TradeGetLogisticsTraceInfoBuyerViewRequest {
 impl ::open1688_core::Request for TradeGetLogisticsTraceInfoBuyerViewRequest {
     type Response = TradeGetLogisticsTraceInfoBuyerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_TRACE_INFO_BUYER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("logisticsId", &self.logistics_id);
         params.put("orderId", &self.order_id);

@@ -32,6 +32,7 @@ pub struct TradeGetLogisticsTraceInfoSellerViewRequest {
 
 impl TradeGetLogisticsTraceInfoSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: impl ::std::convert::Into<::std::string::String>,
         web_site: WebSite,
@@ -45,6 +46,7 @@ impl TradeGetLogisticsTraceInfoSellerViewRequest {
     /// 该订单下的物流编号 (example: AL8234243)
     ///
     /// Wire name `logisticsId`, type `string`.
+    #[inline]
     pub fn logistics_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +59,7 @@ impl TradeGetLogisticsTraceInfoSellerViewRequest {
 impl ::open1688_core::Request for TradeGetLogisticsTraceInfoSellerViewRequest {
     type Response = TradeGetLogisticsTraceInfoSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_GET_LOGISTICS_TRACE_INFO_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("logisticsId", &self.logistics_id);
         params.put("orderId", &self.order_id);

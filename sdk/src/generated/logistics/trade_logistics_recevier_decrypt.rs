@@ -22,6 +22,7 @@ pub struct TradeLogisticsRecevierDecryptRequest {
 
 impl TradeLogisticsRecevierDecryptRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             order_id: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl TradeLogisticsRecevierDecryptRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `orderId`, type `string`.
+    #[inline]
     pub fn order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl TradeLogisticsRecevierDecryptRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `caid`, type `string`.
+    #[inline]
     pub fn caid(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl TradeLogisticsRecevierDecryptRequest {
 impl ::open1688_core::Request for TradeLogisticsRecevierDecryptRequest {
     type Response = TradeLogisticsRecevierDecryptResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::logistics::TRADE_LOGISTICS_RECEVIER_DECRYPT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("caid", &self.caid);

@@ -419,6 +419,7 @@ pub use super::super::types::WebSite;
 
 impl PackageExtBody {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         cp_code: impl ::std::convert::Into<::std::string::String>,
         mail_no: impl ::std::convert::Into<::std::string::String>,
@@ -434,6 +435,7 @@ impl PackageExtBody {
     /// 物流公司名称
     ///
     /// Wire name `logisticsCpName`, type `string`.
+    #[inline]
     pub fn logistics_cp_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -557,6 +559,7 @@ impl PackageExtBody {
 
 impl ReceiveContacter {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             province_code: ::std::default::Default::default(),
@@ -578,6 +581,7 @@ impl ReceiveContacter {
         }
     }
     /// Wire name `provinceCode`, type `string`.
+    #[inline]
     pub fn province_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -586,6 +590,7 @@ impl ReceiveContacter {
         self
     }
     /// Wire name `cityCode`, type `string`.
+    #[inline]
     pub fn city_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -594,6 +599,7 @@ impl ReceiveContacter {
         self
     }
     /// Wire name `areaCode`, type `string`.
+    #[inline]
     pub fn area_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -602,6 +608,7 @@ impl ReceiveContacter {
         self
     }
     /// Wire name `townCode`, type `string`.
+    #[inline]
     pub fn town_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -612,6 +619,7 @@ impl ReceiveContacter {
     /// 省名称（传了 code 可不传）
     ///
     /// Wire name `province`, type `string`.
+    #[inline]
     pub fn province(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -620,6 +628,7 @@ impl ReceiveContacter {
         self
     }
     /// Wire name `city`, type `string`.
+    #[inline]
     pub fn city(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -628,6 +637,7 @@ impl ReceiveContacter {
         self
     }
     /// Wire name `area`, type `string`.
+    #[inline]
     pub fn area(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -636,6 +646,7 @@ impl ReceiveContacter {
         self
     }
     /// Wire name `town`, type `string`.
+    #[inline]
     pub fn town(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -646,6 +657,7 @@ impl ReceiveContacter {
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
+    #[inline]
     pub fn address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -656,6 +668,7 @@ impl ReceiveContacter {
     /// 姓名
     ///
     /// Wire name `fullName`, type `string`.
+    #[inline]
     pub fn full_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -666,6 +679,7 @@ impl ReceiveContacter {
     /// 公司名称
     ///
     /// Wire name `corpName`, type `string`.
+    #[inline]
     pub fn corp_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -676,6 +690,7 @@ impl ReceiveContacter {
     /// 邮编
     ///
     /// Wire name `post`, type `string`.
+    #[inline]
     pub fn post(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -686,6 +701,7 @@ impl ReceiveContacter {
     /// 固定电话
     ///
     /// Wire name `phone`, type `string`.
+    #[inline]
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -696,6 +712,7 @@ impl ReceiveContacter {
     /// 移动电话
     ///
     /// Wire name `mobile`, type `string`.
+    #[inline]
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -706,6 +723,7 @@ impl ReceiveContacter {
     /// 仓库
     ///
     /// Wire name `warehouse`, type `string`.
+    #[inline]
     pub fn warehouse(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -716,6 +734,7 @@ impl ReceiveContacter {
     /// 地址编码类型，默认菜鸟标准编码
     ///
     /// Wire name `codeType`, type `string`.
+    #[inline]
     pub fn code_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -747,6 +766,7 @@ impl ReceiveContacter {
 
 impl SendGood {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         source_id: impl ::std::convert::Into<::std::string::String>,
         send_good_entries: ::std::vec::Vec<SendGoodEntry>,
@@ -790,6 +810,7 @@ impl SendGood {
 
 impl SendGoodEntry {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         source_entry_id: impl ::std::convert::Into<::std::string::String>,
         amount: i64,
@@ -805,6 +826,7 @@ impl SendGoodEntry {
     /// 多包裹发货时的包裹列表（线上为 JSON 数组字符串）
     ///
     /// Wire name `extBody`, type `array<PackageExtBody>`.
+    #[inline]
     pub fn ext_body(mut self, value: ::std::vec::Vec<PackageExtBody>) -> Self {
         self.ext_body = value;
         self

@@ -18,6 +18,7 @@ pub struct CouponOptimalClaimRequest {
 
 impl CouponOptimalClaimRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_ids: ::std::vec::Vec<i64>) -> Self {
         Self { offer_ids }
     }
@@ -26,6 +27,7 @@ impl CouponOptimalClaimRequest {
 impl ::open1688_core::Request for CouponOptimalClaimRequest {
     type Response = CouponOptimalClaimResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::marketing::COUPON_OPTIMAL_CLAIM;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("offerIds", &self.offer_ids);
     }

@@ -18,6 +18,7 @@ pub struct MemberBrandQueryRequest {
 
 impl MemberBrandQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             leaf_cat_ids: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl MemberBrandQueryRequest {
     /// 需要查询的商品叶子类目id列表 (example: \[12306\])
     ///
     /// Wire name `leafCatIds`, type `array<long>`.
+    #[inline]
     pub fn leaf_cat_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.leaf_cat_ids = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl MemberBrandQueryRequest {
 impl ::open1688_core::Request for MemberBrandQueryRequest {
     type Response = MemberBrandQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::member::MEMBER_BRAND_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("leafCatIds", &self.leaf_cat_ids);
     }

@@ -22,6 +22,7 @@ pub struct AlbabaVideoVideocenterListRequest {
 
 impl AlbabaVideoVideocenterListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             page: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl AlbabaVideoVideocenterListRequest {
     /// 查询页码，默认返回第一页 (example: 1)
     ///
     /// Wire name `page`, type `int`.
+    #[inline]
     pub fn page(mut self, value: i32) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
@@ -38,6 +40,7 @@ impl AlbabaVideoVideocenterListRequest {
     /// 每页返回的记录条数，默认返回10条记录 (example: 10)
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -47,6 +50,7 @@ impl AlbabaVideoVideocenterListRequest {
 impl ::open1688_core::Request for AlbabaVideoVideocenterListRequest {
     type Response = AlbabaVideoVideocenterListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::ALBABA_VIDEO_VIDEOCENTER_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("page", &self.page);
         params.put("pageSize", &self.page_size);

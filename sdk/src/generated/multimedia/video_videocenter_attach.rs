@@ -26,6 +26,7 @@ pub struct VideoVideocenterAttachRequest {
 
 impl VideoVideocenterAttachRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             product_id: ::std::default::Default::default(),
@@ -36,6 +37,7 @@ impl VideoVideocenterAttachRequest {
     /// 商品id (example: 12312412)
     ///
     /// Wire name `productId`, type `string`.
+    #[inline]
     pub fn product_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -46,6 +48,7 @@ impl VideoVideocenterAttachRequest {
     /// 视频关联商品位置，目前支持3种: 主图视频：mainPictureVideo 详情视频：detailVideo 所有：all (example: mainPictureVideo)
     ///
     /// Wire name `location`, type `string`.
+    #[inline]
     pub fn location(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +59,7 @@ impl VideoVideocenterAttachRequest {
     /// 视频id (example: 123456)
     ///
     /// Wire name `videoId`, type `long`.
+    #[inline]
     pub fn video_id(mut self, value: i64) -> Self {
         self.video_id = ::std::option::Option::Some(value);
         self
@@ -65,6 +69,7 @@ impl VideoVideocenterAttachRequest {
 impl ::open1688_core::Request for VideoVideocenterAttachRequest {
     type Response = VideoVideocenterAttachResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::VIDEO_VIDEOCENTER_ATTACH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productId", &self.product_id);
         params.put("location", &self.location);

@@ -18,6 +18,7 @@ pub struct VideoVideocenterDeleteRequest {
 
 impl VideoVideocenterDeleteRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(video_id: i64) -> Self {
         Self { video_id }
     }
@@ -26,6 +27,7 @@ impl VideoVideocenterDeleteRequest {
 impl ::open1688_core::Request for VideoVideocenterDeleteRequest {
     type Response = VideoVideocenterDeleteResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::VIDEO_VIDEOCENTER_DELETE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("videoId", &self.video_id);
     }

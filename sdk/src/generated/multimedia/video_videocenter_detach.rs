@@ -22,6 +22,7 @@ pub struct VideoVideocenterDetachRequest {
 
 impl VideoVideocenterDetachRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             product_id: product_id.into(),
@@ -31,6 +32,7 @@ impl VideoVideocenterDetachRequest {
     /// 视频关联商品位置，目前支持3种: 主图视频：mainPictureVideo 详情视频：detailVideo 所有：all (example: mainPictureVideo)
     ///
     /// Wire name `location`, type `string`.
+    #[inline]
     pub fn location(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -43,6 +45,7 @@ impl VideoVideocenterDetachRequest {
 impl ::open1688_core::Request for VideoVideocenterDetachRequest {
     type Response = VideoVideocenterDetachResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::VIDEO_VIDEOCENTER_DETACH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productId", &self.product_id);
         params.put("location", &self.location);

@@ -18,6 +18,7 @@ pub struct VideoVideocenterGetRequest {
 
 impl VideoVideocenterGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(video_id: i64) -> Self {
         Self { video_id }
     }
@@ -26,6 +27,7 @@ impl VideoVideocenterGetRequest {
 impl ::open1688_core::Request for VideoVideocenterGetRequest {
     type Response = VideoVideocenterGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::VIDEO_VIDEOCENTER_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("videoId", &self.video_id);
     }

@@ -26,6 +26,7 @@ pub struct VideoVideocenterModifyRequest {
 
 impl VideoVideocenterModifyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(video_id: i64) -> Self {
         Self {
             video_id,
@@ -36,6 +37,7 @@ impl VideoVideocenterModifyRequest {
     /// 视频标题 (example: xxx.mp4)
     ///
     /// Wire name `name`, type `string`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -46,6 +48,7 @@ impl VideoVideocenterModifyRequest {
     /// 视频描述 (example: T恤宣传视频)
     ///
     /// Wire name `description`, type `string`.
+    #[inline]
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +61,7 @@ impl VideoVideocenterModifyRequest {
 impl ::open1688_core::Request for VideoVideocenterModifyRequest {
     type Response = VideoVideocenterModifyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::VIDEO_VIDEOCENTER_MODIFY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("videoId", &self.video_id);
         params.put("name", &self.name);

@@ -12,6 +12,7 @@
 pub struct VideoVideocenterVideoCheckRequest {}
 impl VideoVideocenterVideoCheckRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl VideoVideocenterVideoCheckRequest {
 impl ::open1688_core::Request for VideoVideocenterVideoCheckRequest {
     type Response = VideoVideocenterVideoCheckResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::multimedia::VIDEO_VIDEOCENTER_VIDEO_CHECK;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -18,6 +18,7 @@ pub struct CaigouApiBuyOfferGetBuyOfferByIdRequest {
 
 impl CaigouApiBuyOfferGetBuyOfferByIdRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(buy_offer_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             buy_offer_id: buy_offer_id.into(),
@@ -28,6 +29,7 @@ impl CaigouApiBuyOfferGetBuyOfferByIdRequest {
 impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
     type Response = CaigouApiBuyOfferGetBuyOfferByIdResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::CAIGOU_API_BUY_OFFER_GET_BUY_OFFER_BY_ID;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("buyOfferId", &self.buy_offer_id);
     }

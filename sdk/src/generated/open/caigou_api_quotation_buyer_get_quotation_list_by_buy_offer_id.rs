@@ -18,6 +18,7 @@ pub struct CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
 
 impl CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(buyoffer_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             buyoffer_id: buyoffer_id.into(),
@@ -29,6 +30,7 @@ impl ::open1688_core::Request
 for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
     type Response = CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::CAIGOU_API_QUOTATION_BUYER_GET_QUOTATION_LIST_BY_BUY_OFFER_ID;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("buyofferId", &self.buyoffer_id);
     }

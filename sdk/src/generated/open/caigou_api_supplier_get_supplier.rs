@@ -18,6 +18,7 @@ pub struct CaigouApiSupplierGetSupplierRequest {
 
 impl CaigouApiSupplierGetSupplierRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(member_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             member_id: member_id.into(),
@@ -28,6 +29,7 @@ impl CaigouApiSupplierGetSupplierRequest {
 impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     type Response = CaigouApiSupplierGetSupplierResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::CAIGOU_API_SUPPLIER_GET_SUPPLIER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("memberId", &self.member_id);
     }

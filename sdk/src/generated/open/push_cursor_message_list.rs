@@ -36,6 +36,7 @@ pub struct PushCursorMessageListRequest {
 
 impl PushCursorMessageListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             create_start_time: ::std::default::Default::default(),
@@ -48,6 +49,7 @@ impl PushCursorMessageListRequest {
     /// 消息创建时间范围开始
     ///
     /// Wire name `createStartTime`, type `date`.
+    #[inline]
     pub fn create_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_start_time = ::std::option::Option::Some(value);
         self
@@ -55,6 +57,7 @@ impl PushCursorMessageListRequest {
     /// 消息创建时间范围结束
     ///
     /// Wire name `createEndTime`, type `date`.
+    #[inline]
     pub fn create_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_end_time = ::std::option::Option::Some(value);
         self
@@ -62,6 +65,7 @@ impl PushCursorMessageListRequest {
     /// 每次取的数据量，20–200，默认 20
     ///
     /// Wire name `quantity`, type `int`.
+    #[inline]
     pub fn quantity(mut self, value: i32) -> Self {
         self.quantity = ::std::option::Option::Some(value);
         self
@@ -69,6 +73,7 @@ impl PushCursorMessageListRequest {
     /// 消息类型
     ///
     /// Wire name `type`, type `string`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -79,6 +84,7 @@ impl PushCursorMessageListRequest {
     /// 用户 memberId
     ///
     /// Wire name `userInfo`, type `string`.
+    #[inline]
     pub fn user_info(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -91,6 +97,7 @@ impl PushCursorMessageListRequest {
 impl ::open1688_core::Request for PushCursorMessageListRequest {
     type Response = PushCursorMessageListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::PUSH_CURSOR_MESSAGE_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("createStartTime", &self.create_start_time);
         params.put("createEndTime", &self.create_end_time);

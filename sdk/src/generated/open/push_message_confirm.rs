@@ -18,6 +18,7 @@ pub struct PushMessageConfirmRequest {
 
 impl PushMessageConfirmRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             msg_id_list: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl PushMessageConfirmRequest {
     /// 待确认的消息 id 列表，如 \[123,456\]
     ///
     /// Wire name `msgIdList`, type `array<long>`.
+    #[inline]
     pub fn msg_id_list(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.msg_id_list = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl PushMessageConfirmRequest {
 impl ::open1688_core::Request for PushMessageConfirmRequest {
     type Response = PushMessageConfirmResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::PUSH_MESSAGE_CONFIRM;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("msgIdList", &self.msg_id_list);
     }

@@ -40,6 +40,7 @@ pub struct PushQueryMessageListRequest {
 
 impl PushQueryMessageListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             create_start_time: ::std::default::Default::default(),
@@ -53,6 +54,7 @@ impl PushQueryMessageListRequest {
     /// 消息创建时间开始
     ///
     /// Wire name `createStartTime`, type `date`.
+    #[inline]
     pub fn create_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_start_time = ::std::option::Option::Some(value);
         self
@@ -60,6 +62,7 @@ impl PushQueryMessageListRequest {
     /// 消息创建时间结束
     ///
     /// Wire name `createEndTime`, type `date`.
+    #[inline]
     pub fn create_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_end_time = ::std::option::Option::Some(value);
         self
@@ -67,6 +70,7 @@ impl PushQueryMessageListRequest {
     /// 页码，默认 1
     ///
     /// Wire name `page`, type `int`.
+    #[inline]
     pub fn page(mut self, value: i32) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
@@ -74,6 +78,7 @@ impl PushQueryMessageListRequest {
     /// 每页数量，20–200，默认 20
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -81,6 +86,7 @@ impl PushQueryMessageListRequest {
     /// 消息类型
     ///
     /// Wire name `type`, type `string`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -91,6 +97,7 @@ impl PushQueryMessageListRequest {
     /// 用户 memberId
     ///
     /// Wire name `userInfo`, type `string`.
+    #[inline]
     pub fn user_info(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -103,6 +110,7 @@ impl PushQueryMessageListRequest {
 impl ::open1688_core::Request for PushQueryMessageListRequest {
     type Response = PushQueryMessageListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::PUSH_QUERY_MESSAGE_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("createStartTime", &self.create_start_time);
         params.put("createEndTime", &self.create_end_time);

@@ -18,6 +18,7 @@ pub struct TradeOrderBatchRateRequest {
 
 impl TradeOrderBatchRateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             orders: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl TradeOrderBatchRateRequest {
     /// 订单评价：Map(String,TradeRateParam\[\]),前者为订单号，后者为评价内容与星级,结构请看数据结构订单评价参数。 (example: 参考下面api示例)
     ///
     /// Wire name `orders`, type `json`.
+    #[inline]
     pub fn orders(mut self, value: ::serde_json::Value) -> Self {
         self.orders = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl TradeOrderBatchRateRequest {
 impl ::open1688_core::Request for TradeOrderBatchRateRequest {
     type Response = TradeOrderBatchRateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::TRADE_ORDER_BATCH_RATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orders", &self.orders);
     }

@@ -34,6 +34,7 @@ pub struct TradeOrderDetailGetRequest {
 
 impl TradeOrderDetailGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(id: i64) -> Self {
         Self {
             id,
@@ -46,6 +47,7 @@ impl TradeOrderDetailGetRequest {
     /// 是否需要订单明细
     ///
     /// Wire name `needOrderEntries`, type `boolean`.
+    #[inline]
     pub fn need_order_entries(mut self, value: bool) -> Self {
         self.need_order_entries = ::std::option::Option::Some(value);
         self
@@ -53,6 +55,7 @@ impl TradeOrderDetailGetRequest {
     /// 是否需要发票信息
     ///
     /// Wire name `needInvoiceInfo`, type `boolean`.
+    #[inline]
     pub fn need_invoice_info(mut self, value: bool) -> Self {
         self.need_invoice_info = ::std::option::Option::Some(value);
         self
@@ -60,6 +63,7 @@ impl TradeOrderDetailGetRequest {
     /// 是否需要订单备注
     ///
     /// Wire name `needOrderMemoList`, type `boolean`.
+    #[inline]
     pub fn need_order_memo_list(mut self, value: bool) -> Self {
         self.need_order_memo_list = ::std::option::Option::Some(value);
         self
@@ -67,6 +71,7 @@ impl TradeOrderDetailGetRequest {
     /// 是否需要物流单信息
     ///
     /// Wire name `needLogisticsOrderList`, type `boolean`.
+    #[inline]
     pub fn need_logistics_order_list(mut self, value: bool) -> Self {
         self.need_logistics_order_list = ::std::option::Option::Some(value);
         self
@@ -76,6 +81,7 @@ impl TradeOrderDetailGetRequest {
 impl ::open1688_core::Request for TradeOrderDetailGetRequest {
     type Response = TradeOrderDetailGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::TRADE_ORDER_DETAIL_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("id", &self.id);
         params.put("needOrderEntries", &self.need_order_entries);

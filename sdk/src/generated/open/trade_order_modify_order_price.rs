@@ -26,6 +26,7 @@ pub struct TradeOrderModifyOrderPriceRequest {
 
 impl TradeOrderModifyOrderPriceRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64) -> Self {
         Self {
             order_id,
@@ -36,6 +37,7 @@ impl TradeOrderModifyOrderPriceRequest {
     /// 订单修改之后的运费，单位为分 (example: 100)
     ///
     /// Wire name `carriage`, type `long`.
+    #[inline]
     pub fn carriage(mut self, value: i64) -> Self {
         self.carriage = ::std::option::Option::Some(value);
         self
@@ -43,6 +45,7 @@ impl TradeOrderModifyOrderPriceRequest {
     /// 改价明细,discount值的单位为分，正数为涨价，负数为减价 (example: \[{"id":111111, "discount":-200}, {"id":222222, "discount":-500}\])
     ///
     /// Wire name `entryDiscounts`, type `string`.
+    #[inline]
     pub fn entry_discounts(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -55,6 +58,7 @@ impl TradeOrderModifyOrderPriceRequest {
 impl ::open1688_core::Request for TradeOrderModifyOrderPriceRequest {
     type Response = TradeOrderModifyOrderPriceResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::open::TRADE_ORDER_MODIFY_ORDER_PRICE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("carriage", &self.carriage);

@@ -28,6 +28,7 @@ pub struct CategoryAttributeGetRequest {
 
 impl CategoryAttributeGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: i64, web_site: WebSite) -> Self {
         Self {
             category_id,
@@ -38,6 +39,7 @@ impl CategoryAttributeGetRequest {
     /// 场景值：空 或 processing（加工定制），默认空
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -50,6 +52,7 @@ impl CategoryAttributeGetRequest {
 impl ::open1688_core::Request for CategoryAttributeGetRequest {
     type Response = CategoryAttributeGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_ATTRIBUTE_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
         params.put("webSite", &self.web_site);

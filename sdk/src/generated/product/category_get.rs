@@ -18,6 +18,7 @@ pub struct CategoryGetRequest {
 
 impl CategoryGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: i64) -> Self {
         Self { category_id }
     }
@@ -26,6 +27,7 @@ impl CategoryGetRequest {
 impl ::open1688_core::Request for CategoryGetRequest {
     type Response = CategoryGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
     }

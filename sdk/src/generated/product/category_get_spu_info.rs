@@ -24,6 +24,7 @@ pub struct CategoryGetSpuInfoRequest {
 
 impl CategoryGetSpuInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: i64) -> Self {
         Self {
             category_id,
@@ -33,6 +34,7 @@ impl CategoryGetSpuInfoRequest {
     /// 类目的规格属性列表 (example: \[\]) JSON object fields: attrID (Long, 规格属性id); name (String, 名称); valueId (Long, 规格属性值ID，可以从 类目属性中获取); value (String, 规格属性值); unit (String, 单位); ordering (String, 排序信息); isKey (String, 是否是关键属性)
     ///
     /// Wire name `keyAttrs`, type `json`.
+    #[inline]
     pub fn key_attrs(mut self, value: ::serde_json::Value) -> Self {
         self.key_attrs = ::std::option::Option::Some(value);
         self
@@ -42,6 +44,7 @@ impl CategoryGetSpuInfoRequest {
 impl ::open1688_core::Request for CategoryGetSpuInfoRequest {
     type Response = CategoryGetSpuInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_GET_SPU_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryId", &self.category_id);
         params.put_json("keyAttrs", &self.key_attrs);

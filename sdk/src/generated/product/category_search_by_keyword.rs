@@ -18,6 +18,7 @@ pub struct CategorySearchByKeywordRequest {
 
 impl CategorySearchByKeywordRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             keyword: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl CategorySearchByKeywordRequest {
     /// 叶子类目关键字 (example: 帽子)
     ///
     /// Wire name `keyword`, type `string`.
+    #[inline]
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -38,6 +40,7 @@ impl CategorySearchByKeywordRequest {
 impl ::open1688_core::Request for CategorySearchByKeywordRequest {
     type Response = CategorySearchByKeywordResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_SEARCH_BY_KEYWORD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("keyword", &self.keyword);
     }

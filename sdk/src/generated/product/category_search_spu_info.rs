@@ -36,6 +36,7 @@ pub struct CategorySearchSpuInfoRequest {
 
 impl CategorySearchSpuInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             category_id: ::std::default::Default::default(),
@@ -48,6 +49,7 @@ impl CategorySearchSpuInfoRequest {
     /// 类目Id (example: 1031910)
     ///
     /// Wire name `categoryId`, type `long`.
+    #[inline]
     pub fn category_id(mut self, value: i64) -> Self {
         self.category_id = ::std::option::Option::Some(value);
         self
@@ -55,6 +57,7 @@ impl CategorySearchSpuInfoRequest {
     /// 是否需要关键属性
     ///
     /// Wire name `isNeedKeyAttr`, type `boolean`.
+    #[inline]
     pub fn is_need_key_attr(mut self, value: bool) -> Self {
         self.is_need_key_attr = ::std::option::Option::Some(value);
         self
@@ -62,6 +65,7 @@ impl CategorySearchSpuInfoRequest {
     /// 是否只需要关键属性
     ///
     /// Wire name `isOnlyKeyAttr`, type `boolean`.
+    #[inline]
     pub fn is_only_key_attr(mut self, value: bool) -> Self {
         self.is_only_key_attr = ::std::option::Option::Some(value);
         self
@@ -69,6 +73,7 @@ impl CategorySearchSpuInfoRequest {
     /// 当前页，无默认值 (example: 1)
     ///
     /// Wire name `index`, type `int`.
+    #[inline]
     pub fn index(mut self, value: i32) -> Self {
         self.index = ::std::option::Option::Some(value);
         self
@@ -76,6 +81,7 @@ impl CategorySearchSpuInfoRequest {
     /// 每页多少记录，无默认值 (example: 2)
     ///
     /// Wire name `size`, type `int`.
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = ::std::option::Option::Some(value);
         self
@@ -85,6 +91,7 @@ impl CategorySearchSpuInfoRequest {
 impl ::open1688_core::Request for CategorySearchSpuInfoRequest {
     type Response = CategorySearchSpuInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CATEGORY_SEARCH_SPU_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryId", &self.category_id);
         params.put("isNeedKeyAttr", &self.is_need_key_attr);

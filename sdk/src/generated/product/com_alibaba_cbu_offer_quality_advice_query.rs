@@ -18,6 +18,7 @@ pub struct ComAlibabaCbuOfferQualityAdviceQueryRequest {
 
 impl ComAlibabaCbuOfferQualityAdviceQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: i64) -> Self {
         Self { product_id }
     }
@@ -26,6 +27,7 @@ impl ComAlibabaCbuOfferQualityAdviceQueryRequest {
 impl ::open1688_core::Request for ComAlibabaCbuOfferQualityAdviceQueryRequest {
     type Response = ComAlibabaCbuOfferQualityAdviceQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productID", &self.product_id);
     }

@@ -18,6 +18,7 @@ pub struct ComAlibabaCbuOfferQualityAdviceQueryListRequest {
 
 impl ComAlibabaCbuOfferQualityAdviceQueryListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             product_ids: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl ComAlibabaCbuOfferQualityAdviceQueryListRequest {
     /// 商品ID列表，最多查询100个 (example: \[123456,234567\])
     ///
     /// Wire name `productIDs`, type `array<long>`.
+    #[inline]
     pub fn product_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.product_ids = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl ComAlibabaCbuOfferQualityAdviceQueryListRequest {
 impl ::open1688_core::Request for ComAlibabaCbuOfferQualityAdviceQueryListRequest {
     type Response = ComAlibabaCbuOfferQualityAdviceQueryListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::COM_ALIBABA_CBU_OFFER_QUALITY_ADVICE_QUERY_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIDs", &self.product_ids);
     }

@@ -26,6 +26,7 @@ pub struct CpsMediaProductInfoRequest {
 
 impl CpsMediaProductInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self {
             offer_id,
@@ -36,6 +37,7 @@ impl CpsMediaProductInfoRequest {
     /// 是否需要CPS建议价
     ///
     /// Wire name `needCpsSuggestPrice`, type `boolean`.
+    #[inline]
     pub fn need_cps_suggest_price(mut self, value: bool) -> Self {
         self.need_cps_suggest_price = ::std::option::Option::Some(value);
         self
@@ -43,6 +45,7 @@ impl CpsMediaProductInfoRequest {
     /// 是否返回算法改写的信息，包括标题、图片和详情图片
     ///
     /// Wire name `needIntelligentInfo`, type `boolean`.
+    #[inline]
     pub fn need_intelligent_info(mut self, value: bool) -> Self {
         self.need_intelligent_info = ::std::option::Option::Some(value);
         self
@@ -52,6 +55,7 @@ impl CpsMediaProductInfoRequest {
 impl ::open1688_core::Request for CpsMediaProductInfoRequest {
     type Response = CpsMediaProductInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CPS_MEDIA_PRODUCT_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("needCpsSuggestPrice", &self.need_cps_suggest_price);

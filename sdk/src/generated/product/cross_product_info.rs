@@ -24,6 +24,7 @@ pub struct CrossProductInfoRequest {
 
 impl CrossProductInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: i64) -> Self {
         Self { product_id }
     }
@@ -32,6 +33,7 @@ impl CrossProductInfoRequest {
 impl ::open1688_core::Request for CrossProductInfoRequest {
     type Response = CrossProductInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CROSS_PRODUCT_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productId", &self.product_id);
     }

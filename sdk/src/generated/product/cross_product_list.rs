@@ -24,6 +24,7 @@ pub struct CrossProductListRequest {
 
 impl CrossProductListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id_list: ::std::vec::Vec<i64>) -> Self {
         Self { product_id_list }
     }
@@ -32,6 +33,7 @@ impl CrossProductListRequest {
 impl ::open1688_core::Request for CrossProductListRequest {
     type Response = CrossProductListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::CROSS_PRODUCT_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIdList", &self.product_id_list);
     }

@@ -20,6 +20,7 @@ pub struct LogisticsFreightTemplateGetListRequest {
 
 impl LogisticsFreightTemplateGetListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self { web_site }
     }
@@ -28,6 +29,7 @@ impl LogisticsFreightTemplateGetListRequest {
 impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
     type Response = LogisticsFreightTemplateGetListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::LOGISTICS_FREIGHT_TEMPLATE_GET_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
     }

@@ -30,6 +30,7 @@ pub struct NewProductAddRequest {
 
 impl NewProductAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(cat_id: i64) -> Self {
         Self {
             cat_id,
@@ -41,6 +42,7 @@ impl NewProductAddRequest {
     /// 商品发布场景 (example: cbu)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl NewProductAddRequest {
     /// 商品发布构造参数 (example: {     "global":{         "systemParam":{             "catId":1031910,           )
     ///
     /// Wire name `dataBody`, type `string`.
+    #[inline]
     pub fn data_body(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +64,7 @@ impl NewProductAddRequest {
     /// JSON object fields: industryCategoryId (Long, 工业品专业化类目id)
     ///
     /// Wire name `bizParam`, type `json`.
+    #[inline]
     pub fn biz_param(mut self, value: ::serde_json::Value) -> Self {
         self.biz_param = ::std::option::Option::Some(value);
         self
@@ -70,6 +74,7 @@ impl NewProductAddRequest {
 impl ::open1688_core::Request for NewProductAddRequest {
     type Response = NewProductAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::NEW_PRODUCT_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("catId", &self.cat_id);
         params.put("scene", &self.scene);

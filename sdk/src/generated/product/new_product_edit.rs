@@ -34,6 +34,7 @@ pub struct NewProductEditRequest {
 
 impl NewProductEditRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cat_id: ::std::default::Default::default(),
@@ -46,6 +47,7 @@ impl NewProductEditRequest {
     /// 商品类目ID (example: 23213)
     ///
     /// Wire name `catId`, type `long`.
+    #[inline]
     pub fn cat_id(mut self, value: i64) -> Self {
         self.cat_id = ::std::option::Option::Some(value);
         self
@@ -53,6 +55,7 @@ impl NewProductEditRequest {
     /// 编辑的商品ID (example: 12342323432)
     ///
     /// Wire name `offerId`, type `long`.
+    #[inline]
     pub fn offer_id(mut self, value: i64) -> Self {
         self.offer_id = ::std::option::Option::Some(value);
         self
@@ -60,6 +63,7 @@ impl NewProductEditRequest {
     /// 商品发布场景 (example: cbu)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +74,7 @@ impl NewProductEditRequest {
     /// 商品编辑构造参数 (example: {})
     ///
     /// Wire name `dataBody`, type `string`.
+    #[inline]
     pub fn data_body(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +85,7 @@ impl NewProductEditRequest {
     /// 额外参数 JSON object fields: industryCategoryId (Long, 工业品专业化类目id)
     ///
     /// Wire name `bizParam`, type `json`.
+    #[inline]
     pub fn biz_param(mut self, value: ::serde_json::Value) -> Self {
         self.biz_param = ::std::option::Option::Some(value);
         self
@@ -89,6 +95,7 @@ impl NewProductEditRequest {
 impl ::open1688_core::Request for NewProductEditRequest {
     type Response = NewProductEditResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::NEW_PRODUCT_EDIT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("catId", &self.cat_id);
         params.put("offerId", &self.offer_id);

@@ -30,6 +30,7 @@ pub struct NewProductGetSchemaRequest {
 
 impl NewProductGetSchemaRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cat_id: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl NewProductGetSchemaRequest {
     /// 商品类目id (example: 1031910)
     ///
     /// Wire name `catId`, type `long`.
+    #[inline]
     pub fn cat_id(mut self, value: i64) -> Self {
         self.cat_id = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl NewProductGetSchemaRequest {
     /// 具体场景，默认为cbu (example: cbu)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +61,7 @@ impl NewProductGetSchemaRequest {
     /// 商品id (example: 324234833)
     ///
     /// Wire name `offerId`, type `long`.
+    #[inline]
     pub fn offer_id(mut self, value: i64) -> Self {
         self.offer_id = ::std::option::Option::Some(value);
         self
@@ -65,6 +69,7 @@ impl NewProductGetSchemaRequest {
     /// 附加参数 JSON object fields: industryCategoryId (Long, 工业品专业化类目id)
     ///
     /// Wire name `bizParam`, type `json`.
+    #[inline]
     pub fn biz_param(mut self, value: ::serde_json::Value) -> Self {
         self.biz_param = ::std::option::Option::Some(value);
         self
@@ -74,6 +79,7 @@ impl NewProductGetSchemaRequest {
 impl ::open1688_core::Request for NewProductGetSchemaRequest {
     type Response = NewProductGetSchemaResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::NEW_PRODUCT_GET_SCHEMA;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("catId", &self.cat_id);
         params.put("scene", &self.scene);

@@ -30,6 +30,7 @@ pub struct NewProductGetSubSchemaRequest {
 
 impl NewProductGetSubSchemaRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cat_id: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl NewProductGetSubSchemaRequest {
     /// 商品类目id (example: 245453)
     ///
     /// Wire name `catId`, type `string`.
+    #[inline]
     pub fn cat_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl NewProductGetSubSchemaRequest {
     /// 具体场景，默认为大市场 (example: cbu)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +64,7 @@ impl NewProductGetSubSchemaRequest {
     /// 输入填写参数 (example: {     "global":{         "systemParam":{             "catId":1031910,           )
     ///
     /// Wire name `dataBody`, type `string`.
+    #[inline]
     pub fn data_body(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -71,6 +75,7 @@ impl NewProductGetSubSchemaRequest {
     /// 附加参数，工业品类目ID需要填写到这个对象中 JSON object fields: industryCategoryId (Long, 工业品专业化类目id)
     ///
     /// Wire name `bizParam`, type `json`.
+    #[inline]
     pub fn biz_param(mut self, value: ::serde_json::Value) -> Self {
         self.biz_param = ::std::option::Option::Some(value);
         self
@@ -80,6 +85,7 @@ impl NewProductGetSubSchemaRequest {
 impl ::open1688_core::Request for NewProductGetSubSchemaRequest {
     type Response = NewProductGetSubSchemaResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::NEW_PRODUCT_GET_SUB_SCHEMA;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("catId", &self.cat_id);
         params.put("scene", &self.scene);

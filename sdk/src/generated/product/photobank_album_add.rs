@@ -36,6 +36,7 @@ pub struct PhotobankAlbumAddRequest {
 
 impl PhotobankAlbumAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         password: impl ::std::convert::Into<::std::string::String>,
         web_site: WebSite,
@@ -51,6 +52,7 @@ impl PhotobankAlbumAddRequest {
     /// 相册名称。最长30个中文字符
     ///
     /// Wire name `name`, type `string`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +63,7 @@ impl PhotobankAlbumAddRequest {
     /// 相册描述。最长2000个中文字符，国际站无需处理此字段
     ///
     /// Wire name `description`, type `string`.
+    #[inline]
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -71,6 +74,7 @@ impl PhotobankAlbumAddRequest {
     /// 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”，国际站无需处理此字段
     ///
     /// Wire name `authority`, type `int`.
+    #[inline]
     pub fn authority(mut self, value: i32) -> Self {
         self.authority = ::std::option::Option::Some(value);
         self
@@ -80,6 +84,7 @@ impl PhotobankAlbumAddRequest {
 impl ::open1688_core::Request for PhotobankAlbumAddRequest {
     type Response = PhotobankAlbumAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_ALBUM_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("name", &self.name);
         params.put("description", &self.description);

@@ -24,6 +24,7 @@ pub struct PhotobankAlbumDeleteRequest {
 
 impl PhotobankAlbumDeleteRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(album_id: i64, web_site: WebSite) -> Self {
         Self { album_id, web_site }
     }
@@ -32,6 +33,7 @@ impl PhotobankAlbumDeleteRequest {
 impl ::open1688_core::Request for PhotobankAlbumDeleteRequest {
     type Response = PhotobankAlbumDeleteResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_ALBUM_DELETE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("albumID", &self.album_id);
         params.put("webSite", &self.web_site);

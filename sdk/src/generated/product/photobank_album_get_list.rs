@@ -25,6 +25,7 @@ pub struct PhotobankAlbumGetListRequest {
 
 impl PhotobankAlbumGetListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             web_site,
@@ -34,6 +35,7 @@ impl PhotobankAlbumGetListRequest {
     /// 相册类型 (example: MY:我的相册(系统相册); OFF:下架相册(系统相册); AUDTING:审核中(系统相册); NOPASS:审核不通过(系统相册); CUSTOM:自定义)
     ///
     /// Wire name `albumType`, type `string`.
+    #[inline]
     pub fn album_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -46,6 +48,7 @@ impl PhotobankAlbumGetListRequest {
 impl ::open1688_core::Request for PhotobankAlbumGetListRequest {
     type Response = PhotobankAlbumGetListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_ALBUM_GET_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("albumType", &self.album_type);

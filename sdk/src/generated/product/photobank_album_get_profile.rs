@@ -20,6 +20,7 @@ pub struct PhotobankAlbumGetProfileRequest {
 
 impl PhotobankAlbumGetProfileRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self { web_site }
     }
@@ -28,6 +29,7 @@ impl PhotobankAlbumGetProfileRequest {
 impl ::open1688_core::Request for PhotobankAlbumGetProfileRequest {
     type Response = PhotobankAlbumGetProfileResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_ALBUM_GET_PROFILE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
     }

@@ -29,6 +29,7 @@ pub struct PhotobankAlbumModifyRequest {
 
 impl PhotobankAlbumModifyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             album_info: ::std::default::Default::default(),
@@ -39,6 +40,7 @@ impl PhotobankAlbumModifyRequest {
     /// 图片相册信息 JSON object fields: albumID (Long, 相册ID); name (String, 相册名称); description (String, 相册描述，国际站无此信息); authority (Integer, 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-); imageCount (Integer, 图片数量)
     ///
     /// Wire name `albumInfo`, type `json`.
+    #[inline]
     pub fn album_info(mut self, value: ::serde_json::Value) -> Self {
         self.album_info = ::std::option::Option::Some(value);
         self
@@ -46,6 +48,7 @@ impl PhotobankAlbumModifyRequest {
     /// 图片相册密码，可为空。如果不为空，则修改相册权限
     ///
     /// Wire name `password`, type `string`.
+    #[inline]
     pub fn password(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +61,7 @@ impl PhotobankAlbumModifyRequest {
 impl ::open1688_core::Request for PhotobankAlbumModifyRequest {
     type Response = PhotobankAlbumModifyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_ALBUM_MODIFY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("albumInfo", &self.album_info);
         params.put("password", &self.password);

@@ -40,6 +40,7 @@ pub struct PhotobankPhotoAddRequest {
 
 impl PhotobankPhotoAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         album_id: i64,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +59,7 @@ impl PhotobankPhotoAddRequest {
     /// 图片描述，最长2000个中文字符
     ///
     /// Wire name `description`, type `string`.
+    #[inline]
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -68,6 +70,7 @@ impl PhotobankPhotoAddRequest {
     /// 是否添加默认水印
     ///
     /// Wire name `drawTxt`, type `boolean`.
+    #[inline]
     pub fn draw_txt(mut self, value: bool) -> Self {
         self.draw_txt = ::std::option::Option::Some(value);
         self
@@ -77,6 +80,7 @@ impl PhotobankPhotoAddRequest {
 impl ::open1688_core::Request for PhotobankPhotoAddRequest {
     type Response = PhotobankPhotoAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("albumID", &self.album_id);
         params.put("name", &self.name);

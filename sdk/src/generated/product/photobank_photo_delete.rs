@@ -24,6 +24,7 @@ pub struct PhotobankPhotoDeleteRequest {
 
 impl PhotobankPhotoDeleteRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             photo_id: ::std::default::Default::default(),
@@ -33,6 +34,7 @@ impl PhotobankPhotoDeleteRequest {
     /// 图片ID (example: 图片ID)
     ///
     /// Wire name `photoID`, type `long`.
+    #[inline]
     pub fn photo_id(mut self, value: i64) -> Self {
         self.photo_id = ::std::option::Option::Some(value);
         self
@@ -42,6 +44,7 @@ impl PhotobankPhotoDeleteRequest {
 impl ::open1688_core::Request for PhotobankPhotoDeleteRequest {
     type Response = PhotobankPhotoDeleteResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_DELETE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("photoID", &self.photo_id);
         params.put("webSite", &self.web_site);

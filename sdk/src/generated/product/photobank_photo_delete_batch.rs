@@ -24,6 +24,7 @@ pub struct PhotobankPhotoDeleteBatchRequest {
 
 impl PhotobankPhotoDeleteBatchRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             image_ids: ::std::default::Default::default(),
@@ -33,6 +34,7 @@ impl PhotobankPhotoDeleteBatchRequest {
     /// 待操作图片ID列表，每次最多支持删除20张图片。 (example: \[9268841037\])
     ///
     /// Wire name `imageIds`, type `array<long>`.
+    #[inline]
     pub fn image_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.image_ids = ::std::option::Option::Some(value);
         self
@@ -42,6 +44,7 @@ impl PhotobankPhotoDeleteBatchRequest {
 impl ::open1688_core::Request for PhotobankPhotoDeleteBatchRequest {
     type Response = PhotobankPhotoDeleteBatchResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_DELETE_BATCH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("imageIds", &self.image_ids);
         params.put("webSite", &self.web_site);

@@ -22,6 +22,7 @@ pub struct PhotobankPhotoGetRequest {
 
 impl PhotobankPhotoGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             image_ids: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl PhotobankPhotoGetRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `imageIds`, type `string`.
+    #[inline]
     pub fn image_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl PhotobankPhotoGetRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `urls`, type `string`.
+    #[inline]
     pub fn urls(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl PhotobankPhotoGetRequest {
 impl ::open1688_core::Request for PhotobankPhotoGetRequest {
     type Response = PhotobankPhotoGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("imageIds", &self.image_ids);
         params.put("urls", &self.urls);

@@ -32,6 +32,7 @@ pub struct PhotobankPhotoGetListRequest {
 
 impl PhotobankPhotoGetListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             album_id: ::std::default::Default::default(),
@@ -43,6 +44,7 @@ impl PhotobankPhotoGetListRequest {
     /// 相册ID
     ///
     /// Wire name `albumID`, type `long`.
+    #[inline]
     pub fn album_id(mut self, value: i64) -> Self {
         self.album_id = ::std::option::Option::Some(value);
         self
@@ -50,6 +52,7 @@ impl PhotobankPhotoGetListRequest {
     /// 页码。取值范围:大于零的整数;默认值为1，即返回第一页数据 (example: 5)
     ///
     /// Wire name `pageNo`, type `int`.
+    #[inline]
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = ::std::option::Option::Some(value);
         self
@@ -57,6 +60,7 @@ impl PhotobankPhotoGetListRequest {
     /// 返回列表结果集每页条数。取值范围:大于零的整数;最大值：30 (example: 20)
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -66,6 +70,7 @@ impl PhotobankPhotoGetListRequest {
 impl ::open1688_core::Request for PhotobankPhotoGetListRequest {
     type Response = PhotobankPhotoGetListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_GET_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("albumID", &self.album_id);
         params.put("pageNo", &self.page_no);

@@ -24,6 +24,7 @@ pub struct PhotobankPhotoModifyRequest {
 
 impl PhotobankPhotoModifyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             image_info: ::std::default::Default::default(),
@@ -33,6 +34,7 @@ impl PhotobankPhotoModifyRequest {
     /// 图片详情 (example: {}) JSON object fields: imageId (Long, 图片ID); name (String, 名称); description (String, 描述)
     ///
     /// Wire name `imageInfo`, type `json`.
+    #[inline]
     pub fn image_info(mut self, value: ::serde_json::Value) -> Self {
         self.image_info = ::std::option::Option::Some(value);
         self
@@ -42,6 +44,7 @@ impl PhotobankPhotoModifyRequest {
 impl ::open1688_core::Request for PhotobankPhotoModifyRequest {
     type Response = PhotobankPhotoModifyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PHOTOBANK_PHOTO_MODIFY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("imageInfo", &self.image_info);
         params.put("webSite", &self.web_site);

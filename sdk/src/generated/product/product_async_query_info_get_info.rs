@@ -22,6 +22,7 @@ pub struct ProductAsyncQueryInfoGetInfoRequest {
 
 impl ProductAsyncQueryInfoGetInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             opt_type: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl ProductAsyncQueryInfoGetInfoRequest {
     /// 查询类型，可从render服务返回的数据中获取 (example: brandValueAsyncQuery)
     ///
     /// Wire name `optType`, type `string`.
+    #[inline]
     pub fn opt_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl ProductAsyncQueryInfoGetInfoRequest {
     /// 查询数据入参，pageSize不能超过20 (example: {"global":{"renderData":{"domain":"pre-offer-new.1688.com","queryString":"spm=a2)
     ///
     /// Wire name `dataJson`, type `string`.
+    #[inline]
     pub fn data_json(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl ProductAsyncQueryInfoGetInfoRequest {
 impl ::open1688_core::Request for ProductAsyncQueryInfoGetInfoRequest {
     type Response = ProductAsyncQueryInfoGetInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_ASYNC_QUERY_INFO_GET_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("optType", &self.opt_type);
         params.put("dataJson", &self.data_json);

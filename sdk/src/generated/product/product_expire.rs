@@ -25,6 +25,7 @@ pub struct ProductExpireRequest {
 
 impl ProductExpireRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_ids: ::std::vec::Vec<i64>, web_site: WebSite) -> Self {
         Self { product_ids, web_site }
     }
@@ -33,6 +34,7 @@ impl ProductExpireRequest {
 impl ::open1688_core::Request for ProductExpireRequest {
     type Response = ProductExpireResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_EXPIRE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIds", &self.product_ids);
         params.put("webSite", &self.web_site);

@@ -32,6 +32,7 @@ pub struct ProductGetRequest {
 
 impl ProductGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: i64, web_site: WebSite) -> Self {
         Self {
             product_id,
@@ -42,6 +43,7 @@ impl ProductGetRequest {
     /// 业务场景，如 1688 或 lst（零售通）；可不传
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -54,6 +56,7 @@ impl ProductGetRequest {
 impl ::open1688_core::Request for ProductGetRequest {
     type Response = ProductGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productID", &self.product_id);
         params.put("webSite", &self.web_site);

@@ -18,6 +18,7 @@ pub struct ProductGetByIdListRequest {
 
 impl ProductGetByIdListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             product_id_list: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl ProductGetByIdListRequest {
     /// 商品Id列表 (example: \[573198114093,574286066987\])
     ///
     /// Wire name `productIdList`, type `array<long>`.
+    #[inline]
     pub fn product_id_list(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.product_id_list = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl ProductGetByIdListRequest {
 impl ::open1688_core::Request for ProductGetByIdListRequest {
     type Response = ProductGetByIdListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_GET_BY_ID_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIdList", &self.product_id_list);
     }

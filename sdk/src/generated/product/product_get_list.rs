@@ -44,6 +44,7 @@ pub struct ProductGetListRequest {
 
 impl ProductGetListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             category_id: ::std::default::Default::default(),
@@ -58,6 +59,7 @@ impl ProductGetListRequest {
     /// 类目ID，国际站传入-1，返回所有商品列表
     ///
     /// Wire name `categoryID`, type `long`.
+    #[inline]
     pub fn category_id(mut self, value: i64) -> Self {
         self.category_id = ::std::option::Option::Some(value);
         self
@@ -65,6 +67,7 @@ impl ProductGetListRequest {
     /// 页码。取值范围:大于零的整数;默认值为1，即返回第一页数据。 (example: 5)
     ///
     /// Wire name `pageNo`, type `int`.
+    #[inline]
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = ::std::option::Option::Some(value);
         self
@@ -72,6 +75,7 @@ impl ProductGetListRequest {
     /// 返回列表结果集每页条数。取值范围:大于零的整数;最大值：30; (example: 20)
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -79,6 +83,7 @@ impl ProductGetListRequest {
     /// 格式:yyyy-MM-dd HH:mm:ss；1、如果传了时间戳参数，则按增量返回，即返回按指定获取条件且对应商品信息的最近更新时间(GMTModified)晚于该时间戳的商品列表信息。2、如果没有传时间戳参数，则取所有的满足条件的商品信息。1688的时间目前只能支持精确到天。 (example: 2015-04-02 00:00:00)
     ///
     /// Wire name `timeStamp`, type `string`.
+    #[inline]
     pub fn time_stamp(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -89,6 +94,7 @@ impl ProductGetListRequest {
     /// 格式:yyyy-MM-dd HH:mm:ss；1、如果传了时间戳参数，则按增量返回，即返回按指定获取条件且对应商品信息的最近更新时间(GMTModified)早于该时间戳的商品列表信息。2、如果没有传时间戳参数，则取所有的满足条件的商品信息。 (example: 2015-04-02 01:00:00)
     ///
     /// Wire name `endTimeStamp`, type `string`.
+    #[inline]
     pub fn end_time_stamp(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +105,7 @@ impl ProductGetListRequest {
     /// 业务场景 零售通(lst) 1688市场(1688) (example: 1688)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +118,7 @@ impl ProductGetListRequest {
 impl ::open1688_core::Request for ProductGetListRequest {
     type Response = ProductGetListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_GET_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
         params.put("pageNo", &self.page_no);

@@ -20,6 +20,7 @@ pub struct ProductGroupGetSwitchRequest {
 
 impl ProductGroupGetSwitchRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self { web_site }
     }
@@ -28,6 +29,7 @@ impl ProductGroupGetSwitchRequest {
 impl ::open1688_core::Request for ProductGroupGetSwitchRequest {
     type Response = ProductGroupGetSwitchResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_GROUP_GET_SWITCH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
     }

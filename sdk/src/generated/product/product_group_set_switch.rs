@@ -24,6 +24,7 @@ pub struct ProductGroupSetSwitchRequest {
 
 impl ProductGroupSetSwitchRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             switch_value: ::std::default::Default::default(),
@@ -33,6 +34,7 @@ impl ProductGroupSetSwitchRequest {
     /// 设置状态，true：已开启；false：未开启 (example: true)
     ///
     /// Wire name `switchValue`, type `boolean`.
+    #[inline]
     pub fn switch_value(mut self, value: bool) -> Self {
         self.switch_value = ::std::option::Option::Some(value);
         self
@@ -42,6 +44,7 @@ impl ProductGroupSetSwitchRequest {
 impl ::open1688_core::Request for ProductGroupSetSwitchRequest {
     type Response = ProductGroupSetSwitchResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_GROUP_SET_SWITCH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("switchValue", &self.switch_value);
         params.put("webSite", &self.web_site);

@@ -34,6 +34,7 @@ pub struct ProductIncrementEditInfoRequest {
 
 impl ProductIncrementEditInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cat_id: ::std::default::Default::default(),
@@ -46,6 +47,7 @@ impl ProductIncrementEditInfoRequest {
     /// 商品类目id (example: 1031910)
     ///
     /// Wire name `catId`, type `long`.
+    #[inline]
     pub fn cat_id(mut self, value: i64) -> Self {
         self.cat_id = ::std::option::Option::Some(value);
         self
@@ -53,6 +55,7 @@ impl ProductIncrementEditInfoRequest {
     /// 具体场景，默认为cbu (example: cbu)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -63,6 +66,7 @@ impl ProductIncrementEditInfoRequest {
     /// 商品id (example: 324234833)
     ///
     /// Wire name `offerId`, type `string`.
+    #[inline]
     pub fn offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -73,6 +77,7 @@ impl ProductIncrementEditInfoRequest {
     /// 商品增量编辑构造参数 (example: {  "formValues": {    "title": "测试增量发布"  },  "global": {    "name": "icmp_global)
     ///
     /// Wire name `dataBody`, type `string`.
+    #[inline]
     pub fn data_body(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -83,6 +88,7 @@ impl ProductIncrementEditInfoRequest {
     /// 附加参数 (example: {"industryCategoryId": 195})
     ///
     /// Wire name `bizParam`, type `string`.
+    #[inline]
     pub fn biz_param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +101,7 @@ impl ProductIncrementEditInfoRequest {
 impl ::open1688_core::Request for ProductIncrementEditInfoRequest {
     type Response = ProductIncrementEditInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_INCREMENT_EDIT_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("catId", &self.cat_id);
         params.put("scene", &self.scene);

@@ -24,6 +24,7 @@ pub struct ProductIsModifiableRequest {
 
 impl ProductIsModifiableRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_ids: ::std::vec::Vec<i64>, web_site: WebSite) -> Self {
         Self { product_ids, web_site }
     }
@@ -32,6 +33,7 @@ impl ProductIsModifiableRequest {
 impl ::open1688_core::Request for ProductIsModifiableRequest {
     type Response = ProductIsModifiableResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_IS_MODIFIABLE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIds", &self.product_ids);
         params.put("webSite", &self.web_site);

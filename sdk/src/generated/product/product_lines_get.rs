@@ -12,6 +12,7 @@
 pub struct ProductLinesGetRequest {}
 impl ProductLinesGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl ProductLinesGetRequest {
 impl ::open1688_core::Request for ProductLinesGetRequest {
     type Response = ProductLinesGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_LINES_GET;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -118,6 +118,7 @@ pub struct ProductListGetRequest {
 
 impl ProductListGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             signs: ::std::default::Default::default(),
@@ -151,6 +152,7 @@ impl ProductListGetRequest {
     /// 业务标 (example: \['isMicroSupply'\])
     ///
     /// Wire name `signs`, type `array<string>`.
+    #[inline]
     pub fn signs(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.signs = ::std::option::Option::Some(value);
         self
@@ -158,6 +160,7 @@ impl ProductListGetRequest {
     /// 分页参数，起始为1 (example: 1)
     ///
     /// Wire name `pageNo`, type `int`.
+    #[inline]
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = ::std::option::Option::Some(value);
         self
@@ -165,6 +168,7 @@ impl ProductListGetRequest {
     /// 分页参数，每页大小，目前最大值为20，超过20时以20为准 (example: 20)
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -172,6 +176,7 @@ impl ProductListGetRequest {
     /// 商品状态，published:上架状态，expired：过期(包含手动过期与自动过期)，TBD：to be delete，deleted：删除，new：新发，modified：修改，member expired：会员撤销 (example: \['published'\])
     ///
     /// Wire name `statusList`, type `array<string>`.
+    #[inline]
     pub fn status_list(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.status_list = ::std::option::Option::Some(value);
         self
@@ -179,6 +184,7 @@ impl ProductListGetRequest {
     /// 类目ID (example: 1031728)
     ///
     /// Wire name `categoryId`, type `long`.
+    #[inline]
     pub fn category_id(mut self, value: i64) -> Self {
         self.category_id = ::std::option::Option::Some(value);
         self
@@ -186,6 +192,7 @@ impl ProductListGetRequest {
     /// 产品修改开始时间 (example: 20180717174002000+0800)
     ///
     /// Wire name `startModifyTime`, type `date`.
+    #[inline]
     pub fn start_modify_time(mut self, value: ::open1688_core::Date) -> Self {
         self.start_modify_time = ::std::option::Option::Some(value);
         self
@@ -193,6 +200,7 @@ impl ProductListGetRequest {
     /// 产品修改结束时间 (example: 20180717174002000+0800)
     ///
     /// Wire name `endModifyTime`, type `date`.
+    #[inline]
     pub fn end_modify_time(mut self, value: ::open1688_core::Date) -> Self {
         self.end_modify_time = ::std::option::Option::Some(value);
         self
@@ -200,6 +208,7 @@ impl ProductListGetRequest {
     /// 关键词 (example: 北极)
     ///
     /// Wire name `subjectKey`, type `string`.
+    #[inline]
     pub fn subject_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -210,6 +219,7 @@ impl ProductListGetRequest {
     /// 货号 (example: LYQ-8816)
     ///
     /// Wire name `cargoNumber`, type `string`.
+    #[inline]
     pub fn cargo_number(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -220,6 +230,7 @@ impl ProductListGetRequest {
     /// 产品ID列表 (example: \[12323213,12312323\])
     ///
     /// Wire name `productIds`, type `array<long>`.
+    #[inline]
     pub fn product_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.product_ids = ::std::option::Option::Some(value);
         self
@@ -227,6 +238,7 @@ impl ProductListGetRequest {
     /// 星级范围起始值0-5，不能高于endStar (example: 0)
     ///
     /// Wire name `beginStar`, type `int`.
+    #[inline]
     pub fn begin_star(mut self, value: i32) -> Self {
         self.begin_star = ::std::option::Option::Some(value);
         self
@@ -234,6 +246,7 @@ impl ProductListGetRequest {
     /// 星级范围起始值0-5，不能低于beginStar (example: 5)
     ///
     /// Wire name `endStar`, type `int`.
+    #[inline]
     pub fn end_star(mut self, value: i32) -> Self {
         self.end_star = ::std::option::Option::Some(value);
         self
@@ -241,6 +254,7 @@ impl ProductListGetRequest {
     /// 查询自定义分组ID，目前只支持查询一个 (example: 100416219)
     ///
     /// Wire name `groupIds`, type `string`.
+    #[inline]
     pub fn group_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -251,6 +265,7 @@ impl ProductListGetRequest {
     /// 发布时间起始值 (example: 20180717174002000+0800)
     ///
     /// Wire name `startPublishTime`, type `date`.
+    #[inline]
     pub fn start_publish_time(mut self, value: ::open1688_core::Date) -> Self {
         self.start_publish_time = ::std::option::Option::Some(value);
         self
@@ -258,6 +273,7 @@ impl ProductListGetRequest {
     /// 发布时间结束值 (example: 20180717174002000+0800)
     ///
     /// Wire name `endPublishTime`, type `date`.
+    #[inline]
     pub fn end_publish_time(mut self, value: ::open1688_core::Date) -> Self {
         self.end_publish_time = ::std::option::Option::Some(value);
         self
@@ -265,6 +281,7 @@ impl ProductListGetRequest {
     /// 过期时间起始值 (example: 20180717174002000+0800)
     ///
     /// Wire name `startExpiredTime`, type `date`.
+    #[inline]
     pub fn start_expired_time(mut self, value: ::open1688_core::Date) -> Self {
         self.start_expired_time = ::std::option::Option::Some(value);
         self
@@ -272,6 +289,7 @@ impl ProductListGetRequest {
     /// 过期时间结束值 (example: 20180717174002000+0800)
     ///
     /// Wire name `endExpiredTime`, type `date`.
+    #[inline]
     pub fn end_expired_time(mut self, value: ::open1688_core::Date) -> Self {
         self.end_expired_time = ::std::option::Option::Some(value);
         self
@@ -279,6 +297,7 @@ impl ProductListGetRequest {
     /// 价格范围起始值 (example: 1.0)
     ///
     /// Wire name `priceStart`, type `double`.
+    #[inline]
     pub fn price_start(mut self, value: f64) -> Self {
         self.price_start = ::std::option::Option::Some(value);
         self
@@ -286,6 +305,7 @@ impl ProductListGetRequest {
     /// 价格范围结束值 (example: 1000.0)
     ///
     /// Wire name `priceEnd`, type `double`.
+    #[inline]
     pub fn price_end(mut self, value: f64) -> Self {
         self.price_end = ::std::option::Option::Some(value);
         self
@@ -293,6 +313,7 @@ impl ProductListGetRequest {
     /// 排序条件：CREATE_DATE,POST_DATE,MODIFY_DATE,APPROVED_DATE,EXPIRE_DATE,STATUS,ID,GROUP_ID,PRICE,SALE_QUANTITY (example: PRICE)
     ///
     /// Wire name `orderByCondition`, type `string`.
+    #[inline]
     pub fn order_by_condition(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -303,6 +324,7 @@ impl ProductListGetRequest {
     /// 升序 ASC 还是降序 DESC (example: DESC)
     ///
     /// Wire name `orderByType`, type `string`.
+    #[inline]
     pub fn order_by_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -313,6 +335,7 @@ impl ProductListGetRequest {
     /// 支持在线交易 (example: true)
     ///
     /// Wire name `supportOnlineTrade`, type `boolean`.
+    #[inline]
     pub fn support_online_trade(mut self, value: bool) -> Self {
         self.support_online_trade = ::std::option::Option::Some(value);
         self
@@ -320,6 +343,7 @@ impl ProductListGetRequest {
     /// 私密商品 (example: false)
     ///
     /// Wire name `privateOffer`, type `boolean`.
+    #[inline]
     pub fn private_offer(mut self, value: bool) -> Self {
         self.private_offer = ::std::option::Option::Some(value);
         self
@@ -327,6 +351,7 @@ impl ProductListGetRequest {
     /// 是否需要详情 (example: true)
     ///
     /// Wire name `needDetail`, type `boolean`.
+    #[inline]
     pub fn need_detail(mut self, value: bool) -> Self {
         self.need_detail = ::std::option::Option::Some(value);
         self
@@ -334,6 +359,7 @@ impl ProductListGetRequest {
     /// 是否需要运费 (example: true)
     ///
     /// Wire name `needFreight`, type `boolean`.
+    #[inline]
     pub fn need_freight(mut self, value: bool) -> Self {
         self.need_freight = ::std::option::Option::Some(value);
         self
@@ -341,6 +367,7 @@ impl ProductListGetRequest {
     /// 是否需要自定义类目 (example: true)
     ///
     /// Wire name `needUserCategoryInfo`, type `boolean`.
+    #[inline]
     pub fn need_user_category_info(mut self, value: bool) -> Self {
         self.need_user_category_info = ::std::option::Option::Some(value);
         self
@@ -350,6 +377,7 @@ impl ProductListGetRequest {
 impl ::open1688_core::Request for ProductListGetRequest {
     type Response = ProductListGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_LIST_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("signs", &self.signs);
         params.put("pageNo", &self.page_no);

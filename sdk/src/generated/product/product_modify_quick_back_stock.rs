@@ -18,6 +18,7 @@ pub struct ProductModifyQuickBackStockRequest {
 
 impl ProductModifyQuickBackStockRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             param: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl ProductModifyQuickBackStockRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `param`, type `string`.
+    #[inline]
     pub fn param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -38,6 +40,7 @@ impl ProductModifyQuickBackStockRequest {
 impl ::open1688_core::Request for ProductModifyQuickBackStockRequest {
     type Response = ProductModifyQuickBackStockResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_MODIFY_QUICK_BACK_STOCK;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("param", &self.param);
     }

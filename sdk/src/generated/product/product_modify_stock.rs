@@ -29,6 +29,7 @@ pub struct ProductModifyStockRequest {
 
 impl ProductModifyStockRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             product_stock_change: ::std::default::Default::default(),
@@ -39,6 +40,7 @@ impl ProductModifyStockRequest {
     /// 产品库存变更信息 (example: \[\]) JSON object fields: productId (Long, 产品ID); productAmountChange (Integer, 有的产品没有sku信息，对已售数量的变更设置在这里。如果值为5，说明增加5个可售数量。如果值为-9，说明减少9个可售数量); skuStocks (AlibabaProductSkuStockBean\[\], SKU的库存的变更信息)
     ///
     /// Wire name `productStockChange`, type `json`.
+    #[inline]
     pub fn product_stock_change(mut self, value: ::serde_json::Value) -> Self {
         self.product_stock_change = ::std::option::Option::Some(value);
         self
@@ -46,6 +48,7 @@ impl ProductModifyStockRequest {
     /// 是否增量更新
     ///
     /// Wire name `increaceModify`, type `boolean`.
+    #[inline]
     pub fn increace_modify(mut self, value: bool) -> Self {
         self.increace_modify = ::std::option::Option::Some(value);
         self
@@ -55,6 +58,7 @@ impl ProductModifyStockRequest {
 impl ::open1688_core::Request for ProductModifyStockRequest {
     type Response = ProductModifyStockResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_MODIFY_STOCK;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productStockChange", &self.product_stock_change);
         params.put("webSite", &self.web_site);

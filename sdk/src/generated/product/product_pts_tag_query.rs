@@ -22,6 +22,7 @@ pub struct ProductPtsTagQueryRequest {
 
 impl ProductPtsTagQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self {
             offer_id,
@@ -31,6 +32,7 @@ impl ProductPtsTagQueryRequest {
     /// 叶子类目ID (example: 1031910)
     ///
     /// Wire name `subCategoryId`, type `long`.
+    #[inline]
     pub fn sub_category_id(mut self, value: i64) -> Self {
         self.sub_category_id = ::std::option::Option::Some(value);
         self
@@ -40,6 +42,7 @@ impl ProductPtsTagQueryRequest {
 impl ::open1688_core::Request for ProductPtsTagQueryRequest {
     type Response = ProductPtsTagQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_PTS_TAG_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("subCategoryId", &self.sub_category_id);

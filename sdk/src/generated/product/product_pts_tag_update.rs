@@ -30,6 +30,7 @@ pub struct ProductPtsTagUpdateRequest {
 
 impl ProductPtsTagUpdateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64) -> Self {
         Self {
             offer_id,
@@ -41,6 +42,7 @@ impl ProductPtsTagUpdateRequest {
     /// 叶子类目ID (example: 1031910)
     ///
     /// Wire name `subCategoryId`, type `long`.
+    #[inline]
     pub fn sub_category_id(mut self, value: i64) -> Self {
         self.sub_category_id = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl ProductPtsTagUpdateRequest {
     /// 保障服务列表，可以为空的List (example: \[\])
     ///
     /// Wire name `guardService`, type `array<string>`.
+    #[inline]
     pub fn guard_service(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -58,6 +61,7 @@ impl ProductPtsTagUpdateRequest {
     /// 保障组服务列表 (example: \[\]) JSON object fields: groupServiceCode (String, 保障组服务代码，可为发货服务（ship_service）、包换服务（gr_service）、到货服务（aog_servi); serviceCode (String\[\], 服务代码列表)
     ///
     /// Wire name `groupService`, type `json`.
+    #[inline]
     pub fn group_service(mut self, value: ::serde_json::Value) -> Self {
         self.group_service = ::std::option::Option::Some(value);
         self
@@ -67,6 +71,7 @@ impl ProductPtsTagUpdateRequest {
 impl ::open1688_core::Request for ProductPtsTagUpdateRequest {
     type Response = ProductPtsTagUpdateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_PTS_TAG_UPDATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("offerId", &self.offer_id);
         params.put("subCategoryId", &self.sub_category_id);

@@ -30,6 +30,7 @@ pub struct ProductQualityGetInfoRequest {
 
 impl ProductQualityGetInfoRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cat_id: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl ProductQualityGetInfoRequest {
     /// 商品类目ID (example: 234324)
     ///
     /// Wire name `catId`, type `string`.
+    #[inline]
     pub fn cat_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -51,6 +53,7 @@ impl ProductQualityGetInfoRequest {
     /// 商品发布或编辑的结构string（获取具体商品星级、检测发布商品前需要优化的数据时需要传入该参数） (example: {})
     ///
     /// Wire name `dataBody`, type `string`.
+    #[inline]
     pub fn data_body(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +64,7 @@ impl ProductQualityGetInfoRequest {
     /// 商品ID (example: 16344345235)
     ///
     /// Wire name `offerId`, type `long`.
+    #[inline]
     pub fn offer_id(mut self, value: i64) -> Self {
         self.offer_id = ::std::option::Option::Some(value);
         self
@@ -68,6 +72,7 @@ impl ProductQualityGetInfoRequest {
     /// 商品场景 (example: cbu)
     ///
     /// Wire name `scene`, type `string`.
+    #[inline]
     pub fn scene(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +85,7 @@ impl ProductQualityGetInfoRequest {
 impl ::open1688_core::Request for ProductQualityGetInfoRequest {
     type Response = ProductQualityGetInfoResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_QUALITY_GET_INFO;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("catId", &self.cat_id);
         params.put("dataBody", &self.data_body);

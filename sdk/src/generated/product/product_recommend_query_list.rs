@@ -18,6 +18,7 @@ pub struct ProductRecommendQueryListRequest {
 
 impl ProductRecommendQueryListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             product_promote_param: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl ProductRecommendQueryListRequest {
     /// 入参模型 JSON object fields: enableReturnCount (Boolean); memberId (String); orderBy (String); pageNo (Integer); pageSize (Integer)
     ///
     /// Wire name `productPromoteParam`, type `json`.
+    #[inline]
     pub fn product_promote_param(mut self, value: ::serde_json::Value) -> Self {
         self.product_promote_param = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl ProductRecommendQueryListRequest {
 impl ::open1688_core::Request for ProductRecommendQueryListRequest {
     type Response = ProductRecommendQueryListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_RECOMMEND_QUERY_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productPromoteParam", &self.product_promote_param);
     }

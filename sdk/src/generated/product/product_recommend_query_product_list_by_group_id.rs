@@ -18,6 +18,7 @@ pub struct ProductRecommendQueryProductListByGroupIdRequest {
 
 impl ProductRecommendQueryProductListByGroupIdRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             group_id: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl ProductRecommendQueryProductListByGroupIdRequest {
     /// 分组id (example: 58002002)
     ///
     /// Wire name `groupId`, type `long`.
+    #[inline]
     pub fn group_id(mut self, value: i64) -> Self {
         self.group_id = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl ProductRecommendQueryProductListByGroupIdRequest {
 impl ::open1688_core::Request for ProductRecommendQueryProductListByGroupIdRequest {
     type Response = ProductRecommendQueryProductListByGroupIdResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_RECOMMEND_QUERY_PRODUCT_LIST_BY_GROUP_ID;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("groupId", &self.group_id);
     }

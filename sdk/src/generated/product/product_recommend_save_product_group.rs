@@ -18,6 +18,7 @@ pub struct ProductRecommendSaveProductGroupRequest {
 
 impl ProductRecommendSaveProductGroupRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             product_promote_operation_param: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl ProductRecommendSaveProductGroupRequest {
     /// 入参模型 JSON object fields: enableReturnCount (Boolean); groupId (Long); groupType (Integer); memberId (String); memo (String); offerIds (long\[\]); orderBy (String); pageNo (Integer); pageSize (Integer); title (String)
     ///
     /// Wire name `productPromoteOperationParam`, type `json`.
+    #[inline]
     pub fn product_promote_operation_param(
         mut self,
         value: ::serde_json::Value,
@@ -38,6 +40,7 @@ impl ProductRecommendSaveProductGroupRequest {
 impl ::open1688_core::Request for ProductRecommendSaveProductGroupRequest {
     type Response = ProductRecommendSaveProductGroupResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_RECOMMEND_SAVE_PRODUCT_GROUP;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params
             .put_json(

@@ -25,6 +25,7 @@ pub struct ProductRepostRequest {
 
 impl ProductRepostRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_ids: ::std::vec::Vec<i64>) -> Self {
         Self {
             product_ids,
@@ -34,6 +35,7 @@ impl ProductRepostRequest {
     /// 1688 或者 alibaba
     ///
     /// Wire name `webSite`, type `WebSite`.
+    #[inline]
     pub fn web_site(mut self, value: WebSite) -> Self {
         self.web_site = ::std::option::Option::Some(value);
         self
@@ -43,6 +45,7 @@ impl ProductRepostRequest {
 impl ::open1688_core::Request for ProductRepostRequest {
     type Response = ProductRepostResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_REPOST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIds", &self.product_ids);
         params.put("webSite", &self.web_site);

@@ -20,6 +20,7 @@ pub struct ProductRepublishRequest {
 
 impl ProductRepublishRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_ids: ::std::vec::Vec<i64>) -> Self {
         Self { product_ids }
     }
@@ -28,6 +29,7 @@ impl ProductRepublishRequest {
 impl ::open1688_core::Request for ProductRepublishRequest {
     type Response = ProductRepublishResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_REPUBLISH;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIds", &self.product_ids);
     }

@@ -28,6 +28,7 @@ pub struct ProductSimpleGetRequest {
 
 impl ProductSimpleGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: i64, web_site: WebSite) -> Self {
         Self { product_id, web_site }
     }
@@ -36,6 +37,7 @@ impl ProductSimpleGetRequest {
 impl ::open1688_core::Request for ProductSimpleGetRequest {
     type Response = ProductSimpleGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_SIMPLE_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productID", &self.product_id);
         params.put("webSite", &self.web_site);

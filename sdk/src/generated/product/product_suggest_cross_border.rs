@@ -22,6 +22,7 @@ pub struct ProductSuggestCrossBorderRequest {
 
 impl ProductSuggestCrossBorderRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(key_word: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             key_word: key_word.into(),
@@ -31,6 +32,7 @@ impl ProductSuggestCrossBorderRequest {
     /// 卖家 loginId
     ///
     /// Wire name `loginId`, type `string`.
+    #[inline]
     pub fn login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -43,6 +45,7 @@ impl ProductSuggestCrossBorderRequest {
 impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
     type Response = ProductSuggestCrossBorderResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_SUGGEST_CROSS_BORDER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("keyWord", &self.key_word);
         params.put("loginId", &self.login_id);

@@ -18,6 +18,7 @@ pub struct ProductUnfollowCrossborderRequest {
 
 impl ProductUnfollowCrossborderRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: i64) -> Self {
         Self { product_id }
     }
@@ -26,6 +27,7 @@ impl ProductUnfollowCrossborderRequest {
 impl ::open1688_core::Request for ProductUnfollowCrossborderRequest {
     type Response = ProductUnfollowCrossborderResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::PRODUCT_UNFOLLOW_CROSSBORDER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productId", &self.product_id);
     }

@@ -22,6 +22,7 @@ pub struct UserDefineCategoryAddRequest {
 
 impl UserDefineCategoryAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             group_name: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl UserDefineCategoryAddRequest {
     /// 要新增的类目的名称 (example: 女装)
     ///
     /// Wire name `groupName`, type `string`.
+    #[inline]
     pub fn group_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl UserDefineCategoryAddRequest {
     /// 上一级类目的id。如果要创建的是一级类目，此处值填0 (example: 0)
     ///
     /// Wire name `parentID`, type `long`.
+    #[inline]
     pub fn parent_id(mut self, value: i64) -> Self {
         self.parent_id = ::std::option::Option::Some(value);
         self
@@ -50,6 +53,7 @@ impl UserDefineCategoryAddRequest {
 impl ::open1688_core::Request for UserDefineCategoryAddRequest {
     type Response = UserDefineCategoryAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product::USER_DEFINE_CATEGORY_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("groupName", &self.group_name);
         params.put("parentID", &self.parent_id);

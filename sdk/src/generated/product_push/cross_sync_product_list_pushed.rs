@@ -18,6 +18,7 @@ pub struct CrossSyncProductListPushedRequest {
 
 impl CrossSyncProductListPushedRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id_list: ::std::vec::Vec<i64>) -> Self {
         Self { product_id_list }
     }
@@ -26,6 +27,7 @@ impl CrossSyncProductListPushedRequest {
 impl ::open1688_core::Request for CrossSyncProductListPushedRequest {
     type Response = CrossSyncProductListPushedResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product_push::CROSS_SYNC_PRODUCT_LIST_PUSHED;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("productIdList", &self.product_id_list);
     }

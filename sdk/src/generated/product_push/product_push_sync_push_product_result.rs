@@ -26,6 +26,7 @@ pub struct ProductPushSyncPushProductResultRequest {
 
 impl ProductPushSyncPushProductResultRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         platform_definition: ::serde_json::Value,
         push_product_results: ::serde_json::Value,
@@ -39,6 +40,7 @@ impl ProductPushSyncPushProductResultRequest {
     /// Batch identity passed from the platform to the ISV: content (String)
     ///
     /// Wire name `pushRecordIdentity`, type `json`.
+    #[inline]
     pub fn push_record_identity(mut self, value: ::serde_json::Value) -> Self {
         self.push_record_identity = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl ProductPushSyncPushProductResultRequest {
 impl ::open1688_core::Request for ProductPushSyncPushProductResultRequest {
     type Response = ProductPushSyncPushProductResultResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::product_push::PRODUCT_PUSH_SYNC_PUSH_PRODUCT_RESULT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("platformDefinition", &self.platform_definition);
         params.put_json("pushRecordIdentity", &self.push_record_identity);

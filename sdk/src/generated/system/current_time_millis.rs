@@ -12,6 +12,7 @@
 pub struct CurrentTimeMillisRequest {}
 impl CurrentTimeMillisRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl CurrentTimeMillisRequest {
 impl ::open1688_core::Request for CurrentTimeMillisRequest {
     type Response = CurrentTimeMillisResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system::CURRENT_TIME_MILLIS;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -42,6 +42,7 @@ pub struct GetTokenRequest {
 
 impl GetTokenRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         grant_type: GrantType,
         client_id: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +61,7 @@ impl GetTokenRequest {
     /// 临时授权码（grant_type=authorization_code 时必填）
     ///
     /// Wire name `code`, type `string`.
+    #[inline]
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +72,7 @@ impl GetTokenRequest {
     /// 回调地址（grant_type=authorization_code 时必填；官方 SDK 传 default）
     ///
     /// Wire name `redirect_uri`, type `string`.
+    #[inline]
     pub fn redirect_uri(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +83,7 @@ impl GetTokenRequest {
     /// 是否同时返回 refresh_token
     ///
     /// Wire name `need_refresh_token`, type `boolean`.
+    #[inline]
     pub fn need_refresh_token(mut self, value: bool) -> Self {
         self.need_refresh_token = ::std::option::Option::Some(value);
         self
@@ -87,6 +91,7 @@ impl GetTokenRequest {
     /// 刷新令牌（grant_type=refresh_token 时必填）
     ///
     /// Wire name `refresh_token`, type `string`.
+    #[inline]
     pub fn refresh_token(
         mut self,
         value: impl ::std::convert::Into<::open1688_core::Secret>,
@@ -99,6 +104,7 @@ impl GetTokenRequest {
 impl ::open1688_core::Request for GetTokenRequest {
     type Response = GetTokenResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::GET_TOKEN;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("grant_type", &self.grant_type);
         params.put("client_id", &self.client_id);

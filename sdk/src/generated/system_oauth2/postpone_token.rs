@@ -30,6 +30,7 @@ pub struct PostponeTokenRequest {
 
 impl PostponeTokenRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::open1688_core::Secret>,
@@ -48,6 +49,7 @@ impl PostponeTokenRequest {
 impl ::open1688_core::Request for PostponeTokenRequest {
     type Response = PostponeTokenResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::POSTPONE_TOKEN;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("client_id", &self.client_id);
         params.put("client_secret", &self.client_secret);

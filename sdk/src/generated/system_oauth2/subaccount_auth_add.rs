@@ -18,6 +18,7 @@ pub struct SubaccountAuthAddRequest {
 
 impl SubaccountAuthAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(sub_user_identity_list: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { sub_user_identity_list }
     }
@@ -26,6 +27,7 @@ impl SubaccountAuthAddRequest {
 impl ::open1688_core::Request for SubaccountAuthAddRequest {
     type Response = SubaccountAuthAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::system_oauth2::SUBACCOUNT_AUTH_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("subUserIdentityList", &self.sub_user_identity_list);
     }

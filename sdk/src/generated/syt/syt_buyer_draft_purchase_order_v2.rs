@@ -18,6 +18,7 @@ pub struct SytBuyerDraftPurchaseOrderV2Request {
 
 impl SytBuyerDraftPurchaseOrderV2Request {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(request: ::serde_json::Value) -> Self {
         Self { request }
     }
@@ -26,6 +27,7 @@ impl SytBuyerDraftPurchaseOrderV2Request {
 impl ::open1688_core::Request for SytBuyerDraftPurchaseOrderV2Request {
     type Response = SytBuyerDraftPurchaseOrderV2Response;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::syt::SYT_BUYER_DRAFT_PURCHASE_ORDER_V2;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("request", &self.request);
     }

@@ -18,6 +18,7 @@ pub struct SytContractRefundRequest {
 
 impl SytContractRefundRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(request: ::serde_json::Value) -> Self {
         Self { request }
     }
@@ -26,6 +27,7 @@ impl SytContractRefundRequest {
 impl ::open1688_core::Request for SytContractRefundRequest {
     type Response = SytContractRefundResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::syt::SYT_CONTRACT_REFUND;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("request", &self.request);
     }

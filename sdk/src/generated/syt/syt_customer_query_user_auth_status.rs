@@ -18,6 +18,7 @@ pub struct SytCustomerQueryUserAuthStatusRequest {
 
 impl SytCustomerQueryUserAuthStatusRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(request: ::serde_json::Value) -> Self {
         Self { request }
     }
@@ -26,6 +27,7 @@ impl SytCustomerQueryUserAuthStatusRequest {
 impl ::open1688_core::Request for SytCustomerQueryUserAuthStatusRequest {
     type Response = SytCustomerQueryUserAuthStatusResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::syt::SYT_CUSTOMER_QUERY_USER_AUTH_STATUS;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("request", &self.request);
     }

@@ -22,6 +22,7 @@ pub struct AccountPeriodListBuyerViewRequest {
 
 impl AccountPeriodListBuyerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             page_index: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl AccountPeriodListBuyerViewRequest {
     /// Page number
     ///
     /// Wire name `pageIndex`, type `long`.
+    #[inline]
     pub fn page_index(mut self, value: i64) -> Self {
         self.page_index = ::std::option::Option::Some(value);
         self
@@ -38,6 +40,7 @@ impl AccountPeriodListBuyerViewRequest {
     /// Seller login id; empty = all
     ///
     /// Wire name `sellerLoginId`, type `string`.
+    #[inline]
     pub fn seller_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -50,6 +53,7 @@ impl AccountPeriodListBuyerViewRequest {
 impl ::open1688_core::Request for AccountPeriodListBuyerViewRequest {
     type Response = AccountPeriodListBuyerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::ACCOUNT_PERIOD_LIST_BUYER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("pageIndex", &self.page_index);
         params.put("sellerLoginId", &self.seller_login_id);

@@ -18,6 +18,7 @@ pub struct AlipayUrlGetRequest {
 
 impl AlipayUrlGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id_list: ::std::vec::Vec<i64>) -> Self {
         Self { order_id_list }
     }
@@ -26,6 +27,7 @@ impl AlipayUrlGetRequest {
 impl ::open1688_core::Request for AlipayUrlGetRequest {
     type Response = AlipayUrlGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::ALIPAY_URL_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderIdList", &self.order_id_list);
     }

@@ -75,6 +75,7 @@ pub struct CreateOrderPreviewRequest {
 
 impl CreateOrderPreviewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         address_param: AddressParam,
         cargo_param_list: ::std::vec::Vec<PreviewCargoParam>,
@@ -99,6 +100,7 @@ impl CreateOrderPreviewRequest {
     /// 发票信息
     ///
     /// Wire name `invoiceParam`, type `InvoiceParam`.
+    #[inline]
     pub fn invoice_param(mut self, value: InvoiceParam) -> Self {
         self.invoice_param = ::std::option::Option::Some(value);
         self
@@ -106,6 +108,7 @@ impl CreateOrderPreviewRequest {
     /// general 大市场, fenxiao 分销, paired 天天特卖, repurchase 复购合约, saleproxy 代销, boutiquefenxiao 精选货源分销价, boutiquepifa 精选货源批发价；为空时系统比价返回最优流程
     ///
     /// Wire name `flow`, type `string`.
+    #[inline]
     pub fn flow(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -116,6 +119,7 @@ impl CreateOrderPreviewRequest {
     /// 批发团 instanceId
     ///
     /// Wire name `instanceId`, type `string`.
+    #[inline]
     pub fn instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -126,6 +130,7 @@ impl CreateOrderPreviewRequest {
     /// 下游加密订单信息
     ///
     /// Wire name `encryptOutOrderInfo`, type `EncryptOutOrderInfo`.
+    #[inline]
     pub fn encrypt_out_order_info(mut self, value: EncryptOutOrderInfo) -> Self {
         self.encrypt_out_order_info = ::std::option::Option::Some(value);
         self
@@ -133,6 +138,7 @@ impl CreateOrderPreviewRequest {
     /// 分账普通下单采购单 id（flow 为 proxy）
     ///
     /// Wire name `proxySettleRecordId`, type `string`.
+    #[inline]
     pub fn proxy_settle_record_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -143,6 +149,7 @@ impl CreateOrderPreviewRequest {
     /// 供货库存模式 jit 或 cang（目前仅 AE）
     ///
     /// Wire name `inventoryMode`, type `string`.
+    #[inline]
     pub fn inventory_mode(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -153,6 +160,7 @@ impl CreateOrderPreviewRequest {
     /// 外部订单号
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -163,6 +171,7 @@ impl CreateOrderPreviewRequest {
     /// 上门揽收 y/n，默认 n（目前仅 AE 供货）
     ///
     /// Wire name `pickupService`, type `string`.
+    #[inline]
     pub fn pickup_service(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -173,6 +182,7 @@ impl CreateOrderPreviewRequest {
     /// 用户选择的官方跨境物流方案 sourceId
     ///
     /// Wire name `crossBorderLogisticsSolutionId`, type `string`.
+    #[inline]
     pub fn cross_border_logistics_solution_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -185,6 +195,7 @@ impl CreateOrderPreviewRequest {
     /// 是否使用跨境物流方案预览（港澳台地址生效）
     ///
     /// Wire name `useBorderLogisticsSolution`, type `boolean`.
+    #[inline]
     pub fn use_border_logistics_solution(mut self, value: bool) -> Self {
         self.use_border_logistics_solution = ::std::option::Option::Some(value);
         self
@@ -192,6 +203,7 @@ impl CreateOrderPreviewRequest {
     /// 开放平台业务码，如 cross
     ///
     /// Wire name `isvBizType`, type `string`.
+    #[inline]
     pub fn isv_biz_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -202,6 +214,7 @@ impl CreateOrderPreviewRequest {
     /// 是否使用渠道价（go1688 发送；官方文档未收录）
     ///
     /// Wire name `useChannelPrice`, type `boolean`.
+    #[inline]
     pub fn use_channel_price(mut self, value: bool) -> Self {
         self.use_channel_price = ::std::option::Option::Some(value);
         self
@@ -211,6 +224,7 @@ impl CreateOrderPreviewRequest {
 impl ::open1688_core::Request for CreateOrderPreviewRequest {
     type Response = CreateOrderPreviewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::CREATE_ORDER_PREVIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);
@@ -363,6 +377,7 @@ impl ::open1688_core::Request for CreateOrderPreviewRequest {
 
 impl OutSubOrderInfo {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             out_sub_order_id: ::std::default::Default::default(),
@@ -379,6 +394,7 @@ impl OutSubOrderInfo {
     /// 外部子订单id
     ///
     /// Wire name `outSubOrderId`, type `string`.
+    #[inline]
     pub fn out_sub_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -389,6 +405,7 @@ impl OutSubOrderInfo {
     /// 外部 sku
     ///
     /// Wire name `outSkuId`, type `string`.
+    #[inline]
     pub fn out_sku_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -399,6 +416,7 @@ impl OutSubOrderInfo {
     /// gmv
     ///
     /// Wire name `outSubGmv`, type `double`.
+    #[inline]
     pub fn out_sub_gmv(mut self, value: f64) -> Self {
         self.out_sub_gmv = ::std::option::Option::Some(value);
         self
@@ -406,6 +424,7 @@ impl OutSubOrderInfo {
     /// 数量
     ///
     /// Wire name `outSubQty`, type `double`.
+    #[inline]
     pub fn out_sub_qty(mut self, value: f64) -> Self {
         self.out_sub_qty = ::std::option::Option::Some(value);
         self
@@ -413,6 +432,7 @@ impl OutSubOrderInfo {
     /// 下游子订单下单时间（yyyy-MM-dd HH:mm:ss）
     ///
     /// Wire name `outSubOrderPayTime`, type `string`.
+    #[inline]
     pub fn out_sub_order_pay_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -423,6 +443,7 @@ impl OutSubOrderInfo {
     /// 下游主单最晚发货时间
     ///
     /// Wire name `outSubOrderLatestDeliveryTime`, type `string`.
+    #[inline]
     pub fn out_sub_order_latest_delivery_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -435,6 +456,7 @@ impl OutSubOrderInfo {
     /// 下游子订单优惠金额
     ///
     /// Wire name `outSubGmvDiscount`, type `double`.
+    #[inline]
     pub fn out_sub_gmv_discount(mut self, value: f64) -> Self {
         self.out_sub_gmv_discount = ::std::option::Option::Some(value);
         self
@@ -442,6 +464,7 @@ impl OutSubOrderInfo {
     /// 下游子订单运费
     ///
     /// Wire name `outSubGmvPost`, type `double`.
+    #[inline]
     pub fn out_sub_gmv_post(mut self, value: f64) -> Self {
         self.out_sub_gmv_post = ::std::option::Option::Some(value);
         self
@@ -449,6 +472,7 @@ impl OutSubOrderInfo {
     /// 下游子订单实收金额
     ///
     /// Wire name `outSubGmvReceive`, type `double`.
+    #[inline]
     pub fn out_sub_gmv_receive(mut self, value: f64) -> Self {
         self.out_sub_gmv_receive = ::std::option::Option::Some(value);
         self
@@ -592,6 +616,7 @@ impl OutSubOrderInfo {
 
 impl PreviewCargoParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64, quantity: f64) -> Self {
         Self {
             offer_id,
@@ -605,6 +630,7 @@ impl PreviewCargoParam {
     /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
     ///
     /// Wire name `specId`, type `string`.
+    #[inline]
     pub fn spec_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -615,6 +641,7 @@ impl PreviewCargoParam {
     /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
     ///
     /// Wire name `openOfferId`, type `string`.
+    #[inline]
     pub fn open_offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -625,6 +652,7 @@ impl PreviewCargoParam {
     /// 外部下游会员ID
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -635,6 +663,7 @@ impl PreviewCargoParam {
     /// 分销下游子订单数据
     ///
     /// Wire name `bizFenXiaoOutSubOrderInfo`, type `array<OutSubOrderInfo>`.
+    #[inline]
     pub fn biz_fen_xiao_out_sub_order_info(
         mut self,
         value: ::std::vec::Vec<OutSubOrderInfo>,

@@ -30,6 +30,7 @@ pub struct CreateOrderPreview4CybMediaRequest {
 
 impl CreateOrderPreview4CybMediaRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             address_param: ::std::default::Default::default(),
@@ -41,6 +42,7 @@ impl CreateOrderPreview4CybMediaRequest {
     /// 收货地址信息
     ///
     /// Wire name `addressParam`, type `json`.
+    #[inline]
     pub fn address_param(mut self, value: ::serde_json::Value) -> Self {
         self.address_param = ::std::option::Option::Some(value);
         self
@@ -48,6 +50,7 @@ impl CreateOrderPreview4CybMediaRequest {
     /// 商品信息
     ///
     /// Wire name `cargoParamList`, type `json`.
+    #[inline]
     pub fn cargo_param_list(mut self, value: ::serde_json::Value) -> Self {
         self.cargo_param_list = ::std::option::Option::Some(value);
         self
@@ -55,6 +58,7 @@ impl CreateOrderPreview4CybMediaRequest {
     /// 是否走渠道专属价，传true优先使用渠道传享价，不传或者传false则不走渠道专享价，走普通的分销价
     ///
     /// Wire name `useChannelPrice`, type `boolean`.
+    #[inline]
     pub fn use_channel_price(mut self, value: bool) -> Self {
         self.use_channel_price = ::std::option::Option::Some(value);
         self
@@ -62,6 +66,7 @@ impl CreateOrderPreview4CybMediaRequest {
     /// 不传，价格逻辑由useChannelPrice控制；传入general使用批发价，即useChannelPrice的价格逻辑失效；传入paired使用火拼价，若该商品未参与伙拼，则下单失败。
     ///
     /// Wire name `flow`, type `json`.
+    #[inline]
     pub fn flow(mut self, value: ::serde_json::Value) -> Self {
         self.flow = ::std::option::Option::Some(value);
         self
@@ -71,6 +76,7 @@ impl CreateOrderPreview4CybMediaRequest {
 impl ::open1688_core::Request for CreateOrderPreview4CybMediaRequest {
     type Response = CreateOrderPreview4CybMediaResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::CREATE_ORDER_PREVIEW4_CYB_MEDIA;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);

@@ -18,6 +18,7 @@ pub struct CrossBorderPayUrlGetRequest {
 
 impl CrossBorderPayUrlGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id_list: ::std::vec::Vec<i64>) -> Self {
         Self { order_id_list }
     }
@@ -26,6 +27,7 @@ impl CrossBorderPayUrlGetRequest {
 impl ::open1688_core::Request for CrossBorderPayUrlGetRequest {
     type Response = CrossBorderPayUrlGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::CROSS_BORDER_PAY_URL_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderIdList", &self.order_id_list);
     }

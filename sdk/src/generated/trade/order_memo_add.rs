@@ -26,6 +26,7 @@ pub struct OrderMemoAddRequest {
 
 impl OrderMemoAddRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: i64,
         memo: impl ::std::convert::Into<::std::string::String>,
@@ -42,6 +43,7 @@ impl OrderMemoAddRequest {
 impl ::open1688_core::Request for OrderMemoAddRequest {
     type Response = OrderMemoAddResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::ORDER_MEMO_ADD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("memo", &self.memo);

@@ -18,6 +18,7 @@ pub struct OrderReceiveAddressBuyerUpdateRequest {
 
 impl OrderReceiveAddressBuyerUpdateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(param: ::serde_json::Value) -> Self {
         Self { param }
     }
@@ -26,6 +27,7 @@ impl OrderReceiveAddressBuyerUpdateRequest {
 impl ::open1688_core::Request for OrderReceiveAddressBuyerUpdateRequest {
     type Response = OrderReceiveAddressBuyerUpdateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::ORDER_RECEIVE_ADDRESS_BUYER_UPDATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("param", &self.param);
     }

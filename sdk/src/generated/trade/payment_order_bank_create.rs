@@ -18,6 +18,7 @@ pub struct PaymentOrderBankCreateRequest {
 
 impl PaymentOrderBankCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64) -> Self {
         Self { order_id }
     }
@@ -26,6 +27,7 @@ impl PaymentOrderBankCreateRequest {
 impl ::open1688_core::Request for PaymentOrderBankCreateRequest {
     type Response = PaymentOrderBankCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::PAYMENT_ORDER_BANK_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
     }

@@ -22,6 +22,7 @@ pub struct ShippingInsuranceGetRequest {
 
 impl ShippingInsuranceGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: i64,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -36,6 +37,7 @@ impl ShippingInsuranceGetRequest {
 impl ::open1688_core::Request for ShippingInsuranceGetRequest {
     type Response = ShippingInsuranceGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::SHIPPING_INSURANCE_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("type", &self.r#type);

@@ -18,6 +18,7 @@ pub struct TradeAddFeedbackRequest {
 
 impl TradeAddFeedbackRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(trade_feedback_param: ::serde_json::Value) -> Self {
         Self { trade_feedback_param }
     }
@@ -26,6 +27,7 @@ impl TradeAddFeedbackRequest {
 impl ::open1688_core::Request for TradeAddFeedbackRequest {
     type Response = TradeAddFeedbackResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ADD_FEEDBACK;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("tradeFeedbackParam", &self.trade_feedback_param);
     }

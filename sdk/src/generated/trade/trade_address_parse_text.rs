@@ -18,6 +18,7 @@ pub struct TradeAddressParseTextRequest {
 
 impl TradeAddressParseTextRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(param: ::serde_json::Value) -> Self {
         Self { param }
     }
@@ -26,6 +27,7 @@ impl TradeAddressParseTextRequest {
 impl ::open1688_core::Request for TradeAddressParseTextRequest {
     type Response = TradeAddressParseTextResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ADDRESS_PARSE_TEXT;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("param", &self.param);
     }

@@ -24,6 +24,7 @@ pub struct TradeAddresscodeGetRequest {
 
 impl TradeAddresscodeGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite) -> Self {
         Self {
             area_code: ::std::default::Default::default(),
@@ -33,6 +34,7 @@ impl TradeAddresscodeGetRequest {
     /// Address code, e.g. 330108
     ///
     /// Wire name `areaCode`, type `string`.
+    #[inline]
     pub fn area_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -45,6 +47,7 @@ impl TradeAddresscodeGetRequest {
 impl ::open1688_core::Request for TradeAddresscodeGetRequest {
     type Response = TradeAddresscodeGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ADDRESSCODE_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("areaCode", &self.area_code);
         params.put("webSite", &self.web_site);

@@ -18,6 +18,7 @@ pub struct TradeAddresscodeParseRequest {
 
 impl TradeAddresscodeParseRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(address_info: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             address_info: address_info.into(),
@@ -28,6 +29,7 @@ impl TradeAddresscodeParseRequest {
 impl ::open1688_core::Request for TradeAddresscodeParseRequest {
     type Response = TradeAddresscodeParseResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ADDRESSCODE_PARSE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("addressInfo", &self.address_info);
     }

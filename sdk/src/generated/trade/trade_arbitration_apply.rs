@@ -18,6 +18,7 @@ pub struct TradeArbitrationApplyRequest {
 
 impl TradeArbitrationApplyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(param: ::serde_json::Value) -> Self {
         Self { param }
     }
@@ -26,6 +27,7 @@ impl TradeArbitrationApplyRequest {
 impl ::open1688_core::Request for TradeArbitrationApplyRequest {
     type Response = TradeArbitrationApplyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ARBITRATION_APPLY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("param", &self.param);
     }

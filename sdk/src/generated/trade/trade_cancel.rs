@@ -32,6 +32,7 @@ pub struct TradeCancelRequest {
 
 impl TradeCancelRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite, trade_id: i64, cancel_reason: CancelReason) -> Self {
         Self {
             web_site,
@@ -43,6 +44,7 @@ impl TradeCancelRequest {
     /// 备注
     ///
     /// Wire name `remark`, type `string`.
+    #[inline]
     pub fn remark(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -55,6 +57,7 @@ impl TradeCancelRequest {
 impl ::open1688_core::Request for TradeCancelRequest {
     type Response = TradeCancelResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CANCEL;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("tradeID", &self.trade_id);

@@ -18,6 +18,7 @@ pub struct TradeCancelRefundRequest {
 
 impl TradeCancelRefundRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(refund_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             refund_id: refund_id.into(),
@@ -28,6 +29,7 @@ impl TradeCancelRefundRequest {
 impl ::open1688_core::Request for TradeCancelRefundRequest {
     type Response = TradeCancelRefundResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CANCEL_REFUND;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
     }

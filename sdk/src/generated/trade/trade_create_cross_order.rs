@@ -120,6 +120,7 @@ pub struct TradeCreateCrossOrderRequest {
 
 impl TradeCreateCrossOrderRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         flow: impl ::std::convert::Into<::std::string::String>,
         address_param: CrossAddressParam,
@@ -156,6 +157,7 @@ impl TradeCreateCrossOrderRequest {
     /// 买家留言
     ///
     /// Wire name `message`, type `string`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -166,6 +168,7 @@ impl TradeCreateCrossOrderRequest {
     /// 开放平台业务码，默认 cross；cross_daigou, cross_distribution
     ///
     /// Wire name `isvBizType`, type `string`.
+    #[inline]
     pub fn isv_biz_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -176,6 +179,7 @@ impl TradeCreateCrossOrderRequest {
     /// 发票信息
     ///
     /// Wire name `invoiceParam`, type `InvoiceParam`.
+    #[inline]
     pub fn invoice_param(mut self, value: InvoiceParam) -> Self {
         self.invoice_param = ::std::option::Option::Some(value);
         self
@@ -183,6 +187,7 @@ impl TradeCreateCrossOrderRequest {
     /// 交易方式：assureTrade, alipay, period, assure, creditBuy, bank, 631staged, 37staged
     ///
     /// Wire name `tradeType`, type `string`.
+    #[inline]
     pub fn trade_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -193,6 +198,7 @@ impl TradeCreateCrossOrderRequest {
     /// 店铺优惠ID（来自预览）
     ///
     /// Wire name `shopPromotionId`, type `string`.
+    #[inline]
     pub fn shop_promotion_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -203,6 +209,7 @@ impl TradeCreateCrossOrderRequest {
     /// 是否匿名下单
     ///
     /// Wire name `anonymousBuyer`, type `boolean`.
+    #[inline]
     pub fn anonymous_buyer(mut self, value: bool) -> Self {
         self.anonymous_buyer = ::std::option::Option::Some(value);
         self
@@ -210,6 +217,7 @@ impl TradeCreateCrossOrderRequest {
     /// 回流订单下游平台：淘宝 thyny, 天猫 tm, 淘特 taote, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, kuaituantuan, other
     ///
     /// Wire name `fenxiaoChannel`, type `string`.
+    #[inline]
     pub fn fenxiao_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -220,6 +228,7 @@ impl TradeCreateCrossOrderRequest {
     /// 库存模式 JIT 或 NORMAL（目前仅 AE）
     ///
     /// Wire name `inventoryMode`, type `string`.
+    #[inline]
     pub fn inventory_mode(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -230,6 +239,7 @@ impl TradeCreateCrossOrderRequest {
     /// 外部订单号
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -240,6 +250,7 @@ impl TradeCreateCrossOrderRequest {
     /// 上门揽收 y/n（目前仅 AE 供货）
     ///
     /// Wire name `pickupService`, type `string`.
+    #[inline]
     pub fn pickup_service(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -250,6 +261,7 @@ impl TradeCreateCrossOrderRequest {
     /// 上门揽仓库 code
     ///
     /// Wire name `warehouseCode`, type `string`.
+    #[inline]
     pub fn warehouse_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -260,6 +272,7 @@ impl TradeCreateCrossOrderRequest {
     /// 预选的支付渠道，如 alipay
     ///
     /// Wire name `preSelectPayChannel`, type `string`.
+    #[inline]
     pub fn pre_select_pay_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -270,6 +283,7 @@ impl TradeCreateCrossOrderRequest {
     /// 是否小额采购 y/n
     ///
     /// Wire name `smallProcurement`, type `string`.
+    #[inline]
     pub fn small_procurement(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -280,6 +294,7 @@ impl TradeCreateCrossOrderRequest {
     /// 使用红包 y/n，默认使用
     ///
     /// Wire name `useRedEnvelope`, type `string`.
+    #[inline]
     pub fn use_red_envelope(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -290,6 +305,7 @@ impl TradeCreateCrossOrderRequest {
     /// 是否转运订单 y/n
     ///
     /// Wire name `dropshipping`, type `string`.
+    #[inline]
     pub fn dropshipping(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -300,6 +316,7 @@ impl TradeCreateCrossOrderRequest {
     /// 增值服务 toB、toC
     ///
     /// Wire name `addedService`, type `string`.
+    #[inline]
     pub fn added_service(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -310,6 +327,7 @@ impl TradeCreateCrossOrderRequest {
     /// 官方物流跨境解决方案 sourceId
     ///
     /// Wire name `crossBorderLogisticsSolutionId`, type `string`.
+    #[inline]
     pub fn cross_border_logistics_solution_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -322,6 +340,7 @@ impl TradeCreateCrossOrderRequest {
     /// 是否使用跨境物流解决方案（港澳台地址生效）
     ///
     /// Wire name `useCrossBorderLogisticsSolution`, type `boolean`.
+    #[inline]
     pub fn use_cross_border_logistics_solution(mut self, value: bool) -> Self {
         self.use_cross_border_logistics_solution = ::std::option::Option::Some(value);
         self
@@ -329,6 +348,7 @@ impl TradeCreateCrossOrderRequest {
     /// 下单扩展信息
     ///
     /// Wire name `extendParam`, type `ExtendParam`.
+    #[inline]
     pub fn extend_param(mut self, value: ExtendParam) -> Self {
         self.extend_param = ::std::option::Option::Some(value);
         self
@@ -336,6 +356,7 @@ impl TradeCreateCrossOrderRequest {
     /// 配送方式使用官方物流提货
     ///
     /// Wire name `useOfficialSolution`, type `boolean`.
+    #[inline]
     pub fn use_official_solution(mut self, value: bool) -> Self {
         self.use_official_solution = ::std::option::Option::Some(value);
         self
@@ -343,6 +364,7 @@ impl TradeCreateCrossOrderRequest {
     /// 官方物流提货方案（useOfficialSolution 为 true 时必填）
     ///
     /// Wire name `useOfficialSolutionModelList`, type `array<UseOfficialSolution>`.
+    #[inline]
     pub fn use_official_solution_model_list(
         mut self,
         value: ::std::vec::Vec<UseOfficialSolution>,
@@ -353,6 +375,7 @@ impl TradeCreateCrossOrderRequest {
     /// 外部 agent
     ///
     /// Wire name `fromAgent`, type `string`.
+    #[inline]
     pub fn from_agent(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -365,6 +388,7 @@ impl TradeCreateCrossOrderRequest {
 impl ::open1688_core::Request for TradeCreateCrossOrderRequest {
     type Response = TradeCreateCrossOrderResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CREATE_CROSS_ORDER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("flow", &self.flow);
         params.put_json("addressParam", &self.address_param);
@@ -531,6 +555,7 @@ impl ::open1688_core::Request for TradeCreateCrossOrderRequest {
 
 impl CrossAddressParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             address_id: ::std::default::Default::default(),
@@ -550,6 +575,7 @@ impl CrossAddressParam {
     /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
     ///
     /// Wire name `addressId`, type `long`.
+    #[inline]
     pub fn address_id(mut self, value: i64) -> Self {
         self.address_id = ::std::option::Option::Some(value);
         self
@@ -557,6 +583,7 @@ impl CrossAddressParam {
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
+    #[inline]
     pub fn full_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -567,6 +594,7 @@ impl CrossAddressParam {
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
+    #[inline]
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -577,6 +605,7 @@ impl CrossAddressParam {
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
+    #[inline]
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -587,6 +616,7 @@ impl CrossAddressParam {
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
+    #[inline]
     pub fn post_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -597,6 +627,7 @@ impl CrossAddressParam {
     /// 省份文本，如 浙江省
     ///
     /// Wire name `provinceText`, type `string`.
+    #[inline]
     pub fn province_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -607,6 +638,7 @@ impl CrossAddressParam {
     /// 市文本，如 杭州市
     ///
     /// Wire name `cityText`, type `string`.
+    #[inline]
     pub fn city_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -617,6 +649,7 @@ impl CrossAddressParam {
     /// 区文本，如 滨江区
     ///
     /// Wire name `areaText`, type `string`.
+    #[inline]
     pub fn area_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -627,6 +660,7 @@ impl CrossAddressParam {
     /// 镇/街道文本
     ///
     /// Wire name `townText`, type `string`.
+    #[inline]
     pub fn town_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -637,6 +671,7 @@ impl CrossAddressParam {
     /// 街道地址（不超过200字）
     ///
     /// Wire name `address`, type `string`.
+    #[inline]
     pub fn address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -647,6 +682,7 @@ impl CrossAddressParam {
     /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
     ///
     /// Wire name `districtCode`, type `string`.
+    #[inline]
     pub fn district_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -657,6 +693,7 @@ impl CrossAddressParam {
     /// 地址编码
     ///
     /// Wire name `addressCode`, type `string`.
+    #[inline]
     pub fn address_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -739,6 +776,7 @@ impl CrossAddressParam {
 
 impl ExtKeyValue {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             key: ::std::default::Default::default(),
@@ -746,6 +784,7 @@ impl ExtKeyValue {
         }
     }
     /// Wire name `key`, type `string`.
+    #[inline]
     pub fn key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -754,6 +793,7 @@ impl ExtKeyValue {
         self
     }
     /// Wire name `value`, type `string`.
+    #[inline]
     pub fn value(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -797,6 +837,7 @@ impl ExtKeyValue {
 
 impl ExtendParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cross_border_logistics_self_pickup_address: ::std::default::Default::default(),
@@ -808,6 +849,7 @@ impl ExtendParam {
     /// 跨境集运仓自提点地址和联系人
     ///
     /// Wire name `crossBorderLogisticsSelfPickupAddress`, type `SelfPickupAddress`.
+    #[inline]
     pub fn cross_border_logistics_self_pickup_address(
         mut self,
         value: SelfPickupAddress,
@@ -820,6 +862,7 @@ impl ExtendParam {
     /// 扩展对象列表
     ///
     /// Wire name `extPairList`, type `array<ExtPair>`.
+    #[inline]
     pub fn ext_pair_list(mut self, value: ::std::vec::Vec<ExtPair>) -> Self {
         self.ext_pair_list = value;
         self
@@ -827,6 +870,7 @@ impl ExtendParam {
     /// 轻应用闭环下单，offer 来源信息（key 为 offerId）
     ///
     /// Wire name `offerIsvCargoFromList`, type `array<ExtKeyValue>`.
+    #[inline]
     pub fn offer_isv_cargo_from_list(
         mut self,
         value: ::std::vec::Vec<ExtKeyValue>,
@@ -837,6 +881,7 @@ impl ExtendParam {
     /// 交易服务参数
     ///
     /// Wire name `selectedTradeServiceList`, type `array<SelectedTradeService>`.
+    #[inline]
     pub fn selected_trade_service_list(
         mut self,
         value: ::std::vec::Vec<SelectedTradeService>,
@@ -868,6 +913,7 @@ impl ExtendParam {
 
 impl SelectedTradeService {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::default::Default::default(),
@@ -877,6 +923,7 @@ impl SelectedTradeService {
     /// 交易服务 code，如 vas
     ///
     /// Wire name `code`, type `string`.
+    #[inline]
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -887,6 +934,7 @@ impl SelectedTradeService {
     /// 交易服务 sourceId
     ///
     /// Wire name `sourceId`, type `string`.
+    #[inline]
     pub fn source_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -923,6 +971,7 @@ impl SelectedTradeService {
 
 impl SelfPickupAddress {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             address_text: ::std::default::Default::default(),
@@ -933,6 +982,7 @@ impl SelfPickupAddress {
     /// 集运仓自提地址（不含省市区）
     ///
     /// Wire name `addressText`, type `string`.
+    #[inline]
     pub fn address_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -943,6 +993,7 @@ impl SelfPickupAddress {
     /// 自提手机号
     ///
     /// Wire name `mobile`, type `string`.
+    #[inline]
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -953,6 +1004,7 @@ impl SelfPickupAddress {
     /// 自提联系人（字段名拼写如此）
     ///
     /// Wire name `contractName`, type `string`.
+    #[inline]
     pub fn contract_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1041,6 +1093,7 @@ impl SelfPickupAddress {
 
 impl UseOfficialSolution {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             order_group: ::std::default::Default::default(),
@@ -1050,6 +1103,7 @@ impl UseOfficialSolution {
     /// 订单分组（来自预览 orderGroup）
     ///
     /// Wire name `orderGroup`, type `string`.
+    #[inline]
     pub fn order_group(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1060,6 +1114,7 @@ impl UseOfficialSolution {
     /// 官方物流提货方案编码
     ///
     /// Wire name `useOfficialSolutionCode`, type `string`.
+    #[inline]
     pub fn use_official_solution_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

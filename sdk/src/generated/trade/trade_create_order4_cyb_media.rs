@@ -46,6 +46,7 @@ pub struct TradeCreateOrder4CybMediaRequest {
 
 impl TradeCreateOrder4CybMediaRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             address_param: ::std::default::Default::default(),
@@ -61,6 +62,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 收货地址
     ///
     /// Wire name `addressParam`, type `json`.
+    #[inline]
     pub fn address_param(mut self, value: ::serde_json::Value) -> Self {
         self.address_param = ::std::option::Option::Some(value);
         self
@@ -68,6 +70,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 购买的商品信息
     ///
     /// Wire name `cargoParamList`, type `json`.
+    #[inline]
     pub fn cargo_param_list(mut self, value: ::serde_json::Value) -> Self {
         self.cargo_param_list = ::std::option::Option::Some(value);
         self
@@ -75,6 +78,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 买家留言
     ///
     /// Wire name `message`, type `string`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -85,6 +89,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 机构的订单信息，json格式，如果校验不通过，不能创建订单。业务线原因机构订单信息不能放在上面的下单参数结构体中，只能新增该字段用于机构订单信息回写，没有幂等校验，纯记录统计分析。mediaOrderId:机构订单号;phone:电话;offers.id:Long,1688商品id;offers.specId:String,1688商品specId(可能无);offers.price:Long,媒体溢价单价(单位分);offers.num:Long,售卖数量
     ///
     /// Wire name `outerOrderInfo`, type `json`.
+    #[inline]
     pub fn outer_order_info(mut self, value: ::serde_json::Value) -> Self {
         self.outer_order_info = ::std::option::Option::Some(value);
         self
@@ -92,6 +97,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 由于不同的商品支持的交易方式不同，没有一种交易方式是全局通用的，所以当前下单可使用的交易方式必须通过下单预览接口的tradeModeNameList获取。交易方式类型说明：fxassure（交易4.0通用担保交易），alipay（大市场通用的支付宝担保交易（目前在做切流，后续会下掉）），period（普通账期交易）, assure（大买家企业采购询报价下单时需要使用的担保交易流程）, creditBuy（诚E赊），bank（银行转账），631staged（631分阶段付款），37staged（37分阶段）；此字段不传则系统默认会选取一个可用的交易方式下单，如果开通了诚E赊默认是creditBuy（诚E赊），未开通诚E赊默认使用的方式是支付宝担宝交易。
     ///
     /// Wire name `tradeType`, type `json`.
+    #[inline]
     pub fn trade_type(mut self, value: ::serde_json::Value) -> Self {
         self.trade_type = ::std::option::Option::Some(value);
         self
@@ -99,6 +105,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 是否走渠道专属价，传true优先使用渠道传享价，不传或者传false则不走渠道专享价，走普通的分销价
     ///
     /// Wire name `useChannelPrice`, type `boolean`.
+    #[inline]
     pub fn use_channel_price(mut self, value: bool) -> Self {
         self.use_channel_price = ::std::option::Option::Some(value);
         self
@@ -106,6 +113,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// 不传，价格逻辑由useChannelPrice控制；传入general使用批发价，即useChannelPrice的价格逻辑失效；传入paired使用火拼价，若该商品未参与伙拼，则下单失败。
     ///
     /// Wire name `flow`, type `json`.
+    #[inline]
     pub fn flow(mut self, value: ::serde_json::Value) -> Self {
         self.flow = ::std::option::Option::Some(value);
         self
@@ -113,6 +121,7 @@ impl TradeCreateOrder4CybMediaRequest {
     /// .
     ///
     /// Wire name `shopPromotionId`, type `string`.
+    #[inline]
     pub fn shop_promotion_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -125,6 +134,7 @@ impl TradeCreateOrder4CybMediaRequest {
 impl ::open1688_core::Request for TradeCreateOrder4CybMediaRequest {
     type Response = TradeCreateOrder4CybMediaResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CREATE_ORDER4_CYB_MEDIA;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);

@@ -65,6 +65,7 @@ pub struct TradeCreateRefundRequest {
 impl TradeCreateRefundRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         order_id: i64,
         order_entry_ids: ::std::vec::Vec<i64>,
@@ -93,6 +94,7 @@ impl TradeCreateRefundRequest {
     /// 凭证图片 URL，1–5 张
     ///
     /// Wire name `vouchers`, type `array<string>`.
+    #[inline]
     pub fn vouchers(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.vouchers = ::std::option::Option::Some(value);
         self
@@ -100,6 +102,7 @@ impl TradeCreateRefundRequest {
     /// 子订单退货数量（仅售中已收货退款退货时可指定，默认全部）
     ///
     /// Wire name `orderEntryCountList`, type `array<OrderEntryCount>`.
+    #[inline]
     pub fn order_entry_count_list(
         mut self,
         value: ::std::vec::Vec<OrderEntryCount>,
@@ -110,6 +113,7 @@ impl TradeCreateRefundRequest {
     /// 是否定制退货运费：true 以 ISV 回传为准；false（默认）按平台规则
     ///
     /// Wire name `customRefund`, type `boolean`.
+    #[inline]
     pub fn custom_refund(mut self, value: bool) -> Self {
         self.custom_refund = ::std::option::Option::Some(value);
         self
@@ -117,6 +121,7 @@ impl TradeCreateRefundRequest {
     /// 退款说明（下游退款单的实际描述）
     ///
     /// Wire name `refundRemark`, type `string`.
+    #[inline]
     pub fn refund_remark(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +134,7 @@ impl TradeCreateRefundRequest {
 impl ::open1688_core::Request for TradeCreateRefundRequest {
     type Response = TradeCreateRefundResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_CREATE_REFUND;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put_json("orderEntryIds", &self.order_entry_ids);

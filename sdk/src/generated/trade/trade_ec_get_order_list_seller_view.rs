@@ -123,6 +123,7 @@ pub struct TradeEcGetOrderListSellerViewRequest {
 
 impl TradeEcGetOrderListSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             create_start_time: ::std::default::Default::default(),
@@ -155,6 +156,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 下单开始时间 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `createStartTime`, type `date`.
+    #[inline]
     pub fn create_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_start_time = ::std::option::Option::Some(value);
         self
@@ -162,6 +164,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 下单结束时间 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `createEndTime`, type `date`.
+    #[inline]
     pub fn create_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_end_time = ::std::option::Option::Some(value);
         self
@@ -169,6 +172,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 修改时间开始 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `modifyStartTime`, type `date`.
+    #[inline]
     pub fn modify_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_start_time = ::std::option::Option::Some(value);
         self
@@ -176,6 +180,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 修改时间结束 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `modifyEndTime`, type `date`.
+    #[inline]
     pub fn modify_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_end_time = ::std::option::Option::Some(value);
         self
@@ -183,6 +188,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 页码，从 1 开始 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `page`, type `int`.
+    #[inline]
     pub fn page(mut self, value: i32) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
@@ -190,6 +196,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 每页数量（最高 20） (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -197,6 +204,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `orderStatus`, type `string`.
+    #[inline]
     pub fn order_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -207,6 +215,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `refundStatus`, type `string`.
+    #[inline]
     pub fn refund_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -217,6 +226,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `buyerMemberId`, type `string`.
+    #[inline]
     pub fn buyer_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -227,6 +237,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `buyerLoginId`, type `string`.
+    #[inline]
     pub fn buyer_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -237,6 +248,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `tradeType`, type `string`.
+    #[inline]
     pub fn trade_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -247,6 +259,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `bizTypes`, type `string`.
+    #[inline]
     pub fn biz_types(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -257,6 +270,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否查询历史订单表 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `isHis`, type `boolean`.
+    #[inline]
     pub fn is_his(mut self, value: bool) -> Self {
         self.is_his = ::std::option::Option::Some(value);
         self
@@ -264,6 +278,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `productName`, type `string`.
+    #[inline]
     pub fn product_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -274,6 +289,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否需要买家详细地址和电话 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `needBuyerAddressAndPhone`, type `boolean`.
+    #[inline]
     pub fn need_buyer_address_and_phone(mut self, value: bool) -> Self {
         self.need_buyer_address_and_phone = ::std::option::Option::Some(value);
         self
@@ -281,6 +297,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否需要备注信息 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `needMemoInfo`, type `boolean`.
+    #[inline]
     pub fn need_memo_info(mut self, value: bool) -> Self {
         self.need_memo_info = ::std::option::Option::Some(value);
         self
@@ -288,6 +305,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否查找投诉中的订单 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `tousuStatus`, type `boolean`.
+    #[inline]
     pub fn tousu_status(mut self, value: bool) -> Self {
         self.tousu_status = ::std::option::Option::Some(value);
         self
@@ -295,6 +313,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 买家评价状态：4 已评价, 5 未评价, 6 不需要评价 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `buyerRateStatus`, type `int`.
+    #[inline]
     pub fn buyer_rate_status(mut self, value: i32) -> Self {
         self.buyer_rate_status = ::std::option::Option::Some(value);
         self
@@ -302,6 +321,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 卖家评价状态 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `sellerRateStatus`, type `int`.
+    #[inline]
     pub fn seller_rate_status(mut self, value: i32) -> Self {
         self.seller_rate_status = ::std::option::Option::Some(value);
         self
@@ -309,6 +329,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否返回发货校验信息（打单发货场景必填） (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `needCheckSend`, type `boolean`.
+    #[inline]
     pub fn need_check_send(mut self, value: bool) -> Self {
         self.need_check_send = ::std::option::Option::Some(value);
         self
@@ -316,6 +337,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needOutChannel`, type `string`.
+    #[inline]
     pub fn need_out_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -326,6 +348,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否需要发货超期风险标 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `needSendGoodsOverdueRisk`, type `boolean`.
+    #[inline]
     pub fn need_send_goods_overdue_risk(mut self, value: bool) -> Self {
         self.need_send_goods_overdue_risk = ::std::option::Option::Some(value);
         self
@@ -333,6 +356,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否需要揽收超期风险标 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `needDeliverGoodsOverdueRisk`, type `boolean`.
+    #[inline]
     pub fn need_deliver_goods_overdue_risk(mut self, value: bool) -> Self {
         self.need_deliver_goods_overdue_risk = ::std::option::Option::Some(value);
         self
@@ -340,6 +364,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// 是否筛选官方直送保障服务的订单 (type as in the same-named parameter of alibaba.trade.getSellerOrderList)
     ///
     /// Wire name `needOfficialLogisticOrder`, type `boolean`.
+    #[inline]
     pub fn need_official_logistic_order(mut self, value: bool) -> Self {
         self.need_official_logistic_order = ::std::option::Option::Some(value);
         self
@@ -347,6 +372,7 @@ impl TradeEcGetOrderListSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needTgOfficialPickUpOrder`, type `string`.
+    #[inline]
     pub fn need_tg_official_pick_up_order(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -359,6 +385,7 @@ impl TradeEcGetOrderListSellerViewRequest {
 impl ::open1688_core::Request for TradeEcGetOrderListSellerViewRequest {
     type Response = TradeEcGetOrderListSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_EC_GET_ORDER_LIST_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("createStartTime", &self.create_start_time);
         params.put("createEndTime", &self.create_end_time);

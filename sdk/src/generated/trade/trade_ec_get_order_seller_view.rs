@@ -43,6 +43,7 @@ pub struct TradeEcGetOrderSellerViewRequest {
 
 impl TradeEcGetOrderSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64) -> Self {
         Self {
             order_id,
@@ -55,6 +56,7 @@ impl TradeEcGetOrderSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `includeFields`, type `string`.
+    #[inline]
     pub fn include_fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -65,6 +67,7 @@ impl TradeEcGetOrderSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needOutChannel`, type `string`.
+    #[inline]
     pub fn need_out_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -75,6 +78,7 @@ impl TradeEcGetOrderSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needSendGoodsOverdueRisk`, type `string`.
+    #[inline]
     pub fn need_send_goods_overdue_risk(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -85,6 +89,7 @@ impl TradeEcGetOrderSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needDeliverGoodsOverdueRisk`, type `string`.
+    #[inline]
     pub fn need_deliver_goods_overdue_risk(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -97,6 +102,7 @@ impl TradeEcGetOrderSellerViewRequest {
 impl ::open1688_core::Request for TradeEcGetOrderSellerViewRequest {
     type Response = TradeEcGetOrderSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_EC_GET_ORDER_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("includeFields", &self.include_fields);

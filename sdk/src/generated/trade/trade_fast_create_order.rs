@@ -109,6 +109,7 @@ pub struct TradeFastCreateOrderRequest {
 
 impl TradeFastCreateOrderRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         flow: impl ::std::convert::Into<::std::string::String>,
         address_param: AddressParam,
@@ -142,6 +143,7 @@ impl TradeFastCreateOrderRequest {
     /// 买家留言（不超过500字）
     ///
     /// Wire name `message`, type `string`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -152,6 +154,7 @@ impl TradeFastCreateOrderRequest {
     /// 发票信息
     ///
     /// Wire name `invoiceParam`, type `InvoiceParam`.
+    #[inline]
     pub fn invoice_param(mut self, value: InvoiceParam) -> Self {
         self.invoice_param = ::std::option::Option::Some(value);
         self
@@ -159,6 +162,7 @@ impl TradeFastCreateOrderRequest {
     /// 子账号ID
     ///
     /// Wire name `subUserId`, type `long`.
+    #[inline]
     pub fn sub_user_id(mut self, value: i64) -> Self {
         self.sub_user_id = ::std::option::Option::Some(value);
         self
@@ -166,6 +170,7 @@ impl TradeFastCreateOrderRequest {
     /// 店铺优惠ID，通过 alibaba.createOrder.preview 获得；为空使用默认优惠
     ///
     /// Wire name `shopPromotionId`, type `string`.
+    #[inline]
     pub fn shop_promotion_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -176,6 +181,7 @@ impl TradeFastCreateOrderRequest {
     /// 交易方式，取自 preview 返回的 tradeModeNameList，如 fxassure、alipay、period、assure、creditBuy
     ///
     /// Wire name `tradeType`, type `string`.
+    #[inline]
     pub fn trade_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -186,6 +192,7 @@ impl TradeFastCreateOrderRequest {
     /// 开放平台业务码，如 isvtools、isv_fxgl、wangwang_push_order
     ///
     /// Wire name `isvBizTypeStr`, type `string`.
+    #[inline]
     pub fn isv_biz_type_str(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -196,6 +203,7 @@ impl TradeFastCreateOrderRequest {
     /// ERP 分销场景传 true（Python SDK 拼写；fenxiaoOrder.create 拼作 isvbiztypeErp）
     ///
     /// Wire name `isvBizTypeErp`, type `boolean`.
+    #[inline]
     pub fn isv_biz_type_erp(mut self, value: bool) -> Self {
         self.isv_biz_type_erp = ::std::option::Option::Some(value);
         self
@@ -203,6 +211,7 @@ impl TradeFastCreateOrderRequest {
     /// 拍单场景传 true
     ///
     /// Wire name `isvBizTypePD`, type `boolean`.
+    #[inline]
     pub fn isv_biz_type_pd(mut self, value: bool) -> Self {
         self.isv_biz_type_pd = ::std::option::Option::Some(value);
         self
@@ -210,6 +219,7 @@ impl TradeFastCreateOrderRequest {
     /// 下游加密订单信息，用于下游平台打单
     ///
     /// Wire name `encryptOutOrderInfo`, type `EncryptOutOrderInfo`.
+    #[inline]
     pub fn encrypt_out_order_info(mut self, value: EncryptOutOrderInfo) -> Self {
         self.encrypt_out_order_info = ::std::option::Option::Some(value);
         self
@@ -217,6 +227,7 @@ impl TradeFastCreateOrderRequest {
     /// 批发团 instanceId，从 alibaba.pifatuan.product.list 获取
     ///
     /// Wire name `instanceId`, type `string`.
+    #[inline]
     pub fn instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -227,6 +238,7 @@ impl TradeFastCreateOrderRequest {
     /// 分账普通下单采购单 id（交易 flow 为 proxy）
     ///
     /// Wire name `proxySettleRecordId`, type `string`.
+    #[inline]
     pub fn proxy_settle_record_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -237,6 +249,7 @@ impl TradeFastCreateOrderRequest {
     /// 分销渠道（下游平台编码）
     ///
     /// Wire name `fenxiaoChannel`, type `string`.
+    #[inline]
     pub fn fenxiao_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -247,6 +260,7 @@ impl TradeFastCreateOrderRequest {
     /// 外部订单号，可用于幂等；可通过订单列表接口按该值查询
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -257,6 +271,7 @@ impl TradeFastCreateOrderRequest {
     /// 预选的支付渠道，如 alipay；用作财务订单分流
     ///
     /// Wire name `preSelectPayChannel`, type `string`.
+    #[inline]
     pub fn pre_select_pay_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -267,6 +282,7 @@ impl TradeFastCreateOrderRequest {
     /// 是否使用红包 y/n
     ///
     /// Wire name `useRedEnvelope`, type `string`.
+    #[inline]
     pub fn use_red_envelope(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -277,6 +293,7 @@ impl TradeFastCreateOrderRequest {
     /// 不使用红包（Python SDK 中出现，语义与 useRedEnvelope 相反）
     ///
     /// Wire name `noUseRedEnvelope`, type `string`.
+    #[inline]
     pub fn no_use_red_envelope(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -287,6 +304,7 @@ impl TradeFastCreateOrderRequest {
     /// 扩展参数（结构未文档化）
     ///
     /// Wire name `extendParam`, type `json`.
+    #[inline]
     pub fn extend_param(mut self, value: ::serde_json::Value) -> Self {
         self.extend_param = ::std::option::Option::Some(value);
         self
@@ -294,6 +312,7 @@ impl TradeFastCreateOrderRequest {
     /// 外部订单信息（go1688 发送；官方 SDK 未收录）
     ///
     /// Wire name `outerOrderInfo`, type `OuterOrderInfo`.
+    #[inline]
     pub fn outer_order_info(mut self, value: OuterOrderInfo) -> Self {
         self.outer_order_info = ::std::option::Option::Some(value);
         self
@@ -301,6 +320,7 @@ impl TradeFastCreateOrderRequest {
     /// 是否使用渠道价（go1688 发送；官方 SDK 未收录）
     ///
     /// Wire name `useChannelPrice`, type `boolean`.
+    #[inline]
     pub fn use_channel_price(mut self, value: bool) -> Self {
         self.use_channel_price = ::std::option::Option::Some(value);
         self
@@ -310,6 +330,7 @@ impl TradeFastCreateOrderRequest {
 impl ::open1688_core::Request for TradeFastCreateOrderRequest {
     type Response = TradeFastCreateOrderResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_FAST_CREATE_ORDER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("flow", &self.flow);
         params.put_json("addressParam", &self.address_param);

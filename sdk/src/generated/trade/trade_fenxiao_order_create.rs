@@ -97,6 +97,7 @@ pub struct TradeFenxiaoOrderCreateRequest {
 
 impl TradeFenxiaoOrderCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         address_param: AddressParam,
         cargo_param_list: ::std::vec::Vec<FenxiaoCargoParam>,
@@ -126,6 +127,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 分销场景传 fenxiao
     ///
     /// Wire name `flow`, type `string`.
+    #[inline]
     pub fn flow(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -136,6 +138,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 买家留言
     ///
     /// Wire name `message`, type `string`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -146,6 +149,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 交易方式（取自预览 tradeModeNameList），如 assureTrade
     ///
     /// Wire name `tradeType`, type `string`.
+    #[inline]
     pub fn trade_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -156,6 +160,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 发票信息
     ///
     /// Wire name `invoiceParam`, type `InvoiceParam`.
+    #[inline]
     pub fn invoice_param(mut self, value: InvoiceParam) -> Self {
         self.invoice_param = ::std::option::Option::Some(value);
         self
@@ -163,6 +168,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 店铺优惠ID
     ///
     /// Wire name `shopPromotionId`, type `string`.
+    #[inline]
     pub fn shop_promotion_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -173,6 +179,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// ERP 分销场景传 true（会修改 isvbiztype 为 erp_buy）
     ///
     /// Wire name `isvbiztypeErp`, type `boolean`.
+    #[inline]
     pub fn isvbiztype_erp(mut self, value: bool) -> Self {
         self.isvbiztype_erp = ::std::option::Option::Some(value);
         self
@@ -180,6 +187,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 拍单场景传 true（isv_pd_buy）
     ///
     /// Wire name `isvBizTypePD`, type `boolean`.
+    #[inline]
     pub fn isv_biz_type_pd(mut self, value: bool) -> Self {
         self.isv_biz_type_pd = ::std::option::Option::Some(value);
         self
@@ -187,6 +195,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 开放平台业务码：isvtools, isv_fxgl, wangwang_push_order, fenxiaoMedia …
     ///
     /// Wire name `isvBizTypeStr`, type `string`.
+    #[inline]
     pub fn isv_biz_type_str(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -197,6 +206,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 下游加密订单信息；下游明文时 encryptOrder 传 false
     ///
     /// Wire name `encryptOutOrderInfo`, type `EncryptOutOrderInfo`.
+    #[inline]
     pub fn encrypt_out_order_info(mut self, value: EncryptOutOrderInfo) -> Self {
         self.encrypt_out_order_info = ::std::option::Option::Some(value);
         self
@@ -204,6 +214,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 是否价格择优下单
     ///
     /// Wire name `bestOption`, type `boolean`.
+    #[inline]
     pub fn best_option(mut self, value: bool) -> Self {
         self.best_option = ::std::option::Option::Some(value);
         self
@@ -211,6 +222,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 精选货源与其他商品混合时是否按最优价拆单
     ///
     /// Wire name `isSplitJxhy`, type `boolean`.
+    #[inline]
     pub fn is_split_jxhy(mut self, value: bool) -> Self {
         self.is_split_jxhy = ::std::option::Option::Some(value);
         self
@@ -218,6 +230,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 分账普通下单采购单 id（flow 为 proxy）
     ///
     /// Wire name `proxySettleRecordId`, type `string`.
+    #[inline]
     pub fn proxy_settle_record_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -228,6 +241,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 预选的支付渠道，如 alipay
     ///
     /// Wire name `preSelectPayChannel`, type `string`.
+    #[inline]
     pub fn pre_select_pay_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +252,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 外部订单号，可用于幂等
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -248,6 +263,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 推单申请单
     ///
     /// Wire name `pushOrderApplyId`, type `string`.
+    #[inline]
     pub fn push_order_apply_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -258,6 +274,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 订单参数拓展（ExtendParam，未文档化）
     ///
     /// Wire name `extendParam`, type `json`.
+    #[inline]
     pub fn extend_param(mut self, value: ::serde_json::Value) -> Self {
         self.extend_param = ::std::option::Option::Some(value);
         self
@@ -265,6 +282,7 @@ impl TradeFenxiaoOrderCreateRequest {
     /// 外部订单信息（go1688 发送）
     ///
     /// Wire name `outerOrderInfo`, type `OuterOrderInfo`.
+    #[inline]
     pub fn outer_order_info(mut self, value: OuterOrderInfo) -> Self {
         self.outer_order_info = ::std::option::Option::Some(value);
         self
@@ -274,6 +292,7 @@ impl TradeFenxiaoOrderCreateRequest {
 impl ::open1688_core::Request for TradeFenxiaoOrderCreateRequest {
     type Response = TradeFenxiaoOrderCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_FENXIAO_ORDER_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("addressParam", &self.address_param);
         params.put_json("cargoParamList", &self.cargo_param_list);
@@ -412,6 +431,7 @@ impl ::open1688_core::Request for TradeFenxiaoOrderCreateRequest {
 
 impl FenxiaoCargoParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(quantity: f64) -> Self {
         Self {
             offer_id: ::std::default::Default::default(),
@@ -427,6 +447,7 @@ impl FenxiaoCargoParam {
     /// 商品 offer id
     ///
     /// Wire name `offerId`, type `long`.
+    #[inline]
     pub fn offer_id(mut self, value: i64) -> Self {
         self.offer_id = ::std::option::Option::Some(value);
         self
@@ -434,6 +455,7 @@ impl FenxiaoCargoParam {
     /// 加密 offerId（与 offerId 二选一）
     ///
     /// Wire name `openOfferId`, type `string`.
+    #[inline]
     pub fn open_offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -444,6 +466,7 @@ impl FenxiaoCargoParam {
     /// 规格 id
     ///
     /// Wire name `specId`, type `string`.
+    #[inline]
     pub fn spec_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -454,6 +477,7 @@ impl FenxiaoCargoParam {
     /// 外部下游会员ID
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -464,6 +488,7 @@ impl FenxiaoCargoParam {
     /// 下游渠道（go1688 发送）
     ///
     /// Wire name `channel`, type `string`.
+    #[inline]
     pub fn channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -474,6 +499,7 @@ impl FenxiaoCargoParam {
     /// 下游外部商品码（go1688 发送）
     ///
     /// Wire name `outItemCode`, type `string`.
+    #[inline]
     pub fn out_item_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -484,6 +510,7 @@ impl FenxiaoCargoParam {
     /// 下游店铺 code（go1688 发送）
     ///
     /// Wire name `outShopCode`, type `string`.
+    #[inline]
     pub fn out_shop_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

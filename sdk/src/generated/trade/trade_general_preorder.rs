@@ -26,6 +26,7 @@ pub struct TradeGeneralPreorderRequest {
 
 impl TradeGeneralPreorderRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             goods: ::std::default::Default::default(),
@@ -36,6 +37,7 @@ impl TradeGeneralPreorderRequest {
     /// 购买的货物列表 (example: \[   {     "cartId": null,     "ext": null,     "flow": "123",     "id": null,   ) JSON object fields: cartId (Long, 淘宝cartId); ext (String, 该参数是url中完整的id参数对应的json格式数据中,key等于ext的参数值.); flow (String, 所属流程); id (String, id,Cargo 标识); offerId (Long, 商品ID，offerId); quantity (Double, 数量); specId (String, 商品的规格特征值); tradeMode (String, 交易模式参数,交易4.0引入); tradeWay (String, 交易模式交易模式的分类,交易4.0mutilstep的模板id); extParams (AlibabaTradeComKeyValuePair\[\], 扩展数据,附加参数集合,自定各个业务场景下的附加属性)
     ///
     /// Wire name `goods`, type `json`.
+    #[inline]
     pub fn goods(mut self, value: ::serde_json::Value) -> Self {
         self.goods = ::std::option::Option::Some(value);
         self
@@ -43,6 +45,7 @@ impl TradeGeneralPreorderRequest {
     /// 收货地址，可以填写买家的收货地址ID，或者买家的收货地址信息 (example: {   "address": "网商路699号",   "addressCode": "330108",   "addressCodeText": "浙江省 杭) JSON object fields: address (String, 街道地址，不包括省市编码); addressCode (String, 地址区域编码); addressCodeText (String, * 地址区域编码对应的文本（包括国家，省，城市）); addressId (Long, 地址ID); bizType (String, 业务类型); isDefault (Boolean, 是否为默认地址); fullName (String, 收货人姓名); latest (Boolean, 是否最近使用的地址); mobile (String, 手机); phone (String, 电话); postCode (String, 邮编)
     ///
     /// Wire name `receiveAddress`, type `json`.
+    #[inline]
     pub fn receive_address(mut self, value: ::serde_json::Value) -> Self {
         self.receive_address = ::std::option::Option::Some(value);
         self
@@ -50,6 +53,7 @@ impl TradeGeneralPreorderRequest {
     /// 扩展信息 (example: \[\]) JSON object fields: key (String, 键值对的Key); value (String, 键值对的Value)
     ///
     /// Wire name `extension`, type `json`.
+    #[inline]
     pub fn extension(mut self, value: ::serde_json::Value) -> Self {
         self.extension = ::std::option::Option::Some(value);
         self
@@ -59,6 +63,7 @@ impl TradeGeneralPreorderRequest {
 impl ::open1688_core::Request for TradeGeneralPreorderRequest {
     type Response = TradeGeneralPreorderResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GENERAL_PREORDER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("goods", &self.goods);
         params.put_json("receiveAddress", &self.receive_address);

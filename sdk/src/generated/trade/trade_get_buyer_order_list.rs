@@ -103,6 +103,7 @@ pub struct TradeGetBuyerOrderListRequest {
 
 impl TradeGetBuyerOrderListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             biz_types: ::std::default::Default::default(),
@@ -130,6 +131,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 业务类型，如 \["cn","ws"\]
     ///
     /// Wire name `bizTypes`, type `array<BizType>`.
+    #[inline]
     pub fn biz_types(mut self, value: ::std::vec::Vec<BizType>) -> Self {
         self.biz_types = ::std::option::Option::Some(value);
         self
@@ -137,6 +139,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 下单开始时间
     ///
     /// Wire name `createStartTime`, type `date`.
+    #[inline]
     pub fn create_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_start_time = ::std::option::Option::Some(value);
         self
@@ -144,6 +147,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 下单结束时间
     ///
     /// Wire name `createEndTime`, type `date`.
+    #[inline]
     pub fn create_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_end_time = ::std::option::Option::Some(value);
         self
@@ -151,6 +155,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 修改时间开始
     ///
     /// Wire name `modifyStartTime`, type `date`.
+    #[inline]
     pub fn modify_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_start_time = ::std::option::Option::Some(value);
         self
@@ -158,6 +163,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 修改时间结束
     ///
     /// Wire name `modifyEndTime`, type `date`.
+    #[inline]
     pub fn modify_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_end_time = ::std::option::Option::Some(value);
         self
@@ -165,6 +171,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 是否查询历史订单表，默认 false
     ///
     /// Wire name `isHis`, type `boolean`.
+    #[inline]
     pub fn is_his(mut self, value: bool) -> Self {
         self.is_his = ::std::option::Option::Some(value);
         self
@@ -172,6 +179,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 订单状态：success, cancel, waitbuyerpay, waitsellersend, waitbuyerreceive
     ///
     /// Wire name `orderStatus`, type `OrderStatus`.
+    #[inline]
     pub fn order_status(mut self, value: OrderStatus) -> Self {
         self.order_status = ::std::option::Option::Some(value);
         self
@@ -179,6 +187,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 页码，从 1 开始
     ///
     /// Wire name `page`, type `int`.
+    #[inline]
     pub fn page(mut self, value: i32) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
@@ -186,6 +195,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 每页数量
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -193,6 +203,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 退款状态：waitselleragree, refundsuccess, refundclose, waitbuyermodify, waitbuyersend, waitsellerreceive
     ///
     /// Wire name `refundStatus`, type `string`.
+    #[inline]
     pub fn refund_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -203,6 +214,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 卖家 memberId，如 b2b-1624961198
     ///
     /// Wire name `sellerMemberId`, type `string`.
+    #[inline]
     pub fn seller_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -213,6 +225,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 卖家 loginId
     ///
     /// Wire name `sellerLoginId`, type `string`.
+    #[inline]
     pub fn seller_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -223,6 +236,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 卖家评价状态：4 已评价, 5 未评价, 6 不需要评价
     ///
     /// Wire name `sellerRateStatus`, type `int`.
+    #[inline]
     pub fn seller_rate_status(mut self, value: i32) -> Self {
         self.seller_rate_status = ::std::option::Option::Some(value);
         self
@@ -230,6 +244,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 交易类型：1 担保交易 … 10 账期支付, 50060 交易4.0, 50070 当面付, 50080 服务类
     ///
     /// Wire name `tradeType`, type `string`.
+    #[inline]
     pub fn trade_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -240,6 +255,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 商品名称
     ///
     /// Wire name `productName`, type `string`.
+    #[inline]
     pub fn product_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -250,6 +266,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 是否需要查询买家的详细地址和电话
     ///
     /// Wire name `needBuyerAddressAndPhone`, type `boolean`.
+    #[inline]
     pub fn need_buyer_address_and_phone(mut self, value: bool) -> Self {
         self.need_buyer_address_and_phone = ::std::option::Option::Some(value);
         self
@@ -257,6 +274,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 是否需要查询备注信息
     ///
     /// Wire name `needMemoInfo`, type `boolean`.
+    #[inline]
     pub fn need_memo_info(mut self, value: bool) -> Self {
         self.need_memo_info = ::std::option::Option::Some(value);
         self
@@ -264,6 +282,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 外部订单号
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -274,6 +293,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 是否查询开票设置
     ///
     /// Wire name `needInvoicingSetting`, type `boolean`.
+    #[inline]
     pub fn need_invoicing_setting(mut self, value: bool) -> Self {
         self.need_invoicing_setting = ::std::option::Option::Some(value);
         self
@@ -281,6 +301,7 @@ impl TradeGetBuyerOrderListRequest {
     /// 查询多个订单 id
     ///
     /// Wire name `orderIds`, type `array<long>`.
+    #[inline]
     pub fn order_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.order_ids = ::std::option::Option::Some(value);
         self
@@ -290,6 +311,7 @@ impl TradeGetBuyerOrderListRequest {
 impl ::open1688_core::Request for TradeGetBuyerOrderListRequest {
     type Response = TradeGetBuyerOrderListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_BUYER_ORDER_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("bizTypes", &self.biz_types);
         params.put("createStartTime", &self.create_start_time);

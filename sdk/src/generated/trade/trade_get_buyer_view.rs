@@ -44,6 +44,7 @@ pub struct TradeGetBuyerViewRequest {
 
 impl TradeGetBuyerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(web_site: WebSite, order_id: i64) -> Self {
         Self {
             web_site,
@@ -56,6 +57,7 @@ impl TradeGetBuyerViewRequest {
     /// 查询结果中包含的域，逗号分隔：GuaranteesTerms 保障条款, NativeLogistics 物流信息, RateDetail 评价详情, OrderInvoice 发票信息, InvoicingSetting 开票设置；默认返回 GuaranteesTerms、NativeLogistics、OrderInvoice
     ///
     /// Wire name `includeFields`, type `string`.
+    #[inline]
     pub fn include_fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -66,6 +68,7 @@ impl TradeGetBuyerViewRequest {
     /// 垂直表中的 attributeKeys
     ///
     /// Wire name `attributeKeys`, type `array<string>`.
+    #[inline]
     pub fn attribute_keys(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -76,6 +79,7 @@ impl TradeGetBuyerViewRequest {
     /// 外部订单id
     ///
     /// Wire name `outOrderId`, type `string`.
+    #[inline]
     pub fn out_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +92,7 @@ impl TradeGetBuyerViewRequest {
 impl ::open1688_core::Request for TradeGetBuyerViewRequest {
     type Response = TradeGetBuyerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_BUYER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("orderId", &self.order_id);

@@ -20,6 +20,7 @@ pub struct TradeGetMaxRefundFeeRequest {
 
 impl TradeGetMaxRefundFeeRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(input: MaxRefundFeeParam) -> Self {
         Self { input }
     }
@@ -28,6 +29,7 @@ impl TradeGetMaxRefundFeeRequest {
 impl ::open1688_core::Request for TradeGetMaxRefundFeeRequest {
     type Response = TradeGetMaxRefundFeeResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_MAX_REFUND_FEE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("input", &self.input);
     }
@@ -108,6 +110,7 @@ impl ::open1688_core::Request for TradeGetMaxRefundFeeRequest {
 
 impl MaxRefundFeeParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: i64,
         goods_status: GoodsStatus,
@@ -123,6 +126,7 @@ impl MaxRefundFeeParam {
     /// 退款单（须为退款中状态），可不传
     ///
     /// Wire name `refundId`, type `string`.
+    #[inline]
     pub fn refund_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -28,6 +28,7 @@ pub struct TradeGetRefundReasonListRequest {
 
 impl TradeGetRefundReasonListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: i64,
         order_entry_ids: ::std::vec::Vec<i64>,
@@ -44,6 +45,7 @@ impl TradeGetRefundReasonListRequest {
 impl ::open1688_core::Request for TradeGetRefundReasonListRequest {
     type Response = TradeGetRefundReasonListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_REFUND_REASON_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put_json("orderEntryIds", &self.order_entry_ids);

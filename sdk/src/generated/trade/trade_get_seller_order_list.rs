@@ -115,6 +115,7 @@ pub struct TradeGetSellerOrderListRequest {
 
 impl TradeGetSellerOrderListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             create_start_time: ::std::default::Default::default(),
@@ -145,6 +146,7 @@ impl TradeGetSellerOrderListRequest {
     /// 下单开始时间
     ///
     /// Wire name `createStartTime`, type `date`.
+    #[inline]
     pub fn create_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_start_time = ::std::option::Option::Some(value);
         self
@@ -152,6 +154,7 @@ impl TradeGetSellerOrderListRequest {
     /// 下单结束时间
     ///
     /// Wire name `createEndTime`, type `date`.
+    #[inline]
     pub fn create_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.create_end_time = ::std::option::Option::Some(value);
         self
@@ -159,6 +162,7 @@ impl TradeGetSellerOrderListRequest {
     /// 修改时间开始
     ///
     /// Wire name `modifyStartTime`, type `date`.
+    #[inline]
     pub fn modify_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_start_time = ::std::option::Option::Some(value);
         self
@@ -166,6 +170,7 @@ impl TradeGetSellerOrderListRequest {
     /// 修改时间结束
     ///
     /// Wire name `modifyEndTime`, type `date`.
+    #[inline]
     pub fn modify_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_end_time = ::std::option::Option::Some(value);
         self
@@ -173,6 +178,7 @@ impl TradeGetSellerOrderListRequest {
     /// 页码，从 1 开始
     ///
     /// Wire name `page`, type `int`.
+    #[inline]
     pub fn page(mut self, value: i32) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
@@ -180,6 +186,7 @@ impl TradeGetSellerOrderListRequest {
     /// 每页数量（最高 20）
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -187,6 +194,7 @@ impl TradeGetSellerOrderListRequest {
     /// 订单状态
     ///
     /// Wire name `orderStatus`, type `OrderStatus`.
+    #[inline]
     pub fn order_status(mut self, value: OrderStatus) -> Self {
         self.order_status = ::std::option::Option::Some(value);
         self
@@ -194,6 +202,7 @@ impl TradeGetSellerOrderListRequest {
     /// 退款状态：waitselleragree, refundsuccess, refundclose, waitbuyermodify, waitbuyersend, waitsellerreceive
     ///
     /// Wire name `refundStatus`, type `string`.
+    #[inline]
     pub fn refund_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -204,6 +213,7 @@ impl TradeGetSellerOrderListRequest {
     /// 买家 memberId 或 buyerOpenUid
     ///
     /// Wire name `buyerMemberId`, type `string`.
+    #[inline]
     pub fn buyer_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -214,6 +224,7 @@ impl TradeGetSellerOrderListRequest {
     /// 买家 loginId 或 buyerOpenUid
     ///
     /// Wire name `buyerLoginId`, type `string`.
+    #[inline]
     pub fn buyer_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -224,6 +235,7 @@ impl TradeGetSellerOrderListRequest {
     /// 交易类型：1 … 10, 50060, 50070, 50080
     ///
     /// Wire name `tradeType`, type `string`.
+    #[inline]
     pub fn trade_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -234,6 +246,7 @@ impl TradeGetSellerOrderListRequest {
     /// 业务类型
     ///
     /// Wire name `bizTypes`, type `array<BizType>`.
+    #[inline]
     pub fn biz_types(mut self, value: ::std::vec::Vec<BizType>) -> Self {
         self.biz_types = ::std::option::Option::Some(value);
         self
@@ -241,6 +254,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否查询历史订单表
     ///
     /// Wire name `isHis`, type `boolean`.
+    #[inline]
     pub fn is_his(mut self, value: bool) -> Self {
         self.is_his = ::std::option::Option::Some(value);
         self
@@ -248,6 +262,7 @@ impl TradeGetSellerOrderListRequest {
     /// 商品名称
     ///
     /// Wire name `productName`, type `string`.
+    #[inline]
     pub fn product_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -258,6 +273,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否需要买家详细地址和电话
     ///
     /// Wire name `needBuyerAddressAndPhone`, type `boolean`.
+    #[inline]
     pub fn need_buyer_address_and_phone(mut self, value: bool) -> Self {
         self.need_buyer_address_and_phone = ::std::option::Option::Some(value);
         self
@@ -265,6 +281,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否需要备注信息
     ///
     /// Wire name `needMemoInfo`, type `boolean`.
+    #[inline]
     pub fn need_memo_info(mut self, value: bool) -> Self {
         self.need_memo_info = ::std::option::Option::Some(value);
         self
@@ -272,6 +289,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否查找投诉中的订单
     ///
     /// Wire name `tousuStatus`, type `boolean`.
+    #[inline]
     pub fn tousu_status(mut self, value: bool) -> Self {
         self.tousu_status = ::std::option::Option::Some(value);
         self
@@ -279,6 +297,7 @@ impl TradeGetSellerOrderListRequest {
     /// 买家评价状态：4 已评价, 5 未评价, 6 不需要评价
     ///
     /// Wire name `buyerRateStatus`, type `int`.
+    #[inline]
     pub fn buyer_rate_status(mut self, value: i32) -> Self {
         self.buyer_rate_status = ::std::option::Option::Some(value);
         self
@@ -286,6 +305,7 @@ impl TradeGetSellerOrderListRequest {
     /// 卖家评价状态
     ///
     /// Wire name `sellerRateStatus`, type `int`.
+    #[inline]
     pub fn seller_rate_status(mut self, value: i32) -> Self {
         self.seller_rate_status = ::std::option::Option::Some(value);
         self
@@ -293,6 +313,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否返回发货校验信息（打单发货场景必填）
     ///
     /// Wire name `needCheckSend`, type `boolean`.
+    #[inline]
     pub fn need_check_send(mut self, value: bool) -> Self {
         self.need_check_send = ::std::option::Option::Some(value);
         self
@@ -300,6 +321,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否需要发货超期风险标
     ///
     /// Wire name `needSendGoodsOverdueRisk`, type `boolean`.
+    #[inline]
     pub fn need_send_goods_overdue_risk(mut self, value: bool) -> Self {
         self.need_send_goods_overdue_risk = ::std::option::Option::Some(value);
         self
@@ -307,6 +329,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否需要揽收超期风险标
     ///
     /// Wire name `needDeliverGoodsOverdueRisk`, type `boolean`.
+    #[inline]
     pub fn need_deliver_goods_overdue_risk(mut self, value: bool) -> Self {
         self.need_deliver_goods_overdue_risk = ::std::option::Option::Some(value);
         self
@@ -314,6 +337,7 @@ impl TradeGetSellerOrderListRequest {
     /// 是否筛选官方直送保障服务的订单
     ///
     /// Wire name `needOfficialLogisticOrder`, type `boolean`.
+    #[inline]
     pub fn need_official_logistic_order(mut self, value: bool) -> Self {
         self.need_official_logistic_order = ::std::option::Option::Some(value);
         self
@@ -323,6 +347,7 @@ impl TradeGetSellerOrderListRequest {
 impl ::open1688_core::Request for TradeGetSellerOrderListRequest {
     type Response = TradeGetSellerOrderListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_SELLER_ORDER_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("createStartTime", &self.create_start_time);
         params.put("createEndTime", &self.create_end_time);

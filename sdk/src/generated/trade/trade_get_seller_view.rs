@@ -32,6 +32,7 @@ pub struct TradeGetSellerViewRequest {
 
 impl TradeGetSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         web_site: WebSite,
         order_id: impl ::std::convert::Into<::std::string::String>,
@@ -46,6 +47,7 @@ impl TradeGetSellerViewRequest {
 impl ::open1688_core::Request for TradeGetSellerViewRequest {
     type Response = TradeGetSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GET_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("webSite", &self.web_site);
         params.put("orderId", &self.order_id);

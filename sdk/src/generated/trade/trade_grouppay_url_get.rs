@@ -22,6 +22,7 @@ pub struct TradeGrouppayUrlGetRequest {
 
 impl TradeGrouppayUrlGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_ids: ::std::vec::Vec<i64>) -> Self {
         Self {
             order_ids,
@@ -31,6 +32,7 @@ impl TradeGrouppayUrlGetRequest {
     /// PC or WIRELESS
     ///
     /// Wire name `payPlatformType`, type `string`.
+    #[inline]
     pub fn pay_platform_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -43,6 +45,7 @@ impl TradeGrouppayUrlGetRequest {
 impl ::open1688_core::Request for TradeGrouppayUrlGetRequest {
     type Response = TradeGrouppayUrlGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_GROUPPAY_URL_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderIds", &self.order_ids);
         params.put("payPlatformType", &self.pay_platform_type);

@@ -18,6 +18,7 @@ pub struct TradeInvoiceAmountGetListRequest {
 
 impl TradeInvoiceAmountGetListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(input: ::serde_json::Value) -> Self {
         Self { input }
     }
@@ -26,6 +27,7 @@ impl TradeInvoiceAmountGetListRequest {
 impl ::open1688_core::Request for TradeInvoiceAmountGetListRequest {
     type Response = TradeInvoiceAmountGetListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_INVOICE_AMOUNT_GET_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("input", &self.input);
     }

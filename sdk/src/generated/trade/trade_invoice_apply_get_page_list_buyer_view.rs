@@ -18,6 +18,7 @@ pub struct TradeInvoiceApplyGetPageListBuyerViewRequest {
 
 impl TradeInvoiceApplyGetPageListBuyerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(input: ::serde_json::Value) -> Self {
         Self { input }
     }
@@ -26,6 +27,7 @@ impl TradeInvoiceApplyGetPageListBuyerViewRequest {
 impl ::open1688_core::Request for TradeInvoiceApplyGetPageListBuyerViewRequest {
     type Response = TradeInvoiceApplyGetPageListBuyerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_INVOICE_APPLY_GET_PAGE_LIST_BUYER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("input", &self.input);
     }

@@ -18,6 +18,7 @@ pub struct TradeInvoiceGetListBuyerViewRequest {
 
 impl TradeInvoiceGetListBuyerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(input: ::serde_json::Value) -> Self {
         Self { input }
     }
@@ -26,6 +27,7 @@ impl TradeInvoiceGetListBuyerViewRequest {
 impl ::open1688_core::Request for TradeInvoiceGetListBuyerViewRequest {
     type Response = TradeInvoiceGetListBuyerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_INVOICE_GET_LIST_BUYER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("input", &self.input);
     }

@@ -18,6 +18,7 @@ pub struct TradeInvoiceMergeapplyRequest {
 
 impl TradeInvoiceMergeapplyRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(req_dto: ::serde_json::Value) -> Self {
         Self { req_dto }
     }
@@ -26,6 +27,7 @@ impl TradeInvoiceMergeapplyRequest {
 impl ::open1688_core::Request for TradeInvoiceMergeapplyRequest {
     type Response = TradeInvoiceMergeapplyResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_INVOICE_MERGEAPPLY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("reqDTO", &self.req_dto);
     }

@@ -18,6 +18,7 @@ pub struct TradeInvoiceTitleGetPageListRequest {
 
 impl TradeInvoiceTitleGetPageListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(input: ::serde_json::Value) -> Self {
         Self { input }
     }
@@ -26,6 +27,7 @@ impl TradeInvoiceTitleGetPageListRequest {
 impl ::open1688_core::Request for TradeInvoiceTitleGetPageListRequest {
     type Response = TradeInvoiceTitleGetPageListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_INVOICE_TITLE_GET_PAGE_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("input", &self.input);
     }

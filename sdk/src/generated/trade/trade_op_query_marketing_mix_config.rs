@@ -22,6 +22,7 @@ pub struct TradeOpQueryMarketingMixConfigRequest {
 
 impl TradeOpQueryMarketingMixConfigRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             seller_member_id: ::std::default::Default::default(),
@@ -31,6 +32,7 @@ impl TradeOpQueryMarketingMixConfigRequest {
     /// Seller memberId
     ///
     /// Wire name `sellerMemberId`, type `string`.
+    #[inline]
     pub fn seller_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -41,6 +43,7 @@ impl TradeOpQueryMarketingMixConfigRequest {
     /// Seller loginId (used when sellerMemberId is empty)
     ///
     /// Wire name `sellerLoginId`, type `string`.
+    #[inline]
     pub fn seller_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl TradeOpQueryMarketingMixConfigRequest {
 impl ::open1688_core::Request for TradeOpQueryMarketingMixConfigRequest {
     type Response = TradeOpQueryMarketingMixConfigResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_OP_QUERY_MARKETING_MIX_CONFIG;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("sellerMemberId", &self.seller_member_id);
         params.put("sellerLoginId", &self.seller_login_id);

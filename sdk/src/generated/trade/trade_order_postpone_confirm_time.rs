@@ -26,6 +26,7 @@ pub struct TradeOrderPostponeConfirmTimeRequest {
 
 impl TradeOrderPostponeConfirmTimeRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64, sub_pay_order_id: i64) -> Self {
         Self {
             order_id,
@@ -36,6 +37,7 @@ impl TradeOrderPostponeConfirmTimeRequest {
     /// 延迟时间（天） (example: 7)
     ///
     /// Wire name `delayedDays`, type `int`.
+    #[inline]
     pub fn delayed_days(mut self, value: i32) -> Self {
         self.delayed_days = ::std::option::Option::Some(value);
         self
@@ -45,6 +47,7 @@ impl TradeOrderPostponeConfirmTimeRequest {
 impl ::open1688_core::Request for TradeOrderPostponeConfirmTimeRequest {
     type Response = TradeOrderPostponeConfirmTimeResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ORDER_POSTPONE_CONFIRM_TIME;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("subPayOrderId", &self.sub_pay_order_id);

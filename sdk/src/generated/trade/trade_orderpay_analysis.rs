@@ -22,6 +22,7 @@ pub struct TradeOrderpayAnalysisRequest {
 
 impl TradeOrderpayAnalysisRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_ids: ::std::vec::Vec<i64>,
         pay_channel: impl ::std::convert::Into<::std::string::String>,
@@ -36,6 +37,7 @@ impl TradeOrderpayAnalysisRequest {
 impl ::open1688_core::Request for TradeOrderpayAnalysisRequest {
     type Response = TradeOrderpayAnalysisResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_ORDERPAY_ANALYSIS;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("orderIds", &self.order_ids);
         params.put("payChannel", &self.pay_channel);

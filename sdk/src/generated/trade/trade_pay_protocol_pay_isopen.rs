@@ -12,6 +12,7 @@
 pub struct TradePayProtocolPayIsopenRequest {}
 impl TradePayProtocolPayIsopenRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl TradePayProtocolPayIsopenRequest {
 impl ::open1688_core::Request for TradePayProtocolPayIsopenRequest {
     type Response = TradePayProtocolPayIsopenResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_ISOPEN;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -18,6 +18,7 @@ pub struct TradePayProtocolPayPreparePayRequest {
 
 impl TradePayProtocolPayPreparePayRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(trade_withhold_prepare_pay_param: PreparePayParam) -> Self {
         Self {
             trade_withhold_prepare_pay_param,
@@ -28,6 +29,7 @@ impl TradePayProtocolPayPreparePayRequest {
 impl ::open1688_core::Request for TradePayProtocolPayPreparePayRequest {
     type Response = TradePayProtocolPayPreparePayResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_PAY_PROTOCOL_PAY_PREPARE_PAY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params
             .put_json(
@@ -117,6 +119,7 @@ impl ::open1688_core::Request for TradePayProtocolPayPreparePayRequest {
 
 impl PreparePayParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64) -> Self {
         Self {
             order_id,
@@ -128,6 +131,7 @@ impl PreparePayParam {
     /// 先采后付传 shegou，支付宝传 alipay；不传按优先级代扣
     ///
     /// Wire name `payChannel`, type `string`.
+    #[inline]
     pub fn pay_channel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -138,6 +142,7 @@ impl PreparePayParam {
     /// 付款总金额，单位分
     ///
     /// Wire name `payAmount`, type `long`.
+    #[inline]
     pub fn pay_amount(mut self, value: i64) -> Self {
         self.pay_amount = ::std::option::Option::Some(value);
         self
@@ -145,6 +150,7 @@ impl PreparePayParam {
     /// 请求 id
     ///
     /// Wire name `opRequestId`, type `string`.
+    #[inline]
     pub fn op_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

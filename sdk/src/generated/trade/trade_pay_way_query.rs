@@ -18,6 +18,7 @@ pub struct TradePayWayQueryRequest {
 
 impl TradePayWayQueryRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { order_id: order_id.into() }
     }
@@ -26,6 +27,7 @@ impl TradePayWayQueryRequest {
 impl ::open1688_core::Request for TradePayWayQueryRequest {
     type Response = TradePayWayQueryResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_PAY_WAY_QUERY;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
     }

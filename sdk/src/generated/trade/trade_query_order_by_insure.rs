@@ -18,6 +18,7 @@ pub struct TradeQueryOrderByInsureRequest {
 
 impl TradeQueryOrderByInsureRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             trade_protect_param: ::std::default::Default::default(),
@@ -26,6 +27,7 @@ impl TradeQueryOrderByInsureRequest {
     /// 请求参数 (example: {"type":"lp","protectId":"91275389"}) JSON object fields: type (String, 保单类型：查询理赔时type传lp，查询运费险时type传bx); protectId (String, 保单号)
     ///
     /// Wire name `tradeProtectParam`, type `json`.
+    #[inline]
     pub fn trade_protect_param(mut self, value: ::serde_json::Value) -> Self {
         self.trade_protect_param = ::std::option::Option::Some(value);
         self
@@ -35,6 +37,7 @@ impl TradeQueryOrderByInsureRequest {
 impl ::open1688_core::Request for TradeQueryOrderByInsureRequest {
     type Response = TradeQueryOrderByInsureResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_QUERY_ORDER_BY_INSURE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("tradeProtectParam", &self.trade_protect_param);
     }

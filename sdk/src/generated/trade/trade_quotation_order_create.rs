@@ -22,6 +22,7 @@ pub struct TradeQuotationOrderCreateRequest {
 
 impl TradeQuotationOrderCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         make_single_order_group: ::serde_json::Value,
         quotation_info: ::serde_json::Value,
@@ -36,6 +37,7 @@ impl TradeQuotationOrderCreateRequest {
 impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
     type Response = TradeQuotationOrderCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_QUOTATION_ORDER_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_json("makeSingleOrderGroup", &self.make_single_order_group);
         params.put_json("quotationInfo", &self.quotation_info);

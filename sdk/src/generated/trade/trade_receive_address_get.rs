@@ -12,6 +12,7 @@
 pub struct TradeReceiveAddressGetRequest {}
 impl TradeReceiveAddressGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -20,6 +21,7 @@ impl TradeReceiveAddressGetRequest {
 impl ::open1688_core::Request for TradeReceiveAddressGetRequest {
     type Response = TradeReceiveAddressGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_RECEIVE_ADDRESS_GET;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -22,6 +22,7 @@ pub struct TradeReceivegoodsConfirmRequest {
 
 impl TradeReceivegoodsConfirmRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64, order_entry_ids: ::std::vec::Vec<i64>) -> Self {
         Self { order_id, order_entry_ids }
     }
@@ -30,6 +31,7 @@ impl TradeReceivegoodsConfirmRequest {
 impl ::open1688_core::Request for TradeReceivegoodsConfirmRequest {
     type Response = TradeReceivegoodsConfirmResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_RECEIVEGOODS_CONFIRM;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put_json("orderEntryIds", &self.order_entry_ids);

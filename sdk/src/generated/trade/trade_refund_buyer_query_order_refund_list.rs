@@ -60,6 +60,7 @@ pub struct TradeRefundBuyerQueryOrderRefundListRequest {
 
 impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             order_id: ::std::default::Default::default(),
@@ -78,6 +79,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 订单Id
     ///
     /// Wire name `orderId`, type `long`.
+    #[inline]
     pub fn order_id(mut self, value: i64) -> Self {
         self.order_id = ::std::option::Option::Some(value);
         self
@@ -85,6 +87,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 退款申请时间（起始）
     ///
     /// Wire name `applyStartTime`, type `date`.
+    #[inline]
     pub fn apply_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.apply_start_time = ::std::option::Option::Some(value);
         self
@@ -92,6 +95,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 退款申请时间（截止）
     ///
     /// Wire name `applyEndTime`, type `date`.
+    #[inline]
     pub fn apply_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.apply_end_time = ::std::option::Option::Some(value);
         self
@@ -99,6 +103,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 退款状态列表
     ///
     /// Wire name `refundStatusSet`, type `array<RefundStatus>`.
+    #[inline]
     pub fn refund_status_set(mut self, value: ::std::vec::Vec<RefundStatus>) -> Self {
         self.refund_status_set = ::std::option::Option::Some(value);
         self
@@ -106,6 +111,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 卖家 memberId
     ///
     /// Wire name `sellerMemberId`, type `string`.
+    #[inline]
     pub fn seller_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -116,6 +122,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 当前页码（从 0 开始）
     ///
     /// Wire name `currentPageNum`, type `int`.
+    #[inline]
     pub fn current_page_num(mut self, value: i32) -> Self {
         self.current_page_num = ::std::option::Option::Some(value);
         self
@@ -123,6 +130,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 每页条数
     ///
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -130,6 +138,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 退货物流单号（需同时传 sellerMemberId）
     ///
     /// Wire name `logisticsNo`, type `string`.
+    #[inline]
     pub fn logistics_no(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -140,6 +149,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 退款修改时间（起始）
     ///
     /// Wire name `modifyStartTime`, type `date`.
+    #[inline]
     pub fn modify_start_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_start_time = ::std::option::Option::Some(value);
         self
@@ -147,6 +157,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 退款修改时间（截止）
     ///
     /// Wire name `modifyEndTime`, type `date`.
+    #[inline]
     pub fn modify_end_time(mut self, value: ::open1688_core::Date) -> Self {
         self.modify_end_time = ::std::option::Option::Some(value);
         self
@@ -154,6 +165,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
     /// 1 售中退款, 2 售后退款, 0 所有（参数名拼写如此）
     ///
     /// Wire name `dipsuteType`, type `int`.
+    #[inline]
     pub fn dipsute_type(mut self, value: i32) -> Self {
         self.dipsute_type = ::std::option::Option::Some(value);
         self
@@ -163,6 +175,7 @@ impl TradeRefundBuyerQueryOrderRefundListRequest {
 impl ::open1688_core::Request for TradeRefundBuyerQueryOrderRefundListRequest {
     type Response = TradeRefundBuyerQueryOrderRefundListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_BUYER_QUERY_ORDER_REFUND_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("applyStartTime", &self.apply_start_time);

@@ -46,6 +46,7 @@ pub struct TradeRefundOpAgreeReturnGoodsRequest {
 
 impl TradeRefundOpAgreeReturnGoodsRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(refund_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             refund_id: refund_id.into(),
@@ -61,6 +62,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 卖家收货地址 (example: 浙江省杭州市滨江区XXXX)
     ///
     /// Wire name `address`, type `string`.
+    #[inline]
     pub fn address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -71,6 +73,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 邮编 (example: 100010)
     ///
     /// Wire name `post`, type `string`.
+    #[inline]
     pub fn post(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -81,6 +84,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 电话 (example: 0571-XXXXXXXX)
     ///
     /// Wire name `phone`, type `string`.
+    #[inline]
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -91,6 +95,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 全名 (example: 全名)
     ///
     /// Wire name `fullName`, type `string`.
+    #[inline]
     pub fn full_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -101,6 +106,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 手机 (example: 1380000XXXX)
     ///
     /// Wire name `mobilePhone`, type `string`.
+    #[inline]
     pub fn mobile_phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +117,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 说明
     ///
     /// Wire name `discription`, type `string`.
+    #[inline]
     pub fn discription(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +128,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
     /// 1表示售中，2表示售后 (example: 1)
     ///
     /// Wire name `disputeType`, type `int`.
+    #[inline]
     pub fn dispute_type(mut self, value: i32) -> Self {
         self.dispute_type = ::std::option::Option::Some(value);
         self
@@ -130,6 +138,7 @@ impl TradeRefundOpAgreeReturnGoodsRequest {
 impl ::open1688_core::Request for TradeRefundOpAgreeReturnGoodsRequest {
     type Response = TradeRefundOpAgreeReturnGoodsResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_AGREE_RETURN_GOODS;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("address", &self.address);

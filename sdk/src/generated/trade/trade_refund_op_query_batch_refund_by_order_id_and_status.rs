@@ -26,6 +26,7 @@ pub struct TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest {
 
 impl TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         order_id: impl ::std::convert::Into<::std::string::String>,
         query_type: RefundQueryType,
@@ -41,6 +42,7 @@ impl ::open1688_core::Request
 for TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest {
     type Response = TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("queryType", &self.query_type);

@@ -26,6 +26,7 @@ pub struct TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewRequest {
 
 impl TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             order_id: order_id.into(),
@@ -35,6 +36,7 @@ impl TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `queryType`, type `string`.
+    #[inline]
     pub fn query_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -48,6 +50,7 @@ impl ::open1688_core::Request
 for TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewRequest {
     type Response = TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_BATCH_REFUND_BY_ORDER_ID_AND_STATUS_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("queryType", &self.query_type);

@@ -30,6 +30,7 @@ pub struct TradeRefundOpQueryOrderRefundRequest {
 
 impl TradeRefundOpQueryOrderRefundRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(refund_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             refund_id: refund_id.into(),
@@ -40,6 +41,7 @@ impl TradeRefundOpQueryOrderRefundRequest {
     /// 是否需要超时信息
     ///
     /// Wire name `needTimeOutInfo`, type `boolean`.
+    #[inline]
     pub fn need_time_out_info(mut self, value: bool) -> Self {
         self.need_time_out_info = ::std::option::Option::Some(value);
         self
@@ -47,6 +49,7 @@ impl TradeRefundOpQueryOrderRefundRequest {
     /// 是否需要所有退款操作信息
     ///
     /// Wire name `needOrderRefundOperation`, type `boolean`.
+    #[inline]
     pub fn need_order_refund_operation(mut self, value: bool) -> Self {
         self.need_order_refund_operation = ::std::option::Option::Some(value);
         self
@@ -56,6 +59,7 @@ impl TradeRefundOpQueryOrderRefundRequest {
 impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundRequest {
     type Response = TradeRefundOpQueryOrderRefundResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("needTimeOutInfo", &self.need_time_out_info);

@@ -26,6 +26,7 @@ pub struct TradeRefundOpQueryOrderRefundOperationListRequest {
 
 impl TradeRefundOpQueryOrderRefundOperationListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         refund_id: impl ::std::convert::Into<::std::string::String>,
         page_no: impl ::std::convert::Into<::std::string::String>,
@@ -42,6 +43,7 @@ impl TradeRefundOpQueryOrderRefundOperationListRequest {
 impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundOperationListRequest {
     type Response = TradeRefundOpQueryOrderRefundOperationListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND_OPERATION_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("pageNo", &self.page_no);

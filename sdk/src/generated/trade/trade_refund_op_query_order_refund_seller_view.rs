@@ -30,6 +30,7 @@ pub struct TradeRefundOpQueryOrderRefundSellerViewRequest {
 
 impl TradeRefundOpQueryOrderRefundSellerViewRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(refund_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             refund_id: refund_id.into(),
@@ -40,6 +41,7 @@ impl TradeRefundOpQueryOrderRefundSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needTimeOutInfo`, type `string`.
+    #[inline]
     pub fn need_time_out_info(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -50,6 +52,7 @@ impl TradeRefundOpQueryOrderRefundSellerViewRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `needOrderRefundOperation`, type `string`.
+    #[inline]
     pub fn need_order_refund_operation(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -62,6 +65,7 @@ impl TradeRefundOpQueryOrderRefundSellerViewRequest {
 impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundSellerViewRequest {
     type Response = TradeRefundOpQueryOrderRefundSellerViewResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_OP_QUERY_ORDER_REFUND_SELLER_VIEW;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("needTimeOutInfo", &self.need_time_out_info);

@@ -62,6 +62,7 @@ pub struct TradeRefundQueryOrderRefundListRequest {
 
 impl TradeRefundQueryOrderRefundListRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             order_id: ::std::default::Default::default(),
@@ -81,6 +82,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `orderId`, type `string`.
+    #[inline]
     pub fn order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -91,6 +93,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `applyStartTime`, type `string`.
+    #[inline]
     pub fn apply_start_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -101,6 +104,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `applyEndTime`, type `string`.
+    #[inline]
     pub fn apply_end_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +115,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `refundStatusSet`, type `string`.
+    #[inline]
     pub fn refund_status_set(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +126,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `buyerMemberId`, type `string`.
+    #[inline]
     pub fn buyer_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -131,6 +137,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `buyerLoginId`, type `string`.
+    #[inline]
     pub fn buyer_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -141,6 +148,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `currentPageNum`, type `string`.
+    #[inline]
     pub fn current_page_num(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -151,6 +159,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `pageSize`, type `string`.
+    #[inline]
     pub fn page_size(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -161,6 +170,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `logisticsNo`, type `string`.
+    #[inline]
     pub fn logistics_no(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -171,6 +181,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `modifyStartTime`, type `string`.
+    #[inline]
     pub fn modify_start_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -181,6 +192,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `modifyEndTime`, type `string`.
+    #[inline]
     pub fn modify_end_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -191,6 +203,7 @@ impl TradeRefundQueryOrderRefundListRequest {
     /// untyped in the source: sent as text
     ///
     /// Wire name `dipsuteType`, type `string`.
+    #[inline]
     pub fn dipsute_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -203,6 +216,7 @@ impl TradeRefundQueryOrderRefundListRequest {
 impl ::open1688_core::Request for TradeRefundQueryOrderRefundListRequest {
     type Response = TradeRefundQueryOrderRefundListResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_QUERY_ORDER_REFUND_LIST;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("applyStartTime", &self.apply_start_time);

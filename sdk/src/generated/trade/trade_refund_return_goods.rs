@@ -34,6 +34,7 @@ pub struct TradeRefundReturnGoodsRequest {
 
 impl TradeRefundReturnGoodsRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         refund_id: impl ::std::convert::Into<::std::string::String>,
         logistics_company_no: impl ::std::convert::Into<::std::string::String>,
@@ -50,6 +51,7 @@ impl TradeRefundReturnGoodsRequest {
     /// 发货说明，2–200 字
     ///
     /// Wire name `description`, type `string`.
+    #[inline]
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +62,7 @@ impl TradeRefundReturnGoodsRequest {
     /// 凭证图片 URL，最多 10 张
     ///
     /// Wire name `vouchers`, type `array<string>`.
+    #[inline]
     pub fn vouchers(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.vouchers = ::std::option::Option::Some(value);
         self
@@ -69,6 +72,7 @@ impl TradeRefundReturnGoodsRequest {
 impl ::open1688_core::Request for TradeRefundReturnGoodsRequest {
     type Response = TradeRefundReturnGoodsResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_REFUND_RETURN_GOODS;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("refundId", &self.refund_id);
         params.put("logisticsCompanyNo", &self.logistics_company_no);

@@ -18,6 +18,7 @@ pub struct TradeUploadRefundVoucherRequest {
 
 impl TradeUploadRefundVoucherRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(image_data: ::open1688_core::FileParam) -> Self {
         Self { image_data }
     }
@@ -26,6 +27,7 @@ impl TradeUploadRefundVoucherRequest {
 impl ::open1688_core::Request for TradeUploadRefundVoucherRequest {
     type Response = TradeUploadRefundVoucherResponse;
     const API: ::open1688_core::ApiInfo<'static> = ::open1688_catalogue::trade::TRADE_UPLOAD_REFUND_VOUCHER;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put_file("imageData", ::std::option::Option::Some(&self.image_data));
     }

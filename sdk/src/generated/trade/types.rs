@@ -69,6 +69,7 @@ pub use super::super::types::WebSite;
 
 impl AddressParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             address_id: ::std::default::Default::default(),
@@ -87,6 +88,7 @@ impl AddressParam {
     /// 收货地址ID（买家已保存地址，可从 alibaba.trade.receiveAddress.get 获得）
     ///
     /// Wire name `addressId`, type `long`.
+    #[inline]
     pub fn address_id(mut self, value: i64) -> Self {
         self.address_id = ::std::option::Option::Some(value);
         self
@@ -94,6 +96,7 @@ impl AddressParam {
     /// 收货人姓名
     ///
     /// Wire name `fullName`, type `string`.
+    #[inline]
     pub fn full_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +107,7 @@ impl AddressParam {
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
+    #[inline]
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -114,6 +118,7 @@ impl AddressParam {
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
+    #[inline]
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +129,7 @@ impl AddressParam {
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
+    #[inline]
     pub fn post_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -134,6 +140,7 @@ impl AddressParam {
     /// 省份文本，如 浙江省
     ///
     /// Wire name `provinceText`, type `string`.
+    #[inline]
     pub fn province_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -144,6 +151,7 @@ impl AddressParam {
     /// 市文本，如 杭州市
     ///
     /// Wire name `cityText`, type `string`.
+    #[inline]
     pub fn city_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -154,6 +162,7 @@ impl AddressParam {
     /// 区文本，如 滨江区
     ///
     /// Wire name `areaText`, type `string`.
+    #[inline]
     pub fn area_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -164,6 +173,7 @@ impl AddressParam {
     /// 镇/街道文本
     ///
     /// Wire name `townText`, type `string`.
+    #[inline]
     pub fn town_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -174,6 +184,7 @@ impl AddressParam {
     /// 街道地址（不超过200字）
     ///
     /// Wire name `address`, type `string`.
+    #[inline]
     pub fn address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -184,6 +195,7 @@ impl AddressParam {
     /// 地址编码（区县级地区码），可由 alibaba.trade.addresscode.parse 获得
     ///
     /// Wire name `districtCode`, type `string`.
+    #[inline]
     pub fn district_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -700,6 +712,7 @@ impl AddressParam {
 
 impl CargoParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64, quantity: f64) -> Self {
         Self {
             offer_id,
@@ -712,6 +725,7 @@ impl CargoParam {
     /// 商品规格 id（skuInfos\[\].specId）；无 SKU 商品不传
     ///
     /// Wire name `specId`, type `string`.
+    #[inline]
     pub fn spec_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -722,6 +736,7 @@ impl CargoParam {
     /// 加密 offerId；搜索结果只返回 openOfferId 时用它代替 offerId
     ///
     /// Wire name `openOfferId`, type `string`.
+    #[inline]
     pub fn open_offer_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -732,6 +747,7 @@ impl CargoParam {
     /// 外部下游会员ID
     ///
     /// Wire name `outMemberId`, type `string`.
+    #[inline]
     pub fn out_member_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -944,6 +960,7 @@ impl CargoParam {
 
 impl EncryptOutOrderInfo {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(encrypt_order: bool) -> Self {
         Self {
             encrypt_order,
@@ -965,6 +982,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台订单号
     ///
     /// Wire name `outPlatformOrderNo`, type `string`.
+    #[inline]
     pub fn out_platform_order_no(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -975,6 +993,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台供应链采购单号
     ///
     /// Wire name `outPlatformSupplyOrderNo`, type `string`.
+    #[inline]
     pub fn out_platform_supply_order_no(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -985,6 +1004,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台编码：thyny 淘宝, tm 天猫, taote 淘特, c2m, jingdong, pinduoduo, weixin, kuajing, kuaishou, youzan, douyin, siku, meituan, xiaohongshu, dangdang, suning, davdian, xingyun, miya, boluo, other
     ///
     /// Wire name `outPlatformCode`, type `string`.
+    #[inline]
     pub fn out_platform_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -995,6 +1015,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台获取订单的 appkey
     ///
     /// Wire name `outPlatformAppkey`, type `string`.
+    #[inline]
     pub fn out_platform_appkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1005,6 +1026,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台店铺 id
     ///
     /// Wire name `outShopId`, type `string`.
+    #[inline]
     pub fn out_shop_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1015,6 +1037,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台店铺名
     ///
     /// Wire name `outShopName`, type `string`.
+    #[inline]
     pub fn out_shop_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1025,6 +1048,7 @@ impl EncryptOutOrderInfo {
     /// 外部原始地址信息
     ///
     /// Wire name `outOriginAddress`, type `OutAddress`.
+    #[inline]
     pub fn out_origin_address(mut self, value: OutAddress) -> Self {
         self.out_origin_address = ::std::option::Option::Some(value);
         self
@@ -1032,6 +1056,7 @@ impl EncryptOutOrderInfo {
     /// 淘宝 oaid
     ///
     /// Wire name `oaid`, type `string`.
+    #[inline]
     pub fn oaid(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1042,6 +1067,7 @@ impl EncryptOutOrderInfo {
     /// 下游平台其他扩展信息（字段名拼写如此）
     ///
     /// Wire name `outPatformExtraInfo`, type `string`.
+    #[inline]
     pub fn out_patform_extra_info(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1052,6 +1078,7 @@ impl EncryptOutOrderInfo {
     /// 下游加密收货人姓名
     ///
     /// Wire name `encryptReceiverName`, type `string`.
+    #[inline]
     pub fn encrypt_receiver_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1062,6 +1089,7 @@ impl EncryptOutOrderInfo {
     /// 下游加密收货人电话
     ///
     /// Wire name `encryptReceiverMobile`, type `string`.
+    #[inline]
     pub fn encrypt_receiver_mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1072,6 +1100,7 @@ impl EncryptOutOrderInfo {
     /// 下游加密收货人地址
     ///
     /// Wire name `encryptReceiverAddress`, type `string`.
+    #[inline]
     pub fn encrypt_receiver_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1082,6 +1111,7 @@ impl EncryptOutOrderInfo {
     /// 下游渠道子业务编码，如抖音供应链 101
     ///
     /// Wire name `outPlatformSubCode`, type `string`.
+    #[inline]
     pub fn out_platform_sub_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1112,6 +1142,7 @@ impl EncryptOutOrderInfo {
 
 impl ExtPair {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             key: ::std::default::Default::default(),
@@ -1120,6 +1151,7 @@ impl ExtPair {
         }
     }
     /// Wire name `key`, type `string`.
+    #[inline]
     pub fn key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1128,6 +1160,7 @@ impl ExtPair {
         self
     }
     /// Wire name `value`, type `string`.
+    #[inline]
     pub fn value(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1136,6 +1169,7 @@ impl ExtPair {
         self
     }
     /// Wire name `desc`, type `string`.
+    #[inline]
     pub fn desc(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1305,6 +1339,7 @@ impl ExtPair {
 
 impl InvoiceParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(invoice_type: i32) -> Self {
         Self {
             invoice_type,
@@ -1326,6 +1361,7 @@ impl InvoiceParam {
     /// 省份文本
     ///
     /// Wire name `provinceText`, type `string`.
+    #[inline]
     pub fn province_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1336,6 +1372,7 @@ impl InvoiceParam {
     /// 城市文本
     ///
     /// Wire name `cityText`, type `string`.
+    #[inline]
     pub fn city_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1346,6 +1383,7 @@ impl InvoiceParam {
     /// 地区文本
     ///
     /// Wire name `areaText`, type `string`.
+    #[inline]
     pub fn area_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1356,6 +1394,7 @@ impl InvoiceParam {
     /// 镇文本
     ///
     /// Wire name `townText`, type `string`.
+    #[inline]
     pub fn town_text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1366,6 +1405,7 @@ impl InvoiceParam {
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
+    #[inline]
     pub fn post_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1376,6 +1416,7 @@ impl InvoiceParam {
     /// 街道
     ///
     /// Wire name `address`, type `string`.
+    #[inline]
     pub fn address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1386,6 +1427,7 @@ impl InvoiceParam {
     /// 收票人姓名
     ///
     /// Wire name `fullName`, type `string`.
+    #[inline]
     pub fn full_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1396,6 +1438,7 @@ impl InvoiceParam {
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
+    #[inline]
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1406,6 +1449,7 @@ impl InvoiceParam {
     /// 手机
     ///
     /// Wire name `mobile`, type `string`.
+    #[inline]
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1416,6 +1460,7 @@ impl InvoiceParam {
     /// 购货公司名（发票抬头）
     ///
     /// Wire name `companyName`, type `string`.
+    #[inline]
     pub fn company_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1426,6 +1471,7 @@ impl InvoiceParam {
     /// 纳税识别码
     ///
     /// Wire name `taxpayerIdentifier`, type `string`.
+    #[inline]
     pub fn taxpayer_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1436,6 +1482,7 @@ impl InvoiceParam {
     /// 开户行及帐号
     ///
     /// Wire name `bankAndAccount`, type `string`.
+    #[inline]
     pub fn bank_and_account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1446,6 +1493,7 @@ impl InvoiceParam {
     /// 增值税本地发票号
     ///
     /// Wire name `localInvoiceId`, type `string`.
+    #[inline]
     pub fn local_invoice_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2216,6 +2264,7 @@ impl InvoiceParam {
 
 impl OrderEntryCount {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(id: i64, count: i32) -> Self {
         Self { id, count }
     }
@@ -2799,6 +2848,7 @@ impl OrderEntryCount {
 
 impl OutAddress {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             province: ::std::default::Default::default(),
@@ -2812,6 +2862,7 @@ impl OutAddress {
     /// 省
     ///
     /// Wire name `province`, type `Place`.
+    #[inline]
     pub fn province(mut self, value: Place) -> Self {
         self.province = ::std::option::Option::Some(value);
         self
@@ -2819,6 +2870,7 @@ impl OutAddress {
     /// 市
     ///
     /// Wire name `city`, type `Place`.
+    #[inline]
     pub fn city(mut self, value: Place) -> Self {
         self.city = ::std::option::Option::Some(value);
         self
@@ -2826,6 +2878,7 @@ impl OutAddress {
     /// 区
     ///
     /// Wire name `area`, type `Place`.
+    #[inline]
     pub fn area(mut self, value: Place) -> Self {
         self.area = ::std::option::Option::Some(value);
         self
@@ -2833,6 +2886,7 @@ impl OutAddress {
     /// 镇/街道
     ///
     /// Wire name `town`, type `Place`.
+    #[inline]
     pub fn town(mut self, value: Place) -> Self {
         self.town = ::std::option::Option::Some(value);
         self
@@ -2840,6 +2894,7 @@ impl OutAddress {
     /// 详细地址
     ///
     /// Wire name `address`, type `string`.
+    #[inline]
     pub fn address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2850,6 +2905,7 @@ impl OutAddress {
     /// 邮编
     ///
     /// Wire name `postCode`, type `string`.
+    #[inline]
     pub fn post_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2886,6 +2942,7 @@ impl OutAddress {
 
 impl OuterOrderInfo {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             media_order_id: ::std::default::Default::default(),
@@ -2896,6 +2953,7 @@ impl OuterOrderInfo {
     /// 外部（媒体）订单号
     ///
     /// Wire name `mediaOrderId`, type `string`.
+    #[inline]
     pub fn media_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2906,6 +2964,7 @@ impl OuterOrderInfo {
     /// 电话
     ///
     /// Wire name `phone`, type `string`.
+    #[inline]
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2916,6 +2975,7 @@ impl OuterOrderInfo {
     /// 外部订单商品
     ///
     /// Wire name `offers`, type `array<OuterOrderOffer>`.
+    #[inline]
     pub fn offers(mut self, value: ::std::vec::Vec<OuterOrderOffer>) -> Self {
         self.offers = value;
         self
@@ -2954,6 +3014,7 @@ impl OuterOrderInfo {
 
 impl OuterOrderOffer {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: ::std::default::Default::default(),
@@ -2965,6 +3026,7 @@ impl OuterOrderOffer {
     /// offer id
     ///
     /// Wire name `id`, type `long`.
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
@@ -2972,6 +3034,7 @@ impl OuterOrderOffer {
     /// 规格 id
     ///
     /// Wire name `specId`, type `string`.
+    #[inline]
     pub fn spec_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2982,6 +3045,7 @@ impl OuterOrderOffer {
     /// 外部售价（go1688 以整数发送，单位未文档化，推测为分）
     ///
     /// Wire name `price`, type `long`.
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = ::std::option::Option::Some(value);
         self
@@ -2989,6 +3053,7 @@ impl OuterOrderOffer {
     /// 数量
     ///
     /// Wire name `num`, type `long`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.num = ::std::option::Option::Some(value);
         self
@@ -3048,6 +3113,7 @@ impl OuterOrderOffer {
 
 impl Place {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::default::Default::default(),
@@ -3057,6 +3123,7 @@ impl Place {
     /// 地址编码
     ///
     /// Wire name `code`, type `string`.
+    #[inline]
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3067,6 +3134,7 @@ impl Place {
     /// 地址名称
     ///
     /// Wire name `name`, type `string`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

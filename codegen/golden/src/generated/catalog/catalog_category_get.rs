@@ -28,6 +28,7 @@ pub struct CatalogCategoryGetRequest {
 
 impl CatalogCategoryGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: i64) -> Self {
         Self {
             category_id,
@@ -38,6 +39,7 @@ impl CatalogCategoryGetRequest {
     /// which site
     ///
     /// Wire name `webSite`, type `WebSite`.
+    #[inline]
     pub fn web_site(mut self, value: WebSite) -> Self {
         self.web_site = ::std::option::Option::Some(value);
         self
@@ -45,6 +47,7 @@ impl CatalogCategoryGetRequest {
     /// makes the recursive types params too, so they get constructors (boxed where recursive)
     ///
     /// Wire name `template`, type `Category`.
+    #[inline]
     pub fn template(mut self, value: Category) -> Self {
         self.template = ::std::option::Option::Some(value);
         self
@@ -54,6 +57,7 @@ impl CatalogCategoryGetRequest {
 impl ::open1688_core::Request for CatalogCategoryGetRequest {
     type Response = CatalogCategoryGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_CATEGORY_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("categoryID", &self.category_id);
         params.put("webSite", &self.web_site);
@@ -98,6 +102,7 @@ impl ::open1688_core::Request for CatalogCategoryGetRequest {
 
 impl Attribute {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(attr_id: i64, group: ::std::boxed::Box<AttributeGroup>) -> Self {
         Self {
             attr_id,
@@ -106,6 +111,7 @@ impl Attribute {
         }
     }
     /// Wire name `name`, type `string`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -134,6 +140,7 @@ impl Attribute {
 
 impl AttributeGroup {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(group_id: i64) -> Self {
         Self {
             group_id,
@@ -142,11 +149,13 @@ impl AttributeGroup {
         }
     }
     /// Wire name `primary`, type `Attribute`.
+    #[inline]
     pub fn primary(mut self, value: Attribute) -> Self {
         self.primary = ::std::option::Option::Some(::std::boxed::Box::new(value));
         self
     }
     /// Wire name `members`, type `array<Attribute>`.
+    #[inline]
     pub fn members(mut self, value: ::std::vec::Vec<Attribute>) -> Self {
         self.members = value;
         self
@@ -185,6 +194,7 @@ impl AttributeGroup {
 
 impl Category {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(category_id: i64) -> Self {
         Self {
             category_id,
@@ -196,6 +206,7 @@ impl Category {
         }
     }
     /// Wire name `name`, type `string`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -206,16 +217,19 @@ impl Category {
     /// held directly: boxed
     ///
     /// Wire name `parent`, type `Category`.
+    #[inline]
     pub fn parent(mut self, value: Category) -> Self {
         self.parent = ::std::option::Option::Some(::std::boxed::Box::new(value));
         self
     }
     /// Wire name `children`, type `array<Category>`.
+    #[inline]
     pub fn children(mut self, value: ::std::vec::Vec<Category>) -> Self {
         self.children = value;
         self
     }
     /// Wire name `childrenByName`, type `map<Category>`.
+    #[inline]
     pub fn children_by_name(
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, Category>,
@@ -224,6 +238,7 @@ impl Category {
         self
     }
     /// Wire name `attributes`, type `array<Attribute>`.
+    #[inline]
     pub fn attributes(mut self, value: ::std::vec::Vec<Attribute>) -> Self {
         self.attributes = value;
         self

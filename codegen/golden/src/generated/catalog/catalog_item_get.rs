@@ -29,6 +29,7 @@ pub struct CatalogItemGetRequest {
 
 impl CatalogItemGetRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(product_id: i64, web_site: WebSite) -> Self {
         Self {
             product_id,
@@ -40,11 +41,13 @@ impl CatalogItemGetRequest {
     /// related items
     ///
     /// Wire name `offerIDs`, type `array<long>`.
+    #[inline]
     pub fn offer_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.offer_ids = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `URLPath`, type `string`.
+    #[inline]
     pub fn url_path(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +60,7 @@ impl CatalogItemGetRequest {
 impl ::open1688_core::Request for CatalogItemGetRequest {
     type Response = CatalogItemGetResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_ITEM_GET;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("productID", &self.product_id);
         params.put("webSite", &self.web_site);

@@ -58,6 +58,7 @@ pub struct CatalogItemSearchV2Request {
 impl CatalogItemSearchV2Request {
     /// Creates the request from its required parameters; set optional ones with the methods below.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         keywords: impl ::std::convert::Into<::std::string::String>,
         on_sale: bool,
@@ -89,16 +90,19 @@ impl CatalogItemSearchV2Request {
         }
     }
     /// Wire name `filter`, type `json`.
+    #[inline]
     pub fn filter(mut self, value: ::serde_json::Value) -> Self {
         self.filter = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `offerIDs`, type `array<long>`.
+    #[inline]
     pub fn offer_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.offer_ids = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `tags`, type `map<string>`.
+    #[inline]
     pub fn tags(
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -107,6 +111,7 @@ impl CatalogItemSearchV2Request {
         self
     }
     /// Wire name `priceBands`, type `array<map<decimal>>`.
+    #[inline]
     pub fn price_bands(
         mut self,
         value: ::std::vec::Vec<
@@ -117,26 +122,31 @@ impl CatalogItemSearchV2Request {
         self
     }
     /// Wire name `sort`, type `SortSpec`.
+    #[inline]
     pub fn sort(mut self, value: SortSpec) -> Self {
         self.sort = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `sorts`, type `array<SortSpec>`.
+    #[inline]
     pub fn sorts(mut self, value: ::std::vec::Vec<SortSpec>) -> Self {
         self.sorts = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `pageSize`, type `int`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `untilTime`, type `date`.
+    #[inline]
     pub fn until_time(mut self, value: ::open1688_core::Date) -> Self {
         self.until_time = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `site`, type `WebSite`.
+    #[inline]
     pub fn site(mut self, value: WebSite) -> Self {
         self.site = ::std::option::Option::Some(value);
         self
@@ -146,6 +156,7 @@ impl CatalogItemSearchV2Request {
 impl ::open1688_core::Request for CatalogItemSearchV2Request {
     type Response = CatalogItemSearchV2Response;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_ITEM_SEARCH_V2;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("keywords", &self.keywords);
         params.put("onSale", &self.on_sale);
@@ -217,6 +228,7 @@ impl ::open1688_core::paging::Paged for CatalogItemSearchV2Request {
 
 impl SortSpec {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(field: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             field: field.into(),
@@ -224,6 +236,7 @@ impl SortSpec {
         }
     }
     /// Wire name `descending`, type `boolean`.
+    #[inline]
     pub fn descending(mut self, value: bool) -> Self {
         self.descending = ::std::option::Option::Some(value);
         self

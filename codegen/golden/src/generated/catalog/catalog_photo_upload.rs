@@ -20,6 +20,7 @@ pub struct CatalogPhotoUploadRequest {
 
 impl CatalogPhotoUploadRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(album_id: i64, image_bytes: ::open1688_core::FileParam) -> Self {
         Self {
             album_id,
@@ -29,11 +30,13 @@ impl CatalogPhotoUploadRequest {
         }
     }
     /// Wire name `thumbnail`, type `file`.
+    #[inline]
     pub fn thumbnail(mut self, value: ::open1688_core::FileParam) -> Self {
         self.thumbnail = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `name`, type `string`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -46,6 +49,7 @@ impl CatalogPhotoUploadRequest {
 impl ::open1688_core::Request for CatalogPhotoUploadRequest {
     type Response = CatalogPhotoUploadResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::catalog::CATALOG_PHOTO_UPLOAD;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("albumID", &self.album_id);
         params.put_file("imageBytes", ::std::option::Option::Some(&self.image_bytes));

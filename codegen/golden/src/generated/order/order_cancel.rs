@@ -24,6 +24,7 @@ pub struct OrderCancelRequest {
 
 impl OrderCancelRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(order_id: i64, cancel_reason: CancelReason) -> Self {
         Self {
             order_id,
@@ -33,6 +34,7 @@ impl OrderCancelRequest {
         }
     }
     /// Wire name `remark`, type `string`.
+    #[inline]
     pub fn remark(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -43,6 +45,7 @@ impl OrderCancelRequest {
     /// the global shared type, from a second namespace
     ///
     /// Wire name `webSite`, type `WebSite`.
+    #[inline]
     pub fn web_site(mut self, value: WebSite) -> Self {
         self.web_site = ::std::option::Option::Some(value);
         self
@@ -52,6 +55,7 @@ impl OrderCancelRequest {
 impl ::open1688_core::Request for OrderCancelRequest {
     type Response = OrderCancelResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::order::ORDER_CANCEL;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("orderId", &self.order_id);
         params.put("cancelReason", &self.cancel_reason);

@@ -36,6 +36,7 @@ pub struct OrderCreateRequest {
 
 impl OrderCreateRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(
         r#type: impl ::std::convert::Into<::std::string::String>,
         self_: bool,
@@ -55,16 +56,19 @@ impl OrderCreateRequest {
         }
     }
     /// Wire name `match`, type `OrderMatch`.
+    #[inline]
     pub fn r#match(mut self, value: OrderMatch) -> Self {
         self.r#match = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `crate`, type `long`.
+    #[inline]
     pub fn crate_(mut self, value: i64) -> Self {
         self.crate_ = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `async`, type `boolean`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = ::std::option::Option::Some(value);
         self
@@ -72,6 +76,7 @@ impl OrderCreateRequest {
     /// renamed with rust_name
     ///
     /// Wire name `flow`, type `string`.
+    #[inline]
     pub fn order_flow(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +85,7 @@ impl OrderCreateRequest {
         self
     }
     /// Wire name `option`, type `Option`.
+    #[inline]
     pub fn option(mut self, value: Option) -> Self {
         self.option = ::std::option::Option::Some(value);
         self
@@ -89,6 +95,7 @@ impl OrderCreateRequest {
 impl ::open1688_core::Request for OrderCreateRequest {
     type Response = OrderCreateResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::order::ORDER_CREATE;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("type", &self.r#type);
         params.put("self", &self.self_);
@@ -156,6 +163,7 @@ impl ::open1688_core::Request for OrderCreateRequest {
 
 impl AddressParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(full_name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             r#type: ::std::default::Default::default(),
@@ -169,6 +177,7 @@ impl AddressParam {
         }
     }
     /// Wire name `type`, type `string`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -177,11 +186,13 @@ impl AddressParam {
         self
     }
     /// Wire name `self`, type `boolean`.
+    #[inline]
     pub fn self_(mut self, value: bool) -> Self {
         self.self_ = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `match`, type `string`.
+    #[inline]
     pub fn r#match(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +201,7 @@ impl AddressParam {
         self
     }
     /// Wire name `crate`, type `string`.
+    #[inline]
     pub fn crate_(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -198,11 +210,13 @@ impl AddressParam {
         self
     }
     /// Wire name `async`, type `boolean`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `Self`, type `string`.
+    #[inline]
     pub fn self_upper(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -211,6 +225,7 @@ impl AddressParam {
         self
     }
     /// Wire name `mobile`, type `string`.
+    #[inline]
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -239,6 +254,7 @@ impl AddressParam {
 
 impl CargoParam {
     /// Creates the value from its required fields; set optional ones with the methods below.
+    #[inline]
     pub fn new(offer_id: i64, quantity: f64) -> Self {
         Self {
             offer_id,
@@ -247,6 +263,7 @@ impl CargoParam {
         }
     }
     /// Wire name `specId`, type `string`.
+    #[inline]
     pub fn spec_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -10,6 +10,7 @@
 pub struct OrderMinimalRequest {}
 impl OrderMinimalRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -18,6 +19,7 @@ impl OrderMinimalRequest {
 impl ::open1688_core::Request for OrderMinimalRequest {
     type Response = OrderMinimalResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::order::ORDER_MINIMAL;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -10,6 +10,7 @@
 pub struct CurrentTimeMillisRequest {}
 impl CurrentTimeMillisRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
@@ -18,6 +19,7 @@ impl CurrentTimeMillisRequest {
 impl ::open1688_core::Request for CurrentTimeMillisRequest {
     type Response = CurrentTimeMillisResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::system_auth::CURRENT_TIME_MILLIS;
+    #[inline]
     fn write_params(&self, _params: &mut ::open1688_core::Params) {}
 }
 

@@ -20,6 +20,7 @@ pub struct GetTokenRequest {
 
 impl GetTokenRequest {
     /// Creates the request from its required parameters; set optional ones with the methods below.
+    #[inline]
     pub fn new(grant_type: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             grant_type: grant_type.into(),
@@ -29,11 +30,13 @@ impl GetTokenRequest {
         }
     }
     /// Wire name `need_refresh_token`, type `boolean`.
+    #[inline]
     pub fn need_refresh_token(mut self, value: bool) -> Self {
         self.need_refresh_token = ::std::option::Option::Some(value);
         self
     }
     /// Wire name `code`, type `string`.
+    #[inline]
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -42,6 +45,7 @@ impl GetTokenRequest {
         self
     }
     /// Wire name `refresh_token`, type `string`.
+    #[inline]
     pub fn refresh_token(
         mut self,
         value: impl ::std::convert::Into<::open1688_core::Secret>,
@@ -54,6 +58,7 @@ impl GetTokenRequest {
 impl ::open1688_core::Request for GetTokenRequest {
     type Response = GetTokenResponse;
     const API: ::open1688_core::ApiInfo<'static> = crate::generated::catalogue::system_auth::GET_TOKEN;
+    #[inline]
     fn write_params(&self, params: &mut ::open1688_core::Params) {
         params.put("grant_type", &self.grant_type);
         params.put("need_refresh_token", &self.need_refresh_token);
