@@ -28,7 +28,7 @@ fn doc_attr(style: AttrStyle, text: &str) -> Attribute {
     attribute(
         style,
         Meta::NameValue(MetaNameValue {
-            path: path("doc"),
+            path: Path::from(Ident::new("doc", Span::call_site())),
             eq_token: Default::default(),
             value,
         }),
@@ -40,15 +40,26 @@ fn doc_attr(style: AttrStyle, text: &str) -> Attribute {
 /// (costly for CJK text) only for prettyplease to unescape it again. Lines prettyplease would
 /// print as `#[doc = ".."]` (with a line break, or starting with `/`) keep the usual spelling.
 fn doc_literal(text: &str) -> Lit {
-    let raw = if text.contains(['\r', '\n']) || text.starts_with('/') {
+    let hashes = if text.contains(['\r', '\n']) || text.starts_with('/') {
         None
     } else if !text.contains('"') {
-        Some(format!("r\"{text}\""))
+        Some("")
     } else if !text.contains("\"#") {
-        Some(format!("r#\"{text}\"#"))
+        Some("#")
     } else {
         None
     };
+    // Spelled by hand: this runs once per doc line of every generated file.
+    let raw = hashes.map(|hashes| {
+        let mut raw = String::with_capacity(text.len() + 5);
+        raw.push('r');
+        raw.push_str(hashes);
+        raw.push('"');
+        raw.push_str(text);
+        raw.push('"');
+        raw.push_str(hashes);
+        raw
+    });
     match raw.and_then(|raw| raw.parse::<proc_macro2::Literal>().ok()) {
         Some(literal) => Lit::new(literal),
         None => Lit::Str(LitStr::new(text, Span::call_site())),
