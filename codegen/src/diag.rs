@@ -38,6 +38,11 @@ impl Diagnostics {
         });
     }
 
+    /// Adds what `other` found after what is here.
+    pub fn append(&mut self, mut other: Diagnostics) {
+        self.0.append(&mut other.0);
+    }
+
     /// Whether nothing was found.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -67,7 +67,6 @@ const WRAPS: [(&str, &str); 2] = [
 /// ```
 struct Wrapped<'a> {
     lines: std::str::Lines<'a>,
-    markers: [(String, &'static str); 2],
     inside: bool,
     close: bool,
 }
@@ -76,7 +75,6 @@ impl<'a> Wrapped<'a> {
     fn new(code: &'a str) -> Self {
         Wrapped {
             lines: code.lines(),
-            markers: WRAPS.map(|(marker, open)| (format!("#[{marker}]"), open)),
             inside: false,
             close: false,
         }
@@ -92,7 +90,8 @@ impl<'a> Iterator for Wrapped<'a> {
             return Some((false, "}"));
         }
         let line = self.lines.next()?;
-        if let Some((_, open)) = self.markers.iter().find(|(marker, _)| line == marker) {
+        let marker = line.strip_prefix("#[").and_then(|l| l.strip_suffix(']'));
+        if let Some((_, open)) = WRAPS.iter().find(|(wrap, _)| marker == Some(*wrap)) {
             self.inside = true;
             return Some((false, open));
         }

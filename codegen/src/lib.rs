@@ -272,19 +272,16 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
         .partition(|(rel, _)| rel.starts_with(push::DIR));
     let push = push::push(display_dir, &topics, &mut diags);
     // Each file is parsed and checked on its own: on every core, merged in file order.
-    let loads = parallel_map(&specs, |(rel, text)| {
-        let mut diags = Diagnostics::default();
+    let loads = parallel_checked(&specs, |(rel, text), diags| {
         let file = format!("{display_dir}/{rel}");
-        let loaded = match rel
+        match rel
             .rsplit_once('/')
             .map_or(("", rel.as_str()), |(d, f)| (d, f))
         {
-            ("", spec::SHARED_FILE) => {
-                Loaded::Shared(load::load_shared(&file, text, None, &mut diags))
+            ("", spec::SHARED_FILE) => Loaded::Shared(load::load_shared(&file, text, None, diags)),
+            (ns, spec::SHARED_FILE) if validate::namespace_dir(ns) => {
+                Loaded::Shared(load::load_shared(&file, text, Some(ns.to_owned()), diags))
             }
-            (ns, spec::SHARED_FILE) if validate::namespace_dir(ns) => Loaded::Shared(
-                load::load_shared(&file, text, Some(ns.to_owned()), &mut diags),
-            ),
             (_, spec::SHARED_FILE) => {
                 diags.push(
                     &file,
@@ -296,12 +293,11 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
                 );
                 Loaded::Spec(None)
             }
-            _ => Loaded::Spec(load::load(&file, text, &mut diags).map(Box::new)),
-        };
-        (loaded, diags)
+            _ => Loaded::Spec(load::load(&file, text, diags).map(Box::new)),
+        }
     });
-    for (loaded, mut found) in loads {
-        diags.0.append(&mut found.0);
+    for (loaded, found) in loads {
+        diags.append(found);
         match loaded {
             Loaded::Shared(file) => shared_files.extend(file),
             Loaded::Spec(spec) => loaded_specs.extend(spec.map(|s| *s)),
@@ -317,19 +313,17 @@ pub fn model(display_dir: &str, specs: &[(String, String)]) -> Result<ir::Model,
         validate::validate_shared(file, &scope, &mut diags);
     }
     // Each spec is checked on its own, on every core; diagnostics merged in file order.
-    let checked = parallel_map(&loaded, |spec| {
-        let mut found = Diagnostics::default();
+    let checked = parallel_checked(&loaded, |spec, found| {
         let rel = spec
             .file
             .strip_prefix(display_dir)
             .map(|r| r.trim_start_matches('/'))
             .unwrap_or(&spec.file);
         let scope = shared.scope(&spec.namespace, Some((&spec.file, &spec.types)));
-        validate::validate(spec, rel, &scope, &mut found);
-        found
+        validate::validate(spec, rel, &scope, found);
     });
-    for mut found in checked {
-        diags.0.append(&mut found.0);
+    for ((), found) in checked {
+        diags.append(found);
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -465,6 +459,20 @@ enum Job<'a> {
     Api(&'a ir::Namespace, &'a ir::Api),
     Shared(&'a ir::Namespace),
     Global,
+}
+
+/// [`parallel_map`] for work that finds problems: each item reports into diagnostics of its own,
+/// returned beside its result in item order, so that the caller merges them where a sequential
+/// run would have found them.
+fn parallel_checked<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T, &mut Diagnostics) -> R + Sync,
+) -> Vec<(R, Diagnostics)> {
+    parallel_map(items, |item| {
+        let mut found = Diagnostics::default();
+        let result = f(item, &mut found);
+        (result, found)
+    })
 }
 
 /// `items.iter().map(f).collect()`, spread over the available cores.

@@ -120,15 +120,11 @@ pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model 
     // Each API is lowered on its own, on every core. The loop below takes them in file order and
     // merges each one's diagnostics where a sequential run would have found them, so the model
     // and the diagnostics are the same as lowering one spec after another.
-    let mut lowered = crate::parallel_map(specs, |spec| {
-        let mut found = Diagnostics::default();
+    let lowered = crate::parallel_checked(specs, |spec, found| {
         let scope = shared.scope(&spec.namespace, Some((&spec.file, &spec.types)));
-        let api = lower_api(spec, shared, scope, &mut found);
-        (api, found)
-    })
-    .into_iter();
-    for spec in specs {
-        let (api, mut found) = lowered.next().expect("one lowering per spec");
+        lower_api(spec, shared, scope, found)
+    });
+    for (spec, (api, found)) in specs.iter().zip(lowered) {
         let id = format!("{}:{}-{}", spec.namespace, spec.name, spec.version);
         if let Some(other) = ids.insert(id.clone(), spec.file.clone()) {
             diags.push(
@@ -167,7 +163,7 @@ pub fn lower(specs: &[Spec], shared: &Shared, diags: &mut Diagnostics) -> Model 
                 modules.insert(module.clone(), (spec.namespace.clone(), spec.file.clone()));
             }
         }
-        diags.0.append(&mut found.0);
+        diags.append(found);
         let Some((api, reached)) = api else {
             continue;
         };
