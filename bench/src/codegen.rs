@@ -112,10 +112,20 @@ fn report(label: &str, t: &Timing) {
     );
 }
 
-/// Times generation: `--apis N` synthetic specs (default 2000), `--runs R` (default 3).
-pub fn run(options: &crate::Options) -> Result<(), String> {
-    let count = options.number("--apis", 2000)? as usize;
-    let runs = options.number("--runs", 3)?.max(1) as usize;
+/// Options of `codegen` (and of `codegen-bench`).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// How many synthetic specs to generate.
+    #[arg(long, default_value_t = 2000)]
+    pub apis: usize,
+    /// Runs of each generation; the median is reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    pub runs: u16,
+}
+
+/// Times generation of the real catalogue and of `--apis` synthetic specs.
+pub fn run(args: &Args) -> Result<(), String> {
+    let (count, runs) = (args.apis, usize::from(args.runs));
     let specs_dir = crate::workspace_root().join("api-specs");
     let real_specs = read_specs(&specs_dir).map_err(|d| d.to_string())?;
     let dir = std::env::temp_dir().join(format!("open1688-bench-specs-{}", std::process::id()));

@@ -31,7 +31,7 @@ const PRODUCT_ID: i64 = 624531232145;
 /// on a loaded machine, and at 93 % a call may arrive 75 ms late (at 200/s) before the second
 /// it lands in holds one call too many. At 95 % a few calls a run were throttled with load 15
 /// on 2 cores; at 100 %, 16 in 2,000.
-const DEFAULT_HEADROOM: &str = "0.93";
+const DEFAULT_HEADROOM: f64 = 0.93;
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
@@ -64,15 +64,34 @@ async fn gateway(qps: Option<u32>) -> Result<(MockGateway, String), String> {
     Ok((gateway, token))
 }
 
+/// Options of `fleet`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Worker processes.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub workers: u32,
+    /// The gateway's budget for the app, calls per second.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub qps: u32,
+    /// Seconds every worker calls for.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Calls in flight per worker.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: u32,
+    /// The share of the budget the limiters aim at.
+    #[arg(long, default_value_t = DEFAULT_HEADROOM)]
+    pub headroom: f64,
+    /// Share one limiter on this Redis (`redis://127.0.0.1:6379`) instead of one per process.
+    #[arg(long)]
+    pub redis: Option<String>,
+}
+
 /// `fleet`: starts the gateway, the workers, and prints the line.
-pub fn run(options: &crate::Options) -> Result<(), String> {
-    let workers = options.number("--workers", 8)?;
-    let qps = options.number("--qps", 200)?;
-    let seconds = options.number("--seconds", 10)?;
-    let concurrency = options.number("--concurrency", 4)?;
-    let headroom = options.value("--headroom").unwrap_or(DEFAULT_HEADROOM);
-    let redis = options.value("--redis");
-    let qps = u32::try_from(qps).map_err(|_| "--qps is too large".to_owned())?;
+pub fn run(args: &Args) -> Result<(), String> {
+    let (workers, qps, seconds, concurrency) =
+        (args.workers, args.qps, args.seconds, args.concurrency);
+    let (headroom, redis) = (args.headroom.to_string(), args.redis.as_deref());
     runtime()?.block_on(async {
         let (gateway, token) = gateway(Some(qps)).await?;
         // Every worker starts at the same moment, whatever its start-up took.
@@ -87,7 +106,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
                 .args(["--url", &gateway.url(), "--token", &token])
                 .args(["--qps", &qps.to_string(), "--workers", &workers.to_string()])
                 .args(["--seconds", &seconds.to_string(), "--start-at", &start_at.to_string()])
-                .args(["--concurrency", &concurrency.to_string(), "--headroom", headroom]);
+                .args(["--concurrency", &concurrency.to_string(), "--headroom", &headroom]);
             if let Some(url) = redis {
                 command.args(["--redis", url, "--prefix", &prefix]);
             }
@@ -130,38 +149,59 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
     })
 }
 
+/// Options of `fleet-worker` (a process `fleet` starts).
+#[derive(clap::Args, Debug)]
+pub struct WorkerArgs {
+    /// The gateway's base URL.
+    #[arg(long)]
+    pub url: String,
+    /// The access token to call with.
+    #[arg(long)]
+    pub token: String,
+    /// The gateway's budget for the app, calls per second.
+    #[arg(long, default_value_t = 200)]
+    pub qps: u32,
+    /// Workers sharing the budget.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub workers: u32,
+    /// Seconds to call for.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// When to start, in milliseconds since the Unix epoch.
+    #[arg(long, default_value_t = 0)]
+    pub start_at: u64,
+    /// Calls in flight.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: u32,
+    /// The share of the budget the limiter aims at.
+    #[arg(long, default_value_t = DEFAULT_HEADROOM)]
+    pub headroom: f64,
+    /// The shared limiter's Redis.
+    #[arg(long)]
+    pub redis: Option<String>,
+    /// The shared limiter's key prefix.
+    #[arg(long, default_value = "open1688-bench")]
+    pub prefix: String,
+}
+
 /// `fleet-worker`: `--concurrency` tasks calling until the window closes; prints
 /// `worker <ok> <throttled> <other failures>`.
-pub fn worker(options: &crate::Options) -> Result<(), String> {
-    let url = options
-        .value("--url")
-        .ok_or("--url is required")?
-        .to_owned();
-    let token = options
-        .value("--token")
-        .ok_or("--token is required")?
-        .to_owned();
-    let qps = options.number("--qps", 200)? as f64;
-    let workers = options.number("--workers", 1)?.max(1) as f64;
-    let seconds = options.number("--seconds", 10)?;
-    let start_at = options.number("--start-at", 0)?;
-    let concurrency = options.number("--concurrency", 4)?;
-    let headroom: f64 = options
-        .value("--headroom")
-        .unwrap_or(DEFAULT_HEADROOM)
-        .parse()
-        .map_err(|_| "--headroom takes a number such as 0.93".to_owned())?;
+pub fn worker(args: &WorkerArgs) -> Result<(), String> {
+    let (url, token) = (args.url.clone(), args.token.clone());
+    let (qps, workers) = (f64::from(args.qps), f64::from(args.workers));
+    let (seconds, start_at, concurrency, headroom) =
+        (args.seconds, args.start_at, args.concurrency, args.headroom);
     let budget = Limits::per_app(Rate::per_second(qps * headroom));
     runtime()?.block_on(async {
         let builder = Client::builder(Credentials::new(crate::APP_KEY, crate::APP_SECRET))
             .base_url(url)
             .access_token(token)
             .retry(RetryPolicy::none());
-        let builder = match options.value("--redis") {
+        let builder = match &args.redis {
             Some(redis) => {
                 let redis = Redis::new(redis)
                     .map_err(|e| e.to_string())?
-                    .prefix(options.value("--prefix").unwrap_or("open1688-bench"));
+                    .prefix(&args.prefix);
                 let share = Limits::per_app(Rate::per_second(qps * headroom / workers));
                 let limiter = RedisLimiter::new(redis, crate::APP_KEY, budget)
                     .and_then(|l| l.when_down(WhenDown::Local(share)))
@@ -213,13 +253,23 @@ pub fn worker(options: &crate::Options) -> Result<(), String> {
     })
 }
 
+/// Options of `limiter-cost`.
+#[derive(clap::Args, Debug)]
+pub struct CostArgs {
+    /// Calls per limiter.
+    #[arg(long, default_value_t = 5000)]
+    pub calls: usize,
+    /// Also measure the shared limiter on this Redis.
+    #[arg(long)]
+    pub redis: Option<String>,
+}
+
 /// `limiter-cost`: sequential calls against an unlimited gateway with no limiter, the local
 /// one and (with `--redis URL`) the shared one, each with a budget too large to ever wait,
 /// in interleaved rounds: what consulting the limiter costs per call, and the limiter's
 /// `acquire` alone. Prints a Markdown table.
-pub fn cost(options: &crate::Options) -> Result<(), String> {
-    let calls = options.number("--calls", 5000)? as usize;
-    let redis = options.value("--redis");
+pub fn cost(args: &CostArgs) -> Result<(), String> {
+    let (calls, redis) = (args.calls, args.redis.as_deref());
     runtime()?.block_on(async {
         let (gateway, token) = gateway(None).await?;
         let unlimited = Limits::per_app(Rate::per_second(1e9));

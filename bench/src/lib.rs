@@ -2,6 +2,9 @@
 //! the mock gateway (in a separate process), generator speed, and peak memory. Results and
 //! the exact commands: `BENCHMARKS.md` at the workspace root.
 //!
+//! Options are parsed by clap: an unknown or misspelt option is an error, and `--help` lists
+//! each command's options with their defaults.
+//!
 //! ```text
 //! cargo run --release -p open1688-bench -- loopback [--answer 20k|example] [--seconds 5] [--warmup 1] [--concurrency 1,16,128] [--clients trivial,bare,bare_value,bare_decode,sdk,python] [--repeat 1] [--pin]
 //! cargo run --release -p open1688-bench -- fleet --workers 8 --qps 200 --seconds 10 [--redis redis://127.0.0.1:6379] [--concurrency 4] [--headroom 0.93]
@@ -35,6 +38,9 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The names `--answer` takes.
+pub(crate) const ANSWERS: [&str; 2] = ["20k", "example"];
+
 /// The `alibaba.product.get` answer every loopback call gets: `20k` (the default, ~20 KB
 /// grown from the spec's example) or `example` (the spec's example itself, ~2 KB).
 pub(crate) fn product_get_body(answer: &str) -> Result<String, String> {
@@ -45,41 +51,5 @@ pub(crate) fn product_get_body(answer: &str) -> Result<String, String> {
         "20k" => Ok(fixture::product_get_body(example, 20 * 1024)),
         "example" => Ok(example.to_owned()),
         other => Err(format!("--answer is 20k or example, not {other:?}")),
-    }
-}
-
-/// Command-line options: `--name value` pairs and `--flag`s.
-pub struct Options(pub Vec<String>);
-
-impl Options {
-    /// The value after `name`.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .position(|a| a == name)
-            .and_then(|i| self.0.get(i + 1))
-            .map(String::as_str)
-    }
-
-    /// Whether `name` was given.
-    pub fn flag(&self, name: &str) -> bool {
-        self.0.iter().any(|a| a == name)
-    }
-
-    /// The number after `name`, or `default`.
-    pub fn number(&self, name: &str, default: u64) -> Result<u64, String> {
-        self.value(name).map_or(Ok(default), |v| {
-            v.parse()
-                .map_err(|_| format!("{name} takes a number, not {v:?}"))
-        })
-    }
-
-    /// The comma-separated list after `name`, or `default`.
-    pub fn list(&self, name: &str, default: &str) -> Vec<String> {
-        self.value(name)
-            .unwrap_or(default)
-            .split(',')
-            .map(str::to_owned)
-            .collect()
     }
 }

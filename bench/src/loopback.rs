@@ -401,21 +401,50 @@ fn kib(v: Option<u64>) -> String {
     v.map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0))
 }
 
-/// Runs the loopback bench and prints its table (see the module docs for the options).
-pub fn run(options: &crate::Options) -> Result<(), String> {
-    let warmup = Duration::from_secs(options.number("--warmup", 1)?);
-    let measure = Duration::from_secs(options.number("--seconds", 5)?);
-    let pin = options.flag("--pin");
-    let repeat = options.number("--repeat", 1)?.max(1);
-    let concurrencies: Vec<usize> = options
-        .list("--concurrency", "1,16,128")
-        .iter()
-        .map(|c| c.parse().map_err(|_| format!("bad concurrency {c:?}")))
-        .collect::<Result<_, _>>()?;
-    let clients = options.list(
-        "--clients",
-        "trivial,bare,bare_value,bare_decode,sdk,python",
-    );
+/// The names `--clients` takes (see the module docs).
+const CLIENTS: [&str; 6] = [
+    "trivial",
+    "bare",
+    "bare_value",
+    "bare_decode",
+    "sdk",
+    "python",
+];
+
+/// Options of `loopback`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The answer to every call: `20k` (grown from the spec's example) or `example` (~2 KB).
+    #[arg(long, default_value = "20k", value_parser = crate::ANSWERS)]
+    pub answer: String,
+    /// Seconds measured per client and concurrency.
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u64,
+    /// Seconds of warm-up before each measurement.
+    #[arg(long, default_value_t = 1)]
+    pub warmup: u64,
+    /// Concurrencies, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,128",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: Vec<u32>,
+    /// Clients, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values = CLIENTS, value_parser = CLIENTS)]
+    pub clients: Vec<String>,
+    /// Interleaved rounds; each cell is the median round.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+    /// The server on CPU 0 and the clients on CPU 1 (`taskset`).
+    #[arg(long)]
+    pub pin: bool,
+}
+
+/// Runs the loopback bench and prints its table (see the module docs for the clients).
+pub fn run(args: &Args) -> Result<(), String> {
+    let warmup = Duration::from_secs(args.warmup);
+    let measure = Duration::from_secs(args.seconds);
+    let (pin, repeat) = (args.pin, args.repeat);
+    let concurrencies: Vec<usize> = args.concurrency.iter().map(|&c| c as usize).collect();
+    let clients = &args.clients;
     let python = if clients.iter().any(|c| c == "python") {
         Some(python()?)
     } else {
@@ -432,7 +461,7 @@ pub fn run(options: &crate::Options) -> Result<(), String> {
             return Err("taskset failed".into());
         }
     }
-    let answer = options.value("--answer").unwrap_or("20k");
+    let answer = args.answer.as_str();
     let body_len = crate::product_get_body(answer)?.len();
     let server = start_server(pin, answer)?;
     let server_pid = server.child.id();

@@ -14,9 +14,17 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+/// Options of `serve`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The answer to every call: `20k` or the spec's `example`.
+    #[arg(long, default_value = "20k", value_parser = crate::ANSWERS)]
+    pub answer: String,
+}
+
 /// Serves until standard input closes.
-pub fn run(options: &crate::Options) -> Result<(), String> {
-    let body = crate::product_get_body(options.value("--answer").unwrap_or("20k"))?;
+pub fn run(args: &Args) -> Result<(), String> {
+    let body = crate::product_get_body(&args.answer)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -95,11 +95,24 @@ fn marker_param(api: &ApiDoc) -> &'static str {
     }
 }
 
+/// Options of `soak`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// How many calls to make.
+    #[arg(long, default_value_t = 2000)]
+    pub calls: usize,
+    /// Calls in flight at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+    /// Seed of the fault schedule.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
 /// Runs the soak; prints the summary line.
-pub fn run(options: &crate::Options) -> Result<(), String> {
-    let calls = options.number("--calls", 2000)? as usize;
-    let concurrency = options.number("--concurrency", 32)?.max(1) as usize;
-    let seed = options.number("--seed", 1)?;
+pub fn run(args: &Args) -> Result<(), String> {
+    let (calls, seed) = (args.calls, args.seed);
+    let concurrency = args.concurrency as usize;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
