@@ -104,6 +104,19 @@ fn response(c: &mut Criterion) {
         b.iter(|| response::check_and_decode::<ProductGetResponse>(200, black_box(body)).unwrap())
     });
     group.finish();
+
+    // The spec's own ~2 KB example: small answers, where fixed costs (the status fields,
+    // dates) weigh more than in the 20 KB one.
+    let small = example.as_bytes();
+    let mut group = c.benchmark_group("product_get/response_2k");
+    group.throughput(Throughput::Bytes(small.len() as u64));
+    group.bench_function("serde_json_typed", |b| {
+        b.iter(|| serde_json::from_slice::<ProductGetResponse>(black_box(small)).unwrap())
+    });
+    group.bench_function("check_and_decode", |b| {
+        b.iter(|| response::check_and_decode::<ProductGetResponse>(200, black_box(small)).unwrap())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, request, response);
