@@ -149,36 +149,21 @@ pub fn run(args: &Args) -> Result<(), String> {
     })
 }
 
-/// Options of `fleet-worker` (a process `fleet` starts).
+/// Options of `fleet-worker`: the fleet's own, which `fleet` passes on, and where to call.
 #[derive(clap::Args, Debug)]
 pub struct WorkerArgs {
+    /// The fleet's options, as `fleet` was given them.
+    #[command(flatten)]
+    pub fleet: Args,
     /// The gateway's base URL.
     #[arg(long)]
     pub url: String,
     /// The access token to call with.
     #[arg(long)]
     pub token: String,
-    /// The gateway's budget for the app, calls per second.
-    #[arg(long, default_value_t = 200)]
-    pub qps: u32,
-    /// Workers sharing the budget.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    pub workers: u32,
-    /// Seconds to call for.
-    #[arg(long, default_value_t = 10)]
-    pub seconds: u64,
     /// When to start, in milliseconds since the Unix epoch.
     #[arg(long, default_value_t = 0)]
     pub start_at: u64,
-    /// Calls in flight.
-    #[arg(long, default_value_t = 4)]
-    pub concurrency: u32,
-    /// The share of the budget the limiter aims at.
-    #[arg(long, default_value_t = DEFAULT_HEADROOM)]
-    pub headroom: f64,
-    /// The shared limiter's Redis.
-    #[arg(long)]
-    pub redis: Option<String>,
     /// The shared limiter's key prefix.
     #[arg(long, default_value = "open1688-bench")]
     pub prefix: String,
@@ -187,17 +172,17 @@ pub struct WorkerArgs {
 /// `fleet-worker`: `--concurrency` tasks calling until the window closes; prints
 /// `worker <ok> <throttled> <other failures>`.
 pub fn worker(args: &WorkerArgs) -> Result<(), String> {
-    let (url, token) = (args.url.clone(), args.token.clone());
-    let (qps, workers) = (f64::from(args.qps), f64::from(args.workers));
-    let (seconds, start_at, concurrency, headroom) =
-        (args.seconds, args.start_at, args.concurrency, args.headroom);
+    let (url, token, start_at) = (args.url.clone(), args.token.clone(), args.start_at);
+    let fleet = &args.fleet;
+    let (qps, workers) = (f64::from(fleet.qps), f64::from(fleet.workers));
+    let (seconds, concurrency, headroom) = (fleet.seconds, fleet.concurrency, fleet.headroom);
     let budget = Limits::per_app(Rate::per_second(qps * headroom));
     runtime()?.block_on(async {
         let builder = Client::builder(Credentials::new(crate::APP_KEY, crate::APP_SECRET))
             .base_url(url)
             .access_token(token)
             .retry(RetryPolicy::none());
-        let builder = match &args.redis {
+        let builder = match &fleet.redis {
             Some(redis) => {
                 let redis = Redis::new(redis)
                     .map_err(|e| e.to_string())?

@@ -68,39 +68,39 @@ impl std::str::FromStr for Date {
 
     fn from_str(s: &str) -> Result<Date, DateParseError> {
         let t = s.trim();
-        if let Some(date) = quick(t.as_bytes()) {
-            return Ok(date);
-        }
-        let zoned = |fmt: &str| DateTime::parse_from_str(t, fmt).ok().map(Date);
-        let local = |fmt: &str| {
-            NaiveDateTime::parse_from_str(t, fmt)
-                .ok()
-                .and_then(|n| cst().from_local_datetime(&n).single())
-                .map(Date)
-        };
-        let parsed = match t.len() {
-            22 => zoned("%Y%m%d%H%M%S%3f%z"),
-            19 if t.as_bytes()[4] == b'-' => local("%Y-%m-%d %H:%M:%S"),
-            19 => zoned("%Y%m%d%H%M%S%z"),
-            23 => local("%Y-%m-%d %H:%M:%S%.3f"),
-            17 => local("%Y%m%d%H%M%S%3f"),
-            14 => local("%Y%m%d%H%M%S"),
-            13 if t.bytes().all(|b| b.is_ascii_digit()) => {
-                t.parse().ok().and_then(Date::from_millis)
-            }
-            10 => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .and_then(|n| cst().from_local_datetime(&n).single())
-                .map(Date),
-            8 => NaiveDate::parse_from_str(t, "%Y%m%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .and_then(|n| cst().from_local_datetime(&n).single())
-                .map(Date),
-            _ => None,
-        };
-        parsed.ok_or_else(|| DateParseError(s.to_owned()))
+        quick(t.as_bytes())
+            .or_else(|| by_chrono(t))
+            .ok_or_else(|| DateParseError(s.to_owned()))
+    }
+}
+
+/// Every form, through chrono's format strings.
+fn by_chrono(t: &str) -> Option<Date> {
+    let zoned = |fmt: &str| DateTime::parse_from_str(t, fmt).ok().map(Date);
+    let local = |fmt: &str| {
+        NaiveDateTime::parse_from_str(t, fmt)
+            .ok()
+            .and_then(|n| cst().from_local_datetime(&n).single())
+            .map(Date)
+    };
+    let day = |fmt: &str| {
+        NaiveDate::parse_from_str(t, fmt)
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|n| cst().from_local_datetime(&n).single())
+            .map(Date)
+    };
+    match t.len() {
+        22 => zoned("%Y%m%d%H%M%S%3f%z"),
+        19 if t.as_bytes()[4] == b'-' => local("%Y-%m-%d %H:%M:%S"),
+        19 => zoned("%Y%m%d%H%M%S%z"),
+        23 => local("%Y-%m-%d %H:%M:%S%.3f"),
+        17 => local("%Y%m%d%H%M%S%3f"),
+        14 => local("%Y%m%d%H%M%S"),
+        13 if t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok().and_then(Date::from_millis),
+        10 => day("%Y-%m-%d"),
+        8 => day("%Y%m%d"),
+        _ => None,
     }
 }
 
@@ -207,25 +207,6 @@ mod tests {
         );
     }
 
-    /// What chrono reads for `t` (the forms `quick` takes), without `quick`.
-    fn chrono(t: &str) -> Option<Date> {
-        let zoned = |fmt: &str| DateTime::parse_from_str(t, fmt).ok().map(Date);
-        let local = |fmt: &str| {
-            NaiveDateTime::parse_from_str(t, fmt)
-                .ok()
-                .and_then(|n| cst().from_local_datetime(&n).single())
-                .map(Date)
-        };
-        match t.len() {
-            22 => zoned("%Y%m%d%H%M%S%3f%z"),
-            19 if t.as_bytes()[4] == b'-' => local("%Y-%m-%d %H:%M:%S"),
-            19 => zoned("%Y%m%d%H%M%S%z"),
-            17 => local("%Y%m%d%H%M%S%3f"),
-            14 => local("%Y%m%d%H%M%S"),
-            _ => None,
-        }
-    }
-
     proptest::proptest! {
         /// Wherever the hand reader gives a date, chrono gives the same one: digits anywhere
         /// (invalid months, days, hours, leap seconds, offsets) and stray signs or separators.
@@ -252,10 +233,10 @@ mod tests {
                 }
             }
             if let Some(quick) = quick(t.as_bytes()) {
-                proptest::prop_assert_eq!(Some(quick), chrono(&t), "{}", t);
+                proptest::prop_assert_eq!(Some(quick), by_chrono(&t), "{}", t);
             } else if noise.is_none() {
                 // Refused only where chrono refuses too, or would read something unusual.
-                proptest::prop_assert!(chrono(&t).is_none() || t.contains("60"), "{}", t);
+                proptest::prop_assert!(by_chrono(&t).is_none() || t.contains("60"), "{}", t);
             }
         }
     }
@@ -270,7 +251,7 @@ mod tests {
             "20190424144905000",
             "20190424144905",
         ] {
-            assert_eq!(quick(form.as_bytes()), chrono(form), "{form}");
+            assert_eq!(quick(form.as_bytes()), by_chrono(form), "{form}");
             assert!(quick(form.as_bytes()).is_some(), "{form}");
         }
         // A leap second, a month 13, minutes 60 in the offset: chrono decides.
