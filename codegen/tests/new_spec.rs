@@ -217,8 +217,8 @@ fn a_new_api_in_a_new_namespace() {
     assert_eq!(after.regions.len(), 1);
     let features = &after.regions[0].content;
     assert!(
-        features.contains("\"zznew\"]\n"),
-        "default features: {features}"
+        features.contains("\"zznew\", \"push\"]\n"),
+        "default features (namespaces, then push): {features}"
     );
     assert!(
         features.contains("\nzznew = []\n"),

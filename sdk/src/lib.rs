@@ -41,6 +41,7 @@ mod client;
 #[rustfmt::skip]
 mod generated;
 
+#[cfg(feature = "push")]
 pub mod push;
 
 pub use client::{Client, ClientBuilder};

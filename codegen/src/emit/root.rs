@@ -43,7 +43,9 @@ pub fn root_file(model: &Model, inline_catalogue: bool) -> TokenStream {
     });
     let push = (!model.push.topics.is_empty()).then(|| {
         quote! {
-            /// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+            /// The typed payloads of pushed messages, one per topic in `api-specs/_push/`
+            /// (feature `push`).
+            #[cfg(feature = "push")]
             pub mod push;
         }
     });
@@ -60,13 +62,18 @@ pub fn root_file(model: &Model, inline_catalogue: bool) -> TokenStream {
     }
 }
 
-/// The `[features]` entries: one per namespace, all on by default.
+/// The `[features]` entries: one per namespace, and `push` for the typed push payloads when
+/// there are push topics, all on by default. (The payloads are a fifth of a one-namespace
+/// build: a service that only calls APIs leaves them out.)
 pub fn features_region(model: &Model) -> String {
-    let names: Vec<&str> = model
+    let mut names: Vec<&str> = model
         .namespaces
         .keys()
         .map(|m| m.trim_start_matches("r#"))
         .collect();
+    if !model.push.topics.is_empty() {
+        names.push("push");
+    }
     let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     let mut out = format!("default = [{}]\n", quoted.join(", "));
     for n in names {

@@ -3,7 +3,9 @@
 /// Types that APIs of several namespaces share, re-exported by each API's module.
 pub mod types;
 
-/// The typed payloads of pushed messages, one per topic in `api-specs/_push/`.
+/// The typed payloads of pushed messages, one per topic in `api-specs/_push/`
+/// (feature `push`).
+#[cfg(feature = "push")]
 pub mod push;
 
 /// `com.alibaba.account` (feature `account`).
