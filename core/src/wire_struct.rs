@@ -6,6 +6,9 @@
 //! impls here read an object only, match keys as text, and keep the wire rules that matter
 //! (a missing optional field is empty, a missing required one an error, unknown keys skipped).
 //! A key that appears twice keeps its last value, as `serde_json::Value` does.
+//! Writing is one function for every structure ([`serialize`]), given the fields as
+//! `erased_serde` trait objects: a `serialize` body per structure, with a call generic over the
+//! serializer per field, was a fifth of the type and borrow checking of a namespace's build.
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser;
@@ -58,15 +61,12 @@ macro_rules! wire_struct {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let this = self;
-                let len = 0 $(+ $crate::wire_struct!(@count this $field [$($flag)*]))*;
-                let mut out = $crate::serde::Serializer::serialize_struct(s, ::std::stringify!($name), len)?;
-                // No `?` per field: each early exit is more code to check than the test it saves.
-                let mut done = ::std::result::Result::Ok(());
-                $(if done.is_ok() {
-                    done = $crate::wire_struct!(@write out this $field $wire [$($flag)*]);
-                })*
-                done?;
-                $crate::serde::ser::SerializeStruct::end(out)
+                // The fields as trait objects, written by one function generic over the
+                // serializer alone: a body per struct with a generic call per field was a fifth
+                // of the crate's type and borrow checking.
+                $crate::wire_struct::serialize(s, ::std::stringify!($name), &[
+                    $($crate::wire_struct!(@field this $field $wire [$($flag)*]),)*
+                ])
             }
         }
 
@@ -101,15 +101,16 @@ macro_rules! wire_struct {
         }
     };
 
-    // How many fields are written: required ones always, others when not empty.
-    (@count $this:ident $field:ident [required $($rest:ident)*]) => { 1 };
-    (@count $this:ident $field:ident [$($flag:ident)*]) => { $crate::wire_struct::Absent::count(&$this.$field) };
-
-    (@write $out:ident $this:ident $field:ident $wire:literal [required $($rest:ident)*]) => {
-        $crate::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, &$this.$field)
+    // A field to write: required ones always, others unless empty.
+    (@field $this:ident $field:ident $wire:literal [required $($rest:ident)*]) => {
+        $crate::wire_struct::Field { key: $wire, value: &$this.$field, skip: false }
     };
-    (@write $out:ident $this:ident $field:ident $wire:literal [$($flag:ident)*]) => {
-        $crate::wire_struct::write(&mut $out, $wire, &$this.$field)
+    (@field $this:ident $field:ident $wire:literal [$($flag:ident)*]) => {
+        $crate::wire_struct::Field {
+            key: $wire,
+            value: &$this.$field,
+            skip: $crate::wire_struct::Absent::is_absent(&$this.$field),
+        }
     };
 
     // A field's value: through `next_value`, so core's `Loose` reader applies its rules (and
@@ -210,19 +211,34 @@ impl<'de, T: crate::de::Lenient> de::Deserialize<'de> for Exact<T> {
     }
 }
 
-/// Writes an optional field, or skips it when it is empty.
+/// A field as [`serialize`] writes it.
 #[doc(hidden)]
-#[inline]
-pub fn write<S: ser::SerializeStruct, T: ser::Serialize + Absent>(
-    out: &mut S,
-    key: &'static str,
-    value: &T,
-) -> Result<(), S::Error> {
-    if value.is_absent() {
-        out.skip_field(key)
-    } else {
-        out.serialize_field(key, value)
+pub struct Field<'a> {
+    /// Its wire key.
+    pub key: &'static str,
+    /// Its value.
+    pub value: &'a dyn erased_serde::Serialize,
+    /// Whether it is an empty optional field, skipped.
+    pub skip: bool,
+}
+
+/// Writes a structure's fields: the one body every generated `Serialize` shares.
+#[doc(hidden)]
+pub fn serialize<S: ser::Serializer>(
+    s: S,
+    name: &'static str,
+    fields: &[Field<'_>],
+) -> Result<S::Ok, S::Error> {
+    use ser::SerializeStruct;
+    let mut out = s.serialize_struct(name, fields.iter().filter(|f| !f.skip).count())?;
+    for field in fields {
+        if field.skip {
+            out.skip_field(field.key)?;
+        } else {
+            out.serialize_field(field.key, field.value)?;
+        }
     }
+    out.end()
 }
 
 /// Whether an optional field is empty, so not written.
@@ -230,11 +246,6 @@ pub fn write<S: ser::SerializeStruct, T: ser::Serialize + Absent>(
 pub trait Absent {
     /// `None`, or an empty list or map.
     fn is_absent(&self) -> bool;
-
-    /// 0 when empty, else 1: the field's share of the written length.
-    fn count(&self) -> usize {
-        usize::from(!self.is_absent())
-    }
 }
 
 impl<T> Absent for Option<T> {
