@@ -82,7 +82,7 @@ macro_rules! wire_struct {
                         f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
                     }
                     fn visit_map<A: $crate::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
-                        $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)*
+                        $(let mut $field = $crate::wire_struct!(@slot $ty [$($flag)*]);)*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::wire_struct::Key<'de>>()? {
                             // One `?` for the whole match: each arm's own would multiply the
                             // early exits, and with them the drops to check for every slot.
@@ -115,9 +115,14 @@ macro_rules! wire_struct {
 
     // A field's value: through `next_value`, so core's `Loose` reader applies its rules (and
     // its recovery of unreadable scalars); exact decimals through their lenient reader.
-    (@read $map:ident $field:ident [decimal]) => { $crate::wire_struct::put_exact(&mut $map, &mut $field) };
+    // Required fields read into an `Option` (missing is an error), optional ones straight into
+    // their own type, which starts empty.
+    (@slot $ty:ty [required $($rest:ident)*]) => { ::std::option::Option::<$ty>::None };
+    (@slot $ty:ty [$($flag:ident)*]) => { <$ty as ::std::default::Default>::default() };
     (@read $map:ident $field:ident [required decimal]) => { $crate::wire_struct::put_exact(&mut $map, &mut $field) };
-    (@read $map:ident $field:ident [$($flag:ident)*]) => { $crate::wire_struct::put(&mut $map, &mut $field) };
+    (@read $map:ident $field:ident [required]) => { $crate::wire_struct::put(&mut $map, &mut $field) };
+    (@read $map:ident $field:ident [decimal]) => { $crate::wire_struct::set_exact(&mut $map, &mut $field) };
+    (@read $map:ident $field:ident [$($flag:ident)*]) => { $crate::wire_struct::set(&mut $map, &mut $field) };
 
     (@finish $a:ident $field:ident $wire:literal [required $($rest:ident)*]) => {
         match $field {
@@ -127,7 +132,7 @@ macro_rules! wire_struct {
             }
         }
     };
-    (@finish $a:ident $field:ident $wire:literal [$($flag:ident)*]) => { $field.unwrap_or_default() };
+    (@finish $a:ident $field:ident $wire:literal [$($flag:ident)*]) => { $field };
 }
 
 /// An object key as read: borrowed from the body when it has no escapes (also what
@@ -191,6 +196,28 @@ pub fn put_exact<'de, A: de::MapAccess<'de>, T: crate::de::Lenient>(
     slot: &mut Option<T>,
 ) -> Result<(), A::Error> {
     *slot = Some(map.next_value::<Exact<T>>()?.0);
+    Ok(())
+}
+
+/// Reads an optional field's value into it.
+#[doc(hidden)]
+#[inline]
+pub fn set<'de, A: de::MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut T,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Reads an optional `decimal` field's value into it.
+#[doc(hidden)]
+#[inline]
+pub fn set_exact<'de, A: de::MapAccess<'de>, T: crate::de::Lenient>(
+    map: &mut A,
+    slot: &mut T,
+) -> Result<(), A::Error> {
+    *slot = map.next_value::<Exact<T>>()?.0;
     Ok(())
 }
 
