@@ -87,7 +87,7 @@ macro_rules! wire_struct {
                             // One `?` for the whole match: each arm's own would multiply the
                             // early exits, and with them the drops to check for every slot.
                             match key.as_str() {
-                                $($wire => $crate::wire_struct!(@read map $field [$($flag)*]),)*
+                                $($wire => $crate::wire_struct!(@read map $field $ty [$($flag)*]),)*
                                 _ => $crate::wire_struct::skip(&mut map),
                             }?;
                         }
@@ -119,10 +119,12 @@ macro_rules! wire_struct {
     // their own type, which starts empty.
     (@slot $ty:ty [required $($rest:ident)*]) => { ::std::option::Option::<$ty>::None };
     (@slot $ty:ty [$($flag:ident)*]) => { <$ty as ::std::default::Default>::default() };
-    (@read $map:ident $field:ident [required decimal]) => { $crate::wire_struct::put_exact(&mut $map, &mut $field) };
-    (@read $map:ident $field:ident [required]) => { $crate::wire_struct::put(&mut $map, &mut $field) };
-    (@read $map:ident $field:ident [decimal]) => { $crate::wire_struct::set_exact(&mut $map, &mut $field) };
-    (@read $map:ident $field:ident [$($flag:ident)*]) => { $crate::wire_struct::set(&mut $map, &mut $field) };
+    (@read $map:ident $field:ident $ty:ty [$(required)? decimal]) => {
+        $crate::wire_struct::read_exact::<_, $ty, _>(&mut $map, &mut $field)
+    };
+    (@read $map:ident $field:ident $ty:ty [$($flag:ident)*]) => {
+        $crate::wire_struct::read::<_, $ty, _>(&mut $map, &mut $field)
+    };
 
     (@finish $a:ident $field:ident $wire:literal [required $($rest:ident)*]) => {
         match $field {
@@ -177,47 +179,26 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Reads a field's value into its slot.
+/// Reads a field's value (a `T`) into its slot: the field itself, or the `Option` a required
+/// field waits in until the object ends.
 #[doc(hidden)]
 #[inline]
-pub fn put<'de, A: de::MapAccess<'de>, T: de::Deserialize<'de>>(
+pub fn read<'de, A: de::MapAccess<'de>, T: de::Deserialize<'de>, S: From<T>>(
     map: &mut A,
-    slot: &mut Option<T>,
+    slot: &mut S,
 ) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
+    *slot = S::from(map.next_value::<T>()?);
     Ok(())
 }
 
-/// Reads a `decimal` field's value into its slot.
+/// [`read`] for a `decimal` field: its value through [`crate::de::Lenient`].
 #[doc(hidden)]
 #[inline]
-pub fn put_exact<'de, A: de::MapAccess<'de>, T: crate::de::Lenient>(
+pub fn read_exact<'de, A: de::MapAccess<'de>, T: crate::de::Lenient, S: From<T>>(
     map: &mut A,
-    slot: &mut Option<T>,
+    slot: &mut S,
 ) -> Result<(), A::Error> {
-    *slot = Some(map.next_value::<Exact<T>>()?.0);
-    Ok(())
-}
-
-/// Reads an optional field's value into it.
-#[doc(hidden)]
-#[inline]
-pub fn set<'de, A: de::MapAccess<'de>, T: de::Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut T,
-) -> Result<(), A::Error> {
-    *slot = map.next_value()?;
-    Ok(())
-}
-
-/// Reads an optional `decimal` field's value into it.
-#[doc(hidden)]
-#[inline]
-pub fn set_exact<'de, A: de::MapAccess<'de>, T: crate::de::Lenient>(
-    map: &mut A,
-    slot: &mut T,
-) -> Result<(), A::Error> {
-    *slot = map.next_value::<Exact<T>>()?.0;
+    *slot = S::from(map.next_value::<Exact<T>>()?.0);
     Ok(())
 }
 
