@@ -136,10 +136,10 @@ fn quick(t: &[u8]) -> Option<Date> {
         [] => cst(),
         [sign @ (b'+' | b'-'), ..] => {
             let (hours, minutes) = (num(t.len() - 4, 2)?, num(t.len() - 2, 2)?);
-            let seconds = i32::try_from((hours * 60 + minutes) * 60).ok()?;
             if minutes >= 60 {
                 return None;
             }
+            let seconds = i32::try_from((hours * 60 + minutes) * 60).ok()?;
             FixedOffset::east_opt(if *sign == b'-' { -seconds } else { seconds })?
         }
         _ => return None,
