@@ -46,10 +46,10 @@ pub fn api_file(ns: &Namespace, api: &Api, catalogue: &CatalogueAt) -> syn::Resu
     let doc_path = api_doc_path(catalogue, ns, api);
     let response_name = ident(&api.response);
     let example_test = api.example.as_ref().map(|_| {
-        let message = format!(
+        let message = syntax::str_token(&format!(
             "the example_response of {} does not decode into {}",
             api.source, api.response
-        );
+        ));
         quote! {
             #[cfg(test)]
             mod tests {
@@ -222,7 +222,7 @@ fn constructor(fields: &[FieldIr], lists_default: bool, doc: &str) -> syn::Resul
         };
         syntax::field_value(name, init)
     });
-    let doc = format!(" {doc}");
+    let doc = syntax::doc_literal(&format!(" {doc}"));
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     // The signature is parsed; the body, one line per field, is built. `new`, the setters and
     // `write_params` are `#[inline]`: compiled in the programs that call them, not in every
@@ -281,7 +281,7 @@ fn into(target: &str) -> syn::Type {
 /// for `::open1688_core::wire_struct!`.
 pub(super) fn serde_field(f: &FieldIr) -> Field {
     let mut attrs = field_docs(f);
-    let wire = &f.wire;
+    let wire = syntax::str_token(&f.wire);
     let mut flags = Vec::new();
     if f.required {
         flags.push(quote!(required));
@@ -342,7 +342,7 @@ fn response(api: &Api, id: &str) -> syn::Result<Vec<Item>> {
     if let Some((_, _, core)) = core {
         let (core, doc) = (
             ident(core),
-            format!("{doc} Core's type, which `OAuth` returns too."),
+            syntax::doc_literal(&format!("{doc} Core's type, which `OAuth` returns too.")),
         );
         return items(quote! {
             #[doc = #doc]
@@ -350,7 +350,7 @@ fn response(api: &Api, id: &str) -> syn::Result<Vec<Item>> {
         });
     }
     if let Some(value) = &api.response_value {
-        let ty = rust_ty(value);
+        let (ty, doc) = (rust_ty(value), syntax::doc_literal(&doc));
         return items(quote! {
             #[doc = #doc]
             pub type #name = #ty;
@@ -370,7 +370,8 @@ pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<Attribute>) -> syn:
         TypeIrKind::Enum(variants) => {
             let variants = variants.iter().map(|(v, value)| {
                 let v = ident(v);
-                let doc = format!(" `{value}`");
+                let doc = syntax::doc_literal(&format!(" `{value}`"));
+                let value = syntax::str_token(value);
                 quote! { #[doc = #doc] #v = #value }
             });
             let mut item: syn::ItemEnum =

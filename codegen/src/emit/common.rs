@@ -34,7 +34,9 @@ pub fn doc_lines<'a>(parts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 
 /// `#[doc = "..."]` lines for a text, one per line.
 pub fn docs<'a>(parts: impl IntoIterator<Item = &'a str>) -> TokenStream {
-    let lines = doc_lines(parts);
+    let lines = doc_lines(parts)
+        .into_iter()
+        .map(|l| syntax::doc_literal(&l));
     quote! { #(#[doc = #lines])* }
 }
 

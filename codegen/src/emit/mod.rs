@@ -5,6 +5,7 @@
 mod api;
 mod catalogue;
 mod common;
+mod literal;
 mod namespace;
 mod paging;
 mod push;

@@ -61,7 +61,7 @@ pub fn namespace_file(ns: &Namespace) -> syn::Result<syn::File> {
         methods.push(syn::ImplItem::Fn(call));
         if api.paging.is_some() {
             let name = ident(&format!("{}_stream", api.method.trim_start_matches("r#")));
-            let doc = format!(" Every item of [`Self::{}`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).", api.method.trim_start_matches("r#"));
+            let doc = syntax::doc_literal(&format!(" Every item of [`Self::{}`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).", api.method.trim_start_matches("r#")));
             methods.push(syn::parse2(quote! {
                 #[doc = #doc]
                 pub fn #name(&self, request: #req) -> impl ::open1688_core::paging::Stream<Item = ::open1688_core::Result<<#req as ::open1688_core::paging::Paged>::Item>> + Send + 'static {

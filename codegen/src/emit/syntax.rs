@@ -2,11 +2,12 @@
 //! fields and their attributes, types): printing those as tokens only for `syn` to parse them
 //! back was most of the generator's time. Code with bodies stays `quote!`, parsed by [`items`].
 
+pub use super::literal::str_token;
 use proc_macro2::{Ident, Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{
     AttrStyle, Attribute, Expr, ExprLit, Field, Fields, FieldsNamed, GenericArgument, Item,
-    ItemStruct, Lit, LitStr, MacroDelimiter, Meta, MetaList, MetaNameValue, Path, PathArguments,
+    ItemStruct, Lit, MacroDelimiter, Meta, MetaList, MetaNameValue, Path, PathArguments,
     PathSegment, Type, TypePath, Visibility,
 };
 
@@ -36,11 +37,12 @@ fn doc_attr(style: AttrStyle, text: &str) -> Attribute {
 }
 
 /// The literal of a doc line. prettyplease prints a one-line doc by its value, so its spelling
-/// is free: a raw string is copied as it is, where `LitStr::new` escapes every character
+/// is free: a raw string is copied as it is, where a quoted one escapes every character
 /// (costly for CJK text) only for prettyplease to unescape it again. Lines prettyplease would
 /// print as `#[doc = ".."]` (with a line break, or starting with `/`) keep the usual spelling.
-fn doc_literal(text: &str) -> Lit {
-    let hashes = if text.contains(['\r', '\n']) || text.starts_with('/') {
+pub fn doc_literal(text: &str) -> Lit {
+    // Byte searches: a `char` pattern decodes every character of the (mostly CJK) text.
+    let hashes = if text.bytes().any(|b| b == b'\r' || b == b'\n') || text.starts_with('/') {
         None
     } else if !text.contains('"') {
         Some("")
@@ -53,7 +55,7 @@ fn doc_literal(text: &str) -> Lit {
     let raw = hashes.map(|hashes| ["r", hashes, "\"", text, "\"", hashes].concat());
     match raw.and_then(|raw| raw.parse::<proc_macro2::Literal>().ok()) {
         Some(literal) => Lit::new(literal),
-        None => Lit::Str(LitStr::new(text, Span::call_site())),
+        None => Lit::new(str_token(text)),
     }
 }
 
@@ -263,9 +265,10 @@ pub fn file(attrs: Vec<Attribute>, items: Vec<Item>) -> syn::File {
     }
 }
 
-/// A string literal, spelled as `quote!` spells it (it is printed as spelled).
+/// A string literal, spelled as `quote!` spells it. prettyplease prints a literal's token as it
+/// is, so it is kept verbatim: `Lit::new` would print it to text and parse it back.
 pub fn str_lit(value: &str) -> Expr {
-    lit(Lit::Str(LitStr::new(value, Span::call_site())))
+    lit(Lit::Verbatim(str_token(value)))
 }
 
 /// `true` or `false`.
