@@ -6,6 +6,7 @@ use super::common::{
     arg_ty, doc_attrs, doc_text, field_docs, ident, rust_ty, syn_field_ty, syn_ty,
 };
 use super::syntax::{self, items, list_attr, pub_field, pub_struct, word_attr};
+use super::template;
 use crate::ir::{Api, FieldIr, Model, Namespace, Ty, TypeIr, TypeIrKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -118,7 +119,7 @@ pub fn global_types_file(model: &Model) -> syn::Result<syn::File> {
     Ok(syntax::file(vec![syntax::inner_doc(header)], out))
 }
 
-fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> syn::Result<Vec<Item>> {
+fn request(api: &Api, summary: &str, identity: &str, info: syn::Path) -> syn::Result<Vec<Item>> {
     let name = ident(&api.request);
     let response = ident(&api.response);
     let fields = api
@@ -135,22 +136,9 @@ fn request(api: &Api, summary: &str, identity: &str, info: TokenStream) -> syn::
     attrs.push(word_attr("non_exhaustive"));
     let strukt = pub_struct(attrs, name.clone(), fields);
     let ctor = constructor(&api.params, false, "Creates the request from its required parameters; set optional ones with the methods below.")?;
-    let params_arg = if api.params.is_empty() {
-        quote!(_params)
-    } else {
-        quote!(params)
-    };
-    let mut request_impl: syn::ItemImpl = syn::parse2(quote! {
-        impl ::open1688_core::Request for #name {
-            type Response = #response;
-            const API: ::open1688_core::ApiInfo<'static> = #info;
-            #[inline]
-            fn write_params(&self, #params_arg: &mut ::open1688_core::Params) {}
-        }
-    })?;
-    if let Some(ImplItem::Fn(write)) = request_impl.items.last_mut() {
-        write.block.stmts = api.params.iter().map(put).collect();
-    }
+    let info = syntax::path_expr(info);
+    let stmts = api.params.iter().map(put).collect();
+    let request_impl = template::request_impl(&name, &response, info, stmts);
     Ok(vec![
         strukt,
         impl_block(None, &name, ctor)?,

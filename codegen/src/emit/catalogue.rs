@@ -25,13 +25,10 @@ pub enum CatalogueAt {
 
 impl CatalogueAt {
     /// The path of the catalogue's root module.
-    pub fn path(&self) -> TokenStream {
+    pub fn path(&self) -> syn::Path {
         match self {
-            CatalogueAt::Crate(name) => {
-                let name = ident(name);
-                quote!(::#name)
-            }
-            CatalogueAt::Inline => quote!(crate::generated::catalogue),
+            CatalogueAt::Crate(name) => syntax::path(&format!("::{name}")),
+            CatalogueAt::Inline => syntax::path("crate::generated::catalogue"),
         }
     }
 }
@@ -42,9 +39,11 @@ pub fn const_name(api: &Api) -> String {
 }
 
 /// The path of an API's `ApiInfo` const in the catalogue at `at`.
-pub fn api_info_path(at: &CatalogueAt, ns: &Namespace, api: &Api) -> TokenStream {
-    let (root, module, name) = (at.path(), ident(&ns.module), ident(&const_name(api)));
-    quote!(#root::#module::#name)
+pub fn api_info_path(at: &CatalogueAt, ns: &Namespace, api: &Api) -> syn::Path {
+    let mut path = at.path();
+    path.segments.push(ident(&ns.module).into());
+    path.segments.push(ident(&const_name(api)).into());
+    path
 }
 
 /// The path of an API's `ApiDoc` static in the catalogue at `at`.

@@ -11,6 +11,7 @@ mod paging;
 mod push;
 mod root;
 mod syntax;
+mod template;
 
 pub use api::{api_file, global_types_file, shared_types_file};
 pub use catalogue::{catalogue_part, catalogue_parts, CatalogueAt, CataloguePart};

@@ -50,12 +50,7 @@ pub fn namespace_file(ns: &Namespace) -> syn::Result<syn::File> {
         // The summary (often CJK text) is a doc attribute built directly, not a token.
         // A plain `#[inline]` fn returning core's generic future: the SDK crate compiles no
         // call's decoding; a program compiles the calls it makes (a third of the SDK's build).
-        let mut call: syn::ImplItemFn = syn::parse2(quote! {
-            #[inline]
-            pub fn #m(&self, request: #req) -> impl ::std::future::Future<Output = ::open1688_core::Result<#resp>> + Send + '_ {
-                self.client.call_owned(request)
-            }
-        })?;
+        let mut call = super::template::call(m, &req, &resp);
         let docs = [summary.as_str(), "", id.as_str()].map(syntax::doc);
         call.attrs.splice(0..0, docs);
         methods.push(syn::ImplItem::Fn(call));
