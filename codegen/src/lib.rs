@@ -9,6 +9,7 @@
 //! contents changed (or, in check mode, lists what is stale). [`surface`] describes the
 //! public surface of the result, so that every run can say what it changed.
 
+mod case;
 pub mod diag;
 mod emit;
 pub mod format;

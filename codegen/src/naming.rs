@@ -10,7 +10,7 @@
 //! - Rust keywords become raw identifiers (`r#type`), or take a trailing `_` where a raw
 //!   identifier is impossible (`self_`, `super_`, `crate_`).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use crate::case::{snake_case, upper_camel_case};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
@@ -22,36 +22,37 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// `IDs` → `Ids`: an all-caps run followed by a plural `s` is one word, not `I` + `Ds`.
+/// Works on bytes: only ASCII capitals change, so other characters' bytes are copied whole.
 fn normalize_acronyms(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < chars.len() {
+    while i < bytes.len() {
         let start = i;
-        while i < chars.len() && chars[i].is_ascii_uppercase() {
+        while i < bytes.len() && bytes[i].is_ascii_uppercase() {
             i += 1;
         }
         let run = i - start;
         let plural = run >= 2
-            && chars.get(i) == Some(&'s')
-            && !matches!(chars.get(i + 1), Some(c) if c.is_ascii_lowercase());
+            && bytes.get(i) == Some(&b's')
+            && !matches!(bytes.get(i + 1), Some(c) if c.is_ascii_lowercase());
         if plural {
-            out.push(chars[start]);
-            out.extend(chars[start + 1..i].iter().map(|c| c.to_ascii_lowercase()));
+            out.push(bytes[start]);
+            out.extend(bytes[start + 1..i].iter().map(u8::to_ascii_lowercase));
         } else {
-            out.extend(&chars[start..i]);
+            out.extend_from_slice(&bytes[start..i]);
         }
-        if i < chars.len() && i == start {
-            out.push(chars[i]);
+        if i < bytes.len() && i == start {
+            out.push(bytes[i]);
             i += 1;
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// snake_case of a wire name.
 pub fn snake(s: &str) -> String {
-    let s = normalize_acronyms(s).to_snake_case();
+    let s = snake_case(&normalize_acronyms(s));
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("n{s}")
     } else {
@@ -61,7 +62,7 @@ pub fn snake(s: &str) -> String {
 
 /// UpperCamelCase of a wire name.
 pub fn camel(s: &str) -> String {
-    let s = normalize_acronyms(s).to_upper_camel_case();
+    let s = upper_camel_case(&normalize_acronyms(s));
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{s}")
     } else {
