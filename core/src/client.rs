@@ -556,3 +556,20 @@ impl Client {
         Ok(token)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A typed call's future is `Send` for every `Send + Sync` request. The SDK's generated
+    /// methods rely on it: they return `impl Future + '_` without spelling out `+ Send`, which
+    /// made every build prove it again for each API. Checked here once, generically.
+    #[test]
+    fn typed_call_futures_are_send() {
+        fn send<T: Send>(_: &T) {}
+        #[allow(dead_code)]
+        fn check<R: Request + Send + Sync>(client: &Client, request: R) {
+            send(&client.call_owned(request));
+        }
+    }
+}

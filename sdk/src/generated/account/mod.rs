@@ -38,7 +38,7 @@ impl AccountApi<'_> {
         request: AccountAgentCrossBasicRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountAgentCrossBasicResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get basic info of the authorized user
@@ -50,7 +50,7 @@ impl AccountApi<'_> {
         request: AccountBasicRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountBasicResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a link that opens a WangWang chat
@@ -62,7 +62,7 @@ impl AccountApi<'_> {
         request: AccountWangwangUrlGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountWangwangUrlGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Encrypt a loginId into an openUid
@@ -74,7 +74,7 @@ impl AccountApi<'_> {
         request: LoginidOpenuidEncryptRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LoginidOpenuidEncryptResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the main account and its sub-accounts
@@ -86,7 +86,7 @@ impl AccountApi<'_> {
         request: SubAccountListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SubAccountListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Decrypt an openUid into a WangWang nick (only for opening a WangWang chat)
@@ -98,7 +98,7 @@ impl AccountApi<'_> {
         request: WangwangnickOpenuidDecryptRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<WangwangnickOpenuidDecryptResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

@@ -29,7 +29,7 @@ impl AgentApi<'_> {
         request: NewtoncloudFileUploadRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewtoncloudFileUploadResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Newton Cloud: create a long-running agent task
@@ -41,7 +41,7 @@ impl AgentApi<'_> {
         request: NewtoncloudTaskCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewtoncloudTaskCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Newton Cloud: poll a task (status, incremental output chunks)
@@ -53,7 +53,7 @@ impl AgentApi<'_> {
         request: NewtoncloudTaskGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewtoncloudTaskGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

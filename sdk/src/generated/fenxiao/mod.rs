@@ -60,7 +60,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoBuyerOutproductRelationAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoBuyerOutproductRelationAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete the link between an outside product and a 1688 product (dropshipper)
@@ -72,7 +72,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoBuyerOutproductRelationDeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoBuyerOutproductRelationDeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the link between an outside product and a 1688 product (dropshipper)
@@ -84,7 +84,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoBuyerOutproductRelationGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoBuyerOutproductRelationGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Register a downstream (external) shop of the distributor
@@ -96,7 +96,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoBuyerOutshopAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoBuyerOutshopAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete a registered outside shop (dropshipper)
@@ -108,7 +108,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoBuyerOutshopDeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoBuyerOutshopDeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Report a downstream after-sale (reverse) order (dropshipping)
@@ -120,7 +120,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoOrderCreateReverseOrderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoOrderCreateReverseOrderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a distribution (fenxiao) product by offerId or openOfferId
@@ -132,7 +132,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoProductInfoGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoProductInfoGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Add buyer-seller distribution relationship by product ID
@@ -144,7 +144,7 @@ impl FenxiaoApi<'_> {
         request: FenxiaoRelationaddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<FenxiaoRelationaddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Search dropshipping products by keyword
@@ -156,7 +156,7 @@ impl FenxiaoApi<'_> {
         request: ProductKeywordsSearchRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductKeywordsSearchResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Merchant's return address for an order
@@ -168,7 +168,7 @@ impl FenxiaoApi<'_> {
         request: RefundAddressGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RefundAddressGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Preview a dropshipping order before creating it
@@ -180,7 +180,7 @@ impl FenxiaoApi<'_> {
         request: TradeCreateFenxiaoOrderPreviewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCreateFenxiaoOrderPreviewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

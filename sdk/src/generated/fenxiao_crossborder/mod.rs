@@ -160,7 +160,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: AccountBusinessSaveRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountBusinessSaveResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Start an AI supplier-search task (async)
@@ -172,7 +172,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: AccountSearchGetInfoAsyncRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountSearchGetInfoAsyncResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Result of an AI supplier-search task
@@ -184,7 +184,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: AccountSearchGetInfoResultRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountSearchGetInfoResultResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Register a 1688 member
@@ -196,7 +196,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: AccountUserRegisterRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountUserRegisterResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the set of waybill numbers for an external order
@@ -208,7 +208,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: BigcustomerMailNoQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<BigcustomerMailNoQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a category in a given language, with its children
@@ -220,7 +220,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: CategoryTranslationGetByIdRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategoryTranslationGetByIdResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query multilingual categories by category name (fuzzy; no children)
@@ -232,7 +232,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: CategoryTranslationGetByKeywordRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategoryTranslationGetByKeywordResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Update warehouse product inventory
@@ -244,7 +244,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ConsignmentCoInventoryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ConsignmentCoInventoryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Warehouse (Buffalo) syncs receipt/shelving to the 1688 shipment order
@@ -256,7 +256,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ConsignmentCoStatusSyncRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ConsignmentCoStatusSyncResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Warehouse creates a discrepancy tally sheet
@@ -268,7 +268,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ConsignmentTallyCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ConsignmentTallyCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Receive an external print-label (UDF) URL
@@ -280,7 +280,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: LabelUrlReceiveRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LabelUrlReceiveResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query external order ID by waybill number or unclaimed-parcel code
@@ -292,7 +292,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: LogisticsOrderGetOutOrderIdRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsOrderGetOutOrderIdResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Write back mapping between end-customer orders and 1688 orders
@@ -304,7 +304,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: OrderRelationWriteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderRelationWriteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Batch-pull product data from a product pool by pool ID
@@ -316,7 +316,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: PoolProductPullRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PoolProductPullResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query product count in a product pool
@@ -328,7 +328,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: PoolProductTotalRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PoolProductTotalResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Daily sales-quantity trend for a product (max 90 days)
@@ -342,7 +342,7 @@ impl FenxiaoCrossborderApi<'_> {
         Output = ::open1688_core::Result<
             ProductAnalyzeGetPerdaySellQuantityTrendNewResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 90-day repurchase-rate trend for a product (max 30 days per query)
@@ -354,7 +354,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductAnalyzeGetRepurchaseRateTrendNewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductAnalyzeGetRepurchaseRateTrendNewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 30-day median-price trend for a product
@@ -368,7 +368,7 @@ impl FenxiaoCrossborderApi<'_> {
         Output = ::open1688_core::Result<
             ProductAnalyzeGetThirtyDayMedianPriceTrendNewResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Leaf-category attribute/value mapping query
@@ -380,7 +380,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductCategoryGetAttrByIdRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductCategoryGetAttrByIdResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the selling-point info needed to list (distribute) a product
@@ -392,7 +392,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductDistributeGetDistributeInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductDistributeGetDistributeInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Estimate domestic (China) shipping fee for a product to a province/city/district
@@ -404,7 +404,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductFreightEstimateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductFreightEstimateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Upload an image (base64) to get an imageId for image search
@@ -416,7 +416,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductImageUploadRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductImageUploadResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Add a cross-border followed product
@@ -428,7 +428,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductKjdistributeAddRelationRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductKjdistributeAddRelationResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Remove a cross-border followed product
@@ -440,7 +440,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductKjdistributeRemoveRelationRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductKjdistributeRemoveRelationResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Artwork/design info of a customization (POD) order
@@ -452,7 +452,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductPodOrderDesignGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductPodOrderDesignGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Related product recommendations
@@ -464,7 +464,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductRelatedRecommendRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRelatedRecommendResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Multilingual image search (cross-border)
@@ -476,7 +476,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchImageQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchImageQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Multilingual keyword product search (cross-border)
@@ -488,7 +488,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchKeywordQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchKeywordQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Multilingual keyword-search navigation list
@@ -500,7 +500,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchKeywordSnQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchKeywordSnQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Personalized product recommendations
@@ -512,7 +512,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchOfferRecommendRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchOfferRecommendResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Multilingual product detail (cross-border)
@@ -524,7 +524,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchQueryProductDetailRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchQueryProductDetailResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Multilingual search of the products in a seller's store
@@ -536,7 +536,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchQuerySellerOfferListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchQuerySellerOfferListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Trending product search keywords
@@ -548,7 +548,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductSearchTopKeywordRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSearchTopKeywordResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query ranking lists
@@ -560,7 +560,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: ProductTopListQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductTopListQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Card data of one 1688 product converted to WB format
@@ -572,7 +572,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: PublishCardGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PublishCardGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Listable products of a goods pool (paginated)
@@ -584,7 +584,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: PublishProductListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PublishProductListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// WB (Wildberries)-1688 integration: publish-result callback
@@ -596,7 +596,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: PublishResultCallbackRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PublishResultCallbackResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Write back country-site logistics orders
@@ -608,7 +608,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: TradeCrossLogisticsOrderSyncRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCrossLogisticsOrderSyncResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Sync downstream sales orders
@@ -620,7 +620,7 @@ impl FenxiaoCrossborderApi<'_> {
         request: TradeCrossOrderSyncRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCrossOrderSyncResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

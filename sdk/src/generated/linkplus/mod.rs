@@ -22,7 +22,7 @@ impl LinkplusApi<'_> {
         request: CrossSimilarOfferSearchRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CrossSimilarOfferSearchResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Every item of [`Self::cross_similar_offer_search`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).

@@ -120,7 +120,7 @@ impl LogisticsApi<'_> {
         Output = ::open1688_core::Result<
             BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Recommend carriers for the seller's receiving address
@@ -132,7 +132,7 @@ impl LogisticsApi<'_> {
         request: LogisticsAdviceLgtCompanyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsAdviceLgtCompanyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Urge the seller to ship (unshipped orders; once per 24 h)
@@ -144,7 +144,7 @@ impl LogisticsApi<'_> {
         request: LogisticsDeliveryUrgeRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsDeliveryUrgeResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's freight templates
@@ -156,7 +156,7 @@ impl LogisticsApi<'_> {
         request: LogisticsFreightTemplateGetListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsFreightTemplateGetListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Check whether an official-logistics freight template can be used
@@ -168,7 +168,7 @@ impl LogisticsApi<'_> {
         request: LogisticsFreightTemplateOperateCheckRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsFreightTemplateOperateCheckResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Seller's shipping (freight) templates; id 0 = fee to be explained, 1 = seller pays
@@ -180,7 +180,7 @@ impl LogisticsApi<'_> {
         request: LogisticsMyFreightTemplateListGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsMyFreightTemplateListGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's dispatch addresses
@@ -192,7 +192,7 @@ impl LogisticsApi<'_> {
         request: LogisticsMySendGoodsAddressListGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsMySendGoodsAddressListGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Ship an order with official logistics pickup (whole order)
@@ -204,7 +204,7 @@ impl LogisticsApi<'_> {
         request: LogisticsOfficialPickupRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsOfficialPickupResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Ship orders that need no logistics (seller side)
@@ -216,7 +216,7 @@ impl LogisticsApi<'_> {
         request: LogisticsOpDeliverySendOrderDummyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsOpDeliverySendOrderDummyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Ship orders with a self-arranged carrier (seller side)
@@ -228,7 +228,7 @@ impl LogisticsApi<'_> {
         request: LogisticsOpDeliverySendOrderOfflineRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsOpDeliverySendOrderOfflineResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List all logistics companies
@@ -240,7 +240,7 @@ impl LogisticsApi<'_> {
         request: LogisticsOpQueryLogisticCompanyListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsOpQueryLogisticCompanyListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the carriers for self-arranged shipping (codes for offline shipping and returns)
@@ -254,7 +254,7 @@ impl LogisticsApi<'_> {
         Output = ::open1688_core::Result<
             LogisticsOpQueryLogisticCompanyListOfflineResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Cancel an official return-pickup logistics order
@@ -266,7 +266,7 @@ impl LogisticsApi<'_> {
         request: RefundofficialdeliveryOrderCancelRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RefundofficialdeliveryOrderCancelResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create an official-logistics door-to-door pickup order for a return
@@ -278,7 +278,7 @@ impl LogisticsApi<'_> {
         request: RefundofficialdeliveryOrderCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RefundofficialdeliveryOrderCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get an official return-pickup logistics order
@@ -290,7 +290,7 @@ impl LogisticsApi<'_> {
         request: RefundofficialdeliveryOrderGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RefundofficialdeliveryOrderGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Modify an official return-pickup logistics order
@@ -302,7 +302,7 @@ impl LogisticsApi<'_> {
         request: RefundofficialdeliveryOrderModifyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RefundofficialdeliveryOrderModifyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Available official door-to-door return-pickup plans
@@ -314,7 +314,7 @@ impl LogisticsApi<'_> {
         request: RefundofficialdeliverySolutionGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RefundofficialdeliverySolutionGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the shipments of an order, seller view (encrypted-order variant)
@@ -326,7 +326,7 @@ impl LogisticsApi<'_> {
         request: TradeEcGetLogisticsInfosSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeEcGetLogisticsInfosSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the logistics (shipment) records of an order (buyer view)
@@ -338,7 +338,7 @@ impl LogisticsApi<'_> {
         request: TradeGetLogisticsInfosBuyerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetLogisticsInfosBuyerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the shipments of an order (seller view)
@@ -350,7 +350,7 @@ impl LogisticsApi<'_> {
         request: TradeGetLogisticsInfosSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetLogisticsInfosSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the tracking steps of an order's shipments (buyer view)
@@ -362,7 +362,7 @@ impl LogisticsApi<'_> {
         request: TradeGetLogisticsTraceInfoBuyerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetLogisticsTraceInfoBuyerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the tracking steps of an order's shipments (seller view)
@@ -374,7 +374,7 @@ impl LogisticsApi<'_> {
         request: TradeGetLogisticsTraceInfoSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetLogisticsTraceInfoSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Decrypt the receiver of an encrypted order (by caid and order id)
@@ -386,7 +386,7 @@ impl LogisticsApi<'_> {
         request: TradeLogisticsRecevierDecryptRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeLogisticsRecevierDecryptResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

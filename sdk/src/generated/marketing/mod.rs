@@ -20,7 +20,7 @@ impl MarketingApi<'_> {
         request: CouponOptimalClaimRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CouponOptimalClaimResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

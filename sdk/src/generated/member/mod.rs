@@ -20,7 +20,7 @@ impl MemberApi<'_> {
         request: MemberBrandQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<MemberBrandQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

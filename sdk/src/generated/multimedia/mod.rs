@@ -44,7 +44,7 @@ impl MultimediaApi<'_> {
         request: AlbabaVideoVideocenterListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AlbabaVideoVideocenterListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Attach a video-centre video to a product
@@ -56,7 +56,7 @@ impl MultimediaApi<'_> {
         request: VideoVideocenterAttachRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<VideoVideocenterAttachResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete a video-centre video
@@ -68,7 +68,7 @@ impl MultimediaApi<'_> {
         request: VideoVideocenterDeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<VideoVideocenterDeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Detach a video from a product
@@ -80,7 +80,7 @@ impl MultimediaApi<'_> {
         request: VideoVideocenterDetachRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<VideoVideocenterDetachResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get one video-centre video
@@ -92,7 +92,7 @@ impl MultimediaApi<'_> {
         request: VideoVideocenterGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<VideoVideocenterGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change a video-centre video
@@ -104,7 +104,7 @@ impl MultimediaApi<'_> {
         request: VideoVideocenterModifyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<VideoVideocenterModifyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Check the limits on uploading a produced video to the shop
@@ -116,7 +116,7 @@ impl MultimediaApi<'_> {
         request: VideoVideocenterVideoCheckRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<VideoVideocenterVideoCheckResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

@@ -54,7 +54,7 @@ impl OpenApi<'_> {
         request: CaigouApiBuyOfferGetBuyOfferByIdRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CaigouApiBuyOfferGetBuyOfferByIdResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the quotations of a purchase enquiry (procurement, buyer)
@@ -68,7 +68,7 @@ impl OpenApi<'_> {
         Output = ::open1688_core::Result<
             CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a supplier's company, contact and business profile (procurement)
@@ -80,7 +80,7 @@ impl OpenApi<'_> {
         request: CaigouApiSupplierGetSupplierRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CaigouApiSupplierGetSupplierResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Pull failed push messages (cursor style, auto-confirmed)
@@ -92,7 +92,7 @@ impl OpenApi<'_> {
         request: PushCursorMessageListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PushCursorMessageListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Confirm (acknowledge) failed push messages by id
@@ -104,7 +104,7 @@ impl OpenApi<'_> {
         request: PushMessageConfirmRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PushMessageConfirmResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query failed push messages (paged; confirm them explicitly)
@@ -116,7 +116,7 @@ impl OpenApi<'_> {
         request: PushQueryMessageListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PushQueryMessageListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Every item of [`Self::push_query_message_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
@@ -139,7 +139,7 @@ impl OpenApi<'_> {
         request: TradeOrderBatchRateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOrderBatchRateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get one order in full (legacy order model)
@@ -151,7 +151,7 @@ impl OpenApi<'_> {
         request: TradeOrderDetailGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOrderDetailGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change the price of an unpaid order (seller)
@@ -163,7 +163,7 @@ impl OpenApi<'_> {
         request: TradeOrderModifyOrderPriceRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOrderModifyOrderPriceResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

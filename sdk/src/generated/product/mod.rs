@@ -204,7 +204,7 @@ impl ProductApi<'_> {
         request: CategoryAttributeGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategoryAttributeGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a category and its direct children (categoryID 0 = root categories)
@@ -216,7 +216,7 @@ impl ProductApi<'_> {
         request: CategoryGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategoryGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a standard product unit (SPU) by category and key attributes
@@ -228,7 +228,7 @@ impl ProductApi<'_> {
         request: CategoryGetSpuInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategoryGetSpuInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Find publishing (leaf) categories by keyword
@@ -240,7 +240,7 @@ impl ProductApi<'_> {
         request: CategorySearchByKeywordRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategorySearchByKeywordResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the standard product units (SPU) of a category, paged
@@ -252,7 +252,7 @@ impl ProductApi<'_> {
         request: CategorySearchSpuInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CategorySearchSpuInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get quality-star advice for a product
@@ -264,7 +264,7 @@ impl ProductApi<'_> {
         request: ComAlibabaCbuOfferQualityAdviceQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ComAlibabaCbuOfferQualityAdviceQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get quality-star advice for several products
@@ -278,7 +278,7 @@ impl ProductApi<'_> {
         Output = ::open1688_core::Result<
             ComAlibabaCbuOfferQualityAdviceQueryListResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a product in full (CPS media)
@@ -290,7 +290,7 @@ impl ProductApi<'_> {
         request: CpsMediaProductInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CpsMediaProductInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get product details (cross-border; requires an existing listing relation)
@@ -302,7 +302,7 @@ impl ProductApi<'_> {
         request: CrossProductInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CrossProductInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get several products at once (cross-border; simplified model V2)
@@ -314,7 +314,7 @@ impl ProductApi<'_> {
         request: CrossProductListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CrossProductListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's freight templates
@@ -326,7 +326,7 @@ impl ProductApi<'_> {
         request: LogisticsFreightTemplateGetListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<LogisticsFreightTemplateGetListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Publish a product (schema-based publishing)
@@ -338,7 +338,7 @@ impl ProductApi<'_> {
         request: NewProductAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewProductAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Edit a product (schema-based publishing)
@@ -350,7 +350,7 @@ impl ProductApi<'_> {
         request: NewProductEditRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewProductEditResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the publishing schema and rules of a category
@@ -362,7 +362,7 @@ impl ProductApi<'_> {
         request: NewProductGetSchemaRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewProductGetSchemaResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the cascaded sub-schema of a publishing component
@@ -374,7 +374,7 @@ impl ProductApi<'_> {
         request: NewProductGetSubSchemaRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<NewProductGetSubSchemaResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create a photobank album
@@ -386,7 +386,7 @@ impl ProductApi<'_> {
         request: PhotobankAlbumAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankAlbumAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete a photobank album
@@ -398,7 +398,7 @@ impl ProductApi<'_> {
         request: PhotobankAlbumDeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankAlbumDeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the photobank albums
@@ -410,7 +410,7 @@ impl ProductApi<'_> {
         request: PhotobankAlbumGetListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankAlbumGetListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a photobank album's details
@@ -422,7 +422,7 @@ impl ProductApi<'_> {
         request: PhotobankAlbumGetProfileRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankAlbumGetProfileResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Rename or change a photobank album
@@ -434,7 +434,7 @@ impl ProductApi<'_> {
         request: PhotobankAlbumModifyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankAlbumModifyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Upload an image into a photobank album
@@ -446,7 +446,7 @@ impl ProductApi<'_> {
         request: PhotobankPhotoAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankPhotoAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete a photobank photo
@@ -458,7 +458,7 @@ impl ProductApi<'_> {
         request: PhotobankPhotoDeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankPhotoDeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete several photobank photos
@@ -470,7 +470,7 @@ impl ProductApi<'_> {
         request: PhotobankPhotoDeleteBatchRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankPhotoDeleteBatchResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a photobank photo by id or URL
@@ -482,7 +482,7 @@ impl ProductApi<'_> {
         request: PhotobankPhotoGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankPhotoGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the photos of a photobank album, paged
@@ -494,7 +494,7 @@ impl ProductApi<'_> {
         request: PhotobankPhotoGetListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankPhotoGetListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change a photobank photo's name or description
@@ -506,7 +506,7 @@ impl ProductApi<'_> {
         request: PhotobankPhotoModifyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PhotobankPhotoModifyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query publishing helpers: brands, category and title suggestions
@@ -518,7 +518,7 @@ impl ProductApi<'_> {
         request: ProductAsyncQueryInfoGetInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductAsyncQueryInfoGetInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Move a product to the recycle bin
@@ -530,7 +530,7 @@ impl ProductApi<'_> {
         request: ProductDeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductDeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Take a product off sale (expire it)
@@ -542,7 +542,7 @@ impl ProductApi<'_> {
         request: ProductExpireRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductExpireResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Follow a product
@@ -554,7 +554,7 @@ impl ProductApi<'_> {
         request: ProductFollowRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductFollowResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Follow a product (cross-border scenario)
@@ -566,7 +566,7 @@ impl ProductApi<'_> {
         request: ProductFollowCrossborderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductFollowCrossborderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a product (offer) by id with full details
@@ -578,7 +578,7 @@ impl ProductApi<'_> {
         request: ProductGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get several of the seller's products by id
@@ -590,7 +590,7 @@ impl ProductApi<'_> {
         request: ProductGetByIdListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductGetByIdListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List products (legacy)
@@ -602,7 +602,7 @@ impl ProductApi<'_> {
         request: ProductGetListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductGetListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Tell whether the seller's own categories are enabled
@@ -614,7 +614,7 @@ impl ProductApi<'_> {
         request: ProductGroupGetSwitchRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductGroupGetSwitchResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Enable or disable the seller's own categories
@@ -626,7 +626,7 @@ impl ProductApi<'_> {
         request: ProductGroupSetSwitchRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductGroupSetSwitchResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Edit some fields of a product (incremental edit)
@@ -638,7 +638,7 @@ impl ProductApi<'_> {
         request: ProductIncrementEditInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductIncrementEditInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Tell whether a product can be edited now
@@ -650,7 +650,7 @@ impl ProductApi<'_> {
         request: ProductIsModifiableRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductIsModifiableResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's product lines (id and name)
@@ -662,7 +662,7 @@ impl ProductApi<'_> {
         request: ProductLinesGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductLinesGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's products by filters, paged
@@ -674,7 +674,7 @@ impl ProductApi<'_> {
         request: ProductListGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductListGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change a product's quick-return stock
@@ -686,7 +686,7 @@ impl ProductApi<'_> {
         request: ProductModifyQuickBackStockRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductModifyQuickBackStockResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change a product's stock (incremental or absolute)
@@ -698,7 +698,7 @@ impl ProductApi<'_> {
         request: ProductModifyStockRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductModifyStockResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the buyer-protection services a product has
@@ -710,7 +710,7 @@ impl ProductApi<'_> {
         request: ProductPtsTagQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductPtsTagQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// ${api.doc}
@@ -722,7 +722,7 @@ impl ProductApi<'_> {
         request: ProductPtsTagUpdateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductPtsTagUpdateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the quality star rating of a product
@@ -734,7 +734,7 @@ impl ProductApi<'_> {
         request: ProductQualityGetInfoRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductQualityGetInfoResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Delete a recommended product group
@@ -746,7 +746,7 @@ impl ProductApi<'_> {
         request: ProductRecommendDeleteProductGroupRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRecommendDeleteProductGroupResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change a recommended product group
@@ -758,7 +758,7 @@ impl ProductApi<'_> {
         request: ProductRecommendEditProductGroupRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRecommendEditProductGroupResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's recommended product groups
@@ -770,7 +770,7 @@ impl ProductApi<'_> {
         request: ProductRecommendQueryListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRecommendQueryListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the products of a recommended group
@@ -784,7 +784,7 @@ impl ProductApi<'_> {
         Output = ::open1688_core::Result<
             ProductRecommendQueryProductListByGroupIdResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create a recommended product group
@@ -796,7 +796,7 @@ impl ProductApi<'_> {
         request: ProductRecommendSaveProductGroupRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRecommendSaveProductGroupResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Re-post (refresh) products
@@ -808,7 +808,7 @@ impl ProductApi<'_> {
         request: ProductRepostRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRepostResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Put an expired product back on sale
@@ -820,7 +820,7 @@ impl ProductApi<'_> {
         request: ProductRepublishRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductRepublishResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get simple info of a product from a supplier you have bought from
@@ -832,7 +832,7 @@ impl ProductApi<'_> {
         request: ProductSimpleGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSimpleGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Recommend products by keyword (cross-border), sorted by sales
@@ -844,7 +844,7 @@ impl ProductApi<'_> {
         request: ProductSuggestCrossBorderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductSuggestCrossBorderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Unfollow a product (cross-border scenario)
@@ -856,7 +856,7 @@ impl ProductApi<'_> {
         request: ProductUnfollowCrossborderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductUnfollowCrossborderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's own product categories
@@ -868,7 +868,7 @@ impl ProductApi<'_> {
         request: UserCategoryListGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<UserCategoryListGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create one of the seller's own categories
@@ -880,7 +880,7 @@ impl ProductApi<'_> {
         request: UserDefineCategoryAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<UserDefineCategoryAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

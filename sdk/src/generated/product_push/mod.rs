@@ -26,7 +26,7 @@ impl ProductPushApi<'_> {
         request: CrossSyncProductListPushedRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CrossSyncProductListPushedResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// ISV reports the result of listing a 1688 product onto a target platform (also delisting via status)
@@ -38,7 +38,7 @@ impl ProductPushApi<'_> {
         request: ProductPushSyncPushProductResultRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ProductPushSyncPushProductResultResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

@@ -20,7 +20,7 @@ impl SystemApi<'_> {
         request: CurrentTimeMillisRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CurrentTimeMillisResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

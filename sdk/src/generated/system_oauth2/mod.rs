@@ -28,7 +28,7 @@ impl SystemOauth2Api<'_> {
         request: GetTokenRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<GetTokenResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Renew the refresh token (only within its last 30 days)
@@ -40,7 +40,7 @@ impl SystemOauth2Api<'_> {
         request: PostponeTokenRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PostponeTokenResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Batch-add sub-account authorizations (main account must already be authorized)
@@ -52,7 +52,7 @@ impl SystemOauth2Api<'_> {
         request: SubaccountAuthAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SubaccountAuthAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Batch-cancel sub-account authorizations
@@ -64,7 +64,7 @@ impl SystemOauth2Api<'_> {
         request: SubaccountAuthCancelRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SubaccountAuthCancelResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

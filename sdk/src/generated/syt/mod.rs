@@ -46,7 +46,7 @@ impl SytApi<'_> {
         request: SytBuyerConfirmPurchaseOrderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytBuyerConfirmPurchaseOrderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: buyer drafts a purchase order (version 2)
@@ -58,7 +58,7 @@ impl SytApi<'_> {
         request: SytBuyerDraftPurchaseOrderV2Request,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytBuyerDraftPurchaseOrderV2Response>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: buyer queries purchase-order details
@@ -70,7 +70,7 @@ impl SytApi<'_> {
         request: SytBuyerQueryContractDetailRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytBuyerQueryContractDetailResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: confirm transaction complete
@@ -82,7 +82,7 @@ impl SytApi<'_> {
         request: SytContractConfirmRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytContractConfirmResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: void a contract
@@ -94,7 +94,7 @@ impl SytApi<'_> {
         request: SytContractInvalidRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytContractInvalidResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: buyer payment, get cashier URL
@@ -106,7 +106,7 @@ impl SytApi<'_> {
         request: SytContractPayRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytContractPayResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: WorldFirst transfer payment (WorldFirst B2C accounts only)
@@ -118,7 +118,7 @@ impl SytApi<'_> {
         request: SytContractPayTransferRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytContractPayTransferResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: contract refund request
@@ -130,7 +130,7 @@ impl SytApi<'_> {
         request: SytContractRefundRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytContractRefundResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// 88 ShengYiTong: whether a customer completed real-name verification
@@ -142,7 +142,7 @@ impl SytApi<'_> {
         request: SytCustomerQueryUserAuthStatusRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<SytCustomerQueryUserAuthStatusResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

@@ -260,7 +260,7 @@ impl TradeApi<'_> {
         request: AccountPeriodListBuyerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AccountPeriodListBuyerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a cashier (payment) URL for one or more orders
@@ -272,7 +272,7 @@ impl TradeApi<'_> {
         request: AlipayUrlGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<AlipayUrlGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Preview an order before creating it (prices, freight, promotions, trade modes)
@@ -284,7 +284,7 @@ impl TradeApi<'_> {
         request: CreateOrderPreviewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CreateOrderPreviewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Preview an order in the mark-up (CYB media) mode
@@ -296,7 +296,7 @@ impl TradeApi<'_> {
         request: CreateOrderPreview4CybMediaRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CreateOrderPreview4CybMediaResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Payment link for Cheng-e-She credit pay
@@ -308,7 +308,7 @@ impl TradeApi<'_> {
         request: CreditPayUrlGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CreditPayUrlGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Payment link for Cross-Border Pay (Kuajingbao)
@@ -320,7 +320,7 @@ impl TradeApi<'_> {
         request: CrossBorderPayUrlGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CrossBorderPayUrlGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the invoice of an order
@@ -332,7 +332,7 @@ impl TradeApi<'_> {
         request: InvoiceGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<InvoiceGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Set the buyer/seller memo of an order (overwrites)
@@ -344,7 +344,7 @@ impl TradeApi<'_> {
         request: OrderMemoAddRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderMemoAddResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer requests a shipping-address change (seller may need to confirm)
@@ -356,7 +356,7 @@ impl TradeApi<'_> {
         request: OrderReceiveAddressBuyerUpdateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderReceiveAddressBuyerUpdateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Change the receiving address of an order (seller)
@@ -368,7 +368,7 @@ impl TradeApi<'_> {
         request: OrderReceiveAddressSellerUpdateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderReceiveAddressSellerUpdateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create a bank payment order
@@ -380,7 +380,7 @@ impl TradeApi<'_> {
         request: PaymentOrderBankCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<PaymentOrderBankCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Whether products support a repurchase contract
@@ -392,7 +392,7 @@ impl TradeApi<'_> {
         request: RepurchaseContractGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<RepurchaseContractGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Shipping-insurance (运费险) info for an order
@@ -404,7 +404,7 @@ impl TradeApi<'_> {
         request: ShippingInsuranceGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<ShippingInsuranceGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer adds a supplementary order message (total &lt;= 500 chars)
@@ -416,7 +416,7 @@ impl TradeApi<'_> {
         request: TradeAddFeedbackRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeAddFeedbackResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Parse an overseas address
@@ -428,7 +428,7 @@ impl TradeApi<'_> {
         request: TradeAddressParseTextRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeAddressParseTextResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get one entry of the trade address code table
@@ -440,7 +440,7 @@ impl TradeApi<'_> {
         request: TradeAddresscodeGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeAddresscodeGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the children of a trade address code (top level when no code)
@@ -452,7 +452,7 @@ impl TradeApi<'_> {
         request: TradeAddresscodeGetchildRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeAddresscodeGetchildResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Parse a free-text Chinese address into area codes
@@ -464,7 +464,7 @@ impl TradeApi<'_> {
         request: TradeAddresscodeParseRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeAddresscodeParseResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Apply for trade arbitration (complaint)
@@ -476,7 +476,7 @@ impl TradeApi<'_> {
         request: TradeArbitrationApplyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeArbitrationApplyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Cancel an unpaid order (buyer or seller)
@@ -488,7 +488,7 @@ impl TradeApi<'_> {
         request: TradeCancelRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCancelResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Cancel a refund / return application
@@ -500,7 +500,7 @@ impl TradeApi<'_> {
         request: TradeCancelRefundRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCancelRefundResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create an order (cross-border); may split into several orders
@@ -512,7 +512,7 @@ impl TradeApi<'_> {
         request: TradeCreateCrossOrderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCreateCrossOrderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create an order in the mark-up (CYB media) mode
@@ -524,7 +524,7 @@ impl TradeApi<'_> {
         request: TradeCreateOrder4CybMediaRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCreateOrder4CybMediaResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Apply for a refund or a return-and-refund
@@ -536,7 +536,7 @@ impl TradeApi<'_> {
         request: TradeCreateRefundRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeCreateRefundResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the seller's orders (encrypted-order variant: receiver details masked)
@@ -548,7 +548,7 @@ impl TradeApi<'_> {
         request: TradeEcGetOrderListSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeEcGetOrderListSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get one order in full, seller view (encrypted-order variant)
@@ -560,7 +560,7 @@ impl TradeApi<'_> {
         request: TradeEcGetOrderSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeEcGetOrderSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create a 1688 order in one step (general / saleproxy / fenxiao flows)
@@ -572,7 +572,7 @@ impl TradeApi<'_> {
         request: TradeFastCreateOrderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeFastCreateOrderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create a distribution (fenxiao) order
@@ -584,7 +584,7 @@ impl TradeApi<'_> {
         request: TradeFenxiaoOrderCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeFenxiaoOrderCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Preview an order (general pre-order)
@@ -596,7 +596,7 @@ impl TradeApi<'_> {
         request: TradeGeneralPreorderRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGeneralPreorderResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the authorized buyer's orders (paged, filterable)
@@ -608,7 +608,7 @@ impl TradeApi<'_> {
         request: TradeGetBuyerOrderListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetBuyerOrderListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Every item of [`Self::trade_get_buyer_order_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
@@ -631,7 +631,7 @@ impl TradeApi<'_> {
         request: TradeGetBuyerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetBuyerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get the maximum refundable amounts before applying for a refund
@@ -643,7 +643,7 @@ impl TradeApi<'_> {
         request: TradeGetMaxRefundFeeRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetMaxRefundFeeResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List refund/return reasons for sub-orders (input to createRefund)
@@ -655,7 +655,7 @@ impl TradeApi<'_> {
         request: TradeGetRefundReasonListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetRefundReasonListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the authorized seller's orders (paged, filterable)
@@ -667,7 +667,7 @@ impl TradeApi<'_> {
         request: TradeGetSellerOrderListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetSellerOrderListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Every item of [`Self::trade_get_seller_order_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
@@ -690,7 +690,7 @@ impl TradeApi<'_> {
         request: TradeGetSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGetSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Combined-cashier URL
@@ -702,7 +702,7 @@ impl TradeApi<'_> {
         request: TradeGrouppayUrlGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeGrouppayUrlGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Invoiceable amount of orders
@@ -714,7 +714,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceAmountGetListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceAmountGetListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer requests invoices (batch)
@@ -726,7 +726,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceApplyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceApplyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Invoice applications (buyer view, paginated)
@@ -738,7 +738,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceApplyGetPageListBuyerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceApplyGetPageListBuyerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Merged-invoice consultation (can orders be invoiced together, grouping)
@@ -750,7 +750,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceConsultRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceConsultResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// All issued invoices of an order (buyer view)
@@ -762,7 +762,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceGetListBuyerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceGetListBuyerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Submit merged-invoice request (after trade.invoice.consult)
@@ -774,7 +774,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceMergeapplyRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceMergeapplyResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Seller: merged-invoice relationships by order id or invoice application id (outBizId wins)
@@ -786,7 +786,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceSellerqueryrelatedordersRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceSellerqueryrelatedordersResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer invoice titles (paginated)
@@ -798,7 +798,7 @@ impl TradeApi<'_> {
         request: TradeInvoiceTitleGetPageListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeInvoiceTitleGetPageListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Seller's mixed-batch (混批) settings
@@ -810,7 +810,7 @@ impl TradeApi<'_> {
         request: TradeOpQueryMarketingMixConfigRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOpQueryMarketingMixConfigResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer deletes a closed order
@@ -822,7 +822,7 @@ impl TradeApi<'_> {
         request: TradeOrderBuyerdeleteRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOrderBuyerdeleteResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Postpone the automatic receipt confirmation of an order
@@ -834,7 +834,7 @@ impl TradeApi<'_> {
         request: TradeOrderPostponeConfirmTimeRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOrderPostponeConfirmTimeResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Order payment consultation (which payment method applies)
@@ -846,7 +846,7 @@ impl TradeApi<'_> {
         request: TradeOrderpayAnalysisRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeOrderpayAnalysisResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Pay an order through the Alipay withholding protocol (legacy)
@@ -858,7 +858,7 @@ impl TradeApi<'_> {
         request: TradePayProtocolPayRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradePayProtocolPayResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Check whether password-free (withholding) payment is signed
@@ -870,7 +870,7 @@ impl TradeApi<'_> {
         request: TradePayProtocolPayIsopenRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradePayProtocolPayIsopenResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Debit an order by password-free payment (Cheng-e-She first, then Alipay)
@@ -882,7 +882,7 @@ impl TradeApi<'_> {
         request: TradePayProtocolPayPreparePayRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradePayProtocolPayPreparePayResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Payment channels available for an unpaid order
@@ -894,7 +894,7 @@ impl TradeApi<'_> {
         request: TradePayWayQueryRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradePayWayQueryResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Query order number by claim or insurance-policy number (detail doc unavailable on open.1688.com)
@@ -906,7 +906,7 @@ impl TradeApi<'_> {
         request: TradeQueryOrderByInsureRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeQueryOrderByInsureResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create an order from a quotation (procurement)
@@ -918,7 +918,7 @@ impl TradeApi<'_> {
         request: TradeQuotationOrderCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeQuotationOrderCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the buyer's saved shipping addresses
@@ -930,7 +930,7 @@ impl TradeApi<'_> {
         request: TradeReceiveAddressGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeReceiveAddressGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer confirms receipt of goods
@@ -942,7 +942,7 @@ impl TradeApi<'_> {
         request: TradeReceivegoodsConfirmRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeReceivegoodsConfirmResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List refunds (buyer view; main account only)
@@ -954,7 +954,7 @@ impl TradeApi<'_> {
         request: TradeRefundBuyerQueryOrderRefundListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeRefundBuyerQueryOrderRefundListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Every item of [`Self::trade_refund_buyer_query_order_refund_list`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
@@ -977,7 +977,7 @@ impl TradeApi<'_> {
         request: TradeRefundOpAgreeReturnGoodsRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeRefundOpAgreeReturnGoodsResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the refunds of an order by status (buyer view; in-sale refunds only)
@@ -991,7 +991,7 @@ impl TradeApi<'_> {
         Output = ::open1688_core::Result<
             TradeRefundOpQueryBatchRefundByOrderIdAndStatusResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List the in-sale refunds of an order in real time (seller view)
@@ -1005,7 +1005,7 @@ impl TradeApi<'_> {
         Output = ::open1688_core::Result<
             TradeRefundOpQueryBatchRefundByOrderIdAndStatusSellerViewResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get a refund by refund id, with its operation history (buyer view)
@@ -1017,7 +1017,7 @@ impl TradeApi<'_> {
         request: TradeRefundOpQueryOrderRefundRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeRefundOpQueryOrderRefundResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Refund operation history (buyer view)
@@ -1031,7 +1031,7 @@ impl TradeApi<'_> {
         Output = ::open1688_core::Result<
             TradeRefundOpQueryOrderRefundOperationListResponse,
         >,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get one refund with its operation history (seller view)
@@ -1043,7 +1043,7 @@ impl TradeApi<'_> {
         request: TradeRefundOpQueryOrderRefundSellerViewRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeRefundOpQueryOrderRefundSellerViewResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// List refunds by order or refund ids (seller view)
@@ -1055,7 +1055,7 @@ impl TradeApi<'_> {
         request: TradeRefundQueryOrderRefundListRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeRefundQueryOrderRefundListResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Buyer submits return shipment info (after the seller agreed)
@@ -1067,7 +1067,7 @@ impl TradeApi<'_> {
         request: TradeRefundReturnGoodsRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeRefundReturnGoodsResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Upload a refund evidence image (jpg &lt; 1 MB)
@@ -1079,7 +1079,7 @@ impl TradeApi<'_> {
         request: TradeUploadRefundVoucherRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<TradeUploadRefundVoucherResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

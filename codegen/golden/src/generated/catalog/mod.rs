@@ -29,7 +29,7 @@ impl CatalogApi<'_> {
         request: CatalogCategoryGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CatalogCategoryGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Get an item \[with every response type\]
@@ -41,7 +41,7 @@ impl CatalogApi<'_> {
         request: CatalogItemGetRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CatalogItemGetResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Search items: version 2, every type as a parameter
@@ -53,7 +53,7 @@ impl CatalogApi<'_> {
         request: CatalogItemSearchV2Request,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CatalogItemSearchV2Response>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Every item of [`Self::catalog_item_search_v2`], page after page from the first, each page with the same retries and timeouts ([`open1688_core::paging::stream`]).
@@ -76,7 +76,7 @@ impl CatalogApi<'_> {
         request: CatalogPhotoUploadRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CatalogPhotoUploadResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

@@ -25,7 +25,7 @@ impl OrderApi<'_> {
         request: OrderCancelRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderCancelResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Create an order
@@ -37,7 +37,7 @@ impl OrderApi<'_> {
         request: OrderCreateRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderCreateResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Calls `com.alibaba.order:alibaba.order.minimal-1`.
@@ -49,7 +49,7 @@ impl OrderApi<'_> {
         request: OrderMinimalRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<OrderMinimalResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }

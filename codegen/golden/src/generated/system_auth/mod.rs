@@ -22,7 +22,7 @@ impl SystemAuthApi<'_> {
         request: CurrentTimeMillisRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<CurrentTimeMillisResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
     /// Exchange an authorization code for tokens: unsigned, no access token, protocol http
@@ -34,7 +34,7 @@ impl SystemAuthApi<'_> {
         request: GetTokenRequest,
     ) -> impl ::std::future::Future<
         Output = ::open1688_core::Result<GetTokenResponse>,
-    > + Send + '_ {
+    > + '_ {
         self.client.call_owned(request)
     }
 }
