@@ -16,6 +16,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A method's future borrows the client and is `Send`, so a call can run on a spawned task
+//! (move a clone of the client into it: clones share one connection pool). The signature
+//! reads `impl Future<Output = Result<..>> + '_` without `+ Send`: the bound holds all the same,
+//! since auto traits show through `impl Trait`, and spelling it out had every build of this
+//! crate prove it again for each API.
+//!
 //! # Naming
 //! - Namespace → module, cargo feature and accessor: the `com.alibaba.` / `cn.alibaba.` /
 //!   `com.` / `cn.` prefix is dropped and dots become underscores
