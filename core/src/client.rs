@@ -13,6 +13,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
+/// [`CallOptions::default`], for the calls that take none.
+static DEFAULT_OPTIONS: CallOptions = CallOptions {
+    access_token: None,
+    retry_ambiguous: false,
+    timeout: None,
+    deadline: None,
+    timestamp: None,
+};
+
+/// A typed request's parameters, as its `write_params` puts them.
+fn request_params<R: Request>(request: &R) -> Params {
+    let mut params = Params::new();
+    request.write_params(&mut params);
+    params
+}
+
 /// Per-call settings.
 ///
 /// ```
@@ -328,7 +344,8 @@ impl Client {
 
     /// Calls a typed API.
     pub async fn call<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
-        self.call_with(request, &CallOptions::default()).await
+        let params = request_params(request);
+        self.decoded(&R::API, params, &DEFAULT_OPTIONS).await
     }
 
     /// [`Client::call`] taking the request by value, so the future owns it and can be returned
@@ -336,7 +353,10 @@ impl Client {
     /// decoding is compiled only in the programs that make the call, not for every API in the
     /// SDK crate.
     pub async fn call_owned<R: Request>(&self, request: R) -> Result<R::Response, Error> {
-        self.call(&request).await
+        // The parameters are written before the first await, so the future holds only
+        // `decoded`'s: each `async fn` level in between would be one more copy of it (3 KB).
+        let params = request_params(&request);
+        self.decoded(&R::API, params, &DEFAULT_OPTIONS).await
     }
 
     /// Calls a typed API with per-call options.
@@ -345,9 +365,8 @@ impl Client {
         request: &R,
         options: &CallOptions,
     ) -> Result<R::Response, Error> {
-        let mut params = Params::new();
-        request.write_params(&mut params);
-        self.decoded(&R::API, params, options).await
+        self.decoded(&R::API, request_params(request), options)
+            .await
     }
 
     /// Runs the pipeline, decoding the accepted answer as `T` in the same pass that checks it.
