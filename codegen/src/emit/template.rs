@@ -107,3 +107,56 @@ fn rename_args(args: &mut PathArguments, from: &str, to: &Ident) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn text(item: impl ToTokens) -> String {
+        item.into_token_stream().to_string()
+    }
+
+    fn has_word(text: &str, word: &str) -> bool {
+        text.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == word)
+    }
+
+    #[test]
+    fn every_placeholder_is_replaced() {
+        let (m, req, resp) = (
+            Ident::new("product_get", proc_macro2::Span::call_site()),
+            Ident::new("ProductGetRequest", proc_macro2::Span::call_site()),
+            Ident::new("ProductGetResponse", proc_macro2::Span::call_site()),
+        );
+        let call = text(call(m, &req, &resp));
+        let info: Expr = syn::parse_quote!(crate::catalogue::product::PRODUCT_GET);
+        let stmt: syn::Stmt = syn::parse_quote!(params.put("a", &self.a););
+        let with = text(request_impl(&req, &resp, info.clone(), vec![stmt]));
+        let without = text(request_impl(&req, &resp, info, Vec::new()));
+        for (text, words) in [
+            (
+                &call,
+                &["product_get", "ProductGetRequest", "ProductGetResponse"][..],
+            ),
+            (
+                &with,
+                &[
+                    "ProductGetRequest",
+                    "ProductGetResponse",
+                    "PRODUCT_GET",
+                    "params",
+                ],
+            ),
+            (&without, &["ProductGetRequest", "_params"]),
+        ] {
+            for word in words {
+                assert!(has_word(text, word), "{word} missing from {text}");
+            }
+            for placeholder in ["m", "Req", "Resp", "Name", "INFO"] {
+                assert!(!has_word(text, placeholder), "{placeholder} left in {text}");
+            }
+        }
+        assert!(!has_word(&without, "params"), "{without}");
+    }
+}
