@@ -5,6 +5,7 @@ use crate::oauth::OAuth;
 use crate::prepare::{PreparedCall, UploadMode};
 use crate::ratelimit::{Limits, LocalLimiter, RateLimiter};
 use crate::response;
+use crate::sign::SigningKey;
 use crate::token::{StaticToken, TokenProvider};
 use crate::transport::RawResponse;
 use crate::transport::{Transport, TransportConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
@@ -219,6 +220,7 @@ impl ClientBuilder {
                 transport,
                 limiter,
                 timeout: self.transport.timeout,
+                signing_key: SigningKey::new(self.credentials.app_secret.expose()),
                 credentials: self.credentials,
                 auth_url: self.auth_url,
                 retry: self.retry,
@@ -237,6 +239,8 @@ struct Inner {
     limiter: Option<Arc<dyn RateLimiter>>,
     timeout: Duration,
     credentials: Credentials,
+    /// `credentials.app_secret` as an HMAC key, made once.
+    signing_key: SigningKey,
     auth_url: String,
     retry: RetryPolicy,
     budget: RetryBudget,
@@ -488,8 +492,9 @@ impl Client {
                     .await?;
             }
             // Each attempt is signed afresh: a new timestamp, the token of the moment.
-            let signed = call.sign(
+            let signed = call.sign_keyed(
                 &self.inner.credentials.app_secret,
+                &self.inner.signing_key,
                 token.as_ref(),
                 options.timestamp,
             );

@@ -6,7 +6,7 @@
 
 use crate::api::{ApiInfo, TokenMode};
 use crate::params::{FilePart, TextParam};
-use crate::sign::{self, SignatureExplanation};
+use crate::sign::{self, SignatureExplanation, SigningKey};
 use crate::{Error, Params, Secret};
 use base64::Engine as _;
 
@@ -108,6 +108,30 @@ impl<'a> PreparedCall<'a> {
         token: Option<&'s Secret>,
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
+        self.signed_by(app_secret, None, token, timestamp_millis)
+    }
+
+    /// [`PreparedCall::sign`] with the app secret's key made once, which the client keeps.
+    pub(crate) fn sign_keyed<'s>(
+        &'s self,
+        app_secret: &'s Secret,
+        key: &SigningKey,
+        token: Option<&'s Secret>,
+        timestamp_millis: Option<u64>,
+    ) -> SignedRequest<'s> {
+        let millis = timestamp_millis.unwrap_or_else(now_millis);
+        self.signed_by(app_secret, Some(key), token, Some(millis))
+    }
+
+    /// The request as [`PreparedCall::sign_with`] describes it, signed with `key` when given
+    /// (it must be `app_secret`'s), else with a key made from `app_secret`.
+    fn signed_by<'s>(
+        &'s self,
+        app_secret: &'s Secret,
+        key: Option<&SigningKey>,
+        token: Option<&'s Secret>,
+        timestamp_millis: Option<u64>,
+    ) -> SignedRequest<'s> {
         let mut fields: Vec<(&str, &str)> = Vec::with_capacity(self.text.len() + 3);
         fields.extend(self.text.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         if let (Some(token), false) = (token, self.api.access_token == TokenMode::None) {
@@ -118,11 +142,10 @@ impl<'a> PreparedCall<'a> {
             let ts = timestamp_millis.map(|millis| millis.to_string());
             let system = ts.as_deref().map(|ts| ("_aop_timestamp", ts));
             let signed = fields.iter().copied().chain(system);
-            signature = Some(sign::sign_pairs(
-                app_secret.expose(),
-                &self.url_path,
-                signed,
-            ));
+            signature = Some(match key {
+                Some(key) => key.sign_pairs(&self.url_path, signed),
+                None => sign::sign_pairs(app_secret.expose(), &self.url_path, signed),
+            });
             timestamp = ts;
         }
         SignedRequest {

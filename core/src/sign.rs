@@ -58,14 +58,49 @@ pub fn sign_pairs<'a>(
     url_path: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let mut mac =
-        Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(url_path.as_bytes());
-    for (key, value) in sorted(params) {
-        mac.update(key.as_bytes());
-        mac.update(value.as_bytes());
+    SigningKey::new(secret).sign_pairs(url_path, params)
+}
+
+/// An app secret made into an HMAC-SHA1 key once. Each signature then starts from a copy of the
+/// keyed state instead of hashing the key's two pads again, about a quarter of the cost of
+/// signing a request; the client keeps one. `Debug` shows nothing of the key.
+///
+/// ```
+/// use open1688_core::sign::{sign, SigningKey};
+/// let key = SigningKey::new("test123");
+/// let path = "param2/1/system/currentTime/1000000";
+/// assert_eq!(key.sign_pairs(path, [("b", "2"), ("a", "1")]), sign("test123", path, &[("b", "2"), ("a", "1")]));
+/// assert_eq!(format!("{key:?}"), "SigningKey(..)");
+/// ```
+#[derive(Clone)]
+pub struct SigningKey(Hmac<Sha1>);
+
+impl SigningKey {
+    /// The key of an app secret.
+    pub fn new(secret: &str) -> Self {
+        SigningKey(Hmac::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length"))
     }
-    hex::encode_upper(mac.finalize().into_bytes())
+
+    /// [`sign_pairs`] with this key.
+    pub fn sign_pairs<'a>(
+        &self,
+        url_path: &str,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> String {
+        let mut mac = self.0.clone();
+        mac.update(url_path.as_bytes());
+        for (key, value) in sorted(params) {
+            mac.update(key.as_bytes());
+            mac.update(value.as_bytes());
+        }
+        hex::encode_upper(mac.finalize().into_bytes())
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(..)")
+    }
 }
 
 /// Compares a received signature with the expected one in constant time, ignoring hex case.
