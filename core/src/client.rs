@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
-/// [`CallOptions::default`], for the calls that take none.
+/// The options of a call that takes none ([`CallOptions::default`]).
 static DEFAULT_OPTIONS: CallOptions = CallOptions {
     access_token: None,
     retry_ambiguous: false,
@@ -37,13 +37,19 @@ fn request_params<R: Request>(request: &R) -> Params {
 /// let opts = CallOptions::new().access_token(Secret::new("user-42-token")).retry_ambiguous(true);
 /// assert!(!format!("{opts:?}").contains("user-42-token"));
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CallOptions {
     access_token: Option<Secret>,
     retry_ambiguous: bool,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
     timestamp: Option<u64>,
+}
+
+impl Default for CallOptions {
+    fn default() -> Self {
+        DEFAULT_OPTIONS.clone()
+    }
 }
 
 impl CallOptions {
@@ -348,8 +354,7 @@ impl Client {
 
     /// Calls a typed API.
     pub async fn call<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
-        let params = request_params(request);
-        self.decoded(&R::API, params, &DEFAULT_OPTIONS).await
+        self.call_with(request, &DEFAULT_OPTIONS).await
     }
 
     /// [`Client::call`] taking the request by value, so the future owns it and can be returned

@@ -95,8 +95,12 @@ impl<'a> PreparedCall<'a> {
         token: Option<&'s Secret>,
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
-        let millis = timestamp_millis.unwrap_or_else(now_millis);
-        self.sign_with(app_secret, token, Some(millis))
+        self.sign_keyed(
+            app_secret,
+            &SigningKey::new(app_secret.expose()),
+            token,
+            timestamp_millis,
+        )
     }
 
     /// [`PreparedCall::sign`] with `_aop_timestamp` left out when `timestamp_millis` is
@@ -108,7 +112,8 @@ impl<'a> PreparedCall<'a> {
         token: Option<&'s Secret>,
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
-        self.signed_by(app_secret, None, token, timestamp_millis)
+        let key = SigningKey::new(app_secret.expose());
+        self.signed_by(app_secret, &key, token, timestamp_millis)
     }
 
     /// [`PreparedCall::sign`] with the app secret's key made once, which the client keeps.
@@ -120,15 +125,15 @@ impl<'a> PreparedCall<'a> {
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
         let millis = timestamp_millis.unwrap_or_else(now_millis);
-        self.signed_by(app_secret, Some(key), token, Some(millis))
+        self.signed_by(app_secret, key, token, Some(millis))
     }
 
-    /// The request as [`PreparedCall::sign_with`] describes it, signed with `key` when given
-    /// (it must be `app_secret`'s), else with a key made from `app_secret`.
+    /// The request as [`PreparedCall::sign_with`] describes it, signed with `key`, which must
+    /// be `app_secret`'s (kept for [`SignedRequest::explain`]).
     fn signed_by<'s>(
         &'s self,
         app_secret: &'s Secret,
-        key: Option<&SigningKey>,
+        key: &SigningKey,
         token: Option<&'s Secret>,
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
@@ -142,10 +147,7 @@ impl<'a> PreparedCall<'a> {
             let ts = timestamp_millis.map(|millis| millis.to_string());
             let system = ts.as_deref().map(|ts| ("_aop_timestamp", ts));
             let signed = fields.iter().copied().chain(system);
-            signature = Some(match key {
-                Some(key) => key.sign_pairs(&self.url_path, signed),
-                None => sign::sign_pairs(app_secret.expose(), &self.url_path, signed),
-            });
+            signature = Some(key.sign_pairs(&self.url_path, signed));
             timestamp = ts;
         }
         SignedRequest {
