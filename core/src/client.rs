@@ -2,7 +2,7 @@
 
 use crate::api::{ApiInfo, Request, TokenMode};
 use crate::oauth::OAuth;
-use crate::prepare::{PreparedCall, UploadMode};
+use crate::prepare::{now_millis, PreparedCall, UploadMode};
 use crate::ratelimit::{Limits, LocalLimiter, RateLimiter};
 use crate::response;
 use crate::sign::SigningKey;
@@ -501,7 +501,7 @@ impl Client {
                 &self.inner.credentials.app_secret,
                 &self.inner.signing_key,
                 token.as_ref(),
-                options.timestamp,
+                Some(options.timestamp.unwrap_or_else(now_millis)),
             );
             let result = self
                 .inner

@@ -95,12 +95,8 @@ impl<'a> PreparedCall<'a> {
         token: Option<&'s Secret>,
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
-        self.sign_keyed(
-            app_secret,
-            &SigningKey::new(app_secret.expose()),
-            token,
-            timestamp_millis,
-        )
+        let millis = timestamp_millis.unwrap_or_else(now_millis);
+        self.sign_with(app_secret, token, Some(millis))
     }
 
     /// [`PreparedCall::sign`] with `_aop_timestamp` left out when `timestamp_millis` is
@@ -113,24 +109,12 @@ impl<'a> PreparedCall<'a> {
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
         let key = SigningKey::new(app_secret.expose());
-        self.signed_by(app_secret, &key, token, timestamp_millis)
+        self.sign_keyed(app_secret, &key, token, timestamp_millis)
     }
 
-    /// [`PreparedCall::sign`] with the app secret's key made once, which the client keeps.
+    /// [`PreparedCall::sign_with`] with the app secret's key made once (the client keeps one);
+    /// `key` must be `app_secret`'s, which is kept for [`SignedRequest::explain`].
     pub(crate) fn sign_keyed<'s>(
-        &'s self,
-        app_secret: &'s Secret,
-        key: &SigningKey,
-        token: Option<&'s Secret>,
-        timestamp_millis: Option<u64>,
-    ) -> SignedRequest<'s> {
-        let millis = timestamp_millis.unwrap_or_else(now_millis);
-        self.signed_by(app_secret, key, token, Some(millis))
-    }
-
-    /// The request as [`PreparedCall::sign_with`] describes it, signed with `key`, which must
-    /// be `app_secret`'s (kept for [`SignedRequest::explain`]).
-    fn signed_by<'s>(
         &'s self,
         app_secret: &'s Secret,
         key: &SigningKey,
