@@ -6,7 +6,7 @@
 
 use crate::api::{ApiInfo, TokenMode};
 use crate::params::{FilePart, TextParam};
-use crate::sign::{self, SignatureExplanation, SigningKey};
+use crate::sign::{self, Signature, SignatureExplanation, SigningKey};
 use crate::{Error, Params, Secret};
 use base64::Engine as _;
 
@@ -121,27 +121,48 @@ impl<'a> PreparedCall<'a> {
         token: Option<&'s Secret>,
         timestamp_millis: Option<u64>,
     ) -> SignedRequest<'s> {
-        let mut fields: Vec<(&str, &str)> = Vec::with_capacity(self.text.len() + 3);
-        fields.extend(self.text.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
-        if let (Some(token), false) = (token, self.api.access_token == TokenMode::None) {
-            fields.push(("access_token", token.expose()));
-        }
-        let (mut timestamp, mut signature) = (None, None);
-        if self.api.signed {
-            let ts = timestamp_millis.map(|millis| millis.to_string());
-            let system = ts.as_deref().map(|ts| ("_aop_timestamp", ts));
-            let signed = fields.iter().copied().chain(system);
-            signature = Some(key.sign_pairs(&self.url_path, signed));
-            timestamp = ts;
-        }
-        SignedRequest {
+        let token = token
+            .filter(|_| self.api.access_token != TokenMode::None)
+            .map(Secret::expose);
+        let mut signed = SignedRequest {
             url_path: &self.url_path,
-            fields,
-            timestamp,
-            signature,
+            text: &self.text,
+            token,
+            timestamp: None,
+            signature: None,
             files: &self.files,
             app_secret,
+        };
+        if self.api.signed {
+            signed.timestamp = timestamp_millis.map(Millis::new);
+            signed.signature = Some(key.signature(&self.url_path, signed.form()));
         }
+        signed
+    }
+}
+
+/// `_aop_timestamp`'s text, held inline: a `u64` has at most 20 digits.
+#[derive(Clone, Copy)]
+struct Millis {
+    digits: [u8; 20],
+    len: usize,
+}
+
+impl Millis {
+    fn new(millis: u64) -> Self {
+        let mut buffer = itoa::Buffer::new();
+        let text = buffer.format(millis).as_bytes();
+        let mut digits = [0; 20];
+        digits[..text.len()].copy_from_slice(text);
+        Millis {
+            digits,
+            len: text.len(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits are ever written.
+        std::str::from_utf8(&self.digits[..self.len]).unwrap_or_default()
     }
 }
 
@@ -157,10 +178,12 @@ pub fn now_millis() -> u64 {
 /// parts and signature. `Debug` never shows a secret.
 pub struct SignedRequest<'a> {
     url_path: &'a str,
-    /// Business parameters and `access_token`.
-    fields: Vec<(&'a str, &'a str)>,
-    timestamp: Option<String>,
-    signature: Option<String>,
+    /// Business parameters.
+    text: &'a [TextParam],
+    /// `access_token`'s value, when it is sent.
+    token: Option<&'a str>,
+    timestamp: Option<Millis>,
+    signature: Option<Signature>,
     files: &'a [FilePart],
     app_secret: &'a Secret,
 }
@@ -174,12 +197,19 @@ impl SignedRequest<'_> {
     /// Every form field in the order sent, `_aop_timestamp` and `_aop_signature` last.
     pub fn form(&self) -> impl Iterator<Item = (&str, &str)> {
         let system = [
-            ("_aop_timestamp", self.timestamp.as_deref()),
-            ("_aop_signature", self.signature.as_deref()),
+            ("access_token", self.token),
+            (
+                "_aop_timestamp",
+                self.timestamp.as_ref().map(Millis::as_str),
+            ),
+            (
+                "_aop_signature",
+                self.signature.as_ref().map(Signature::as_str),
+            ),
         ];
-        self.fields
+        self.text
             .iter()
-            .copied()
+            .map(|(k, v)| (k.as_ref(), v.as_str()))
             .chain(system.into_iter().filter_map(|(k, v)| Some((k, v?))))
     }
 
@@ -190,7 +220,7 @@ impl SignedRequest<'_> {
 
     /// `_aop_signature`, for signed APIs.
     pub fn signature(&self) -> Option<&str> {
-        self.signature.as_deref()
+        self.signature.as_ref().map(Signature::as_str)
     }
 
     /// Every signed parameter (the form without `_aop_signature`), as signed.

@@ -1,6 +1,7 @@
 //! Secrets that must never reach logs, `Debug` output, errors or panics.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A secret string (app secret, access token, refresh token).
 ///
@@ -12,13 +13,14 @@ use std::fmt;
 /// assert_eq!(format!("{s:?}"), "Secret(***)");
 /// assert_eq!(s.expose(), "hunter2");
 /// ```
+// Shared, not copied: a client hands its token to every call it makes.
 #[derive(Clone, PartialEq, Eq, Default)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(value.into().into())
     }
 
     /// The secret value itself. Call it only where the value goes on the wire.
@@ -41,13 +43,13 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Secret(value)
+        Secret(value.into())
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Secret(value.to_owned())
+        Secret(value.into())
     }
 }
 
@@ -81,13 +83,13 @@ impl crate::de::Lenient for Secret {}
 
 impl crate::ToParam for Secret {
     fn to_param(&self) -> Result<Option<String>, String> {
-        Ok(Some(self.0.clone()))
+        Ok(Some(self.0.to_string()))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::de::lenient::<D, String>(d).map(Secret)
+        crate::de::lenient::<D, String>(d).map(Secret::from)
     }
 }
 
