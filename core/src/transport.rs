@@ -7,6 +7,7 @@
 
 use crate::{Error, SignedRequest};
 use bytes::{Bytes, BytesMut};
+use smallvec::SmallVec;
 use std::time::Duration;
 
 /// The gateway the SDK talks to unless told otherwise.
@@ -110,10 +111,8 @@ impl Transport {
                 param: "base_url".into(),
                 message: format!("{base_url:?}: {e}"),
             })?;
+        // No reqwest timeout: `post` bounds each exchange itself.
         let http = crate::tls::reqwest_builder()?
-            // The usual timeout is the client's, so a request needs no setting of its own
-            // (one costs reqwest three allocations: an extensions map per request).
-            .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
@@ -144,21 +143,27 @@ impl Transport {
         timeout: Option<Duration>,
     ) -> Result<RawResponse, Error> {
         let timeout = timeout.unwrap_or(self.timeout);
+        // The whole exchange, body included, within `timeout`; the timer is part of this
+        // future (reqwest's own timeout boxes one per request).
+        tokio::time::timeout(timeout, self.exchange(request, timeout))
+            .await
+            .unwrap_or(Err(Error::Timeout(timeout)))
+    }
+
+    async fn exchange(
+        &self,
+        request: &SignedRequest<'_>,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
         let (params, files) = (request.form(), request.files());
+        // One path for the whole of `openapi/<url path>` (the segments are checked: letters,
+        // digits, `.`, `_`, `-`), not one URL rewrite per segment.
         let mut url = self.openapi.clone();
-        url.path_segments_mut()
-            .map_err(|()| Error::InvalidInput {
-                param: "base_url".into(),
-                message: format!("{:?} cannot take a path", self.base_url),
-            })?
-            .pop_if_empty()
-            .extend(request.url_path().split('/'));
+        let mut path = String::with_capacity(url.path().len() + request.url_path().len());
+        path.push_str(url.path());
+        path.push_str(request.url_path());
+        url.set_path(&path);
         let request = self.http.post(url);
-        let request = if timeout == self.timeout {
-            request
-        } else {
-            request.timeout(timeout)
-        };
         let request = if files.is_empty() {
             let mut form = form_urlencoded::Serializer::new(String::with_capacity(256));
             form.extend_pairs(params);
@@ -202,7 +207,7 @@ impl Transport {
         // A body that came in one chunk is kept as hyper handed it over; a longer one is joined
         // once, into a buffer of exactly its length. (Growing one buffer chunk by chunk copied a
         // 20 KB answer up to three times and held twice its size.)
-        let mut chunks: Vec<Bytes> = Vec::new();
+        let mut chunks: SmallVec<[Bytes; 4]> = SmallVec::new();
         let mut len = 0u64;
         while let Some(chunk) = response
             .chunk()
@@ -215,13 +220,12 @@ impl Transport {
             }
             chunks.push(chunk);
         }
-        let body = match <[Bytes; 1]>::try_from(chunks) {
-            Ok([one]) => one,
-            Err(chunks) => {
-                let mut joined = BytesMut::with_capacity(len as usize);
-                chunks.iter().for_each(|c| joined.extend_from_slice(c));
-                joined.freeze()
-            }
+        let body = if let [one] = &mut chunks[..] {
+            std::mem::take(one)
+        } else {
+            let mut joined = BytesMut::with_capacity(len as usize);
+            chunks.iter().for_each(|c| joined.extend_from_slice(c));
+            joined.freeze()
         };
         Ok(RawResponse {
             status: status.as_u16(),
