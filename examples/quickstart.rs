@@ -1,7 +1,7 @@
 //! A few typed calls: a product, a category, an order preview and a logistics query.
 //!
 //! ```sh
-//! cargo run --example quickstart
+//! cargo run -p open1688-examples --example quickstart
 //! ```
 //!
 //! Without credentials it starts the local mock gateway in-process and talks to it. With
