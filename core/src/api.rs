@@ -141,3 +141,21 @@ pub trait Request {
     /// Adds this request's parameters.
     fn write_params(&self, params: &mut Params);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_segment;
+
+    proptest::proptest! {
+        /// The quick check accepts exactly the non-empty `[A-Za-z0-9._-]` segments with no
+        /// `..` and no leading `.`.
+        #[test]
+        fn a_segment_passes_exactly_when_it_is_a_plain_name(value in "[aZ9._/?é -]{0,6}") {
+            let plain = !value.is_empty()
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                && !value.contains("..")
+                && !value.starts_with('.');
+            proptest::prop_assert_eq!(check_segment("namespace", &value).is_ok(), plain, "{:?}", value);
+        }
+    }
+}
