@@ -134,6 +134,43 @@ async fn a_body_in_many_chunks_is_read_whole() {
     );
 }
 
+/// The timeout bounds the whole exchange: an answer whose head arrives but whose body stalls
+/// still ends at the timeout, not when the server lets go.
+#[tokio::test]
+async fn a_body_that_stalls_after_its_head_times_out() {
+    let (url, count) = serve(Arc::new(|_, mut stream| {
+        tokio::spawn(async move {
+            read_request(&mut stream).await;
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(br#"{"items":["#).await;
+            let _ = stream.flush().await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        })
+    }))
+    .await;
+    let client = client(&url).build().unwrap();
+    let timeout = Duration::from_millis(200);
+    let started = Instant::now();
+    let err = client
+        .call_raw_with(
+            &idempotent(),
+            [("a", "1")],
+            &CallOptions::new().timeout(timeout),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(t) if t == timeout), "{err:?}");
+    // Three attempts of 200 ms and two short back-offs, not the server's 30 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
 #[tokio::test]
 async fn a_declared_huge_body_is_refused_before_reading() {
     let (url, _) = serve(Arc::new(|_, mut stream| {
