@@ -22,6 +22,7 @@ pub mod de;
 pub mod dedupe;
 mod error;
 mod finite;
+mod inline_text;
 mod loose;
 pub mod names;
 mod oauth;

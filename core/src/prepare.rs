@@ -5,6 +5,7 @@
 //! (the CLI's `sign`, `call --explain`, `call --dry-run`). See `docs/protocol.md`.
 
 use crate::api::{ApiInfo, TokenMode};
+use crate::inline_text::InlineText;
 use crate::params::{FilePart, TextParam};
 use crate::sign::{self, Signature, SignatureExplanation, SigningKey};
 use crate::{Error, Params, Secret};
@@ -134,35 +135,11 @@ impl<'a> PreparedCall<'a> {
             app_secret,
         };
         if self.api.signed {
-            signed.timestamp = timestamp_millis.map(Millis::new);
+            signed.timestamp =
+                timestamp_millis.map(|millis| InlineText::new(itoa::Buffer::new().format(millis)));
             signed.signature = Some(key.signature(&self.url_path, signed.form()));
         }
         signed
-    }
-}
-
-/// `_aop_timestamp`'s text, held inline: a `u64` has at most 20 digits.
-#[derive(Clone, Copy)]
-struct Millis {
-    digits: [u8; 20],
-    len: usize,
-}
-
-impl Millis {
-    fn new(millis: u64) -> Self {
-        let mut buffer = itoa::Buffer::new();
-        let text = buffer.format(millis).as_bytes();
-        let mut digits = [0; 20];
-        digits[..text.len()].copy_from_slice(text);
-        Millis {
-            digits,
-            len: text.len(),
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        // Only ASCII digits are ever written.
-        std::str::from_utf8(&self.digits[..self.len]).unwrap_or_default()
     }
 }
 
@@ -182,7 +159,8 @@ pub struct SignedRequest<'a> {
     text: &'a [TextParam],
     /// `access_token`'s value, when it is sent.
     token: Option<&'a str>,
-    timestamp: Option<Millis>,
+    /// At most 20 digits: a `u64`.
+    timestamp: Option<InlineText<20>>,
     signature: Option<Signature>,
     files: &'a [FilePart],
     app_secret: &'a Secret,
@@ -200,11 +178,11 @@ impl SignedRequest<'_> {
             ("access_token", self.token),
             (
                 "_aop_timestamp",
-                self.timestamp.as_ref().map(Millis::as_str),
+                self.timestamp.as_ref().map(InlineText::as_str),
             ),
             (
                 "_aop_signature",
-                self.signature.as_ref().map(Signature::as_str),
+                self.signature.as_ref().map(InlineText::as_str),
             ),
         ];
         self.text
@@ -220,7 +198,7 @@ impl SignedRequest<'_> {
 
     /// `_aop_signature`, for signed APIs.
     pub fn signature(&self) -> Option<&str> {
-        self.signature.as_ref().map(Signature::as_str)
+        self.signature.as_ref().map(InlineText::as_str)
     }
 
     /// Every signed parameter (the form without `_aop_signature`), as signed.

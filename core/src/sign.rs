@@ -4,6 +4,7 @@
 //! when one key is a prefix of another (`sort`/`sortType`). Strings compare by UTF-8 bytes, which
 //! is code-point order (Python's); Java's UTF-16 order differs only outside the BMP.
 
+use crate::inline_text::InlineText;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use smallvec::SmallVec;
@@ -115,29 +116,18 @@ impl SigningKey {
             mac.update(key.as_bytes());
             mac.update(value.as_bytes());
         }
-        Signature::upper_hex(&mac.finalize().into_bytes())
+        upper_hex(&mac.finalize().into_bytes())
     }
 }
 
 /// An HMAC-SHA1 as the gateway wants it, 40 uppercase hex digits, held inline.
-#[derive(Clone, Copy)]
-pub(crate) struct Signature([u8; 40]);
+pub(crate) type Signature = InlineText<40>;
 
-impl Signature {
-    fn upper_hex(digest: &[u8]) -> Self {
-        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-        let mut hex = [0; 40];
-        for (pair, byte) in hex.chunks_exact_mut(2).zip(digest) {
-            pair[0] = DIGITS[usize::from(byte >> 4)];
-            pair[1] = DIGITS[usize::from(byte & 0xF)];
-        }
-        Signature(hex)
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        // Only hex digits are ever written.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
+fn upper_hex(digest: &[u8]) -> Signature {
+    let mut hex = [0; 40];
+    hex::encode_to_slice(digest, &mut hex).expect("a SHA-1 digest is 20 bytes: 40 hex digits");
+    hex.make_ascii_uppercase();
+    InlineText::full(hex)
 }
 
 impl fmt::Debug for SigningKey {
@@ -231,7 +221,7 @@ mod tests {
     #[test]
     fn the_inline_signature_is_the_uppercase_hex_of_the_digest() {
         let digest: Vec<u8> = (0..20).map(|i| i * 13 + 7).collect();
-        let hex = Signature::upper_hex(&digest);
+        let hex = upper_hex(&digest);
         assert_eq!(hex.as_str(), hex::encode_upper(&digest));
     }
 }
