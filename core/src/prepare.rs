@@ -137,7 +137,7 @@ impl<'a> PreparedCall<'a> {
         if self.api.signed {
             signed.timestamp =
                 timestamp_millis.map(|millis| InlineText::new(itoa::Buffer::new().format(millis)));
-            signed.signature = Some(key.signature(&self.url_path, signed.form()));
+            signed.signature = Some(key.signature(&self.url_path, signed.signed_params()));
         }
         signed
     }
