@@ -251,6 +251,9 @@ pub struct PagingIr {
     pub items: Vec<Step>,
     /// The type of one item.
     pub item: Ty,
+    /// Whether the structure that holds the list is one callers build, so its text (and the
+    /// item's, when it is text) is `String` rather than `CompactString`.
+    pub item_owned_text: bool,
     /// The fields from the response to the total, and whether the total is an `i32`.
     pub total: Option<(Vec<Step>, bool)>,
 }

@@ -85,8 +85,8 @@ fn resolve(
         diags,
     );
     let items = match items {
-        Some((steps, Ty::Array(item))) => Some((steps, *item)),
-        Some((_, _)) => {
+        Some((steps, Ty::Array(item), owned)) => Some((steps, *item, owned)),
+        Some((_, _, _)) => {
             diags.push(
                 file,
                 child(&paging.pointer, "items"),
@@ -99,9 +99,9 @@ fn resolve(
     let total = paging.total.as_ref().and_then(|total| {
         let at = child(&paging.pointer, "total");
         match walk((model, ns, api), total, file, &at, diags)? {
-            (steps, Ty::Int) => Some((steps, true)),
-            (steps, Ty::Long) => Some((steps, false)),
-            (_, _) => {
+            (steps, Ty::Int, _) => Some((steps, true)),
+            (steps, Ty::Long, _) => Some((steps, false)),
+            (_, _, _) => {
                 diags.push(
                     file,
                     at,
@@ -114,24 +114,26 @@ fn resolve(
     if diags.0.len() != before {
         return None;
     }
-    let (items, item) = items?;
+    let (items, item, item_owned_text) = items?;
     Some(PagingIr {
         page: page?.clone(),
         first: paging.first,
         items,
         item,
+        item_owned_text,
         total,
     })
 }
 
-/// Follows a JSON pointer through the response fields; the steps and the type at its end.
+/// Follows a JSON pointer through the response fields; the steps, the type at its end, and
+/// whether the structure holding that field is one callers build (`in_params`).
 fn walk(
     (model, ns, api): (&Model, &Namespace, &Api),
     pointer: &str,
     file: &str,
     at: &str,
     diags: &mut Diagnostics,
-) -> Option<(Vec<Step>, Ty)> {
+) -> Option<(Vec<Step>, Ty, bool)> {
     let Some(path) = pointer.strip_prefix('/').filter(|p| !p.is_empty()) else {
         diags.push(
             file,
@@ -144,6 +146,7 @@ fn walk(
     };
     let mut fields = &api.response_fields;
     let mut owner = "the response".to_owned();
+    let mut owner_in_params = false;
     let mut steps = Vec::new();
     let mut segments = path.split('/').peekable();
     while let Some(segment) = segments.next() {
@@ -163,13 +166,15 @@ fn walk(
             optional: !field.required && !matches!(field.ty, Ty::Array(_) | Ty::Map(_)),
         });
         if segments.peek().is_none() {
-            return Some((steps, field.ty.clone()));
+            return Some((steps, field.ty.clone(), owner_in_params));
         }
         let inner = match &field.ty {
-            Ty::Struct(name) => model.type_of(ns, api, name).map(|t| (name, &t.kind)),
+            Ty::Struct(name) => model
+                .type_of(ns, api, name)
+                .map(|t| (name, &t.kind, t.in_params)),
             _ => None,
         };
-        let Some((name, TypeIrKind::Struct(inner))) = inner else {
+        let Some((name, TypeIrKind::Struct(inner), in_params)) = inner else {
             diags.push(
                 file,
                 at,
@@ -182,6 +187,7 @@ fn walk(
         };
         fields = inner;
         owner = format!("type {name}");
+        owner_in_params = in_params;
     }
     None
 }

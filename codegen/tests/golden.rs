@@ -235,9 +235,14 @@ fn golden_output_shows_each_decision() {
         (catalog_item, "pub quantity: ::std::option::Option<i32>,", "int"),
         (
             catalog_item,
-            "#[wire(\"skuPrices\", decimal)]\n        pub sku_prices: ::std::vec::Vec<\n            ::std::collections::BTreeMap<::std::string::String, ::open1688_core::Decimal>,\n        >,",
+            "#[wire(\"skuPrices\", decimal)]\n        pub sku_prices: ::std::vec::Vec<\n            ::std::collections::BTreeMap<\n                ::open1688_core::CompactString,\n                ::open1688_core::Decimal,\n            >,\n        >,",
             "array<map<decimal>>, empty when absent",
         ),
+        // text: `CompactString` in what is only decoded, `String` in what callers build
+        (catalog_item, "pub subject: ::open1688_core::CompactString,", "response text"),
+        (catalog_item, "pub image_urls: ::std::vec::Vec<::open1688_core::CompactString>,", "response list of text"),
+        (catalog_types, "pub shop_name: ::std::option::Option<::open1688_core::CompactString>,", "text of a response-only type"),
+        (order, "pub full_name: ::std::string::String,", "text of a type callers build"),
         (upload, "pub image_bytes: ::open1688_core::FileParam,", "required file"),
         (upload, "params.put_file(\"imageBytes\", ::std::option::Option::Some(&self.image_bytes));", "required file upload"),
         (upload, "params.put_file(\"thumbnail\", self.thumbnail.as_ref());", "optional file upload"),

@@ -165,9 +165,9 @@ impl<T: Lenient> Lenient for Vec<T> {
     }
 }
 
-struct MapVisitor<T>(PhantomData<T>);
-impl<'de, T: Lenient> Visitor<'de> for MapVisitor<T> {
-    type Value = BTreeMap<String, T>;
+struct MapVisitor<K, T>(PhantomData<(K, T)>);
+impl<'de, K: de::DeserializeOwned + Ord, T: Lenient> Visitor<'de> for MapVisitor<K, T> {
+    type Value = BTreeMap<K, T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object or null")
     }
@@ -176,13 +176,14 @@ impl<'de, T: Lenient> Visitor<'de> for MapVisitor<T> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = BTreeMap::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<K>()? {
             out.insert(key, map.next_value_seed(Seed::<T>(PhantomData))?);
         }
         Ok(out)
     }
 }
-impl<T: Lenient> Lenient for BTreeMap<String, T> {
+/// Keys are text: `String` in types callers build, `CompactString` in decoded ones.
+impl<K: de::DeserializeOwned + Ord, T: Lenient> Lenient for BTreeMap<K, T> {
     fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(MapVisitor(PhantomData))
     }

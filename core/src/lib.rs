@@ -46,6 +46,24 @@ pub mod wire_struct;
 pub use api::{ApiInfo, Request, TokenMode};
 pub use catalogue::{ApiDoc, EnumDoc, ParamDoc, ParamType, StructDoc};
 pub use client::{CallOptions, Client, ClientBuilder};
+/// The text of decoded answers and pushes: generated response types hold `CompactString`
+/// where they would hold `String`, and types that callers build (requests, parameter
+/// structures) keep `String`.
+///
+/// Most text in 1688's answers is short (codes, ids, dates, attribute names and values), and a
+/// `CompactString` keeps up to 24 bytes inline, so decoding it allocates nothing; longer text
+/// goes to the heap as a `String`'s would. It is the size of a `String`, derefs to `&str`, and
+/// compares with `&str` and `String`.
+///
+/// ```
+/// use open1688_core::CompactString;
+/// let size: CompactString = serde_json::from_str(r#""XL""#).unwrap();
+/// assert_eq!(size, "XL");
+/// assert_eq!(size.as_str().len(), 2);
+/// let owned: String = size.into_string();
+/// assert_eq!(owned, "XL");
+/// ```
+pub use compact_str::CompactString;
 pub use date::{Date, DateParseError};
 pub use dedupe::{DedupeStore, MemoryDedupe};
 pub use error::{Error, Result, THROTTLING_CODES};

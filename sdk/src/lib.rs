@@ -59,10 +59,11 @@ pub use open1688_catalogue as catalogue;
 #[cfg(feature = "channel")]
 pub use open1688_core::channel;
 pub use open1688_core::{
-    de, dedupe, paging, sign, ApiDoc, ApiInfo, CallOptions, Credentials, Date, Decimal,
-    DedupeStore, Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc, ParamType,
-    Params, PushMessage, Rate, RateLimiter, RefreshingTokens, Request, Result, RetryPolicy, Secret,
-    StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet, UploadMode, DEFAULT_BASE_URL,
+    de, dedupe, paging, sign, ApiDoc, ApiInfo, CallOptions, CompactString, Credentials, Date,
+    Decimal, DedupeStore, Error, FileParam, Limits, LocalLimiter, MemoryDedupe, OAuth, ParamDoc,
+    ParamType, Params, PushMessage, Rate, RateLimiter, RefreshingTokens, Request, Result,
+    RetryPolicy, Secret, StaticToken, TokenMode, TokenProvider, TokenResponse, TokenSet,
+    UploadMode, DEFAULT_BASE_URL,
 };
 
 /// The README's Rust examples, compiled (and run where they can be) as doctests so they stay true.

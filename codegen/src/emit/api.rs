@@ -3,7 +3,7 @@
 
 use super::catalogue::{api_doc_path, api_info_path, CatalogueAt};
 use super::common::{
-    arg_ty, doc_attrs, doc_text, field_docs, ident, rust_ty, syn_field_ty, syn_ty,
+    arg_ty, doc_attrs, doc_text, field_docs, ident, rust_ty, syn_field_ty, syn_ty, Text,
 };
 use super::syntax::{self, items, list_attr, pub_field, pub_struct, word_attr};
 use super::template;
@@ -125,7 +125,13 @@ fn request(api: &Api, summary: &str, identity: &str, info: syn::Path) -> syn::Re
     let fields = api
         .params
         .iter()
-        .map(|f| pub_field(field_docs(f), ident(&f.ident), syn_field_ty(f, false)))
+        .map(|f| {
+            pub_field(
+                field_docs(f),
+                ident(&f.ident),
+                syn_field_ty(f, false, Text::Owned),
+            )
+        })
         .collect();
     let default = derive_default(&api.params);
     let mut attrs = doc_attrs([summary, identity]);
@@ -235,7 +241,7 @@ fn setter(f: &FieldIr, lists_default: bool) -> ImplItem {
     let (ty, into) = match &f.ty {
         Ty::String => (into("::std::string::String"), true),
         Ty::Secret => (into("::open1688_core::Secret"), true),
-        ty => (syn_ty(ty), false),
+        ty => (syn_ty(ty, Text::Owned), false),
     };
     let value = syntax::path_expr(syntax::path("value"));
     let value = if into {
@@ -267,7 +273,7 @@ fn into(target: &str) -> syn::Type {
 
 /// A field of a decoded (and possibly re-encoded) structure: its wire key and how it is read,
 /// for `::open1688_core::wire_struct!`.
-pub(super) fn serde_field(f: &FieldIr) -> Field {
+pub(super) fn serde_field(f: &FieldIr, text: Text) -> Field {
     let mut attrs = field_docs(f);
     let wire = syntax::str_token(&f.wire);
     let mut flags = Vec::new();
@@ -280,17 +286,18 @@ pub(super) fn serde_field(f: &FieldIr) -> Field {
         flags.push(quote!(decimal));
     }
     attrs.push(list_attr("wire", quote!(#wire #(, #flags)*)));
-    pub_field(attrs, ident(&f.ident), syn_field_ty(f, true))
+    pub_field(attrs, ident(&f.ident), syn_field_ty(f, true, text))
 }
 
-/// A decoded structure: `attrs` (a `cfg` first), `#[non_exhaustive]`, its fields, printed as a
-/// `::open1688_core::wire_struct!` invocation, which adds slim serde impls (serde's derives
-/// were two thirds of the SDK's compile time).
+/// A decoded structure: `attrs` (a `cfg` first), `#[non_exhaustive]`, its fields (their text
+/// held as `text` says), printed as a `::open1688_core::wire_struct!` invocation, which adds
+/// slim serde impls (serde's derives were two thirds of the SDK's compile time).
 pub(super) fn serde_struct(
     mut attrs: Vec<Attribute>,
     default: Option<TokenStream>,
     name: syn::Ident,
     fields: &[FieldIr],
+    text: Text,
 ) -> Item {
     // The marker goes after any `cfg`, which stays outside the invocation and gates all of it.
     let at = attrs
@@ -303,7 +310,11 @@ pub(super) fn serde_struct(
         quote!(Clone, Debug, #default PartialEq),
     ));
     attrs.push(word_attr("non_exhaustive"));
-    pub_struct(attrs, name, fields.iter().map(serde_field).collect())
+    pub_struct(
+        attrs,
+        name,
+        fields.iter().map(|f| serde_field(f, text)).collect(),
+    )
 }
 
 fn has_decimal(ty: &Ty) -> bool {
@@ -338,14 +349,20 @@ fn response(api: &Api, id: &str) -> syn::Result<Vec<Item>> {
         });
     }
     if let Some(value) = &api.response_value {
-        let (ty, doc) = (rust_ty(value), syntax::doc_literal(&doc));
+        let (ty, doc) = (rust_ty(value, Text::Compact), syntax::doc_literal(&doc));
         return items(quote! {
             #[doc = #doc]
             pub type #name = #ty;
         });
     }
     let attrs = vec![syntax::doc(&doc)];
-    Ok(vec![serde_struct(attrs, None, name, &api.response_fields)])
+    Ok(vec![serde_struct(
+        attrs,
+        None,
+        name,
+        &api.response_fields,
+        Text::Compact,
+    )])
 }
 
 /// A named type's items, each under `cfg` when given.
@@ -374,11 +391,17 @@ pub(super) fn named_type(name: &str, t: &TypeIr, cfg: Option<Attribute>) -> syn:
             let attrs = cfg.iter().cloned().chain(docs).collect();
             // Response-only types are decoded, never built: no constructor to compile.
             if !t.in_params {
-                return Ok(vec![serde_struct(attrs, None, rust, fields)]);
+                return Ok(vec![serde_struct(attrs, None, rust, fields, Text::Compact)]);
             }
             let ctor = constructor(fields, true, "Creates the value from its required fields; set optional ones with the methods below.")?;
             Ok(vec![
-                serde_struct(attrs, derive_default(fields), rust.clone(), fields),
+                serde_struct(
+                    attrs,
+                    derive_default(fields),
+                    rust.clone(),
+                    fields,
+                    Text::Owned,
+                ),
                 impl_block(cfg.as_ref(), &rust, ctor)?,
             ])
         }

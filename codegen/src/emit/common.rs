@@ -3,7 +3,7 @@
 use super::syntax;
 use crate::ir::{FieldIr, Ty};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::{Attribute, Type};
 
 /// An identifier from a lowered name, raw when it carries `r#`.
@@ -79,33 +79,39 @@ pub fn doc_text(s: &str) -> String {
     out
 }
 
-/// The Rust type of a resolved type; std paths fully qualified so a spec type named
-/// `Option` or `String` cannot shadow them.
-pub fn rust_ty(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(::std::string::String),
-        Ty::Secret => quote!(::open1688_core::Secret),
-        Ty::Bool => quote!(bool),
-        Ty::Int => quote!(i32),
-        Ty::Long => quote!(i64),
-        Ty::Double => quote!(f64),
-        Ty::Decimal => quote!(::open1688_core::Decimal),
-        Ty::Date => quote!(::open1688_core::Date),
-        Ty::Json => quote!(::serde_json::Value),
-        Ty::File => quote!(::open1688_core::FileParam),
-        Ty::Array(inner) => {
-            let inner = rust_ty(inner);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = rust_ty(inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        Ty::Struct(name) | Ty::Enum(name) => {
-            let name = ident(name);
-            quote!(#name)
+/// How a structure holds text. Types that callers build (requests, parameter structures) hold
+/// `String`; types the SDK only decodes (answers, pushes) hold core's `CompactString`, which
+/// keeps text up to 24 bytes inline: most of an answer's text, decoded without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// `String`.
+    Owned,
+    /// `::open1688_core::CompactString`.
+    Compact,
+}
+
+impl Text {
+    /// The text of a named type: owned when callers build it (it is reachable from params).
+    pub fn of(in_params: bool) -> Text {
+        if in_params {
+            Text::Owned
+        } else {
+            Text::Compact
         }
     }
+
+    fn path(self) -> &'static str {
+        match self {
+            Text::Owned => "::std::string::String",
+            Text::Compact => "::open1688_core::CompactString",
+        }
+    }
+}
+
+/// The Rust type of a resolved type, its text held as `text` says; std paths fully qualified
+/// so a spec type named `Option` or `String` cannot shadow them.
+pub fn rust_ty(ty: &Ty, text: Text) -> TokenStream {
+    syn_ty(ty, text).into_token_stream()
 }
 
 /// A setter or constructor argument: strings take `impl Into<String>`.
@@ -119,7 +125,7 @@ pub fn arg_ty(f: &FieldIr) -> (TokenStream, bool) {
             quote!(impl ::std::convert::Into<::open1688_core::Secret>),
             true,
         ),
-        _ => (rust_ty(&f.ty), false),
+        _ => (rust_ty(&f.ty, Text::Owned), false),
     }
 }
 
@@ -136,11 +142,11 @@ pub fn field_docs(f: &FieldIr) -> Vec<Attribute> {
 }
 
 /// [`rust_ty`] as a `syn` type.
-pub fn syn_ty(ty: &Ty) -> Type {
+pub fn syn_ty(ty: &Ty, text: Text) -> Type {
     let plain = |p: &str| syntax::path_ty(syntax::path(p), []);
     let generic = |p: &str, args: Vec<Type>| syntax::path_ty(syntax::path(p), args);
     match ty {
-        Ty::String => plain("::std::string::String"),
+        Ty::String => plain(text.path()),
         Ty::Secret => plain("::open1688_core::Secret"),
         Ty::Bool => plain("bool"),
         Ty::Int => plain("i32"),
@@ -150,10 +156,10 @@ pub fn syn_ty(ty: &Ty) -> Type {
         Ty::Date => plain("::open1688_core::Date"),
         Ty::Json => plain("::serde_json::Value"),
         Ty::File => plain("::open1688_core::FileParam"),
-        Ty::Array(inner) => generic("::std::vec::Vec", vec![syn_ty(inner)]),
+        Ty::Array(inner) => generic("::std::vec::Vec", vec![syn_ty(inner, text)]),
         Ty::Map(inner) => generic(
             "::std::collections::BTreeMap",
-            vec![plain("::std::string::String"), syn_ty(inner)],
+            vec![plain(text.path()), syn_ty(inner, text)],
         ),
         Ty::Struct(name) | Ty::Enum(name) => syntax::path_ty(syn::Path::from(ident(name)), []),
     }
@@ -161,8 +167,8 @@ pub fn syn_ty(ty: &Ty) -> Type {
 
 /// The stored type of a field. `lists_default` makes optional lists and maps plain
 /// (empty when absent) instead of `Option`, as responses and named types want.
-pub fn syn_field_ty(f: &FieldIr, lists_default: bool) -> Type {
-    let mut ty = syn_ty(&f.ty);
+pub fn syn_field_ty(f: &FieldIr, lists_default: bool, text: Text) -> Type {
+    let mut ty = syn_ty(&f.ty, text);
     if f.boxed {
         ty = syntax::path_ty(syntax::path("::std::boxed::Box"), [ty]);
     }

@@ -1,7 +1,7 @@
 //! The `Paged` impl of a paged API's request: the machinery lives in core's `paging`, so each
 //! API adds only how to set its page and where its answer keeps the list and the total.
 
-use super::common::{ident, rust_ty};
+use super::common::{ident, rust_ty, Text};
 use crate::ir::{Api, PagingIr, Step, Ty};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,7 +10,7 @@ use quote::quote;
 pub fn paged_impl(api: &Api) -> Option<TokenStream> {
     let paging = api.paging.as_ref()?;
     let (request, response) = (ident(&api.request), ident(&api.response));
-    let item = rust_ty(&paging.item);
+    let item = rust_ty(&paging.item, Text::of(paging.item_owned_text));
     let first = proc_macro2::Literal::u32_unsuffixed(paging.first);
     let field = ident(&paging.page.ident);
     let value = match paging.page.ty {

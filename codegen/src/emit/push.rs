@@ -2,7 +2,7 @@
 //! named types, and the `Payload` enum that decodes a message's `data` by its topic.
 
 use super::api::{named_type, serde_struct};
-use super::common::{doc_attrs, doc_text, docs, ident};
+use super::common::{doc_attrs, doc_text, docs, ident, Text};
 use super::syntax::{self, items};
 use crate::ir::{Push, PushTopic};
 use quote::quote;
@@ -100,5 +100,11 @@ fn topic_doc(t: &PushTopic) -> [String; 2] {
 fn payload_struct(t: &PushTopic) -> Option<syn::Item> {
     let fields = t.fields.as_ref()?;
     let doc = doc_attrs(topic_doc(t).iter().map(String::as_str));
-    Some(serde_struct(doc, None, ident(&t.name), fields))
+    Some(serde_struct(
+        doc,
+        None,
+        ident(&t.name),
+        fields,
+        Text::Compact,
+    ))
 }

@@ -12,47 +12,47 @@
         ///
         /// Wire name `taskId`, type `string`, required.
         #[wire("taskId", required)]
-        pub task_id: ::std::string::String,
+        pub task_id: ::open1688_core::CompactString,
         /// Session UUID
         ///
         /// Wire name `sessionId`, type `string`, required.
         #[wire("sessionId", required)]
-        pub session_id: ::std::string::String,
+        pub session_id: ::open1688_core::CompactString,
         /// Current task status, e.g. END
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
         /// Creation time (ISO 8601)
         ///
         /// Wire name `createdAt`, type `string`, required.
         #[wire("createdAt", required)]
-        pub created_at: ::std::string::String,
+        pub created_at: ::open1688_core::CompactString,
         /// Finish time (ISO 8601)
         ///
         /// Wire name `finishedAt`, type `string`.
         #[wire("finishedAt")]
-        pub finished_at: ::std::option::Option<::std::string::String>,
+        pub finished_at: ::std::option::Option<::open1688_core::CompactString>,
         /// Failure description
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Intermediate event: WAIT_USER / TOOL_PROGRESS / COMPLEX_TABLE_READY / ERROR (absent on terminal notifications)
         ///
         /// Wire name `stage`, type `string`.
         #[wire("stage")]
-        pub stage: ::std::option::Option<::std::string::String>,
+        pub stage: ::std::option::Option<::open1688_core::CompactString>,
         /// Flat JSON kv (&lt;= 256 bytes), e.g. reason, toolName, toolCallId, expectedEventType (BATCH_INQUIRY: phase, wwTaskId)
         ///
         /// Wire name `stageDetail`, type `string`.
         #[wire("stageDetail")]
-        pub stage_detail: ::std::option::Option<::std::string::String>,
+        pub stage_detail: ::std::option::Option<::open1688_core::CompactString>,
         /// Serialized JSON object (&lt;= 1024 bytes)
         ///
         /// Wire name `payload`, type `string`.
         #[wire("payload")]
-        pub payload: ::std::option::Option<::std::string::String>,
+        pub payload: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -67,22 +67,22 @@
         ///
         /// Wire name `offerId`, type `string`, required.
         #[wire("offerId", required)]
-        pub offer_id: ::std::string::String,
+        pub offer_id: ::open1688_core::CompactString,
         /// User id in the ISV
         ///
         /// Wire name `clientId`, type `string`.
         #[wire("clientId")]
-        pub client_id: ::std::option::Option<::std::string::String>,
+        pub client_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Product id in the ISV
         ///
         /// Wire name `productId`, type `string`.
         #[wire("productId")]
-        pub product_id: ::std::option::Option<::std::string::String>,
+        pub product_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Product URL in the ISV
         ///
         /// Wire name `productUri`, type `string`.
         #[wire("productUri")]
-        pub product_uri: ::std::option::Option<::std::string::String>,
+        pub product_uri: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -97,17 +97,17 @@
         ///
         /// Wire name `customerId`, type `string`, required.
         #[wire("customerId", required)]
-        pub customer_id: ::std::string::String,
+        pub customer_id: ::open1688_core::CompactString,
         /// ISV user encrypted id (stable)
         ///
         /// Wire name `userKey`, type `string`, required.
         #[wire("userKey", required)]
-        pub user_key: ::std::string::String,
+        pub user_key: ::open1688_core::CompactString,
         /// Open platform appkey
         ///
         /// Wire name `appkey`, type `string`, required.
         #[wire("appkey", required)]
-        pub appkey: ::std::string::String,
+        pub appkey: ::open1688_core::CompactString,
         /// ISV user token (ISV can resolve its own login state)
         ///
         /// Wire name `userToken`, type `string`, required.
@@ -122,12 +122,12 @@
         ///
         /// Wire name `sign`, type `string`, required.
         #[wire("sign", required)]
-        pub sign: ::std::string::String,
+        pub sign: ::open1688_core::CompactString,
         /// Listing operation time, epoch ms
         ///
         /// Wire name `timestamp`, type `string`, required.
         #[wire("timestamp", required)]
-        pub timestamp: ::std::string::String,
+        pub timestamp: ::open1688_core::CompactString,
     }
 }
 
@@ -142,12 +142,12 @@
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// add or delete
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
     }
 }
 
@@ -162,17 +162,17 @@
         ///
         /// Wire name `productId`, type `string`, required.
         #[wire("productId", required)]
-        pub product_id: ::std::string::String,
+        pub product_id: ::open1688_core::CompactString,
         /// 1688 memberId
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -212,17 +212,17 @@
         ///
         /// Wire name `stageType`, type `string`, required.
         #[wire("stageType", required)]
-        pub stage_type: ::std::string::String,
+        pub stage_type: ::open1688_core::CompactString,
         /// Waybill number
         ///
         /// Wire name `mailNo`, type `string`, required.
         #[wire("mailNo", required)]
-        pub mail_no: ::std::string::String,
+        pub mail_no: ::open1688_core::CompactString,
         /// Carrier code
         ///
         /// Wire name `carrierPartnerCode`, type `string`, required.
         #[wire("carrierPartnerCode", required)]
-        pub carrier_partner_code: ::std::string::String,
+        pub carrier_partner_code: ::open1688_core::CompactString,
         /// Shipment status, e.g. 900
         ///
         /// Wire name `transportStatus`, type `long`, required.
@@ -277,32 +277,32 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// 消息发送时间
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// 买家中文站会员ID
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// 卖家中文站会员ID
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
         /// 退款操作 (refund topics)
         ///
         /// Wire name `refundAction`, type `string`.
         #[wire("refundAction")]
-        pub refund_action: ::std::option::Option<::std::string::String>,
+        pub refund_action: ::std::option::Option<::open1688_core::CompactString>,
         /// buyer / seller / system
         ///
         /// Wire name `operator`, type `string`.
         #[wire("operator")]
-        pub operator: ::std::option::Option<::std::string::String>,
+        pub operator: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -337,32 +337,32 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// 消息发送时间
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// 买家中文站会员ID
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// 卖家中文站会员ID
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
         /// 退款操作 (refund topics)
         ///
         /// Wire name `refundAction`, type `string`.
         #[wire("refundAction")]
-        pub refund_action: ::std::option::Option<::std::string::String>,
+        pub refund_action: ::std::option::Option<::open1688_core::CompactString>,
         /// buyer / seller / system
         ///
         /// Wire name `operator`, type `string`.
         #[wire("operator")]
-        pub operator: ::std::option::Option<::std::string::String>,
+        pub operator: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -382,22 +382,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -417,22 +417,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -452,22 +452,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -487,37 +487,37 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// BUYER_APPLY_REFUND, BUYER_RECEIVE_CLOSE, SELLER_SEND_GOODS_CLOSE, BUYER_CANCEL_REFUND_CLOSE, BUYER_UPLOAD_BILL, SELLER_UPLOAD_BILL, SELLER_REJECT_REFUND, SELLER_AGREE_REFUND, SELLER_RECEIVE_GOODS, BUYER_SEND_GOODS, BUYER_MODIFY_REFUND_PROTOCOL, BUYER_APPLY_SUPPORT, SELLER_APPLY_SUPPORT, SYSTEM_AGREE_REFUND_PROTOCOL, SYSTEM_AGREE_REFUND, SYSTEM_SEND_GOODS, SYSTEM_MODIFY_REFUND_PROTOCOL, SYSTEM_NOTIFY_APPLY_SUPPORT, SELLER_AGREE_REFUND_PROCOTOL, SELLER_REJECT_REFUND_PROCOTOL, CRM_APPLY_TIMEOUT_CLOSE, CRM_APPLY_SUPPORT, CRM_INTERVENE_TASK, CRM_DISMISS_TASK, CRM_FINISH_TASK, BUYER_STEP_PAY_ORDER_CLOSE, BUYER_STEP_CONFIRM_CLOSE, BUYER_CLOSE_TRADE_CLOSE, SELLER_CONFIRM_ORDER_CLOSE, SELLER_STEP_PUSH_CLOSE
         ///
         /// Wire name `refundAction`, type `string`.
         #[wire("refundAction")]
-        pub refund_action: ::std::option::Option<::std::string::String>,
+        pub refund_action: ::std::option::Option<::open1688_core::CompactString>,
         /// buyer, seller or system
         ///
         /// Wire name `operator`, type `string`.
         #[wire("operator")]
-        pub operator: ::std::option::Option<::std::string::String>,
+        pub operator: ::std::option::Option<::open1688_core::CompactString>,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
         /// Refund id
         ///
         /// Wire name `refundId`, type `string`, required.
         #[wire("refundId", required)]
-        pub refund_id: ::std::string::String,
+        pub refund_id: ::open1688_core::CompactString,
     }
 }
 
@@ -537,22 +537,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -572,22 +572,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -607,22 +607,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time, yyyy-MM-dd HH:mm:ss
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -642,37 +642,37 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Same refundAction enum as ORDER_BUYER_VIEW_ORDER_BUYER_REFUND_IN_SALES
         ///
         /// Wire name `refundAction`, type `string`.
         #[wire("refundAction")]
-        pub refund_action: ::std::option::Option<::std::string::String>,
+        pub refund_action: ::std::option::Option<::open1688_core::CompactString>,
         /// buyer, seller or system
         ///
         /// Wire name `operator`, type `string`.
         #[wire("operator")]
-        pub operator: ::std::option::Option<::std::string::String>,
+        pub operator: ::std::option::Option<::open1688_core::CompactString>,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
         /// Refund id
         ///
         /// Wire name `refundId`, type `string`, required.
         #[wire("refundId", required)]
-        pub refund_id: ::std::string::String,
+        pub refund_id: ::open1688_core::CompactString,
     }
 }
 
@@ -692,22 +692,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -727,22 +727,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`.
         #[wire("sellerMemberId")]
-        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        pub seller_member_id: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -762,22 +762,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -797,22 +797,22 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// Seller memberId
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
     }
 }
 
@@ -832,17 +832,17 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// Buyer memberId
         ///
         /// Wire name `buyerMemberId`, type `string`.
         #[wire("buyerMemberId")]
-        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        pub buyer_member_id: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -862,32 +862,32 @@
         ///
         /// Wire name `currentStatus`, type `string`, required.
         #[wire("currentStatus", required)]
-        pub current_status: ::std::string::String,
+        pub current_status: ::open1688_core::CompactString,
         /// 消息发送时间
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
         /// 买家中文站会员ID
         ///
         /// Wire name `buyerMemberId`, type `string`, required.
         #[wire("buyerMemberId", required)]
-        pub buyer_member_id: ::std::string::String,
+        pub buyer_member_id: ::open1688_core::CompactString,
         /// 卖家中文站会员ID
         ///
         /// Wire name `sellerMemberId`, type `string`, required.
         #[wire("sellerMemberId", required)]
-        pub seller_member_id: ::std::string::String,
+        pub seller_member_id: ::open1688_core::CompactString,
         /// 退款操作 (refund topics)
         ///
         /// Wire name `refundAction`, type `string`.
         #[wire("refundAction")]
-        pub refund_action: ::std::option::Option<::std::string::String>,
+        pub refund_action: ::std::option::Option<::open1688_core::CompactString>,
         /// buyer / seller / system
         ///
         /// Wire name `operator`, type `string`.
         #[wire("operator")]
-        pub operator: ::std::option::Option<::std::string::String>,
+        pub operator: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -937,12 +937,12 @@
         ///
         /// Wire name `type`, type `string`.
         #[wire("type")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: ::std::option::Option<::open1688_core::CompactString>,
         /// openUid of the merchant owning the offer
         ///
         /// Wire name `openUid`, type `string`.
         #[wire("openUid")]
-        pub open_uid: ::std::option::Option<::std::string::String>,
+        pub open_uid: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -957,17 +957,17 @@
         ///
         /// Wire name `offerId`, type `string`, required.
         #[wire("offerId", required)]
-        pub offer_id: ::std::string::String,
+        pub offer_id: ::open1688_core::CompactString,
         /// Distributor's CBU memberId
         ///
         /// Wire name `userInfo`, type `string`, required.
         #[wire("userInfo", required)]
-        pub user_info: ::std::string::String,
+        pub user_info: ::open1688_core::CompactString,
         /// Always 'distribution'
         ///
         /// Wire name `action`, type `string`, required.
         #[wire("action", required)]
-        pub action: ::std::string::String,
+        pub action: ::open1688_core::CompactString,
     }
 }
 
@@ -1012,22 +1012,22 @@
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// 1688 memberId
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// Message type, e.g. RELATION_VIEW_PRODUCT_AUDIT
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1042,22 +1042,22 @@
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// Comma-separated product ids
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// new, modify, member_delete, member_expired, repost, audit, update, revised, publish, sku_new, sku_modify, sku_delete
         ///
         /// Wire name `action`, type `string`, required.
         #[wire("action", required)]
-        pub action: ::std::string::String,
+        pub action: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1072,22 +1072,22 @@
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// 1688 memberId
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// Message type, e.g. RELATION_VIEW_PRODUCT_DELETE
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1102,22 +1102,22 @@
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// 1688 memberId
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// RELATION_VIEW_PRODUCT_EXPIRE / _NEW_OR_MODIFY / _DELETE / _REPOST
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1132,22 +1132,22 @@
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// 1688 memberId
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// Message type, e.g. RELATION_VIEW_PRODUCT_NEW_OR_MODIFY
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1162,22 +1162,22 @@
         ///
         /// Wire name `productIds`, type `string`, required.
         #[wire("productIds", required)]
-        pub product_ids: ::std::string::String,
+        pub product_ids: ::open1688_core::CompactString,
         /// 1688 memberId
         ///
         /// Wire name `memberId`, type `string`, required.
         #[wire("memberId", required)]
-        pub member_id: ::std::string::String,
+        pub member_id: ::open1688_core::CompactString,
         /// Message type, e.g. RELATION_VIEW_PRODUCT_REPOST
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
         /// Send time
         ///
         /// Wire name `msgSendTime`, type `string`, required.
         #[wire("msgSendTime", required)]
-        pub msg_send_time: ::std::string::String,
+        pub msg_send_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1192,22 +1192,22 @@
         ///
         /// Wire name `draftNo`, type `string`, required.
         #[wire("draftNo", required)]
-        pub draft_no: ::std::string::String,
+        pub draft_no: ::open1688_core::CompactString,
         /// Added text content
         ///
         /// Wire name `content`, type `string`.
         #[wire("content")]
-        pub content: ::std::option::Option<::std::string::String>,
+        pub content: ::std::option::Option<::open1688_core::CompactString>,
         /// e.g. CONTRACT_CONTENT_ADD_SUCCESS
         ///
         /// Wire name `eventType`, type `string`, required.
         #[wire("eventType", required)]
-        pub event_type: ::std::string::String,
+        pub event_type: ::open1688_core::CompactString,
         /// PART_A (buyer) / PART_B (merchant)
         ///
         /// Wire name `submitterRole`, type `string`, required.
         #[wire("submitterRole", required)]
-        pub submitter_role: ::std::string::String,
+        pub submitter_role: ::open1688_core::CompactString,
         /// Epoch ms
         ///
         /// Wire name `addTime`, type `long`, required.
@@ -1232,22 +1232,22 @@
         ///
         /// Wire name `draftNo`, type `string`, required.
         #[wire("draftNo", required)]
-        pub draft_no: ::std::string::String,
+        pub draft_no: ::open1688_core::CompactString,
         /// Current status, e.g. PAID
         ///
         /// Wire name `contractCurrentStatus`, type `string`, required.
         #[wire("contractCurrentStatus", required)]
-        pub contract_current_status: ::std::string::String,
+        pub contract_current_status: ::open1688_core::CompactString,
         /// e.g. CONTRACT_PAY_SUCCESS_EVENT
         ///
         /// Wire name `eventType`, type `string`, required.
         #[wire("eventType", required)]
-        pub event_type: ::std::string::String,
+        pub event_type: ::open1688_core::CompactString,
         /// Buyer payment channel, e.g. BANK_TRANSFER
         ///
         /// Wire name `payChannel`, type `string`, required.
         #[wire("payChannel", required)]
-        pub pay_channel: ::std::string::String,
+        pub pay_channel: ::open1688_core::CompactString,
     }
 }
 
@@ -1262,27 +1262,27 @@
         ///
         /// Wire name `draftNo`, type `string`, required.
         #[wire("draftNo", required)]
-        pub draft_no: ::std::string::String,
+        pub draft_no: ::open1688_core::CompactString,
         /// Current contract status, e.g. SIGN_REJECT
         ///
         /// Wire name `contractCurrentStatus`, type `string`, required.
         #[wire("contractCurrentStatus", required)]
-        pub contract_current_status: ::std::string::String,
+        pub contract_current_status: ::open1688_core::CompactString,
         /// Event type, e.g. CONTRACT_SIGN_REJECT_EVENT
         ///
         /// Wire name `eventType`, type `string`, required.
         #[wire("eventType", required)]
-        pub event_type: ::std::string::String,
+        pub event_type: ::open1688_core::CompactString,
         /// Rejection reason
         ///
         /// Wire name `signRejectReason`, type `string`, required.
         #[wire("signRejectReason", required)]
-        pub sign_reject_reason: ::std::string::String,
+        pub sign_reject_reason: ::open1688_core::CompactString,
         /// Rejection time, epoch ms
         ///
         /// Wire name `signRejectTime`, type `string`, required.
         #[wire("signRejectTime", required)]
-        pub sign_reject_time: ::std::string::String,
+        pub sign_reject_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1297,22 +1297,22 @@
         ///
         /// Wire name `draftNo`, type `string`, required.
         #[wire("draftNo", required)]
-        pub draft_no: ::std::string::String,
+        pub draft_no: ::open1688_core::CompactString,
         /// e.g. SIGN_SUCCESS
         ///
         /// Wire name `contractCurrentStatus`, type `string`, required.
         #[wire("contractCurrentStatus", required)]
-        pub contract_current_status: ::std::string::String,
+        pub contract_current_status: ::open1688_core::CompactString,
         /// e.g. CONTRACT_SIGN_SUCCESS_EVENT
         ///
         /// Wire name `eventType`, type `string`, required.
         #[wire("eventType", required)]
-        pub event_type: ::std::string::String,
+        pub event_type: ::open1688_core::CompactString,
         /// Epoch ms
         ///
         /// Wire name `signSuccessTime`, type `string`, required.
         #[wire("signSuccessTime", required)]
-        pub sign_success_time: ::std::string::String,
+        pub sign_success_time: ::open1688_core::CompactString,
     }
 }
 
@@ -1327,17 +1327,17 @@
         ///
         /// Wire name `draftNo`, type `string`, required.
         #[wire("draftNo", required)]
-        pub draft_no: ::std::string::String,
+        pub draft_no: ::open1688_core::CompactString,
         /// e.g. SIGNING
         ///
         /// Wire name `contractCurrentStatus`, type `string`, required.
         #[wire("contractCurrentStatus", required)]
-        pub contract_current_status: ::std::string::String,
+        pub contract_current_status: ::open1688_core::CompactString,
         /// e.g. CONTRACT_WAIT_SIGN_EVENT
         ///
         /// Wire name `eventType`, type `string`, required.
         #[wire("eventType", required)]
-        pub event_type: ::std::string::String,
+        pub event_type: ::open1688_core::CompactString,
     }
 }
 
@@ -1352,27 +1352,27 @@
         ///
         /// Wire name `draftNo`, type `string`, required.
         #[wire("draftNo", required)]
-        pub draft_no: ::std::string::String,
+        pub draft_no: ::open1688_core::CompactString,
         /// e.g. CONTRACT_REFUND_FINISH
         ///
         /// Wire name `eventType`, type `string`, required.
         #[wire("eventType", required)]
-        pub event_type: ::std::string::String,
+        pub event_type: ::open1688_core::CompactString,
         /// Refund order number
         ///
         /// Wire name `refundOrderNo`, type `string`, required.
         #[wire("refundOrderNo", required)]
-        pub refund_order_no: ::std::string::String,
+        pub refund_order_no: ::open1688_core::CompactString,
         /// REFUND_SUCCESS / FAILED
         ///
         /// Wire name `refundStatus`, type `string`, required.
         #[wire("refundStatus", required)]
-        pub refund_status: ::std::string::String,
+        pub refund_status: ::open1688_core::CompactString,
         /// Rejection reason
         ///
         /// Wire name `rejectReason`, type `string`.
         #[wire("rejectReason")]
-        pub reject_reason: ::std::option::Option<::std::string::String>,
+        pub reject_reason: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1385,12 +1385,12 @@
         ///
         /// Wire name `fileName`, type `string`, required.
         #[wire("fileName", required)]
-        pub file_name: ::std::string::String,
+        pub file_name: ::open1688_core::CompactString,
         /// Attachment URL
         ///
         /// Wire name `filePath`, type `string`, required.
         #[wire("filePath", required)]
-        pub file_path: ::std::string::String,
+        pub file_path: ::open1688_core::CompactString,
     }
 }
 
@@ -1403,12 +1403,12 @@
         ///
         /// Wire name `orderId`, type `string`, required.
         #[wire("orderId", required)]
-        pub order_id: ::std::string::String,
+        pub order_id: ::open1688_core::CompactString,
         /// successed, ACCOUNT_BALANCE_NOT_ENOUGH, ACCOUNT_NOT_EXIST, ACCOUNT_FROZEN, PARAM_ILLEGAL
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
     }
 }
 
@@ -1421,27 +1421,27 @@
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Carrier code before
         ///
         /// Wire name `oldCpCode`, type `string`.
         #[wire("oldCpCode")]
-        pub old_cp_code: ::std::option::Option<::std::string::String>,
+        pub old_cp_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Carrier code after
         ///
         /// Wire name `newCpCode`, type `string`.
         #[wire("newCpCode")]
-        pub new_cp_code: ::std::option::Option<::std::string::String>,
+        pub new_cp_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Waybill number before
         ///
         /// Wire name `oldMailNo`, type `string`.
         #[wire("oldMailNo")]
-        pub old_mail_no: ::std::option::Option<::std::string::String>,
+        pub old_mail_no: ::std::option::Option<::open1688_core::CompactString>,
         /// Waybill number after
         ///
         /// Wire name `newMailNo`, type `string`.
         #[wire("newMailNo")]
-        pub new_mail_no: ::std::option::Option<::std::string::String>,
+        pub new_mail_no: ::std::option::Option<::open1688_core::CompactString>,
         /// Event time
         ///
         /// Wire name `eventTime`, type `date`.
@@ -1502,12 +1502,12 @@
         ///
         /// Wire name `offerId`, type `string`.
         #[wire("offerId")]
-        pub offer_id: ::std::option::Option<::std::string::String>,
+        pub offer_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Main image url
         ///
         /// Wire name `pic`, type `string`.
         #[wire("pic")]
-        pub pic: ::std::option::Option<::std::string::String>,
+        pub pic: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1520,22 +1520,22 @@
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Carrier code
         ///
         /// Wire name `cpCode`, type `string`.
         #[wire("cpCode")]
-        pub cp_code: ::std::option::Option<::std::string::String>,
+        pub cp_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Waybill number
         ///
         /// Wire name `mailNo`, type `string`.
         #[wire("mailNo")]
-        pub mail_no: ::std::option::Option<::std::string::String>,
+        pub mail_no: ::std::option::Option<::open1688_core::CompactString>,
         /// CONSIGN, ACCEPT, TRANSPORT, DELIVERING, AGENT_SIGN, SIGN, FAILED
         ///
         /// Wire name `statusChanged`, type `string`.
         #[wire("statusChanged")]
-        pub status_changed: ::std::option::Option<::std::string::String>,
+        pub status_changed: ::std::option::Option<::open1688_core::CompactString>,
         /// Change time
         ///
         /// Wire name `changeTime`, type `date`.
@@ -1576,7 +1576,7 @@
         ///
         /// Wire name `productId`, type `string`, required.
         #[wire("productId", required)]
-        pub product_id: ::std::string::String,
+        pub product_id: ::open1688_core::CompactString,
         /// 是否支持超买价
         ///
         /// Wire name `supportSuperPrice`, type `boolean`, required.
@@ -1586,7 +1586,7 @@
         ///
         /// Wire name `status`, type `string`, required.
         #[wire("status", required)]
-        pub status: ::std::string::String,
+        pub status: ::open1688_core::CompactString,
     }
 }
 

@@ -17,12 +17,12 @@
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务描述
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -64,7 +64,7 @@
         ///
         /// Wire name `attributeName`, type `string`.
         #[wire("attributeName")]
-        pub attribute_name: ::std::option::Option<::std::string::String>,
+        pub attribute_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性值ID
         ///
         /// Wire name `valueID`, type `long`.
@@ -74,7 +74,7 @@
         ///
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否为自定义属性
         ///
         /// Wire name `isCustom`, type `boolean`.
@@ -93,10 +93,10 @@
     pub struct ProductExtendInfo {
         /// Wire name `key`, type `string`.
         #[wire("key")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -112,7 +112,7 @@
         ///
         /// Wire name `images`, type `array<string>`.
         #[wire("images")]
-        pub images: ::std::vec::Vec<::std::string::String>,
+        pub images: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 是否打水印
         ///
         /// Wire name `isWatermark`, type `boolean`.
@@ -127,7 +127,7 @@
         ///
         /// Wire name `watermarkPosition`, type `string`.
         #[wire("watermarkPosition")]
-        pub watermark_position: ::std::option::Option<::std::string::String>,
+        pub watermark_position: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -168,7 +168,7 @@
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// 最小起订量
         ///
         /// Wire name `minOrderQuantity`, type `long`.
@@ -188,12 +188,12 @@
         ///
         /// Wire name `tax`, type `string`.
         #[wire("tax")]
-        pub tax: ::std::option::Option<::std::string::String>,
+        pub tax: ::std::option::Option<::open1688_core::CompactString>,
         /// 售卖单位，如 手
         ///
         /// Wire name `sellunit`, type `string`.
         #[wire("sellunit")]
-        pub sellunit: ::std::option::Option<::std::string::String>,
+        pub sellunit: ::std::option::Option<::open1688_core::CompactString>,
         /// 报价方式：0 普通报价 FIXED_PRICE，1 SKU 规格报价，2 SKU 区间报价（商品维度），3 SKU 区间报价（SKU 维度）
         ///
         /// Wire name `quoteType`, type `int`.
@@ -218,7 +218,7 @@
         ///
         /// Wire name `saleType`, type `string`.
         #[wire("saleType")]
-        pub sale_type: ::std::option::Option<::std::string::String>,
+        pub sale_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 发货时间限制（天）
         ///
         /// Wire name `deliveryLimit`, type `int`.
@@ -228,7 +228,7 @@
         ///
         /// Wire name `invReduceType`, type `string`.
         #[wire("invReduceType")]
-        pub inv_reduce_type: ::std::option::Option<::std::string::String>,
+        pub inv_reduce_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 批发起批量
         ///
         /// Wire name `beginAmount`, type `long`.
@@ -284,7 +284,7 @@
         ///
         /// Wire name `packageSize`, type `string`.
         #[wire("packageSize")]
-        pub package_size: ::std::option::Option<::std::string::String>,
+        pub package_size: ::std::option::Option<::open1688_core::CompactString>,
         /// 体积（立方厘米）。官方 Java SDK 拼作 volume，go1688 拼作 volumn；取官方拼写
         ///
         /// Wire name `volume`, type `long`.
@@ -319,7 +319,7 @@
         ///
         /// Wire name `sendGoodsAddressText`, type `string`.
         #[wire("sendGoodsAddressText")]
-        pub send_goods_address_text: ::std::option::Option<::std::string::String>,
+        pub send_goods_address_text: ::std::option::Option<::open1688_core::CompactString>,
         /// 厂货通渠道专享价是否包邮
         ///
         /// Wire name `channelPriceFreePostage`, type `boolean`.
@@ -345,7 +345,7 @@
         ///
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 属性值
         ///
         /// Wire name `attributes`, type `array<SkuAttribute>`.
@@ -355,12 +355,12 @@
         ///
         /// Wire name `cargoNumber`, type `string`.
         #[wire("cargoNumber")]
-        pub cargo_number: ::std::option::Option<::std::string::String>,
+        pub cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 编码
         ///
         /// Wire name `skuCode`, type `string`.
         #[wire("skuCode")]
-        pub sku_code: ::std::option::Option<::std::string::String>,
+        pub sku_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 可销售数量
         ///
         /// Wire name `amountOnSale`, type `long`.
@@ -441,32 +441,32 @@
         ///
         /// Wire name `attributeName`, type `string`.
         #[wire("attributeName")]
-        pub attribute_name: ::std::option::Option<::std::string::String>,
+        pub attribute_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性展示名
         ///
         /// Wire name `attributeDisplayName`, type `string`.
         #[wire("attributeDisplayName")]
-        pub attribute_display_name: ::std::option::Option<::std::string::String>,
+        pub attribute_display_name: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 值内容，如 白色
         ///
         /// Wire name `attributeValue`, type `string`.
         #[wire("attributeValue")]
-        pub attribute_value: ::std::option::Option<::std::string::String>,
+        pub attribute_value: ::std::option::Option<::open1688_core::CompactString>,
         /// 自定义属性值名称
         ///
         /// Wire name `customValueName`, type `string`.
         #[wire("customValueName")]
-        pub custom_value_name: ::std::option::Option<::std::string::String>,
+        pub custom_value_name: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 图片（相对路径）
         ///
         /// Wire name `skuImageUrl`, type `string`.
         #[wire("skuImageUrl")]
-        pub sku_image_url: ::std::option::Option<::std::string::String>,
+        pub sku_image_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性类型：1 规格属性，2 规格扩展属性
         ///
         /// Wire name `attrType`, type `string`.
         #[wire("attrType")]
-        pub attr_type: ::std::option::Option<::std::string::String>,
+        pub attr_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -44,12 +44,12 @@ impl ::open1688_core::Request for AccountBasicRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -64,7 +64,7 @@ impl ::open1688_core::Request for AccountBasicRequest {
         ///
         /// Wire name `loginId`, type `string`.
         #[wire("loginId")]
-        pub login_id: ::std::option::Option<::std::string::String>,
+        pub login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 用户ID
         ///
         /// Wire name `userId`, type `long`.
@@ -74,32 +74,32 @@ impl ::open1688_core::Request for AccountBasicRequest {
         ///
         /// Wire name `memberId`, type `string`.
         #[wire("memberId")]
-        pub member_id: ::std::option::Option<::std::string::String>,
+        pub member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 开放平台加密用户Id
         ///
         /// Wire name `openUid`, type `string`.
         #[wire("openUid")]
-        pub open_uid: ::std::option::Option<::std::string::String>,
+        pub open_uid: ::std::option::Option<::open1688_core::CompactString>,
         /// 子账号状态，如 enabled
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 公司名
         ///
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 供应商名称
         ///
         /// Wire name `supplierName`, type `string`.
         #[wire("supplierName")]
-        pub supplier_name: ::std::option::Option<::std::string::String>,
+        pub supplier_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家名称
         ///
         /// Wire name `sellerName`, type `string`.
         #[wire("sellerName")]
-        pub seller_name: ::std::option::Option<::std::string::String>,
+        pub seller_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否公司会员
         ///
         /// Wire name `enterpriseAccount`, type `boolean`.
@@ -114,7 +114,7 @@ impl ::open1688_core::Request for AccountBasicRequest {
         ///
         /// Wire name `memberBizType`, type `string`.
         #[wire("memberBizType")]
-        pub member_biz_type: ::std::option::Option<::std::string::String>,
+        pub member_biz_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 主营行业类目id
         ///
         /// Wire name `categoryId`, type `long`.
@@ -124,17 +124,17 @@ impl ::open1688_core::Request for AccountBasicRequest {
         ///
         /// Wire name `categoryName`, type `string`.
         #[wire("categoryName")]
-        pub category_name: ::std::option::Option<::std::string::String>,
+        pub category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 主营行业
         ///
         /// Wire name `industry`, type `string`.
         #[wire("industry")]
-        pub industry: ::std::option::Option<::std::string::String>,
+        pub industry: ::std::option::Option<::open1688_core::CompactString>,
         /// 主营产品
         ///
         /// Wire name `product`, type `string`.
         #[wire("product")]
-        pub product: ::std::option::Option<::std::string::String>,
+        pub product: ::std::option::Option<::open1688_core::CompactString>,
         /// 诚信通指数
         ///
         /// Wire name `trustScore`, type `int`.
@@ -179,72 +179,72 @@ impl ::open1688_core::Request for AccountBasicRequest {
         ///
         /// Wire name `communityLevel`, type `string`.
         #[wire("communityLevel")]
-        pub community_level: ::std::option::Option<::std::string::String>,
+        pub community_level: ::std::option::Option<::open1688_core::CompactString>,
         /// 注册来源
         ///
         /// Wire name `joinFrom`, type `string`.
         #[wire("joinFrom")]
-        pub join_from: ::std::option::Option<::std::string::String>,
+        pub join_from: ::std::option::Option<::open1688_core::CompactString>,
         /// 备注
         ///
         /// Wire name `memo`, type `string`.
         #[wire("memo")]
-        pub memo: ::std::option::Option<::std::string::String>,
+        pub memo: ::std::option::Option<::open1688_core::CompactString>,
         /// 出售关键字
         ///
         /// Wire name `saleKeywords`, type `string`.
         #[wire("saleKeywords")]
-        pub sale_keywords: ::std::option::Option<::std::string::String>,
+        pub sale_keywords: ::std::option::Option<::open1688_core::CompactString>,
         /// 求购关键字
         ///
         /// Wire name `buyKeywords`, type `string`.
         #[wire("buyKeywords")]
-        pub buy_keywords: ::std::option::Option<::std::string::String>,
+        pub buy_keywords: ::std::option::Option<::open1688_core::CompactString>,
         /// 公司主页
         ///
         /// Wire name `homepageUrl`, type `string`.
         #[wire("homepageUrl")]
-        pub homepage_url: ::std::option::Option<::std::string::String>,
+        pub homepage_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 旺铺首页地址
         ///
         /// Wire name `shopUrl`, type `string`.
         #[wire("shopUrl")]
-        pub shop_url: ::std::option::Option<::std::string::String>,
+        pub shop_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 1688 上店铺地址
         ///
         /// Wire name `domainInPlatforms`, type `array<string>`.
         #[wire("domainInPlatforms")]
-        pub domain_in_platforms: ::std::vec::Vec<::std::string::String>,
+        pub domain_in_platforms: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 用户头像
         ///
         /// Wire name `icon`, type `string`.
         #[wire("icon")]
-        pub icon: ::std::option::Option<::std::string::String>,
+        pub icon: ::std::option::Option<::open1688_core::CompactString>,
         /// 固定电话
         ///
         /// Wire name `phoneNo`, type `string`.
         #[wire("phoneNo")]
-        pub phone_no: ::std::option::Option<::std::string::String>,
+        pub phone_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务联系手机
         ///
         /// Wire name `mobileNo`, type `string`.
         #[wire("mobileNo")]
-        pub mobile_no: ::std::option::Option<::std::string::String>,
+        pub mobile_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务联系邮箱
         ///
         /// Wire name `email`, type `string`.
         #[wire("email")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::option::Option<::open1688_core::CompactString>,
         /// 部门
         ///
         /// Wire name `department`, type `string`.
         #[wire("department")]
-        pub department: ::std::option::Option<::std::string::String>,
+        pub department: ::std::option::Option<::open1688_core::CompactString>,
         /// 联系地址
         ///
         /// Wire name `addressLocation`, type `string`.
         #[wire("addressLocation")]
-        pub address_location: ::std::option::Option<::std::string::String>,
+        pub address_location: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否跨境宝
         ///
         /// Wire name `kuaJingBao`, type `boolean`.

@@ -48,10 +48,10 @@ impl ::open1688_core::Request for AccountWangwangUrlGetRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -64,16 +64,16 @@ impl ::open1688_core::Request for AccountWangwangUrlGetRequest {
     pub struct AccountWangwangUrlGetResult {
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `result`, type `string`.
         #[wire("result")]
-        pub result: ::std::option::Option<::std::string::String>,
+        pub result: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `retCodes`, type `array<string>`.
         #[wire("retCodes")]
-        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        pub ret_codes: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `subCode`, type `json`.
         #[wire("subCode")]
         pub sub_code: ::std::option::Option<::serde_json::Value>,

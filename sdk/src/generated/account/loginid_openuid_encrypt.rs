@@ -42,7 +42,7 @@ impl ::open1688_core::Request for LoginidOpenuidEncryptRequest {
         ///
         /// Wire name `openUid`, type `string`.
         #[wire("openUid")]
-        pub open_uid: ::std::option::Option<::std::string::String>,
+        pub open_uid: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

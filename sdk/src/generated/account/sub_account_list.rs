@@ -34,17 +34,17 @@ impl ::open1688_core::Request for SubAccountListRequest {
         ///
         /// Wire name `mainUserId`, type `string`.
         #[wire("mainUserId")]
-        pub main_user_id: ::std::option::Option<::std::string::String>,
+        pub main_user_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 主账号 loginId
         ///
         /// Wire name `mainLoginId`, type `string`.
         #[wire("mainLoginId")]
-        pub main_login_id: ::std::option::Option<::std::string::String>,
+        pub main_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 主账号 memberId
         ///
         /// Wire name `mainMemberId`, type `string`.
         #[wire("mainMemberId")]
-        pub main_member_id: ::std::option::Option<::std::string::String>,
+        pub main_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 子账号列表
         ///
         /// Wire name `subAccountList`, type `array<SubAccount>`.
@@ -54,12 +54,12 @@ impl ::open1688_core::Request for SubAccountListRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -74,7 +74,7 @@ impl ::open1688_core::Request for SubAccountListRequest {
         ///
         /// Wire name `loginId`, type `string`.
         #[wire("loginId")]
-        pub login_id: ::std::option::Option<::std::string::String>,
+        pub login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 子账号用户ID
         ///
         /// Wire name `userId`, type `long`.
@@ -84,12 +84,12 @@ impl ::open1688_core::Request for SubAccountListRequest {
         ///
         /// Wire name `memberId`, type `string`.
         #[wire("memberId")]
-        pub member_id: ::std::option::Option<::std::string::String>,
+        pub member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 子账号状态，如 enabled
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

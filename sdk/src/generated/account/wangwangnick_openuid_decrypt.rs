@@ -42,7 +42,7 @@ impl ::open1688_core::Request for WangwangnickOpenuidDecryptRequest {
         ///
         /// Wire name `wangwangNick`, type `string`.
         #[wire("wangwangNick")]
-        pub wangwang_nick: ::std::option::Option<::std::string::String>,
+        pub wangwang_nick: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

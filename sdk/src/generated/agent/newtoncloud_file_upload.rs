@@ -68,17 +68,17 @@ impl ::open1688_core::Request for NewtoncloudFileUploadRequest {
         ///
         /// Wire name `downloadUrl`, type `string`.
         #[wire("downloadUrl")]
-        pub download_url: ::std::option::Option<::std::string::String>,
+        pub download_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 免登录公网下载地址，可用于 task.create 的 fileUrls
         ///
         /// Wire name `agentDownloadUrl`, type `string`.
         #[wire("agentDownloadUrl")]
-        pub agent_download_url: ::std::option::Option<::std::string::String>,
+        pub agent_download_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 文件在牛顿云工作区的相对路径
         ///
         /// Wire name `relativePath`, type `string`.
         #[wire("relativePath")]
-        pub relative_path: ::std::option::Option<::std::string::String>,
+        pub relative_path: ::std::option::Option<::open1688_core::CompactString>,
         /// 文件大小（字节）
         ///
         /// Wire name `fileSize`, type `long`.
@@ -88,7 +88,7 @@ impl ::open1688_core::Request for NewtoncloudFileUploadRequest {
         ///
         /// Wire name `eagleTraceId`, type `string`.
         #[wire("eagleTraceId")]
-        pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+        pub eagle_trace_id: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

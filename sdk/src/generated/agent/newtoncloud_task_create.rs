@@ -161,12 +161,12 @@ impl ::open1688_core::Request for NewtoncloudTaskCreateRequest {
         ///
         /// Wire name `taskId`, type `string`.
         #[wire("taskId")]
-        pub task_id: ::std::option::Option<::std::string::String>,
+        pub task_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 对话 id
         ///
         /// Wire name `sessionId`, type `string`.
         #[wire("sessionId")]
-        pub session_id: ::std::option::Option<::std::string::String>,
+        pub session_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 任务状态
         ///
         /// Wire name `status`, type `TaskStatus`.
@@ -176,7 +176,7 @@ impl ::open1688_core::Request for NewtoncloudTaskCreateRequest {
         ///
         /// Wire name `error`, type `string`.
         #[wire("error")]
-        pub error: ::std::option::Option<::std::string::String>,
+        pub error: ::std::option::Option<::open1688_core::CompactString>,
         /// 失败错误码
         ///
         /// Wire name `errorCode`, type `RateLimitCode`.
@@ -186,7 +186,7 @@ impl ::open1688_core::Request for NewtoncloudTaskCreateRequest {
         ///
         /// Wire name `eagleTraceId`, type `string`.
         #[wire("eagleTraceId")]
-        pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+        pub eagle_trace_id: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -77,15 +77,15 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `taskId`, type `string`.
         #[wire("taskId")]
-        pub task_id: ::std::option::Option<::std::string::String>,
+        pub task_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sessionId`, type `string`.
         #[wire("sessionId")]
-        pub session_id: ::std::option::Option<::std::string::String>,
+        pub session_id: ::std::option::Option<::open1688_core::CompactString>,
         /// LONG_RUNNING 长程任务 / NORMAL 普通对话
         ///
         /// Wire name `taskType`, type `string`.
         #[wire("taskType")]
-        pub task_type: ::std::option::Option<::std::string::String>,
+        pub task_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 任务状态
         ///
         /// Wire name `status`, type `TaskStatus`.
@@ -95,22 +95,22 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
         ///
         /// Wire name `createdAt`, type `string`.
         #[wire("createdAt")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<::open1688_core::CompactString>,
         /// 任务开始时间（ISO-8601）
         ///
         /// Wire name `startedAt`, type `string`.
         #[wire("startedAt")]
-        pub started_at: ::std::option::Option<::std::string::String>,
+        pub started_at: ::std::option::Option<::open1688_core::CompactString>,
         /// 任务结束时间（yyyy-MM-dd HH:mm:ss，未结束为空串）
         ///
         /// Wire name `finishedAt`, type `string`.
         #[wire("finishedAt")]
-        pub finished_at: ::std::option::Option<::std::string::String>,
+        pub finished_at: ::std::option::Option<::open1688_core::CompactString>,
         /// 当前流式输出（仅非终态）
         ///
         /// Wire name `content`, type `string`.
         #[wire("content")]
-        pub content: ::std::option::Option<::std::string::String>,
+        pub content: ::std::option::Option<::open1688_core::CompactString>,
         /// 所有 AI 返回消息（仅终态）
         ///
         /// Wire name `messages`, type `array<TaskMessage>`.
@@ -120,7 +120,7 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
         ///
         /// Wire name `chunks`, type `string`.
         #[wire("chunks")]
-        pub chunks: ::std::option::Option<::std::string::String>,
+        pub chunks: ::std::option::Option<::open1688_core::CompactString>,
         /// 下一次轮询的 fromIndex
         ///
         /// Wire name `nextIndex`, type `long`.
@@ -130,7 +130,7 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
         ///
         /// Wire name `outputStatus`, type `string`.
         #[wire("outputStatus")]
-        pub output_status: ::std::option::Option<::std::string::String>,
+        pub output_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 排队位次（status=QUEUED 时）
         ///
         /// Wire name `queuePosition`, type `long`.
@@ -160,17 +160,17 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 本次请求失败描述
         ///
         /// Wire name `error`, type `string`.
         #[wire("error")]
-        pub error: ::std::option::Option<::std::string::String>,
+        pub error: ::std::option::Option<::open1688_core::CompactString>,
         /// 链路追踪 ID
         ///
         /// Wire name `eagleTraceId`, type `string`.
         #[wire("eagleTraceId")]
-        pub eagle_trace_id: ::std::option::Option<::std::string::String>,
+        pub eagle_trace_id: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -185,12 +185,12 @@ impl ::open1688_core::Request for NewtoncloudTaskGetRequest {
         ///
         /// Wire name `type`, type `string`.
         #[wire("type")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: ::std::option::Option<::open1688_core::CompactString>,
         /// 消息内容
         ///
         /// Wire name `content`, type `string`.
         #[wire("content")]
-        pub content: ::std::option::Option<::std::string::String>,
+        pub content: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

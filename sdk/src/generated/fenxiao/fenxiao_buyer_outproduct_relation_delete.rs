@@ -118,10 +118,10 @@ impl ::open1688_core::Request for FenxiaoBuyerOutproductRelationDeleteRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -53,7 +53,7 @@ impl ::open1688_core::Request for FenxiaoBuyerOutshopAddRequest {
         ///
         /// Wire name `data`, type `string`.
         #[wire("data")]
-        pub data: ::std::option::Option<::std::string::String>,
+        pub data: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否成功
         ///
         /// Wire name `success`, type `boolean`.
@@ -63,12 +63,12 @@ impl ::open1688_core::Request for FenxiaoBuyerOutshopAddRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -101,12 +101,12 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -126,7 +126,7 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
         ///
         /// Wire name `productType`, type `string`.
         #[wire("productType")]
-        pub product_type: ::std::option::Option<::std::string::String>,
+        pub product_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目ID
         ///
         /// Wire name `categoryID`, type `long`.
@@ -136,7 +136,7 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
         ///
         /// Wire name `categoryName`, type `string`.
         #[wire("categoryName")]
-        pub category_name: ::std::option::Option<::std::string::String>,
+        pub category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 分组ID
         ///
         /// Wire name `groupID`, type `array<long>`.
@@ -146,12 +146,12 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 详情描述（HTML）
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务类型
         ///
         /// Wire name `bizType`, type `int`.
@@ -166,7 +166,7 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品图片
         ///
         /// Wire name `productImage`, type `ProductImageInfo`.
@@ -211,22 +211,22 @@ impl ::open1688_core::Request for FenxiaoProductInfoGetRequest {
         ///
         /// Wire name `supplierLoginId`, type `string`.
         #[wire("supplierLoginId")]
-        pub supplier_login_id: ::std::option::Option<::std::string::String>,
+        pub supplier_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 主图视频（字段名拼写如此）
         ///
         /// Wire name `mainVedio`, type `string`.
         #[wire("mainVedio")]
-        pub main_vedio: ::std::option::Option<::std::string::String>,
+        pub main_vedio: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品货号
         ///
         /// Wire name `productCargoNumber`, type `string`.
         #[wire("productCargoNumber")]
-        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        pub product_cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// 参考价格区间文本
         ///
         /// Wire name `referencePrice`, type `string`.
         #[wire("referencePrice")]
-        pub reference_price: ::std::option::Option<::std::string::String>,
+        pub reference_price: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

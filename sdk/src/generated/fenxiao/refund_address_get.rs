@@ -48,10 +48,10 @@ impl ::open1688_core::Request for RefundAddressGetRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -67,10 +67,10 @@ impl ::open1688_core::Request for RefundAddressGetRequest {
         pub data: ::std::option::Option<::serde_json::Value>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorInfo`, type `string`.
         #[wire("errorInfo")]
-        pub error_info: ::std::option::Option<::std::string::String>,
+        pub error_info: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,

@@ -104,12 +104,12 @@ impl ::open1688_core::Request for CategoryTranslationGetByIdRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目
         ///
         /// Wire name `result`, type `TranslatedCategory`.
@@ -134,17 +134,17 @@ impl ::open1688_core::Request for CategoryTranslationGetByIdRequest {
         ///
         /// Wire name `chineseName`, type `string`.
         #[wire("chineseName")]
-        pub chinese_name: ::std::option::Option<::std::string::String>,
+        pub chinese_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 翻译名称
         ///
         /// Wire name `translatedName`, type `string`.
         #[wire("translatedName")]
-        pub translated_name: ::std::option::Option<::std::string::String>,
+        pub translated_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 语种
         ///
         /// Wire name `language`, type `string`.
         #[wire("language")]
-        pub language: ::std::option::Option<::std::string::String>,
+        pub language: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否叶子类目（可能为字符串）
         ///
         /// Wire name `leaf`, type `boolean`.
@@ -154,7 +154,7 @@ impl ::open1688_core::Request for CategoryTranslationGetByIdRequest {
         ///
         /// Wire name `level`, type `string`.
         #[wire("level")]
-        pub level: ::std::option::Option<::std::string::String>,
+        pub level: ::std::option::Option<::open1688_core::CompactString>,
         /// 上层类目ID
         ///
         /// Wire name `parentCateId`, type `long`.

@@ -45,16 +45,16 @@ impl ::open1688_core::Request for ProductCategoryGetAttrByIdRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `msg`, type `string`.
         #[wire("msg")]
-        pub msg: ::std::option::Option<::std::string::String>,
+        pub msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `data`, type `PVMappingVO`.
         #[wire("data")]
         pub data: ::std::option::Option<PvMappingVo>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -104,17 +104,17 @@ impl UploadImageParam {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 提示
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// imageId
         ///
         /// Wire name `result`, type `string`.
         #[wire("result")]
-        pub result: ::std::option::Option<::std::string::String>,
+        pub result: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -46,10 +46,10 @@ impl ::open1688_core::Request for ProductKjdistributeRemoveRelationRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -62,10 +62,10 @@ impl ::open1688_core::Request for ProductKjdistributeRemoveRelationRequest {
     pub struct ProductKjdistributeRemoveRelationResult {
         /// Wire name `model`, type `array<string>`.
         #[wire("model")]
-        pub model: ::std::vec::Vec<::std::string::String>,
+        pub model: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `msg`, type `string`.
         #[wire("msg")]
-        pub msg: ::std::option::Option<::std::string::String>,
+        pub msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `traceId`, type `json`.
         #[wire("traceId")]
         pub trace_id: ::std::option::Option<::serde_json::Value>,

@@ -46,10 +46,10 @@ impl ::open1688_core::Request for ProductSearchKeywordSnQueryRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -65,7 +65,7 @@ impl ::open1688_core::Request for ProductSearchKeywordSnQueryRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `retCode`, type `string`.
         #[wire("retCode")]
-        pub ret_code: ::std::option::Option<::std::string::String>,
+        pub ret_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `retMsg`, type `json`.
         #[wire("retMsg")]
         pub ret_msg: ::std::option::Option<::serde_json::Value>,

@@ -92,27 +92,27 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `attributeId`, type `string`.
         #[wire("attributeId")]
-        pub attribute_id: ::std::option::Option<::std::string::String>,
+        pub attribute_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性名称
         ///
         /// Wire name `attributeName`, type `string`.
         #[wire("attributeName")]
-        pub attribute_name: ::std::option::Option<::std::string::String>,
+        pub attribute_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性值
         ///
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性名称翻译
         ///
         /// Wire name `attributeNameTrans`, type `string`.
         #[wire("attributeNameTrans")]
-        pub attribute_name_trans: ::std::option::Option<::std::string::String>,
+        pub attribute_name_trans: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性值翻译
         ///
         /// Wire name `valueTrans`, type `string`.
         #[wire("valueTrans")]
-        pub value_trans: ::std::option::Option<::std::string::String>,
+        pub value_trans: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -164,12 +164,12 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `images`, type `array<string>`.
         #[wire("images")]
-        pub images: ::std::vec::Vec<::std::string::String>,
+        pub images: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 白底图
         ///
         /// Wire name `whiteImage`, type `string`.
         #[wire("whiteImage")]
-        pub white_image: ::std::option::Option<::std::string::String>,
+        pub white_image: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -242,40 +242,50 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
     pub struct DetailSellerDataInfo {
         /// Wire name `tradeMedalLevel`, type `string`.
         #[wire("tradeMedalLevel")]
-        pub trade_medal_level: ::std::option::Option<::std::string::String>,
+        pub trade_medal_level: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `compositeServiceScore`, type `string`.
         #[wire("compositeServiceScore")]
-        pub composite_service_score: ::std::option::Option<::std::string::String>,
+        pub composite_service_score: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `logisticsExperienceScore`, type `string`.
         #[wire("logisticsExperienceScore")]
-        pub logistics_experience_score: ::std::option::Option<::std::string::String>,
+        pub logistics_experience_score: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// Wire name `disputeComplaintScore`, type `string`.
         #[wire("disputeComplaintScore")]
-        pub dispute_complaint_score: ::std::option::Option<::std::string::String>,
+        pub dispute_complaint_score: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `offerExperienceScore`, type `string`.
         #[wire("offerExperienceScore")]
-        pub offer_experience_score: ::std::option::Option<::std::string::String>,
+        pub offer_experience_score: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `consultingExperienceScore`, type `string`.
         #[wire("consultingExperienceScore")]
-        pub consulting_experience_score: ::std::option::Option<::std::string::String>,
+        pub consulting_experience_score: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 卖家回头率
         ///
         /// Wire name `repeatPurchasePercent`, type `string`.
         #[wire("repeatPurchasePercent")]
-        pub repeat_purchase_percent: ::std::option::Option<::std::string::String>,
+        pub repeat_purchase_percent: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `afterSalesExperienceScore`, type `string`.
         #[wire("afterSalesExperienceScore")]
-        pub after_sales_experience_score: ::std::option::Option<::std::string::String>,
+        pub after_sales_experience_score: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 最近30天48H揽收率
         ///
         /// Wire name `collect30DayWithin48HPercent`, type `string`.
         #[wire("collect30DayWithin48HPercent")]
-        pub collect30_day_within48_h_percent: ::std::option::Option<::std::string::String>,
+        pub collect30_day_within48_h_percent: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 最近30天品质退款率
         ///
         /// Wire name `qualityRefundWithin30Day`, type `string`.
         #[wire("qualityRefundWithin30Day")]
-        pub quality_refund_within30_day: ::std::option::Option<::std::string::String>,
+        pub quality_refund_within30_day: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
     }
 }
 
@@ -290,7 +300,7 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `sendGoodsAddressText`, type `string`.
         #[wire("sendGoodsAddressText")]
-        pub send_goods_address_text: ::std::option::Option<::std::string::String>,
+        pub send_goods_address_text: ::std::option::Option<::open1688_core::CompactString>,
         /// 重（kg）
         ///
         /// Wire name `weight`, type `double`.
@@ -315,12 +325,12 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `shippingTimeGuarantee`, type `string`.
         #[wire("shippingTimeGuarantee")]
-        pub shipping_time_guarantee: ::std::option::Option<::std::string::String>,
+        pub shipping_time_guarantee: ::std::option::Option<::open1688_core::CompactString>,
         /// 件重尺数据来源
         ///
         /// Wire name `pkgSizeSource`, type `string`.
         #[wire("pkgSizeSource")]
-        pub pkg_size_source: ::std::option::Option<::std::string::String>,
+        pub pkg_size_source: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `officialLength`, type `double`.
         #[wire("officialLength")]
         pub official_length: ::std::option::Option<f64>,
@@ -362,32 +372,32 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `attributeName`, type `string`.
         #[wire("attributeName")]
-        pub attribute_name: ::std::option::Option<::std::string::String>,
+        pub attribute_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性名翻译
         ///
         /// Wire name `attributeNameTrans`, type `string`.
         #[wire("attributeNameTrans")]
-        pub attribute_name_trans: ::std::option::Option<::std::string::String>,
+        pub attribute_name_trans: ::std::option::Option<::open1688_core::CompactString>,
         /// 值
         ///
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
         /// 值翻译
         ///
         /// Wire name `valueTrans`, type `string`.
         #[wire("valueTrans")]
-        pub value_trans: ::std::option::Option<::std::string::String>,
+        pub value_trans: ::std::option::Option<::open1688_core::CompactString>,
         /// sku 图片
         ///
         /// Wire name `skuImageUrl`, type `string`.
         #[wire("skuImageUrl")]
-        pub sku_image_url: ::std::option::Option<::std::string::String>,
+        pub sku_image_url: ::std::option::Option<::open1688_core::CompactString>,
         /// sku 图片（AIGC 处理翻译后）
         ///
         /// Wire name `skuImageUrlTrans`, type `string`.
         #[wire("skuImageUrlTrans")]
-        pub sku_image_url_trans: ::std::option::Option<::std::string::String>,
+        pub sku_image_url_trans: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -407,7 +417,7 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 库存
         ///
         /// Wire name `amountOnSale`, type `long`.
@@ -447,7 +457,7 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
         ///
         /// Wire name `cargoNumber`, type `string`.
         #[wire("cargoNumber")]
-        pub cargo_number: ::std::option::Option<::std::string::String>,
+        pub cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 属性
         ///
         /// Wire name `skuAttributes`, type `array<DetailSkuAttribute>`.
@@ -537,13 +547,13 @@ impl ::open1688_core::Request for ProductSearchQueryProductDetailRequest {
     pub struct OfferCertificate {
         /// Wire name `certificateName`, type `string`.
         #[wire("certificateName")]
-        pub certificate_name: ::std::option::Option<::std::string::String>,
+        pub certificate_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `certificateCode`, type `string`.
         #[wire("certificateCode")]
-        pub certificate_code: ::std::option::Option<::std::string::String>,
+        pub certificate_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `certificatePhotoList`, type `array<string>`.
         #[wire("certificatePhotoList")]
-        pub certificate_photo_list: ::std::vec::Vec<::std::string::String>,
+        pub certificate_photo_list: ::std::vec::Vec<::open1688_core::CompactString>,
     }
 }
 
@@ -636,7 +646,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `categoryName`, type `string`.
         #[wire("categoryName")]
-        pub category_name: ::std::option::Option<::std::string::String>,
+        pub category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `topCategoryId`, type `long`.
         #[wire("topCategoryId")]
         pub top_category_id: ::std::option::Option<i64>,
@@ -650,32 +660,32 @@ impl OfferDetailParam {
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 译文标题
         ///
         /// Wire name `subjectTrans`, type `string`.
         #[wire("subjectTrans")]
-        pub subject_trans: ::std::option::Option<::std::string::String>,
+        pub subject_trans: ::std::option::Option<::open1688_core::CompactString>,
         /// 详情描述（HTML）
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 详情描述（AIGC 处理和翻译后）
         ///
         /// Wire name `descriptionTrans`, type `string`.
         #[wire("descriptionTrans")]
-        pub description_trans: ::std::option::Option<::std::string::String>,
+        pub description_trans: ::std::option::Option<::open1688_core::CompactString>,
         /// 主视频
         ///
         /// Wire name `mainVideo`, type `string`.
         #[wire("mainVideo")]
-        pub main_video: ::std::option::Option<::std::string::String>,
+        pub main_video: ::std::option::Option<::open1688_core::CompactString>,
         /// 详情视频
         ///
         /// Wire name `detailVideo`, type `string`.
         #[wire("detailVideo")]
-        pub detail_video: ::std::option::Option<::std::string::String>,
+        pub detail_video: ::std::option::Option<::open1688_core::CompactString>,
         /// 图片
         ///
         /// Wire name `productImage`, type `DetailProductImage`.
@@ -720,12 +730,12 @@ impl OfferDetailParam {
         ///
         /// Wire name `sellerOpenId`, type `string`.
         #[wire("sellerOpenId")]
-        pub seller_open_id: ::std::option::Option<::std::string::String>,
+        pub seller_open_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 供应商店铺名称
         ///
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 最小起批量
         ///
         /// Wire name `minOrderQuantity`, type `long`.
@@ -740,7 +750,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品服务标签
         ///
         /// Wire name `tagInfoList`, type `array<ProductTagInfo>`.
@@ -750,7 +760,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `traceInfo`, type `string`.
         #[wire("traceInfo")]
-        pub trace_info: ::std::option::Option<::std::string::String>,
+        pub trace_info: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家混批配置
         ///
         /// Wire name `sellerMixSetting`, type `SellerMixSetting`.
@@ -760,7 +770,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `productCargoNumber`, type `string`.
         #[wire("productCargoNumber")]
-        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        pub product_cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// 商家属性数据
         ///
         /// Wire name `sellerDataInfo`, type `DetailSellerDataInfo`.
@@ -770,7 +780,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `soldOut`, type `string`.
         #[wire("soldOut")]
-        pub sold_out: ::std::option::Option<::std::string::String>,
+        pub sold_out: ::std::option::Option<::open1688_core::CompactString>,
         /// 渠道价格数据
         ///
         /// Wire name `channelPrice`, type `ChannelPrice`.
@@ -785,17 +795,17 @@ impl OfferDetailParam {
         ///
         /// Wire name `tradeScore`, type `string`.
         #[wire("tradeScore")]
-        pub trade_score: ::std::option::Option<::std::string::String>,
+        pub trade_score: ::std::option::Option<::open1688_core::CompactString>,
         /// 多语言卖点
         ///
         /// Wire name `sellingPoint`, type `array<string>`.
         #[wire("sellingPoint")]
-        pub selling_point: ::std::vec::Vec<::std::string::String>,
+        pub selling_point: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 商家身份
         ///
         /// Wire name `offerIdentities`, type `array<string>`.
         #[wire("offerIdentities")]
-        pub offer_identities: ::std::vec::Vec<::std::string::String>,
+        pub offer_identities: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 创建时间（yyyy-MM-dd HH:mm:ss）
         ///
         /// Wire name `createDate`, type `date`.
@@ -810,7 +820,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `promotionUrl`, type `string`.
         #[wire("promotionUrl")]
-        pub promotion_url: ::std::option::Option<::std::string::String>,
+        pub promotion_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 发票信息
         ///
         /// Wire name `invoiceInfo`, type `InvoiceInfo`.
@@ -835,12 +845,12 @@ impl OfferDetailParam {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 提示
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品详情
         ///
         /// Wire name `result`, type `ProductDetail`.
@@ -860,7 +870,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `key`, type `string`.
         #[wire("key")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否开通
         ///
         /// Wire name `value`, type `boolean`.
@@ -928,7 +938,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `pkgSizeSource`, type `string`.
         #[wire("pkgSizeSource")]
-        pub pkg_size_source: ::std::option::Option<::std::string::String>,
+        pub pkg_size_source: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `officialLength`, type `double`.
         #[wire("officialLength")]
         pub official_length: ::std::option::Option<f64>,
@@ -950,7 +960,7 @@ impl OfferDetailParam {
         ///
         /// Wire name `aiWeightAccuracy`, type `string`.
         #[wire("aiWeightAccuracy")]
-        pub ai_weight_accuracy: ::std::option::Option<::std::string::String>,
+        pub ai_weight_accuracy: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -963,7 +973,7 @@ impl OfferDetailParam {
     pub struct SkuShippingInfo {
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `skuId`, type `long`.
         #[wire("skuId")]
         pub sku_id: ::std::option::Option<i64>,
@@ -1001,12 +1011,12 @@ impl OfferDetailParam {
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// 译文单位
         ///
         /// Wire name `transUnit`, type `string`.
         #[wire("transUnit")]
-        pub trans_unit: ::std::option::Option<::std::string::String>,
+        pub trans_unit: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

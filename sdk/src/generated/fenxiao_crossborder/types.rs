@@ -21,12 +21,12 @@
         ///
         /// Wire name `invoiceTypes`, type `array<string>`.
         #[wire("invoiceTypes")]
-        pub invoice_types: ::std::vec::Vec<::std::string::String>,
+        pub invoice_types: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 纳税人类型：一般纳税人 / 小规模纳税人
         ///
         /// Wire name `taxpayerType`, type `string`.
         #[wire("taxpayerType")]
-        pub taxpayer_type: ::std::option::Option<::std::string::String>,
+        pub taxpayer_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -41,27 +41,27 @@
         ///
         /// Wire name `offerApplauseRate`, type `string`.
         #[wire("offerApplauseRate")]
-        pub offer_applause_rate: ::std::option::Option<::std::string::String>,
+        pub offer_applause_rate: ::std::option::Option<::open1688_core::CompactString>,
         /// 跨境特色服务，多个以英文分号分隔
         ///
         /// Wire name `kjFeaturedServices`, type `string`.
         #[wire("kjFeaturedServices")]
-        pub kj_featured_services: ::std::option::Option<::std::string::String>,
+        pub kj_featured_services: ::std::option::Option<::open1688_core::CompactString>,
         /// 近30天品质退款率
         ///
         /// Wire name `qualityRfdRate30d`, type `string`.
         #[wire("qualityRfdRate30d")]
-        pub quality_rfd_rate30d: ::std::option::Option<::std::string::String>,
+        pub quality_rfd_rate30d: ::std::option::Option<::open1688_core::CompactString>,
         /// 30天复购率
         ///
         /// Wire name `repurchaseRate30d`, type `string`.
         #[wire("repurchaseRate30d")]
-        pub repurchase_rate30d: ::std::option::Option<::std::string::String>,
+        pub repurchase_rate30d: ::std::option::Option<::open1688_core::CompactString>,
         /// 24小时揽收率
         ///
         /// Wire name `pickupRate24h30d`, type `string`.
         #[wire("pickupRate24h30d")]
-        pub pickup_rate24h30d: ::std::option::Option<::std::string::String>,
+        pub pickup_rate24h30d: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -76,12 +76,12 @@
         ///
         /// Wire name `currentRegion`, type `string`.
         #[wire("currentRegion")]
-        pub current_region: ::std::option::Option<::std::string::String>,
+        pub current_region: ::std::option::Option<::open1688_core::CompactString>,
         /// 识别出的全部主体区域，分号分隔
         ///
         /// Wire name `yoloCropRegion`, type `string`.
         #[wire("yoloCropRegion")]
-        pub yolo_crop_region: ::std::option::Option<::std::string::String>,
+        pub yolo_crop_region: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -96,22 +96,22 @@
         ///
         /// Wire name `addCartCount7d`, type `string`.
         #[wire("addCartCount7d")]
-        pub add_cart_count7d: ::std::option::Option<::std::string::String>,
+        pub add_cart_count7d: ::std::option::Option<::open1688_core::CompactString>,
         /// 最近7天支付买家数
         ///
         /// Wire name `payBuyerCount7d`, type `string`.
         #[wire("payBuyerCount7d")]
-        pub pay_buyer_count7d: ::std::option::Option<::std::string::String>,
+        pub pay_buyer_count7d: ::std::option::Option<::open1688_core::CompactString>,
         /// 最近30天加购次数
         ///
         /// Wire name `addCartCount30d`, type `string`.
         #[wire("addCartCount30d")]
-        pub add_cart_count30d: ::std::option::Option<::std::string::String>,
+        pub add_cart_count30d: ::std::option::Option<::open1688_core::CompactString>,
         /// 最近30天支付买家数
         ///
         /// Wire name `payBuyerCount30d`, type `string`.
         #[wire("payBuyerCount30d")]
-        pub pay_buyer_count30d: ::std::option::Option<::std::string::String>,
+        pub pay_buyer_count30d: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -131,7 +131,7 @@
         ///
         /// Wire name `promotionType`, type `string`.
         #[wire("promotionType")]
-        pub promotion_type: ::std::option::Option<::std::string::String>,
+        pub promotion_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -151,27 +151,27 @@
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 外文（翻译后）标题
         ///
         /// Wire name `subjectTrans`, type `string`.
         #[wire("subjectTrans")]
-        pub subject_trans: ::std::option::Option<::std::string::String>,
+        pub subject_trans: ::std::option::Option<::open1688_core::CompactString>,
         /// 图片地址
         ///
         /// Wire name `imageUrl`, type `string`.
         #[wire("imageUrl")]
-        pub image_url: ::std::option::Option<::std::string::String>,
+        pub image_url: ::std::option::Option<::open1688_core::CompactString>,
         /// AIGC 处理翻译后的图片地址（关键词搜索）
         ///
         /// Wire name `aigcImageUrl`, type `string`.
         #[wire("aigcImageUrl")]
-        pub aigc_image_url: ::std::option::Option<::std::string::String>,
+        pub aigc_image_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品白底图
         ///
         /// Wire name `whiteImage`, type `string`.
         #[wire("whiteImage")]
-        pub white_image: ::std::option::Option<::std::string::String>,
+        pub white_image: ::std::option::Option<::open1688_core::CompactString>,
         /// 价格
         ///
         /// Wire name `priceInfo`, type `SearchPriceInfo`.
@@ -201,7 +201,7 @@
         ///
         /// Wire name `repurchaseRate`, type `string`.
         #[wire("repurchaseRate")]
-        pub repurchase_rate: ::std::option::Option<::std::string::String>,
+        pub repurchase_rate: ::std::option::Option<::open1688_core::CompactString>,
         /// 30天销量
         ///
         /// Wire name `monthSold`, type `long`.
@@ -211,7 +211,7 @@
         ///
         /// Wire name `sales7d`, type `string`.
         #[wire("sales7d")]
-        pub sales7d: ::std::option::Option<::std::string::String>,
+        pub sales7d: ::std::option::Option<::open1688_core::CompactString>,
         /// 最小起批量
         ///
         /// Wire name `minOrderQuantity`, type `long`.
@@ -221,22 +221,22 @@
         ///
         /// Wire name `tradeScore`, type `string`.
         #[wire("tradeScore")]
-        pub trade_score: ::std::option::Option<::std::string::String>,
+        pub trade_score: ::std::option::Option<::open1688_core::CompactString>,
         /// 向 1688 上报打点数据
         ///
         /// Wire name `traceInfo`, type `string`.
         #[wire("traceInfo")]
-        pub trace_info: ::std::option::Option<::std::string::String>,
+        pub trace_info: ::std::option::Option<::open1688_core::CompactString>,
         /// 商家身份：super_factory 超级工厂, powerful_merchants 实力商家, tp_member 诚信通会员
         ///
         /// Wire name `sellerIdentities`, type `array<string>`.
         #[wire("sellerIdentities")]
-        pub seller_identities: ::std::vec::Vec<::std::string::String>,
+        pub seller_identities: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 商品标：yx 严选, select 跨境select
         ///
         /// Wire name `offerIdentities`, type `array<string>`.
         #[wire("offerIdentities")]
-        pub offer_identities: ::std::vec::Vec<::std::string::String>,
+        pub offer_identities: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 营销信息
         ///
         /// Wire name `promotionModel`, type `PromotionModel`.
@@ -296,22 +296,22 @@
         ///
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 店铺所在地区（图搜）
         ///
         /// Wire name `companyAddress`, type `string`.
         #[wire("companyAddress")]
-        pub company_address: ::std::option::Option<::std::string::String>,
+        pub company_address: ::std::option::Option<::open1688_core::CompactString>,
         /// 插件返佣 token
         ///
         /// Wire name `token`, type `string`.
         #[wire("token")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::open1688_core::CompactString>,
         /// 带【AI跨境运营助手】模块的商品详情页链接
         ///
         /// Wire name `promotionURL`, type `string`.
         #[wire("promotionURL")]
-        pub promotion_url: ::std::option::Option<::std::string::String>,
+        pub promotion_url: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -401,42 +401,48 @@
         ///
         /// Wire name `tradeMedalLevel`, type `string`.
         #[wire("tradeMedalLevel")]
-        pub trade_medal_level: ::std::option::Option<::std::string::String>,
+        pub trade_medal_level: ::std::option::Option<::open1688_core::CompactString>,
         /// 综合服务体验分
         ///
         /// Wire name `compositeServiceScore`, type `string`.
         #[wire("compositeServiceScore")]
-        pub composite_service_score: ::std::option::Option<::std::string::String>,
+        pub composite_service_score: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流体验分
         ///
         /// Wire name `logisticsExperienceScore`, type `string`.
         #[wire("logisticsExperienceScore")]
-        pub logistics_experience_score: ::std::option::Option<::std::string::String>,
+        pub logistics_experience_score: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 纠纷投诉处理分
         ///
         /// Wire name `disputeComplaintScore`, type `string`.
         #[wire("disputeComplaintScore")]
-        pub dispute_complaint_score: ::std::option::Option<::std::string::String>,
+        pub dispute_complaint_score: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品体验分
         ///
         /// Wire name `offerExperienceScore`, type `string`.
         #[wire("offerExperienceScore")]
-        pub offer_experience_score: ::std::option::Option<::std::string::String>,
+        pub offer_experience_score: ::std::option::Option<::open1688_core::CompactString>,
         /// 售后体验分
         ///
         /// Wire name `afterSalesExperienceScore`, type `string`.
         #[wire("afterSalesExperienceScore")]
-        pub after_sales_experience_score: ::std::option::Option<::std::string::String>,
+        pub after_sales_experience_score: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 咨询体验分
         ///
         /// Wire name `consultingExperienceScore`, type `string`.
         #[wire("consultingExperienceScore")]
-        pub consulting_experience_score: ::std::option::Option<::std::string::String>,
+        pub consulting_experience_score: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 重复购买率
         ///
         /// Wire name `repeatPurchasePercent`, type `string`.
         #[wire("repeatPurchasePercent")]
-        pub repeat_purchase_percent: ::std::option::Option<::std::string::String>,
+        pub repeat_purchase_percent: ::std::option::Option<::open1688_core::CompactString>,
         /// 诚信通年限
         ///
         /// Wire name `tpYear`, type `int`.
@@ -456,36 +462,40 @@
         ///
         /// Wire name `shippingTimeGuarantee`, type `string`.
         #[wire("shippingTimeGuarantee")]
-        pub shipping_time_guarantee: ::std::option::Option<::std::string::String>,
+        pub shipping_time_guarantee: ::std::option::Option<::open1688_core::CompactString>,
         /// 近30天完美履约率
         ///
         /// Wire name `perfectFulfillmentRate30d`, type `string`.
         #[wire("perfectFulfillmentRate30d")]
-        pub perfect_fulfillment_rate30d: ::std::option::Option<::std::string::String>,
+        pub perfect_fulfillment_rate30d: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 近30天24h揽收率
         ///
         /// Wire name `pickupWithin24hRate30d`, type `string`.
         #[wire("pickupWithin24hRate30d")]
-        pub pickup_within24h_rate30d: ::std::option::Option<::std::string::String>,
+        pub pickup_within24h_rate30d: ::std::option::Option<::open1688_core::CompactString>,
         /// 近30天品质退货率
         ///
         /// Wire name `qualityReturnRate30d`, type `string`.
         #[wire("qualityReturnRate30d")]
-        pub quality_return_rate30d: ::std::option::Option<::std::string::String>,
+        pub quality_return_rate30d: ::std::option::Option<::open1688_core::CompactString>,
         /// 近7天完美履约率
         ///
         /// Wire name `perfectFulfillmentRate7d`, type `string`.
         #[wire("perfectFulfillmentRate7d")]
-        pub perfect_fulfillment_rate7d: ::std::option::Option<::std::string::String>,
+        pub perfect_fulfillment_rate7d: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 近7天24h揽收率
         ///
         /// Wire name `pickupWithin24hRate7d`, type `string`.
         #[wire("pickupWithin24hRate7d")]
-        pub pickup_within24h_rate7d: ::std::option::Option<::std::string::String>,
+        pub pickup_within24h_rate7d: ::std::option::Option<::open1688_core::CompactString>,
         /// 近7天延迟发货率
         ///
         /// Wire name `delayedShippingRate7d`, type `string`.
         #[wire("delayedShippingRate7d")]
-        pub delayed_shipping_rate7d: ::std::option::Option<::std::string::String>,
+        pub delayed_shipping_rate7d: ::std::option::Option<::open1688_core::CompactString>,
     }
 }

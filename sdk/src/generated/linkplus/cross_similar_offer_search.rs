@@ -94,12 +94,12 @@ impl ::open1688_core::paging::Paged for CrossSimilarOfferSearchRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -119,12 +119,12 @@ impl ::open1688_core::paging::Paged for CrossSimilarOfferSearchRequest {
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 主图（仅一张）
         ///
         /// Wire name `imageUrl`, type `string`.
         #[wire("imageUrl")]
-        pub image_url: ::std::option::Option<::std::string::String>,
+        pub image_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 价格，单位分（observed）
         ///
         /// Wire name `oldPrice`, type `long`.
@@ -144,12 +144,12 @@ impl ::open1688_core::paging::Paged for CrossSimilarOfferSearchRequest {
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品详情页链接
         ///
         /// Wire name `detailUrl`, type `string`.
         #[wire("detailUrl")]
-        pub detail_url: ::std::option::Option<::std::string::String>,
+        pub detail_url: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -47,10 +47,10 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -66,7 +66,7 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub id: ::std::option::Option<i64>,
         /// Wire name `statusInfo`, type `string`.
         #[wire("statusInfo")]
-        pub status_info: ::std::option::Option<::std::string::String>,
+        pub status_info: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `actualPayFee`, type `long`.
         #[wire("actualPayFee")]
         pub actual_pay_fee: ::std::option::Option<i64>,
@@ -90,10 +90,10 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub seller_user_id: ::std::option::Option<i64>,
         /// Wire name `sellerCompanyName`, type `string`.
         #[wire("sellerCompanyName")]
-        pub seller_company_name: ::std::option::Option<::std::string::String>,
+        pub seller_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `operatorUsername`, type `string`.
         #[wire("operatorUsername")]
-        pub operator_username: ::std::option::Option<::std::string::String>,
+        pub operator_username: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerUserId`, type `long`.
         #[wire("buyerUserId")]
         pub buyer_user_id: ::std::option::Option<i64>,
@@ -102,7 +102,7 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub operator_user_id: ::std::option::Option<i64>,
         /// Wire name `buyerName`, type `string`.
         #[wire("buyerName")]
-        pub buyer_name: ::std::option::Option<::std::string::String>,
+        pub buyer_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiveEntrylist`, type `array<ReceiveEntry>`.
         #[wire("receiveEntrylist")]
         pub receive_entrylist: ::std::vec::Vec<ReceiveEntry>,
@@ -127,7 +127,7 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub cal_amount: ::std::option::Option<i64>,
         /// Wire name `realAmountStr`, type `string`.
         #[wire("realAmountStr")]
-        pub real_amount_str: ::std::option::Option<::std::string::String>,
+        pub real_amount_str: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -146,7 +146,7 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub receive_id: ::std::option::Option<i64>,
         /// Wire name `statusInfo`, type `string`.
         #[wire("statusInfo")]
-        pub status_info: ::std::option::Option<::std::string::String>,
+        pub status_info: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `gmtCreate`, type `date`.
         #[wire("gmtCreate")]
         pub gmt_create: ::std::option::Option<::open1688_core::Date>,
@@ -161,7 +161,7 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub order_entry_id: ::std::option::Option<i64>,
         /// Wire name `orderSourceType`, type `string`.
         #[wire("orderSourceType")]
-        pub order_source_type: ::std::option::Option<::std::string::String>,
+        pub order_source_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `price`, type `long`.
         #[wire("price")]
         pub price: ::std::option::Option<i64>,
@@ -176,19 +176,19 @@ for BulksettlementOpBulkSettlementQueryReceiveNoteListByIdsRequest {
         pub actual_pay_fee: ::std::option::Option<i64>,
         /// Wire name `productName`, type `string`.
         #[wire("productName")]
-        pub product_name: ::std::option::Option<::std::string::String>,
+        pub product_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sourceId`, type `long`.
         #[wire("sourceId")]
         pub source_id: ::std::option::Option<i64>,
         /// Wire name `summImageUrl`, type `string`.
         #[wire("summImageUrl")]
-        pub summ_image_url: ::std::option::Option<::std::string::String>,
+        pub summ_image_url: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `productMaterialCode`, type `string`.
         #[wire("productMaterialCode")]
-        pub product_material_code: ::std::option::Option<::std::string::String>,
+        pub product_material_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `attributes`, type `string`.
         #[wire("attributes")]
-        pub attributes: ::std::option::Option<::std::string::String>,
+        pub attributes: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `amount`, type `long`.
         #[wire("amount")]
         pub amount: ::std::option::Option<i64>,

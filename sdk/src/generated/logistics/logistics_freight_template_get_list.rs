@@ -79,18 +79,18 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -105,12 +105,12 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
         ///
         /// Wire name `addressCodeText`, type `string`.
         #[wire("addressCodeText")]
-        pub address_code_text: ::std::option::Option<::std::string::String>,
+        pub address_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// 发货地址地区码
         ///
         /// Wire name `fromAreaCode`, type `string`.
         #[wire("fromAreaCode")]
-        pub from_area_code: ::std::option::Option<::std::string::String>,
+        pub from_area_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 模版ID
         ///
         /// Wire name `id`, type `long`.
@@ -120,17 +120,17 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
         ///
         /// Wire name `memberId`, type `string`.
         #[wire("memberId")]
-        pub member_id: ::std::option::Option<::std::string::String>,
+        pub member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 名称
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 备注
         ///
         /// Wire name `remark`, type `string`.
         #[wire("remark")]
-        pub remark: ::std::option::Option<::std::string::String>,
+        pub remark: ::std::option::Option<::open1688_core::CompactString>,
         /// 状态
         ///
         /// Wire name `status`, type `int`.

@@ -39,18 +39,18 @@ impl ::open1688_core::Request for LogisticsMySendGoodsAddressListGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -65,27 +65,27 @@ impl ::open1688_core::Request for LogisticsMySendGoodsAddressListGetRequest {
         ///
         /// Wire name `addressName`, type `string`.
         #[wire("addressName")]
-        pub address_name: ::std::option::Option<::std::string::String>,
+        pub address_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 地址类型
         ///
         /// Wire name `addressType`, type `string`.
         #[wire("addressType")]
-        pub address_type: ::std::option::Option<::std::string::String>,
+        pub address_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `areaName`, type `string`.
         #[wire("areaName")]
-        pub area_name: ::std::option::Option<::std::string::String>,
+        pub area_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `cityName`, type `string`.
         #[wire("cityName")]
-        pub city_name: ::std::option::Option<::std::string::String>,
+        pub city_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `country`, type `string`.
         #[wire("country")]
-        pub country: ::std::option::Option<::std::string::String>,
+        pub country: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fullAddress`, type `string`.
         #[wire("fullAddress")]
-        pub full_address: ::std::option::Option<::std::string::String>,
+        pub full_address: ::std::option::Option<::open1688_core::CompactString>,
         /// 地址Id
         ///
         /// Wire name `id`, type `long`.
@@ -96,30 +96,30 @@ impl ::open1688_core::Request for LogisticsMySendGoodsAddressListGetRequest {
         pub is_default: ::std::option::Option<bool>,
         /// Wire name `leastCode`, type `string`.
         #[wire("leastCode")]
-        pub least_code: ::std::option::Option<::std::string::String>,
+        pub least_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `mobile`, type `string`.
         #[wire("mobile")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `post`, type `string`.
         #[wire("post")]
-        pub post: ::std::option::Option<::std::string::String>,
+        pub post: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `provinceName`, type `string`.
         #[wire("provinceName")]
-        pub province_name: ::std::option::Option<::std::string::String>,
+        pub province_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 联系人
         ///
         /// Wire name `sendGoodsContactor`, type `string`.
         #[wire("sendGoodsContactor")]
-        pub send_goods_contactor: ::std::option::Option<::std::string::String>,
+        pub send_goods_contactor: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `userId`, type `long`.
         #[wire("userId")]
         pub user_id: ::std::option::Option<i64>,
         /// Wire name `wangwangNo`, type `string`.
         #[wire("wangwangNo")]
-        pub wangwang_no: ::std::option::Option<::std::string::String>,
+        pub wangwang_no: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -130,17 +130,17 @@ impl ::open1688_core::Request for LogisticsOpDeliverySendOrderDummyRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展错误描述
         ///
         /// Wire name `extErrorMessage`, type `string`.
         #[wire("extErrorMessage")]
-        pub ext_error_message: ::std::option::Option<::std::string::String>,
+        pub ext_error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -44,17 +44,17 @@ impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误码描述
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展错误码描述
         ///
         /// Wire name `extErrorMessage`, type `string`.
         #[wire("extErrorMessage")]
-        pub ext_error_message: ::std::option::Option<::std::string::String>,
+        pub ext_error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -74,17 +74,17 @@ impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListRequest {
         ///
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司编号，如 YTO
         ///
         /// Wire name `companyNo`, type `string`.
         #[wire("companyNo")]
-        pub company_no: ::std::option::Option<::std::string::String>,
+        pub company_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司服务电话
         ///
         /// Wire name `companyPhone`, type `string`.
         #[wire("companyPhone")]
-        pub company_phone: ::std::option::Option<::std::string::String>,
+        pub company_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否支持打印
         ///
         /// Wire name `supportPrint`, type `boolean`.
@@ -94,7 +94,7 @@ impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListRequest {
         ///
         /// Wire name `spelling`, type `string`.
         #[wire("spelling")]
-        pub spelling: ::std::option::Option<::std::string::String>,
+        pub spelling: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -44,17 +44,17 @@ impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListOfflineRequ
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误码描述
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展错误码描述
         ///
         /// Wire name `extErrorMessage`, type `string`.
         #[wire("extErrorMessage")]
-        pub ext_error_message: ::std::option::Option<::std::string::String>,
+        pub ext_error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -72,27 +72,27 @@ impl ::open1688_core::Request for LogisticsOpQueryLogisticCompanyListOfflineRequ
         ///
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司编号
         ///
         /// Wire name `companyNo`, type `string`.
         #[wire("companyNo")]
-        pub company_no: ::std::option::Option<::std::string::String>,
+        pub company_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司服务电话
         ///
         /// Wire name `companyPhone`, type `string`.
         #[wire("companyPhone")]
-        pub company_phone: ::std::option::Option<::std::string::String>,
+        pub company_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否支持打印
         ///
         /// Wire name `supportPrint`, type `string`.
         #[wire("supportPrint")]
-        pub support_print: ::std::option::Option<::std::string::String>,
+        pub support_print: ::std::option::Option<::open1688_core::CompactString>,
         /// 全拼
         ///
         /// Wire name `spelling`, type `string`.
         #[wire("spelling")]
-        pub spelling: ::std::option::Option<::std::string::String>,
+        pub spelling: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -13,12 +13,12 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `crossMailNo`, type `string`.
         #[wire("crossMailNo")]
-        pub cross_mail_no: ::std::option::Option<::std::string::String>,
+        pub cross_mail_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 订单 id
         ///
         /// Wire name `orderId`, type `string`.
         #[wire("orderId")]
-        pub order_id: ::std::option::Option<::std::string::String>,
+        pub order_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 轨迹节点列表
         ///
         /// Wire name `crossPackageTraceDTOList`, type `array<CrossPackageTrace>`.
@@ -36,27 +36,27 @@ pub use super::super::types::WebSite;
     pub struct CrossPackageTrace {
         /// Wire name `buyerUserId`, type `string`.
         #[wire("buyerUserId")]
-        pub buyer_user_id: ::std::option::Option<::std::string::String>,
+        pub buyer_user_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司 CODE
         ///
         /// Wire name `carrierPartnerCode`, type `string`.
         #[wire("carrierPartnerCode")]
-        pub carrier_partner_code: ::std::option::Option<::std::string::String>,
+        pub carrier_partner_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outTraceNodeCode`, type `string`.
         #[wire("outTraceNodeCode")]
-        pub out_trace_node_code: ::std::option::Option<::std::string::String>,
+        pub out_trace_node_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `opCode`, type `string`.
         #[wire("opCode")]
-        pub op_code: ::std::option::Option<::std::string::String>,
+        pub op_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `nodeActionTime`, type `string`.
         #[wire("nodeActionTime")]
-        pub node_action_time: ::std::option::Option<::std::string::String>,
+        pub node_action_time: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `nodeDetail`, type `string`.
         #[wire("nodeDetail")]
-        pub node_detail: ::std::option::Option<::std::string::String>,
+        pub node_detail: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `stageType`, type `string`.
         #[wire("stageType")]
-        pub stage_type: ::std::option::Option<::std::string::String>,
+        pub stage_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 轨迹节点
         ///
         /// Wire name `traceNode`, type `TraceNode`.
@@ -81,17 +81,17 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流单号（运单号）
         ///
         /// Wire name `logisticsBillNo`, type `string`.
         #[wire("logisticsBillNo")]
-        pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+        pub logistics_bill_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 订单号列表（逗号分隔），无子订单的等于主订单编号
         ///
         /// Wire name `orderEntryIds`, type `string`.
         #[wire("orderEntryIds")]
-        pub order_entry_ids: ::std::option::Option<::std::string::String>,
+        pub order_entry_ids: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流状态
         ///
         /// Wire name `status`, type `LogisticsStatus`.
@@ -101,30 +101,30 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `logisticsCompanyId`, type `string`.
         #[wire("logisticsCompanyId")]
-        pub logistics_company_id: ::std::option::Option<::std::string::String>,
+        pub logistics_company_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司名称
         ///
         /// Wire name `logisticsCompanyName`, type `string`.
         #[wire("logisticsCompanyName")]
-        pub logistics_company_name: ::std::option::Option<::std::string::String>,
+        pub logistics_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司编号
         ///
         /// Wire name `logisticsCompanyNo`, type `string`.
         #[wire("logisticsCompanyNo")]
-        pub logistics_company_no: ::std::option::Option<::std::string::String>,
+        pub logistics_company_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 备注
         ///
         /// Wire name `remarks`, type `string`.
         #[wire("remarks")]
-        pub remarks: ::std::option::Option<::std::string::String>,
+        pub remarks: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `serviceFeature`, type `string`.
         #[wire("serviceFeature")]
-        pub service_feature: ::std::option::Option<::std::string::String>,
+        pub service_feature: ::std::option::Option<::open1688_core::CompactString>,
         /// 系统发货时间（文档未给格式，按字符串保留）
         ///
         /// Wire name `gmtSystemSend`, type `string`.
         #[wire("gmtSystemSend")]
-        pub gmt_system_send: ::std::option::Option<::std::string::String>,
+        pub gmt_system_send: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品信息
         ///
         /// Wire name `sendGoods`, type `array<LogisticsSendGood>`.
@@ -164,7 +164,7 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易主订单号
         ///
         /// Wire name `tradeOrderId`, type `long`.
@@ -179,7 +179,7 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 数量
         ///
         /// Wire name `quantity`, type `double`.
@@ -189,12 +189,12 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品名称
         ///
         /// Wire name `productName`, type `string`.
         #[wire("productName")]
-        pub product_name: ::std::option::Option<::std::string::String>,
+        pub product_name: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -207,43 +207,43 @@ pub use super::super::types::WebSite;
     pub struct LogisticsReceiver {
         /// Wire name `receiverName`, type `string`.
         #[wire("receiverName")]
-        pub receiver_name: ::std::option::Option<::std::string::String>,
+        pub receiver_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverPhone`, type `string`.
         #[wire("receiverPhone")]
-        pub receiver_phone: ::std::option::Option<::std::string::String>,
+        pub receiver_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverMobile`, type `string`.
         #[wire("receiverMobile")]
-        pub receiver_mobile: ::std::option::Option<::std::string::String>,
+        pub receiver_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// 加密标识，示例为 CN
         ///
         /// Wire name `encrypt`, type `string`.
         #[wire("encrypt")]
-        pub encrypt: ::std::option::Option<::std::string::String>,
+        pub encrypt: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverProvinceCode`, type `string`.
         #[wire("receiverProvinceCode")]
-        pub receiver_province_code: ::std::option::Option<::std::string::String>,
+        pub receiver_province_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverCityCode`, type `string`.
         #[wire("receiverCityCode")]
-        pub receiver_city_code: ::std::option::Option<::std::string::String>,
+        pub receiver_city_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 区县编码（go1688 拼作 receiverCountryCode；文档与示例为 receiverCountyCode）
         ///
         /// Wire name `receiverCountyCode`, type `string`.
         #[wire("receiverCountyCode")]
-        pub receiver_county_code: ::std::option::Option<::std::string::String>,
+        pub receiver_county_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverProvince`, type `string`.
         #[wire("receiverProvince")]
-        pub receiver_province: ::std::option::Option<::std::string::String>,
+        pub receiver_province: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverCity`, type `string`.
         #[wire("receiverCity")]
-        pub receiver_city: ::std::option::Option<::std::string::String>,
+        pub receiver_city: ::std::option::Option<::open1688_core::CompactString>,
         /// 区县
         ///
         /// Wire name `receiverCounty`, type `string`.
         #[wire("receiverCounty")]
-        pub receiver_county: ::std::option::Option<::std::string::String>,
+        pub receiver_county: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverAddress`, type `string`.
         #[wire("receiverAddress")]
-        pub receiver_address: ::std::option::Option<::std::string::String>,
+        pub receiver_address: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -258,7 +258,7 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `goodName`, type `string`.
         #[wire("goodName")]
-        pub good_name: ::std::option::Option<::std::string::String>,
+        pub good_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品数量（文档写 String，示例为数字；数值类型宽松解码两者皆可）
         ///
         /// Wire name `quantity`, type `double`.
@@ -268,7 +268,7 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -281,37 +281,37 @@ pub use super::super::types::WebSite;
     pub struct LogisticsSender {
         /// Wire name `senderName`, type `string`.
         #[wire("senderName")]
-        pub sender_name: ::std::option::Option<::std::string::String>,
+        pub sender_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderPhone`, type `string`.
         #[wire("senderPhone")]
-        pub sender_phone: ::std::option::Option<::std::string::String>,
+        pub sender_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderMobile`, type `string`.
         #[wire("senderMobile")]
-        pub sender_mobile: ::std::option::Option<::std::string::String>,
+        pub sender_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `encrypt`, type `string`.
         #[wire("encrypt")]
-        pub encrypt: ::std::option::Option<::std::string::String>,
+        pub encrypt: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderProvinceCode`, type `string`.
         #[wire("senderProvinceCode")]
-        pub sender_province_code: ::std::option::Option<::std::string::String>,
+        pub sender_province_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderCityCode`, type `string`.
         #[wire("senderCityCode")]
-        pub sender_city_code: ::std::option::Option<::std::string::String>,
+        pub sender_city_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderCountyCode`, type `string`.
         #[wire("senderCountyCode")]
-        pub sender_county_code: ::std::option::Option<::std::string::String>,
+        pub sender_county_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderProvince`, type `string`.
         #[wire("senderProvince")]
-        pub sender_province: ::std::option::Option<::std::string::String>,
+        pub sender_province: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderCity`, type `string`.
         #[wire("senderCity")]
-        pub sender_city: ::std::option::Option<::std::string::String>,
+        pub sender_city: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderCounty`, type `string`.
         #[wire("senderCounty")]
-        pub sender_county: ::std::option::Option<::std::string::String>,
+        pub sender_county: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `senderAddress`, type `string`.
         #[wire("senderAddress")]
-        pub sender_address: ::std::option::Option<::std::string::String>,
+        pub sender_address: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -348,12 +348,12 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `acceptTime`, type `string`.
         #[wire("acceptTime")]
-        pub accept_time: ::std::option::Option<::std::string::String>,
+        pub accept_time: ::std::option::Option<::open1688_core::CompactString>,
         /// 备注，如 "在浙江山口公司进行签收扫描，快件已被拍照(您的快件已签收)"
         ///
         /// Wire name `remark`, type `string`.
         #[wire("remark")]
-        pub remark: ::std::option::Option<::std::string::String>,
+        pub remark: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -368,7 +368,7 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 订单号
         ///
         /// Wire name `orderId`, type `long`.
@@ -378,7 +378,7 @@ pub use super::super::types::WebSite;
         ///
         /// Wire name `logisticsBillNo`, type `string`.
         #[wire("logisticsBillNo")]
-        pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+        pub logistics_bill_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流跟踪步骤
         ///
         /// Wire name `logisticsSteps`, type `array<LogisticsStep>`.
@@ -456,17 +456,17 @@ impl PackageExtBody {
         ///
         /// Wire name `sourceId`, type `string`.
         #[wire("sourceId")]
-        pub source_id: ::std::option::Option<::std::string::String>,
+        pub source_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 子单id
         ///
         /// Wire name `sourceEntryId`, type `string`.
         #[wire("sourceEntryId")]
-        pub source_entry_id: ::std::option::Option<::std::string::String>,
+        pub source_entry_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 对应入参中的一个包裹（JSON 文本）
         ///
         /// Wire name `extBody`, type `string`.
         #[wire("extBody")]
-        pub ext_body: ::std::option::Option<::std::string::String>,
+        pub ext_body: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
@@ -474,10 +474,10 @@ impl PackageExtBody {
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -844,7 +844,7 @@ impl SendGoodEntry {
         ///
         /// Wire name `logisticsId`, type `string`.
         #[wire("logisticsId")]
-        pub logistics_id: ::std::option::Option<::std::string::String>,
+        pub logistics_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 发货明细
         ///
         /// Wire name `sendGoods`, type `array<SentGood>`.
@@ -909,7 +909,7 @@ impl SendGoodEntry {
         ///
         /// Wire name `extBody`, type `string`.
         #[wire("extBody")]
-        pub ext_body: ::std::option::Option<::std::string::String>,
+        pub ext_body: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -924,17 +924,17 @@ impl SendGoodEntry {
         ///
         /// Wire name `exceptionCode`, type `string`.
         #[wire("exceptionCode")]
-        pub exception_code: ::std::option::Option<::std::string::String>,
+        pub exception_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 异常节点
         ///
         /// Wire name `traceNodeCode`, type `string`.
         #[wire("traceNodeCode")]
-        pub trace_node_code: ::std::option::Option<::std::string::String>,
+        pub trace_node_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 异常描述
         ///
         /// Wire name `exceptionDesc`, type `string`.
         #[wire("exceptionDesc")]
-        pub exception_desc: ::std::option::Option<::std::string::String>,
+        pub exception_desc: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -949,11 +949,11 @@ impl SendGoodEntry {
         ///
         /// Wire name `traceNodeName`, type `string`.
         #[wire("traceNodeName")]
-        pub trace_node_name: ::std::option::Option<::std::string::String>,
+        pub trace_node_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 节点编码
         ///
         /// Wire name `traceNodeCode`, type `string`.
         #[wire("traceNodeCode")]
-        pub trace_node_code: ::std::option::Option<::std::string::String>,
+        pub trace_node_code: ::std::option::Option<::open1688_core::CompactString>,
     }
 }

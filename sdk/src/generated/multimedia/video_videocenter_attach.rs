@@ -91,12 +91,12 @@ impl ::open1688_core::Request for VideoVideocenterAttachRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否成功绑定
         ///
         /// Wire name `result`, type `boolean`.
@@ -104,10 +104,10 @@ impl ::open1688_core::Request for VideoVideocenterAttachRequest {
         pub result: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -52,18 +52,18 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -78,7 +78,7 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `address`, type `string`.
         #[wire("address")]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<::open1688_core::CompactString>,
         /// 创建时间
         ///
         /// Wire name `createTime`, type `date`.
@@ -88,7 +88,7 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展字段（包括封面图）
         ///
         /// Wire name `extendInfo`, type `json`.
@@ -98,7 +98,7 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `memberId`, type `string`.
         #[wire("memberId")]
-        pub member_id: ::std::option::Option<::std::string::String>,
+        pub member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 最近修改时间
         ///
         /// Wire name `modifiedTime`, type `date`.
@@ -108,7 +108,7 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 优先级
         ///
         /// Wire name `priority`, type `int`.
@@ -118,17 +118,17 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `scene`, type `string`.
         #[wire("scene")]
-        pub scene: ::std::option::Option<::std::string::String>,
+        pub scene: ::std::option::Option<::open1688_core::CompactString>,
         /// 视频状态
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 视频标签
         ///
         /// Wire name `tags`, type `string`.
         #[wire("tags")]
-        pub tags: ::std::option::Option<::std::string::String>,
+        pub tags: ::std::option::Option<::open1688_core::CompactString>,
         /// 视频时长
         ///
         /// Wire name `timeLength`, type `long`.
@@ -143,7 +143,7 @@ impl ::open1688_core::Request for VideoVideocenterGetRequest {
         ///
         /// Wire name `videoType`, type `string`.
         #[wire("videoType")]
-        pub video_type: ::std::option::Option<::std::string::String>,
+        pub video_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

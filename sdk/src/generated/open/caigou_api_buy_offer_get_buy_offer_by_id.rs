@@ -48,10 +48,10 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -64,7 +64,7 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
     pub struct BuyOffer {
         /// Wire name `processTemplateCode`, type `string`.
         #[wire("processTemplateCode")]
-        pub process_template_code: ::std::option::Option<::std::string::String>,
+        pub process_template_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `attachments`, type `array<json>`.
         #[wire("attachments")]
         pub attachments: ::std::vec::Vec<::serde_json::Value>,
@@ -79,13 +79,13 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub gmt_quotation_expire: ::std::option::Option<::open1688_core::Date>,
         /// Wire name `prId`, type `string`.
         #[wire("prId")]
-        pub pr_id: ::std::option::Option<::std::string::String>,
+        pub pr_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `isVisibleAfterEndQuote`, type `boolean`.
         #[wire("isVisibleAfterEndQuote")]
         pub is_visible_after_end_quote: ::std::option::Option<bool>,
         /// Wire name `title`, type `string`.
         #[wire("title")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `gmtCreate`, type `date`.
         #[wire("gmtCreate")]
         pub gmt_create: ::std::option::Option<::open1688_core::Date>,
@@ -100,16 +100,16 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub include_tax: ::std::option::Option<bool>,
         /// Wire name `sourceMethodType`, type `string`.
         #[wire("sourceMethodType")]
-        pub source_method_type: ::std::option::Option<::std::string::String>,
+        pub source_method_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `subBizType`, type `string`.
         #[wire("subBizType")]
-        pub sub_biz_type: ::std::option::Option<::std::string::String>,
+        pub sub_biz_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `onlineShoppingAttachList`, type `array<json>`.
         #[wire("onlineShoppingAttachList")]
         pub online_shopping_attach_list: ::std::vec::Vec<::serde_json::Value>,
         /// Wire name `transToolType`, type `string`.
         #[wire("transToolType")]
-        pub trans_tool_type: ::std::option::Option<::std::string::String>,
+        pub trans_tool_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `openToPortal`, type `boolean`.
         #[wire("openToPortal")]
         pub open_to_portal: ::std::option::Option<bool>,
@@ -118,13 +118,13 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub purchase_note_items: ::std::vec::Vec<PurchaseNoteItem>,
         /// Wire name `invoiceType`, type `string`.
         #[wire("invoiceType")]
-        pub invoice_type: ::std::option::Option<::std::string::String>,
+        pub invoice_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `subUserId`, type `long`.
         #[wire("subUserId")]
         pub sub_user_id: ::std::option::Option<i64>,
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -140,13 +140,13 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub top_category_id: ::std::option::Option<i64>,
         /// Wire name `topCategoryName`, type `string`.
         #[wire("topCategoryName")]
-        pub top_category_name: ::std::option::Option<::std::string::String>,
+        pub top_category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `secondCategoryName`, type `string`.
         #[wire("secondCategoryName")]
-        pub second_category_name: ::std::option::Option<::std::string::String>,
+        pub second_category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `thirdCategoryName`, type `string`.
         #[wire("thirdCategoryName")]
-        pub third_category_name: ::std::option::Option<::std::string::String>,
+        pub third_category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `leafCategoryId`, type `long`.
         #[wire("leafCategoryId")]
         pub leaf_category_id: ::std::option::Option<i64>,
@@ -161,7 +161,7 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub third_category_id: ::std::option::Option<i64>,
         /// Wire name `leafCategoryName`, type `string`.
         #[wire("leafCategoryName")]
-        pub leaf_category_name: ::std::option::Option<::std::string::String>,
+        pub leaf_category_name: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -174,10 +174,10 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
     pub struct ContactInfo {
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `contact`, type `string`.
         #[wire("contact")]
-        pub contact: ::std::option::Option<::std::string::String>,
+        pub contact: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -212,7 +212,7 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub purchase_count: ::std::option::Option<i64>,
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `purchaseId`, type `long`.
         #[wire("purchaseId")]
         pub purchase_id: ::std::option::Option<i64>,
@@ -221,31 +221,31 @@ impl ::open1688_core::Request for CaigouApiBuyOfferGetBuyOfferByIdRequest {
         pub purchase_note_item_id: ::std::option::Option<i64>,
         /// Wire name `prItemId`, type `string`.
         #[wire("prItemId")]
-        pub pr_item_id: ::std::option::Option<::std::string::String>,
+        pub pr_item_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `brandName`, type `string`.
         #[wire("brandName")]
-        pub brand_name: ::std::option::Option<::std::string::String>,
+        pub brand_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `purchaseAmount`, type `long`.
         #[wire("purchaseAmount")]
         pub purchase_amount: ::std::option::Option<i64>,
         /// Wire name `productFeature`, type `string`.
         #[wire("productFeature")]
-        pub product_feature: ::std::option::Option<::std::string::String>,
+        pub product_feature: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `purchaseItemSign`, type `PurchaseItemSign`.
         #[wire("purchaseItemSign")]
         pub purchase_item_sign: ::std::option::Option<PurchaseItemSign>,
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `productCode`, type `string`.
         #[wire("productCode")]
-        pub product_code: ::std::option::Option<::std::string::String>,
+        pub product_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `lineNum`, type `string`.
         #[wire("lineNum")]
-        pub line_num: ::std::option::Option<::std::string::String>,
+        pub line_num: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `modelNumber`, type `string`.
         #[wire("modelNumber")]
-        pub model_number: ::std::option::Option<::std::string::String>,
+        pub model_number: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `category`, type `Category`.
         #[wire("category")]
         pub category: ::std::option::Option<Category>,

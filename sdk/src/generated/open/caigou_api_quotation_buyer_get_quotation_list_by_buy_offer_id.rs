@@ -49,10 +49,10 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -65,10 +65,10 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
     pub struct CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo {
         /// Wire name `contact`, type `string`.
         #[wire("contact")]
-        pub contact: ::std::option::Option<::std::string::String>,
+        pub contact: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `mobile`, type `string`.
         #[wire("mobile")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -81,7 +81,7 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
     pub struct PayRequirementInfo {
         /// Wire name `type`, type `string`.
         #[wire("type")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -103,7 +103,7 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
         pub attachments: ::std::vec::Vec<::serde_json::Value>,
         /// Wire name `supplierMemberId`, type `string`.
         #[wire("supplierMemberId")]
-        pub supplier_member_id: ::std::option::Option<::std::string::String>,
+        pub supplier_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `contactInfo`, type `CaigouQuotationBuyerGetQuotationListByBuyOfferIdContactInfo`.
         #[wire("contactInfo")]
         pub contact_info: ::std::option::Option<
@@ -111,7 +111,7 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
         >,
         /// Wire name `invoiceType`, type `string`.
         #[wire("invoiceType")]
-        pub invoice_type: ::std::option::Option<::std::string::String>,
+        pub invoice_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `freight`, type `long`.
         #[wire("freight")]
         pub freight: ::std::option::Option<i64>,
@@ -129,13 +129,13 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
         pub gmt_create: ::std::option::Option<::open1688_core::Date>,
         /// Wire name `prId`, type `string`.
         #[wire("prId")]
-        pub pr_id: ::std::option::Option<::std::string::String>,
+        pub pr_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `id`, type `long`.
         #[wire("id")]
         pub id: ::std::option::Option<i64>,
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -148,37 +148,37 @@ for CaigouApiQuotationBuyerGetQuotationListByBuyOfferIdRequest {
     pub struct SupplyNoteItem {
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `amount`, type `long`.
         #[wire("amount")]
         pub amount: ::std::option::Option<i64>,
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `price`, type `long`.
         #[wire("price")]
         pub price: ::std::option::Option<i64>,
         /// Wire name `prItemId`, type `string`.
         #[wire("prItemId")]
-        pub pr_item_id: ::std::option::Option<::std::string::String>,
+        pub pr_item_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `id`, type `long`.
         #[wire("id")]
         pub id: ::std::option::Option<i64>,
         /// Wire name `productCode`, type `string`.
         #[wire("productCode")]
-        pub product_code: ::std::option::Option<::std::string::String>,
+        pub product_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `taxRate`, type `string`.
         #[wire("taxRate")]
-        pub tax_rate: ::std::option::Option<::std::string::String>,
+        pub tax_rate: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `itemCount`, type `double`.
         #[wire("itemCount")]
         pub item_count: ::std::option::Option<f64>,
         /// Wire name `brandName`, type `string`.
         #[wire("brandName")]
-        pub brand_name: ::std::option::Option<::std::string::String>,
+        pub brand_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `modelNumber`, type `string`.
         #[wire("modelNumber")]
-        pub model_number: ::std::option::Option<::std::string::String>,
+        pub model_number: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

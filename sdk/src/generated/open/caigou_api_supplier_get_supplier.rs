@@ -48,10 +48,10 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -67,7 +67,7 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
         pub buyer_protected: ::std::option::Option<bool>,
         /// Wire name `employeesCount`, type `string`.
         #[wire("employeesCount")]
-        pub employees_count: ::std::option::Option<::std::string::String>,
+        pub employees_count: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `hasTaobaoSeller`, type `boolean`.
         #[wire("hasTaobaoSeller")]
         pub has_taobao_seller: ::std::option::Option<bool>,
@@ -88,7 +88,7 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
         pub stroke_count_in90days: ::std::option::Option<i64>,
         /// Wire name `alipayType`, type `string`.
         #[wire("alipayType")]
-        pub alipay_type: ::std::option::Option<::std::string::String>,
+        pub alipay_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -101,19 +101,19 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     pub struct BusinessInfo {
         /// Wire name `productionService`, type `array<string>`.
         #[wire("productionService")]
-        pub production_service: ::std::vec::Vec<::std::string::String>,
+        pub production_service: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `mainIndustries`, type `string`.
         #[wire("mainIndustries")]
-        pub main_industries: ::std::option::Option<::std::string::String>,
+        pub main_industries: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `businessModel`, type `string`.
         #[wire("businessModel")]
-        pub business_model: ::std::option::Option<::std::string::String>,
+        pub business_model: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `businessAddress`, type `string`.
         #[wire("businessAddress")]
-        pub business_address: ::std::option::Option<::std::string::String>,
+        pub business_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `enterpriseType`, type `string`.
         #[wire("enterpriseType")]
-        pub enterprise_type: ::std::option::Option<::std::string::String>,
+        pub enterprise_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -126,19 +126,19 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     pub struct CaigouSupplierGetSupplierContactInfo {
         /// Wire name `gender`, type `string`.
         #[wire("gender")]
-        pub gender: ::std::option::Option<::std::string::String>,
+        pub gender: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `contactAddress`, type `string`.
         #[wire("contactAddress")]
-        pub contact_address: ::std::option::Option<::std::string::String>,
+        pub contact_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fax`, type `string`.
         #[wire("fax")]
-        pub fax: ::std::option::Option<::std::string::String>,
+        pub fax: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -191,7 +191,7 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
         pub average_delivery_speed_in90days: ::std::option::Option<i64>,
         /// Wire name `authType`, type `string`.
         #[wire("authType")]
-        pub auth_type: ::std::option::Option<::std::string::String>,
+        pub auth_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -207,10 +207,10 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
         pub icr_info: ::std::option::Option<IcrInfo>,
         /// Wire name `homepageUrl`, type `array<string>`.
         #[wire("homepageUrl")]
-        pub homepage_url: ::std::vec::Vec<::std::string::String>,
+        pub homepage_url: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `companySummary`, type `string`.
         #[wire("companySummary")]
-        pub company_summary: ::std::option::Option<::std::string::String>,
+        pub company_summary: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `governmentInvitedSupplier`, type `boolean`.
         #[wire("governmentInvitedSupplier")]
         pub government_invited_supplier: ::std::option::Option<bool>,
@@ -229,22 +229,22 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     pub struct IcpLicence {
         /// Wire name `expiryDate`, type `string`.
         #[wire("expiryDate")]
-        pub expiry_date: ::std::option::Option<::std::string::String>,
+        pub expiry_date: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `certificatePicture`, type `array<string>`.
         #[wire("certificatePicture")]
-        pub certificate_picture: ::std::vec::Vec<::std::string::String>,
+        pub certificate_picture: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `certifyingAuthority`, type `string`.
         #[wire("certifyingAuthority")]
-        pub certifying_authority: ::std::option::Option<::std::string::String>,
+        pub certifying_authority: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `certificateName`, type `string`.
         #[wire("certificateName")]
-        pub certificate_name: ::std::option::Option<::std::string::String>,
+        pub certificate_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `effectiveDate`, type `string`.
         #[wire("effectiveDate")]
-        pub effective_date: ::std::option::Option<::std::string::String>,
+        pub effective_date: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -257,40 +257,40 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     pub struct IcrInfo {
         /// Wire name `bankAccount`, type `string`.
         #[wire("bankAccount")]
-        pub bank_account: ::std::option::Option<::std::string::String>,
+        pub bank_account: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `principal`, type `string`.
         #[wire("principal")]
-        pub principal: ::std::option::Option<::std::string::String>,
+        pub principal: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `bank`, type `string`.
         #[wire("bank")]
-        pub bank: ::std::option::Option<::std::string::String>,
+        pub bank: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registeredCapital`, type `string`.
         #[wire("registeredCapital")]
-        pub registered_capital: ::std::option::Option<::std::string::String>,
+        pub registered_capital: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `companyAddress`, type `string`.
         #[wire("companyAddress")]
-        pub company_address: ::std::option::Option<::std::string::String>,
+        pub company_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registrationId`, type `string`.
         #[wire("registrationId")]
-        pub registration_id: ::std::option::Option<::std::string::String>,
+        pub registration_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `dateOfEstablishment`, type `string`.
         #[wire("dateOfEstablishment")]
-        pub date_of_establishment: ::std::option::Option<::std::string::String>,
+        pub date_of_establishment: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `businessScope`, type `string`.
         #[wire("businessScope")]
-        pub business_scope: ::std::option::Option<::std::string::String>,
+        pub business_scope: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `businessTerm`, type `string`.
         #[wire("businessTerm")]
-        pub business_term: ::std::option::Option<::std::string::String>,
+        pub business_term: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `redistrationAuthority`, type `string`.
         #[wire("redistrationAuthority")]
-        pub redistration_authority: ::std::option::Option<::std::string::String>,
+        pub redistration_authority: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `enterpriseType`, type `string`.
         #[wire("enterpriseType")]
-        pub enterprise_type: ::std::option::Option<::std::string::String>,
+        pub enterprise_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -303,7 +303,7 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     pub struct Supplier {
         /// Wire name `loginId`, type `string`.
         #[wire("loginId")]
-        pub login_id: ::std::option::Option<::std::string::String>,
+        pub login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `contactInfo`, type `CaigouSupplierGetSupplierContactInfo`.
         #[wire("contactInfo")]
         pub contact_info: ::std::option::Option<CaigouSupplierGetSupplierContactInfo>,
@@ -334,22 +334,22 @@ impl ::open1688_core::Request for CaigouApiSupplierGetSupplierRequest {
     pub struct TaxRegistration {
         /// Wire name `expiryDate`, type `string`.
         #[wire("expiryDate")]
-        pub expiry_date: ::std::option::Option<::std::string::String>,
+        pub expiry_date: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `certificatePicture`, type `array<string>`.
         #[wire("certificatePicture")]
-        pub certificate_picture: ::std::vec::Vec<::std::string::String>,
+        pub certificate_picture: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `certifyingAuthority`, type `string`.
         #[wire("certifyingAuthority")]
-        pub certifying_authority: ::std::option::Option<::std::string::String>,
+        pub certifying_authority: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `certificateName`, type `string`.
         #[wire("certificateName")]
-        pub certificate_name: ::std::option::Option<::std::string::String>,
+        pub certificate_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `effectiveDate`, type `string`.
         #[wire("effectiveDate")]
-        pub effective_date: ::std::option::Option<::std::string::String>,
+        pub effective_date: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -104,10 +104,10 @@ impl ::open1688_core::Request for TradeOrderDetailGetRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -122,7 +122,7 @@ impl ::open1688_core::Request for TradeOrderDetailGetRequest {
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 修改时间
         ///
         /// Wire name `gmtModified`, type `date`.
@@ -137,7 +137,7 @@ impl ::open1688_core::Request for TradeOrderDetailGetRequest {
         ///
         /// Wire name `refundStatus`, type `string`.
         #[wire("refundStatus")]
-        pub refund_status: ::std::option::Option<::std::string::String>,
+        pub refund_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家评价状态。5未评价，4已评价
         ///
         /// Wire name `buyerRateStatus`, type `int`.
@@ -187,47 +187,47 @@ impl ::open1688_core::Request for TradeOrderDetailGetRequest {
         ///
         /// Wire name `closeReason`, type `string`.
         #[wire("closeReason")]
-        pub close_reason: ::std::option::Option<::std::string::String>,
+        pub close_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家留言
         ///
         /// Wire name `buyerFeedback`, type `string`.
         #[wire("buyerFeedback")]
-        pub buyer_feedback: ::std::option::Option<::std::string::String>,
+        pub buyer_feedback: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人邮编
         ///
         /// Wire name `toPost`, type `string`.
         #[wire("toPost")]
-        pub to_post: ::std::option::Option<::std::string::String>,
+        pub to_post: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人地址
         ///
         /// Wire name `toArea`, type `string`.
         #[wire("toArea")]
-        pub to_area: ::std::option::Option<::std::string::String>,
+        pub to_area: ::std::option::Option<::open1688_core::CompactString>,
         /// 支付宝交易号
         ///
         /// Wire name `alipayTradeId`, type `string`.
         #[wire("alipayTradeId")]
-        pub alipay_trade_id: ::std::option::Option<::std::string::String>,
+        pub alipay_trade_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家公司名称
         ///
         /// Wire name `sellerCompanyName`, type `string`.
         #[wire("sellerCompanyName")]
-        pub seller_company_name: ::std::option::Option<::std::string::String>,
+        pub seller_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家email
         ///
         /// Wire name `sellerEmail`, type `string`.
         #[wire("sellerEmail")]
-        pub seller_email: ::std::option::Option<::std::string::String>,
+        pub seller_email: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家公司名称
         ///
         /// Wire name `buyerCompanyName`, type `string`.
         #[wire("buyerCompanyName")]
-        pub buyer_company_name: ::std::option::Option<::std::string::String>,
+        pub buyer_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家email
         ///
         /// Wire name `buyerEmail`, type `string`.
         #[wire("buyerEmail")]
-        pub buyer_email: ::std::option::Option<::std::string::String>,
+        pub buyer_email: ::std::option::Option<::open1688_core::CompactString>,
         /// 总货品金额
         ///
         /// Wire name `sumProductPayment`, type `long`.

@@ -80,21 +80,21 @@ impl ::open1688_core::Request for TradeOrderModifyOrderPriceRequest {
         ///
         /// Wire name `resultCode`, type `string`.
         #[wire("resultCode")]
-        pub result_code: ::std::option::Option<::std::string::String>,
+        pub result_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误原因
         ///
         /// Wire name `resultMsg`, type `string`.
         #[wire("resultMsg")]
-        pub result_msg: ::std::option::Option<::std::string::String>,
+        pub result_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

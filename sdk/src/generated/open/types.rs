@@ -16,12 +16,12 @@
         ///
         /// Wire name `type`, type `string`.
         #[wire("type")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: ::std::option::Option<::open1688_core::CompactString>,
         /// 消息关联的用户 memberId
         ///
         /// Wire name `userInfo`, type `string`.
         #[wire("userInfo")]
-        pub user_info: ::std::option::Option<::std::string::String>,
+        pub user_info: ::std::option::Option<::open1688_core::CompactString>,
         /// 消息内容（随消息类型而变，如订单消息含 orderId、currentStatus、msgSendTime、buyerMemberId、sellerMemberId）
         ///
         /// Wire name `data`, type `json`.
@@ -36,21 +36,21 @@
         ///
         /// Wire name `topicGroup`, type `string`.
         #[wire("topicGroup")]
-        pub topic_group: ::std::option::Option<::std::string::String>,
+        pub topic_group: ::std::option::Option<::open1688_core::CompactString>,
         /// 消息主题名
         ///
         /// Wire name `topicName`, type `string`.
         #[wire("topicName")]
-        pub topic_name: ::std::option::Option<::std::string::String>,
+        pub topic_name: ::std::option::Option<::open1688_core::CompactString>,
         /// appKey
         ///
         /// Wire name `appKey`, type `string`.
         #[wire("appKey")]
-        pub app_key: ::std::option::Option<::std::string::String>,
+        pub app_key: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务键
         ///
         /// Wire name `bizKey`, type `string`.
         #[wire("bizKey")]
-        pub biz_key: ::std::option::Option<::std::string::String>,
+        pub biz_key: ::std::option::Option<::open1688_core::CompactString>,
     }
 }

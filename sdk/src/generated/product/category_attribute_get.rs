@@ -89,12 +89,12 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -114,12 +114,12 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 英文名称（1688 无）
         ///
         /// Wire name `enName`, type `string`.
         #[wire("enName")]
-        pub en_name: ::std::option::Option<::std::string::String>,
+        pub en_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否必填属性
         ///
         /// Wire name `required`, type `boolean`.
@@ -129,7 +129,7 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `units`, type `array<string>`.
         #[wire("units")]
-        pub units: ::std::vec::Vec<::std::string::String>,
+        pub units: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 能否当成 SKU 属性
         ///
         /// Wire name `isSKUAttribute`, type `boolean`.
@@ -144,7 +144,7 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `inputType`, type `string`.
         #[wire("inputType")]
-        pub input_type: ::std::option::Option<::std::string::String>,
+        pub input_type: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 属性是否支持自定义值名称（1688 不返回）
         ///
         /// Wire name `isSupportCustomizeValue`, type `boolean`.
@@ -159,22 +159,22 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `parentAttrID`, type `string`.
         #[wire("parentAttrID")]
-        pub parent_attr_id: ::std::option::Option<::std::string::String>,
+        pub parent_attr_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 父属性值ID
         ///
         /// Wire name `parentAttrValueID`, type `string`.
         #[wire("parentAttrValueID")]
-        pub parent_attr_value_id: ::std::option::Option<::std::string::String>,
+        pub parent_attr_value_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 0 产品属性, 3 交易属性, 5 spu 匹配属性（示例中为 "0;"）
         ///
         /// Wire name `aspect`, type `string`.
         #[wire("aspect")]
-        pub aspect: ::std::option::Option<::std::string::String>,
+        pub aspect: ::std::option::Option<::open1688_core::CompactString>,
         /// int 数字, string 字符串, enum 枚举
         ///
         /// Wire name `fieldType`, type `string`.
         #[wire("fieldType")]
-        pub field_type: ::std::option::Option<::std::string::String>,
+        pub field_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否图片属性
         ///
         /// Wire name `isSpecPicAttr`, type `boolean`.
@@ -189,7 +189,7 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `attrType`, type `string`.
         #[wire("attrType")]
-        pub attr_type: ::std::option::Option<::std::string::String>,
+        pub attr_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 排序
         ///
         /// Wire name `sort`, type `int`.
@@ -219,12 +219,12 @@ impl ::open1688_core::Request for CategoryAttributeGetRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 英文名称
         ///
         /// Wire name `enName`, type `string`.
         #[wire("enName")]
-        pub en_name: ::std::option::Option<::std::string::String>,
+        pub en_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 该属性值的子属性 id
         ///
         /// Wire name `childAttrs`, type `array<long>`.

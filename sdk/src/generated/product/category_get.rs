@@ -52,12 +52,12 @@ impl ::open1688_core::Request for CategoryGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -77,7 +77,7 @@ impl ::open1688_core::Request for CategoryGetRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目层级（1688 无此内容）
         ///
         /// Wire name `level`, type `int`.
@@ -122,12 +122,12 @@ impl ::open1688_core::Request for CategoryGetRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目类型（部分返回中出现）
         ///
         /// Wire name `categoryType`, type `string`.
         #[wire("categoryType")]
-        pub category_type: ::std::option::Option<::std::string::String>,
+        pub category_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -60,20 +60,20 @@ impl ::open1688_core::Request for CategorySearchByKeywordRequest {
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误码
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否成功
         ///
         /// Wire name `success`, type `string`.
         #[wire("success")]
-        pub success: ::std::option::Option<::std::string::String>,
+        pub success: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -93,7 +93,7 @@ impl ::open1688_core::Request for CategorySearchByKeywordRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目层级，1688无此内容
         ///
         /// Wire name `level`, type `int`.
@@ -133,7 +133,7 @@ impl ::open1688_core::Request for CategorySearchByKeywordRequest {
         ///
         /// Wire name `categoryType`, type `string`.
         #[wire("categoryType")]
-        pub category_type: ::std::option::Option<::std::string::String>,
+        pub category_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目是否支持加工定制
         ///
         /// Wire name `isSupportProcessing`, type `boolean`.

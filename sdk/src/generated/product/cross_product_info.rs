@@ -63,7 +63,7 @@ impl ::open1688_core::Request for CrossProductInfoRequest {
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

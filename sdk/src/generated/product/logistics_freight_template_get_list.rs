@@ -49,18 +49,18 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -80,7 +80,7 @@ impl ::open1688_core::Request for LogisticsFreightTemplateGetListRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -120,10 +120,10 @@ impl ::open1688_core::Request for NewProductEditRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -143,12 +143,12 @@ impl ::open1688_core::Request for NewProductEditRequest {
         ///
         /// Wire name `bizCode`, type `string`.
         #[wire("bizCode")]
-        pub biz_code: ::std::option::Option<::std::string::String>,
+        pub biz_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务错误信息
         ///
         /// Wire name `bizMsg`, type `string`.
         #[wire("bizMsg")]
-        pub biz_msg: ::std::option::Option<::std::string::String>,
+        pub biz_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务数据结果
         ///
         /// Wire name `bizData`, type `json`.

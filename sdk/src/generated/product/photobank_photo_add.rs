@@ -105,12 +105,12 @@ impl ::open1688_core::Request for PhotobankPhotoAddRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息描述
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -135,12 +135,12 @@ impl ::open1688_core::Request for PhotobankPhotoAddRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 图片url（相对路径，如 img/ibank/...）
         ///
         /// Wire name `url`, type `string`.
         #[wire("url")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -65,7 +65,7 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteRequest {
         ///
         /// Wire name `reason`, type `string`.
         #[wire("reason")]
-        pub reason: ::std::option::Option<::std::string::String>,
+        pub reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 图片Id
         ///
         /// Wire name `imageId`, type `long`.
@@ -75,7 +75,7 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteRequest {
         ///
         /// Wire name `url`, type `string`.
         #[wire("url")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::option::Option<::open1688_core::CompactString>,
         /// 正在使用图片的商品
         ///
         /// Wire name `productIds`, type `array<long>`.
@@ -86,10 +86,10 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -65,12 +65,12 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteBatchRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
@@ -98,17 +98,17 @@ impl ::open1688_core::Request for PhotobankPhotoDeleteBatchRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 操作结果错误描述
         ///
         /// Wire name `desc`, type `string`.
         #[wire("desc")]
-        pub desc: ::std::option::Option<::std::string::String>,
+        pub desc: ::std::option::Option<::open1688_core::CompactString>,
         /// 图片相对URL
         ///
         /// Wire name `url`, type `string`.
         #[wire("url")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品ID列表
         ///
         /// Wire name `productIds`, type `array<long>`.

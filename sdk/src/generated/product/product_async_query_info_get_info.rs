@@ -77,23 +77,23 @@ impl ::open1688_core::Request for ProductAsyncQueryInfoGetInfoRequest {
         ///
         /// Wire name `bizCode`, type `string`.
         #[wire("bizCode")]
-        pub biz_code: ::std::option::Option<::std::string::String>,
+        pub biz_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务错误信息
         ///
         /// Wire name `bizMsg`, type `string`.
         #[wire("bizMsg")]
-        pub biz_msg: ::std::option::Option<::std::string::String>,
+        pub biz_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// 业务数据
         ///
         /// Wire name `bizData`, type `string`.
         #[wire("bizData")]
-        pub biz_data: ::std::option::Option<::std::string::String>,
+        pub biz_data: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -108,7 +108,7 @@ impl ::open1688_core::Request for ProductGetRequest {
         ///
         /// Wire name `errMsg`, type `string`.
         #[wire("errMsg")]
-        pub err_msg: ::std::option::Option<::std::string::String>,
+        pub err_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -62,13 +62,13 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -88,7 +88,7 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
         ///
         /// Wire name `productType`, type `string`.
         #[wire("productType")]
-        pub product_type: ::std::option::Option<::std::string::String>,
+        pub product_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目ID，标识商品所属类目
         ///
         /// Wire name `categoryID`, type `long`.
@@ -108,22 +108,22 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品标题，最多128个字符
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品详情描述，可包含图片中心的图片URL
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 语种，参见FAQ 语种枚举值，1688网站默认传入CHINESE
         ///
         /// Wire name `language`, type `string`.
         #[wire("language")]
-        pub language: ::std::option::Option<::std::string::String>,
+        pub language: ::std::option::Option<::open1688_core::CompactString>,
         /// 信息有效期，按天计算，国际站无此信息
         ///
         /// Wire name `periodOfValidity`, type `int`.
@@ -168,7 +168,7 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
         ///
         /// Wire name `supplierUserId`, type `string`.
         #[wire("supplierUserId")]
-        pub supplier_user_id: ::std::option::Option<::std::string::String>,
+        pub supplier_user_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 质量星级(1-7)
         ///
         /// Wire name `qualityLevel`, type `int`.
@@ -178,22 +178,22 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
         ///
         /// Wire name `supplierLoginId`, type `string`.
         #[wire("supplierLoginId")]
-        pub supplier_login_id: ::std::option::Option<::std::string::String>,
+        pub supplier_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目名
         ///
         /// Wire name `categoryName`, type `string`.
         #[wire("categoryName")]
-        pub category_name: ::std::option::Option<::std::string::String>,
+        pub category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 主图视频播放地址
         ///
         /// Wire name `mainVedio`, type `string`.
         #[wire("mainVedio")]
-        pub main_vedio: ::std::option::Option<::std::string::String>,
+        pub main_vedio: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品货号，产品属性中的货号
         ///
         /// Wire name `productCargoNumber`, type `string`.
         #[wire("productCargoNumber")]
-        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        pub product_cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否海外代发
         ///
         /// Wire name `crossBorderOffer`, type `boolean`.
@@ -203,7 +203,7 @@ impl ::open1688_core::Request for ProductGetByIdListRequest {
         ///
         /// Wire name `referencePrice`, type `string`.
         #[wire("referencePrice")]
-        pub reference_price: ::std::option::Option<::std::string::String>,
+        pub reference_price: ::std::option::Option<::open1688_core::CompactString>,
         /// 创建时间
         ///
         /// Wire name `createTime`, type `date`.

@@ -54,12 +54,12 @@ impl ::open1688_core::Request for ProductIsModifiableRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
@@ -87,7 +87,7 @@ impl ::open1688_core::Request for ProductIsModifiableRequest {
         ///
         /// Wire name `desc`, type `string`.
         #[wire("desc")]
-        pub desc: ::std::option::Option<::std::string::String>,
+        pub desc: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

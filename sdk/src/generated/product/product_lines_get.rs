@@ -40,10 +40,10 @@ impl ::open1688_core::Request for ProductLinesGetRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -63,27 +63,27 @@ impl ::open1688_core::Request for ProductLinesGetRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 子错误码
         ///
         /// Wire name `subCode`, type `string`.
         #[wire("subCode")]
-        pub sub_code: ::std::option::Option<::std::string::String>,
+        pub sub_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 子错误信息
         ///
         /// Wire name `subMessage`, type `string`.
         #[wire("subMessage")]
-        pub sub_message: ::std::option::Option<::std::string::String>,
+        pub sub_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 在返回成功状态下，提示isv进行对应逻辑处理
         ///
         /// Wire name `retCodes`, type `array<string>`.
         #[wire("retCodes")]
-        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        pub ret_codes: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 产品线id以及名称
         ///
         /// Wire name `result`, type `json`.

@@ -68,18 +68,18 @@ impl ::open1688_core::Request for ProductPtsTagQueryRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -94,12 +94,12 @@ impl ::open1688_core::Request for ProductPtsTagQueryRequest {
         ///
         /// Wire name `openLink`, type `string`.
         #[wire("openLink")]
-        pub open_link: ::std::option::Option<::std::string::String>,
+        pub open_link: ::std::option::Option<::open1688_core::CompactString>,
         /// 保障服务详情链接
         ///
         /// Wire name `detailLink`, type `string`.
         #[wire("detailLink")]
-        pub detail_link: ::std::option::Option<::std::string::String>,
+        pub detail_link: ::std::option::Option<::open1688_core::CompactString>,
         /// 标示是否已经开通买家保障服务,true标示开通
         ///
         /// Wire name `isBpsOpen`, type `boolean`.

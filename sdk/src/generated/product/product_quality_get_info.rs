@@ -108,12 +108,12 @@ impl ::open1688_core::Request for ProductQualityGetInfoRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 接口调用错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 接口返回业务结果
         ///
         /// Wire name `result`, type `GetQualityInfoBizData`.
@@ -121,10 +121,10 @@ impl ::open1688_core::Request for ProductQualityGetInfoRequest {
         pub result: ::std::option::Option<GetQualityInfoBizData>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -139,7 +139,7 @@ impl ::open1688_core::Request for ProductQualityGetInfoRequest {
         ///
         /// Wire name `dataJson`, type `string`.
         #[wire("dataJson")]
-        pub data_json: ::std::option::Option<::std::string::String>,
+        pub data_json: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -65,10 +65,10 @@ impl ::open1688_core::Request for ProductRecommendEditProductGroupRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -83,12 +83,12 @@ impl ::open1688_core::Request for ProductRecommendEditProductGroupRequest {
         ///
         /// Wire name `subCode`, type `string`.
         #[wire("subCode")]
-        pub sub_code: ::std::option::Option<::std::string::String>,
+        pub sub_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 返回错误信息
         ///
         /// Wire name `subMessage`, type `string`.
         #[wire("subMessage")]
-        pub sub_message: ::std::option::Option<::std::string::String>,
+        pub sub_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 返回是否成功
         ///
         /// Wire name `success`, type `boolean`.

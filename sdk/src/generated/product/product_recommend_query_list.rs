@@ -58,10 +58,10 @@ impl ::open1688_core::Request for ProductRecommendQueryListRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -74,10 +74,10 @@ impl ::open1688_core::Request for ProductRecommendQueryListRequest {
     pub struct ProductRecommendQueryListCommonPageResult {
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorInfo`, type `string`.
         #[wire("errorInfo")]
-        pub error_info: ::std::option::Option<::std::string::String>,
+        pub error_info: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `pageIndex`, type `int`.
         #[wire("pageIndex")]
         pub page_index: ::std::option::Option<i32>,

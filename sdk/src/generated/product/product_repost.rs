@@ -66,22 +66,22 @@ impl ::open1688_core::Request for ProductRepostRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 详细的错误信息，可能有多条
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 单条错误 code
         ///
         /// Wire name `subErrorCode`, type `string`.
         #[wire("subErrorCode")]
-        pub sub_error_code: ::std::option::Option<::std::string::String>,
+        pub sub_error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 单条错误信息，可用于前台展示
         ///
         /// Wire name `subErrorMessage`, type `string`.
         #[wire("subErrorMessage")]
-        pub sub_error_message: ::std::option::Option<::std::string::String>,
+        pub sub_error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -49,22 +49,22 @@ impl ::open1688_core::Request for ProductRepublishRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 详细的错误信息，可能有多条，是一个Map，用于开发自己定位问题
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 单条错误code
         ///
         /// Wire name `subErrorCode`, type `string`.
         #[wire("subErrorCode")]
-        pub sub_error_code: ::std::option::Option<::std::string::String>,
+        pub sub_error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 单条错误信息，被errorMessage所包含。可用于前台展示
         ///
         /// Wire name `subErrorMessage`, type `string`.
         #[wire("subErrorMessage")]
-        pub sub_error_message: ::std::option::Option<::std::string::String>,
+        pub sub_error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,

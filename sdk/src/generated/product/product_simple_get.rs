@@ -63,7 +63,7 @@ impl ::open1688_core::Request for ProductSimpleGetRequest {
         ///
         /// Wire name `errMsg`, type `string`.
         #[wire("errMsg")]
-        pub err_msg: ::std::option::Option<::std::string::String>,
+        pub err_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -71,12 +71,12 @@ impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -96,12 +96,12 @@ impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 产品图片地址
         ///
         /// Wire name `picUrl`, type `string`.
         #[wire("picUrl")]
-        pub pic_url: ::std::option::Option<::std::string::String>,
+        pub pic_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 参考商品价格（元）
         ///
         /// Wire name `price`, type `decimal`.
@@ -136,17 +136,17 @@ impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
         ///
         /// Wire name `province`, type `string`.
         #[wire("province")]
-        pub province: ::std::option::Option<::std::string::String>,
+        pub province: ::std::option::Option<::open1688_core::CompactString>,
         /// 发货城市
         ///
         /// Wire name `city`, type `string`.
         #[wire("city")]
-        pub city: ::std::option::Option<::std::string::String>,
+        pub city: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品单位
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// sku 信息
         ///
         /// Wire name `skuList`, type `array<SimpleSku>`.
@@ -171,12 +171,12 @@ impl ::open1688_core::Request for ProductSuggestCrossBorderRequest {
         ///
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 规格描述，如 颜色:红色;尺码:L
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 可售数量
         ///
         /// Wire name `amountOnSale`, type `long`.

@@ -47,7 +47,7 @@ impl ::open1688_core::Request for ProductUnfollowCrossborderRequest {
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -26,7 +26,7 @@ pub use super::super::types::{
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// spu的属性值对
         ///
         /// Wire name `standardSpuAttrValues`, type `json`.
@@ -36,10 +36,10 @@ pub use super::super::types::{
         ///
         /// Wire name `details`, type `string`.
         #[wire("details")]
-        pub details: ::std::option::Option<::std::string::String>,
+        pub details: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `table`, type `string`.
         #[wire("table")]
-        pub table: ::std::option::Option<::std::string::String>,
+        pub table: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -59,12 +59,12 @@ pub use super::super::types::{
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 相册描述，国际站无此信息
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 相册访问权限。取值范围:0-不公开；1-公开；2-密码访问。只有开通旺铺的会员可以设置相册访问权限为“1-公开”和“2-密码访问”，未开通旺铺的会员相册访问权限限制为“0-不公开”。国际站无此信息
         ///
         /// Wire name `authority`, type `int`.
@@ -94,7 +94,7 @@ pub use super::super::types::{
         ///
         /// Wire name `productType`, type `string`.
         #[wire("productType")]
-        pub product_type: ::std::option::Option<::std::string::String>,
+        pub product_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 类目ID
         ///
         /// Wire name `categoryID`, type `long`.
@@ -104,7 +104,7 @@ pub use super::super::types::{
         ///
         /// Wire name `categoryName`, type `string`.
         #[wire("categoryName")]
-        pub category_name: ::std::option::Option<::std::string::String>,
+        pub category_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品属性和属性值
         ///
         /// Wire name `attributes`, type `array<ProductAttribute>`.
@@ -119,22 +119,22 @@ pub use super::super::types::{
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品标题，最多128个字符
         ///
         /// Wire name `subject`, type `string`.
         #[wire("subject")]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品详情描述（HTML）
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 语种，1688 为 CHINESE
         ///
         /// Wire name `language`, type `string`.
         #[wire("language")]
-        pub language: ::std::option::Option<::std::string::String>,
+        pub language: ::std::option::Option<::open1688_core::CompactString>,
         /// 信息有效期（天）
         ///
         /// Wire name `periodOfValidity`, type `int`.
@@ -189,27 +189,27 @@ pub use super::super::types::{
         ///
         /// Wire name `supplierLoginId`, type `string`.
         #[wire("supplierLoginId")]
-        pub supplier_login_id: ::std::option::Option<::std::string::String>,
+        pub supplier_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家旺旺ID
         ///
         /// Wire name `sellerLoginId`, type `string`.
         #[wire("sellerLoginId")]
-        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        pub seller_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 主图视频播放地址（字段名拼写如此）
         ///
         /// Wire name `mainVedio`, type `string`.
         #[wire("mainVedio")]
-        pub main_vedio: ::std::option::Option<::std::string::String>,
+        pub main_vedio: ::std::option::Option<::open1688_core::CompactString>,
         /// 详情视频（字段名拼写如此）
         ///
         /// Wire name `detailVedio`, type `string`.
         #[wire("detailVedio")]
-        pub detail_vedio: ::std::option::Option<::std::string::String>,
+        pub detail_vedio: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品货号
         ///
         /// Wire name `productCargoNumber`, type `string`.
         #[wire("productCargoNumber")]
-        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        pub product_cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否海外代发
         ///
         /// Wire name `crossBorderOffer`, type `boolean`.
@@ -219,7 +219,7 @@ pub use super::super::types::{
         ///
         /// Wire name `referencePrice`, type `string`.
         #[wire("referencePrice")]
-        pub reference_price: ::std::option::Option<::std::string::String>,
+        pub reference_price: ::std::option::Option<::open1688_core::CompactString>,
         /// 成交量（SDK 声明为 String，值为数字）
         ///
         /// Wire name `bookedCount`, type `long`.
@@ -229,7 +229,7 @@ pub use super::super::types::{
         ///
         /// Wire name `productLine`, type `string`.
         #[wire("productLine")]
-        pub product_line: ::std::option::Option<::std::string::String>,
+        pub product_line: ::std::option::Option<::open1688_core::CompactString>,
         /// 产品业务的支持信息，support 为 false 说明不支持
         ///
         /// Wire name `bizGroupInfos`, type `array<BizGroupInfo>`.
@@ -294,12 +294,12 @@ pub use super::super::types::{
         ///
         /// Wire name `title`, type `string`.
         #[wire("title")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::option::Option<::open1688_core::CompactString>,
         /// 算法优化后的商品图片
         ///
         /// Wire name `images`, type `array<string>`.
         #[wire("images")]
-        pub images: ::std::vec::Vec<::std::string::String>,
+        pub images: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 算法优化后的规格图片
         ///
         /// Wire name `skuImages`, type `array<SkuIntelligentInfo>`.
@@ -309,7 +309,7 @@ pub use super::super::types::{
         ///
         /// Wire name `descriptionImages`, type `array<string>`.
         #[wire("descriptionImages")]
-        pub description_images: ::std::vec::Vec<::std::string::String>,
+        pub description_images: ::std::vec::Vec<::open1688_core::CompactString>,
     }
 }
 
@@ -334,12 +334,12 @@ pub use super::super::types::{
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 备注
         ///
         /// Wire name `desc`, type `string`.
         #[wire("desc")]
-        pub desc: ::std::option::Option<::std::string::String>,
+        pub desc: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -359,6 +359,6 @@ pub use super::super::types::{
         ///
         /// Wire name `imageUrl`, type `string`.
         #[wire("imageUrl")]
-        pub image_url: ::std::option::Option<::std::string::String>,
+        pub image_url: ::std::option::Option<::open1688_core::CompactString>,
     }
 }

@@ -44,15 +44,15 @@ impl ::open1688_core::Request for UserCategoryListGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -72,7 +72,7 @@ impl ::open1688_core::Request for UserCategoryListGetRequest {
         ///
         /// Wire name `iconUrl`, type `string`.
         #[wire("iconUrl")]
-        pub icon_url: ::std::option::Option<::std::string::String>,
+        pub icon_url: ::std::option::Option<::open1688_core::CompactString>,
         /// Id
         ///
         /// Wire name `id`, type `long`.
@@ -82,7 +82,7 @@ impl ::open1688_core::Request for UserCategoryListGetRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 排序Id
         ///
         /// Wire name `ordering`, type `int`.

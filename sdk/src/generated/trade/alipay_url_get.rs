@@ -42,7 +42,7 @@ impl ::open1688_core::Request for AlipayUrlGetRequest {
         ///
         /// Wire name `payUrl`, type `string`.
         #[wire("payUrl")]
-        pub pay_url: ::std::option::Option<::std::string::String>,
+        pub pay_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否成功（可能部分成功）
         ///
         /// Wire name `success`, type `boolean`.
@@ -57,12 +57,12 @@ impl ::open1688_core::Request for AlipayUrlGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息（字段名原样拼错）
         ///
         /// Wire name `erroMsg`, type `string`.
         #[wire("erroMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

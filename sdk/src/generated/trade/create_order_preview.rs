@@ -266,12 +266,12 @@ impl ::open1688_core::Request for CreateOrderPreviewRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// 运费说明的商品列表
         ///
         /// Wire name `postFeeByDescOfferList`, type `array<long>`.
@@ -306,12 +306,12 @@ impl ::open1688_core::Request for CreateOrderPreviewRequest {
         ///
         /// Wire name `solutionCode`, type `string`.
         #[wire("solutionCode")]
-        pub solution_code: ::std::option::Option<::std::string::String>,
+        pub solution_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流方案名称
         ///
         /// Wire name `solutionName`, type `string`.
         #[wire("solutionName")]
-        pub solution_name: ::std::option::Option<::std::string::String>,
+        pub solution_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 总费用（分）
         ///
         /// Wire name `totalCost`, type `long`.
@@ -490,7 +490,7 @@ impl OutSubOrderInfo {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 可用额度，单位分
         ///
         /// Wire name `amountLimit`, type `long`.
@@ -515,12 +515,12 @@ impl OutSubOrderInfo {
         ///
         /// Wire name `openOfferId`, type `string`.
         #[wire("openOfferId")]
-        pub open_offer_id: ::std::option::Option<::std::string::String>,
+        pub open_offer_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 规格ID
         ///
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// skuId
         ///
         /// Wire name `skuId`, type `long`.
@@ -540,12 +540,12 @@ impl OutSubOrderInfo {
         ///
         /// Wire name `resultCode`, type `string`.
         #[wire("resultCode")]
-        pub result_code: ::std::option::Option<::std::string::String>,
+        pub result_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 返回信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品优惠列表
         ///
         /// Wire name `cargoPromotionList`, type `array<Promotion>`.
@@ -689,17 +689,17 @@ impl PreviewCargoParam {
         ///
         /// Wire name `resultCode`, type `string`.
         #[wire("resultCode")]
-        pub result_code: ::std::option::Option<::std::string::String>,
+        pub result_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 返回信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 下单流程，如 general
         ///
         /// Wire name `flowFlag`, type `string`.
         #[wire("flowFlag")]
-        pub flow_flag: ::std::option::Option<::std::string::String>,
+        pub flow_flag: ::std::option::Option<::open1688_core::CompactString>,
         /// 订单总费用，单位分
         ///
         /// Wire name `sumPayment`, type `long`.
@@ -734,7 +734,7 @@ impl PreviewCargoParam {
         ///
         /// Wire name `tradeModeNameList`, type `array<string>`.
         #[wire("tradeModeNameList")]
-        pub trade_mode_name_list: ::std::vec::Vec<::std::string::String>,
+        pub trade_mode_name_list: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 当前交易支持的交易方式
         ///
         /// Wire name `tradeModelList`, type `array<TradeModel>`.
@@ -769,7 +769,7 @@ impl PreviewCargoParam {
         ///
         /// Wire name `orderGroup`, type `string`.
         #[wire("orderGroup")]
-        pub order_group: ::std::option::Option<::std::string::String>,
+        pub order_group: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否可用官方物流上门揽
         ///
         /// Wire name `canUseOfficialSolution`, type `boolean`.
@@ -804,7 +804,7 @@ impl PreviewCargoParam {
         ///
         /// Wire name `promotionId`, type `string`.
         #[wire("promotionId")]
-        pub promotion_id: ::std::option::Option<::std::string::String>,
+        pub promotion_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否默认选中
         ///
         /// Wire name `selected`, type `boolean`.
@@ -814,12 +814,12 @@ impl PreviewCargoParam {
         ///
         /// Wire name `text`, type `string`.
         #[wire("text")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub text: ::std::option::Option<::open1688_core::CompactString>,
         /// 优惠券描述
         ///
         /// Wire name `desc`, type `string`.
         #[wire("desc")]
-        pub desc: ::std::option::Option<::std::string::String>,
+        pub desc: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否免邮
         ///
         /// Wire name `freePostage`, type `boolean`.
@@ -844,17 +844,17 @@ impl PreviewCargoParam {
         ///
         /// Wire name `tradeType`, type `string`.
         #[wire("tradeType")]
-        pub trade_type: ::std::option::Option<::std::string::String>,
+        pub trade_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易方式名称
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易描述
         ///
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
         /// 开放平台下单是否支持该交易方式
         ///
         /// Wire name `opSupport`, type `boolean`.
@@ -872,16 +872,16 @@ impl PreviewCargoParam {
     pub struct TradeService {
         /// Wire name `sourceType`, type `string`.
         #[wire("sourceType")]
-        pub source_type: ::std::option::Option<::std::string::String>,
+        pub source_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `serviceType`, type `string`.
         #[wire("serviceType")]
-        pub service_type: ::std::option::Option<::std::string::String>,
+        pub service_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sourceId`, type `string`.
         #[wire("sourceId")]
-        pub source_id: ::std::option::Option<::std::string::String>,
+        pub source_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `title`, type `string`.
         #[wire("title")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::option::Option<::open1688_core::CompactString>,
         /// 单价
         ///
         /// Wire name `unitPrice`, type `long`.
@@ -892,25 +892,25 @@ impl PreviewCargoParam {
         pub quantity: ::std::option::Option<f64>,
         /// Wire name `serviceTips`, type `string`.
         #[wire("serviceTips")]
-        pub service_tips: ::std::option::Option<::std::string::String>,
+        pub service_tips: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `serviceUrl`, type `string`.
         #[wire("serviceUrl")]
-        pub service_url: ::std::option::Option<::std::string::String>,
+        pub service_url: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `groupTitle`, type `string`.
         #[wire("groupTitle")]
-        pub group_title: ::std::option::Option<::std::string::String>,
+        pub group_title: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `groupCode`, type `string`.
         #[wire("groupCode")]
-        pub group_code: ::std::option::Option<::std::string::String>,
+        pub group_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sponsorDesc`, type `string`.
         #[wire("sponsorDesc")]
-        pub sponsor_desc: ::std::option::Option<::std::string::String>,
+        pub sponsor_desc: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `extMapStr`, type `string`.
         #[wire("extMapStr")]
-        pub ext_map_str: ::std::option::Option<::std::string::String>,
+        pub ext_map_str: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -923,22 +923,22 @@ impl PreviewCargoParam {
     pub struct TradeServiceGroup {
         /// Wire name `outId`, type `string`.
         #[wire("outId")]
-        pub out_id: ::std::option::Option<::std::string::String>,
+        pub out_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 分组名称
         ///
         /// Wire name `groupTitle`, type `string`.
         #[wire("groupTitle")]
-        pub group_title: ::std::option::Option<::std::string::String>,
+        pub group_title: ::std::option::Option<::open1688_core::CompactString>,
         /// 分组 code
         ///
         /// Wire name `groupCode`, type `string`.
         #[wire("groupCode")]
-        pub group_code: ::std::option::Option<::std::string::String>,
+        pub group_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 分组描述链接
         ///
         /// Wire name `groupDescLink`, type `string`.
         #[wire("groupDescLink")]
-        pub group_desc_link: ::std::option::Option<::std::string::String>,
+        pub group_desc_link: ::std::option::Option<::open1688_core::CompactString>,
         /// 服务信息
         ///
         /// Wire name `tradeServiceList`, type `array<TradeService>`.
@@ -948,7 +948,7 @@ impl PreviewCargoParam {
         ///
         /// Wire name `extraMapStr`, type `string`.
         #[wire("extraMapStr")]
-        pub extra_map_str: ::std::option::Option<::std::string::String>,
+        pub extra_map_str: ::std::option::Option<::open1688_core::CompactString>,
         /// 组合价格
         ///
         /// Wire name `combinedPrice`, type `long`.
@@ -958,7 +958,7 @@ impl PreviewCargoParam {
         ///
         /// Wire name `showCombinedPrice`, type `string`.
         #[wire("showCombinedPrice")]
-        pub show_combined_price: ::std::option::Option<::std::string::String>,
+        pub show_combined_price: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -43,10 +43,10 @@ impl ::open1688_core::Request for CrossBorderPayUrlGetRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMsg`, type `string`.
         #[wire("errorMsg")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
+        pub error_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `payUrl`, type `json`.
         #[wire("payUrl")]
         pub pay_url: ::std::option::Option<::serde_json::Value>,
@@ -55,7 +55,7 @@ impl ::open1688_core::Request for CrossBorderPayUrlGetRequest {
         pub cant_pay_order_list: ::std::vec::Vec<i64>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -47,12 +47,12 @@ impl ::open1688_core::Request for InvoiceGetRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
@@ -70,7 +70,7 @@ impl ::open1688_core::Request for InvoiceGetRequest {
         ///
         /// Wire name `invoiceCompanyName`, type `string`.
         #[wire("invoiceCompanyName")]
-        pub invoice_company_name: ::std::option::Option<::std::string::String>,
+        pub invoice_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 发票类型. 0：普通发票，1:增值税发票，9未知类型
         ///
         /// Wire name `invoiceType`, type `int`.
@@ -90,72 +90,72 @@ impl ::open1688_core::Request for InvoiceGetRequest {
         ///
         /// Wire name `receiveCode`, type `string`.
         #[wire("receiveCode")]
-        pub receive_code: ::std::option::Option<::std::string::String>,
+        pub receive_code: ::std::option::Option<::open1688_core::CompactString>,
         /// (收件人) 省市区编码对应的文案(增值税发票信息)
         ///
         /// Wire name `receiveCodeText`, type `string`.
         #[wire("receiveCodeText")]
-        pub receive_code_text: ::std::option::Option<::std::string::String>,
+        pub receive_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// （收件者）发票收货人手机
         ///
         /// Wire name `receiveMobile`, type `string`.
         #[wire("receiveMobile")]
-        pub receive_mobile: ::std::option::Option<::std::string::String>,
+        pub receive_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// （收件者）发票收货人
         ///
         /// Wire name `receiveName`, type `string`.
         #[wire("receiveName")]
-        pub receive_name: ::std::option::Option<::std::string::String>,
+        pub receive_name: ::std::option::Option<::open1688_core::CompactString>,
         /// （收件者）发票收货人电话
         ///
         /// Wire name `receivePhone`, type `string`.
         #[wire("receivePhone")]
-        pub receive_phone: ::std::option::Option<::std::string::String>,
+        pub receive_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// （收件者）发票收货地址邮编
         ///
         /// Wire name `receivePost`, type `string`.
         #[wire("receivePost")]
-        pub receive_post: ::std::option::Option<::std::string::String>,
+        pub receive_post: ::std::option::Option<::open1688_core::CompactString>,
         /// (收件人) 街道地址(增值税发票信息)
         ///
         /// Wire name `receiveStreet`, type `string`.
         #[wire("receiveStreet")]
-        pub receive_street: ::std::option::Option<::std::string::String>,
+        pub receive_street: ::std::option::Option<::open1688_core::CompactString>,
         /// (公司)银行账号
         ///
         /// Wire name `registerAccountId`, type `string`.
         #[wire("registerAccountId")]
-        pub register_account_id: ::std::option::Option<::std::string::String>,
+        pub register_account_id: ::std::option::Option<::open1688_core::CompactString>,
         /// (公司)开户银行
         ///
         /// Wire name `registerBank`, type `string`.
         #[wire("registerBank")]
-        pub register_bank: ::std::option::Option<::std::string::String>,
+        pub register_bank: ::std::option::Option<::open1688_core::CompactString>,
         /// (注册)省市区编码
         ///
         /// Wire name `registerCode`, type `string`.
         #[wire("registerCode")]
-        pub register_code: ::std::option::Option<::std::string::String>,
+        pub register_code: ::std::option::Option<::open1688_core::CompactString>,
         /// (注册)省市区文本
         ///
         /// Wire name `registerCodeText`, type `string`.
         #[wire("registerCodeText")]
-        pub register_code_text: ::std::option::Option<::std::string::String>,
+        pub register_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// （公司）注册电话
         ///
         /// Wire name `registerPhone`, type `string`.
         #[wire("registerPhone")]
-        pub register_phone: ::std::option::Option<::std::string::String>,
+        pub register_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// (注册)街道地址
         ///
         /// Wire name `registerStreet`, type `string`.
         #[wire("registerStreet")]
-        pub register_street: ::std::option::Option<::std::string::String>,
+        pub register_street: ::std::option::Option<::open1688_core::CompactString>,
         /// 纳税人识别号
         ///
         /// Wire name `taxpayerIdentify`, type `string`.
         #[wire("taxpayerIdentify")]
-        pub taxpayer_identify: ::std::option::Option<::std::string::String>,
+        pub taxpayer_identify: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -47,18 +47,18 @@ impl ::open1688_core::Request for PaymentOrderBankCreateRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessagge`, type `string`.
         #[wire("errorMessagge")]
-        pub error_messagge: ::std::option::Option<::std::string::String>,
+        pub error_messagge: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -73,7 +73,7 @@ impl ::open1688_core::Request for PaymentOrderBankCreateRequest {
         ///
         /// Wire name `paymentCode`, type `string`.
         #[wire("paymentCode")]
-        pub payment_code: ::std::option::Option<::std::string::String>,
+        pub payment_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家收款银行账号信息
         ///
         /// Wire name `sellerBankAccountInfo`, type `json`.

@@ -68,12 +68,12 @@ impl ::open1688_core::Request for TradeAddresscodeGetchildRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,
@@ -91,27 +91,27 @@ impl ::open1688_core::Request for TradeAddresscodeGetchildRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 地区名称
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 父节点编码，可能为空
         ///
         /// Wire name `parentCode`, type `string`.
         #[wire("parentCode")]
-        pub parent_code: ::std::option::Option<::std::string::String>,
+        pub parent_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 邮编
         ///
         /// Wire name `post`, type `string`.
         #[wire("post")]
-        pub post: ::std::option::Option<::std::string::String>,
+        pub post: ::std::option::Option<::open1688_core::CompactString>,
         /// 下一级编码列表，可能为空
         ///
         /// Wire name `children`, type `array<string>`.
         #[wire("children")]
-        pub children: ::std::vec::Vec<::std::string::String>,
+        pub children: ::std::vec::Vec<::open1688_core::CompactString>,
     }
 }
 

@@ -49,12 +49,12 @@ impl ::open1688_core::Request for TradeAddresscodeParseRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -69,17 +69,17 @@ impl ::open1688_core::Request for TradeAddresscodeParseRequest {
         ///
         /// Wire name `address`, type `string`.
         #[wire("address")]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<::open1688_core::CompactString>,
         /// 地址区域编码，如 330108
         ///
         /// Wire name `addressCode`, type `string`.
         #[wire("addressCode")]
-        pub address_code: ::std::option::Option<::std::string::String>,
+        pub address_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 地址区域编码对应的文本（包括国家、省、城市）
         ///
         /// Wire name `addressCodeText`, type `string`.
         #[wire("addressCodeText")]
-        pub address_code_text: ::std::option::Option<::std::string::String>,
+        pub address_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// addressId
         ///
         /// Wire name `addressId`, type `long`.
@@ -89,7 +89,7 @@ impl ::open1688_core::Request for TradeAddresscodeParseRequest {
         ///
         /// Wire name `bizType`, type `string`.
         #[wire("bizType")]
-        pub biz_type: ::std::option::Option<::std::string::String>,
+        pub biz_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否为默认
         ///
         /// Wire name `isDefault`, type `boolean`.
@@ -99,7 +99,7 @@ impl ::open1688_core::Request for TradeAddresscodeParseRequest {
         ///
         /// Wire name `fullName`, type `string`.
         #[wire("fullName")]
-        pub full_name: ::std::option::Option<::std::string::String>,
+        pub full_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否是最后选择的收货地址
         ///
         /// Wire name `latest`, type `boolean`.
@@ -109,17 +109,17 @@ impl ::open1688_core::Request for TradeAddresscodeParseRequest {
         ///
         /// Wire name `mobile`, type `string`.
         #[wire("mobile")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// 电话
         ///
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 邮编
         ///
         /// Wire name `postCode`, type `string`.
         #[wire("postCode")]
-        pub post_code: ::std::option::Option<::std::string::String>,
+        pub post_code: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -64,12 +64,12 @@ impl ::open1688_core::Request for TradeCancelRefundRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误描述
         ///
         /// Wire name `errorInfo`, type `string`.
         #[wire("errorInfo")]
-        pub error_info: ::std::option::Option<::std::string::String>,
+        pub error_info: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -449,12 +449,12 @@ impl ::open1688_core::Request for TradeCreateCrossOrderRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -734,12 +734,12 @@ impl CrossAddressParam {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 账期信息，非账期支付订单为空
         ///
         /// Wire name `accountPeriod`, type `AccountPeriod`.
@@ -1059,15 +1059,15 @@ impl SelfPickupAddress {
         pub success: ::std::option::Option<bool>,
         /// Wire name `resultCode`, type `string`.
         #[wire("resultCode")]
-        pub result_code: ::std::option::Option<::std::string::String>,
+        pub result_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 支付渠道，如 shegou
         ///
         /// Wire name `payChannel`, type `string`.
         #[wire("payChannel")]
-        pub pay_channel: ::std::option::Option<::std::string::String>,
+        pub pay_channel: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -192,12 +192,12 @@ impl ::open1688_core::Request for TradeCreateRefundRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 结果
         ///
         /// Wire name `result`, type `RefundCreated`.
@@ -217,7 +217,7 @@ impl ::open1688_core::Request for TradeCreateRefundRequest {
         ///
         /// Wire name `refundId`, type `string`.
         #[wire("refundId")]
-        pub refund_id: ::std::option::Option<::std::string::String>,
+        pub refund_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 1688 退款原因ID
         ///
         /// Wire name `innerReasonId`, type `long`.
@@ -227,7 +227,7 @@ impl ::open1688_core::Request for TradeCreateRefundRequest {
         ///
         /// Wire name `innerReason`, type `string`.
         #[wire("innerReason")]
-        pub inner_reason: ::std::option::Option<::std::string::String>,
+        pub inner_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 转换后退运费金额（分）
         ///
         /// Wire name `innerPostFee`, type `long`.
@@ -237,7 +237,7 @@ impl ::open1688_core::Request for TradeCreateRefundRequest {
         ///
         /// Wire name `isVoucher`, type `string`.
         #[wire("isVoucher")]
-        pub is_voucher: ::std::option::Option<::std::string::String>,
+        pub is_voucher: ::std::option::Option<::open1688_core::CompactString>,
         /// 退官方物流提货订单费用（分）
         ///
         /// Wire name `refundOfficialSolutionCost`, type `long`.

@@ -439,17 +439,17 @@ impl ::open1688_core::Request for TradeEcGetOrderListSellerViewRequest {
         ///
         /// Wire name `retCodes`, type `array<string>`.
         #[wire("retCodes")]
-        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        pub ret_codes: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 错误码
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

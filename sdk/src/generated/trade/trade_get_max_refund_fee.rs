@@ -148,19 +148,19 @@ impl MaxRefundFeeParam {
         pub success: ::std::option::Option<bool>,
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `subCode`, type `string`.
         #[wire("subCode")]
-        pub sub_code: ::std::option::Option<::std::string::String>,
+        pub sub_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `subMessage`, type `string`.
         #[wire("subMessage")]
-        pub sub_message: ::std::option::Option<::std::string::String>,
+        pub sub_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `retCodes`, type `array<string>`.
         #[wire("retCodes")]
-        pub ret_codes: ::std::vec::Vec<::std::string::String>,
+        pub ret_codes: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 最大可退金额
         ///
         /// Wire name `result`, type `MaxRefundFee`.

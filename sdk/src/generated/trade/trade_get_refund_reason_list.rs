@@ -82,7 +82,7 @@ impl ::open1688_core::Request for TradeGetRefundReasonListRequest {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 凭证是否必须上传
         ///
         /// Wire name `needVoucher`, type `boolean`.
@@ -97,7 +97,7 @@ impl ::open1688_core::Request for TradeGetRefundReasonListRequest {
         ///
         /// Wire name `tip`, type `string`.
         #[wire("tip")]
-        pub tip: ::std::option::Option<::std::string::String>,
+        pub tip: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -117,12 +117,12 @@ impl ::open1688_core::Request for TradeGetRefundReasonListRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 结果
         ///
         /// Wire name `result`, type `RefundReasons`.

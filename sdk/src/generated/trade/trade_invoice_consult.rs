@@ -46,10 +46,10 @@ impl ::open1688_core::Request for TradeInvoiceConsultRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -62,7 +62,7 @@ impl ::open1688_core::Request for TradeInvoiceConsultRequest {
     pub struct TradeInvoiceConsultResult {
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorDesc`, type `json`.
         #[wire("errorDesc")]
         pub error_desc: ::std::option::Option<::serde_json::Value>,

@@ -47,12 +47,12 @@ impl ::open1688_core::Request for TradePayProtocolPayRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 结果信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -49,7 +49,7 @@ impl ::open1688_core::Request for TradePayProtocolPayIsopenRequest {
         ///
         /// Wire name `payChannel`, type `string`.
         #[wire("payChannel")]
-        pub pay_channel: ::std::option::Option<::std::string::String>,
+        pub pay_channel: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否已设置绑定（字符串 "true"/"false"）
         ///
         /// Wire name `bindingStatus`, type `boolean`.
@@ -64,12 +64,12 @@ impl ::open1688_core::Request for TradePayProtocolPayIsopenRequest {
         ///
         /// Wire name `signUrl`, type `string`.
         #[wire("signUrl")]
-        pub sign_url: ::std::option::Option<::std::string::String>,
+        pub sign_url: ::std::option::Option<::open1688_core::CompactString>,
         /// 签约单号
         ///
         /// Wire name `agreementNo`, type `string`.
         #[wire("agreementNo")]
-        pub agreement_no: ::std::option::Option<::std::string::String>,
+        pub agreement_no: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -104,12 +104,12 @@ impl ::open1688_core::Request for TradePayProtocolPayIsopenRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误消息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 签约状态
         ///
         /// Wire name `result`, type `WithholdStatus`.

@@ -58,12 +58,12 @@ impl ::open1688_core::Request for TradePayProtocolPayPreparePayRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误消息（错误时可能出现在顶层）
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -78,7 +78,7 @@ impl ::open1688_core::Request for TradePayProtocolPayPreparePayRequest {
         ///
         /// Wire name `payChannel`, type `string`.
         #[wire("payChannel")]
-        pub pay_channel: ::std::option::Option<::std::string::String>,
+        pub pay_channel: ::std::option::Option<::open1688_core::CompactString>,
         /// 支付是否成功；超时可能返回 false 但实际扣款成功
         ///
         /// Wire name `paySuccess`, type `boolean`.
@@ -176,12 +176,12 @@ impl PreparePayParam {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误消息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 扣款返回值
         ///
         /// Wire name `result`, type `PreparePayOutcome`.

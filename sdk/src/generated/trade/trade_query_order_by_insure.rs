@@ -58,10 +58,10 @@ impl ::open1688_core::Request for TradeQueryOrderByInsureRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -76,7 +76,7 @@ impl ::open1688_core::Request for TradeQueryOrderByInsureRequest {
         ///
         /// Wire name `orderId`, type `string`.
         #[wire("orderId")]
-        pub order_id: ::std::option::Option<::std::string::String>,
+        pub order_id: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

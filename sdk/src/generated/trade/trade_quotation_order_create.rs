@@ -57,10 +57,10 @@ impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
         pub success: ::std::option::Option<bool>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -73,10 +73,10 @@ impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
     pub struct Attr {
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `key`, type `string`.
         #[wire("key")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -133,7 +133,7 @@ impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
         pub succ_sum_payment: ::std::option::Option<i64>,
         /// Wire name `outOrderId`, type `string`.
         #[wire("outOrderId")]
-        pub out_order_id: ::std::option::Option<::std::string::String>,
+        pub out_order_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `id`, type `long`.
         #[wire("id")]
         pub id: ::std::option::Option<i64>,
@@ -183,7 +183,7 @@ impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
         pub value: ::std::option::Option<Value>,
         /// Wire name `key`, type `string`.
         #[wire("key")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -196,31 +196,31 @@ impl ::open1688_core::Request for TradeQuotationOrderCreateRequest {
     pub struct TradeQuotationOrderCreateOrderModel {
         /// Wire name `buyerMemberId`, type `string`.
         #[wire("buyerMemberId")]
-        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        pub buyer_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerAlipayId`, type `string`.
         #[wire("sellerAlipayId")]
-        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        pub seller_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `tradeTypeStr`, type `string`.
         #[wire("tradeTypeStr")]
-        pub trade_type_str: ::std::option::Option<::std::string::String>,
+        pub trade_type_str: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerUserId`, type `long`.
         #[wire("sellerUserId")]
         pub seller_user_id: ::std::option::Option<i64>,
         /// Wire name `sellerMemberId`, type `string`.
         #[wire("sellerMemberId")]
-        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        pub seller_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `succSumPayment`, type `long`.
         #[wire("succSumPayment")]
         pub succ_sum_payment: ::std::option::Option<i64>,
         /// Wire name `buyerAlipayId`, type `string`.
         #[wire("buyerAlipayId")]
-        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        pub buyer_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `orderEntryModel`, type `array<OrderEntryModel>`.
         #[wire("orderEntryModel")]
         pub order_entry_model: ::std::vec::Vec<OrderEntryModel>,
         /// Wire name `outOrderId`, type `string`.
         #[wire("outOrderId")]
-        pub out_order_id: ::std::option::Option<::std::string::String>,
+        pub out_order_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerUserId`, type `long`.
         #[wire("buyerUserId")]
         pub buyer_user_id: ::std::option::Option<i64>,

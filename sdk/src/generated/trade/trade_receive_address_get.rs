@@ -44,12 +44,12 @@ impl ::open1688_core::Request for TradeReceiveAddressGetRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息，如 api need authorized
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -69,37 +69,37 @@ impl ::open1688_core::Request for TradeReceiveAddressGetRequest {
         ///
         /// Wire name `fullName`, type `string`.
         #[wire("fullName")]
-        pub full_name: ::std::option::Option<::std::string::String>,
+        pub full_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 街道地址，不包括省市编码
         ///
         /// Wire name `address`, type `string`.
         #[wire("address")]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<::open1688_core::CompactString>,
         /// 邮编
         ///
         /// Wire name `post`, type `string`.
         #[wire("post")]
-        pub post: ::std::option::Option<::std::string::String>,
+        pub post: ::std::option::Option<::open1688_core::CompactString>,
         /// 电话
         ///
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 手机号
         ///
         /// Wire name `mobilePhone`, type `string`.
         #[wire("mobilePhone")]
-        pub mobile_phone: ::std::option::Option<::std::string::String>,
+        pub mobile_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 地址区域编码
         ///
         /// Wire name `addressCode`, type `string`.
         #[wire("addressCode")]
-        pub address_code: ::std::option::Option<::std::string::String>,
+        pub address_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 地址区域编码对应的文本
         ///
         /// Wire name `addressCodeText`, type `string`.
         #[wire("addressCodeText")]
-        pub address_code_text: ::std::option::Option<::std::string::String>,
+        pub address_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否为默认
         ///
         /// Wire name `isDefault`, type `boolean`.
@@ -109,12 +109,12 @@ impl ::open1688_core::Request for TradeReceiveAddressGetRequest {
         ///
         /// Wire name `townCode`, type `string`.
         #[wire("townCode")]
-        pub town_code: ::std::option::Option<::std::string::String>,
+        pub town_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 镇地址
         ///
         /// Wire name `townName`, type `string`.
         #[wire("townName")]
-        pub town_name: ::std::option::Option<::std::string::String>,
+        pub town_name: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

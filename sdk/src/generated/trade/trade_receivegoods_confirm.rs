@@ -67,12 +67,12 @@ impl ::open1688_core::Request for TradeReceivegoodsConfirmRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorInfo`, type `string`.
         #[wire("errorInfo")]
-        pub error_info: ::std::option::Option<::std::string::String>,
+        pub error_info: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -160,17 +160,17 @@ impl ::open1688_core::Request for TradeRefundOpAgreeReturnGoodsRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展错误信息
         ///
         /// Wire name `extErrorMessage`, type `string`.
         #[wire("extErrorMessage")]
-        pub ext_error_message: ::std::option::Option<::std::string::String>,
+        pub ext_error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否成功
         ///
         /// Wire name `success`, type `boolean`.

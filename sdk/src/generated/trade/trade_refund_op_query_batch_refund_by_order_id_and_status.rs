@@ -63,17 +63,17 @@ for TradeRefundOpQueryBatchRefundByOrderIdAndStatusRequest {
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息（可能是 JSON 文本）
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// 附加信息
         ///
         /// Wire name `extErrorMessage`, type `string`.
         #[wire("extErrorMessage")]
-        pub ext_error_message: ::std::option::Option<::std::string::String>,
+        pub ext_error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

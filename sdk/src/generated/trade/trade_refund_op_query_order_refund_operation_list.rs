@@ -61,13 +61,13 @@ impl ::open1688_core::Request for TradeRefundOpQueryOrderRefundOperationListRequ
         pub result: ::std::option::Option<OpQueryOrderRefundOperationListResult>,
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `extErrorMessage`, type `json`.
         #[wire("extErrorMessage")]
         pub ext_error_message: ::std::option::Option<::serde_json::Value>,
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `success`, type `boolean`.
         #[wire("success")]
         pub success: ::std::option::Option<bool>,

@@ -62,12 +62,12 @@ impl ::open1688_core::Request for TradeUploadRefundVoucherRequest {
         ///
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// 错误信息
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 结果
         ///
         /// Wire name `result`, type `UploadedVoucher`.
@@ -87,12 +87,12 @@ impl ::open1688_core::Request for TradeUploadRefundVoucherRequest {
         ///
         /// Wire name `imageDomain`, type `string`.
         #[wire("imageDomain")]
-        pub image_domain: ::std::option::Option<::std::string::String>,
+        pub image_domain: ::std::option::Option<::open1688_core::CompactString>,
         /// 图片相对路径
         ///
         /// Wire name `imageRelativeUrl`, type `string`.
         #[wire("imageRelativeUrl")]
-        pub image_relative_url: ::std::option::Option<::std::string::String>,
+        pub image_relative_url: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -216,7 +216,7 @@ impl AddressParam {
         ///
         /// Wire name `refundId`, type `string`.
         #[wire("refundId")]
-        pub refund_id: ::std::option::Option<::std::string::String>,
+        pub refund_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 退款单编号
         ///
         /// Wire name `id`, type `long`.
@@ -236,17 +236,20 @@ impl AddressParam {
         ///
         /// Wire name `orderEntryCountMap`, type `map<long>`.
         #[wire("orderEntryCountMap")]
-        pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+        pub order_entry_count_map: ::std::collections::BTreeMap<
+            ::open1688_core::CompactString,
+            i64,
+        >,
         /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 产品名称
         ///
         /// Wire name `productName`, type `string`.
         #[wire("productName")]
-        pub product_name: ::std::option::Option<::std::string::String>,
+        pub product_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家申请退款金额（分）
         ///
         /// Wire name `applyPayment`, type `long`.
@@ -291,7 +294,7 @@ impl AddressParam {
         ///
         /// Wire name `applyReason`, type `string`.
         #[wire("applyReason")]
-        pub apply_reason: ::std::option::Option<::std::string::String>,
+        pub apply_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 申请原因ID
         ///
         /// Wire name `applyReasonId`, type `long`.
@@ -301,7 +304,7 @@ impl AddressParam {
         ///
         /// Wire name `applySubReason`, type `string`.
         #[wire("applySubReason")]
-        pub apply_sub_reason: ::std::option::Option<::std::string::String>,
+        pub apply_sub_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 二级退款原因Id
         ///
         /// Wire name `applySubReasonId`, type `long`.
@@ -346,17 +349,17 @@ impl AddressParam {
         ///
         /// Wire name `buyerLogisticsName`, type `string`.
         #[wire("buyerLogisticsName")]
-        pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
+        pub buyer_logistics_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 退货运单号
         ///
         /// Wire name `freightBill`, type `string`.
         #[wire("freightBill")]
-        pub freight_bill: ::std::option::Option<::std::string::String>,
+        pub freight_bill: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家拒绝原因
         ///
         /// Wire name `rejectReason`, type `string`.
         #[wire("rejectReason")]
-        pub reject_reason: ::std::option::Option<::std::string::String>,
+        pub reject_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家拒绝原因Id
         ///
         /// Wire name `rejectReasonId`, type `long`.
@@ -371,63 +374,63 @@ impl AddressParam {
         ///
         /// Wire name `sellerReceiveAddress`, type `string`.
         #[wire("sellerReceiveAddress")]
-        pub seller_receive_address: ::std::option::Option<::std::string::String>,
+        pub seller_receive_address: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人姓名
         ///
         /// Wire name `sellerRealName`, type `string`.
         #[wire("sellerRealName")]
-        pub seller_real_name: ::std::option::Option<::std::string::String>,
+        pub seller_real_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人手机
         ///
         /// Wire name `sellerMobile`, type `string`.
         #[wire("sellerMobile")]
-        pub seller_mobile: ::std::option::Option<::std::string::String>,
+        pub seller_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人电话
         ///
         /// Wire name `sellerTel`, type `string`.
         #[wire("sellerTel")]
-        pub seller_tel: ::std::option::Option<::std::string::String>,
+        pub seller_tel: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerMemberId`, type `string`.
         #[wire("buyerMemberId")]
-        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        pub buyer_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerUserId`, type `long`.
         #[wire("buyerUserId")]
         pub buyer_user_id: ::std::option::Option<i64>,
         /// Wire name `buyerLoginId`, type `string`.
         #[wire("buyerLoginId")]
-        pub buyer_login_id: ::std::option::Option<::std::string::String>,
+        pub buyer_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerAlipayId`, type `string`.
         #[wire("buyerAlipayId")]
-        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        pub buyer_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerMemberId`, type `string`.
         #[wire("sellerMemberId")]
-        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        pub seller_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerUserId`, type `long`.
         #[wire("sellerUserId")]
         pub seller_user_id: ::std::option::Option<i64>,
         /// Wire name `sellerLoginId`, type `string`.
         #[wire("sellerLoginId")]
-        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        pub seller_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerAlipayId`, type `string`.
         #[wire("sellerAlipayId")]
-        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        pub seller_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 支付宝交易号
         ///
         /// Wire name `alipayPaymentId`, type `string`.
         #[wire("alipayPaymentId")]
-        pub alipay_payment_id: ::std::option::Option<::std::string::String>,
+        pub alipay_payment_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易类型，如 50060
         ///
         /// Wire name `tradeTypeStr`, type `string`.
         #[wire("tradeTypeStr")]
-        pub trade_type_str: ::std::option::Option<::std::string::String>,
+        pub trade_type_str: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
         ///
         /// Wire name `extInfo`, type `map<string>`.
         #[wire("extInfo")]
         pub ext_info: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+            ::open1688_core::CompactString,
+            ::open1688_core::CompactString,
         >,
         /// 申请退款时间
         ///
@@ -464,7 +467,7 @@ impl AddressParam {
         ///
         /// Wire name `timeOutOperateType`, type `string`.
         #[wire("timeOutOperateType")]
-        pub time_out_operate_type: ::std::option::Option<::std::string::String>,
+        pub time_out_operate_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
         #[wire("aftersaleAgreeTimeout")]
         pub aftersale_agree_timeout: ::std::option::Option<bool>,
@@ -499,13 +502,13 @@ impl AddressParam {
         pub insufficient_bail: ::std::option::Option<bool>,
         /// Wire name `instantRefundType`, type `string`.
         #[wire("instantRefundType")]
-        pub instant_refund_type: ::std::option::Option<::std::string::String>,
+        pub instant_refund_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `disburseChannel`, type `string`.
         #[wire("disburseChannel")]
-        pub disburse_channel: ::std::option::Option<::std::string::String>,
+        pub disburse_channel: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `taskStatus`, type `string`.
         #[wire("taskStatus")]
-        pub task_status: ::std::option::Option<::std::string::String>,
+        pub task_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 退官方物流提货订单费用（分）
         ///
         /// Wire name `refundOfficialSolutionCost`, type `long`.
@@ -663,7 +666,7 @@ impl AddressParam {
     pub struct CaigouQuoteInfo {
         /// Wire name `productQuoteName`, type `string`.
         #[wire("productQuoteName")]
-        pub product_quote_name: ::std::option::Option<::std::string::String>,
+        pub product_quote_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 价格；get.buyerView 文档为元（BigDecimal），getBuyerOrderList 文档为分（Long）
         ///
         /// Wire name `price`, type `decimal`.
@@ -773,17 +776,17 @@ impl CargoParam {
         ///
         /// Wire name `createTime`, type `string`.
         #[wire("createTime")]
-        pub create_time: ::std::option::Option<::std::string::String>,
+        pub create_time: ::std::option::Option<::open1688_core::CompactString>,
         /// 状态，如 END
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 状态描述
         ///
         /// Wire name `statusStr`, type `string`.
         #[wire("statusStr")]
-        pub status_str: ::std::option::Option<::std::string::String>,
+        pub status_str: ::std::option::Option<::open1688_core::CompactString>,
         /// 应还金额（分）
         ///
         /// Wire name `restRepayAmount`, type `long`.
@@ -793,12 +796,12 @@ impl CargoParam {
         ///
         /// Wire name `lastRepayTime`, type `string`.
         #[wire("lastRepayTime")]
-        pub last_repay_time: ::std::option::Option<::std::string::String>,
+        pub last_repay_time: ::std::option::Option<::open1688_core::CompactString>,
         /// 还款来源：KJPAY, OWN_FUNDS, INSTALLMENT_REPAY
         ///
         /// Wire name `repaySource`, type `string`.
         #[wire("repaySource")]
-        pub repay_source: ::std::option::Option<::std::string::String>,
+        pub repay_source: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -846,17 +849,17 @@ impl CargoParam {
     pub struct CustomsAttribute {
         /// Wire name `sku`, type `string`.
         #[wire("sku")]
-        pub sku: ::std::option::Option<::std::string::String>,
+        pub sku: ::std::option::Option<::open1688_core::CompactString>,
         /// 中文名称
         ///
         /// Wire name `cName`, type `string`.
         #[wire("cName")]
-        pub c_name: ::std::option::Option<::std::string::String>,
+        pub c_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 英文名称
         ///
         /// Wire name `enName`, type `string`.
         #[wire("enName")]
-        pub en_name: ::std::option::Option<::std::string::String>,
+        pub en_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 申报价值
         ///
         /// Wire name `amount`, type `double`.
@@ -874,7 +877,7 @@ impl CargoParam {
         ///
         /// Wire name `currency`, type `string`.
         #[wire("currency")]
-        pub currency: ::std::option::Option<::std::string::String>,
+        pub currency: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1195,17 +1198,17 @@ impl ExtPair {
         ///
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 下单失败的错误编码
         ///
         /// Wire name `errorCode`, type `string`.
         #[wire("errorCode")]
-        pub error_code: ::std::option::Option<::std::string::String>,
+        pub error_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 下单失败的错误描述
         ///
         /// Wire name `errorMessage`, type `string`.
         #[wire("errorMessage")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1238,22 +1241,22 @@ impl ExtPair {
         ///
         /// Wire name `assuranceInfo`, type `string`.
         #[wire("assuranceInfo")]
-        pub assurance_info: ::std::option::Option<::std::string::String>,
+        pub assurance_info: ::std::option::Option<::open1688_core::CompactString>,
         /// 保障方式，如 jqbz
         ///
         /// Wire name `assuranceType`, type `string`.
         #[wire("assuranceType")]
-        pub assurance_type: ::std::option::Option<::std::string::String>,
+        pub assurance_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 质量保证类型
         ///
         /// Wire name `qualityAssuranceType`, type `string`.
         #[wire("qualityAssuranceType")]
-        pub quality_assurance_type: ::std::option::Option<::std::string::String>,
+        pub quality_assurance_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 保障条款值
         ///
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1512,13 +1515,13 @@ impl InvoiceParam {
     pub struct KeyValuePair {
         /// Wire name `key`, type `string`.
         #[wire("key")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `description`, type `string`.
         #[wire("description")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1533,7 +1536,7 @@ impl InvoiceParam {
         ///
         /// Wire name `lstWarehouseType`, type `string`.
         #[wire("lstWarehouseType")]
-        pub lst_warehouse_type: ::std::option::Option<::std::string::String>,
+        pub lst_warehouse_type: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1548,57 +1551,57 @@ impl InvoiceParam {
         ///
         /// Wire name `contactPerson`, type `string`.
         #[wire("contactPerson")]
-        pub contact_person: ::std::option::Option<::std::string::String>,
+        pub contact_person: ::std::option::Option<::open1688_core::CompactString>,
         /// 解密地址ID（加密订单场景）
         ///
         /// Wire name `caid`, type `string`.
         #[wire("caid")]
-        pub caid: ::std::option::Option<::std::string::String>,
+        pub caid: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `province`, type `string`.
         #[wire("province")]
-        pub province: ::std::option::Option<::std::string::String>,
+        pub province: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `city`, type `string`.
         #[wire("city")]
-        pub city: ::std::option::Option<::std::string::String>,
+        pub city: ::std::option::Option<::open1688_core::CompactString>,
         /// 县/区
         ///
         /// Wire name `area`, type `string`.
         #[wire("area")]
-        pub area: ::std::option::Option<::std::string::String>,
+        pub area: ::std::option::Option<::open1688_core::CompactString>,
         /// 镇/街道
         ///
         /// Wire name `town`, type `string`.
         #[wire("town")]
-        pub town: ::std::option::Option<::std::string::String>,
+        pub town: ::std::option::Option<::open1688_core::CompactString>,
         /// 详细地址
         ///
         /// Wire name `address`, type `string`.
         #[wire("address")]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<::open1688_core::CompactString>,
         /// 省市区编码
         ///
         /// Wire name `areaCode`, type `string`.
         #[wire("areaCode")]
-        pub area_code: ::std::option::Option<::std::string::String>,
+        pub area_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 镇/街道地址码
         ///
         /// Wire name `townCode`, type `string`.
         #[wire("townCode")]
-        pub town_code: ::std::option::Option<::std::string::String>,
+        pub town_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 邮编
         ///
         /// Wire name `zip`, type `string`.
         #[wire("zip")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        pub zip: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `mobile`, type `string`.
         #[wire("mobile")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `telephone`, type `string`.
         #[wire("telephone")]
-        pub telephone: ::std::option::Option<::std::string::String>,
+        pub telephone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fax`, type `string`.
         #[wire("fax")]
-        pub fax: ::std::option::Option<::std::string::String>,
+        pub fax: ::std::option::Option<::open1688_core::CompactString>,
         /// 运单明细
         ///
         /// Wire name `logisticsItems`, type `array<NativeLogisticsItem>`.
@@ -1623,17 +1626,17 @@ impl InvoiceParam {
         ///
         /// Wire name `logisticsCode`, type `string`.
         #[wire("logisticsCode")]
-        pub logistics_code: ::std::option::Option<::std::string::String>,
+        pub logistics_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 发货类型：0 自行发货, 1 在线发货, 2 不需要物流
         ///
         /// Wire name `type`, type `string`.
         #[wire("type")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: ::std::option::Option<::open1688_core::CompactString>,
         /// 状态
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司Id
         ///
         /// Wire name `logisticsCompanyId`, type `long`.
@@ -1643,22 +1646,22 @@ impl InvoiceParam {
         ///
         /// Wire name `logisticsCompanyNo`, type `string`.
         #[wire("logisticsCompanyNo")]
-        pub logistics_company_no: ::std::option::Option<::std::string::String>,
+        pub logistics_company_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 物流公司名称
         ///
         /// Wire name `logisticsCompanyName`, type `string`.
         #[wire("logisticsCompanyName")]
-        pub logistics_company_name: ::std::option::Option<::std::string::String>,
+        pub logistics_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 运单号
         ///
         /// Wire name `logisticsBillNo`, type `string`.
         #[wire("logisticsBillNo")]
-        pub logistics_bill_no: ::std::option::Option<::std::string::String>,
+        pub logistics_bill_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 子订单id，多个以逗号分隔
         ///
         /// Wire name `subItemIds`, type `string`.
         #[wire("subItemIds")]
-        pub sub_item_ids: ::std::option::Option<::std::string::String>,
+        pub sub_item_ids: ::std::option::Option<::open1688_core::CompactString>,
         /// 运费（元）
         ///
         /// Wire name `carriage`, type `decimal`.
@@ -1677,60 +1680,60 @@ impl InvoiceParam {
         pub gmt_modified: ::std::option::Option<::open1688_core::Date>,
         /// Wire name `fromProvince`, type `string`.
         #[wire("fromProvince")]
-        pub from_province: ::std::option::Option<::std::string::String>,
+        pub from_province: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fromCity`, type `string`.
         #[wire("fromCity")]
-        pub from_city: ::std::option::Option<::std::string::String>,
+        pub from_city: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fromArea`, type `string`.
         #[wire("fromArea")]
-        pub from_area: ::std::option::Option<::std::string::String>,
+        pub from_area: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fromAddress`, type `string`.
         #[wire("fromAddress")]
-        pub from_address: ::std::option::Option<::std::string::String>,
+        pub from_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fromPhone`, type `string`.
         #[wire("fromPhone")]
-        pub from_phone: ::std::option::Option<::std::string::String>,
+        pub from_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fromMobile`, type `string`.
         #[wire("fromMobile")]
-        pub from_mobile: ::std::option::Option<::std::string::String>,
+        pub from_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `fromPost`, type `string`.
         #[wire("fromPost")]
-        pub from_post: ::std::option::Option<::std::string::String>,
+        pub from_post: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toProvince`, type `string`.
         #[wire("toProvince")]
-        pub to_province: ::std::option::Option<::std::string::String>,
+        pub to_province: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toCity`, type `string`.
         #[wire("toCity")]
-        pub to_city: ::std::option::Option<::std::string::String>,
+        pub to_city: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toArea`, type `string`.
         #[wire("toArea")]
-        pub to_area: ::std::option::Option<::std::string::String>,
+        pub to_area: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toAddress`, type `string`.
         #[wire("toAddress")]
-        pub to_address: ::std::option::Option<::std::string::String>,
+        pub to_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toPhone`, type `string`.
         #[wire("toPhone")]
-        pub to_phone: ::std::option::Option<::std::string::String>,
+        pub to_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toMobile`, type `string`.
         #[wire("toMobile")]
-        pub to_mobile: ::std::option::Option<::std::string::String>,
+        pub to_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `toPost`, type `string`.
         #[wire("toPost")]
-        pub to_post: ::std::option::Option<::std::string::String>,
+        pub to_post: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `noLogisticsName`, type `string`.
         #[wire("noLogisticsName")]
-        pub no_logistics_name: ::std::option::Option<::std::string::String>,
+        pub no_logistics_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `noLogisticsTel`, type `string`.
         #[wire("noLogisticsTel")]
-        pub no_logistics_tel: ::std::option::Option<::std::string::String>,
+        pub no_logistics_tel: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `noLogisticsBillNo`, type `string`.
         #[wire("noLogisticsBillNo")]
-        pub no_logistics_bill_no: ::std::option::Option<::std::string::String>,
+        pub no_logistics_bill_no: ::std::option::Option<::open1688_core::CompactString>,
         /// 无需物流类别 1–5
         ///
         /// Wire name `noLogisticsCondition`, type `string`.
         #[wire("noLogisticsCondition")]
-        pub no_logistics_condition: ::std::option::Option<::std::string::String>,
+        pub no_logistics_condition: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -1750,7 +1753,7 @@ impl InvoiceParam {
         ///
         /// Wire name `stepName`, type `string`.
         #[wire("stepName")]
-        pub step_name: ::std::option::Option<::std::string::String>,
+        pub step_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否最后一个阶段
         ///
         /// Wire name `lastStep`, type `boolean`.
@@ -1834,7 +1837,7 @@ impl InvoiceParam {
         ///
         /// Wire name `idOfStr`, type `string`.
         #[wire("idOfStr")]
-        pub id_of_str: ::std::option::Option<::std::string::String>,
+        pub id_of_str: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易状态
         ///
         /// Wire name `status`, type `OrderStatus`.
@@ -1844,27 +1847,27 @@ impl InvoiceParam {
         ///
         /// Wire name `businessType`, type `string`.
         #[wire("businessType")]
-        pub business_type: ::std::option::Option<::std::string::String>,
+        pub business_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易类型：1 担保交易, 2 预存款交易, 3 ETC境外收单, 4 即时到帐, 5 保障金安全交易, 6 统一交易流程, 7 分阶段付款, 8 货到付款, 9 信用凭证支付, 10 账期支付, 50060 交易4.0
         ///
         /// Wire name `tradeType`, type `string`.
         #[wire("tradeType")]
-        pub trade_type: ::std::option::Option<::std::string::String>,
+        pub trade_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 下单时指定的交易方式 tradeType，如 assureTrade
         ///
         /// Wire name `tradeTypeCode`, type `string`.
         #[wire("tradeTypeCode")]
-        pub trade_type_code: ::std::option::Option<::std::string::String>,
+        pub trade_type_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 下单时指定的交易方式描述，如 担保交易
         ///
         /// Wire name `tradeTypeDesc`, type `string`.
         #[wire("tradeTypeDesc")]
-        pub trade_type_desc: ::std::option::Option<::std::string::String>,
+        pub trade_type_desc: ::std::option::Option<::open1688_core::CompactString>,
         /// 4.0 交易流程模板 code
         ///
         /// Wire name `flowTemplateCode`, type `string`.
         #[wire("flowTemplateCode")]
-        pub flow_template_code: ::std::option::Option<::std::string::String>,
+        pub flow_template_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 应付款总金额 = ∑itemAmount + shippingFee，单位元
         ///
         /// Wire name `totalAmount`, type `decimal`.
@@ -1909,17 +1912,17 @@ impl InvoiceParam {
         ///
         /// Wire name `refundStatusForAs`, type `string`.
         #[wire("refundStatusForAs")]
-        pub refund_status_for_as: ::std::option::Option<::std::string::String>,
+        pub refund_status_for_as: ::std::option::Option<::open1688_core::CompactString>,
         /// 退款单ID
         ///
         /// Wire name `refundId`, type `string`.
         #[wire("refundId")]
-        pub refund_id: ::std::option::Option<::std::string::String>,
+        pub refund_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家主账号id
         ///
         /// Wire name `buyerID`, type `string`.
         #[wire("buyerID")]
-        pub buyer_id: ::std::option::Option<::std::string::String>,
+        pub buyer_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家数字id
         ///
         /// Wire name `buyerUserId`, type `long`.
@@ -1929,17 +1932,17 @@ impl InvoiceParam {
         ///
         /// Wire name `buyerLoginId`, type `string`.
         #[wire("buyerLoginId")]
-        pub buyer_login_id: ::std::option::Option<::std::string::String>,
+        pub buyer_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家子账号
         ///
         /// Wire name `subBuyerLoginId`, type `string`.
         #[wire("subBuyerLoginId")]
-        pub sub_buyer_login_id: ::std::option::Option<::std::string::String>,
+        pub sub_buyer_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家支付宝id
         ///
         /// Wire name `buyerAlipayId`, type `string`.
         #[wire("buyerAlipayId")]
-        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        pub buyer_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家联系人
         ///
         /// Wire name `buyerContact`, type `TradeContact`.
@@ -1949,22 +1952,22 @@ impl InvoiceParam {
         ///
         /// Wire name `buyerFeedback`, type `string`.
         #[wire("buyerFeedback")]
-        pub buyer_feedback: ::std::option::Option<::std::string::String>,
+        pub buyer_feedback: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家备忘信息
         ///
         /// Wire name `buyerMemo`, type `string`.
         #[wire("buyerMemo")]
-        pub buyer_memo: ::std::option::Option<::std::string::String>,
+        pub buyer_memo: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家备忘标志
         ///
         /// Wire name `buyerRemarkIcon`, type `string`.
         #[wire("buyerRemarkIcon")]
-        pub buyer_remark_icon: ::std::option::Option<::std::string::String>,
+        pub buyer_remark_icon: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家主账号id
         ///
         /// Wire name `sellerID`, type `string`.
         #[wire("sellerID")]
-        pub seller_id: ::std::option::Option<::std::string::String>,
+        pub seller_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家数字id
         ///
         /// Wire name `sellerUserId`, type `long`.
@@ -1974,12 +1977,12 @@ impl InvoiceParam {
         ///
         /// Wire name `sellerLoginId`, type `string`.
         #[wire("sellerLoginId")]
-        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        pub seller_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家支付宝id
         ///
         /// Wire name `sellerAlipayId`, type `string`.
         #[wire("sellerAlipayId")]
-        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        pub seller_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家联系人
         ///
         /// Wire name `sellerContact`, type `TradeContact`.
@@ -1989,7 +1992,7 @@ impl InvoiceParam {
         ///
         /// Wire name `sellerCreditLevel`, type `string`.
         #[wire("sellerCreditLevel")]
-        pub seller_credit_level: ::std::option::Option<::std::string::String>,
+        pub seller_credit_level: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否自主订单（邀约订单）
         ///
         /// Wire name `sellerOrder`, type `boolean`.
@@ -2004,27 +2007,27 @@ impl InvoiceParam {
         ///
         /// Wire name `remark`, type `string`.
         #[wire("remark")]
-        pub remark: ::std::option::Option<::std::string::String>,
+        pub remark: ::std::option::Option<::open1688_core::CompactString>,
         /// 关闭原因：buyerCancel, sellerGoodsLack, other
         ///
         /// Wire name `closeReason`, type `string`.
         #[wire("closeReason")]
-        pub close_reason: ::std::option::Option<::std::string::String>,
+        pub close_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 关闭订单备注
         ///
         /// Wire name `closeRemark`, type `string`.
         #[wire("closeRemark")]
-        pub close_remark: ::std::option::Option<::std::string::String>,
+        pub close_remark: ::std::option::Option<::open1688_core::CompactString>,
         /// 关闭操作类型：CLOSE_TRADE_BY_SELLER, CLOSE_TRADE_BY_BOPS, CLOSE_TRADE_BY_SYSTEM, CLOSE_TRADE_BY_BUYER, CLOSE_TRADE_BY_CREADIT
         ///
         /// Wire name `closeOperateType`, type `string`.
         #[wire("closeOperateType")]
-        pub close_operate_type: ::std::option::Option<::std::string::String>,
+        pub close_operate_type: ::std::option::Option<::open1688_core::CompactString>,
         /// 外部支付交易Id
         ///
         /// Wire name `alipayTradeId`, type `string`.
         #[wire("alipayTradeId")]
-        pub alipay_trade_id: ::std::option::Option<::std::string::String>,
+        pub alipay_trade_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 预订单ID
         ///
         /// Wire name `preOrderId`, type `long`.
@@ -2039,7 +2042,7 @@ impl InvoiceParam {
         ///
         /// Wire name `stepAgreementPath`, type `string`.
         #[wire("stepAgreementPath")]
-        pub step_agreement_path: ::std::option::Option<::std::string::String>,
+        pub step_agreement_path: ::std::option::Option<::open1688_core::CompactString>,
         /// \[交易3.0\] 分阶段订单
         ///
         /// Wire name `stepOrderList`, type `array<StepOrder>`.
@@ -2059,12 +2062,12 @@ impl InvoiceParam {
         ///
         /// Wire name `payChannelList`, type `array<string>`.
         #[wire("payChannelList")]
-        pub pay_channel_list: ::std::vec::Vec<::std::string::String>,
+        pub pay_channel_list: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 支付渠道 code，如 alipay
         ///
         /// Wire name `payChannelCodeList`, type `array<string>`.
         #[wire("payChannelCodeList")]
-        pub pay_channel_code_list: ::std::vec::Vec<::std::string::String>,
+        pub pay_channel_code_list: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 支付超时时间（秒）
         ///
         /// Wire name `payTimeout`, type `long`.
@@ -2079,17 +2082,19 @@ impl InvoiceParam {
         ///
         /// Wire name `inventoryMode`, type `string`.
         #[wire("inventoryMode")]
-        pub inventory_mode: ::std::option::Option<::std::string::String>,
+        pub inventory_mode: ::std::option::Option<::open1688_core::CompactString>,
         /// 外部订单号
         ///
         /// Wire name `outOrderId`, type `string`.
         #[wire("outOrderId")]
-        pub out_order_id: ::std::option::Option<::std::string::String>,
+        pub out_order_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 官方物流提货订单ID
         ///
         /// Wire name `officialSolutionOrderId`, type `string`.
         #[wire("officialSolutionOrderId")]
-        pub official_solution_order_id: ::std::option::Option<::std::string::String>,
+        pub official_solution_order_id: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// 官方物流提货订单费用（分）
         ///
         /// Wire name `officialSolutionCost`, type `long`.
@@ -2099,37 +2104,37 @@ impl InvoiceParam {
         ///
         /// Wire name `currency`, type `string`.
         #[wire("currency")]
-        pub currency: ::std::option::Option<::std::string::String>,
+        pub currency: ::std::option::Option<::open1688_core::CompactString>,
         /// 订单关联码（如属于哪个活动）
         ///
         /// Wire name `relatedCode`, type `string`.
         #[wire("relatedCode")]
-        pub related_code: ::std::option::Option<::std::string::String>,
+        pub related_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家备忘信息（卖家视角）
         ///
         /// Wire name `sellerMemo`, type `string`.
         #[wire("sellerMemo")]
-        pub seller_memo: ::std::option::Option<::std::string::String>,
+        pub seller_memo: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家备忘标志（卖家视角）
         ///
         /// Wire name `sellerRemarkIcon`, type `string`.
         #[wire("sellerRemarkIcon")]
-        pub seller_remark_icon: ::std::option::Option<::std::string::String>,
+        pub seller_remark_icon: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家加密ID（卖家视角；不同 appkey 返回不同）
         ///
         /// Wire name `buyerOpenUid`, type `string`.
         #[wire("buyerOpenUid")]
-        pub buyer_open_uid: ::std::option::Option<::std::string::String>,
+        pub buyer_open_uid: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家子账号加密ID（卖家视角）
         ///
         /// Wire name `buyerSubOpenUid`, type `string`.
         #[wire("buyerSubOpenUid")]
-        pub buyer_sub_open_uid: ::std::option::Option<::std::string::String>,
+        pub buyer_sub_open_uid: ::std::option::Option<::open1688_core::CompactString>,
         /// 联系人信息解密ID（加密订单场景）
         ///
         /// Wire name `ccid`, type `string`.
         #[wire("ccid")]
-        pub ccid: ::std::option::Option<::std::string::String>,
+        pub ccid: ::std::option::Option<::open1688_core::CompactString>,
         /// 创建时间
         ///
         /// Wire name `createTime`, type `date`.
@@ -2184,7 +2189,7 @@ impl InvoiceParam {
         ///
         /// Wire name `accountPeriodTime`, type `string`.
         #[wire("accountPeriodTime")]
-        pub account_period_time: ::std::option::Option<::std::string::String>,
+        pub account_period_time: ::std::option::Option<::open1688_core::CompactString>,
         /// 下单时是否选择了诚e赊交易方式
         ///
         /// Wire name `creditOrder`, type `boolean`.
@@ -2207,13 +2212,13 @@ impl InvoiceParam {
         pub lst_order_info: ::std::option::Option<LstOrderInfo>,
         /// Wire name `erpBuyerUserId`, type `string`.
         #[wire("erpBuyerUserId")]
-        pub erp_buyer_user_id: ::std::option::Option<::std::string::String>,
+        pub erp_buyer_user_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `erpOrderId`, type `string`.
         #[wire("erpOrderId")]
-        pub erp_order_id: ::std::option::Option<::std::string::String>,
+        pub erp_order_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `erpBuyerOrgId`, type `string`.
         #[wire("erpBuyerOrgId")]
-        pub erp_buyer_org_id: ::std::option::Option<::std::string::String>,
+        pub erp_buyer_org_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否加工定制订单
         ///
         /// Wire name `isCz`, type `boolean`.
@@ -2233,7 +2238,7 @@ impl InvoiceParam {
         ///
         /// Wire name `shippingInsurance`, type `string`.
         #[wire("shippingInsurance")]
-        pub shipping_insurance: ::std::option::Option<::std::string::String>,
+        pub shipping_insurance: ::std::option::Option<::open1688_core::CompactString>,
         /// 官方物流提货
         ///
         /// Wire name `officialPickUp`, type `boolean`.
@@ -2281,7 +2286,7 @@ impl OrderEntryCount {
         ///
         /// Wire name `invoiceCompanyName`, type `string`.
         #[wire("invoiceCompanyName")]
-        pub invoice_company_name: ::std::option::Option<::std::string::String>,
+        pub invoice_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 0 普通发票, 1 增值税发票, 9 未知
         ///
         /// Wire name `invoiceType`, type `int`.
@@ -2299,48 +2304,48 @@ impl OrderEntryCount {
         pub order_id: ::std::option::Option<i64>,
         /// Wire name `receiveCode`, type `string`.
         #[wire("receiveCode")]
-        pub receive_code: ::std::option::Option<::std::string::String>,
+        pub receive_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiveCodeText`, type `string`.
         #[wire("receiveCodeText")]
-        pub receive_code_text: ::std::option::Option<::std::string::String>,
+        pub receive_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiveMobile`, type `string`.
         #[wire("receiveMobile")]
-        pub receive_mobile: ::std::option::Option<::std::string::String>,
+        pub receive_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiveName`, type `string`.
         #[wire("receiveName")]
-        pub receive_name: ::std::option::Option<::std::string::String>,
+        pub receive_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receivePhone`, type `string`.
         #[wire("receivePhone")]
-        pub receive_phone: ::std::option::Option<::std::string::String>,
+        pub receive_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receivePost`, type `string`.
         #[wire("receivePost")]
-        pub receive_post: ::std::option::Option<::std::string::String>,
+        pub receive_post: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiveStreet`, type `string`.
         #[wire("receiveStreet")]
-        pub receive_street: ::std::option::Option<::std::string::String>,
+        pub receive_street: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registerAccountId`, type `string`.
         #[wire("registerAccountId")]
-        pub register_account_id: ::std::option::Option<::std::string::String>,
+        pub register_account_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registerBank`, type `string`.
         #[wire("registerBank")]
-        pub register_bank: ::std::option::Option<::std::string::String>,
+        pub register_bank: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registerCode`, type `string`.
         #[wire("registerCode")]
-        pub register_code: ::std::option::Option<::std::string::String>,
+        pub register_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registerCodeText`, type `string`.
         #[wire("registerCodeText")]
-        pub register_code_text: ::std::option::Option<::std::string::String>,
+        pub register_code_text: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registerPhone`, type `string`.
         #[wire("registerPhone")]
-        pub register_phone: ::std::option::Option<::std::string::String>,
+        pub register_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `registerStreet`, type `string`.
         #[wire("registerStreet")]
-        pub register_street: ::std::option::Option<::std::string::String>,
+        pub register_street: ::std::option::Option<::open1688_core::CompactString>,
         /// 纳税人识别号
         ///
         /// Wire name `taxpayerIdentify`, type `string`.
         #[wire("taxpayerIdentify")]
-        pub taxpayer_identify: ::std::option::Option<::std::string::String>,
+        pub taxpayer_identify: ::std::option::Option<::open1688_core::CompactString>,
         /// 发票含税总额（分）
         ///
         /// Wire name `amount`, type `long`.
@@ -2350,7 +2355,7 @@ impl OrderEntryCount {
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -2395,37 +2400,37 @@ impl OrderEntryCount {
         ///
         /// Wire name `toFullName`, type `string`.
         #[wire("toFullName")]
-        pub to_full_name: ::std::option::Option<::std::string::String>,
+        pub to_full_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人地址区域编码
         ///
         /// Wire name `toDivisionCode`, type `string`.
         #[wire("toDivisionCode")]
-        pub to_division_code: ::std::option::Option<::std::string::String>,
+        pub to_division_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 街道/镇区域编码，可能为空
         ///
         /// Wire name `toTownCode`, type `string`.
         #[wire("toTownCode")]
-        pub to_town_code: ::std::option::Option<::std::string::String>,
+        pub to_town_code: ::std::option::Option<::open1688_core::CompactString>,
         /// 收件人移动电话
         ///
         /// Wire name `toMobile`, type `string`.
         #[wire("toMobile")]
-        pub to_mobile: ::std::option::Option<::std::string::String>,
+        pub to_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// 收件人电话
         ///
         /// Wire name `toPhone`, type `string`.
         #[wire("toPhone")]
-        pub to_phone: ::std::option::Option<::std::string::String>,
+        pub to_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 邮编
         ///
         /// Wire name `toPost`, type `string`.
         #[wire("toPost")]
-        pub to_post: ::std::option::Option<::std::string::String>,
+        pub to_post: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货地址
         ///
         /// Wire name `toArea`, type `string`.
         #[wire("toArea")]
-        pub to_area: ::std::option::Option<::std::string::String>,
+        pub to_area: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -2440,7 +2445,7 @@ impl OrderEntryCount {
         ///
         /// Wire name `refundId`, type `string`.
         #[wire("refundId")]
-        pub refund_id: ::std::option::Option<::std::string::String>,
+        pub refund_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 退款单编号
         ///
         /// Wire name `id`, type `long`.
@@ -2460,17 +2465,20 @@ impl OrderEntryCount {
         ///
         /// Wire name `orderEntryCountMap`, type `map<long>`.
         #[wire("orderEntryCountMap")]
-        pub order_entry_count_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+        pub order_entry_count_map: ::std::collections::BTreeMap<
+            ::open1688_core::CompactString,
+            i64,
+        >,
         /// 退款状态：waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 产品名称
         ///
         /// Wire name `productName`, type `string`.
         #[wire("productName")]
-        pub product_name: ::std::option::Option<::std::string::String>,
+        pub product_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家申请退款金额（分）
         ///
         /// Wire name `applyPayment`, type `long`.
@@ -2515,7 +2523,7 @@ impl OrderEntryCount {
         ///
         /// Wire name `applyReason`, type `string`.
         #[wire("applyReason")]
-        pub apply_reason: ::std::option::Option<::std::string::String>,
+        pub apply_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 申请原因ID
         ///
         /// Wire name `applyReasonId`, type `long`.
@@ -2525,7 +2533,7 @@ impl OrderEntryCount {
         ///
         /// Wire name `applySubReason`, type `string`.
         #[wire("applySubReason")]
-        pub apply_sub_reason: ::std::option::Option<::std::string::String>,
+        pub apply_sub_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 二级退款原因Id
         ///
         /// Wire name `applySubReasonId`, type `long`.
@@ -2570,17 +2578,17 @@ impl OrderEntryCount {
         ///
         /// Wire name `buyerLogisticsName`, type `string`.
         #[wire("buyerLogisticsName")]
-        pub buyer_logistics_name: ::std::option::Option<::std::string::String>,
+        pub buyer_logistics_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 退货运单号
         ///
         /// Wire name `freightBill`, type `string`.
         #[wire("freightBill")]
-        pub freight_bill: ::std::option::Option<::std::string::String>,
+        pub freight_bill: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家拒绝原因
         ///
         /// Wire name `rejectReason`, type `string`.
         #[wire("rejectReason")]
-        pub reject_reason: ::std::option::Option<::std::string::String>,
+        pub reject_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家拒绝原因Id
         ///
         /// Wire name `rejectReasonId`, type `long`.
@@ -2595,63 +2603,63 @@ impl OrderEntryCount {
         ///
         /// Wire name `sellerReceiveAddress`, type `string`.
         #[wire("sellerReceiveAddress")]
-        pub seller_receive_address: ::std::option::Option<::std::string::String>,
+        pub seller_receive_address: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人姓名
         ///
         /// Wire name `sellerRealName`, type `string`.
         #[wire("sellerRealName")]
-        pub seller_real_name: ::std::option::Option<::std::string::String>,
+        pub seller_real_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人手机
         ///
         /// Wire name `sellerMobile`, type `string`.
         #[wire("sellerMobile")]
-        pub seller_mobile: ::std::option::Option<::std::string::String>,
+        pub seller_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// 收货人电话
         ///
         /// Wire name `sellerTel`, type `string`.
         #[wire("sellerTel")]
-        pub seller_tel: ::std::option::Option<::std::string::String>,
+        pub seller_tel: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerMemberId`, type `string`.
         #[wire("buyerMemberId")]
-        pub buyer_member_id: ::std::option::Option<::std::string::String>,
+        pub buyer_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerUserId`, type `long`.
         #[wire("buyerUserId")]
         pub buyer_user_id: ::std::option::Option<i64>,
         /// Wire name `buyerLoginId`, type `string`.
         #[wire("buyerLoginId")]
-        pub buyer_login_id: ::std::option::Option<::std::string::String>,
+        pub buyer_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `buyerAlipayId`, type `string`.
         #[wire("buyerAlipayId")]
-        pub buyer_alipay_id: ::std::option::Option<::std::string::String>,
+        pub buyer_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerMemberId`, type `string`.
         #[wire("sellerMemberId")]
-        pub seller_member_id: ::std::option::Option<::std::string::String>,
+        pub seller_member_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerUserId`, type `long`.
         #[wire("sellerUserId")]
         pub seller_user_id: ::std::option::Option<i64>,
         /// Wire name `sellerLoginId`, type `string`.
         #[wire("sellerLoginId")]
-        pub seller_login_id: ::std::option::Option<::std::string::String>,
+        pub seller_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `sellerAlipayId`, type `string`.
         #[wire("sellerAlipayId")]
-        pub seller_alipay_id: ::std::option::Option<::std::string::String>,
+        pub seller_alipay_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 支付宝交易号
         ///
         /// Wire name `alipayPaymentId`, type `string`.
         #[wire("alipayPaymentId")]
-        pub alipay_payment_id: ::std::option::Option<::std::string::String>,
+        pub alipay_payment_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 交易类型，如 50060
         ///
         /// Wire name `tradeTypeStr`, type `string`.
         #[wire("tradeTypeStr")]
-        pub trade_type_str: ::std::option::Option<::std::string::String>,
+        pub trade_type_str: ::std::option::Option<::open1688_core::CompactString>,
         /// 扩展信息（如 payMode: alipay/fundFreeze, 7d: 1 表示7天无理由）
         ///
         /// Wire name `extInfo`, type `map<string>`.
         #[wire("extInfo")]
         pub ext_info: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+            ::open1688_core::CompactString,
+            ::open1688_core::CompactString,
         >,
         /// 申请退款时间
         ///
@@ -2688,7 +2696,7 @@ impl OrderEntryCount {
         ///
         /// Wire name `timeOutOperateType`, type `string`.
         #[wire("timeOutOperateType")]
-        pub time_out_operate_type: ::std::option::Option<::std::string::String>,
+        pub time_out_operate_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `aftersaleAgreeTimeout`, type `boolean`.
         #[wire("aftersaleAgreeTimeout")]
         pub aftersale_agree_timeout: ::std::option::Option<bool>,
@@ -2723,13 +2731,13 @@ impl OrderEntryCount {
         pub insufficient_bail: ::std::option::Option<bool>,
         /// Wire name `instantRefundType`, type `string`.
         #[wire("instantRefundType")]
-        pub instant_refund_type: ::std::option::Option<::std::string::String>,
+        pub instant_refund_type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `disburseChannel`, type `string`.
         #[wire("disburseChannel")]
-        pub disburse_channel: ::std::option::Option<::std::string::String>,
+        pub disburse_channel: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `taskStatus`, type `string`.
         #[wire("taskStatus")]
-        pub task_status: ::std::option::Option<::std::string::String>,
+        pub task_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 退官方物流提货订单费用（分）
         ///
         /// Wire name `refundOfficialSolutionCost`, type `long`.
@@ -3069,25 +3077,25 @@ impl OuterOrderOffer {
     pub struct OverseasExtraAddress {
         /// Wire name `channelName`, type `string`.
         #[wire("channelName")]
-        pub channel_name: ::std::option::Option<::std::string::String>,
+        pub channel_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `channelId`, type `string`.
         #[wire("channelId")]
-        pub channel_id: ::std::option::Option<::std::string::String>,
+        pub channel_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `shippingCompanyId`, type `string`.
         #[wire("shippingCompanyId")]
-        pub shipping_company_id: ::std::option::Option<::std::string::String>,
+        pub shipping_company_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `shippingCompanyName`, type `string`.
         #[wire("shippingCompanyName")]
-        pub shipping_company_name: ::std::option::Option<::std::string::String>,
+        pub shipping_company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `countryCode`, type `string`.
         #[wire("countryCode")]
-        pub country_code: ::std::option::Option<::std::string::String>,
+        pub country_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `country`, type `string`.
         #[wire("country")]
-        pub country: ::std::option::Option<::std::string::String>,
+        pub country: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `email`, type `string`.
         #[wire("email")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -3155,7 +3163,7 @@ impl Place {
         ///
         /// Wire name `marketName`, type `string`.
         #[wire("marketName")]
-        pub market_name: ::std::option::Option<::std::string::String>,
+        pub market_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 预订单是否为当前 ERP 创建
         ///
         /// Wire name `createPreOrderApp`, type `boolean`.
@@ -3180,7 +3188,7 @@ impl Place {
         ///
         /// Wire name `subItemIDString`, type `string`.
         #[wire("subItemIDString")]
-        pub sub_item_id_string: ::std::option::Option<::std::string::String>,
+        pub sub_item_id_string: ::std::option::Option<::open1688_core::CompactString>,
         /// 产品ID
         ///
         /// Wire name `productID`, type `long`.
@@ -3195,12 +3203,12 @@ impl Place {
         ///
         /// Wire name `specId`, type `string`.
         #[wire("specId")]
-        pub spec_id: ::std::option::Option<::std::string::String>,
+        pub spec_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品名称
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 原始单价（元）
         ///
         /// Wire name `price`, type `decimal`.
@@ -3225,7 +3233,7 @@ impl Place {
         ///
         /// Wire name `unit`, type `string`.
         #[wire("unit")]
-        pub unit: ::std::option::Option<::std::string::String>,
+        pub unit: ::std::option::Option<::open1688_core::CompactString>,
         /// 退款金额（元）
         ///
         /// Wire name `refund`, type `decimal`.
@@ -3245,27 +3253,27 @@ impl Place {
         ///
         /// Wire name `status`, type `string`.
         #[wire("status")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<::open1688_core::CompactString>,
         /// 子订单状态描述
         ///
         /// Wire name `statusStr`, type `string`.
         #[wire("statusStr")]
-        pub status_str: ::std::option::Option<::std::string::String>,
+        pub status_str: ::std::option::Option<::open1688_core::CompactString>,
         /// 退款状态：WAIT_SELLER_AGREE, REFUND_SUCCESS, REFUND_CLOSED, WAIT_BUYER_MODIFY, WAIT_BUYER_SEND, WAIT_SELLER_RECEIVE
         ///
         /// Wire name `refundStatus`, type `string`.
         #[wire("refundStatus")]
-        pub refund_status: ::std::option::Option<::std::string::String>,
+        pub refund_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 售中退款单号
         ///
         /// Wire name `refundId`, type `string`.
         #[wire("refundId")]
-        pub refund_id: ::std::option::Option<::std::string::String>,
+        pub refund_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 售后退款单号
         ///
         /// Wire name `refundIdForAs`, type `string`.
         #[wire("refundIdForAs")]
-        pub refund_id_for_as: ::std::option::Option<::std::string::String>,
+        pub refund_id_for_as: ::std::option::Option<::open1688_core::CompactString>,
         /// 1 未发货, 2 已发货, 3 已收货, 4 已经退货, 5 部分发货, 8 还未创建物流订单
         ///
         /// Wire name `logisticsStatus`, type `int`.
@@ -3275,27 +3283,27 @@ impl Place {
         ///
         /// Wire name `closeReason`, type `string`.
         #[wire("closeReason")]
-        pub close_reason: ::std::option::Option<::std::string::String>,
+        pub close_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 单品货号
         ///
         /// Wire name `cargoNumber`, type `string`.
         #[wire("cargoNumber")]
-        pub cargo_number: ::std::option::Option<::std::string::String>,
+        pub cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品货号
         ///
         /// Wire name `productCargoNumber`, type `string`.
         #[wire("productCargoNumber")]
-        pub product_cargo_number: ::std::option::Option<::std::string::String>,
+        pub product_cargo_number: ::std::option::Option<::open1688_core::CompactString>,
         /// 商品图片 url
         ///
         /// Wire name `productImgUrl`, type `array<string>`.
         #[wire("productImgUrl")]
-        pub product_img_url: ::std::vec::Vec<::std::string::String>,
+        pub product_img_url: ::std::vec::Vec<::open1688_core::CompactString>,
         /// 产品快照 url
         ///
         /// Wire name `productSnapshotUrl`, type `string`.
         #[wire("productSnapshotUrl")]
-        pub product_snapshot_url: ::std::option::Option<::std::string::String>,
+        pub product_snapshot_url: ::std::option::Option<::open1688_core::CompactString>,
         /// SKU 属性描述
         ///
         /// Wire name `skuInfos`, type `array<SkuItemDesc>`.
@@ -3308,10 +3316,10 @@ impl Place {
         pub guarantees_terms: ::std::vec::Vec<GuaranteeTermsInfo>,
         /// Wire name `weight`, type `string`.
         #[wire("weight")]
-        pub weight: ::std::option::Option<::std::string::String>,
+        pub weight: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `weightUnit`, type `string`.
         #[wire("weightUnit")]
-        pub weight_unit: ::std::option::Option<::std::string::String>,
+        pub weight_unit: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `gmtCreate`, type `date`.
         #[wire("gmtCreate")]
         pub gmt_create: ::std::option::Option<::open1688_core::Date>,
@@ -3325,7 +3333,7 @@ impl Place {
         ///
         /// Wire name `gmtPayExpireTime`, type `string`.
         #[wire("gmtPayExpireTime")]
-        pub gmt_pay_expire_time: ::std::option::Option<::std::string::String>,
+        pub gmt_pay_expire_time: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -3341,13 +3349,13 @@ impl Place {
         pub star_level: ::std::option::Option<i32>,
         /// Wire name `content`, type `string`.
         #[wire("content")]
-        pub content: ::std::option::Option<::std::string::String>,
+        pub content: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `receiverNick`, type `string`.
         #[wire("receiverNick")]
-        pub receiver_nick: ::std::option::Option<::std::string::String>,
+        pub receiver_nick: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `posterNick`, type `string`.
         #[wire("posterNick")]
-        pub poster_nick: ::std::option::Option<::std::string::String>,
+        pub poster_nick: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `publishTime`, type `date`.
         #[wire("publishTime")]
         pub publish_time: ::std::option::Option<::open1688_core::Date>,
@@ -3366,16 +3374,16 @@ impl Place {
         pub id: ::std::option::Option<i64>,
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `companyNo`, type `string`.
         #[wire("companyNo")]
-        pub company_no: ::std::option::Option<::std::string::String>,
+        pub company_no: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `companyPhone`, type `string`.
         #[wire("companyPhone")]
-        pub company_phone: ::std::option::Option<::std::string::String>,
+        pub company_phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `spelling`, type `string`.
         #[wire("spelling")]
-        pub spelling: ::std::option::Option<::std::string::String>,
+        pub spelling: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `supportPrint`, type `boolean`.
         #[wire("supportPrint")]
         pub support_print: ::std::option::Option<bool>,
@@ -3404,17 +3412,17 @@ impl Place {
         ///
         /// Wire name `refundId`, type `string`.
         #[wire("refundId")]
-        pub refund_id: ::std::option::Option<::std::string::String>,
+        pub refund_id: ::std::option::Option<::open1688_core::CompactString>,
         /// 操作前退款状态
         ///
         /// Wire name `beforeOperateStatus`, type `string`.
         #[wire("beforeOperateStatus")]
-        pub before_operate_status: ::std::option::Option<::std::string::String>,
+        pub before_operate_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 操作后退款状态
         ///
         /// Wire name `afterOperateStatus`, type `string`.
         #[wire("afterOperateStatus")]
-        pub after_operate_status: ::std::option::Option<::std::string::String>,
+        pub after_operate_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 操作类型
         ///
         /// Wire name `operateTypeInt`, type `int`.
@@ -3424,20 +3432,20 @@ impl Place {
         ///
         /// Wire name `operateRemark`, type `string`.
         #[wire("operateRemark")]
-        pub operate_remark: ::std::option::Option<::std::string::String>,
+        pub operate_remark: ::std::option::Option<::open1688_core::CompactString>,
         /// 描述（字段名拼写如此）
         ///
         /// Wire name `discription`, type `string`.
         #[wire("discription")]
-        pub discription: ::std::option::Option<::std::string::String>,
+        pub discription: ::std::option::Option<::open1688_core::CompactString>,
         /// 操作者 memberId
         ///
         /// Wire name `operatorId`, type `string`.
         #[wire("operatorId")]
-        pub operator_id: ::std::option::Option<::std::string::String>,
+        pub operator_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `operatorLoginId`, type `string`.
         #[wire("operatorLoginId")]
-        pub operator_login_id: ::std::option::Option<::std::string::String>,
+        pub operator_login_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `operatorUserId`, type `long`.
         #[wire("operatorUserId")]
         pub operator_user_id: ::std::option::Option<i64>,
@@ -3460,29 +3468,29 @@ impl Place {
         ///
         /// Wire name `freightBill`, type `string`.
         #[wire("freightBill")]
-        pub freight_bill: ::std::option::Option<::std::string::String>,
+        pub freight_bill: ::std::option::Option<::open1688_core::CompactString>,
         /// 退货地址
         ///
         /// Wire name `refundAddress`, type `string`.
         #[wire("refundAddress")]
-        pub refund_address: ::std::option::Option<::std::string::String>,
+        pub refund_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `rejectReason`, type `string`.
         #[wire("rejectReason")]
-        pub reject_reason: ::std::option::Option<::std::string::String>,
+        pub reject_reason: ::std::option::Option<::open1688_core::CompactString>,
         /// 凭证图片地址
         ///
         /// Wire name `vouchers`, type `array<string>`.
         #[wire("vouchers")]
-        pub vouchers: ::std::vec::Vec<::std::string::String>,
+        pub vouchers: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `email`, type `string`.
         #[wire("email")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `mobile`, type `string`.
         #[wire("mobile")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `closeRefundStepId`, type `long`.
         #[wire("closeRefundStepId")]
         pub close_refund_step_id: ::std::option::Option<i64>,
@@ -3514,12 +3522,12 @@ impl Place {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 属性值
         ///
         /// Wire name `value`, type `string`.
         #[wire("value")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -3539,7 +3547,7 @@ impl Place {
         ///
         /// Wire name `stepOrderStatus`, type `string`.
         #[wire("stepOrderStatus")]
-        pub step_order_status: ::std::option::Option<::std::string::String>,
+        pub step_order_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 1 未付款, 2 已付款, 4 已退款, 6 已转交易, 8 未付款被关闭
         ///
         /// Wire name `stepPayStatus`, type `int`.
@@ -3554,7 +3562,7 @@ impl Place {
         ///
         /// Wire name `stepName`, type `string`.
         #[wire("stepName")]
-        pub step_name: ::std::option::Option<::std::string::String>,
+        pub step_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否最后一个阶段
         ///
         /// Wire name `lastStep`, type `boolean`.
@@ -3627,12 +3635,12 @@ impl Place {
         ///
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
         /// 卖家操作名称
         ///
         /// Wire name `sellerActionName`, type `string`.
         #[wire("sellerActionName")]
-        pub seller_action_name: ::std::option::Option<::std::string::String>,
+        pub seller_action_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 买家不付款的超时时间（秒）
         ///
         /// Wire name `buyerPayTimeout`, type `long`.
@@ -3672,52 +3680,52 @@ impl Place {
         ///
         /// Wire name `name`, type `string`.
         #[wire("name")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::open1688_core::CompactString>,
         /// 联系电话
         ///
         /// Wire name `phone`, type `string`.
         #[wire("phone")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<::open1688_core::CompactString>,
         /// 手机号
         ///
         /// Wire name `mobile`, type `string`.
         #[wire("mobile")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// 传真
         ///
         /// Wire name `fax`, type `string`.
         #[wire("fax")]
-        pub fax: ::std::option::Option<::std::string::String>,
+        pub fax: ::std::option::Option<::open1688_core::CompactString>,
         /// 邮箱
         ///
         /// Wire name `email`, type `string`.
         #[wire("email")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::option::Option<::open1688_core::CompactString>,
         /// 平台 IM 账号（旺旺）
         ///
         /// Wire name `imInPlatform`, type `string`.
         #[wire("imInPlatform")]
-        pub im_in_platform: ::std::option::Option<::std::string::String>,
+        pub im_in_platform: ::std::option::Option<::open1688_core::CompactString>,
         /// 公司名称
         ///
         /// Wire name `companyName`, type `string`.
         #[wire("companyName")]
-        pub company_name: ::std::option::Option<::std::string::String>,
+        pub company_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 旺铺名称（卖家）
         ///
         /// Wire name `shopName`, type `string`.
         #[wire("shopName")]
-        pub shop_name: ::std::option::Option<::std::string::String>,
+        pub shop_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 发件人名称（微供等分销场景，卖家）
         ///
         /// Wire name `wgSenderName`, type `string`.
         #[wire("wgSenderName")]
-        pub wg_sender_name: ::std::option::Option<::std::string::String>,
+        pub wg_sender_name: ::std::option::Option<::open1688_core::CompactString>,
         /// 发件人电话（微供等分销场景，卖家）
         ///
         /// Wire name `wgSenderPhone`, type `string`.
         #[wire("wgSenderPhone")]
-        pub wg_sender_phone: ::std::option::Option<::std::string::String>,
+        pub wg_sender_phone: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -3730,43 +3738,45 @@ impl Place {
     pub struct TradeEncryptOutOrderInfo {
         /// Wire name `outPlatformOrderNo`, type `string`.
         #[wire("outPlatformOrderNo")]
-        pub out_platform_order_no: ::std::option::Option<::std::string::String>,
+        pub out_platform_order_no: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outPlatformCode`, type `string`.
         #[wire("outPlatformCode")]
-        pub out_platform_code: ::std::option::Option<::std::string::String>,
+        pub out_platform_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outPlatformAppkey`, type `string`.
         #[wire("outPlatformAppkey")]
-        pub out_platform_appkey: ::std::option::Option<::std::string::String>,
+        pub out_platform_appkey: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outPlatformSubCode`, type `string`.
         #[wire("outPlatformSubCode")]
-        pub out_platform_sub_code: ::std::option::Option<::std::string::String>,
+        pub out_platform_sub_code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outPlatformSupplyOrderNo`, type `string`.
         #[wire("outPlatformSupplyOrderNo")]
-        pub out_platform_supply_order_no: ::std::option::Option<::std::string::String>,
+        pub out_platform_supply_order_no: ::std::option::Option<
+            ::open1688_core::CompactString,
+        >,
         /// Wire name `outSupplierId`, type `string`.
         #[wire("outSupplierId")]
-        pub out_supplier_id: ::std::option::Option<::std::string::String>,
+        pub out_supplier_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `oaid`, type `string`.
         #[wire("oaid")]
-        pub oaid: ::std::option::Option<::std::string::String>,
+        pub oaid: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outShopId`, type `string`.
         #[wire("outShopId")]
-        pub out_shop_id: ::std::option::Option<::std::string::String>,
+        pub out_shop_id: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outShopName`, type `string`.
         #[wire("outShopName")]
-        pub out_shop_name: ::std::option::Option<::std::string::String>,
+        pub out_shop_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `encryptReceiverName`, type `string`.
         #[wire("encryptReceiverName")]
-        pub encrypt_receiver_name: ::std::option::Option<::std::string::String>,
+        pub encrypt_receiver_name: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `encryptReceiverMobile`, type `string`.
         #[wire("encryptReceiverMobile")]
-        pub encrypt_receiver_mobile: ::std::option::Option<::std::string::String>,
+        pub encrypt_receiver_mobile: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `encryptReceiverAddress`, type `string`.
         #[wire("encryptReceiverAddress")]
-        pub encrypt_receiver_address: ::std::option::Option<::std::string::String>,
+        pub encrypt_receiver_address: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `outPatformExtraInfo`, type `string`.
         #[wire("outPatformExtraInfo")]
-        pub out_patform_extra_info: ::std::option::Option<::std::string::String>,
+        pub out_patform_extra_info: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -3861,7 +3871,7 @@ impl Place {
         ///
         /// Wire name `sendGoodsOverdueRisk`, type `string`.
         #[wire("sendGoodsOverdueRisk")]
-        pub send_goods_overdue_risk: ::std::option::Option<::std::string::String>,
+        pub send_goods_overdue_risk: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否官方直送保障服务订单（卖家视角）
         ///
         /// Wire name `officialLogisticOrder`, type `boolean`.
@@ -3881,7 +3891,7 @@ impl Place {
         ///
         /// Wire name `payStatus`, type `string`.
         #[wire("payStatus")]
-        pub pay_status: ::std::option::Option<::std::string::String>,
+        pub pay_status: ::std::option::Option<::open1688_core::CompactString>,
         /// 完成阶段支付时间
         ///
         /// Wire name `payTime`, type `date`.
@@ -3891,12 +3901,12 @@ impl Place {
         ///
         /// Wire name `payWay`, type `string`.
         #[wire("payWay")]
-        pub pay_way: ::std::option::Option<::std::string::String>,
+        pub pay_way: ::std::option::Option<::open1688_core::CompactString>,
         /// 支付方式描述
         ///
         /// Wire name `payWayDesc`, type `string`.
         #[wire("payWayDesc")]
-        pub pay_way_desc: ::std::option::Option<::std::string::String>,
+        pub pay_way_desc: ::std::option::Option<::open1688_core::CompactString>,
         /// 付款额（元；字段名拼写如此）
         ///
         /// Wire name `phasAmount`, type `decimal`.
@@ -3909,10 +3919,10 @@ impl Place {
         pub phase: ::std::option::Option<i64>,
         /// Wire name `phaseCondition`, type `string`.
         #[wire("phaseCondition")]
-        pub phase_condition: ::std::option::Option<::std::string::String>,
+        pub phase_condition: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `phaseDate`, type `string`.
         #[wire("phaseDate")]
-        pub phase_date: ::std::option::Option<::std::string::String>,
+        pub phase_date: ::std::option::Option<::open1688_core::CompactString>,
         /// 是否银行卡支付
         ///
         /// Wire name `cardPay`, type `boolean`.

@@ -79,7 +79,7 @@ impl ::open1688_core::Request for CatalogItemGetRequest {
         pub item_info: ::std::option::Option<ItemInfo>,
         /// Wire name `errMsg`, type `string`.
         #[wire("errMsg")]
-        pub err_msg: ::std::option::Option<::std::string::String>,
+        pub err_msg: ::std::option::Option<::open1688_core::CompactString>,
         /// a type of the namespace's _types.json
         ///
         /// Wire name `shop`, type `Shop`.
@@ -98,7 +98,7 @@ impl ::open1688_core::Request for CatalogItemGetRequest {
         pub product_id: i64,
         /// Wire name `subject`, type `string`, required.
         #[wire("subject", required)]
-        pub subject: ::std::string::String,
+        pub subject: ::open1688_core::CompactString,
         /// Wire name `onSale`, type `boolean`.
         #[wire("onSale")]
         pub on_sale: ::std::option::Option<bool>,
@@ -119,25 +119,28 @@ impl ::open1688_core::Request for CatalogItemGetRequest {
         pub extra: ::std::option::Option<::serde_json::Value>,
         /// Wire name `imageURLs`, type `array<string>`.
         #[wire("imageURLs")]
-        pub image_urls: ::std::vec::Vec<::std::string::String>,
+        pub image_urls: ::std::vec::Vec<::open1688_core::CompactString>,
         /// Wire name `offerIDs`, type `array<long>`.
         #[wire("offerIDs")]
         pub offer_ids: ::std::vec::Vec<i64>,
         /// Wire name `attributes`, type `map<string>`.
         #[wire("attributes")]
         pub attributes: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+            ::open1688_core::CompactString,
+            ::open1688_core::CompactString,
         >,
         /// Wire name `skuPrices`, type `array<map<decimal>>`.
         #[wire("skuPrices", decimal)]
         pub sku_prices: ::std::vec::Vec<
-            ::std::collections::BTreeMap<::std::string::String, ::open1688_core::Decimal>,
+            ::std::collections::BTreeMap<
+                ::open1688_core::CompactString,
+                ::open1688_core::Decimal,
+            >,
         >,
         /// Wire name `priceRanges`, type `map<array<decimal>>`.
         #[wire("priceRanges", decimal)]
         pub price_ranges: ::std::collections::BTreeMap<
-            ::std::string::String,
+            ::open1688_core::CompactString,
             ::std::vec::Vec<::open1688_core::Decimal>,
         >,
         /// Wire name `status`, type `ItemStatus`.
@@ -151,7 +154,7 @@ impl ::open1688_core::Request for CatalogItemGetRequest {
         pub main_sku: ::std::option::Option<SkuInfo>,
         /// Wire name `URLPath`, type `string`.
         #[wire("URLPath")]
-        pub url_path: ::std::option::Option<::std::string::String>,
+        pub url_path: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

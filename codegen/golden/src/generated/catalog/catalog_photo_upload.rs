@@ -79,7 +79,7 @@ impl ::open1688_core::Request for CatalogPhotoUploadRequest {
         pub photo_id: i64,
         /// Wire name `URL`, type `string`.
         #[wire("URL")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 

@@ -25,7 +25,7 @@ pub use super::super::types::WebSite;
     pub struct Shop {
         /// Wire name `shopName`, type `string`.
         #[wire("shopName")]
-        pub shop_name: ::std::option::Option<::std::string::String>,
+        pub shop_name: ::std::option::Option<::open1688_core::CompactString>,
         /// a global shared type, held by a namespace's shared type
         ///
         /// Wire name `site`, type `WebSite`.

@@ -122,10 +122,10 @@ impl ::open1688_core::Request for OrderCreateRequest {
         pub success: bool,
         /// Wire name `code`, type `string`.
         #[wire("code")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `message`, type `string`.
         #[wire("message")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
@@ -322,7 +322,7 @@ impl CargoParam {
     pub struct Result {
         /// Wire name `orderId`, type `string`, required.
         #[wire("orderId", required)]
-        pub order_id: ::std::string::String,
+        pub order_id: ::open1688_core::CompactString,
         /// Wire name `totalSuccessAmount`, type `long`.
         #[wire("totalSuccessAmount")]
         pub total_success_amount: ::std::option::Option<i64>,
@@ -331,7 +331,7 @@ impl CargoParam {
         pub status: ::std::option::Option<OrderStatus>,
         /// Wire name `type`, type `string`.
         #[wire("type")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: ::std::option::Option<::open1688_core::CompactString>,
         /// Wire name `failedOfferList`, type `array<CargoParam>`.
         #[wire("failedOfferList")]
         pub failed_offer_list: ::std::vec::Vec<CargoParam>,

@@ -86,7 +86,7 @@ impl ::open1688_core::Request for GetTokenRequest {
         pub ali_id: ::std::option::Option<i64>,
         /// Wire name `resource_owner`, type `string`.
         #[wire("resource_owner")]
-        pub resource_owner: ::std::option::Option<::std::string::String>,
+        pub resource_owner: ::std::option::Option<::open1688_core::CompactString>,
     }
 }
 
