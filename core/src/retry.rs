@@ -124,10 +124,12 @@ impl RetryBudget {
 
     /// Records a first attempt.
     pub fn on_call(&self) {
+        // At the cap, the usual state, there is nothing to add: a read, not a write that
+        // would take the cache line from every other core's calls.
         let _ = self.balance.fetch_update(
             std::sync::atomic::Ordering::Relaxed,
             std::sync::atomic::Ordering::Relaxed,
-            |b| Some((b + self.deposit).min(self.cap)),
+            |b| (b < self.cap).then(|| (b + self.deposit).min(self.cap)),
         );
     }
 
