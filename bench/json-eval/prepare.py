@@ -1,31 +1,45 @@
 #!/usr/bin/env python3
-"""Prepares the JSON parser evaluation (see BENCHMARKS.md §7): copies the generated
-`alibaba.product.get` response types into src/types.rs (plain serde: Date as String, Decimal as
-f64, no `open1688_core` leniency, so every parser decodes the same derives) and writes the same
-~20 KB answer the criterion and loopback benches use (sdk/benches/common/product_get.rs) to
-body.json."""
+"""Prepares the JSON parser evaluation (see BENCHMARKS.md §7): turns the generated
+`alibaba.product.get` response types into src/types.rs with plain serde derives (the
+`wire_struct!` invocations become `#[derive(Deserialize)]` structs, keys renamed, optional fields
+`default`; Date as String, Decimal as f64, text as `CompactString` as in the SDK; no
+`open1688_core` leniency, so every parser decodes the same derives) and writes the same ~20 KB
+answer the criterion and loopback benches use (sdk/benches/common/product_get.rs) to body.json."""
 import json, pathlib, re
 
 root = pathlib.Path(__file__).resolve().parents[2]
 here = pathlib.Path(__file__).resolve().parent
 gen = root / "sdk/src/generated/product"
-# The crate-wide shared types and the product namespace's, one module.
-types = (gen.parent / "types.rs").read_text() + "\n" + (gen / "types.rs").read_text()
-types = re.sub(r"(pub )?use super::[^;]*;", "", types)
-types = re.sub(r"(?m)^#\[cfg\(.*feature.*\)\]\n", "", types)  # per-namespace features
-types = re.sub(r"(?ms)^::open1688_core::string_enum! \{.*?^\}\n", "", types)  # request enums
+
+
+def wire_structs(text):
+    """The `wire_struct!` invocations of a generated file, as plain serde structs."""
+    out = []
+    for body in re.findall(r"(?ms)^::open1688_core::wire_struct! \{\n(.*?)^\}\n", text):
+        body = re.sub(r"(?m)^    ", "", body)  # the macro's indent
+        body = body.replace("#[derive(Clone, Debug, Default, PartialEq)]", "#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]")
+        body = body.replace("#[derive(Clone, Debug, PartialEq)]", "#[derive(Clone, Debug, PartialEq, serde::Deserialize)]")
+
+        def field(m):
+            # `#[wire("key", flags..)]`: only `required` changes what serde is told.
+            default = "" if "required" in m.group(2) else ", default"
+            return f'#[serde(rename = "{m.group(1)}"{default})]'
+
+        body = re.sub(r'#\[wire\("([^"]*)"([^)]*)\)\]', field, body)
+        out.append(body)
+    return "\n".join(out)
+
+
+sources = [gen.parent / "types.rs", gen / "types.rs", gen / "product_get.rs"]
+types = "\n".join(wire_structs(p.read_text()) for p in sources)
 types = types.replace("::open1688_core::Date", "::std::string::String")
 types = types.replace("::open1688_core::Decimal", "f64")
-types = re.sub(r',?\s*deserialize_with = "::open1688_core::de::lenient"', "", types)
-types = "\n".join(l for l in types.splitlines() if not l.startswith("//!"))
-get = (gen / "product_get.rs").read_text()
-response = get[get.index("/// The response of") : get.index("/// This API as data")]
-response = response.replace("::open1688_core::Date", "::std::string::String")
-response = re.sub(r"(pub )?use super::[^;]*;", "", response)
-(here / "src/types.rs").write_text("#![allow(dead_code)]\n" + types + "\n" + response)
+types = types.replace("::open1688_core::CompactString", "::compact_str::CompactString")
+assert "open1688_core" not in types, "a core type the evaluation does not model"
+(here / "src/types.rs").write_text("#![allow(dead_code)]\n" + types)
 
-example = re.search(r'example_response: ::std::option::Option::Some\(\n\s*"(.*)",\n', get).group(1)
-body = json.loads(json.loads('"' + example + '"'))
+spec = json.loads((root / "api-specs/com.alibaba.product/alibaba.product.get-1.json").read_text())
+body = spec["example_response"]
 info = body["productInfo"]
 info["image"] = {"images": [f"img/ibank/O1CN01bench{i:04}xYz2Q3R4s5_!!2206512345678-0-cib.jpg" for i in range(12)]}
 names = ["材质", "货号", "风格", "图案", "袖长", "裙长", "领型", "腰型", "颜色", "尺码"]
