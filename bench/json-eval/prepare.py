@@ -17,8 +17,7 @@ def wire_structs(text):
     out = []
     for body in re.findall(r"(?ms)^::open1688_core::wire_struct! \{\n(.*?)^\}\n", text):
         body = re.sub(r"(?m)^    ", "", body)  # the macro's indent
-        body = body.replace("#[derive(Clone, Debug, Default, PartialEq)]", "#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]")
-        body = body.replace("#[derive(Clone, Debug, PartialEq)]", "#[derive(Clone, Debug, PartialEq, serde::Deserialize)]")
+        body = re.sub(r"#\[derive\((Clone, Debug, (?:Default, )?PartialEq)\)\]", r"#[derive(\1, serde::Deserialize)]", body)
 
         def field(m):
             # `#[wire("key", flags..)]`: only `required` changes what serde is told.
