@@ -6,10 +6,11 @@ use crate::prepare::{now_millis, PreparedCall, UploadMode};
 use crate::ratelimit::{Limits, LocalLimiter, RateLimiter};
 use crate::response;
 use crate::sign::SigningKey;
-use crate::token::{StaticToken, TokenProvider};
+use crate::token::TokenProvider;
 use crate::transport::RawResponse;
 use crate::transport::{Transport, TransportConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::{Credentials, Error, Params, RetryBudget, RetryPolicy, Secret};
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -28,6 +29,32 @@ fn request_params<R: Request>(request: &R) -> Params {
     let mut params = Params::new();
     request.write_params(&mut params);
     params
+}
+
+/// `future` within `limit`, as `tokio::time::timeout`, but with no timer when `future` is ready
+/// at once (a fixed or cached token). A timer is not free even unregistered: tokio takes its
+/// runtime-wide timer lock to drop one, a write the cores making calls contend for.
+async fn within<F: std::future::Future>(
+    limit: Duration,
+    future: F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    let mut future = std::pin::pin!(future);
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(future.as_mut().poll(cx))).await;
+    match first {
+        std::task::Poll::Ready(output) => Ok(output),
+        // Polled once with this task's waker; the timeout polls it again with the same one.
+        std::task::Poll::Pending => tokio::time::timeout(limit, future).await,
+    }
+}
+
+/// Where a client's access tokens come from.
+#[derive(Clone, Debug)]
+enum Tokens {
+    None,
+    /// [`ClientBuilder::access_token`]: lent to each call, so a call boxes no future and bumps
+    /// no reference count that every core shares.
+    Fixed(Secret),
+    Provider(Arc<dyn TokenProvider>),
 }
 
 /// Per-call settings.
@@ -105,7 +132,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     budget: RetryBudget,
     upload: UploadMode,
-    tokens: Option<Arc<dyn TokenProvider>>,
+    tokens: Tokens,
     limits: Option<Limits>,
     limiter: Option<Arc<dyn RateLimiter>>,
 }
@@ -175,14 +202,15 @@ impl ClientBuilder {
         self
     }
 
-    /// A fixed user access token.
-    pub fn access_token(self, token: impl Into<Secret>) -> Self {
-        self.token_provider(StaticToken::new(token))
+    /// A fixed user access token (as [`crate::StaticToken`] gives, without its per-call future).
+    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
+        self.tokens = Tokens::Fixed(token.into());
+        self
     }
 
     /// Where access tokens come from, e.g. a [`crate::RefreshingTokens`].
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.tokens = Some(Arc::new(provider));
+        self.tokens = Tokens::Provider(Arc::new(provider));
         self
     }
 
@@ -269,7 +297,7 @@ struct Inner {
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
-    tokens: Option<Arc<dyn TokenProvider>>,
+    tokens: Tokens,
 }
 
 impl Client {
@@ -289,7 +317,7 @@ impl Client {
             retry: RetryPolicy::default(),
             budget: RetryBudget::default(),
             upload: UploadMode::default(),
-            tokens: None,
+            tokens: Tokens::None,
             limits: None,
             limiter: None,
         }
@@ -299,7 +327,7 @@ impl Client {
     pub fn with_token_provider(&self, provider: impl TokenProvider + 'static) -> Client {
         Client {
             inner: self.inner.clone(),
-            tokens: Some(Arc::new(provider)),
+            tokens: Tokens::Provider(Arc::new(provider)),
         }
     }
 
@@ -479,7 +507,7 @@ impl Client {
             attempt += 1;
             let span = tracing::info_span!("open1688.call", api = %api, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
             let left = remaining()?;
-            let token = tokio::time::timeout(left, self.token_for(api, options))
+            let token = within(left, self.token_for(api, options))
                 .await
                 .map_err(|_| Error::Timeout(deadline))??;
             let timeout = options
@@ -500,7 +528,7 @@ impl Client {
             let signed = call.sign_keyed(
                 &self.inner.credentials.app_secret,
                 &self.inner.signing_key,
-                token.as_ref(),
+                token.as_deref(),
                 Some(options.timestamp.unwrap_or_else(now_millis)),
             );
             let result = self
@@ -524,7 +552,13 @@ impl Client {
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false, None) = (
+            if let (
+                Error::Unauthorized { .. },
+                Some(stale),
+                Tokens::Provider(provider),
+                false,
+                None,
+            ) = (
                 &error,
                 &token,
                 &self.tokens,
@@ -563,18 +597,18 @@ impl Client {
         }
     }
 
-    async fn token_for(
-        &self,
+    async fn token_for<'a>(
+        &'a self,
         api: &ApiInfo<'_>,
-        options: &CallOptions,
-    ) -> Result<Option<Secret>, Error> {
+        options: &'a CallOptions,
+    ) -> Result<Option<Cow<'a, Secret>>, Error> {
         if api.access_token == TokenMode::None {
             return Ok(None);
         }
         let token = match (&options.access_token, &self.tokens) {
-            (Some(t), _) => Some(t.clone()),
-            (None, Some(provider)) => provider.access_token().await?,
-            (None, None) => None,
+            (Some(t), _) | (None, Tokens::Fixed(t)) => Some(Cow::Borrowed(t)),
+            (None, Tokens::Provider(provider)) => provider.access_token().await?.map(Cow::Owned),
+            (None, Tokens::None) => None,
         };
         if token.is_none() && api.access_token == TokenMode::Required {
             return Err(Error::InvalidInput {
@@ -600,5 +634,45 @@ mod tests {
         fn check<R: Request + Send + Sync>(client: &Client, request: R) {
             send(&client.call_owned(request));
         }
+    }
+
+    #[tokio::test]
+    async fn within_bounds_only_what_waits() {
+        let ready = within(Duration::from_millis(1), std::future::ready(7));
+        assert_eq!(ready.await.ok(), Some(7));
+        // Pending at the first poll, then done well inside the limit.
+        let yields = within(Duration::from_secs(5), async {
+            tokio::task::yield_now().await;
+            8
+        });
+        assert_eq!(yields.await.ok(), Some(8));
+        let stuck = within(Duration::from_millis(50), std::future::pending::<()>());
+        assert!(stuck.await.is_err());
+    }
+
+    /// A provider that never answers.
+    #[derive(Debug)]
+    struct Stuck;
+    impl TokenProvider for Stuck {
+        fn access_token(&self) -> crate::token::BoxFuture<'_, Result<Option<Secret>, Error>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_provider_that_never_answers_ends_at_the_deadline() {
+        let client = Client::builder(Credentials::new("1000000", "app-secret"))
+            .base_url("http://127.0.0.1:9")
+            .token_provider(Stuck)
+            .deadline(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let api = ApiInfo::raw("system", "currentTime", 1);
+        let result = client
+            .call_raw_with(&api, [("a", "1")], &CallOptions::default())
+            .await;
+        assert!(matches!(result, Err(Error::Timeout(_))), "{result:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }
