@@ -5,38 +5,13 @@ use open1688_core::{ApiInfo, CallOptions, Client, Credentials, Error, RetryPolic
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-const SECRET: &str = "hostile-secret-never-sent-twice";
+mod common;
+use common::read_request;
 
-/// Reads one request (head and a Content-Length body) and returns it as text.
-async fn read_request(stream: &mut TcpStream) -> String {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buf).await.unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        data.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&data);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                break;
-            }
-        }
-    }
-    String::from_utf8_lossy(&data).into_owned()
-}
+const SECRET: &str = "hostile-secret-never-sent-twice";
 
 type Handler = Arc<dyn Fn(usize, TcpStream) -> tokio::task::JoinHandle<()> + Send + Sync>;
 
