@@ -35,7 +35,8 @@ pub fn rustls_config() -> Result<rustls::ClientConfig, Error> {
 
 /// A reqwest client builder on that configuration (offering HTTP/2 and HTTP/1.1), for code
 /// beside the SDK that makes its own HTTP calls: the mock's pushes, tools, tests. The SDK's
-/// own client is built the same way.
+/// own calls use the same configuration (hyper-util directly, or this builder through a
+/// proxy: `transport.rs`).
 ///
 /// ```
 /// let http = open1688_core::tls::reqwest_builder().unwrap().build().unwrap();
