@@ -275,7 +275,9 @@ impl Transport {
             .with_url(url_path, |url| http::Uri::try_from(url.as_str()))
             .map_err(|e| invalid_url(&self.base_url, e))?;
         let (content_type, body) = encode(request).await?;
+        // The headers reqwest sent, so the gateway sees the same request as before.
         let request = http::Request::post(uri)
+            .header(http::header::ACCEPT, "*/*")
             .header(http::header::USER_AGENT, USER_AGENT)
             .header(http::header::CONTENT_TYPE, content_type)
             .body(body)

@@ -385,3 +385,43 @@ async fn a_refused_connection_is_retried_even_for_a_write() {
         .unwrap_err();
     assert!(err.was_not_sent(), "{err:?}");
 }
+
+#[tokio::test]
+async fn the_request_head_is_what_the_gateway_expects() {
+    let seen = Arc::new(std::sync::Mutex::new(String::new()));
+    let keep = seen.clone();
+    let (url, _) = serve(Arc::new(move |_, mut stream| {
+        let keep = keep.clone();
+        tokio::spawn(async move {
+            *keep.lock().unwrap() = read_request(&mut stream).await;
+            let body = r#"{"result":{"success":true}}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        })
+    }))
+    .await;
+    let client = client(&url).build().unwrap();
+    client
+        .call_raw("system", "currentTime", 1, [("a", "1")])
+        .await
+        .unwrap();
+    let request = seen.lock().unwrap().to_ascii_lowercase();
+    let host = url.trim_start_matches("http://");
+    for line in [
+        "post /openapi/param2/1/system/currenttime/1000000 http/1.1\r\n",
+        &format!("\r\nhost: {host}\r\n"),
+        "\r\naccept: */*\r\n",
+        concat!(
+            "\r\nuser-agent: open1688-rust/",
+            env!("CARGO_PKG_VERSION"),
+            "\r\n"
+        ),
+        "\r\ncontent-type: application/x-www-form-urlencoded; charset=utf-8\r\n",
+    ] {
+        assert!(request.contains(line), "{line:?} not in {request}");
+    }
+    assert!(request.contains("access_token=hostile-token"), "{request}");
+}
