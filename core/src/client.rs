@@ -6,7 +6,7 @@ use crate::prepare::{now_millis, PreparedCall, UploadMode};
 use crate::ratelimit::{Limits, LocalLimiter, RateLimiter};
 use crate::response;
 use crate::sign::SigningKey;
-use crate::token::TokenProvider;
+use crate::token::{StaticToken, TokenProvider};
 use crate::transport::RawResponse;
 use crate::transport::{Transport, TransportConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::{Credentials, Error, Params, RetryBudget, RetryPolicy, Secret};
@@ -38,23 +38,13 @@ async fn within<F: std::future::Future>(
     limit: Duration,
     future: F,
 ) -> Result<F::Output, tokio::time::error::Elapsed> {
+    use std::task::Poll;
     let mut future = std::pin::pin!(future);
-    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(future.as_mut().poll(cx))).await;
-    match first {
-        std::task::Poll::Ready(output) => Ok(output),
+    match std::future::poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx))).await {
+        Poll::Ready(output) => Ok(output),
         // Polled once with this task's waker; the timeout polls it again with the same one.
-        std::task::Poll::Pending => tokio::time::timeout(limit, future).await,
+        Poll::Pending => tokio::time::timeout(limit, future).await,
     }
-}
-
-/// Where a client's access tokens come from.
-#[derive(Clone, Debug)]
-enum Tokens {
-    None,
-    /// [`ClientBuilder::access_token`]: lent to each call, so a call boxes no future and bumps
-    /// no reference count that every core shares.
-    Fixed(Secret),
-    Provider(Arc<dyn TokenProvider>),
 }
 
 /// Per-call settings.
@@ -132,7 +122,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     budget: RetryBudget,
     upload: UploadMode,
-    tokens: Tokens,
+    tokens: Option<Arc<dyn TokenProvider>>,
     limits: Option<Limits>,
     limiter: Option<Arc<dyn RateLimiter>>,
 }
@@ -202,15 +192,14 @@ impl ClientBuilder {
         self
     }
 
-    /// A fixed user access token (as [`crate::StaticToken`] gives, without its per-call future).
-    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
-        self.tokens = Tokens::Fixed(token.into());
-        self
+    /// A fixed user access token.
+    pub fn access_token(self, token: impl Into<Secret>) -> Self {
+        self.token_provider(StaticToken::new(token))
     }
 
     /// Where access tokens come from, e.g. a [`crate::RefreshingTokens`].
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.tokens = Tokens::Provider(Arc::new(provider));
+        self.tokens = Some(Arc::new(provider));
         self
     }
 
@@ -297,7 +286,7 @@ struct Inner {
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
-    tokens: Tokens,
+    tokens: Option<Arc<dyn TokenProvider>>,
 }
 
 impl Client {
@@ -317,7 +306,7 @@ impl Client {
             retry: RetryPolicy::default(),
             budget: RetryBudget::default(),
             upload: UploadMode::default(),
-            tokens: Tokens::None,
+            tokens: None,
             limits: None,
             limiter: None,
         }
@@ -327,7 +316,7 @@ impl Client {
     pub fn with_token_provider(&self, provider: impl TokenProvider + 'static) -> Client {
         Client {
             inner: self.inner.clone(),
-            tokens: Tokens::Provider(Arc::new(provider)),
+            tokens: Some(Arc::new(provider)),
         }
     }
 
@@ -552,13 +541,7 @@ impl Client {
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            if let (
-                Error::Unauthorized { .. },
-                Some(stale),
-                Tokens::Provider(provider),
-                false,
-                None,
-            ) = (
+            if let (Error::Unauthorized { .. }, Some(stale), Some(provider), false, None) = (
                 &error,
                 &token,
                 &self.tokens,
@@ -606,9 +589,12 @@ impl Client {
             return Ok(None);
         }
         let token = match (&options.access_token, &self.tokens) {
-            (Some(t), _) | (None, Tokens::Fixed(t)) => Some(Cow::Borrowed(t)),
-            (None, Tokens::Provider(provider)) => provider.access_token().await?.map(Cow::Owned),
-            (None, Tokens::None) => None,
+            (Some(t), _) => Some(Cow::Borrowed(t)),
+            (None, Some(provider)) => match provider.fixed_token() {
+                Some(t) => Some(Cow::Borrowed(t)),
+                None => provider.access_token().await?.map(Cow::Owned),
+            },
+            (None, None) => None,
         };
         if token.is_none() && api.access_token == TokenMode::Required {
             return Err(Error::InvalidInput {

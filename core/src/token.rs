@@ -16,6 +16,20 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// The token to send now, or `None` when there is none.
     fn access_token(&self) -> BoxFuture<'_, Result<Option<Secret>, Error>>;
 
+    /// The token, for a provider whose token never changes ([`StaticToken`]): the client lends
+    /// it to each call instead of awaiting [`TokenProvider::access_token`], so a call boxes no
+    /// future and bumps no reference count that every core shares. `None` (the default) for
+    /// tokens that change.
+    ///
+    /// ```
+    /// use open1688_core::{StaticToken, TokenProvider};
+    /// let fixed = StaticToken::new("user-token");
+    /// assert_eq!(fixed.fixed_token().map(|t| t.expose()), Some("user-token"));
+    /// ```
+    fn fixed_token(&self) -> Option<&Secret> {
+        None
+    }
+
     /// Called once when the gateway rejects `rejected` with HTTP 401. Return `true` when a new
     /// token is available and the call should be tried once more.
     fn refresh<'a>(&'a self, rejected: &'a Secret) -> BoxFuture<'a, Result<bool, Error>> {
@@ -29,6 +43,10 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
     fn access_token(&self) -> BoxFuture<'_, Result<Option<Secret>, Error>> {
         (**self).access_token()
+    }
+
+    fn fixed_token(&self) -> Option<&Secret> {
+        (**self).fixed_token()
     }
 
     fn refresh<'a>(&'a self, rejected: &'a Secret) -> BoxFuture<'a, Result<bool, Error>> {
@@ -50,6 +68,10 @@ impl StaticToken {
 impl TokenProvider for StaticToken {
     fn access_token(&self) -> BoxFuture<'_, Result<Option<Secret>, Error>> {
         Box::pin(async { Ok(Some(self.0.clone())) })
+    }
+
+    fn fixed_token(&self) -> Option<&Secret> {
+        Some(&self.0)
     }
 }
 

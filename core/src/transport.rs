@@ -271,6 +271,7 @@ impl Transport {
         timeout: Duration,
     ) -> Result<RawResponse, Error> {
         let url_path = request.url_path();
+        // Parsed per call, not cached: a cached `Uri`'s clone bumps a count every core shares.
         let uri = self
             .with_url(url_path, |url| http::Uri::try_from(url.as_str()))
             .map_err(|e| invalid_url(&self.base_url, e))?;
@@ -386,12 +387,13 @@ impl Transport {
 
 /// The request body and its content type: a form, or multipart (reqwest's encoder) when the
 /// request has file parts.
-async fn encode(request: &SignedRequest<'_>) -> Result<(String, Bytes), Error> {
+async fn encode(request: &SignedRequest<'_>) -> Result<(http::HeaderValue, Bytes), Error> {
     let (params, files) = (request.form(), request.files());
     if files.is_empty() {
         let mut form = form_urlencoded::Serializer::new(String::with_capacity(256));
         form.extend_pairs(params);
-        let content_type = "application/x-www-form-urlencoded; charset=UTF-8".to_owned();
+        let content_type =
+            http::HeaderValue::from_static("application/x-www-form-urlencoded; charset=UTF-8");
         return Ok((content_type, Bytes::from(form.finish())));
     }
     let mut form = reqwest::multipart::Form::new();
@@ -403,7 +405,9 @@ async fn encode(request: &SignedRequest<'_>) -> Result<(String, Bytes), Error> {
             .file_name(file.filename.clone());
         form = form.part(name.to_string(), part);
     }
-    let content_type = format!("multipart/form-data; boundary={}", form.boundary());
+    let content_type =
+        http::HeaderValue::try_from(format!("multipart/form-data; boundary={}", form.boundary()))
+            .map_err(http_client_error)?;
     // Every part is in memory: the stream is ready at once.
     let mut body = BytesMut::new();
     let mut stream = std::pin::pin!(form.into_stream());
